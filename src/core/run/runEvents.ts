@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { PlanSchema } from '../plan/planSchema';
+import { FindingSchema } from '../verify/finding';
+import { UsageSchema } from '../quota/usage';
+
+/** The phases of a run, in the order the orchestrator moves through them. */
+export const RunPhaseSchema = z.enum(['initialise', 'plan', 'validate', 'execute', 'monitor', 'complete']);
+/** Where a run stands. `planned` is the end of a dry run. */
+export const RunStatusSchema = z.enum(['running', 'planned', 'paused', 'succeeded', 'failed', 'cancelled']);
+/** Where a task stands. */
+export const TaskStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+/** See `FailureClass`. */
+export const FailureClassSchema = z.enum(['retryable', 'reassign', 'needs-human', 'fatal']);
+/** Log levels, lowest first. */
+export const LogLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+/** Scopes of shared-context entries. */
+export const ContextScopeSchema = z.enum(['shared', 'private', 'temporary']);
+
+/** Any JSON value; task outputs and step results must survive a round trip through the log. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]),
+);
+
+/** A plan problem found during validation. */
+export const PlanIssueSchema = z.object({
+  code: z.enum(['empty', 'too-many-tasks', 'duplicate-id', 'unknown-dependency', 'self-dependency', 'cycle', 'unknown-capability', 'unknown-agent', 'schema']),
+  message: z.string(),
+  taskId: z.string().optional(),
+});
+
+const envelope = {
+  /** Position in the run's log, from 1, without gaps. */
+  seq: z.number().int().positive(),
+  /** Milliseconds since the epoch. */
+  at: z.number(),
+  runId: z.string(),
+};
+
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ ...envelope, type: z.literal(type), ...shape });
+
+/** Every run event, one schema; the store validates each line it reads back against it. */
+export const RunEventSchema = z.discriminatedUnion('type', [
+  ev('run.created', {
+    goal: z.string(),
+    dryRun: z.boolean(),
+    budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }).default({}),
+  }),
+  ev('run.phase', { phase: RunPhaseSchema }),
+  ev('plan.ready', { plan: PlanSchema }),
+  ev('plan.rejected', { issues: z.array(PlanIssueSchema) }),
+  ev('task.assigned', { taskId: z.string(), agentId: z.string() }),
+  ev('task.started', { taskId: z.string(), agentId: z.string(), attempt: z.number().int().positive() }),
+  ev('task.step.started', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string() }),
+  ev('task.step.completed', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string(), result: JsonValueSchema }),
+  ev('task.succeeded', {
+    taskId: z.string(),
+    agentId: z.string(),
+    attempt: z.number().int().positive(),
+    durationMs: z.number().nonnegative(),
+    output: JsonValueSchema.optional(),
+    summary: z.string().optional(),
+  }),
+  ev('task.attempt.failed', {
+    taskId: z.string(),
+    agentId: z.string(),
+    attempt: z.number().int().positive(),
+    durationMs: z.number().nonnegative(),
+    failureClass: FailureClassSchema,
+    message: z.string(),
+    /** What the executor does next. */
+    next: z.enum(['retry', 'reassign', 'pause', 'fail']),
+    retryInMs: z.number().nonnegative().optional(),
+  }),
+  ev('task.failed', { taskId: z.string(), message: z.string() }),
+  ev('task.skipped', { taskId: z.string(), blockedBy: z.string(), reason: z.string() }),
+  ev('task.cancelled', { taskId: z.string(), attempt: z.number().int().positive() }),
+  ev('usage.recorded', {
+    taskId: z.string().optional(),
+    agentId: z.string().optional(),
+    provider: z.string(),
+    model: z.string(),
+    usage: UsageSchema,
+  }),
+  ev('finding.reported', { finding: FindingSchema }),
+  ev('budget.exceeded', {
+    taskId: z.string().optional(),
+    limit: z.enum(['tokens', 'cost']),
+    max: z.number(),
+    used: z.number(),
+    requested: z.number(),
+  }),
+  ev('run.paused', { reason: z.string() }),
+  ev('run.resumed', { budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }).optional() }),
+  ev('run.completed', {
+    status: z.enum(['planned', 'succeeded', 'failed', 'paused', 'cancelled']),
+    counts: z.record(TaskStatusSchema, z.number().int().nonnegative()),
+  }),
+  ev('context.changed', {
+    key: z.string(),
+    scope: ContextScopeSchema,
+    agentId: z.string().optional(),
+    value: JsonValueSchema.optional(),
+    deleted: z.boolean().optional(),
+    expiresAt: z.number().optional(),
+  }),
+  ev('message.sent', { id: z.string(), from: z.string(), to: z.string(), topic: z.string(), body: JsonValueSchema }),
+  ev('log', {
+    level: LogLevelSchema,
+    message: z.string(),
+    taskId: z.string().optional(),
+    fields: z.record(z.string(), JsonValueSchema).optional(),
+  }),
+  ev('span.started', { spanId: z.string(), parentId: z.string().optional(), name: z.string(), attributes: z.record(z.string(), JsonValueSchema).optional() }),
+  ev('span.ended', { spanId: z.string(), name: z.string(), durationMs: z.number().nonnegative(), status: z.enum(['ok', 'error', 'cancelled']) }),
+  ev('metrics', {
+    counters: z.record(z.string(), z.number()),
+    histograms: z.record(z.string(), z.object({ count: z.number(), sum: z.number(), min: z.number(), max: z.number() })),
+  }),
+]);
+
+export type RunEvent = z.infer<typeof RunEventSchema>;
+export type RunEventType = RunEvent['type'];
+/** The event of one type. */
+export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+/** An event before the recorder stamps `seq`, `at` and `runId` on it. */
+export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'seq' | 'at' | 'runId'> : never) : never;
+export type RunPhase = z.infer<typeof RunPhaseSchema>;
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+export type PlanIssue = z.infer<typeof PlanIssueSchema>;
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+export type ContextScope = z.infer<typeof ContextScopeSchema>;

@@ -1,0 +1,245 @@
+import type { Plan } from '../plan/planSchema';
+import type { Finding } from '../verify/finding';
+import { addUsage, ZERO_USAGE, type Usage } from '../quota/usage';
+import type { ContextScope, FailureClassSchema, JsonValue, PlanIssue, RunEvent, RunPhase, RunStatus, TaskStatus } from './runEvents';
+import type { z } from 'zod';
+
+/** One attempt at a task, as recorded. */
+export interface AttemptRecord {
+  attempt: number;
+  agentId: string;
+  startedAt: number;
+  endedAt?: number;
+  outcome?: 'succeeded' | 'failed' | 'cancelled';
+  failureClass?: z.infer<typeof FailureClassSchema>;
+  message?: string;
+}
+
+/** Everything known about one task of a run. */
+export interface TaskState {
+  id: string;
+  status: TaskStatus;
+  /** The agent of the latest attempt. */
+  agentId?: string;
+  /** Manual assignment by the user, overriding selection. */
+  assignedAgent?: string;
+  attempts: AttemptRecord[];
+  /** Agents that failed this task for a reason of their own; selection skips them. */
+  excludedAgents: string[];
+  /** Results of completed side-effect steps, by idempotency key; replayed instead of repeated on resume. */
+  steps: Record<string, JsonValue>;
+  output?: JsonValue;
+  summary?: string;
+  failure?: string;
+  usage: Usage;
+}
+
+/** One entry of the run's shared context. */
+export interface ContextRecord {
+  key: string;
+  scope: ContextScope;
+  agentId?: string;
+  value: JsonValue;
+  expiresAt?: number;
+}
+
+/** The state of a run: a pure fold of its events, and what a snapshot holds. */
+export interface RunState {
+  runId: string;
+  goal: string;
+  dryRun: boolean;
+  createdAt: number;
+  updatedAt: number;
+  phase: RunPhase;
+  status: RunStatus;
+  budget: { maxTokens?: number; maxCostUsd?: number };
+  plan?: Plan;
+  planIssues?: PlanIssue[];
+  tasks: Record<string, TaskState>;
+  usage: Usage;
+  /** Usage per `provider/model`. */
+  usageByModel: Record<string, Usage>;
+  findings: Finding[];
+  pauseReason?: string;
+  /** Context entries by `scope/agent/key`. */
+  context: Record<string, ContextRecord>;
+  messageCount: number;
+  /** The `seq` of the last event folded in. */
+  lastSeq: number;
+}
+
+/** The state before the first event. */
+export function emptyRunState(runId: string): RunState {
+  return {
+    runId,
+    goal: '',
+    dryRun: false,
+    createdAt: 0,
+    updatedAt: 0,
+    phase: 'initialise',
+    status: 'running',
+    budget: {},
+    tasks: {},
+    usage: { ...ZERO_USAGE },
+    usageByModel: {},
+    findings: [],
+    context: {},
+    messageCount: 0,
+    lastSeq: 0,
+  };
+}
+
+/** The key of a context entry in `RunState.context`. */
+export function contextRecordKey(scope: ContextScope, agentId: string | undefined, key: string): string {
+  return `${scope}/${scope === 'private' ? (agentId ?? '') : ''}/${key}`;
+}
+
+function newTask(id: string): TaskState {
+  return { id, status: 'pending', attempts: [], excludedAgents: [], steps: {}, usage: { ...ZERO_USAGE } };
+}
+
+function lastAttempt(task: TaskState, attempt: number): AttemptRecord | undefined {
+  for (let i = task.attempts.length - 1; i >= 0; i--) {
+    const a = task.attempts[i];
+    if (a?.attempt === attempt) return a;
+  }
+  return undefined;
+}
+
+/**
+ * Folds one event into the state, in place, and returns it. Events at or below `lastSeq` are
+ * ignored, so folding a log on top of a snapshot is safe.
+ */
+export function applyRunEvent(state: RunState, e: RunEvent): RunState {
+  if (e.seq <= state.lastSeq) return state;
+  state.lastSeq = e.seq;
+  state.updatedAt = e.at;
+  const task = (id: string): TaskState => (state.tasks[id] ??= newTask(id));
+  switch (e.type) {
+    case 'run.created':
+      state.goal = e.goal;
+      state.dryRun = e.dryRun;
+      state.createdAt = e.at;
+      state.budget = { ...e.budget };
+      break;
+    case 'run.phase':
+      state.phase = e.phase;
+      break;
+    case 'plan.ready':
+      state.plan = e.plan;
+      if (!state.goal) state.goal = e.plan.goal;
+      for (const t of e.plan.tasks) task(t.id);
+      break;
+    case 'plan.rejected':
+      state.planIssues = e.issues;
+      state.status = 'failed';
+      break;
+    case 'task.assigned':
+      task(e.taskId).assignedAgent = e.agentId;
+      break;
+    case 'task.started': {
+      const t = task(e.taskId);
+      t.status = 'running';
+      t.agentId = e.agentId;
+      t.attempts.push({ attempt: e.attempt, agentId: e.agentId, startedAt: e.at });
+      break;
+    }
+    case 'task.step.started':
+      break;
+    case 'task.step.completed':
+      task(e.taskId).steps[e.key] = e.result;
+      break;
+    case 'task.succeeded': {
+      const t = task(e.taskId);
+      t.status = 'succeeded';
+      t.agentId = e.agentId;
+      if (e.output !== undefined) t.output = e.output;
+      if (e.summary !== undefined) t.summary = e.summary;
+      const a = lastAttempt(t, e.attempt);
+      if (a) Object.assign(a, { endedAt: e.at, outcome: 'succeeded' });
+      break;
+    }
+    case 'task.attempt.failed': {
+      const t = task(e.taskId);
+      t.status = 'pending';
+      const a = lastAttempt(t, e.attempt);
+      if (a) Object.assign(a, { endedAt: e.at, outcome: 'failed', failureClass: e.failureClass, message: e.message });
+      if (e.next === 'reassign' && !t.excludedAgents.includes(e.agentId)) t.excludedAgents.push(e.agentId);
+      break;
+    }
+    case 'task.failed': {
+      const t = task(e.taskId);
+      t.status = 'failed';
+      t.failure = e.message;
+      break;
+    }
+    case 'task.skipped': {
+      const t = task(e.taskId);
+      t.status = 'skipped';
+      t.failure = e.reason;
+      break;
+    }
+    case 'task.cancelled': {
+      const t = task(e.taskId);
+      t.status = 'cancelled';
+      const a = lastAttempt(t, e.attempt);
+      if (a) Object.assign(a, { endedAt: e.at, outcome: 'cancelled' });
+      break;
+    }
+    case 'usage.recorded': {
+      state.usage = addUsage(state.usage, e.usage);
+      const key = `${e.provider}/${e.model}`;
+      state.usageByModel[key] = addUsage(state.usageByModel[key] ?? ZERO_USAGE, e.usage);
+      if (e.taskId) {
+        const t = task(e.taskId);
+        t.usage = addUsage(t.usage, e.usage);
+      }
+      break;
+    }
+    case 'finding.reported':
+      state.findings.push(e.finding);
+      break;
+    case 'budget.exceeded':
+      break;
+    case 'run.paused':
+      state.status = 'paused';
+      state.pauseReason = e.reason;
+      break;
+    case 'run.resumed':
+      state.status = 'running';
+      delete state.pauseReason;
+      if (e.budget) state.budget = { ...e.budget };
+      break;
+    case 'run.completed':
+      state.status = e.status;
+      break;
+    case 'context.changed': {
+      const key = contextRecordKey(e.scope, e.agentId, e.key);
+      if (e.deleted || e.value === undefined) {
+        delete state.context[key];
+      } else {
+        const rec: ContextRecord = { key: e.key, scope: e.scope, value: e.value };
+        if (e.agentId !== undefined) rec.agentId = e.agentId;
+        if (e.expiresAt !== undefined) rec.expiresAt = e.expiresAt;
+        state.context[key] = rec;
+      }
+      break;
+    }
+    case 'message.sent':
+      state.messageCount++;
+      break;
+    case 'log':
+    case 'span.started':
+    case 'span.ended':
+    case 'metrics':
+      break;
+  }
+  return state;
+}
+
+/** Counts tasks by status. */
+export function countTasks(state: RunState): Record<TaskStatus, number> {
+  const counts: Record<TaskStatus, number> = { pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  for (const t of Object.values(state.tasks)) counts[t.status]++;
+  return counts;
+}

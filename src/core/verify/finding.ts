@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** How bad a finding is. */
+export const SeveritySchema = z.enum(['major', 'medium', 'minor']);
+/** Where a finding comes from. */
+export const FindingCategorySchema = z.enum(['build', 'test', 'lint', 'security', 'custom']);
+
+/** One problem found while running or verifying a task. */
+export const FindingSchema = z.object({
+  severity: SeveritySchema,
+  category: FindingCategorySchema,
+  message: z.string(),
+  /** `file:line` when known. */
+  location: z.string().optional(),
+  /** The task the finding belongs to, when it belongs to one. */
+  taskId: z.string().optional(),
+});
+
+export type Severity = z.infer<typeof SeveritySchema>;
+export type FindingCategory = z.infer<typeof FindingCategorySchema>;
+export type Finding = z.infer<typeof FindingSchema>;
