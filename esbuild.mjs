@@ -1,0 +1,87 @@
+// Builds the extension host bundle (node/cjs) and the webview bundle (browser/esm).
+// Usage: node esbuild.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Builds in progress across both contexts, so the log shows one start/finish pair per rebuild. */
+let activeBuilds = 0;
+
+/**
+ * Prints the start/finish lines and errors in the shape the background problem matcher in
+ * .vscode/tasks.json expects; "finished" comes only when every running context is done.
+ * @type {import('esbuild').Plugin}
+ */
+const problemMatcherLog = {
+  name: 'problem-matcher-log',
+  setup(build) {
+    build.onStart(() => {
+      if (activeBuilds++ === 0) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) {
+          console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        }
+      }
+      if (--activeBuilds === 0) console.log('[watch] build finished');
+    });
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const shared = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'silent',
+  plugins: [problemMatcherLog],
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const extensionOptions = {
+  ...shared,
+  entryPoints: ['src/host/extension.ts'],
+  outfile: 'dist/extension.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const webviewOptions = {
+  ...shared,
+  entryPoints: ['webview/main.ts'],
+  outdir: 'dist/webview',
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+};
+
+async function main() {
+  // Stale outputs (e.g. source maps of a dev build) must not end up in a production VSIX.
+  await rm('dist/webview', { recursive: true, force: true });
+  await rm('dist/extension.js.map', { force: true });
+
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions)]);
+  if (watch) {
+    await Promise.all(contexts.map((ctx) => ctx.watch()));
+    return;
+  }
+  try {
+    await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+  } finally {
+    await Promise.all(contexts.map((ctx) => ctx.dispose()));
+  }
+}
+
+main().catch((error) => {
+  // esbuild failures were already printed by problemMatcherLog; anything else is unexpected.
+  if (!(error && Array.isArray(error.errors))) console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { Disposable } from '../common/disposable';
+import { Emitter, type Event } from '../common/emitter';
+import type { Agent } from '../execute/agent';
+import { AgentDefinitionSchema, type AgentDefinition, type AgentHealth } from './agentDefinition';
+
+/** An agent as registered: its definition validated, defaults filled in. */
+export interface RegisteredAgent extends Agent {
+  readonly definition: AgentDefinition;
+}
+
+interface Entry {
+  agent: RegisteredAgent;
+  health: AgentHealth;
+  load: number;
+}
+
+/** Thrown when an agent definition is invalid or clashes with a registered one. */
+export class AgentRegistrationError extends Error {
+  override readonly name = 'AgentRegistrationError';
+}
+
+/**
+ * The agents available to runs in this process. Agents can come and go while runs execute;
+ * load is counted here so an agent's `maxLoad` holds across every run that uses it.
+ */
+export class AgentRegistry implements Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly changed = new Emitter<void>();
+  /** Fires when an agent is registered, unregistered, or changes health. */
+  readonly onDidChange: Event<void> = this.changed.event;
+  private readonly freed = new Emitter<string>();
+  /** Fires with an agent id when it finishes a task and has room for another. */
+  readonly onDidFreeCapacity: Event<string> = this.freed.event;
+
+  /** Adds an agent; its definition is validated. Dispose the result to remove it again. */
+  register(agent: Agent): Disposable {
+    const parsed = AgentDefinitionSchema.safeParse(agent.definition);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`).join('; ');
+      throw new AgentRegistrationError(`Agent "${String((agent.definition as { id?: unknown }).id)}" has an invalid definition: ${detail}`);
+    }
+    const id = parsed.data.id;
+    if (this.entries.has(id)) throw new AgentRegistrationError(`An agent with id "${id}" is already registered. Unregister it first or pick another id.`);
+    const registered: RegisteredAgent = { definition: parsed.data, run: (ctx) => agent.run(ctx) };
+    const entry: Entry = { agent: registered, health: 'healthy', load: 0 };
+    this.entries.set(id, entry);
+    this.changed.fire();
+    return { dispose: () => (this.entries.get(id) === entry ? this.unregister(id) : undefined) };
+  }
+
+  /** Removes an agent; attempts already running finish, no new task goes to it. */
+  unregister(id: string): void {
+    if (this.entries.delete(id)) this.changed.fire();
+  }
+
+  get(id: string): RegisteredAgent | undefined {
+    return this.entries.get(id)?.agent;
+  }
+
+  list(): RegisteredAgent[] {
+    return [...this.entries.values()].map((e) => e.agent);
+  }
+
+  /** Every capability some registered agent has. */
+  capabilities(): Set<string> {
+    const caps = new Set<string>();
+    for (const e of this.entries.values()) for (const c of e.agent.definition.capabilities) caps.add(c);
+    return caps;
+  }
+
+  health(id: string): AgentHealth | undefined {
+    return this.entries.get(id)?.health;
+  }
+
+  setHealth(id: string, health: AgentHealth): void {
+    const entry = this.entries.get(id);
+    if (!entry) throw new AgentRegistrationError(`No agent "${id}" is registered.`);
+    z.enum(['healthy', 'degraded', 'unhealthy']).parse(health);
+    if (entry.health !== health) {
+      entry.health = health;
+      this.changed.fire();
+    }
+  }
+
+  /** Tasks the agent runs right now. */
+  load(id: string): number {
+    return this.entries.get(id)?.load ?? 0;
+  }
+
+  /** Counts one more running task for the agent; false when it is at its maximum or gone. */
+  tryAcquireLoad(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry || entry.load >= entry.agent.definition.maxLoad) return false;
+    entry.load++;
+    return true;
+  }
+
+  releaseLoad(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry && entry.load > 0) {
+      entry.load--;
+      this.freed.fire(id);
+    }
+  }
+
+  dispose(): void {
+    this.entries.clear();
+    this.changed.dispose();
+    this.freed.dispose();
+  }
+}

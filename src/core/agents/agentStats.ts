@@ -1,0 +1,88 @@
+/** Outcome statistics of one agent; persisted across runs and fed back into selection. */
+export interface AgentStats {
+  attempts: number;
+  successes: number;
+  failures: number;
+  totalDurationMs: number;
+  tokens: number;
+  costUsd: number;
+}
+
+/** Where statistics are kept between runs; the store implements it on disk. */
+export interface AgentStatsStore {
+  load(): Promise<Record<string, AgentStats>>;
+  /** Adds increments to what is stored; must not lose another process's increments. */
+  addDeltas(deltas: Record<string, AgentStats>): Promise<void>;
+}
+
+/** One finished attempt, as counted in the statistics. */
+export interface AttemptOutcome {
+  success: boolean;
+  durationMs: number;
+  tokens: number;
+  costUsd: number;
+}
+
+function zero(): AgentStats {
+  return { attempts: 0, successes: 0, failures: 0, totalDurationMs: 0, tokens: 0, costUsd: 0 };
+}
+
+function add(into: AgentStats, o: AttemptOutcome): void {
+  into.attempts++;
+  if (o.success) into.successes++;
+  else into.failures++;
+  into.totalDurationMs += o.durationMs;
+  into.tokens += o.tokens;
+  into.costUsd += o.costUsd;
+}
+
+/** Per-agent statistics in memory: what was loaded plus every outcome since, and the unsaved part. */
+export class AgentStatsBook {
+  private readonly totals = new Map<string, AgentStats>();
+  private pending = new Map<string, AgentStats>();
+
+  constructor(initial: Record<string, AgentStats> = {}) {
+    for (const [id, s] of Object.entries(initial)) this.totals.set(id, { ...s });
+  }
+
+  record(agentId: string, outcome: AttemptOutcome): void {
+    for (const map of [this.totals, this.pending]) {
+      let s = map.get(agentId);
+      if (!s) map.set(agentId, (s = zero()));
+      add(s, outcome);
+    }
+  }
+
+  /** Totals for one agent (zero when unseen) with the mean duration. */
+  get(agentId: string): AgentStats & { meanDurationMs: number; successRate: number } {
+    const s = this.totals.get(agentId) ?? zero();
+    return {
+      ...s,
+      meanDurationMs: s.attempts === 0 ? 0 : s.totalDurationMs / s.attempts,
+      // Laplace smoothing: an unseen agent starts at 0.5, one failure does not zero it.
+      successRate: (s.successes + 1) / (s.attempts + 2),
+    };
+  }
+
+  /** Takes the increments not yet saved, so they can be added to the store. */
+  drainDeltas(): Record<string, AgentStats> {
+    const out = Object.fromEntries(this.pending);
+    this.pending = new Map();
+    return out;
+  }
+
+  /** Puts back increments a failed save did not store. */
+  restoreDeltas(deltas: Record<string, AgentStats>): void {
+    for (const [id, d] of Object.entries(deltas)) {
+      const s = this.pending.get(id) ?? zero();
+      this.pending.set(id, {
+        attempts: s.attempts + d.attempts,
+        successes: s.successes + d.successes,
+        failures: s.failures + d.failures,
+        totalDurationMs: s.totalDurationMs + d.totalDurationMs,
+        tokens: s.tokens + d.tokens,
+        costUsd: s.costUsd + d.costUsd,
+      });
+    }
+  }
+}

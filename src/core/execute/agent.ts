@@ -1,0 +1,68 @@
+import type { AgentDefinitionInput } from '../agents/agentDefinition';
+import type { SharedContext } from '../context/sharedContext';
+import type { RunLogger } from '../observe/runLogger';
+import type { TaskSpec } from '../plan/planSchema';
+import type { ModelKey } from '../quota/rateLimitScheduler';
+import type { Usage } from '../quota/usage';
+import type { JsonValue } from '../run/runEvents';
+import type { Finding } from '../verify/finding';
+
+/** A model request as the quota gate sees it before it is sent. */
+export interface ModelCallRequest {
+  key: ModelKey;
+  estimatedInputTokens: number;
+  maxOutputTokens: number;
+  estimatedCostUsd: number;
+}
+
+/** The agent's mailbox, bound to the agent. */
+export interface AgentMailbox {
+  /** Sends to another agent's id, or '*' for everyone; returns the message id. */
+  send(to: string, topic: string, body: JsonValue): string;
+  /** Takes the messages waiting for this agent, oldest first. */
+  receive(topic?: string): Array<{ id: string; from: string; topic: string; body: JsonValue }>;
+}
+
+/** Everything an agent gets for one attempt at one task. */
+export interface TaskContext {
+  readonly runId: string;
+  readonly task: TaskSpec;
+  /** 1 for the first attempt at this task, across all agents. */
+  readonly attempt: number;
+  readonly agentId: string;
+  /** Aborted on cancel and on the task's time limit; pass it to every awaited call. */
+  readonly signal: AbortSignal;
+  /** Outputs of the tasks this one depends on, by task id. */
+  readonly dependencyOutputs: Readonly<Record<string, JsonValue | undefined>>;
+  /**
+   * Runs a side effect (an edit, a command) at most once per `key` for this task, across retries
+   * and crashes: it is recorded before it runs and its result after, and a completed step is
+   * replayed from the record instead of being repeated.
+   */
+  step<T extends JsonValue>(key: string, effect: () => Promise<T>): Promise<T>;
+  /** Sends one model request through the run budget and the shared rate limits. */
+  callModel<T>(request: ModelCallRequest, send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>): Promise<T>;
+  /** The run's shared memory, seen as this agent. */
+  readonly context: ReturnType<SharedContext['view']>;
+  readonly messages: AgentMailbox;
+  readonly log: RunLogger;
+  /** Records a finding against this task. */
+  report(finding: Omit<Finding, 'taskId'>): void;
+}
+
+/** What an agent hands back when it finishes a task. */
+export interface TaskResult {
+  /** Available to dependent tasks; must be JSON. */
+  output?: JsonValue;
+  /** One line for the tree and the summary. */
+  summary?: string;
+}
+
+/**
+ * Something that can carry out tasks: the LLM agent, or a test agent. It throws a `TaskFailure`
+ * to say how a failure should be handled; anything else it throws counts as its own fault.
+ */
+export interface Agent {
+  readonly definition: AgentDefinitionInput;
+  run(ctx: TaskContext): Promise<TaskResult>;
+}

@@ -1,0 +1,88 @@
+import { abortReason } from '../common/clock';
+import type { MessageBus } from '../context/messageBus';
+import type { SharedContext } from '../context/sharedContext';
+import type { RunLogger } from '../observe/runLogger';
+import type { TaskSpec } from '../plan/planSchema';
+import type { QuotaGate } from '../quota/quotaGate';
+import { addUsage, type Usage } from '../quota/usage';
+import type { JsonValue, RunEventBody } from '../run/runEvents';
+import type { ModelCallRequest, TaskContext } from './agent';
+import { TaskFailure } from './failure';
+
+/** The run-wide services an attempt's context is built from. */
+export interface AttemptServices {
+  emit(body: RunEventBody): void;
+  /** Resolves once everything emitted so far is durable. */
+  commit(): Promise<void>;
+  quota: QuotaGate;
+  context: SharedContext;
+  messages: MessageBus;
+  logger: RunLogger;
+}
+
+/** What one attempt needs besides the services. */
+export interface AttemptInfo {
+  runId: string;
+  task: TaskSpec;
+  attempt: number;
+  agentId: string;
+  signal: AbortSignal;
+  /** Completed steps of this task, by key, from the run state (live, so new ones appear). */
+  steps: Readonly<Record<string, JsonValue>>;
+  dependencyOutputs: Readonly<Record<string, JsonValue | undefined>>;
+}
+
+function assertJson(value: unknown, what: string): asserts value is JsonValue {
+  try {
+    if (JSON.stringify(value) === undefined) throw new Error('not serialisable');
+  } catch (err) {
+    throw new TaskFailure(`${what} must be JSON (${err instanceof Error ? err.message : String(err)}).`, 'fatal');
+  }
+}
+
+/** Builds the context handed to an agent for one attempt; `usage` accumulates what its model calls spent. */
+export function createTaskContext(info: AttemptInfo, services: AttemptServices): { ctx: TaskContext; usage: () => Usage } {
+  const { task, attempt, agentId, signal } = info;
+  let spent: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const log = services.logger.child({ taskId: task.id, agentId });
+  const ctx: TaskContext = {
+    runId: info.runId,
+    task,
+    attempt,
+    agentId,
+    signal,
+    dependencyOutputs: info.dependencyOutputs,
+    async step<T extends JsonValue>(key: string, effect: () => Promise<T>): Promise<T> {
+      if (Object.prototype.hasOwnProperty.call(info.steps, key)) {
+        log.debug(`Step "${key}" already completed; replaying its recorded result.`);
+        return info.steps[key] as T;
+      }
+      if (signal.aborted) throw abortReason(signal);
+      // The intent is durable before the side effect starts, the result before the agent moves on.
+      services.emit({ type: 'task.step.started', taskId: task.id, attempt, key });
+      await services.commit();
+      const result = await effect();
+      assertJson(result, `The result of step "${key}"`);
+      services.emit({ type: 'task.step.completed', taskId: task.id, attempt, key, result });
+      await services.commit();
+      return result;
+    },
+    async callModel<T>(request: ModelCallRequest, send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>): Promise<T> {
+      const { value, usage } = await services.quota.call({ ...request, taskId: task.id, agentId }, send, signal);
+      spent = addUsage(spent, usage);
+      return value;
+    },
+    context: services.context.view(agentId),
+    messages: {
+      send: (to, topic, body) => services.messages.send({ from: agentId, to, topic, body }),
+      receive: (topic) => services.messages.receive(agentId, topic === undefined ? {} : { topic }),
+    },
+    log,
+    report(finding): void {
+      services.emit({ type: 'finding.reported', finding: { ...finding, taskId: task.id } });
+    },
+  };
+  return { ctx, usage: () => spent };
+}
+
+export { assertJson };

@@ -1,0 +1,42 @@
+import type { PolicyRule } from './policyRules';
+
+/** Programs that reach the network; never allowed by default and denied by {@link DEFAULT_COMMAND_DENY_RULES}. */
+export const NETWORK_TOOLS: readonly string[] = Object.freeze([
+  'curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ping', 'dig', 'nslookup', 'host', 'ssh', 'scp', 'sftp', 'ftp',
+]);
+
+/** Commands that wreck the machine or escalate privileges; `rm -rf` is denied in each flag spelling. */
+const DESTRUCTIVE_COMMANDS: readonly string[] = [
+  'rm -rf *', 'rm -fr *', 'rm -Rf *', 'rm -fR *', 'rm -r -f *', 'rm -f -r *', 'rm --recursive --force *', 'rm --force --recursive *',
+  'sudo *', 'su *', 'doas *', 'mkfs *', 'shutdown *', 'reboot *',
+];
+
+/** Default denials, checked against every sub-command (also inside `$(...)`, after `env`/`xargs`, inside `bash -c`). */
+export const DEFAULT_COMMAND_DENY_RULES: readonly PolicyRule[] = Object.freeze([
+  ...NETWORK_TOOLS.map((tool) => Object.freeze<PolicyRule>({
+    effect: 'deny',
+    command: `${tool} *`,
+    reason: `${tool} reaches the network, which could leak workspace data; run it yourself if you need it`,
+  })),
+  ...DESTRUCTIVE_COMMANDS.map((command) => Object.freeze<PolicyRule>({
+    effect: 'deny',
+    command,
+    reason: 'destructive or privileged commands are never run by an agent',
+  })),
+]);
+
+/** Harmless build, test and read-only git commands that run without asking when they are one simple command. */
+export const DEFAULT_COMMAND_ALLOW_RULES: readonly PolicyRule[] = Object.freeze(
+  [
+    'npm test *', 'npm run *', 'npm ls *', 'npm --version', 'node --version',
+    'npx tsc *', 'npx eslint *', 'npx mocha *',
+    'git status *', 'git diff *', 'git log *', 'git show *', 'git branch --show-current', 'git rev-parse *',
+    'ls *', 'pwd',
+  ].map((command) => Object.freeze<PolicyRule>({ effect: 'allow', command, reason: 'on the default allow-list' })),
+);
+
+/** The default command policy: denials first for readability (the engine orders by effect anyway). */
+export const DEFAULT_POLICY_RULES: readonly PolicyRule[] = Object.freeze([
+  ...DEFAULT_COMMAND_DENY_RULES,
+  ...DEFAULT_COMMAND_ALLOW_RULES,
+]);

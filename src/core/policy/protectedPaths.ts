@@ -1,0 +1,64 @@
+import picomatch from 'picomatch';
+
+/**
+ * Paths whose edits always need a fresh human approval: editor and workspace settings (they can run
+ * tasks and change this extension's own approval settings), git internals (hooks run code), secrets,
+ * and the config files of this and other agents and MCP servers. Every entry matches at any depth,
+ * because nested folders become workspace roots in multi-root setups.
+ */
+export const DEFAULT_PROTECTED_PATHS: readonly string[] = Object.freeze([
+  '**/.vscode',
+  '**/.vscode/**',
+  '**/*.code-workspace',
+  '**/.git',
+  '**/.git/**',
+  '**/.env*',
+  '**/.env*/**',
+  '**/.orchestrator',
+  '**/.orchestrator/**',
+  '**/.mcp.json',
+  '**/mcp.json',
+  '**/.cursor',
+  '**/.cursor/**',
+  '**/.cursorrules',
+  '**/.clinerules*',
+  '**/.clinerules*/**',
+  '**/.roo',
+  '**/.roo/**',
+  '**/.claude',
+  '**/.claude/**',
+  '**/.windsurfrules',
+  '**/.continue/**',
+  '**/.github/copilot-instructions.md',
+  '**/.devcontainer/**',
+]);
+
+/** Case-insensitive: on macOS and Windows `.VSCode/settings.json` is the same file as `.vscode/settings.json`. */
+const PROTECTED_GLOB_OPTIONS = Object.freeze({ dot: true, nocase: true });
+
+/** Returns the first glob in `globs` that a workspace-relative path matches, or undefined. */
+export type ProtectedPathMatcher = (relative: string) => string | undefined;
+
+/** Compiles a list of protected globs once; throws if a glob cannot be compiled. */
+export function createProtectedPathMatcher(globs: readonly string[]): ProtectedPathMatcher {
+  const compiled = globs.map((glob) => ({ glob, test: picomatch(glob, PROTECTED_GLOB_OPTIONS) }));
+  return (relative) => {
+    const normalized = normalizeRelative(relative);
+    return compiled.find((entry) => entry.test(normalized))?.glob;
+  };
+}
+
+const matchDefaults = createProtectedPathMatcher(DEFAULT_PROTECTED_PATHS);
+
+/** True when a workspace-relative path is protected by the defaults or by one of `extraGlobs`. */
+export function isProtectedPath(relative: string, extraGlobs: readonly string[] = []): boolean {
+  if (matchDefaults(relative) !== undefined) return true;
+  return extraGlobs.length > 0 && createProtectedPathMatcher(extraGlobs)(relative) !== undefined;
+}
+
+/** Posix form without a leading "./", so "./.vscode\\settings.json" is checked as ".vscode/settings.json". */
+function normalizeRelative(relative: string): string {
+  let normalized = relative.replace(/\\/g, '/');
+  while (normalized.startsWith('./')) normalized = normalized.slice(2);
+  return normalized.replace(/\/+/g, '/');
+}

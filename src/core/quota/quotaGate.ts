@@ -1,0 +1,112 @@
+import { abortReason } from '../common/clock';
+import { TaskFailure } from '../execute/failure';
+import type { RunEventBody } from '../run/runEvents';
+import { BudgetExceededError } from './budgetExceededError';
+import type { BudgetReservation, RunBudget } from './runBudget';
+import type { ModelKey, RateLimitScheduler, RateReservation } from './rateLimitScheduler';
+import { totalTokens, type Usage } from './usage';
+
+/** One model request as the gate sees it: where it goes and the most it may use. */
+export interface QuotaRequest {
+  key: ModelKey;
+  estimatedInputTokens: number;
+  maxOutputTokens: number;
+  /** Worst-case cost (input estimate plus maximum output, at the model's price). */
+  estimatedCostUsd: number;
+  taskId?: string;
+  agentId?: string;
+}
+
+/** What `send` returns: its value and the usage the provider reported (or an estimate of it). */
+export interface Metered<T> {
+  value: T;
+  usage: Usage;
+}
+
+/**
+ * The single door every model request goes through: budget first (a request that would cross it
+ * is never sent), then the shared rate limits, then the request, then both are settled with the
+ * real usage and a `usage.recorded` event is emitted.
+ */
+export class QuotaGate {
+  constructor(
+    private readonly budget: RunBudget,
+    private readonly rates: RateLimitScheduler,
+    private readonly emit: (body: RunEventBody) => void,
+  ) {}
+
+  /** Runs `send` once budget and rate limits allow it; throws `BudgetExceededError` without sending when the budget would be crossed. */
+  async call<T>(req: QuotaRequest, send: (signal: AbortSignal) => Promise<Metered<T>>, signal: AbortSignal): Promise<Metered<T>> {
+    checkRequest(req);
+    const tokens = req.estimatedInputTokens + req.maxOutputTokens;
+    let budgetRes: BudgetReservation;
+    try {
+      budgetRes = this.budget.reserve({ tokens, costUsd: req.estimatedCostUsd });
+    } catch (err) {
+      if (err instanceof BudgetExceededError) {
+        const body: RunEventBody = { type: 'budget.exceeded', limit: err.limit, max: err.max, used: err.used, requested: err.requested };
+        if (req.taskId !== undefined) body.taskId = req.taskId;
+        this.emit(body);
+      }
+      throw err;
+    }
+
+    let rateRes: RateReservation;
+    try {
+      rateRes = await this.rates.reserve(req.key, tokens, signal);
+      if (signal.aborted) {
+        rateRes.release();
+        throw abortReason(signal);
+      }
+    } catch (err) {
+      budgetRes.release();
+      throw err;
+    }
+
+    let result: Metered<T>;
+    try {
+      result = await send(signal);
+    } catch (err) {
+      budgetRes.release();
+      // The request reached the server, so its tokens count against the limit as estimated.
+      rateRes.settle(tokens);
+      if (err instanceof TaskFailure && err.options.retryAfterMs !== undefined && err.options.retryAfterMs > 0) {
+        this.rates.pauseFor(req.key, err.options.retryAfterMs);
+      }
+      throw err;
+    }
+
+    const usage = meteredUsage(result.usage, req);
+    budgetRes.settle(usage);
+    rateRes.settle(totalTokens(usage));
+    const recorded: RunEventBody = { type: 'usage.recorded', provider: req.key.provider, model: req.key.model, usage: { ...usage } };
+    if (req.taskId !== undefined) recorded.taskId = req.taskId;
+    if (req.agentId !== undefined) recorded.agentId = req.agentId;
+    this.emit(recorded);
+    return { value: result.value, usage };
+  }
+}
+
+/**
+ * The usage to record. Reported usage is taken as is; usage the provider did not report and that
+ * came back as zero falls back to the request's worst case, because unknown usage is never free.
+ */
+function meteredUsage(reported: Usage | undefined, req: QuotaRequest): Usage {
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  const valid = reported !== undefined && ok(reported.inputTokens) && ok(reported.outputTokens) && ok(reported.costUsd);
+  if (valid && !(reported.estimated && totalTokens(reported) === 0)) {
+    const u: Usage = { inputTokens: reported.inputTokens, outputTokens: reported.outputTokens, costUsd: reported.costUsd };
+    if (reported.estimated) u.estimated = true;
+    return u;
+  }
+  return { inputTokens: req.estimatedInputTokens, outputTokens: req.maxOutputTokens, costUsd: req.estimatedCostUsd, estimated: true };
+}
+
+function checkRequest(req: QuotaRequest): void {
+  for (const name of ['estimatedInputTokens', 'maxOutputTokens', 'estimatedCostUsd'] as const) {
+    const v = req[name];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new RangeError(`QuotaGate request ${name} must be a finite number >= 0, got ${String(v)}.`);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import { abortReason, type Clock } from '../common/clock';
+import { RateMeter, type MeterGrant } from './rateMeter';
+import { RequestTooLargeError } from './requestTooLargeError';
+
+/** Which provider and model a request goes to; limits are kept per key. */
+export interface ModelKey {
+  provider: string;
+  model: string;
+}
+
+/** A provider's published limits for one model; an absent field means no limit. */
+export interface RateLimits {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+}
+
+/** Capacity taken for one request; settle it with the real token count, or release it if never sent. */
+export interface RateReservation {
+  readonly key: ModelKey;
+  readonly estimatedTokens: number;
+  /** Replaces the estimate with the tokens the request really used (debit or refund of the difference). */
+  settle(actualTokens: number): void;
+  /** Gives back the request and its tokens: for a request that was never sent. */
+  release(): void;
+}
+
+/** What is left of one key's limits right now, for the status bar. */
+export interface RateHeadroom {
+  key: ModelKey;
+  /** Undefined when the model has no requests-per-minute limit. */
+  requestsLeft?: number;
+  /** Undefined when the model has no tokens-per-minute limit. */
+  tokensLeft?: number;
+  rpm?: number;
+  tpm?: number;
+  /** Requests queued behind the limit. */
+  waiting: number;
+  /** Set while a server's retry-after holds every request for this key. */
+  pausedUntil?: number;
+}
+
+interface Waiter {
+  tokens: number;
+  resolve: (r: RateReservation) => void;
+  reject: (err: Error) => void;
+  detach: () => void;
+}
+
+interface KeyState {
+  key: ModelKey;
+  requests?: RateMeter;
+  tokens?: RateMeter;
+  queue: Waiter[];
+  pausedUntil: number;
+  pumping: boolean;
+  /** Interrupts the pump's sleep when something it waits on may have changed. */
+  wake?: AbortController;
+}
+
+/**
+ * The one rate-limit scheduler of the process, shared by every agent of every run, so parallel
+ * agents on one provider stay under its requests- and tokens-per-minute limits together. Waiters
+ * are served first come, first served per key, so a large request is never starved by small ones.
+ * Limits are read through `limitsFor` the first time a key is used.
+ */
+export class RateLimitScheduler {
+  private readonly states = new Map<string, KeyState>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limitsFor: (key: ModelKey) => RateLimits | undefined,
+  ) {}
+
+  /** Waits until `key` has room for one request of `estimatedTokens`, then takes it. Rejects with the abort reason if `signal` fires first. */
+  reserve(key: ModelKey, estimatedTokens: number, signal?: AbortSignal): Promise<RateReservation> {
+    let state: KeyState;
+    try {
+      requireTokens('estimatedTokens', estimatedTokens);
+      state = this.stateOf(key);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    if (state.tokens && estimatedTokens > state.tokens.perMinute) {
+      return Promise.reject(new RequestTooLargeError(label(key), estimatedTokens, state.tokens.perMinute));
+    }
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (state.queue.length === 0 && this.waitMs(state, estimatedTokens) === 0) {
+      return Promise.resolve(this.grant(state, estimatedTokens));
+    }
+    return new Promise<RateReservation>((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = state.queue.indexOf(waiter);
+        if (i < 0) return;
+        state.queue.splice(i, 1);
+        reject(abortReason(signal));
+        if (i === 0) state.wake?.abort();
+      };
+      const waiter: Waiter = {
+        tokens: estimatedTokens,
+        resolve,
+        reject,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      state.queue.push(waiter);
+      void this.pump(state);
+    });
+  }
+
+  /** A server said retry-after: hold every request for `key` for `ms` (never shortens an earlier pause). */
+  pauseFor(key: ModelKey, ms: number): void {
+    requireTokens('pause ms', ms);
+    const state = this.stateOf(key);
+    state.pausedUntil = Math.max(state.pausedUntil, this.clock.now() + ms);
+  }
+
+  /** Headroom of every key used so far. */
+  headroom(): RateHeadroom[] {
+    const now = this.clock.now();
+    return [...this.states.values()].map((s) => {
+      const h: RateHeadroom = { key: { ...s.key }, waiting: s.queue.length };
+      if (s.requests) {
+        h.rpm = s.requests.perMinute;
+        h.requestsLeft = Math.floor(s.requests.available());
+      }
+      if (s.tokens) {
+        h.tpm = s.tokens.perMinute;
+        h.tokensLeft = Math.floor(s.tokens.available());
+      }
+      if (s.pausedUntil > now) h.pausedUntil = s.pausedUntil;
+      return h;
+    });
+  }
+
+  private stateOf(key: ModelKey): KeyState {
+    if (typeof key?.provider !== 'string' || !key.provider || typeof key.model !== 'string' || !key.model) {
+      throw new TypeError('A rate-limit key needs a non-empty provider and model, e.g. { provider: "openai", model: "gpt-4o" }.');
+    }
+    // JSON keeps "a/b"+"c" apart from "a"+"b/c" (model names often contain slashes).
+    const id = JSON.stringify([key.provider, key.model]);
+    let state = this.states.get(id);
+    if (!state) {
+      const limits = this.limitsFor(key) ?? {};
+      state = { key: { provider: key.provider, model: key.model }, queue: [], pausedUntil: 0, pumping: false };
+      if (limits.requestsPerMinute !== undefined) {
+        state.requests = new RateMeter(requireLimit(key, 'requestsPerMinute', limits.requestsPerMinute), this.clock);
+      }
+      if (limits.tokensPerMinute !== undefined) {
+        state.tokens = new RateMeter(requireLimit(key, 'tokensPerMinute', limits.tokensPerMinute), this.clock);
+      }
+      this.states.set(id, state);
+    }
+    return state;
+  }
+
+  private waitMs(state: KeyState, tokens: number): number {
+    return Math.max(
+      0,
+      state.pausedUntil - this.clock.now(),
+      state.requests?.msUntil(1) ?? 0,
+      state.tokens?.msUntil(tokens) ?? 0,
+    );
+  }
+
+  /** Serves the queue of one key in order, sleeping until its head fits; one pump per key at a time. */
+  private async pump(state: KeyState): Promise<void> {
+    if (state.pumping) return;
+    state.pumping = true;
+    try {
+      for (let head = state.queue[0]; head; head = state.queue[0]) {
+        const wait = this.waitMs(state, head.tokens);
+        if (!Number.isFinite(wait)) {
+          // Unreachable while limits are validated; refusing beats sleeping forever.
+          state.queue.shift();
+          head.detach();
+          head.reject(new RangeError(`A request to ${label(state.key)} can never fit its rate limits.`));
+          continue;
+        }
+        if (wait === 0) {
+          state.queue.shift();
+          head.detach();
+          head.resolve(this.grant(state, head.tokens));
+          continue;
+        }
+        const wake = new AbortController();
+        state.wake = wake;
+        try {
+          await this.clock.sleep(wait, wake.signal);
+        } catch {
+          // Woken early (abort of the head, or a refund): look at the queue again.
+        } finally {
+          state.wake = undefined;
+        }
+      }
+    } finally {
+      state.pumping = false;
+    }
+  }
+
+  private grant(state: KeyState, tokens: number): RateReservation {
+    const request: MeterGrant | undefined = state.requests?.take(1);
+    const tokenGrant: MeterGrant | undefined = state.tokens?.take(tokens);
+    let done = false;
+    const finish = (what: string): void => {
+      if (done) throw new Error(`Cannot ${what} a rate reservation for ${label(state.key)} twice; it was already settled or released.`);
+      done = true;
+    };
+    return {
+      key: { ...state.key },
+      estimatedTokens: tokens,
+      settle: (actualTokens) => {
+        requireTokens('actualTokens', actualTokens);
+        finish('settle');
+        tokenGrant?.adjust(actualTokens);
+        state.wake?.abort();
+      },
+      release: () => {
+        finish('release');
+        request?.refund();
+        tokenGrant?.refund();
+        state.wake?.abort();
+      },
+    };
+  }
+}
+
+function label(key: ModelKey): string {
+  return `${key.provider}/${key.model}`;
+}
+
+function requireTokens(name: string, n: number): void {
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+    throw new RangeError(`${name} must be a finite number >= 0, got ${String(n)}.`);
+  }
+}
+
+function requireLimit(key: ModelKey, name: keyof RateLimits, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
+    throw new RangeError(`The ${name} limit for ${label(key)} must be a number of at least 1, got ${String(value)}. Fix it in the rate-limit settings or remove it.`);
+  }
+  return value;
+}

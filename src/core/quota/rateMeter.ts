@@ -1,0 +1,93 @@
+import type { Clock } from '../common/clock';
+import { TokenBucket } from './tokenBucket';
+
+/** One admitted amount; adjusted once the real amount is known, or refunded if never used. */
+export interface MeterGrant {
+  /** Replaces the admitted amount with the real one, debiting or refunding the difference. */
+  adjust(actual: number): void;
+  /** Gives the whole amount back. */
+  refund(): void;
+}
+
+const WINDOW_MS = 60_000;
+const EPSILON = 1e-9;
+
+interface WindowEntry {
+  at: number;
+  amount: number;
+}
+
+/**
+ * Meters one quantity (requests or tokens) per minute for one model. Providers enforce limits
+ * either as a replenishing bucket or as a minute window; a bucket of capacity = limit alone lets
+ * up to twice the limit through one 60 s window, so this admits only what both a bucket and a
+ * strict sliding window allow, which no server counting either way will answer with a 429.
+ */
+export class RateMeter {
+  private readonly bucket: TokenBucket;
+  private readonly window: WindowEntry[] = [];
+
+  constructor(
+    /** The per-minute limit. */
+    readonly perMinute: number,
+    private readonly clock: Clock,
+  ) {
+    this.bucket = new TokenBucket({ capacity: perMinute, refillPerMinute: perMinute }, clock);
+  }
+
+  /** How much could be admitted right now. */
+  available(): number {
+    return Math.max(0, Math.min(this.bucket.available(), this.perMinute - this.windowSum()));
+  }
+
+  /** Milliseconds until `n` can be admitted; Infinity when `n` exceeds the limit. */
+  msUntil(n: number): number {
+    return Math.max(this.bucket.msUntil(n), this.windowMsUntil(n));
+  }
+
+  /** Admits `n` now; callers check `msUntil(n) === 0` first. */
+  take(n: number): MeterGrant {
+    this.bucket.debit(n);
+    const entry: WindowEntry = { at: this.clock.now(), amount: n };
+    this.window.push(entry);
+    return {
+      adjust: (actual) => {
+        const delta = actual - entry.amount;
+        if (delta > 0) this.bucket.debit(delta);
+        else if (delta < 0) this.bucket.give(-delta);
+        entry.amount = actual;
+      },
+      refund: () => {
+        this.bucket.give(entry.amount);
+        entry.amount = 0;
+        const i = this.window.indexOf(entry);
+        if (i >= 0) this.window.splice(i, 1);
+      },
+    };
+  }
+
+  private prune(): void {
+    const cutoff = this.clock.now() - WINDOW_MS;
+    while (this.window.length > 0 && (this.window[0]?.at ?? Infinity) <= cutoff) this.window.shift();
+  }
+
+  private windowSum(): number {
+    this.prune();
+    let sum = 0;
+    for (const e of this.window) sum += e.amount;
+    return sum;
+  }
+
+  private windowMsUntil(n: number): number {
+    if (n > this.perMinute) return Infinity;
+    let sum = this.windowSum();
+    if (sum + n <= this.perMinute + EPSILON) return 0;
+    const now = this.clock.now();
+    // The window frees up as its oldest entries age out, one by one.
+    for (const e of this.window) {
+      sum -= e.amount;
+      if (sum + n <= this.perMinute + EPSILON) return Math.max(1, e.at + WINDOW_MS - now);
+    }
+    return Infinity;
+  }
+}

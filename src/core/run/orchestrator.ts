@@ -1,0 +1,166 @@
+import { Emitter, type Event } from '../common/emitter';
+import { errorMessage } from '../common/errors';
+import { newId } from '../common/ids';
+import { buildPlanGraph } from '../plan/planGraph';
+import { validatePlan } from '../plan/validatePlan';
+import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
+import type { RunEvent } from './runEvents';
+import { RunSession, type RunResult } from './runSession';
+import { emptyRunState, type RunState } from './runState';
+
+/** What the user asks for. */
+export interface RunRequest {
+  goal: string;
+  /** A ready-made plan; without one the planner is asked. */
+  plan?: unknown;
+  /** Stop after validation: plan only. */
+  dryRun?: boolean;
+  budget?: RunBudgetLimits;
+  /** Normally generated. */
+  runId?: string;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  readonly runId: string;
+  /** The live state; read it, never change it. */
+  readonly state: Readonly<RunState>;
+  readonly onEvent: Event<RunEvent>;
+  /** Resolves when the run ends (succeeded, failed, paused, cancelled, or planned for a dry run). */
+  readonly done: Promise<RunResult>;
+  pause(reason?: string): void;
+  cancel(): void;
+}
+
+/** Thrown when a run cannot be resumed, with the reason and what to do. */
+export class ResumeError extends Error {
+  override readonly name = 'ResumeError';
+}
+
+/**
+ * The orchestrator: a state machine that takes a goal through initialise → plan → validate →
+ * execute → monitor → complete, emitting every step as a run event, and resumes runs from
+ * their durable state.
+ */
+export class Orchestrator {
+  private readonly live = new Map<string, RunSession>();
+  /** Runs kept in memory when there is no store, so they can still be resumed. */
+  private readonly memory = new Map<string, RunState>();
+  private readonly emitter = new Emitter<RunEvent>();
+  /** Every event of every run started here. */
+  readonly onEvent: Event<RunEvent> = this.emitter.event;
+
+  constructor(private readonly deps: OrchestratorDeps) {}
+
+  /** Starts a run; subscribe to the handle's events before the next tick to see them all. */
+  start(request: RunRequest): RunHandle {
+    const runId = request.runId ?? newId('run', this.deps.clock.now());
+    const state = emptyRunState(runId);
+    let session: RunSession | undefined;
+    const pending: Array<(s: RunSession) => void> = [];
+    const forward = new Emitter<RunEvent>();
+    const done = (async (): Promise<RunResult> => {
+      const writer = await this.deps.store?.create(runId);
+      session = this.track(new RunSession(state, writer, this.deps), forward);
+      pending.splice(0).forEach((fn) => fn(session!));
+      return this.runFresh(session, request);
+    })();
+    return this.handle(runId, state, forward, done, (fn) => (session ? fn(session) : pending.push(fn)));
+  }
+
+  /** Resumes a paused, interrupted or crashed run from its store; completed steps are not repeated. */
+  async resume(runId: string, options: { budget?: RunBudgetLimits } = {}): Promise<RunHandle> {
+    if (this.live.has(runId)) throw new ResumeError(`Run ${runId} is still running in this window.`);
+    const { writer, state, warnings } = this.deps.store ? await this.deps.store.open(runId) : { writer: undefined, state: this.memory.get(runId), warnings: [] };
+    if (!state) throw new ResumeError(`Run ${runId} is unknown.`);
+    const refusal = !state.plan
+      ? `Run ${runId} has no validated plan to resume; start it again.`
+      : state.status === 'succeeded' || state.status === 'planned'
+        ? `Run ${runId} already ${state.status === 'succeeded' ? 'succeeded' : 'ended as a dry run'}; start a new run instead.`
+        : undefined;
+    if (refusal || !state.plan) {
+      await writer?.close();
+      throw new ResumeError(refusal);
+    }
+    const session = new RunSession(state, writer, this.deps);
+    for (const w of warnings) session.services.logger.warn(w);
+    const forward = new Emitter<RunEvent>();
+    this.track(session, forward);
+    const plan = state.plan;
+    const done = (async (): Promise<RunResult> => {
+      // Let the caller subscribe before the first event.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      session.recordResume(options.budget);
+      return session.execute(buildPlanGraph(plan.tasks));
+    })();
+    return this.handle(runId, state, forward, done, (fn) => fn(session));
+  }
+
+  /** The live session of a run started or resumed here. */
+  isLive(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  private track(session: RunSession, forward: Emitter<RunEvent>): RunSession {
+    this.live.set(session.runId, session);
+    session.onEvent((e) => {
+      forward.fire(e);
+      this.emitter.fire(e);
+    });
+    return session;
+  }
+
+  private handle(runId: string, state: RunState, forward: Emitter<RunEvent>, run: Promise<RunResult>, withSession: (fn: (s: RunSession) => void) => void): RunHandle {
+    const done = run.finally(() => {
+      this.live.get(runId)?.dispose();
+      this.live.delete(runId);
+      if (!this.deps.store) this.memory.set(runId, state);
+      forward.dispose();
+    });
+    return {
+      runId,
+      state,
+      onEvent: forward.event,
+      done,
+      pause: (reason) => withSession((s) => s.pause(reason)),
+      cancel: () => withSession((s) => s.cancel()),
+    };
+  }
+
+  private async runFresh(session: RunSession, request: RunRequest): Promise<RunResult> {
+    session.emit({ type: 'run.created', goal: request.goal, dryRun: request.dryRun ?? false, budget: { ...request.budget } });
+    session.enterPhase('plan');
+    let planInput: unknown = request.plan;
+    if (planInput === undefined) {
+      const planner = this.deps.planner;
+      if (!planner) return this.reject(session, 'No plan was given and no planner is configured.');
+      try {
+        planInput = await planner.plan(request.goal, session.planSignal);
+      } catch (err) {
+        return session.cancelled ? session.complete('cancelled') : this.reject(session, `Planning failed: ${errorMessage(err)}`);
+      }
+    }
+    if (session.cancelled) return session.complete('cancelled');
+    session.enterPhase('validate');
+    const validation = validatePlan(planInput, {
+      maxTasks: this.deps.settings.maxTasksPerPlan,
+      knownCapabilities: this.deps.registry.capabilities(),
+      knownAgents: new Set(this.deps.registry.list().map((a) => a.definition.id)),
+    });
+    if (!validation.ok) {
+      session.emit({ type: 'plan.rejected', issues: validation.issues });
+      for (const issue of validation.issues) {
+        session.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message: issue.message, ...(issue.taskId ? { taskId: issue.taskId } : {}) } });
+      }
+      return session.complete('failed');
+    }
+    session.emit({ type: 'plan.ready', plan: { ...validation.plan, goal: validation.plan.goal || request.goal } });
+    if (request.dryRun) return session.complete('planned');
+    return session.execute(validation.graph);
+  }
+
+  private reject(session: RunSession, message: string): Promise<RunResult> {
+    session.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message } });
+    return session.complete('failed');
+  }
+}

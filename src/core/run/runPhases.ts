@@ -1,0 +1,22 @@
+import type { RunPhase } from './runEvents';
+
+/** The moves the orchestrator's state machine allows; `complete → execute` is a resume. */
+const TRANSITIONS: Readonly<Record<RunPhase, readonly RunPhase[]>> = {
+  initialise: ['plan', 'complete'],
+  plan: ['validate', 'complete'],
+  validate: ['execute', 'complete'],
+  // A crash can interrupt execute or monitor; resuming re-enters execute from there.
+  execute: ['monitor', 'complete', 'execute'],
+  monitor: ['complete', 'execute'],
+  complete: ['execute'],
+};
+
+/** Whether the run may move from one phase to the next. */
+export function canTransition(from: RunPhase, to: RunPhase): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Throws on a move the state machine does not allow: a bug, never a user error. */
+export function assertTransition(from: RunPhase, to: RunPhase): void {
+  if (!canTransition(from, to)) throw new Error(`Invalid run phase transition ${from} → ${to}.`);
+}

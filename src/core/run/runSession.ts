@@ -1,0 +1,203 @@
+import { Emitter, type Event } from '../common/emitter';
+import { errorMessage } from '../common/errors';
+import { MessageBus } from '../context/messageBus';
+import { SharedContext } from '../context/sharedContext';
+import { RunExecutor } from '../execute/runExecutor';
+import type { ExecutionOutcome } from '../execute/runExecutorTypes';
+import type { AttemptServices } from '../execute/taskContext';
+import { Metrics } from '../observe/metrics';
+import { RunLogger } from '../observe/runLogger';
+import { Tracer } from '../observe/tracer';
+import type { PlanGraph } from '../plan/planGraph';
+import { QuotaGate } from '../quota/quotaGate';
+import { RunBudget } from '../quota/runBudget';
+import type { Finding } from '../verify/finding';
+import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchestratorPorts';
+import { assertTransition } from './runPhases';
+import type { RunEvent, RunEventBody, RunPhase } from './runEvents';
+import { applyRunEvent, countTasks, type RunState } from './runState';
+
+/** How a run, or one segment of it after a resume, ended. */
+export type RunOutcomeStatus = 'planned' | 'succeeded' | 'failed' | 'paused' | 'cancelled';
+
+/** What `RunHandle.done` resolves with. */
+export interface RunResult {
+  runId: string;
+  status: RunOutcomeStatus;
+  state: Readonly<RunState>;
+}
+
+/**
+ * One run, live in this process: stamps and records its events, folds them into its state, and
+ * drives the phases. The orchestrator creates it for a new run or for a resume.
+ */
+export class RunSession {
+  private readonly emitter = new Emitter<RunEvent>();
+  /** Every event of this run, as it happens. */
+  readonly onEvent: Event<RunEvent> = this.emitter.event;
+  private executor: RunExecutor | undefined;
+  private readonly planAbort = new AbortController();
+  private stopRequested: 'pause' | 'cancel' | undefined;
+  private pauseReason = 'Paused by the user.';
+  readonly services: AttemptServices;
+  readonly tracer: Tracer;
+  readonly metrics: Metrics;
+  readonly budget: RunBudget;
+
+  constructor(
+    readonly state: RunState,
+    private readonly writer: RunWriterPort | undefined,
+    private readonly deps: OrchestratorDeps,
+  ) {
+    const emit = (body: RunEventBody): void => void this.emit(body);
+    this.budget = new RunBudget(state.budget, state.usage);
+    const context = new SharedContext(deps.clock, emit);
+    context.restore(Object.values(state.context));
+    this.services = {
+      emit,
+      commit: () => this.commit(),
+      quota: new QuotaGate(this.budget, deps.rateLimits, emit),
+      context,
+      messages: new MessageBus(emit),
+      logger: new RunLogger(emit, { minLevel: deps.settings.logLevel }),
+    };
+    this.tracer = new Tracer(emit, deps.clock);
+    this.metrics = new Metrics(emit);
+  }
+
+  get runId(): string {
+    return this.state.runId;
+  }
+
+  /** Stamps an event, folds it into the state and hands it to the store and every listener. */
+  emit(body: RunEventBody): RunEvent {
+    const event = { ...body, seq: this.state.lastSeq + 1, at: this.deps.clock.now(), runId: this.state.runId } as RunEvent;
+    applyRunEvent(this.state, event);
+    this.writer?.append(event);
+    for (const sink of this.deps.sinks ?? []) sink.append(event);
+    this.emitter.fire(event);
+    return event;
+  }
+
+  /** Resolves once everything emitted so far is durable. */
+  commit(): Promise<void> {
+    return this.writer ? this.writer.flush() : Promise.resolve();
+  }
+
+  enterPhase(phase: RunPhase): void {
+    assertTransition(this.state.phase, phase);
+    this.emit({ type: 'run.phase', phase });
+  }
+
+  /** Stops starting tasks; the run ends `paused` once running tasks finish. */
+  pause(reason?: string): void {
+    if (reason) this.pauseReason = reason;
+    this.stopRequested ??= 'pause';
+    this.executor?.pause(this.pauseReason);
+  }
+
+  /** Aborts planning and every running task; the run ends `cancelled`. */
+  cancel(): void {
+    this.stopRequested = 'cancel';
+    this.planAbort.abort(new Error('The run was cancelled.'));
+    this.executor?.cancel();
+  }
+
+  get planSignal(): AbortSignal {
+    return this.planAbort.signal;
+  }
+
+  get cancelled(): boolean {
+    return this.stopRequested === 'cancel';
+  }
+
+  /** Executes the plan from wherever the state says it stands, then monitors and completes. */
+  async execute(graph: PlanGraph): Promise<RunResult> {
+    this.enterPhase('execute');
+    const executor = new RunExecutor({
+      runId: this.runId,
+      graph,
+      state: this.state,
+      registry: this.deps.registry,
+      stats: this.deps.stats,
+      locks: this.deps.locks,
+      clock: this.deps.clock,
+      services: this.services,
+      tracer: this.tracer,
+      metrics: this.metrics,
+      options: {
+        maxConcurrency: this.deps.settings.maxConcurrency,
+        retry: this.deps.settings.retry,
+        ...(this.deps.settings.taskTimeoutMs !== undefined ? { taskTimeoutMs: this.deps.settings.taskTimeoutMs } : {}),
+        ...(this.deps.settings.random ? { random: this.deps.settings.random } : {}),
+      },
+    });
+    this.executor = executor;
+    if (this.stopRequested === 'pause') executor.pause(this.pauseReason);
+    if (this.stopRequested === 'cancel') executor.cancel();
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await executor.run();
+    } finally {
+      executor.dispose();
+      this.executor = undefined;
+    }
+    if (executor.storageError !== undefined) {
+      throw new Error(`The run state could not be saved, so the run was stopped: ${errorMessage(executor.storageError)}`, { cause: executor.storageError });
+    }
+    if (outcome !== 'finished') return this.complete(outcome);
+    this.enterPhase('monitor');
+    await this.verify();
+    const counts = countTasks(this.state);
+    const failedGate = this.state.findings.some((f) => f.severity === 'major');
+    return this.complete(counts.failed + counts.skipped > 0 || failedGate ? 'failed' : 'succeeded');
+  }
+
+  /** Runs the end-of-run verification gate, if there is one; its findings join the run's. */
+  private async verify(): Promise<void> {
+    const verifier = this.deps.verifier;
+    if (!verifier || this.cancelled) return;
+    const span = this.tracer.startSpan('verify');
+    let findings: Finding[];
+    try {
+      findings = await verifier.verify(this.state, this.planAbort.signal);
+      span.end('ok');
+    } catch (err) {
+      span.end('error');
+      findings = [{ severity: 'major', category: 'custom', message: `Verification could not run: ${errorMessage(err)}` }];
+    }
+    for (const finding of findings) this.emit({ type: 'finding.reported', finding });
+  }
+
+  /** Ends the run (or this segment of it): records the outcome, saves statistics, releases the store. */
+  async complete(status: RunOutcomeStatus): Promise<RunResult> {
+    this.enterPhase('complete');
+    this.metrics.flush();
+    this.emit({ type: 'run.completed', status, counts: countTasks(this.state) });
+    await this.saveStats();
+    await this.writer?.close();
+    return { runId: this.runId, status, state: this.state };
+  }
+
+  /** Records a resume with its (possibly raised) budget. */
+  recordResume(budget: RunBudgetLimits | undefined): void {
+    if (budget) this.budget.raise(budget);
+    this.emit({ type: 'run.resumed', ...(budget ? { budget: { ...this.state.budget, ...budget } } : {}) });
+  }
+
+  private async saveStats(): Promise<void> {
+    const store = this.deps.statsStore;
+    if (!store) return;
+    const deltas = this.deps.stats.drainDeltas();
+    try {
+      await store.addDeltas(deltas);
+    } catch (err) {
+      this.deps.stats.restoreDeltas(deltas);
+      this.services.logger.warn(`Agent statistics could not be saved; they will be saved with the next run: ${errorMessage(err)}`);
+    }
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

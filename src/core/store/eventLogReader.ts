@@ -1,0 +1,133 @@
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { RunEventSchema } from '../run/runEvents';
+import type { RunEvent } from '../run/runEvents';
+import { errorMessage } from '../common/errors';
+
+const NEWLINE = 0x0a;
+const DEFAULT_MAX_WARNINGS = 20;
+
+/** Options for `readEventLog`. */
+export interface ReadEventLogOptions {
+  /**
+   * Start at this byte offset (the end of the log when a snapshot was taken) instead of the start.
+   * It must fall on a line boundary; if it does not, the whole log is read and a warning says so.
+   */
+  fromOffset?: number;
+  /** Line-level warnings beyond this many are summarised in one; default 20. */
+  maxWarnings?: number;
+  /** Another process may be appending right now, so a partial last line is expected and not reported. */
+  liveWriter?: boolean;
+}
+
+/** What `readEventLog` found. */
+export interface EventLogReadResult {
+  /** Valid events in file order, with strictly increasing `seq`. */
+  events: RunEvent[];
+  /** One readable sentence per problem, naming the file and byte offset. */
+  warnings: string[];
+  /** Length of the prefix made of complete lines; anything after it is a torn tail. */
+  validBytes: number;
+  /** Lines skipped because they were torn, corrupt, invalid or out of order. */
+  skippedLines: number;
+  /** Where reading started (0, or `fromOffset` when it was usable). */
+  startOffset: number;
+}
+
+/**
+ * Reads a JSON-lines event log. Bad lines are skipped with a warning rather than failing the whole
+ * run: a torn last line (crash mid-write), a corrupt line in the middle, a line that is not a valid
+ * event, and an event whose `seq` does not increase. Linear in the size of the file.
+ */
+export async function readEventLog(path: string, options: ReadEventLogOptions = {}): Promise<EventLogReadResult> {
+  const warnings: string[] = [];
+  const { data, startOffset } = await readFrom(path, options.fromOffset ?? 0, warnings);
+  const maxWarnings = options.maxWarnings ?? DEFAULT_MAX_WARNINGS;
+  const events: RunEvent[] = [];
+  let skippedLines = 0;
+  let unreported = 0;
+  const skip = (message: string): void => {
+    skippedLines++;
+    if (skippedLines <= maxWarnings) warnings.push(message);
+    else unreported++;
+  };
+
+  let lastSeq = 0;
+  let pos = 0;
+  let validEnd = 0;
+  while (pos < data.length) {
+    const at = startOffset + pos;
+    const newline = data.indexOf(NEWLINE, pos);
+    if (newline === -1) {
+      if (options.liveWriter) break;
+      skip(`${path}: skipped a torn last line at byte ${at} (${data.length - pos} bytes without a newline; a write was interrupted).`);
+      break;
+    }
+    validEnd = newline + 1;
+    const isLast = validEnd === data.length;
+    const parsed = parseLine(data.toString('utf8', pos, newline));
+    if (!parsed.ok) {
+      const where = isLast ? 'an unreadable last line' : 'a corrupt line';
+      skip(`${path}: skipped ${where} at byte ${at}: ${parsed.reason}.`);
+    } else if (parsed.event.seq <= lastSeq) {
+      skip(`${path}: skipped the event at byte ${at}: its seq ${parsed.event.seq} does not follow seq ${lastSeq}.`);
+    } else {
+      events.push(parsed.event);
+      lastSeq = parsed.event.seq;
+    }
+    pos = validEnd;
+  }
+  if (unreported > 0) warnings.push(`${path}: skipped ${unreported} more bad lines (${skippedLines} in total).`);
+  return { events, warnings, validBytes: startOffset + validEnd, skippedLines, startOffset };
+}
+
+type ParsedLine = { ok: true; event: RunEvent } | { ok: false; reason: string };
+
+function parseLine(text: string): ParsedLine {
+  if (text.trim() === '') return { ok: false, reason: 'the line is empty' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `not JSON (${errorMessage(err)})` };
+  }
+  const result = RunEventSchema.safeParse(json);
+  if (result.success) return { ok: true, event: result.data };
+  const issue = result.error.issues[0];
+  const type = typeof json === 'object' && json !== null && 'type' in json ? ` "${String(json.type)}"` : '';
+  const field = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, reason: `not a valid${type} event (${field}${issue?.message ?? 'invalid'})` };
+}
+
+async function readFrom(path: string, fromOffset: number, warnings: string[]): Promise<{ data: Buffer; startOffset: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    let start = 0;
+    if (fromOffset > 0) {
+      if (fromOffset > size) {
+        warnings.push(`${path} is shorter (${size} bytes) than when the last snapshot was taken (${fromOffset} bytes); read the whole log instead.`);
+      } else if ((await byteAt(handle, fromOffset - 1)) !== NEWLINE) {
+        warnings.push(`${path} no longer ends a line at byte ${fromOffset}, where the last snapshot left it; read the whole log instead.`);
+      } else {
+        start = fromOffset;
+      }
+    }
+    const data = Buffer.alloc(size - start);
+    let done = 0;
+    while (done < data.length) {
+      const { bytesRead } = await handle.read(data, done, data.length - done, start + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return { data: done === data.length ? data : data.subarray(0, done), startOffset: start };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function byteAt(handle: FileHandle, position: number): Promise<number | undefined> {
+  const one = Buffer.alloc(1);
+  const { bytesRead } = await handle.read(one, 0, 1, position);
+  return bytesRead === 1 ? one[0] : undefined;
+}

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { PlanIssueSchema, FailureClassSchema, RunPhaseSchema, RunStatusSchema, TaskStatusSchema, ContextScopeSchema } from '../run/runEvents';
+import type { JsonValue } from '../run/runEvents';
+import type { RunState } from '../run/runState';
+import { PlanSchema } from '../plan/planSchema';
+import { FindingSchema } from '../verify/finding';
+import { UsageSchema } from '../quota/usage';
+import { errorMessage } from '../common/errors';
+import { writeFileAtomic } from './atomicFile';
+
+/** Name of the snapshot inside a run folder. */
+export const SNAPSHOT_FILE = 'snapshot.json';
+/** Bumped when the envelope or the state changes incompatibly. */
+export const SNAPSHOT_FORMAT_VERSION = 1;
+
+// Values come from JSON.parse, so they are JSON by construction; walking big outputs again would only cost time.
+const JsonFromFile = z.custom<JsonValue>((value) => value !== undefined);
+
+const AttemptSchema = z.looseObject({
+  attempt: z.number(),
+  agentId: z.string(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  outcome: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
+  failureClass: FailureClassSchema.optional(),
+  message: z.string().optional(),
+});
+
+const TaskStateSchema = z.looseObject({
+  id: z.string(),
+  status: TaskStatusSchema,
+  agentId: z.string().optional(),
+  assignedAgent: z.string().optional(),
+  attempts: z.array(AttemptSchema),
+  excludedAgents: z.array(z.string()),
+  steps: z.record(z.string(), JsonFromFile),
+  output: JsonFromFile.optional(),
+  summary: z.string().optional(),
+  failure: z.string().optional(),
+  usage: UsageSchema,
+});
+
+// Loose objects keep fields added to RunState later, so a snapshot round trip never drops them.
+const RunStateSchema = z.looseObject({
+  runId: z.string(),
+  goal: z.string(),
+  dryRun: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  phase: RunPhaseSchema,
+  status: RunStatusSchema,
+  budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }),
+  plan: PlanSchema.optional(),
+  planIssues: z.array(PlanIssueSchema).optional(),
+  tasks: z.record(z.string(), TaskStateSchema),
+  usage: UsageSchema,
+  usageByModel: z.record(z.string(), UsageSchema),
+  findings: z.array(FindingSchema),
+  pauseReason: z.string().optional(),
+  context: z.record(
+    z.string(),
+    z.looseObject({ key: z.string(), scope: ContextScopeSchema, agentId: z.string().optional(), value: JsonFromFile, expiresAt: z.number().optional() }),
+  ),
+  messageCount: z.number(),
+  lastSeq: z.number().int().nonnegative(),
+});
+
+const SnapshotEnvelopeSchema = z.object({
+  formatVersion: z.literal(SNAPSHOT_FORMAT_VERSION),
+  savedAt: z.number(),
+  logOffset: z.number().int().nonnegative().optional(),
+  state: RunStateSchema,
+});
+
+/** What `snapshot.json` holds. */
+export interface SnapshotEnvelope {
+  formatVersion: typeof SNAPSHOT_FORMAT_VERSION;
+  /** When it was written, ms since the epoch. */
+  savedAt: number;
+  /** A line boundary in the log at or before the last event folded in; recovery reads the log from here. */
+  logOffset?: number;
+  /** The run state up to `state.lastSeq`. */
+  state: RunState;
+}
+
+/** The outcome of reading a snapshot: usable, absent (normal before the first one), or invalid with a reason. */
+export type SnapshotReadResult =
+  | { status: 'ok'; snapshot: SnapshotEnvelope }
+  | { status: 'missing' }
+  | { status: 'invalid'; reason: string };
+
+/** Serialises a snapshot now, so later changes to the live state cannot leak into it. */
+export function serializeSnapshot(state: RunState, logOffset?: number, savedAt: number = Date.now()): string {
+  const envelope: SnapshotEnvelope = { formatVersion: SNAPSHOT_FORMAT_VERSION, savedAt, state };
+  if (logOffset !== undefined) envelope.logOffset = logOffset;
+  return JSON.stringify(envelope);
+}
+
+/** Writes the snapshot atomically: a crash leaves the previous snapshot or this one. */
+export async function writeSnapshot(path: string, state: RunState, logOffset?: number): Promise<void> {
+  await writeFileAtomic(path, serializeSnapshot(state, logOffset));
+}
+
+/** Reads and validates a snapshot of run `runId`. I/O errors other than a missing file are thrown. */
+export async function readSnapshot(path: string, runId: string): Promise<SnapshotReadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { status: 'invalid', reason: `it is not JSON (${errorMessage(err)})` };
+  }
+  const parsed = SnapshotEnvelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'the file';
+    return { status: 'invalid', reason: `${field}: ${issue?.message ?? 'invalid'}` };
+  }
+  if (parsed.data.state.runId !== runId) {
+    return { status: 'invalid', reason: `it belongs to run "${parsed.data.state.runId}", not "${runId}"` };
+  }
+  const snapshot: SnapshotEnvelope = parsed.data;
+  return { status: 'ok', snapshot };
+}
