@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import { matchCommandPattern, parseCommandPattern } from '../../../src/core/policy/commandRules';
+import {
+  DEFAULT_COMMAND_ALLOW_RULES,
+  DEFAULT_COMMAND_DENY_RULES,
+  DEFAULT_POLICY_RULES,
+  NETWORK_TOOLS,
+} from '../../../src/core/policy/defaultRules';
+import { parsePolicyRules } from '../../../src/core/policy/policyRules';
+
+describe('defaultRules', () => {
+  it('are valid policy rules', () => {
+    assert.equal(parsePolicyRules([...DEFAULT_POLICY_RULES]).length, DEFAULT_POLICY_RULES.length);
+  });
+
+  it('list every network tool named by the checklist (checklist 12)', () => {
+    for (const tool of ['curl', 'wget', 'nc', 'ping', 'dig', 'nslookup', 'ssh', 'scp']) {
+      assert.ok(NETWORK_TOOLS.includes(tool), tool);
+    }
+  });
+
+  it('never allow a network tool, in any argument form (checklist 12)', () => {
+    const allowPatterns = DEFAULT_COMMAND_ALLOW_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
+    for (const tool of NETWORK_TOOLS) {
+      for (const argv of [[tool], [tool, 'https://example.com'], [tool, '-v', 'host']]) {
+        const allowing = allowPatterns.find((pattern) => matchCommandPattern(pattern, argv));
+        assert.equal(allowing, undefined, `${argv.join(' ')} is allowed by "${allowing?.source ?? ''}"`);
+      }
+    }
+  });
+
+  it('deny every network tool and the destructive commands', () => {
+    const denyPatterns = DEFAULT_COMMAND_DENY_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
+    const denied = (argv: string[]): boolean => denyPatterns.some((pattern) => matchCommandPattern(pattern, argv, true));
+    for (const tool of NETWORK_TOOLS) assert.ok(denied([tool, 'x']), tool);
+    for (const argv of [['rm', '-rf', '/'], ['rm', '-fr', '~'], ['rm', '-rf'], ['sudo', 'ls'], ['rm', '-r', '-f', '.']]) {
+      assert.ok(denied(argv), argv.join(' '));
+    }
+    assert.equal(denied(['rm', 'file.txt']), false);
+  });
+
+  it('allow the everyday build and test commands', () => {
+    const allowPatterns = DEFAULT_COMMAND_ALLOW_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
+    const allowed = (argv: string[]): boolean => allowPatterns.some((pattern) => matchCommandPattern(pattern, argv));
+    for (const argv of [['npm', 'test'], ['npm', 'run', 'build'], ['npx', 'tsc', '--noEmit'], ['git', 'status'], ['git', 'diff', 'HEAD'], ['ls', '-la']]) {
+      assert.ok(allowed(argv), argv.join(' '));
+    }
+  });
+
+  it('are frozen', () => {
+    assert.ok(Object.isFrozen(DEFAULT_POLICY_RULES));
+    assert.ok(DEFAULT_POLICY_RULES.every((rule) => Object.isFrozen(rule)));
+  });
+});
