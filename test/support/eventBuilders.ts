@@ -77,7 +77,9 @@ export class EventBuilder {
   }
 
   completed(status: 'succeeded' | 'failed' = 'succeeded', counts: Partial<Record<TaskStatus, number>> = {}): RunEvent {
-    return this.next({ type: 'run.completed', status, counts });
+    // The schema's record over task statuses is exhaustive, like `countTasks`: every status has a count.
+    const all: Record<TaskStatus, number> = { pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, ...counts };
+    return this.next({ type: 'run.completed', status, counts: all });
   }
 
   log(message: string): RunEvent {

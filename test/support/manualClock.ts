@@ -25,6 +25,8 @@ export class ManualClock implements Clock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    // A deadline that is already here needs no advance, as with a real timer of 0 ms.
+    if (!(ms > 0)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const sleeper: Sleeper = {
         at: this.time + Math.max(0, ms),

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { rankAgents, selectAgent } from '../agents/agentSelector';
 import type { RegisteredAgent } from '../agents/agentRegistry';
 import { abortReason } from '../common/clock';
@@ -66,6 +67,8 @@ export class RunExecutor implements Disposable {
   constructor(private readonly deps: ExecutorDeps) {
     const { state } = deps;
     this.scheduler = new DagScheduler(deps.graph, (id) => recoveredStatus(state.tasks[id]?.status));
+    // Every running attempt and every backoff listens on the run's signal; that is by design.
+    setMaxListeners(0, this.runAbort.signal);
     this.disposables.add(deps.registry.onDidFreeCapacity(() => this.pump()));
     this.disposables.add(deps.locks.onDidRelease(() => this.pump()));
   }

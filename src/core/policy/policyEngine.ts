@@ -24,6 +24,8 @@ export interface PolicyDecision {
   reason: string;
   /** The rule that decided, when one did. */
   rule?: PolicyRule;
+  /** Set for writes to protected paths: ask the human now, never reuse a remembered or blanket approval. */
+  requiresFreshApproval?: boolean;
   /** For reads and writes that passed the path guard: do the I/O on this (`real`, or writeFileNoFollow). */
   resolvedPath?: ResolvedPath;
 }
@@ -171,12 +173,16 @@ export class PolicyEngine {
     }
     decision ??= this.#fallback(kind, kind === 'write' ? 'ask' : 'allow', `${kind} of ${subject}`);
 
-    if (kind === 'write' && decision.decision === 'allow') {
+    if (kind === 'write' && decision.decision !== 'deny') {
       const glob = paths.map((p) => policy.isProtected(p)).find((g) => g !== undefined);
       if (glob !== undefined) {
+        // An allow rule cannot vouch for a protected path; an ask rule still explains itself through `rule`.
+        const askRule = decision.decision === 'ask' ? decision.rule : undefined;
         decision = {
           decision: 'ask',
           reason: `${subject} is protected (matches "${glob}"): edits to it always need a fresh approval`,
+          requiresFreshApproval: true,
+          ...(askRule === undefined ? {} : { rule: askRule }),
         };
       }
     }

@@ -37,15 +37,15 @@ export const PolicyRuleSchema = z
     if (rule.path !== undefined && rule.command !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['command'], message: 'a rule cannot set both "path" and "command": commands carry no path, so it would never match' });
     }
-    if (rule.tool !== undefined) {
+    if (rule.tool !== undefined && rule.tool !== '') {
       const problem = globProblem(rule.tool);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['tool'], message: problem });
     }
-    if (rule.path !== undefined) {
+    if (rule.path !== undefined && rule.path !== '') {
       const problem = pathGlobProblem(rule.path);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: problem });
     }
-    if (rule.command !== undefined) {
+    if (rule.command !== undefined && rule.command !== '') {
       try {
         parseCommandPattern(rule.command);
       } catch (err) {

@@ -2,6 +2,7 @@ import { Emitter, type Event } from '../common/emitter';
 import { errorMessage } from '../common/errors';
 import { newId } from '../common/ids';
 import { buildPlanGraph } from '../plan/planGraph';
+import { RunBudget } from '../quota/runBudget';
 import { validatePlan } from '../plan/validatePlan';
 import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
 import type { RunEvent } from './runEvents';
@@ -54,6 +55,8 @@ export class Orchestrator {
 
   /** Starts a run; subscribe to the handle's events before the next tick to see them all. */
   start(request: RunRequest): RunHandle {
+    // Bad limits are refused before anything is created.
+    new RunBudget(request.budget);
     const runId = request.runId ?? newId('run', this.deps.clock.now());
     const state = emptyRunState(runId);
     let session: RunSession | undefined;
@@ -129,6 +132,7 @@ export class Orchestrator {
 
   private async runFresh(session: RunSession, request: RunRequest): Promise<RunResult> {
     session.emit({ type: 'run.created', goal: request.goal, dryRun: request.dryRun ?? false, budget: { ...request.budget } });
+    session.budget.raise(session.state.budget);
     session.enterPhase('plan');
     let planInput: unknown = request.plan;
     if (planInput === undefined) {

@@ -127,8 +127,18 @@ describe('PolicyEngine', () => {
       it(`asks before writing ${target} even when everything is allowed`, async () => {
         const decision = await engine(allowEverything).evaluate(write(target));
         expectDecision(decision, 'ask', /is protected \(matches ".+"\): edits to it always need a fresh approval/);
+        assert.equal(decision.requiresFreshApproval, true);
+        assert.equal(decision.rule, undefined);
       });
     }
+
+    it('marks protected writes as needing a fresh approval also when the default already asks', async () => {
+      const decision = await engine().evaluate(write('.git/config'));
+      expectDecision(decision, 'ask', /protected \(matches "\*\*\/\.git\/\*\*"\)/);
+      assert.equal(decision.requiresFreshApproval, true);
+      const ordinary = await engine().evaluate(write('src/a.ts'));
+      assert.equal(ordinary.requiresFreshApproval, undefined);
+    });
 
     it('asks before writing through a symlink whose real path is protected', async () => {
       expectDecision(await engine(allowEverything).evaluate(write('settings-link')), 'ask', /really "\.vscode\/settings\.json".*protected/);
@@ -220,7 +230,7 @@ describe('PolicyEngine', () => {
       const policy = engine({ rules: [{ effect: 'allow', tool: '*' }, { effect: 'deny', path: 'x'.repeat(70_000) }] });
       assert.match(policy.configurationError ?? '', /exceeds maximum allowed length/);
       for (const action of [read('src/a.ts'), run('npm test'), { kind: 'tool', tool: 'x' } as const]) {
-        expectDecision(await policy.evaluate(action), 'deny', /policy check failed: .*configuration is invalid.*rule 1 \(path\)/);
+        expectDecision(await policy.evaluate(action), 'deny', /policy check failed: .*configuration is invalid.*rule 1 \(path\)/s);
       }
     });
 

@@ -41,7 +41,7 @@ describe('policyRules', () => {
       { effect: 'ask', tool: '' },
     ]);
     const located = err.issues.map((issue) => `${issue.index ?? '-'}:${issue.field ?? '-'}`);
-    assert.deepEqual(located, ['1:effect', '2:path', '3:comand', '4:command', '5:path', '6:command', '7:tool']);
+    assert.deepEqual(located, ['1:effect', '2:path', '3:comand', '3:-', '4:command', '5:path', '6:command', '7:tool']);
     assert.match(err.message, /rule 1 \(effect\): effect must be "deny", "ask" or "allow"/);
     assert.match(err.message, /rule 2 \(path\): .*must not start with "\/"/);
     assert.match(err.message, /rule 3 \(comand\): unknown field\(s\) comand; allowed are/);

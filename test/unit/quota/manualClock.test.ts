@@ -27,6 +27,12 @@ describe('ManualClock', () => {
     assert.deepEqual(times, [100, 200, 300]);
   });
 
+  it('resolves a sleep of 0 ms without an advance', async () => {
+    const clock = new ManualClock(7);
+    await clock.sleep(0);
+    assert.equal(clock.now(), 7);
+  });
+
   it('rejects an aborted sleep with the abort reason and forgets it', async () => {
     const clock = new ManualClock();
     const ac = new AbortController();
