@@ -25,6 +25,9 @@ export class TaskTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+/** Stops an attempt's timer once the attempt is over. */
+const ATTEMPT_OVER = new Error('The attempt is over.');
+
 /** How many ready tasks one dispatch pass may look at and pass over, so a long queue of blocked tasks costs little. */
 const MAX_PASSED_OVER = 512;
 
@@ -176,8 +179,8 @@ export class RunExecutor implements Disposable {
     this.runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
     const timeoutMs = task.timeoutMs ?? options.taskTimeoutMs;
     let timedOut = false;
-    const timer = new AbortController();
-    if (timeoutMs !== undefined) {
+    const timer = timeoutMs === undefined ? undefined : new AbortController();
+    if (timer && timeoutMs !== undefined) {
       clock.sleep(timeoutMs, timer.signal).then(
         () => ((timedOut = true), controller.abort(new TaskTimeoutError(`Task "${task.id}" ran past its ${timeoutMs} ms limit.`))),
         () => undefined,
@@ -229,7 +232,7 @@ export class RunExecutor implements Disposable {
         this.handleFailure(i, agentId, attempt, durationMs, err, timedOut);
       }
     } finally {
-      timer.abort();
+      timer?.abort(ATTEMPT_OVER);
       this.runAbort.signal.removeEventListener('abort', onRunAbort);
       this.pump();
     }

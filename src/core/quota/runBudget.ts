@@ -69,7 +69,7 @@ export class RunBudget {
   /** Reserves `estimate`; throws `BudgetExceededError` if used + reserved + estimate would cross a limit. */
   reserve(estimate: BudgetEstimate): BudgetReservation {
     const est = checkEstimate(estimate);
-    const held = { tokens: 0, costUsd: 0 };
+    const held = this.reserved;
     if (this.max.maxTokens !== undefined) {
       const committed = totalTokens(this.spent) + held.tokens;
       if (committed + est.tokens > this.max.maxTokens) {
