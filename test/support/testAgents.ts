@@ -25,6 +25,16 @@ export class Timeline {
     return this.entries.filter((e) => e.taskId === taskId);
   }
 
+  /** The largest number of attempts that were running at one moment. */
+  maxConcurrent(filter: (e: TimelineEntry) => boolean = () => true): number {
+    const edges = this.entries.filter(filter).flatMap((e) => [[e.start, 1] as const, [e.end, -1] as const]);
+    edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let now = 0;
+    let max = 0;
+    for (const [, d] of edges) max = Math.max(max, (now += d));
+    return max;
+  }
+
   /** Whether the two tasks' successful attempts overlapped in time. */
   overlapped(a: string, b: string): boolean {
     const ea = this.forTask(a);

@@ -150,7 +150,7 @@ async function realpathAllowMissing(p: string, hops: number): Promise<string> {
   if (parent === p) return p;
   const realParent = await realpathAllowMissing(parent, hops);
   const candidate = path.join(realParent, path.basename(p));
-  const stat = undefined as undefined | import('node:fs').Stats;
+  const stat = await fs.lstat(candidate).catch(() => undefined);
   if (stat?.isSymbolicLink() === true) {
     if (hops >= MAX_SYMLINK_HOPS) throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
     const target = await fs.readlink(candidate);

@@ -92,8 +92,13 @@ export class PolicyEngine {
     let compiled: CompiledPolicy | undefined;
     let configurationError: string | undefined;
     try {
-      root = z.string().min(1, 'root must be a non-empty path').parse(options.root);
-      defaultDecision = z.enum(['deny', 'ask', 'allow']).optional().parse(options.defaultDecision);
+      if (typeof options.root !== 'string' || options.root === '') throw new Error('root must be a non-empty path');
+      root = options.root;
+      const fallback: unknown = options.defaultDecision;
+      if (fallback !== undefined && fallback !== 'deny' && fallback !== 'ask' && fallback !== 'allow') {
+        throw new Error(`defaultDecision must be "deny", "ask" or "allow", got ${JSON.stringify(fallback)}`);
+      }
+      defaultDecision = fallback;
       // Copy before validating so later changes to the caller's objects cannot reach the engine.
       const validated = parsePolicyRules(options.rules.map((rule) => ({ ...rule })));
       rules = Object.freeze(validated.map((rule) => Object.freeze(rule)));

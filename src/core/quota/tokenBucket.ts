@@ -13,7 +13,9 @@ const EPSILON = 1e-9;
 
 /** A bucket that starts full and refills continuously; a debit may push it below zero (debt). */
 export class TokenBucket {
+  /** Most tokens the bucket holds. */
   readonly capacity: number;
+  /** Tokens added per minute. */
   readonly refillPerMinute: number;
   private tokens: number;
   private last: number;

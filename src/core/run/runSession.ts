@@ -1,5 +1,6 @@
 import { Emitter, type Event } from '../common/emitter';
 import { errorMessage } from '../common/errors';
+import { newId } from '../common/ids';
 import { MessageBus } from '../context/messageBus';
 import { SharedContext } from '../context/sharedContext';
 import { RunExecutor } from '../execute/runExecutor';
@@ -61,7 +62,10 @@ export class RunSession {
       messages: new MessageBus(emit),
       logger: new RunLogger(emit, { minLevel: deps.settings.logLevel }),
     };
-    this.tracer = new Tracer(emit, deps.clock);
+    // Span ids: one random prefix per session, then a counter; cheap, and unique across resumes.
+    const spanPrefix = newId('span', deps.clock.now());
+    let spanCount = 0;
+    this.tracer = new Tracer(emit, deps.clock, () => `${spanPrefix}.${++spanCount}`);
     this.metrics = new Metrics(emit);
   }
 

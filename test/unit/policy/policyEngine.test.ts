@@ -252,6 +252,8 @@ describe('PolicyEngine', () => {
     it('denies when the rules are not valid', async () => {
       const policy = engine({ rules: [{ effect: 'allow' } as PolicyRule] });
       expectDecision(await policy.evaluate(read('src/a.ts')), 'deny', /rule 0: a rule needs at least one of/);
+      const badDefault = engine({ defaultDecision: 'yes' as PolicyDecision['decision'] });
+      expectDecision(await badDefault.evaluate(read('src/a.ts')), 'deny', /defaultDecision must be "deny", "ask" or "allow", got "yes"/);
     });
   });
 

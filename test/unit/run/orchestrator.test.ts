@@ -50,6 +50,18 @@ describe('Orchestrator', () => {
     assert.equal(timeline.overlapped('free1', 'reader'), false, 'a reader waits for the writer of its path');
   });
 
+  it('holds the global concurrency limit and each agent\'s maximum load', async () => {
+    const timeline = new Timeline();
+    const tasks = plan(Array.from({ length: 12 }, (_, i) => task(`t${i}`, { requiredCapabilities: [i % 2 ? 'code' : 'test'] })));
+    const { orchestrator } = makeHarness({
+      agents: [waitingAgent({ id: 'coder', capabilities: ['code'], maxLoad: 2 }, 20, timeline), waitingAgent({ id: 'tester', capabilities: ['test'], maxLoad: 8 }, 20, timeline)],
+      settings: { maxConcurrency: 5 },
+    });
+    assert.equal((await orchestrator.start({ goal: 'g', plan: tasks }).done).status, 'succeeded');
+    assert.equal(timeline.maxConcurrent(), 5, 'the global limit was reached and held');
+    assert.equal(timeline.maxConcurrent((e) => e.agentId === 'coder'), 2, 'the coder never ran more than its maxLoad');
+  });
+
   it('passes dependency outputs to dependents', async () => {
     const seen: unknown[] = [];
     const agent = testAgent(coder(), async (ctx) => {

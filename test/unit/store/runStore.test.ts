@@ -106,22 +106,20 @@ describe('store/runStore', () => {
   });
 
   it('snapshots every N events, never ahead of the durable log', async () => {
-    const writer = await store('window-A', 5).create('snap');
+    // A long group-commit delay: only the snapshot itself can push the log to disk here.
+    const writer = await new RunStore({ root: tempDir(), ownerId: 'window-A', snapshotEvery: 5, flushIntervalMs: 60_000 }).create('snap');
     const b = new EventBuilder('snap');
     writer.append(b.created());
-    let seen = 0;
-    for (let i = 0; i < 40; i++) {
-      writer.append(b.log(`event ${i}`));
-      await new Promise((resolve) => setImmediate(resolve));
-      const snapshot = await readFile(join(runDir('snap'), 'snapshot.json'), 'utf8').catch(() => undefined);
-      if (!snapshot) continue;
-      const lastSeq = (JSON.parse(snapshot) as { state: { lastSeq: number } }).state.lastSeq;
-      const lines = (await readFile(join(runDir('snap'), 'events.jsonl'), 'utf8')).split('\n').length - 1;
-      assert.ok(lastSeq <= lines, `snapshot at seq ${lastSeq} but only ${lines} events are in the log`);
-      seen = Math.max(seen, lastSeq);
-    }
-    assert.ok(seen >= 5, 'a periodic snapshot was written');
+    for (let i = 0; i < 11; i++) writer.append(b.log(`event ${i}`));
+    const snapshotPath = join(runDir('snap'), 'snapshot.json');
+    for (let waited = 0; !existsSync(snapshotPath) && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    const lastSeq = (JSON.parse(await readFile(snapshotPath, 'utf8')) as { state: { lastSeq: number } }).state.lastSeq;
+    const lines = (await readFile(join(runDir('snap'), 'events.jsonl'), 'utf8')).split('\n').length - 1;
+    assert.ok(lastSeq >= 5, `expected a periodic snapshot, got seq ${lastSeq}`);
+    assert.ok(lastSeq <= lines, `snapshot at seq ${lastSeq} but only ${lines} events are in the log`);
     await writer.close();
+    const final = JSON.parse(await readFile(snapshotPath, 'utf8')) as { state: { lastSeq: number } };
+    assert.equal(final.state.lastSeq, 12, 'close writes the final snapshot');
   });
 
   it('survives a crashed window: the stale lock is taken over and flushed events are all there', async function () {
