@@ -7,6 +7,7 @@ import { DEFAULT_RETRY_POLICY } from '../../src/core/execute/retryPolicy';
 import { RateLimitScheduler } from '../../src/core/quota/rateLimitScheduler';
 import { Orchestrator } from '../../src/core/run/orchestrator';
 import { PathLockTable } from '../../src/core/schedule/pathLocks';
+import { FileAgentStatsStore } from '../../src/core/store/agentStatsFile';
 import { RunStore } from '../../src/core/store/runStore';
 import { testAgent } from './testAgents';
 
@@ -44,6 +45,7 @@ export function durableOrchestrator(storeRoot: string, agent: Agent, maxConcurre
   const orchestrator = new Orchestrator({
     registry,
     stats: new AgentStatsBook(),
+    statsStore: new FileAgentStatsStore({ root: storeRoot }),
     store,
     rateLimits: new RateLimitScheduler(systemClock, () => undefined),
     locks: new PathLockTable(),

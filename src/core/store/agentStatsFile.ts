@@ -9,6 +9,7 @@ import { writeFileAtomic } from './atomicFile';
 import { createLockFile, isProcessAlive, readLockFile, releaseLockFile, removeLockIfUnchanged } from './lockFile';
 import type { LockFileSnapshot } from './lockFile';
 import { quarantineFile } from './quarantine';
+import type { AgentStats, AgentStatsStore } from '../agents/agentStats';
 
 /** The statistics file under the storage root. */
 export const AGENT_STATS_FILE = 'agent-stats.json';
@@ -16,7 +17,7 @@ export const AGENT_STATS_FILE = 'agent-stats.json';
 export const AGENT_STATS_LOCK = 'agent-stats.lock';
 
 const count = z.number().finite().nonnegative();
-const AgentStatsSchema = z.object({
+const AgentStatsSchema: z.ZodType<AgentStats> = z.object({
   attempts: count,
   successes: count,
   failures: count,
@@ -25,8 +26,6 @@ const AgentStatsSchema = z.object({
   costUsd: count,
 });
 
-/** Outcome statistics of one agent, summed over runs. */
-export type AgentStats = z.infer<typeof AgentStatsSchema>;
 
 const StatsFileSchema = z.object({ formatVersion: z.literal(1), agents: z.record(z.string(), z.unknown()) });
 const LockContentSchema = z.object({ pid: z.number(), hostname: z.string() });
@@ -46,7 +45,7 @@ export interface FileAgentStatsStoreOptions {
 type ReadResult = { status: 'ok'; agents: Map<string, AgentStats> } | { status: 'missing' } | { status: 'invalid'; reason: string };
 
 /** Per-agent statistics in one JSON file shared by every window; updates never lose another process's increments. */
-export class FileAgentStatsStore {
+export class FileAgentStatsStore implements AgentStatsStore {
   /** Problems found so far, newest last. */
   readonly warnings: string[] = [];
   private readonly path: string;

@@ -37,7 +37,8 @@ export interface EventLogReadResult {
 /**
  * Reads a JSON-lines event log. Bad lines are skipped with a warning rather than failing the whole
  * run: a torn last line (crash mid-write), a corrupt line in the middle, a line that is not a valid
- * event, and an event whose `seq` does not increase. Linear in the size of the file.
+ * event, and an event whose `seq` does not increase. Linear in the size of the file. A file that
+ * cannot be opened (for example ENOENT) throws.
  */
 export async function readEventLog(path: string, options: ReadEventLogOptions = {}): Promise<EventLogReadResult> {
   const warnings: string[] = [];

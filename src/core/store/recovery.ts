@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { errorMessage } from '../common/errors';
 import { applyRunEvent, emptyRunState } from '../run/runState';
 import type { RunState } from '../run/runState';
 import { readEventLog } from './eventLogReader';
@@ -36,7 +37,9 @@ export async function recoverRunState(runDir: string, runId: string, options: Re
 
   let state = emptyRunState(runId);
   let fromOffset: number | undefined;
-  const snapshot = await readSnapshot(snapshotPath, runId);
+  const snapshot = await readSnapshot(snapshotPath, runId).catch((err: unknown) => {
+    throw new Error(`Could not read ${snapshotPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`, { cause: err });
+  });
   if (snapshot.status === 'ok') {
     state = snapshot.snapshot.state;
     fromOffset = snapshot.snapshot.logOffset;
@@ -57,7 +60,9 @@ export async function recoverRunState(runDir: string, runId: string, options: Re
   try {
     log = await readEventLog(logPath, { ...(fromOffset === undefined ? {} : { fromOffset }), liveWriter: options.liveWriter ?? false });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`Could not read ${logPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`, { cause: err });
+    }
     if (snapshot.status !== 'missing' || snapshotSeq > 0) warnings.push(`The event log ${logPath} of run "${runId}" is missing.`);
     return { state, warnings };
   }

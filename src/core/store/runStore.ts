@@ -81,7 +81,7 @@ export class RunStore {
       await mkdir(layout.dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      throw new Error(`Run "${runId}" already exists in ${runsDir}; choose another id, or open it to resume.`);
+      throw new Error(`Run "${runId}" already exists in ${runsDir}; choose another id, or open it to resume.`, { cause: err });
     }
     let lock: RunLock | undefined;
     let log: EventLogWriter | undefined;
@@ -171,11 +171,10 @@ export class RunStore {
 
   private async summarize(runId: string): Promise<RunSummary> {
     const { dir } = runLayout(this.root, runId);
-    const state = emptyRunState(runId);
-    let warnings: string[] = [];
+    let recovered: RunState;
+    let warnings: string[];
     let locked = false;
     let folderTime = 0;
-    let recovered: RunState = state;
     try {
       const [lock, info] = await Promise.all([readRunLock(dir), stat(dir)]);
       locked = lock.state === 'held';
@@ -184,7 +183,8 @@ export class RunStore {
       recovered = result.state;
       warnings = result.warnings;
     } catch (err) {
-      recovered.status = 'failed';
+      // Listed anyway: an unreadable run shown as failed with the reason beats a run that silently vanishes.
+      recovered = { ...emptyRunState(runId), status: 'failed' };
       warnings = [`Could not read run "${runId}": ${errorMessage(err)}`];
     }
     // A run without its creation event still needs a place in the list: use its folder's time.

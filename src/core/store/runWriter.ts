@@ -140,6 +140,7 @@ export class RunWriter implements RunEventSink {
   /** Serialises now, then waits until those events are durable: the snapshot never runs ahead of the log. */
   private async writeSnapshotNow(): Promise<void> {
     const text = serializeSnapshot(this.live, this.log.appendedBytes);
+    await this.log.flush();
     await writeFileAtomic(this.snapshotPath, text);
   }
 }

@@ -7,6 +7,8 @@ import { testAgent } from '../../support/testAgents';
 import { durableOrchestrator, effectAgent } from '../../support/durableWorkload';
 import { layeredDag } from '../../support/planBuilders';
 import type { RunEvent } from '../../../src/core/run/runEvents';
+import { FileAgentStatsStore } from '../../../src/core/store/agentStatsFile';
+import { RunStore } from '../../../src/core/store/runStore';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
@@ -32,6 +34,23 @@ describe('durable runs', function () {
     assert.equal(state.lastSeq, result.state.lastSeq, 'the store holds every event');
     assert.equal(Object.values(state.tasks).filter((t) => t.status === 'succeeded').length, 10_000);
     console.log(`      10,000 tasks, durable store: ${Math.round(ms)} ms`);
+  });
+
+  it('persists agent statistics across runs and keeps a run exportable', async () => {
+    const root = join(dir, 'store');
+    const agent = testAgent({ id: 'zero', capabilities: ['code'], maxLoad: 4 }, async () => ({ summary: 'done' }));
+    for (let i = 0; i < 2; i++) {
+      const { orchestrator } = durableOrchestrator(root, agent, 4);
+      assert.equal((await orchestrator.start({ goal: `run ${i}`, plan: layeredDag(10, 5, 1) }).done).status, 'succeeded');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const stats = await new FileAgentStatsStore({ root }).load();
+    assert.equal(stats.zero?.attempts, 20);
+    assert.equal(stats.zero?.successes, 20);
+    const store = new RunStore({ root });
+    const runs = await store.list();
+    assert.deepEqual(runs.map((r) => r.goal), ['run 1', 'run 0']);
+    assert.match(await store.exportMarkdown(runs[0]!.runId), /run 1/);
   });
 
   it('after a SIGKILL mid-run, resume re-runs no completed task and loses none', async () => {

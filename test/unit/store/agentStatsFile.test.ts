@@ -4,7 +4,7 @@ import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FileAgentStatsStore } from '../../../src/core/store/agentStatsFile';
-import type { AgentStats } from '../../../src/core/store/agentStatsFile';
+import type { AgentStats } from '../../../src/core/agents/agentStats';
 import { spawnChild, useTempDir, waitForExit } from './storeTestUtils';
 
 function stats(overrides: Partial<AgentStats> = {}): AgentStats {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { RunLockedError } from '../../../src/core/store/runLock';
@@ -197,6 +197,16 @@ describe('store/runStore', () => {
     assert.equal(broken?.status, 'succeeded', 'a broken run is rebuilt from its log as far as it goes');
     assert.equal(running?.locked, true);
     await live.close();
+  });
+
+  it('lists a run whose files cannot be read as failed, with the reason', async () => {
+    await writeRun(store(), 'unreadable', 1);
+    await rm(join(runDir('unreadable'), 'snapshot.json'));
+    await mkdir(join(runDir('unreadable'), 'snapshot.json'));
+    const [run] = await store().list();
+    assert.equal(run?.runId, 'unreadable');
+    assert.equal(run?.status, 'failed');
+    assert.match(run?.warning ?? '', /Could not read .*snapshot\.json of run "unreadable"/);
   });
 
   it('lists nothing for an empty root', async () => {
