@@ -55,7 +55,10 @@ export class Orchestrator {
 
   /** Starts a run; subscribe to the handle's events before the next tick to see them all. */
   start(request: RunRequest): RunHandle {
-    // Bad limits are refused before anything is created.
+    // Bad input is refused before anything is created.
+    if (typeof request.goal !== 'string' || request.goal.trim() === '') {
+      throw new TypeError('A run needs a goal: describe in one sentence what the agents should achieve.');
+    }
     new RunBudget(request.budget);
     const runId = request.runId ?? newId('run', this.deps.clock.now());
     const state = emptyRunState(runId);

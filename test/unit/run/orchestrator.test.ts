@@ -193,6 +193,13 @@ describe('Orchestrator', () => {
     assert.deepEqual(timeline.entries.map((e) => e.taskId).sort(), ['a', 'b', 'c', 'd']);
   });
 
+  it('refuses an empty goal or a nonsense budget before creating anything', () => {
+    const { orchestrator, events } = makeHarness({ agents: [waitingAgent(coder(), 1)] });
+    assert.throws(() => orchestrator.start({ goal: '  ', plan: plan([task('a')]) }), /needs a goal/);
+    assert.throws(() => orchestrator.start({ goal: 'g', plan: plan([task('a')]), budget: { maxTokens: -5 } }), /maxTokens must be a finite number >= 0/);
+    assert.equal(events.length, 0);
+  });
+
   it('a dry run stops after validate', async () => {
     const { orchestrator, events } = makeHarness({ agents: [waitingAgent(coder(), 1)] });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]), dryRun: true }).done;
