@@ -27,6 +27,19 @@ function zero(): AgentStats {
   return { attempts: 0, successes: 0, failures: 0, totalDurationMs: 0, tokens: 0, costUsd: 0 };
 }
 
+/** The sum of two statistics records. */
+export function addAgentStats(a: AgentStats | undefined, b: AgentStats): AgentStats {
+  if (!a) return { ...b };
+  return {
+    attempts: a.attempts + b.attempts,
+    successes: a.successes + b.successes,
+    failures: a.failures + b.failures,
+    totalDurationMs: a.totalDurationMs + b.totalDurationMs,
+    tokens: a.tokens + b.tokens,
+    costUsd: a.costUsd + b.costUsd,
+  };
+}
+
 function add(into: AgentStats, o: AttemptOutcome): void {
   into.attempts++;
   if (o.success) into.successes++;
@@ -73,16 +86,6 @@ export class AgentStatsBook {
 
   /** Puts back increments a failed save did not store. */
   restoreDeltas(deltas: Record<string, AgentStats>): void {
-    for (const [id, d] of Object.entries(deltas)) {
-      const s = this.pending.get(id) ?? zero();
-      this.pending.set(id, {
-        attempts: s.attempts + d.attempts,
-        successes: s.successes + d.successes,
-        failures: s.failures + d.failures,
-        totalDurationMs: s.totalDurationMs + d.totalDurationMs,
-        tokens: s.tokens + d.tokens,
-        costUsd: s.costUsd + d.costUsd,
-      });
-    }
+    for (const [id, d] of Object.entries(deltas)) this.pending.set(id, addAgentStats(this.pending.get(id), d));
   }
 }

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { errorMessage } from '../common/errors';
 import { writeFileAtomic } from './atomicFile';
 import { createLockFile, isProcessAlive, readLockFile, releaseLockFile, removeLockIfUnchanged } from './lockFile';
 import type { LockFileSnapshot } from './lockFile';
 import { quarantineFile } from './quarantine';
-import type { AgentStats, AgentStatsStore } from '../agents/agentStats';
+import { addAgentStats, type AgentStats, type AgentStatsStore } from '../agents/agentStats';
+import { describeZodError, readJsonFile } from './jsonFile';
 
 /** The statistics file under the storage root. */
 export const AGENT_STATS_FILE = 'agent-stats.json';
@@ -73,7 +73,7 @@ export class FileAgentStatsStore implements AgentStatsStore {
     if (increments.size === 0) return;
     await this.exclusive(async () => {
       const merged = await this.readRepairing();
-      for (const [agentId, delta] of increments) merged.set(agentId, sum(merged.get(agentId), delta));
+      for (const [agentId, delta] of increments) merged.set(agentId, addAgentStats(merged.get(agentId), delta));
       await writeFileAtomic(this.path, `${JSON.stringify({ formatVersion: 1, agents: Object.fromEntries(merged) }, null, 2)}\n`);
     });
   }
@@ -134,25 +134,12 @@ export class FileAgentStatsStore implements AgentStatsStore {
   }
 
   private async read(): Promise<ReadResult> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-      throw err;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      return { status: 'invalid', reason: `it is not JSON (${errorMessage(err)})` };
-    }
-    const file = StatsFileSchema.safeParse(json);
-    if (!file.success) return { status: 'invalid', reason: describe(file.error) };
+    const file = await readJsonFile(this.path, StatsFileSchema);
+    if (file.status !== 'ok') return file;
     const agents = new Map<string, AgentStats>();
     for (const [agentId, value] of Object.entries(file.data.agents)) {
       const stats = AgentStatsSchema.safeParse(value);
-      if (!stats.success) return { status: 'invalid', reason: `agent "${agentId}": ${describe(stats.error)}` };
+      if (!stats.success) return { status: 'invalid', reason: `agent "${agentId}": ${describeZodError(stats.error)}` };
       agents.set(agentId, stats.data);
     }
     return { status: 'ok', agents };
@@ -171,27 +158,11 @@ function parseDeltas(deltas: Record<string, AgentStats>): Map<string, AgentStats
     if (agentId === '') throw new Error('Agent statistics need a non-empty agent id.');
     const parsed = AgentStatsSchema.safeParse(value);
     if (!parsed.success) {
-      throw new Error(`Invalid statistics for agent "${agentId}": ${describe(parsed.error)}; counts must be finite and not negative.`);
+      throw new Error(`Invalid statistics for agent "${agentId}": ${describeZodError(parsed.error)}; counts must be finite and not negative.`);
     }
     out.set(agentId, parsed.data);
   }
   return out;
 }
 
-function sum(a: AgentStats | undefined, b: AgentStats): AgentStats {
-  if (!a) return { ...b };
-  return {
-    attempts: a.attempts + b.attempts,
-    successes: a.successes + b.successes,
-    failures: a.failures + b.failures,
-    totalDurationMs: a.totalDurationMs + b.totalDurationMs,
-    tokens: a.tokens + b.tokens,
-    costUsd: a.costUsd + b.costUsd,
-  };
-}
 
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
-}

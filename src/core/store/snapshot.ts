@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { PlanIssueSchema, FailureClassSchema, RunPhaseSchema, RunStatusSchema, TaskStatusSchema, ContextScopeSchema } from '../run/runEvents';
 import type { JsonValue } from '../run/runEvents';
@@ -6,7 +5,7 @@ import type { RunState } from '../run/runState';
 import { PlanSchema } from '../plan/planSchema';
 import { FindingSchema } from '../verify/finding';
 import { UsageSchema } from '../quota/usage';
-import { errorMessage } from '../common/errors';
+import { readJsonFile } from './jsonFile';
 import { writeFileAtomic } from './atomicFile';
 
 /** Name of the snapshot inside a run folder. */
@@ -104,28 +103,11 @@ export async function writeSnapshot(path: string, state: RunState, logOffset?: n
 
 /** Reads and validates a snapshot of run `runId`. I/O errors other than a missing file are thrown. */
 export async function readSnapshot(path: string, runId: string): Promise<SnapshotReadResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    throw err;
+  const read = await readJsonFile(path, SnapshotEnvelopeSchema);
+  if (read.status !== 'ok') return read;
+  if (read.data.state.runId !== runId) {
+    return { status: 'invalid', reason: `it belongs to run "${read.data.state.runId}", not "${runId}"` };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { status: 'invalid', reason: `it is not JSON (${errorMessage(err)})` };
-  }
-  const parsed = SnapshotEnvelopeSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'the file';
-    return { status: 'invalid', reason: `${field}: ${issue?.message ?? 'invalid'}` };
-  }
-  if (parsed.data.state.runId !== runId) {
-    return { status: 'invalid', reason: `it belongs to run "${parsed.data.state.runId}", not "${runId}"` };
-  }
-  const snapshot: SnapshotEnvelope = parsed.data;
+  const snapshot: SnapshotEnvelope = read.data;
   return { status: 'ok', snapshot };
 }
