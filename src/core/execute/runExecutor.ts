@@ -187,7 +187,7 @@ export class RunExecutor implements Disposable {
       );
     }
     services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
-    const span = tracer.startSpan('task', { attributes: { taskId: task.id, agentId, attempt } });
+    const span = tracer.startSpan('task', { attributes: { taskId: task.id, agentId, attempt }, ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}) });
     const startedAt = clock.now();
     const dependencyOutputs: Record<string, JsonValue | undefined> = {};
     for (const d of task.dependencies) dependencyOutputs[d] = state.tasks[d]?.output;

@@ -21,6 +21,8 @@ export interface ExecutorOptions {
   taskTimeoutMs?: number;
   /** Source of jitter; injectable for tests. */
   random?: () => number;
+  /** The span task spans hang under. */
+  parentSpanId?: string;
 }
 
 /** What the executor is built from; the orchestrator owns all of it. */

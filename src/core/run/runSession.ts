@@ -118,6 +118,7 @@ export class RunSession {
   /** Executes the plan from wherever the state says it stands, then monitors and completes. */
   async execute(graph: PlanGraph): Promise<RunResult> {
     this.enterPhase('execute');
+    const runSpan = this.tracer.startSpan('run.execute', { attributes: { tasks: graph.tasks.length } });
     const executor = new RunExecutor({
       runId: this.runId,
       graph,
@@ -134,6 +135,7 @@ export class RunSession {
         retry: this.deps.settings.retry,
         ...(this.deps.settings.taskTimeoutMs !== undefined ? { taskTimeoutMs: this.deps.settings.taskTimeoutMs } : {}),
         ...(this.deps.settings.random ? { random: this.deps.settings.random } : {}),
+        parentSpanId: runSpan.id,
       },
     });
     this.executor = executor;
@@ -146,6 +148,7 @@ export class RunSession {
       executor.dispose();
       this.executor = undefined;
     }
+    runSpan.end(outcome === 'cancelled' ? 'cancelled' : 'ok');
     if (executor.storageError !== undefined) {
       throw new Error(`The run state could not be saved, so the run was stopped: ${errorMessage(executor.storageError)}`, { cause: executor.storageError });
     }

@@ -19,6 +19,26 @@ describe('Orchestrator', () => {
     assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'seq counts from 1 without gaps');
   });
 
+  it('carries spans, logs and metrics as run events, task spans under the run span', async () => {
+    const agent = testAgent(coder(), async (ctx) => {
+      ctx.log.info('working', { step: 1 });
+      return {};
+    });
+    const { orchestrator, events } = makeHarness({ agents: [agent] });
+    await orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b')]) }).done;
+    const started = ofType(events, 'span.started');
+    const run = started.find((s) => s.name === 'run.execute')!;
+    const tasks = started.filter((s) => s.name === 'task');
+    assert.equal(tasks.length, 2);
+    assert.ok(tasks.every((t) => t.parentId === run.spanId));
+    assert.equal(ofType(events, 'span.ended').length, 3);
+    const log = ofType(events, 'log').find((l) => l.message === 'working')!;
+    assert.equal(log.taskId, 'a');
+    const metrics = ofType(events, 'metrics').at(-1)!;
+    assert.equal(metrics.counters['tasks.succeeded'], 2);
+    assert.equal(metrics.histograms['task.durationMs']?.count, 2);
+  });
+
   it('runs independent tasks at the same time and dependents after their dependencies', async () => {
     const timeline = new Timeline();
     const { orchestrator } = makeHarness({ agents: [waitingAgent(coder(), 40, timeline)] });
