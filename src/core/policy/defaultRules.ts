@@ -25,12 +25,15 @@ export const DEFAULT_COMMAND_DENY_RULES: readonly PolicyRule[] = Object.freeze([
   })),
 ]);
 
-/** Harmless build, test and read-only git commands that run without asking when they are one simple command. */
+/**
+ * Harmless build, test and read-only git commands that run without asking when they are one
+ * simple command. Left out on purpose: `git diff/log/show` (their `--output=<file>` writes files)
+ * and `npx <tool>` (it may download a package); those ask.
+ */
 export const DEFAULT_COMMAND_ALLOW_RULES: readonly PolicyRule[] = Object.freeze(
   [
     'npm test *', 'npm run *', 'npm ls *', 'npm --version', 'node --version',
-    'npx tsc *', 'npx eslint *', 'npx mocha *',
-    'git status *', 'git diff *', 'git log *', 'git show *', 'git branch --show-current', 'git rev-parse *',
+    'git status *', 'git branch --show-current', 'git rev-parse *',
     'ls *', 'pwd',
   ].map((command) => Object.freeze<PolicyRule>({ effect: 'allow', command, reason: 'on the default allow-list' })),
 );

@@ -42,8 +42,12 @@ describe('defaultRules', () => {
   it('allow the everyday build and test commands', () => {
     const allowPatterns = DEFAULT_COMMAND_ALLOW_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
     const allowed = (argv: string[]): boolean => allowPatterns.some((pattern) => matchCommandPattern(pattern, argv));
-    for (const argv of [['npm', 'test'], ['npm', 'run', 'build'], ['npx', 'tsc', '--noEmit'], ['git', 'status'], ['git', 'diff', 'HEAD'], ['ls', '-la']]) {
+    for (const argv of [['npm', 'test'], ['npm', 'run', 'build'], ['git', 'status'], ['git', 'rev-parse', 'HEAD'], ['ls', '-la']]) {
       assert.ok(allowed(argv), argv.join(' '));
+    }
+    // git diff/log/show can write files through --output, npx can download: they ask.
+    for (const argv of [['git', 'diff', '--output=src/x.ts'], ['git', 'log'], ['npx', 'tsc', '--noEmit']]) {
+      assert.equal(allowed(argv), false, argv.join(' '));
     }
   });
 
