@@ -15,6 +15,11 @@ interface Entry {
   load: number;
 }
 
+/** One unit of an agent's load, held while a task runs on it. */
+export interface LoadLease {
+  release(): void;
+}
+
 /** Thrown when an agent definition is invalid or clashes with a registered one. */
 export class AgentRegistrationError extends Error {
   override readonly name = 'AgentRegistrationError';
@@ -88,20 +93,24 @@ export class AgentRegistry implements Disposable {
     return this.entries.get(id)?.load ?? 0;
   }
 
-  /** Counts one more running task for the agent; false when it is at its maximum or gone. */
-  tryAcquireLoad(id: string): boolean {
+  /**
+   * Counts one more running task for the agent and returns the lease that gives it back, or
+   * undefined when the agent is at its maximum or gone. A lease is bound to the registration it
+   * was taken from, so releasing it after the agent was re-registered frees nothing of the new one.
+   */
+  tryAcquireLoad(id: string): LoadLease | undefined {
     const entry = this.entries.get(id);
-    if (!entry || entry.load >= entry.agent.definition.maxLoad) return false;
+    if (!entry || entry.load >= entry.agent.definition.maxLoad) return undefined;
     entry.load++;
-    return true;
-  }
-
-  releaseLoad(id: string): void {
-    const entry = this.entries.get(id);
-    if (entry && entry.load > 0) {
-      entry.load--;
-      this.freed.fire(id);
-    }
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.load--;
+        if (this.entries.get(id) === entry) this.freed.fire(id);
+      },
+    };
   }
 
   dispose(): void {

@@ -1,16 +1,13 @@
 import { setMaxListeners } from 'node:events';
-import { rankAgents, selectAgent } from '../agents/agentSelector';
-import type { RegisteredAgent } from '../agents/agentRegistry';
 import { abortReason } from '../common/clock';
 import { DisposableStore, type Disposable } from '../common/disposable';
-import type { JsonValue } from '../run/runEvents';
 import { DagScheduler, type RecoveredTaskStatus } from '../schedule/dagScheduler';
-import { PathLockTable, type HeldPath } from '../schedule/pathLocks';
-import { decideNextStep } from './attemptOutcome';
+import { afterFailedAttempt } from './afterFailedAttempt';
 import { classifyFailure } from './failure';
-import { backoffDelay } from './retryPolicy';
+import { RunStorageError } from './runStorageError';
 import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
 import { assertJson, createTaskContext } from './taskContext';
+import { offerReadyTasks, type PlannedStart } from './dispatchPass';
 
 /** The reason in-flight work is aborted with when the run is cancelled. */
 export class RunCancelledError extends Error {
@@ -25,11 +22,11 @@ export class TaskTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** Stops an attempt's timer once the attempt is over. */
-const ATTEMPT_OVER = new Error('The attempt is over.');
+/** Aborts what an attempt left running (a stray branch of a Promise.all) once the attempt is over. */
+const ATTEMPT_OVER = Object.assign(new Error('The attempt is over.'), { name: 'AbortError' });
 
-/** How many ready tasks one dispatch pass may look at and pass over, so a long queue of blocked tasks costs little. */
-const MAX_PASSED_OVER = 512;
+/** How long an aborted agent may take to stop before its locks and load are released anyway. */
+const DEFAULT_ABANDON_GRACE_MS = 10_000;
 
 function recoveredStatus(status: string | undefined): RecoveredTaskStatus {
   return status === 'succeeded' || status === 'failed' || status === 'skipped' ? status : 'pending';
@@ -50,14 +47,17 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /**
  * Runs the ready tasks of a plan: picks the best ready task, an agent with room, and all of the
- * task's path locks at once; runs the attempt; then retries, reassigns, pauses or fails it, and
- * releases dependents only once the task's success is durable. One executor serves one
- * execution segment of a run: resuming builds a new one from the recovered state.
+ * task's path locks at once; runs the attempt; then retries, reassigns, pauses or fails it.
+ * Dependents are released only once a success is durable, and an attempt's locks and load are
+ * held until its agent has really stopped. One executor serves one execution segment of a run:
+ * resuming builds a new one from the recovered state.
  */
 export class RunExecutor implements Disposable {
   private readonly scheduler: DagScheduler;
-  private readonly inFlight = new Map<number, AbortController>();
+  /** Running attempts by `task#attempt`. */
+  private readonly inFlight = new Set<string>();
   private readonly runAbort = new AbortController();
+  private readonly disposed = new AbortController();
   private readonly waitedMs = new Map<number, number>();
   private readonly disposables = new DisposableStore();
   private pausedReason: string | undefined;
@@ -65,15 +65,18 @@ export class RunExecutor implements Disposable {
   private pumping = false;
   private settle: ((outcome: ExecutionOutcome) => void) | undefined;
   /** Set when the run state could not be made durable; the run stops and the orchestrator reports it. */
-  storageError: unknown;
+  storageError: RunStorageError | undefined;
 
   constructor(private readonly deps: ExecutorDeps) {
     const { state } = deps;
     this.scheduler = new DagScheduler(deps.graph, (id) => recoveredStatus(state.tasks[id]?.status));
     // Every running attempt and every backoff listens on the run's signal; that is by design.
-    setMaxListeners(0, this.runAbort.signal);
-    this.disposables.add(deps.registry.onDidFreeCapacity(() => this.pump()));
-    this.disposables.add(deps.locks.onDidRelease(() => this.pump()));
+    setMaxListeners(0, this.runAbort.signal, this.disposed.signal);
+    const wake = (): void => this.pump();
+    this.disposables.add(deps.registry.onDidFreeCapacity(wake));
+    // Seen a tick later, so an agent reloaded (unregistered and registered again at once) is never missed in between.
+    this.disposables.add(deps.registry.onDidChange(() => queueMicrotask(wake)));
+    this.disposables.add(deps.locks.onDidRelease(wake));
   }
 
   /** Runs until every task is final, or the run pauses or is cancelled. */
@@ -99,12 +102,18 @@ export class RunExecutor implements Disposable {
     this.checkDone();
   }
 
-  /** Aborts every running attempt and stops; `run()` resolves with `cancelled`. */
+  /** Aborts every running attempt and stops; `run()` resolves with `cancelled` once they stopped. */
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
     this.runAbort.abort(new RunCancelledError());
     this.checkDone();
+  }
+
+  /** The run's events can no longer be saved: stop everything; the orchestrator reports the error. */
+  stopForStorage(error: RunStorageError): void {
+    this.storageError ??= error;
+    this.cancel();
   }
 
   /** Counts of the scheduler, for progress. */
@@ -119,48 +128,30 @@ export class RunExecutor implements Disposable {
 
   dispose(): void {
     this.runAbort.abort(new RunCancelledError());
+    this.disposed.abort(ATTEMPT_OVER);
     this.disposables.dispose();
   }
 
-  private lockOwner(taskId: string): string {
-    return `${this.deps.runId}/${taskId}`;
+  private get stopped(): boolean {
+    return this.cancelled || this.pausedReason !== undefined;
   }
 
   /** Starts as many ready tasks as limits, agents and locks allow. */
   private pump(): void {
-    if (this.pumping || !this.settle || this.pausedReason !== undefined || this.cancelled) return this.checkDone();
+    if (this.pumping || !this.settle || this.stopped) return this.checkDone();
     this.pumping = true;
     try {
-      const { graph, state, registry, stats, locks, options } = this.deps;
-      let slots = options.maxConcurrency - this.inFlight.size;
-      let passedOver = 0;
-      const waitingClaims: HeldPath[] = [];
-      const starts: Array<{ task: number; agent?: RegisteredAgent; refusal?: string }> = [];
-      this.scheduler.offer((i) => {
-        if (slots <= 0 || passedOver >= MAX_PASSED_OVER) return 'stop';
-        const task = graph.tasks[i]!;
-        const ts = state.tasks[task.id];
-        const constraints = { excluded: new Set(ts?.excludedAgents ?? []), ...(ts?.assignedAgent ? { assignedAgent: ts.assignedAgent } : {}) };
-        const selection = selectAgent(task, registry, stats, constraints);
-        if (selection.kind === 'none') {
-          starts.push({ task: i, refusal: selection.reason });
-          return 'take';
+      const starts = offerReadyTasks(this.scheduler, this.deps, this.deps.options.maxConcurrency - this.inFlight.size);
+      for (const start of starts) {
+        // A listener of an event emitted in this pass may have paused or cancelled the run.
+        if (this.stopped) {
+          this.giveBack(start);
+          this.scheduler.requeue(start.task);
+        } else if (start.kind === 'refused') {
+          this.failTask(start.task, start.reason);
+        } else {
+          void this.runAttempt(start);
         }
-        const owner = this.lockOwner(task.id);
-        // A task passed over for its locks keeps its claim for this pass, so lower-ranked tasks cannot starve it.
-        if (selection.kind === 'busy' || !locks.tryAcquire(owner, task, waitingClaims)) {
-          if (selection.kind !== 'busy') waitingClaims.push(...PathLockTable.expand(owner, task));
-          passedOver++;
-          return 'skip';
-        }
-        registry.tryAcquireLoad(selection.agent.definition.id);
-        slots--;
-        starts.push({ task: i, agent: selection.agent });
-        return 'take';
-      });
-      for (const s of starts) {
-        if (s.agent) void this.runAttempt(s.task, s.agent);
-        else this.failTask(s.task, s.refusal ?? 'No agent can take this task.');
       }
     } finally {
       this.pumping = false;
@@ -168,15 +159,23 @@ export class RunExecutor implements Disposable {
     this.checkDone();
   }
 
-  private async runAttempt(i: number, agent: RegisteredAgent): Promise<void> {
+  private giveBack(start: PlannedStart): void {
+    if (start.kind !== 'start') return;
+    start.lease.release();
+    this.deps.locks.release(start.lockOwner);
+  }
+
+  private async runAttempt(start: Extract<PlannedStart, { kind: 'start' }>): Promise<void> {
     const { graph, state, services, clock, options, tracer, metrics } = this.deps;
+    const { task: i, agent, attempt } = start;
     const task = graph.tasks[i]!;
     const agentId = agent.definition.id;
-    const attempt = (state.tasks[task.id]?.attempts.length ?? 0) + 1;
+    const attemptKey = `${i}#${attempt}`;
     const controller = new AbortController();
-    this.inFlight.set(i, controller);
+    this.inFlight.add(attemptKey);
     const onRunAbort = (): void => controller.abort(this.runAbort.signal.reason);
-    this.runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
+    if (this.runAbort.signal.aborted) onRunAbort();
+    else this.runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
     const timeoutMs = task.timeoutMs ?? options.taskTimeoutMs;
     let timedOut = false;
     const timer = timeoutMs === undefined ? undefined : new AbortController();
@@ -186,15 +185,22 @@ export class RunExecutor implements Disposable {
         () => undefined,
       );
     }
-    services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
-    const span = tracer.startSpan('task', { attributes: { taskId: task.id, agentId, attempt }, ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}) });
+    const agentState = { stopped: true, done: Promise.resolve() as Promise<unknown> };
+    let transition: () => void = () => this.scheduler.cancel(i);
     const startedAt = clock.now();
-    const dependencyOutputs: Record<string, JsonValue | undefined> = {};
-    for (const d of task.dependencies) dependencyOutputs[d] = state.tasks[d]?.output;
-    const steps = state.tasks[task.id]?.steps ?? {};
-    const { ctx, usage } = createTaskContext({ runId: this.deps.runId, task, attempt, agentId, signal: controller.signal, steps, dependencyOutputs }, services);
+    const span = tracer.startSpan('task', { attributes: { taskId: task.id, agentId, attempt }, ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}) });
     try {
-      const result = await raceAbort(Promise.resolve().then(() => agent.run(ctx)), controller.signal);
+      services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
+      const dependencyOutputs = Object.fromEntries(task.dependencies.map((d) => [d, state.tasks[d]?.output]));
+      const steps = state.tasks[task.id]?.steps ?? {};
+      const { ctx, usage } = createTaskContext({ runId: this.deps.runId, task, attempt, agentId, signal: controller.signal, steps, dependencyOutputs }, services);
+      const work = Promise.resolve().then(() => agent.run(ctx));
+      agentState.stopped = false;
+      agentState.done = work.then(
+        () => (agentState.stopped = true),
+        () => (agentState.stopped = true),
+      );
+      const result = await raceAbort(work, controller.signal);
       if (result.output !== undefined) assertJson(result.output, `The output of task "${task.id}"`);
       const durationMs = clock.now() - startedAt;
       services.emit({
@@ -202,87 +208,80 @@ export class RunExecutor implements Disposable {
         ...(result.output !== undefined ? { output: result.output } : {}),
         ...(result.summary !== undefined ? { summary: result.summary } : {}),
       });
-      this.deps.stats.record(agentId, { success: true, durationMs, tokens: usage().inputTokens + usage().outputTokens, costUsd: usage().costUsd });
+      const spent = usage();
+      this.deps.stats.record(agentId, { success: true, durationMs, tokens: spent.inputTokens + spent.outputTokens, costUsd: spent.costUsd });
       metrics.counter('tasks.succeeded').add();
       metrics.histogram('task.durationMs').record(durationMs);
       span.end('ok');
       // Dependents start only once this success is on disk, so a crash can never leave a
       // dependent that ran on top of a dependency the log does not know finished.
-      try {
-        await services.commit();
-      } catch (storeErr) {
-        // Without a durable record nothing downstream may run: stop the run and surface why.
-        this.storageError ??= storeErr;
-        this.finishAttempt(i, agentId);
-        this.scheduler.cancel(i);
-        this.cancel();
-        return;
-      }
-      this.finishAttempt(i, agentId);
-      this.scheduler.succeed(i);
+      await services.commit();
+      transition = () => this.scheduler.succeed(i);
     } catch (err) {
-      const durationMs = clock.now() - startedAt;
-      this.finishAttempt(i, agentId);
-      if (this.runAbort.signal.aborted && !timedOut) {
-        services.emit({ type: 'task.cancelled', taskId: task.id, attempt });
-        span.end('cancelled');
-        this.scheduler.cancel(i);
-      } else {
-        span.end('error');
-        this.handleFailure(i, agentId, attempt, durationMs, err, timedOut);
-      }
+      transition = this.afterError(i, agentId, attempt, clock.now() - startedAt, err, timedOut, span);
     } finally {
+      controller.abort(ATTEMPT_OVER);
       timer?.abort(ATTEMPT_OVER);
       this.runAbort.signal.removeEventListener('abort', onRunAbort);
+      await this.waitForAgent(agentState, agentId, task.id);
+      transition();
+      this.inFlight.delete(attemptKey);
+      this.giveBack(start);
       this.pump();
     }
   }
 
-  private finishAttempt(i: number, agentId: string): void {
-    this.inFlight.delete(i);
-    this.deps.locks.release(this.lockOwner(this.deps.graph.tasks[i]!.id));
-    this.deps.registry.releaseLoad(agentId);
+  /** Waits for an aborted agent to stop, so its locks and load stay held while it might still write. */
+  private async waitForAgent(agent: { stopped: boolean; done: Promise<unknown> }, agentId: string, taskId: string): Promise<void> {
+    if (agent.stopped) return;
+    const graceMs = this.deps.options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS;
+    const timer = new AbortController();
+    const onDispose = (): void => timer.abort(ATTEMPT_OVER);
+    this.disposed.signal.addEventListener('abort', onDispose, { once: true });
+    const late = this.deps.clock.sleep(graceMs, timer.signal).then(() => 'late' as const, () => 'late' as const);
+    const verdict = await Promise.race([agent.done.then(() => 'stopped' as const), late]);
+    timer.abort(ATTEMPT_OVER);
+    this.disposed.signal.removeEventListener('abort', onDispose);
+    if (verdict === 'late') {
+      this.deps.services.logger.warn(`Agent "${agentId}" did not stop within ${graceMs} ms after its attempt at "${taskId}" ended; its locks are released anyway.`);
+    }
   }
 
-  private handleFailure(i: number, agentId: string, attempt: number, durationMs: number, err: unknown, timedOut: boolean): void {
-    const { graph, state, services, options, registry, stats, metrics } = this.deps;
+  /** Records what happened to a failed attempt and returns the scheduler move to make once the agent stopped. */
+  private afterError(i: number, agentId: string, attempt: number, durationMs: number, err: unknown, timedOut: boolean, span: { end(s: 'ok' | 'error' | 'cancelled'): void }): () => void {
+    const { graph, services } = this.deps;
     const task = graph.tasks[i]!;
-    const failure = classifyFailure(err, { timedOut });
-    const ts = state.tasks[task.id];
-    const attempts = ts?.attempts ?? [];
-    const excluded = new Set([...(ts?.excludedAgents ?? []), agentId]);
-    const others = rankAgents(task, registry, stats, { excluded, ...(ts?.assignedAgent ? { assignedAgent: ts.assignedAgent } : {}) });
-    const waitedMs = this.waitedMs.get(i) ?? 0;
-    const proposedDelayMs = backoffDelay(options.retry, attempts.length - 1, failure.retryAfterMs, options.random);
-    const step = decideNextStep({ failure, agentId, attempts, waitedMs, otherCandidates: others.length > 0 ? 'some' : 'none', proposedDelayMs }, options.retry);
-    services.emit({
-      type: 'task.attempt.failed', taskId: task.id, agentId, attempt, durationMs,
-      failureClass: failure.failureClass, message: failure.message, next: step.next,
-      ...(step.next === 'retry' ? { retryInMs: step.delayMs } : {}),
-    });
-    metrics.counter('attempts.failed').add();
-    if (failure.failureClass !== 'needs-human') {
-      this.deps.stats.record(agentId, { success: false, durationMs, tokens: 0, costUsd: 0 });
+    if (err instanceof RunStorageError || this.storageError) {
+      this.stopForStorage(err instanceof RunStorageError ? err : this.storageError!);
+      span.end('error');
+      return () => this.scheduler.cancel(i);
     }
+    if (this.runAbort.signal.aborted && !timedOut) {
+      services.emit({ type: 'task.cancelled', taskId: task.id, attempt });
+      span.end('cancelled');
+      return () => this.scheduler.cancel(i);
+    }
+    span.end('error');
+    const failure = classifyFailure(err, { timedOut });
+    const step = afterFailedAttempt(this.deps, { task: i, agentId, attempt, durationMs, failure, waitedMs: this.waitedMs.get(i) ?? 0 });
     switch (step.next) {
       case 'retry':
-        this.waitedMs.set(i, waitedMs + step.delayMs);
-        this.scheduler.delay(i);
-        this.deps.clock.sleep(step.delayMs, this.runAbort.signal).then(
-          () => (this.scheduler.requeue(i), this.pump()),
-          () => undefined,
-        );
-        break;
+        this.waitedMs.set(i, (this.waitedMs.get(i) ?? 0) + step.delayMs);
+        return () => {
+          this.scheduler.delay(i);
+          this.deps.clock.sleep(step.delayMs, this.runAbort.signal).then(
+            () => (this.scheduler.requeue(i), this.pump()),
+            () => undefined,
+          );
+        };
       case 'reassign':
-        this.scheduler.requeue(i);
-        break;
+        return () => this.scheduler.requeue(i);
       case 'pause':
-        this.scheduler.hold(i);
+        // Paused before the locks are released, so nothing new starts on the way to the pause.
         this.pause(failure.message);
-        break;
+        return () => this.scheduler.hold(i);
       case 'fail':
-        this.failTask(i, failure.message);
-        break;
+        return () => this.failTask(i, failure.message);
     }
   }
 

@@ -21,6 +21,8 @@ export interface ExecutorOptions {
   taskTimeoutMs?: number;
   /** Source of jitter; injectable for tests. */
   random?: () => number;
+  /** How long an aborted agent may take to stop before its locks are released anyway (default 10 s). */
+  abandonGraceMs?: number;
   /** The span task spans hang under. */
   parentSpanId?: string;
 }

@@ -61,6 +61,9 @@ export function createTaskContext(info: AttemptInfo, services: AttemptServices):
       // The intent is durable before the side effect starts, the result before the agent moves on.
       services.emit({ type: 'task.step.started', taskId: task.id, attempt, key });
       await services.commit();
+      // The wait for the disk is long enough for a cancel, a timeout or another attempt to land.
+      if (signal.aborted) throw abortReason(signal);
+      if (Object.prototype.hasOwnProperty.call(info.steps, key)) return info.steps[key] as T;
       const result = await effect();
       assertJson(result, `The result of step "${key}"`);
       services.emit({ type: 'task.step.completed', taskId: task.id, attempt, key, result });

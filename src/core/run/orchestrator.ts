@@ -61,6 +61,7 @@ export class Orchestrator {
     }
     new RunBudget(request.budget);
     const runId = request.runId ?? newId('run', this.deps.clock.now());
+    if (this.live.has(runId) || this.memory.has(runId)) throw new Error(`A run with id ${runId} already exists; pick another id.`);
     const state = emptyRunState(runId);
     let session: RunSession | undefined;
     const pending: Array<(s: RunSession) => void> = [];
@@ -77,6 +78,8 @@ export class Orchestrator {
   /** Resumes a paused, interrupted or crashed run from its store; completed steps are not repeated. */
   async resume(runId: string, options: { budget?: RunBudgetLimits } = {}): Promise<RunHandle> {
     if (this.live.has(runId)) throw new ResumeError(`Run ${runId} is still running in this window.`);
+    // Bad limits are refused before the run is taken.
+    if (options.budget) new RunBudget(options.budget);
     const { writer, state, warnings } = this.deps.store ? await this.deps.store.open(runId) : { writer: undefined, state: this.memory.get(runId), warnings: [] };
     if (!state) throw new ResumeError(`Run ${runId} is unknown.`);
     const refusal = !state.plan
@@ -117,7 +120,9 @@ export class Orchestrator {
   }
 
   private handle(runId: string, state: RunState, forward: Emitter<RunEvent>, run: Promise<RunResult>, withSession: (fn: (s: RunSession) => void) => void): RunHandle {
-    const done = run.finally(() => {
+    const done = run.finally(async () => {
+      // Whatever ended the run, its store is given up so it can be resumed.
+      await this.live.get(runId)?.release();
       this.live.get(runId)?.dispose();
       this.live.delete(runId);
       if (!this.deps.store) this.memory.set(runId, state);

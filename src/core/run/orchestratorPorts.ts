@@ -21,8 +21,10 @@ export interface RunVerifier {
 
 /** A run's durable event log, as the orchestrator uses it. */
 export interface RunWriterPort extends RunEventSink {
-  /** Flushes, writes a final snapshot and gives up ownership of the run. */
+  /** Flushes, writes a final snapshot and gives up ownership of the run, even when something failed. */
   close(): Promise<void>;
+  /** A periodic snapshot failure, handed out once, for a warning. */
+  takeSnapshotError?(): Error | undefined;
 }
 
 /** Durable run storage, as the orchestrator uses it; `RunStore` implements it. */

@@ -4,6 +4,7 @@ import { newId } from '../common/ids';
 import { MessageBus } from '../context/messageBus';
 import { SharedContext } from '../context/sharedContext';
 import { RunExecutor } from '../execute/runExecutor';
+import { RunStorageError } from '../execute/runStorageError';
 import type { ExecutionOutcome } from '../execute/runExecutorTypes';
 import type { AttemptServices } from '../execute/taskContext';
 import { Metrics } from '../observe/metrics';
@@ -39,6 +40,7 @@ export class RunSession {
   private executor: RunExecutor | undefined;
   private readonly planAbort = new AbortController();
   private stopRequested: 'pause' | 'cancel' | undefined;
+  private storageFailure: RunStorageError | undefined;
   private pauseReason = 'Paused by the user.';
   readonly services: AttemptServices;
   readonly tracer: Tracer;
@@ -77,15 +79,47 @@ export class RunSession {
   emit(body: RunEventBody): RunEvent {
     const event = { ...body, seq: this.state.lastSeq + 1, at: this.deps.clock.now(), runId: this.state.runId } as RunEvent;
     applyRunEvent(this.state, event);
-    this.writer?.append(event);
-    for (const sink of this.deps.sinks ?? []) sink.append(event);
+    if (this.writer && !this.storageFailure) {
+      try {
+        this.writer.append(event);
+      } catch (err) {
+        this.failStorage(err);
+      }
+    }
+    for (const sink of this.deps.sinks ?? []) {
+      try {
+        sink.append(event);
+      } catch {
+        // A view that cannot keep up must never stop a run; the store is the record.
+      }
+    }
     this.emitter.fire(event);
     return event;
   }
 
-  /** Resolves once everything emitted so far is durable. */
-  commit(): Promise<void> {
-    return this.writer ? this.writer.flush() : Promise.resolve();
+  /** Resolves once everything emitted so far is durable; rejects with a `RunStorageError` otherwise. */
+  async commit(): Promise<void> {
+    if (this.storageFailure) throw this.storageFailure;
+    if (!this.writer) return;
+    try {
+      await this.writer.flush();
+    } catch (err) {
+      throw this.failStorage(err);
+    }
+    const snapshotError = this.writer.takeSnapshotError?.();
+    if (snapshotError) this.services.logger.warn(snapshotError.message);
+  }
+
+  /** The store failed: nothing more is recorded and the run stops. */
+  private failStorage(err: unknown): RunStorageError {
+    this.storageFailure ??= new RunStorageError(`The run state could not be saved, so the run was stopped: ${errorMessage(err)}`, { cause: err });
+    this.executor?.stopForStorage(this.storageFailure);
+    return this.storageFailure;
+  }
+
+  /** Gives up the store (flush, snapshot, lock) whatever happened; safe to call more than once. */
+  async release(): Promise<void> {
+    await this.writer?.close().catch(() => undefined);
   }
 
   enterPhase(phase: RunPhase): void {
@@ -139,6 +173,7 @@ export class RunSession {
       },
     });
     this.executor = executor;
+    if (this.storageFailure) executor.stopForStorage(this.storageFailure);
     if (this.stopRequested === 'pause') executor.pause(this.pauseReason);
     if (this.stopRequested === 'cancel') executor.cancel();
     let outcome: ExecutionOutcome;
@@ -149,9 +184,7 @@ export class RunSession {
       this.executor = undefined;
     }
     runSpan.end(outcome === 'cancelled' ? 'cancelled' : 'ok');
-    if (executor.storageError !== undefined) {
-      throw new Error(`The run state could not be saved, so the run was stopped: ${errorMessage(executor.storageError)}`, { cause: executor.storageError });
-    }
+    if (this.storageFailure) throw this.storageFailure;
     if (outcome !== 'finished') return this.complete(outcome);
     this.enterPhase('monitor');
     await this.verify();

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { Emitter, type Event } from '../common/emitter';
 
@@ -15,8 +16,10 @@ interface HeldPath {
   write: boolean;
 }
 
+/** Canonical workspace-relative form: forward slashes, no `.` segments or trailing slash; the root is ''. */
 function normalise(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
+  const canonical = posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+  return canonical === '.' || canonical === '' ? '' : canonical.replace(/^\.\//, '');
 }
 
 function toHeld(owner: string, path: string, write: boolean): HeldPath {

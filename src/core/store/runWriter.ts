@@ -90,19 +90,23 @@ export class RunWriter implements RunEventSink {
   }
 
   /**
-   * Resolves once every event appended so far is durable. Rejects if the log failed, or once
-   * with the error of a periodic snapshot that could not be written (the log is intact then).
+   * Resolves once every event appended so far is durable; rejects if the log failed. A periodic
+   * snapshot that could not be written does not fail a flush (the log is intact, recovery only
+   * takes longer): `takeSnapshotError()` hands it out once so the caller can warn.
    */
   async flush(): Promise<void> {
     await this.log.flush();
+  }
+
+  /** The error of the last periodic snapshot that failed, once; undefined when none did. */
+  takeSnapshotError(): Error | undefined {
     const failed = this.snapshotError;
-    if (failed !== undefined) {
-      this.snapshotError = undefined;
-      throw new Error(
-        `Could not write the snapshot of run "${this.runId}": ${errorMessage(failed)}. The event log is intact; recovery will only take longer.`,
-        { cause: failed },
-      );
-    }
+    if (failed === undefined) return undefined;
+    this.snapshotError = undefined;
+    return new Error(
+      `Could not write the snapshot of run "${this.runId}": ${errorMessage(failed)}. The event log is intact; recovery will only take longer.`,
+      { cause: failed },
+    );
   }
 
   /** Flushes, writes the final snapshot, closes the log and releases the lock (even when something failed). */

@@ -38,11 +38,14 @@ describe('AgentRegistry', () => {
     r.register(testAgent({ id: 'a', capabilities: ['code'], maxLoad: 2 }));
     const freed: string[] = [];
     r.onDidFreeCapacity((id) => freed.push(id));
+    const first = r.tryAcquireLoad('a');
+    assert.ok(first);
     assert.ok(r.tryAcquireLoad('a'));
-    assert.ok(r.tryAcquireLoad('a'));
-    assert.equal(r.tryAcquireLoad('a'), false);
-    r.releaseLoad('a');
-    assert.deepEqual(freed, ['a']);
+    assert.equal(r.tryAcquireLoad('a'), undefined);
+    first.release();
+    first.release();
+    assert.deepEqual(freed, ['a'], 'a lease gives its load back once');
+    assert.equal(r.load('a'), 1);
   });
 });
 

@@ -1,0 +1,161 @@
+import { systemClock } from '../common/clock';
+import type { Clock } from '../common/clock';
+import type { Checkpoint, CheckpointPort, RollbackResult, TakeCheckpointInput } from './checkpointPort';
+import {
+  checkpointMessage,
+  checkpointRef,
+  LIST_FORMAT,
+  maxSequence,
+  parseCheckpointList,
+  runCheckpointPrefix,
+  runUndoPrefix,
+} from './checkpointRefs';
+import { GitCommandError } from './gitCommandError';
+import { GitRunner } from './gitRunner';
+import { NoCheckpoints } from './noCheckpoints';
+import { restoreWorktree } from './restoreWorktree';
+import { SerialQueue } from './serialQueue';
+import { commitTree, resolveHead, snapshotTree } from './worktreeSnapshot';
+
+/** How `GitCheckpoints.open` runs git. */
+export interface GitCheckpointsOptions {
+  /** The git executable; defaults to `git` on PATH. */
+  gitBinary?: string;
+  /** Extra environment for every git command (tests isolate from the user's config with HOME / GIT_CONFIG_NOSYSTEM). */
+  env?: Record<string, string>;
+  /** Timestamps and lock-retry waits. */
+  clock?: Clock;
+  /** Retries while another git process holds a lock; default 8. */
+  lockRetries?: number;
+}
+
+/** Attempts to find a free sequence number when another process takes checkpoints of the same run at the same time. */
+const CREATE_REF_ATTEMPTS = 5;
+
+/**
+ * Checkpoints as commits on private refs (`refs/agent-orchestrator/checkpoints/<run>/<task>/<n>`), taken and
+ * restored through temporary index files: the user's branch, HEAD, index, stash and working tree are never touched
+ * by `take`, and a rollback only writes the workspace files. Everything is scoped to the workspace folder, which may
+ * be a subfolder of the repository.
+ */
+export class GitCheckpoints implements CheckpointPort {
+  readonly enabled = true;
+  readonly note = undefined;
+  /** Serialises this instance's git work: parallel tasks take checkpoints at the same moment. */
+  private readonly queue = new SerialQueue();
+
+  private constructor(
+    private readonly git: GitRunner,
+    private readonly clock: Clock,
+    /** The workspace folder checkpoints are scoped to. */
+    readonly workspaceRoot: string,
+    /** The top of the git working tree that holds the workspace. */
+    readonly repositoryRoot: string,
+  ) {}
+
+  /** Opens checkpoints for a workspace; a folder outside any git working tree gets `NoCheckpoints` with its note. */
+  static async open(workspaceRoot: string, options: GitCheckpointsOptions = {}): Promise<GitCheckpoints | NoCheckpoints> {
+    const clock = options.clock ?? systemClock;
+    const git = new GitRunner({ cwd: workspaceRoot, binary: options.gitBinary, env: options.env, clock, lockRetries: options.lockRetries });
+    let insideWorkTree: string;
+    try {
+      insideWorkTree = (await git.run(['rev-parse', '--is-inside-work-tree'])).trim();
+    } catch (err) {
+      if (err instanceof GitCommandError && /not a git repository/i.test(err.stderr)) return new NoCheckpoints(workspaceRoot);
+      throw err;
+    }
+    // "false" inside a .git folder or a bare repository: there are no working files to snapshot.
+    if (insideWorkTree !== 'true') return new NoCheckpoints(workspaceRoot);
+    const top = (await git.run(['rev-parse', '--show-toplevel'])).trim();
+    return new GitCheckpoints(git, clock, workspaceRoot, top);
+  }
+
+  async take(input: TakeCheckpointInput): Promise<Checkpoint> {
+    const prefix = runCheckpointPrefix(input.runId);
+    checkpointRef(input.runId, input.taskId, 1); // validates the ids before any git work
+    return this.queue.run(async () => {
+      const head = await resolveHead(this.git);
+      const createdAt = this.clock.now();
+      const tree = await snapshotTree(this.git, head);
+      const message = checkpointMessage(input.label, input.runId, input.taskId, createdAt);
+      const id = await commitTree(this.git, { tree, parent: head, message, at: createdAt });
+      const { ref, sequence } = await this.createRef(prefix, (n) => checkpointRef(input.runId, input.taskId, n), id);
+      return { id, ref, runId: input.runId, taskId: input.taskId, label: input.label, sequence, createdAt };
+    });
+  }
+
+  async list(runId: string): Promise<Checkpoint[]> {
+    const prefix = runCheckpointPrefix(runId);
+    return this.queue.run(async () => parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId));
+  }
+
+  async rollbackTask(runId: string, taskId: string): Promise<RollbackResult> {
+    const first = (await this.list(runId)).find((c) => c.taskId === taskId);
+    if (!first) return nothingToRollBack(`No checkpoint was taken for task "${taskId}" of run "${runId}", so nothing was rolled back.`);
+    return this.rollbackTo(first);
+  }
+
+  async rollbackRun(runId: string): Promise<RollbackResult> {
+    const first = (await this.list(runId))[0];
+    if (!first) return nothingToRollBack(`Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was rolled back.`);
+    return this.rollbackTo(first);
+  }
+
+  async prune(runId: string): Promise<number> {
+    const prefixes = [runCheckpointPrefix(runId), runUndoPrefix(runId)];
+    return this.queue.run(async () => {
+      const refs = await this.refNames(...prefixes);
+      if (refs.length === 0) return 0;
+      // One transaction: either every ref of the run goes, or none.
+      await this.git.run(['update-ref', '--stdin'], { input: refs.map((ref) => `delete ${ref}\n`).join('') });
+      return refs.length;
+    });
+  }
+
+  private rollbackTo(checkpoint: Checkpoint): Promise<RollbackResult> {
+    return this.queue.run(async () => {
+      const head = await resolveHead(this.git);
+      const outcome = await restoreWorktree(this.git, {
+        root: this.workspaceRoot,
+        target: checkpoint.id,
+        snapshot: () => snapshotTree(this.git, head),
+      });
+      const changed = outcome.restored.length + outcome.removed.length > 0;
+      const undo = changed ? await this.saveUndo(checkpoint, outcome.before, head) : undefined;
+      return { checkpoint, restored: outcome.restored, removed: outcome.removed, undo, note: undefined };
+    });
+  }
+
+  /** Keeps the pre-rollback files on an undo ref: a rollback must never be the only copy of the user's later work. */
+  private async saveUndo(checkpoint: Checkpoint, tree: string, head: string | undefined): Promise<{ id: string; ref: string }> {
+    const at = this.clock.now();
+    const message = checkpointMessage(`before rollback to ${checkpoint.ref}`, checkpoint.runId, checkpoint.taskId, at);
+    const id = await commitTree(this.git, { tree, parent: head, message, at });
+    const prefix = runUndoPrefix(checkpoint.runId);
+    const { ref } = await this.createRef(prefix, (n) => `${prefix}${n}`, id);
+    return { id, ref };
+  }
+
+  /** Creates the next free `<prefix>…/<n>` ref; an empty old value makes git refuse to overwrite one another process just made. */
+  private async createRef(prefix: string, refFor: (n: number) => string, id: string): Promise<{ ref: string; sequence: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const sequence = maxSequence(await this.refNames(prefix)) + 1;
+      const ref = refFor(sequence);
+      try {
+        await this.git.run(['update-ref', ref, id, '']);
+        return { ref, sequence };
+      } catch (err) {
+        if (!(err instanceof GitCommandError) || !/already exists/i.test(err.stderr) || attempt >= CREATE_REF_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async refNames(...prefixes: string[]): Promise<string[]> {
+    const out = await this.git.run(['for-each-ref', '--format=%(refname)', ...prefixes]);
+    return out.split('\n').filter((line) => line.length > 0);
+  }
+}
+
+function nothingToRollBack(note: string): RollbackResult {
+  return { checkpoint: undefined, restored: [], removed: [], undo: undefined, note };
+}

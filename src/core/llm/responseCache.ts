@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonicalJson';
+import type { ChatRequest, ChatResponse } from './chatModel';
+
+/** How big a `ResponseCache` may grow. */
+export interface ResponseCacheOptions {
+  /** Most answers kept; the least recently used is dropped first. Default 256. */
+  maxEntries?: number;
+}
+
+/**
+ * An opt-in, in-memory, exact-match cache of complete answers, keyed by a SHA-256 of the canonical
+ * JSON of (provider, model, request). A hit costs nothing and reports zero usage with
+ * `cached: true`. It is exact-match only: any change to the request (a message, a tool, the
+ * temperature, `maxOutputTokens`) is a miss. With a temperature above 0 a hit replays one sample
+ * instead of drawing a new one, which is why the cache is off unless a caller passes one.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, ChatResponse>();
+  private readonly maxEntries: number;
+  private hitCount = 0;
+  private missCount = 0;
+
+  constructor(options: ResponseCacheOptions = {}) {
+    const max = options.maxEntries ?? 256;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`ResponseCache maxEntries must be an integer >= 1, got ${String(max)}.`);
+    this.maxEntries = max;
+  }
+
+  /** The cache key: hex SHA-256 of the canonical JSON of provider, model and request. */
+  static keyOf(provider: string, model: string, request: ChatRequest): string {
+    return createHash('sha256').update(canonicalJson({ provider, model, request })).digest('hex');
+  }
+
+  /** A copy of the cached answer with zero usage and `cached: true`, or undefined on a miss. */
+  get(provider: string, model: string, request: ChatRequest): ChatResponse | undefined {
+    const key = ResponseCache.keyOf(provider, model, request);
+    const hit = this.entries.get(key);
+    if (hit === undefined) {
+      this.missCount++;
+      return undefined;
+    }
+    // Re-insert so Map order is least-recently-used first.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    this.hitCount++;
+    return { ...structuredClone(hit), usage: { inputTokens: 0, outputTokens: 0, costUsd: 0, cached: true } };
+  }
+
+  /**
+   * Keeps a complete answer. Answers that stopped for an unknown reason (a content filter, a
+   * refusal) are not kept, since asking again may well give a better one.
+   */
+  set(provider: string, model: string, request: ChatRequest, response: ChatResponse): void {
+    if (response.stopReason === 'other' || response.usage.cached) return;
+    const key = ResponseCache.keyOf(provider, model, request);
+    this.entries.delete(key);
+    this.entries.set(key, structuredClone(response));
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value);
+    }
+  }
+
+  /** Answers currently kept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Hits and misses since the cache was made. */
+  get stats(): { hits: number; misses: number } {
+    return { hits: this.hitCount, misses: this.missCount };
+  }
+
+  /** Forgets every answer. */
+  clear(): void {
+    this.entries.clear();
+  }
+}

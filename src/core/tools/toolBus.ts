@@ -1,0 +1,55 @@
+import { errorMessage } from '../common/errors';
+import { TaskFailure } from '../execute/failure';
+import { toolSpecOf, type ToolDefinition, type ToolResult, type ToolSpec } from './toolDefinition';
+
+/** Describes a zod error for the model: one line per problem, with where it is. */
+function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues.map((i) => `- ${i.path.length ? i.path.map(String).join('.') : '(arguments)'}: ${i.message}`).join('\n');
+}
+
+/**
+ * The tools available to agents. Every call is validated against the tool's schema before it
+ * runs; an unknown tool, bad arguments or a throwing tool become an error result the model can
+ * read and correct, never an exception that ends the task.
+ */
+export class ToolBus<C> {
+  private readonly tools = new Map<string, ToolDefinition<C, unknown>>();
+
+  constructor(tools: ReadonlyArray<ToolDefinition<C, never>>) {
+    for (const tool of tools) {
+      if (this.tools.has(tool.name)) throw new Error(`Two tools are named "${tool.name}".`);
+      this.tools.set(tool.name, tool as unknown as ToolDefinition<C, unknown>);
+    }
+  }
+
+  /** Names of every tool. */
+  names(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  /** Specs of the tools an agent may use (all when `allowed` is empty or absent), in a stable order. */
+  specs(allowed?: readonly string[]): ToolSpec[] {
+    const pick = allowed && allowed.length > 0 ? allowed : this.names();
+    return pick.map((name) => this.tools.get(name)).filter((t): t is ToolDefinition<C, unknown> => t !== undefined).map(toolSpecOf);
+  }
+
+  /** Validates and runs one call. `allowed` limits which tools this agent may call. */
+  async call(name: string, args: unknown, ctx: C, allowed?: readonly string[]): Promise<ToolResult> {
+    const tool = this.tools.get(name);
+    if (!tool || (allowed && allowed.length > 0 && !allowed.includes(name))) {
+      const offered = (allowed && allowed.length > 0 ? allowed : this.names()).join(', ');
+      return { isError: true, content: `There is no tool "${name}" for you. Available tools: ${offered}.` };
+    }
+    const parsed = tool.parameters.safeParse(args);
+    if (!parsed.success) {
+      return { isError: true, content: `The arguments for ${name} are invalid:\n${describeIssues(parsed.error.issues)}\nCall it again with corrected arguments.` };
+    }
+    try {
+      return await tool.run(parsed.data, ctx);
+    } catch (err) {
+      // Aborts and engine failures (a budget, an approval needed) end the attempt; anything else is the model's to fix.
+      if (err instanceof TaskFailure || (err instanceof Error && err.name === 'AbortError')) throw err;
+      return { isError: true, content: `${name} failed: ${errorMessage(err)}` };
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { VerificationRunOptions, VerificationRunResult, VerificationRunner, VerificationStep } from './verificationStep';
+
+/** Exit code reported when a verification is killed for running too long (as `timeout(1)` does). */
+export const TIMEOUT_EXIT_CODE = 124;
+
+/** Options for {@link ChildProcessRunner}. */
+export interface ChildProcessRunnerOptions {
+  /** Most bytes of combined output kept (the tail). Default 1 MiB. */
+  maxOutputBytes?: number;
+  /** Timeout for steps that set none. Default 10 minutes. */
+  defaultTimeoutMs?: number;
+  /** Wait between SIGTERM and SIGKILL when stopping a process tree. Default 2 s. */
+  killGraceMs?: number;
+  /** Extra environment variables, over the current process's. */
+  env?: Record<string, string>;
+}
+
+const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+const DEFAULT_KILL_GRACE_MS = 2000;
+/** How long to wait for output pipes to close after the shell exits (a straggler may hold them). */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Runs a step's command for the CLI through the platform shell (`/bin/sh`, `cmd.exe`) in `cwd`,
+ * keeping the last `maxOutputBytes` of stdout and stderr combined. On timeout or abort the whole
+ * process tree is killed: on POSIX the shell leads its own process group (`detached`) and the group
+ * gets SIGTERM, then SIGKILL; on Windows `taskkill /T /F`. A timeout resolves with exit code 124 and
+ * a note in the output; an abort rejects with the signal's reason once the tree is gone.
+ * The command is run as given: checking it against policy is the caller's job, not this runner's.
+ */
+export class ChildProcessRunner implements VerificationRunner {
+  constructor(private readonly options: ChildProcessRunnerOptions = {}) {}
+
+  /** Runs `step.command`; rejects for a task-only step, a start failure, or an abort. */
+  run(step: VerificationStep, { signal, cwd }: VerificationRunOptions): Promise<VerificationRunResult> {
+    const command = step.command;
+    if (command === undefined) {
+      return Promise.reject(new Error(`Verification "${step.name}" names VS Code task "${step.task ?? ''}" and no command; only the VS Code host can run tasks.`));
+    }
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    const timeoutMs = step.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    const output = new OutputTail(this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+    const posix = process.platform !== 'win32';
+    const started = performance.now();
+
+    return new Promise<VerificationRunResult>((resolve, reject) => {
+      let child: ChildProcess;
+      try {
+        child = spawn(command, {
+          cwd,
+          shell: true,
+          detached: posix,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          windowsHide: true,
+          env: { ...process.env, ...this.options.env },
+        });
+      } catch (err) {
+        reject(startError(command, cwd, err));
+        return;
+      }
+      let stopping: 'timeout' | 'abort' | undefined;
+      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      let settled = false;
+      const timers: NodeJS.Timeout[] = [];
+
+      const stop = (why: 'timeout' | 'abort'): void => {
+        if (stopping !== undefined || settled) return;
+        stopping = why;
+        killTree(child, 'SIGTERM', posix);
+        timers.push(setTimeout(() => killTree(child, 'SIGKILL', posix), graceMs));
+      };
+      const onAbort = (): void => stop('abort');
+      const finish = (): void => {
+        if (settled) return;
+        settled = true;
+        for (const timer of timers) clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        const durationMs = Math.round(performance.now() - started);
+        if (stopping === 'abort') {
+          reject(abortReason(signal));
+        } else if (stopping === 'timeout') {
+          const note = `\n[agent-orchestrator] \`${command}\` timed out after ${timeoutMs} ms; its process tree was killed.\n`;
+          resolve({ exitCode: TIMEOUT_EXIT_CODE, output: output.text() + note, durationMs, timedOut: true });
+        } else {
+          resolve({ exitCode: exitCodeOf(exit), output: output.text(), durationMs });
+        }
+      };
+
+      child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+      child.on('error', (err) => {
+        if (child.pid !== undefined || settled) return;
+        settled = true;
+        for (const timer of timers) clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        reject(startError(command, cwd, err));
+      });
+      child.on('exit', (code, exitSignal) => {
+        exit = { code, signal: exitSignal };
+        // Stragglers left in the group after a stop are killed outright; then stop waiting for pipes.
+        if (stopping !== undefined) killTree(child, 'SIGKILL', posix);
+        timers.push(setTimeout(finish, CLOSE_GRACE_MS));
+      });
+      child.on('close', (code, exitSignal) => {
+        exit ??= { code, signal: exitSignal };
+        finish();
+      });
+      timers.push(setTimeout(() => stop('timeout'), timeoutMs));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** Sends `signal` to the child's whole process tree; a tree that is already gone is fine. */
+function killTree(child: ChildProcess, signal: NodeJS.Signals, posix: boolean): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (!posix) {
+    const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+    killer.on('error', () => child.kill(signal));
+    return;
+  }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function exitCodeOf(exit: { code: number | null; signal: NodeJS.Signals | null } | undefined): number {
+  if (exit?.code !== null && exit?.code !== undefined) return exit.code;
+  const number = exit?.signal ? constants.signals[exit.signal] : undefined;
+  return number === undefined ? 1 : 128 + number;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason;
+  const error = new Error('The verification was aborted.');
+  error.name = 'AbortError';
+  return error;
+}
+
+function startError(command: string, cwd: string, err: unknown): Error {
+  const detail = err instanceof Error ? err.message : String(err);
+  return new Error(`Could not start \`${command}\` in ${cwd}: ${detail}`);
+}
+
+/** The last `maxBytes` bytes of a stream of chunks, decoded as UTF-8 at the end. */
+class OutputTail {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private dropped = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    let first = this.chunks[0];
+    while (first !== undefined && this.size - first.length >= this.maxBytes) {
+      this.chunks.shift();
+      this.size -= first.length;
+      this.dropped += first.length;
+      first = this.chunks[0];
+    }
+  }
+
+  text(): string {
+    let bytes = Buffer.concat(this.chunks);
+    let dropped = this.dropped;
+    if (bytes.length > this.maxBytes) {
+      dropped += bytes.length - this.maxBytes;
+      bytes = bytes.subarray(bytes.length - this.maxBytes);
+    }
+    let start = 0;
+    // Skip UTF-8 continuation bytes left over from a character cut in half.
+    while (dropped > 0 && start < 3 && start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++;
+    const text = bytes.subarray(start).toString('utf8');
+    return dropped + start > 0 ? `[… ${dropped + start} earlier bytes of output dropped]\n${text}` : text;
+  }
+}

@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { anthropicErrorBody } from './anthropicWire';
+import { DEFAULT_RANDOM_FAULTS, faultAnswer, isFault, type FailAfter, type FakeFault, type FakeMessage, type FakeReply } from './fakeReply';
+import { openAiErrorBody } from './openAiWire';
+import { RateWindow, type RateLimitConfig } from './rateWindow';
+import { seededRandom } from './seededRandom';
+import { maxOutputTokens, requestTokens } from './wireAnswer';
+import { writeAnswer } from './writeAnswer';
+
+/** Which wire protocol a request spoke. */
+export type FakeApi = 'openai' | 'anthropic';
+
+/** One request as the server saw it, for assertions. */
+export interface RecordedRequest {
+  /** 1-based arrival order. */
+  seq: number;
+  api: FakeApi | 'unknown';
+  method: string;
+  path: string;
+  /** `now()` when the body had arrived. */
+  receivedAt: number;
+  /** `now()` when the response was finished or the connection closed. */
+  finishedAt?: number;
+  /** Lower-cased request headers without `authorization`, `x-api-key` and cookies. */
+  headers: Record<string, string>;
+  /** The parsed JSON body (the raw text when it was not JSON). */
+  body: unknown;
+  status?: number;
+  /** `answered`, `rate-limited`, `unauthorized`, `forbidden-origin`, `forbidden-host`, `no-script`, `bad-request`, `not-found` or `fault:<kind>`. */
+  outcome?: string;
+}
+
+/** How a fake server behaves. */
+export interface FakeModelServerOptions {
+  /** Replies answered in arrival order; more can be queued with `enqueue`. */
+  replies?: FakeReply[];
+  /** Answers a request when the queue is empty. Without it (and with an empty queue) the server answers 400 "no scripted reply". */
+  respond?: (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
+  /** Enforced limits: a sliding window over admitted requests; refused requests get 429 with `retry-after` and `retry-after-ms`. */
+  limits?: RateLimitConfig & {
+    /**
+     * How a request's tokens are counted against `tpm`. `request` (default), at admission: chars/4
+     * of the string values in `system`, `messages` and `tools`, plus `max_tokens` /
+     * `max_completion_tokens` — the worst case, as OpenAI estimates. `usage`: the answer's
+     * reported input + output tokens, charged when the answer is produced.
+     */
+    tokenCounting?: 'request' | 'usage';
+  };
+  /** Injects a fault into this share of requests (0–1), drawn with a seeded PRNG; scripted replies are not consumed by injected faults. */
+  randomFaults?: { rate: number; seed: number; faults?: readonly FakeFault[] };
+  /** Delay before every response's headers. */
+  latencyMs?: number;
+  /** Delay between streamed chunks. */
+  chunkDelayMs?: number;
+  /** Characters per streamed text or argument delta; default 8. */
+  chunkSize?: number;
+  /** The clock for the rate window and the recorded times; default `Date.now`. */
+  now?: () => number;
+}
+
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'proxy-authorization', 'cookie']);
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A loopback model server speaking OpenAI Chat Completions (`POST /v1/chat/completions`) and
+ * Anthropic Messages (`POST /v1/messages`), JSON and SSE, so the real SDKs can be pointed at it
+ * through `baseURL`. It binds to 127.0.0.1 on a random port, requires a random key, refuses a
+ * foreign `Origin` or `Host`, answers from a script, injects faults, enforces RPM/TPM limits and
+ * records every request.
+ */
+export class FakeModelServer {
+  /** Every request received, in arrival order. */
+  readonly requests: RecordedRequest[] = [];
+  /** The key clients must send (`Authorization: Bearer` or `x-api-key`). */
+  readonly apiKey = `fake-${randomBytes(18).toString('hex')}`;
+  private readonly queue: FakeReply[];
+  private readonly window: RateWindow | undefined;
+  private readonly random: (() => number) | undefined;
+  private readonly closing = new AbortController();
+  private readonly now: () => number;
+  private port = 0;
+  private rateLimited = 0;
+  private faults = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: FakeModelServerOptions,
+  ) {
+    this.queue = [...(options.replies ?? [])];
+    this.window = options.limits === undefined ? undefined : new RateWindow(options.limits);
+    this.random = options.randomFaults === undefined ? undefined : seededRandom(options.randomFaults.seed);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Starts a server on 127.0.0.1 and a random port. */
+  static async start(options: FakeModelServerOptions = {}): Promise<FakeModelServer> {
+    const server = createServer();
+    const fake = new FakeModelServer(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      fake.handle(req, res).catch((err: unknown) => {
+        if (fake.closing.signal.aborted) return;
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(err) } }));
+        else res.destroy();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    fake.port = (server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** `http://127.0.0.1:<port>`: the Anthropic SDK's `baseURL`. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** `<baseUrl>/v1`: the OpenAI SDK's `baseURL`. */
+  get openAiBaseUrl(): string {
+    return `${this.baseUrl}/v1`;
+  }
+
+  /** Queues replies after those already queued. */
+  enqueue(...replies: FakeReply[]): void {
+    this.queue.push(...replies);
+  }
+
+  /** Replies still queued. */
+  get pendingReplies(): number {
+    return this.queue.length;
+  }
+
+  /** 429s sent because a configured RPM/TPM limit was exceeded (injected 429s not included). */
+  get rateLimitedCount(): number {
+    return this.rateLimited;
+  }
+
+  /** Faults injected by the random fault rate. */
+  get injectedFaultCount(): number {
+    return this.faults;
+  }
+
+  /** The most requests that were in flight at the same time. */
+  maxConcurrency(): number {
+    const edges = this.requests.flatMap((r) => [
+      { at: r.receivedAt, d: 1 },
+      { at: r.finishedAt ?? Number.POSITIVE_INFINITY, d: -1 },
+    ]);
+    edges.sort((a, b) => a.at - b.at || a.d - b.d);
+    let cur = 0;
+    let max = 0;
+    for (const e of edges) max = Math.max(max, (cur += e.d));
+    return max;
+  }
+
+  /** Stops listening, cuts open connections and cancels pending delays. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', this.baseUrl).pathname;
+    const api: RecordedRequest['api'] =
+      req.method === 'POST' && path === '/v1/chat/completions' ? 'openai' : req.method === 'POST' && path === '/v1/messages' ? 'anthropic' : 'unknown';
+    let body: unknown = raw;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      // Kept as text: the test may want to see what arrived.
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (!SECRET_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const rec: RecordedRequest = { seq: this.requests.length + 1, api, method: req.method ?? '', path, receivedAt: this.now(), headers, body };
+    this.requests.push(rec);
+    res.on('close', () => void (rec.finishedAt = this.now()));
+    const fail = (status: number, outcome: string, message: string, extra: Partial<Extract<FakeFault, { fault: 'http' }>> = {}): void =>
+      this.sendError(res, rec, { fault: 'http', status, message, ...extra }, outcome);
+
+    const own = [`127.0.0.1:${this.port}`, `localhost:${this.port}`];
+    // DNS rebinding and browser pages must not reach a local model server: check Host and Origin.
+    if (!own.includes(req.headers.host ?? '')) return fail(403, 'forbidden-host', `Host ${req.headers.host ?? '(none)'} is not this server.`);
+    const origin = req.headers.origin;
+    if (origin !== undefined && !own.some((h) => origin === `http://${h}`)) return fail(403, 'forbidden-origin', `Origin ${origin} is not allowed.`);
+    if (api === 'unknown') return fail(404, 'not-found', `No route for ${req.method ?? ''} ${path}.`);
+    if (!this.authorized(req, api)) {
+      const message = api === 'anthropic' ? 'invalid x-api-key' : 'Incorrect API key provided.';
+      return fail(401, 'unauthorized', message);
+    }
+    if (typeof body !== 'object' || body === null) return fail(400, 'bad-request', 'The request body is not a JSON object.');
+
+    if (this.window !== undefined) {
+      const counting = this.options.limits?.tokenCounting ?? 'request';
+      const tokens = counting === 'request' ? requestTokens(body) + maxOutputTokens(body) : 0;
+      const verdict = this.window.admit(this.now(), tokens);
+      if (!verdict.ok) {
+        this.rateLimited++;
+        const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+        return fail(429, 'rate-limited', `Rate limit reached for ${verdict.reason} per minute.`, { retryAfterMs: verdict.retryAfterMs, retryAfterSeconds: seconds });
+      }
+    }
+
+    let reply: FakeReply | undefined;
+    const rf = this.options.randomFaults;
+    if (rf !== undefined && this.random !== undefined && this.random() < rf.rate) {
+      const list = rf.faults ?? DEFAULT_RANDOM_FAULTS;
+      reply = list[Math.floor(this.random() * list.length)];
+      this.faults++;
+    }
+    reply ??= this.queue.shift() ?? (await this.options.respond?.(rec));
+    if (reply === undefined) return fail(400, 'no-script', `Fake model server: no scripted reply left for request #${rec.seq}.`);
+    await this.answer(req, res, rec, body as Record<string, unknown>, reply);
+  }
+
+  private authorized(req: IncomingMessage, api: FakeApi): boolean {
+    if (req.headers.authorization === `Bearer ${this.apiKey}`) return true;
+    return api === 'anthropic' && req.headers['x-api-key'] === this.apiKey;
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, body: Record<string, unknown>, reply: FakeReply): Promise<void> {
+    const api = rec.api as FakeApi;
+    const wait = (this.options.latencyMs ?? 0) + (isFault(reply) ? 0 : (reply.delayMs ?? 0));
+    if (wait > 0) await delay(wait, undefined, { signal: this.closing.signal });
+    let message: FakeMessage = reply as FakeMessage;
+    let failAfter: FailAfter | undefined;
+    rec.outcome = 'answered';
+    if (isFault(reply)) {
+      rec.outcome = `fault:${reply.fault === 'http' ? `http-${reply.status}` : reply.fault}`;
+      if (reply.fault === 'http') return this.sendError(res, rec, reply, rec.outcome);
+      if (reply.fault === 'reset') return void req.socket.destroy();
+      ({ message, failAfter } = faultAnswer(reply, body, api));
+    }
+    await writeAnswer(res, rec, api, body, message, {
+      chunkSize: message.chunkSize ?? this.options.chunkSize ?? 8,
+      chunkDelayMs: message.chunkDelayMs ?? this.options.chunkDelayMs ?? 0,
+      failAfter,
+      charge: (tokens) => {
+        if ((this.options.limits?.tokenCounting ?? 'request') === 'usage') this.window?.charge(tokens);
+      },
+      signal: this.closing.signal,
+    });
+  }
+
+  private sendError(res: ServerResponse, rec: RecordedRequest, f: Extract<FakeFault, { fault: 'http' }>, outcome: string): void {
+    const message = f.message ?? `Injected ${f.status} error.`;
+    const body = rec.api === 'anthropic' ? anthropicErrorBody(f.status, message, f.errorType) : openAiErrorBody(f.status, message, f.errorType, f.code);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': `req_${rec.seq}`, 'request-id': `req_${rec.seq}` };
+    if (f.retryAfterMs !== undefined) headers['retry-after-ms'] = String(f.retryAfterMs);
+    if (f.retryAfterSeconds !== undefined) headers['retry-after'] = String(f.retryAfterSeconds);
+    else if (f.retryAfterDate !== undefined) headers['retry-after'] = f.retryAfterDate.toUTCString();
+    rec.status = f.status;
+    rec.outcome = outcome;
+    res.writeHead(f.status, headers).end(JSON.stringify(body));
+  }
+}
+
+/** Starts a `FakeModelServer`; `close()` it in `after`/`afterEach`. */
+export function startFakeModelServer(options: FakeModelServerOptions = {}): Promise<FakeModelServer> {
+  return FakeModelServer.start(options);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

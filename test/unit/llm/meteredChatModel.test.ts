@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { systemClock } from '../../../src/core/common/clock';
+import type { ModelCallRequest, TaskContext } from '../../../src/core/execute/agent';
+import { TaskFailure } from '../../../src/core/execute/failure';
+import type { ChatRequest } from '../../../src/core/llm/chatModel';
+import { meteredComplete } from '../../../src/core/llm/meteredChatModel';
+import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
+import { PriceTable } from '../../../src/core/llm/priceTable';
+import { ResponseCache } from '../../../src/core/llm/responseCache';
+import { estimateRequestTokens } from '../../../src/core/llm/tokenEstimate';
+import { BudgetExceededError } from '../../../src/core/quota/budgetExceededError';
+import { QuotaGate } from '../../../src/core/quota/quotaGate';
+import { RateLimitScheduler } from '../../../src/core/quota/rateLimitScheduler';
+import { RunBudget } from '../../../src/core/quota/runBudget';
+import type { Usage } from '../../../src/core/quota/usage';
+import type { RunEventBody } from '../../../src/core/run/runEvents';
+import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { httpError, textReply } from '../../support/fakeModelServer/fakeReply';
+
+type Ctx = Pick<TaskContext, 'callModel' | 'signal'>;
+
+/** A TaskContext.callModel that records what it was asked and just sends. */
+function stubContext(): Ctx & { calls: ModelCallRequest[]; settled: Usage[] } {
+  const signal = new AbortController().signal;
+  const ctx = {
+    signal,
+    calls: [] as ModelCallRequest[],
+    settled: [] as Usage[],
+    async callModel<T>(request: ModelCallRequest, send: (s: AbortSignal) => Promise<{ value: T; usage: Usage }>): Promise<T> {
+      ctx.calls.push(request);
+      const { value, usage } = await send(signal);
+      ctx.settled.push(usage);
+      return value;
+    },
+  };
+  return ctx;
+}
+
+const REQUEST: ChatRequest = {
+  system: 'You write small, correct patches.',
+  messages: [{ role: 'user', content: 'Rename the function foo to bar in src/index.ts and update every caller.' }],
+  tools: [{ name: 'read_file', description: 'Reads a file.', parameters: { type: 'object', properties: { path: { type: 'string' } } } }],
+  maxOutputTokens: 1_000,
+};
+
+describe('meteredComplete', () => {
+  let server: FakeModelServer;
+  let model: OpenAiChatModel;
+  const prices = new PriceTable();
+
+  beforeEach(async () => {
+    server = await FakeModelServer.start();
+    model = new OpenAiChatModel({ model: 'gpt-4o', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
+  });
+  afterEach(() => server.close());
+
+  it('goes through callModel with a worst-case estimate and settles with the priced real usage', async () => {
+    const ctx = stubContext();
+    server.enqueue(textReply('Done.', { usage: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 100 } }));
+    const r = await meteredComplete(ctx, model, REQUEST, prices);
+
+    const estimated = estimateRequestTokens(REQUEST);
+    assert.ok(estimated > 20 && estimated < 100, `a chars/4 estimate, got ${estimated}`);
+    assert.deepEqual(ctx.calls, [
+      {
+        key: { provider: 'openai', model: 'gpt-4o' },
+        estimatedInputTokens: estimated,
+        maxOutputTokens: 1_000,
+        estimatedCostUsd: (estimated * 2.5 + 1_000 * 10) / 1e6,
+      },
+    ]);
+    const cost = (20 * 2.5 + 100 * 1.25 + 30 * 10) / 1e6;
+    assert.equal(r.text, 'Done.');
+    assert.deepEqual(r.usage, { inputTokens: 120, outputTokens: 30, cacheReadTokens: 100, costUsd: cost, priceKnown: true });
+    assert.deepEqual(ctx.settled, [r.usage]);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('answers a repeated request from the opt-in cache without calling the model or the gate', async () => {
+    const ctx = stubContext();
+    const cache = new ResponseCache();
+    server.enqueue(textReply('Cached answer.'));
+    await meteredComplete(ctx, model, REQUEST, prices, { cache });
+    const streamed: string[] = [];
+    const again = await meteredComplete(ctx, model, REQUEST, prices, { cache, onText: (d) => streamed.push(d) });
+    assert.equal(again.text, 'Cached answer.');
+    assert.deepEqual(again.usage, { inputTokens: 0, outputTokens: 0, costUsd: 0, cached: true });
+    assert.deepEqual(streamed, ['Cached answer.']);
+    assert.equal(ctx.calls.length, 1);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('lets a provider failure through as the TaskFailure it mapped to, caching nothing', async () => {
+    const ctx = stubContext();
+    const cache = new ResponseCache();
+    server.enqueue(httpError(429, { retryAfterSeconds: 3 }));
+    const err = await meteredComplete(ctx, model, REQUEST, prices, { cache }).catch((e: unknown) => e);
+    assert.ok(err instanceof TaskFailure);
+    assert.equal(err.failureClass, 'retryable');
+    assert.equal(err.options.retryAfterMs, 3_000);
+    assert.equal(cache.size, 0);
+  });
+
+  it('with the real QuotaGate, a request that would cross the money budget is never sent', async () => {
+    const events: RunEventBody[] = [];
+    const gate = new QuotaGate(new RunBudget({ maxCostUsd: 0.005 }), new RateLimitScheduler(systemClock, () => undefined), (e) => events.push(e));
+    const signal = new AbortController().signal;
+    const ctx: Ctx = {
+      signal,
+      callModel: async (request, send) => (await gate.call(request, send, signal)).value,
+    };
+    // Worst case of REQUEST on gpt-4o is a little over $0.01: over the $0.005 budget.
+    const err = await meteredComplete(ctx, model, REQUEST, prices).catch((e: unknown) => e);
+    assert.ok(err instanceof BudgetExceededError);
+    assert.equal(server.requests.length, 0);
+    assert.equal(events[0]?.type, 'budget.exceeded');
+
+    const small = { ...REQUEST, maxOutputTokens: 100 };
+    server.enqueue(textReply('ok', { usage: { inputTokens: 50, outputTokens: 2 } }));
+    await meteredComplete(ctx, model, small, prices);
+    const recorded = events.find((e) => e.type === 'usage.recorded');
+    assert.deepEqual(recorded, { type: 'usage.recorded', provider: 'openai', model: 'gpt-4o', usage: { inputTokens: 50, outputTokens: 2, costUsd: (50 * 2.5 + 2 * 10) / 1e6 } });
+  });
+});

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The directory the captured tool outputs were produced in (tsc, eslint, mocha). */
+export const CAPTURE_CWD = '/tmp/acme-app';
+
+/** Reads one captured tool output from test/fixtures/verify, bytes unchanged (ANSI, CRLF kept). */
+export function readFixture(name: string): string {
+  return readFileSync(join(__dirname, '..', '..', 'fixtures', 'verify', name), 'utf8');
+}
+
+/** The same text with every LF turned into CRLF, as Windows tools print it. */
+export function toCrlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
