@@ -48,7 +48,10 @@ export interface CheckpointPort {
   take(input: TakeCheckpointInput): Promise<Checkpoint | undefined>;
   /** The run's checkpoints in the order they were taken. */
   list(runId: string): Promise<Checkpoint[]>;
-  /** Restores the workspace files to the first checkpoint taken for the task. */
+  /**
+   * Restores the workspace files to the first checkpoint taken for the task. The whole workspace goes back:
+   * edits made since by tasks running in parallel are rolled back too.
+   */
   rollbackTask(runId: string, taskId: string): Promise<RollbackResult>;
   /** Restores the workspace files to the first checkpoint of the run. */
   rollbackRun(runId: string): Promise<RollbackResult>;

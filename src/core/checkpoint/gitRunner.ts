@@ -82,7 +82,7 @@ export class GitRunner {
         exitCode = result.exitCode;
         stderr = Buffer.concat(result.stdErr).toString('utf8');
         // simple-git treats a non-zero exit without stderr as success; for plumbing it is a failure.
-        
+        if (error === undefined && result.exitCode !== 0) return Buffer.from(stderr);
         return error;
       },
     };

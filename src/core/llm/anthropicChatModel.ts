@@ -192,7 +192,7 @@ class EventAccumulator {
   }
 
   private toUsage(request: ChatRequest, text: string, toolCalls: ToolCall[]): ChatUsage {
-    if (this.input === undefined) {
+    if (this.input === undefined || this.input.input + this.input.creation + this.input.read + this.output === 0) {
       return { inputTokens: estimateRequestTokens(request), outputTokens: estimateOutputTokens(text, toolCalls), costUsd: 0, estimated: true };
     }
     const { input, creation, read } = this.input;

@@ -61,18 +61,18 @@ export function toLlmFailure(err: unknown, ctx: LlmErrorContext): Error {
     }
     if (ctx.midStream || isSdkApiError(err)) {
       // An error event inside a stream (Anthropic `event: error`, an OpenAI `{"error":…}` chunk) or a garbled chunk.
-      return new TaskFailure(`${who} failed mid-stream (${detail || 'no detail'}); the partial answer was discarded.`, 'retryable', { cause: err });
+      return new TaskFailure(`${who} failed mid-stream (${detail || 'no detail'}); the partial answer was discarded.`, 'retryable');
     }
     return err instanceof Error ? err : new Error(redact(errorText(err)));
   }
 
+  // From here on no failure carries the SDK error as `cause`: provider bodies can echo (part of)
+  // the key, and only the redacted `detail` may reach logs.
   const retryAfterMs = parseRetryAfter(headersOf(err), ctx.now?.() ?? Date.now());
-  const retryable = (message: string): TaskFailure =>
-    new TaskFailure(message, 'retryable', retryAfterMs === undefined ? { cause: err } : { retryAfterMs, cause: err });
+  const retryable = (message: string): TaskFailure => new TaskFailure(message, 'retryable', retryAfterMs === undefined ? {} : { retryAfterMs });
   const suffix = detail ? `: ${detail}` : '.';
 
   if (status === 401) {
-    // No cause: a provider's 401 body may echo part of the key.
     const env = ctx.apiKeyEnvVar === undefined ? '' : ` or ${ctx.apiKeyEnvVar}`;
     return new TaskFailure(
       `The API key for ${ctx.provider} was rejected (401). Set a valid key with 'Orchestrator: Set API Key'${env}.`,
@@ -89,22 +89,20 @@ export function toLlmFailure(err: unknown, ctx: LlmErrorContext): Error {
     return new TaskFailure(
       `${ctx.provider} does not know the model "${ctx.model}" (404). Check the model name${ctx.baseUrl === undefined ? '' : ` and the base URL ${ctx.baseUrl}`}${suffix}`,
       'fatal',
-      { cause: err },
     );
   }
   if (status === 402 || (status === 429 && errorCode(err) === 'insufficient_quota')) {
     return new TaskFailure(
       `The ${ctx.provider} account has no credit left (${status}). Add credit or raise the spending limit, then resume the run${suffix}`,
       'needs-human',
-      { cause: err },
     );
   }
   if (status === 429) return retryable(`${who} is rate limited (429)${suffix}`);
   if (status === 529) return retryable(`${ctx.provider} is overloaded (529); ${who} will be retried${suffix}`);
   if (status >= 500) return retryable(`${ctx.provider} had a server error (${status}) answering ${who}${suffix}`);
   if (status === 408 || status === 409) return retryable(`${who} failed with ${status} (timeout or conflict)${suffix}`);
-  if (status === 413) return new TaskFailure(`The request to ${who} is too large (413); send less context${suffix}`, 'fatal', { cause: err });
-  return new TaskFailure(`${who} rejected the request (${status})${suffix}`, 'fatal', { cause: err });
+  if (status === 413) return new TaskFailure(`The request to ${who} is too large (413); send less context${suffix}`, 'fatal');
+  return new TaskFailure(`${who} rejected the request (${status})${suffix}`, 'fatal');
 }
 
 /**

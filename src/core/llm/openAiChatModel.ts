@@ -203,7 +203,8 @@ class ChunkAccumulator {
   }
 
   private toUsage(request: ChatRequest, toolCalls: ToolCall[]): ChatUsage {
-    if (this.usage) {
+    // Some compatible servers send an all-zero usage object: that is unknown usage, not free usage.
+    if (this.usage && (this.usage.prompt_tokens > 0 || this.usage.completion_tokens > 0)) {
       const usage: ChatUsage = { inputTokens: this.usage.prompt_tokens, outputTokens: this.usage.completion_tokens, costUsd: 0 };
       const cached = this.usage.prompt_tokens_details?.cached_tokens;
       if (typeof cached === 'number' && cached > 0) usage.cacheReadTokens = cached;

@@ -3,7 +3,7 @@ import { errorMessage } from '../common/errors';
 import { newId } from '../common/ids';
 import { buildPlanGraph } from '../plan/planGraph';
 import { RunBudget } from '../quota/runBudget';
-import { validatePlan } from '../plan/validatePlan';
+import { validatePlan, type PlanLimits } from '../plan/validatePlan';
 import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
 import type { RunEvent } from './runEvents';
 import { RunSession, type RunResult } from './runSession';
@@ -147,18 +147,19 @@ export class Orchestrator {
       const planner = this.deps.planner;
       if (!planner) return this.reject(session, 'No plan was given and no planner is configured.');
       try {
-        planInput = await planner.plan(request.goal, session.planSignal);
+        const signal = session.planSignal;
+        planInput = await planner.plan(request.goal, {
+          signal,
+          limits: this.planLimits(),
+          callModel: async (req, send) => (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
+        });
       } catch (err) {
         return session.cancelled ? session.complete('cancelled') : this.reject(session, `Planning failed: ${errorMessage(err)}`);
       }
     }
     if (session.cancelled) return session.complete('cancelled');
     session.enterPhase('validate');
-    const validation = validatePlan(planInput, {
-      maxTasks: this.deps.settings.maxTasksPerPlan,
-      knownCapabilities: this.deps.registry.capabilities(),
-      knownAgents: new Set(this.deps.registry.list().map((a) => a.definition.id)),
-    });
+    const validation = validatePlan(planInput, this.planLimits());
     if (!validation.ok) {
       session.emit({ type: 'plan.rejected', issues: validation.issues });
       for (const issue of validation.issues) {
@@ -169,6 +170,14 @@ export class Orchestrator {
     session.emit({ type: 'plan.ready', plan: { ...validation.plan, goal: validation.plan.goal || request.goal } });
     if (request.dryRun) return session.complete('planned');
     return session.execute(validation.graph);
+  }
+
+  private planLimits(): PlanLimits {
+    return {
+      maxTasks: this.deps.settings.maxTasksPerPlan,
+      knownCapabilities: this.deps.registry.capabilities(),
+      knownAgents: new Set(this.deps.registry.list().map((a) => a.definition.id)),
+    };
   }
 
   private reject(session: RunSession, message: string): Promise<RunResult> {

@@ -41,7 +41,7 @@ describe('checkpoint/GitCheckpoints rollback', () => {
     assert.equal(files['src/app.ts'], 'staged change\n');
     assert.equal(files['created.ts'], undefined);
     const stateAfter = await userGitState(repo());
-    assert.equal(stateAfter.status, stateAtCheckpoint.status?.replace('!! old.log', '!! build/new.js\n!! old.log'));
+    assert.equal(stateAfter.status, stateAtCheckpoint.status.replace('!! old.log', '!! build/new.js\n!! old.log'));
     assert.deepEqual({ ...stateAfter, status: '' }, { ...stateAtCheckpoint, status: '' });
   });
 
@@ -142,6 +142,20 @@ describe('checkpoint/GitCheckpoints rollback', () => {
     await checkpoints.rollbackTask('r', 't1');
     assert.deepEqual(await worktreeFiles(dir), atCheckpoint);
     assert.equal(await readFile(outside, 'utf8'), 'outside\n');
+  });
+
+  it('replaces a symlink sitting where a checkpointed file was, never writing through it', async () => {
+    const { dir } = repo();
+    const outside = join(dir, '..', 'outside.txt');
+    await writeFile(outside, 'outside\n');
+    const checkpoints = await openCheckpoints(repo());
+    await checkpoints.take({ runId: 'r', taskId: 't1', label: 'x' });
+    await rm(join(dir, 'README.md'));
+    await symlink(outside, join(dir, 'README.md'));
+    const result = await checkpoints.rollbackTask('r', 't1');
+    assert.equal((await worktreeFiles(dir))['README.md'], 'hello\n');
+    assert.equal(await readFile(outside, 'utf8'), 'outside\n');
+    assert.deepEqual(result.restored, ['README.md']);
   });
 
   it('restores the executable bit, and paths with spaces and unicode', async () => {

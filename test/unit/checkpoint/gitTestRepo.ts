@@ -103,7 +103,19 @@ export async function worktreeFiles(root: string): Promise<Record<string, string
 }
 
 /** Everything of the user's git state a checkpoint must leave alone. */
-export async function userGitState(repo: TestRepo): Promise<Record<string, string>> {
+export interface UserGitState {
+  head: string;
+  symbolicHead: string;
+  indexBytes: string;
+  stagedFiles: string;
+  status: string;
+  cachedDiff: string;
+  stash: string;
+  otherRefs: string;
+}
+
+/** Reads `UserGitState`; a failing git command is recorded as `error: …` so states still compare. */
+export async function userGitState(repo: TestRepo): Promise<UserGitState> {
   const maybe = (p: Promise<string>): Promise<string> => p.catch((err: Error) => `error: ${err.message.split('\n')[0]}`);
   const indexBytes = await readFile(join(repo.dir, '.git', 'index')).then(
     (b) => createHash('sha256').update(b).digest('hex'),

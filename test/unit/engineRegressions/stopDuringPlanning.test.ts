@@ -8,7 +8,7 @@ import { testAgent } from '../../support/testAgents';
 /** Coverage (these pass): pause and cancel that arrive while the planner is still working. */
 describe('regression: pause and cancel during planning', () => {
   const slowPlanner = (ms: number, honourSignal: boolean): Planner => ({
-    plan: async (_goal, signal) => {
+    plan: async (_goal, { signal }) => {
       await systemClock.sleep(ms, honourSignal ? signal : undefined);
       return plan([task('a'), task('b', { dependencies: ['a'] })]);
     },

@@ -114,7 +114,7 @@ for (const p of providers) {
     }
 
     it('an abort mid-stream rejects with the abort reason instead of resolving', async () => {
-      server.enqueue(textReply('A slow answer that is streamed in many small pieces.', { chunkDelayMs: 15 }));
+      server.enqueue(textReply('A slow answer that is streamed in many small pieces. '.repeat(4), { chunkDelayMs: 15 }));
       const controller = new AbortController();
       const reason = Object.assign(new Error('Run cancelled by the user.'), { name: 'AbortError' });
       const seen: string[] = [];
@@ -129,6 +129,10 @@ for (const p of providers) {
       );
       assert.equal(err, reason);
       assert.equal(seen.length, 2);
+      // The stream is really cut, not left running: the server sees the client go long before its ~800 ms answer ends.
+      const rec = server.requests[0];
+      for (let i = 0; i < 50 && rec?.finishedAt === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(rec?.finishedAt !== undefined && rec.finishedAt - rec.receivedAt < 500, 'the connection was closed on abort');
     });
 
     it('an abort before the answer starts rejects with an AbortError', async () => {
@@ -186,6 +190,7 @@ describe('account and header details', () => {
     assert.ok(!f.message.includes(key));
     assert.ok(!f.message.includes('sk-proj-abcdefgh12345678'));
     assert.match(f.message, /Key \[redacted\] may not use this parameter/);
+    assert.equal(f.cause, undefined, 'the unredacted SDK error is not attached');
   });
 
   it('a malformed JSON answer is returned as text for the caller to repair, not as an error', async () => {

@@ -85,6 +85,13 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
     assert.equal(r.usage.outputTokens, Math.ceil('An answer of some length without usage.'.length / 4));
   });
 
+  it('estimates usage when a compatible server reports all zeros', async () => {
+    server.enqueue(textReply('zero usage here', { usage: { inputTokens: 0, outputTokens: 0 } }));
+    const r = await model.complete(request(), { signal });
+    assert.equal(r.usage.estimated, true);
+    assert.ok(r.usage.inputTokens > 0 && r.usage.outputTokens > 0);
+  });
+
   it('estimates usage when the endpoint is told not to send it', async () => {
     const noUsage = new OpenAiChatModel({ model: 'llama3.1', apiKey: server.apiKey, baseURL: server.openAiBaseUrl, includeUsage: false });
     server.enqueue(textReply('ok'));
