@@ -4,8 +4,11 @@ import type { RunLogger } from '../observe/runLogger';
 import type { TaskSpec } from '../plan/planSchema';
 import type { ModelKey } from '../quota/rateLimitScheduler';
 import type { Usage } from '../quota/usage';
-import type { JsonValue } from '../run/runEvents';
+import type { JsonValue, RunEventBody } from '../run/runEvents';
 import type { Finding } from '../verify/finding';
+
+/** The events an agent's tools may record themselves. */
+export type AgentEventBody = Extract<RunEventBody, { type: 'approval.requested' | 'approval.decided' | 'edit.applied' | 'verification.completed' | 'checkpoint.taken' }>;
 
 /** A model request as the quota gate sees it before it is sent. */
 export interface ModelCallRequest {
@@ -48,6 +51,13 @@ export interface TaskContext {
   readonly log: RunLogger;
   /** Records a finding against this task. */
   report(finding: Omit<Finding, 'taskId'>): void;
+  /**
+   * Takes a write lock on a path the task did not declare, without waiting (so no deadlock can
+   * form): false when another task holds it. Released with the attempt's other locks.
+   */
+  claimWrite(path: string): boolean;
+  /** Records an event of what the agent's tools did (approvals, edits, verifications, checkpoints). */
+  record(body: AgentEventBody): void;
 }
 
 /** What an agent hands back when it finishes a task. */

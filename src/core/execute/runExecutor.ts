@@ -193,7 +193,8 @@ export class RunExecutor implements Disposable {
       services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
       const dependencyOutputs = Object.fromEntries(task.dependencies.map((d) => [d, state.tasks[d]?.output]));
       const steps = state.tasks[task.id]?.steps ?? {};
-      const { ctx, usage } = createTaskContext({ runId: this.deps.runId, task, attempt, agentId, signal: controller.signal, steps, dependencyOutputs }, services);
+      const claimWrite = (path: string): boolean => this.deps.locks.tryAcquire(start.lockOwner, { reads: [], writes: [path] });
+      const { ctx, usage } = createTaskContext({ runId: this.deps.runId, task, attempt, agentId, signal: controller.signal, steps, dependencyOutputs, claimWrite }, services);
       const work = Promise.resolve().then(() => agent.run(ctx));
       agentState.stopped = false;
       agentState.done = work.then(

@@ -30,6 +30,8 @@ export interface AttemptInfo {
   /** Completed steps of this task, by key, from the run state (live, so new ones appear). */
   steps: Readonly<Record<string, JsonValue>>;
   dependencyOutputs: Readonly<Record<string, JsonValue | undefined>>;
+  /** Takes an extra write lock for this attempt, without waiting. */
+  claimWrite(path: string): boolean;
 }
 
 function assertJson(value: unknown, what: string): asserts value is JsonValue {
@@ -81,6 +83,10 @@ export function createTaskContext(info: AttemptInfo, services: AttemptServices):
       receive: (topic) => services.messages.receive(agentId, topic === undefined ? {} : { topic }),
     },
     log,
+    claimWrite: (path) => info.claimWrite(path),
+    record(body): void {
+      services.emit(body);
+    },
     report(finding): void {
       services.emit({ type: 'finding.reported', finding: { ...finding, taskId: task.id } });
     },

@@ -97,6 +97,33 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     status: z.enum(['planned', 'succeeded', 'failed', 'paused', 'cancelled']),
     counts: z.record(TaskStatusSchema, z.number().int().nonnegative()),
   }),
+  ev('approval.requested', {
+    taskId: z.string(),
+    approvalId: z.string(),
+    kind: z.enum(['edit', 'command']),
+    path: z.string().optional(),
+    command: z.string().optional(),
+    summary: z.string(),
+    /** A protected path or command: needs a fresh human decision, even in auto-approve mode. */
+    protected: z.boolean(),
+  }),
+  ev('approval.decided', {
+    taskId: z.string(),
+    approvalId: z.string(),
+    decision: z.enum(['accepted', 'rejected']),
+    by: z.enum(['user', 'auto', 'policy']),
+    reason: z.string().optional(),
+  }),
+  ev('edit.applied', { taskId: z.string(), approvalId: z.string(), path: z.string(), deleted: z.boolean().optional() }),
+  ev('verification.completed', {
+    taskId: z.string().optional(),
+    name: z.string(),
+    exitCode: z.number().int(),
+    verdict: z.enum(['pass', 'warn', 'fail']),
+    counts: z.object({ major: z.number().int(), medium: z.number().int(), minor: z.number().int() }),
+    durationMs: z.number().nonnegative(),
+  }),
+  ev('checkpoint.taken', { taskId: z.string(), checkpointId: z.string(), ref: z.string() }),
   ev('context.changed', {
     key: z.string(),
     scope: ContextScopeSchema,

@@ -34,6 +34,20 @@ export interface TaskState {
   usage: Usage;
 }
 
+/** An approval asked for during the run, and what became of it. */
+export interface ApprovalRecord {
+  approvalId: string;
+  taskId: string;
+  kind: 'edit' | 'command';
+  path?: string;
+  command?: string;
+  summary: string;
+  protected: boolean;
+  status: 'pending' | 'accepted' | 'rejected' | 'applied';
+  by?: 'user' | 'auto' | 'policy';
+  reason?: string;
+}
+
 /** One entry of the run's shared context. */
 export interface ContextRecord {
   key: string;
@@ -60,6 +74,10 @@ export interface RunState {
   /** Usage per `provider/model`. */
   usageByModel: Record<string, Usage>;
   findings: Finding[];
+  /** Approvals by id, in the order asked. */
+  approvals: Record<string, ApprovalRecord>;
+  /** Git checkpoints taken before tasks that edit, by task id (latest). */
+  checkpoints: Record<string, { checkpointId: string; ref: string }>;
   pauseReason?: string;
   /** Context entries by `scope/agent/key`. */
   context: Record<string, ContextRecord>;
@@ -83,6 +101,8 @@ export function emptyRunState(runId: string): RunState {
     usage: { ...ZERO_USAGE },
     usageByModel: {},
     findings: [],
+    approvals: {},
+    checkpoints: {},
     context: {},
     messageCount: 0,
     lastSeq: 0,
@@ -212,6 +232,28 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     case 'run.completed':
       state.status = e.status;
+      break;
+    case 'approval.requested': {
+      const rec: ApprovalRecord = { approvalId: e.approvalId, taskId: e.taskId, kind: e.kind, summary: e.summary, protected: e.protected, status: 'pending' };
+      if (e.path !== undefined) rec.path = e.path;
+      if (e.command !== undefined) rec.command = e.command;
+      state.approvals[e.approvalId] = rec;
+      break;
+    }
+    case 'approval.decided': {
+      const rec = state.approvals[e.approvalId];
+      if (rec) Object.assign(rec, { status: e.decision, by: e.by, ...(e.reason !== undefined ? { reason: e.reason } : {}) });
+      break;
+    }
+    case 'edit.applied': {
+      const rec = state.approvals[e.approvalId];
+      if (rec) rec.status = 'applied';
+      break;
+    }
+    case 'verification.completed':
+      break;
+    case 'checkpoint.taken':
+      state.checkpoints[e.taskId] = { checkpointId: e.checkpointId, ref: e.ref };
       break;
     case 'context.changed': {
       const key = contextRecordKey(e.scope, e.agentId, e.key);

@@ -56,6 +56,23 @@ const RunStateSchema = z.looseObject({
   usage: UsageSchema,
   usageByModel: z.record(z.string(), UsageSchema),
   findings: z.array(FindingSchema),
+  // Added after the first snapshots were written: older snapshots read as empty.
+  approvals: z.record(
+    z.string(),
+    z.looseObject({
+      approvalId: z.string(),
+      taskId: z.string(),
+      kind: z.enum(['edit', 'command']),
+      path: z.string().optional(),
+      command: z.string().optional(),
+      summary: z.string(),
+      protected: z.boolean(),
+      status: z.enum(['pending', 'accepted', 'rejected', 'applied']),
+      by: z.enum(['user', 'auto', 'policy']).optional(),
+      reason: z.string().optional(),
+    }),
+  ).default({}),
+  checkpoints: z.record(z.string(), z.object({ checkpointId: z.string(), ref: z.string() })).default({}),
   pauseReason: z.string().optional(),
   context: z.record(
     z.string(),

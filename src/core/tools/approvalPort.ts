@@ -1,0 +1,33 @@
+/** An edit an agent proposes, as the user reviews it. */
+export interface EditProposal {
+  approvalId: string;
+  runId: string;
+  taskId: string;
+  agentId: string;
+  /** Workspace-relative. */
+  path: string;
+  /** The file as the agent saw it; undefined when the file is new. */
+  before: string | undefined;
+  /** The proposed content; undefined means delete the file. */
+  after: string | undefined;
+  /** Why the policy asks (or that it allows). */
+  reason: string;
+  /** A protected path: a fresh human decision is needed, whatever the approval mode. */
+  protected: boolean;
+  /** What the policy decided before asking. */
+  policy: 'allow' | 'ask';
+}
+
+/** The user's answer. An accepted edit may carry content the user changed before accepting. */
+export type ApprovalDecision =
+  | { decision: 'accepted'; by: 'user' | 'auto'; content?: string }
+  | { decision: 'rejected'; by: 'user' | 'auto'; reason?: string };
+
+/**
+ * Asks the user. The host shows a diff editor; the CLI decides by `--approve`. An implementation
+ * that cannot ask (CLI `--approve never`) throws a `TaskFailure` of class `needs-human`, which
+ * pauses the run until someone can.
+ */
+export interface ApprovalPort {
+  decideEdit(proposal: EditProposal, signal: AbortSignal): Promise<ApprovalDecision>;
+}

@@ -1,0 +1,28 @@
+import type { CheckpointPort } from '../checkpoint/checkpointPort';
+import type { TaskContext } from '../execute/agent';
+import type { PolicyAction, PolicyDecision } from '../policy/policyEngine';
+import type { VerificationRunner, VerificationStep } from '../verify/verificationStep';
+import type { VerificationThresholds } from '../verify/verificationThresholds';
+import type { ApprovalPort } from './approvalPort';
+import type { WorkspacePort } from './workspacePort';
+
+/** How verification is reached from a tool: named steps from the settings, and a runner. */
+export interface VerificationService {
+  /** Steps the user configured, by name (`test`, `build`, a VS Code task label…). */
+  steps: Readonly<Record<string, VerificationStep>>;
+  runner: VerificationRunner;
+  thresholds: VerificationThresholds;
+  /** Where commands run. */
+  cwd: string;
+}
+
+/** Everything the built-in tools need for one attempt; the host and the CLI build it. */
+export interface ToolContext {
+  task: TaskContext;
+  workspace: WorkspacePort;
+  policy: { evaluate(action: PolicyAction): Promise<PolicyDecision> };
+  approvals: ApprovalPort;
+  verification: VerificationService;
+  /** Git checkpoints; a no-op port outside a git repository. */
+  checkpoints: CheckpointPort;
+}
