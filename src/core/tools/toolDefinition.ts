@@ -4,6 +4,8 @@ import { z } from 'zod';
 export interface ToolResult {
   content: string;
   isError?: boolean;
+  /** Structured facts for the agent loop (e.g. a verification verdict); never shown to the model. */
+  data?: Record<string, unknown>;
 }
 
 /** A tool as the model sees it: name, description, JSON schema of its arguments. */

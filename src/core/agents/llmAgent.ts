@@ -1,0 +1,156 @@
+import { canonicalJson } from '../llm/canonicalJson';
+import type { ChatMessage, ChatModel, ChatResponse } from '../llm/chatModel';
+import { meteredComplete } from '../llm/meteredChatModel';
+import type { PriceTable } from '../llm/priceTable';
+import type { ResponseCache } from '../llm/responseCache';
+import type { Agent, TaskContext, TaskResult } from '../execute/agent';
+import { TaskFailure } from '../execute/failure';
+import type { CircuitBreaker } from '../route/circuitBreaker';
+import type { ToolBus } from '../tools/toolBus';
+import type { ToolContext } from '../tools/toolContext';
+import type { AgentDefinitionInput } from './agentDefinition';
+import { taskBrief } from './taskBrief';
+
+/** The limits of one agent on one task. */
+export interface AgentLoopLimits {
+  /** Model turns per attempt. */
+  maxTurns: number;
+  /** Input plus output tokens per attempt. */
+  maxTokensPerTask: number;
+  /** Output tokens per model turn. */
+  maxOutputTokens: number;
+  /** Identical tool calls (same name, same arguments) tolerated before the agent is stopped. */
+  maxRepeatedCalls: number;
+  /** Failed gate verifications fed back for a fix before the task fails. */
+  maxFixAttempts: number;
+}
+
+/** Sensible defaults. */
+export const DEFAULT_AGENT_LIMITS: AgentLoopLimits = Object.freeze({ maxTurns: 40, maxTokensPerTask: 400_000, maxOutputTokens: 8_000, maxRepeatedCalls: 3, maxFixAttempts: 2 });
+
+/** What an LLM agent is built from; the CLI or the host wires it. */
+export interface LlmAgentDeps {
+  /** The models to use, best first; later ones are fallbacks when a provider fails. */
+  models(definition: AgentDefinitionInput): ChatModel[];
+  prices: PriceTable;
+  tools: ToolBus<ToolContext>;
+  /** Builds the tools' context for one attempt. */
+  toolContext(ctx: TaskContext): ToolContext;
+  limits?: Partial<AgentLoopLimits>;
+  cache?: ResponseCache;
+  breaker?: CircuitBreaker;
+  /** Verification steps (by name) every task that edited must pass before it counts as done. */
+  gateSteps?: readonly string[];
+}
+
+const FINISH = 'finish_task';
+
+/**
+ * An agent that works a task with a chat model: model turn → tool calls → tool results → … until
+ * it calls `finish_task` (or answers without tools). It stops with a finding on its turn or token
+ * limit and when it repeats the same call; edits are gated by the configured verification, whose
+ * failures are fed back for a bounded number of fixes.
+ */
+export class LlmAgent implements Agent {
+  private readonly limits: AgentLoopLimits;
+
+  constructor(
+    readonly definition: AgentDefinitionInput,
+    private readonly systemPrompt: string,
+    private readonly deps: LlmAgentDeps,
+  ) {
+    this.limits = { ...DEFAULT_AGENT_LIMITS, ...deps.limits };
+  }
+
+  async run(ctx: TaskContext): Promise<TaskResult> {
+    const toolCtx = this.deps.toolContext(ctx);
+    const allowed = this.definition.tools ?? [];
+    const specs = this.deps.tools.specs(allowed);
+    const messages: ChatMessage[] = [{ role: 'user', content: taskBrief(ctx) }];
+    const seen = new Map<string, number>();
+    let tokens = 0;
+    let edits = 0;
+    let fixesLeft = this.limits.maxFixAttempts;
+    for (let turn = 1; turn <= this.limits.maxTurns; turn++) {
+      const response = await this.turn(ctx, messages, specs);
+      tokens += response.usage.inputTokens + response.usage.outputTokens;
+      messages.push({ role: 'assistant', content: response.text, ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}), ...(response.replay ? { replay: response.replay } : {}) });
+      let finished: TaskResult | undefined = response.toolCalls.length === 0 ? { output: response.text, summary: response.text.slice(0, 200) } : undefined;
+      for (const call of response.toolCalls) {
+        if (call.name === FINISH && !call.argumentsError) {
+          const args = (call.arguments ?? {}) as { summary?: unknown; output?: unknown };
+          finished = { summary: String(args.summary ?? ''), ...(args.output !== undefined ? { output: JSON.parse(JSON.stringify(args.output)) as TaskResult['output'] } : {}) };
+          messages.push({ role: 'tool', toolCallId: call.id, content: 'Noted.' });
+          continue;
+        }
+        const key = `${call.name}:${canonicalJson(call.arguments ?? call.rawArguments)}`;
+        const repeats = (seen.get(key) ?? 0) + 1;
+        seen.set(key, repeats);
+        if (repeats >= this.limits.maxRepeatedCalls) {
+          const message = `Agent "${ctx.agentId}" called ${call.name} with the same arguments ${repeats} times; it was stopped to avoid a loop.`;
+          ctx.report({ severity: 'major', category: 'custom', message });
+          throw new TaskFailure(message, 'reassign');
+        }
+        const result = call.argumentsError
+          ? { content: `Your arguments for ${call.name} are not valid JSON (${call.argumentsError}); call it again with valid JSON.`, isError: true }
+          : await this.deps.tools.call(call.name, call.arguments, toolCtx, allowed);
+        if (call.name === 'propose_edit' && result.data?.applied === true) edits++;
+        messages.push({ role: 'tool', toolCallId: call.id, content: result.content, ...(result.isError ? { isError: true } : {}) });
+      }
+      if (tokens > this.limits.maxTokensPerTask) {
+        const message = `Agent "${ctx.agentId}" used ${tokens} tokens on task "${ctx.task.id}", over its limit of ${this.limits.maxTokensPerTask}; it was stopped.`;
+        ctx.report({ severity: 'major', category: 'custom', message });
+        throw new TaskFailure(message, 'fatal');
+      }
+      if (!finished) continue;
+      const gate = edits > 0 ? await this.runGate(toolCtx, allowed) : undefined;
+      if (!gate) return finished;
+      if (fixesLeft-- <= 0) {
+        throw new TaskFailure(`The task's changes still fail verification after ${this.limits.maxFixAttempts} fix attempts:\n${gate}`, 'fatal');
+      }
+      messages.push({ role: 'user', content: `Verification failed after your changes. Fix the problems, then call ${FINISH} again.\n${gate}` });
+    }
+    const message = `Agent "${ctx.agentId}" reached its limit of ${this.limits.maxTurns} turns on task "${ctx.task.id}" without finishing.`;
+    ctx.report({ severity: 'major', category: 'custom', message });
+    throw new TaskFailure(message, 'fatal');
+  }
+
+  /** Runs the gate steps; resolves with the failure text, or undefined when all pass. */
+  private async runGate(toolCtx: ToolContext, allowed: readonly string[]): Promise<string | undefined> {
+    const failures: string[] = [];
+    for (const name of this.deps.gateSteps ?? []) {
+      const result = await this.deps.tools.call('run_verification', { name }, toolCtx, allowed.length ? [...allowed, 'run_verification'] : allowed);
+      if (result.data?.verdict === 'fail' || (result.isError && result.data?.verdict === undefined)) failures.push(result.content);
+    }
+    return failures.length > 0 ? failures.join('\n\n') : undefined;
+  }
+
+  /** One model turn, falling back down the model chain when a provider fails in a retryable way. */
+  private async turn(ctx: TaskContext, messages: ChatMessage[], specs: ReturnType<ToolBus<ToolContext>['specs']>): Promise<ChatResponse> {
+    const chain = this.deps.models(this.definition);
+    if (chain.length === 0) throw new TaskFailure(`No model is configured for agent "${ctx.agentId}".`, 'fatal');
+    const breaker = this.deps.breaker;
+    let lastError: unknown;
+    for (const model of chain) {
+      const key = { provider: model.provider, model: model.model };
+      if (breaker && chain.length > 1 && !breaker.canRequest(key)) continue;
+      try {
+        const response = await meteredComplete(ctx, model, {
+          system: this.systemPrompt,
+          messages,
+          ...(specs.length ? { tools: specs, toolChoice: 'auto' as const } : {}),
+          maxOutputTokens: this.limits.maxOutputTokens,
+        }, this.deps.prices, this.deps.cache ? { cache: this.deps.cache } : {});
+        breaker?.recordSuccess(key);
+        return response;
+      } catch (err) {
+        if (!(err instanceof TaskFailure)) throw err;
+        breaker?.recordFailure(key, err.failureClass);
+        // Only a provider's own trouble moves us down the chain; budget, approvals and aborts do not.
+        if (err.failureClass !== 'retryable') throw err;
+        lastError = err;
+      }
+    }
+    throw lastError ?? new TaskFailure(`Every model for agent "${ctx.agentId}" is unavailable (circuits open).`, 'retryable');
+  }
+}
