@@ -1,7 +1,7 @@
-// Builds the extension host bundle (node/cjs) and the webview bundle (browser/esm).
+// Builds the extension host bundle (node/cjs), the webview bundle (browser/esm) and the CLI (node/cjs).
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -63,12 +63,39 @@ const webviewOptions = {
   target: 'es2022',
 };
 
+/**
+ * Makes the CLI bundle executable after each successful build, so `./dist/cli.js` runs directly
+ * (npm sets the mode itself when it links the `bin`).
+ * @type {import('esbuild').Plugin}
+ */
+const executable = {
+  name: 'executable',
+  setup(build) {
+    build.onEnd(async (result) => {
+      if (result.errors.length === 0 && build.initialOptions.outfile) await chmod(build.initialOptions.outfile, 0o755);
+    });
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const cliOptions = {
+  ...shared,
+  entryPoints: ['src/cli/cli.ts'],
+  outfile: 'dist/cli.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
+  plugins: [...shared.plugins, executable],
+};
+
 async function main() {
   // Stale outputs (e.g. source maps of a dev build) must not end up in a production VSIX.
   await rm('dist/webview', { recursive: true, force: true });
   await rm('dist/extension.js.map', { force: true });
+  await rm('dist/cli.js.map', { force: true });
 
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions)]);
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(cliOptions)]);
   if (watch) {
     await Promise.all(contexts.map((ctx) => ctx.watch()));
     return;

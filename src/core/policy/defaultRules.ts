@@ -38,8 +38,18 @@ export const DEFAULT_COMMAND_ALLOW_RULES: readonly PolicyRule[] = Object.freeze(
   ].map((command) => Object.freeze<PolicyRule>({ effect: 'allow', command, reason: 'on the default allow-list' })),
 );
 
-/** The default command policy: denials first for readability (the engine orders by effect anyway). */
+/**
+ * Environment files hold secrets: agents neither read nor write them (their contents would go to
+ * a model provider). Example and template files stay readable. Matching both the requested and the
+ * real path, this also denies a symlink pointing at `.env`.
+ */
+export const DEFAULT_SECRET_FILE_RULES: readonly PolicyRule[] = Object.freeze([
+  Object.freeze<PolicyRule>({ effect: 'deny', path: '**/.env!(.example|.sample|.template)', reason: 'environment files hold secrets and are never sent to a model' }),
+]);
+
+/** The default policy: denials first for readability (the engine orders by effect anyway). */
 export const DEFAULT_POLICY_RULES: readonly PolicyRule[] = Object.freeze([
+  ...DEFAULT_SECRET_FILE_RULES,
   ...DEFAULT_COMMAND_DENY_RULES,
   ...DEFAULT_COMMAND_ALLOW_RULES,
 ]);

@@ -15,10 +15,10 @@ function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>
 export class ToolBus<C> {
   private readonly tools = new Map<string, ToolDefinition<C, unknown>>();
 
-  constructor(tools: ReadonlyArray<ToolDefinition<C, never>>) {
+  constructor(tools: ReadonlyArray<ToolDefinition<C>>) {
     for (const tool of tools) {
       if (this.tools.has(tool.name)) throw new Error(`Two tools are named "${tool.name}".`);
-      this.tools.set(tool.name, tool as unknown as ToolDefinition<C, unknown>);
+      this.tools.set(tool.name, tool);
     }
   }
 

@@ -7,6 +7,10 @@ import {
   NETWORK_TOOLS,
 } from '../../../src/core/policy/defaultRules';
 import { parsePolicyRules } from '../../../src/core/policy/policyRules';
+import { PolicyEngine } from '../../../src/core/policy/policyEngine';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('defaultRules', () => {
   it('are valid policy rules', () => {
@@ -54,5 +58,15 @@ describe('defaultRules', () => {
   it('are frozen', () => {
     assert.ok(Object.isFrozen(DEFAULT_POLICY_RULES));
     assert.ok(DEFAULT_POLICY_RULES.every((rule) => Object.isFrozen(rule)));
+  });
+
+  it('deny reading and writing environment files by default, but not their examples', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ao-env-'));
+    await writeFile(join(root, '.env.example'), 'KEY=');
+    const engine = new PolicyEngine({ root, rules: [...DEFAULT_POLICY_RULES] });
+    for (const p of ['.env', 'api/.env.production', '.env.local']) {
+      assert.equal((await engine.evaluate({ kind: 'read', tool: 'read_file', path: p })).decision, 'deny', p);
+    }
+    assert.equal((await engine.evaluate({ kind: 'read', tool: 'read_file', path: '.env.example' })).decision, 'allow');
   });
 });

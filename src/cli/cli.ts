@@ -1,0 +1,16 @@
+import { runCli } from './cliMain';
+import { processIo } from './cliIo';
+
+// Entry point of the `agent-orchestrator` command (dist/cli.js). Library code must never write to
+// stdout, where `--json` promises run events only: console output is routed to stderr.
+console.log = console.error;
+console.info = console.error;
+console.debug = console.error;
+
+const io = processIo();
+void runCli(process.argv.slice(2), io).then(async (code) => {
+  // Leftover handles (HTTP keep-alive sockets, stdin) must not keep the process alive, but
+  // everything already written must reach the pipe first.
+  await Promise.all([io.stdout.flush(), io.stderr.flush()]);
+  process.exit(code);
+});

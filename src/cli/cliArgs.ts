@@ -1,0 +1,255 @@
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isSafeRunId } from '../core/store/runLayout';
+import { APPROVE_MODES, COMMANDS, MAX_CONCURRENCY, PROVIDERS, type ApproveMode, type BudgetArgs, type CliCommand, type CommandName, type ProviderName, type RunArgs } from './cliCommand';
+import { UsageError } from './usageError';
+
+const OPTIONS = {
+  workspace: { type: 'string' },
+  provider: { type: 'string' },
+  model: { type: 'string' },
+  'base-url': { type: 'string' },
+  concurrency: { type: 'string' },
+  'budget-tokens': { type: 'string' },
+  'budget-usd': { type: 'string' },
+  approve: { type: 'string' },
+  verify: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  markdown: { type: 'boolean' },
+  'state-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+
+/** The options each command accepts (besides --help). */
+const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
+  run: ['workspace', 'provider', 'model', 'base-url', 'concurrency', 'budget-tokens', 'budget-usd', 'approve', 'verify', 'dry-run', 'json', 'state-dir'],
+  resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json'],
+  list: ['state-dir', 'json'],
+  show: ['state-dir', 'json', 'markdown'],
+};
+
+type Values = { [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+
+/**
+ * Parses and validates the command line (without `node` and the script). Every problem is a
+ * `UsageError` whose message says what is wrong and what to type instead. `cwd` resolves
+ * relative folders; `--workspace` must name an existing folder.
+ */
+export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const positionals: string[] = [];
+  const values: Values = {};
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const def = (OPTIONS as Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>)[token.name];
+    if (!def) throw new UsageError(`Unknown option ${token.rawName}.${suggestOption(token.name)} Run \`agent-orchestrator --help\` for the options.`);
+    const name = token.name as OptionName;
+    if (def.type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value; write just ${token.rawName}.`);
+      (values as Record<string, unknown>)[name] = true;
+      continue;
+    }
+    const value = token.value;
+    if (value === undefined || (!token.inlineValue && value.startsWith('--'))) {
+      throw new UsageError(`${token.rawName} needs a value, e.g. ${token.rawName} ${EXAMPLES[name] ?? 'VALUE'}.`);
+    }
+    if (def.multiple) {
+      ((values as Record<string, string[]>)[name] ??= []).push(value);
+    } else {
+      if (seen.has(name)) throw new UsageError(`${token.rawName} was given twice; give it once.`);
+      (values as Record<string, unknown>)[name] = value;
+    }
+    seen.add(name);
+  }
+
+  const [first, ...rest] = positionals;
+  if (first === 'help') return helpFor(rest[0]);
+  if (values.version) return { kind: 'version' };
+  if (first === undefined) {
+    if (values.help) return { kind: 'help' };
+    throw new UsageError('No command given. Use one of: run, resume, list, show (e.g. agent-orchestrator run "Add tests for the parser").');
+  }
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(`Unknown command "${first}". Use one of: ${COMMANDS.join(', ')}; see \`agent-orchestrator --help\`.`);
+  }
+  const command = first as CommandName;
+  if (values.help) return { kind: 'help', topic: command };
+  for (const name of Object.keys(values) as OptionName[]) {
+    if (!ACCEPTED[command].includes(name)) throw new UsageError(`--${name} is not an option of \`${command}\`.${WHY_NOT[`${command}:${name}`] ?? ''} See \`agent-orchestrator help ${command}\`.`);
+  }
+  const stateDir = values['state-dir'] === undefined ? undefined : stateDirArg(values['state-dir'], cwd);
+  switch (command) {
+    case 'run':
+      return parseRun(rest, values, cwd, stateDir);
+    case 'resume': {
+      const runId = runIdArg(rest, 'resume');
+      return {
+        kind: 'resume',
+        runId,
+        ...(values.workspace === undefined ? {} : { workspace: workspaceArg(values.workspace, cwd) }),
+        ...(stateDir === undefined ? {} : { stateDir }),
+        ...(values.approve === undefined ? {} : { approve: approveArg(values.approve) }),
+        budget: budgetArgs(values),
+        json: values.json ?? false,
+      };
+    }
+    case 'list':
+      noMorePositionals(rest, 'list');
+      return { kind: 'list', ...(stateDir === undefined ? {} : { stateDir }), json: values.json ?? false };
+    case 'show': {
+      const runId = runIdArg(rest, 'show');
+      if (values.json && values.markdown) throw new UsageError('--json and --markdown cannot be combined; pick one output format.');
+      return { kind: 'show', runId, ...(stateDir === undefined ? {} : { stateDir }), format: values.json ? 'json' : values.markdown ? 'markdown' : 'human' };
+    }
+  }
+}
+
+function parseRun(rest: string[], values: Values, cwd: string, stateDir: string | undefined): RunArgs {
+  if (rest.length === 0) throw new UsageError('`run` needs a goal, e.g. agent-orchestrator run "Add JWT auth to the API and tests for it".');
+  if (rest.length > 1) {
+    throw new UsageError(`\`run\` takes one goal but got ${rest.length} words; put the goal in quotes: agent-orchestrator run "${rest.join(' ')}".`);
+  }
+  const goal = (rest[0] ?? '').trim();
+  if (goal === '') throw new UsageError('The goal is empty; describe in one sentence what the agents should achieve.');
+  const args: RunArgs = {
+    kind: 'run',
+    goal,
+    workspace: workspaceArg(values.workspace ?? cwd, cwd),
+    budget: budgetArgs(values),
+    verify: (values.verify ?? []).map((command, i) => {
+      if (command.trim() === '') throw new UsageError(`--verify number ${i + 1} is empty; give a shell command, e.g. --verify "npm test".`);
+      return command.trim();
+    }),
+    dryRun: values['dry-run'] ?? false,
+    json: values.json ?? false,
+  };
+  if (values.provider !== undefined) args.provider = providerArg(values.provider);
+  if (values.model !== undefined) {
+    if (!/^\S+$/.test(values.model)) throw new UsageError(`--model "${values.model}" is not a model name; use a name without spaces, e.g. --model gpt-4o-mini.`);
+    args.model = values.model;
+  }
+  if (values['base-url'] !== undefined) args.baseUrl = baseUrlArg(values['base-url']);
+  if (values.concurrency !== undefined) args.concurrency = wholeNumber('--concurrency', values.concurrency, MAX_CONCURRENCY);
+  if (values.approve !== undefined) args.approve = approveArg(values.approve);
+  if (stateDir !== undefined) args.stateDir = stateDir;
+  return args;
+}
+
+function helpFor(topic: string | undefined): CliCommand {
+  if (topic === undefined) return { kind: 'help' };
+  if (!(COMMANDS as readonly string[]).includes(topic)) throw new UsageError(`There is no command "${topic}". Use one of: ${COMMANDS.join(', ')}.`);
+  return { kind: 'help', topic: topic as CommandName };
+}
+
+function runIdArg(rest: string[], command: 'resume' | 'show'): string {
+  const [runId, ...extra] = rest;
+  if (runId === undefined) throw new UsageError(`\`${command}\` needs a run id, e.g. agent-orchestrator ${command} run-m1abc-0123456789; \`agent-orchestrator list\` shows the ids.`);
+  noMorePositionals(extra, command);
+  if (!isSafeRunId(runId)) throw new UsageError(`"${runId}" is not a run id; run ids look like run-m1abc-0123456789 (\`agent-orchestrator list\` shows them).`);
+  return runId;
+}
+
+function noMorePositionals(extra: string[], command: CommandName): void {
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" for \`${command}\`. See \`agent-orchestrator help ${command}\`.`);
+}
+
+function workspaceArg(value: string, cwd: string): string {
+  const dir = path.resolve(cwd, value);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`The workspace folder ${dir} does not exist; pass an existing folder with --workspace DIR.`);
+  }
+  if (!isDir) throw new UsageError(`The workspace ${dir} is not a folder; pass a folder with --workspace DIR.`);
+  return dir;
+}
+
+function stateDirArg(value: string, cwd: string): string {
+  if (value.trim() === '') throw new UsageError('--state-dir is empty; give a folder, e.g. --state-dir ./.orchestrator-state.');
+  const dir = path.resolve(cwd, value);
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--state-dir ${dir} is a file, not a folder; give a folder (it is created when missing).`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+  }
+  return dir;
+}
+
+function providerArg(value: string): ProviderName {
+  if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderName;
+  throw new UsageError(`Unknown provider "${value}"; use --provider openai (also for OpenAI-compatible servers with --base-url) or --provider anthropic.`);
+}
+
+function approveArg(value: string): ApproveMode {
+  if ((APPROVE_MODES as readonly string[]).includes(value)) return value as ApproveMode;
+  throw new UsageError(`Unknown approval mode "${value}"; use --approve auto, --approve never or --approve prompt.`);
+}
+
+function baseUrlArg(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--base-url "${value}" is not a URL; give a full URL such as http://localhost:11434/v1.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--base-url must be an http:// or https:// URL, not ${url.protocol}//.`);
+  if (url.username || url.password) throw new UsageError('--base-url must not contain a user name or password; keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY.');
+  return value.replace(/\/+$/, '');
+}
+
+function budgetArgs(values: Values): BudgetArgs {
+  const budget: BudgetArgs = {};
+  if (values['budget-tokens'] !== undefined) budget.maxTokens = wholeNumber('--budget-tokens', values['budget-tokens'], Number.MAX_SAFE_INTEGER);
+  if (values['budget-usd'] !== undefined) {
+    const raw = values['budget-usd'].replace(/^\$/, '');
+    const usd = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(usd) || usd <= 0) throw new UsageError(`--budget-usd must be an amount in US dollars above 0, e.g. --budget-usd 2.50; got "${values['budget-usd']}".`);
+    budget.maxCostUsd = usd;
+  }
+  return budget;
+}
+
+function wholeNumber(flag: string, value: string, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number of at least 1' : `a whole number from 1 to ${max}`;
+    throw new UsageError(`${flag} must be ${range}; got "${value}".`);
+  }
+  return n;
+}
+
+const EXAMPLES: Partial<Record<OptionName, string>> = {
+  workspace: './my-project',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  'base-url': 'http://localhost:11434/v1',
+  concurrency: '4',
+  'budget-tokens': '200000',
+  'budget-usd': '1.50',
+  approve: 'never',
+  verify: '"npm test"',
+  'state-dir': './state',
+};
+
+/** Why an option a user might expect is refused, for the commands where it is. */
+const WHY_NOT: Record<string, string> = {
+  'resume:provider': ' A run keeps the provider, model and base URL it was started with.',
+  'resume:model': ' A run keeps the provider, model and base URL it was started with.',
+  'resume:base-url': ' A run keeps the provider, model and base URL it was started with.',
+  'resume:verify': ' A run keeps the --verify commands it was started with.',
+  'resume:concurrency': ' A run keeps the concurrency it was started with.',
+  'run:markdown': ' Use `agent-orchestrator show <runId> --markdown` after the run.',
+};
+
+function suggestOption(name: string): string {
+  const norm = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');
+  const match = (Object.keys(OPTIONS) as OptionName[]).find((o) => norm(o) === norm(name) || (name.length >= 3 && norm(o).startsWith(norm(name))));
+  return match ? ` Did you mean --${match}?` : '';
+}

@@ -1,0 +1,72 @@
+// The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
+
+/** The commands of the CLI. */
+export const COMMANDS = ['run', 'resume', 'list', 'show'] as const;
+/** One of the commands. */
+export type CommandName = (typeof COMMANDS)[number];
+/** The model providers the CLI can talk to. */
+export const PROVIDERS = ['openai', 'anthropic'] as const;
+/** One of the providers. */
+export type ProviderName = (typeof PROVIDERS)[number];
+/** How edits are approved: see the help text. */
+export const APPROVE_MODES = ['auto', 'never', 'prompt'] as const;
+/** One of the approval modes. */
+export type ApproveMode = (typeof APPROVE_MODES)[number];
+
+/** Most parallel tasks `--concurrency` accepts (the extension's setting has the same cap). */
+export const MAX_CONCURRENCY = 64;
+
+/** Token and money limits given on the command line. */
+export interface BudgetArgs {
+  maxTokens?: number;
+  maxCostUsd?: number;
+}
+
+/** `run "<goal>"`, validated. */
+export interface RunArgs {
+  kind: 'run';
+  goal: string;
+  /** Absolute path of an existing folder. */
+  workspace: string;
+  provider?: ProviderName;
+  model?: string;
+  baseUrl?: string;
+  concurrency?: number;
+  budget: BudgetArgs;
+  approve?: ApproveMode;
+  verify: string[];
+  dryRun: boolean;
+  json: boolean;
+  /** Absolute; undefined means the per-user default. */
+  stateDir?: string;
+}
+
+/** `resume <runId>`, validated. */
+export interface ResumeArgs {
+  kind: 'resume';
+  runId: string;
+  /** Absolute path of an existing folder; undefined means the folder the run was started in. */
+  workspace?: string;
+  stateDir?: string;
+  approve?: ApproveMode;
+  budget: BudgetArgs;
+  json: boolean;
+}
+
+/** `list`, validated. */
+export interface ListArgs {
+  kind: 'list';
+  stateDir?: string;
+  json: boolean;
+}
+
+/** `show <runId>`, validated. */
+export interface ShowArgs {
+  kind: 'show';
+  runId: string;
+  stateDir?: string;
+  format: 'human' | 'json' | 'markdown';
+}
+
+/** What the command line asks for. */
+export type CliCommand = RunArgs | ResumeArgs | ListArgs | ShowArgs | { kind: 'help'; topic?: CommandName } | { kind: 'version' };

@@ -1,0 +1,57 @@
+/** One output stream as the CLI writes to it. */
+export interface CliOutput {
+  write(text: string): void;
+  /** A terminal: progress lines and colours are fine. */
+  readonly isTTY: boolean;
+  /** Terminal width, when known. */
+  readonly columns: number | undefined;
+  /** Resolves once everything written so far has been handed to the operating system. */
+  flush(): Promise<void>;
+}
+
+/** Everything the CLI touches in its process; tests may substitute it. */
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  stdin: NodeJS.ReadableStream;
+  /** stdin is a terminal a human can answer on. */
+  readonly stdinIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Calls `handler` on each delivery of the signal until the returned function is called. */
+  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): () => void;
+}
+
+/** Environment variables whose values must never reach the terminal. */
+export const SECRET_ENV_VARS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'] as const;
+
+/**
+ * The real process. As a last line of defence every write is scrubbed of the API keys found in
+ * the environment, so even an unexpected error message that quotes a key prints `[redacted]`.
+ */
+export function processIo(): CliIo {
+  const secrets = SECRET_ENV_VARS.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 8);
+  const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  const output = (stream: NodeJS.WriteStream): CliOutput => ({
+    write: (text) => void stream.write(scrub(text)),
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    get columns() {
+      return stream.isTTY ? stream.columns : undefined;
+    },
+    flush: () => new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve()))),
+  });
+  return {
+    stdout: output(process.stdout),
+    stderr: output(process.stderr),
+    stdin: process.stdin,
+    stdinIsTTY: process.stdin.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
+  };
+}

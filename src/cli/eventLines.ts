@@ -1,0 +1,65 @@
+import type { RunEvent } from '../core/run/runEvents';
+import type { RunState } from '../core/run/runState';
+import { clip, formatCost, formatDuration, formatTokens } from './cliFormat';
+
+/** Longest message quoted in one line. */
+const MAX_MESSAGE = 200;
+
+/**
+ * One human line for a notable event, or undefined for the bookkeeping ones (spans, metrics,
+ * usage, context). `state` is the run's live state, for details an event only refers to.
+ */
+export function describeEvent(e: RunEvent, state: Readonly<RunState> | undefined): string | undefined {
+  switch (e.type) {
+    case 'plan.ready': {
+      const lines = [`Plan: ${e.plan.tasks.length} task${e.plan.tasks.length === 1 ? '' : 's'}`];
+      for (const t of e.plan.tasks) {
+        const after = t.dependencies.length > 0 ? `  (after ${t.dependencies.join(', ')})` : '';
+        const caps = t.requiredCapabilities.length > 0 ? ` [${t.requiredCapabilities.join(', ')}]` : '';
+        lines.push(`  ${t.id}: ${clip(t.title, 100)}${caps}${after}`);
+      }
+      return lines.join('\n');
+    }
+    case 'plan.rejected':
+      return ['The plan was refused:', ...e.issues.map((i) => `  - ${clip(i.message, MAX_MESSAGE)}`)].join('\n');
+    case 'task.started':
+      return `start   ${e.taskId} (${e.agentId}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''})`;
+    case 'task.succeeded':
+      return `done    ${e.taskId} in ${formatDuration(e.durationMs)}${e.summary ? `: ${clip(e.summary, MAX_MESSAGE)}` : ''}`;
+    case 'task.attempt.failed': {
+      const next = { retry: `retrying${e.retryInMs !== undefined ? ` in ${formatDuration(e.retryInMs)}` : ''}`, reassign: 'trying another agent', pause: 'pausing the run', fail: 'giving up' }[e.next];
+      return `attempt ${e.taskId} #${e.attempt} failed (${e.failureClass}), ${next}: ${clip(e.message, MAX_MESSAGE)}`;
+    }
+    case 'task.failed':
+      return `FAILED  ${e.taskId}: ${clip(e.message, MAX_MESSAGE)}`;
+    case 'task.skipped':
+      return `skipped ${e.taskId}: ${clip(e.reason, MAX_MESSAGE)}`;
+    case 'task.cancelled':
+      return `stopped ${e.taskId}`;
+    case 'approval.decided': {
+      const path = state?.approvals[e.approvalId]?.path ?? e.approvalId;
+      return `${e.decision === 'accepted' ? 'approved' : 'rejected'} edit of ${path} (${e.by})${e.reason ? `: ${clip(e.reason, MAX_MESSAGE)}` : ''}`;
+    }
+    case 'edit.applied':
+      return `${e.deleted ? 'deleted' : 'edited '} ${e.path} (${e.taskId})`;
+    case 'verification.completed':
+      return `verify  ${e.name}${e.taskId ? ` (${e.taskId})` : ''}: ${e.verdict} (exit ${e.exitCode}, ${formatDuration(e.durationMs)})`;
+    case 'finding.reported': {
+      const f = e.finding;
+      if (f.severity === 'minor') return undefined;
+      return `[${f.severity}] ${clip(f.message, MAX_MESSAGE)}${f.location ? ` (${f.location})` : ''}${f.taskId ? ` [${f.taskId}]` : ''}`;
+    }
+    case 'budget.exceeded': {
+      const amount = (n: number): string => (e.limit === 'tokens' ? `${formatTokens(n)} tokens` : formatCost(n));
+      return `budget  the next request needs up to ${amount(e.requested)}, over the ${e.limit === 'tokens' ? 'token' : 'money'} budget (${amount(e.used)} of ${amount(e.max)} used)`;
+    }
+    case 'run.paused':
+      return `Pausing: ${clip(e.reason, MAX_MESSAGE)}`;
+    case 'run.resumed':
+      return 'Resumed.';
+    case 'log':
+      return e.level === 'warn' || e.level === 'error' ? `${e.level === 'warn' ? 'warning' : 'error'}: ${clip(e.message, MAX_MESSAGE)}${e.taskId ? ` [${e.taskId}]` : ''}` : undefined;
+    default:
+      return undefined;
+  }
+}

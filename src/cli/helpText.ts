@@ -1,0 +1,84 @@
+import type { CommandName } from './cliCommand';
+
+const EXIT_CODES = `Exit codes:
+  0  the run succeeded (a dry run: the plan is valid); list/show worked
+  1  the run failed (failed tasks, or findings over threshold) or was cancelled (Ctrl+C)
+  2  bad usage or bad input; nothing was started
+  3  the run is paused (budget reached, or an approval is needed); resume it`;
+
+const ENVIRONMENT = `Environment:
+  OPENAI_API_KEY, ANTHROPIC_API_KEY   API keys; read from here only, never printed or stored
+  AGENT_ORCHESTRATOR_HOME             the state folder (default: a per-user folder)
+  AGENT_ORCHESTRATOR_RPM, _TPM        requests / tokens per minute allowed per model (default: no limit)`;
+
+const RUN = `agent-orchestrator run "<goal>" [options]
+  Plans the goal, runs the tasks with LLM agents in parallel, verifies, and prints the run id.
+
+  --workspace DIR        the folder the agents work in (default: the current folder)
+  --provider NAME        openai | anthropic (default: openai if OPENAI_API_KEY is set, else anthropic)
+  --model NAME           the model (default: gpt-4o-mini for openai, claude-sonnet-4-5 for anthropic)
+  --base-url URL         an OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter) or proxy;
+                         on localhost / 127.0.0.1 no API key is needed
+  --concurrency N        tasks run at once, 1-64 (default 4)
+  --budget-tokens N      stop before the run would use more than N tokens (the run pauses)
+  --budget-usd X         stop before the run would cost more than X US dollars (the run pauses)
+  --approve MODE         how edits are approved (default: prompt on a terminal, else never):
+                           auto    apply edits; protected files (.git, .vscode, .env*, ...) still ask
+                                   on a terminal, and pause the run without one
+                           never   pause the run at the first edit, for a human to approve later
+                           prompt  show each edit as a diff on the terminal and ask y/n
+  --verify "<command>"   a check to run after each task that edits and at the end, e.g. "npm test";
+                         repeat for several; named verify-1, verify-2, ...
+  --dry-run              plan only: print the plan and stop
+  --json                 print the run events on stdout, one JSON object per line, and nothing else
+  --state-dir DIR        where runs are stored (default: a per-user folder, see below)`;
+
+const RESUME = `agent-orchestrator resume <runId> [options]
+  Continues a paused, cancelled, failed or interrupted run; finished steps are not repeated.
+
+  --workspace DIR        the folder, if it moved (default: the one the run was started in)
+  --approve MODE         auto | never | prompt, as for run (not remembered from the run: choose again)
+  --budget-tokens N      raise the run's token budget to N
+  --budget-usd X         raise the run's money budget to X US dollars
+  --json                 run events on stdout, one JSON object per line
+  --state-dir DIR        where runs are stored`;
+
+const LIST = `agent-orchestrator list [--state-dir DIR] [--json]
+  Lists the runs, newest first; --json prints one summary object per line.`;
+
+const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]
+  Shows one run: a summary, the whole folded state (--json) or a Markdown report (--markdown).`;
+
+const TOPICS: Record<CommandName, string> = { run: RUN, resume: RESUME, list: LIST, show: SHOW };
+
+/** The help text, for every command or for one. */
+export function helpText(topic?: CommandName): string {
+  if (topic) return `${TOPICS[topic]}\n\n${EXIT_CODES}\n\n${ENVIRONMENT}\n`;
+  return [
+    'Agent Orchestrator: turn a goal into a plan of tasks and run them in parallel with LLM agents.',
+    '',
+    'Usage:',
+    '  agent-orchestrator run "<goal>" [options]',
+    '  agent-orchestrator resume <runId> [options]',
+    '  agent-orchestrator list [--state-dir DIR] [--json]',
+    '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]',
+    '  agent-orchestrator help [command] | --help | --version',
+    '',
+    RUN,
+    '',
+    RESUME,
+    '',
+    LIST,
+    '',
+    SHOW,
+    '',
+    EXIT_CODES,
+    '',
+    ENVIRONMENT,
+    '',
+    'State folder: $AGENT_ORCHESTRATOR_HOME, else $XDG_STATE_HOME/agent-orchestrator or',
+    '~/.local/state/agent-orchestrator (Linux), ~/Library/Application Support/agent-orchestrator (macOS),',
+    '%LOCALAPPDATA%\\agent-orchestrator (Windows).',
+    '',
+  ].join('\n');
+}

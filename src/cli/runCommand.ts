@@ -1,0 +1,185 @@
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { errorMessage } from '../core/common/errors';
+import { newId } from '../core/common/ids';
+import { ResumeError, type RunHandle } from '../core/run/orchestrator';
+import type { RunResult } from '../core/run/runSession';
+import { RunLockedError } from '../core/store/runLock';
+import { RUNS_DIR } from '../core/store/runLayout';
+import { RunStore } from '../core/store/runStore';
+import { CliApprovals } from './cliApprovals';
+import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
+import { createCliEngine, rateLimitsFromEnv, type CliEngine } from './cliEngine';
+import type { CliIo } from './cliIo';
+import { loadCliRunOptions, saveCliRunOptions, type CliRunOptions } from './cliRunOptions';
+import { ExitCode } from './exitCodes';
+import { plainHttpWarning, ProviderConfig } from './providerConfig';
+import { RunReporter } from './runReporter';
+import { TerminalPrompt } from './terminalPrompt';
+import { UsageError } from './usageError';
+
+/** Concurrency when `--concurrency` is not given (the extension's default). */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Where the state lives and whether the user chose it (then hints repeat `--state-dir`). */
+export interface StateDirChoice {
+  dir: string;
+  given: boolean;
+}
+
+/** The exit code of a finished run: 0 succeeded or planned, 1 failed or cancelled, 3 paused. */
+export function exitCodeOf(status: RunResult['status']): number {
+  switch (status) {
+    case 'succeeded':
+    case 'planned':
+      return ExitCode.ok;
+    case 'paused':
+      return ExitCode.paused;
+    case 'failed':
+    case 'cancelled':
+      return ExitCode.failed;
+  }
+}
+
+/** `run "<goal>"`: plans and runs a goal; prints the run id first. */
+export async function runCommand(args: RunArgs, io: CliIo, state: StateDirChoice): Promise<number> {
+  const approve = approveMode(args.approve, io);
+  const provider = ProviderConfig.resolve(args, io.env);
+  const settings: Omit<CliRunOptions, 'formatVersion'> = {
+    workspace: args.workspace,
+    provider: provider.provider,
+    model: provider.model,
+    ...(provider.baseUrl === undefined ? {} : { baseUrl: provider.baseUrl }),
+    concurrency: args.concurrency ?? DEFAULT_CONCURRENCY,
+    verify: args.verify,
+  };
+  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter) => {
+    const runId = newId('run');
+    await saveCliRunOptions(state.dir, runId, { ...settings, workspace: engine.workspaceRoot });
+    if (!args.json) io.stdout.write(`Run ${runId}\n`);
+    reporter.releaseWarnings();
+    reporter.info(`${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${provider.describe()} in ${engine.workspaceRoot}`);
+    return engine.orchestrator.start({ goal: args.goal, runId, dryRun: args.dryRun, ...budgetOf(args.budget) });
+  });
+}
+
+/** `resume <runId>`: continues a run with the settings it was started with. */
+export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDirChoice): Promise<number> {
+  const runDir = path.join(state.dir, RUNS_DIR, args.runId);
+  if (!(await isDirectory(runDir))) throw new UsageError(`There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`);
+  const { state: stored } = await new RunStore({ root: state.dir }).load(args.runId);
+  if (stored.status === 'succeeded' || stored.status === 'planned' || !stored.plan) {
+    const why = !stored.plan ? 'it has no validated plan; start it again with `run`' : stored.status === 'succeeded' ? 'it already succeeded' : 'it was a dry run; start the goal again without --dry-run';
+    throw new UsageError(`Run ${args.runId} cannot be resumed: ${why}.`);
+  }
+  let saved: CliRunOptions | undefined;
+  try {
+    saved = await loadCliRunOptions(state.dir, args.runId);
+  } catch (err) {
+    if (!args.workspace) throw new UsageError(`${errorMessage(err)}`);
+  }
+  const workspace = args.workspace ?? saved?.workspace;
+  if (!workspace) throw new UsageError(`Run ${args.runId} was not started by this CLI, so its workspace is unknown; pass it with --workspace DIR.`);
+  if (!(await isDirectory(workspace))) throw new UsageError(`The workspace of run ${args.runId}, ${workspace}, does not exist any more; pass its new place with --workspace DIR.`);
+  const approve = approveMode(args.approve, io);
+  const provider = ProviderConfig.resolve(saved ? { provider: saved.provider, model: saved.model, ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}) } : {}, io.env);
+  const settings = { workspace, concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY, verify: saved?.verify ?? [] };
+  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter) => {
+    let handle: RunHandle;
+    try {
+      handle = await engine.orchestrator.resume(args.runId, budgetOf(args.budget));
+    } catch (err) {
+      if (err instanceof ResumeError || err instanceof RunLockedError) throw new UsageError(`Run ${args.runId} cannot be resumed: ${err.message}`);
+      throw err;
+    }
+    if (!args.json) io.stdout.write(`Run ${args.runId}\n`);
+    reporter.releaseWarnings();
+    reporter.info(`Resuming with ${provider.describe()} in ${engine.workspaceRoot}`);
+    return handle;
+  });
+}
+
+interface DriveOptions {
+  json: boolean;
+  approve: ApproveMode;
+  provider: ProviderConfig;
+  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify'>;
+}
+
+/** Builds the engine, starts the run through `start`, streams it, handles Ctrl+C and returns the exit code. */
+async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, start: (engine: CliEngine, reporter: RunReporter) => Promise<RunHandle>): Promise<number> {
+  const resume = (runId: string): string => `agent-orchestrator resume ${runId}${stateFlag(state)}`;
+  const reporter = new RunReporter({ stdout: io.stdout, stderr: io.stderr, json: options.json, resumeCommand: resume });
+  const prompt = io.stdinIsTTY ? new TerminalPrompt(io.stdin, io.stderr, { before: () => reporter.suspend(), after: () => reporter.resume() }) : undefined;
+  const color = io.stderr.isTTY && !io.env.NO_COLOR;
+  const approvals = new CliApprovals({ mode: options.approve, prompt, color, resumeCommand: resume });
+  const rateLimits = rateLimitsFromEnv(io.env);
+  reporter.holdWarnings();
+  if (options.provider.note) reporter.warn(options.provider.note);
+  const httpWarning = plainHttpWarning(options.provider.baseUrl);
+  if (httpWarning) reporter.warn(httpWarning);
+  const cleanups: Array<() => void> = [() => reporter.stop()];
+  try {
+    const engine = await createCliEngine({
+      ...options.settings,
+      stateDir: state.dir,
+      provider: options.provider,
+      approvals,
+      rateLimits,
+      warn: (message) => reporter.warn(message),
+      onVerification: (outcome) => reporter.verification(outcome),
+    });
+    cleanups.push(() => engine.dispose());
+    const handle = await start(engine, reporter);
+    reporter.releaseWarnings();
+    reporter.follow(handle.state);
+    handle.onEvent((e) => reporter.event(e));
+    let signals = 0;
+    let forceStop: () => void = () => undefined;
+    const forced = new Promise<'forced'>((resolve) => (forceStop = () => resolve('forced')));
+    const onSignal = (): void => {
+      signals++;
+      if (signals === 1) {
+        reporter.notice('Cancelling the run: running tasks are stopped and the state is saved. Press Ctrl+C again to quit at once.');
+        handle.cancel();
+      } else {
+        reporter.notice(`Quit without waiting for the run to stop; resume it later with: ${resume(handle.runId)}`);
+        forceStop();
+      }
+    };
+    cleanups.push(io.onSignal('SIGINT', onSignal), io.onSignal('SIGTERM', onSignal));
+    const outcome = await Promise.race([handle.done, forced]);
+    if (outcome === 'forced') return ExitCode.failed;
+    reporter.summary(outcome);
+    return exitCodeOf(outcome.status);
+  } finally {
+    for (const cleanup of cleanups.reverse()) cleanup();
+  }
+}
+
+/** `--approve`, or its default: prompt on a terminal, never without one. */
+function approveMode(given: ApproveMode | undefined, io: CliIo): ApproveMode {
+  const mode = given ?? (io.stdinIsTTY ? 'prompt' : 'never');
+  if (mode === 'prompt' && !io.stdinIsTTY) {
+    throw new UsageError('--approve prompt needs a terminal to ask on, but stdin is not one. Use --approve never (the run pauses at the first edit) or --approve auto.');
+  }
+  return mode;
+}
+
+function budgetOf(budget: BudgetArgs): { budget?: BudgetArgs } {
+  return budget.maxTokens === undefined && budget.maxCostUsd === undefined ? {} : { budget };
+}
+
+/** ` --state-dir <dir>` when the user chose the folder, for hints that must find the run again. */
+export function stateFlag(state: StateDirChoice): string {
+  if (!state.given) return '';
+  return ` --state-dir ${/^[\w@%+=:,./-]+$/.test(state.dir) ? state.dir : `'${state.dir.replace(/'/g, `'\\''`)}'`}`;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
