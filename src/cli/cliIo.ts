@@ -32,16 +32,24 @@ export const SECRET_ENV_VARS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'] as const;
 export function processIo(): CliIo {
   const secrets = SECRET_ENV_VARS.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 8);
   const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
-  const output = (stream: NodeJS.WriteStream): CliOutput => ({
-    write: (text) => void stream.write(scrub(text)),
-    get isTTY() {
-      return stream.isTTY === true;
-    },
-    get columns() {
-      return stream.isTTY ? stream.columns : undefined;
-    },
-    flush: () => new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve()))),
-  });
+  const output = (stream: NodeJS.WriteStream): CliOutput => {
+    // A reader that went away (`| head -1`) must not crash a run half-way: drop further output.
+    let closed = false;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closed = true;
+    });
+    return {
+      write: (text) => void (closed || stream.write(scrub(text))),
+      get isTTY() {
+        return stream.isTTY === true;
+      },
+      get columns() {
+        return stream.isTTY ? stream.columns : undefined;
+      },
+      flush: () => new Promise<void>((resolve) => (closed || stream.writableLength === 0 ? resolve() : stream.write('', () => resolve()))),
+    };
+  };
   return {
     stdout: output(process.stdout),
     stderr: output(process.stderr),

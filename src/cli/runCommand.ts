@@ -53,13 +53,13 @@ export async function runCommand(args: RunArgs, io: CliIo, state: StateDirChoice
     concurrency: args.concurrency ?? DEFAULT_CONCURRENCY,
     verify: args.verify,
   };
-  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter) => {
+  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter, attach) => {
     const runId = newId('run');
     await saveCliRunOptions(state.dir, runId, { ...settings, workspace: engine.workspaceRoot });
     if (!args.json) io.stdout.write(`Run ${runId}\n`);
     reporter.releaseWarnings();
     reporter.info(`${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${provider.describe()} in ${engine.workspaceRoot}`);
-    return engine.orchestrator.start({ goal: args.goal, runId, dryRun: args.dryRun, ...budgetOf(args.budget) });
+    return attach(engine.orchestrator.start({ goal: args.goal, runId, dryRun: args.dryRun, ...budgetOf(args.budget) }));
   });
 }
 
@@ -84,10 +84,10 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDir
   const approve = approveMode(args.approve, io);
   const provider = ProviderConfig.resolve(saved ? { provider: saved.provider, model: saved.model, ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}) } : {}, io.env);
   const settings = { workspace, concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY, verify: saved?.verify ?? [] };
-  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter) => {
+  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
     try {
-      handle = await engine.orchestrator.resume(args.runId, budgetOf(args.budget));
+      handle = attach(await engine.orchestrator.resume(args.runId, budgetOf(args.budget)));
     } catch (err) {
       if (err instanceof ResumeError || err instanceof RunLockedError) throw new UsageError(`Run ${args.runId} cannot be resumed: ${err.message}`);
       throw err;
@@ -106,8 +106,11 @@ interface DriveOptions {
   settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify'>;
 }
 
+/** Starts or resumes the run; must call `attach` on the handle at once, so no event is missed. */
+type StartRun = (engine: CliEngine, reporter: RunReporter, attach: (handle: RunHandle) => RunHandle) => Promise<RunHandle>;
+
 /** Builds the engine, starts the run through `start`, streams it, handles Ctrl+C and returns the exit code. */
-async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, start: (engine: CliEngine, reporter: RunReporter) => Promise<RunHandle>): Promise<number> {
+async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, start: StartRun): Promise<number> {
   const resume = (runId: string): string => `agent-orchestrator resume ${runId}${stateFlag(state)}`;
   const reporter = new RunReporter({ stdout: io.stdout, stderr: io.stderr, json: options.json, resumeCommand: resume });
   const prompt = io.stdinIsTTY ? new TerminalPrompt(io.stdin, io.stderr, { before: () => reporter.suspend(), after: () => reporter.resume() }) : undefined;
@@ -130,10 +133,12 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       onVerification: (outcome) => reporter.verification(outcome),
     });
     cleanups.push(() => engine.dispose());
-    const handle = await start(engine, reporter);
+    const handle = await start(engine, reporter, (h) => {
+      reporter.follow(h.state);
+      h.onEvent((e) => reporter.event(e));
+      return h;
+    });
     reporter.releaseWarnings();
-    reporter.follow(handle.state);
-    handle.onEvent((e) => reporter.event(e));
     let signals = 0;
     let forceStop: () => void = () => undefined;
     const forced = new Promise<'forced'>((resolve) => (forceStop = () => resolve('forced')));

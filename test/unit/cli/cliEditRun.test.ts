@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFakeModelServer, type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
@@ -107,20 +107,21 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
 
   it('--approve auto still refuses to auto-approve a protected file without a terminal: the run pauses', async () => {
     const { root, state, ws } = sandbox();
-    await writeFile(join(ws, '.env.example'), 'A=1\n');
-    const plan = { goal: 'Touch env', tasks: [{ id: 'env', title: 'Edit .env', requiredCapabilities: ['code'], writes: ['.env'] }] };
+    const plan = { goal: 'Tune the editor', tasks: [{ id: 'settings', title: 'Edit the editor settings', requiredCapabilities: ['code'], writes: ['.vscode/settings.json'] }] };
     await server.close();
     server = await startFakeModelServer({
       respond: (req) => {
         const body = req.body as { response_format?: unknown; messages?: Array<{ role: string }> };
         if (body.response_format) return jsonReply(plan);
-        return body.messages?.at(-1)?.role === 'tool' ? toolCallReply('finish_task', { summary: 'done' }) : toolCallReply('propose_edit', { path: '.env', content: 'SECRET=1\n' });
+        return body.messages?.at(-1)?.role === 'tool'
+          ? toolCallReply('finish_task', { summary: 'done' })
+          : toolCallReply('propose_edit', { path: '.vscode/settings.json', content: '{ "task.allowAutomaticTasks": "on" }\n' });
       },
     });
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
-    const r = await runCli(['run', 'Touch env', '--approve', 'auto', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl], env);
+    const r = await runCli(['run', 'Tune the editor', '--approve', 'auto', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl], env);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /\.env is a protected file, which is never approved automatically/);
-    await assert.rejects(readFile(join(ws, '.env')), 'nothing was written');
+    assert.match(r.stderr, /\.vscode\/settings\.json is a protected file, which is never approved automatically, and there is no terminal to ask on/);
+    await assert.rejects(readFile(join(ws, '.vscode', 'settings.json')), 'nothing was written');
   });
 });

@@ -58,7 +58,7 @@ export function useCliBundle(): void {
       const dir = mkdtempSync(join(tmpdir(), 'ao-cli-bundle-'));
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       const outfile = join(dir, 'cli.js');
-      await build({ entryPoints: [CLI_ENTRY], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'silent' });
+      await build({ entryPoints: [CLI_ENTRY], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
       return outfile;
     })();
     bundle = await building;
@@ -68,7 +68,7 @@ export function useCliBundle(): void {
 /** Starts the bundled CLI (see `useCliBundle`) with piped stdio, from the repository root. */
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
   if (!bundle) throw new Error('call useCliBundle() in the describe block first');
-  return spawn(process.execPath, ['--enable-source-maps', bundle, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [bundle, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Collects a child's output and resolves when it exits. */
