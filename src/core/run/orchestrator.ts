@@ -1,5 +1,6 @@
 import { Emitter, type Event } from '../common/emitter';
 import { errorMessage } from '../common/errors';
+import { TaskFailure } from '../execute/failure';
 import { newId } from '../common/ids';
 import { buildPlanGraph } from '../plan/planGraph';
 import { RunBudget } from '../quota/runBudget';
@@ -82,12 +83,13 @@ export class Orchestrator {
     if (options.budget) new RunBudget(options.budget);
     const { writer, state, warnings } = this.deps.store ? await this.deps.store.open(runId) : { writer: undefined, state: this.memory.get(runId), warnings: [] };
     if (!state) throw new ResumeError(`Run ${runId} is unknown.`);
-    const refusal = !state.plan
+    const replan = !state.plan && state.status === 'paused';
+    const refusal = !state.plan && !replan
       ? `Run ${runId} has no validated plan to resume; start it again.`
       : state.status === 'succeeded' || state.status === 'planned'
         ? `Run ${runId} already ${state.status === 'succeeded' ? 'succeeded' : 'ended as a dry run'}; start a new run instead.`
         : undefined;
-    if (refusal || !state.plan) {
+    if (refusal) {
       await writer?.close();
       throw new ResumeError(refusal);
     }
@@ -100,7 +102,7 @@ export class Orchestrator {
       // Let the caller subscribe before the first event.
       await new Promise<void>((resolve) => setImmediate(resolve));
       session.recordResume(options.budget);
-      return session.execute(buildPlanGraph(plan.tasks));
+      return plan ? session.execute(buildPlanGraph(plan.tasks)) : this.planAndExecute(session, { goal: state.goal, dryRun: state.dryRun });
     })();
     return this.handle(runId, state, forward, done, (fn) => fn(session));
   }
@@ -141,6 +143,11 @@ export class Orchestrator {
   private async runFresh(session: RunSession, request: RunRequest): Promise<RunResult> {
     session.emit({ type: 'run.created', goal: request.goal, dryRun: request.dryRun ?? false, budget: { ...request.budget } });
     session.budget.raise(session.state.budget);
+    return this.planAndExecute(session, request);
+  }
+
+  /** Plan (unless a plan was given), validate, then execute, or stop after validation for a dry run. */
+  private async planAndExecute(session: RunSession, request: RunRequest): Promise<RunResult> {
     session.enterPhase('plan');
     let planInput: unknown = request.plan;
     if (planInput === undefined) {
@@ -154,7 +161,13 @@ export class Orchestrator {
           callModel: async (req, send) => (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
         });
       } catch (err) {
-        return session.cancelled ? session.complete('cancelled') : this.reject(session, `Planning failed: ${errorMessage(err)}`);
+        if (session.cancelled) return session.complete('cancelled');
+        // A budget reached while planning pauses like one reached while executing; resume plans again.
+        if (err instanceof TaskFailure && err.failureClass === 'needs-human') {
+          session.emit({ type: 'run.paused', reason: err.message });
+          return session.complete('paused');
+        }
+        return this.reject(session, `Planning failed: ${errorMessage(err)}`);
       }
     }
     if (session.cancelled) return session.complete('cancelled');

@@ -1,6 +1,6 @@
 import type { RunPhase } from './runEvents';
 
-/** The moves the orchestrator's state machine allows; `complete → execute` is a resume. */
+/** The moves the orchestrator's state machine allows; `complete → execute | plan` is a resume. */
 const TRANSITIONS: Readonly<Record<RunPhase, readonly RunPhase[]>> = {
   initialise: ['plan', 'complete'],
   plan: ['validate', 'complete'],
@@ -8,7 +8,8 @@ const TRANSITIONS: Readonly<Record<RunPhase, readonly RunPhase[]>> = {
   // A crash can interrupt execute or monitor; resuming re-enters execute from there.
   execute: ['monitor', 'complete', 'execute'],
   monitor: ['complete', 'execute'],
-  complete: ['execute'],
+  // Resuming: execution again, or planning again for a run paused while it was planning.
+  complete: ['execute', 'plan'],
 };
 
 /** Whether the run may move from one phase to the next. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Planner } from '../../../src/core/run/orchestratorPorts';
 import type { RunEvent } from '../../../src/core/run/runEvents';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
@@ -56,5 +57,25 @@ describe('run budgets', () => {
     assert.equal(result.status, 'paused');
     assert.equal(server.received.length, 3, 'eight parallel agents sent only what the budget covers');
     assert.ok(result.state.usage.costUsd <= 0.035 + 1e-9);
+  });
+
+  it('pauses a run whose planner would cross the budget, and plans again on resume', async () => {
+    const server = new CountingModelServer();
+    const planner: Planner = {
+      plan: async (goal, ctx) => {
+        await ctx.callModel({ key: { provider: 'fake', model: 'm' }, estimatedInputTokens: 400, maxOutputTokens: 400, estimatedCostUsd: 0 }, () => server.handle('planner'));
+        return plan([task('a')], goal);
+      },
+    };
+    const agent = testAgent({ id: 'coder', capabilities: ['code'] });
+    const { orchestrator } = makeHarness({ agents: [agent], planner });
+    const first = await orchestrator.start({ goal: 'g', budget: { maxTokens: 500 } }).done;
+    assert.equal(first.status, 'paused');
+    assert.deepEqual(server.received, [], 'the planner request was never sent');
+    assert.equal(first.state.plan, undefined);
+    const resumed = await (await orchestrator.resume(first.runId, { budget: { maxTokens: 5000 } })).done;
+    assert.equal(resumed.status, 'succeeded');
+    assert.deepEqual(server.received, ['planner']);
+    assert.equal(resumed.state.tasks.a?.status, 'succeeded');
   });
 });
