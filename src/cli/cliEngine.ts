@@ -3,7 +3,7 @@ import { AgentStatsBook } from '../core/agents/agentStats';
 import { NoCheckpoints } from '../core/checkpoint/noCheckpoints';
 import { GitCheckpoints } from '../core/checkpoint/gitCheckpoints';
 import type { CheckpointPort } from '../core/checkpoint/checkpointPort';
-import { systemClock } from '../core/common/clock';
+import { systemClock, type Clock } from '../core/common/clock';
 import { errorMessage } from '../core/common/errors';
 import { DEFAULT_RETRY_POLICY } from '../core/execute/retryPolicy';
 import { PriceTable } from '../core/llm/priceTable';
@@ -52,6 +52,8 @@ export interface CliEngineOptions {
   warn(message: string): void;
   /** Told about each end-of-run verification as it finishes. */
   onVerification?(outcome: VerificationOutcome): void;
+  /** The clock of rate limits, retries and timeouts; the system clock unless a test speeds time up. */
+  clock?: Clock;
 }
 
 /** The engine, wired for one workspace. */
@@ -110,9 +112,9 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     store,
     planner,
     ...(steps.length > 0 ? { verifier: new CliVerifier(steps, runner, DEFAULT_THRESHOLDS, root, options.onVerification) } : {}),
-    rateLimits: new RateLimitScheduler(systemClock, () => options.rateLimits),
+    rateLimits: new RateLimitScheduler(options.clock ?? systemClock, () => options.rateLimits),
     locks: new PathLockTable(),
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     settings: { maxConcurrency: options.concurrency, maxTasksPerPlan: MAX_TASKS_PER_PLAN, retry: DEFAULT_RETRY_POLICY, taskTimeoutMs: TASK_TIMEOUT_MS, logLevel: 'info' },
   });
   return {

@@ -1,11 +1,12 @@
 import { Emitter, type Event } from '../common/emitter';
 import { errorMessage } from '../common/errors';
 import { TaskFailure } from '../execute/failure';
+import { backoffDelay } from '../execute/retryPolicy';
 import { newId } from '../common/ids';
 import { buildPlanGraph } from '../plan/planGraph';
 import { RunBudget } from '../quota/runBudget';
 import { validatePlan, type PlanLimits } from '../plan/validatePlan';
-import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
+import type { OrchestratorDeps, Planner, RunBudgetLimits } from './orchestratorPorts';
 import type { RunEvent } from './runEvents';
 import { RunSession, type RunResult } from './runSession';
 import { emptyRunState, type RunState } from './runState';
@@ -154,12 +155,7 @@ export class Orchestrator {
       const planner = this.deps.planner;
       if (!planner) return this.reject(session, 'No plan was given and no planner is configured.');
       try {
-        const signal = session.planSignal;
-        planInput = await planner.plan(request.goal, {
-          signal,
-          limits: this.planLimits(),
-          callModel: async (req, send) => (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
-        });
+        planInput = await this.planWithRetries(session, planner, request.goal);
       } catch (err) {
         if (session.cancelled) return session.complete('cancelled');
         // A budget reached while planning pauses like one reached while executing; resume plans again.
@@ -183,6 +179,26 @@ export class Orchestrator {
     session.emit({ type: 'plan.ready', plan: { ...validation.plan, goal: validation.plan.goal || request.goal } });
     if (request.dryRun) return session.complete('planned');
     return session.execute(validation.graph);
+  }
+
+  /** Asks the planner, retrying a provider's transient failures with the same backoff as tasks. */
+  private async planWithRetries(session: RunSession, planner: Planner, goal: string): Promise<unknown> {
+    const signal = session.planSignal;
+    const { retry, random } = this.deps.settings;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await planner.plan(goal, {
+          signal,
+          limits: this.planLimits(),
+          callModel: async (req, send) => (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
+        });
+      } catch (err) {
+        if (!(err instanceof TaskFailure) || err.failureClass !== 'retryable' || attempt >= retry.maxAttemptsPerTask) throw err;
+        const delayMs = backoffDelay(retry, attempt - 1, err.options.retryAfterMs, random);
+        session.services.logger.warn(`Planning failed (${err.message}); trying again in ${delayMs} ms.`);
+        await this.deps.clock.sleep(delayMs, signal);
+      }
+    }
   }
 
   private planLimits(): PlanLimits {
