@@ -16,7 +16,7 @@ const RUN = `agent-orchestrator run "<goal>" [options]
 
   --workspace DIR        the folder the agents work in (default: the current folder)
   --provider NAME        openai | anthropic (default: openai if OPENAI_API_KEY is set, else anthropic)
-  --model NAME           the model (default: gpt-4o-mini for openai, claude-sonnet-4-5 for anthropic)
+  --model NAME           the model (default: gpt-4o-mini for openai, claude-sonnet-5 for anthropic)
   --base-url URL         an OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter) or proxy;
                          on localhost / 127.0.0.1 no API key is needed
   --concurrency N        tasks run at once, 1-64 (default 4)

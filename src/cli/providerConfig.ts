@@ -5,7 +5,7 @@ import type { ProviderName } from './cliCommand';
 import { UsageError } from './usageError';
 
 /** The model each provider uses when `--model` is not given; both are in the price table. */
-export const DEFAULT_MODELS: Readonly<Record<ProviderName, string>> = Object.freeze({ openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5' });
+export const DEFAULT_MODELS: Readonly<Record<ProviderName, string>> = Object.freeze({ openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-5' });
 
 /** The environment variable that holds each provider's key. */
 export const KEY_ENV_VARS: Readonly<Record<ProviderName, string>> = Object.freeze({ openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' });

@@ -94,7 +94,8 @@ export class LlmAgent implements Agent {
         const result = call.argumentsError
           ? { content: `Your arguments for ${call.name} are not valid JSON (${call.argumentsError}); call it again with valid JSON.`, isError: true }
           : await this.deps.tools.call(call.name, call.arguments, toolCtx, allowed);
-        if (call.name === 'propose_edit' && result.data?.applied === true) edits++;
+        // An edit already in place (applied by an attempt that crashed) still has to pass the gate.
+        if (call.name === 'propose_edit' && !result.isError && (result.data?.applied === true || result.data?.unchanged === true)) edits++;
         messages.push({ role: 'tool', toolCallId: call.id, content: result.content, ...(result.isError ? { isError: true } : {}) });
       }
       if (tokens > this.limits.maxTokensPerTask) {

@@ -9,7 +9,12 @@ export interface MeterGrant {
   refund(): void;
 }
 
-const WINDOW_MS = 60_000;
+/**
+ * The window is a minute plus a second: a server counts a request when it arrives, we count it
+ * when we send it, and the request that opens a window may take longer to arrive than the one
+ * that closes it. The second of margin absorbs that difference in latency.
+ */
+export const RATE_WINDOW_MS = 61_000;
 const EPSILON = 1e-9;
 
 interface WindowEntry {
@@ -67,7 +72,7 @@ export class RateMeter {
   }
 
   private prune(): void {
-    const cutoff = this.clock.now() - WINDOW_MS;
+    const cutoff = this.clock.now() - RATE_WINDOW_MS;
     while (this.window.length > 0 && (this.window[0]?.at ?? Infinity) <= cutoff) this.window.shift();
   }
 
@@ -86,7 +91,7 @@ export class RateMeter {
     // The window frees up as its oldest entries age out, one by one.
     for (const e of this.window) {
       sum -= e.amount;
-      if (sum + n <= this.perMinute + EPSILON) return Math.max(1, e.at + WINDOW_MS - now);
+      if (sum + n <= this.perMinute + EPSILON) return Math.max(1, e.at + RATE_WINDOW_MS - now);
     }
     return Infinity;
   }

@@ -80,7 +80,7 @@ async function proposeEdit(requested: string, change: EditChange, ctx: ToolConte
     if (!edited.ok) return errorResult(edited.message);
     after = edited.content;
   }
-  if (after === before) return textResult(`No change: ${path} already has this content.`);
+  if (after === before) return textResult(`No change: ${path} already has this content.`, { unchanged: true, path });
 
   await checkpointBeforeFirstEdit(ctx);
 

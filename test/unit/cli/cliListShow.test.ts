@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { durableOrchestrator } from '../../support/durableWorkload';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
-import { cliEnv, jsonLines, runCli, useSandbox, useCliBundle } from './cliProcess';
+import { cliEnv, jsonLines, runCli, useSandbox, useCliBundle } from '../../support/cliProcess';
 
 describe('CLI: list and show (real child processes)', function () {
   this.timeout(60_000);

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, jsonReply, textReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
-import { cliEnv, collect, jsonLines, readTree, runCli, spawnCli, useSandbox, type CliRun, useCliBundle } from './cliProcess';
+import { cliEnv, collect, jsonLines, readTree, runCli, spawnCli, useSandbox, type CliRun, useCliBundle } from '../../support/cliProcess';
 
 const PLAN = {
   goal: 'Write two greetings',

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../../../package.json';
-import { cliEnv, mapLimited, runCli, type CliRun, useCliBundle } from './cliProcess';
+import { cliEnv, mapLimited, runCli, type CliRun, useCliBundle } from '../../support/cliProcess';
 
 interface UsageCase {
   name: string;

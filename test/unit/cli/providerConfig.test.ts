@@ -8,7 +8,7 @@ const KEY = 'sk-test-DO-NOT-PRINT-0123456789abcdef';
 describe('ProviderConfig', () => {
   it('picks OpenAI, then Anthropic, by the keys that are set, with default models', () => {
     assert.equal(ProviderConfig.resolve({}, { OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: KEY }).describe(), 'openai/gpt-4o-mini');
-    assert.equal(ProviderConfig.resolve({}, { ANTHROPIC_API_KEY: KEY }).describe(), 'anthropic/claude-sonnet-4-5');
+    assert.equal(ProviderConfig.resolve({}, { ANTHROPIC_API_KEY: KEY }).describe(), 'anthropic/claude-sonnet-5');
     assert.equal(ProviderConfig.resolve({ provider: 'anthropic', model: 'claude-haiku-4-5' }, { OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: KEY }).describe(), 'anthropic/claude-haiku-4-5');
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { RateLimitScheduler, type ModelKey, type RateLimits } from '../../../src/core/quota/rateLimitScheduler';
 import { RequestTooLargeError } from '../../../src/core/quota/requestTooLargeError';
 import { ManualClock } from '../../support/manualClock';
+import { RATE_WINDOW_MS as W } from '../../../src/core/quota/rateMeter';
 
 const KEY: ModelKey = { provider: 'openai', model: 'gpt-4o' };
 
@@ -35,7 +36,7 @@ describe('RateLimitScheduler', () => {
     assert.equal(maxPerMinute(grants), 4);
     assert.deepEqual(
       grants.map((g) => g.at),
-      [0, 0, 0, 0, 60_000, 60_000, 60_000, 60_000],
+      [0, 0, 0, 0, W, W, W, W],
     );
   });
 
@@ -60,7 +61,7 @@ describe('RateLimitScheduler', () => {
     assert.deepEqual(order, [], 'the small request would have fitted but must wait its turn');
     await runUntil(clock, () => order.length === 2);
     await Promise.all([big, small]);
-    assert.deepEqual(order, ['big@60000', 'small@60000']);
+    assert.deepEqual(order, [`big@${W}`, `small@${W}`]);
   });
 
   it('drops an aborted waiter from the queue and rejects it with the abort reason', async () => {
@@ -76,7 +77,7 @@ describe('RateLimitScheduler', () => {
     await assert.rejects(aborted, /task cancelled/);
     assert.equal(rates.headroom()[0]?.waiting, 1);
     await runUntil(clock, () => thirdAt >= 0);
-    assert.equal(thirdAt, 60_000, 'the next waiter takes the slot the aborted one would have had');
+    assert.equal(thirdAt, W, 'the next waiter takes the slot the aborted one would have had');
   });
 
   it('rejects at once when the signal is already aborted', async () => {
@@ -114,7 +115,7 @@ describe('RateLimitScheduler', () => {
     let at = -1;
     void rates.reserve(KEY, 500).then(() => (at = clock.now()));
     await runUntil(clock, () => at >= 0);
-    assert.equal(at, 60_000);
+    assert.equal(at, W);
   });
 
   it('release gives back the request and tokens of a request never sent', async () => {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 
 /** The repository root: the CLI runs from here so `tsx` resolves as it does for mocha. */
-export const REPO_ROOT = resolve(__dirname, '../../..');
+export const REPO_ROOT = resolve(__dirname, '../..');
 const CLI_ENTRY = join(REPO_ROOT, 'src/cli/cli.ts');
 
 /** What a finished CLI process left behind. */

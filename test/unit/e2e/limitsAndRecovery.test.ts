@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CliApprovals } from '../../../src/cli/cliApprovals';
+import { createCliEngine } from '../../../src/cli/cliEngine';
+import { ProviderConfig } from '../../../src/cli/providerConfig';
+import { readEventLog } from '../../../src/core/store/eventLogReader';
+import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
+import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { scaledClock } from '../../support/scaledClock';
+import { scriptedTeam } from '../../support/scriptedTeam';
+
+describe('end to end: shared rate limits and crash recovery', function () {
+  this.timeout(120_000);
+  let server: FakeModelServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('eight parallel agents under a server-enforced RPM/TPM limit: the server sends no 429', async () => {
+    // Time runs 10× faster for the limiter and the server alike: a minute is 6 s.
+    const clock = scaledClock(10);
+    const tasks = Array.from({ length: 8 }, (_, i) => ({ id: `t${i}`, title: `Write t${i}`, requiredCapabilities: [i % 2 ? 'code' : 'test'] }));
+    server = await startFakeModelServer({ respond: scriptedTeam('Write eight files', tasks), limits: { rpm: 6, tpm: 40_000, tokenCounting: 'usage' }, now: clock.now });
+    const ws = await mkdtemp(join(tmpdir(), 'ao-rpm-'));
+    try {
+      const engine = await createCliEngine({
+        workspace: ws,
+        stateDir: join(ws, '.state'),
+        provider: ProviderConfig.resolve({ provider: 'openai', baseUrl: server.openAiBaseUrl }, { OPENAI_API_KEY: server.apiKey }),
+        concurrency: 8,
+        verify: [],
+        approvals: new CliApprovals({ mode: 'auto', prompt: undefined, color: false, resumeCommand: (id) => `resume ${id}` }),
+        rateLimits: { requestsPerMinute: 6, tokensPerMinute: 40_000 },
+        warn: () => undefined,
+        clock,
+      });
+      const handle = engine.orchestrator.start({ goal: 'Write eight files' });
+      let running = 0;
+      let mostRunning = 0;
+      handle.onEvent((e) => {
+        if (e.type === 'task.started') mostRunning = Math.max(mostRunning, ++running);
+        if (e.type === 'task.succeeded' || e.type === 'task.attempt.failed') running--;
+      });
+      const result = await handle.done;
+      engine.dispose();
+      assert.equal(result.status, 'succeeded');
+      assert.equal(server.rateLimitedCount, 0, 'the server never had to refuse a request');
+      assert.equal(server.requests.length, 17, 'the planner plus two turns for each of eight tasks');
+      assert.equal(mostRunning, 8, 'eight agents worked at the same time, sharing one limiter');
+      // No 60 s window (on the shared clock) held more than 6 requests.
+      const times = server.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+      for (let i = 0; i + 6 < times.length; i++) assert.ok(times[i + 6]! - times[i]! >= 60_000, `requests ${i}..${i + 6} fell in one minute`);
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+
+  describe('SIGKILL mid-run, then resume', () => {
+    useCliBundle();
+    const sandbox = useSandbox();
+
+    it('finishes the run without repeating a completed edit, verification or approval', async () => {
+      const tasks = ['a', 'b', 'c'].map((id) => ({ id, title: `Write ${id}` }));
+      server = await startFakeModelServer({ respond: scriptedTeam('Write three files', tasks, 400) });
+      const { root, state, ws } = sandbox();
+      const verifyLog = join(root, 'verify.log');
+      const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey, VERIFY_LOG: verifyLog });
+      await writeFile(join(ws, 'verify.js'), "require('fs').appendFileSync(process.env.VERIFY_LOG, 'ran\\n');\n");
+      await git(ws, env, 'init', '-q', '-b', 'main');
+      await git(ws, env, 'add', '-A');
+      await git(ws, env, 'commit', '-q', '-m', 'initial');
+      const args = ['--json', '--approve', 'auto', '--workspace', ws, '--state-dir', state];
+
+      const child = spawnCli(['run', 'Write three files', ...args, '--verify', 'node verify.js', '--base-url', server.openAiBaseUrl], env);
+      child.stdin?.end();
+      const output = collect(child);
+      let seen = '';
+      let killScheduled = false;
+      child.stdout?.on('data', (d: Buffer) => {
+        seen += d.toString();
+        // Kill shortly after the first task's gate verification (time for it to reach the disk): others are mid-flight.
+        if (!killScheduled && /"type":"verification.completed"/.test(seen)) {
+          killScheduled = true;
+          setTimeout(() => child.kill('SIGKILL'), 60);
+        }
+      });
+      const first = await output;
+      assert.equal(first.signal, 'SIGKILL', `the run was killed mid-run (exit ${first.code}): ${first.stderr}`);
+      const runId = jsonLines(first.stdout.split('\n').filter((l) => l.endsWith('}')).join('\n'))[0]!.runId as string;
+      // What the store had made durable when the process died is what counts as completed.
+      const durable = (await readEventLog(join(state, 'runs', runId, 'events.jsonl'))).events;
+      const decidedBefore = new Set(durable.filter((e) => e.type === 'approval.decided').map((e) => (e as { approvalId: string }).approvalId));
+      const verifiedBefore = new Set(durable.filter((e) => e.type === 'verification.completed').map((e) => (e as { taskId?: string }).taskId));
+      assert.ok(verifiedBefore.size >= 1 && verifiedBefore.size < 3, `killed after ${verifiedBefore.size} of 3 durable verifications`);
+      const resumed = await runCli(['resume', runId, ...args], env);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const after = jsonLines(resumed.stdout);
+      assert.equal(after.at(-1)?.status, 'succeeded');
+      assert.deepEqual(after.filter((e) => e.type === 'approval.decided' && decidedBefore.has(e.approvalId)), [], 'no approval given before the kill was asked again');
+      assert.deepEqual(after.filter((e) => e.type === 'verification.completed' && verifiedBefore.has(e.taskId)), [], 'no completed verification ran again');
+
+      // The durable log of the whole run: each file was written once, each task verified once.
+      const { events } = await readEventLog(join(state, 'runs', runId, 'events.jsonl'));
+      const applied = events.filter((e) => e.type === 'edit.applied').map((e) => (e as { path: string }).path).sort();
+      assert.deepEqual(applied, ['a.txt', 'b.txt', 'c.txt']);
+      const verified = events.filter((e) => e.type === 'verification.completed').map((e) => (e as { taskId?: string }).taskId).sort();
+      assert.deepEqual(verified, ['a', 'b', 'c']);
+      for (const id of ['a', 'b', 'c']) assert.equal(await readFile(join(ws, `${id}.txt`), 'utf8'), `written by ${id}\n`);
+      // The command ran once per recorded verification, plus at most once more for each task not durably verified before the kill.
+      const ran = (await readFile(verifyLog, 'utf8')).trim().split('\n').length;
+      assert.ok(ran >= 3 && ran <= 3 + (3 - verifiedBefore.size), `the verification command ran ${ran} times (${verifiedBefore.size} durably verified before the kill)`);
+    });
+  });
+});
