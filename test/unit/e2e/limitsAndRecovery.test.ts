@@ -99,8 +99,8 @@ describe('end to end: shared rate limits and crash recovery', function () {
       assert.equal(resumed.code, 0, resumed.stderr);
       const after = jsonLines(resumed.stdout);
       assert.equal(after.at(-1)?.status, 'succeeded');
-      assert.deepEqual(after.filter((e) => e.type === 'approval.decided' && decidedBefore.has(e.approvalId)), [], 'no approval given before the kill was asked again');
-      assert.deepEqual(after.filter((e) => e.type === 'verification.completed' && verifiedBefore.has(e.taskId)), [], 'no completed verification ran again');
+      assert.deepEqual(after.filter((e) => e.type === 'approval.decided' && decidedBefore.has(String(e.approvalId))), [], 'no approval given before the kill was asked again');
+      assert.deepEqual(after.filter((e) => e.type === 'verification.completed' && verifiedBefore.has(e.taskId as string | undefined)), [], 'no completed verification ran again');
 
       // The durable log of the whole run: each file was written once, each task verified once.
       const { events } = await readEventLog(join(state, 'runs', runId, 'events.jsonl'));
