@@ -145,7 +145,7 @@ describe('propose_edit', () => {
   it('reports no change without asking or checkpointing', async () => {
     const task = fakeTask();
     const result = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: ORIGINAL });
-    assert.deepEqual(result, { content: 'No change: src/a.ts already has this content.' });
+    assert.deepEqual(result, { content: 'No change: src/a.ts already has this content.', data: { unchanged: true, path: 'src/a.ts' } });
     assert.deepEqual([h.approvals.proposals.length, task.journal.size], [0, 0]);
   });
 
