@@ -91,7 +91,9 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
   const breaker = new CircuitBreaker(systemClock);
   const tools = new ToolBus<ToolContext>(builtinTools());
   const toolContext = (task: ToolContext['task']): ToolContext => ({ task, workspace, policy, approvals: options.approvals, verification, checkpoints });
-  const registry = await createCliRegistry(root, provider, { prices, tools, toolContext, breaker, gateSteps: steps.map((s) => s.name) }, warn);
+  const clock = options.clock ?? systemClock;
+  const rateLimits = new RateLimitScheduler(clock, () => options.rateLimits);
+  const registry = await createCliRegistry(root, provider, { prices, tools, toolContext, breaker, gateSteps: steps.map((s) => s.name) }, warn, { headroom: () => rateLimits.headroom(), clock });
 
   const statsStore = new FileAgentStatsStore({ root: options.stateDir, onWarning: warn });
   const stats = new AgentStatsBook(await statsStore.load().catch((err: unknown) => {
@@ -112,9 +114,9 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     store,
     planner,
     ...(steps.length > 0 ? { verifier: new CliVerifier(steps, runner, DEFAULT_THRESHOLDS, root, options.onVerification) } : {}),
-    rateLimits: new RateLimitScheduler(options.clock ?? systemClock, () => options.rateLimits),
+    rateLimits,
     locks: new PathLockTable(),
-    clock: options.clock ?? systemClock,
+    clock,
     settings: { maxConcurrency: options.concurrency, maxTasksPerPlan: MAX_TASKS_PER_PLAN, retry: DEFAULT_RETRY_POLICY, taskTimeoutMs: TASK_TIMEOUT_MS, logLevel: 'info' },
   });
   return {
