@@ -14,7 +14,23 @@ import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 
 const echoed: string[] = [];
+let verdicts: Array<'pass' | 'fail'> = [];
 const tools = new ToolBus<ToolContext>([
+  defineTool({
+    name: 'propose_edit',
+    description: 'Pretends to apply an edit.',
+    parameters: z.object({ path: z.string() }),
+    run: async ({ path }) => ({ content: `Updated ${path}.`, data: { applied: true, path } }),
+  }),
+  defineTool({
+    name: 'run_verification',
+    description: 'Pretends to verify; answers from the script.',
+    parameters: z.object({ name: z.string() }),
+    run: async ({ name }) => {
+      const verdict = verdicts.shift() ?? 'pass';
+      return { content: `Verification ${name}: ${verdict}${verdict === 'fail' ? '\n- src/a.ts:3 — expected 2, got 3' : ''}`, data: { verdict } };
+    },
+  }),
   defineTool({
     name: 'echo',
     description: 'Echoes its text.',
@@ -25,7 +41,7 @@ const tools = new ToolBus<ToolContext>([
 ]);
 
 function agentWith(models: ChatModel[], extra: Partial<LlmAgentDeps> = {}): LlmAgent {
-  return new LlmAgent({ id: 'coder', capabilities: ['code'], tools: ['echo', 'finish_task'] }, 'You are a test agent.', {
+  return new LlmAgent({ id: 'coder', capabilities: ['code'], tools: ['echo', 'finish_task', 'propose_edit'] }, 'You are a test agent.', {
     models: () => models,
     prices: new PriceTable(),
     tools,
@@ -93,6 +109,30 @@ describe('LlmAgent (real SDKs against the fake model server)', () => {
     assert.equal(result.status, 'succeeded');
     assert.deepEqual(server.requests.map((r) => (r.body as { model: string }).model), ['gpt-4o', 'gpt-4o-mini']);
     assert.equal(result.state.tasks.a!.output, 'done by the fallback');
+  });
+
+  it('gates a task that edited on verification and feeds a failure back for a fix', async () => {
+    verdicts = ['fail', 'pass'];
+    server.enqueue(
+      toolCallReply('propose_edit', { path: 'src/a.ts' }),
+      toolCallReply('finish_task', { summary: 'first try' }),
+      toolCallReply('propose_edit', { path: 'src/a.ts' }),
+      toolCallReply('finish_task', { summary: 'fixed' }),
+    );
+    const { orchestrator } = makeHarness({ agents: [agentWith([openai()], { gateSteps: ['test'] })] });
+    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+    assert.equal(result.status, 'succeeded');
+    assert.equal(result.state.tasks.a!.summary, 'fixed');
+    assert.match(JSON.stringify(server.requests[2]!.body), /Verification failed after your changes[\s\S]*expected 2, got 3/, 'the findings went back to the model');
+  });
+
+  it('fails the task with the findings once the fix attempts are used up', async () => {
+    verdicts = ['fail', 'fail'];
+    server.enqueue(toolCallReply('propose_edit', { path: 'src/a.ts' }), toolCallReply('finish_task', { summary: 'try 1' }), toolCallReply('finish_task', { summary: 'try 2' }));
+    const { orchestrator } = makeHarness({ agents: [agentWith([openai()], { gateSteps: ['test'], limits: { maxFixAttempts: 1 } })] });
+    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+    assert.equal(result.status, 'failed');
+    assert.match(result.state.tasks.a!.failure ?? '', /still fail verification after 1 fix attempts[\s\S]*expected 2, got 3/);
   });
 
   it('never sends the request that would cross the budget; the run pauses', async () => {
