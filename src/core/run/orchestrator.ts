@@ -35,6 +35,16 @@ export interface RunHandle {
   cancel(): void;
 }
 
+/** How a run is resumed. */
+export interface ResumeOptions {
+  /** New limits, e.g. a raised budget after a budget pause. */
+  budget?: RunBudgetLimits;
+  /** Failed, skipped or cancelled tasks to run again; tasks skipped because of them run again too. */
+  retryTasks?: readonly string[];
+  /** Manual assignments: task id → agent id. */
+  assign?: Readonly<Record<string, string>>;
+}
+
 /** Thrown when a run cannot be resumed, with the reason and what to do. */
 export class ResumeError extends Error {
   override readonly name = 'ResumeError';
@@ -78,10 +88,13 @@ export class Orchestrator {
   }
 
   /** Resumes a paused, interrupted or crashed run from its store; completed steps are not repeated. */
-  async resume(runId: string, options: { budget?: RunBudgetLimits } = {}): Promise<RunHandle> {
+  async resume(runId: string, options: ResumeOptions = {}): Promise<RunHandle> {
     if (this.live.has(runId)) throw new ResumeError(`Run ${runId} is still running in this window.`);
     // Bad limits are refused before the run is taken.
     if (options.budget) new RunBudget(options.budget);
+    for (const agentId of Object.values(options.assign ?? {})) {
+      if (!this.deps.registry.get(agentId)) throw new ResumeError(`No agent "${agentId}" is registered; pick one of: ${this.deps.registry.list().map((a) => a.definition.id).join(', ')}.`);
+    }
     const { writer, state, warnings } = this.deps.store ? await this.deps.store.open(runId) : { writer: undefined, state: this.memory.get(runId), warnings: [] };
     if (!state) throw new ResumeError(`Run ${runId} is unknown.`);
     const replan = !state.plan && state.status === 'paused';
@@ -90,9 +103,11 @@ export class Orchestrator {
       : state.status === 'succeeded' || state.status === 'planned'
         ? `Run ${runId} already ${state.status === 'succeeded' ? 'succeeded' : 'ended as a dry run'}; start a new run instead.`
         : undefined;
-    if (refusal) {
+    const unknownTask = [...(options.retryTasks ?? []), ...Object.keys(options.assign ?? {})].find((id) => !state.plan?.tasks.some((t) => t.id === id));
+    const problem = refusal ?? (unknownTask !== undefined ? `Run ${runId} has no task "${unknownTask}".` : undefined);
+    if (problem) {
       await writer?.close();
-      throw new ResumeError(refusal);
+      throw new ResumeError(problem);
     }
     const session = new RunSession(state, writer, this.deps);
     for (const w of warnings) session.services.logger.warn(w);
@@ -103,6 +118,7 @@ export class Orchestrator {
       // Let the caller subscribe before the first event.
       await new Promise<void>((resolve) => setImmediate(resolve));
       session.recordResume(options.budget);
+      if (plan) applyUserChanges(session, plan.tasks, options);
       return plan ? session.execute(buildPlanGraph(plan.tasks)) : this.planAndExecute(session, { goal: state.goal, dryRun: state.dryRun });
     })();
     return this.handle(runId, state, forward, done, (fn) => fn(session));
@@ -213,4 +229,20 @@ export class Orchestrator {
     session.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message } });
     return session.complete('failed');
   }
+}
+
+/** Records the user's retries (with the tasks skipped because of them) and manual assignments before execution. */
+function applyUserChanges(session: RunSession, tasks: ReadonlyArray<{ id: string; dependencies: readonly string[] }>, options: ResumeOptions): void {
+  for (const [taskId, agentId] of Object.entries(options.assign ?? {})) session.emit({ type: 'task.assigned', taskId, agentId });
+  const reset = new Set<string>();
+  const again = (taskId: string, reason: string): void => {
+    const status = session.state.tasks[taskId]?.status;
+    if (reset.has(taskId) || (status !== 'failed' && status !== 'skipped' && status !== 'cancelled')) return;
+    reset.add(taskId);
+    session.emit({ type: 'task.reset', taskId, reason });
+    for (const t of tasks) if (t.dependencies.includes(taskId)) again(t.id, `its dependency "${taskId}" runs again`);
+  };
+  for (const taskId of options.retryTasks ?? []) again(taskId, 'retried by the user');
+  // A reassigned task that had failed gets its retry with the new agent.
+  for (const taskId of Object.keys(options.assign ?? {})) again(taskId, 'reassigned by the user');
 }

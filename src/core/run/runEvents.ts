@@ -51,6 +51,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ev('plan.ready', { plan: PlanSchema }),
   ev('plan.rejected', { issues: z.array(PlanIssueSchema) }),
   ev('task.assigned', { taskId: z.string(), agentId: z.string() }),
+  /** The user asked for another go at a failed, skipped or cancelled task. */
+  ev('task.reset', { taskId: z.string(), reason: z.string() }),
   ev('task.started', { taskId: z.string(), agentId: z.string(), attempt: z.number().int().positive() }),
   ev('task.step.started', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string() }),
   ev('task.step.completed', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string(), result: JsonValueSchema }),

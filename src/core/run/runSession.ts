@@ -189,7 +189,8 @@ export class RunSession {
     this.enterPhase('monitor');
     await this.verify();
     const counts = countTasks(this.state);
-    const failedGate = this.state.findings.some((f) => f.severity === 'major');
+    // A major finding fails the run unless it belongs to a task that went on to succeed (fixed, retried or reassigned).
+    const failedGate = this.state.findings.some((f) => f.severity === 'major' && (f.taskId === undefined || this.state.tasks[f.taskId]?.status !== 'succeeded'));
     return this.complete(counts.failed + counts.skipped > 0 || failedGate ? 'failed' : 'succeeded');
   }
 

@@ -157,6 +157,13 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     case 'task.assigned':
       task(e.taskId).assignedAgent = e.agentId;
       break;
+    case 'task.reset': {
+      const t = task(e.taskId);
+      t.status = 'pending';
+      delete t.failure;
+      t.excludedAgents = [];
+      break;
+    }
     case 'task.started': {
       const t = task(e.taskId);
       t.status = 'running';

@@ -275,4 +275,40 @@ describe('Orchestrator', () => {
     assert.equal(result.state.phase, 'complete');
     assert.ok(result.state.findings.some((f) => f.category === 'test'));
   });
+
+  it('retries a failed task on the user\'s request, with the tasks skipped because of it', async () => {
+    let broken = true;
+    const runs: string[] = [];
+    const agent = testAgent(coder(), async (ctx) => {
+      runs.push(ctx.task.id);
+      if (ctx.task.id === 'bad' && broken) throw new TaskFailure('the build tool is missing', 'fatal');
+      return {};
+    });
+    const { orchestrator } = makeHarness({ agents: [agent], settings: { maxConcurrency: 1 } });
+    const first = await orchestrator.start({ goal: 'g', plan: plan([task('ok'), task('bad'), task('after', { dependencies: ['bad'] })]) }).done;
+    assert.equal(first.status, 'failed');
+    assert.equal(first.state.tasks.after!.status, 'skipped');
+    broken = false;
+    await assert.rejects(orchestrator.resume(first.runId, { retryTasks: ['ghost'] }), /has no task "ghost"/);
+    const second = await (await orchestrator.resume(first.runId, { retryTasks: ['bad'] })).done;
+    assert.equal(second.status, 'succeeded');
+    assert.deepEqual(runs.filter((id) => id !== 'ok'), ['bad', 'bad', 'after']);
+    assert.equal(runs.filter((id) => id === 'ok').length, 1, 'the task that had succeeded did not run again');
+  });
+
+  it('reassigns a task to another agent on the user\'s request', async () => {
+    const picky = testAgent({ id: 'picky', capabilities: ['code'], priority: 90 }, async () => {
+      throw new TaskFailure('I refuse', 'fatal');
+    });
+    const helper = testAgent({ id: 'helper', capabilities: ['code', 'docs'], priority: 10 });
+    const { orchestrator } = makeHarness({ agents: [picky, helper] });
+    const first = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+    assert.equal(first.status, 'failed');
+    assert.equal(first.state.tasks.a!.agentId, 'picky');
+    await assert.rejects(orchestrator.resume(first.runId, { assign: { a: 'nobody' } }), /No agent "nobody" is registered/);
+    const second = await (await orchestrator.resume(first.runId, { assign: { a: 'helper' } })).done;
+    assert.equal(second.status, 'succeeded');
+    assert.equal(second.state.tasks.a!.agentId, 'helper');
+    assert.equal(second.state.tasks.a!.assignedAgent, 'helper');
+  });
 });
