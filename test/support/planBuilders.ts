@@ -1,4 +1,6 @@
 import type { PlanInput, TaskSpecInput } from '../../src/core/plan/planSchema';
+import { seededRandom } from './fakeModelServer/seededRandom';
+
 
 /** A task with sensible defaults; override what the test is about. */
 export function task(id: string, overrides: Partial<TaskSpecInput> = {}): TaskSpecInput {
@@ -8,18 +10,6 @@ export function task(id: string, overrides: Partial<TaskSpecInput> = {}): TaskSp
 /** A plan from tasks. */
 export function plan(tasks: TaskSpecInput[], goal = 'test goal'): PlanInput {
   return { goal, tasks };
-}
-
-/** A small deterministic PRNG (mulberry32), so generated DAGs are the same every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

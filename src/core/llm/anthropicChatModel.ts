@@ -9,6 +9,7 @@ import { toLlmFailure, type LlmErrorContext } from './llmErrors';
 import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
+import { ListenerFailure } from './listenerFailure';
 
 /** How to reach the Anthropic Messages API. */
 export interface AnthropicChatModelOptions {
@@ -28,10 +29,6 @@ export interface AnthropicChatModelOptions {
   defaultHeaders?: Record<string, string>;
 }
 
-/** A listener error, carried past the error mapping so it is not mistaken for a provider failure. */
-class ListenerFailure {
-  constructor(readonly error: unknown) {}
-}
 
 /** A `ChatModel` over the Messages API of `@anthropic-ai/sdk`, always streamed. */
 export class AnthropicChatModel implements ChatModel {

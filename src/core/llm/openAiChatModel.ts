@@ -13,6 +13,7 @@ import { toLlmFailure, type LlmErrorContext } from './llmErrors';
 import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
+import { ListenerFailure } from './listenerFailure';
 
 /** How to reach an OpenAI or OpenAI-compatible endpoint. */
 export interface OpenAiChatModelOptions {
@@ -38,10 +39,6 @@ export interface OpenAiChatModelOptions {
   defaultHeaders?: Record<string, string>;
 }
 
-/** A listener error, carried past the error mapping so it is not mistaken for a provider failure. */
-class ListenerFailure {
-  constructor(readonly error: unknown) {}
-}
 
 /** A `ChatModel` over the Chat Completions API of the `openai` SDK, always streamed. */
 export class OpenAiChatModel implements ChatModel {
