@@ -6,6 +6,7 @@ import type { ResponseCache } from '../llm/responseCache';
 import type { Agent, TaskContext, TaskResult } from '../execute/agent';
 import { TaskFailure } from '../execute/failure';
 import type { CircuitBreaker } from '../route/circuitBreaker';
+import { FINISH_TOOL } from '../tools/finishTaskTool';
 import type { ToolBus } from '../tools/toolBus';
 import type { ToolContext } from '../tools/toolContext';
 import type { AgentDefinitionInput } from './agentDefinition';
@@ -43,7 +44,6 @@ export interface LlmAgentDeps {
   gateSteps?: readonly string[];
 }
 
-const FINISH = 'finish_task';
 
 /**
  * An agent that works a task with a chat model: model turn → tool calls → tool results → … until
@@ -77,7 +77,7 @@ export class LlmAgent implements Agent {
       messages.push({ role: 'assistant', content: response.text, ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}), ...(response.replay ? { replay: response.replay } : {}) });
       let finished: TaskResult | undefined = response.toolCalls.length === 0 ? { output: response.text, summary: response.text.slice(0, 200) } : undefined;
       for (const call of response.toolCalls) {
-        if (call.name === FINISH && !call.argumentsError) {
+        if (call.name === FINISH_TOOL && !call.argumentsError) {
           const args = (call.arguments ?? {}) as { summary?: unknown; output?: unknown };
           finished = { summary: String(args.summary ?? ''), ...(args.output !== undefined ? { output: JSON.parse(JSON.stringify(args.output)) as TaskResult['output'] } : {}) };
           messages.push({ role: 'tool', toolCallId: call.id, content: 'Noted.' });
@@ -109,7 +109,7 @@ export class LlmAgent implements Agent {
       if (fixesLeft-- <= 0) {
         throw new TaskFailure(`The task's changes still fail verification after ${this.limits.maxFixAttempts} fix attempts:\n${gate}`, 'fatal');
       }
-      messages.push({ role: 'user', content: `Verification failed after your changes. Fix the problems, then call ${FINISH} again.\n${gate}` });
+      messages.push({ role: 'user', content: `Verification failed after your changes. Fix the problems, then call ${FINISH_TOOL} again.\n${gate}` });
     }
     const message = `Agent "${ctx.agentId}" reached its limit of ${this.limits.maxTurns} turns on task "${ctx.task.id}" without finishing.`;
     ctx.report({ severity: 'major', category: 'custom', message });
