@@ -47,7 +47,7 @@ function layerPattern(layers, message) {
 }
 
 export default defineConfig(
-  globalIgnores(['dist/', 'out/', 'node_modules/', 'test/fixtures/', '.vscode-test/', 'coverage/', '.test-artifacts/', '.bench/']),
+  globalIgnores(['dist/', 'out/', 'node_modules/', '.cache/', 'test/fixtures/', '.vscode-test/', 'coverage/', '.test-artifacts/', '.bench/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { PathRefusedError, resolveWorkspacePath, writeFileNoFollow } from '../core/policy/pathGuard';
 import type { TextMatch, WorkspacePort } from '../core/tools/workspacePort';
-import { MatchTimeoutError, nodeWorkspaceMatcher } from './nodeWorkspaceMatcher';
+import { createLineMatcher, MatchTimeoutError } from '../core/tools/lineMatcher';
 import { nodeWorkspaceWalk } from './nodeWorkspaceWalk';
 
 /** Limits of a {@link NodeWorkspace}; the defaults suit an agent's tool calls. */
@@ -95,7 +95,7 @@ export class NodeWorkspace implements WorkspacePort {
   /** Finds lines containing `query` (a JS regex when `regex`), skipping binary and oversized files, within a time budget. */
   async searchText(query: string, options: { glob?: string; regex?: boolean; limit: number }): Promise<{ matches: TextMatch[]; truncated: boolean }> {
     checkLimit(options.limit);
-    const matcher = nodeWorkspaceMatcher(query, options.regex === true);
+    const matcher = createLineMatcher(query, options.regex === true);
     const { base, test } = compileGlob(options.glob);
     const rootReal = await this.realRoot();
     const deadline = Date.now() + this.searchBudgetMs;

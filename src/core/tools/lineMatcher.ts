@@ -35,7 +35,7 @@ const REGEX_SCRIPT = new vm.Script(`
  * backtracking (`(a+)+$`) blocks the event loop inside a single `exec` call. Throws a clear error
  * for an invalid regex.
  */
-export function nodeWorkspaceMatcher(query: string, regex: boolean): LineMatcher {
+export function createLineMatcher(query: string, regex: boolean): LineMatcher {
   if (query === '') throw new Error('The search query is empty; give the text (or regex) to look for.');
   if (!regex) {
     return {

@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import type { PendingEdits } from './pendingEdits';
+import { discardUntitled } from './proposalTabs';
+
+/** How long typing in a draft settles before the diff and its CodeLenses follow. */
+const SYNC_DELAY_MS = 300;
+
+/**
+ * "Edit Proposal…": the proposed text in an untitled, editable document. What the user types
+ * becomes the proposal (the diff's right-hand side follows it), so accepting sends it to the
+ * engine as the decision's `content`. Closing the draft keeps the text typed so far; "Restore the
+ * Agent's Proposal" in the review undoes it.
+ */
+export class ProposalDrafts implements vscode.Disposable {
+  private readonly owners = new Map<string, string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly pending: PendingEdits) {}
+
+  /** Opens a draft of `text` for the proposal, in the file's language when known. */
+  async open(approvalId: string, text: string, languageId: string | undefined): Promise<vscode.TextDocument> {
+    const document = await vscode.workspace.openTextDocument(languageId === undefined ? { content: text } : { content: text, language: languageId });
+    this.owners.set(document.uri.toString(), approvalId);
+    this.pending.setUserContent(approvalId, text);
+    await vscode.window.showTextDocument(document, { preview: false });
+    return document;
+  }
+
+  /** The proposal a draft belongs to. */
+  ownerOf(uri: vscode.Uri): string | undefined {
+    return this.owners.get(uri.toString());
+  }
+
+  /** Copies an open draft's text into the proposal now (before accepting). */
+  flush(approvalId: string): void {
+    for (const document of this.documentsOf(approvalId)) {
+      this.cancelTimer(document.uri.toString());
+      this.pending.setUserContent(approvalId, document.getText());
+    }
+  }
+
+  /** Closes the proposal's drafts without a save prompt, once it is decided. */
+  async discard(approvalId: string): Promise<void> {
+    for (const document of this.documentsOf(approvalId)) {
+      this.forget(document.uri.toString());
+      await discardUntitled(document);
+    }
+  }
+
+  /** Follows typing in drafts and forgets closed ones. */
+  register(): vscode.Disposable[] {
+    return [
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        const key = event.document.uri.toString();
+        const approvalId = this.owners.get(key);
+        if (approvalId === undefined || event.contentChanges.length === 0) return;
+        this.cancelTimer(key);
+        this.timers.set(key, setTimeout(() => {
+          this.timers.delete(key);
+          if (!event.document.isClosed) this.pending.setUserContent(approvalId, event.document.getText());
+        }, SYNC_DELAY_MS));
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        const key = document.uri.toString();
+        const approvalId = this.owners.get(key);
+        if (approvalId === undefined) return;
+        this.cancelTimer(key);
+        this.pending.setUserContent(approvalId, document.getText());
+        this.forget(key);
+      }),
+    ];
+  }
+
+  dispose(): void {
+    for (const key of [...this.timers.keys()]) this.cancelTimer(key);
+    this.owners.clear();
+  }
+
+  private documentsOf(approvalId: string): vscode.TextDocument[] {
+    return vscode.workspace.textDocuments.filter((d) => !d.isClosed && this.owners.get(d.uri.toString()) === approvalId);
+  }
+
+  private forget(key: string): void {
+    this.cancelTimer(key);
+    this.owners.delete(key);
+  }
+
+  private cancelTimer(key: string): void {
+    const timer = this.timers.get(key);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(key);
+  }
+}

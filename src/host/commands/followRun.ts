@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import type { RunEvent } from '../../core/run/runEvents';
+import type { RunResult } from '../../core/run/runSession';
+import type { LaunchedRun } from '../runLauncher';
+import { Commands, revealRun, showError, type HostServices } from './commandSupport';
+import { outcomeMessage, progressMessage, progressPercent, shorten } from './runProgress';
+
+/** Events that move the progress notification. */
+const PROGRESS_EVENTS: ReadonlySet<RunEvent['type']> = new Set([
+  'run.phase',
+  'plan.ready',
+  'task.started',
+  'task.succeeded',
+  'task.failed',
+  'task.skipped',
+  'task.cancelled',
+  'task.reset',
+  'run.paused',
+  'approval.requested',
+  'approval.decided',
+]);
+
+/**
+ * Follows a live run in a cancellable progress notification (phase and `n/m tasks`; Cancel
+ * cancels the run), then tells how it ended, with the next step as a button. Never modal.
+ * Resolves with the result once the run ends.
+ */
+export async function followRun(services: HostServices, launched: LaunchedRun, title: string, goal?: string): Promise<RunResult | undefined> {
+  const { handle } = launched;
+  // A new run's state is empty until its first event; the caller knows the goal.
+  const shown = shorten(goal ?? handle.state.goal, 60);
+  let result: RunResult | undefined;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: shown ? `${title}: ${shown}` : title, cancellable: true },
+      async (progress, token) => {
+        let percent = 0;
+        const report = (): void => {
+          const next = progressPercent(handle.state);
+          progress.report({ message: progressMessage(handle.state, services.approvals.pending(handle.runId).length, vscode.l10n.t), increment: Math.max(0, next - percent) });
+          percent = Math.max(percent, next);
+        };
+        const subscriptions = [
+          token.onCancellationRequested(() => {
+            services.log.info(`Run ${handle.runId}: cancel requested from the progress notification.`);
+            handle.cancel();
+          }),
+          handle.onEvent((e) => {
+            if (PROGRESS_EVENTS.has(e.type)) report();
+          }),
+          services.approvals.onDidChangePending(report),
+        ];
+        report();
+        try {
+          return await handle.done;
+        } finally {
+          for (const s of subscriptions) s.dispose();
+        }
+      },
+    );
+  } catch (err) {
+    await showError(services, err);
+    return undefined;
+  }
+  void announceOutcome(services, result);
+  return result;
+}
+
+/** The message at the end of a run, with buttons for what to do next. */
+async function announceOutcome(services: HostServices, result: RunResult): Promise<void> {
+  const { severity, text } = outcomeMessage(result.status, result.state, vscode.l10n.t);
+  const showRun = vscode.l10n.t('Show Run');
+  const showLogs = vscode.l10n.t('Show Logs');
+  const resume = vscode.l10n.t('Resume');
+  const exportSummary = vscode.l10n.t('Export Summary');
+  let choice: string | undefined;
+  switch (result.status) {
+    case 'succeeded':
+      choice = await vscode.window.showInformationMessage(text, showRun, exportSummary);
+      break;
+    case 'planned':
+      choice = await vscode.window.showInformationMessage(text, showRun);
+      break;
+    case 'paused':
+      choice = await vscode.window.showWarningMessage(text, resume, showRun);
+      break;
+    case 'cancelled':
+      choice = await vscode.window.showInformationMessage(text, showRun);
+      break;
+    default:
+      choice = severity === 'error' ? await vscode.window.showErrorMessage(text, showLogs, showRun) : await vscode.window.showWarningMessage(text, showLogs, showRun);
+  }
+  if (choice === showRun) await revealRun(services, result.runId);
+  else if (choice === showLogs) services.log.show(true);
+  else if (choice === resume) await vscode.commands.executeCommand(Commands.resumeRun, result.runId);
+  else if (choice === exportSummary) await vscode.commands.executeCommand(Commands.exportRunSummary, result.runId);
+}

@@ -1,0 +1,236 @@
+import * as vscode from 'vscode';
+import { AgentStatsBook } from '../core/agents/agentStats';
+import { errorMessage } from '../core/common/errors';
+import { RateLimitScheduler } from '../core/quota/rateLimitScheduler';
+import { systemClock } from '../core/common/clock';
+import { PathLockTable } from '../core/schedule/pathLocks';
+import { FileAgentStatsStore } from '../core/store/agentStatsFile';
+import { RunStore } from '../core/store/runStore';
+import { ExtensionApi } from './api/extensionApi';
+import { ExternalAgents } from './api/externalAgents';
+import { DiffApprovals } from './approvals/diffApprovals';
+import { proposalPath } from './approvals/proposalQuery';
+import type { HostServices } from './commands/commandSupport';
+import { registerCommands } from './commands/registerCommands';
+import { createHostEngine, type HostEngine } from './engine/hostEngine';
+import { HostEngines } from './hostEngines';
+import { RunFolders, RunLauncher } from './runLauncher';
+import { ApiKeyStore } from './secrets/apiKeys';
+import { KeyHostConfirmation } from './secrets/keyHostConfirmation';
+import { hostRateLimits } from './settings/hostRateLimits';
+import { onDidChangeHostSettings, readHostSettings } from './settings/hostSettings';
+import { QuotaStatusBar } from './statusBar/quotaStatusBar';
+import { RunContextKeys } from './views/runContextKeys';
+import { RunLogSink } from './views/runLogSink';
+import { SecretScrubber } from './views/runLogFormat';
+import { RunsModel } from './views/runsModel';
+import { RunTreeProvider, RUNS_VIEW_ID } from './views/runTreeProvider';
+import type { RunTreeNode } from './views/runTreeNodes';
+
+/** How long after activation the run list is read when no view asked for it yet. */
+const LIST_DELAY_MS = 1500;
+
+/**
+ * The window's composition root. It owns one of each shared service (run store, agent statistics,
+ * rate-limit scheduler, path locks, log channel, approvals, keys), the views and the commands, and
+ * builds an engine per workspace folder only when a run needs one. Construction reads no files and
+ * calls no model; every registration goes into `context.subscriptions` as it is made.
+ */
+export class HostContainer {
+  /** What `activate()` returns to other extensions. */
+  readonly api: ExtensionApi;
+
+  private readonly log: vscode.LogOutputChannel;
+  private readonly scrubber = new SecretScrubber();
+  private readonly store: RunStore;
+  private readonly statsStore: FileAgentStatsStore;
+  private statsBook: Promise<AgentStatsBook> | undefined;
+  private readonly locks = new PathLockTable();
+  private rateLimits: RateLimitScheduler;
+  private rateLimitsStale = false;
+  private readonly keys: ApiKeyStore;
+  private readonly keyHosts: KeyHostConfirmation;
+  private readonly model: RunsModel;
+  private readonly logSink: RunLogSink;
+  private readonly approvals: DiffApprovals;
+  private readonly engines: HostEngines;
+  private readonly launcher: RunLauncher;
+  private readonly shownProblems = new Set<string>();
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    const own = <T extends vscode.Disposable>(d: T): T => {
+      context.subscriptions.push(d);
+      return d;
+    };
+    const root = context.globalStorageUri.fsPath;
+    this.log = own(vscode.window.createOutputChannel('Agent Orchestrator', { log: true }));
+    this.store = new RunStore({ root });
+    this.statsStore = new FileAgentStatsStore({ root, onWarning: (message) => this.log.warn(message) });
+    this.rateLimits = this.newRateLimits();
+    this.keys = own(new ApiKeyStore(context.secrets));
+    this.keyHosts = new KeyHostConfirmation(context.globalState);
+    this.model = own(new RunsModel(this.store));
+    this.logSink = new RunLogSink(this.log, this.scrubber);
+    const folders = new RunFolders(context.workspaceState);
+    this.approvals = own(
+      new DiffApprovals({
+        approvalMode: () => readHostSettings().settings.approvalMode,
+        log: this.log,
+        resolveUri: (path) => this.proposalUri(path),
+        taskLabel: (runId, taskId) => this.model.get(runId)?.details?.plan?.tasks.find((t) => t.id === taskId)?.title,
+      }),
+    );
+    own(vscode.Disposable.from(...this.approvals.register()));
+    this.engines = own(new HostEngines((folder) => this.buildEngine(folder), this.log));
+    this.launcher = own(new RunLauncher(this.engines, this.model, folders, this.log));
+    const agents = own(new ExternalAgents(this.log));
+    own(this.engines.onEngine((engine) => agents.attach(engine)));
+    own(this.engines.onEngineDisposed((engine) => agents.detach(engine)));
+
+    const tree = own(new RunTreeProvider(this.model));
+    const view = own(vscode.window.createTreeView<RunTreeNode>(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }));
+    own(new RunContextKeys(this.model));
+    const quota = own(new QuotaStatusBar(this.model, { headroom: () => this.rateLimits.headroom() }));
+
+    const services: HostServices = {
+      model: this.model,
+      launcher: this.launcher,
+      engines: this.engines,
+      store: this.store,
+      keys: this.keys,
+      approvals: this.approvals,
+      log: this.log,
+      scrubber: this.scrubber,
+      quota,
+      tree,
+      view,
+      agents,
+      workspaceState: context.workspaceState,
+    };
+    for (const d of registerCommands(services)) own(d);
+    this.api = own(new ExtensionApi(services));
+
+    own(this.wireView(view));
+    // The context keys (Resume Run in the palette, say) need the run list even when the view is
+    // closed; it is read once, shortly after activation, never during it.
+    const listSoon = setTimeout(() => void this.model.ensureLoaded(), LIST_DELAY_MS);
+    own({ dispose: () => clearTimeout(listSoon) });
+    own(this.wireBadge(view));
+    own(this.wireInvalidation());
+  }
+
+  /** Builds the engine of one folder with the window's shared services; the settings are read now. */
+  private async buildEngine(folder: vscode.WorkspaceFolder): Promise<HostEngine> {
+    const { settings, problems } = readHostSettings(folder);
+    this.reportSettingsProblems(problems);
+    if (this.rateLimitsStale && this.engines.leases === 0) {
+      // No run shares the old scheduler any more: engines built on it go, so one scheduler serves every run.
+      this.rateLimits = this.newRateLimits();
+      this.rateLimitsStale = false;
+      this.engines.invalidate('rate limits changed');
+    }
+    for (const provider of ['openai', 'anthropic'] as const) this.scrubber.add(await this.keys.get(provider).catch(() => undefined));
+    return createHostEngine({
+      folder,
+      settings,
+      keys: this.keys,
+      confirmKeyHost: (baseUrl: string, provider: string) => this.keyHosts.confirm(baseUrl, provider),
+      approvals: this.approvals,
+      store: this.store,
+      statsStore: this.statsStore,
+      stats: await this.stats(),
+      rateLimits: this.rateLimits,
+      locks: this.locks,
+      log: this.log,
+      sinks: [this.model, this.logSink],
+    });
+  }
+
+  /** The agent statistics, read once per window on the first engine. */
+  private stats(): Promise<AgentStatsBook> {
+    this.statsBook ??= this.statsStore.load().then(
+      (initial) => new AgentStatsBook(initial),
+      (err: unknown) => {
+        this.log.warn(`Agent statistics could not be read; starting without them: ${errorMessage(err)}`);
+        return new AgentStatsBook();
+      },
+    );
+    return this.statsBook;
+  }
+
+  /** The one rate-limit scheduler of the window, with limits from `agentOrchestrator.rateLimits`. */
+  private newRateLimits(): RateLimitScheduler {
+    return new RateLimitScheduler(systemClock, hostRateLimits(() => readHostSettings().settings));
+  }
+
+  /**
+   * Where a proposed edit's path lives: the folder of the one run of this window that is live, else
+   * the first folder. (Approvals name paths relative to a run's folder; see docs/architecture.md.)
+   */
+  private proposalUri(path: string): vscode.Uri | undefined {
+    const clean = proposalPath(path);
+    const live = new Set(this.launcher.all().map((r) => r.folder));
+    const folder = live.size === 1 ? [...live][0] : vscode.workspace.workspaceFolders?.[0];
+    return folder === undefined || clean === undefined ? undefined : vscode.Uri.joinPath(folder.uri, clean);
+  }
+
+  private reportSettingsProblems(problems: readonly string[]): void {
+    const fresh = problems.filter((p) => !this.shownProblems.has(p));
+    if (fresh.length === 0) return;
+    for (const p of fresh) {
+      this.shownProblems.add(p);
+      this.log.warn(`Setting ignored: ${p}`);
+    }
+    const open = vscode.l10n.t('Open Settings');
+    void vscode.window
+      .showWarningMessage(fresh.length === 1 ? fresh[0]! : vscode.l10n.t('{0} Agent Orchestrator settings have invalid values and use their defaults; see the log.', fresh.length), open)
+      .then((choice) => {
+        if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'agentOrchestrator');
+      });
+  }
+
+  /** The view's message mirrors a failed listing; showing the view again re-reads the store (other windows and the CLI add runs). */
+  private wireView(view: vscode.TreeView<RunTreeNode>): vscode.Disposable {
+    let shownError: string | undefined;
+    const sub = this.model.onDidChange(() => {
+      if (this.model.error === shownError) return;
+      shownError = this.model.error;
+      view.message = shownError ? vscode.l10n.t('Could not read runs: {0}', shownError) : undefined;
+    });
+    return vscode.Disposable.from(
+      { dispose: () => sub.dispose() },
+      view.onDidChangeVisibility((e) => {
+        if (e.visible && this.model.loaded) void this.model.refresh();
+      }),
+    );
+  }
+
+  /** The Runs view's badge counts the edits waiting for review. */
+  private wireBadge(view: vscode.TreeView<RunTreeNode>): vscode.Disposable {
+    const update = (): void => {
+      const count = this.approvals.pending().length;
+      view.badge = count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} edits wait for your review', count) } : undefined;
+    };
+    return this.approvals.onDidChangePending(update);
+  }
+
+  /** Settings, keys, trust and folders decide how engines are built: a change rebuilds them on next use. */
+  private wireInvalidation(): vscode.Disposable {
+    let rateLimitsText = JSON.stringify(readHostSettings().settings.rateLimits);
+    const keySub = this.keys.onDidChange((provider) => this.engines.invalidate(`the ${provider} API key changed`));
+    return vscode.Disposable.from(
+      onDidChangeHostSettings((parsed) => {
+        this.engines.invalidate('settings changed');
+        const text = JSON.stringify(parsed.settings.rateLimits);
+        if (text !== rateLimitsText) {
+          rateLimitsText = text;
+          // The scheduler reads a model's limits once; a new one takes over when no run shares the old one.
+          if (this.engines.leases === 0) this.rateLimits = this.newRateLimits();
+          else this.rateLimitsStale = true;
+        }
+      }),
+      { dispose: () => keySub.dispose() },
+      vscode.workspace.onDidChangeWorkspaceFolders((e) => this.engines.forgetFolders(e.removed)),
+    );
+  }
+}

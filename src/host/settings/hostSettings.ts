@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { HOST_SETTINGS_SECTION, parseHostSettings, type HostSettingKey, type ParsedHostSettings } from './hostSettingsSchema';
+import { userScopeValue } from './settingScopeValue';
+
+/**
+ * Reads and validates every `agentOrchestrator.*` setting (see `parseHostSettings`: a bad value
+ * becomes a problem and its default is used). In an untrusted workspace every setting of the
+ * extension is restricted (`capabilities.untrustedWorkspaces.restrictedConfigurations`), and this
+ * reader enforces that itself: values come from user settings or the defaults only, never from the
+ * workspace or folder.
+ */
+export function readHostSettings(scope?: vscode.ConfigurationScope): ParsedHostSettings {
+  const config = vscode.workspace.getConfiguration(HOST_SETTINGS_SECTION, scope);
+  const trusted = vscode.workspace.isTrusted;
+  return parseHostSettings((key: HostSettingKey) => (trusted ? config.get<unknown>(key) : userScopeValue(config.inspect<unknown>(key))));
+}
+
+/**
+ * Calls `listener` with freshly read settings whenever an `agentOrchestrator.*` setting changes,
+ * and when the workspace becomes trusted (workspace values then start to count).
+ */
+export function onDidChangeHostSettings(listener: (parsed: ParsedHostSettings) => void, scope?: vscode.ConfigurationScope): vscode.Disposable {
+  const fire = (): void => listener(readHostSettings(scope));
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(HOST_SETTINGS_SECTION, scope)) fire();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(fire),
+  );
+}

@@ -1,0 +1,233 @@
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import { parseModelRef } from '../../core/route/modelRef';
+
+/** The configuration section every setting of the extension lives under. */
+export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
+
+/** Every `agentOrchestrator.*` key, relative to the section, as `package.json` contributes them. */
+export const HOST_SETTING_KEYS = [
+  'provider',
+  'model',
+  'baseUrl',
+  'agentModels',
+  'maxConcurrency',
+  'maxTasksPerPlan',
+  'taskTimeoutSeconds',
+  'budget.maxTokens',
+  'budget.maxCostUsd',
+  'rateLimits',
+  'approvalMode',
+  'protectedPaths',
+  'verification.tasks',
+  'verification.commands',
+] as const;
+
+/** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
+export type HostSettingKey = (typeof HOST_SETTING_KEYS)[number];
+
+/** Providers an agent model (`provider/model`) may name; the offline demo is chosen with `provider` only. */
+export const MODEL_PROVIDERS = ['openai', 'anthropic'] as const;
+
+const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A `provider/model` reference to OpenAI or Anthropic. */
+const ModelRefSchema = z.string().trim().refine((ref) => {
+  const parsed = parseModelRef(ref);
+  return parsed !== undefined && (MODEL_PROVIDERS as readonly string[]).includes(parsed.provider);
+});
+
+/** `provider/model` (or `provider/*` for every model of a provider) as a rate-limit key. */
+const RateKeySchema = z.string().refine((key) => parseModelRef(key) !== undefined);
+
+/** Requests and tokens per minute of one model. */
+const RateLimitsSchema = z.strictObject({
+  requestsPerMinute: z.number().int().min(1).optional(),
+  tokensPerMinute: z.number().int().min(1).optional(),
+});
+
+/** An http(s) URL without credentials, or empty for the provider's own endpoint. */
+const BaseUrlSchema = z.string().trim().refine((value) => {
+  if (value === '') return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+});
+
+/** The whole validated configuration of the host. */
+export const HostSettingsSchema = z.strictObject({
+  /** Which provider runs planner and agents; `auto` picks by the keys that are set. */
+  provider: z.enum(['auto', 'openai', 'anthropic', 'demo']),
+  /** The run's model; empty means the provider's default. */
+  model: z.string().trim().regex(/^\S*$/),
+  /** An OpenAI-compatible endpoint; empty means the provider's own. */
+  baseUrl: BaseUrlSchema,
+  /** Agent id → `provider/model`. */
+  agentModels: z.record(z.string().regex(AGENT_ID), ModelRefSchema),
+  maxConcurrency: z.number().int().min(1).max(64),
+  maxTasksPerPlan: z.number().int().min(1).max(10_000),
+  taskTimeoutSeconds: z.number().int().min(1).max(86_400),
+  /** Hard limits per run; an absent field (the setting is `null`) means no limit. */
+  budget: z.strictObject({
+    maxTokens: z.number().int().min(1).optional(),
+    maxCostUsd: z.number().min(0).optional(),
+  }),
+  /** `provider/model` (or `provider/*`) → per-minute limits shared by every agent of the window. */
+  rateLimits: z.record(RateKeySchema, RateLimitsSchema),
+  approvalMode: z.enum(['ask', 'autoApprove']),
+  /** Extra globs whose edits always ask, on top of the built-in protected paths. */
+  protectedPaths: z.array(z.string().min(1)),
+  /** Labels of `tasks.json` tasks and shell commands that verify each editing task and the run. */
+  verification: z.strictObject({ tasks: z.array(z.string().min(1)), commands: z.array(z.string().min(1)) }),
+});
+
+/** The validated settings the host runs with. */
+export type HostSettings = z.output<typeof HostSettingsSchema>;
+
+/** The provider setting's values. */
+export type ProviderSetting = HostSettings['provider'];
+
+/** The values `package.json` declares as defaults. */
+export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
+  provider: 'auto',
+  model: '',
+  baseUrl: '',
+  agentModels: {},
+  maxConcurrency: 4,
+  maxTasksPerPlan: 200,
+  taskTimeoutSeconds: 600,
+  budget: {},
+  rateLimits: {},
+  approvalMode: 'ask',
+  protectedPaths: [],
+  verification: { tasks: [], commands: [] },
+});
+
+/** Settings plus one sentence per value that was bad and replaced by its default. */
+export interface ParsedHostSettings {
+  settings: HostSettings;
+  /** E.g. "agentOrchestrator.maxConcurrency must be a whole number from 1 to 64 (got 0); using 4." */
+  problems: string[];
+}
+
+/**
+ * Reads every setting through `raw` (keys relative to the section, e.g. `budget.maxTokens`) and
+ * validates each on its own: a bad value becomes a problem naming the setting and what is wrong,
+ * and that setting (or, for lists and maps, that entry) falls back to its default. One bad
+ * setting never blocks the others.
+ */
+export function parseHostSettings(raw: (key: HostSettingKey) => unknown): ParsedHostSettings {
+  const problems: string[] = [];
+  const d = DEFAULT_HOST_SETTINGS;
+  const one = <T>(key: HostSettingKey, schema: z.ZodType<T>, fallback: T, what: string, fallbackText = show(fallback)): T => {
+    const value = raw(key);
+    if (value === undefined) return fallback;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    problems.push(`${full(key)} must be ${what} (got ${show(value)}); using ${fallbackText}.`);
+    return fallback;
+  };
+  const s = HostSettingsSchema.shape;
+  const settings: HostSettings = {
+    provider: one('provider', s.provider, d.provider, 'one of "auto", "openai", "anthropic" or "demo"'),
+    model: one('model', s.model, d.model, 'a model name without spaces (e.g. "gpt-4o-mini"), or empty for the provider\'s default', "the provider's default"),
+    baseUrl: one('baseUrl', s.baseUrl, d.baseUrl, 'an http:// or https:// URL without a user name or password (e.g. "http://localhost:11434/v1"), or empty', "the provider's own endpoint"),
+    agentModels: entries('agentModels', raw('agentModels'), problems, (id, value) => {
+      if (!AGENT_ID.test(id)) return 'is not an agent id (letters, digits, ".", "_" or "-")';
+      const ref = ModelRefSchema.safeParse(value);
+      return ref.success ? { value: ref.data } : `must be "provider/model" with provider "openai" or "anthropic", e.g. "openai/gpt-4o" (got ${show(value)})`;
+    }),
+    maxConcurrency: one('maxConcurrency', s.maxConcurrency, d.maxConcurrency, 'a whole number from 1 to 64'),
+    maxTasksPerPlan: one('maxTasksPerPlan', s.maxTasksPerPlan, d.maxTasksPerPlan, 'a whole number from 1 to 10000'),
+    taskTimeoutSeconds: one('taskTimeoutSeconds', s.taskTimeoutSeconds, d.taskTimeoutSeconds, 'a whole number of seconds from 1 to 86400'),
+    budget: {
+      ...limit('maxTokens', one('budget.maxTokens', s.budget.shape.maxTokens.nullable(), undefined, 'a whole number of at least 1, or null for no token budget', 'no token budget')),
+      ...limit('maxCostUsd', one('budget.maxCostUsd', s.budget.shape.maxCostUsd.nullable(), undefined, 'a number of US dollars of at least 0, or null for no cost budget', 'no cost budget')),
+    },
+    rateLimits: entries('rateLimits', raw('rateLimits'), problems, (key, value) => {
+      if (!RateKeySchema.safeParse(key).success) return 'is not "provider/model" (or "provider/*" for every model of a provider)';
+      const limits = RateLimitsSchema.safeParse(value);
+      return limits.success ? { value: limits.data } : `must be an object with "requestsPerMinute" and/or "tokensPerMinute", each a whole number of at least 1 (got ${show(value)})`;
+    }),
+    approvalMode: one('approvalMode', s.approvalMode, d.approvalMode, '"ask" or "autoApprove"'),
+    protectedPaths: list('protectedPaths', raw('protectedPaths'), problems, 'a glob such as "secrets/**"', globProblem),
+    verification: {
+      tasks: list('verification.tasks', raw('verification.tasks'), problems, 'the label of a task in tasks.json, e.g. "npm: test"'),
+      commands: list('verification.commands', raw('verification.commands'), problems, 'a shell command, e.g. "npm test"'),
+    },
+  };
+  return { settings, problems };
+}
+
+/** The fully qualified name of a setting, as users see it in the Settings editor. */
+export function full(key: HostSettingKey): string {
+  return `${HOST_SETTINGS_SECTION}.${key}`;
+}
+
+/** `{ name: value }`, or `{}` when there is no limit (`null` or absent). */
+function limit<K extends string>(name: K, value: number | null | undefined): Partial<Record<K, number>> {
+  return value === undefined || value === null ? {} : ({ [name]: value } as Record<K, number>);
+}
+
+/** A map setting: a non-object falls back to `{}`; a bad entry is dropped with its own problem. */
+function entries<T>(
+  key: HostSettingKey,
+  value: unknown,
+  problems: string[],
+  check: (name: string, value: unknown) => { value: T } | string,
+): Record<string, T> {
+  const out: Record<string, T> = {};
+  if (value === undefined || value === null) return out;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(`${full(key)} must be an object (got ${show(value)}); using {}.`);
+    return out;
+  }
+  for (const [name, entry] of Object.entries(value)) {
+    const result = check(name, entry);
+    if (typeof result === 'string') problems.push(`${full(key)}: the entry ${JSON.stringify(name)} ${result}; it is ignored.`);
+    else out[name] = result.value;
+  }
+  return out;
+}
+
+/** A list setting: a non-array falls back to `[]`; a bad item is dropped with its own problem; duplicates go. */
+function list(key: HostSettingKey, value: unknown, problems: string[], what: string, check: (item: string) => string | undefined = () => undefined): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`${full(key)} must be a list of strings (got ${show(value)}); using [].`);
+    return [];
+  }
+  const out: string[] = [];
+  value.forEach((item: unknown, index) => {
+    const text = typeof item === 'string' ? item.trim() : '';
+    const problem = text === '' ? `must be ${what} (got ${show(item)})` : check(text);
+    if (problem !== undefined) problems.push(`${full(key)}[${index}] ${problem}; it is ignored.`);
+    else if (!out.includes(text)) out.push(text);
+  });
+  return out;
+}
+
+function globProblem(glob: string): string | undefined {
+  try {
+    picomatch.makeRe(glob, { dot: true });
+    return undefined;
+  } catch (err) {
+    return `is not a valid glob (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
+/** A short, safe rendering of a value for a message: credentials in a URL (`//user:pass@`) are blanked. */
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  text = text.replace(/\/\/[^/@\s"]*@/g, '//…@');
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

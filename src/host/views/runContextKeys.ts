@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { RunsModel } from './runsModel';
+
+/** The run context keys of package.json's `when` clauses (`hasPendingEdits` and `proposalActive` are DiffApprovals'). */
+export const ContextKeys = {
+  hasActiveRun: 'agentOrchestrator.hasActiveRun',
+  hasResumableRun: 'agentOrchestrator.hasResumableRun',
+  hasRuns: 'agentOrchestrator.hasRuns',
+} as const;
+
+/** Keeps the run context keys in step with the RunsModel; `setContext` is only called when a value really changes. */
+export class RunContextKeys implements vscode.Disposable {
+  private readonly values = new Map<string, boolean>();
+  private readonly subscriptions: Array<{ dispose(): void }> = [];
+
+  constructor(private readonly model: RunsModel) {
+    this.subscriptions.push(model.onDidChange(() => this.update()));
+    this.update();
+  }
+
+  /** Recomputes every key. */
+  update(): void {
+    this.set(ContextKeys.hasRuns, this.model.runs().length > 0);
+    this.set(ContextKeys.hasActiveRun, this.model.activeRuns().length > 0);
+    this.set(ContextKeys.hasResumableRun, this.model.resumableRuns().length > 0);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+  }
+
+  private set(key: string, value: boolean): void {
+    if (this.values.get(key) === value) return;
+    this.values.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+}

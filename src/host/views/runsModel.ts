@@ -1,0 +1,348 @@
+// The live model of runs behind the tree, the status bar and the context keys. Free of `vscode`
+// so it can be unit-tested in plain Node; the host feeds it run events and store reads.
+import type { Disposable } from '../../core/common/disposable';
+import { Emitter, type Event } from '../../core/common/emitter';
+import { errorMessage } from '../../core/common/errors';
+import type { RunEvent, RunEventType, RunStatus } from '../../core/run/runEvents';
+import type { RunEventSink } from '../../core/run/runEventSink';
+import { applyRunEvent, countTasks, emptyRunState, type RunState } from '../../core/run/runState';
+import type { RunSummary } from '../../core/store/runStore';
+
+/** What the model reads from the run store. */
+export interface RunsSource {
+  list(): Promise<RunSummary[]>;
+  load(runId: string): Promise<{ state: RunState; warnings: string[] }>;
+}
+
+/**
+ * How a run is shown. `interrupted`: still marked running but no live process owns it (its window
+ * or CLI stopped mid-run), so it can be resumed. `elsewhere`: running, owned by another window or process.
+ */
+export type RunDisplayStatus = RunStatus | 'interrupted' | 'elsewhere';
+
+/** One run as the views see it. */
+export interface RunEntry {
+  readonly runId: string;
+  /** The latest summary: from the store, or derived from `details` when those are newer. */
+  readonly summary: RunSummary;
+  /** The full state: a copy folded from live events, or loaded on demand; undefined until needed. */
+  readonly details: Readonly<RunState> | undefined;
+  /** Problems met while reading the details. */
+  readonly detailWarnings: readonly string[];
+  /** A run session in this window owns the run right now. */
+  readonly live: boolean;
+  readonly status: RunDisplayStatus;
+}
+
+/** What changed: the runs whose entries changed, and whether the list itself (members or order) did. */
+export interface RunsChange {
+  readonly runIds: readonly string[];
+  readonly structural: boolean;
+}
+
+/** Statuses from which **Resume Run** continues a run. */
+export const RESUMABLE_STATUSES: ReadonlySet<RunDisplayStatus> = new Set(['paused', 'interrupted', 'failed', 'cancelled']);
+
+/** Events that change nothing the views show beyond the "updated" time; folded, but not announced. */
+const QUIET_EVENTS: ReadonlySet<RunEventType> = new Set(['log', 'span.started', 'span.ended', 'metrics', 'task.step.started', 'task.step.completed', 'context.changed', 'message.sent']);
+
+interface MutableEntry {
+  runId: string;
+  summary: RunSummary;
+  details: RunState | undefined;
+  detailWarnings: string[];
+  /** Live state of a session in this window; used to catch up when events were missed (a resume). */
+  liveState: (() => Readonly<RunState>) | undefined;
+  live: boolean;
+  loading: Promise<RunState | undefined> | undefined;
+  /** The creation time the entry was sorted by. */
+  placedAt: number | undefined;
+}
+
+/** A summary computed from a full state, like `RunStore.list()` computes it. */
+export function summaryOf(state: Readonly<RunState>, locked: boolean): RunSummary {
+  return {
+    runId: state.runId,
+    goal: state.goal,
+    status: state.status,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt || state.createdAt,
+    taskCounts: countTasks(state as RunState),
+    usage: { ...state.usage },
+    locked,
+  };
+}
+
+/** The display status of a run from what is known about it. */
+export function displayStatusOf(status: RunStatus, locked: boolean, live: boolean): RunDisplayStatus {
+  if (status !== 'running' || live) return status;
+  return locked ? 'elsewhere' : 'interrupted';
+}
+
+/**
+ * The runs of the store, newest first, kept current from the run events of this window's
+ * sessions (each folded into a copy with `applyRunEvent`) and re-read from the store on refresh.
+ * It is a `RunEventSink`, so the engine hands it every event of every run it runs.
+ */
+export class RunsModel implements RunEventSink, Disposable {
+  private readonly entries = new Map<string, MutableEntry>();
+  private order: string[] = [];
+  private readonly changed = new Emitter<RunsChange>();
+  private listing: Promise<void> | undefined;
+  private listedOnce = false;
+  private listError: string | undefined;
+
+  /** Fires after entries change; listeners should debounce. */
+  readonly onDidChange: Event<RunsChange> = this.changed.event;
+
+  constructor(private readonly source: RunsSource) {}
+
+  /** True once the store has been listed (successfully or not). */
+  get loaded(): boolean {
+    return this.listedOnce;
+  }
+
+  /** Why the last listing failed; undefined when it succeeded. */
+  get error(): string | undefined {
+    return this.listError;
+  }
+
+  /** Lists the store the first time it is needed; later calls wait for that listing. */
+  ensureLoaded(): Promise<void> {
+    if (this.listedOnce) return Promise.resolve();
+    return this.refresh();
+  }
+
+  /** Re-lists the store; runs owned by this window keep their live state. Concurrent calls share one listing. */
+  refresh(): Promise<void> {
+    this.listing ??= this.relist().finally(() => {
+      this.listing = undefined;
+    });
+    return this.listing;
+  }
+
+  /** Every run, newest first. */
+  runs(): RunEntry[] {
+    return this.order.map((id) => this.view(this.entries.get(id)!));
+  }
+
+  get(runId: string): RunEntry | undefined {
+    const entry = this.entries.get(runId);
+    return entry && this.view(entry);
+  }
+
+  /** The full state of a run, loading it from the store the first time; undefined when it cannot be read. */
+  async loadDetails(runId: string): Promise<Readonly<RunState> | undefined> {
+    const entry = this.entries.get(runId);
+    if (!entry) return undefined;
+    return entry.details ?? this.fetch(entry);
+  }
+
+  /** Reads a run's state from the store; it replaces the copy only when it is newer. One read at a time per run. */
+  private fetch(entry: MutableEntry): Promise<RunState | undefined> {
+    entry.loading ??= this.source.load(entry.runId).then(
+      ({ state, warnings }) => {
+        entry.loading = undefined;
+        // Live events may have arrived meanwhile; the newer state wins.
+        if (!entry.details || entry.details.lastSeq < state.lastSeq) {
+          entry.details = state;
+          entry.detailWarnings = warnings;
+          this.adoptDetails(entry);
+          this.fire([entry.runId], false);
+        }
+        return entry.details;
+      },
+      (err: unknown) => {
+        entry.loading = undefined;
+        entry.detailWarnings = [`Could not read run "${entry.runId}": ${errorMessage(err)}`];
+        this.fire([entry.runId], false);
+        return entry.details;
+      },
+    );
+    return entry.loading;
+  }
+
+  /**
+   * Marks a run as owned by a session of this window, with a getter of its live state. Call it
+   * before the run's first event (right after `start` or `resume` returns); dispose the result
+   * when the run's `done` settles.
+   */
+  attachLive(runId: string, liveState: () => Readonly<RunState>): Disposable {
+    const entry = this.entryFor(runId);
+    entry.liveState = liveState;
+    entry.live = true;
+    this.catchUp(entry);
+    const structural = this.place(entry);
+    this.fire([runId], structural);
+    let attached = true;
+    return {
+      dispose: () => {
+        if (!attached || entry.liveState !== liveState) return;
+        attached = false;
+        this.catchUp(entry);
+        entry.liveState = undefined;
+        entry.live = false;
+        if (entry.details) entry.summary = summaryOf(entry.details, false);
+        this.fire([runId], false);
+      },
+    };
+  }
+
+  /** Folds one event of a run of this window into its copy. */
+  append(event: RunEvent): void {
+    const entry = this.entryFor(event.runId);
+    entry.live = true;
+    let details = entry.details;
+    if (!details || event.seq > details.lastSeq + 1) {
+      // First event we see, or a gap (a resumed run whose history we never loaded): start from the live state.
+      details = entry.liveState ? (structuredClone(entry.liveState()) as RunState) : (details ?? emptyRunState(event.runId));
+    }
+    applyRunEvent(details, event);
+    entry.details = details;
+    entry.summary = summaryOf(details, false);
+    const structural = this.place(entry);
+    if (structural || !QUIET_EVENTS.has(event.type)) this.fire([event.runId], structural);
+  }
+
+  /** Nothing is buffered. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Runs a session of this window is executing now (not paused or ended), newest first. */
+  activeRuns(): RunEntry[] {
+    return this.runs().filter((r) => r.live && r.status === 'running');
+  }
+
+  /** Runs that **Resume Run** can continue from this window, newest first. */
+  resumableRuns(): RunEntry[] {
+    return this.runs().filter((r) => !r.live && RESUMABLE_STATUSES.has(r.status));
+  }
+
+  /** The run the status bar follows: the newest active run of this window, else the newest run. */
+  focusRun(): RunEntry | undefined {
+    return this.activeRuns()[0] ?? this.runs()[0];
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private async relist(): Promise<void> {
+    let summaries: RunSummary[];
+    try {
+      summaries = await this.source.list();
+      this.listError = undefined;
+    } catch (err) {
+      this.listError = errorMessage(err);
+      this.listedOnce = true;
+      this.fire([], true);
+      return;
+    }
+    this.listedOnce = true;
+    const seen = new Set<string>();
+    const changedIds: string[] = [];
+    const stale: MutableEntry[] = [];
+    for (const summary of summaries) {
+      seen.add(summary.runId);
+      const entry = this.entries.get(summary.runId);
+      if (!entry) {
+        this.entries.set(summary.runId, newEntry(summary));
+        changedIds.push(summary.runId);
+        continue;
+      }
+      // This window's own knowledge wins when it is at least as new as the store's.
+      if (entry.live) continue;
+      if (entry.details && entry.details.updatedAt >= summary.updatedAt) {
+        // Only ownership is news then: another window may have taken or given up the run.
+        if (entry.summary.locked !== summary.locked) {
+          entry.summary = { ...entry.summary, locked: summary.locked };
+          changedIds.push(summary.runId);
+        }
+        continue;
+      }
+      if (!sameSummary(entry.summary, summary)) changedIds.push(summary.runId);
+      entry.summary = summary;
+      if (entry.details) stale.push(entry);
+    }
+    for (const [runId, entry] of this.entries) {
+      // A run deleted from the store disappears, unless this window is running it.
+      if (!seen.has(runId) && !entry.live) {
+        this.entries.delete(runId);
+        changedIds.push(runId);
+      }
+    }
+    const before = this.order.join('\n');
+    this.order = sortedIds(this.entries);
+    for (const entry of this.entries.values()) entry.placedAt = createdKey(entry);
+    this.fire(changedIds, before !== this.order.join('\n'));
+    // Details shown in the tree are re-read so an expanded run does not show stale tasks.
+    for (const entry of stale) void this.fetch(entry);
+  }
+
+  private entryFor(runId: string): MutableEntry {
+    let entry = this.entries.get(runId);
+    if (!entry) {
+      const state = emptyRunState(runId);
+      entry = newEntry(summaryOf(state, false));
+      this.entries.set(runId, entry);
+    }
+    return entry;
+  }
+
+  /** Takes the live state when it is ahead of the copy (events were missed). */
+  private catchUp(entry: MutableEntry): void {
+    const live = entry.liveState?.();
+    if (live && (!entry.details || entry.details.lastSeq < live.lastSeq)) {
+      entry.details = structuredClone(live) as RunState;
+      entry.summary = summaryOf(entry.details, false);
+    }
+  }
+
+  /** Keeps the summary in step with freshly loaded details, when they are newer. */
+  private adoptDetails(entry: MutableEntry): void {
+    if (entry.details && entry.details.updatedAt >= entry.summary.updatedAt) {
+      entry.summary = { ...summaryOf(entry.details, entry.summary.locked), ...(entry.summary.warning ? { warning: entry.summary.warning } : {}) };
+    }
+  }
+
+  /** Puts an entry in the order; true when the order changed. Cheap when the entry is placed already. */
+  private place(entry: MutableEntry): boolean {
+    const key = createdKey(entry);
+    if (entry.placedAt === key && this.order.includes(entry.runId)) return false;
+    entry.placedAt = key;
+    const sorted = sortedIds(this.entries);
+    const changed = sorted.join('\n') !== this.order.join('\n');
+    this.order = sorted;
+    return changed;
+  }
+
+  private view(entry: MutableEntry): RunEntry {
+    const status = entry.live && entry.details ? entry.details.status : displayStatusOf(entry.summary.status, entry.summary.locked, entry.live);
+    return { runId: entry.runId, summary: entry.summary, details: entry.details, detailWarnings: entry.detailWarnings, live: entry.live, status };
+  }
+
+  private fire(runIds: string[], structural: boolean): void {
+    if (runIds.length === 0 && !structural) return;
+    this.changed.fire({ runIds, structural });
+  }
+}
+
+function newEntry(summary: RunSummary): MutableEntry {
+  return { runId: summary.runId, summary, details: undefined, detailWarnings: [], liveState: undefined, live: false, loading: undefined, placedAt: undefined };
+}
+
+/** Newest first, like the store lists them; a run not created yet (no event) goes first. */
+function sortedIds(entries: ReadonlyMap<string, MutableEntry>): string[] {
+  return [...entries.values()]
+    .sort((a, b) => createdKey(b) - createdKey(a) || a.runId.localeCompare(b.runId))
+    .map((e) => e.runId);
+}
+
+function createdKey(entry: MutableEntry): number {
+  return entry.summary.createdAt || Number.MAX_SAFE_INTEGER;
+}
+
+function sameSummary(a: RunSummary, b: RunSummary): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,43 @@
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './prerequisites';
+
+/** The fields of our package.json that name the installed extension. */
+interface Manifest {
+  publisher: string;
+  name: string;
+  version: string;
+}
+
+/** Publisher, name and version from the repository's package.json. */
+export function readManifest(): Manifest {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+  return { publisher: manifest.publisher, name: manifest.name, version: manifest.version };
+}
+
+/** `publisher.name`, as VS Code identifies the extension (globalStorage folder, logs, running-extensions list). */
+export function extensionId(): string {
+  const { publisher, name } = readManifest();
+  return `${publisher}.${name}`;
+}
+
+/**
+ * Copies the built extension into `<extensionsDir>/<publisher>.<name>-<version>/` the way an
+ * installed VSIX looks: the manifest, its strings, the bundles and the media. It is copied, not
+ * symlinked, because Node resolves a symlinked main file to its real path and VS Code would then
+ * not recognise which extension is calling `require('vscode')`.
+ */
+export function installExtension(extensionsDir: string): string {
+  const { publisher, name, version } = readManifest();
+  const target = join(extensionsDir, `${publisher}.${name}-${version}`);
+  mkdirSync(join(target, 'dist'), { recursive: true });
+  for (const file of ['package.json', 'package.nls.json', 'LICENSE']) {
+    if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(target, file));
+  }
+  cpSync(join(REPO_ROOT, 'media'), join(target, 'media'), { recursive: true });
+  for (const file of ['extension.js', 'extension.js.map']) {
+    if (existsSync(join(REPO_ROOT, 'dist', file))) cpSync(join(REPO_ROOT, 'dist', file), join(target, 'dist', file));
+  }
+  if (existsSync(join(REPO_ROOT, 'dist', 'webview'))) cpSync(join(REPO_ROOT, 'dist', 'webview'), join(target, 'dist', 'webview'), { recursive: true });
+  return target;
+}
