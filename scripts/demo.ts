@@ -7,8 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startFakeModelServer } from '../test/support/fakeModelServer/fakeModelServer';
-import { scriptedTeam } from '../test/support/scriptedTeam';
+import { DemoModelServer } from '../src/demo/demoModelServer';
 
 async function main(): Promise<void> {
   const ws = mkdtempSync(join(tmpdir(), 'agent-orchestrator-demo-'));
@@ -17,17 +16,12 @@ async function main(): Promise<void> {
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', 'demo start');
-  const tasks = [
-    { id: 'api', title: 'Write the API notes' },
-    { id: 'docs', title: 'Write the user docs' },
-    { id: 'summary', title: 'Summarise the API notes and the docs', dependencies: ['api', 'docs'] },
-  ];
-  const server = await startFakeModelServer({ respond: scriptedTeam('Write the project notes', tasks, 600) });
-  process.stderr.write(`\n*** OFFLINE DEMO: answers come from a scripted demo model on ${server.openAiBaseUrl}, not from a real LLM. ***\nWorkspace: ${ws}\n\n`);
+  const server = await DemoModelServer.start();
+  process.stderr.write(`\n*** OFFLINE DEMO: answers come from a scripted demo model on ${server.baseUrl}, not from a real LLM. ***\nWorkspace: ${ws}\n\n`);
   const cli = resolve(__dirname, '..', 'dist', 'cli.js');
-  const child = spawn(process.execPath, [cli, 'run', 'Write the project notes', '--workspace', ws, '--state-dir', join(ws, '.demo-state'), '--approve', 'auto', '--verify', 'git status --short', '--base-url', server.openAiBaseUrl], {
+  const child = spawn(process.execPath, [cli, 'run', 'Write the project notes', '--provider', 'openai', '--workspace', ws, '--state-dir', join(ws, '.demo-state'), '--approve', 'auto', '--verify', 'git status --short', '--base-url', server.baseUrl, '--model', server.model], {
     stdio: 'inherit',
-    env: { ...process.env, OPENAI_API_KEY: server.apiKey },
+    env: { ...process.env, OPENAI_API_KEY: server.token },
   });
   const code = await new Promise<number>((done) => child.on('exit', (c) => done(c ?? 1)));
   await server.close();
