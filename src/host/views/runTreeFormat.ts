@@ -76,10 +76,18 @@ export function approvalIcon(status: ApprovalRecord['status']): IconSpec {
   return APPROVAL_ICONS[status];
 }
 
-/** The icon of an attempt. */
-export function attemptIcon(attempt: AttemptRecord): IconSpec {
-  if (!attempt.outcome) return TASK_ICONS.running;
+/** The icon of an attempt; one without an outcome in a run that is no longer live was cut off, not running. */
+export function attemptIcon(attempt: AttemptRecord, live = true): IconSpec {
+  if (!attempt.outcome) return live ? TASK_ICONS.running : TASK_ICONS.pending;
   return TASK_ICONS[attempt.outcome];
+}
+
+/**
+ * The status a task is shown with: a task recorded as running in a run that is no longer live
+ * (its window closed, or it paused with the task cut off) is waiting to run again, not running.
+ */
+export function displayTaskStatus(status: TaskStatus, live: boolean): TaskStatus {
+  return !live && status === 'running' ? 'pending' : status;
 }
 
 /** `run-<status>`: `view/item/context` menus in package.json key on it. */

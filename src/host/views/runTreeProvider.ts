@@ -21,7 +21,7 @@ import {
   taskIcon,
   taskStatusText,
   type IconSpec,
-} from './runTreeFormat';
+ displayTaskStatus } from './runTreeFormat';
 import { nodeId, RunTreeNodes, type RunTreeNode } from './runTreeNodes';
 
 /** The id of the run tree view, as contributed in package.json. */
@@ -110,15 +110,17 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
         break;
       case 'task': {
         const task = state?.tasks[node.taskId];
-        item = task && state ? this.taskItem(state, task, locale) : new vscode.TreeItem(node.taskId);
+        item = task && state ? this.taskItem(state, task, locale, entry?.status === 'running') : new vscode.TreeItem(node.taskId);
         break;
       }
       case 'attempt': {
         const attempt = state?.tasks[node.taskId]?.attempts[node.index];
         item = new vscode.TreeItem(attempt ? attemptLabel(attempt, vscode.l10n.t) : '');
         if (attempt) {
-          item.description = attemptDescription(attempt, this.now(), locale, vscode.l10n.t);
-          item.iconPath = themeIcon(attemptIcon(attempt));
+          const live = entry?.status === 'running';
+          // A run that is not live stopped counting: an attempt cut off ends where the run's record ends.
+          item.description = attemptDescription(attempt, live ? this.now() : (state?.updatedAt ?? this.now()), locale, vscode.l10n.t);
+          item.iconPath = themeIcon(attemptIcon(attempt, live));
           item.tooltip = attempt.message ? plainTooltip(`${attemptLabel(attempt, vscode.l10n.t)}\n\n${attempt.message}`) : undefined;
           item.contextValue = 'attempt';
           item.accessibilityInformation = { label: `${item.label as string}, ${item.description}` };
@@ -176,17 +178,18 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     return item;
   }
 
-  private taskItem(state: Readonly<RunState>, task: TaskState, locale: string | undefined): vscode.TreeItem {
+  private taskItem(state: Readonly<RunState>, task: TaskState, locale: string | undefined, live: boolean): vscode.TreeItem {
+    const status = displayTaskStatus(task.status, live);
     const spec = state.plan?.tasks.find((t) => t.id === task.id);
     const hasChildren = task.attempts.length > 0 || state.findings.some((f) => f.taskId === task.id) || Object.values(state.approvals).some((a) => a.taskId === task.id);
     const item = new vscode.TreeItem(spec?.title ?? task.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.description = taskDescription(task, this.now(), locale, vscode.l10n.t);
-    item.iconPath = themeIcon(taskIcon(task.status));
-    item.contextValue = taskContextValue(task.status);
+    item.description = taskDescription(task, live ? this.now() : state.updatedAt, locale, vscode.l10n.t);
+    item.iconPath = themeIcon(taskIcon(status));
+    item.contextValue = taskContextValue(status);
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
     md.appendMarkdown('**').appendText(spec?.title ?? task.id).appendMarkdown('**\n\n');
-    md.appendText(vscode.l10n.t('Task {0} · {1}', task.id, taskStatusText(task.status, vscode.l10n.t))).appendMarkdown('  \n');
+    md.appendText(vscode.l10n.t('Task {0} · {1}', task.id, taskStatusText(status, vscode.l10n.t))).appendMarkdown('  \n');
     if (spec?.requiredCapabilities.length) md.appendText(vscode.l10n.t('Needs: {0}', spec.requiredCapabilities.join(', '))).appendMarkdown('  \n');
     if (spec?.dependencies.length) md.appendText(vscode.l10n.t('After: {0}', spec.dependencies.join(', '))).appendMarkdown('  \n');
     md.appendText(vscode.l10n.t('Tokens: {0} in, {1} out · Cost: {2}', formatTokens(task.usage.inputTokens, locale), formatTokens(task.usage.outputTokens, locale), formatCostUsd(task.usage.costUsd, locale)));
@@ -194,7 +197,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     if (task.summary) md.appendMarkdown('\n\n').appendText(task.summary);
     if (task.failure) md.appendMarkdown('\n\n$(error) ').appendText(task.failure);
     item.tooltip = md;
-    item.accessibilityInformation = { label: vscode.l10n.t('Task {0}, {1}, {2}', spec?.title ?? task.id, taskStatusText(task.status, vscode.l10n.t), item.description) };
+    item.accessibilityInformation = { label: vscode.l10n.t('Task {0}, {1}, {2}', spec?.title ?? task.id, taskStatusText(status, vscode.l10n.t), item.description) };
     return item;
   }
 

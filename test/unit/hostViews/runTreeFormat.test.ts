@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { AttemptRecord, TaskState } from '../../../src/core/run/runState';
 import type { RunSummary } from '../../../src/core/store/runStore';
 import {
+  attemptIcon,
+  displayTaskStatus,
   approvalDescription,
   approvalLabel,
   attemptDescription,
@@ -108,5 +110,19 @@ describe('run tree formatting', () => {
 
   it('fills placeholders like vscode.l10n.t', () => {
     assert.equal(formatMessage('{0} of {1}, {0} again, {2} kept', 'a', 2), 'a of 2, a again, {2} kept');
+  });
+});
+
+describe('tasks of a run that is no longer live', () => {
+  it('shows a task cut off by a reload as waiting, not running, and only then', () => {
+    assert.equal(displayTaskStatus('running', false), 'pending');
+    assert.equal(displayTaskStatus('running', true), 'running');
+    assert.equal(displayTaskStatus('succeeded', false), 'succeeded');
+  });
+
+  it('shows an attempt without an outcome as running only while the run is live', () => {
+    const attempt: AttemptRecord = { attempt: 1, agentId: 'coder', startedAt: 0 };
+    assert.notDeepEqual(attemptIcon(attempt, false), attemptIcon(attempt, true));
+    assert.deepEqual(attemptIcon({ ...attempt, outcome: 'failed' }, false), attemptIcon({ ...attempt, outcome: 'failed' }, true));
   });
 });

@@ -28,6 +28,8 @@ export interface WorkbenchSessionOptions extends Pick<CodeServerOptions, 'env' |
   modelServer?: ModelEndpoint;
   /** The browser window size; default 1440×900. */
   viewport?: { width: number; height: number };
+  /** Runs on the workspace folder once its files are written and before code-server starts (e.g. `initGitRepo`). */
+  prepareWorkspace?: (workspace: string) => void;
 }
 
 /** Files of the default test workspace. */
@@ -67,6 +69,12 @@ export class WorkbenchSession {
       writeFileSync(join(workspace, path), content);
     }
     mkdirSync(workspace, { recursive: true });
+    try {
+      options.prepareWorkspace?.(workspace);
+    } catch (error) {
+      rmSync(root, { recursive: true, force: true });
+      throw error;
+    }
 
     const model = options.modelServer;
     const settings: Record<string, SettingValue> = {

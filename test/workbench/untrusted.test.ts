@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeModelServer, type FakeModelServer } from '../support/fakeModelServer/fakeModelServer';
+import { scriptedTeam } from '../support/scriptedTeam';
+import { initGitRepo } from './support/gitRepo';
+import { waitForToast } from './support/notifications';
+import { waitUntil } from './support/poll';
+import { RunsView } from './support/runsView';
+import { WorkbenchSession } from './support/workbenchSession';
+
+const GOAL = 'Write the alpha note';
+
+describe('workbench: untrusted workspace', function () {
+  let session: WorkbenchSession | undefined;
+  let server: FakeModelServer | undefined;
+
+  afterEach(async function () {
+    await session?.close(this.currentTest?.state !== 'passed');
+    await server?.close();
+    session = undefined;
+    server = undefined;
+  });
+
+  it('runs nothing in Restricted Mode and says why', async function () {
+    // A model server that would answer: if anything ran, it would show up here.
+    server = await startFakeModelServer({ respond: scriptedTeam(GOAL, [{ id: 'alpha', title: GOAL }]) });
+    session = await WorkbenchSession.start({
+      title: this.test?.fullTitle() ?? 'untrusted',
+      files: { 'README.md': '# Notes\n', 'alpha.txt': 'alpha: first draft\n' },
+      prepareWorkspace: initGitRepo,
+      // Workspace Trust on: the fresh folder is not trusted, so the window opens in Restricted Mode.
+      workspaceTrust: true,
+      modelServer: server,
+    });
+    const { workbench } = session;
+    const runs = new RunsView(workbench);
+
+    await waitUntil('the Restricted Mode status-bar item', async () => (await workbench.statusBarText(/Restricted Mode/)).length > 0, {
+      timeoutMs: 30_000,
+      describe: async () => (await workbench.statusBarText()).join(' | '),
+    });
+    await runs.show();
+    // The Runs view already says so, with a way to change it.
+    const welcome = runs.pane().locator('.welcome-view-content', { hasText: 'does not run agents in an untrusted workspace' });
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    await welcome.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await workbench.screenshot('restricted mode runs view');
+
+    // The command is still offered; running it explains instead of asking for a goal.
+    await workbench.runCommand('Orchestrator: Orchestrate Goal');
+    const message = await waitForToast(workbench, /untrusted workspace/, 30_000);
+    const text = (await message.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Agent Orchestrator does not run agents in an untrusted workspace/);
+    assert.match(text, /no model is called/);
+    await message.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await workbench.quickInputWidget().isVisible(), false, 'no goal input box opened');
+    await workbench.screenshot('untrusted message');
+
+    // Nothing ran: no request reached the model server and no run was stored.
+    assert.equal(server.requests.length, 0, `the model server received no request: ${server.requests.map((r) => r.path).join(', ')}`);
+    const runsDir = join(session.globalStorageDir(), 'runs');
+    const stored = existsSync(runsDir) ? readdirSync(runsDir) : [];
+    assert.deepEqual(stored, [], `no run folder in ${runsDir}`);
+    assert.equal((await runs.rows()).length, 0, 'the Runs view lists no run');
+    assert.equal(existsSync(join(session.workspace, 'alpha.txt')), true);
+  });
+});
