@@ -183,6 +183,9 @@ describe('workbench: full run', function () {
     assert.equal(events.filter((e) => e.type === 'run.completed').at(-1)?.status, 'succeeded');
     const snapshot = JSON.parse(readFileSync(join(runDir, 'snapshot.json'), 'utf8')) as Record<string, unknown>;
     assert.match(JSON.stringify(snapshot), new RegExp(escapeRegExp(GOAL)), 'snapshot.json is of this run');
+    // The API key never reaches the storage folder (checklist 8): it lives only in the environment or SecretStorage.
+    const leaked = filesUnder(session.globalStorageDir()).filter((file) => readFileSync(file, 'utf8').includes(server!.apiKey));
+    assert.deepEqual(leaked, [], 'no file under globalStorage contains the API key');
 
     // The workspace is a git repository: the run took checkpoints on its own refs and left the branch alone.
     const refs = git(session.workspace, ['for-each-ref', '--format=%(refname)', 'refs/agent-orchestrator/']);
@@ -197,3 +200,8 @@ describe('workbench: full run', function () {
     assert.ok(server.requests.every((r) => r.outcome === 'answered'), `every request was answered: ${server.requests.map((r) => r.outcome).join(', ')}`);
   });
 });
+
+/** Every file below `dir`. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)]));
+}
