@@ -1,8 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import * as path from 'node:path';
-import ignore from 'ignore';
-import type { Ignore } from 'ignore';
+import { isIgnoredByLayers, readIgnoreRules, type IgnoreLayer } from '../core/tools/gitignoreRules';
 
 /** Folders never listed or searched, whatever `.gitignore` says: git internals and installed packages. */
 export const ALWAYS_SKIPPED = Object.freeze(['.git', 'node_modules']);
@@ -18,14 +17,6 @@ export interface NodeWorkspaceWalkOptions {
 /** How a walk ended: every file seen, stopped by the visitor, or cut at `maxEntries`. */
 export type WalkEnd = 'complete' | 'stopped' | 'capped';
 
-/** `.gitignore` files bigger than this are not read (a real one is a few KB). */
-const MAX_IGNORE_FILE_BYTES = 512 * 1024;
-
-interface IgnoreLayer {
-  /** Folder the rules belong to, workspace-relative ('' = root). */
-  dir: string;
-  rules: Ignore;
-}
 
 /**
  * Visits every file of the workspace below `rootReal` in a stable (name-sorted, depth-first) order,
@@ -40,7 +31,7 @@ export async function nodeWorkspaceWalk(
   visit: (relative: string) => boolean | Promise<boolean>,
 ): Promise<WalkEnd> {
   let seen = 0;
-  const exclude = await loadRules(path.join(rootReal, '.git', 'info', 'exclude'));
+  const exclude = await readIgnoreRules(path.join(rootReal, '.git', 'info', 'exclude'));
   const rootLayers: IgnoreLayer[] = exclude === undefined ? [] : [{ dir: '', rules: exclude }];
 
   const walk = async (dir: string, inherited: readonly IgnoreLayer[]): Promise<WalkEnd> => {
@@ -51,7 +42,7 @@ export async function nodeWorkspaceWalk(
     } catch {
       return 'complete'; // vanished or unreadable: nothing to list there
     }
-    const own = await loadRules(path.join(absolute, '.gitignore'));
+    const own = await readIgnoreRules(path.join(absolute, '.gitignore'));
     const layers = own === undefined ? inherited : [...inherited, { dir, rules: own }];
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -60,11 +51,11 @@ export async function nodeWorkspaceWalk(
       const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
       const kind = await kindOf(entry, path.join(absolute, entry.name), rootReal);
       if (kind === 'dir') {
-        if (!mayContain(relative, options.base) || isIgnored(layers, relative, true)) continue;
+        if (!mayContain(relative, options.base) || isIgnoredByLayers(layers, relative, true)) continue;
         const end = await walk(relative, layers);
         if (end !== 'complete') return end;
       } else if (kind === 'file') {
-        if (!insideBase(relative, options.base) || isIgnored(layers, relative, false)) continue;
+        if (!insideBase(relative, options.base) || isIgnoredByLayers(layers, relative, false)) continue;
         if (!(await visit(relative))) return 'stopped';
       }
     }
@@ -85,36 +76,6 @@ async function kindOf(entry: Dirent, absolute: string, rootReal: string): Promis
     return (await fs.stat(real)).isFile() ? 'file' : 'other';
   } catch {
     return 'other';
-  }
-}
-
-/** Git's rule: a later (deeper) file overrides an earlier one, and a negation can re-include a file. */
-function isIgnored(layers: readonly IgnoreLayer[], relative: string, isDir: boolean): boolean {
-  let ignored = false;
-  for (const layer of layers) {
-    if (layer.dir !== '' && !relative.startsWith(`${layer.dir}/`)) continue;
-    const sub = layer.dir === '' ? relative : relative.slice(layer.dir.length + 1);
-    let result: { ignored: boolean; unignored: boolean };
-    try {
-      result = layer.rules.test(isDir ? `${sub}/` : sub);
-    } catch {
-      continue; // `ignore` rejects odd names such as "..."; git has no rule for them either
-    }
-    if (result.ignored) ignored = true;
-    else if (result.unignored) ignored = false;
-  }
-  return ignored;
-}
-
-/** Reads an ignore file; undefined when there is none, it is not a plain file, or it is unreasonably big. */
-async function loadRules(file: string): Promise<Ignore | undefined> {
-  try {
-    const stat = await fs.lstat(file);
-    if (!stat.isFile() || stat.size > MAX_IGNORE_FILE_BYTES) return undefined;
-    // Case-insensitive file systems (macOS, Windows) make git ignore case too.
-    return ignore({ ignorecase: process.platform !== 'linux' }).add(await fs.readFile(file, 'utf8'));
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,12 +1,9 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+import { isIgnoredByLayers, readIgnoreRules, type IgnoreLayer } from '../../core/tools/gitignoreRules';
 
 /** Folders never listed or searched, whatever `.gitignore` says (as in the CLI): git internals and installed packages. */
 export const ALWAYS_SKIPPED_FOLDERS: readonly string[] = Object.freeze(['.git', 'node_modules']);
-
-/** `.gitignore` files bigger than this are not read (a real one is a few KB). */
-const MAX_IGNORE_FILE_BYTES = 512 * 1024;
 
 /**
  * Answers "would git ignore this file?" for workspace-relative paths, with git's rules: the root's
@@ -27,7 +24,7 @@ export class GitignoreFilter {
   async isIgnored(relative: string): Promise<boolean> {
     const parts = relative.split('/');
     if (parts.some((p) => ALWAYS_SKIPPED_FOLDERS.includes(p))) return true;
-    const layers: Array<{ dir: string; rules: Ignore }> = [];
+    const layers: IgnoreLayer[] = [];
     const exclude = await this.load('.git/info/exclude', '');
     if (exclude) layers.push({ dir: '', rules: exclude });
     for (let depth = 0; depth < parts.length; depth++) {
@@ -35,7 +32,7 @@ export class GitignoreFilter {
       const own = await this.load(dir === '' ? '.gitignore' : `${dir}/.gitignore`, dir);
       if (own) layers.push({ dir, rules: own });
       const isFile = depth === parts.length - 1;
-      if (test(layers, parts.slice(0, depth + 1).join('/'), !isFile)) return true;
+      if (isIgnoredByLayers(layers, parts.slice(0, depth + 1).join('/'), !isFile)) return true;
     }
     return false;
   }
@@ -43,36 +40,7 @@ export class GitignoreFilter {
   private load(file: string, dir: string): Promise<Ignore | undefined> {
     const key = `${dir}\n${file}`;
     let rules = this.rules.get(key);
-    if (!rules) this.rules.set(key, (rules = readRules(path.join(this.root, ...file.split('/')))));
+    if (!rules) this.rules.set(key, (rules = readIgnoreRules(path.join(this.root, ...file.split('/')))));
     return rules;
-  }
-}
-
-/** Git's rule: a later (deeper) file overrides an earlier one, and a negation can re-include. */
-function test(layers: ReadonlyArray<{ dir: string; rules: Ignore }>, relative: string, isDir: boolean): boolean {
-  let ignored = false;
-  for (const layer of layers) {
-    if (layer.dir !== '' && !relative.startsWith(`${layer.dir}/`)) continue;
-    const sub = layer.dir === '' ? relative : relative.slice(layer.dir.length + 1);
-    let result: { ignored: boolean; unignored: boolean };
-    try {
-      result = layer.rules.test(isDir ? `${sub}/` : sub);
-    } catch {
-      continue; // `ignore` rejects odd names such as "..."; git has no rule for them either
-    }
-    if (result.ignored) ignored = true;
-    else if (result.unignored) ignored = false;
-  }
-  return ignored;
-}
-
-async function readRules(file: string): Promise<Ignore | undefined> {
-  try {
-    const stat = await fs.lstat(file);
-    if (!stat.isFile() || stat.size > MAX_IGNORE_FILE_BYTES) return undefined;
-    // Case-insensitive file systems (macOS, Windows) make git ignore case too.
-    return ignore({ ignorecase: process.platform !== 'linux' }).add(await fs.readFile(file, 'utf8'));
-  } catch {
-    return undefined;
   }
 }
