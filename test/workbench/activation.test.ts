@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { readActivationTime } from './support/activationTime';
 import { WorkbenchSession } from './support/workbenchSession';
+import { useWorkbenchFixture } from './support/workbenchFixture';
 
 describe('workbench: activation', function () {
-  let session: WorkbenchSession | undefined;
-
-  afterEach(async function () {
-    await session?.close(this.currentTest?.state !== 'passed');
-    session = undefined;
-  });
+  const fx = useWorkbenchFixture();
 
   it('shows the Agent Orchestrator container, the Runs view and Orchestrate Goal in a real workbench', async function () {
-    session = await WorkbenchSession.start({ title: this.test?.fullTitle() ?? 'activation' });
+    const session = (fx.session = await WorkbenchSession.start({ title: this.test?.fullTitle() ?? 'activation' }));
     const { workbench } = session;
     await workbench.screenshot('workbench-open');
 

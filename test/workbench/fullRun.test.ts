@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeModelServer, type FakeModelServer } from '../support/fakeModelServer/fakeModelServer';
+import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../support/scriptedTeam';
 import { Editors } from './support/editors';
 import { git, initGitRepo } from './support/gitRepo';
@@ -10,6 +10,7 @@ import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
 import { escapeRegExp, RunsView, type RunsTreeRow } from './support/runsView';
 import { WorkbenchSession } from './support/workbenchSession';
+import { useWorkbenchFixture } from './support/workbenchFixture';
 
 const GOAL = 'Rewrite the alpha note and the beta note';
 const ALPHA = 'Rewrite the alpha note';
@@ -46,36 +47,28 @@ function tokensShown(text: string): number | undefined {
 }
 
 describe('workbench: full run', function () {
-  let session: WorkbenchSession | undefined;
-  let server: FakeModelServer | undefined;
-
-  afterEach(async function () {
-    await session?.close(this.currentTest?.state !== 'passed');
-    await server?.close();
-    session = undefined;
-    server = undefined;
-  });
+  const fx = useWorkbenchFixture();
 
   it('orchestrates a goal from the palette, shows the tasks, takes an accepted and a rejected edit, the tokens and the stored run', async function () {
     // Two independent tasks; each agent waits a moment before proposing, so "running" is visible.
-    server = await startFakeModelServer({
+    const server = (fx.server = await startFakeModelServer({
       respond: scriptedTeam(GOAL, [
         { id: 'alpha', title: ALPHA },
         { id: 'beta', title: BETA },
       ], 1500),
-    });
-    session = await WorkbenchSession.start({
+    }));
+    const session = (fx.session = await WorkbenchSession.start({
       title: this.test?.fullTitle() ?? 'full run',
       files: FILES,
       prepareWorkspace: initGitRepo,
       // Per-hunk CodeLenses show in diff editors only with this on (the extension would otherwise ask).
       settings: { 'diffEditor.codeLens': true, 'agentOrchestrator.approvalMode': 'ask' },
       modelServer: server,
-    });
+    }));
     const { workbench } = session;
     const runs = new RunsView(workbench);
     const editors = new Editors(workbench);
-    const file = (name: string): string => join(session!.workspace, name);
+    const file = (name: string): string => join(session.workspace, name);
 
     await runs.show();
     await runs.pane().locator('.welcome-view-content', { hasText: 'No runs yet' }).waitFor({ state: 'visible', timeout: 30_000 });
@@ -184,7 +177,7 @@ describe('workbench: full run', function () {
     const snapshot = JSON.parse(readFileSync(join(runDir, 'snapshot.json'), 'utf8')) as Record<string, unknown>;
     assert.match(JSON.stringify(snapshot), new RegExp(escapeRegExp(GOAL)), 'snapshot.json is of this run');
     // The API key never reaches the storage folder (checklist 8): it lives only in the environment or SecretStorage.
-    const leaked = filesUnder(session.globalStorageDir()).filter((file) => readFileSync(file, 'utf8').includes(server!.apiKey));
+    const leaked = filesUnder(session.globalStorageDir()).filter((file) => readFileSync(file, 'utf8').includes(server.apiKey));
     assert.deepEqual(leaked, [], 'no file under globalStorage contains the API key');
 
     // The workspace is a git repository: the run took checkpoints on its own refs and left the branch alone.

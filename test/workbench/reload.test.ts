@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeModelServer, type FakeModelServer } from '../support/fakeModelServer/fakeModelServer';
+import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../support/scriptedTeam';
 import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
@@ -9,6 +9,7 @@ import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
 import { escapeRegExp, RunsView, type RunsTreeRow } from './support/runsView';
 import { WorkbenchSession } from './support/workbenchSession';
+import { useWorkbenchFixture } from './support/workbenchFixture';
 
 const GOAL = 'Write the alpha and beta notes, slowly';
 const ALPHA = 'Write the alpha note';
@@ -20,29 +21,21 @@ const isRun = (status: RegExp) => (row: RunsTreeRow) => row.level === 1 && new R
 const isTask = (title: string, status: RegExp) => (row: RunsTreeRow) => row.level === 2 && new RegExp(`^Task ${escapeRegExp(title)}, ${status.source}`).test(row.label);
 
 describe('workbench: reload', function () {
-  let session: WorkbenchSession | undefined;
-  let server: FakeModelServer | undefined;
-
-  afterEach(async function () {
-    await session?.close(this.currentTest?.state !== 'passed');
-    await server?.close();
-    session = undefined;
-    server = undefined;
-  });
+  const fx = useWorkbenchFixture();
 
   it('restores a run interrupted by "Reload Window" from globalStorage and resumes it to the end', async function () {
-    server = await startFakeModelServer({ respond: scriptedTeam(GOAL, [{ id: 'alpha', title: ALPHA }, { id: 'beta', title: BETA }], AGENT_DELAY_MS) });
-    session = await WorkbenchSession.start({
+    const server = (fx.server = await startFakeModelServer({ respond: scriptedTeam(GOAL, [{ id: 'alpha', title: ALPHA }, { id: 'beta', title: BETA }], AGENT_DELAY_MS) }));
+    const session = (fx.session = await WorkbenchSession.start({
       title: this.test?.fullTitle() ?? 'reload',
       files: { 'README.md': '# Notes\n' },
       prepareWorkspace: initGitRepo,
       // Edits apply without asking, so the resumed run completes by itself.
       settings: { 'agentOrchestrator.approvalMode': 'autoApprove' },
       modelServer: server,
-    });
+    }));
     const { workbench } = session;
     const runs = new RunsView(workbench);
-    const file = (name: string): string => join(session!.workspace, name);
+    const file = (name: string): string => join(session.workspace, name);
 
     await runs.show();
     await orchestrateGoal(workbench, GOAL);
@@ -52,7 +45,7 @@ describe('workbench: reload', function () {
     await runs.waitForRow(`task "${ALPHA}" running`, isTask(ALPHA, /running/), 30_000);
     await runs.waitForRow(`task "${BETA}" running`, isTask(BETA, /running/), 30_000);
     // The planner's request and one per agent, the agents' still unanswered.
-    const agentRequestsBefore = await waitUntil('the planner and both agents to have called the model', () => (server!.requests.length >= 3 ? server!.requests.length : undefined), { timeoutMs: 20_000 });
+    const agentRequestsBefore = await waitUntil('the planner and both agents to have called the model', () => (server.requests.length >= 3 ? server.requests.length : undefined), { timeoutMs: 20_000 });
     assert.equal(agentRequestsBefore, 3, 'no agent had its answer yet');
     await workbench.screenshot('mid run');
     assert.ok(!existsSync(file('alpha.txt')) && !existsSync(file('beta.txt')), 'no task has written its file before the reload');

@@ -1,38 +1,31 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeModelServer, type FakeModelServer } from '../support/fakeModelServer/fakeModelServer';
+import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../support/scriptedTeam';
 import { initGitRepo } from './support/gitRepo';
 import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
 import { RunsView } from './support/runsView';
 import { WorkbenchSession } from './support/workbenchSession';
+import { useWorkbenchFixture } from './support/workbenchFixture';
 
 const GOAL = 'Write the alpha note';
 
 describe('workbench: untrusted workspace', function () {
-  let session: WorkbenchSession | undefined;
-  let server: FakeModelServer | undefined;
-
-  afterEach(async function () {
-    await session?.close(this.currentTest?.state !== 'passed');
-    await server?.close();
-    session = undefined;
-    server = undefined;
-  });
+  const fx = useWorkbenchFixture();
 
   it('runs nothing in Restricted Mode and says why', async function () {
     // A model server that would answer: if anything ran, it would show up here.
-    server = await startFakeModelServer({ respond: scriptedTeam(GOAL, [{ id: 'alpha', title: GOAL }]) });
-    session = await WorkbenchSession.start({
+    const server = (fx.server = await startFakeModelServer({ respond: scriptedTeam(GOAL, [{ id: 'alpha', title: GOAL }]) }));
+    const session = (fx.session = await WorkbenchSession.start({
       title: this.test?.fullTitle() ?? 'untrusted',
       files: { 'README.md': '# Notes\n', 'alpha.txt': 'alpha: first draft\n' },
       prepareWorkspace: initGitRepo,
       // Workspace Trust on: the fresh folder is not trusted, so the window opens in Restricted Mode.
       workspaceTrust: true,
       modelServer: server,
-    });
+    }));
     const { workbench } = session;
     const runs = new RunsView(workbench);
 
