@@ -95,7 +95,11 @@ async function main() {
   await rm('dist/extension.js.map', { force: true });
   await rm('dist/cli.js.map', { force: true });
 
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(cliOptions)]);
+  const contexts = await Promise.all([
+    esbuild.context(extensionOptions),
+    esbuild.context(webviewOptions),
+    esbuild.context(cliOptions),
+  ]);
   if (watch) {
     await Promise.all(contexts.map((ctx) => ctx.watch()));
     return;

@@ -5,6 +5,7 @@ import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier/flat';
 
 /** Selectors that catch `vscode` reached without an import declaration. */
 const vscodeSyntax = [
@@ -13,7 +14,8 @@ const vscodeSyntax = [
     message: 'This layer must not load `vscode`; depend on a port that src/host implements.',
   },
   {
-    selector: "CallExpression[callee.name='require'][arguments.0.type='TemplateLiteral'][arguments.0.quasis.0.value.raw='vscode']",
+    selector:
+      "CallExpression[callee.name='require'][arguments.0.type='TemplateLiteral'][arguments.0.quasis.0.value.raw='vscode']",
     message: 'This layer must not load `vscode`; depend on a port that src/host implements.',
   },
   {
@@ -33,7 +35,10 @@ const vscodeSyntax = [
 /** Default exports make renames silent and imports inconsistent (STYLE.md 12). */
 const noDefaultExport = [
   { selector: 'ExportDefaultDeclaration', message: 'Use a named export (STYLE.md: no default exports).' },
-  { selector: "ExportSpecifier[exported.name='default']", message: 'Use a named export (STYLE.md: no default exports).' },
+  {
+    selector: "ExportSpecifier[exported.name='default']",
+    message: 'Use a named export (STYLE.md: no default exports).',
+  },
 ];
 
 const vscodePath = {
@@ -47,9 +52,21 @@ function layerPattern(layers, message) {
 }
 
 export default defineConfig(
-  globalIgnores(['dist/', 'out/', 'node_modules/', '.cache/', 'test/fixtures/', '.vscode-test/', 'coverage/', '.test-artifacts/', '.bench/']),
+  globalIgnores([
+    'dist/',
+    'out/',
+    'node_modules/',
+    '.cache/',
+    'test/fixtures/',
+    '.vscode-test/',
+    'coverage/',
+    '.test-artifacts/',
+    '.bench/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
+  // Layout belongs to Prettier (`prettier --check` in npm run lint); no ESLint rule argues with it.
+  prettierConfig,
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: { globals: { ...globals.node } },
@@ -58,7 +75,10 @@ export default defineConfig(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -76,7 +96,10 @@ export default defineConfig(
         {
           paths: [vscodePath],
           patterns: [
-            layerPattern(['host', 'cli', 'webview', 'protocol'], 'src/core is the innermost layer: it must not import host, cli, protocol or webview code.'),
+            layerPattern(
+              ['host', 'cli', 'webview', 'protocol'],
+              'src/core is the innermost layer: it must not import host, cli, protocol or webview code.',
+            ),
           ],
         },
       ],
@@ -90,7 +113,12 @@ export default defineConfig(
         'error',
         {
           paths: [vscodePath],
-          patterns: [layerPattern(['host', 'webview'], 'src/cli runs headless: it may import src/core, not host or webview code.')],
+          patterns: [
+            layerPattern(
+              ['host', 'webview'],
+              'src/cli runs headless: it may import src/core, not host or webview code.',
+            ),
+          ],
         },
       ],
       'no-restricted-syntax': ['error', ...noDefaultExport, ...vscodeSyntax],
@@ -103,7 +131,12 @@ export default defineConfig(
         'error',
         {
           paths: [vscodePath],
-          patterns: [layerPattern(['core', 'host', 'cli', 'webview'], 'src/protocol holds message schemas only and imports no other layer.')],
+          patterns: [
+            layerPattern(
+              ['core', 'host', 'cli', 'webview'],
+              'src/protocol holds message schemas only and imports no other layer.',
+            ),
+          ],
         },
       ],
       'no-restricted-syntax': ['error', ...noDefaultExport, ...vscodeSyntax],
@@ -117,7 +150,9 @@ export default defineConfig(
         'error',
         {
           paths: [vscodePath],
-          patterns: [layerPattern(['core', 'host', 'cli'], 'The webview is a browser bundle: it may import src/protocol only.')],
+          patterns: [
+            layerPattern(['core', 'host', 'cli'], 'The webview is a browser bundle: it may import src/protocol only.'),
+          ],
         },
       ],
       'no-restricted-syntax': ['error', ...noDefaultExport, ...vscodeSyntax],

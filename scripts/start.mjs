@@ -57,9 +57,16 @@ function say(message) {
 
 /** Runs a command in the foreground; exits with its code when it fails. */
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', cwd: REPO, shell: process.platform === 'win32', ...options });
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    cwd: REPO,
+    shell: process.platform === 'win32',
+    ...options,
+  });
   if (result.status !== 0) {
-    process.stderr.write(`\n${command} ${args.join(' ')} failed (${result.error?.message ?? `exit code ${result.status}`})\n`);
+    process.stderr.write(
+      `\n${command} ${args.join(' ')} failed (${result.error?.message ?? `exit code ${result.status}`})\n`,
+    );
     process.exit(result.status || 1);
   }
 }
@@ -90,9 +97,10 @@ function ensureDemoWorkspace(fresh) {
   }
   say(`Creating the demo workspace ${DEMO_WORKSPACE}`);
   const files = {
-    'README.md': '# Greeter\n\nA tiny project to try Agent Orchestrator on. Try the goal: "Document the greeter and add a test for it".\n',
+    'README.md':
+      '# Greeter\n\nA tiny project to try Agent Orchestrator on. Try the goal: "Document the greeter and add a test for it".\n',
     'package.json': `${JSON.stringify({ name: 'greeter', version: '1.0.0', private: true, scripts: { test: 'node --test' } }, null, 2)}\n`,
-    'src/greet.js': "/** Greets someone by name. */\nexports.greet = (name) => `Hello, ${name}!`;\n",
+    'src/greet.js': '/** Greets someone by name. */\nexports.greet = (name) => `Hello, ${name}!`;\n',
     '.gitignore': 'node_modules/\n',
     '.vscode/settings.json': `${JSON.stringify({ 'agentOrchestrator.provider': 'demo' }, null, 2)}\n`,
   };
@@ -101,8 +109,18 @@ function ensureDemoWorkspace(fresh) {
     writeFileSync(join(DEMO_WORKSPACE, path), content);
   }
   if (onPath('git')) {
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@example.invalid', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@example.invalid' };
-    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'Demo workspace']]) {
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'demo',
+      GIT_AUTHOR_EMAIL: 'demo@example.invalid',
+      GIT_COMMITTER_NAME: 'demo',
+      GIT_COMMITTER_EMAIL: 'demo@example.invalid',
+    };
+    for (const args of [
+      ['init', '-q'],
+      ['add', '-A'],
+      ['commit', '-q', '-m', 'Demo workspace'],
+    ]) {
       spawnSync('git', args, { cwd: DEMO_WORKSPACE, env, stdio: 'ignore' });
     }
   }
@@ -121,7 +139,8 @@ function installExtension(extensionsDir) {
   for (const file of ['extension.js', 'extension.js.map']) {
     if (existsSync(join(REPO, 'dist', file))) cpSync(join(REPO, 'dist', file), join(target, 'dist', file));
   }
-  if (existsSync(join(REPO, 'dist', 'webview'))) cpSync(join(REPO, 'dist', 'webview'), join(target, 'dist', 'webview'), { recursive: true });
+  if (existsSync(join(REPO, 'dist', 'webview')))
+    cpSync(join(REPO, 'dist', 'webview'), join(target, 'dist', 'webview'), { recursive: true });
 }
 
 /** Whether 127.0.0.1:`port` can be bound right now. */
@@ -143,7 +162,9 @@ async function choosePort() {
 function startDesktop(code) {
   say(`Opening VS Code (${code}) with the extension in development mode on the demo workspace`);
   run(code, ['--new-window', `--extensionDevelopmentPath=${REPO}`, DEMO_WORKSPACE]);
-  say('VS Code opened an "Extension Development Host" window. Run "Orchestrator: Orchestrate Goal" from the Command Palette (F1).');
+  say(
+    'VS Code opened an "Extension Development Host" window. Run "Orchestrator: Orchestrate Goal" from the Command Palette (F1).',
+  );
 }
 
 /** Starts code-server with the extension, prints the URL, and stays in the foreground until Ctrl+C. */
@@ -151,7 +172,9 @@ async function startCodeServer(requestedPort) {
   const home = join(process.env.AO_CODE_SERVER_HOME || join(CACHE, 'code-server'), CODE_SERVER_VERSION);
   const codeServerEntry = join(home, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!existsSync(join(home, '.installed'))) {
-    say(`The extension opens in code-server (VS Code in the browser). Installing code-server ${CODE_SERVER_VERSION} once into ${home} with scripts/installCodeServer.sh (a few minutes; as root it apt-installs the packages it builds with)`);
+    say(
+      `The extension opens in code-server (VS Code in the browser). Installing code-server ${CODE_SERVER_VERSION} once into ${home} with scripts/installCodeServer.sh (a few minutes; as root it apt-installs the packages it builds with)`,
+    );
     run('bash', [join(REPO, 'scripts', 'installCodeServer.sh'), '--no-browser']);
   }
 
@@ -161,7 +184,10 @@ async function startCodeServer(requestedPort) {
   const settingsFile = join(userDataDir, 'User', 'settings.json');
   if (!existsSync(settingsFile)) {
     mkdirSync(dirname(settingsFile), { recursive: true });
-    writeFileSync(settingsFile, `${JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.ignoreRecommendations': true }, null, 2)}\n`);
+    writeFileSync(
+      settingsFile,
+      `${JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.ignoreRecommendations': true }, null, 2)}\n`,
+    );
   }
   const config = join(CODE_SERVER_STATE, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
@@ -170,16 +196,23 @@ async function startCodeServer(requestedPort) {
   const env = { ...process.env };
   // Inside a VS Code terminal code-server would hand the folder to that VS Code instead of starting.
   for (const key of Object.keys(env)) if (key.startsWith('VSCODE_')) delete env[key];
-  say(`Starting code-server on 127.0.0.1${port ? `:${port}` : ''} with the extension from dist/ (logs: ${join(CODE_SERVER_STATE, 'user-data', 'logs')})`);
+  say(
+    `Starting code-server on 127.0.0.1${port ? `:${port}` : ''} with the extension from dist/ (logs: ${join(CODE_SERVER_STATE, 'user-data', 'logs')})`,
+  );
   const child = spawn(
     process.execPath,
     [
       codeServerEntry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--config', config,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--config',
+      config,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
@@ -195,7 +228,9 @@ async function startCodeServer(requestedPort) {
     if (match && !announced) {
       announced = true;
       const url = `${match[1]}/?folder=${encodeURIComponent(DEMO_WORKSPACE)}`;
-      process.stdout.write(`\n  Agent Orchestrator is running in code-server. Open this URL in your browser:\n\n      ${url}\n\n  Then click the Agent Orchestrator icon in the activity bar, or run "Orchestrator: Orchestrate Goal" (F1).\n  The demo workspace uses the offline demo model (no API key). Ctrl+C stops code-server.\n\n`);
+      process.stdout.write(
+        `\n  Agent Orchestrator is running in code-server. Open this URL in your browser:\n\n      ${url}\n\n  Then click the Agent Orchestrator icon in the activity bar, or run "Orchestrator: Orchestrate Goal" (F1).\n  The demo workspace uses the offline demo model (no API key). Ctrl+C stops code-server.\n\n`,
+      );
     }
   });
   const stop = () => {

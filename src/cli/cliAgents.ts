@@ -30,7 +30,10 @@ export type ModelRouting = Pick<ModelRouter, 'choose'>;
  * is re-chosen on every turn: models whose circuit is open are dropped and models without rate
  * headroom move to the back.
  */
-export function modelChain(provider: ProviderConfig, routerOf: () => ModelRouting | undefined = () => undefined): (definition: AgentDefinitionInput) => ChatModel[] {
+export function modelChain(
+  provider: ProviderConfig,
+  routerOf: () => ModelRouting | undefined = () => undefined,
+): (definition: AgentDefinitionInput) => ChatModel[] {
   const cache = new Map<string, ChatModel>();
   const model = (name: string): ChatModel => {
     let m = cache.get(name);
@@ -42,7 +45,9 @@ export function modelChain(provider: ProviderConfig, routerOf: () => ModelRoutin
     const router = routerOf();
     if (!router) return names.map(model);
     try {
-      return router.choose({ preferred: names.map((n) => `${provider.provider}/${n}`), needs: ['tools'] }).chain.map((e) => model(e.model));
+      return router
+        .choose({ preferred: names.map((n) => `${provider.provider}/${n}`), needs: ['tools'] })
+        .chain.map((e) => model(e.model));
     } catch (err) {
       // Every circuit is open: try the preferences anyway; the failure then says what is wrong.
       if (err instanceof NoModelAvailableError) return names.map(model);
@@ -52,7 +57,10 @@ export function modelChain(provider: ProviderConfig, routerOf: () => ModelRoutin
 }
 
 function preferredOf(definition: AgentDefinitionInput, provider: ProviderConfig): string[] {
-  return (definition.preferredModels ?? []).map(parseModelRef).filter((ref) => ref?.provider === provider.provider).map((ref) => ref!.model);
+  return (definition.preferredModels ?? [])
+    .map(parseModelRef)
+    .filter((ref) => ref?.provider === provider.provider)
+    .map((ref) => ref!.model);
 }
 
 /** Coarse cost tier from the input price per million tokens (unknown prices count as standard). */
@@ -63,9 +71,21 @@ function costTier(prices: PriceTable, provider: string, model: string): CostTier
 }
 
 /** The router over the models this run's agents may use: the run's model and every same-provider preference. */
-export function createCliRouter(registry: AgentRegistry, provider: ProviderConfig, prices: PriceTable, breaker: CircuitBreaker, headroom: () => RateHeadroom[], clock: Clock): ModelRouter {
+export function createCliRouter(
+  registry: AgentRegistry,
+  provider: ProviderConfig,
+  prices: PriceTable,
+  breaker: CircuitBreaker,
+  headroom: () => RateHeadroom[],
+  clock: Clock,
+): ModelRouter {
   const names = new Set([provider.model, ...registry.list().flatMap((a) => preferredOf(a.definition, provider))]);
-  const catalogue = [...names].map((model) => ({ provider: provider.provider, model, costTier: costTier(prices, provider.provider, model), capabilities: ['tools', 'json'] }));
+  const catalogue = [...names].map((model) => ({
+    provider: provider.provider,
+    model,
+    costTier: costTier(prices, provider.provider, model),
+    capabilities: ['tools', 'json'],
+  }));
   return new ModelRouter({ catalogue, breaker, headroom, clock });
 }
 
@@ -85,7 +105,8 @@ export async function createCliRegistry(
   // The router needs the custom agents' preferences, which are only known after loading; it is read lazily.
   let router: ModelRouter | undefined;
   const models = modelChain(provider, () => router);
-  for (const spec of BUILTIN_AGENTS) registry.register(new LlmAgent(spec.definition, spec.systemPrompt, { ...deps, models }));
+  for (const spec of BUILTIN_AGENTS)
+    registry.register(new LlmAgent(spec.definition, spec.systemPrompt, { ...deps, models }));
   const { agents, errors } = await loadCustomAgents(path.join(workspaceRoot, ...CUSTOM_AGENTS_DIR.split('/')), {
     knownTools: deps.tools.names(),
     displayDir: CUSTOM_AGENTS_DIR,
@@ -100,10 +121,13 @@ export async function createCliRegistry(
     for (const ref of spec.definition.preferredModels) {
       const parsed = parseModelRef(ref);
       if (parsed && parsed.provider !== provider.provider) {
-        warn(`Custom agent "${spec.definition.id}" prefers ${ref}, but this run uses ${provider.provider}; it gets ${provider.model} instead.`);
+        warn(
+          `Custom agent "${spec.definition.id}" prefers ${ref}, but this run uses ${provider.provider}; it gets ${provider.model} instead.`,
+        );
       }
     }
   }
-  if (routing && deps.breaker) router = createCliRouter(registry, provider, deps.prices, deps.breaker, routing.headroom, routing.clock);
+  if (routing && deps.breaker)
+    router = createCliRouter(registry, provider, deps.prices, deps.breaker, routing.headroom, routing.clock);
   return registry;
 }

@@ -31,7 +31,9 @@ export class CliApprovals implements ApprovalPort {
     if (mode === 'auto' && !proposal.protected) return { decision: 'accepted', by: 'auto' };
     if (mode === 'never') throw this.needsHuman(proposal, `the run was started with --approve never`);
     if (!prompt) {
-      const why = proposal.protected ? `${proposal.path} is a protected file, which is never approved automatically, and there is no terminal to ask on` : 'there is no terminal to ask on';
+      const why = proposal.protected
+        ? `${proposal.path} is a protected file, which is never approved automatically, and there is no terminal to ask on`
+        : 'there is no terminal to ask on';
       throw this.needsHuman(proposal, why);
     }
     const header = [

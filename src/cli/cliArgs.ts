@@ -2,7 +2,18 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSafeRunId } from '../core/store/runLayout';
-import { APPROVE_MODES, COMMANDS, MAX_CONCURRENCY, PROVIDERS, type ApproveMode, type BudgetArgs, type CliCommand, type CommandName, type ProviderName, type RunArgs } from './cliCommand';
+import {
+  APPROVE_MODES,
+  COMMANDS,
+  MAX_CONCURRENCY,
+  PROVIDERS,
+  type ApproveMode,
+  type BudgetArgs,
+  type CliCommand,
+  type CommandName,
+  type ProviderName,
+  type RunArgs,
+} from './cliCommand';
 import { UsageError } from './usageError';
 
 const OPTIONS = {
@@ -26,13 +37,32 @@ type OptionName = keyof typeof OPTIONS;
 
 /** The options each command accepts (besides --help). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
-  run: ['workspace', 'provider', 'model', 'base-url', 'concurrency', 'budget-tokens', 'budget-usd', 'approve', 'verify', 'dry-run', 'json', 'state-dir'],
+  run: [
+    'workspace',
+    'provider',
+    'model',
+    'base-url',
+    'concurrency',
+    'budget-tokens',
+    'budget-usd',
+    'approve',
+    'verify',
+    'dry-run',
+    'json',
+    'state-dir',
+  ],
   resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json'],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
 };
 
-type Values = { [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+type Values = {
+  [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'string'
+      ? string
+      : boolean;
+};
 
 /**
  * Parses and validates the command line (without `node` and the script). Every problem is a
@@ -40,7 +70,13 @@ type Values = { [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true
  * relative folders; `--workspace` must name an existing folder.
  */
 export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
-  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
   const positionals: string[] = [];
   const values: Values = {};
   const seen = new Set<string>();
@@ -48,10 +84,14 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
     if (token.kind === 'positional') positionals.push(token.value);
     if (token.kind !== 'option') continue;
     const def = (OPTIONS as Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>)[token.name];
-    if (!def) throw new UsageError(`Unknown option ${token.rawName}.${suggestOption(token.name)} Run \`agent-orchestrator --help\` for the options.`);
+    if (!def)
+      throw new UsageError(
+        `Unknown option ${token.rawName}.${suggestOption(token.name)} Run \`agent-orchestrator --help\` for the options.`,
+      );
     const name = token.name as OptionName;
     if (def.type === 'boolean') {
-      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value; write just ${token.rawName}.`);
+      if (token.value !== undefined)
+        throw new UsageError(`${token.rawName} takes no value; write just ${token.rawName}.`);
       (values as Record<string, unknown>)[name] = true;
       continue;
     }
@@ -73,15 +113,22 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
   if (values.version) return { kind: 'version' };
   if (first === undefined) {
     if (values.help) return { kind: 'help' };
-    throw new UsageError('No command given. Use one of: run, resume, list, show (e.g. agent-orchestrator run "Add tests for the parser").');
+    throw new UsageError(
+      'No command given. Use one of: run, resume, list, show (e.g. agent-orchestrator run "Add tests for the parser").',
+    );
   }
   if (!(COMMANDS as readonly string[]).includes(first)) {
-    throw new UsageError(`Unknown command "${first}". Use one of: ${COMMANDS.join(', ')}; see \`agent-orchestrator --help\`.`);
+    throw new UsageError(
+      `Unknown command "${first}". Use one of: ${COMMANDS.join(', ')}; see \`agent-orchestrator --help\`.`,
+    );
   }
   const command = first as CommandName;
   if (values.help) return { kind: 'help', topic: command };
   for (const name of Object.keys(values) as OptionName[]) {
-    if (!ACCEPTED[command].includes(name)) throw new UsageError(`--${name} is not an option of \`${command}\`.${WHY_NOT[`${command}:${name}`] ?? ''} See \`agent-orchestrator help ${command}\`.`);
+    if (!ACCEPTED[command].includes(name))
+      throw new UsageError(
+        `--${name} is not an option of \`${command}\`.${WHY_NOT[`${command}:${name}`] ?? ''} See \`agent-orchestrator help ${command}\`.`,
+      );
   }
   const stateDir = values['state-dir'] === undefined ? undefined : stateDirArg(values['state-dir'], cwd);
   switch (command) {
@@ -104,16 +151,25 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
       return { kind: 'list', ...(stateDir === undefined ? {} : { stateDir }), json: values.json ?? false };
     case 'show': {
       const runId = runIdArg(rest, 'show');
-      if (values.json && values.markdown) throw new UsageError('--json and --markdown cannot be combined; pick one output format.');
-      return { kind: 'show', runId, ...(stateDir === undefined ? {} : { stateDir }), format: values.json ? 'json' : values.markdown ? 'markdown' : 'human' };
+      if (values.json && values.markdown)
+        throw new UsageError('--json and --markdown cannot be combined; pick one output format.');
+      return {
+        kind: 'show',
+        runId,
+        ...(stateDir === undefined ? {} : { stateDir }),
+        format: values.json ? 'json' : values.markdown ? 'markdown' : 'human',
+      };
     }
   }
 }
 
 function parseRun(rest: string[], values: Values, cwd: string, stateDir: string | undefined): RunArgs {
-  if (rest.length === 0) throw new UsageError('`run` needs a goal, e.g. agent-orchestrator run "Add JWT auth to the API and tests for it".');
+  if (rest.length === 0)
+    throw new UsageError('`run` needs a goal, e.g. agent-orchestrator run "Add JWT auth to the API and tests for it".');
   if (rest.length > 1) {
-    throw new UsageError(`\`run\` takes one goal but got ${rest.length} words; put the goal in quotes: agent-orchestrator run "${rest.join(' ')}".`);
+    throw new UsageError(
+      `\`run\` takes one goal but got ${rest.length} words; put the goal in quotes: agent-orchestrator run "${rest.join(' ')}".`,
+    );
   }
   const goal = (rest[0] ?? '').trim();
   if (goal === '') throw new UsageError('The goal is empty; describe in one sentence what the agents should achieve.');
@@ -123,7 +179,8 @@ function parseRun(rest: string[], values: Values, cwd: string, stateDir: string 
     workspace: workspaceArg(values.workspace ?? cwd, cwd),
     budget: budgetArgs(values),
     verify: (values.verify ?? []).map((command, i) => {
-      if (command.trim() === '') throw new UsageError(`--verify number ${i + 1} is empty; give a shell command, e.g. --verify "npm test".`);
+      if (command.trim() === '')
+        throw new UsageError(`--verify number ${i + 1} is empty; give a shell command, e.g. --verify "npm test".`);
       return command.trim();
     }),
     dryRun: values['dry-run'] ?? false,
@@ -131,11 +188,15 @@ function parseRun(rest: string[], values: Values, cwd: string, stateDir: string 
   };
   if (values.provider !== undefined) args.provider = providerArg(values.provider);
   if (values.model !== undefined) {
-    if (!/^\S+$/.test(values.model)) throw new UsageError(`--model "${values.model}" is not a model name; use a name without spaces, e.g. --model gpt-4o-mini.`);
+    if (!/^\S+$/.test(values.model))
+      throw new UsageError(
+        `--model "${values.model}" is not a model name; use a name without spaces, e.g. --model gpt-4o-mini.`,
+      );
     args.model = values.model;
   }
   if (values['base-url'] !== undefined) args.baseUrl = baseUrlArg(values['base-url']);
-  if (values.concurrency !== undefined) args.concurrency = wholeNumber('--concurrency', values.concurrency, MAX_CONCURRENCY);
+  if (values.concurrency !== undefined)
+    args.concurrency = wholeNumber('--concurrency', values.concurrency, MAX_CONCURRENCY);
   if (values.approve !== undefined) args.approve = approveArg(values.approve);
   if (stateDir !== undefined) args.stateDir = stateDir;
   return args;
@@ -143,20 +204,30 @@ function parseRun(rest: string[], values: Values, cwd: string, stateDir: string 
 
 function helpFor(topic: string | undefined): CliCommand {
   if (topic === undefined) return { kind: 'help' };
-  if (!(COMMANDS as readonly string[]).includes(topic)) throw new UsageError(`There is no command "${topic}". Use one of: ${COMMANDS.join(', ')}.`);
+  if (!(COMMANDS as readonly string[]).includes(topic))
+    throw new UsageError(`There is no command "${topic}". Use one of: ${COMMANDS.join(', ')}.`);
   return { kind: 'help', topic: topic as CommandName };
 }
 
 function runIdArg(rest: string[], command: 'resume' | 'show'): string {
   const [runId, ...extra] = rest;
-  if (runId === undefined) throw new UsageError(`\`${command}\` needs a run id, e.g. agent-orchestrator ${command} run-m1abc-0123456789; \`agent-orchestrator list\` shows the ids.`);
+  if (runId === undefined)
+    throw new UsageError(
+      `\`${command}\` needs a run id, e.g. agent-orchestrator ${command} run-m1abc-0123456789; \`agent-orchestrator list\` shows the ids.`,
+    );
   noMorePositionals(extra, command);
-  if (!isSafeRunId(runId)) throw new UsageError(`"${runId}" is not a run id; run ids look like run-m1abc-0123456789 (\`agent-orchestrator list\` shows them).`);
+  if (!isSafeRunId(runId))
+    throw new UsageError(
+      `"${runId}" is not a run id; run ids look like run-m1abc-0123456789 (\`agent-orchestrator list\` shows them).`,
+    );
   return runId;
 }
 
 function noMorePositionals(extra: string[], command: CommandName): void {
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" for \`${command}\`. See \`agent-orchestrator help ${command}\`.`);
+  if (extra.length > 0)
+    throw new UsageError(
+      `Unexpected argument "${extra[0]}" for \`${command}\`. See \`agent-orchestrator help ${command}\`.`,
+    );
 }
 
 function workspaceArg(value: string, cwd: string): string {
@@ -172,10 +243,12 @@ function workspaceArg(value: string, cwd: string): string {
 }
 
 function stateDirArg(value: string, cwd: string): string {
-  if (value.trim() === '') throw new UsageError('--state-dir is empty; give a folder, e.g. --state-dir ./.orchestrator-state.');
+  if (value.trim() === '')
+    throw new UsageError('--state-dir is empty; give a folder, e.g. --state-dir ./.orchestrator-state.');
   const dir = path.resolve(cwd, value);
   try {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`--state-dir ${dir} is a file, not a folder; give a folder (it is created when missing).`);
+    if (!statSync(dir).isDirectory())
+      throw new UsageError(`--state-dir ${dir} is a file, not a folder; give a folder (it is created when missing).`);
   } catch (err) {
     if (err instanceof UsageError) throw err;
   }
@@ -184,7 +257,9 @@ function stateDirArg(value: string, cwd: string): string {
 
 function providerArg(value: string): ProviderName {
   if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderName;
-  throw new UsageError(`Unknown provider "${value}"; use --provider openai (also for OpenAI-compatible servers with --base-url) or --provider anthropic.`);
+  throw new UsageError(
+    `Unknown provider "${value}"; use --provider openai (also for OpenAI-compatible servers with --base-url) or --provider anthropic.`,
+  );
 }
 
 function approveArg(value: string): ApproveMode {
@@ -199,18 +274,26 @@ function baseUrlArg(value: string): string {
   } catch {
     throw new UsageError(`--base-url "${value}" is not a URL; give a full URL such as http://localhost:11434/v1.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--base-url must be an http:// or https:// URL, not ${url.protocol}//.`);
-  if (url.username || url.password) throw new UsageError('--base-url must not contain a user name or password; keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY.');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--base-url must be an http:// or https:// URL, not ${url.protocol}//.`);
+  if (url.username || url.password)
+    throw new UsageError(
+      '--base-url must not contain a user name or password; keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY.',
+    );
   return value.replace(/\/+$/, '');
 }
 
 function budgetArgs(values: Values): BudgetArgs {
   const budget: BudgetArgs = {};
-  if (values['budget-tokens'] !== undefined) budget.maxTokens = wholeNumber('--budget-tokens', values['budget-tokens'], Number.MAX_SAFE_INTEGER);
+  if (values['budget-tokens'] !== undefined)
+    budget.maxTokens = wholeNumber('--budget-tokens', values['budget-tokens'], Number.MAX_SAFE_INTEGER);
   if (values['budget-usd'] !== undefined) {
     const raw = values['budget-usd'].replace(/^\$/, '');
     const usd = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isFinite(usd) || usd <= 0) throw new UsageError(`--budget-usd must be an amount in US dollars above 0, e.g. --budget-usd 2.50; got "${values['budget-usd']}".`);
+    if (!Number.isFinite(usd) || usd <= 0)
+      throw new UsageError(
+        `--budget-usd must be an amount in US dollars above 0, e.g. --budget-usd 2.50; got "${values['budget-usd']}".`,
+      );
     budget.maxCostUsd = usd;
   }
   return budget;
@@ -250,6 +333,8 @@ const WHY_NOT: Record<string, string> = {
 
 function suggestOption(name: string): string {
   const norm = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');
-  const match = (Object.keys(OPTIONS) as OptionName[]).find((o) => norm(o) === norm(name) || (name.length >= 3 && norm(o).startsWith(norm(name))));
+  const match = (Object.keys(OPTIONS) as OptionName[]).find(
+    (o) => norm(o) === norm(name) || (name.length >= 3 && norm(o).startsWith(norm(name))),
+  );
   return match ? ` Did you mean --${match}?` : '';
 }

@@ -69,4 +69,5 @@ export interface ShowArgs {
 }
 
 /** What the command line asks for. */
-export type CliCommand = RunArgs | ResumeArgs | ListArgs | ShowArgs | { kind: 'help'; topic?: CommandName } | { kind: 'version' };
+export type CliCommand =
+  RunArgs | ResumeArgs | ListArgs | ShowArgs | { kind: 'help'; topic?: CommandName } | { kind: 'version' };

@@ -75,37 +75,66 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
   const { provider, warn } = options;
   const root = await realpath(options.workspace);
   await mkdir(options.stateDir, { recursive: true }).catch((err: unknown) => {
-    throw new UsageError(`The state folder ${options.stateDir} cannot be created (${errorMessage(err)}); pass a writable folder with --state-dir.`);
+    throw new UsageError(
+      `The state folder ${options.stateDir} cannot be created (${errorMessage(err)}); pass a writable folder with --state-dir.`,
+    );
   });
   const workspace = new NodeWorkspace(root);
   const prices = new PriceTable();
   if (prices.lookup(provider.provider, provider.model) === undefined) {
-    warn(`No price is known for ${provider.provider}/${provider.model}: its cost counts as $0, so --budget-usd cannot limit it (use --budget-tokens).`);
+    warn(
+      `No price is known for ${provider.provider}/${provider.model}: its cost counts as $0, so --budget-usd cannot limit it (use --budget-tokens).`,
+    );
   }
   const steps = verifySteps(options.verify);
   const policy = new PolicyEngine({ root, rules: [...DEFAULT_POLICY_RULES, ...verifyAllowRules(steps)] });
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   const checkpoints = await openCheckpoints(root, warn);
   const runner = new ChildProcessRunner();
-  const verification: VerificationService = { steps: Object.fromEntries(steps.map((s) => [s.name, s])), runner, thresholds: DEFAULT_THRESHOLDS, cwd: root };
+  const verification: VerificationService = {
+    steps: Object.fromEntries(steps.map((s) => [s.name, s])),
+    runner,
+    thresholds: DEFAULT_THRESHOLDS,
+    cwd: root,
+  };
   const breaker = new CircuitBreaker(systemClock);
   const tools = new ToolBus<ToolContext>(builtinTools());
-  const toolContext = (task: ToolContext['task']): ToolContext => ({ task, workspace, policy, approvals: options.approvals, verification, checkpoints });
+  const toolContext = (task: ToolContext['task']): ToolContext => ({
+    task,
+    workspace,
+    policy,
+    approvals: options.approvals,
+    verification,
+    checkpoints,
+  });
   const clock = options.clock ?? systemClock;
   const rateLimits = new RateLimitScheduler(clock, () => options.rateLimits);
-  const registry = await createCliRegistry(root, provider, { prices, tools, toolContext, breaker, gateSteps: steps.map((s) => s.name) }, warn, { headroom: () => rateLimits.headroom(), clock });
+  const registry = await createCliRegistry(
+    root,
+    provider,
+    { prices, tools, toolContext, breaker, gateSteps: steps.map((s) => s.name) },
+    warn,
+    { headroom: () => rateLimits.headroom(), clock },
+  );
 
   const statsStore = new FileAgentStatsStore({ root: options.stateDir, onWarning: warn });
-  const stats = new AgentStatsBook(await statsStore.load().catch((err: unknown) => {
-    warn(`Agent statistics could not be read; starting without them: ${errorMessage(err)}`);
-    return {};
-  }));
+  const stats = new AgentStatsBook(
+    await statsStore.load().catch((err: unknown) => {
+      warn(`Agent statistics could not be read; starting without them: ${errorMessage(err)}`);
+      return {};
+    }),
+  );
   const store = new RunStore({ root: options.stateDir });
   const planner = new LlmPlanner({
     model: provider.createModel(),
     prices,
     summarise: (goal) => summariseWorkspace(workspace, goal),
-    agents: () => registry.list().map((a) => ({ id: a.definition.id, description: a.definition.description, capabilities: a.definition.capabilities })),
+    agents: () =>
+      registry.list().map((a) => ({
+        id: a.definition.id,
+        description: a.definition.description,
+        capabilities: a.definition.capabilities,
+      })),
   });
   const orchestrator = new Orchestrator({
     registry,
@@ -113,11 +142,19 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     statsStore,
     store,
     planner,
-    ...(steps.length > 0 ? { verifier: new CliVerifier(steps, runner, DEFAULT_THRESHOLDS, root, options.onVerification) } : {}),
+    ...(steps.length > 0
+      ? { verifier: new CliVerifier(steps, runner, DEFAULT_THRESHOLDS, root, options.onVerification) }
+      : {}),
     rateLimits,
     locks: new PathLockTable(),
     clock,
-    settings: { maxConcurrency: options.concurrency, maxTasksPerPlan: MAX_TASKS_PER_PLAN, retry: DEFAULT_RETRY_POLICY, taskTimeoutMs: TASK_TIMEOUT_MS, logLevel: 'info' },
+    settings: {
+      maxConcurrency: options.concurrency,
+      maxTasksPerPlan: MAX_TASKS_PER_PLAN,
+      retry: DEFAULT_RETRY_POLICY,
+      taskTimeoutMs: TASK_TIMEOUT_MS,
+      logLevel: 'info',
+    },
   });
   return {
     orchestrator,
@@ -148,11 +185,15 @@ async function openCheckpoints(root: string, warn: (message: string) => void): P
 /** Rate limits from `AGENT_ORCHESTRATOR_RPM` / `AGENT_ORCHESTRATOR_TPM`, applied to every model; a bad value is a `UsageError`. */
 export function rateLimitsFromEnv(env: Readonly<Record<string, string | undefined>>): RateLimits | undefined {
   const limits: RateLimits = {};
-  for (const [name, field] of [['AGENT_ORCHESTRATOR_RPM', 'requestsPerMinute'], ['AGENT_ORCHESTRATOR_TPM', 'tokensPerMinute']] as const) {
+  for (const [name, field] of [
+    ['AGENT_ORCHESTRATOR_RPM', 'requestsPerMinute'],
+    ['AGENT_ORCHESTRATOR_TPM', 'tokensPerMinute'],
+  ] as const) {
     const raw = env[name]?.trim();
     if (raw === undefined || raw === '') continue;
     const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of at least 1 (or unset for no limit); got "${raw}".`);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new UsageError(`${name} must be a whole number of at least 1 (or unset for no limit); got "${raw}".`);
     limits[field] = n;
   }
   return Object.keys(limits).length > 0 ? limits : undefined;

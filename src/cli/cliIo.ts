@@ -47,7 +47,10 @@ export function processIo(): CliIo {
       get columns() {
         return stream.isTTY ? stream.columns : undefined;
       },
-      flush: () => new Promise<void>((resolve) => (closed || stream.writableLength === 0 ? resolve() : stream.write('', () => resolve()))),
+      flush: () =>
+        new Promise<void>((resolve) =>
+          closed || stream.writableLength === 0 ? resolve() : stream.write('', () => resolve()),
+        ),
     };
   };
   return {

@@ -45,5 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 function stateDirOf(given: string | undefined, io: CliIo): StateDirChoice {
-  return given === undefined ? { dir: defaultStateDir({ env: io.env, platform: process.platform, home: homedir() }), given: false } : { dir: given, given: true };
+  return given === undefined
+    ? { dir: defaultStateDir({ env: io.env, platform: process.platform, home: homedir() }), given: false }
+    : { dir: given, given: true };
 }

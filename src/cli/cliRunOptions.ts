@@ -31,7 +31,11 @@ function fileOf(stateDir: string, runId: string): string {
 }
 
 /** Saves a run's settings (atomically) before the run starts. */
-export async function saveCliRunOptions(stateDir: string, runId: string, options: Omit<CliRunOptions, 'formatVersion'>): Promise<void> {
+export async function saveCliRunOptions(
+  stateDir: string,
+  runId: string,
+  options: Omit<CliRunOptions, 'formatVersion'>,
+): Promise<void> {
   const file = fileOf(stateDir, runId);
   await mkdir(path.dirname(file), { recursive: true });
   const data = CliRunOptionsSchema.parse({ formatVersion: 1, ...options });
@@ -52,8 +56,13 @@ export async function loadCliRunOptions(stateDir: string, runId: string): Promis
   try {
     parsed = CliRunOptionsSchema.safeParse(JSON.parse(text));
   } catch {
-    throw new Error(`The CLI settings of run ${runId} (${file}) are not valid JSON; fix or delete the file and pass --workspace.`);
+    throw new Error(
+      `The CLI settings of run ${runId} (${file}) are not valid JSON; fix or delete the file and pass --workspace.`,
+    );
   }
-  if (!parsed.success) throw new Error(`The CLI settings of run ${runId} (${file}) are damaged: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  if (!parsed.success)
+    throw new Error(
+      `The CLI settings of run ${runId} (${file}) are damaged: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+    );
   return parsed.data;
 }

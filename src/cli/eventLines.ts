@@ -27,7 +27,12 @@ export function describeEvent(e: RunEvent, state: Readonly<RunState> | undefined
     case 'task.succeeded':
       return `done    ${e.taskId} in ${formatDuration(e.durationMs)}${e.summary ? `: ${clip(e.summary, MAX_MESSAGE)}` : ''}`;
     case 'task.attempt.failed': {
-      const next = { retry: `retrying${e.retryInMs !== undefined ? ` in ${formatDuration(e.retryInMs)}` : ''}`, reassign: 'trying another agent', pause: 'pausing the run', fail: 'giving up' }[e.next];
+      const next = {
+        retry: `retrying${e.retryInMs !== undefined ? ` in ${formatDuration(e.retryInMs)}` : ''}`,
+        reassign: 'trying another agent',
+        pause: 'pausing the run',
+        fail: 'giving up',
+      }[e.next];
       return `attempt ${e.taskId} #${e.attempt} failed (${e.failureClass}), ${next}: ${clip(e.message, MAX_MESSAGE)}`;
     }
     case 'task.failed':
@@ -58,7 +63,9 @@ export function describeEvent(e: RunEvent, state: Readonly<RunState> | undefined
     case 'run.resumed':
       return 'Resumed.';
     case 'log':
-      return e.level === 'warn' || e.level === 'error' ? `${e.level === 'warn' ? 'warning' : 'error'}: ${clip(e.message, MAX_MESSAGE)}${e.taskId ? ` [${e.taskId}]` : ''}` : undefined;
+      return e.level === 'warn' || e.level === 'error'
+        ? `${e.level === 'warn' ? 'warning' : 'error'}: ${clip(e.message, MAX_MESSAGE)}${e.taskId ? ` [${e.taskId}]` : ''}`
+        : undefined;
     default:
       return undefined;
   }

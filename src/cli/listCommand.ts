@@ -18,13 +18,23 @@ export async function listCommand(args: ListArgs, io: CliIo, stateDir: string): 
     return ExitCode.ok;
   }
   const now = Date.now();
-  const rows = runs.map((run) => [run.runId, displayStatus(run), formatAge(run.createdAt, now), tasksCell(run), formatTokens(totalTokens(run.usage)), formatCost(run.usage.costUsd), run.goal]);
+  const rows = runs.map((run) => [
+    run.runId,
+    displayStatus(run),
+    formatAge(run.createdAt, now),
+    tasksCell(run),
+    formatTokens(totalTokens(run.usage)),
+    formatCost(run.usage.costUsd),
+    run.goal,
+  ]);
   const header = ['ID', 'STATUS', 'AGE', 'TASKS', 'TOKENS', 'COST', 'GOAL'];
   // The goal comes last and is clipped to what the terminal has left.
   const fixed = table([header, ...rows].map((row) => row.slice(0, -1))).split('\n');
   const widest = Math.max(...fixed.map((f) => f.length));
   const room = io.stdout.columns === undefined ? 100 : Math.max(20, io.stdout.columns - widest - 3);
-  const lines = [header, ...rows].map((row, i) => `${(fixed[i] ?? '').padEnd(widest)}  ${clip(row[row.length - 1] ?? '', room)}`);
+  const lines = [header, ...rows].map(
+    (row, i) => `${(fixed[i] ?? '').padEnd(widest)}  ${clip(row[row.length - 1] ?? '', room)}`,
+  );
   io.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.ok;
 }

@@ -64,7 +64,9 @@ export class NodeWorkspace implements WorkspacePort {
       if (stat.isDirectory()) throw new Error(`${name} is a folder, not a file; list its files with list_files.`);
       if (!stat.isFile()) throw new Error(`${name} is not a regular file.`);
       if (stat.size > this.maxFileBytes) {
-        throw new Error(`${name} is ${formatBytes(stat.size)}, more than the ${formatBytes(this.maxFileBytes)} that can be read; use search_text to find what you need in it.`);
+        throw new Error(
+          `${name} is ${formatBytes(stat.size)}, more than the ${formatBytes(this.maxFileBytes)} that can be read; use search_text to find what you need in it.`,
+        );
       }
       const bytes = await handle.readFile();
       if (isBinary(bytes)) throw new Error(`${name} is a binary file; only text files can be read or edited.`);
@@ -93,7 +95,10 @@ export class NodeWorkspace implements WorkspacePort {
   }
 
   /** Finds lines containing `query` (a JS regex when `regex`), skipping binary and oversized files, within a time budget. */
-  async searchText(query: string, options: { glob?: string; regex?: boolean; limit: number }): Promise<{ matches: TextMatch[]; truncated: boolean }> {
+  async searchText(
+    query: string,
+    options: { glob?: string; regex?: boolean; limit: number },
+  ): Promise<{ matches: TextMatch[]; truncated: boolean }> {
     checkLimit(options.limit);
     const matcher = createLineMatcher(query, options.regex === true);
     const { base, test } = compileGlob(options.glob);
@@ -158,7 +163,8 @@ export class NodeWorkspace implements WorkspacePort {
     }
     // The folder may have been swapped for a link since the check: look again before unlinking.
     const rel = path.relative(resolved.root, dir);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PathRefusedError(requested, `its folder now resolves to ${dir}, outside the workspace`);
+    if (rel.startsWith('..') || path.isAbsolute(rel))
+      throw new PathRefusedError(requested, `its folder now resolves to ${dir}, outside the workspace`);
     const target = path.join(dir, path.basename(resolved.absolute));
     const stat = await fs.lstat(target).catch(() => undefined);
     if (stat === undefined) return;
@@ -186,7 +192,11 @@ export class NodeWorkspace implements WorkspacePort {
 
 /** The static folder a glob can match in, and its test. A plain path matches itself and everything under it. */
 function compileGlob(glob: string | undefined): { base: string; test: (file: string) => boolean } {
-  const pattern = (glob ?? '').trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  const pattern = (glob ?? '')
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '');
   if (pattern === '' || pattern === '**' || pattern === '**/*') return { base: '', test: () => true };
   const scan = picomatch.scan(pattern);
   if (!scan.isGlob) {
@@ -199,13 +209,17 @@ function compileGlob(glob: string | undefined): { base: string; test: (file: str
     // A pattern without a slash ("*.ts") matches file names at any depth, as most tools do.
     isMatch = pattern.includes('/') ? matcher : (file) => matcher(file.slice(file.lastIndexOf('/') + 1));
   } catch (err) {
-    throw new Error(`The glob ${JSON.stringify(glob)} is invalid: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+    throw new Error(
+      `The glob ${JSON.stringify(glob)} is invalid: ${err instanceof Error ? err.message : String(err)}.`,
+      { cause: err },
+    );
   }
   return { base: scan.base.replace(/\/+$/, '').replace(/^\.$/, ''), test: isMatch };
 }
 
 function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be a whole number of at least 1, got ${limit}.`);
 }
 
 function isBinary(bytes: Buffer): boolean {

@@ -17,7 +17,6 @@ export interface NodeWorkspaceWalkOptions {
 /** How a walk ended: every file seen, stopped by the visitor, or cut at `maxEntries`. */
 export type WalkEnd = 'complete' | 'stopped' | 'capped';
 
-
 /**
  * Visits every file of the workspace below `rootReal` in a stable (name-sorted, depth-first) order,
  * with workspace-relative posix paths, honouring `.gitignore` files at the root and in nested folders

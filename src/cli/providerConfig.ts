@@ -5,10 +5,16 @@ import type { ProviderName } from './cliCommand';
 import { UsageError } from './usageError';
 
 /** The model each provider uses when `--model` is not given; both are in the price table. */
-export const DEFAULT_MODELS: Readonly<Record<ProviderName, string>> = Object.freeze({ openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-5' });
+export const DEFAULT_MODELS: Readonly<Record<ProviderName, string>> = Object.freeze({
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-sonnet-5',
+});
 
 /** The environment variable that holds each provider's key. */
-export const KEY_ENV_VARS: Readonly<Record<ProviderName, string>> = Object.freeze({ openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' });
+export const KEY_ENV_VARS: Readonly<Record<ProviderName, string>> = Object.freeze({
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+});
 
 /** Sent to a local server when no key is set: the SDKs insist on some value. */
 const NO_KEY = 'no-key-local-server';
@@ -64,7 +70,13 @@ export class ProviderConfig {
     const model = choice.model ?? DEFAULT_MODELS[provider];
     if (key) return new ProviderConfig(provider, model, choice.baseUrl, key, undefined);
     if (local) {
-      return new ProviderConfig(provider, model, choice.baseUrl, NO_KEY, `${envVar} is not set; no API key is sent to the local server at ${choice.baseUrl}.`);
+      return new ProviderConfig(
+        provider,
+        model,
+        choice.baseUrl,
+        NO_KEY,
+        `${envVar} is not set; no API key is sent to the local server at ${choice.baseUrl}.`,
+      );
     }
     throw new UsageError(
       `${envVar} is not set: export your ${provider === 'openai' ? 'OpenAI' : 'Anthropic'} API key as ${envVar} ` +
@@ -74,7 +86,12 @@ export class ProviderConfig {
 
   /** A chat model of this provider and endpoint (the run's model by default). */
   createModel(model: string = this.model): ChatModel {
-    const common = { model, apiKey: this.#apiKey, apiKeyEnvVar: KEY_ENV_VARS[this.provider], ...(this.baseUrl === undefined ? {} : { baseURL: this.baseUrl }) };
+    const common = {
+      model,
+      apiKey: this.#apiKey,
+      apiKeyEnvVar: KEY_ENV_VARS[this.provider],
+      ...(this.baseUrl === undefined ? {} : { baseURL: this.baseUrl }),
+    };
     return this.provider === 'openai' ? new OpenAiChatModel(common) : new AnthropicChatModel(common);
   }
 

@@ -58,7 +58,9 @@ export async function runCommand(args: RunArgs, io: CliIo, state: StateDirChoice
     await saveCliRunOptions(state.dir, runId, { ...settings, workspace: engine.workspaceRoot });
     if (!args.json) io.stdout.write(`Run ${runId}\n`);
     reporter.releaseWarnings();
-    reporter.info(`${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${provider.describe()} in ${engine.workspaceRoot}`);
+    reporter.info(
+      `${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${provider.describe()} in ${engine.workspaceRoot}`,
+    );
     return attach(engine.orchestrator.start({ goal: args.goal, runId, dryRun: args.dryRun, ...budgetOf(args.budget) }));
   });
 }
@@ -66,10 +68,17 @@ export async function runCommand(args: RunArgs, io: CliIo, state: StateDirChoice
 /** `resume <runId>`: continues a run with the settings it was started with. */
 export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDirChoice): Promise<number> {
   const runDir = path.join(state.dir, RUNS_DIR, args.runId);
-  if (!(await isDirectory(runDir))) throw new UsageError(`There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`);
+  if (!(await isDirectory(runDir)))
+    throw new UsageError(
+      `There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`,
+    );
   const { state: stored } = await new RunStore({ root: state.dir }).load(args.runId);
   if (stored.status === 'succeeded' || stored.status === 'planned' || !stored.plan) {
-    const why = !stored.plan ? 'it has no validated plan; start it again with `run`' : stored.status === 'succeeded' ? 'it already succeeded' : 'it was a dry run; start the goal again without --dry-run';
+    const why = !stored.plan
+      ? 'it has no validated plan; start it again with `run`'
+      : stored.status === 'succeeded'
+        ? 'it already succeeded'
+        : 'it was a dry run; start the goal again without --dry-run';
     throw new UsageError(`Run ${args.runId} cannot be resumed: ${why}.`);
   }
   let saved: CliRunOptions | undefined;
@@ -79,17 +88,27 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDir
     if (!args.workspace) throw new UsageError(`${errorMessage(err)}`);
   }
   const workspace = args.workspace ?? saved?.workspace;
-  if (!workspace) throw new UsageError(`Run ${args.runId} was not started by this CLI, so its workspace is unknown; pass it with --workspace DIR.`);
-  if (!(await isDirectory(workspace))) throw new UsageError(`The workspace of run ${args.runId}, ${workspace}, does not exist any more; pass its new place with --workspace DIR.`);
+  if (!workspace)
+    throw new UsageError(
+      `Run ${args.runId} was not started by this CLI, so its workspace is unknown; pass it with --workspace DIR.`,
+    );
+  if (!(await isDirectory(workspace)))
+    throw new UsageError(
+      `The workspace of run ${args.runId}, ${workspace}, does not exist any more; pass its new place with --workspace DIR.`,
+    );
   const approve = approveMode(args.approve, io);
-  const provider = ProviderConfig.resolve(saved ? { provider: saved.provider, model: saved.model, ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}) } : {}, io.env);
+  const provider = ProviderConfig.resolve(
+    saved ? { provider: saved.provider, model: saved.model, ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}) } : {},
+    io.env,
+  );
   const settings = { workspace, concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY, verify: saved?.verify ?? [] };
   return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
     try {
       handle = attach(await engine.orchestrator.resume(args.runId, budgetOf(args.budget)));
     } catch (err) {
-      if (err instanceof ResumeError || err instanceof RunLockedError) throw new UsageError(`Run ${args.runId} cannot be resumed: ${err.message}`);
+      if (err instanceof ResumeError || err instanceof RunLockedError)
+        throw new UsageError(`Run ${args.runId} cannot be resumed: ${err.message}`);
       throw err;
     }
     if (!args.json) io.stdout.write(`Run ${args.runId}\n`);
@@ -107,13 +126,19 @@ interface DriveOptions {
 }
 
 /** Starts or resumes the run; must call `attach` on the handle at once, so no event is missed. */
-type StartRun = (engine: CliEngine, reporter: RunReporter, attach: (handle: RunHandle) => RunHandle) => Promise<RunHandle>;
+type StartRun = (
+  engine: CliEngine,
+  reporter: RunReporter,
+  attach: (handle: RunHandle) => RunHandle,
+) => Promise<RunHandle>;
 
 /** Builds the engine, starts the run through `start`, streams it, handles Ctrl+C and returns the exit code. */
 async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, start: StartRun): Promise<number> {
   const resume = (runId: string): string => `agent-orchestrator resume ${runId}${stateFlag(state)}`;
   const reporter = new RunReporter({ stdout: io.stdout, stderr: io.stderr, json: options.json, resumeCommand: resume });
-  const prompt = io.stdinIsTTY ? new TerminalPrompt(io.stdin, io.stderr, { before: () => reporter.suspend(), after: () => reporter.resume() }) : undefined;
+  const prompt = io.stdinIsTTY
+    ? new TerminalPrompt(io.stdin, io.stderr, { before: () => reporter.suspend(), after: () => reporter.resume() })
+    : undefined;
   const color = io.stderr.isTTY && !io.env.NO_COLOR;
   const approvals = new CliApprovals({ mode: options.approve, prompt, color, resumeCommand: resume });
   const rateLimits = rateLimitsFromEnv(io.env);
@@ -145,7 +170,9 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
     const onSignal = (): void => {
       signals++;
       if (signals === 1) {
-        reporter.notice('Cancelling the run: running tasks are stopped and the state is saved. Press Ctrl+C again to quit at once.');
+        reporter.notice(
+          'Cancelling the run: running tasks are stopped and the state is saved. Press Ctrl+C again to quit at once.',
+        );
         handle.cancel();
       } else {
         reporter.notice(`Quit without waiting for the run to stop; resume it later with: ${resume(handle.runId)}`);
@@ -166,7 +193,9 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
 function approveMode(given: ApproveMode | undefined, io: CliIo): ApproveMode {
   const mode = given ?? (io.stdinIsTTY ? 'prompt' : 'never');
   if (mode === 'prompt' && !io.stdinIsTTY) {
-    throw new UsageError('--approve prompt needs a terminal to ask on, but stdin is not one. Use --approve never (the run pauses at the first edit) or --approve auto.');
+    throw new UsageError(
+      '--approve prompt needs a terminal to ask on, but stdin is not one. Use --approve never (the run pauses at the first edit) or --approve auto.',
+    );
   }
   return mode;
 }

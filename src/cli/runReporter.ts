@@ -87,8 +87,13 @@ export class RunReporter {
 
   /** An end-of-run verification finished. */
   verification(outcome: VerificationOutcome): void {
-    const findings = outcome.findings.length > 0 ? `, ${outcome.findings.length} finding${outcome.findings.length === 1 ? '' : 's'}` : '';
-    this.info(`verify  ${outcome.step}: ${outcome.verdict} (exit ${outcome.exitCode}${findings}, ${formatDuration(outcome.durationMs)})`);
+    const findings =
+      outcome.findings.length > 0
+        ? `, ${outcome.findings.length} finding${outcome.findings.length === 1 ? '' : 's'}`
+        : '';
+    this.info(
+      `verify  ${outcome.step}: ${outcome.verdict} (exit ${outcome.exitCode}${findings}, ${formatDuration(outcome.durationMs)})`,
+    );
   }
 
   /** Clears the status line while someone else uses the terminal (a prompt). */
@@ -114,21 +119,29 @@ export class RunReporter {
     const lines: string[] = [''];
     switch (status) {
       case 'planned':
-        lines.push(`Run ${runId}: dry run, the plan has ${total} task${total === 1 ? '' : 's'} (${spend}, ${took}). Run the same command without --dry-run to carry it out.`);
+        lines.push(
+          `Run ${runId}: dry run, the plan has ${total} task${total === 1 ? '' : 's'} (${spend}, ${took}). Run the same command without --dry-run to carry it out.`,
+        );
         break;
       case 'succeeded':
         lines.push(`Run ${runId} succeeded in ${took}: ${counts.succeeded} of ${total} tasks done, ${spend}.`);
         break;
       case 'failed': {
         const majors = state.findings.filter((f) => f.severity === 'major');
-        lines.push(`Run ${runId} failed after ${took}: ${counts.failed} failed, ${counts.skipped} skipped, ${counts.succeeded} of ${total} done; ${majors.length} major finding${majors.length === 1 ? '' : 's'}; ${spend}.`);
-        for (const t of Object.values(state.tasks).filter((x) => x.status === 'failed')) lines.push(`  failed  ${t.id}: ${clip(t.failure ?? '', 160)}`);
-        for (const f of majors.slice(0, 10)) lines.push(`  [major] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}`);
+        lines.push(
+          `Run ${runId} failed after ${took}: ${counts.failed} failed, ${counts.skipped} skipped, ${counts.succeeded} of ${total} done; ${majors.length} major finding${majors.length === 1 ? '' : 's'}; ${spend}.`,
+        );
+        for (const t of Object.values(state.tasks).filter((x) => x.status === 'failed'))
+          lines.push(`  failed  ${t.id}: ${clip(t.failure ?? '', 160)}`);
+        for (const f of majors.slice(0, 10))
+          lines.push(`  [major] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}`);
         if (majors.length > 10) lines.push(`  … ${majors.length - 10} more; see \`agent-orchestrator show ${runId}\``);
         break;
       }
       case 'paused':
-        lines.push(`Run ${runId} paused after ${took}: ${state.pauseReason ?? 'paused'} (${counts.succeeded} of ${total} tasks done, ${spend}).`);
+        lines.push(
+          `Run ${runId} paused after ${took}: ${state.pauseReason ?? 'paused'} (${counts.succeeded} of ${total} tasks done, ${spend}).`,
+        );
         lines.push(`Resume with: ${this.options.resumeCommand(runId)}`);
         break;
       case 'cancelled':
@@ -185,6 +198,7 @@ export function statusLine(state: Readonly<RunState>): string {
   const tasks = Object.values(state.tasks);
   const finished = tasks.filter((t) => t.status !== 'pending' && t.status !== 'running').length;
   const running = tasks.filter((t) => t.status === 'running').map((t) => t.id);
-  const doing = running.length > 0 ? `running: ${running.join(', ')}` : state.phase === 'monitor' ? 'verifying' : 'waiting';
+  const doing =
+    running.length > 0 ? `running: ${running.join(', ')}` : state.phase === 'monitor' ? 'verifying' : 'waiting';
   return `[${finished}/${tasks.length}] ${doing}  ${spend}`;
 }

@@ -15,8 +15,14 @@ import { UsageError } from './usageError';
 /** `show <runId>`: a summary, the folded state (`--json`) or the Markdown report (`--markdown`). */
 export async function showCommand(args: ShowArgs, io: CliIo, stateDir: string): Promise<number> {
   const runDir = path.join(stateDir, RUNS_DIR, args.runId);
-  const exists = await stat(runDir).then((s) => s.isDirectory(), () => false);
-  if (!exists) throw new UsageError(`There is no run "${args.runId}" in ${path.join(stateDir, RUNS_DIR)}; \`agent-orchestrator list\` shows the runs.`);
+  const exists = await stat(runDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!exists)
+    throw new UsageError(
+      `There is no run "${args.runId}" in ${path.join(stateDir, RUNS_DIR)}; \`agent-orchestrator list\` shows the runs.`,
+    );
   const store = new RunStore({ root: stateDir });
   if (args.format === 'markdown') {
     io.stdout.write(await store.exportMarkdown(args.runId));
@@ -36,12 +42,21 @@ export async function showCommand(args: ShowArgs, io: CliIo, stateDir: string): 
 /** The human summary of a run: header, usage, tasks, findings and open approvals. */
 export function renderState(state: RunState, locked: boolean, now: number): string {
   const out: string[] = [];
-  out.push(`Run ${state.runId}: ${displayStatus({ status: state.status, locked })}${state.dryRun ? ' (dry run)' : ''}, phase ${state.phase}`);
+  out.push(
+    `Run ${state.runId}: ${displayStatus({ status: state.status, locked })}${state.dryRun ? ' (dry run)' : ''}, phase ${state.phase}`,
+  );
   out.push(`Goal:     ${state.goal || '(none)'}`);
-  out.push(`Created:  ${formatTime(state.createdAt)} (${formatAge(state.createdAt, now)})   Updated: ${formatTime(state.updatedAt)}`);
+  out.push(
+    `Created:  ${formatTime(state.createdAt)} (${formatAge(state.createdAt, now)})   Updated: ${formatTime(state.updatedAt)}`,
+  );
   const u = state.usage;
-  out.push(`Usage:    ${formatTokens(totalTokens(u))} tokens (${formatTokens(u.inputTokens)} in, ${formatTokens(u.outputTokens)} out${u.estimated ? ', partly estimated' : ''}), ${formatCost(u.costUsd)}`);
-  const budget = [state.budget.maxTokens !== undefined ? `${formatTokens(state.budget.maxTokens)} tokens` : '', state.budget.maxCostUsd !== undefined ? formatCost(state.budget.maxCostUsd) : ''].filter(Boolean);
+  out.push(
+    `Usage:    ${formatTokens(totalTokens(u))} tokens (${formatTokens(u.inputTokens)} in, ${formatTokens(u.outputTokens)} out${u.estimated ? ', partly estimated' : ''}), ${formatCost(u.costUsd)}`,
+  );
+  const budget = [
+    state.budget.maxTokens !== undefined ? `${formatTokens(state.budget.maxTokens)} tokens` : '',
+    state.budget.maxCostUsd !== undefined ? formatCost(state.budget.maxCostUsd) : '',
+  ].filter(Boolean);
   if (budget.length > 0) out.push(`Budget:   ${budget.join(', ')}`);
   if (state.status === 'paused' && state.pauseReason) out.push(`Paused:   ${state.pauseReason}`);
 
@@ -63,7 +78,10 @@ export function renderState(state: RunState, locked: boolean, now: number): stri
 
   if (state.findings.length > 0) {
     out.push('', `Findings (${state.findings.length}):`);
-    for (const f of state.findings.slice(0, 50)) out.push(`  [${f.severity}] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}${f.taskId ? ` [${f.taskId}]` : ''}`);
+    for (const f of state.findings.slice(0, 50))
+      out.push(
+        `  [${f.severity}] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}${f.taskId ? ` [${f.taskId}]` : ''}`,
+      );
     if (state.findings.length > 50) out.push(`  … ${state.findings.length - 50} more (see --json or --markdown)`);
   }
   const pending = Object.values(state.approvals).filter((a) => a.status === 'pending');

@@ -16,8 +16,11 @@ const APP = 'agent-orchestrator';
  * `~/Library/Application Support/agent-orchestrator` (macOS), or
  * `$XDG_STATE_HOME/agent-orchestrator`, falling back to `~/.local/state/agent-orchestrator`.
  */
-export function defaultStateDir(ctx: StateDirContext = { env: process.env, platform: process.platform, home: homedir() }): string {
-  const nonEmpty = (value: string | undefined): string | undefined => (value !== undefined && value.trim() !== '' ? value : undefined);
+export function defaultStateDir(
+  ctx: StateDirContext = { env: process.env, platform: process.platform, home: homedir() },
+): string {
+  const nonEmpty = (value: string | undefined): string | undefined =>
+    value !== undefined && value.trim() !== '' ? value : undefined;
   const own = nonEmpty(ctx.env.AGENT_ORCHESTRATOR_HOME);
   if (own) return path.resolve(own);
   if (ctx.platform === 'win32') {

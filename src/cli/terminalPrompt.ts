@@ -47,16 +47,19 @@ export class TerminalPrompt {
         this.hooks.after?.();
         fn();
       };
-      const onAbort = (): void => finish(() => {
-        this.output.write('\n');
-        reject(abortReason(signal));
-      });
+      const onAbort = (): void =>
+        finish(() => {
+          this.output.write('\n');
+          reject(abortReason(signal));
+        });
       signal.addEventListener('abort', onAbort, { once: true });
       rl.once('line', (line) => finish(() => resolve(/^\s*y(es)?\s*$/i.test(line) ? 'yes' : 'no')));
-      rl.once('close', () => finish(() => {
-        this.output.write('\n');
-        resolve('closed');
-      }));
+      rl.once('close', () =>
+        finish(() => {
+          this.output.write('\n');
+          resolve('closed');
+        }),
+      );
     });
   }
 }

@@ -17,15 +17,24 @@ const MAX_TABLE_CELLS = 4_000_000;
  * A unified diff of one file (`before` undefined: a new file; `after` undefined: a deletion), as
  * `diff -u` prints it, for a human to review an edit in a terminal. Lines are compared exactly.
  */
-export function unifiedDiff(filePath: string, before: string | undefined, after: string | undefined, options: UnifiedDiffOptions = {}): string {
+export function unifiedDiff(
+  filePath: string,
+  before: string | undefined,
+  after: string | undefined,
+  options: UnifiedDiffOptions = {},
+): string {
   const context = options.context ?? 3;
   const maxLines = options.maxLines ?? 400;
   const paint = (code: string, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const ops = diffLines(splitLines(before), splitLines(after));
-  const out = [paint('1', before === undefined ? '--- /dev/null' : `--- a/${filePath}`), paint('1', after === undefined ? '+++ /dev/null' : `+++ b/${filePath}`)];
+  const out = [
+    paint('1', before === undefined ? '--- /dev/null' : `--- a/${filePath}`),
+    paint('1', after === undefined ? '+++ /dev/null' : `+++ b/${filePath}`),
+  ];
   for (const hunk of hunks(ops, context)) {
     out.push(paint('36', `@@ -${range(hunk.aStart, hunk.aCount)} +${range(hunk.bStart, hunk.bCount)} @@`));
-    for (const op of hunk.ops) out.push(op.kind === ' ' ? ` ${op.text}` : paint(op.kind === '-' ? '31' : '32', `${op.kind}${op.text}`));
+    for (const op of hunk.ops)
+      out.push(op.kind === ' ' ? ` ${op.text}` : paint(op.kind === '-' ? '31' : '32', `${op.kind}${op.text}`));
   }
   if (out.length === 2) out.push('(no changes)');
   if (out.length > maxLines) {
@@ -70,7 +79,10 @@ function diffMiddle(a: string[], b: string[]): Op[] {
   const lcs = new Uint32Array((n + 1) * width);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i * width + j] = a[i] === b[j] ? (lcs[(i + 1) * width + j + 1] ?? 0) + 1 : Math.max(lcs[(i + 1) * width + j] ?? 0, lcs[i * width + j + 1] ?? 0);
+      lcs[i * width + j] =
+        a[i] === b[j]
+          ? (lcs[(i + 1) * width + j + 1] ?? 0) + 1
+          : Math.max(lcs[(i + 1) * width + j] ?? 0, lcs[i * width + j + 1] ?? 0);
     }
   }
   const ops: Op[] = [];
@@ -111,11 +123,18 @@ function hunks(ops: Op[], context: number): Hunk[] {
   return groups.map(([first, lastChange]) => {
     const from = Math.max(0, first - context);
     const to = Math.min(ops.length, lastChange + context + 1);
-    const linesBefore = (kind: '-' | '+'): number => ops.slice(0, from).filter((op) => op.kind === ' ' || op.kind === kind).length;
+    const linesBefore = (kind: '-' | '+'): number =>
+      ops.slice(0, from).filter((op) => op.kind === ' ' || op.kind === kind).length;
     const slice = ops.slice(from, to);
     const aCount = slice.filter((op) => op.kind !== '+').length;
     const bCount = slice.filter((op) => op.kind !== '-').length;
-    return { aStart: linesBefore('-') + (aCount > 0 ? 1 : 0), aCount, bStart: linesBefore('+') + (bCount > 0 ? 1 : 0), bCount, ops: slice };
+    return {
+      aStart: linesBefore('-') + (aCount > 0 ? 1 : 0),
+      aCount,
+      bStart: linesBefore('+') + (bCount > 0 ? 1 : 0),
+      bCount,
+      ops: slice,
+    };
   });
 }
 

@@ -40,7 +40,11 @@ export class DemoModelServer {
   /** Starts the server on 127.0.0.1 and a free port. */
   static async start(options: DemoModelServerOptions = {}): Promise<DemoModelServer> {
     const server = createServer();
-    const demo = new DemoModelServer(server, { editDelayMs: options.editDelayMs ?? 900, answerDelayMs: options.answerDelayMs ?? 350, chunkDelayMs: options.chunkDelayMs ?? 15 });
+    const demo = new DemoModelServer(server, {
+      editDelayMs: options.editDelayMs ?? 900,
+      answerDelayMs: options.answerDelayMs ?? 350,
+      chunkDelayMs: options.chunkDelayMs ?? 15,
+    });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       demo.handle(req, res).catch(() => {
         if (!res.headersSent) sendError(res, 500, 'The demo server failed to answer.');
@@ -71,15 +75,22 @@ export class DemoModelServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const own = [`127.0.0.1:${this.port}`, `localhost:${this.port}`];
-    if (!own.includes(req.headers.host ?? '')) return sendError(res, 403, `Host ${req.headers.host ?? '(none)'} is not this server.`);
+    if (!own.includes(req.headers.host ?? ''))
+      return sendError(res, 403, `Host ${req.headers.host ?? '(none)'} is not this server.`);
     const origin = req.headers.origin;
-    if (origin !== undefined && !own.some((h) => origin === `http://${h}`)) return sendError(res, 403, `Origin ${origin} is not allowed.`);
-    if (!this.authorized(req.headers.authorization)) return sendError(res, 401, 'Missing or wrong bearer token.', 'invalid_api_key');
+    if (origin !== undefined && !own.some((h) => origin === `http://${h}`))
+      return sendError(res, 403, `Origin ${origin} is not allowed.`);
+    if (!this.authorized(req.headers.authorization))
+      return sendError(res, 401, 'Missing or wrong bearer token.', 'invalid_api_key');
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: DEMO_MODEL_NAME, object: 'model', created: 0, owned_by: 'agent-orchestrator-demo' }] });
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [{ id: DEMO_MODEL_NAME, object: 'model', created: 0, owned_by: 'agent-orchestrator-demo' }],
+      });
     }
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404, `No route for ${req.method ?? ''} ${path}.`);
+    if (req.method !== 'POST' || path !== '/v1/chat/completions')
+      return sendError(res, 404, `No route for ${req.method ?? ''} ${path}.`);
     const raw = await readBody(req);
     if (raw === undefined) return sendError(res, 413, `The request body is over ${MAX_BODY_BYTES} bytes.`);
     let body: DemoRequest & { stream?: unknown; stream_options?: { include_usage?: unknown }; model?: unknown };
@@ -91,7 +102,9 @@ export class DemoModelServer {
     }
     const answer = demoAnswer(body);
     const gone = AbortSignal.any([this.closing.signal, closedSignal(res)]);
-    await delay(answer.pace === 'edit' ? this.options.editDelayMs : this.options.answerDelayMs, undefined, { signal: gone }).catch(() => undefined);
+    await delay(answer.pace === 'edit' ? this.options.editDelayMs : this.options.answerDelayMs, undefined, {
+      signal: gone,
+    }).catch(() => undefined);
     if (gone.aborted) return void res.destroy();
     const model = typeof body.model === 'string' && body.model !== '' ? body.model : DEMO_MODEL_NAME;
     const usage = usageOf(raw, answer);
@@ -126,8 +139,14 @@ function usageOf(requestBody: string, answer: DemoAnswer): WireUsage {
   return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
 }
 
-function toolCallsOf(answer: DemoAnswer): Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> {
-  return answer.toolCalls.map((call) => ({ id: `call_${randomBytes(8).toString('hex')}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+function toolCallsOf(
+  answer: DemoAnswer,
+): Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> {
+  return answer.toolCalls.map((call) => ({
+    id: `call_${randomBytes(8).toString('hex')}`,
+    type: 'function',
+    function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+  }));
 }
 
 function completion(answer: DemoAnswer, model: string, usage: WireUsage): object {
@@ -137,7 +156,19 @@ function completion(answer: DemoAnswer, model: string, usage: WireUsage): object
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: answer.text, refusal: null, ...(calls.length > 0 ? { tool_calls: calls } : {}) }, logprobs: null, finish_reason: calls.length > 0 ? 'tool_calls' : 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: answer.text,
+          refusal: null,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+        },
+        logprobs: null,
+        finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+      },
+    ],
     usage,
   };
 }
@@ -147,13 +178,23 @@ function chunks(answer: DemoAnswer, model: string, usage: WireUsage | undefined)
   const id = `chatcmpl-demo-${randomBytes(6).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (delta: object, finish: string | null = null): object => ({
-    id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(usage ? { usage: null } : {}),
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(usage ? { usage: null } : {}),
   });
   const out: object[] = [chunk({ role: 'assistant', content: '' })];
   for (const piece of pieces(answer.text)) out.push(chunk({ content: piece }));
   toolCallsOf(answer).forEach((call, index) => {
-    out.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
-    for (const piece of pieces(call.function.arguments)) out.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    out.push(
+      chunk({
+        tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }],
+      }),
+    );
+    for (const piece of pieces(call.function.arguments))
+      out.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   out.push(chunk({}, answer.toolCalls.length > 0 ? 'tool_calls' : 'stop'));
   if (usage) out.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage });

@@ -34,9 +34,18 @@ export function demoAnswer(request: DemoRequest): DemoAnswer {
   const offersPlanTool = (request.tools ?? []).some((t) => t.function?.name === PLAN_TOOL);
   if (request.response_format !== undefined || offersPlanTool) {
     const plan = demoPlan(/^Goal: (.*)$/m.exec(firstUser)?.[1]?.trim() || 'the goal');
-    if (offersPlanTool) return { text: `${DEMO_LABEL} Here is a scripted demo plan.`, toolCalls: [{ name: PLAN_TOOL, arguments: plan }], pace: 'answer' };
+    if (offersPlanTool)
+      return {
+        text: `${DEMO_LABEL} Here is a scripted demo plan.`,
+        toolCalls: [{ name: PLAN_TOOL, arguments: plan }],
+        pace: 'answer',
+      };
     // The planner parses the text as JSON, so the label travels inside it (an extra key the plan schema drops).
-    return { text: JSON.stringify({ note: `${DEMO_LABEL} a scripted plan, not written by a real model`, ...plan }), toolCalls: [], pace: 'answer' };
+    return {
+      text: JSON.stringify({ note: `${DEMO_LABEL} a scripted plan, not written by a real model`, ...plan }),
+      toolCalls: [],
+      pace: 'answer',
+    };
   }
   const taskId = /^Task (\S+):/.exec(firstUser)?.[1] ?? 'task';
   const title = /^Task \S+: (.*)$/m.exec(firstUser)?.[1] ?? taskId;
@@ -97,7 +106,13 @@ export function demoPlan(goal: string): PlanInput {
 
 /** A file-name-safe slug of the goal: lower-case words joined by "-", at most 40 characters. */
 export function slugOf(goal: string): string {
-  const words = goal.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
+  const words = goal
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
   let slug = '';
   for (const word of words) {
     const next = slug === '' ? word : `${slug}-${word}`;
@@ -111,7 +126,8 @@ function demoNote(taskId: string, title: string, brief: string): string {
   const lines = brief.split('\n');
   const start = lines.indexOf('Results of the tasks this one depends on:');
   const end = lines.indexOf('', start + 1);
-  const earlier = start < 0 ? [] : lines.slice(start + 1, end < 0 ? undefined : end).filter((line) => line.startsWith('- '));
+  const earlier =
+    start < 0 ? [] : lines.slice(start + 1, end < 0 ? undefined : end).filter((line) => line.startsWith('- '));
   return [
     `# ${title}`,
     '',
@@ -135,5 +151,9 @@ function demoNote(taskId: string, title: string, brief: string): string {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((part: unknown) => (part !== null && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : '')).join('');
+  return content
+    .map((part: unknown) =>
+      part !== null && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : '',
+    )
+    .join('');
 }

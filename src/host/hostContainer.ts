@@ -88,7 +88,9 @@ export class HostContainer {
     own(this.engines.onEngineDisposed((engine) => agents.detach(engine)));
 
     const tree = own(new RunTreeProvider(this.model));
-    const view = own(vscode.window.createTreeView<RunTreeNode>(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }));
+    const view = own(
+      vscode.window.createTreeView<RunTreeNode>(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    );
     own(new RunContextKeys(this.model));
     const quota = own(new QuotaStatusBar(this.model, { headroom: () => this.rateLimits.headroom() }));
 
@@ -129,7 +131,8 @@ export class HostContainer {
       this.rateLimitsStale = false;
       this.engines.invalidate('rate limits changed');
     }
-    for (const provider of ['openai', 'anthropic'] as const) this.scrubber.add(await this.keys.get(provider).catch(() => undefined));
+    for (const provider of ['openai', 'anthropic'] as const)
+      this.scrubber.add(await this.keys.get(provider).catch(() => undefined));
     return createHostEngine({
       folder,
       settings,
@@ -160,7 +163,10 @@ export class HostContainer {
 
   /** The one rate-limit scheduler of the window, with limits from `agentOrchestrator.rateLimits`. */
   private newRateLimits(): RateLimitScheduler {
-    return new RateLimitScheduler(systemClock, hostRateLimits(() => readHostSettings().settings));
+    return new RateLimitScheduler(
+      systemClock,
+      hostRateLimits(() => readHostSettings().settings),
+    );
   }
 
   /**
@@ -183,7 +189,15 @@ export class HostContainer {
     }
     const open = vscode.l10n.t('Open Settings');
     void vscode.window
-      .showWarningMessage(fresh.length === 1 ? fresh[0]! : vscode.l10n.t('{0} Agent Orchestrator settings have invalid values and use their defaults; see the log.', fresh.length), open)
+      .showWarningMessage(
+        fresh.length === 1
+          ? fresh[0]!
+          : vscode.l10n.t(
+              '{0} Agent Orchestrator settings have invalid values and use their defaults; see the log.',
+              fresh.length,
+            ),
+        open,
+      )
       .then((choice) => {
         if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'agentOrchestrator');
       });
@@ -209,7 +223,8 @@ export class HostContainer {
   private wireBadge(view: vscode.TreeView<RunTreeNode>): vscode.Disposable {
     const update = (): void => {
       const count = this.approvals.pending().length;
-      view.badge = count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} edits wait for your review', count) } : undefined;
+      view.badge =
+        count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} edits wait for your review', count) } : undefined;
     };
     return this.approvals.onDidChangePending(update);
   }

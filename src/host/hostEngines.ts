@@ -40,7 +40,11 @@ export class HostEngines implements vscode.Disposable {
   /** Calls `listener` with every engine built from now on, and with the engines built already. */
   onEngine(listener: (engine: HostEngine) => void): vscode.Disposable {
     this.created.add(listener);
-    for (const slot of this.slots.values()) void slot.engine.then((engine) => this.notify(new Set([listener]), engine), () => undefined);
+    for (const slot of this.slots.values())
+      void slot.engine.then(
+        (engine) => this.notify(new Set([listener]), engine),
+        () => undefined,
+      );
     return { dispose: () => this.created.delete(listener) };
   }
 

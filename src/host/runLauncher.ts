@@ -24,7 +24,9 @@ export interface RunEnded {
 export class UntrustedWorkspaceError extends Error {
   override readonly name = 'UntrustedWorkspaceError';
   constructor() {
-    super('Agent Orchestrator does not run agents in an untrusted workspace: no model is called and no task, edit or command runs until you trust this workspace.');
+    super(
+      'Agent Orchestrator does not run agents in an untrusted workspace: no model is called and no task, edit or command runs until you trust this workspace.',
+    );
   }
 }
 
@@ -128,11 +130,20 @@ export class RunLauncher implements vscode.Disposable {
     this.ended.dispose();
   }
 
-  private track(handle: RunHandle, folder: vscode.WorkspaceFolder, engine: HostEngine, release: () => void): LaunchedRun {
+  private track(
+    handle: RunHandle,
+    folder: vscode.WorkspaceFolder,
+    engine: HostEngine,
+    release: () => void,
+  ): LaunchedRun {
     const run: LaunchedRun = { handle, folder, engine };
     this.live.set(handle.runId, run);
     const attachment = this.model.attachLive(handle.runId, () => handle.state);
-    void this.folders.remember(handle.runId, folder).catch((err: unknown) => this.log.warn(`Could not remember the folder of run ${handle.runId}: ${errorMessage(err)}`));
+    void this.folders
+      .remember(handle.runId, folder)
+      .catch((err: unknown) =>
+        this.log.warn(`Could not remember the folder of run ${handle.runId}: ${errorMessage(err)}`),
+      );
     handle.done.then(
       (result) => this.finish(run, attachment, release, result, undefined),
       (err: unknown) => {
@@ -143,7 +154,13 @@ export class RunLauncher implements vscode.Disposable {
     return run;
   }
 
-  private finish(run: LaunchedRun, attachment: { dispose(): void }, release: () => void, result: RunResult | undefined, error: unknown): void {
+  private finish(
+    run: LaunchedRun,
+    attachment: { dispose(): void },
+    release: () => void,
+    result: RunResult | undefined,
+    error: unknown,
+  ): void {
     this.live.delete(run.handle.runId);
     attachment.dispose();
     release();

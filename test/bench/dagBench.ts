@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
-    console.log(`${durable ? 'durable store on ' : 'in memory        '}: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms over ${repeats} runs (${((tasks / median) * 1000).toFixed(0)} tasks/s); heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `${durable ? 'durable store on ' : 'in memory        '}: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms over ${repeats} runs (${((tasks / median) * 1000).toFixed(0)} tasks/s); heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    );
   }
 }
 

@@ -62,7 +62,10 @@ async function main(): Promise<number> {
   mkdirSync(workspace);
   writeFileSync(join(workspace, 'README.md'), '# Extension test workspace\n');
   const vscodeExecutablePath = process.env.VSCODE_EXECUTABLE_PATH || undefined;
-  if (!vscodeExecutablePath) process.stderr.write(`No VSCODE_EXECUTABLE_PATH: @vscode/test-electron downloads VS Code ${process.env.VSCODE_VERSION ?? 'stable'} (needs internet).\n`);
+  if (!vscodeExecutablePath)
+    process.stderr.write(
+      `No VSCODE_EXECUTABLE_PATH: @vscode/test-electron downloads VS Code ${process.env.VSCODE_VERSION ?? 'stable'} (needs internet).\n`,
+    );
   try {
     return await runTests({
       extensionDevelopmentPath: REPO_ROOT,
@@ -87,7 +90,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`The electron suite failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (!process.env.VSCODE_EXECUTABLE_PATH) process.stderr.write('No internet? Set VSCODE_EXECUTABLE_PATH to a local VS Code, or run `npm run test:workbench` (offline, code-server).\n');
+    if (!process.env.VSCODE_EXECUTABLE_PATH)
+      process.stderr.write(
+        'No internet? Set VSCODE_EXECUTABLE_PATH to a local VS Code, or run `npm run test:workbench` (offline, code-server).\n',
+      );
     process.exit(1);
   },
 );

@@ -58,7 +58,15 @@ export function useCliBundle(): void {
       const dir = mkdtempSync(join(tmpdir(), 'ao-cli-bundle-'));
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       const outfile = join(dir, 'cli.js');
-      await build({ entryPoints: [CLI_ENTRY], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+      await build({
+        entryPoints: [CLI_ENTRY],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        logLevel: 'silent',
+      });
       return outfile;
     })();
     bundle = await building;
@@ -94,12 +102,14 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv): P
 export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -140,9 +150,13 @@ export async function readTree(dir: string): Promise<Array<{ path: string; conte
 
 /** The JSON objects of `--json` output; throws on any line that is not one. */
 export function jsonLines(stdout: string): Array<Record<string, unknown>> {
-  return stdout.split('\n').filter((l) => l !== '').map((line) => {
-    const value: unknown = JSON.parse(line);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`not a JSON object: ${line}`);
-    return value as Record<string, unknown>;
-  });
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((line) => {
+      const value: unknown = JSON.parse(line);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new Error(`not a JSON object: ${line}`);
+      return value as Record<string, unknown>;
+    });
 }

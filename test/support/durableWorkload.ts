@@ -38,7 +38,11 @@ export function effectAgent(effectsFile: string, waitMs: number): Agent {
 }
 
 /** An orchestrator on a real store, as the CLI or the host would build it. */
-export function durableOrchestrator(storeRoot: string, agent: Agent, maxConcurrency: number): { orchestrator: Orchestrator; store: RunStore } {
+export function durableOrchestrator(
+  storeRoot: string,
+  agent: Agent,
+  maxConcurrency: number,
+): { orchestrator: Orchestrator; store: RunStore } {
   const registry = new AgentRegistry();
   registry.register(agent);
   const store = new RunStore({ root: storeRoot });
@@ -50,7 +54,12 @@ export function durableOrchestrator(storeRoot: string, agent: Agent, maxConcurre
     rateLimits: new RateLimitScheduler(systemClock, () => undefined),
     locks: new PathLockTable(),
     clock: systemClock,
-    settings: { maxConcurrency, maxTasksPerPlan: 20_000, retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1, maxDelayMs: 4 }, logLevel: 'warn' },
+    settings: {
+      maxConcurrency,
+      maxTasksPerPlan: 20_000,
+      retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1, maxDelayMs: 4 },
+      logLevel: 'warn',
+    },
   });
   return { orchestrator, store };
 }

@@ -53,7 +53,16 @@ export class EventBuilder {
   }
 
   attemptFailed(taskId: string, agentId = 'coder', attempt = 1, message = 'tests failed'): RunEvent {
-    return this.next({ type: 'task.attempt.failed', taskId, agentId, attempt, durationMs: 500, failureClass: 'retryable', message, next: 'retry' });
+    return this.next({
+      type: 'task.attempt.failed',
+      taskId,
+      agentId,
+      attempt,
+      durationMs: 500,
+      failureClass: 'retryable',
+      message,
+      next: 'retry',
+    });
   }
 
   taskFailed(taskId: string, message = 'gave up'): RunEvent {
@@ -61,7 +70,14 @@ export class EventBuilder {
   }
 
   usage(taskId: string, inputTokens: number, outputTokens: number, costUsd: number): RunEvent {
-    return this.next({ type: 'usage.recorded', taskId, agentId: 'coder', provider: 'openai', model: 'gpt-test', usage: { inputTokens, outputTokens, costUsd } });
+    return this.next({
+      type: 'usage.recorded',
+      taskId,
+      agentId: 'coder',
+      provider: 'openai',
+      model: 'gpt-test',
+      usage: { inputTokens, outputTokens, costUsd },
+    });
   }
 
   finding(severity: Finding['severity'], message: string, extra: Partial<Finding> = {}): RunEvent {
@@ -78,7 +94,15 @@ export class EventBuilder {
 
   completed(status: 'succeeded' | 'failed' = 'succeeded', counts: Partial<Record<TaskStatus, number>> = {}): RunEvent {
     // The schema's record over task statuses is exhaustive, like `countTasks`: every status has a count.
-    const all: Record<TaskStatus, number> = { pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, ...counts };
+    const all: Record<TaskStatus, number> = {
+      pending: 0,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+      cancelled: 0,
+      ...counts,
+    };
     return this.next({ type: 'run.completed', status, counts: all });
   }
 
@@ -96,9 +120,17 @@ export function sampleRunEvents(runId: string, taskCount = 3, options: { startAt
   const ids = Array.from({ length: taskCount }, (_, i) => `t${i + 1}`);
   const events = [b.created(), b.planReady(ids.map((id) => ({ id, title: `Implement part ${id}` })))];
   for (const id of ids) {
-    events.push(b.taskStarted(id), b.stepCompleted(id, `${id}:edit`, { applied: true }), b.usage(id, 100, 50, 0.01), b.taskSucceeded(id));
+    events.push(
+      b.taskStarted(id),
+      b.stepCompleted(id, `${id}:edit`, { applied: true }),
+      b.usage(id, 100, 50, 0.01),
+      b.taskSucceeded(id),
+    );
   }
-  events.push(b.finding('minor', 'unused import', { location: 'src/a.ts:3', taskId: ids[0] }), b.completed('succeeded', { succeeded: taskCount }));
+  events.push(
+    b.finding('minor', 'unused import', { location: 'src/a.ts:3', taskId: ids[0] }),
+    b.completed('succeeded', { succeeded: taskCount }),
+  );
   return events;
 }
 

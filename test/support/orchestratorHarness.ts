@@ -19,7 +19,12 @@ export interface HarnessOptions extends Partial<Omit<OrchestratorDeps, 'settings
 }
 
 /** An orchestrator wired with in-memory parts, plus every event it emitted. */
-export function makeHarness(options: HarnessOptions = {}): { orchestrator: Orchestrator; registry: AgentRegistry; stats: AgentStatsBook; events: RunEvent[] } {
+export function makeHarness(options: HarnessOptions = {}): {
+  orchestrator: Orchestrator;
+  registry: AgentRegistry;
+  stats: AgentStatsBook;
+  events: RunEvent[];
+} {
   const registry = options.registry ?? new AgentRegistry();
   for (const agent of options.agents ?? []) registry.register(agent);
   const stats = options.stats ?? new AgentStatsBook();

@@ -1,7 +1,6 @@
 import type { PlanInput, TaskSpecInput } from '../../src/core/plan/planSchema';
 import { seededRandom } from './fakeModelServer/seededRandom';
 
-
 /** A task with sensible defaults; override what the test is about. */
 export function task(id: string, overrides: Partial<TaskSpecInput> = {}): TaskSpecInput {
   return { id, title: `Task ${id}`, requiredCapabilities: ['code'], ...overrides };

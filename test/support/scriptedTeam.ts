@@ -18,7 +18,10 @@ interface WireMessage {
 /** The text of a message in either wire format (a string, or Anthropic content blocks). */
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((b) => (b && typeof b === 'object' && 'text' in b ? String((b as { text: unknown }).text) : '')).join('');
+  if (Array.isArray(content))
+    return content
+      .map((b) => (b && typeof b === 'object' && 'text' in b ? String((b as { text: unknown }).text) : ''))
+      .join('');
   return '';
 }
 
@@ -39,8 +42,13 @@ export function taskOfRequest(request: RecordedRequest): string | undefined {
 
 /** Whether a request is the planner's (it asks for the plan schema or offers `submit_plan`). */
 export function isPlannerRequest(request: RecordedRequest): boolean {
-  const body = request.body as { response_format?: unknown; tools?: Array<{ name?: string; function?: { name?: string } }> };
-  return body.response_format !== undefined || (body.tools ?? []).some((t) => (t.function?.name ?? t.name) === 'submit_plan');
+  const body = request.body as {
+    response_format?: unknown;
+    tools?: Array<{ name?: string; function?: { name?: string } }>;
+  };
+  return (
+    body.response_format !== undefined || (body.tools ?? []).some((t) => (t.function?.name ?? t.name) === 'submit_plan')
+  );
 }
 
 /**
@@ -49,7 +57,11 @@ export function isPlannerRequest(request: RecordedRequest): boolean {
  * visibly overlap) and calls finish_task once it has seen a tool result. Answers depend on the
  * request, not on arrival order, so parallel tasks and retries get the right ones.
  */
-export function scriptedTeam(goal: string, tasks: readonly ScriptedTask[], agentDelayMs = 0): (request: RecordedRequest) => FakeReply {
+export function scriptedTeam(
+  goal: string,
+  tasks: readonly ScriptedTask[],
+  agentDelayMs = 0,
+): (request: RecordedRequest) => FakeReply {
   const plan = { goal, tasks: tasks.map((t) => ({ requiredCapabilities: ['code'], writes: [`${t.id}.txt`], ...t })) };
   return (request) => {
     if (isPlannerRequest(request)) {
@@ -59,6 +71,10 @@ export function scriptedTeam(goal: string, tasks: readonly ScriptedTask[], agent
     const taskId = taskOfRequest(request) ?? 'unknown';
     const messages = (request.body as { messages?: WireMessage[] }).messages ?? [];
     if (endsWithToolResult(messages)) return toolCallReply('finish_task', { summary: `wrote ${taskId}.txt` });
-    return toolCallReply('propose_edit', { path: `${taskId}.txt`, content: `written by ${taskId}\n` }, { delayMs: agentDelayMs });
+    return toolCallReply(
+      'propose_edit',
+      { path: `${taskId}.txt`, content: `written by ${taskId}\n` },
+      { delayMs: agentDelayMs },
+    );
   };
 }

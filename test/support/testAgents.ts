@@ -60,7 +60,14 @@ export function testAgent(
         outcome = ctx.signal.aborted ? 'aborted' : 'error';
         throw err;
       } finally {
-        timeline?.entries.push({ taskId: ctx.task.id, agentId: definition.id, attempt: ctx.attempt, start, end: timeline.now(), outcome });
+        timeline?.entries.push({
+          taskId: ctx.task.id,
+          agentId: definition.id,
+          attempt: ctx.attempt,
+          start,
+          end: timeline.now(),
+          outcome,
+        });
       }
     },
   };
@@ -68,8 +75,12 @@ export function testAgent(
 
 /** A test agent that waits `ms` (abortably) before succeeding. */
 export function waitingAgent(definition: AgentDefinitionInput, ms: number, timeline?: Timeline): Agent {
-  return testAgent(definition, async (ctx) => {
-    await systemClock.sleep(ms, ctx.signal);
-    return { output: { by: definition.id, task: ctx.task.id } };
-  }, timeline);
+  return testAgent(
+    definition,
+    async (ctx) => {
+      await systemClock.sleep(ms, ctx.signal);
+      return { output: { by: definition.id, task: ctx.task.id } };
+    },
+    timeline,
+  );
 }

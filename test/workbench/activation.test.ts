@@ -35,8 +35,12 @@ describe('workbench: activation', function () {
 
     const activation = await readActivationTime(session);
     const event = activation.activationEvent ? `, activated by ${activation.activationEvent}` : '';
-    const split = activation.breakdown ? `; Developer: Startup Performance: load code ${activation.breakdown.loadCodeMs} ms, call activate ${activation.breakdown.callActivateMs} ms, finish activate ${activation.breakdown.finishActivateMs} ms` : '';
-    process.stdout.write(`      activation time reported by the workbench: ${activation.ms} ms ("${activation.shown}" in Developer: Show Running Extensions${event}${split})\n`);
+    const split = activation.breakdown
+      ? `; Developer: Startup Performance: load code ${activation.breakdown.loadCodeMs} ms, call activate ${activation.breakdown.callActivateMs} ms, finish activate ${activation.breakdown.finishActivateMs} ms`
+      : '';
+    process.stdout.write(
+      `      activation time reported by the workbench: ${activation.ms} ms ("${activation.shown}" in Developer: Show Running Extensions${event}${split})\n`,
+    );
     assert.ok(activation.ms >= 0);
   });
 });

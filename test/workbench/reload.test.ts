@@ -17,14 +17,25 @@ const BETA = 'Write the beta note';
 /** Each agent takes this long to answer its first turn, so the reload lands while both tasks run. */
 const AGENT_DELAY_MS = 4000;
 
-const isRun = (status: RegExp) => (row: RunsTreeRow) => row.level === 1 && new RegExp(`^Run ${escapeRegExp(GOAL)}, ${status.source}`).test(row.label);
-const isTask = (title: string, status: RegExp) => (row: RunsTreeRow) => row.level === 2 && new RegExp(`^Task ${escapeRegExp(title)}, ${status.source}`).test(row.label);
+const isRun = (status: RegExp) => (row: RunsTreeRow) =>
+  row.level === 1 && new RegExp(`^Run ${escapeRegExp(GOAL)}, ${status.source}`).test(row.label);
+const isTask = (title: string, status: RegExp) => (row: RunsTreeRow) =>
+  row.level === 2 && new RegExp(`^Task ${escapeRegExp(title)}, ${status.source}`).test(row.label);
 
 describe('workbench: reload', function () {
   const fx = useWorkbenchFixture();
 
   it('restores a run interrupted by "Reload Window" from globalStorage and resumes it to the end', async function () {
-    const server = (fx.server = await startFakeModelServer({ respond: scriptedTeam(GOAL, [{ id: 'alpha', title: ALPHA }, { id: 'beta', title: BETA }], AGENT_DELAY_MS) }));
+    const server = (fx.server = await startFakeModelServer({
+      respond: scriptedTeam(
+        GOAL,
+        [
+          { id: 'alpha', title: ALPHA },
+          { id: 'beta', title: BETA },
+        ],
+        AGENT_DELAY_MS,
+      ),
+    }));
     const session = (fx.session = await WorkbenchSession.start({
       title: this.test?.fullTitle() ?? 'reload',
       files: { 'README.md': '# Notes\n' },
@@ -45,16 +56,30 @@ describe('workbench: reload', function () {
     await runs.waitForRow(`task "${ALPHA}" running`, isTask(ALPHA, /running/), 30_000);
     await runs.waitForRow(`task "${BETA}" running`, isTask(BETA, /running/), 30_000);
     // The planner's request and one per agent, the agents' still unanswered.
-    const agentRequestsBefore = await waitUntil('the planner and both agents to have called the model', () => (server.requests.length >= 3 ? server.requests.length : undefined), { timeoutMs: 20_000 });
+    const agentRequestsBefore = await waitUntil(
+      'the planner and both agents to have called the model',
+      () => (server.requests.length >= 3 ? server.requests.length : undefined),
+      { timeoutMs: 20_000 },
+    );
     assert.equal(agentRequestsBefore, 3, 'no agent had its answer yet');
     await workbench.screenshot('mid run');
-    assert.ok(!existsSync(file('alpha.txt')) && !existsSync(file('beta.txt')), 'no task has written its file before the reload');
+    assert.ok(
+      !existsSync(file('alpha.txt')) && !existsSync(file('beta.txt')),
+      'no task has written its file before the reload',
+    );
 
     // "Developer: Reload Window" from the palette; the extension host, and the run in it, stop.
     await workbench.reload();
     await runs.show();
-    const restored = await runs.waitForRow('the run restored as interrupted', isRun(/interrupted, can be resumed/), 45_000);
-    assert.ok(restored.icons.includes('debug-disconnect'), `the interrupted run shows the disconnect icon; it shows ${restored.icons.join(' ')}`);
+    const restored = await runs.waitForRow(
+      'the run restored as interrupted',
+      isRun(/interrupted, can be resumed/),
+      45_000,
+    );
+    assert.ok(
+      restored.icons.includes('debug-disconnect'),
+      `the interrupted run shows the disconnect icon; it shows ${restored.icons.join(' ')}`,
+    );
     await runs.expand(new RegExp(`^Run ${escapeRegExp(GOAL)}, `));
     // Its tasks come back with it, as the log left them (see the note on their icons in the report).
     await runs.waitForRow(`task "${ALPHA}" restored`, isTask(ALPHA, /\w+/), 20_000);
@@ -65,11 +90,19 @@ describe('workbench: reload', function () {
     const runIds = readdirSync(runsDir);
     assert.equal(runIds.length, 1, 'one run in globalStorage');
     const journal = join(runsDir, runIds[0]!, 'events.jsonl');
-    const eventTypes = (): string[] => readFileSync(journal, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { type: string }).type);
+    const eventTypes = (): string[] =>
+      readFileSync(journal, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { type: string }).type);
     assert.ok(eventTypes().includes('task.started'), 'the journal has the tasks started before the reload');
     assert.ok(!eventTypes().includes('run.completed'), 'the journal has no end of the run');
     // Nothing runs on its own after the reload: no new model request until the user resumes.
-    assert.equal(server.requests.length, agentRequestsBefore, 'the interrupted run does not call the model before it is resumed');
+    assert.equal(
+      server.requests.length,
+      agentRequestsBefore,
+      'the interrupted run does not call the model before it is resumed',
+    );
 
     // Resume with the run's inline action in the tree (hover shows it).
     const runRow = runs.row(new RegExp(`^Run ${escapeRegExp(GOAL)}, interrupted`));

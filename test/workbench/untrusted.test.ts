@@ -17,7 +17,9 @@ describe('workbench: untrusted workspace', function () {
 
   it('runs nothing in Restricted Mode and says why', async function () {
     // A model server that would answer: if anything ran, it would show up here.
-    const server = (fx.server = await startFakeModelServer({ respond: scriptedTeam(GOAL, [{ id: 'alpha', title: GOAL }]) }));
+    const server = (fx.server = await startFakeModelServer({
+      respond: scriptedTeam(GOAL, [{ id: 'alpha', title: GOAL }]),
+    }));
     const session = (fx.session = await WorkbenchSession.start({
       title: this.test?.fullTitle() ?? 'untrusted',
       files: { 'README.md': '# Notes\n', 'alpha.txt': 'alpha: first draft\n' },
@@ -29,15 +31,23 @@ describe('workbench: untrusted workspace', function () {
     const { workbench } = session;
     const runs = new RunsView(workbench);
 
-    await waitUntil('the Restricted Mode status-bar item', async () => (await workbench.statusBarText(/Restricted Mode/)).length > 0, {
-      timeoutMs: 30_000,
-      describe: async () => (await workbench.statusBarText()).join(' | '),
-    });
+    await waitUntil(
+      'the Restricted Mode status-bar item',
+      async () => (await workbench.statusBarText(/Restricted Mode/)).length > 0,
+      {
+        timeoutMs: 30_000,
+        describe: async () => (await workbench.statusBarText()).join(' | '),
+      },
+    );
     await runs.show();
     // The Runs view already says so, with a way to change it.
-    const welcome = runs.pane().locator('.welcome-view-content', { hasText: 'does not run agents in an untrusted workspace' });
+    const welcome = runs
+      .pane()
+      .locator('.welcome-view-content', { hasText: 'does not run agents in an untrusted workspace' });
     await welcome.waitFor({ state: 'visible', timeout: 30_000 });
-    await welcome.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await welcome
+      .locator('.monaco-button', { hasText: 'Manage Workspace Trust' })
+      .waitFor({ state: 'visible', timeout: 10_000 });
     await workbench.screenshot('restricted mode runs view');
 
     // The command is still offered; running it explains instead of asking for a goal.
@@ -46,12 +56,18 @@ describe('workbench: untrusted workspace', function () {
     const text = (await message.innerText()).replace(/\s+/g, ' ');
     assert.match(text, /Agent Orchestrator does not run agents in an untrusted workspace/);
     assert.match(text, /no model is called/);
-    await message.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await message
+      .locator('.monaco-button', { hasText: 'Manage Workspace Trust' })
+      .waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await workbench.quickInputWidget().isVisible(), false, 'no goal input box opened');
     await workbench.screenshot('untrusted message');
 
     // Nothing ran: no request reached the model server and no run was stored.
-    assert.equal(server.requests.length, 0, `the model server received no request: ${server.requests.map((r) => r.path).join(', ')}`);
+    assert.equal(
+      server.requests.length,
+      0,
+      `the model server received no request: ${server.requests.map((r) => r.path).join(', ')}`,
+    );
     const runsDir = join(session.globalStorageDir(), 'runs');
     const stored = existsSync(runsDir) ? readdirSync(runsDir) : [];
     assert.deepEqual(stored, [], `no run folder in ${runsDir}`);

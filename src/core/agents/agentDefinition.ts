@@ -3,7 +3,9 @@ import { z } from 'zod';
 /** What the registry knows about an agent, apart from how it runs. */
 export const AgentDefinitionSchema = z.object({
   /** Unique id, used in plans for manual assignment. */
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an agent id uses letters, digits, ".", "_" or "-" (at most 64)'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an agent id uses letters, digits, ".", "_" or "-" (at most 64)'),
   description: z.string().default(''),
   /** What the agent can do; a task's required capabilities must all be here. */
   capabilities: z.array(z.string().min(1)).min(1, 'an agent needs at least one capability'),

@@ -43,10 +43,15 @@ export class AgentRegistry implements Disposable {
     const parsed = AgentDefinitionSchema.safeParse(agent.definition);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`).join('; ');
-      throw new AgentRegistrationError(`Agent "${String((agent.definition as { id?: unknown }).id)}" has an invalid definition: ${detail}`);
+      throw new AgentRegistrationError(
+        `Agent "${String((agent.definition as { id?: unknown }).id)}" has an invalid definition: ${detail}`,
+      );
     }
     const id = parsed.data.id;
-    if (this.entries.has(id)) throw new AgentRegistrationError(`An agent with id "${id}" is already registered. Unregister it first or pick another id.`);
+    if (this.entries.has(id))
+      throw new AgentRegistrationError(
+        `An agent with id "${id}" is already registered. Unregister it first or pick another id.`,
+      );
     const registered: RegisteredAgent = { definition: parsed.data, run: (ctx) => agent.run(ctx) };
     const entry: Entry = { agent: registered, health: 'healthy', load: 0 };
     this.entries.set(id, entry);

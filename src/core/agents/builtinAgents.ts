@@ -17,23 +17,58 @@ const COMMON_RULES = `You work in a shared workspace alongside other agents runn
 /** The five built-in agents: planner, coder, tester, reviewer, researcher. */
 export const BUILTIN_AGENTS: readonly BuiltinAgentSpec[] = Object.freeze([
   {
-    definition: { id: 'planner', description: 'Breaks work down and writes designs and plans.', capabilities: ['plan', 'design'], tools: [...READ_TOOLS, ...SHARE_TOOLS, 'propose_edit', 'finish_task'], maxLoad: 2, priority: 40 },
+    definition: {
+      id: 'planner',
+      description: 'Breaks work down and writes designs and plans.',
+      capabilities: ['plan', 'design'],
+      tools: [...READ_TOOLS, ...SHARE_TOOLS, 'propose_edit', 'finish_task'],
+      maxLoad: 2,
+      priority: 40,
+    },
     systemPrompt: `You are a software architect. You turn a task into a concrete design or plan document and share the decisions others need.\n${COMMON_RULES}`,
   },
   {
-    definition: { id: 'coder', description: 'Writes and changes code.', capabilities: ['code', 'refactor', 'docs'], tools: [...READ_TOOLS, ...SHARE_TOOLS, 'propose_edit', 'run_verification', 'finish_task'], maxLoad: 4, priority: 60 },
+    definition: {
+      id: 'coder',
+      description: 'Writes and changes code.',
+      capabilities: ['code', 'refactor', 'docs'],
+      tools: [...READ_TOOLS, ...SHARE_TOOLS, 'propose_edit', 'run_verification', 'finish_task'],
+      maxLoad: 4,
+      priority: 60,
+    },
     systemPrompt: `You are a careful senior software engineer. You implement the task with small, correct edits that follow the code's existing style, then run the relevant verification.\n${COMMON_RULES}`,
   },
   {
-    definition: { id: 'tester', description: 'Writes and runs tests.', capabilities: ['test'], tools: [...READ_TOOLS, ...SHARE_TOOLS, 'propose_edit', 'run_verification', 'finish_task'], maxLoad: 4, priority: 60 },
+    definition: {
+      id: 'tester',
+      description: 'Writes and runs tests.',
+      capabilities: ['test'],
+      tools: [...READ_TOOLS, ...SHARE_TOOLS, 'propose_edit', 'run_verification', 'finish_task'],
+      maxLoad: 4,
+      priority: 60,
+    },
     systemPrompt: `You are a test engineer. You write focused tests that can fail, run them, and report what they show. Do not weaken a test to make it pass.\n${COMMON_RULES}`,
   },
   {
-    definition: { id: 'reviewer', description: 'Reviews changes and reports problems.', capabilities: ['review'], tools: [...READ_TOOLS, ...SHARE_TOOLS, 'run_verification', 'finish_task'], maxLoad: 2, priority: 50 },
+    definition: {
+      id: 'reviewer',
+      description: 'Reviews changes and reports problems.',
+      capabilities: ['review'],
+      tools: [...READ_TOOLS, ...SHARE_TOOLS, 'run_verification', 'finish_task'],
+      maxLoad: 2,
+      priority: 50,
+    },
     systemPrompt: `You are a code reviewer. You read the changes of the tasks this one depends on, run verification, and report concrete problems with file:line. You do not edit files.\n${COMMON_RULES}`,
   },
   {
-    definition: { id: 'researcher', description: 'Finds out how things work in the workspace and reports.', capabilities: ['research'], tools: [...READ_TOOLS, ...SHARE_TOOLS, 'finish_task'], maxLoad: 4, priority: 50 },
+    definition: {
+      id: 'researcher',
+      description: 'Finds out how things work in the workspace and reports.',
+      capabilities: ['research'],
+      tools: [...READ_TOOLS, ...SHARE_TOOLS, 'finish_task'],
+      maxLoad: 4,
+      priority: 50,
+    },
     systemPrompt: `You are a researcher. You investigate the workspace to answer the task's question and put the answer in your finish_task summary and output.\n${COMMON_RULES}`,
   },
 ]);

@@ -34,12 +34,21 @@ export interface LoadCustomAgentsOptions extends CustomAgentOptions {
 export const MAX_CUSTOM_AGENT_FILE_BYTES = 256 * 1024;
 
 /** The frontmatter keys a custom agent file may use, in the order the docs list them. */
-export const CUSTOM_AGENT_FIELDS = ['name', 'description', 'capabilities', 'tools', 'model', 'maxConcurrent', 'priority'] as const;
+export const CUSTOM_AGENT_FIELDS = [
+  'name',
+  'description',
+  'capabilities',
+  'tools',
+  'model',
+  'maxConcurrent',
+  'priority',
+] as const;
 
 const nonEmptyString = z.string({ error: 'expected a non-empty string' }).trim().min(1, 'expected a non-empty string');
 const stringList = (example: string): z.ZodType<string[]> =>
   z.array(nonEmptyString, {
-    error: (iss) => (iss.input === undefined ? `is required, e.g. ${example}` : `expected a list of strings, e.g. ${example}`),
+    error: (iss) =>
+      iss.input === undefined ? `is required, e.g. ${example}` : `expected a list of strings, e.g. ${example}`,
   });
 const wholeNumber = (min: number, max: number): z.ZodType<number> => {
   const msg = `expected a whole number from ${min} to ${max}`;
@@ -47,7 +56,9 @@ const wholeNumber = (min: number, max: number): z.ZodType<number> => {
 };
 
 const FrontmatterSchema = z.object({
-  name: z.string({ error: (iss) => (iss.input === undefined ? 'is required; it becomes the agent id' : 'expected a string') }),
+  name: z.string({
+    error: (iss) => (iss.input === undefined ? 'is required; it becomes the agent id' : 'expected a string'),
+  }),
   description: z.string({ error: 'expected a string' }).optional(),
   capabilities: stringList('[code, review]'),
   tools: stringList('[read_file, search_text]').optional(),
@@ -67,7 +78,11 @@ const FIELD_OF: Record<string, string> = { id: 'name', maxLoad: 'maxConcurrent',
  * maxConcurrent, priority) between `---` lines, then the system prompt as Markdown. Every problem
  * found is reported, one line each, starting with `fileName` and naming the field.
  */
-export function parseCustomAgentFile(fileName: string, text: string, options: CustomAgentOptions = {}): CustomAgentParseResult {
+export function parseCustomAgentFile(
+  fileName: string,
+  text: string,
+  options: CustomAgentOptions = {},
+): CustomAgentParseResult {
   return parseLabelled(fileName, fileName, text, options);
 }
 
@@ -76,7 +91,10 @@ export function parseCustomAgentFile(fileName: string, text: string, options: Cu
  * A missing folder means no custom agents. A bad file is skipped with an error; agents whose
  * names clash are all skipped, since picking one would depend on file names.
  */
-export async function loadCustomAgents(dir: string, options: LoadCustomAgentsOptions = {}): Promise<{ agents: CustomAgentSpec[]; errors: string[] }> {
+export async function loadCustomAgents(
+  dir: string,
+  options: LoadCustomAgentsOptions = {},
+): Promise<{ agents: CustomAgentSpec[]; errors: string[] }> {
   const shown = (name: string): string => `${(options.displayDir ?? dir).replace(/[\\/]+$/, '')}/${name}`;
   let entries;
   try {
@@ -87,7 +105,9 @@ export async function loadCustomAgents(dir: string, options: LoadCustomAgentsOpt
     const why = code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code ?? String(err)})`;
     return { agents: [], errors: [`${options.displayDir ?? dir}: ${why}`] };
   }
-  const files = entries.filter((e) => e.name.toLowerCase().endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files = entries
+    .filter((e) => e.name.toLowerCase().endsWith('.md'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const errors: string[] = [];
   const parsed: Array<{ label: string; agent: CustomAgentSpec }> = [];
@@ -117,14 +137,21 @@ export async function loadCustomAgents(dir: string, options: LoadCustomAgentsOpt
   for (const [id, labels] of byId) {
     const [first, ...others] = labels;
     for (const other of others) {
-      errors.push(`${other}: field "name": agent "${id}" is already defined in ${first}; rename one of them (neither is loaded)`);
+      errors.push(
+        `${other}: field "name": agent "${id}" is already defined in ${first}; rename one of them (neither is loaded)`,
+      );
     }
   }
   const agents = parsed.filter((p) => (byId.get(p.agent.definition.id) ?? []).length === 1).map((p) => p.agent);
   return { agents, errors };
 }
 
-function parseLabelled(label: string, sourceFile: string, text: string, options: CustomAgentOptions): CustomAgentParseResult {
+function parseLabelled(
+  label: string,
+  sourceFile: string,
+  text: string,
+  options: CustomAgentOptions,
+): CustomAgentParseResult {
   const size = Buffer.byteLength(text, 'utf8');
   if (size > MAX_CUSTOM_AGENT_FILE_BYTES) return { ok: false, error: `${label}: ${tooLarge(size)}` };
   const front = parseCustomAgentFrontmatter(text);
@@ -132,7 +159,8 @@ function parseLabelled(label: string, sourceFile: string, text: string, options:
 
   const problems: string[] = [];
   const unknown = Object.keys(front.fields).filter((k) => !(CUSTOM_AGENT_FIELDS as readonly string[]).includes(k));
-  for (const key of unknown) problems.push(`field "${key}" is not allowed${suggest(key)}; allowed fields: ${CUSTOM_AGENT_FIELDS.join(', ')}`);
+  for (const key of unknown)
+    problems.push(`field "${key}" is not allowed${suggest(key)}; allowed fields: ${CUSTOM_AGENT_FIELDS.join(', ')}`);
 
   const fm = FrontmatterSchema.safeParse(front.fields);
   if (!fm.success) {
@@ -143,12 +171,15 @@ function parseLabelled(label: string, sourceFile: string, text: string, options:
     }
   }
   const systemPrompt = front.body.trim();
-  if (!systemPrompt) problems.push('the system prompt is empty; write the agent\'s instructions as Markdown below the closing "---"');
+  if (!systemPrompt)
+    problems.push('the system prompt is empty; write the agent\'s instructions as Markdown below the closing "---"');
   if (fm.success && options.knownTools) {
     const known = new Set(options.knownTools);
     const bad = (fm.data.tools ?? []).filter((t) => !known.has(t));
     if (bad.length > 0) {
-      problems.push(`field "tools": unknown tool${bad.length > 1 ? 's' : ''} ${bad.map((t) => `"${t}"`).join(', ')}; known tools: ${[...known].join(', ')}`);
+      problems.push(
+        `field "tools": unknown tool${bad.length > 1 ? 's' : ''} ${bad.map((t) => `"${t}"`).join(', ')}; known tools: ${[...known].join(', ')}`,
+      );
     }
   }
   if (!fm.success || problems.length > 0) return failure(label, problems);

@@ -2,8 +2,7 @@ import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 
 /** A custom agent file split into its parsed frontmatter fields and its Markdown body. */
 export type CustomAgentFrontmatter =
-  | { ok: true; fields: Record<string, unknown>; body: string }
-  | { ok: false; error: string };
+  { ok: true; fields: Record<string, unknown>; body: string } | { ok: false; error: string };
 
 /** Frontmatter needs no aliasing at all; a small cap defeats "billion laughs" expansion. */
 const MAX_ALIAS_COUNT = 16;
@@ -64,7 +63,8 @@ export function parseCustomAgentFrontmatter(text: string): CustomAgentFrontmatte
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    if (err instanceof ReferenceError) return fail(`the frontmatter uses too many YAML aliases (at most ${MAX_ALIAS_COUNT}); write the values out`);
+    if (err instanceof ReferenceError)
+      return fail(`the frontmatter uses too many YAML aliases (at most ${MAX_ALIAS_COUNT}); write the values out`);
     throw err;
   }
   const fields = value === null || value === undefined ? {} : (value as Record<string, unknown>);

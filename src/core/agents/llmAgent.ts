@@ -27,7 +27,13 @@ export interface AgentLoopLimits {
 }
 
 /** Sensible defaults. */
-export const DEFAULT_AGENT_LIMITS: AgentLoopLimits = Object.freeze({ maxTurns: 40, maxTokensPerTask: 400_000, maxOutputTokens: 8_000, maxRepeatedCalls: 3, maxFixAttempts: 2 });
+export const DEFAULT_AGENT_LIMITS: AgentLoopLimits = Object.freeze({
+  maxTurns: 40,
+  maxTokensPerTask: 400_000,
+  maxOutputTokens: 8_000,
+  maxRepeatedCalls: 3,
+  maxFixAttempts: 2,
+});
 
 /** What an LLM agent is built from; the CLI or the host wires it. */
 export interface LlmAgentDeps {
@@ -43,7 +49,6 @@ export interface LlmAgentDeps {
   /** Verification steps (by name) every task that edited must pass before it counts as done. */
   gateSteps?: readonly string[];
 }
-
 
 /**
  * An agent that works a task with a chat model: model turn → tool calls → tool results → … until
@@ -74,12 +79,23 @@ export class LlmAgent implements Agent {
     for (let turn = 1; turn <= this.limits.maxTurns; turn++) {
       const response = await this.turn(ctx, messages, specs);
       tokens += response.usage.inputTokens + response.usage.outputTokens;
-      messages.push({ role: 'assistant', content: response.text, ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}), ...(response.replay ? { replay: response.replay } : {}) });
-      let finished: TaskResult | undefined = response.toolCalls.length === 0 ? { output: response.text, summary: response.text.slice(0, 200) } : undefined;
+      messages.push({
+        role: 'assistant',
+        content: response.text,
+        ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}),
+        ...(response.replay ? { replay: response.replay } : {}),
+      });
+      let finished: TaskResult | undefined =
+        response.toolCalls.length === 0 ? { output: response.text, summary: response.text.slice(0, 200) } : undefined;
       for (const call of response.toolCalls) {
         if (call.name === FINISH_TOOL && !call.argumentsError) {
           const args = (call.arguments ?? {}) as { summary?: unknown; output?: unknown };
-          finished = { summary: String(args.summary ?? ''), ...(args.output !== undefined ? { output: JSON.parse(JSON.stringify(args.output)) as TaskResult['output'] } : {}) };
+          finished = {
+            summary: String(args.summary ?? ''),
+            ...(args.output !== undefined
+              ? { output: JSON.parse(JSON.stringify(args.output)) as TaskResult['output'] }
+              : {}),
+          };
           messages.push({ role: 'tool', toolCallId: call.id, content: 'Noted.' });
           continue;
         }
@@ -92,11 +108,24 @@ export class LlmAgent implements Agent {
           throw new TaskFailure(message, 'reassign');
         }
         const result = call.argumentsError
-          ? { content: `Your arguments for ${call.name} are not valid JSON (${call.argumentsError}); call it again with valid JSON.`, isError: true }
+          ? {
+              content: `Your arguments for ${call.name} are not valid JSON (${call.argumentsError}); call it again with valid JSON.`,
+              isError: true,
+            }
           : await this.deps.tools.call(call.name, call.arguments, toolCtx, allowed);
         // An edit already in place (applied by an attempt that crashed) still has to pass the gate.
-        if (call.name === 'propose_edit' && !result.isError && (result.data?.applied === true || result.data?.unchanged === true)) edits++;
-        messages.push({ role: 'tool', toolCallId: call.id, content: result.content, ...(result.isError ? { isError: true } : {}) });
+        if (
+          call.name === 'propose_edit' &&
+          !result.isError &&
+          (result.data?.applied === true || result.data?.unchanged === true)
+        )
+          edits++;
+        messages.push({
+          role: 'tool',
+          toolCallId: call.id,
+          content: result.content,
+          ...(result.isError ? { isError: true } : {}),
+        });
       }
       if (tokens > this.limits.maxTokensPerTask) {
         const message = `Agent "${ctx.agentId}" used ${tokens} tokens on task "${ctx.task.id}", over its limit of ${this.limits.maxTokensPerTask}; it was stopped.`;
@@ -107,9 +136,15 @@ export class LlmAgent implements Agent {
       const gate = edits > 0 ? await this.runGate(toolCtx, allowed) : undefined;
       if (!gate) return finished;
       if (fixesLeft-- <= 0) {
-        throw new TaskFailure(`The task's changes still fail verification after ${this.limits.maxFixAttempts} fix attempts:\n${gate}`, 'fatal');
+        throw new TaskFailure(
+          `The task's changes still fail verification after ${this.limits.maxFixAttempts} fix attempts:\n${gate}`,
+          'fatal',
+        );
       }
-      messages.push({ role: 'user', content: `Verification failed after your changes. Fix the problems, then call ${FINISH_TOOL} again.\n${gate}` });
+      messages.push({
+        role: 'user',
+        content: `Verification failed after your changes. Fix the problems, then call ${FINISH_TOOL} again.\n${gate}`,
+      });
     }
     const message = `Agent "${ctx.agentId}" reached its limit of ${this.limits.maxTurns} turns on task "${ctx.task.id}" without finishing.`;
     ctx.report({ severity: 'major', category: 'custom', message });
@@ -120,14 +155,24 @@ export class LlmAgent implements Agent {
   private async runGate(toolCtx: ToolContext, allowed: readonly string[]): Promise<string | undefined> {
     const failures: string[] = [];
     for (const name of this.deps.gateSteps ?? []) {
-      const result = await this.deps.tools.call('run_verification', { name }, toolCtx, allowed.length ? [...allowed, 'run_verification'] : allowed);
-      if (result.data?.verdict === 'fail' || (result.isError && result.data?.verdict === undefined)) failures.push(result.content);
+      const result = await this.deps.tools.call(
+        'run_verification',
+        { name },
+        toolCtx,
+        allowed.length ? [...allowed, 'run_verification'] : allowed,
+      );
+      if (result.data?.verdict === 'fail' || (result.isError && result.data?.verdict === undefined))
+        failures.push(result.content);
     }
     return failures.length > 0 ? failures.join('\n\n') : undefined;
   }
 
   /** One model turn, falling back down the model chain when a provider fails in a retryable way. */
-  private async turn(ctx: TaskContext, messages: ChatMessage[], specs: ReturnType<ToolBus<ToolContext>['specs']>): Promise<ChatResponse> {
+  private async turn(
+    ctx: TaskContext,
+    messages: ChatMessage[],
+    specs: ReturnType<ToolBus<ToolContext>['specs']>,
+  ): Promise<ChatResponse> {
     const chain = this.deps.models(this.definition);
     if (chain.length === 0) throw new TaskFailure(`No model is configured for agent "${ctx.agentId}".`, 'fatal');
     const breaker = this.deps.breaker;
@@ -136,12 +181,18 @@ export class LlmAgent implements Agent {
       const key = { provider: model.provider, model: model.model };
       if (breaker && chain.length > 1 && !breaker.canRequest(key)) continue;
       try {
-        const response = await meteredComplete(ctx, model, {
-          system: this.systemPrompt,
-          messages,
-          ...(specs.length ? { tools: specs, toolChoice: 'auto' as const } : {}),
-          maxOutputTokens: this.limits.maxOutputTokens,
-        }, this.deps.prices, this.deps.cache ? { cache: this.deps.cache } : {});
+        const response = await meteredComplete(
+          ctx,
+          model,
+          {
+            system: this.systemPrompt,
+            messages,
+            ...(specs.length ? { tools: specs, toolChoice: 'auto' as const } : {}),
+            maxOutputTokens: this.limits.maxOutputTokens,
+          },
+          this.deps.prices,
+          this.deps.cache ? { cache: this.deps.cache } : {},
+        );
         breaker?.recordSuccess(key);
         return response;
       } catch (err) {
@@ -152,6 +203,9 @@ export class LlmAgent implements Agent {
         lastError = err;
       }
     }
-    throw lastError ?? new TaskFailure(`Every model for agent "${ctx.agentId}" is unavailable (circuits open).`, 'retryable');
+    throw (
+      lastError ??
+      new TaskFailure(`Every model for agent "${ctx.agentId}" is unavailable (circuits open).`, 'retryable')
+    );
   }
 }

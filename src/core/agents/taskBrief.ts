@@ -17,7 +17,14 @@ export function taskBrief(ctx: TaskContext): string {
       lines.push(`- ${id}: ${text.length > MAX_DEPENDENCY_OUTPUT ? `${text.slice(0, MAX_DEPENDENCY_OUTPUT)}…` : text}`);
     }
   }
-  if (ctx.attempt > 1) lines.push('', `This is attempt ${ctx.attempt}; earlier attempts did not finish. Check the workspace state before changing anything.`);
-  lines.push('', 'Use the tools to read the workspace and propose edits. When the task is done, call finish_task with a one-line summary.');
+  if (ctx.attempt > 1)
+    lines.push(
+      '',
+      `This is attempt ${ctx.attempt}; earlier attempts did not finish. Check the workspace state before changing anything.`,
+    );
+  lines.push(
+    '',
+    'Use the tools to read the workspace and propose edits. When the task is done, call finish_task with a one-line summary.',
+  );
   return lines.join('\n');
 }

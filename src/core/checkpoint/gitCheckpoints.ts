@@ -54,14 +54,24 @@ export class GitCheckpoints implements CheckpointPort {
   ) {}
 
   /** Opens checkpoints for a workspace; a folder outside any git working tree gets `NoCheckpoints` with its note. */
-  static async open(workspaceRoot: string, options: GitCheckpointsOptions = {}): Promise<GitCheckpoints | NoCheckpoints> {
+  static async open(
+    workspaceRoot: string,
+    options: GitCheckpointsOptions = {},
+  ): Promise<GitCheckpoints | NoCheckpoints> {
     const clock = options.clock ?? systemClock;
-    const git = new GitRunner({ cwd: workspaceRoot, binary: options.gitBinary, env: options.env, clock, lockRetries: options.lockRetries });
+    const git = new GitRunner({
+      cwd: workspaceRoot,
+      binary: options.gitBinary,
+      env: options.env,
+      clock,
+      lockRetries: options.lockRetries,
+    });
     let insideWorkTree: string;
     try {
       insideWorkTree = (await git.run(['rev-parse', '--is-inside-work-tree'])).trim();
     } catch (err) {
-      if (err instanceof GitCommandError && /not a git repository/i.test(err.stderr)) return new NoCheckpoints(workspaceRoot);
+      if (err instanceof GitCommandError && /not a git repository/i.test(err.stderr))
+        return new NoCheckpoints(workspaceRoot);
       throw err;
     }
     // "false" inside a .git folder or a bare repository: there are no working files to snapshot.
@@ -86,18 +96,26 @@ export class GitCheckpoints implements CheckpointPort {
 
   async list(runId: string): Promise<Checkpoint[]> {
     const prefix = runCheckpointPrefix(runId);
-    return this.queue.run(async () => parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId));
+    return this.queue.run(async () =>
+      parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId),
+    );
   }
 
   async rollbackTask(runId: string, taskId: string): Promise<RollbackResult> {
     const first = (await this.list(runId)).find((c) => c.taskId === taskId);
-    if (!first) return nothingToRollBack(`No checkpoint was taken for task "${taskId}" of run "${runId}", so nothing was rolled back.`);
+    if (!first)
+      return nothingToRollBack(
+        `No checkpoint was taken for task "${taskId}" of run "${runId}", so nothing was rolled back.`,
+      );
     return this.rollbackTo(first);
   }
 
   async rollbackRun(runId: string): Promise<RollbackResult> {
     const first = (await this.list(runId))[0];
-    if (!first) return nothingToRollBack(`Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was rolled back.`);
+    if (!first)
+      return nothingToRollBack(
+        `Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was rolled back.`,
+      );
     return this.rollbackTo(first);
   }
 
@@ -127,7 +145,11 @@ export class GitCheckpoints implements CheckpointPort {
   }
 
   /** Keeps the pre-rollback files on an undo ref: a rollback must never be the only copy of the user's later work. */
-  private async saveUndo(checkpoint: Checkpoint, tree: string, head: string | undefined): Promise<{ id: string; ref: string }> {
+  private async saveUndo(
+    checkpoint: Checkpoint,
+    tree: string,
+    head: string | undefined,
+  ): Promise<{ id: string; ref: string }> {
     const at = this.clock.now();
     const message = checkpointMessage(`before rollback to ${checkpoint.ref}`, checkpoint.runId, checkpoint.taskId, at);
     const id = await commitTree(this.git, { tree, parent: head, message, at });
@@ -137,7 +159,11 @@ export class GitCheckpoints implements CheckpointPort {
   }
 
   /** Creates the next free `<prefix>…/<n>` ref; an empty old value makes git refuse to overwrite one another process just made. */
-  private async createRef(prefix: string, refFor: (n: number) => string, id: string): Promise<{ ref: string; sequence: number }> {
+  private async createRef(
+    prefix: string,
+    refFor: (n: number) => string,
+    id: string,
+  ): Promise<{ ref: string; sequence: number }> {
     for (let attempt = 1; ; attempt++) {
       const sequence = maxSequence(await this.refNames(prefix)) + 1;
       const ref = refFor(sequence);
@@ -145,7 +171,8 @@ export class GitCheckpoints implements CheckpointPort {
         await this.git.run(['update-ref', ref, id, '']);
         return { ref, sequence };
       } catch (err) {
-        if (!(err instanceof GitCommandError) || !/already exists/i.test(err.stderr) || attempt >= CREATE_REF_ATTEMPTS) throw err;
+        if (!(err instanceof GitCommandError) || !/already exists/i.test(err.stderr) || attempt >= CREATE_REF_ATTEMPTS)
+          throw err;
       }
     }
   }

@@ -14,6 +14,9 @@ export class GitCommandError extends Error {
     options?: ErrorOptions,
   ) {
     const detail = stderr.trim() || '(git printed nothing on stderr)';
-    super(`Checkpoint failed: \`git ${args.join(' ')}\` in ${cwd} exited with code ${exitCode ?? 'unknown'}: ${detail}`, options);
+    super(
+      `Checkpoint failed: \`git ${args.join(' ')}\` in ${cwd} exited with code ${exitCode ?? 'unknown'}: ${detail}`,
+      options,
+    );
   }
 }

@@ -61,7 +61,8 @@ export class GitRunner {
       try {
         return await this.runOnce(args, options);
       } catch (err) {
-        if (!(err instanceof GitCommandError) || !isLockContention(err.stderr) || attempt >= this.lockRetries) throw err;
+        if (!(err instanceof GitCommandError) || !isLockContention(err.stderr) || attempt >= this.lockRetries)
+          throw err;
         await this.clock.sleep(Math.min(25 * 2 ** attempt, 500));
       }
     }
@@ -99,9 +100,12 @@ export class GitRunner {
     try {
       git = simpleGit(config).env(env);
     } catch (err) {
-      throw new Error(`Checkpoints cannot run git in ${this.cwd}: ${errorMessage(err)}. Check that the workspace folder exists.`, {
-        cause: err,
-      });
+      throw new Error(
+        `Checkpoints cannot run git in ${this.cwd}: ${errorMessage(err)}. Check that the workspace folder exists.`,
+        {
+          cause: err,
+        },
+      );
     }
     try {
       return await git.raw([...args]);

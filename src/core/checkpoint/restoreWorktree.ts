@@ -47,7 +47,9 @@ export async function restoreWorktree(git: GitRunner, input: RestoreInput): Prom
   let current = before;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     // A path restored once and still reported is ignored now (e.g. by .git/info/exclude): its content is right already.
-    const differences = (await diffTrees(git, current, input.target)).filter((d) => !(d.action === 'restore' && restored.has(d.path)));
+    const differences = (await diffTrees(git, current, input.target)).filter(
+      (d) => !(d.action === 'restore' && restored.has(d.path)),
+    );
     if (differences.length === 0) break;
     const ignoreFiles = differences.filter((d) => d.action === 'restore' && isIgnoreFile(d.path));
     const step = pass === 0 && ignoreFiles.length > 0 ? ignoreFiles : differences;
@@ -85,7 +87,10 @@ async function checkoutPaths(git: GitRunner, target: string, paths: readonly str
   await withTempDir(async (dir) => {
     const indexFile = join(dir, 'index');
     await git.run(['read-tree', target], { indexFile });
-    await git.run(['checkout-index', '--force', '-z', '--stdin'], { indexFile, input: paths.map((p) => `${p}\0`).join('') });
+    await git.run(['checkout-index', '--force', '-z', '--stdin'], {
+      indexFile,
+      input: paths.map((p) => `${p}\0`).join(''),
+    });
   });
 }
 

@@ -1,5 +1,14 @@
 import type { JsonValue } from '../run/runEvents';
-import { checkDelete, checkKey, checkScope, checkSet, READ_ORDER, slotOf, type ContextWrite, type ContextWriteOptions } from './contextWrite';
+import {
+  checkDelete,
+  checkKey,
+  checkScope,
+  checkSet,
+  READ_ORDER,
+  slotOf,
+  type ContextWrite,
+  type ContextWriteOptions,
+} from './contextWrite';
 import { cloneJson } from './jsonCopy';
 
 /** The version a transaction saw in one slot the first time it touched it. */
@@ -94,7 +103,9 @@ export class ContextTransaction {
 
   private ensureOpen(action: string): void {
     if (this.state !== 'open') {
-      throw new Error(`Cannot ${action} in a context transaction of agent "${this.agentId}" that was already ${this.state}. Start a new transaction.`);
+      throw new Error(
+        `Cannot ${action} in a context transaction of agent "${this.agentId}" that was already ${this.state}. Start a new transaction.`,
+      );
     }
   }
 }

@@ -32,7 +32,9 @@ export function slotOf(scope: ContextScope, agentId: string, key: string): strin
 /** Checks a key and the id of the agent using it, with an actionable message. */
 export function checkKey(key: unknown, agentId: unknown): asserts key is string {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new TypeError(`A context key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${JSON.stringify(key)}.`);
+    throw new TypeError(
+      `A context key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${JSON.stringify(key)}.`,
+    );
   }
   checkAgent(agentId, `Context access to "${key}"`);
 }
@@ -60,13 +62,19 @@ export function checkSet(key: string, value: unknown, agentId: string, options: 
   const ttlMs = options.ttlMs;
   if (scope === 'temporary') {
     if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-      throw new RangeError(`Temporary context entry "${key}" needs ttlMs, a finite number of milliseconds above 0; got ${String(ttlMs)}.`);
+      throw new RangeError(
+        `Temporary context entry "${key}" needs ttlMs, a finite number of milliseconds above 0; got ${String(ttlMs)}.`,
+      );
     }
   } else if (ttlMs !== undefined) {
-    throw new TypeError(`ttlMs only applies to the "temporary" scope; "${key}" is being written to "${scope}". Drop ttlMs or use scope "temporary".`);
+    throw new TypeError(
+      `ttlMs only applies to the "temporary" scope; "${key}" is being written to "${scope}". Drop ttlMs or use scope "temporary".`,
+    );
   }
   if (value === undefined) {
-    throw new TypeError(`Context value "${key}" is undefined. To remove an entry call delete(); to store "no value" use null.`);
+    throw new TypeError(
+      `Context value "${key}" is undefined. To remove an entry call delete(); to store "no value" use null.`,
+    );
   }
   const write: ContextWrite = { key, scope, agentId, value: toJsonValue(value, `context value "${key}"`) };
   if (ttlMs !== undefined) write.ttlMs = ttlMs;

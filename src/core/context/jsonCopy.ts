@@ -12,7 +12,9 @@ export function toJsonValue(value: unknown, what: string, maxChars: number = MAX
   const copy = copyValue(value, what, '$', new Set());
   const size = JSON.stringify(copy).length;
   if (size > maxChars) {
-    throw new RangeError(`The ${what} is ${size} characters of JSON; the limit is ${maxChars}. Store a summary or a file path instead.`);
+    throw new RangeError(
+      `The ${what} is ${size} characters of JSON; the limit is ${maxChars}. Store a summary or a file path instead.`,
+    );
   }
   return copy;
 }

@@ -45,7 +45,8 @@ export class MessageBus {
     options: { inboxLimit?: number } = {},
   ) {
     const limit = options.inboxLimit ?? DEFAULT_INBOX_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`inboxLimit must be an integer of at least 1, got ${limit}.`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`inboxLimit must be an integer of at least 1, got ${limit}.`);
     this.inboxLimit = limit;
   }
 
@@ -122,7 +123,11 @@ export class MessageBus {
         listener(copyMessage(msg));
       } catch (err) {
         // One broken listener must not stop delivery to the others; make it visible instead.
-        this.emit({ type: 'log', level: 'warn', message: `A message listener of agent "${agentId}" threw: ${errorMessage(err)}` });
+        this.emit({
+          type: 'log',
+          level: 'warn',
+          message: `A message listener of agent "${agentId}" threw: ${errorMessage(err)}`,
+        });
       }
     }
   }

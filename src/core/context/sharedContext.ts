@@ -3,7 +3,17 @@ import type { ContextScope, JsonValue, RunEventBody } from '../run/runEvents';
 import type { ContextRecord } from '../run/runState';
 import { ContextConflictError } from './contextConflictError';
 import { ContextTransaction, type SeenVersion, type TransactionHost } from './contextTransaction';
-import { checkAgent, checkDelete, checkKey, checkScope, checkSet, READ_ORDER, slotOf, type ContextWrite, type ContextWriteOptions } from './contextWrite';
+import {
+  checkAgent,
+  checkDelete,
+  checkKey,
+  checkScope,
+  checkSet,
+  READ_ORDER,
+  slotOf,
+  type ContextWrite,
+  type ContextWriteOptions,
+} from './contextWrite';
 import { cloneJson, toJsonValue } from './jsonCopy';
 
 interface Entry {
@@ -103,10 +113,16 @@ export class SharedContext {
     const now = this.clock.now();
     for (const r of records) {
       const scope = checkScope(r?.scope);
-      if (typeof r.key !== 'string' || r.key.length === 0) throw new TypeError(`A restored context entry has no key: ${JSON.stringify(r)}.`);
+      if (typeof r.key !== 'string' || r.key.length === 0)
+        throw new TypeError(`A restored context entry has no key: ${JSON.stringify(r)}.`);
       if (scope === 'private') checkAgent(r.agentId, `Restored private context entry "${r.key}"`);
       if (r.expiresAt !== undefined && r.expiresAt <= now) continue;
-      const entry: Entry = { key: r.key, scope, agentId: r.agentId, value: toJsonValue(r.value, `restored context value "${r.key}"`) };
+      const entry: Entry = {
+        key: r.key,
+        scope,
+        agentId: r.agentId,
+        value: toJsonValue(r.value, `restored context value "${r.key}"`),
+      };
       if (r.expiresAt !== undefined) entry.expiresAt = r.expiresAt;
       restored.set(slotOf(scope, r.agentId ?? '', r.key), entry);
     }

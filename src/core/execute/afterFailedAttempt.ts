@@ -23,18 +23,35 @@ export function afterFailedAttempt(deps: ExecutorDeps, f: FailedAttempt): NextSt
   // Pauses for a human and cancellations say nothing about the task or the agent: they do not use up attempts.
   const attempts = (ts?.attempts ?? []).filter((a) => a.failureClass !== 'needs-human' && a.outcome !== 'cancelled');
   const excluded = new Set([...(ts?.excludedAgents ?? []), f.agentId]);
-  const others = rankAgents(task, registry, stats, { excluded, ...(ts?.assignedAgent ? { assignedAgent: ts.assignedAgent } : {}) });
+  const others = rankAgents(task, registry, stats, {
+    excluded,
+    ...(ts?.assignedAgent ? { assignedAgent: ts.assignedAgent } : {}),
+  });
   const proposedDelayMs = backoffDelay(options.retry, attempts.length - 1, f.failure.retryAfterMs, options.random);
   const step = decideNextStep(
-    { failure: f.failure, agentId: f.agentId, attempts, waitedMs: f.waitedMs, otherCandidates: others.length > 0 ? 'some' : 'none', proposedDelayMs },
+    {
+      failure: f.failure,
+      agentId: f.agentId,
+      attempts,
+      waitedMs: f.waitedMs,
+      otherCandidates: others.length > 0 ? 'some' : 'none',
+      proposedDelayMs,
+    },
     options.retry,
   );
   services.emit({
-    type: 'task.attempt.failed', taskId: task.id, agentId: f.agentId, attempt: f.attempt, durationMs: f.durationMs,
-    failureClass: f.failure.failureClass, message: f.failure.message, next: step.next,
+    type: 'task.attempt.failed',
+    taskId: task.id,
+    agentId: f.agentId,
+    attempt: f.attempt,
+    durationMs: f.durationMs,
+    failureClass: f.failure.failureClass,
+    message: f.failure.message,
+    next: step.next,
     ...(step.next === 'retry' ? { retryInMs: step.delayMs } : {}),
   });
   metrics.counter('attempts.failed').add();
-  if (f.failure.failureClass !== 'needs-human') stats.record(f.agentId, { success: false, durationMs: f.durationMs, tokens: 0, costUsd: 0 });
+  if (f.failure.failureClass !== 'needs-human')
+    stats.record(f.agentId, { success: false, durationMs: f.durationMs, tokens: 0, costUsd: 0 });
   return step;
 }

@@ -8,7 +8,10 @@ import type { JsonValue, RunEventBody } from '../run/runEvents';
 import type { Finding } from '../verify/finding';
 
 /** The events an agent's tools may record themselves. */
-export type AgentEventBody = Extract<RunEventBody, { type: 'approval.requested' | 'approval.decided' | 'edit.applied' | 'verification.completed' | 'checkpoint.taken' }>;
+export type AgentEventBody = Extract<
+  RunEventBody,
+  { type: 'approval.requested' | 'approval.decided' | 'edit.applied' | 'verification.completed' | 'checkpoint.taken' }
+>;
 
 /** A model request as the quota gate sees it before it is sent. */
 export interface ModelCallRequest {
@@ -44,7 +47,10 @@ export interface TaskContext {
    */
   step<T extends JsonValue>(key: string, effect: () => Promise<T>): Promise<T>;
   /** Sends one model request through the run budget and the shared rate limits. */
-  callModel<T>(request: ModelCallRequest, send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>): Promise<T>;
+  callModel<T>(
+    request: ModelCallRequest,
+    send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>,
+  ): Promise<T>;
   /** The run's shared memory, seen as this agent. */
   readonly context: ReturnType<SharedContext['view']>;
   readonly messages: AgentMailbox;

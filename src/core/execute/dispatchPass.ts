@@ -29,7 +29,13 @@ export function offerReadyTasks(scheduler: DagScheduler, deps: ExecutorDeps, fre
   const { graph, state, registry, stats, locks, runId } = deps;
   const starts: PlannedStart[] = [];
   if (freeSlots <= 0) return starts;
-  const anyRoom = (): boolean => registry.list().some((a) => registry.health(a.definition.id) !== 'unhealthy' && registry.load(a.definition.id) < a.definition.maxLoad);
+  const anyRoom = (): boolean =>
+    registry
+      .list()
+      .some(
+        (a) =>
+          registry.health(a.definition.id) !== 'unhealthy' && registry.load(a.definition.id) < a.definition.maxLoad,
+      );
   let slots = freeSlots;
   let lockSkips = 0;
   let busySkips = 0;
@@ -46,7 +52,10 @@ export function offerReadyTasks(scheduler: DagScheduler, deps: ExecutorDeps, fre
       busySkips++;
       return 'skip';
     }
-    const selection = selectAgent(task, registry, stats, { excluded: new Set(excluded), ...(ts?.assignedAgent ? { assignedAgent: ts.assignedAgent } : {}) });
+    const selection = selectAgent(task, registry, stats, {
+      excluded: new Set(excluded),
+      ...(ts?.assignedAgent ? { assignedAgent: ts.assignedAgent } : {}),
+    });
     if (selection.kind === 'none') {
       starts.push({ kind: 'refused', task: i, reason: selection.reason });
       return 'take';

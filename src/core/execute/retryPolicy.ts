@@ -26,7 +26,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
  * jitter in its upper half so parallel agents hit by the same rate limit do not retry in step.
  * A server's retry-after hint is a floor: we never come back sooner than asked.
  */
-export function backoffDelay(policy: RetryPolicy, retry: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry));
   const jittered = exponential / 2 + random() * (exponential / 2);
   return Math.round(Math.max(jittered, retryAfterMs ?? 0));

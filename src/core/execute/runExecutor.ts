@@ -86,8 +86,14 @@ export class RunExecutor implements Disposable {
     // A crash can land between a failure and the skips it causes; record those skips now.
     this.deps.graph.tasks.forEach((t, i) => {
       if (this.scheduler.stateOf(i) === 'skipped' && this.deps.state.tasks[t.id]?.status !== 'skipped') {
-        const blocker = t.dependencies.find((d) => ['failed', 'skipped'].includes(this.deps.state.tasks[d]?.status ?? '')) ?? '';
-        this.deps.services.emit({ type: 'task.skipped', taskId: t.id, blockedBy: blocker, reason: `Dependency "${blocker}" did not succeed.` });
+        const blocker =
+          t.dependencies.find((d) => ['failed', 'skipped'].includes(this.deps.state.tasks[d]?.status ?? '')) ?? '';
+        this.deps.services.emit({
+          type: 'task.skipped',
+          taskId: t.id,
+          blockedBy: blocker,
+          reason: `Dependency "${blocker}" did not succeed.`,
+        });
       }
     });
     this.pump();
@@ -181,20 +187,39 @@ export class RunExecutor implements Disposable {
     const timer = timeoutMs === undefined ? undefined : new AbortController();
     if (timer && timeoutMs !== undefined) {
       clock.sleep(timeoutMs, timer.signal).then(
-        () => ((timedOut = true), controller.abort(new TaskTimeoutError(`Task "${task.id}" ran past its ${timeoutMs} ms limit.`))),
+        () => (
+          (timedOut = true),
+          controller.abort(new TaskTimeoutError(`Task "${task.id}" ran past its ${timeoutMs} ms limit.`))
+        ),
         () => undefined,
       );
     }
     const agentState = { stopped: true, done: Promise.resolve() as Promise<unknown> };
     let transition: () => void = () => this.scheduler.cancel(i);
     const startedAt = clock.now();
-    const span = tracer.startSpan('task', { attributes: { taskId: task.id, agentId, attempt }, ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}) });
+    const span = tracer.startSpan('task', {
+      attributes: { taskId: task.id, agentId, attempt },
+      ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}),
+    });
     try {
       services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
       const dependencyOutputs = Object.fromEntries(task.dependencies.map((d) => [d, state.tasks[d]?.output]));
       const steps = state.tasks[task.id]?.steps ?? {};
-      const claimWrite = (path: string): boolean => this.deps.locks.tryAcquire(start.lockOwner, { reads: [], writes: [path] });
-      const { ctx, usage } = createTaskContext({ runId: this.deps.runId, task, attempt, agentId, signal: controller.signal, steps, dependencyOutputs, claimWrite }, services);
+      const claimWrite = (path: string): boolean =>
+        this.deps.locks.tryAcquire(start.lockOwner, { reads: [], writes: [path] });
+      const { ctx, usage } = createTaskContext(
+        {
+          runId: this.deps.runId,
+          task,
+          attempt,
+          agentId,
+          signal: controller.signal,
+          steps,
+          dependencyOutputs,
+          claimWrite,
+        },
+        services,
+      );
       const work = Promise.resolve().then(() => agent.run(ctx));
       agentState.stopped = false;
       agentState.done = work.then(
@@ -205,12 +230,21 @@ export class RunExecutor implements Disposable {
       if (result.output !== undefined) assertJson(result.output, `The output of task "${task.id}"`);
       const durationMs = clock.now() - startedAt;
       services.emit({
-        type: 'task.succeeded', taskId: task.id, agentId, attempt, durationMs,
+        type: 'task.succeeded',
+        taskId: task.id,
+        agentId,
+        attempt,
+        durationMs,
         ...(result.output !== undefined ? { output: result.output } : {}),
         ...(result.summary !== undefined ? { summary: result.summary } : {}),
       });
       const spent = usage();
-      this.deps.stats.record(agentId, { success: true, durationMs, tokens: spent.inputTokens + spent.outputTokens, costUsd: spent.costUsd });
+      this.deps.stats.record(agentId, {
+        success: true,
+        durationMs,
+        tokens: spent.inputTokens + spent.outputTokens,
+        costUsd: spent.costUsd,
+      });
       metrics.counter('tasks.succeeded').add();
       metrics.histogram('task.durationMs').record(durationMs);
       span.end('ok');
@@ -233,23 +267,40 @@ export class RunExecutor implements Disposable {
   }
 
   /** Waits for an aborted agent to stop, so its locks and load stay held while it might still write. */
-  private async waitForAgent(agent: { stopped: boolean; done: Promise<unknown> }, agentId: string, taskId: string): Promise<void> {
+  private async waitForAgent(
+    agent: { stopped: boolean; done: Promise<unknown> },
+    agentId: string,
+    taskId: string,
+  ): Promise<void> {
     if (agent.stopped) return;
     const graceMs = this.deps.options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS;
     const timer = new AbortController();
     const onDispose = (): void => timer.abort(ATTEMPT_OVER);
     this.disposed.signal.addEventListener('abort', onDispose, { once: true });
-    const late = this.deps.clock.sleep(graceMs, timer.signal).then(() => 'late' as const, () => 'late' as const);
+    const late = this.deps.clock.sleep(graceMs, timer.signal).then(
+      () => 'late' as const,
+      () => 'late' as const,
+    );
     const verdict = await Promise.race([agent.done.then(() => 'stopped' as const), late]);
     timer.abort(ATTEMPT_OVER);
     this.disposed.signal.removeEventListener('abort', onDispose);
     if (verdict === 'late') {
-      this.deps.services.logger.warn(`Agent "${agentId}" did not stop within ${graceMs} ms after its attempt at "${taskId}" ended; its locks are released anyway.`);
+      this.deps.services.logger.warn(
+        `Agent "${agentId}" did not stop within ${graceMs} ms after its attempt at "${taskId}" ended; its locks are released anyway.`,
+      );
     }
   }
 
   /** Records what happened to a failed attempt and returns the scheduler move to make once the agent stopped. */
-  private afterError(i: number, agentId: string, attempt: number, durationMs: number, err: unknown, timedOut: boolean, span: { end(s: 'ok' | 'error' | 'cancelled'): void }): () => void {
+  private afterError(
+    i: number,
+    agentId: string,
+    attempt: number,
+    durationMs: number,
+    err: unknown,
+    timedOut: boolean,
+    span: { end(s: 'ok' | 'error' | 'cancelled'): void },
+  ): () => void {
     const { graph, services } = this.deps;
     const task = graph.tasks[i]!;
     if (err instanceof RunStorageError || this.storageError) {
@@ -264,7 +315,14 @@ export class RunExecutor implements Disposable {
     }
     span.end('error');
     const failure = classifyFailure(err, { timedOut });
-    const step = afterFailedAttempt(this.deps, { task: i, agentId, attempt, durationMs, failure, waitedMs: this.waitedMs.get(i) ?? 0 });
+    const step = afterFailedAttempt(this.deps, {
+      task: i,
+      agentId,
+      attempt,
+      durationMs,
+      failure,
+      waitedMs: this.waitedMs.get(i) ?? 0,
+    });
     switch (step.next) {
       case 'retry':
         this.waitedMs.set(i, (this.waitedMs.get(i) ?? 0) + step.delayMs);
@@ -290,10 +348,23 @@ export class RunExecutor implements Disposable {
     const { graph, services, metrics } = this.deps;
     const task = graph.tasks[i]!;
     services.emit({ type: 'task.failed', taskId: task.id, message });
-    services.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message: `Task "${task.id}" failed: ${message}`, taskId: task.id } });
+    services.emit({
+      type: 'finding.reported',
+      finding: {
+        severity: 'major',
+        category: 'custom',
+        message: `Task "${task.id}" failed: ${message}`,
+        taskId: task.id,
+      },
+    });
     metrics.counter('tasks.failed').add();
     for (const d of this.scheduler.fail(i)) {
-      services.emit({ type: 'task.skipped', taskId: graph.tasks[d]!.id, blockedBy: task.id, reason: `Dependency "${task.id}" failed.` });
+      services.emit({
+        type: 'task.skipped',
+        taskId: graph.tasks[d]!.id,
+        blockedBy: task.id,
+        reason: `Dependency "${task.id}" failed.`,
+      });
     }
   }
 

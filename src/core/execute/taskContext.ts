@@ -43,7 +43,10 @@ function assertJson(value: unknown, what: string): asserts value is JsonValue {
 }
 
 /** Builds the context handed to an agent for one attempt; `usage` accumulates what its model calls spent. */
-export function createTaskContext(info: AttemptInfo, services: AttemptServices): { ctx: TaskContext; usage: () => Usage } {
+export function createTaskContext(
+  info: AttemptInfo,
+  services: AttemptServices,
+): { ctx: TaskContext; usage: () => Usage } {
   const { task, attempt, agentId, signal } = info;
   let spent: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const log = services.logger.child({ taskId: task.id, agentId });
@@ -72,7 +75,10 @@ export function createTaskContext(info: AttemptInfo, services: AttemptServices):
       await services.commit();
       return result;
     },
-    async callModel<T>(request: ModelCallRequest, send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>): Promise<T> {
+    async callModel<T>(
+      request: ModelCallRequest,
+      send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>,
+    ): Promise<T> {
       const { value, usage } = await services.quota.call({ ...request, taskId: task.id, agentId }, send, signal);
       spent = addUsage(spent, usage);
       return value;

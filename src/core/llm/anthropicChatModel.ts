@@ -4,7 +4,15 @@ import { abortReason } from '../common/clock';
 import { TaskFailure } from '../execute/failure';
 import { toAnthropicParams } from './anthropicRequest';
 import { callSignal } from './callSignal';
-import type { ChatCallOptions, ChatModel, ChatRequest, ChatResponse, ChatUsage, StopReason, ToolCall } from './chatModel';
+import type {
+  ChatCallOptions,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ChatUsage,
+  StopReason,
+  ToolCall,
+} from './chatModel';
 import { toLlmFailure, type LlmErrorContext } from './llmErrors';
 import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
@@ -29,7 +37,6 @@ export interface AnthropicChatModelOptions {
   defaultHeaders?: Record<string, string>;
 }
 
-
 /** A `ChatModel` over the Messages API of `@anthropic-ai/sdk`, always streamed. */
 export class AnthropicChatModel implements ChatModel {
   readonly provider: string;
@@ -40,9 +47,11 @@ export class AnthropicChatModel implements ChatModel {
 
   constructor(options: AnthropicChatModelOptions) {
     this.provider = options.provider ?? 'anthropic';
-    if (!options.model.trim()) throw new TypeError(`No model name for ${this.provider}: set the model to use (e.g. "claude-sonnet-5").`);
+    if (!options.model.trim())
+      throw new TypeError(`No model name for ${this.provider}: set the model to use (e.g. "claude-sonnet-5").`);
     const envVar = options.apiKeyEnvVar ?? 'ANTHROPIC_API_KEY';
-    if (!options.apiKey) throw new TypeError(`No API key for ${this.provider}. Set one with 'Orchestrator: Set API Key' or ${envVar}.`);
+    if (!options.apiKey)
+      throw new TypeError(`No API key for ${this.provider}. Set one with 'Orchestrator: Set API Key' or ${envVar}.`);
     this.model = options.model;
     this.promptCaching = options.promptCaching ?? true;
     const baseURL = options.baseURL ?? 'https://api.anthropic.com';
@@ -55,7 +64,13 @@ export class AnthropicChatModel implements ChatModel {
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
       ...(options.defaultHeaders === undefined ? {} : { defaultHeaders: options.defaultHeaders }),
     });
-    this.errorContext = { provider: this.provider, model: this.model, baseUrl: baseURL, apiKeyEnvVar: envVar, secrets: [options.apiKey] };
+    this.errorContext = {
+      provider: this.provider,
+      model: this.model,
+      baseUrl: baseURL,
+      apiKeyEnvVar: envVar,
+      secrets: [options.apiKey],
+    };
   }
 
   /** Streams the request and resolves with the whole answer once `message_stop` has arrived. */
@@ -66,9 +81,12 @@ export class AnthropicChatModel implements ChatModel {
     let midStream = false;
     const link = callSignal(signal);
     try {
-      const stream = await this.client.messages.create(toAnthropicParams(request, { provider: this.provider, model: this.model, promptCaching: this.promptCaching }), {
-        signal: link.signal,
-      });
+      const stream = await this.client.messages.create(
+        toAnthropicParams(request, { provider: this.provider, model: this.model, promptCaching: this.promptCaching }),
+        {
+          signal: link.signal,
+        },
+      );
       midStream = true;
       const acc = new EventAccumulator();
       for await (const event of stream) {
@@ -112,14 +130,19 @@ class EventAccumulator {
     switch (event.type) {
       case 'message_start': {
         const u = event.message.usage;
-        this.input = { input: u.input_tokens ?? 0, creation: u.cache_creation_input_tokens ?? 0, read: u.cache_read_input_tokens ?? 0 };
+        this.input = {
+          input: u.input_tokens ?? 0,
+          creation: u.cache_creation_input_tokens ?? 0,
+          read: u.cache_read_input_tokens ?? 0,
+        };
         this.output = u.output_tokens ?? 0;
         return '';
       }
       case 'content_block_start': {
         const b = event.content_block;
         if (b.type === 'text') this.blocks.set(event.index, { kind: 'text', text: b.text ?? '' });
-        else if (b.type === 'tool_use') this.blocks.set(event.index, { kind: 'tool', id: b.id, name: b.name, json: '', startInput: b.input });
+        else if (b.type === 'tool_use')
+          this.blocks.set(event.index, { kind: 'tool', id: b.id, name: b.name, json: '', startInput: b.input });
         else this.blocks.set(event.index, { kind: 'other', raw: { ...(b as unknown as Record<string, unknown>) } });
         return b.type === 'text' ? (b.text ?? '') : '';
       }
@@ -131,8 +154,10 @@ class EventAccumulator {
           return d.text;
         }
         if (d.type === 'input_json_delta' && block?.kind === 'tool') block.json += d.partial_json;
-        if (block?.kind === 'other' && d.type === 'thinking_delta') block.raw['thinking'] = String(block.raw['thinking'] ?? '') + d.thinking;
-        if (block?.kind === 'other' && d.type === 'signature_delta') block.raw['signature'] = String(block.raw['signature'] ?? '') + d.signature;
+        if (block?.kind === 'other' && d.type === 'thinking_delta')
+          block.raw['thinking'] = String(block.raw['thinking'] ?? '') + d.thinking;
+        if (block?.kind === 'other' && d.type === 'signature_delta')
+          block.raw['signature'] = String(block.raw['signature'] ?? '') + d.signature;
         return '';
       }
       case 'message_delta': {
@@ -158,7 +183,10 @@ class EventAccumulator {
   /** The complete answer; throws a retryable failure when the stream ended before `message_stop`. */
   finish(request: ChatRequest, provider: string, model: string): ChatResponse {
     if (!this.stopped) {
-      throw new TaskFailure(`The stream from "${model}" ended before message_stop; the partial answer was discarded.`, 'retryable');
+      throw new TaskFailure(
+        `The stream from "${model}" ended before message_stop; the partial answer was discarded.`,
+        'retryable',
+      );
     }
     const ordered = [...this.blocks.entries()].sort(([a], [b]) => a - b).map(([, b]) => b);
     let text = '';
@@ -173,7 +201,10 @@ class EventAccumulator {
         const raw = b.json !== '' ? b.json : JSON.stringify(b.startInput ?? {});
         const call: ToolCall = { id: b.id, name: b.name, rawArguments: raw, ...parseToolArguments(raw) };
         toolCalls.push(call);
-        const input = typeof call.arguments === 'object' && call.arguments !== null && !Array.isArray(call.arguments) ? call.arguments : {};
+        const input =
+          typeof call.arguments === 'object' && call.arguments !== null && !Array.isArray(call.arguments)
+            ? call.arguments
+            : {};
         blocks.push({ type: 'tool_use', id: b.id, name: b.name, input });
       } else {
         blocks.push(b.raw);
@@ -190,7 +221,12 @@ class EventAccumulator {
 
   private toUsage(request: ChatRequest, text: string, toolCalls: ToolCall[]): ChatUsage {
     if (this.input === undefined || this.input.input + this.input.creation + this.input.read + this.output === 0) {
-      return { inputTokens: estimateRequestTokens(request), outputTokens: estimateOutputTokens(text, toolCalls), costUsd: 0, estimated: true };
+      return {
+        inputTokens: estimateRequestTokens(request),
+        outputTokens: estimateOutputTokens(text, toolCalls),
+        costUsd: 0,
+        estimated: true,
+      };
     }
     const { input, creation, read } = this.input;
     const usage: ChatUsage = { inputTokens: input + creation + read, outputTokens: this.output, costUsd: 0 };

@@ -17,7 +17,10 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
  * `temperature` is not sent: the Messages API of this SDK has no sampling parameters, and current
  * Claude models answer 400 to non-default ones.
  */
-export function toAnthropicParams(request: ChatRequest, target: { provider: string; model: string; promptCaching: boolean }): MessageCreateParamsStreaming {
+export function toAnthropicParams(
+  request: ChatRequest,
+  target: { provider: string; model: string; promptCaching: boolean },
+): MessageCreateParamsStreaming {
   const { model, promptCaching } = target;
   const params: MessageCreateParamsStreaming = {
     model,
@@ -30,17 +33,16 @@ export function toAnthropicParams(request: ChatRequest, target: { provider: stri
   }
   const tools = request.tools ?? [];
   if (tools.length > 0) {
-    params.tools = tools.map(
-      (t, i): Tool => ({
-        name: t.name,
-        description: t.description,
-        input_schema: t.parameters as Tool.InputSchema,
-        ...(promptCaching && i === tools.length - 1 ? { cache_control: EPHEMERAL } : {}),
-      }),
-    );
+    params.tools = tools.map((t, i): Tool => ({
+      name: t.name,
+      description: t.description,
+      input_schema: t.parameters as Tool.InputSchema,
+      ...(promptCaching && i === tools.length - 1 ? { cache_control: EPHEMERAL } : {}),
+    }));
   }
   if (request.toolChoice !== undefined && tools.length > 0) params.tool_choice = toToolChoice(request.toolChoice);
-  if (request.responseFormat !== undefined) params.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
+  if (request.responseFormat !== undefined)
+    params.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
   return params;
 }
 
@@ -57,7 +59,10 @@ function toToolChoice(choice: ToolChoice): AnthropicToolChoice {
  * An assistant turn that carries a replay from the same provider and model is sent back verbatim
  * (its thinking blocks included); from another model it is rebuilt, since thinking is model-bound.
  */
-export function toAnthropicMessages(messages: readonly ChatMessage[], target: { provider: string; model: string }): MessageParam[] {
+export function toAnthropicMessages(
+  messages: readonly ChatMessage[],
+  target: { provider: string; model: string },
+): MessageParam[] {
   const out: Array<{ role: 'user' | 'assistant'; content: ContentBlockParam[] }> = [];
   const push = (role: 'user' | 'assistant', blocks: ContentBlockParam[]): void => {
     if (blocks.length === 0) return;
@@ -69,7 +74,14 @@ export function toAnthropicMessages(messages: readonly ChatMessage[], target: { 
     if (m.role === 'user') {
       push('user', m.content === '' ? [] : [{ type: 'text', text: m.content }]);
     } else if (m.role === 'tool') {
-      push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, content: m.content, ...(m.isError ? { is_error: true } : {}) }]);
+      push('user', [
+        {
+          type: 'tool_result',
+          tool_use_id: m.toolCallId,
+          content: m.content,
+          ...(m.isError ? { is_error: true } : {}),
+        },
+      ]);
     } else if (m.replay !== undefined && m.replay.provider === target.provider && m.replay.model === target.model) {
       push('assistant', m.replay.blocks as ContentBlockParam[]);
     } else {

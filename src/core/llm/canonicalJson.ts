@@ -10,10 +10,12 @@ export function canonicalJson(value: unknown): string {
 function write(value: unknown, seen: Set<object>, path: string): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${path} is ${value}, which JSON cannot represent.`);
+    if (!Number.isFinite(value))
+      throw new TypeError(`canonicalJson: ${path} is ${value}, which JSON cannot represent.`);
     return JSON.stringify(value);
   }
-  if (typeof value !== 'object') throw new TypeError(`canonicalJson: ${path} is a ${typeof value}, which JSON cannot represent.`);
+  if (typeof value !== 'object')
+    throw new TypeError(`canonicalJson: ${path} is a ${typeof value}, which JSON cannot represent.`);
   if (seen.has(value)) throw new TypeError(`canonicalJson: ${path} is a circular reference.`);
   seen.add(value);
   try {

@@ -3,7 +3,11 @@ import {
   APIError as AnthropicApiError,
   APIUserAbortError as AnthropicAbortError,
 } from '@anthropic-ai/sdk';
-import { APIConnectionError as OpenAiConnectionError, APIError as OpenAiApiError, APIUserAbortError as OpenAiAbortError } from 'openai';
+import {
+  APIConnectionError as OpenAiConnectionError,
+  APIError as OpenAiApiError,
+  APIUserAbortError as OpenAiAbortError,
+} from 'openai';
 import { abortReason } from '../common/clock';
 import { TaskFailure } from '../execute/failure';
 
@@ -29,8 +33,20 @@ export interface LlmErrorContext {
 export type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 /**
@@ -61,7 +77,10 @@ export function toLlmFailure(err: unknown, ctx: LlmErrorContext): Error {
     }
     if (ctx.midStream || isSdkApiError(err)) {
       // An error event inside a stream (Anthropic `event: error`, an OpenAI `{"error":…}` chunk) or a garbled chunk.
-      return new TaskFailure(`${who} failed mid-stream (${detail || 'no detail'}); the partial answer was discarded.`, 'retryable');
+      return new TaskFailure(
+        `${who} failed mid-stream (${detail || 'no detail'}); the partial answer was discarded.`,
+        'retryable',
+      );
     }
     return err instanceof Error ? err : new Error(redact(errorText(err)));
   }
@@ -69,7 +88,8 @@ export function toLlmFailure(err: unknown, ctx: LlmErrorContext): Error {
   // From here on no failure carries the SDK error as `cause`: provider bodies can echo (part of)
   // the key, and only the redacted `detail` may reach logs.
   const retryAfterMs = parseRetryAfter(headersOf(err), ctx.now?.() ?? Date.now());
-  const retryable = (message: string): TaskFailure => new TaskFailure(message, 'retryable', retryAfterMs === undefined ? {} : { retryAfterMs });
+  const retryable = (message: string): TaskFailure =>
+    new TaskFailure(message, 'retryable', retryAfterMs === undefined ? {} : { retryAfterMs });
   const suffix = detail ? `: ${detail}` : '.';
 
   if (status === 401) {
@@ -101,7 +121,8 @@ export function toLlmFailure(err: unknown, ctx: LlmErrorContext): Error {
   if (status === 529) return retryable(`${ctx.provider} is overloaded (529); ${who} will be retried${suffix}`);
   if (status >= 500) return retryable(`${ctx.provider} had a server error (${status}) answering ${who}${suffix}`);
   if (status === 408 || status === 409) return retryable(`${who} failed with ${status} (timeout or conflict)${suffix}`);
-  if (status === 413) return new TaskFailure(`The request to ${who} is too large (413); send less context${suffix}`, 'fatal');
+  if (status === 413)
+    return new TaskFailure(`The request to ${who} is too large (413); send less context${suffix}`, 'fatal');
   return new TaskFailure(`${who} rejected the request (${status})${suffix}`, 'fatal');
 }
 
@@ -170,7 +191,11 @@ function errorCode(err: unknown): string | undefined {
 }
 
 function networkCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
   }

@@ -8,7 +8,15 @@ import type {
 import { abortReason } from '../common/clock';
 import { TaskFailure } from '../execute/failure';
 import { callSignal } from './callSignal';
-import type { ChatCallOptions, ChatModel, ChatRequest, ChatResponse, ChatUsage, StopReason, ToolCall } from './chatModel';
+import type {
+  ChatCallOptions,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ChatUsage,
+  StopReason,
+  ToolCall,
+} from './chatModel';
 import { toLlmFailure, type LlmErrorContext } from './llmErrors';
 import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
@@ -39,7 +47,6 @@ export interface OpenAiChatModelOptions {
   defaultHeaders?: Record<string, string>;
 }
 
-
 /** A `ChatModel` over the Chat Completions API of the `openai` SDK, always streamed. */
 export class OpenAiChatModel implements ChatModel {
   readonly provider: string;
@@ -51,7 +58,8 @@ export class OpenAiChatModel implements ChatModel {
 
   constructor(options: OpenAiChatModelOptions) {
     this.provider = options.provider ?? 'openai';
-    if (!options.model.trim()) throw new TypeError(`No model name for ${this.provider}: set the model to use (e.g. "gpt-4o-mini").`);
+    if (!options.model.trim())
+      throw new TypeError(`No model name for ${this.provider}: set the model to use (e.g. "gpt-4o-mini").`);
     const envVar = options.apiKeyEnvVar ?? 'OPENAI_API_KEY';
     if (!options.apiKey) {
       throw new TypeError(
@@ -60,7 +68,9 @@ export class OpenAiChatModel implements ChatModel {
     }
     this.model = options.model;
     const baseURL = options.baseURL ?? 'https://api.openai.com/v1';
-    this.maxTokensParam = options.maxTokensParam ?? (new URL(baseURL).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
+    this.maxTokensParam =
+      options.maxTokensParam ??
+      (new URL(baseURL).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
     this.includeUsage = options.includeUsage ?? true;
     // The engine owns retries (it honours retry-after and caps the total), so the SDK must not retry too.
     // `organization`/`project` are null so stray OPENAI_ORG_ID/OPENAI_PROJECT_ID never leak to another endpoint.
@@ -73,7 +83,13 @@ export class OpenAiChatModel implements ChatModel {
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
       ...(options.defaultHeaders === undefined ? {} : { defaultHeaders: options.defaultHeaders }),
     });
-    this.errorContext = { provider: this.provider, model: this.model, baseUrl: baseURL, apiKeyEnvVar: envVar, secrets: [options.apiKey] };
+    this.errorContext = {
+      provider: this.provider,
+      model: this.model,
+      baseUrl: baseURL,
+      apiKeyEnvVar: envVar,
+      secrets: [options.apiKey],
+    };
   }
 
   /** Streams the request and resolves with the whole answer once the stream has finished. */
@@ -109,18 +125,28 @@ export class OpenAiChatModel implements ChatModel {
   }
 
   private toParams(request: ChatRequest): ChatCompletionCreateParamsStreaming {
-    const params: ChatCompletionCreateParamsStreaming = { model: this.model, messages: toMessages(request), stream: true };
+    const params: ChatCompletionCreateParamsStreaming = {
+      model: this.model,
+      messages: toMessages(request),
+      stream: true,
+    };
     if (this.includeUsage) params.stream_options = { include_usage: true };
     params[this.maxTokensParam] = request.maxOutputTokens;
     if (request.temperature !== undefined) params.temperature = request.temperature;
     if (request.tools !== undefined && request.tools.length > 0) {
-      params.tools = request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+      params.tools = request.tools.map((t) => ({
+        type: 'function',
+        function: { name: t.name, description: t.description, parameters: t.parameters },
+      }));
       // tool_choice without tools is a 400, so it goes only with them.
       if (request.toolChoice !== undefined) params.tool_choice = toToolChoice(request.toolChoice);
     }
     if (request.responseFormat !== undefined) {
       const rf = request.responseFormat;
-      params.response_format = { type: 'json_schema', json_schema: { name: rf.name, schema: rf.schema, strict: rf.strict ?? true } };
+      params.response_format = {
+        type: 'json_schema',
+        json_schema: { name: rf.name, schema: rf.schema, strict: rf.strict ?? true },
+      };
     }
     return params;
   }
@@ -191,30 +217,53 @@ class ChunkAccumulator {
   /** The complete answer; throws a retryable failure when the stream ended before the model finished. */
   finish(request: ChatRequest, model: string): ChatResponse {
     if (this.finishReason === undefined) {
-      throw new TaskFailure(`The stream from "${model}" ended before the model finished; the partial answer was discarded.`, 'retryable');
+      throw new TaskFailure(
+        `The stream from "${model}" ended before the model finished; the partial answer was discarded.`,
+        'retryable',
+      );
     }
     const toolCalls: ToolCall[] = [...this.calls.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([index, c]) => ({ id: c.id || `call_${index}`, name: c.name, rawArguments: c.args, ...parseToolArguments(c.args) }));
-    return { text: this.text, toolCalls, stopReason: stopReason(this.finishReason, toolCalls.length), usage: this.toUsage(request, toolCalls) };
+      .map(([index, c]) => ({
+        id: c.id || `call_${index}`,
+        name: c.name,
+        rawArguments: c.args,
+        ...parseToolArguments(c.args),
+      }));
+    return {
+      text: this.text,
+      toolCalls,
+      stopReason: stopReason(this.finishReason, toolCalls.length),
+      usage: this.toUsage(request, toolCalls),
+    };
   }
 
   private toUsage(request: ChatRequest, toolCalls: ToolCall[]): ChatUsage {
     // Some compatible servers send an all-zero usage object: that is unknown usage, not free usage.
     if (this.usage && (this.usage.prompt_tokens > 0 || this.usage.completion_tokens > 0)) {
-      const usage: ChatUsage = { inputTokens: this.usage.prompt_tokens, outputTokens: this.usage.completion_tokens, costUsd: 0 };
+      const usage: ChatUsage = {
+        inputTokens: this.usage.prompt_tokens,
+        outputTokens: this.usage.completion_tokens,
+        costUsd: 0,
+      };
       const cached = this.usage.prompt_tokens_details?.cached_tokens;
       if (typeof cached === 'number' && cached > 0) usage.cacheReadTokens = cached;
       return usage;
     }
     // No usage chunk (a server that ignores stream_options): unknown is never free, so estimate.
-    return { inputTokens: estimateRequestTokens(request), outputTokens: estimateOutputTokens(this.text, toolCalls), costUsd: 0, estimated: true };
+    return {
+      inputTokens: estimateRequestTokens(request),
+      outputTokens: estimateOutputTokens(this.text, toolCalls),
+      costUsd: 0,
+      estimated: true,
+    };
   }
 }
 
 function stopReason(finish: string, toolCallCount: number): StopReason {
   // Some compatible servers (Ollama among them) finish a tool-calling turn with "stop".
-  if (toolCallCount > 0 && (finish === 'stop' || finish === 'tool_calls' || finish === 'function_call')) return 'tool_use';
+  if (toolCallCount > 0 && (finish === 'stop' || finish === 'tool_calls' || finish === 'function_call'))
+    return 'tool_use';
   if (finish === 'stop') return 'end';
   if (finish === 'length') return 'max_tokens';
   if (finish === 'tool_calls' || finish === 'function_call') return 'tool_use';

@@ -75,7 +75,9 @@ const BUILT_IN: Record<string, ModelPrice> = {
 };
 
 const price = z.number().finite().nonnegative();
-const modelPriceSchema = z.object({ input: price, output: price, cacheRead: price.optional(), cacheWrite: price.optional() }).strict();
+const modelPriceSchema = z
+  .object({ input: price, output: price, cacheRead: price.optional(), cacheWrite: price.optional() })
+  .strict();
 
 /** Prices per model, with user overrides and an optional fallback for unknown models. */
 export class PriceTable {
@@ -85,7 +87,8 @@ export class PriceTable {
   /** Throws a `TypeError` naming the key and field of any override that is not a valid price. */
   constructor(options: PriceTableOptions = {}) {
     for (const [key, p] of Object.entries(BUILT_IN)) this.prices.set(key, p);
-    for (const [key, p] of Object.entries(options.overrides ?? {})) this.prices.set(normaliseKey(key), checked(p, `price override "${key}"`));
+    for (const [key, p] of Object.entries(options.overrides ?? {}))
+      this.prices.set(normaliseKey(key), checked(p, `price override "${key}"`));
     this.fallback = options.fallback === undefined ? undefined : checked(options.fallback, 'fallback price');
   }
 
@@ -103,7 +106,11 @@ export class PriceTable {
     const read = usage.cacheReadTokens ?? 0;
     const write = usage.cacheCreationTokens ?? 0;
     const uncached = Math.max(0, usage.inputTokens - read - write);
-    const micro = uncached * used.input + read * (used.cacheRead ?? used.input) + write * (used.cacheWrite ?? used.input) + usage.outputTokens * used.output;
+    const micro =
+      uncached * used.input +
+      read * (used.cacheRead ?? used.input) +
+      write * (used.cacheWrite ?? used.input) +
+      usage.outputTokens * used.output;
     return { costUsd: micro / 1_000_000, priceKnown: p !== undefined };
   }
 
@@ -129,5 +136,7 @@ function normaliseModel(model: string): string {
 
 function normaliseKey(key: string): string {
   const colon = key.indexOf(':');
-  return colon < 0 ? normaliseModel(key) : `${key.slice(0, colon).trim().toLowerCase()}:${normaliseModel(key.slice(colon + 1))}`;
+  return colon < 0
+    ? normaliseModel(key)
+    : `${key.slice(0, colon).trim().toLowerCase()}:${normaliseModel(key.slice(colon + 1))}`;
 }

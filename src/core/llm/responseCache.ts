@@ -23,7 +23,8 @@ export class ResponseCache {
 
   constructor(options: ResponseCacheOptions = {}) {
     const max = options.maxEntries ?? 256;
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`ResponseCache maxEntries must be an integer >= 1, got ${String(max)}.`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError(`ResponseCache maxEntries must be an integer >= 1, got ${String(max)}.`);
     this.maxEntries = max;
   }
 

@@ -30,7 +30,10 @@ export function estimateRequestTokens(request: ChatRequest): number {
 }
 
 /** Estimated output tokens of an answer: its text plus its tool calls' names and arguments. */
-export function estimateOutputTokens(text: string, toolCalls: ReadonlyArray<{ name: string; rawArguments: string }>): number {
+export function estimateOutputTokens(
+  text: string,
+  toolCalls: ReadonlyArray<{ name: string; rawArguments: string }>,
+): number {
   let tokens = estimateTokens(text);
   for (const call of toolCalls) tokens += estimateTokens(call.name) + estimateTokens(call.rawArguments);
   return tokens;

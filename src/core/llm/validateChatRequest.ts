@@ -19,7 +19,12 @@ const messageSchema = z.discriminatedUnion('role', [
     toolCalls: z.array(toolCallSchema).optional(),
     replay: z.object({ provider: z.string(), model: z.string(), blocks: z.array(z.unknown()) }).optional(),
   }),
-  z.object({ role: z.literal('tool'), toolCallId: z.string().min(1), content: z.string(), isError: z.boolean().optional() }),
+  z.object({
+    role: z.literal('tool'),
+    toolCallId: z.string().min(1),
+    content: z.string(),
+    isError: z.boolean().optional(),
+  }),
 ]);
 
 const requestSchema = z
@@ -31,7 +36,9 @@ const requestSchema = z
         z.object({
           name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
           description: z.string(),
-          parameters: z.record(z.string(), z.unknown()).refine((s) => s['type'] === 'object', 'parameters must be a JSON schema with type "object"'),
+          parameters: z
+            .record(z.string(), z.unknown())
+            .refine((s) => s['type'] === 'object', 'parameters must be a JSON schema with type "object"'),
         }),
       )
       .optional(),
@@ -49,12 +56,17 @@ const requestSchema = z
   })
   .superRefine((req, ctx) => {
     const names = new Set((req.tools ?? []).map((t) => t.name));
-    if (names.size !== (req.tools ?? []).length) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
+    if (names.size !== (req.tools ?? []).length)
+      ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
     if (req.toolChoice === 'required' && names.size === 0) {
       ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: '"required" needs at least one tool' });
     }
     if (typeof req.toolChoice === 'object' && !names.has(req.toolChoice.name)) {
-      ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: `no tool named "${req.toolChoice.name}" is offered` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['toolChoice'],
+        message: `no tool named "${req.toolChoice.name}" is offered`,
+      });
     }
   });
 

@@ -40,7 +40,9 @@ export class Metrics {
     return {
       add: (n = 1) => {
         if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-          throw new RangeError(`Counter "${name}" can only grow by a finite number >= 0, got ${String(n)}; use a histogram for values that go down.`);
+          throw new RangeError(
+            `Counter "${name}" can only grow by a finite number >= 0, got ${String(n)}; use a histogram for values that go down.`,
+          );
         }
         this.counters.set(name, (this.counters.get(name) ?? 0) + n);
         if (n > 0) this.dirty = true;
@@ -87,5 +89,6 @@ export class Metrics {
 }
 
 function requireName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError(`A metric needs a non-empty name, got ${JSON.stringify(name)}.`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new TypeError(`A metric needs a non-empty name, got ${JSON.stringify(name)}.`);
 }

@@ -21,7 +21,8 @@ export class RunLogger {
     options: RunLoggerOptions = {},
   ) {
     const minLevel = options.minLevel ?? 'info';
-    if (!(minLevel in RANK)) throw new TypeError(`Unknown log level ${JSON.stringify(minLevel)}; use debug, info, warn or error.`);
+    if (!(minLevel in RANK))
+      throw new TypeError(`Unknown log level ${JSON.stringify(minLevel)}; use debug, info, warn or error.`);
     this.minLevel = minLevel;
     this.fields = { ...options.fields };
   }
@@ -60,7 +61,8 @@ export class RunLogger {
     if (!this.isEnabled(level)) return;
     const { taskId, ...rest } = sanitizeFields({ ...this.fields, ...fields });
     const body: RunEventBody = { type: 'log', level, message: redactSecrets(String(message)) };
-    if (taskId !== undefined && taskId !== null) body.taskId = typeof taskId === 'string' ? taskId : JSON.stringify(taskId);
+    if (taskId !== undefined && taskId !== null)
+      body.taskId = typeof taskId === 'string' ? taskId : JSON.stringify(taskId);
     if (Object.keys(rest).length > 0) body.fields = rest;
     this.emit(body);
   }

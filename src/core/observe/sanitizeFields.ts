@@ -5,7 +5,8 @@ const MAX_DEPTH = 6;
 /** Longest string kept; logs are for people, not for file contents. */
 const MAX_STRING = 4_000;
 /** Field names whose values never reach a log (API keys must stay in SecretStorage). */
-const SECRET_NAME = /api[-_]?key|secret|password|passwd|authorization|bearer|access[-_]?token|refresh[-_]?token|cookie/i;
+const SECRET_NAME =
+  /api[-_]?key|secret|password|passwd|authorization|bearer|access[-_]?token|refresh[-_]?token|cookie/i;
 /** Values shaped like provider API keys, wherever they appear. */
 const SECRET_VALUE = /\b(sk-(?:ant-)?[A-Za-z0-9_-]{16,}|(?:ghp|gho|github_pat)_[A-Za-z0-9_]{16,}|AKIA[0-9A-Z]{16})\b/g;
 
@@ -24,10 +25,13 @@ export function sanitizeFields(fields: Readonly<Record<string, unknown>>): Recor
 }
 
 function sanitize(name: string, value: unknown, depth: number, seen: Set<object>): JsonValue | undefined {
-  if (SECRET_NAME.test(name) && value !== undefined && value !== null && typeof value !== 'function') return '[redacted]';
+  if (SECRET_NAME.test(name) && value !== undefined && value !== null && typeof value !== 'function')
+    return '[redacted]';
   switch (typeof value) {
     case 'string':
-      return redactSecrets(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} chars)` : value);
+      return redactSecrets(
+        value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} chars)` : value,
+      );
     case 'boolean':
       return value;
     case 'number':

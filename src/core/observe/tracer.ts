@@ -34,7 +34,8 @@ export class Tracer {
 
   /** Starts a span and emits `span.started`. */
   startSpan(name: string, options: SpanOptions = {}): Span {
-    if (typeof name !== 'string' || name.length === 0) throw new TypeError(`A span needs a non-empty name, got ${JSON.stringify(name)}.`);
+    if (typeof name !== 'string' || name.length === 0)
+      throw new TypeError(`A span needs a non-empty name, got ${JSON.stringify(name)}.`);
     const id = this.idGen();
     const startedAt = this.clock.now();
     const started: RunEventBody = { type: 'span.started', spanId: id, name };

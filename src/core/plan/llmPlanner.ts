@@ -61,7 +61,8 @@ function planArguments(response: ChatResponse): unknown {
 }
 
 function problemsOf(args: unknown, ctx: PlannerContext): string[] {
-  if (args && typeof args === 'object' && '__invalidJson' in args) return [`The plan is not valid JSON: ${String((args as { __invalidJson: unknown }).__invalidJson)}`];
+  if (args && typeof args === 'object' && '__invalidJson' in args)
+    return [`The plan is not valid JSON: ${String((args as { __invalidJson: unknown }).__invalidJson)}`];
   const v = validatePlan(args, ctx.limits);
   return v.ok ? [] : v.issues.map((i) => i.message);
 }
@@ -72,7 +73,10 @@ function problemsOf(args: unknown, ctx: PlannerContext): string[] {
  * an invalid plan is sent back with every problem, up to `maxRepairs` times, then refused.
  */
 export class LlmPlanner implements Planner {
-  private readonly parameters = z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  private readonly parameters = z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
 
   constructor(private readonly options: LlmPlannerOptions) {
     delete this.parameters.$schema;
@@ -81,22 +85,41 @@ export class LlmPlanner implements Planner {
   async plan(goal: string, ctx: PlannerContext): Promise<Plan> {
     const { model, prices } = this.options;
     const summary = await this.options.summarise(goal, ctx.signal);
-    const agents = this.options.agents().map((a) => `- ${a.id}: ${a.description || 'no description'} (capabilities: ${a.capabilities.join(', ')})`).join('\n');
+    const agents = this.options
+      .agents()
+      .map((a) => `- ${a.id}: ${a.description || 'no description'} (capabilities: ${a.capabilities.join(', ')})`)
+      .join('\n');
     const messages: ChatMessage[] = [
-      { role: 'user', content: `Goal: ${goal}\n\nAvailable agents:\n${agents}\n\nAt most ${ctx.limits.maxTasks} tasks.\n\nWorkspace:\n${formatWorkspaceSummary(summary)}` },
+      {
+        role: 'user',
+        content: `Goal: ${goal}\n\nAvailable agents:\n${agents}\n\nAt most ${ctx.limits.maxTasks} tasks.\n\nWorkspace:\n${formatWorkspaceSummary(summary)}`,
+      },
     ];
     const maxRepairs = this.options.maxRepairs ?? 2;
     let problems: string[] = [];
     for (let round = 0; round <= maxRepairs; round++) {
-      const viaTool = (this.options.structuredOutput ?? (model.provider === 'anthropic' ? 'tool' : 'response_format')) === 'tool';
-      const response = await meteredComplete(ctx, model, {
-        system: SYSTEM_PROMPT,
-        messages,
-        ...(viaTool
-          ? { tools: [{ name: SUBMIT_PLAN, description: 'Submit the plan for the goal.', parameters: this.parameters }], toolChoice: 'auto' as const }
-          : { responseFormat: { type: 'json_schema' as const, name: 'plan', schema: this.parameters, strict: false } }),
-        maxOutputTokens: this.options.maxOutputTokens ?? 8000,
-      }, prices);
+      const viaTool =
+        (this.options.structuredOutput ?? (model.provider === 'anthropic' ? 'tool' : 'response_format')) === 'tool';
+      const response = await meteredComplete(
+        ctx,
+        model,
+        {
+          system: SYSTEM_PROMPT,
+          messages,
+          ...(viaTool
+            ? {
+                tools: [
+                  { name: SUBMIT_PLAN, description: 'Submit the plan for the goal.', parameters: this.parameters },
+                ],
+                toolChoice: 'auto' as const,
+              }
+            : {
+                responseFormat: { type: 'json_schema' as const, name: 'plan', schema: this.parameters, strict: false },
+              }),
+          maxOutputTokens: this.options.maxOutputTokens ?? 8000,
+        },
+        prices,
+      );
       const args = planArguments(response);
       problems = problemsOf(args, ctx);
       if (problems.length === 0) {
@@ -104,10 +127,21 @@ export class LlmPlanner implements Planner {
         if (v.ok) return { ...v.plan, goal: v.plan.goal || goal };
       }
       const call = response.toolCalls.find((c) => c.name === SUBMIT_PLAN);
-      messages.push({ role: 'assistant', content: response.text, ...(call ? { toolCalls: [call] } : {}), ...(response.replay ? { replay: response.replay } : {}) });
+      messages.push({
+        role: 'assistant',
+        content: response.text,
+        ...(call ? { toolCalls: [call] } : {}),
+        ...(response.replay ? { replay: response.replay } : {}),
+      });
       const feedback = `The plan was refused:\n${problems.map((p) => `- ${p}`).join('\n')}\nFix every problem and call ${SUBMIT_PLAN} again with the whole corrected plan.`;
-      messages.push(call ? { role: 'tool', toolCallId: call.id, content: feedback, isError: true } : { role: 'user', content: feedback });
+      messages.push(
+        call
+          ? { role: 'tool', toolCallId: call.id, content: feedback, isError: true }
+          : { role: 'user', content: feedback },
+      );
     }
-    throw new PlannerError(`The model did not produce a valid plan after ${maxRepairs} repair attempts. Last problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    throw new PlannerError(
+      `The model did not produce a valid plan after ${maxRepairs} repair attempts. Last problems:\n${problems.map((p) => `- ${p}`).join('\n')}`,
+    );
   }
 }

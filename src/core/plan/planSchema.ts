@@ -11,7 +11,10 @@ export const TaskIdSchema = z
 export const WorkspacePathSchema = z
   .string()
   .min(1, 'a path must not be empty')
-  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.startsWith('\\'), 'a path must be relative to the workspace root')
+  .refine(
+    (p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.startsWith('\\'),
+    'a path must be relative to the workspace root',
+  )
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'a path must not contain ".."');
 
 /** One unit of work in a plan. */

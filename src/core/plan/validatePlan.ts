@@ -53,7 +53,8 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
   }
   const ids = new Set<string>();
   for (const task of plan.tasks) {
-    if (ids.has(task.id)) issues.push({ code: 'duplicate-id', taskId: task.id, message: `Task id "${task.id}" is used more than once.` });
+    if (ids.has(task.id))
+      issues.push({ code: 'duplicate-id', taskId: task.id, message: `Task id "${task.id}" is used more than once.` });
     ids.add(task.id);
   }
   for (const task of plan.tasks) {
@@ -61,26 +62,44 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
       if (dep === task.id) {
         issues.push({ code: 'self-dependency', taskId: task.id, message: `Task "${task.id}" depends on itself.` });
       } else if (!ids.has(dep)) {
-        issues.push({ code: 'unknown-dependency', taskId: task.id, message: `Task "${task.id}" depends on "${dep}", which is not a task of this plan.` });
+        issues.push({
+          code: 'unknown-dependency',
+          taskId: task.id,
+          message: `Task "${task.id}" depends on "${dep}", which is not a task of this plan.`,
+        });
       }
     }
     if (limits.knownCapabilities) {
       for (const cap of task.requiredCapabilities) {
         if (!limits.knownCapabilities.has(cap)) {
           const known = [...limits.knownCapabilities].sort().join(', ') || 'none';
-          issues.push({ code: 'unknown-capability', taskId: task.id, message: `Task "${task.id}" needs capability "${cap}", which no registered agent has (known: ${known}).` });
+          issues.push({
+            code: 'unknown-capability',
+            taskId: task.id,
+            message: `Task "${task.id}" needs capability "${cap}", which no registered agent has (known: ${known}).`,
+          });
         }
       }
     }
     if (task.agent !== undefined && limits.knownAgents && !limits.knownAgents.has(task.agent)) {
-      issues.push({ code: 'unknown-agent', taskId: task.id, message: `Task "${task.id}" is assigned to agent "${task.agent}", which is not registered.` });
+      issues.push({
+        code: 'unknown-agent',
+        taskId: task.id,
+        message: `Task "${task.id}" is assigned to agent "${task.agent}", which is not registered.`,
+      });
     }
   }
   // Cycles are only meaningful once every id is unique and every dependency resolves.
-  if (issues.every((i) => i.code !== 'duplicate-id' && i.code !== 'unknown-dependency' && i.code !== 'self-dependency')) {
+  if (
+    issues.every((i) => i.code !== 'duplicate-id' && i.code !== 'unknown-dependency' && i.code !== 'self-dependency')
+  ) {
     const cycle = findCycle(plan.tasks);
     if (cycle) {
-      issues.push({ code: 'cycle', taskId: cycle[0], message: `The plan has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependencies.` });
+      issues.push({
+        code: 'cycle',
+        taskId: cycle[0],
+        message: `The plan has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`,
+      });
     }
   }
   if (issues.length > 0) return { ok: false, issues };

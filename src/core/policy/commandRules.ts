@@ -24,8 +24,27 @@ export interface CommandPattern {
 
 /** Programs that run another program given in their arguments; deny rules look at every argument suffix. */
 const COMMAND_RUNNERS = new Set([
-  'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'ionice', 'timeout', 'stdbuf',
-  'xargs', 'setsid', 'unbuffer', 'watch', 'flock', 'find', 'parallel', 'caffeinate', 'chroot', 'sudo', 'doas',
+  'env',
+  'command',
+  'builtin',
+  'exec',
+  'nohup',
+  'time',
+  'nice',
+  'ionice',
+  'timeout',
+  'stdbuf',
+  'xargs',
+  'setsid',
+  'unbuffer',
+  'watch',
+  'flock',
+  'find',
+  'parallel',
+  'caffeinate',
+  'chroot',
+  'sudo',
+  'doas',
 ]);
 
 /** Programs whose arguments are themselves shell code (`bash -c '...'`, `eval ...`). */
@@ -80,7 +99,8 @@ export function parseCommandPattern(source: string): CommandPattern {
     throw new Error('a command pattern must be one simple command, without ; && || | < > $( ` # ! or newlines');
   }
   const [argv, ...extra] = parsed.subcommands;
-  if (argv === undefined || extra.length > 0) throw new Error('a command pattern needs at least one word, e.g. "npm test"');
+  if (argv === undefined || extra.length > 0)
+    throw new Error('a command pattern needs at least one word, e.g. "npm test"');
   const rest = argv[argv.length - 1] === '*';
   const words = rest ? argv.slice(0, -1) : argv;
   if (words.some((word) => word.includes('*'))) {

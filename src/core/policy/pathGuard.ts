@@ -58,7 +58,10 @@ export async function resolveWorkspacePath(root: string, requested: string): Pro
   try {
     rootReal = await fs.realpath(rootAbsolute);
   } catch (err) {
-    throw new PathRefusedError(requested, `the workspace root ${rootAbsolute} cannot be resolved (${codeOf(err) ?? 'error'})`);
+    throw new PathRefusedError(
+      requested,
+      `the workspace root ${rootAbsolute} cannot be resolved (${codeOf(err) ?? 'error'})`,
+    );
   }
 
   const absolute = path.resolve(rootAbsolute, requested);
@@ -91,8 +94,10 @@ export function windowsPathProblem(requested: string): string | undefined {
   if (withoutDrive.includes(':')) return 'it names an alternate data stream (":")';
   for (const part of withoutDrive.split(/[\\/]/)) {
     if (part === '' || part === '.' || part === '..') continue;
-    if (/[. ]$/.test(part)) return `the segment ${JSON.stringify(part)} ends with a dot or space, which Windows silently drops`;
-    if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(part)) return `the segment ${JSON.stringify(part)} is a reserved device name`;
+    if (/[. ]$/.test(part))
+      return `the segment ${JSON.stringify(part)} ends with a dot or space, which Windows silently drops`;
+    if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(part))
+      return `the segment ${JSON.stringify(part)} is a reserved device name`;
   }
   return undefined;
 }
@@ -152,7 +157,8 @@ async function realpathAllowMissing(p: string, hops: number): Promise<string> {
   const candidate = path.join(realParent, path.basename(p));
   const stat = await fs.lstat(candidate).catch(() => undefined);
   if (stat?.isSymbolicLink() === true) {
-    if (hops >= MAX_SYMLINK_HOPS) throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
+    if (hops >= MAX_SYMLINK_HOPS)
+      throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
     const target = await fs.readlink(candidate);
     return realpathAllowMissing(path.resolve(realParent, target), hops + 1);
   }
@@ -161,7 +167,10 @@ async function realpathAllowMissing(p: string, hops: number): Promise<string> {
 
 function assertInside(resolved: ResolvedPath, dir: string): void {
   if (relativeInside(resolved.root, dir) === undefined) {
-    throw new PathRefusedError(resolved.absolute, `its folder now resolves to ${dir}, outside the workspace root ${resolved.root}`);
+    throw new PathRefusedError(
+      resolved.absolute,
+      `its folder now resolves to ${dir}, outside the workspace root ${resolved.root}`,
+    );
   }
 }
 

@@ -146,13 +146,20 @@ export class PolicyEngine {
 
   #decideTool(policy: CompiledPolicy, tool: string): PolicyDecision {
     for (const effect of EFFECT_ORDER) {
-      const hit = policy.byEffect[effect].find((c) => c.path === undefined && c.command === undefined && toolMatches(c, tool));
+      const hit = policy.byEffect[effect].find(
+        (c) => c.path === undefined && c.command === undefined && toolMatches(c, tool),
+      );
       if (hit !== undefined) return fromRule(hit, `tool "${tool}"`);
     }
     return this.#fallback('tool', 'allow', `tool "${tool}"`);
   }
 
-  async #decidePath(policy: CompiledPolicy, kind: 'read' | 'write', tool: string, requested: string): Promise<PolicyDecision> {
+  async #decidePath(
+    policy: CompiledPolicy,
+    kind: 'read' | 'write',
+    tool: string,
+    requested: string,
+  ): Promise<PolicyDecision> {
     let resolved: ResolvedPath;
     try {
       resolved = await resolveWorkspacePath(this.#root, requested);
@@ -197,7 +204,10 @@ export class PolicyEngine {
   #decideCommand(policy: CompiledPolicy, tool: string, command: string): PolicyDecision {
     const parsed = splitCommand(command);
     if (!parsed.parseable) {
-      return { decision: 'deny', reason: `Denied: the command cannot be parsed safely (unbalanced quotes or substitution): ${quoteShort(command)}` };
+      return {
+        decision: 'deny',
+        reason: `Denied: the command cannot be parsed safely (unbalanced quotes or substitution): ${quoteShort(command)}`,
+      };
     }
     if (parsed.subcommands.length === 0) return { decision: 'deny', reason: 'Denied: the command is empty' };
 
@@ -207,7 +217,10 @@ export class PolicyEngine {
       for (const argv of parsed.subcommands) {
         const { candidates, parseable } = denyCheckCandidates(argv);
         if (!parseable) {
-          return { decision: 'deny', reason: `Denied: shell code passed to ${quoteShort(argv.join(' '))} cannot be parsed safely` };
+          return {
+            decision: 'deny',
+            reason: `Denied: shell code passed to ${quoteShort(argv.join(' '))} cannot be parsed safely`,
+          };
         }
         const hit = rules.find((c) => {
           const pattern = c.command;
@@ -220,8 +233,12 @@ export class PolicyEngine {
     const [only] = parsed.subcommands;
     const simple = !parsed.hasOperators && parsed.subcommands.length === 1 && only !== undefined;
     if (simple) {
-      const hit = policy.byEffect.allow.find((c) =>
-        c.path === undefined && toolMatches(c, tool) && (c.command === undefined || matchCommandPattern(c.command, only)));
+      const hit = policy.byEffect.allow.find(
+        (c) =>
+          c.path === undefined &&
+          toolMatches(c, tool) &&
+          (c.command === undefined || matchCommandPattern(c.command, only)),
+      );
       if (hit !== undefined) return fromRule(hit, `command ${quoteShort(command)}`);
     }
     const why = simple ? '' : ' (it uses shell operators, substitution or several lines, so allow rules do not apply)';

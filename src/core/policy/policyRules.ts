@@ -35,7 +35,11 @@ export const PolicyRuleSchema = z
       ctx.addIssue({ code: 'custom', path: [], message: 'a rule needs at least one of "tool", "path" or "command"' });
     }
     if (rule.path !== undefined && rule.command !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['command'], message: 'a rule cannot set both "path" and "command": commands carry no path, so it would never match' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['command'],
+        message: 'a rule cannot set both "path" and "command": commands carry no path, so it would never match',
+      });
     }
     if (rule.tool !== undefined && rule.tool !== '') {
       const problem = globProblem(rule.tool);
@@ -89,16 +93,19 @@ export class PolicyRulesError extends Error {
 /** Validates a list of rules from configuration; throws a {@link PolicyRulesError} naming each bad rule and field. */
 export function parsePolicyRules(input: unknown): PolicyRule[] {
   if (!Array.isArray(input)) {
-    throw new PolicyRulesError([{ index: undefined, field: undefined, message: `policy rules must be an array, got ${describe(input)}` }]);
+    throw new PolicyRulesError([
+      { index: undefined, field: undefined, message: `policy rules must be an array, got ${describe(input)}` },
+    ]);
   }
   const result = z.array(PolicyRuleSchema).safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue): PolicyRuleIssue => {
     const [index, field] = issue.path;
     const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
-    const message = unknownKeys === undefined
-      ? issue.message
-      : `unknown field(s) ${unknownKeys}; allowed are effect, tool, path, command, reason`;
+    const message =
+      unknownKeys === undefined
+        ? issue.message
+        : `unknown field(s) ${unknownKeys}; allowed are effect, tool, path, command, reason`;
     return {
       index: typeof index === 'number' ? index : undefined,
       field: typeof field === 'string' ? field : unknownKeys,
@@ -113,7 +120,8 @@ function pathGlobProblem(glob: string): string | undefined {
   if (glob.startsWith('/') || /^[A-Za-z]:/.test(glob) || glob.startsWith('\\')) {
     return 'a path glob is matched against workspace-relative paths, so it must not start with "/" or a drive letter';
   }
-  if (glob.split('/').includes('..')) return 'a path glob must not contain ".." (paths outside the workspace are always refused)';
+  if (glob.split('/').includes('..'))
+    return 'a path glob must not contain ".." (paths outside the workspace are always refused)';
   return globProblem(glob);
 }
 

@@ -8,7 +8,10 @@ import type { PolicyRule } from './policyRules';
  * matches one, by the policy's design); such commands still run in the end-of-run gate, which needs
  * no policy. Task-only steps (VS Code tasks) need no rule: they are run by label, not as commands.
  */
-export function verificationAllowRules(steps: readonly VerificationStep[], reasonOf: (step: VerificationStep) => string): PolicyRule[] {
+export function verificationAllowRules(
+  steps: readonly VerificationStep[],
+  reasonOf: (step: VerificationStep) => string,
+): PolicyRule[] {
   const rules: PolicyRule[] = [];
   for (const step of steps) {
     if (step.command === undefined) continue;

@@ -22,7 +22,10 @@ export class BudgetExceededError extends TaskFailure {
 }
 
 function describe(limit: BudgetLimit, max: number, used: number, requested: number): string {
-  const fmt = limit === 'tokens' ? (n: number) => `${Math.round(n).toLocaleString('en-US')} tokens` : (n: number) => `$${n.toFixed(2)}`;
+  const fmt =
+    limit === 'tokens'
+      ? (n: number) => `${Math.round(n).toLocaleString('en-US')} tokens`
+      : (n: number) => `$${n.toFixed(2)}`;
   const which = limit === 'tokens' ? 'token' : 'cost';
   return (
     `The run's ${which} budget of ${fmt(max)} would be exceeded: ${fmt(used)} are already used or reserved by requests in flight, ` +

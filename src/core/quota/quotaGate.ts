@@ -36,7 +36,11 @@ export class QuotaGate {
   ) {}
 
   /** Runs `send` once budget and rate limits allow it; throws `BudgetExceededError` without sending when the budget would be crossed. */
-  async call<T>(req: QuotaRequest, send: (signal: AbortSignal) => Promise<Metered<T>>, signal: AbortSignal): Promise<Metered<T>> {
+  async call<T>(
+    req: QuotaRequest,
+    send: (signal: AbortSignal) => Promise<Metered<T>>,
+    signal: AbortSignal,
+  ): Promise<Metered<T>> {
     checkRequest(req);
     const tokens = req.estimatedInputTokens + req.maxOutputTokens;
     let budgetRes: BudgetReservation;
@@ -44,7 +48,13 @@ export class QuotaGate {
       budgetRes = this.budget.reserve({ tokens, costUsd: req.estimatedCostUsd });
     } catch (err) {
       if (err instanceof BudgetExceededError) {
-        const body: RunEventBody = { type: 'budget.exceeded', limit: err.limit, max: err.max, used: err.used, requested: err.requested };
+        const body: RunEventBody = {
+          type: 'budget.exceeded',
+          limit: err.limit,
+          max: err.max,
+          used: err.used,
+          requested: err.requested,
+        };
         if (req.taskId !== undefined) body.taskId = req.taskId;
         this.emit(body);
       }
@@ -79,7 +89,12 @@ export class QuotaGate {
     const usage = meteredUsage(result.usage, req);
     budgetRes.settle(usage);
     rateRes.settle(totalTokens(usage));
-    const recorded: RunEventBody = { type: 'usage.recorded', provider: req.key.provider, model: req.key.model, usage: { ...usage } };
+    const recorded: RunEventBody = {
+      type: 'usage.recorded',
+      provider: req.key.provider,
+      model: req.key.model,
+      usage: { ...usage },
+    };
     if (req.taskId !== undefined) recorded.taskId = req.taskId;
     if (req.agentId !== undefined) recorded.agentId = req.agentId;
     this.emit(recorded);
@@ -95,11 +110,20 @@ function meteredUsage(reported: Usage | undefined, req: QuotaRequest): Usage {
   const ok = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
   const valid = reported !== undefined && ok(reported.inputTokens) && ok(reported.outputTokens) && ok(reported.costUsd);
   if (valid && !(reported.estimated && totalTokens(reported) === 0)) {
-    const u: Usage = { inputTokens: reported.inputTokens, outputTokens: reported.outputTokens, costUsd: reported.costUsd };
+    const u: Usage = {
+      inputTokens: reported.inputTokens,
+      outputTokens: reported.outputTokens,
+      costUsd: reported.costUsd,
+    };
     if (reported.estimated) u.estimated = true;
     return u;
   }
-  return { inputTokens: req.estimatedInputTokens, outputTokens: req.maxOutputTokens, costUsd: req.estimatedCostUsd, estimated: true };
+  return {
+    inputTokens: req.estimatedInputTokens,
+    outputTokens: req.maxOutputTokens,
+    costUsd: req.estimatedCostUsd,
+    estimated: true,
+  };
 }
 
 function checkRequest(req: QuotaRequest): void {

@@ -134,7 +134,9 @@ export class RateLimitScheduler {
 
   private stateOf(key: ModelKey): KeyState {
     if (typeof key?.provider !== 'string' || !key.provider || typeof key.model !== 'string' || !key.model) {
-      throw new TypeError('A rate-limit key needs a non-empty provider and model, e.g. { provider: "openai", model: "gpt-4o" }.');
+      throw new TypeError(
+        'A rate-limit key needs a non-empty provider and model, e.g. { provider: "openai", model: "gpt-4o" }.',
+      );
     }
     // JSON keeps "a/b"+"c" apart from "a"+"b/c" (model names often contain slashes).
     const id = JSON.stringify([key.provider, key.model]);
@@ -202,7 +204,10 @@ export class RateLimitScheduler {
     const tokenGrant: MeterGrant | undefined = state.tokens?.take(tokens);
     let done = false;
     const finish = (what: string): void => {
-      if (done) throw new Error(`Cannot ${what} a rate reservation for ${label(state.key)} twice; it was already settled or released.`);
+      if (done)
+        throw new Error(
+          `Cannot ${what} a rate reservation for ${label(state.key)} twice; it was already settled or released.`,
+        );
       done = true;
     };
     return {
@@ -236,7 +241,9 @@ function requireTokens(name: string, n: number): void {
 
 function requireLimit(key: ModelKey, name: keyof RateLimits, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-    throw new RangeError(`The ${name} limit for ${label(key)} must be a number of at least 1, got ${String(value)}. Fix it in the rate-limit settings or remove it.`);
+    throw new RangeError(
+      `The ${name} limit for ${label(key)} must be a number of at least 1, got ${String(value)}. Fix it in the rate-limit settings or remove it.`,
+    );
   }
   return value;
 }

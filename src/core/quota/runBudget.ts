@@ -118,13 +118,17 @@ function checkLimits(next: BudgetLimits, current: BudgetLimits): BudgetLimits {
 
 function checkEstimate(e: BudgetEstimate): BudgetEstimate {
   if (!isAmount(e?.tokens) || !isAmount(e.costUsd)) {
-    throw new RangeError(`A budget estimate needs tokens and costUsd as finite numbers >= 0, got ${JSON.stringify(e)}.`);
+    throw new RangeError(
+      `A budget estimate needs tokens and costUsd as finite numbers >= 0, got ${JSON.stringify(e)}.`,
+    );
   }
   return { tokens: e.tokens, costUsd: e.costUsd };
 }
 
 function checkUsage(u: Usage, what: string): void {
   if (!isAmount(u?.inputTokens) || !isAmount(u.outputTokens) || !isAmount(u.costUsd)) {
-    throw new RangeError(`${what} needs inputTokens, outputTokens and costUsd as finite numbers >= 0, got ${JSON.stringify(u)}.`);
+    throw new RangeError(
+      `${what} needs inputTokens, outputTokens and costUsd as finite numbers >= 0, got ${JSON.stringify(u)}.`,
+    );
   }
 }

@@ -20,7 +20,10 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(options: TokenBucketOptions, private readonly clock: Clock) {
+  constructor(
+    options: TokenBucketOptions,
+    private readonly clock: Clock,
+  ) {
     requirePositive('capacity', options.capacity);
     requirePositive('refillPerMinute', options.refillPerMinute);
     this.capacity = options.capacity;

@@ -108,11 +108,17 @@ export class CircuitBreaker implements Disposable {
   status(key: CircuitKey): CircuitStatus {
     let worst: Circuit | undefined;
     for (const c of this.applicable(key)) {
-      if (!worst || SEVERITY[c.state] > SEVERITY[worst.state] || (c.state === 'open' && c.openUntil > worst.openUntil)) worst = c;
+      if (!worst || SEVERITY[c.state] > SEVERITY[worst.state] || (c.state === 'open' && c.openUntil > worst.openUntil))
+        worst = c;
     }
     // applicable() always yields the provider circuit.
     const c = worst as Circuit;
-    const out: CircuitStatus = { circuit: c.label, state: c.state, failures: c.failures.length, trialInFlight: c.trialSince !== undefined };
+    const out: CircuitStatus = {
+      circuit: c.label,
+      state: c.state,
+      failures: c.failures.length,
+      trialInFlight: c.trialSince !== undefined,
+    };
     if (c.state === 'open') out.openUntil = c.openUntil;
     if (c.reason !== undefined) out.reason = c.reason;
     return out;
@@ -172,7 +178,12 @@ export class CircuitBreaker implements Disposable {
     c.failures = c.failures.filter((t) => now - t < this.windowMs);
     c.failures.push(now);
     if (c.failures.length >= this.threshold) {
-      this.open(c, now, this.cooldownMs, `${c.failures.length} failures in a row within ${Math.round(this.windowMs / 1000)} s`);
+      this.open(
+        c,
+        now,
+        this.cooldownMs,
+        `${c.failures.length} failures in a row within ${Math.round(this.windowMs / 1000)} s`,
+      );
     }
   }
 
@@ -202,7 +213,8 @@ export class CircuitBreaker implements Disposable {
   }
 
   private circuit(provider: string, model: string | undefined): Circuit {
-    if (typeof provider !== 'string' || !provider) throw new TypeError('A circuit key needs a non-empty provider, e.g. { provider: "openai" }.');
+    if (typeof provider !== 'string' || !provider)
+      throw new TypeError('A circuit key needs a non-empty provider, e.g. { provider: "openai" }.');
     const id = JSON.stringify([provider, model ?? null]);
     let c = this.circuits.get(id);
     if (!c) {
@@ -237,7 +249,9 @@ function allows(c: Circuit): boolean {
 
 function positive(name: string, value: number, integer = false): number {
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new RangeError(`CircuitBreaker option ${name} must be a positive ${integer ? 'whole ' : ''}number, got ${value}.`);
+    throw new RangeError(
+      `CircuitBreaker option ${name} must be a positive ${integer ? 'whole ' : ''}number, got ${value}.`,
+    );
   }
   return value;
 }

@@ -113,7 +113,10 @@ export class ModelRouter {
       const parsed = parseModelRef(ref);
       const entry = parsed && this.find(parsed);
       if (!entry) {
-        exclusions.push({ model: ref, reason: parsed ? 'is not in the model catalogue' : 'is not of the form "provider/model"' });
+        exclusions.push({
+          model: ref,
+          reason: parsed ? 'is not in the model catalogue' : 'is not of the form "provider/model"',
+        });
       } else if (!seen.has(ref)) {
         seen.add(ref);
         candidates.push({ entry, why: `preferred #${i + 1}` });
@@ -175,7 +178,8 @@ export class ModelRouter {
   private exclusion(entry: ModelEntry, request: RouteRequest, maxTier: number): string | undefined {
     const ref = formatModelRef(entry);
     if (request.exclude?.some((x) => x === ref || x === entry.provider)) return 'was excluded by the caller';
-    if (tierIndex(entry.costTier) > maxTier) return `costs '${entry.costTier}', above the allowed '${COST_TIERS[maxTier]}'`;
+    if (tierIndex(entry.costTier) > maxTier)
+      return `costs '${entry.costTier}', above the allowed '${COST_TIERS[maxTier]}'`;
     const missing = (request.needs ?? []).filter((n) => !entry.capabilities?.includes(n));
     if (missing.length > 0) return `lacks ${missing.map((m) => `'${m}'`).join(', ')}`;
     const tokens = request.estimatedTokens;
@@ -237,16 +241,23 @@ function validateCatalogue(catalogue: readonly ModelEntry[]): ModelEntry[] {
       throw new TypeError(`Model catalogue entry ${i + 1}: ${detail}`);
     }
     const ref = formatModelRef(parsed.data);
-    if (seen.has(keyOf(parsed.data))) throw new TypeError(`Model catalogue entry ${i + 1}: ${ref} is listed twice; keep one entry per model.`);
+    if (seen.has(keyOf(parsed.data)))
+      throw new TypeError(`Model catalogue entry ${i + 1}: ${ref} is listed twice; keep one entry per model.`);
     seen.add(keyOf(parsed.data));
     out.push(parsed.data);
   });
   return out;
 }
 
-function noModel(exclusions: ReadonlyArray<{ model: string; reason: string }>, catalogueSize: number): NoModelAvailableError {
+function noModel(
+  exclusions: ReadonlyArray<{ model: string; reason: string }>,
+  catalogueSize: number,
+): NoModelAvailableError {
   if (exclusions.length === 0) {
-    const why = catalogueSize === 0 ? 'the model catalogue is empty and no model is preferred; configure at least one model' : 'no model was considered';
+    const why =
+      catalogueSize === 0
+        ? 'the model catalogue is empty and no model is preferred; configure at least one model'
+        : 'no model was considered';
     return new NoModelAvailableError(`No model available: ${why}.`, exclusions);
   }
   const listed = exclusions.slice(0, MAX_LISTED).map((e) => `${e.model} ${e.reason}`);

@@ -73,7 +73,8 @@ export class Orchestrator {
     }
     new RunBudget(request.budget);
     const runId = request.runId ?? newId('run', this.deps.clock.now());
-    if (this.live.has(runId) || this.memory.has(runId)) throw new Error(`A run with id ${runId} already exists; pick another id.`);
+    if (this.live.has(runId) || this.memory.has(runId))
+      throw new Error(`A run with id ${runId} already exists; pick another id.`);
     const state = emptyRunState(runId);
     let session: RunSession | undefined;
     const pending: Array<(s: RunSession) => void> = [];
@@ -93,17 +94,28 @@ export class Orchestrator {
     // Bad limits are refused before the run is taken.
     if (options.budget) new RunBudget(options.budget);
     for (const agentId of Object.values(options.assign ?? {})) {
-      if (!this.deps.registry.get(agentId)) throw new ResumeError(`No agent "${agentId}" is registered; pick one of: ${this.deps.registry.list().map((a) => a.definition.id).join(', ')}.`);
+      if (!this.deps.registry.get(agentId))
+        throw new ResumeError(
+          `No agent "${agentId}" is registered; pick one of: ${this.deps.registry
+            .list()
+            .map((a) => a.definition.id)
+            .join(', ')}.`,
+        );
     }
-    const { writer, state, warnings } = this.deps.store ? await this.deps.store.open(runId) : { writer: undefined, state: this.memory.get(runId), warnings: [] };
+    const { writer, state, warnings } = this.deps.store
+      ? await this.deps.store.open(runId)
+      : { writer: undefined, state: this.memory.get(runId), warnings: [] };
     if (!state) throw new ResumeError(`Run ${runId} is unknown.`);
     const replan = !state.plan && state.status === 'paused';
-    const refusal = !state.plan && !replan
-      ? `Run ${runId} has no validated plan to resume; start it again.`
-      : state.status === 'succeeded' || state.status === 'planned'
-        ? `Run ${runId} already ${state.status === 'succeeded' ? 'succeeded' : 'ended as a dry run'}; start a new run instead.`
-        : undefined;
-    const unknownTask = [...(options.retryTasks ?? []), ...Object.keys(options.assign ?? {})].find((id) => !state.plan?.tasks.some((t) => t.id === id));
+    const refusal =
+      !state.plan && !replan
+        ? `Run ${runId} has no validated plan to resume; start it again.`
+        : state.status === 'succeeded' || state.status === 'planned'
+          ? `Run ${runId} already ${state.status === 'succeeded' ? 'succeeded' : 'ended as a dry run'}; start a new run instead.`
+          : undefined;
+    const unknownTask = [...(options.retryTasks ?? []), ...Object.keys(options.assign ?? {})].find(
+      (id) => !state.plan?.tasks.some((t) => t.id === id),
+    );
     const problem = refusal ?? (unknownTask !== undefined ? `Run ${runId} has no task "${unknownTask}".` : undefined);
     if (problem) {
       await writer?.close();
@@ -119,7 +131,9 @@ export class Orchestrator {
       await new Promise<void>((resolve) => setImmediate(resolve));
       session.recordResume(options.budget);
       if (plan) applyUserChanges(session, plan.tasks, options);
-      return plan ? session.execute(buildPlanGraph(plan.tasks)) : this.planAndExecute(session, { goal: state.goal, dryRun: state.dryRun });
+      return plan
+        ? session.execute(buildPlanGraph(plan.tasks))
+        : this.planAndExecute(session, { goal: state.goal, dryRun: state.dryRun });
     })();
     return this.handle(runId, state, forward, done, (fn) => fn(session));
   }
@@ -138,7 +152,13 @@ export class Orchestrator {
     return session;
   }
 
-  private handle(runId: string, state: RunState, forward: Emitter<RunEvent>, run: Promise<RunResult>, withSession: (fn: (s: RunSession) => void) => void): RunHandle {
+  private handle(
+    runId: string,
+    state: RunState,
+    forward: Emitter<RunEvent>,
+    run: Promise<RunResult>,
+    withSession: (fn: (s: RunSession) => void) => void,
+  ): RunHandle {
     const done = run.finally(async () => {
       // Whatever ended the run, its store is given up so it can be resumed.
       await this.live.get(runId)?.release();
@@ -158,7 +178,12 @@ export class Orchestrator {
   }
 
   private async runFresh(session: RunSession, request: RunRequest): Promise<RunResult> {
-    session.emit({ type: 'run.created', goal: request.goal, dryRun: request.dryRun ?? false, budget: { ...request.budget } });
+    session.emit({
+      type: 'run.created',
+      goal: request.goal,
+      dryRun: request.dryRun ?? false,
+      budget: { ...request.budget },
+    });
     session.budget.raise(session.state.budget);
     return this.planAndExecute(session, request);
   }
@@ -188,7 +213,15 @@ export class Orchestrator {
     if (!validation.ok) {
       session.emit({ type: 'plan.rejected', issues: validation.issues });
       for (const issue of validation.issues) {
-        session.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message: issue.message, ...(issue.taskId ? { taskId: issue.taskId } : {}) } });
+        session.emit({
+          type: 'finding.reported',
+          finding: {
+            severity: 'major',
+            category: 'custom',
+            message: issue.message,
+            ...(issue.taskId ? { taskId: issue.taskId } : {}),
+          },
+        });
       }
       return session.complete('failed');
     }
@@ -206,10 +239,12 @@ export class Orchestrator {
         return await planner.plan(goal, {
           signal,
           limits: this.planLimits(),
-          callModel: async (req, send) => (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
+          callModel: async (req, send) =>
+            (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
         });
       } catch (err) {
-        if (!(err instanceof TaskFailure) || err.failureClass !== 'retryable' || attempt >= retry.maxAttemptsPerTask) throw err;
+        if (!(err instanceof TaskFailure) || err.failureClass !== 'retryable' || attempt >= retry.maxAttemptsPerTask)
+          throw err;
         const delayMs = backoffDelay(retry, attempt - 1, err.options.retryAfterMs, random);
         session.services.logger.warn(`Planning failed (${err.message}); trying again in ${delayMs} ms.`);
         await this.deps.clock.sleep(delayMs, signal);
@@ -232,8 +267,13 @@ export class Orchestrator {
 }
 
 /** Records the user's retries (with the tasks skipped because of them) and manual assignments before execution. */
-function applyUserChanges(session: RunSession, tasks: ReadonlyArray<{ id: string; dependencies: readonly string[] }>, options: ResumeOptions): void {
-  for (const [taskId, agentId] of Object.entries(options.assign ?? {})) session.emit({ type: 'task.assigned', taskId, agentId });
+function applyUserChanges(
+  session: RunSession,
+  tasks: ReadonlyArray<{ id: string; dependencies: readonly string[] }>,
+  options: ResumeOptions,
+): void {
+  for (const [taskId, agentId] of Object.entries(options.assign ?? {}))
+    session.emit({ type: 'task.assigned', taskId, agentId });
   const reset = new Set<string>();
   const again = (taskId: string, reason: string): void => {
     const status = session.state.tasks[taskId]?.status;

@@ -19,12 +19,29 @@ export const ContextScopeSchema = z.enum(['shared', 'private', 'temporary']);
 /** Any JSON value; task outputs and step results must survive a round trip through the log. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonValueSchema),
+    z.record(z.string(), JsonValueSchema),
+  ]),
 );
 
 /** A plan problem found during validation. */
 export const PlanIssueSchema = z.object({
-  code: z.enum(['empty', 'too-many-tasks', 'duplicate-id', 'unknown-dependency', 'self-dependency', 'cycle', 'unknown-capability', 'unknown-agent', 'schema']),
+  code: z.enum([
+    'empty',
+    'too-many-tasks',
+    'duplicate-id',
+    'unknown-dependency',
+    'self-dependency',
+    'cycle',
+    'unknown-capability',
+    'unknown-agent',
+    'schema',
+  ]),
   message: z.string(),
   taskId: z.string().optional(),
 });
@@ -55,7 +72,12 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ev('task.reset', { taskId: z.string(), reason: z.string() }),
   ev('task.started', { taskId: z.string(), agentId: z.string(), attempt: z.number().int().positive() }),
   ev('task.step.started', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string() }),
-  ev('task.step.completed', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string(), result: JsonValueSchema }),
+  ev('task.step.completed', {
+    taskId: z.string(),
+    attempt: z.number().int().positive(),
+    key: z.string(),
+    result: JsonValueSchema,
+  }),
   ev('task.succeeded', {
     taskId: z.string(),
     agentId: z.string(),
@@ -94,7 +116,9 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     requested: z.number(),
   }),
   ev('run.paused', { reason: z.string() }),
-  ev('run.resumed', { budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }).optional() }),
+  ev('run.resumed', {
+    budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }).optional(),
+  }),
   ev('run.completed', {
     status: z.enum(['planned', 'succeeded', 'failed', 'paused', 'cancelled']),
     counts: z.record(TaskStatusSchema, z.number().int().nonnegative()),
@@ -141,11 +165,24 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     taskId: z.string().optional(),
     fields: z.record(z.string(), JsonValueSchema).optional(),
   }),
-  ev('span.started', { spanId: z.string(), parentId: z.string().optional(), name: z.string(), attributes: z.record(z.string(), JsonValueSchema).optional() }),
-  ev('span.ended', { spanId: z.string(), name: z.string(), durationMs: z.number().nonnegative(), status: z.enum(['ok', 'error', 'cancelled']) }),
+  ev('span.started', {
+    spanId: z.string(),
+    parentId: z.string().optional(),
+    name: z.string(),
+    attributes: z.record(z.string(), JsonValueSchema).optional(),
+  }),
+  ev('span.ended', {
+    spanId: z.string(),
+    name: z.string(),
+    durationMs: z.number().nonnegative(),
+    status: z.enum(['ok', 'error', 'cancelled']),
+  }),
   ev('metrics', {
     counters: z.record(z.string(), z.number()),
-    histograms: z.record(z.string(), z.object({ count: z.number(), sum: z.number(), min: z.number(), max: z.number() })),
+    histograms: z.record(
+      z.string(),
+      z.object({ count: z.number(), sum: z.number(), min: z.number(), max: z.number() }),
+    ),
   }),
 ]);
 
@@ -154,7 +191,11 @@ export type RunEventType = RunEvent['type'];
 /** The event of one type. */
 export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
 /** An event before the recorder stamps `seq`, `at` and `runId` on it. */
-export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'seq' | 'at' | 'runId'> : never) : never;
+export type RunEventBody = RunEvent extends infer E
+  ? E extends RunEvent
+    ? Omit<E, 'seq' | 'at' | 'runId'>
+    : never
+  : never;
 export type RunPhase = z.infer<typeof RunPhaseSchema>;
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;

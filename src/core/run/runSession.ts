@@ -77,7 +77,12 @@ export class RunSession {
 
   /** Stamps an event, folds it into the state and hands it to the store and every listener. */
   emit(body: RunEventBody): RunEvent {
-    const event = { ...body, seq: this.state.lastSeq + 1, at: this.deps.clock.now(), runId: this.state.runId } as RunEvent;
+    const event = {
+      ...body,
+      seq: this.state.lastSeq + 1,
+      at: this.deps.clock.now(),
+      runId: this.state.runId,
+    } as RunEvent;
     applyRunEvent(this.state, event);
     if (this.writer && !this.storageFailure) {
       try {
@@ -112,7 +117,10 @@ export class RunSession {
 
   /** The store failed: nothing more is recorded and the run stops. */
   private failStorage(err: unknown): RunStorageError {
-    this.storageFailure ??= new RunStorageError(`The run state could not be saved, so the run was stopped: ${errorMessage(err)}`, { cause: err });
+    this.storageFailure ??= new RunStorageError(
+      `The run state could not be saved, so the run was stopped: ${errorMessage(err)}`,
+      { cause: err },
+    );
     this.executor?.stopForStorage(this.storageFailure);
     return this.storageFailure;
   }
@@ -190,7 +198,9 @@ export class RunSession {
     await this.verify();
     const counts = countTasks(this.state);
     // A major finding fails the run unless it belongs to a task that went on to succeed (fixed, retried or reassigned).
-    const failedGate = this.state.findings.some((f) => f.severity === 'major' && (f.taskId === undefined || this.state.tasks[f.taskId]?.status !== 'succeeded'));
+    const failedGate = this.state.findings.some(
+      (f) => f.severity === 'major' && (f.taskId === undefined || this.state.tasks[f.taskId]?.status !== 'succeeded'),
+    );
     return this.complete(counts.failed + counts.skipped > 0 || failedGate ? 'failed' : 'succeeded');
   }
 
@@ -205,7 +215,9 @@ export class RunSession {
       span.end('ok');
     } catch (err) {
       span.end('error');
-      findings = [{ severity: 'major', category: 'custom', message: `Verification could not run: ${errorMessage(err)}` }];
+      findings = [
+        { severity: 'major', category: 'custom', message: `Verification could not run: ${errorMessage(err)}` },
+      ];
     }
     for (const finding of findings) this.emit({ type: 'finding.reported', finding });
   }
@@ -234,7 +246,9 @@ export class RunSession {
       await store.addDeltas(deltas);
     } catch (err) {
       this.deps.stats.restoreDeltas(deltas);
-      this.services.logger.warn(`Agent statistics could not be saved; they will be saved with the next run: ${errorMessage(err)}`);
+      this.services.logger.warn(
+        `Agent statistics could not be saved; they will be saved with the next run: ${errorMessage(err)}`,
+      );
     }
   }
 

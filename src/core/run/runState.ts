@@ -1,7 +1,16 @@
 import type { Plan } from '../plan/planSchema';
 import type { Finding } from '../verify/finding';
 import { addUsage, ZERO_USAGE, type Usage } from '../quota/usage';
-import type { ContextScope, FailureClassSchema, JsonValue, PlanIssue, RunEvent, RunPhase, RunStatus, TaskStatus } from './runEvents';
+import type {
+  ContextScope,
+  FailureClassSchema,
+  JsonValue,
+  PlanIssue,
+  RunEvent,
+  RunPhase,
+  RunStatus,
+  TaskStatus,
+} from './runEvents';
 import type { z } from 'zod';
 
 /** One attempt at a task, as recorded. */
@@ -241,7 +250,14 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       state.status = e.status;
       break;
     case 'approval.requested': {
-      const rec: ApprovalRecord = { approvalId: e.approvalId, taskId: e.taskId, kind: e.kind, summary: e.summary, protected: e.protected, status: 'pending' };
+      const rec: ApprovalRecord = {
+        approvalId: e.approvalId,
+        taskId: e.taskId,
+        kind: e.kind,
+        summary: e.summary,
+        protected: e.protected,
+        status: 'pending',
+      };
       if (e.path !== undefined) rec.path = e.path;
       if (e.command !== undefined) rec.command = e.command;
       state.approvals[e.approvalId] = rec;
@@ -249,7 +265,8 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     }
     case 'approval.decided': {
       const rec = state.approvals[e.approvalId];
-      if (rec) Object.assign(rec, { status: e.decision, by: e.by, ...(e.reason !== undefined ? { reason: e.reason } : {}) });
+      if (rec)
+        Object.assign(rec, { status: e.decision, by: e.by, ...(e.reason !== undefined ? { reason: e.reason } : {}) });
       break;
     }
     case 'edit.applied': {
@@ -288,7 +305,14 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
 
 /** Counts tasks by status. */
 export function countTasks(state: RunState): Record<TaskStatus, number> {
-  const counts: Record<TaskStatus, number> = { pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const counts: Record<TaskStatus, number> = {
+    pending: 0,
+    running: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
   for (const t of Object.values(state.tasks)) counts[t.status]++;
   return counts;
 }

@@ -2,7 +2,8 @@ import type { PlanGraph } from '../plan/planGraph';
 import { ReadyQueue } from './readyQueue';
 
 /** Where a task stands in the scheduler. `delayed` waits out a retry backoff; `held` waits for a human. */
-export type SchedulerTaskState = 'waiting' | 'ready' | 'delayed' | 'running' | 'held' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export type SchedulerTaskState =
+  'waiting' | 'ready' | 'delayed' | 'running' | 'held' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 /** What a recovered run says about a task, for rebuilding the scheduler on resume. */
 export type RecoveredTaskStatus = 'succeeded' | 'failed' | 'skipped' | 'pending';
@@ -25,7 +26,9 @@ export class DagScheduler {
     const n = graph.tasks.length;
     const cp = graph.criticalPath;
     const prio = graph.tasks.map((t) => t.priority);
-    this.queue = new ReadyQueue((a, b) => cp[a]! > cp[b]! || (cp[a] === cp[b] && (prio[a]! > prio[b]! || (prio[a] === prio[b] && a < b))));
+    this.queue = new ReadyQueue(
+      (a, b) => cp[a]! > cp[b]! || (cp[a] === cp[b] && (prio[a]! > prio[b]! || (prio[a] === prio[b] && a < b))),
+    );
     this.state = new Array<SchedulerTaskState>(n).fill('waiting');
     this.unmetDependencies = new Int32Array(n);
     this.counts.set('waiting', n);
@@ -64,7 +67,10 @@ export class DagScheduler {
 
   /** True when every task reached a final state. */
   get finished(): boolean {
-    return this.count('succeeded') + this.count('failed') + this.count('skipped') + this.count('cancelled') === this.state.length;
+    return (
+      this.count('succeeded') + this.count('failed') + this.count('skipped') + this.count('cancelled') ===
+      this.state.length
+    );
   }
 
   /**

@@ -25,7 +25,9 @@ function normalise(p: string): string {
 function toHeld(owner: string, path: string, write: boolean): HeldPath {
   const p = normalise(path);
   const scan = picomatch.scan(p);
-  return scan.isGlob ? { owner, base: normalise(scan.base), glob: true, write } : { owner, base: p, glob: false, write };
+  return scan.isGlob
+    ? { owner, base: normalise(scan.base), glob: true, write }
+    : { owner, base: p, glob: false, write };
 }
 
 /** True when one path is the other or lies inside it ('' contains everything). */

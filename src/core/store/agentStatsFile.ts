@@ -26,7 +26,6 @@ const AgentStatsSchema: z.ZodType<AgentStats> = z.object({
   costUsd: count,
 });
 
-
 const StatsFileSchema = z.object({ formatVersion: z.literal(1), agents: z.record(z.string(), z.unknown()) });
 const LockContentSchema = z.object({ pid: z.number(), hostname: z.string() });
 
@@ -42,7 +41,8 @@ export interface FileAgentStatsStoreOptions {
   staleLockMs?: number;
 }
 
-type ReadResult = { status: 'ok'; agents: Map<string, AgentStats> } | { status: 'missing' } | { status: 'invalid'; reason: string };
+type ReadResult =
+  { status: 'ok'; agents: Map<string, AgentStats> } | { status: 'missing' } | { status: 'invalid'; reason: string };
 
 /** Per-agent statistics in one JSON file shared by every window; updates never lose another process's increments. */
 export class FileAgentStatsStore implements AgentStatsStore {
@@ -74,7 +74,10 @@ export class FileAgentStatsStore implements AgentStatsStore {
     await this.exclusive(async () => {
       const merged = await this.readRepairing();
       for (const [agentId, delta] of increments) merged.set(agentId, addAgentStats(merged.get(agentId), delta));
-      await writeFileAtomic(this.path, `${JSON.stringify({ formatVersion: 1, agents: Object.fromEntries(merged) }, null, 2)}\n`);
+      await writeFileAtomic(
+        this.path,
+        `${JSON.stringify({ formatVersion: 1, agents: Object.fromEntries(merged) }, null, 2)}\n`,
+      );
     });
   }
 
@@ -128,7 +131,9 @@ export class FileAgentStatsStore implements AgentStatsStore {
     if (result.status === 'ok') return result.agents;
     if (result.status === 'invalid') {
       const moved = await quarantineFile(this.path, this.options.root, 'agent-stats', 'json');
-      this.warn(`The agent statistics file ${this.path} was unusable (${result.reason}); moved it to ${moved} and started from empty statistics.`);
+      this.warn(
+        `The agent statistics file ${this.path} was unusable (${result.reason}); moved it to ${moved} and started from empty statistics.`,
+      );
     }
     return new Map();
   }
@@ -158,11 +163,11 @@ function parseDeltas(deltas: Record<string, AgentStats>): Map<string, AgentStats
     if (agentId === '') throw new Error('Agent statistics need a non-empty agent id.');
     const parsed = AgentStatsSchema.safeParse(value);
     if (!parsed.success) {
-      throw new Error(`Invalid statistics for agent "${agentId}": ${describeZodError(parsed.error)}; counts must be finite and not negative.`);
+      throw new Error(
+        `Invalid statistics for agent "${agentId}": ${describeZodError(parsed.error)}; counts must be finite and not negative.`,
+      );
     }
     out.set(agentId, parsed.data);
   }
   return out;
 }
-
-

@@ -20,7 +20,11 @@ export interface AtomicWriteOptions {
  * Replaces `path` with `data` so that a crash at any moment leaves either the old or the new
  * content, never a mix: temp file in the same folder, fsync, rename over the target, fsync the folder.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   const handle = await open(temp, 'wx', options.mode ?? 0o600);
@@ -51,7 +55,8 @@ export async function fsyncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP') throw err;
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP')
+      throw err;
   } finally {
     await handle?.close();
   }

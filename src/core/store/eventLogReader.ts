@@ -61,7 +61,9 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
     const newline = data.indexOf(NEWLINE, pos);
     if (newline === -1) {
       if (options.liveWriter) break;
-      skip(`${path}: skipped a torn last line at byte ${at} (${data.length - pos} bytes without a newline; a write was interrupted).`);
+      skip(
+        `${path}: skipped a torn last line at byte ${at} (${data.length - pos} bytes without a newline; a write was interrupted).`,
+      );
       break;
     }
     validEnd = newline + 1;
@@ -100,16 +102,24 @@ function parseLine(text: string): ParsedLine {
   return { ok: false, reason: `not a valid${type} event (${field}${issue?.message ?? 'invalid'})` };
 }
 
-async function readFrom(path: string, fromOffset: number, warnings: string[]): Promise<{ data: Buffer; startOffset: number }> {
+async function readFrom(
+  path: string,
+  fromOffset: number,
+  warnings: string[],
+): Promise<{ data: Buffer; startOffset: number }> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
     let start = 0;
     if (fromOffset > 0) {
       if (fromOffset > size) {
-        warnings.push(`${path} is shorter (${size} bytes) than when the last snapshot was taken (${fromOffset} bytes); read the whole log instead.`);
+        warnings.push(
+          `${path} is shorter (${size} bytes) than when the last snapshot was taken (${fromOffset} bytes); read the whole log instead.`,
+        );
       } else if ((await byteAt(handle, fromOffset - 1)) !== NEWLINE) {
-        warnings.push(`${path} no longer ends a line at byte ${fromOffset}, where the last snapshot left it; read the whole log instead.`);
+        warnings.push(
+          `${path} no longer ends a line at byte ${fromOffset}, where the last snapshot left it; read the whole log instead.`,
+        );
       } else {
         start = fromOffset;
       }

@@ -122,7 +122,8 @@ export class EventLogWriter implements RunEventSink {
   /** Buffers the event; it is written within `flushIntervalMs`. Throws if the log failed or is closed. */
   append(event: RunEvent): void {
     if (this.failure) throw this.failure;
-    if (this.closing) throw new EventLogError(`The event log ${this.path} is closed; open the run again to append to it.`);
+    if (this.closing)
+      throw new EventLogError(`The event log ${this.path} is closed; open the run again to append to it.`);
     // Serialise first: if it throws, nothing has been buffered.
     const line = JSON.stringify(event);
     this.buffer += line;

@@ -28,5 +28,7 @@ export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promi
     return { status: 'invalid', reason: `it is not JSON (${errorMessage(err)})` };
   }
   const parsed = schema.safeParse(json);
-  return parsed.success ? { status: 'ok', data: parsed.data } : { status: 'invalid', reason: describeZodError(parsed.error) };
+  return parsed.success
+    ? { status: 'ok', data: parsed.data }
+    : { status: 'invalid', reason: describeZodError(parsed.error) };
 }

@@ -10,7 +10,13 @@ export const QUARANTINE_DIR = 'quarantine';
  * Moves a file we could not read into `<dir>/quarantine/<prefix>-<timestamp>.<ext>` and returns
  * the new path. Bad files are kept for inspection, never deleted silently.
  */
-export async function quarantineFile(file: string, dir: string, prefix: string, ext: string, now: number = Date.now()): Promise<string> {
+export async function quarantineFile(
+  file: string,
+  dir: string,
+  prefix: string,
+  ext: string,
+  now: number = Date.now(),
+): Promise<string> {
   const target = join(dir, QUARANTINE_DIR);
   await mkdir(target, { recursive: true });
   // Colons are not allowed in Windows file names; the random part keeps two moves in one millisecond apart.

@@ -30,7 +30,11 @@ export interface RecoveredRun {
  * Rebuilds a run's state: the snapshot (if usable) plus every log event after it. An unusable
  * snapshot is quarantined, never deleted, and the state is rebuilt from the log alone.
  */
-export async function recoverRunState(runDir: string, runId: string, options: RecoverOptions = {}): Promise<RecoveredRun> {
+export async function recoverRunState(
+  runDir: string,
+  runId: string,
+  options: RecoverOptions = {},
+): Promise<RecoveredRun> {
   const warnings: string[] = [];
   const snapshotPath = join(runDir, SNAPSHOT_FILE);
   const logPath = join(runDir, EVENT_LOG_FILE);
@@ -38,7 +42,10 @@ export async function recoverRunState(runDir: string, runId: string, options: Re
   let state = emptyRunState(runId);
   let fromOffset: number | undefined;
   const snapshot = await readSnapshot(snapshotPath, runId).catch((err: unknown) => {
-    throw new Error(`Could not read ${snapshotPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`, { cause: err });
+    throw new Error(
+      `Could not read ${snapshotPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`,
+      { cause: err },
+    );
   });
   if (snapshot.status === 'ok') {
     state = snapshot.snapshot.state;
@@ -46,7 +53,9 @@ export async function recoverRunState(runDir: string, runId: string, options: Re
   } else if (snapshot.status === 'invalid') {
     if (options.quarantine ?? true) {
       const moved = await quarantineFile(snapshotPath, runDir, 'snapshot', 'json');
-      warnings.push(`The snapshot of run "${runId}" was unusable (${snapshot.reason}); moved it to ${moved} and rebuilt the run from its event log.`);
+      warnings.push(
+        `The snapshot of run "${runId}" was unusable (${snapshot.reason}); moved it to ${moved} and rebuilt the run from its event log.`,
+      );
     } else {
       warnings.push(
         `The snapshot of run "${runId}" is unusable (${snapshot.reason}); rebuilt the run from its event log. ` +
@@ -58,12 +67,19 @@ export async function recoverRunState(runDir: string, runId: string, options: Re
 
   let log: EventLogReadResult;
   try {
-    log = await readEventLog(logPath, { ...(fromOffset === undefined ? {} : { fromOffset }), liveWriter: options.liveWriter ?? false });
+    log = await readEventLog(logPath, {
+      ...(fromOffset === undefined ? {} : { fromOffset }),
+      liveWriter: options.liveWriter ?? false,
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`Could not read ${logPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`, { cause: err });
+      throw new Error(
+        `Could not read ${logPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`,
+        { cause: err },
+      );
     }
-    if (snapshot.status !== 'missing' || snapshotSeq > 0) warnings.push(`The event log ${logPath} of run "${runId}" is missing.`);
+    if (snapshot.status !== 'missing' || snapshotSeq > 0)
+      warnings.push(`The event log ${logPath} of run "${runId}" is missing.`);
     return { state, warnings };
   }
   warnings.push(...log.warnings);
@@ -78,7 +94,9 @@ export async function recoverRunState(runDir: string, runId: string, options: Re
     if (event.seq > snapshotSeq) {
       const after = Math.max(previous, snapshotSeq);
       if (event.seq !== after + 1) {
-        warnings.push(`${logPath}: events ${after + 1} to ${event.seq - 1} are missing; the run continues from event ${event.seq}.`);
+        warnings.push(
+          `${logPath}: events ${after + 1} to ${event.seq - 1} are missing; the run continues from event ${event.seq}.`,
+        );
       }
       applyRunEvent(state, event);
     }

@@ -97,9 +97,19 @@ export async function readRunLock(runDir: string): Promise<RunLockStatus> {
 }
 
 /** Builds the error for a run that someone else holds, naming them and the way out. */
-export function lockedError(runDir: string, path: string, holder: RunLockInfo | undefined, reason: string): RunLockedError {
+export function lockedError(
+  runDir: string,
+  path: string,
+  holder: RunLockInfo | undefined,
+  reason: string,
+): RunLockedError {
   const run = `Run "${basename(runDir)}"`;
-  if (!holder) return new RunLockedError(`${run} is locked: ${reason}. Try again in a moment; if it persists, delete ${path}.`, path, undefined);
+  if (!holder)
+    return new RunLockedError(
+      `${run} is locked: ${reason}. Try again in a moment; if it persists, delete ${path}.`,
+      path,
+      undefined,
+    );
   const who = `${holder.ownerId} (pid ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquiredAt).toISOString()})`;
   if (holder.hostname !== hostname()) {
     return new RunLockedError(
@@ -109,9 +119,17 @@ export function lockedError(runDir: string, path: string, holder: RunLockInfo | 
     );
   }
   if (holder.pid === process.pid) {
-    return new RunLockedError(`${run} is already open in this process by ${who}. Close that writer before opening the run again.`, path, holder);
+    return new RunLockedError(
+      `${run} is already open in this process by ${who}. Close that writer before opening the run again.`,
+      path,
+      holder,
+    );
   }
-  return new RunLockedError(`${run} is open in another window by ${who}. Close the run in that window first, or wait for it to finish.`, path, holder);
+  return new RunLockedError(
+    `${run} is open in another window by ${who}. Close the run in that window first, or wait for it to finish.`,
+    path,
+    holder,
+  );
 }
 
 function judgeLock(current: LockFileSnapshot, now: number): Exclude<RunLockStatus, { state: 'free' }> {
@@ -130,7 +148,8 @@ function judgeLock(current: LockFileSnapshot, now: number): Exclude<RunLockStatu
   }
   const holder = parsed.data;
   if (holder.hostname !== hostname()) return { state: 'held', holder, reason: 'held on another machine' };
-  if (!isProcessAlive(holder.pid)) return { state: 'stale', holder, reason: `process ${holder.pid} is no longer running` };
+  if (!isProcessAlive(holder.pid))
+    return { state: 'stale', holder, reason: `process ${holder.pid} is no longer running` };
   return { state: 'held', holder, reason: `process ${holder.pid} is running` };
 }
 

@@ -81,7 +81,9 @@ export class RunStore {
       await mkdir(layout.dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      throw new Error(`Run "${runId}" already exists in ${runsDir}; choose another id, or open it to resume.`, { cause: err });
+      throw new Error(`Run "${runId}" already exists in ${runsDir}; choose another id, or open it to resume.`, {
+        cause: err,
+      });
     }
     let lock: RunLock | undefined;
     let log: EventLogWriter | undefined;
@@ -109,7 +111,10 @@ export class RunStore {
     try {
       const warnings: string[] = [];
       const leftovers = await removeAtomicTempFiles(layout.dir);
-      if (leftovers.length > 0) warnings.push(`Removed ${leftovers.length} unfinished temp files of run "${runId}" left by an interrupted write.`);
+      if (leftovers.length > 0)
+        warnings.push(
+          `Removed ${leftovers.length} unfinished temp files of run "${runId}" left by an interrupted write.`,
+        );
       const recovered = await recoverRunState(layout.dir, runId, { quarantine: true });
       warnings.push(...recovered.warnings);
       const log = await EventLogWriter.open(layout.log, this.logOptions());
@@ -163,7 +168,10 @@ export class RunStore {
       await rename(layout.dir, trash);
     } catch (err) {
       await lock.release().catch(() => undefined);
-      throw new Error(`Could not delete run "${runId}": ${errorMessage(err)}. Close anything using its files and try again.`, { cause: err });
+      throw new Error(
+        `Could not delete run "${runId}": ${errorMessage(err)}. Close anything using its files and try again.`,
+        { cause: err },
+      );
     }
     await fsyncDirectory(runsDir);
     await rm(trash, { recursive: true, force: true });
@@ -201,7 +209,8 @@ export class RunStore {
     };
     if (warnings.length > 0) {
       const more = warnings.length - MAX_WARNINGS_IN_SUMMARY;
-      summary.warning = warnings.slice(0, MAX_WARNINGS_IN_SUMMARY).join(' ') + (more > 0 ? ` (${more} more warnings)` : '');
+      summary.warning =
+        warnings.slice(0, MAX_WARNINGS_IN_SUMMARY).join(' ') + (more > 0 ? ` (${more} more warnings)` : '');
     }
     return summary;
   }
@@ -218,7 +227,13 @@ export class RunStore {
   }
 
   private writer(layout: RunLayout, log: EventLogWriter, lock: RunLock, state: RunState): RunWriter {
-    return new RunWriter({ log, lock, state, snapshotPath: join(layout.dir, SNAPSHOT_FILE), snapshotEvery: this.snapshotEvery });
+    return new RunWriter({
+      log,
+      lock,
+      state,
+      snapshotPath: join(layout.dir, SNAPSHOT_FILE),
+      snapshotEvery: this.snapshotEvery,
+    });
   }
 
   private logOptions(): { flushIntervalMs?: number } {

@@ -71,7 +71,9 @@ export class RunWriter implements RunEventSink {
   append(event: RunEvent): void {
     if (this.closing) throw new Error(`Run "${this.runId}" is closed; open it again to append events.`);
     if (event.runId !== this.runId) {
-      throw new Error(`Event "${event.type}" (seq ${event.seq}) belongs to run "${event.runId}", not to run "${this.runId}".`);
+      throw new Error(
+        `Event "${event.type}" (seq ${event.seq}) belongs to run "${event.runId}", not to run "${this.runId}".`,
+      );
     }
     if (event.seq <= this.live.lastSeq) {
       this.duplicates++;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { PlanIssueSchema, FailureClassSchema, RunPhaseSchema, RunStatusSchema, TaskStatusSchema, ContextScopeSchema } from '../run/runEvents';
+import {
+  PlanIssueSchema,
+  FailureClassSchema,
+  RunPhaseSchema,
+  RunStatusSchema,
+  TaskStatusSchema,
+  ContextScopeSchema,
+} from '../run/runEvents';
 import type { JsonValue } from '../run/runEvents';
 import type { RunState } from '../run/runState';
 import { PlanSchema } from '../plan/planSchema';
@@ -57,26 +64,34 @@ const RunStateSchema = z.looseObject({
   usageByModel: z.record(z.string(), UsageSchema),
   findings: z.array(FindingSchema),
   // Added after the first snapshots were written: older snapshots read as empty.
-  approvals: z.record(
-    z.string(),
-    z.looseObject({
-      approvalId: z.string(),
-      taskId: z.string(),
-      kind: z.enum(['edit', 'command']),
-      path: z.string().optional(),
-      command: z.string().optional(),
-      summary: z.string(),
-      protected: z.boolean(),
-      status: z.enum(['pending', 'accepted', 'rejected', 'applied']),
-      by: z.enum(['user', 'auto', 'policy']).optional(),
-      reason: z.string().optional(),
-    }),
-  ).default({}),
+  approvals: z
+    .record(
+      z.string(),
+      z.looseObject({
+        approvalId: z.string(),
+        taskId: z.string(),
+        kind: z.enum(['edit', 'command']),
+        path: z.string().optional(),
+        command: z.string().optional(),
+        summary: z.string(),
+        protected: z.boolean(),
+        status: z.enum(['pending', 'accepted', 'rejected', 'applied']),
+        by: z.enum(['user', 'auto', 'policy']).optional(),
+        reason: z.string().optional(),
+      }),
+    )
+    .default({}),
   checkpoints: z.record(z.string(), z.object({ checkpointId: z.string(), ref: z.string() })).default({}),
   pauseReason: z.string().optional(),
   context: z.record(
     z.string(),
-    z.looseObject({ key: z.string(), scope: ContextScopeSchema, agentId: z.string().optional(), value: JsonFromFile, expiresAt: z.number().optional() }),
+    z.looseObject({
+      key: z.string(),
+      scope: ContextScopeSchema,
+      agentId: z.string().optional(),
+      value: JsonFromFile,
+      expiresAt: z.number().optional(),
+    }),
   ),
   messageCount: z.number(),
   lastSeq: z.number().int().nonnegative(),
@@ -102,9 +117,7 @@ export interface SnapshotEnvelope {
 
 /** The outcome of reading a snapshot: usable, absent (normal before the first one), or invalid with a reason. */
 export type SnapshotReadResult =
-  | { status: 'ok'; snapshot: SnapshotEnvelope }
-  | { status: 'missing' }
-  | { status: 'invalid'; reason: string };
+  { status: 'ok'; snapshot: SnapshotEnvelope } | { status: 'missing' } | { status: 'invalid'; reason: string };
 
 /** Serialises a snapshot now, so later changes to the live state cannot leak into it. */
 export function serializeSnapshot(state: RunState, logOffset?: number, savedAt: number = Date.now()): string {

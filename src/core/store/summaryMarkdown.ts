@@ -44,14 +44,22 @@ export function renderRunSummary(state: RunState, options: RunSummaryOptions = {
     const titles = new Map((state.plan?.tasks ?? []).map((t) => [t.id, t.title]));
     out.push('| Task | Title | Status | Agent | Attempts | Duration |', '| --- | --- | --- | --- | ---: | ---: |');
     for (const task of tasks) {
-      const cells = [task.id, titles.get(task.id) ?? '', task.status, task.agentId ?? task.assignedAgent ?? '', String(task.attempts.length), duration(task)];
+      const cells = [
+        task.id,
+        titles.get(task.id) ?? '',
+        task.status,
+        task.agentId ?? task.assignedAgent ?? '',
+        String(task.attempts.length),
+        duration(task),
+      ];
       out.push(`| ${cells.map(cell).join(' | ')} |`);
     }
   }
 
   if (state.planIssues && state.planIssues.length > 0) {
     out.push('', '## Plan issues', '');
-    for (const issue of state.planIssues) out.push(`- ${issue.code}${issue.taskId ? ` (${code(issue.taskId)})` : ''}: ${inline(issue.message)}`);
+    for (const issue of state.planIssues)
+      out.push(`- ${issue.code}${issue.taskId ? ` (${code(issue.taskId)})` : ''}: ${inline(issue.message)}`);
   }
 
   out.push('', '## Findings', '');
@@ -73,7 +81,9 @@ export function renderRunSummary(state: RunState, options: RunSummaryOptions = {
     }
   }
 
-  const contextKeys = Object.values(state.context).map((entry) => `${entry.scope}${entry.agentId ? `/${entry.agentId}` : ''}: ${entry.key}`);
+  const contextKeys = Object.values(state.context).map(
+    (entry) => `${entry.scope}${entry.agentId ? `/${entry.agentId}` : ''}: ${entry.key}`,
+  );
   if (contextKeys.length > 0) {
     out.push('', '## Shared context keys', '');
     for (const key of contextKeys.sort()) out.push(`- ${code(key)}`);
@@ -102,7 +112,10 @@ function orderedTasks(state: RunState): TaskState[] {
 }
 
 function findingLine(finding: Finding): string {
-  const where = [finding.location ? code(finding.location) : undefined, finding.taskId ? `task ${code(finding.taskId)}` : undefined]
+  const where = [
+    finding.location ? code(finding.location) : undefined,
+    finding.taskId ? `task ${code(finding.taskId)}` : undefined,
+  ]
     .filter((part): part is string => part !== undefined)
     .join(', ');
   return `- **${finding.category}:** ${inline(finding.message)}${where ? ` (${where})` : ''}`;

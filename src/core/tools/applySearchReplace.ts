@@ -23,7 +23,11 @@ interface Located {
  * does not depend on the order of the blocks. When a block matches nowhere in a CRLF file, its
  * LF-only search is retried with CRLF line ends, since models rarely reproduce `\r`.
  */
-export function applySearchReplace(content: string, blocks: readonly SearchReplaceBlock[], path: string): SearchReplaceOutcome {
+export function applySearchReplace(
+  content: string,
+  blocks: readonly SearchReplaceBlock[],
+  path: string,
+): SearchReplaceOutcome {
   const problems: string[] = [];
   const located: Located[] = [];
   blocks.forEach((block, index) => {
@@ -46,7 +50,9 @@ export function applySearchReplace(content: string, blocks: readonly SearchRepla
     } else {
       const lines = starts.slice(0, MAX_LISTED_LINES).map((s) => lineOf(content, s));
       const more = starts.length > MAX_LISTED_LINES ? ', …' : '';
-      problems.push(`edits[${index}].search matched ${starts.length} times in ${path} (lines ${lines.join(', ')}${more}). Include more surrounding lines so it matches exactly once.`);
+      problems.push(
+        `edits[${index}].search matched ${starts.length} times in ${path} (lines ${lines.join(', ')}${more}). Include more surrounding lines so it matches exactly once.`,
+      );
     }
   });
   const sorted = [...located].sort((a, b) => a.start - b.start);

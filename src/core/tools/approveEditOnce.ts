@@ -11,10 +11,18 @@ const ApprovalDecisionSchema = z.discriminatedUnion('decision', [
 /** What the approval port may answer, checked before it is journaled or acted on. */
 export function parseApprovalDecision(value: unknown, source: string): ApprovalDecision {
   const parsed = ApprovalDecisionSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`${source} is not a valid approval decision: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${source} is not a valid approval decision: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+    );
   const d = parsed.data;
-  if (d.decision === 'accepted') return d.content === undefined ? { decision: 'accepted', by: d.by } : { decision: 'accepted', by: d.by, content: d.content };
-  return d.reason === undefined ? { decision: 'rejected', by: d.by } : { decision: 'rejected', by: d.by, reason: d.reason };
+  if (d.decision === 'accepted')
+    return d.content === undefined
+      ? { decision: 'accepted', by: d.by }
+      : { decision: 'accepted', by: d.by, content: d.content };
+  return d.reason === undefined
+    ? { decision: 'rejected', by: d.by }
+    : { decision: 'rejected', by: d.by, reason: d.reason };
 }
 
 function toJson(decision: ApprovalDecision): JsonValue {
@@ -31,14 +39,28 @@ function toJson(decision: ApprovalDecision): JsonValue {
  * before a crash is replayed without asking again. A `TaskFailure` from the port (nobody can answer)
  * leaves the step open, so the question is asked again on resume.
  */
-export async function approveEditOnce(ctx: ToolContext, proposal: EditProposal, stepKey: string, autoAccept: boolean): Promise<ApprovalDecision> {
+export async function approveEditOnce(
+  ctx: ToolContext,
+  proposal: EditProposal,
+  stepKey: string,
+  autoAccept: boolean,
+): Promise<ApprovalDecision> {
   const { task } = ctx;
   const stored = await task.step(stepKey, async () => {
     const summary = describeEdit(proposal);
-    task.record({ type: 'approval.requested', taskId: proposal.taskId, approvalId: proposal.approvalId, kind: 'edit', path: proposal.path, summary, protected: proposal.protected });
-    const decision: ApprovalDecision = autoAccept && !proposal.protected
-      ? { decision: 'accepted', by: 'auto' }
-      : parseApprovalDecision(await ctx.approvals.decideEdit(proposal, task.signal), 'The approval port\'s answer');
+    task.record({
+      type: 'approval.requested',
+      taskId: proposal.taskId,
+      approvalId: proposal.approvalId,
+      kind: 'edit',
+      path: proposal.path,
+      summary,
+      protected: proposal.protected,
+    });
+    const decision: ApprovalDecision =
+      autoAccept && !proposal.protected
+        ? { decision: 'accepted', by: 'auto' }
+        : parseApprovalDecision(await ctx.approvals.decideEdit(proposal, task.signal), "The approval port's answer");
     task.record({
       type: 'approval.decided',
       taskId: proposal.taskId,

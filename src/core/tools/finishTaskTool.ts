@@ -8,7 +8,12 @@ export const FINISH_TOOL = 'finish_task';
 
 /** finish_task's arguments. */
 export const FinishTaskArgsSchema = z.strictObject({
-  summary: z.string().trim().min(1, 'summary must say what was done').max(2000).describe('One or two sentences on what you did (or why you could not).'),
+  summary: z
+    .string()
+    .trim()
+    .min(1, 'summary must say what was done')
+    .max(2000)
+    .describe('One or two sentences on what you did (or why you could not).'),
   output: z.unknown().optional().describe('Optional JSON result for the tasks that depend on this one.'),
 });
 
@@ -32,7 +37,8 @@ export function isFinishTaskArgs(args: unknown): args is FinishTaskArgs {
 /** finish_task: returns a marker result (`data.finished`); the loop, not the tool, ends the task. */
 export const finishTaskTool = defineTool<ToolContext, typeof FinishTaskArgsSchema>({
   name: FINISH_TOOL,
-  description: 'Call this once the task is done (or cannot be done), with a short summary. Do not call other tools after it.',
+  description:
+    'Call this once the task is done (or cannot be done), with a short summary. Do not call other tools after it.',
   parameters: FinishTaskArgsSchema,
   async run(args) {
     return { content: 'Task finished.', data: { finished: true, summary: args.summary } };

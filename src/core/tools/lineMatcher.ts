@@ -53,16 +53,26 @@ export function createLineMatcher(query: string, regex: boolean): LineMatcher {
   try {
     re = new RegExp(query);
   } catch (err) {
-    throw new Error(`The regular expression ${JSON.stringify(query)} is invalid: ${err instanceof Error ? err.message : String(err)}. Fix it, or search literally (regex: false).`, { cause: err });
+    throw new Error(
+      `The regular expression ${JSON.stringify(query)} is invalid: ${err instanceof Error ? err.message : String(err)}. Fix it, or search literally (regex: false).`,
+      { cause: err },
+    );
   }
-  const context = vm.createContext({ re, lines: [] as readonly string[], maxHits: 0, cap: MAX_SEARCHED_LINE_CHARS, hits: [] as number[] });
+  const context = vm.createContext({
+    re,
+    lines: [] as readonly string[],
+    maxHits: 0,
+    cap: MAX_SEARCHED_LINE_CHARS,
+    hits: [] as number[],
+  });
   return {
     match(lines, maxHits, timeoutMs) {
       Object.assign(context, { lines, maxHits, hits: [] });
       try {
         REGEX_SCRIPT.runInContext(context, { timeout: Math.max(1, Math.floor(timeoutMs)) });
       } catch (err) {
-        if ((err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new MatchTimeoutError(`the regex ran past ${timeoutMs} ms`);
+        if ((err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+          throw new MatchTimeoutError(`the regex ran past ${timeoutMs} ms`);
         throw err;
       }
       const flat = context.hits as unknown;

@@ -13,7 +13,10 @@ export interface ProposeEditArgs {
 }
 
 const SearchReplaceBlockSchema = z.strictObject({
-  search: z.string().min(1, 'search must not be empty').describe('Exact text currently in the file; it must occur exactly once.'),
+  search: z
+    .string()
+    .min(1, 'search must not be empty')
+    .describe('Exact text currently in the file; it must occur exactly once.'),
   replace: z.string().describe('The text to put in its place.'),
 });
 
@@ -26,7 +29,11 @@ export const ProposeEditArgsSchema = z
   .strictObject({
     path: z.string().min(1).describe('Workspace-relative path of the file to change or create.'),
     content: z.string().optional().describe('The complete new content of the file (use this to create a file).'),
-    edits: z.array(SearchReplaceBlockSchema).min(1, 'edits must hold at least one block').max(50).optional()
+    edits: z
+      .array(SearchReplaceBlockSchema)
+      .min(1, 'edits must hold at least one block')
+      .max(50)
+      .optional()
       .describe('Search/replace blocks, applied to the current file; each search must match exactly once.'),
     delete: z.literal(true).optional().describe('Set to true to delete the file.'),
   })
@@ -36,9 +43,10 @@ export const ProposeEditArgsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [],
-        message: given.length === 0
-          ? 'give one of "content" (whole file), "edits" (search/replace blocks) or "delete": true'
-          : `give only one of "content", "edits" or "delete", not ${given.map((k) => `"${k}"`).join(' and ')}`,
+        message:
+          given.length === 0
+            ? 'give one of "content" (whole file), "edits" (search/replace blocks) or "delete": true'
+            : `give only one of "content", "edits" or "delete", not ${given.map((k) => `"${k}"`).join(' and ')}`,
       });
     }
   })

@@ -29,7 +29,10 @@ class StaleProposalError extends Error {
  * (C → B) that the user never saw.
  */
 export function editStepKey(path: string, before: string | undefined, after: string | undefined): string {
-  const digest = createHash('sha256').update(JSON.stringify([before ?? null, after ?? null])).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([before ?? null, after ?? null]))
+    .digest('hex')
+    .slice(0, 16);
   return `edit:${path}:${digest}`;
 }
 
@@ -48,23 +51,33 @@ export function proposeEditTool(ledger: EditLedger): ToolDefinition<ToolContext>
     description:
       'Change a workspace file. Give "path" and exactly one of: "content" (the whole new file; creates it if missing), ' +
       '"edits" (search/replace blocks; each search must be copied exactly from the file and occur once), or "delete": true. ' +
-      'The edit may need the user\'s approval; the result says whether it was applied.',
+      "The edit may need the user's approval; the result says whether it was applied.",
     parameters: ProposeEditArgsSchema,
     run: (args, ctx) => proposeEdit(args.path, args.change, ctx, ledger),
   });
 }
 
-async function proposeEdit(requested: string, change: EditChange, ctx: ToolContext, ledger: EditLedger): Promise<ToolResult> {
+async function proposeEdit(
+  requested: string,
+  change: EditChange,
+  ctx: ToolContext,
+  ledger: EditLedger,
+): Promise<ToolResult> {
   const { task } = ctx;
   const verdict = await ctx.policy.evaluate({ kind: 'write', tool: PROPOSE_EDIT_TOOL, path: requested });
   if (verdict.decision === 'deny') return errorResult(`Editing ${requested} is not allowed: ${verdict.reason}`);
   const resolved = verdict.resolvedPath;
   const path = resolved?.relative ?? normaliseWorkspacePath(requested);
   // Defence in depth: a protected path asks a human even if a policy implementation forgot to flag it.
-  const isProtected = verdict.requiresFreshApproval === true || isProtectedPath(path) || (resolved !== undefined && isProtectedPath(resolved.realRelative));
+  const isProtected =
+    verdict.requiresFreshApproval === true ||
+    isProtectedPath(path) ||
+    (resolved !== undefined && isProtectedPath(resolved.realRelative));
 
   if (!isDeclaredWrite(task.task.writes, path) && !task.claimWrite(path)) {
-    return errorResult(`Another task is editing ${path}; edit other files first, or finish and report that ${path} needs the change.`);
+    return errorResult(
+      `Another task is editing ${path}; edit other files first, or finish and report that ${path} needs the change.`,
+    );
   }
 
   const before = await ctx.workspace.readFile(path);
@@ -75,7 +88,10 @@ async function proposeEdit(requested: string, change: EditChange, ctx: ToolConte
   } else if (change.kind === 'content') {
     after = change.content;
   } else {
-    if (before === undefined) return errorResult(`${path} does not exist, so search/replace edits cannot apply; to create it, give its whole "content".`);
+    if (before === undefined)
+      return errorResult(
+        `${path} does not exist, so search/replace edits cannot apply; to create it, give its whole "content".`,
+      );
     const edited = applySearchReplace(before, change.edits, path);
     if (!edited.ok) return errorResult(edited.message);
     after = edited.content;
@@ -85,7 +101,17 @@ async function proposeEdit(requested: string, change: EditChange, ctx: ToolConte
   await checkpointBeforeFirstEdit(ctx);
 
   const key = editStepKey(path, before, after);
-  const base = { runId: task.runId, taskId: task.task.id, agentId: task.agentId, path, before, after, reason: verdict.reason, protected: isProtected, policy: verdict.decision };
+  const base = {
+    runId: task.runId,
+    taskId: task.task.id,
+    agentId: task.agentId,
+    path,
+    before,
+    after,
+    reason: verdict.reason,
+    protected: isProtected,
+    policy: verdict.decision,
+  };
   // Occurrence n of the same change: n > 1 only when an identical earlier edit was applied and undone since.
   for (let n = 1; n <= MAX_OCCURRENCES; n++) {
     const stepKey = n === 1 ? key : `${key}#${n}`;
@@ -110,22 +136,34 @@ async function proposeEdit(requested: string, change: EditChange, ctx: ToolConte
           if (target === undefined) await ctx.workspace.deleteFile(path);
           else await ctx.workspace.writeFile(path, target);
         }
-        task.record({ type: 'edit.applied', taskId: task.task.id, approvalId: proposal.approvalId, path, ...(target === undefined ? { deleted: true } : {}) });
+        task.record({
+          type: 'edit.applied',
+          taskId: task.task.id,
+          approvalId: proposal.approvalId,
+          path,
+          ...(target === undefined ? { deleted: true } : {}),
+        });
         return { applied: true, deleted: target === undefined };
       });
     } catch (err) {
       if (!(err instanceof StaleProposalError)) throw err;
-      return errorResult(`${path} changed since the edit was proposed, so it was not written. Read it again and propose the edit anew.`);
+      return errorResult(
+        `${path} changed since the edit was proposed, so it was not written. Read it again and propose the edit anew.`,
+      );
     }
     // A replayed apply is this very edit finished before a crash only if the file still shows it.
     if (!ranNow && (await ctx.workspace.readFile(path)) !== target) continue;
     ledger.add(task, path);
     const verb = target === undefined ? 'Deleted' : before === undefined ? 'Created' : 'Updated';
     const changedByUser = decision.content !== undefined && decision.content !== after;
-    const note = changedByUser ? ` The user changed your proposal before accepting it; read ${path} again before editing it further.` : '';
+    const note = changedByUser
+      ? ` The user changed your proposal before accepting it; read ${path} again before editing it further.`
+      : '';
     return textResult(`${verb} ${path}.${note}`, { applied: true, path, deleted: target === undefined });
   }
-  return errorResult(`This exact change to ${path} was applied and undone ${MAX_OCCURRENCES} times; stop and report the conflict instead of repeating it.`);
+  return errorResult(
+    `This exact change to ${path} was applied and undone ${MAX_OCCURRENCES} times; stop and report the conflict instead of repeating it.`,
+  );
 }
 
 /** Takes the task's checkpoint once, before its first edit; null (and no event) when checkpoints are off. */
@@ -133,7 +171,11 @@ async function checkpointBeforeFirstEdit(ctx: ToolContext): Promise<void> {
   const { task } = ctx;
   await task.step('checkpoint', async () => {
     if (!ctx.checkpoints.enabled) return null;
-    const checkpoint = await ctx.checkpoints.take({ runId: task.runId, taskId: task.task.id, label: `before task ${task.task.id}: ${task.task.title}` });
+    const checkpoint = await ctx.checkpoints.take({
+      runId: task.runId,
+      taskId: task.task.id,
+      label: `before task ${task.task.id}: ${task.task.title}`,
+    });
     if (checkpoint === undefined) return null;
     task.record({ type: 'checkpoint.taken', taskId: task.task.id, checkpointId: checkpoint.id, ref: checkpoint.ref });
     return { id: checkpoint.id, ref: checkpoint.ref };

@@ -20,7 +20,12 @@ const MAX_REPORTED_FINDINGS = 200;
 
 const RunVerificationArgs = z.strictObject({
   name: z.string().min(1).optional().describe('Name of a configured verification, e.g. "test" or "build".'),
-  command: z.string().min(1).max(2000).optional().describe('A shell command to run instead, e.g. "npm test"; it must be allowed by the policy.'),
+  command: z
+    .string()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe('A shell command to run instead, e.g. "npm test"; it must be allowed by the policy.'),
 });
 
 /**
@@ -47,7 +52,8 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
       const { steps } = ctx.verification;
       const names = Object.keys(steps).sort();
       const available = names.length === 0 ? 'none are configured' : `configured: ${names.join(', ')}`;
-      if (args.name !== undefined && args.command !== undefined) return errorResult('Give either "name" or "command", not both.');
+      if (args.name !== undefined && args.command !== undefined)
+        return errorResult('Give either "name" or "command", not both.');
 
       let step: VerificationStep;
       let id: string;
@@ -55,7 +61,8 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
         const name = args.name ?? (names.length === 1 ? names[0] : undefined);
         const configured = name === undefined ? undefined : steps[name];
         if (name === undefined || configured === undefined) {
-          const what = args.name === undefined ? 'Say which verification to run' : `There is no verification named "${args.name}"`;
+          const what =
+            args.name === undefined ? 'Say which verification to run' : `There is no verification named "${args.name}"`;
           return errorResult(`${what} (${available}).`);
         }
         const refused = await checkToolPolicy(ctx, RUN_VERIFICATION_TOOL);
@@ -63,17 +70,30 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
         step = configured;
         id = `name:${name}`;
       } else {
-        const verdict = await ctx.policy.evaluate({ kind: 'command', tool: RUN_VERIFICATION_TOOL, command: args.command });
+        const verdict = await ctx.policy.evaluate({
+          kind: 'command',
+          tool: RUN_VERIFICATION_TOOL,
+          command: args.command,
+        });
         if (verdict.decision === 'deny') return errorResult(`The command was refused: ${verdict.reason}`);
         if (verdict.decision === 'ask') {
-          return errorResult(`This command needs approval, which run_verification cannot ask for (${verdict.reason}). Use a configured verification instead (${available}).`);
+          return errorResult(
+            `This command needs approval, which run_verification cannot ask for (${verdict.reason}). Use a configured verification instead (${available}).`,
+          );
         }
-        step = { name: args.command.length > 80 ? `${args.command.slice(0, 79)}…` : args.command, command: args.command };
+        step = {
+          name: args.command.length > 80 ? `${args.command.slice(0, 79)}…` : args.command,
+          command: args.command,
+        };
         id = `command:${createHash('sha256').update(args.command).digest('hex').slice(0, 16)}`;
       }
 
       const { task } = ctx;
-      const fingerprint = await workspaceFingerprint(ctx.workspace, [...task.task.reads, ...task.task.writes], ledger.paths(task));
+      const fingerprint = await workspaceFingerprint(
+        ctx.workspace,
+        [...task.task.reads, ...task.task.writes],
+        ledger.paths(task),
+      );
       let ranNow = false;
       const stored = await task.step(`verify:${id}:${fingerprint}`, async () => {
         ranNow = true;
@@ -91,7 +111,8 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
           counts: outcome.counts,
           durationMs: outcome.durationMs,
         });
-        for (const { taskId: _taskId, ...finding } of outcome.findings.slice(0, MAX_REPORTED_FINDINGS)) task.report(finding);
+        for (const { taskId: _taskId, ...finding } of outcome.findings.slice(0, MAX_REPORTED_FINDINGS))
+          task.report(finding);
         return { verdict: outcome.verdict, exitCode: outcome.exitCode, text: feedbackText(step, outcome) };
       });
       const result = parseStored(stored);
@@ -110,18 +131,23 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
 /** What the model reads: the verdict, why, and the findings most severe first. */
 function feedbackText(step: VerificationStep, outcome: VerificationOutcome): string {
   const label = step.command ?? step.task ?? step.name;
-  const head = outcome.verdict === 'pass'
-    ? `Verification \`${label}\` passed (exit code ${outcome.exitCode}).`
-    : formatFindingsForAgent(outcome.findings, { command: label, verdict: outcome.verdict });
+  const head =
+    outcome.verdict === 'pass'
+      ? `Verification \`${label}\` passed (exit code ${outcome.exitCode}).`
+      : formatFindingsForAgent(outcome.findings, { command: label, verdict: outcome.verdict });
   const lines = [head];
-  if (outcome.verdict === 'pass' && outcome.findings.length > 0) lines.push(`It reported ${outcome.findings.length} finding(s) within the thresholds; they do not need fixing now.`);
+  if (outcome.verdict === 'pass' && outcome.findings.length > 0)
+    lines.push(`It reported ${outcome.findings.length} finding(s) within the thresholds; they do not need fixing now.`);
   if (outcome.verdict !== 'pass') lines.push(`Exit code ${outcome.exitCode}. ${outcome.reasons.join('; ')}`.trim());
-  if (outcome.findings.length > MAX_REPORTED_FINDINGS) lines.push(`Only the first ${MAX_REPORTED_FINDINGS} of ${outcome.findings.length} findings were recorded.`);
+  if (outcome.findings.length > MAX_REPORTED_FINDINGS)
+    lines.push(`Only the first ${MAX_REPORTED_FINDINGS} of ${outcome.findings.length} findings were recorded.`);
   return lines.join('\n');
 }
 
 function parseStored(value: JsonValue): { verdict: 'pass' | 'warn' | 'fail'; exitCode: number; text: string } {
-  const parsed = z.object({ verdict: z.enum(['pass', 'warn', 'fail']), exitCode: z.number(), text: z.string() }).safeParse(value);
+  const parsed = z
+    .object({ verdict: z.enum(['pass', 'warn', 'fail']), exitCode: z.number(), text: z.string() })
+    .safeParse(value);
   if (!parsed.success) throw new Error('The journaled verification result is malformed; the run state may be corrupt.');
   return parsed.data;
 }

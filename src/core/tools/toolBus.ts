@@ -4,7 +4,9 @@ import { toolSpecOf, type ToolDefinition, type ToolResult, type ToolSpec } from 
 
 /** Describes a zod error for the model: one line per problem, with where it is. */
 function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
-  return issues.map((i) => `- ${i.path.length ? i.path.map(String).join('.') : '(arguments)'}: ${i.message}`).join('\n');
+  return issues
+    .map((i) => `- ${i.path.length ? i.path.map(String).join('.') : '(arguments)'}: ${i.message}`)
+    .join('\n');
 }
 
 /**
@@ -30,7 +32,10 @@ export class ToolBus<C> {
   /** Specs of the tools an agent may use (all when `allowed` is empty or absent), in a stable order. */
   specs(allowed?: readonly string[]): ToolSpec[] {
     const pick = allowed && allowed.length > 0 ? allowed : this.names();
-    return pick.map((name) => this.tools.get(name)).filter((t): t is ToolDefinition<C, unknown> => t !== undefined).map(toolSpecOf);
+    return pick
+      .map((name) => this.tools.get(name))
+      .filter((t): t is ToolDefinition<C, unknown> => t !== undefined)
+      .map(toolSpecOf);
   }
 
   /** Validates and runs one call. `allowed` limits which tools this agent may call. */
@@ -42,7 +47,10 @@ export class ToolBus<C> {
     }
     const parsed = tool.parameters.safeParse(args);
     if (!parsed.success) {
-      return { isError: true, content: `The arguments for ${name} are invalid:\n${describeIssues(parsed.error.issues)}\nCall it again with corrected arguments.` };
+      return {
+        isError: true,
+        content: `The arguments for ${name} are invalid:\n${describeIssues(parsed.error.issues)}\nCall it again with corrected arguments.`,
+      };
     }
     try {
       return await tool.run(parsed.data, ctx);

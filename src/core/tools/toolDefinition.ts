@@ -30,7 +30,8 @@ export function defineTool<C, S extends z.ZodType>(def: {
   parameters: S;
   run(args: z.output<S>, ctx: C): Promise<ToolResult>;
 }): ToolDefinition<C, z.output<S>> {
-  if (!/^[a-z][a-z0-9_]{0,63}$/.test(def.name)) throw new Error(`Tool name "${def.name}" must be snake_case letters and digits.`);
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(def.name))
+    throw new Error(`Tool name "${def.name}" must be snake_case letters and digits.`);
   return def as ToolDefinition<C, z.output<S>>;
 }
 

@@ -12,7 +12,11 @@ export const MAX_FINGERPRINT_FILES = 2000;
  * (folders and globs expanded through the workspace port, ignore rules applied) plus paths it
  * edited. Missing and unreadable files are hashed as such, so creating or deleting one changes it.
  */
-export async function workspaceFingerprint(workspace: WorkspacePort, declared: readonly string[], edited: readonly string[]): Promise<string> {
+export async function workspaceFingerprint(
+  workspace: WorkspacePort,
+  declared: readonly string[],
+  edited: readonly string[],
+): Promise<string> {
   const files = new Set<string>(edited.map(normaliseWorkspacePath).filter((p) => p !== ''));
   let truncated = false;
   for (const entry of new Set(declared.map(normaliseWorkspacePath))) {

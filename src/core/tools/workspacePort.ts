@@ -20,7 +20,10 @@ export interface WorkspacePort {
   /** Files matching a glob (all when absent), respecting ignore rules, at most `limit`. */
   listFiles(glob: string | undefined, limit: number): Promise<{ files: string[]; truncated: boolean }>;
   /** Lines matching `query` (literal unless `regex`), at most `limit`. */
-  searchText(query: string, options: { glob?: string; regex?: boolean; limit: number }): Promise<{ matches: TextMatch[]; truncated: boolean }>;
+  searchText(
+    query: string,
+    options: { glob?: string; regex?: boolean; limit: number },
+  ): Promise<{ matches: TextMatch[]; truncated: boolean }>;
   /** Writes the file (creating folders), never through a symlink at the target. Only called after approval. */
   writeFile(path: string, content: string): Promise<void>;
   /** Deletes the file; missing is fine. Only called after approval. */

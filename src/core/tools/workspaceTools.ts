@@ -37,11 +37,13 @@ export const readFileTool = defineTool<ToolContext, typeof ReadFileArgs>({
     }
     const path = verdict.resolvedPath?.relative ?? args.path;
     const text = await ctx.workspace.readFile(path);
-    if (text === undefined) return errorResult(`${path} does not exist. Use list_files or search_text to find the right path.`);
+    if (text === undefined)
+      return errorResult(`${path} does not exist. Use list_files or search_text to find the right path.`);
     if (text === '') return textResult(`${path} is empty.`);
     const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
     const start = args.startLine ?? 1;
-    if (start > lines.length) return errorResult(`${path} has only ${lines.length} lines; startLine ${start} is past its end.`);
+    if (start > lines.length)
+      return errorResult(`${path} has only ${lines.length} lines; startLine ${start} is past its end.`);
     const last = Math.min(args.endLine ?? lines.length, lines.length, start + READ_FILE_MAX_LINES - 1);
     const out: string[] = [];
     let size = 0;
@@ -55,22 +57,30 @@ export const readFileTool = defineTool<ToolContext, typeof ReadFileArgs>({
       shownTo = n;
     }
     const header = `${path} (lines ${start}-${shownTo} of ${lines.length})`;
-    const more = shownTo < lines.length && shownTo < (args.endLine ?? Number.POSITIVE_INFINITY)
-      ? `\n[truncated: call read_file with startLine ${shownTo + 1} for the rest]`
-      : '';
+    const more =
+      shownTo < lines.length && shownTo < (args.endLine ?? Number.POSITIVE_INFINITY)
+        ? `\n[truncated: call read_file with startLine ${shownTo + 1} for the rest]`
+        : '';
     return textResult(`${header}\n${out.join('\n')}${more}`);
   },
 });
 
 const ListFilesArgs = z.strictObject({
-  glob: z.string().min(1).optional().describe('Glob over workspace-relative paths, e.g. "src/**/*.ts" or "*.md" (any depth); a folder path lists that folder. Default: all files.'),
+  glob: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Glob over workspace-relative paths, e.g. "src/**/*.ts" or "*.md" (any depth); a folder path lists that folder. Default: all files.',
+    ),
   limit: z.number().int().min(1).max(1000).optional().describe('Most files to return. Default 200.'),
 });
 
 /** list_files: workspace files matching a glob, honouring ignore rules, bounded. */
 export const listFilesTool = defineTool<ToolContext, typeof ListFilesArgs>({
   name: 'list_files',
-  description: 'List files of the workspace (ignored files such as node_modules are left out), optionally filtered by a glob.',
+  description:
+    'List files of the workspace (ignored files such as node_modules are left out), optionally filtered by a glob.',
   parameters: ListFilesArgs,
   async run(args, ctx) {
     const refused = await checkToolPolicy(ctx, 'list_files');
@@ -78,14 +88,22 @@ export const listFilesTool = defineTool<ToolContext, typeof ListFilesArgs>({
     const limit = args.limit ?? 200;
     const { files, truncated } = await ctx.workspace.listFiles(args.glob, limit);
     const what = args.glob === undefined ? 'the workspace' : `"${args.glob}"`;
-    if (files.length === 0) return textResult(truncated ? `No files of ${what} found before the listing was cut short; use a narrower glob.` : `No files match ${what}.`);
+    if (files.length === 0)
+      return textResult(
+        truncated
+          ? `No files of ${what} found before the listing was cut short; use a narrower glob.`
+          : `No files match ${what}.`,
+      );
     const note = truncated ? `\n[truncated: more files match ${what}; narrow the glob or raise the limit]` : '';
     return textResult(`${files.join('\n')}${note}`);
   },
 });
 
 const SearchTextArgs = z.strictObject({
-  query: z.string().min(1).describe('Text to find (case-sensitive), or a JavaScript regular expression when regex is true.'),
+  query: z
+    .string()
+    .min(1)
+    .describe('Text to find (case-sensitive), or a JavaScript regular expression when regex is true.'),
   glob: z.string().min(1).optional().describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
   regex: z.boolean().optional().describe('Treat query as a regular expression. Default false.'),
   limit: z.number().int().min(1).max(500).optional().describe('Most matching lines to return. Default 100.'),
@@ -100,7 +118,11 @@ export const searchTextTool = defineTool<ToolContext, typeof SearchTextArgs>({
     const refused = await checkToolPolicy(ctx, 'search_text');
     if (refused) return refused;
     const limit = args.limit ?? 100;
-    const options = { limit, ...(args.glob === undefined ? {} : { glob: args.glob }), ...(args.regex === undefined ? {} : { regex: args.regex }) };
+    const options = {
+      limit,
+      ...(args.glob === undefined ? {} : { glob: args.glob }),
+      ...(args.regex === undefined ? {} : { regex: args.regex }),
+    };
     let found: { matches: TextMatch[]; truncated: boolean };
     try {
       found = await ctx.workspace.searchText(args.query, options);
@@ -118,9 +140,15 @@ export const searchTextTool = defineTool<ToolContext, typeof SearchTextArgs>({
     const shown = found.matches.filter((m) => readable.get(m.path) === true);
     const hidden = found.matches.length - shown.length;
     const lines = shown.map((m) => `${m.path}:${m.line}: ${m.text}`);
-    if (hidden > 0) lines.push(`[${hidden} match${hidden === 1 ? '' : 'es'} in files you may not read ${hidden === 1 ? 'was' : 'were'} left out]`);
+    if (hidden > 0)
+      lines.push(
+        `[${hidden} match${hidden === 1 ? '' : 'es'} in files you may not read ${hidden === 1 ? 'was' : 'were'} left out]`,
+      );
     if (found.truncated) lines.push(`[truncated: there are more matches; narrow the query or the glob]`);
-    if (shown.length === 0 && hidden === 0) return textResult(`No matches for ${JSON.stringify(args.query)}${args.glob === undefined ? '' : ` in "${args.glob}"`}.${found.truncated ? ' The search was cut short; narrow the glob.' : ''}`);
+    if (shown.length === 0 && hidden === 0)
+      return textResult(
+        `No matches for ${JSON.stringify(args.query)}${args.glob === undefined ? '' : ` in "${args.glob}"`}.${found.truncated ? ' The search was cut short; narrow the glob.' : ''}`,
+      );
     return textResult(lines.join('\n'));
   },
 });

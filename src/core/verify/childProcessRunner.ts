@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import type { VerificationRunOptions, VerificationRunResult, VerificationRunner, VerificationStep } from './verificationStep';
+import type {
+  VerificationRunOptions,
+  VerificationRunResult,
+  VerificationRunner,
+  VerificationStep,
+} from './verificationStep';
 
 /** Exit code reported when a verification is killed for running too long (as `timeout(1)` does). */
 export const TIMEOUT_EXIT_CODE = 124;
@@ -39,7 +44,11 @@ export class ChildProcessRunner implements VerificationRunner {
   run(step: VerificationStep, { signal, cwd }: VerificationRunOptions): Promise<VerificationRunResult> {
     const command = step.command;
     if (command === undefined) {
-      return Promise.reject(new Error(`Verification "${step.name}" names VS Code task "${step.task ?? ''}" and no command; only the VS Code host can run tasks.`));
+      return Promise.reject(
+        new Error(
+          `Verification "${step.name}" names VS Code task "${step.task ?? ''}" and no command; only the VS Code host can run tasks.`,
+        ),
+      );
     }
     if (signal.aborted) return Promise.reject(abortReason(signal));
     const timeoutMs = step.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;

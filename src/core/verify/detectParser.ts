@@ -28,7 +28,12 @@ const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'bun']);
  * may run several tools and each format is distinctive. A non-zero exit that yields no finding
  * becomes one major finding quoting the last {@link FALLBACK_TAIL_LINES} lines; exit 0 adds none.
  */
-export function parseVerificationOutput(command: string, output: string, exitCode: number, options: VerificationParseOptions = {}): Finding[] {
+export function parseVerificationOutput(
+  command: string,
+  output: string,
+  exitCode: number,
+  options: VerificationParseOptions = {},
+): Finding[] {
   const parseOptions: ParseOptions = options.cwd === undefined ? {} : { cwd: options.cwd };
   const findings = parsersFor(command).flatMap((parse) => parse(output, parseOptions));
   if (findings.length === 0 && exitCode !== 0) {
@@ -40,7 +45,13 @@ export function parseVerificationOutput(command: string, output: string, exitCod
 /** The category a command's findings belong to, judged from its words. */
 export function inferCategory(command: string): FindingCategory {
   const words = commandWords(command);
-  if (words.some((word) => word === 'tsc' || word === 'vue-tsc' || /^(?:build|compile|typecheck|check-types|type-check)$/.test(word))) return 'build';
+  if (
+    words.some(
+      (word) =>
+        word === 'tsc' || word === 'vue-tsc' || /^(?:build|compile|typecheck|check-types|type-check)$/.test(word),
+    )
+  )
+    return 'build';
   if (words.some((word) => word === 'eslint' || word === 'lint')) return 'lint';
   if (words.some((word) => TEST_TOOLS.has(word) || word === 'test' || word === 't')) return 'test';
   return 'custom';
@@ -59,7 +70,9 @@ function parsersFor(command: string): OutputParser[] {
 function isPackageManagerTest(words: readonly string[]): boolean {
   const manager = words.findIndex((word) => PACKAGE_MANAGERS.has(word));
   if (manager === -1) return false;
-  const rest = words.slice(manager + 1).filter((word) => word !== 'run' && word !== 'run-script' && !word.startsWith('-'));
+  const rest = words
+    .slice(manager + 1)
+    .filter((word) => word !== 'run' && word !== 'run-script' && !word.startsWith('-'));
   return rest[0] === 'test' || rest[0] === 't' || rest[0]?.startsWith('test:') === true;
 }
 
@@ -76,5 +89,9 @@ function commandWords(command: string): string[] {
 function fallbackFinding(command: string, output: string, exitCode: number, category: FindingCategory): Finding {
   const tail = outputTail(output, FALLBACK_TAIL_LINES);
   const head = `\`${command}\` failed with exit code ${exitCode}`;
-  return { severity: 'major', category, message: tail === '' ? `${head} and printed nothing.` : `${head}. Last lines of output:\n${tail}` };
+  return {
+    severity: 'major',
+    category,
+    message: tail === '' ? `${head} and printed nothing.` : `${head}. Last lines of output:\n${tail}`,
+  };
 }

@@ -59,7 +59,16 @@ export function parseEslintJson(output: string, options: ParseOptions = {}): Fin
   for (const result of parsed.data) {
     for (const message of result.messages) {
       findings.push(
-        lintFinding(result.filePath, message.line, message.column, message.severity >= 2 ? 'error' : 'warning', message.message, message.ruleId ?? undefined, message.fatal === true, options),
+        lintFinding(
+          result.filePath,
+          message.line,
+          message.column,
+          message.severity >= 2 ? 'error' : 'warning',
+          message.message,
+          message.ruleId ?? undefined,
+          message.fatal === true,
+          options,
+        ),
       );
     }
   }

@@ -38,7 +38,10 @@ export function formatFindingsForAgent(findings: readonly Finding[], options: Fe
   const tagged = new Set(sorted.map((finding) => finding.severity)).size > 1;
   const candidates = sorted.slice(0, maxFindings);
   const trailerRoom = 48;
-  const share = Math.max(MIN_ENTRY_CHARS, Math.floor((maxChars - header.length - trailerRoom) / Math.max(1, candidates.length)));
+  const share = Math.max(
+    MIN_ENTRY_CHARS,
+    Math.floor((maxChars - header.length - trailerRoom) / Math.max(1, candidates.length)),
+  );
   const lines = [header];
   let length = header.length;
   let shown = 0;

@@ -14,7 +14,8 @@ const FAILURE_HEADER = /^\s*● (.+?)\s*$/;
 /** `●` headings that are not test failures: configuration and teardown notices. */
 const NOT_A_FAILURE = /^(?:Validation|Deprecation) (?:Warning|Error):|^Cannot log after tests are done/;
 /** Lines that close a failure block. */
-const BLOCK_END = /^\s*(?:PASS|FAIL)\s|^\s*(?:Test Suites|Tests|Snapshots|Time):\s|^\s*Summary of all failing tests\s*$/;
+const BLOCK_END =
+  /^\s*(?:PASS|FAIL)\s|^\s*(?:Test Suites|Tests|Snapshots|Time):\s|^\s*Summary of all failing tests\s*$/;
 /** Code frame lines: `   12 |   code`, `> 12 |   code`, `      |    ^`. */
 const CODE_FRAME = /^\s*(?:>\s*)?\d*\s+\|/;
 
@@ -56,11 +57,16 @@ export function parseJest(output: string, options: ParseOptions = {}): Finding[]
     }
     const heading = header[1] ?? '';
     if (NOT_A_FAILURE.test(heading)) continue;
-    const title = heading === 'Test suite failed to run' && suiteFile !== undefined ? `${suiteFile}: test suite failed to run` : heading;
+    const title =
+      heading === 'Test suite failed to run' && suiteFile !== undefined
+        ? `${suiteFile}: test suite failed to run`
+        : heading;
     const frame = firstUserFrame(body);
     const location = frame
       ? findingLocation(frame.file, frame.line, frame.column, options.cwd)
-      : suiteFile === undefined ? undefined : findingLocation(suiteFile, undefined, undefined, options.cwd);
+      : suiteFile === undefined
+        ? undefined
+        : findingLocation(suiteFile, undefined, undefined, options.cwd);
     const errorLines = body.filter((text) => !isStackFrame(text) && !CODE_FRAME.test(text));
     const finding = testFinding(testFailureMessage(title, errorLines), location);
     const key = `${finding.message}\u0000${finding.location ?? ''}`;

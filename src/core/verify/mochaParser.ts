@@ -49,11 +49,18 @@ export function parseMocha(output: string, options: ParseOptions = {}): Finding[
     }
     const titleParts = [header[2] ?? ''];
     i++;
-    while (!(titleParts[titleParts.length - 1] ?? '').endsWith(':') && i < lines.length && /^\s+\S/.test(lines[i] ?? '')) {
+    while (
+      !(titleParts[titleParts.length - 1] ?? '').endsWith(':') &&
+      i < lines.length &&
+      /^\s+\S/.test(lines[i] ?? '')
+    ) {
       titleParts.push((lines[i] ?? '').trim());
       i++;
     }
-    const title = titleParts.map((part) => part.trim()).join(' › ').replace(/:$/, '');
+    const title = titleParts
+      .map((part) => part.trim())
+      .join(' › ')
+      .replace(/:$/, '');
     const body: string[] = [];
     while (i < lines.length && !FAILURE_HEADER.test(lines[i] ?? '')) {
       body.push(lines[i] ?? '');

@@ -5,8 +5,9 @@
  * intermediates, one final byte), OSC up to BEL or `ESC \` (hyperlinks, window titles), and the
  * two-byte `ESC x` escapes.
  */
-// eslint-disable-next-line no-control-regex -- matching terminal control codes is the point here
-const ANSI_SEQUENCE = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g;
+const ANSI_SEQUENCE =
+  // eslint-disable-next-line no-control-regex -- matching terminal control codes is the point here
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g;
 
 /** Removes ANSI colour, style and cursor sequences from tool output. */
 export function stripAnsi(text: string): string {

@@ -47,7 +47,12 @@ export function parsePytest(output: string, options: ParseOptions = {}): Finding
     const sectionKey = names.length > 0 ? names.join('.') : file;
     const where = pickLocation(sections.get(sectionKey) ?? [], file, options);
     const label = outcome === 'ERROR' ? `${testName} (error)` : testName;
-    findings.push(testFinding(reason === undefined ? label : `${label}: ${reason}`, where ?? findingLocation(file, undefined, undefined, options.cwd)));
+    findings.push(
+      testFinding(
+        reason === undefined ? label : `${label}: ${reason}`,
+        where ?? findingLocation(file, undefined, undefined, options.cwd),
+      ),
+    );
   }
   if (findings.length > 0) return findings;
   for (const [name, locations] of sections) {
@@ -67,7 +72,9 @@ function reportSections(lines: readonly string[]): Map<string, Array<{ file: str
     }
     const header = SECTION_HEADER.exec(line);
     if (header) {
-      const title = (header[1] ?? '').replace(/^ERROR at (?:setup|teardown|call) of /, '').replace(/^ERROR collecting /, '');
+      const title = (header[1] ?? '')
+        .replace(/^ERROR at (?:setup|teardown|call) of /, '')
+        .replace(/^ERROR collecting /, '');
       current = [];
       sections.set(title, current);
       continue;
@@ -79,8 +86,15 @@ function reportSections(lines: readonly string[]): Map<string, Array<{ file: str
 }
 
 /** The last traceback location in the test's own file, else the last one at all. */
-function pickLocation(locations: ReadonlyArray<{ file: string; line: number }>, testFile: string | undefined, options: ParseOptions): string | undefined {
-  const inTestFile = testFile === undefined ? [] : locations.filter((entry) => relativePath(entry.file, options.cwd) === relativePath(testFile, options.cwd));
+function pickLocation(
+  locations: ReadonlyArray<{ file: string; line: number }>,
+  testFile: string | undefined,
+  options: ParseOptions,
+): string | undefined {
+  const inTestFile =
+    testFile === undefined
+      ? []
+      : locations.filter((entry) => relativePath(entry.file, options.cwd) === relativePath(testFile, options.cwd));
   const chosen = inTestFile[inTestFile.length - 1] ?? locations[locations.length - 1];
   return chosen === undefined ? undefined : findingLocation(chosen.file, chosen.line, undefined, options.cwd);
 }

@@ -1,7 +1,12 @@
 import type { RunVerifier } from '../run/orchestratorPorts';
 import type { RunState } from '../run/runState';
 import type { Finding } from './finding';
-import { runVerification, type VerificationOutcome, type VerificationRunner, type VerificationStep } from './verificationStep';
+import {
+  runVerification,
+  type VerificationOutcome,
+  type VerificationRunner,
+  type VerificationStep,
+} from './verificationStep';
 import type { VerificationThresholds } from './verificationThresholds';
 
 /**

@@ -23,7 +23,10 @@ const MAX_ERROR_CHARS = 800;
 
 /** `Title: error text` for a failing test, with the error text kept short. */
 export function testFailureMessage(title: string, errorLines: readonly string[]): string {
-  const kept = errorLines.map((line) => line.trim()).filter((line) => line !== '').slice(0, MAX_ERROR_LINES);
+  const kept = errorLines
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(0, MAX_ERROR_LINES);
   let error = kept.join('\n');
   if (error.length > MAX_ERROR_CHARS) error = `${error.slice(0, MAX_ERROR_CHARS - 1)}…`;
   return error === '' ? title : `${title}: ${error}`;
@@ -38,7 +41,12 @@ export function firstUserFrame(lines: readonly string[]): { file: string; line: 
     const frame = STACK_FRAME.exec(line);
     if (!frame) continue;
     const [, file = '', row = '0', column = '0'] = frame;
-    if (file.startsWith('node:') || file.startsWith('internal/') || /[\\/]node_modules[\\/]|^node_modules[\\/]/.test(file)) continue;
+    if (
+      file.startsWith('node:') ||
+      file.startsWith('internal/') ||
+      /[\\/]node_modules[\\/]|^node_modules[\\/]/.test(file)
+    )
+      continue;
     return { file, line: Number(row), column: Number(column) };
   }
   return undefined;
@@ -51,5 +59,7 @@ export function isStackFrame(line: string): boolean {
 
 /** A test finding: always major, because a failing test means the change does not work. */
 export function testFinding(message: string, location: string | undefined): Finding {
-  return location === undefined ? { severity: 'major', category: 'test', message } : { severity: 'major', category: 'test', message, location };
+  return location === undefined
+    ? { severity: 'major', category: 'test', message }
+    : { severity: 'major', category: 'test', message, location };
 }

@@ -41,7 +41,11 @@ export function parseTsc(output: string, options: ParseOptions = {}): Finding[] 
       });
     } else if (global) {
       const [, category = 'error', code = '', text = ''] = global;
-      findings.push({ severity: severityOf(category), category: 'build', message: [`${code}: ${text}`, ...details].join('\n') });
+      findings.push({
+        severity: severityOf(category),
+        category: 'build',
+        message: [`${code}: ${text}`, ...details].join('\n'),
+      });
     }
   }
   return findings;

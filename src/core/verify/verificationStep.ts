@@ -22,7 +22,12 @@ export const VerificationStepSchema = z
     /** Category of findings no parser recognises; inferred from the command when absent. */
     category: FindingCategorySchema.optional(),
     /** Kill the verification after this long. */
-    timeoutMs: z.number().int().positive('timeoutMs must be positive').max(MAX_TIMEOUT_MS, 'timeoutMs must be at most one day').optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive('timeoutMs must be positive')
+      .max(MAX_TIMEOUT_MS, 'timeoutMs must be at most one day')
+      .optional(),
   })
   .refine((step) => step.command !== undefined || step.task !== undefined, {
     message: 'a verification step needs a "command" or a "task"',
@@ -103,7 +108,8 @@ export async function runVerification(
   const signal = options.signal ?? new AbortController().signal;
   const label = step.command ?? step.task ?? step.name;
   const category = step.category ?? inferCategory(label);
-  const stamp = (finding: Finding): Finding => (options.taskId === undefined ? finding : { ...finding, taskId: options.taskId });
+  const stamp = (finding: Finding): Finding =>
+    options.taskId === undefined ? finding : { ...finding, taskId: options.taskId };
   const started = Date.now();
   let result: VerificationRunResult;
   try {
@@ -112,7 +118,14 @@ export async function runVerification(
     if (signal.aborted) throw err;
     const message = `Verification \`${label}\` could not run: ${errorMessage(err)}`;
     const findings = [stamp({ severity: 'major', category, message })];
-    return { step: step.name, findings, ...evaluateFindings(findings, thresholds), exitCode: -1, output: message, durationMs: Date.now() - started };
+    return {
+      step: step.name,
+      findings,
+      ...evaluateFindings(findings, thresholds),
+      exitCode: -1,
+      output: message,
+      durationMs: Date.now() - started,
+    };
   }
   const timedOut = result.timedOut === true;
   // A timeout is reported by its own finding below, so the parser's exit-code fallback is not wanted.

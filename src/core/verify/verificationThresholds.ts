@@ -4,7 +4,9 @@ import type { Finding, Severity } from './finding';
 const LIMIT_MESSAGE = 'must be a whole number ≥ 0, or null for no limit';
 /** A count limit: a whole number ≥ 0, or `null` (or Infinity from code) for no limit. */
 const LimitSchema = z
-  .union([z.number().int(LIMIT_MESSAGE).min(0, LIMIT_MESSAGE), z.literal(Number.POSITIVE_INFINITY), z.null()], { error: LIMIT_MESSAGE })
+  .union([z.number().int(LIMIT_MESSAGE).min(0, LIMIT_MESSAGE), z.literal(Number.POSITIVE_INFINITY), z.null()], {
+    error: LIMIT_MESSAGE,
+  })
   .transform((limit) => limit ?? Number.POSITIVE_INFINITY);
 
 /** Most findings of each severity allowed before the limit is crossed. */
@@ -69,8 +71,10 @@ export function parseVerificationThresholds(input: unknown): VerificationThresho
           const allowed = issue.path.length === 0 ? 'failOn, warnOn' : 'major, medium, minor';
           return `${field}: unknown key(s) ${issue.keys.join(', ')}; allowed are ${allowed}`;
         }
-        if (issue.code === 'invalid_type' && issue.path.length === 0) return `${field}: must be an object such as { "failOn": { "major": 0 } }`;
-        if (issue.code === 'invalid_type' && issue.path.length === 1) return `${field}: must be an object such as { "major": 0, "medium": 5 }`;
+        if (issue.code === 'invalid_type' && issue.path.length === 0)
+          return `${field}: must be an object such as { "failOn": { "major": 0 } }`;
+        if (issue.code === 'invalid_type' && issue.path.length === 1)
+          return `${field}: must be an object such as { "major": 0, "medium": 5 }`;
         return `${field}: ${issue.message}`;
       }),
     );
@@ -95,7 +99,10 @@ export interface FindingsEvaluation {
 const SEVERITIES: readonly Severity[] = ['major', 'medium', 'minor'];
 
 /** Counts findings by severity and compares them with the thresholds (defaults when omitted). */
-export function evaluateFindings(findings: readonly Finding[], thresholds: VerificationThresholds = DEFAULT_THRESHOLDS): FindingsEvaluation {
+export function evaluateFindings(
+  findings: readonly Finding[],
+  thresholds: VerificationThresholds = DEFAULT_THRESHOLDS,
+): FindingsEvaluation {
   const counts: Record<Severity, number> = { major: 0, medium: 0, minor: 0 };
   for (const finding of findings) counts[finding.severity]++;
   const failures: string[] = [];

@@ -5,7 +5,13 @@ import { followRun } from '../commands/followRun';
 import { showError, type HostServices } from '../commands/commandSupport';
 import { HostEngineError } from '../engine/hostEngineError';
 import { UntrustedWorkspaceError } from '../runLauncher';
-import type { AgentOrchestratorApi, ApiOrchestrateOptions, ApiOrchestrateResult, ApiRunChange, ApiRunState } from './agentOrchestratorApi';
+import type {
+  AgentOrchestratorApi,
+  ApiOrchestrateOptions,
+  ApiOrchestrateResult,
+  ApiRunChange,
+  ApiRunState,
+} from './agentOrchestratorApi';
 
 /** Run changes are batched this long per run before `onDidChangeRun` fires. */
 const CHANGE_DEBOUNCE_MS = 100;
@@ -38,7 +44,8 @@ export class ExtensionApi implements AgentOrchestratorApi, vscode.Disposable {
   }
 
   async orchestrate(goal: string, options: ApiOrchestrateOptions = {}): Promise<ApiOrchestrateResult> {
-    if (typeof goal !== 'string' || goal.trim() === '') throw new TypeError('orchestrate needs a goal: describe in one sentence what the agents should achieve.');
+    if (typeof goal !== 'string' || goal.trim() === '')
+      throw new TypeError('orchestrate needs a goal: describe in one sentence what the agents should achieve.');
     if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
     const folder = await this.folderFor(options.folder);
     let launched;
@@ -52,7 +59,12 @@ export class ExtensionApi implements AgentOrchestratorApi, vscode.Disposable {
       if (err instanceof HostEngineError) void showError(this.services, err);
       throw err;
     }
-    const result = await followRun(this.services, launched, options.dryRun ? vscode.l10n.t('Planning (dry run)') : vscode.l10n.t('Orchestrating'), goal);
+    const result = await followRun(
+      this.services,
+      launched,
+      options.dryRun ? vscode.l10n.t('Planning (dry run)') : vscode.l10n.t('Orchestrating'),
+      goal,
+    );
     if (!result) throw new Error(`Run ${launched.handle.runId} stopped with an error; see the Agent Orchestrator log.`);
     return { runId: result.runId, status: result.status };
   }
@@ -93,7 +105,11 @@ export class ExtensionApi implements AgentOrchestratorApi, vscode.Disposable {
     }
     if (folders.length === 0) throw new Error('Open a folder first: agents work on the files of a workspace folder.');
     if (folders.length === 1) return folders[0]!;
-    const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Another extension asks to orchestrate a goal: which folder should the agents work in?') });
+    const picked = await vscode.window.showWorkspaceFolderPick({
+      placeHolder: vscode.l10n.t(
+        'Another extension asks to orchestrate a goal: which folder should the agents work in?',
+      ),
+    });
     if (!picked) throw new Error('No folder was chosen, so nothing runs.');
     return picked;
   }

@@ -41,11 +41,18 @@ export class ExternalAgents implements vscode.Disposable {
       throw new TypeError(`The agent definition is invalid: ${detail}`);
     }
     const isPrompt = 'systemPrompt' in spec;
-    if (isPrompt ? typeof spec.systemPrompt !== 'string' || spec.systemPrompt.trim() === '' : typeof (spec as ApiCodeAgent).run !== 'function') {
+    if (
+      isPrompt
+        ? typeof spec.systemPrompt !== 'string' || spec.systemPrompt.trim() === ''
+        : typeof (spec as ApiCodeAgent).run !== 'function'
+    ) {
       throw new TypeError(`Agent "${parsed.data.id}" needs a non-empty systemPrompt, or a run(ctx) function.`);
     }
     const id = parsed.data.id;
-    if ([...this.entries].some((e) => e.spec.definition.id === id) || BUILTIN_AGENTS.some((b) => b.definition.id === id)) {
+    if (
+      [...this.entries].some((e) => e.spec.definition.id === id) ||
+      BUILTIN_AGENTS.some((b) => b.definition.id === id)
+    ) {
       throw new TypeError(`An agent with id "${id}" is already registered; pick another id.`);
     }
     const entry: Entry = { spec: { ...spec, definition: { ...spec.definition } }, registrations: new Map() };

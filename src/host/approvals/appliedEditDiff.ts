@@ -22,7 +22,12 @@ export async function openAppliedEditDiff(ref: AppliedEditRef, deps: AppliedEdit
   const left = previous === undefined ? undefined : documents.snapshotUri(ref.path, previous);
   if (left !== undefined) {
     const right = exists ? file : documents.snapshotUri(ref.path, '');
-    await vscode.commands.executeCommand('vscode.diff', left, right, t('{0} (before task {1} ↔ now)', ref.path, deps.taskLabel));
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      left,
+      right,
+      t('{0} (before task {1} ↔ now)', ref.path, deps.taskLabel),
+    );
   } else if (exists) {
     await vscode.window.showTextDocument(file, { preview: true });
   } else {

@@ -24,7 +24,10 @@ export interface ApprovalCommandHandlers {
 }
 
 /** Registers the approval commands; a failing command is logged and shown, never thrown into VS Code. */
-export function registerApprovalCommands(handlers: ApprovalCommandHandlers, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerApprovalCommands(
+  handlers: ApprovalCommandHandlers,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
   const command = (id: string, run: (...args: unknown[]) => Promise<void>): vscode.Disposable =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

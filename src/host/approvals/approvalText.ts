@@ -40,7 +40,10 @@ export function hunkLenses(t: Localize, state: HunkState, eolOnly: boolean): Hun
       ? [{ title: t('✓ Accepted — Undo'), action: 'accept' }]
       : state === 'rejected'
         ? [{ title: t('✗ Rejected — Undo'), action: 'reject' }]
-        : [{ title: t('Accept change'), action: 'accept' }, { title: t('Reject change'), action: 'reject' }];
+        : [
+            { title: t('Accept change'), action: 'accept' },
+            { title: t('Reject change'), action: 'reject' },
+          ];
   if (eolOnly) lenses.push({ title: t('(line endings only)'), action: undefined });
   return lenses;
 }
@@ -48,7 +51,11 @@ export function hunkLenses(t: Localize, state: HunkState, eolOnly: boolean): Hun
 /** The warning shown when a protected path asks, whatever the approval mode. */
 export function protectedWarning(t: Localize, proposal: EditProposal, autoApprove: boolean): string {
   return autoApprove
-    ? t('{0} is a protected path: needs your approval even with auto-approve. Proposed by {1}.', proposal.path, proposal.agentId)
+    ? t(
+        '{0} is a protected path: needs your approval even with auto-approve. Proposed by {1}.',
+        proposal.path,
+        proposal.agentId,
+      )
     : t('{0} is a protected path: review this edit by {1} with care.', proposal.path, proposal.agentId);
 }
 
@@ -80,9 +87,14 @@ export function reviewDetail(t: Localize, proposal: EditProposal, taskLabel: str
 export function hunkChoiceText(t: Localize, hunk: LineHunk): { label: string; detail: string } {
   const first = hunk.afterStart + 1;
   const last = hunk.afterStart + hunk.afterLines.length;
-  const where = hunk.afterLines.length > 0
-    ? (first === last ? t('Line {0}', first) : t('Lines {0}–{1}', first, last))
-    : hunk.afterStart === 0 ? t('Deleted at the start') : t('Deleted after line {0}', hunk.afterStart);
+  const where =
+    hunk.afterLines.length > 0
+      ? first === last
+        ? t('Line {0}', first)
+        : t('Lines {0}–{1}', first, last)
+      : hunk.afterStart === 0
+        ? t('Deleted at the start')
+        : t('Deleted after line {0}', hunk.afterStart);
   const sample = (hunk.afterLines[0] ?? hunk.beforeLines[0] ?? '').replace(/\r?\n$/, '').trim();
   const shown = sample.length > 80 ? `${sample.slice(0, 79)}…` : sample;
   const sign = hunk.afterLines.length === 0 ? '−' : '+';

@@ -30,16 +30,22 @@ export function runIdArg(arg: unknown): string | undefined {
 export function appliedEditArg(arg: unknown): AppliedEditRef | undefined {
   if (!isRecord(arg)) return undefined;
   const { path, runId, taskId } = arg;
-  return typeof path === 'string' && typeof runId === 'string' && typeof taskId === 'string' ? { path, runId, taskId } : undefined;
+  return typeof path === 'string' && typeof runId === 'string' && typeof taskId === 'string'
+    ? { path, runId, taskId }
+    : undefined;
 }
 
 /** The `(approvalId, hunkIndex)` a hunk CodeLens passes. */
 export function hunkArgs(approvalId: unknown, index: unknown): { approvalId: string; index: number } | undefined {
-  return typeof approvalId === 'string' && typeof index === 'number' && Number.isInteger(index) && index >= 0 ? { approvalId, index } : undefined;
+  return typeof approvalId === 'string' && typeof index === 'number' && Number.isInteger(index) && index >= 0
+    ? { approvalId, index }
+    : undefined;
 }
 
 /** The rejection sent to the agent: the user's reason trimmed, none when empty or skipped (Escape). */
 export function rejection(reason: string | undefined): ApprovalDecision {
   const why = reason?.trim();
-  return why === undefined || why === '' ? { decision: 'rejected', by: 'user' } : { decision: 'rejected', by: 'user', reason: why };
+  return why === undefined || why === ''
+    ? { decision: 'rejected', by: 'user' }
+    : { decision: 'rejected', by: 'user', reason: why };
 }

@@ -83,11 +83,15 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
     }
     const decided = this.store.wait(proposal, signal);
     this.options.log.info(`Waiting for your decision on ${proposal.path} (${proposal.approvalId}).`);
-    void this.openDiff(proposal.approvalId, true).catch((err: unknown) => this.options.log.error(`Could not open the diff of ${proposal.path}`, err));
+    void this.openDiff(proposal.approvalId, true).catch((err: unknown) =>
+      this.options.log.error(`Could not open the diff of ${proposal.path}`, err),
+    );
     if (proposal.protected) void this.warnProtected(proposal, autoApprove);
     if (!this.offeredCodeLens) {
       this.offeredCodeLens = true;
-      void offerDiffCodeLens(t).catch((err: unknown) => this.options.log.warn(`Could not turn on diff CodeLenses: ${String(err)}`));
+      void offerDiffCodeLens(t).catch((err: unknown) =>
+        this.options.log.warn(`Could not turn on diff CodeLenses: ${String(err)}`),
+      );
     }
     return decided;
   }
@@ -135,7 +139,10 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
     const right = this.documents.uriFor(proposal, 'proposed', open);
     const left = proposal.before === undefined ? this.documents.uriFor(proposal, 'empty', open) : file;
     if (right === undefined || left === undefined) return;
-    await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(t, proposal, this.taskLabel(proposal)), { preview: false, preserveFocus });
+    await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(t, proposal, this.taskLabel(proposal)), {
+      preview: false,
+      preserveFocus,
+    });
   }
 
   /** Accepts the edit with every hunk the user did not reject; all rejected is a rejection. */
@@ -155,7 +162,12 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
       // The engine's apply step refuses a changed file and has the agent re-propose; the user learns why here.
       const onDisk = await readDiskText(file).catch(() => proposal.before);
       if (onDisk !== proposal.before) void vscode.window.showInformationMessage(staleMessage(t, proposal.path));
-      this.settle(approvalId, outcome.content === undefined ? { decision: 'accepted', by: 'user' } : { decision: 'accepted', by: 'user', content: outcome.content });
+      this.settle(
+        approvalId,
+        outcome.content === undefined
+          ? { decision: 'accepted', by: 'user' }
+          : { decision: 'accepted', by: 'user', content: outcome.content },
+      );
     } finally {
       this.deciding.delete(approvalId);
     }
@@ -179,10 +191,24 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
     const file = entry === undefined ? undefined : this.fileUri(entry.proposal.path);
     if (entry === undefined || file === undefined) return;
     const outcome = this.store.acceptOutcome(approvalId);
-    const text = outcome.kind === 'allRejected' ? entry.proposal.before ?? '' : outcome.content ?? this.store.proposedContent(approvalId) ?? '';
-    const languageId = entry.proposal.before === undefined ? undefined : await vscode.workspace.openTextDocument(file).then((d) => d.languageId, () => undefined);
+    const text =
+      outcome.kind === 'allRejected'
+        ? (entry.proposal.before ?? '')
+        : (outcome.content ?? this.store.proposedContent(approvalId) ?? '');
+    const languageId =
+      entry.proposal.before === undefined
+        ? undefined
+        : await vscode.workspace.openTextDocument(file).then(
+            (d) => d.languageId,
+            () => undefined,
+          );
     await this.drafts.open(approvalId, text, languageId);
-    void vscode.window.showInformationMessage(t("Edit the proposal for {0}, then choose Accept Edit (or Reject Edit) in the editor title. Your text replaces the agent's.", entry.proposal.path));
+    void vscode.window.showInformationMessage(
+      t(
+        "Edit the proposal for {0}, then choose Accept Edit (or Reject Edit) in the editor title. Your text replaces the agent's.",
+        entry.proposal.path,
+      ),
+    );
   }
 
   restoreProposal(approvalId: string): void {
@@ -190,7 +216,11 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
   }
 
   hunkChoices(approvalId: string): HunkChoice[] {
-    return this.store.hunks(approvalId).map((hunk) => ({ index: hunk.index, ...hunkChoiceText(t, hunk), accepted: this.store.hunkState(approvalId, hunk.index) !== 'rejected' }));
+    return this.store.hunks(approvalId).map((hunk) => ({
+      index: hunk.index,
+      ...hunkChoiceText(t, hunk),
+      accepted: this.store.hunkState(approvalId, hunk.index) !== 'rejected',
+    }));
   }
 
   chooseHunks(approvalId: string, accepted: ReadonlySet<number>): void {
@@ -228,7 +258,9 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
   /** A pending edit's diff (by approval id, or by path, run and task), else the applied edit's diff. */
   async openEditDiffCommand(arg: unknown): Promise<void> {
     const ref = appliedEditArg(arg);
-    const pendingId = this.targetOf(arg) ?? (ref === undefined ? undefined : this.store.list().find((e) => sameEdit(e.proposal, ref))?.proposal.approvalId);
+    const pendingId =
+      this.targetOf(arg) ??
+      (ref === undefined ? undefined : this.store.list().find((e) => sameEdit(e.proposal, ref))?.proposal.approvalId);
     if (pendingId !== undefined) return this.openDiff(pendingId);
     const file = ref === undefined ? undefined : this.fileUri(ref.path);
     if (ref === undefined || file === undefined) {
@@ -236,11 +268,22 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
       return;
     }
     const previous = this.options.previousContent;
-    await openAppliedEditDiff(ref, { file, documents: this.documents, taskLabel: this.taskLabel(ref), previousContent: previous && (() => previous(ref)), t });
+    await openAppliedEditDiff(ref, {
+      file,
+      documents: this.documents,
+      taskLabel: this.taskLabel(ref),
+      previousContent: previous && (() => previous(ref)),
+      t,
+    });
   }
 
   dispose(): void {
-    this.store.dispose(new TaskFailure('The window closed before the edit was decided; resume the run to be asked again.', 'needs-human'));
+    this.store.dispose(
+      new TaskFailure(
+        'The window closed before the edit was decided; resume the run to be asked again.',
+        'needs-human',
+      ),
+    );
     this.documents.dispose();
     this.lenses.dispose();
     this.drafts.dispose();
@@ -249,7 +292,10 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
 
   private settle(approvalId: string, decision: ApprovalDecision): void {
     const path = this.store.get(approvalId)?.proposal.path;
-    if (this.store.settle(approvalId, decision)) this.options.log.info(`${decision.decision === 'accepted' ? 'Accepted' : 'Rejected'} the edit of ${path} (${approvalId}).`);
+    if (this.store.settle(approvalId, decision))
+      this.options.log.info(
+        `${decision.decision === 'accepted' ? 'Accepted' : 'Rejected'} the edit of ${path} (${approvalId}).`,
+      );
   }
 
   /** Runs `run` on the proposal the argument names; without one, on the active proposal or one the user picks. */
@@ -270,19 +316,25 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
     if (uri === undefined) return undefined;
     const id = this.documents.parse(uri)?.id ?? this.drafts.ownerOf(uri);
     if (id !== undefined) return this.store.get(id) === undefined ? undefined : id;
-    return this.store.list().find((e) => this.fileUri(e.proposal.path)?.toString() === uri.toString())?.proposal.approvalId;
+    return this.store.list().find((e) => this.fileUri(e.proposal.path)?.toString() === uri.toString())?.proposal
+      .approvalId;
   }
 
   private async pickPending(): Promise<string | undefined> {
     const entries = this.store.list();
     if (entries.length <= 1) return entries[0]?.proposal.approvalId;
-    const items = entries.map((e) => ({ label: e.proposal.path, description: this.taskLabel(e.proposal), id: e.proposal.approvalId }));
+    const items = entries.map((e) => ({
+      label: e.proposal.path,
+      description: this.taskLabel(e.proposal),
+      id: e.proposal.approvalId,
+    }));
     return (await vscode.window.showQuickPick(items, { placeHolder: t('Which pending edit?') }))?.id;
   }
 
   private async warnProtected(proposal: EditProposal, autoApprove: boolean): Promise<void> {
     const open = t('Open Diff');
-    if ((await vscode.window.showWarningMessage(protectedWarning(t, proposal, autoApprove), open)) === open) await this.openDiff(proposal.approvalId);
+    if ((await vscode.window.showWarningMessage(protectedWarning(t, proposal, autoApprove), open)) === open)
+      await this.openDiff(proposal.approvalId);
   }
 
   /** Closes a decided (or aborted) proposal's diff and drafts; a new proposal under the same id keeps its own. */
@@ -292,14 +344,19 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
       await closeTabsShowing(uris);
       if (this.store.get(approvalId) === undefined) await this.drafts.discard(approvalId);
     } catch (err) {
-      this.options.log.warn(`Could not close the diff of ${approvalId}: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.log.warn(
+        `Could not close the diff of ${approvalId}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
   private updateContextKeys(): void {
     const uri = activeTabUri();
-    const activeId = uri === undefined ? undefined : this.documents.parse(uri)?.id ?? this.drafts.ownerOf(uri);
-    this.contextKeys.set(ApprovalCommands.proposalActiveKey, activeId !== undefined && this.store.get(activeId) !== undefined);
+    const activeId = uri === undefined ? undefined : (this.documents.parse(uri)?.id ?? this.drafts.ownerOf(uri));
+    this.contextKeys.set(
+      ApprovalCommands.proposalActiveKey,
+      activeId !== undefined && this.store.get(activeId) !== undefined,
+    );
     this.contextKeys.set(ApprovalCommands.hasPendingEditsKey, this.store.list().length > 0);
   }
 
@@ -321,5 +378,9 @@ function sameEdit(proposal: EditProposal, ref: AppliedEditRef): boolean {
 
 /** An optional reason for the agent; Escape gives none. */
 function askReason(title: string): Thenable<string | undefined> {
-  return vscode.window.showInputBox({ title, prompt: t('Why? Optional: the agent reads this. Press Escape to reject without a reason.'), ignoreFocusOut: true });
+  return vscode.window.showInputBox({
+    title,
+    prompt: t('Why? Optional: the agent reads this. Press Escape to reject without a reason.'),
+    ignoreFocusOut: true,
+  });
 }

@@ -13,7 +13,9 @@ export async function offerDiffCodeLens(t: Localize): Promise<boolean> {
   if (diffEditor.get<boolean>('codeLens') === true) return true;
   const turnOn = t('Turn On');
   const choice = await vscode.window.showInformationMessage(
-    t('To accept or reject single changes in the diff, turn on CodeLens in diff editors (diffEditor.codeLens). You can also choose changes in Review Pending Edits.'),
+    t(
+      'To accept or reject single changes in the diff, turn on CodeLens in diff editors (diffEditor.codeLens). You can also choose changes in Review Pending Edits.',
+    ),
     turnOn,
     t('Not Now'),
   );

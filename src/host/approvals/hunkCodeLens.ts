@@ -35,7 +35,12 @@ export class HunkCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const line = Math.min(hunk.anchorLine, Math.max(0, document.lineCount - 1));
       const range = new vscode.Range(line, 0, line, 0);
       for (const lens of hunkLenses(this.t, this.pending.hunkState(query.id, hunk.index), hunk.eolOnly)) {
-        const command = lens.action === 'accept' ? this.commands.acceptHunk : lens.action === 'reject' ? this.commands.rejectHunk : '';
+        const command =
+          lens.action === 'accept'
+            ? this.commands.acceptHunk
+            : lens.action === 'reject'
+              ? this.commands.rejectHunk
+              : '';
         lenses.push(new vscode.CodeLens(range, { title: lens.title, command, arguments: [query.id, hunk.index] }));
       }
     }

@@ -57,7 +57,8 @@ export function computeHunks(before: string | undefined, after: string | undefin
     }
     const start = k;
     const eolOnly = pair.kind === 'eol';
-    while (k < pairs.length && (pairs[k] as Pair).kind !== 'same' && ((pairs[k] as Pair).kind === 'eol') === eolOnly) k++;
+    while (k < pairs.length && (pairs[k] as Pair).kind !== 'same' && ((pairs[k] as Pair).kind === 'eol') === eolOnly)
+      k++;
     // A last line losing or gaining its ending is the edge of the change that follows it.
     if (eolOnly && k < pairs.length && (pairs[k] as Pair).kind === 'change' && lastEolMissing(pairs, k - 1)) {
       while (k < pairs.length && (pairs[k] as Pair).kind === 'change') k++;
@@ -68,7 +69,9 @@ export function computeHunks(before: string | undefined, after: string | undefin
     const afterStart = run.find((p) => p.bIndex !== undefined)?.bIndex ?? nextAfterIndex(pairs, k, b.length);
     const visible = run.findIndex((p) => p.kind !== 'eol');
     const anchorPair = visible >= 0 ? run[visible] : run[0];
-    const anchorRaw = anchorPair?.bIndex ?? (visible >= 0 ? afterStart + run.slice(0, visible).filter((p) => p.b !== undefined).length : afterStart);
+    const anchorRaw =
+      anchorPair?.bIndex ??
+      (visible >= 0 ? afterStart + run.slice(0, visible).filter((p) => p.b !== undefined).length : afterStart);
     hunks.push({
       index: hunks.length,
       beforeStart: i,
@@ -88,7 +91,11 @@ export function computeHunks(before: string | undefined, after: string | undefin
  * All hunks accepted gives the proposal, none gives the original. A file that is created or
  * deleted has a single hunk, so the result never needs to express "no file".
  */
-export function applyHunkDecisions(before: string | undefined, hunks: readonly LineHunk[], accepted: ReadonlySet<number>): string {
+export function applyHunkDecisions(
+  before: string | undefined,
+  hunks: readonly LineHunk[],
+  accepted: ReadonlySet<number>,
+): string {
   const original = splitLines(before ?? '').map(joinLine);
   const out: string[] = [];
   let i = 0;
@@ -148,7 +155,12 @@ function alignLines(a: Line[], b: Line[]): Pair[] {
   let head = 0;
   while (head < a.length && head < b.length && (a[head] as Line).text === (b[head] as Line).text) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && (a[a.length - 1 - tail] as Line).text === (b[b.length - 1 - tail] as Line).text) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    (a[a.length - 1 - tail] as Line).text === (b[b.length - 1 - tail] as Line).text
+  )
+    tail++;
   const pairs: Pair[] = [];
   const matched = (ai: number, bi: number): void => {
     const x = a[ai] as Line;
@@ -158,9 +170,10 @@ function alignLines(a: Line[], b: Line[]): Pair[] {
   for (let n = 0; n < head; n++) matched(n, n);
   const midA = a.slice(head, a.length - tail);
   const midB = b.slice(head, b.length - tail);
-  const changes = midA.length === 0 || midB.length === 0
-    ? undefined
-    : diffArrays(midA, midB, { comparator: (x, y) => x.text === y.text, timeout: DIFF_TIMEOUT_MS });
+  const changes =
+    midA.length === 0 || midB.length === 0
+      ? undefined
+      : diffArrays(midA, midB, { comparator: (x, y) => x.text === y.text, timeout: DIFF_TIMEOUT_MS });
   let ai = head;
   let bi = head;
   if (changes === undefined) {
@@ -198,6 +211,9 @@ function nextAfterIndex(pairs: Pair[], k: number, afterLength: number): number {
 
 /** Joins lines, giving a line without an ending one when more lines follow (only possible at a seam of mixed decisions). */
 function joinWithoutGluing(lines: string[]): string {
-  const eol = lines.find((l) => l.endsWith('\r\n')) !== undefined && lines.every((l) => !l.endsWith('\n') || l.endsWith('\r\n')) ? '\r\n' : '\n';
+  const eol =
+    lines.find((l) => l.endsWith('\r\n')) !== undefined && lines.every((l) => !l.endsWith('\n') || l.endsWith('\r\n'))
+      ? '\r\n'
+      : '\n';
   return lines.map((line, n) => (n < lines.length - 1 && !line.endsWith('\n') ? line + eol : line)).join('');
 }

@@ -8,9 +8,7 @@ import type { LineHunk } from './hunks';
 export type HunkState = 'pending' | 'accepted' | 'rejected';
 
 /** What accepting the edit in its current state means. */
-export type AcceptOutcome =
-  | { kind: 'accept'; content?: string }
-  | { kind: 'allRejected' };
+export type AcceptOutcome = { kind: 'accept'; content?: string } | { kind: 'allRejected' };
 
 /** What changed in the store, for views and context keys. */
 export interface PendingEditsChange {
@@ -52,7 +50,10 @@ export class PendingEdits {
   private readonly entries = new Map<string, Entry>();
   private readonly changes: Emitter<PendingEditsChange>;
 
-  constructor(private readonly now: () => number = Date.now, onListenerError?: (err: unknown) => void) {
+  constructor(
+    private readonly now: () => number = Date.now,
+    onListenerError?: (err: unknown) => void,
+  ) {
     this.changes = new Emitter<PendingEditsChange>(onListenerError);
   }
 
@@ -64,7 +65,15 @@ export class PendingEdits {
   /** Registers a proposal; one already pending under the same id is superseded (its promise is rejected). */
   add(proposal: EditProposal, settle: Settle): PendingEdit {
     this.fail(proposal.approvalId, new Error(`The edit of ${proposal.path} was proposed again before you decided.`));
-    const entry: Entry = { proposal, settle, hunks: undefined, states: new Map(), userContent: undefined, version: 1, since: this.now() };
+    const entry: Entry = {
+      proposal,
+      settle,
+      hunks: undefined,
+      states: new Map(),
+      userContent: undefined,
+      version: 1,
+      since: this.now(),
+    };
     this.entries.set(proposal.approvalId, entry);
     this.changes.fire({ approvalId: proposal.approvalId, kind: 'added' });
     return entry;
@@ -102,7 +111,9 @@ export class PendingEdits {
 
   /** Pending proposals, oldest first, of one run or of all. */
   list(runId?: string): PendingEdit[] {
-    return [...this.entries.values()].filter((e) => runId === undefined || e.proposal.runId === runId).sort((a, b) => a.since - b.since);
+    return [...this.entries.values()]
+      .filter((e) => runId === undefined || e.proposal.runId === runId)
+      .sort((a, b) => a.since - b.since);
   }
 
   /** The text the right-hand side shows: the user's version, else the agent's; undefined for a deletion. */
@@ -138,7 +149,8 @@ export class PendingEdits {
   setHunkStates(approvalId: string, accepted: ReadonlySet<number>): void {
     const entry = this.entries.get(approvalId);
     if (entry === undefined) return;
-    for (const hunk of this.hunks(approvalId)) entry.states.set(hunk.index, accepted.has(hunk.index) ? 'accepted' : 'rejected');
+    for (const hunk of this.hunks(approvalId))
+      entry.states.set(hunk.index, accepted.has(hunk.index) ? 'accepted' : 'rejected');
     this.touch(entry);
   }
 
@@ -167,9 +179,12 @@ export class PendingEdits {
     const entry = this.entries.get(approvalId);
     if (entry === undefined) return { kind: 'allRejected' };
     const hunks = this.hunks(approvalId);
-    const accepted = new Set(hunks.filter((h) => this.hunkState(approvalId, h.index) !== 'rejected').map((h) => h.index));
+    const accepted = new Set(
+      hunks.filter((h) => this.hunkState(approvalId, h.index) !== 'rejected').map((h) => h.index),
+    );
     if (hunks.length > 0 && accepted.size === 0) return { kind: 'allRejected' };
-    if (accepted.size === hunks.length) return entry.userContent === undefined ? { kind: 'accept' } : { kind: 'accept', content: entry.userContent };
+    if (accepted.size === hunks.length)
+      return entry.userContent === undefined ? { kind: 'accept' } : { kind: 'accept', content: entry.userContent };
     return { kind: 'accept', content: applyHunkDecisions(entry.proposal.before, hunks, accepted) };
   }
 

@@ -51,7 +51,11 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider, vs
     const known = this.handedOut.get(proposal.approvalId) ?? [];
     const last = [...known].reverse().find((u) => this.parse(u)?.side === side);
     if (reuse && last !== undefined) return last;
-    const uri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path, query: formatProposalQuery({ id: proposal.approvalId, side, version: this.nextVersion++ }) });
+    const uri = vscode.Uri.from({
+      scheme: PROPOSAL_SCHEME,
+      path,
+      query: formatProposalQuery({ id: proposal.approvalId, side, version: this.nextVersion++ }),
+    });
     this.handedOut.set(proposal.approvalId, [...known, uri]);
     return uri;
   }
@@ -63,8 +67,13 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider, vs
     const version = this.nextVersion++;
     const key = `snapshot-${version}`;
     this.snapshots.set(key, content);
-    for (const old of [...this.snapshots.keys()].slice(0, Math.max(0, this.snapshots.size - MAX_SNAPSHOTS))) this.snapshots.delete(old);
-    return vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path, query: formatProposalQuery({ id: key, side: 'snapshot', version }) });
+    for (const old of [...this.snapshots.keys()].slice(0, Math.max(0, this.snapshots.size - MAX_SNAPSHOTS)))
+      this.snapshots.delete(old);
+    return vscode.Uri.from({
+      scheme: PROPOSAL_SCHEME,
+      path,
+      query: formatProposalQuery({ id: key, side: 'snapshot', version }),
+    });
   }
 
   /** Every URI handed out for a proposal (to find and close its tabs). */

@@ -19,7 +19,9 @@ export class ProposalDrafts implements vscode.Disposable {
 
   /** Opens a draft of `text` for the proposal, in the file's language when known. */
   async open(approvalId: string, text: string, languageId: string | undefined): Promise<vscode.TextDocument> {
-    const document = await vscode.workspace.openTextDocument(languageId === undefined ? { content: text } : { content: text, language: languageId });
+    const document = await vscode.workspace.openTextDocument(
+      languageId === undefined ? { content: text } : { content: text, language: languageId },
+    );
     this.owners.set(document.uri.toString(), approvalId);
     this.pending.setUserContent(approvalId, text);
     await vscode.window.showTextDocument(document, { preview: false });
@@ -55,10 +57,13 @@ export class ProposalDrafts implements vscode.Disposable {
         const approvalId = this.owners.get(key);
         if (approvalId === undefined || event.contentChanges.length === 0) return;
         this.cancelTimer(key);
-        this.timers.set(key, setTimeout(() => {
-          this.timers.delete(key);
-          if (!event.document.isClosed) this.pending.setUserContent(approvalId, event.document.getText());
-        }, SYNC_DELAY_MS));
+        this.timers.set(
+          key,
+          setTimeout(() => {
+            this.timers.delete(key);
+            if (!event.document.isClosed) this.pending.setUserContent(approvalId, event.document.getText());
+          }, SYNC_DELAY_MS),
+        );
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         const key = document.uri.toString();
@@ -77,7 +82,9 @@ export class ProposalDrafts implements vscode.Disposable {
   }
 
   private documentsOf(approvalId: string): vscode.TextDocument[] {
-    return vscode.workspace.textDocuments.filter((d) => !d.isClosed && this.owners.get(d.uri.toString()) === approvalId);
+    return vscode.workspace.textDocuments.filter(
+      (d) => !d.isClosed && this.owners.get(d.uri.toString()) === approvalId,
+    );
   }
 
   private forget(key: string): void {

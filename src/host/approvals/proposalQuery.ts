@@ -29,7 +29,14 @@ export function parseProposalQuery(query: string): ProposalQuery | undefined {
   const id = params.get('id');
   const side = params.get('side');
   const version = Number(params.get('v') ?? '0');
-  if (id === null || id === '' || side === null || !(SIDES as readonly string[]).includes(side) || !Number.isSafeInteger(version)) return undefined;
+  if (
+    id === null ||
+    id === '' ||
+    side === null ||
+    !(SIDES as readonly string[]).includes(side) ||
+    !Number.isSafeInteger(version)
+  )
+    return undefined;
   return { id, side: side as ProposalSide, version };
 }
 
@@ -40,6 +47,12 @@ export function parseProposalQuery(query: string): ProposalQuery | undefined {
  */
 export function proposalPath(relative: string): string | undefined {
   const parts = relative.replace(/\\/g, '/').split('/');
-  if (relative === '' || relative.startsWith('/') || /^[a-zA-Z]:/.test(relative) || parts.some((p) => p === '..' || p === '')) return undefined;
+  if (
+    relative === '' ||
+    relative.startsWith('/') ||
+    /^[a-zA-Z]:/.test(relative) ||
+    parts.some((p) => p === '..' || p === '')
+  )
+    return undefined;
   return `/${parts.join('/')}`;
 }

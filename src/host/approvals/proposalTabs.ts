@@ -13,12 +13,14 @@ export async function closeTabsShowing(uris: readonly vscode.Uri[]): Promise<voi
   const keys = new Set(uris.map((u) => u.toString()));
   if (keys.size === 0) return;
   const shows = (uri: vscode.Uri): boolean => keys.has(uri.toString());
-  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => {
-    const input = tab.input;
-    if (input instanceof vscode.TabInputTextDiff) return shows(input.modified) || shows(input.original);
-    if (input instanceof vscode.TabInputText) return shows(input.uri);
-    return false;
-  });
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => {
+      const input = tab.input;
+      if (input instanceof vscode.TabInputTextDiff) return shows(input.modified) || shows(input.original);
+      if (input instanceof vscode.TabInputText) return shows(input.uri);
+      return false;
+    });
   if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
 }
 
@@ -28,7 +30,8 @@ export function isShowing(uri: vscode.Uri): boolean {
   return vscode.window.tabGroups.all.some((group) =>
     group.tabs.some((tab) => {
       const input = tab.input;
-      if (input instanceof vscode.TabInputTextDiff) return input.modified.toString() === key || input.original.toString() === key;
+      if (input instanceof vscode.TabInputTextDiff)
+        return input.modified.toString() === key || input.original.toString() === key;
       return input instanceof vscode.TabInputText && input.uri.toString() === key;
     }),
   );

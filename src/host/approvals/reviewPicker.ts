@@ -74,7 +74,10 @@ export async function reviewPendingEdits(actions: ReviewActions, t: Localize, ru
     let row = rows.find((r) => r.proposal.approvalId === choice.approvalId);
     let action = choice.action;
     // "Choose Changes…" comes back to this edit's actions, so Accept is one step away.
-    while (row !== undefined && (action ??= await pickAction(row, actions.hunkChoices(row.proposal.approvalId).length, t)) === 'choose') {
+    while (
+      row !== undefined &&
+      (action ??= await pickAction(row, actions.hunkChoices(row.proposal.approvalId).length, t)) === 'choose'
+    ) {
       await chooseHunks(actions, row, t);
       const id = row.proposal.approvalId;
       row = actions.rows(runId).find((r) => r.proposal.approvalId === id);
@@ -93,7 +96,9 @@ export async function reviewPendingEdits(actions: ReviewActions, t: Localize, ru
 /** A multi-select list of the edit's hunks: checked ones are accepted, unchecked ones rejected. */
 async function chooseHunks(actions: ReviewActions, row: ReviewRow, t: Localize): Promise<void> {
   const id = row.proposal.approvalId;
-  const items = actions.hunkChoices(id).map((h) => ({ label: h.label, detail: h.detail, picked: h.accepted, index: h.index }));
+  const items = actions
+    .hunkChoices(id)
+    .map((h) => ({ label: h.label, detail: h.detail, picked: h.accepted, index: h.index }));
   const picked = await vscode.window.showQuickPick(items, {
     title: t('Choose the changes to accept in {0}', row.proposal.path),
     placeHolder: t('Checked changes are accepted, unchecked ones rejected'),
@@ -120,7 +125,8 @@ function pickEdit(rows: ReviewRow[], t: Localize): Promise<Choice | undefined> {
   let lastRun: string | undefined;
   for (const row of [...rows].sort((a, b) => a.proposal.runId.localeCompare(b.proposal.runId))) {
     const p = row.proposal;
-    if (runs.size > 1 && p.runId !== lastRun) items.push({ label: t('Run {0}', p.runId), kind: vscode.QuickPickItemKind.Separator });
+    if (runs.size > 1 && p.runId !== lastRun)
+      items.push({ label: t('Run {0}', p.runId), kind: vscode.QuickPickItemKind.Separator });
     lastRun = p.runId;
     items.push({
       label: `${p.protected ? '$(warning)' : '$(diff)'} ${p.path}`,
@@ -161,8 +167,16 @@ async function pickAction(row: ReviewRow, hunkCount: number, t: Localize): Promi
     { label: `$(close) ${t('Reject…')}`, description: t('tell the agent why (optional)'), action: 'reject' },
     { label: `$(edit) ${t('Edit Proposal…')}`, description: t('change the text before accepting it'), action: 'edit' },
   ];
-  if (hunkCount > 1) items.splice(2, 0, { label: `$(list-selection) ${t('Choose Changes…')}`, description: t('accept some changes, reject others'), action: 'choose' });
+  if (hunkCount > 1)
+    items.splice(2, 0, {
+      label: `$(list-selection) ${t('Choose Changes…')}`,
+      description: t('accept some changes, reject others'),
+      action: 'choose',
+    });
   if (row.edited) items.push({ label: `$(discard) ${t("Restore the Agent's Proposal")}`, action: 'restore' });
-  const picked = await vscode.window.showQuickPick(items, { title: row.proposal.path, placeHolder: t('What should happen to this edit?') });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: row.proposal.path,
+    placeHolder: t('What should happen to this edit?'),
+  });
   return picked?.action;
 }

@@ -22,7 +22,11 @@ const encoder = new TextEncoder();
  * a symbolic link at the target is never written through; unsaved changes in an open editor are
  * never overwritten: that pauses the task (`needs-human`) until the user saves or reverts them.
  */
-export async function applyContentWithWorkspaceEdit(uri: vscode.Uri, content: string | undefined, log?: WriterLog): Promise<void> {
+export async function applyContentWithWorkspaceEdit(
+  uri: vscode.Uri,
+  content: string | undefined,
+  log?: WriterLog,
+): Promise<void> {
   const stat = await statOrUndefined(uri);
   const name = vscode.workspace.asRelativePath(uri, false);
   if (stat !== undefined && (stat.type & vscode.FileType.SymbolicLink) !== 0) {
@@ -61,7 +65,8 @@ async function replaceDocument(uri: vscode.Uri, name: string, content: string): 
   if (original === content) return;
   const eol = lineEndings(content);
   const edits = [vscode.TextEdit.replace(fullRange(document), content)];
-  if (eol === 'crlf' || eol === 'lf') edits.push(vscode.TextEdit.setEndOfLine(eol === 'crlf' ? vscode.EndOfLine.CRLF : vscode.EndOfLine.LF));
+  if (eol === 'crlf' || eol === 'lf')
+    edits.push(vscode.TextEdit.setEndOfLine(eol === 'crlf' ? vscode.EndOfLine.CRLF : vscode.EndOfLine.LF));
   await apply(name, (edit) => edit.set(uri, edits));
   if (await document.save()) return;
   // Leave the buffer as it was on disk rather than holding the agent's text unsaved.
@@ -69,14 +74,24 @@ async function replaceDocument(uri: vscode.Uri, name: string, content: string): 
   restore.replace(uri, fullRange(document), original);
   await vscode.workspace.applyEdit(restore);
   await document.save();
-  throw new TaskFailure(`${name} could not be saved; nothing was written. Check the file, then resume the run.`, 'needs-human');
+  throw new TaskFailure(
+    `${name} could not be saved; nothing was written. Check the file, then resume the run.`,
+    'needs-human',
+  );
 }
 
 /** Reads the file back; when a save participant or the editor's line endings changed it, writes the exact bytes. */
-async function ensureExactOnDisk(uri: vscode.Uri, name: string, content: string, log: WriterLog | undefined): Promise<void> {
+async function ensureExactOnDisk(
+  uri: vscode.Uri,
+  name: string,
+  content: string,
+  log: WriterLog | undefined,
+): Promise<void> {
   const onDisk = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
   if (onDisk === content) return;
-  log?.warn(`${name}: the saved file differed from the approved content (a save participant or line endings); wrote the approved content exactly.`);
+  log?.warn(
+    `${name}: the saved file differed from the approved content (a save participant or line endings); wrote the approved content exactly.`,
+  );
   await vscode.workspace.fs.writeFile(uri, encoder.encode(content));
 }
 
@@ -84,7 +99,8 @@ async function ensureExactOnDisk(uri: vscode.Uri, name: string, content: string,
 async function apply(name: string, build: (edit: vscode.WorkspaceEdit) => void): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
   build(edit);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new TaskFailure(`VS Code refused the edit of ${name}; nothing was written.`, 'retryable');
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new TaskFailure(`VS Code refused the edit of ${name}; nothing was written.`, 'retryable');
 }
 
 function refuseUnsavedChanges(uri: vscode.Uri, name: string): void {
@@ -93,7 +109,10 @@ function refuseUnsavedChanges(uri: vscode.Uri, name: string): void {
 }
 
 function unsavedChanges(name: string): TaskFailure {
-  return new TaskFailure(`${name} has unsaved changes in an editor; save or revert them, then resume the run.`, 'needs-human');
+  return new TaskFailure(
+    `${name} has unsaved changes in an editor; save or revert them, then resume the run.`,
+    'needs-human',
+  );
 }
 
 function fullRange(document: vscode.TextDocument): vscode.Range {

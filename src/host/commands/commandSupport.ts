@@ -56,7 +56,11 @@ export interface HostServices {
 export type RunArg = RunTreeNode | string | undefined;
 
 /** Wraps a command so an unexpected error is logged and shown, never swallowed. */
-export function command(services: Pick<HostServices, 'log'>, id: string, run: (...args: unknown[]) => Promise<unknown> | unknown): vscode.Disposable {
+export function command(
+  services: Pick<HostServices, 'log'>,
+  id: string,
+  run: (...args: unknown[]) => Promise<unknown> | unknown,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await run(...args);
@@ -92,9 +96,13 @@ async function runEngineAction(action: HostEngineAction): Promise<void> {
       await vscode.commands.executeCommand(Commands.setApiKey);
       return;
     case 'useDemo':
-      await vscode.workspace.getConfiguration('agentOrchestrator').update('provider', 'demo', vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('agentOrchestrator')
+        .update('provider', 'demo', vscode.ConfigurationTarget.Global);
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('Agent Orchestrator now uses the offline demo model: a scripted local server, not a real model. Run "Orchestrate Goal" again to watch a run.'),
+        vscode.l10n.t(
+          'Agent Orchestrator now uses the offline demo model: a scripted local server, not a real model. Run "Orchestrate Goal" again to watch a run.',
+        ),
       );
       return;
     case 'manageTrust':
@@ -116,7 +124,9 @@ export async function requireTrust(): Promise<boolean> {
 async function explainUntrusted(): Promise<void> {
   const manage = vscode.l10n.t('Manage Workspace Trust');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Agent Orchestrator does not run agents in an untrusted workspace: no model is called and no task, edit or command runs. Trust this workspace to orchestrate goals.'),
+    vscode.l10n.t(
+      'Agent Orchestrator does not run agents in an untrusted workspace: no model is called and no task, edit or command runs. Trust this workspace to orchestrate goals.',
+    ),
     manage,
   );
   if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
@@ -126,7 +136,9 @@ async function explainUntrusted(): Promise<void> {
 export async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Open a folder first: agents work on the files of a workspace folder.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Open a folder first: agents work on the files of a workspace folder.'),
+    );
     return undefined;
   }
   if (folders.length === 1) return folders[0];
@@ -138,14 +150,22 @@ export async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceF
  * run (started in another workspace, or before the record existed) the user confirms the folder,
  * since the store under globalStorage holds the runs of every workspace on this machine.
  */
-export async function folderForRun(services: Pick<HostServices, 'launcher' | 'model'>, runId: string): Promise<vscode.WorkspaceFolder | undefined> {
+export async function folderForRun(
+  services: Pick<HostServices, 'launcher' | 'model'>,
+  runId: string,
+): Promise<vscode.WorkspaceFolder | undefined> {
   const live = services.launcher.get(runId)?.folder;
   if (live) return live;
   const known = services.launcher.folders.folderOf(runId);
   if (known) return known;
   const goal = services.model.get(runId)?.summary.goal ?? runId;
   if (services.launcher.folders.knows(runId)) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Run "{0}" belongs to a folder that is no longer open in this workspace. Add that folder back to act on the run.', goal));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'Run "{0}" belongs to a folder that is no longer open in this workspace. Add that folder back to act on the run.',
+        goal,
+      ),
+    );
     return undefined;
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
@@ -154,7 +174,11 @@ export async function folderForRun(services: Pick<HostServices, 'launcher' | 'mo
     const folder = folders[0]!;
     const use = vscode.l10n.t('Use {0}', folder.name);
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Run "{0}" was not started from this workspace, so its folder is not known. Act on it in folder "{1}"? Its tasks read and change files there.', goal, folder.name),
+      vscode.l10n.t(
+        'Run "{0}" was not started from this workspace, so its folder is not known. Act on it in folder "{1}"? Its tasks read and change files there.',
+        goal,
+        folder.name,
+      ),
       use,
     );
     return choice === use ? folder : undefined;
@@ -166,7 +190,12 @@ export async function folderForRun(services: Pick<HostServices, 'launcher' | 'mo
 }
 
 /** The run id a command argument names, or the user's pick among `candidates` (undefined when there is none or the pick is cancelled). */
-export async function resolveRunId(arg: unknown, candidates: () => RunEntry[], placeHolder: string, none: string): Promise<string | undefined> {
+export async function resolveRunId(
+  arg: unknown,
+  candidates: () => RunEntry[],
+  placeHolder: string,
+  none: string,
+): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
   if (isRunTreeNode(arg)) return arg.runId;
   const runs = candidates();

@@ -25,19 +25,31 @@ const PROGRESS_EVENTS: ReadonlySet<RunEvent['type']> = new Set([
  * cancels the run), then tells how it ended, with the next step as a button. Never modal.
  * Resolves with the result once the run ends.
  */
-export async function followRun(services: HostServices, launched: LaunchedRun, title: string, goal?: string): Promise<RunResult | undefined> {
+export async function followRun(
+  services: HostServices,
+  launched: LaunchedRun,
+  title: string,
+  goal?: string,
+): Promise<RunResult | undefined> {
   const { handle } = launched;
   // A new run's state is empty until its first event; the caller knows the goal.
   const shown = shorten(goal ?? handle.state.goal, 60);
   let result: RunResult | undefined;
   try {
     result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: shown ? `${title}: ${shown}` : title, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: shown ? `${title}: ${shown}` : title,
+        cancellable: true,
+      },
       async (progress, token) => {
         let percent = 0;
         const report = (): void => {
           const next = progressPercent(handle.state);
-          progress.report({ message: progressMessage(handle.state, services.approvals.pending(handle.runId).length, vscode.l10n.t), increment: Math.max(0, next - percent) });
+          progress.report({
+            message: progressMessage(handle.state, services.approvals.pending(handle.runId).length, vscode.l10n.t),
+            increment: Math.max(0, next - percent),
+          });
           percent = Math.max(percent, next);
         };
         const subscriptions = [
@@ -88,7 +100,10 @@ async function announceOutcome(services: HostServices, result: RunResult): Promi
       choice = await vscode.window.showInformationMessage(text, showRun);
       break;
     default:
-      choice = severity === 'error' ? await vscode.window.showErrorMessage(text, showLogs, showRun) : await vscode.window.showWarningMessage(text, showLogs, showRun);
+      choice =
+        severity === 'error'
+          ? await vscode.window.showErrorMessage(text, showLogs, showRun)
+          : await vscode.window.showWarningMessage(text, showLogs, showRun);
   }
   if (choice === showRun) await revealRun(services, result.runId);
   else if (choice === showLogs) services.log.show(true);

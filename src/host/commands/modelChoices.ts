@@ -6,8 +6,27 @@ import { PriceTable, type ModelPrice } from '../../core/llm/priceTable';
  * offered (so cost and budgets work for them); any other model is one "Other…" away.
  */
 const COMMON_MODELS: Readonly<Record<'openai' | 'anthropic', readonly string[]>> = Object.freeze({
-  openai: ['gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4o-mini', 'o3', 'o4-mini', 'o3-mini'],
-  anthropic: ['claude-opus-5', 'claude-sonnet-5', 'claude-opus-4-8', 'claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-3-5-haiku'],
+  openai: [
+    'gpt-5',
+    'gpt-5-mini',
+    'gpt-5-nano',
+    'gpt-4.1',
+    'gpt-4.1-mini',
+    'gpt-4.1-nano',
+    'gpt-4o',
+    'gpt-4o-mini',
+    'o3',
+    'o4-mini',
+    'o3-mini',
+  ],
+  anthropic: [
+    'claude-opus-5',
+    'claude-sonnet-5',
+    'claude-opus-4-8',
+    'claude-sonnet-4-6',
+    'claude-haiku-4-5',
+    'claude-3-5-haiku',
+  ],
 });
 
 /** A model to offer, with its list price. */

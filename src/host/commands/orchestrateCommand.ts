@@ -32,7 +32,12 @@ export function registerOrchestrateCommand(services: HostServices): vscode.Dispo
 }
 
 /** Starts a run of `goal` in `folder` and follows it to its end, showing any error. */
-async function orchestrateGoal(services: HostServices, folder: vscode.WorkspaceFolder, goal: string, options: OrchestrateOptions): Promise<RunResult | undefined> {
+async function orchestrateGoal(
+  services: HostServices,
+  folder: vscode.WorkspaceFolder,
+  goal: string,
+  options: OrchestrateOptions,
+): Promise<RunResult | undefined> {
   let launched: LaunchedRun;
   try {
     launched = await launchGoal(services, folder, goal, options);
@@ -40,20 +45,36 @@ async function orchestrateGoal(services: HostServices, folder: vscode.WorkspaceF
     await showError(services, err);
     return undefined;
   }
-  return followRun(services, launched, options.dryRun ? vscode.l10n.t('Planning (dry run)') : vscode.l10n.t('Orchestrating'), goal);
+  return followRun(
+    services,
+    launched,
+    options.dryRun ? vscode.l10n.t('Planning (dry run)') : vscode.l10n.t('Orchestrating'),
+    goal,
+  );
 }
 
 /**
  * Starts a run of `goal` in `folder` with the budget settings (or `options.budget`); used by the
  * command and by the extension API. Throws in an untrusted workspace, and the engine's errors.
  */
-export async function launchGoal(services: HostServices, folder: vscode.WorkspaceFolder, goal: string, options: OrchestrateOptions = {}): Promise<LaunchedRun> {
+export async function launchGoal(
+  services: HostServices,
+  folder: vscode.WorkspaceFolder,
+  goal: string,
+  options: OrchestrateOptions = {},
+): Promise<LaunchedRun> {
   if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
   // Remembered first: after fixing what stopped the run (a missing key, say) the goal is one pick away.
   await remember(services.workspaceState, goal);
   const budget = options.budget ?? readHostSettings(folder).settings.budget;
-  const launched = await services.launcher.start(folder, { goal: goal.trim(), dryRun: options.dryRun ?? false, budget });
-  services.log.info(`Run ${launched.handle.runId} started in ${folder.name}${options.dryRun ? ' (dry run)' : ''} with ${launched.engine.providerLabel}${launched.engine.isDemo ? ' (offline demo model)' : ''}.`);
+  const launched = await services.launcher.start(folder, {
+    goal: goal.trim(),
+    dryRun: options.dryRun ?? false,
+    budget,
+  });
+  services.log.info(
+    `Run ${launched.handle.runId} started in ${folder.name}${options.dryRun ? ' (dry run)' : ''} with ${launched.engine.providerLabel}${launched.engine.isDemo ? ' (offline demo model)' : ''}.`,
+  );
   return launched;
 }
 
@@ -62,11 +83,20 @@ async function askGoal(state: vscode.Memento): Promise<string | undefined> {
   const recent = recentGoalsFrom(state.get<unknown>(RECENT_GOALS_KEY));
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
   pick.title = vscode.l10n.t('Orchestrate Goal');
-  pick.placeholder = vscode.l10n.t('Describe what the agents should achieve, e.g. Add JWT auth to the API and tests for it');
+  pick.placeholder = vscode.l10n.t(
+    'Describe what the agents should achieve, e.g. Add JWT auth to the API and tests for it',
+  );
   pick.ignoreFocusOut = true;
   pick.matchOnDescription = false;
-  const recentItems: vscode.QuickPickItem[] = recent.map((goal) => ({ label: goal, description: vscode.l10n.t('recent') }));
-  const typedItem = (value: string): vscode.QuickPickItem => ({ label: value, description: vscode.l10n.t('new goal'), alwaysShow: true });
+  const recentItems: vscode.QuickPickItem[] = recent.map((goal) => ({
+    label: goal,
+    description: vscode.l10n.t('recent'),
+  }));
+  const typedItem = (value: string): vscode.QuickPickItem => ({
+    label: value,
+    description: vscode.l10n.t('new goal'),
+    alwaysShow: true,
+  });
   const render = (): void => {
     const value = pick.value.trim();
     const matching = recentItems.filter((i) => i.label !== value);
@@ -94,9 +124,19 @@ async function askGoal(state: vscode.Memento): Promise<string | undefined> {
 
 /** Run, or Dry Run (plan only); undefined when cancelled. */
 async function askMode(): Promise<boolean | undefined> {
-  const run: vscode.QuickPickItem = { label: `$(play) ${vscode.l10n.t('Run')}`, detail: vscode.l10n.t('Plan the goal, then execute the tasks with agents.') };
-  const dry: vscode.QuickPickItem = { label: `$(checklist) ${vscode.l10n.t('Dry Run (plan only)')}`, detail: vscode.l10n.t('Plan and validate the goal; no task runs and no file changes.') };
-  const picked = await vscode.window.showQuickPick([run, dry], { title: vscode.l10n.t('Orchestrate Goal'), placeHolder: vscode.l10n.t('Run the goal, or only plan it?'), ignoreFocusOut: true });
+  const run: vscode.QuickPickItem = {
+    label: `$(play) ${vscode.l10n.t('Run')}`,
+    detail: vscode.l10n.t('Plan the goal, then execute the tasks with agents.'),
+  };
+  const dry: vscode.QuickPickItem = {
+    label: `$(checklist) ${vscode.l10n.t('Dry Run (plan only)')}`,
+    detail: vscode.l10n.t('Plan and validate the goal; no task runs and no file changes.'),
+  };
+  const picked = await vscode.window.showQuickPick([run, dry], {
+    title: vscode.l10n.t('Orchestrate Goal'),
+    placeHolder: vscode.l10n.t('Run the goal, or only plan it?'),
+    ignoreFocusOut: true,
+  });
   return picked === undefined ? undefined : picked === dry;
 }
 

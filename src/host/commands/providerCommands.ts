@@ -1,12 +1,21 @@
 import * as vscode from 'vscode';
-import { API_KEY_ENV_VARS, API_KEY_PROVIDERS, PROVIDER_DISPLAY_NAMES, validateApiKey, type ApiKeyProvider } from '../secrets/apiKeys';
+import {
+  API_KEY_ENV_VARS,
+  API_KEY_PROVIDERS,
+  PROVIDER_DISPLAY_NAMES,
+  validateApiKey,
+  type ApiKeyProvider,
+} from '../secrets/apiKeys';
 import { readHostSettings } from '../settings/hostSettings';
 import { command, Commands, type HostServices } from './commandSupport';
 import { modelChoices, priceText } from './modelChoices';
 
 /** Set API Key and Select Provider and Model. */
 export function registerProviderCommands(services: HostServices): vscode.Disposable[] {
-  return [command(services, Commands.setApiKey, (arg) => setApiKey(services, arg)), command(services, Commands.selectModel, () => selectModel())];
+  return [
+    command(services, Commands.setApiKey, (arg) => setApiKey(services, arg)),
+    command(services, Commands.selectModel, () => selectModel()),
+  ];
 }
 
 /**
@@ -18,21 +27,39 @@ async function setApiKey(services: HostServices, arg: unknown): Promise<void> {
   const items: Item[] = [];
   for (const provider of API_KEY_PROVIDERS) {
     const found = await services.keys.lookup(provider);
-    const status = !found ? vscode.l10n.t('no key') : found.source === 'secretStorage' ? vscode.l10n.t('key stored') : vscode.l10n.t('key from {0}', API_KEY_ENV_VARS[provider]);
+    const status = !found
+      ? vscode.l10n.t('no key')
+      : found.source === 'secretStorage'
+        ? vscode.l10n.t('key stored')
+        : vscode.l10n.t('key from {0}', API_KEY_ENV_VARS[provider]);
     items.push({
       label: PROVIDER_DISPLAY_NAMES[provider],
       description: status,
-      detail: provider === 'openai' ? vscode.l10n.t('Also OpenAI-compatible servers (Ollama, LM Studio, vLLM, OpenRouter) at the base URL setting') : undefined,
+      detail:
+        provider === 'openai'
+          ? vscode.l10n.t(
+              'Also OpenAI-compatible servers (Ollama, LM Studio, vLLM, OpenRouter) at the base URL setting',
+            )
+          : undefined,
       provider,
     });
   }
   for (const provider of API_KEY_PROVIDERS) {
     if ((await services.keys.lookup(provider))?.source === 'secretStorage') {
-      items.push({ label: `$(trash) ${vscode.l10n.t('Remove the stored {0} key', PROVIDER_DISPLAY_NAMES[provider])}`, provider, remove: true });
+      items.push({
+        label: `$(trash) ${vscode.l10n.t('Remove the stored {0} key', PROVIDER_DISPLAY_NAMES[provider])}`,
+        provider,
+        remove: true,
+      });
     }
   }
   const preset = typeof arg === 'string' ? items.find((i) => i.provider === arg && !i.remove) : undefined;
-  const picked = preset ?? (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Set API Key'), placeHolder: vscode.l10n.t('Which provider?') }));
+  const picked =
+    preset ??
+    (await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Set API Key'),
+      placeHolder: vscode.l10n.t('Which provider?'),
+    }));
   if (!picked) return;
   const name = PROVIDER_DISPLAY_NAMES[picked.provider];
   if (picked.remove) {
@@ -60,31 +87,61 @@ async function selectModel(): Promise<void> {
   const current = readHostSettings().settings;
   type ProviderItem = vscode.QuickPickItem & { provider: 'auto' | 'openai' | 'anthropic' | 'demo' };
   const providers: ProviderItem[] = [
-    { label: vscode.l10n.t('Automatic'), detail: vscode.l10n.t('The provider whose API key is set (OpenAI first); without a key, the offline demo is offered.'), provider: 'auto' },
-    { label: 'OpenAI', detail: vscode.l10n.t('OpenAI, or an OpenAI-compatible server at the base URL setting'), provider: 'openai' },
+    {
+      label: vscode.l10n.t('Automatic'),
+      detail: vscode.l10n.t(
+        'The provider whose API key is set (OpenAI first); without a key, the offline demo is offered.',
+      ),
+      provider: 'auto',
+    },
+    {
+      label: 'OpenAI',
+      detail: vscode.l10n.t('OpenAI, or an OpenAI-compatible server at the base URL setting'),
+      provider: 'openai',
+    },
     { label: 'Anthropic', provider: 'anthropic' },
-    { label: vscode.l10n.t('Offline demo'), detail: vscode.l10n.t('A scripted local server that shows a whole run without a key. Not a real model.'), provider: 'demo' },
+    {
+      label: vscode.l10n.t('Offline demo'),
+      detail: vscode.l10n.t('A scripted local server that shows a whole run without a key. Not a real model.'),
+      provider: 'demo',
+    },
   ];
   for (const p of providers) if (p.provider === current.provider) p.description = vscode.l10n.t('current');
-  const provider = await vscode.window.showQuickPick(providers, { title: vscode.l10n.t('Select Provider and Model'), placeHolder: vscode.l10n.t('Which provider runs the planner and the agents?') });
+  const provider = await vscode.window.showQuickPick(providers, {
+    title: vscode.l10n.t('Select Provider and Model'),
+    placeHolder: vscode.l10n.t('Which provider runs the planner and the agents?'),
+  });
   if (!provider) return;
   let model = '';
   if (provider.provider === 'openai' || provider.provider === 'anthropic') {
     type ModelItem = vscode.QuickPickItem & { model?: string };
     const items: ModelItem[] = [
       { label: vscode.l10n.t('Provider default'), description: '', model: '' },
-      ...modelChoices(provider.provider).map((c) => ({ label: c.model, description: priceText(c.price), model: c.model })),
-      { label: vscode.l10n.t('Other…'), detail: vscode.l10n.t('Type a model name, e.g. one served by Ollama or OpenRouter') },
+      ...modelChoices(provider.provider).map((c) => ({
+        label: c.model,
+        description: priceText(c.price),
+        model: c.model,
+      })),
+      {
+        label: vscode.l10n.t('Other…'),
+        detail: vscode.l10n.t('Type a model name, e.g. one served by Ollama or OpenRouter'),
+      },
     ];
-    for (const i of items) if (i.model !== undefined && i.model === current.model && current.provider === provider.provider) i.description = `${i.description ? `${i.description} · ` : ''}${vscode.l10n.t('current')}`;
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Select Provider and Model'), placeHolder: vscode.l10n.t('Which model?') });
+    for (const i of items)
+      if (i.model !== undefined && i.model === current.model && current.provider === provider.provider)
+        i.description = `${i.description ? `${i.description} · ` : ''}${vscode.l10n.t('current')}`;
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Select Provider and Model'),
+      placeHolder: vscode.l10n.t('Which model?'),
+    });
     if (!picked) return;
     if (picked.model === undefined) {
       const typed = await vscode.window.showInputBox({
         title: vscode.l10n.t('Model name'),
         value: current.provider === provider.provider ? current.model : '',
         ignoreFocusOut: true,
-        validateInput: (v) => (/^\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter a model name without spaces.')),
+        validateInput: (v) =>
+          /^\S+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter a model name without spaces.'),
       });
       if (typed === undefined) return;
       model = typed.trim();
@@ -99,8 +156,12 @@ async function selectModel(): Promise<void> {
     const inspected = config.inspect(key);
     return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
   });
-  const text = model ? vscode.l10n.t('Agent Orchestrator uses {0} with {1}.', provider.label, model) : vscode.l10n.t('Agent Orchestrator uses {0} with its default model.', provider.label);
+  const text = model
+    ? vscode.l10n.t('Agent Orchestrator uses {0} with {1}.', provider.label, model)
+    : vscode.l10n.t('Agent Orchestrator uses {0} with its default model.', provider.label);
   void vscode.window.showInformationMessage(
-    shadowed && vscode.workspace.isTrusted ? `${text} ${vscode.l10n.t('This workspace sets its own provider or model, which takes precedence here.')}` : text,
+    shadowed && vscode.workspace.isTrusted
+      ? `${text} ${vscode.l10n.t('This workspace sets its own provider or model, which takes precedence here.')}`
+      : text,
   );
 }

@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import type { CheckpointPort, RollbackResult } from '../../core/checkpoint/checkpointPort';
-import { command, Commands, folderForRun, requireTrust, resolveRunId, showError, taskArg, type HostServices } from './commandSupport';
+import {
+  command,
+  Commands,
+  folderForRun,
+  requireTrust,
+  resolveRunId,
+  showError,
+  taskArg,
+  type HostServices,
+} from './commandSupport';
 
 /** Roll Back Task and Roll Back Run, through the engine's git checkpoints. */
 export function registerRollbackCommands(services: HostServices): vscode.Disposable[] {
@@ -13,7 +22,12 @@ export function registerRollbackCommands(services: HostServices): vscode.Disposa
       }
       const state = await services.model.loadDetails(target.runId);
       const title = state?.plan?.tasks.find((t) => t.id === target.taskId)?.title ?? target.taskId;
-      await rollback(services, target.runId, vscode.l10n.t('Roll back the workspace to before task "{0}"?', title), (port) => port.rollbackTask(target.runId, target.taskId));
+      await rollback(
+        services,
+        target.runId,
+        vscode.l10n.t('Roll back the workspace to before task "{0}"?', title),
+        (port) => port.rollbackTask(target.runId, target.taskId),
+      );
     }),
     command(services, Commands.rollbackRun, async (arg) => {
       const runId = await resolveRunId(
@@ -24,7 +38,9 @@ export function registerRollbackCommands(services: HostServices): vscode.Disposa
       );
       if (!runId) return;
       const goal = services.model.get(runId)?.summary.goal ?? runId;
-      await rollback(services, runId, vscode.l10n.t('Roll back the workspace to before run "{0}"?', goal), (port) => port.rollbackRun(runId));
+      await rollback(services, runId, vscode.l10n.t('Roll back the workspace to before run "{0}"?', goal), (port) =>
+        port.rollbackRun(runId),
+      );
     }),
   ];
 }
@@ -39,7 +55,9 @@ async function rollback(
   if (!(await requireTrust())) return;
   const entry = services.model.get(runId);
   if (services.launcher.get(runId) || entry?.status === 'running' || entry?.status === 'elsewhere') {
-    void vscode.window.showInformationMessage(vscode.l10n.t('The run is still running. Pause or cancel it, wait for it to end, then roll back.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('The run is still running. Pause or cancel it, wait for it to end, then roll back.'),
+    );
     return;
   }
   const folder = await folderForRun(services, runId);
@@ -53,7 +71,9 @@ async function rollback(
   }
   const port = engine.checkpoints;
   if (!port.enabled) {
-    void vscode.window.showWarningMessage(port.note ?? vscode.l10n.t('No checkpoints are taken in this workspace, so nothing can be rolled back.'));
+    void vscode.window.showWarningMessage(
+      port.note ?? vscode.l10n.t('No checkpoints are taken in this workspace, so nothing can be rolled back.'),
+    );
     return;
   }
   const confirm = vscode.l10n.t('Roll Back');
@@ -81,10 +101,14 @@ async function rollback(
 
 function report(services: HostServices, runId: string, result: RollbackResult): void {
   if (!result.checkpoint) {
-    void vscode.window.showWarningMessage(result.note ?? vscode.l10n.t('No checkpoint was found for that, so nothing was rolled back.'));
+    void vscode.window.showWarningMessage(
+      result.note ?? vscode.l10n.t('No checkpoint was found for that, so nothing was rolled back.'),
+    );
     return;
   }
-  services.log.info(`Run ${runId}: rolled back to checkpoint ${result.checkpoint.id.slice(0, 12)} (${result.checkpoint.label}).`);
+  services.log.info(
+    `Run ${runId}: rolled back to checkpoint ${result.checkpoint.id.slice(0, 12)} (${result.checkpoint.label}).`,
+  );
   for (const path of result.restored) services.log.info(`  restored ${path}`);
   for (const path of result.removed) services.log.info(`  removed ${path}`);
   if (result.undo) services.log.info(`  undo snapshot: ${result.undo.ref} (${result.undo.id.slice(0, 12)})`);
@@ -92,7 +116,11 @@ function report(services: HostServices, runId: string, result: RollbackResult): 
   const text =
     result.restored.length + result.removed.length === 0
       ? vscode.l10n.t('Rolled back: the files already matched the checkpoint.')
-      : vscode.l10n.t('Rolled back: {0} files restored, {1} files removed.', result.restored.length, result.removed.length);
+      : vscode.l10n.t(
+          'Rolled back: {0} files restored, {1} files removed.',
+          result.restored.length,
+          result.removed.length,
+        );
   void vscode.window.showInformationMessage(result.note ? `${text} ${result.note}` : text, details).then((choice) => {
     if (choice === details) services.log.show(true);
   });

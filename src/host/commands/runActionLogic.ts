@@ -15,7 +15,9 @@ export interface BudgetPause {
  * The budget a paused run stopped at, or undefined when it paused for another reason. The engine
  * says so in the pause reason ("The run's token budget of … would be exceeded").
  */
-export function budgetPauseOf(state: Pick<RunState, 'status' | 'pauseReason' | 'budget' | 'usage'>): BudgetPause | undefined {
+export function budgetPauseOf(
+  state: Pick<RunState, 'status' | 'pauseReason' | 'budget' | 'usage'>,
+): BudgetPause | undefined {
   if (state.status !== 'paused' || !state.pauseReason) return undefined;
   const match = /\b(token|cost) budget\b/i.exec(state.pauseReason);
   if (!match) return undefined;
@@ -28,8 +30,14 @@ export function budgetPauseOf(state: Pick<RunState, 'status' | 'pauseReason' | '
 export type BudgetInputProblem = 'format' | 'notWhole' | 'notAbove';
 
 /** A new budget typed by the user: a number above what is used; "$" and thousands separators are accepted. */
-export function parseBudgetValue(text: string, pause: BudgetPause): { value: number } | { problem: BudgetInputProblem } {
-  const cleaned = text.trim().replace(/^\$/, '').replace(/[,_\s]/g, '');
+export function parseBudgetValue(
+  text: string,
+  pause: BudgetPause,
+): { value: number } | { problem: BudgetInputProblem } {
+  const cleaned = text
+    .trim()
+    .replace(/^\$/, '')
+    .replace(/[,_\s]/g, '');
   const value = /^\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : Number.NaN;
   if (!Number.isFinite(value) || value <= 0) return { problem: 'format' };
   if (pause.limit === 'tokens' && !Number.isInteger(value)) return { problem: 'notWhole' };
@@ -60,11 +68,20 @@ export interface AgentChoice {
 }
 
 /** Agents whose capabilities cover the task's, highest priority first, the current agent last. */
-export function capableAgents(task: Pick<TaskSpec, 'requiredCapabilities'>, agents: readonly AgentDefinitionInput[], state?: { agentId?: string; excludedAgents?: readonly string[] }): AgentChoice[] {
+export function capableAgents(
+  task: Pick<TaskSpec, 'requiredCapabilities'>,
+  agents: readonly AgentDefinitionInput[],
+  state?: { agentId?: string; excludedAgents?: readonly string[] },
+): AgentChoice[] {
   return agents
     .filter((a) => task.requiredCapabilities.every((c) => a.capabilities.includes(c)))
     .sort((a, b) => (b.priority ?? 50) - (a.priority ?? 50) || a.id.localeCompare(b.id))
-    .map((a) => ({ id: a.id, description: a.description ?? '', current: a.id === state?.agentId, excluded: state?.excludedAgents?.includes(a.id) ?? false }))
+    .map((a) => ({
+      id: a.id,
+      description: a.description ?? '',
+      current: a.id === state?.agentId,
+      excluded: state?.excludedAgents?.includes(a.id) ?? false,
+    }))
     .sort((a, b) => Number(a.current) - Number(b.current));
 }
 

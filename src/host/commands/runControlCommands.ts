@@ -3,9 +3,25 @@ import type { AgentDefinitionInput } from '../../core/agents/agentDefinition';
 import type { ResumeOptions } from '../../core/run/orchestrator';
 import type { RunState } from '../../core/run/runState';
 import { agentDefinitionsOf } from '../api/externalAgents';
-import { command, Commands, folderForRun, requireTrust, resolveRunId, showError, taskArg, type HostServices } from './commandSupport';
+import {
+  command,
+  Commands,
+  folderForRun,
+  requireTrust,
+  resolveRunId,
+  showError,
+  taskArg,
+  type HostServices,
+} from './commandSupport';
 import { followRun } from './followRun';
-import { budgetPauseOf, canRetryTask, capableAgents, parseBudgetValue, retryableTaskIds, type BudgetPause } from './runActionLogic';
+import {
+  budgetPauseOf,
+  canRetryTask,
+  capableAgents,
+  parseBudgetValue,
+  retryableTaskIds,
+  type BudgetPause,
+} from './runActionLogic';
 
 /** Pause, Resume, Cancel, Retry Task and Reassign Task. */
 export function registerRunControlCommands(services: HostServices): vscode.Disposable[] {
@@ -20,7 +36,12 @@ export function registerRunControlCommands(services: HostServices): vscode.Dispo
 
 /** Stops starting tasks; the run ends paused once the running ones finish. */
 async function pauseRun(services: HostServices, arg: unknown): Promise<void> {
-  const runId = await resolveRunId(arg, () => services.model.activeRuns(), vscode.l10n.t('Which run should pause?'), vscode.l10n.t('No run is active in this window.'));
+  const runId = await resolveRunId(
+    arg,
+    () => services.model.activeRuns(),
+    vscode.l10n.t('Which run should pause?'),
+    vscode.l10n.t('No run is active in this window.'),
+  );
   if (!runId) return;
   const live = services.launcher.get(runId);
   if (!live) {
@@ -35,7 +56,12 @@ async function pauseRun(services: HostServices, arg: unknown): Promise<void> {
 /** Continues a paused, interrupted, failed or cancelled run; a budget pause first asks for a higher budget. */
 async function resumeRun(services: HostServices, arg: unknown): Promise<void> {
   if (!(await requireTrust())) return;
-  const runId = await resolveRunId(arg, () => services.model.resumableRuns(), vscode.l10n.t('Which run should resume?'), vscode.l10n.t('No run can be resumed.'));
+  const runId = await resolveRunId(
+    arg,
+    () => services.model.resumableRuns(),
+    vscode.l10n.t('Which run should resume?'),
+    vscode.l10n.t('No run can be resumed.'),
+  );
   if (!runId) return;
   if (services.launcher.get(runId)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('That run is still running in this window.'));
@@ -51,7 +77,11 @@ async function resumeRun(services: HostServices, arg: unknown): Promise<void> {
   if (pause) {
     const raised = await askBudget(pause);
     if (raised === undefined) return;
-    if (raised !== 'keep') options.budget = { ...state.budget, ...(pause.limit === 'tokens' ? { maxTokens: raised } : { maxCostUsd: raised }) };
+    if (raised !== 'keep')
+      options.budget = {
+        ...state.budget,
+        ...(pause.limit === 'tokens' ? { maxTokens: raised } : { maxCostUsd: raised }),
+      };
   }
   if (state.status === 'failed' || state.status === 'cancelled') {
     const retry = retryableTaskIds(state);
@@ -64,7 +94,13 @@ async function resumeRun(services: HostServices, arg: unknown): Promise<void> {
 async function cancelRun(services: HostServices, arg: unknown): Promise<void> {
   const runId = await resolveRunId(
     arg,
-    () => services.model.runs().filter((r) => (r.live && r.status === 'running') || (!r.live && (r.status === 'paused' || r.status === 'interrupted'))),
+    () =>
+      services.model
+        .runs()
+        .filter(
+          (r) =>
+            (r.live && r.status === 'running') || (!r.live && (r.status === 'paused' || r.status === 'interrupted')),
+        ),
     vscode.l10n.t('Which run should be cancelled?'),
     vscode.l10n.t('No run is active or paused.'),
   );
@@ -97,17 +133,29 @@ async function cancelRun(services: HostServices, arg: unknown): Promise<void> {
 async function retryTask(services: HostServices, arg: unknown): Promise<void> {
   const target = taskArg(arg);
   if (!target) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Pick a failed, skipped or cancelled task in the Runs view to retry it.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Pick a failed, skipped or cancelled task in the Runs view to retry it.'),
+    );
     return;
   }
   if (!(await requireTrust()) || !canActOnEndedRun(services, target.runId)) return;
   const state = await services.model.loadDetails(target.runId);
   const status = state?.tasks[target.taskId]?.status;
   if (!status || !canRetryTask(status)) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Only a failed, skipped or cancelled task can be retried; this one is {0}.', status ?? vscode.l10n.t('unknown')));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Only a failed, skipped or cancelled task can be retried; this one is {0}.',
+        status ?? vscode.l10n.t('unknown'),
+      ),
+    );
     return;
   }
-  await resumeAndFollow(services, target.runId, { retryTasks: [target.taskId] }, vscode.l10n.t('Retrying {0}', taskTitle(state, target.taskId)));
+  await resumeAndFollow(
+    services,
+    target.runId,
+    { retryTasks: [target.taskId] },
+    vscode.l10n.t('Retrying {0}', taskTitle(state, target.taskId)),
+  );
 }
 
 /** Runs a task on an agent the user picks among those whose capabilities cover it. */
@@ -122,7 +170,9 @@ async function reassignTask(services: HostServices, arg: unknown): Promise<void>
   const spec = state?.plan?.tasks.find((t) => t.id === target.taskId);
   const task = state?.tasks[target.taskId];
   if (!state || !spec || !task) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Task {0} of run {1} could not be read.', target.taskId, target.runId));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Task {0} of run {1} could not be read.', target.taskId, target.runId),
+    );
     return;
   }
   const folder = await folderForRun(services, target.runId);
@@ -136,7 +186,13 @@ async function reassignTask(services: HostServices, arg: unknown): Promise<void>
   }
   const choices = capableAgents(spec, definitions, task);
   if (choices.length === 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('No registered agent has every capability task "{0}" needs ({1}).', spec.title, spec.requiredCapabilities.join(', ')));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'No registered agent has every capability task "{0}" needs ({1}).',
+        spec.title,
+        spec.requiredCapabilities.join(', '),
+      ),
+    );
     return;
   }
   const picked = await vscode.window.showQuickPick(
@@ -145,14 +201,29 @@ async function reassignTask(services: HostServices, arg: unknown): Promise<void>
       description: c.current ? vscode.l10n.t('ran it last') : c.excluded ? vscode.l10n.t('failed it before') : '',
       detail: c.description,
     })),
-    { title: vscode.l10n.t('Reassign "{0}"', spec.title), placeHolder: vscode.l10n.t('Which agent should run the task?') },
+    {
+      title: vscode.l10n.t('Reassign "{0}"', spec.title),
+      placeHolder: vscode.l10n.t('Which agent should run the task?'),
+    },
   );
   if (!picked) return;
-  await resumeAndFollow(services, target.runId, { assign: { [target.taskId]: picked.label } }, vscode.l10n.t('Running {0} on {1}', spec.title, picked.label), folder);
+  await resumeAndFollow(
+    services,
+    target.runId,
+    { assign: { [target.taskId]: picked.label } },
+    vscode.l10n.t('Running {0} on {1}', spec.title, picked.label),
+    folder,
+  );
 }
 
 /** Resumes a run on its folder's engine and follows it in a progress notification. */
-async function resumeAndFollow(services: HostServices, runId: string, options: ResumeOptions, title: string, knownFolder?: vscode.WorkspaceFolder): Promise<void> {
+async function resumeAndFollow(
+  services: HostServices,
+  runId: string,
+  options: ResumeOptions,
+  title: string,
+  knownFolder?: vscode.WorkspaceFolder,
+): Promise<void> {
   const folder = knownFolder ?? (await folderForRun(services, runId));
   if (!folder) return;
   let launched;
@@ -162,7 +233,15 @@ async function resumeAndFollow(services: HostServices, runId: string, options: R
     await showError(services, err);
     return;
   }
-  services.log.info(`Run ${runId} resumed in ${folder.name}${options.retryTasks ? `, retrying ${options.retryTasks.join(', ')}` : ''}${options.assign ? `, assigning ${Object.entries(options.assign).map(([t, a]) => `${t} → ${a}`).join(', ')}` : ''}${options.budget ? ' with a new budget' : ''}.`);
+  services.log.info(
+    `Run ${runId} resumed in ${folder.name}${options.retryTasks ? `, retrying ${options.retryTasks.join(', ')}` : ''}${
+      options.assign
+        ? `, assigning ${Object.entries(options.assign)
+            .map(([t, a]) => `${t} → ${a}`)
+            .join(', ')}`
+        : ''
+    }${options.budget ? ' with a new budget' : ''}.`,
+  );
   await followRun(services, launched, title);
 }
 
@@ -170,7 +249,9 @@ async function resumeAndFollow(services: HostServices, runId: string, options: R
 function canActOnEndedRun(services: HostServices, runId: string): boolean {
   const entry = services.model.get(runId);
   if (services.launcher.get(runId) || entry?.status === 'running') {
-    void vscode.window.showInformationMessage(vscode.l10n.t('The run is still running. Pause it, or wait for it to end, then retry or reassign the task.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('The run is still running. Pause it, or wait for it to end, then retry or reassign the task.'),
+    );
     return false;
   }
   if (entry?.status === 'elsewhere') {
@@ -193,25 +274,51 @@ function taskTitle(state: Readonly<RunState> | undefined, taskId: string): strin
 /** A higher budget for a run paused at its budget: a number, 'keep' to resume unchanged, or undefined (cancelled). */
 async function askBudget(pause: BudgetPause): Promise<number | 'keep' | undefined> {
   const raise: vscode.QuickPickItem = {
-    label: pause.limit === 'tokens' ? vscode.l10n.t('$(arrow-up) Raise the token budget…') : vscode.l10n.t('$(arrow-up) Raise the cost budget…'),
+    label:
+      pause.limit === 'tokens'
+        ? vscode.l10n.t('$(arrow-up) Raise the token budget…')
+        : vscode.l10n.t('$(arrow-up) Raise the cost budget…'),
     detail:
       pause.limit === 'tokens'
-        ? vscode.l10n.t('The run stopped at its token budget of {0}; {1} are used.', String(pause.max ?? '—'), pause.used)
-        : vscode.l10n.t('The run stopped at its cost budget of ${0}; ${1} is spent.', (pause.max ?? 0).toFixed(2), pause.used.toFixed(2)),
+        ? vscode.l10n.t(
+            'The run stopped at its token budget of {0}; {1} are used.',
+            String(pause.max ?? '—'),
+            pause.used,
+          )
+        : vscode.l10n.t(
+            'The run stopped at its cost budget of ${0}; ${1} is spent.',
+            (pause.max ?? 0).toFixed(2),
+            pause.used.toFixed(2),
+          ),
   };
-  const keep: vscode.QuickPickItem = { label: vscode.l10n.t('Resume with the same budget'), detail: vscode.l10n.t('The next request that would cross the budget pauses the run again.') };
-  const picked = await vscode.window.showQuickPick([raise, keep], { title: vscode.l10n.t('Resume Run'), placeHolder: vscode.l10n.t('The run paused at its budget.') });
+  const keep: vscode.QuickPickItem = {
+    label: vscode.l10n.t('Resume with the same budget'),
+    detail: vscode.l10n.t('The next request that would cross the budget pauses the run again.'),
+  };
+  const picked = await vscode.window.showQuickPick([raise, keep], {
+    title: vscode.l10n.t('Resume Run'),
+    placeHolder: vscode.l10n.t('The run paused at its budget.'),
+  });
   if (!picked) return undefined;
   if (picked === keep) return 'keep';
   const problems = {
-    format: pause.limit === 'tokens' ? vscode.l10n.t('Enter a whole number of tokens, e.g. 200000.') : vscode.l10n.t('Enter an amount in US dollars, e.g. 2.50.'),
+    format:
+      pause.limit === 'tokens'
+        ? vscode.l10n.t('Enter a whole number of tokens, e.g. 200000.')
+        : vscode.l10n.t('Enter an amount in US dollars, e.g. 2.50.'),
     notWhole: vscode.l10n.t('Enter a whole number of tokens, e.g. 200000.'),
     notAbove: vscode.l10n.t('Enter more than what the run has used already.'),
   };
   const value = await vscode.window.showInputBox({
     title: pause.limit === 'tokens' ? vscode.l10n.t('New token budget') : vscode.l10n.t('New cost budget (US dollars)'),
-    value: pause.max !== undefined ? String(pause.limit === 'tokens' ? pause.max * 2 : Number((pause.max * 2).toFixed(2))) : '',
-    prompt: vscode.l10n.t('Used so far: {0}', pause.limit === 'tokens' ? String(pause.used) : `$${pause.used.toFixed(2)}`),
+    value:
+      pause.max !== undefined
+        ? String(pause.limit === 'tokens' ? pause.max * 2 : Number((pause.max * 2).toFixed(2)))
+        : '',
+    prompt: vscode.l10n.t(
+      'Used so far: {0}',
+      pause.limit === 'tokens' ? String(pause.used) : `$${pause.used.toFixed(2)}`,
+    ),
     ignoreFocusOut: true,
     validateInput: (text) => {
       const parsed = parseBudgetValue(text, pause);

@@ -62,14 +62,25 @@ export function outcomeMessage(status: string, state: Readonly<RunState>, t: Loc
     case 'succeeded':
       return { severity: 'info', text: t('Run succeeded: {0} ({1} tasks).', goal, total) };
     case 'planned':
-      return { severity: 'info', text: t('Plan ready: {0} tasks for "{1}". Nothing was executed (dry run).', total, goal) };
+      return {
+        severity: 'info',
+        text: t('Plan ready: {0} tasks for "{1}". Nothing was executed (dry run).', total, goal),
+      };
     case 'paused':
       return { severity: 'warning', text: t('Run paused: {0}', state.pauseReason ?? t('paused by the user.')) };
     case 'cancelled':
       return { severity: 'info', text: t('Run cancelled: {0}.', goal) };
     default: {
       const findings = state.findings.length;
-      return { severity: 'error', text: t('Run failed: {0}. {1} failed or skipped tasks, {2} findings.', goal, counts.failed + counts.skipped, findings) };
+      return {
+        severity: 'error',
+        text: t(
+          'Run failed: {0}. {1} failed or skipped tasks, {2} findings.',
+          goal,
+          counts.failed + counts.skipped,
+          findings,
+        ),
+      };
     }
   }
 }

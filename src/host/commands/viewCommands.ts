@@ -19,7 +19,12 @@ export function registerViewCommands(services: HostServices): vscode.Disposable[
 
 /** The graph panel comes with the webview; until then this says so and offers what exists today. */
 async function openGraph(services: HostServices, arg: unknown): Promise<void> {
-  const runId = await resolveRunId(arg, () => services.model.runs(), vscode.l10n.t('Which run?'), vscode.l10n.t('No runs yet.'));
+  const runId = await resolveRunId(
+    arg,
+    () => services.model.runs(),
+    vscode.l10n.t('Which run?'),
+    vscode.l10n.t('No runs yet.'),
+  );
   if (!runId) return;
   const exportSummary = vscode.l10n.t('Export Run Summary');
   const choice = await vscode.window.showInformationMessage(
@@ -33,13 +38,20 @@ async function openGraph(services: HostServices, arg: unknown): Promise<void> {
 
 /** Opens the Markdown summary of a run in an untitled editor. */
 async function exportRunSummary(services: HostServices, arg: unknown): Promise<void> {
-  const runId = await resolveRunId(arg, () => services.model.runs(), vscode.l10n.t('Which run should be exported?'), vscode.l10n.t('No runs yet.'));
+  const runId = await resolveRunId(
+    arg,
+    () => services.model.runs(),
+    vscode.l10n.t('Which run should be exported?'),
+    vscode.l10n.t('No runs yet.'),
+  );
   if (!runId) return;
   let content: string;
   try {
     content = services.scrubber.scrub(await services.store.exportMarkdown(runId));
   } catch (err) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not export the summary of run {0}: {1}', runId, errorMessage(err)));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Could not export the summary of run {0}: {1}', runId, errorMessage(err)),
+    );
     return;
   }
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
@@ -63,7 +75,10 @@ async function openFinding(services: HostServices, arg: unknown): Promise<void> 
   const line = Math.max(0, (location.line ?? 1) - 1);
   const column = Math.max(0, (location.column ?? 1) - 1);
   const selection = new vscode.Range(line, column, line, column);
-  await vscode.commands.executeCommand('vscode.open', uri, { selection, preview: true } satisfies vscode.TextDocumentShowOptions);
+  await vscode.commands.executeCommand('vscode.open', uri, {
+    selection,
+    preview: true,
+  } satisfies vscode.TextDocumentShowOptions);
 }
 
 /** A finding path as a file: absolute paths inside a workspace folder, or relative to the run's folder (else each folder). */

@@ -88,20 +88,37 @@ export async function assembleHostEngine(parts: HostEngineParts): Promise<Assemb
   const clock = parts.clock ?? systemClock;
   const prices = new PriceTable();
   if (!models.isDemo && prices.lookup(models.provider, models.model) === undefined) {
-    warn(`No price is known for ${models.label}: its cost counts as $0, so agentOrchestrator.budget.maxCostUsd cannot limit it (use budget.maxTokens).`);
+    warn(
+      `No price is known for ${models.label}: its cost counts as $0, so agentOrchestrator.budget.maxCostUsd cannot limit it (use budget.maxTokens).`,
+    );
   }
   const steps = hostVerificationSteps(settings.verification);
   const policy = new PolicyEngine({
     root,
-    rules: [...DEFAULT_POLICY_RULES, ...verificationAllowRules(steps, (s) => `configured in agentOrchestrator.verification.commands (${s.name})`)],
+    rules: [
+      ...DEFAULT_POLICY_RULES,
+      ...verificationAllowRules(steps, (s) => `configured in agentOrchestrator.verification.commands (${s.name})`),
+    ],
     protectedPaths: settings.protectedPaths,
   });
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   const checkpoints = await openCheckpoints(root, parts.openCheckpoints ?? ((r) => GitCheckpoints.open(r)), warn);
-  const verification: VerificationService = { steps: Object.fromEntries(steps.map((s) => [s.name, s])), runner: parts.runner, thresholds: DEFAULT_THRESHOLDS, cwd: root };
+  const verification: VerificationService = {
+    steps: Object.fromEntries(steps.map((s) => [s.name, s])),
+    runner: parts.runner,
+    thresholds: DEFAULT_THRESHOLDS,
+    cwd: root,
+  };
   const breaker = new CircuitBreaker(clock);
   const tools = new ToolBus<ToolContext>(builtinTools());
-  const toolContext = (task: ToolContext['task']): ToolContext => ({ task, workspace, policy, approvals: parts.approvals, verification, checkpoints });
+  const toolContext = (task: ToolContext['task']): ToolContext => ({
+    task,
+    workspace,
+    policy,
+    approvals: parts.approvals,
+    verification,
+    checkpoints,
+  });
   let agents: HostAgents;
   try {
     agents = await createHostAgents({
@@ -121,7 +138,12 @@ export async function assembleHostEngine(parts: HostEngineParts): Promise<Assemb
     model: models.createModel(models.provider, models.model),
     prices,
     summarise: (goal) => summariseWorkspace(workspace, goal),
-    agents: () => registry.list().map((a) => ({ id: a.definition.id, description: a.definition.description, capabilities: a.definition.capabilities })),
+    agents: () =>
+      registry.list().map((a) => ({
+        id: a.definition.id,
+        description: a.definition.description,
+        capabilities: a.definition.capabilities,
+      })),
   });
   const orchestrator = new Orchestrator({
     registry,
@@ -129,7 +151,9 @@ export async function assembleHostEngine(parts: HostEngineParts): Promise<Assemb
     statsStore: parts.statsStore,
     store: parts.store,
     planner,
-    ...(steps.length > 0 ? { verifier: new StepsVerifier(steps, parts.runner, DEFAULT_THRESHOLDS, root, parts.onVerification) } : {}),
+    ...(steps.length > 0
+      ? { verifier: new StepsVerifier(steps, parts.runner, DEFAULT_THRESHOLDS, root, parts.onVerification) }
+      : {}),
     rateLimits: parts.rateLimits,
     locks: parts.locks,
     clock,
@@ -150,7 +174,11 @@ export async function assembleHostEngine(parts: HostEngineParts): Promise<Assemb
 }
 
 /** Git checkpoints, or none with a warning (no repository, or git missing). */
-async function openCheckpoints(root: string, open: (root: string) => Promise<CheckpointPort>, warn: (message: string) => void): Promise<CheckpointPort> {
+async function openCheckpoints(
+  root: string,
+  open: (root: string) => Promise<CheckpointPort>,
+  warn: (message: string) => void,
+): Promise<CheckpointPort> {
   let port: CheckpointPort;
   try {
     port = await open(root);

@@ -8,11 +8,19 @@ import { promises as fs } from 'node:fs';
  * passed as `$1`, `$2`, `$3`, never spliced into the script, so no quoting can go wrong, and
  * `/bin/sh` is named explicitly so the user's login shell (fish, nushell…) does not matter.
  */
-export const CAPTURE_SCRIPT = '{ /bin/sh -c "$1"; echo $? > "$3"; } 2>&1 | tee "$2"; code=$(cat "$3" 2>/dev/null); exit "${code:-1}"';
+export const CAPTURE_SCRIPT =
+  '{ /bin/sh -c "$1"; echo $? > "$3"; } 2>&1 | tee "$2"; code=$(cat "$3" 2>/dev/null); exit "${code:-1}"';
 
 /** The process and arguments that run `command` under {@link CAPTURE_SCRIPT}. */
-export function captureCommand(command: string, outputFile: string, statusFile: string): { process: string; args: string[] } {
-  return { process: '/bin/sh', args: ['-c', CAPTURE_SCRIPT, 'agent-orchestrator-verify', command, outputFile, statusFile] };
+export function captureCommand(
+  command: string,
+  outputFile: string,
+  statusFile: string,
+): { process: string; args: string[] } {
+  return {
+    process: '/bin/sh',
+    args: ['-c', CAPTURE_SCRIPT, 'agent-orchestrator-verify', command, outputFile, statusFile],
+  };
 }
 
 /** The last `maxBytes` of the captured output ('' when there is none). */

@@ -23,7 +23,9 @@ function keyOf(d: DiagnosticLike): string {
 }
 
 /** Remembers which diagnostics exist now, to tell new ones apart later. */
-export function snapshotDiagnostics(entries: Iterable<readonly [string, readonly DiagnosticLike[]]>): DiagnosticSnapshot {
+export function snapshotDiagnostics(
+  entries: Iterable<readonly [string, readonly DiagnosticLike[]]>,
+): DiagnosticSnapshot {
   const snapshot = new Map<string, Set<string>>();
   for (const [file, diagnostics] of entries) snapshot.set(file, new Set(diagnostics.map(keyOf)));
   return snapshot;

@@ -26,7 +26,9 @@ export interface FallbackTextSearchOptions {
  * workspace is never read), skipping binary and oversized files. A regex runs under a time limit
  * per file, so a catastrophically backtracking pattern is refused instead of freezing the host.
  */
-export async function fallbackTextSearch(o: FallbackTextSearchOptions): Promise<{ matches: TextMatch[]; truncated: boolean }> {
+export async function fallbackTextSearch(
+  o: FallbackTextSearchOptions,
+): Promise<{ matches: TextMatch[]; truncated: boolean }> {
   const matcher = createLineMatcher(o.query, o.regex);
   const deadline = Date.now() + o.timeoutMs;
   const matches: TextMatch[] = [];

@@ -51,7 +51,13 @@ export async function createHostAgents(options: HostAgentsOptions): Promise<Host
   const refsOf = (definition: AgentDefinitionInput): string[] => {
     if (models.isDemo) return [runRef];
     const wanted = [models.agentModels[definition.id], ...(definition.preferredModels ?? []), runRef];
-    return [...new Set(wanted.filter((ref): ref is string => ref !== undefined && models.providers.has(parseModelRef(ref)?.provider ?? '')))];
+    return [
+      ...new Set(
+        wanted.filter(
+          (ref): ref is string => ref !== undefined && models.providers.has(parseModelRef(ref)?.provider ?? ''),
+        ),
+      ),
+    ];
   };
   const cache = new Map<string, ChatModel>();
   const modelOf = (provider: string, model: string): ChatModel => {
@@ -76,7 +82,10 @@ export async function createHostAgents(options: HostAgentsOptions): Promise<Host
   };
   const agentDeps: LlmAgentDeps = { ...deps, models: chain };
   for (const spec of BUILTIN_AGENTS) registry.register(new LlmAgent(spec.definition, spec.systemPrompt, agentDeps));
-  const { agents, errors } = await loadCustomAgents(path.join(options.root, ...CUSTOM_AGENTS_DIR.split('/')), { knownTools: deps.tools.names(), displayDir: CUSTOM_AGENTS_DIR });
+  const { agents, errors } = await loadCustomAgents(path.join(options.root, ...CUSTOM_AGENTS_DIR.split('/')), {
+    knownTools: deps.tools.names(),
+    displayDir: CUSTOM_AGENTS_DIR,
+  });
   for (const error of errors) warn(`Custom agent skipped: ${error}`);
   for (const spec of agents) {
     try {
@@ -86,19 +95,29 @@ export async function createHostAgents(options: HostAgentsOptions): Promise<Host
       continue;
     }
     for (const ref of spec.definition.preferredModels) {
-      if (!models.isDemo && !refsOf(spec.definition).includes(ref)) warn(`Custom agent "${spec.definition.id}" prefers ${ref}, which this window cannot use (no key for its provider); it gets ${runRef} instead.`);
+      if (!models.isDemo && !refsOf(spec.definition).includes(ref))
+        warn(
+          `Custom agent "${spec.definition.id}" prefers ${ref}, which this window cannot use (no key for its provider); it gets ${runRef} instead.`,
+        );
     }
   }
   const known = new Set(registry.list().map((a) => a.definition.id));
   for (const id of Object.keys(models.agentModels)) {
-    if (!known.has(id)) warn(`agentOrchestrator.agentModels names agent "${id}", which does not exist; agents are: ${[...known].join(', ')}.`);
+    if (!known.has(id))
+      warn(
+        `agentOrchestrator.agentModels names agent "${id}", which does not exist; agents are: ${[...known].join(', ')}.`,
+      );
   }
   const refs = new Set(registry.list().flatMap((a) => refsOf(a.definition)));
-  const catalogue = [...refs].map((ref) => parseModelRef(ref)!).map((r) => ({ ...r, costTier: costTier(deps.prices, r.provider, r.model), capabilities: ['tools', 'json'] }));
-  if (deps.breaker) router = new ModelRouter({ catalogue, breaker: deps.breaker, headroom: options.headroom, clock: options.clock });
+  const catalogue = [...refs]
+    .map((ref) => parseModelRef(ref)!)
+    .map((r) => ({ ...r, costTier: costTier(deps.prices, r.provider, r.model), capabilities: ['tools', 'json'] }));
+  if (deps.breaker)
+    router = new ModelRouter({ catalogue, breaker: deps.breaker, headroom: options.headroom, clock: options.clock });
   return {
     registry,
-    createPromptAgent: (definition, systemPrompt) => new LlmAgent(AgentDefinitionSchema.parse(definition), systemPrompt, agentDeps),
+    createPromptAgent: (definition, systemPrompt) =>
+      new LlmAgent(AgentDefinitionSchema.parse(definition), systemPrompt, agentDeps),
   };
 }
 

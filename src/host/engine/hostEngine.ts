@@ -76,7 +76,9 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
   try {
     root = await realpath(folder.uri.fsPath);
   } catch (err) {
-    throw new HostEngineError(`The workspace folder ${folder.uri.fsPath} cannot be opened (${errorMessage(err)}); agents need a folder on disk.`);
+    throw new HostEngineError(
+      `The workspace folder ${folder.uri.fsPath} cannot be opened (${errorMessage(err)}); agents need a folder on disk.`,
+    );
   }
   const warn = (message: string): void => log.warn(message);
   const models = await resolveHostModels({
@@ -102,10 +104,15 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
       locks: deps.locks,
       ...(deps.sinks === undefined ? {} : { sinks: deps.sinks }),
       warn,
-      onVerification: (o) => log.info(`Verification "${o.step}": ${o.verdict}, exit code ${o.exitCode}, ${o.findings.length} finding(s), ${o.durationMs} ms.`),
+      onVerification: (o) =>
+        log.info(
+          `Verification "${o.step}": ${o.verdict}, exit code ${o.exitCode}, ${o.findings.length} finding(s), ${o.durationMs} ms.`,
+        ),
       openCheckpoints: (r) => GitCheckpoints.open(r, gitBinary === undefined ? {} : { gitBinary }),
     });
-    log.info(`Engine ready for ${folder.name}: ${models.isDemo ? 'the offline demo model (scripted answers, not a real model)' : models.label}.`);
+    log.info(
+      `Engine ready for ${folder.name}: ${models.isDemo ? 'the offline demo model (scripted answers, not a real model)' : models.label}.`,
+    );
     let disposed = false;
     return {
       orchestrator: engine.orchestrator,
@@ -119,7 +126,9 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
         if (disposed) return;
         disposed = true;
         engine.dispose();
-        models.dispose().catch((err: unknown) => log.warn(`The offline demo model did not stop cleanly: ${errorMessage(err)}`));
+        models
+          .dispose()
+          .catch((err: unknown) => log.warn(`The offline demo model did not stop cleanly: ${errorMessage(err)}`));
       },
     };
   } catch (err) {

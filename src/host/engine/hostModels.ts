@@ -8,7 +8,10 @@ import type { HostSettings } from '../settings/hostSettingsSchema';
 import { HOST_ENGINE_ACTIONS, HostEngineError } from './hostEngineError';
 
 /** The model each provider uses when `agentOrchestrator.model` is empty; both are in the price table. */
-export const DEFAULT_HOST_MODELS: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({ openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-5' });
+export const DEFAULT_HOST_MODELS: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-sonnet-5',
+});
 
 /** The provider name the offline demo model runs under (rate limits, prices, events). */
 export const DEMO_PROVIDER = 'demo';
@@ -71,7 +74,8 @@ export interface HostModels {
  */
 export async function resolveHostModels(input: HostModelsInput): Promise<HostModels> {
   const { settings, warn } = input;
-  if (settings.provider === 'demo') return demoModels(await input.startDemo(), Object.keys(settings.agentModels).length > 0 ? warn : undefined);
+  if (settings.provider === 'demo')
+    return demoModels(await input.startDemo(), Object.keys(settings.agentModels).length > 0 ? warn : undefined);
 
   const baseUrl = settings.baseUrl === '' ? undefined : settings.baseUrl;
   const loopback = baseUrl !== undefined && isLoopbackHost(keyHostOf(baseUrl));
@@ -92,7 +96,10 @@ export async function resolveHostModels(input: HostModelsInput): Promise<HostMod
       [HOST_ENGINE_ACTIONS.setApiKey, HOST_ENGINE_ACTIONS.useDemo],
     );
   }
-  if (provider === 'anthropic' && baseUrl !== undefined) warn(`agentOrchestrator.baseUrl (${baseUrl}) applies to OpenAI-compatible servers only; Anthropic is reached at its own endpoint.`);
+  if (provider === 'anthropic' && baseUrl !== undefined)
+    warn(
+      `agentOrchestrator.baseUrl (${baseUrl}) applies to OpenAI-compatible servers only; Anthropic is reached at its own endpoint.`,
+    );
 
   /** The key to send, after the endpoint check; undefined when the provider cannot be used. */
   const credential = async (p: ApiKeyProvider): Promise<{ key: string } | { problem: string; refused: boolean }> => {
@@ -100,7 +107,10 @@ export async function resolveHostModels(input: HostModelsInput): Promise<HostMod
     const endpoint = p === 'openai' ? baseUrl : undefined;
     if (!key) {
       if (endpoint !== undefined && loopback) return { key: NO_KEY };
-      return { problem: `No ${PROVIDER_DISPLAY_NAMES[p]} API key is set: set one with "Orchestrator: Set API Key" or ${API_KEY_ENV_VARS[p]}.`, refused: false };
+      return {
+        problem: `No ${PROVIDER_DISPLAY_NAMES[p]} API key is set: set one with "Orchestrator: Set API Key" or ${API_KEY_ENV_VARS[p]}.`,
+        refused: false,
+      };
     }
     if (endpoint !== undefined && decideKeyHost(endpoint, p, {}).ask && !(await input.confirmKeyHost(endpoint, p))) {
       return {
@@ -114,7 +124,10 @@ export async function resolveHostModels(input: HostModelsInput): Promise<HostMod
   const keys = new Map<string, string>();
   const own = await credential(provider);
   if ('problem' in own) {
-    throw new HostEngineError(own.problem, own.refused ? [HOST_ENGINE_ACTIONS.openSettings] : [HOST_ENGINE_ACTIONS.setApiKey, HOST_ENGINE_ACTIONS.useDemo]);
+    throw new HostEngineError(
+      own.problem,
+      own.refused ? [HOST_ENGINE_ACTIONS.openSettings] : [HOST_ENGINE_ACTIONS.setApiKey, HOST_ENGINE_ACTIONS.useDemo],
+    );
   }
   keys.set(provider, own.key);
   const agentModels: Record<string, string> = {};
@@ -124,7 +137,9 @@ export async function resolveHostModels(input: HostModelsInput): Promise<HostMod
     if (!keys.has(other)) {
       const cred = await credential(other);
       if ('problem' in cred) {
-        warn(`agentOrchestrator.agentModels: agent "${agentId}" gets the run's model instead of ${ref}. ${cred.problem}`);
+        warn(
+          `agentOrchestrator.agentModels: agent "${agentId}" gets the run's model instead of ${ref}. ${cred.problem}`,
+        );
         continue;
       }
       keys.set(other, cred.key);
@@ -142,16 +157,21 @@ export async function resolveHostModels(input: HostModelsInput): Promise<HostMod
     agentModels,
     createModel(p, name) {
       const apiKey = keys.get(p);
-      if (apiKey === undefined) throw new Error(`No ${p} model can be created: this engine holds no usable key for ${p}.`);
+      if (apiKey === undefined)
+        throw new Error(`No ${p} model can be created: this engine holds no usable key for ${p}.`);
       const common = { model: name, apiKey, apiKeyEnvVar: API_KEY_ENV_VARS[p as ApiKeyProvider] };
-      return p === 'anthropic' ? new AnthropicChatModel(common) : new OpenAiChatModel({ ...common, ...(baseUrl === undefined ? {} : { baseURL: baseUrl }) });
+      return p === 'anthropic'
+        ? new AnthropicChatModel(common)
+        : new OpenAiChatModel({ ...common, ...(baseUrl === undefined ? {} : { baseURL: baseUrl }) });
     },
     dispose: async () => undefined,
   };
 }
 
 function demoModels(demo: DemoEndpoint, warn: ((message: string) => void) | undefined): HostModels {
-  warn?.('agentOrchestrator.agentModels is ignored while the offline demo model is the provider: every agent uses the demo model.');
+  warn?.(
+    'agentOrchestrator.agentModels is ignored while the offline demo model is the provider: every agent uses the demo model.',
+  );
   return {
     provider: DEMO_PROVIDER,
     model: demo.model,
@@ -160,8 +180,15 @@ function demoModels(demo: DemoEndpoint, warn: ((message: string) => void) | unde
     providers: new Set([DEMO_PROVIDER]),
     agentModels: {},
     createModel(p, name) {
-      if (p !== DEMO_PROVIDER) throw new Error(`Only the offline demo model is available while the provider is "demo", not ${p}/${name}.`);
-      return new OpenAiChatModel({ model: name, apiKey: demo.token, baseURL: demo.baseUrl, provider: DEMO_PROVIDER, apiKeyEnvVar: 'the demo token' });
+      if (p !== DEMO_PROVIDER)
+        throw new Error(`Only the offline demo model is available while the provider is "demo", not ${p}/${name}.`);
+      return new OpenAiChatModel({
+        model: name,
+        apiKey: demo.token,
+        baseURL: demo.baseUrl,
+        provider: DEMO_PROVIDER,
+        apiKeyEnvVar: 'the demo token',
+      });
     },
     dispose: () => demo.close(),
   };

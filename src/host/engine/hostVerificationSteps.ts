@@ -16,6 +16,7 @@ export function hostVerificationSteps(verification: HostSettings['verification']
     return name;
   };
   for (const task of verification.tasks) steps.push(VerificationStepSchema.parse({ name: unique(task), task }));
-  for (const command of verification.commands) steps.push(VerificationStepSchema.parse({ name: unique(command), command }));
+  for (const command of verification.commands)
+    steps.push(VerificationStepSchema.parse({ name: unique(command), command }));
   return steps;
 }

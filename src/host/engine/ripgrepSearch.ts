@@ -31,7 +31,10 @@ export interface RipgrepSearchOptions {
 }
 
 /** The `rg` that ships inside VS Code (`@vscode/ripgrep`), or undefined when there is none. */
-export async function findBundledRipgrep(appRoot: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+export async function findBundledRipgrep(
+  appRoot: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string | undefined> {
   const exe = platform === 'win32' ? 'rg.exe' : 'rg';
   for (const modules of ['node_modules', 'node_modules.asar.unpacked']) {
     const candidate = path.join(appRoot, modules, '@vscode', 'ripgrep', 'bin', exe);
@@ -52,8 +55,20 @@ export async function findBundledRipgrep(appRoot: string, platform: NodeJS.Platf
  * fallback search. rg is stopped once `limit` hits are in or `timeoutMs` has passed.
  */
 export function ripgrepSearch(o: RipgrepSearchOptions): Promise<{ matches: TextMatch[]; truncated: boolean }> {
-  if (o.query === '') return Promise.reject(new Error('The search query is empty; give the text (or regex) to look for.'));
-  const args = ['--json', '--no-config', '--hidden', '--no-require-git', '--max-filesize', String(o.maxFileBytes), '--glob', '!.git', '--glob', '!node_modules'];
+  if (o.query === '')
+    return Promise.reject(new Error('The search query is empty; give the text (or regex) to look for.'));
+  const args = [
+    '--json',
+    '--no-config',
+    '--hidden',
+    '--no-require-git',
+    '--max-filesize',
+    String(o.maxFileBytes),
+    '--glob',
+    '!.git',
+    '--glob',
+    '!node_modules',
+  ];
   for (const glob of o.globs) args.push('--glob', glob);
   args.push(...(o.regex ? [] : ['--fixed-strings']), '--regexp', o.query, '--', o.under ?? '.');
   return new Promise((resolve, reject) => {
@@ -115,7 +130,12 @@ export function ripgrepSearch(o: RipgrepSearchOptions): Promise<{ matches: TextM
 
 interface RgMatch {
   type?: string;
-  data?: { path?: { text?: string }; lines?: { text?: string }; line_number?: number; submatches?: Array<{ start?: number }> };
+  data?: {
+    path?: { text?: string };
+    lines?: { text?: string };
+    line_number?: number;
+    submatches?: Array<{ start?: number }>;
+  };
 }
 
 /** A hit from one line of rg's JSON output; undefined for other messages and non-UTF-8 paths or lines. */
@@ -127,7 +147,13 @@ function parseMatch(line: string): TextMatch | undefined {
     return undefined;
   }
   const data = message.data;
-  if (message.type !== 'match' || typeof data?.path?.text !== 'string' || typeof data.lines?.text !== 'string' || typeof data.line_number !== 'number') return undefined;
+  if (
+    message.type !== 'match' ||
+    typeof data?.path?.text !== 'string' ||
+    typeof data.lines?.text !== 'string' ||
+    typeof data.line_number !== 'number'
+  )
+    return undefined;
   const file = data.path.text.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
   const text = data.lines.text.replace(/\r?\n$/, '');
   const byteStart = data.submatches?.[0]?.start ?? 0;

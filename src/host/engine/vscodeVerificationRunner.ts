@@ -5,7 +5,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { abortReason } from '../../core/common/clock';
 import { inferCategory } from '../../core/verify/detectParser';
-import type { VerificationRunOptions, VerificationRunResult, VerificationRunner, VerificationStep } from '../../core/verify/verificationStep';
+import type {
+  VerificationRunOptions,
+  VerificationRunResult,
+  VerificationRunner,
+  VerificationStep,
+} from '../../core/verify/verificationStep';
 import { captureCommand, readCapturedOutput, readCapturedStatus } from './captureWrapper';
 import { diagnosticFindings, snapshotDiagnostics } from './diagnosticFindings';
 
@@ -43,7 +48,9 @@ export class VscodeVerificationRunner implements VerificationRunner {
   run(step: VerificationStep, { signal, cwd }: VerificationRunOptions): Promise<VerificationRunResult> {
     if (step.task === undefined) return this.runOnce(step, signal, cwd);
     const key = step.task;
-    const next = (this.queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => this.runOnce(step, signal, cwd));
+    const next = (this.queues.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.runOnce(step, signal, cwd));
     this.queues.set(key, next);
     void next.finally(() => this.queues.get(key) === next && this.queues.delete(key)).catch(() => undefined);
     return next;
@@ -51,10 +58,19 @@ export class VscodeVerificationRunner implements VerificationRunner {
 
   private async runOnce(step: VerificationStep, signal: AbortSignal, cwd: string): Promise<VerificationRunResult> {
     if (signal.aborted) throw abortReason(signal);
-    const capture = step.command !== undefined && process.platform !== 'win32' ? await mkdtemp(path.join(tmpdir(), 'agent-orchestrator-verify-')) : undefined;
+    const capture =
+      step.command !== undefined && process.platform !== 'win32'
+        ? await mkdtemp(path.join(tmpdir(), 'agent-orchestrator-verify-'))
+        : undefined;
     try {
-      const files = capture === undefined ? undefined : { output: path.join(capture, 'output.log'), status: path.join(capture, 'status') };
-      const task = step.task !== undefined ? await this.labelledTask(step.task) : this.commandTask(step, step.command ?? '', cwd, files);
+      const files =
+        capture === undefined
+          ? undefined
+          : { output: path.join(capture, 'output.log'), status: path.join(capture, 'status') };
+      const task =
+        step.task !== undefined
+          ? await this.labelledTask(step.task)
+          : this.commandTask(step, step.command ?? '', cwd, files);
       return await this.execute(task, step, signal, files);
     } finally {
       if (capture !== undefined) await rm(capture, { recursive: true, force: true });
@@ -63,18 +79,32 @@ export class VscodeVerificationRunner implements VerificationRunner {
 
   /** The task of this folder (or the workspace) whose label is `label`; a clear error lists the labels there are. */
   private async labelledTask(label: string): Promise<vscode.Task> {
-    const tasks = (await vscode.tasks.fetchTasks()).filter((t) => typeof t.scope !== 'object' || t.scope.uri.toString() === this.folder.uri.toString());
+    const tasks = (await vscode.tasks.fetchTasks()).filter(
+      (t) => typeof t.scope !== 'object' || t.scope.uri.toString() === this.folder.uri.toString(),
+    );
     const found = tasks.find((t) => t.name === label) ?? tasks.find((t) => `${t.source}: ${t.name}` === label);
     if (found) return found;
-    const labels = [...new Set(tasks.map((t) => (t.source === 'Workspace' ? t.name : `${t.source}: ${t.name}`)))].sort();
+    const labels = [
+      ...new Set(tasks.map((t) => (t.source === 'Workspace' ? t.name : `${t.source}: ${t.name}`))),
+    ].sort();
     throw new Error(
       `There is no task labelled "${label}" in ${this.folder.name}. ` +
-        (labels.length > 0 ? `Available tasks: ${labels.slice(0, 30).map((l) => `"${l}"`).join(', ')}${labels.length > 30 ? ', …' : ''}. ` : 'No tasks are defined or detected. ') +
+        (labels.length > 0
+          ? `Available tasks: ${labels
+              .slice(0, 30)
+              .map((l) => `"${l}"`)
+              .join(', ')}${labels.length > 30 ? ', …' : ''}. `
+          : 'No tasks are defined or detected. ') +
         'Fix agentOrchestrator.verification.tasks or add the task to .vscode/tasks.json.',
     );
   }
 
-  private commandTask(step: VerificationStep, command: string, cwd: string, files: { output: string; status: string } | undefined): vscode.Task {
+  private commandTask(
+    step: VerificationStep,
+    command: string,
+    cwd: string,
+    files: { output: string; status: string } | undefined,
+  ): vscode.Task {
     let execution: vscode.ShellExecution | vscode.ProcessExecution;
     if (files === undefined) {
       execution = new vscode.ShellExecution(command, { cwd });
@@ -83,25 +113,52 @@ export class VscodeVerificationRunner implements VerificationRunner {
       execution = new vscode.ProcessExecution(wrapped.process, wrapped.args, { cwd });
     }
     // A fresh id in the definition makes each run its own task: VS Code would otherwise refuse a second concurrent run.
-    const task = new vscode.Task({ type: 'agentOrchestrator', step: step.name, run: randomUUID() }, this.folder, `Agent Orchestrator: ${step.name}`, 'Agent Orchestrator', execution, []);
-    task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, focus: false, clear: true, echo: true, showReuseMessage: false };
+    const task = new vscode.Task(
+      { type: 'agentOrchestrator', step: step.name, run: randomUUID() },
+      this.folder,
+      `Agent Orchestrator: ${step.name}`,
+      'Agent Orchestrator',
+      execution,
+      [],
+    );
+    task.presentationOptions = {
+      reveal: vscode.TaskRevealKind.Silent,
+      panel: vscode.TaskPanelKind.Dedicated,
+      focus: false,
+      clear: true,
+      echo: true,
+      showReuseMessage: false,
+    };
     return task;
   }
 
-  private async execute(task: vscode.Task, step: VerificationStep, signal: AbortSignal, files: { output: string; status: string } | undefined): Promise<VerificationRunResult> {
+  private async execute(
+    task: vscode.Task,
+    step: VerificationStep,
+    signal: AbortSignal,
+    files: { output: string; status: string } | undefined,
+  ): Promise<VerificationRunResult> {
     const subscriptions: vscode.Disposable[] = [];
     const before = snapshotDiagnostics(vscode.languages.getDiagnostics().map(([uri, d]) => [uri.fsPath, d] as const));
     const changed = new Set<string>();
-    subscriptions.push(vscode.languages.onDidChangeDiagnostics((e) => e.uris.forEach((u) => u.scheme === 'file' && changed.add(u.fsPath))));
+    subscriptions.push(
+      vscode.languages.onDidChangeDiagnostics((e) =>
+        e.uris.forEach((u) => u.scheme === 'file' && changed.add(u.fsPath)),
+      ),
+    );
     const started = Date.now();
     try {
       let execution: vscode.TaskExecution | undefined;
       const ends: Array<{ execution: vscode.TaskExecution; exitCode: number | undefined; process: boolean }> = [];
       let settle: ((end: { exitCode: number | undefined } | 'timeout' | 'abort') => void) | undefined;
-      const outcome = new Promise<{ exitCode: number | undefined } | 'timeout' | 'abort'>((resolve) => (settle = resolve));
+      const outcome = new Promise<{ exitCode: number | undefined } | 'timeout' | 'abort'>(
+        (resolve) => (settle = resolve),
+      );
       // End events may arrive before executeTask resolves for a quick task, so they are kept and matched later.
       const check = (): void => {
-        const end = execution && (ends.find((e) => e.execution === execution && e.process) ?? ends.find((e) => e.execution === execution));
+        const end =
+          execution &&
+          (ends.find((e) => e.execution === execution && e.process) ?? ends.find((e) => e.execution === execution));
         if (end) settle?.({ exitCode: end.exitCode });
       };
       subscriptions.push(
@@ -128,13 +185,22 @@ export class VscodeVerificationRunner implements VerificationRunner {
         }
         const timedOut = end === 'timeout';
         const recorded = files === undefined ? undefined : await readCapturedStatus(files.status);
-        const exitCode = timedOut ? TIMEOUT_EXIT_CODE : (typeof end === 'object' ? end.exitCode : undefined) ?? recorded ?? 1;
+        const exitCode = timedOut
+          ? TIMEOUT_EXIT_CODE
+          : ((typeof end === 'object' ? end.exitCode : undefined) ?? recorded ?? 1);
         await new Promise((resolve) => setTimeout(resolve, this.options.settleMs ?? 500));
-        const output = files !== undefined
-          ? await readCapturedOutput(files.output, this.options.maxOutputBytes ?? 1024 * 1024)
-          : `Task "${task.name}" ended with exit code ${exitCode}. VS Code does not give extensions a task's terminal output; see its terminal for details.`;
+        const output =
+          files !== undefined
+            ? await readCapturedOutput(files.output, this.options.maxOutputBytes ?? 1024 * 1024)
+            : `Task "${task.name}" ended with exit code ${exitCode}. VS Code does not give extensions a task's terminal output; see its terminal for details.`;
         const category = step.category ?? inferCategory(step.command ?? step.task ?? step.name);
-        const problems = diagnosticFindings(before, changed, (file) => vscode.languages.getDiagnostics(vscode.Uri.file(file)), this.folder.uri.fsPath, category);
+        const problems = diagnosticFindings(
+          before,
+          changed,
+          (file) => vscode.languages.getDiagnostics(vscode.Uri.file(file)),
+          this.folder.uri.fsPath,
+          category,
+        );
         return { exitCode, output, durationMs: Date.now() - started, ...(timedOut ? { timedOut } : {}), problems };
       } finally {
         clearTimeout(timer);

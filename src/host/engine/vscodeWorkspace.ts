@@ -64,12 +64,16 @@ export class VscodeWorkspace implements WorkspacePort {
       throw err;
     }
     const name = resolved.relative;
-    if ((stat.type & vscode.FileType.Directory) !== 0) throw new Error(`${name} is a folder, not a file; list its files with list_files.`);
+    if ((stat.type & vscode.FileType.Directory) !== 0)
+      throw new Error(`${name} is a folder, not a file; list its files with list_files.`);
     if (stat.size > this.maxFileBytes) {
-      throw new Error(`${name} is ${Math.ceil(stat.size / 1024)} KB, more than the ${Math.ceil(this.maxFileBytes / 1024)} KB that can be read; use search_text to find what you need in it.`);
+      throw new Error(
+        `${name} is ${Math.ceil(stat.size / 1024)} KB, more than the ${Math.ceil(this.maxFileBytes / 1024)} KB that can be read; use search_text to find what you need in it.`,
+      );
     }
     const bytes = await vscode.workspace.fs.readFile(uri);
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new Error(`${name} is a binary file; only text files can be read or edited.`);
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
+      throw new Error(`${name} is a binary file; only text files can be read or edited.`);
     return Buffer.from(bytes).toString('utf8');
   }
 
@@ -84,7 +88,11 @@ export class VscodeWorkspace implements WorkspacePort {
       const resolved = await resolveWorkspacePath(this.root, g.plain);
       const stat = await fs.stat(resolved.real).catch(() => undefined);
       if (stat === undefined) return { files: [], truncated: false };
-      if (!stat.isDirectory()) return { files: (await this.accepts(rootReal, filter, g, resolved.relative)) ? [resolved.relative] : [], truncated: false };
+      if (!stat.isDirectory())
+        return {
+          files: (await this.accepts(rootReal, filter, g, resolved.relative)) ? [resolved.relative] : [],
+          truncated: false,
+        };
       include = new vscode.RelativePattern(vscode.Uri.file(resolved.absolute), '**');
     } else {
       include = new vscode.RelativePattern(this.folder, g.pattern ?? '**');
@@ -95,7 +103,14 @@ export class VscodeWorkspace implements WorkspacePort {
       const candidates: string[] = [];
       for (const uri of uris) {
         const rel = path.relative(this.root, uri.fsPath).split(path.sep).join('/');
-        if (rel !== '' && !rel.startsWith('../') && !path.isAbsolute(rel) && g.test(rel) && !(await filter.isIgnored(rel))) candidates.push(rel);
+        if (
+          rel !== '' &&
+          !rel.startsWith('../') &&
+          !path.isAbsolute(rel) &&
+          g.test(rel) &&
+          !(await filter.isIgnored(rel))
+        )
+          candidates.push(rel);
       }
       candidates.sort();
       const files: string[] = [];
@@ -110,7 +125,10 @@ export class VscodeWorkspace implements WorkspacePort {
   }
 
   /** Lines containing `query` (a regex when `regex`: ripgrep's dialect, or JavaScript's in the fallback). */
-  async searchText(query: string, options: { glob?: string; regex?: boolean; limit: number }): Promise<{ matches: TextMatch[]; truncated: boolean }> {
+  async searchText(
+    query: string,
+    options: { glob?: string; regex?: boolean; limit: number },
+  ): Promise<{ matches: TextMatch[]; truncated: boolean }> {
     checkLimit(options.limit);
     const g = compileWorkspaceGlob(options.glob);
     const regex = options.regex === true;
@@ -118,7 +136,14 @@ export class VscodeWorkspace implements WorkspacePort {
     if (rgPath === undefined) {
       const listed = await this.listFiles(options.glob, 20_000);
       const found = await fallbackTextSearch({
-        root: this.root, files: listed.files, query, regex, limit: options.limit, maxFileBytes: this.maxFileBytes, timeoutMs: this.searchTimeoutMs, regexFileTimeoutMs: 1000,
+        root: this.root,
+        files: listed.files,
+        query,
+        regex,
+        limit: options.limit,
+        maxFileBytes: this.maxFileBytes,
+        timeoutMs: this.searchTimeoutMs,
+        regexFileTimeoutMs: 1000,
       });
       return { matches: found.matches, truncated: found.truncated || listed.truncated };
     }
@@ -126,12 +151,22 @@ export class VscodeWorkspace implements WorkspacePort {
     const filter = new GitignoreFilter(rootReal);
     let under = g.base !== undefined && g.base !== '' ? g.base : undefined;
     if (g.plain !== undefined) under = (await resolveWorkspacePath(this.root, g.plain)).relative;
-    if (under !== undefined && (await fs.stat(path.join(rootReal, ...under.split('/'))).catch(() => undefined)) === undefined) return { matches: [], truncated: false };
+    if (
+      under !== undefined &&
+      (await fs.stat(path.join(rootReal, ...under.split('/'))).catch(() => undefined)) === undefined
+    )
+      return { matches: [], truncated: false };
     return ripgrepSearch({
-      rgPath, cwd: rootReal, query, regex, ...(under === undefined ? {} : { under }),
+      rgPath,
+      cwd: rootReal,
+      query,
+      regex,
+      ...(under === undefined ? {} : { under }),
       globs: [...this.fileExcludes().map((p) => `!${p}`), ...(g.nameGlob === undefined ? [] : [g.nameGlob])],
       accept: (file) => this.accepts(rootReal, filter, g, file),
-      limit: options.limit, maxFileBytes: this.maxFileBytes, timeoutMs: this.searchTimeoutMs,
+      limit: options.limit,
+      maxFileBytes: this.maxFileBytes,
+      timeoutMs: this.searchTimeoutMs,
     });
   }
 
@@ -148,7 +183,8 @@ export class VscodeWorkspace implements WorkspacePort {
   /** Deletes a file through a `WorkspaceEdit`, after the same containment check; missing is fine. */
   async deleteFile(requested: string): Promise<void> {
     const resolved = await resolveWorkspacePath(this.root, requested);
-    if (resolved.relative === '.' || resolved.relative === '') throw new PathRefusedError(requested, 'it is the workspace root itself');
+    if (resolved.relative === '.' || resolved.relative === '')
+      throw new PathRefusedError(requested, 'it is the workspace root itself');
     await applyContentWithWorkspaceEdit(vscode.Uri.file(resolved.absolute), undefined, this.options.log);
   }
 
@@ -158,13 +194,17 @@ export class VscodeWorkspace implements WorkspacePort {
 
   /** The `files.exclude` globs that are switched on (`true`); conditional ones (`when`) are left to `findFiles`. */
   private fileExcludes(): string[] {
-    const excludes = vscode.workspace.getConfiguration('files', this.folder.uri).get<Record<string, unknown>>('exclude') ?? {};
-    return Object.entries(excludes).filter(([, on]) => on === true).map(([glob]) => glob);
+    const excludes =
+      vscode.workspace.getConfiguration('files', this.folder.uri).get<Record<string, unknown>>('exclude') ?? {};
+    return Object.entries(excludes)
+      .filter(([, on]) => on === true)
+      .map(([glob]) => glob);
   }
 }
 
 function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be a whole number of at least 1, got ${limit}.`);
 }
 
 function isMissing(err: unknown): boolean {

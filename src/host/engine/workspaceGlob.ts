@@ -23,7 +23,11 @@ export interface WorkspaceGlob {
  * picomatch glob over the relative path (dotfiles included). Throws a clear error for a bad glob.
  */
 export function compileWorkspaceGlob(glob: string | undefined): WorkspaceGlob {
-  const pattern = (glob ?? '').trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  const pattern = (glob ?? '')
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '');
   if (pattern === '' || pattern === '**' || pattern === '**/*') return { all: true, test: () => true };
   if (!picomatch.scan(pattern).isGlob) {
     const plain = pattern.replace(/\/+$/, '');
@@ -33,10 +37,23 @@ export function compileWorkspaceGlob(glob: string | undefined): WorkspaceGlob {
   try {
     matcher = picomatch(pattern, { dot: true });
   } catch (err) {
-    throw new Error(`The glob ${JSON.stringify(glob)} is invalid: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+    throw new Error(
+      `The glob ${JSON.stringify(glob)} is invalid: ${err instanceof Error ? err.message : String(err)}.`,
+      { cause: err },
+    );
   }
   if (!pattern.includes('/')) {
-    return { all: false, pattern: `**/${pattern}`, nameGlob: pattern, test: (file) => matcher(file.slice(file.lastIndexOf('/') + 1)) };
+    return {
+      all: false,
+      pattern: `**/${pattern}`,
+      nameGlob: pattern,
+      test: (file) => matcher(file.slice(file.lastIndexOf('/') + 1)),
+    };
   }
-  return { all: false, pattern, base: picomatch.scan(pattern).base.replace(/\/+$/, '').replace(/^\.$/, ''), test: matcher };
+  return {
+    all: false,
+    pattern,
+    base: picomatch.scan(pattern).base.replace(/\/+$/, '').replace(/^\.$/, ''),
+    test: matcher,
+  };
 }

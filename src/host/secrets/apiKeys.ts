@@ -9,10 +9,16 @@ export const API_KEY_PROVIDERS = ['openai', 'anthropic'] as const;
 export type ApiKeyProvider = (typeof API_KEY_PROVIDERS)[number];
 
 /** The environment variable read when SecretStorage holds no key. */
-export const API_KEY_ENV_VARS: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({ openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' });
+export const API_KEY_ENV_VARS: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+});
 
 /** The provider's name as users know it. */
-export const PROVIDER_DISPLAY_NAMES: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({ openai: 'OpenAI', anthropic: 'Anthropic' });
+export const PROVIDER_DISPLAY_NAMES: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+});
 
 /** A key and where it was found (never logged: only `source` may be shown). */
 export interface ApiKeyLookup {
@@ -28,7 +34,8 @@ export function validateApiKey(value: string): string | undefined {
   const key = value.trim();
   if (key === '') return 'Enter the API key; it must not be empty.';
   if (/\s/.test(key)) return 'An API key has no spaces or line breaks; check that only the key was pasted.';
-  if (key.length > MAX_KEY_LENGTH) return `That is ${key.length} characters, too long for an API key; check that only the key was pasted.`;
+  if (key.length > MAX_KEY_LENGTH)
+    return `That is ${key.length} characters, too long for an API key; check that only the key was pasted.`;
   return undefined;
 }
 

@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import { PROVIDER_DISPLAY_NAMES, type ApiKeyProvider } from './apiKeys';
-import { decideKeyHost, keyHostQuestion, parseConfirmedKeyHosts, withConfirmedKeyHost, type ConfirmedKeyHosts } from './keyHostDecision';
+import {
+  decideKeyHost,
+  keyHostQuestion,
+  parseConfirmedKeyHosts,
+  withConfirmedKeyHost,
+  type ConfirmedKeyHosts,
+} from './keyHostDecision';
 
 /** globalState key of the confirmed hosts (host names per provider; never a key). */
 const STATE_KEY = 'agentOrchestrator.confirmedKeyHosts';

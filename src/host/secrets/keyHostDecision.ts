@@ -57,7 +57,11 @@ export function withConfirmedKeyHost(confirmed: ConfirmedKeyHosts, provider: str
 }
 
 /** The question and its detail, naming the provider and the host. */
-export function keyHostQuestion(providerName: string, host: string, plainHttp: boolean): { message: string; detail: string } {
+export function keyHostQuestion(
+  providerName: string,
+  host: string,
+  plainHttp: boolean,
+): { message: string; detail: string } {
   return {
     message: `Send your ${providerName} API key to ${host}?`,
     detail:

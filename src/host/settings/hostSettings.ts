@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
-import { HOST_SETTINGS_SECTION, parseHostSettings, type HostSettingKey, type ParsedHostSettings } from './hostSettingsSchema';
+import {
+  HOST_SETTINGS_SECTION,
+  parseHostSettings,
+  type HostSettingKey,
+  type ParsedHostSettings,
+} from './hostSettingsSchema';
 import { userScopeValue } from './settingScopeValue';
 
 /**
@@ -12,14 +17,19 @@ import { userScopeValue } from './settingScopeValue';
 export function readHostSettings(scope?: vscode.ConfigurationScope): ParsedHostSettings {
   const config = vscode.workspace.getConfiguration(HOST_SETTINGS_SECTION, scope);
   const trusted = vscode.workspace.isTrusted;
-  return parseHostSettings((key: HostSettingKey) => (trusted ? config.get<unknown>(key) : userScopeValue(config.inspect<unknown>(key))));
+  return parseHostSettings((key: HostSettingKey) =>
+    trusted ? config.get<unknown>(key) : userScopeValue(config.inspect<unknown>(key)),
+  );
 }
 
 /**
  * Calls `listener` with freshly read settings whenever an `agentOrchestrator.*` setting changes,
  * and when the workspace becomes trusted (workspace values then start to count).
  */
-export function onDidChangeHostSettings(listener: (parsed: ParsedHostSettings) => void, scope?: vscode.ConfigurationScope): vscode.Disposable {
+export function onDidChangeHostSettings(
+  listener: (parsed: ParsedHostSettings) => void,
+  scope?: vscode.ConfigurationScope,
+): vscode.Disposable {
   const fire = (): void => listener(readHostSettings(scope));
   return vscode.Disposable.from(
     vscode.workspace.onDidChangeConfiguration((event) => {

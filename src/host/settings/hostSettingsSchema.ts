@@ -32,10 +32,13 @@ export const MODEL_PROVIDERS = ['openai', 'anthropic'] as const;
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** A `provider/model` reference to OpenAI or Anthropic. */
-const ModelRefSchema = z.string().trim().refine((ref) => {
-  const parsed = parseModelRef(ref);
-  return parsed !== undefined && (MODEL_PROVIDERS as readonly string[]).includes(parsed.provider);
-});
+const ModelRefSchema = z
+  .string()
+  .trim()
+  .refine((ref) => {
+    const parsed = parseModelRef(ref);
+    return parsed !== undefined && (MODEL_PROVIDERS as readonly string[]).includes(parsed.provider);
+  });
 
 /** `provider/model` (or `provider/*` for every model of a provider) as a rate-limit key. */
 const RateKeySchema = z.string().refine((key) => parseModelRef(key) !== undefined);
@@ -47,15 +50,18 @@ const RateLimitsSchema = z.strictObject({
 });
 
 /** An http(s) URL without credentials, or empty for the provider's own endpoint. */
-const BaseUrlSchema = z.string().trim().refine((value) => {
-  if (value === '') return true;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-});
+const BaseUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => {
+    if (value === '') return true;
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  });
 
 /** The whole validated configuration of the host. */
 export const HostSettingsSchema = z.strictObject({
@@ -122,7 +128,13 @@ export interface ParsedHostSettings {
 export function parseHostSettings(raw: (key: HostSettingKey) => unknown): ParsedHostSettings {
   const problems: string[] = [];
   const d = DEFAULT_HOST_SETTINGS;
-  const one = <T>(key: HostSettingKey, schema: z.ZodType<T>, fallback: T, what: string, fallbackText = show(fallback)): T => {
+  const one = <T>(
+    key: HostSettingKey,
+    schema: z.ZodType<T>,
+    fallback: T,
+    what: string,
+    fallbackText = show(fallback),
+  ): T => {
     const value = raw(key);
     if (value === undefined) return fallback;
     const parsed = schema.safeParse(value);
@@ -133,30 +145,80 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
   const s = HostSettingsSchema.shape;
   const settings: HostSettings = {
     provider: one('provider', s.provider, d.provider, 'one of "auto", "openai", "anthropic" or "demo"'),
-    model: one('model', s.model, d.model, 'a model name without spaces (e.g. "gpt-4o-mini"), or empty for the provider\'s default', "the provider's default"),
-    baseUrl: one('baseUrl', s.baseUrl, d.baseUrl, 'an http:// or https:// URL without a user name or password (e.g. "http://localhost:11434/v1"), or empty', "the provider's own endpoint"),
+    model: one(
+      'model',
+      s.model,
+      d.model,
+      'a model name without spaces (e.g. "gpt-4o-mini"), or empty for the provider\'s default',
+      "the provider's default",
+    ),
+    baseUrl: one(
+      'baseUrl',
+      s.baseUrl,
+      d.baseUrl,
+      'an http:// or https:// URL without a user name or password (e.g. "http://localhost:11434/v1"), or empty',
+      "the provider's own endpoint",
+    ),
     agentModels: entries('agentModels', raw('agentModels'), problems, (id, value) => {
       if (!AGENT_ID.test(id)) return 'is not an agent id (letters, digits, ".", "_" or "-")';
       const ref = ModelRefSchema.safeParse(value);
-      return ref.success ? { value: ref.data } : `must be "provider/model" with provider "openai" or "anthropic", e.g. "openai/gpt-4o" (got ${show(value)})`;
+      return ref.success
+        ? { value: ref.data }
+        : `must be "provider/model" with provider "openai" or "anthropic", e.g. "openai/gpt-4o" (got ${show(value)})`;
     }),
     maxConcurrency: one('maxConcurrency', s.maxConcurrency, d.maxConcurrency, 'a whole number from 1 to 64'),
     maxTasksPerPlan: one('maxTasksPerPlan', s.maxTasksPerPlan, d.maxTasksPerPlan, 'a whole number from 1 to 10000'),
-    taskTimeoutSeconds: one('taskTimeoutSeconds', s.taskTimeoutSeconds, d.taskTimeoutSeconds, 'a whole number of seconds from 1 to 86400'),
+    taskTimeoutSeconds: one(
+      'taskTimeoutSeconds',
+      s.taskTimeoutSeconds,
+      d.taskTimeoutSeconds,
+      'a whole number of seconds from 1 to 86400',
+    ),
     budget: {
-      ...limit('maxTokens', one('budget.maxTokens', s.budget.shape.maxTokens.nullable(), undefined, 'a whole number of at least 1, or null for no token budget', 'no token budget')),
-      ...limit('maxCostUsd', one('budget.maxCostUsd', s.budget.shape.maxCostUsd.nullable(), undefined, 'a number of US dollars of at least 0, or null for no cost budget', 'no cost budget')),
+      ...limit(
+        'maxTokens',
+        one(
+          'budget.maxTokens',
+          s.budget.shape.maxTokens.nullable(),
+          undefined,
+          'a whole number of at least 1, or null for no token budget',
+          'no token budget',
+        ),
+      ),
+      ...limit(
+        'maxCostUsd',
+        one(
+          'budget.maxCostUsd',
+          s.budget.shape.maxCostUsd.nullable(),
+          undefined,
+          'a number of US dollars of at least 0, or null for no cost budget',
+          'no cost budget',
+        ),
+      ),
     },
     rateLimits: entries('rateLimits', raw('rateLimits'), problems, (key, value) => {
-      if (!RateKeySchema.safeParse(key).success) return 'is not "provider/model" (or "provider/*" for every model of a provider)';
+      if (!RateKeySchema.safeParse(key).success)
+        return 'is not "provider/model" (or "provider/*" for every model of a provider)';
       const limits = RateLimitsSchema.safeParse(value);
-      return limits.success ? { value: limits.data } : `must be an object with "requestsPerMinute" and/or "tokensPerMinute", each a whole number of at least 1 (got ${show(value)})`;
+      return limits.success
+        ? { value: limits.data }
+        : `must be an object with "requestsPerMinute" and/or "tokensPerMinute", each a whole number of at least 1 (got ${show(value)})`;
     }),
     approvalMode: one('approvalMode', s.approvalMode, d.approvalMode, '"ask" or "autoApprove"'),
     protectedPaths: list('protectedPaths', raw('protectedPaths'), problems, 'a glob such as "secrets/**"', globProblem),
     verification: {
-      tasks: list('verification.tasks', raw('verification.tasks'), problems, 'the label of a task in tasks.json, e.g. "npm: test"'),
-      commands: list('verification.commands', raw('verification.commands'), problems, 'a shell command, e.g. "npm test"'),
+      tasks: list(
+        'verification.tasks',
+        raw('verification.tasks'),
+        problems,
+        'the label of a task in tasks.json, e.g. "npm: test"',
+      ),
+      commands: list(
+        'verification.commands',
+        raw('verification.commands'),
+        problems,
+        'a shell command, e.g. "npm test"',
+      ),
     },
   };
   return { settings, problems };
@@ -187,14 +249,21 @@ function entries<T>(
   }
   for (const [name, entry] of Object.entries(value)) {
     const result = check(name, entry);
-    if (typeof result === 'string') problems.push(`${full(key)}: the entry ${JSON.stringify(name)} ${result}; it is ignored.`);
+    if (typeof result === 'string')
+      problems.push(`${full(key)}: the entry ${JSON.stringify(name)} ${result}; it is ignored.`);
     else out[name] = result.value;
   }
   return out;
 }
 
 /** A list setting: a non-array falls back to `[]`; a bad item is dropped with its own problem; duplicates go. */
-function list(key: HostSettingKey, value: unknown, problems: string[], what: string, check: (item: string) => string | undefined = () => undefined): string[] {
+function list(
+  key: HostSettingKey,
+  value: unknown,
+  problems: string[],
+  what: string,
+  check: (item: string) => string | undefined = () => undefined,
+): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     problems.push(`${full(key)} must be a list of strings (got ${show(value)}); using [].`);

@@ -101,12 +101,20 @@ export function quotaView(input: QuotaInput, locale: string | undefined, t: Loca
   const costFraction = maxCost ? cost / maxCost : undefined;
   const busiest = busiestModel(input.headroom, input.now);
 
-  const tokenText = maxTokens ? t('{0} / {1} tok', formatTokens(tokens, locale), formatTokens(maxTokens, locale)) : t('{0} tok', formatTokens(tokens, locale));
-  const costText = maxCost ? `${formatCostUsd(cost, locale)} / ${formatCostUsd(maxCost, locale)}` : formatCostUsd(cost, locale);
+  const tokenText = maxTokens
+    ? t('{0} / {1} tok', formatTokens(tokens, locale), formatTokens(maxTokens, locale))
+    : t('{0} tok', formatTokens(tokens, locale));
+  const costText = maxCost
+    ? `${formatCostUsd(cost, locale)} / ${formatCostUsd(maxCost, locale)}`
+    : formatCostUsd(cost, locale);
   const parts = [tokenText, costText];
   const spoken = [
-    maxTokens ? t('{0} of {1} tokens', formatTokens(tokens, locale), formatTokens(maxTokens, locale)) : t('{0} tokens', formatTokens(tokens, locale)),
-    maxCost ? t('{0} of {1} budget', formatCostUsd(cost, locale), formatCostUsd(maxCost, locale)) : t('{0} spent', formatCostUsd(cost, locale)),
+    maxTokens
+      ? t('{0} of {1} tokens', formatTokens(tokens, locale), formatTokens(maxTokens, locale))
+      : t('{0} tokens', formatTokens(tokens, locale)),
+    maxCost
+      ? t('{0} of {1} budget', formatCostUsd(cost, locale), formatCostUsd(maxCost, locale))
+      : t('{0} spent', formatCostUsd(cost, locale)),
   ];
   if (busiest) {
     const free = formatPercent(1 - busiest.used, locale);
@@ -125,7 +133,10 @@ export function quotaView(input: QuotaInput, locale: string | undefined, t: Loca
 }
 
 /** One row per `provider/model` that has usage in the run or a rate-limit state, sorted by key. */
-export function quotaRows(usageByModel: Readonly<Record<string, Usage>>, headroom: readonly RateHeadroom[]): QuotaRow[] {
+export function quotaRows(
+  usageByModel: Readonly<Record<string, Usage>>,
+  headroom: readonly RateHeadroom[],
+): QuotaRow[] {
   const rows = new Map<string, QuotaRow>();
   for (const [key, usage] of Object.entries(usageByModel)) rows.set(key, { key, usage, headroom: undefined });
   for (const h of headroom) {
@@ -144,24 +155,48 @@ export function leftText(left: number | undefined, limit: number | undefined, lo
 }
 
 /** The tooltip as Markdown: the run's spend and budget, then a table per provider/model. User text is escaped. */
-export function quotaTooltipMarkdown(view: QuotaView, run: QuotaRun | undefined, locale: string | undefined, t: Localize, now: number): string {
+export function quotaTooltipMarkdown(
+  view: QuotaView,
+  run: QuotaRun | undefined,
+  locale: string | undefined,
+  t: Localize,
+  now: number,
+): string {
   const lines: string[] = [];
   lines.push(`**${escapeMarkdown(t('Agent Orchestrator quota'))}**`, '');
   if (run) {
     lines.push(escapeMarkdown(run.active ? t('Active run: {0}', run.goal) : t('Most recent run: {0}', run.goal)), '');
     const budget: string[] = [];
-    if (view.tokenFraction !== undefined) budget.push(t('{0} of the token budget', formatPercent(view.tokenFraction, locale)));
-    if (view.costFraction !== undefined) budget.push(t('{0} of the cost budget', formatPercent(view.costFraction, locale)));
-    lines.push(escapeMarkdown(budget.length > 0 ? t('Used: {0}', budget.join(', ')) : t('This run has no budget.')), '');
+    if (view.tokenFraction !== undefined)
+      budget.push(t('{0} of the token budget', formatPercent(view.tokenFraction, locale)));
+    if (view.costFraction !== undefined)
+      budget.push(t('{0} of the cost budget', formatPercent(view.costFraction, locale)));
+    lines.push(
+      escapeMarkdown(budget.length > 0 ? t('Used: {0}', budget.join(', ')) : t('This run has no budget.')),
+      '',
+    );
   } else {
     lines.push(escapeMarkdown(t('No run yet.')), '');
   }
   if (view.rows.length > 0) {
-    const header = [t('Model'), t('Tokens in'), t('Tokens out'), t('Cost'), t('Requests left / min'), t('Tokens left / min')];
-    lines.push(`| ${header.map(escapeCell).join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+    const header = [
+      t('Model'),
+      t('Tokens in'),
+      t('Tokens out'),
+      t('Cost'),
+      t('Requests left / min'),
+      t('Tokens left / min'),
+    ];
+    lines.push(
+      `| ${header.map(escapeCell).join(' | ')} |`,
+      `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    );
     for (const row of view.rows) {
       const cells = [
-        row.key + (row.headroom?.pausedUntil !== undefined && row.headroom.pausedUntil > now ? ` (${t('held by the server')})` : ''),
+        row.key +
+          (row.headroom?.pausedUntil !== undefined && row.headroom.pausedUntil > now
+            ? ` (${t('held by the server')})`
+            : ''),
         row.usage ? formatTokens(row.usage.inputTokens, locale) : '—',
         row.usage ? formatTokens(row.usage.outputTokens, locale) : '—',
         row.usage ? formatCostUsd(row.usage.costUsd, locale) + (row.usage.estimated ? '*' : '') : '—',
@@ -170,7 +205,8 @@ export function quotaTooltipMarkdown(view: QuotaView, run: QuotaRun | undefined,
       ];
       lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
     }
-    if (view.rows.some((r) => r.usage?.estimated)) lines.push('', escapeMarkdown(t('* includes estimated usage (the provider did not report it)')));
+    if (view.rows.some((r) => r.usage?.estimated))
+      lines.push('', escapeMarkdown(t('* includes estimated usage (the provider did not report it)')));
   }
   lines.push('', escapeMarkdown(t('Click for details and settings.')));
   return lines.join('\n');

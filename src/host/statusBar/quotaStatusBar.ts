@@ -44,7 +44,11 @@ export class QuotaStatusBar implements vscode.Disposable {
   current(): { view: QuotaView; run: QuotaRun | undefined; entry: RunEntry | undefined } {
     const entry = this.model.focusRun();
     const run = entry && quotaRunOf(entry);
-    const view = quotaView({ run, headroom: this.rates.headroom(), now: this.now() }, safeLocale(vscode.env.language), vscode.l10n.t);
+    const view = quotaView(
+      { run, headroom: this.rates.headroom(), now: this.now() },
+      safeLocale(vscode.env.language),
+      vscode.l10n.t,
+    );
     return { view, run, entry };
   }
 
@@ -80,7 +84,11 @@ export class QuotaStatusBar implements vscode.Disposable {
     tooltip.isTrusted = false;
     this.item.tooltip = tooltip;
     this.item.backgroundColor =
-      view.level === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : view.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      view.level === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : view.level === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     this.item.show();
   }
 
@@ -121,9 +129,21 @@ export async function showQuotaDetails(bar: QuotaStatusBar): Promise<void> {
       detail: vscode.l10n.t(
         'Tokens: {0}{1} · Cost: {2}{3}',
         formatTokens(run.usage.inputTokens + run.usage.outputTokens, locale),
-        run.budget.maxTokens !== undefined ? vscode.l10n.t(' of {0} ({1})', formatTokens(run.budget.maxTokens, locale), formatPercent(view.tokenFraction ?? 0, locale)) : '',
+        run.budget.maxTokens !== undefined
+          ? vscode.l10n.t(
+              ' of {0} ({1})',
+              formatTokens(run.budget.maxTokens, locale),
+              formatPercent(view.tokenFraction ?? 0, locale),
+            )
+          : '',
         formatCostUsd(run.usage.costUsd, locale),
-        run.budget.maxCostUsd !== undefined ? vscode.l10n.t(' of {0} ({1})', formatCostUsd(run.budget.maxCostUsd, locale), formatPercent(view.costFraction ?? 0, locale)) : '',
+        run.budget.maxCostUsd !== undefined
+          ? vscode.l10n.t(
+              ' of {0} ({1})',
+              formatCostUsd(run.budget.maxCostUsd, locale),
+              formatPercent(view.costFraction ?? 0, locale),
+            )
+          : '',
       ),
     });
   } else {
@@ -136,22 +156,43 @@ export async function showQuotaDetails(bar: QuotaStatusBar): Promise<void> {
       items.push({
         label: `${held ? '$(clock)' : '$(server)'} ${row.key}`,
         description: row.usage
-          ? vscode.l10n.t('{0} in · {1} out · {2}', formatTokens(row.usage.inputTokens, locale), formatTokens(row.usage.outputTokens, locale), formatCostUsd(row.usage.costUsd, locale))
+          ? vscode.l10n.t(
+              '{0} in · {1} out · {2}',
+              formatTokens(row.usage.inputTokens, locale),
+              formatTokens(row.usage.outputTokens, locale),
+              formatCostUsd(row.usage.costUsd, locale),
+            )
           : vscode.l10n.t('no usage in this run'),
         detail: row.headroom
           ? vscode.l10n.t(
               'Requests left per minute: {0} · Tokens left per minute: {1}{2}',
               leftText(row.headroom.requestsLeft, row.headroom.rpm, locale),
               leftText(row.headroom.tokensLeft, row.headroom.tpm, locale),
-              held ? vscode.l10n.t(' · held by the server (retry-after)') : row.headroom.waiting > 0 ? vscode.l10n.t(' · {0} requests waiting', row.headroom.waiting) : '',
+              held
+                ? vscode.l10n.t(' · held by the server (retry-after)')
+                : row.headroom.waiting > 0
+                  ? vscode.l10n.t(' · {0} requests waiting', row.headroom.waiting)
+                  : '',
             )
           : vscode.l10n.t('No rate limit set'),
       });
     }
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: `$(gear) ${vscode.l10n.t('Open Budget Settings')}`, description: 'agentOrchestrator.budget', settingsQuery: 'agentOrchestrator.budget' });
-  items.push({ label: `$(gear) ${vscode.l10n.t('Open Rate-Limit Settings')}`, description: 'agentOrchestrator.rateLimits', settingsQuery: 'agentOrchestrator.rateLimits' });
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Agent Orchestrator: Quota and Cost'), placeHolder: view.accessibleLabel });
-  if (picked?.settingsQuery) await vscode.commands.executeCommand('workbench.action.openSettings', picked.settingsQuery);
+  items.push({
+    label: `$(gear) ${vscode.l10n.t('Open Budget Settings')}`,
+    description: 'agentOrchestrator.budget',
+    settingsQuery: 'agentOrchestrator.budget',
+  });
+  items.push({
+    label: `$(gear) ${vscode.l10n.t('Open Rate-Limit Settings')}`,
+    description: 'agentOrchestrator.rateLimits',
+    settingsQuery: 'agentOrchestrator.rateLimits',
+  });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Agent Orchestrator: Quota and Cost'),
+    placeHolder: view.accessibleLabel,
+  });
+  if (picked?.settingsQuery)
+    await vscode.commands.executeCommand('workbench.action.openSettings', picked.settingsQuery);
 }

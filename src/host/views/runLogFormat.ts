@@ -35,9 +35,13 @@ function describe(e: RunEvent): LogLine | undefined {
     case 'task.started':
       return info(`Task ${e.taskId} started on ${e.agentId} (attempt ${e.attempt})`);
     case 'task.succeeded':
-      return info(`Task ${e.taskId} succeeded on ${e.agentId} in ${e.durationMs} ms${e.summary ? `: ${oneLine(e.summary)}` : ''}`);
+      return info(
+        `Task ${e.taskId} succeeded on ${e.agentId} in ${e.durationMs} ms${e.summary ? `: ${oneLine(e.summary)}` : ''}`,
+      );
     case 'task.attempt.failed':
-      return warn(`Task ${e.taskId} attempt ${e.attempt} on ${e.agentId} failed (${e.failureClass}, next: ${e.next}${e.retryInMs !== undefined ? ` in ${e.retryInMs} ms` : ''}): ${oneLine(e.message)}`);
+      return warn(
+        `Task ${e.taskId} attempt ${e.attempt} on ${e.agentId} failed (${e.failureClass}, next: ${e.next}${e.retryInMs !== undefined ? ` in ${e.retryInMs} ms` : ''}): ${oneLine(e.message)}`,
+      );
     case 'task.failed':
       return error(`Task ${e.taskId} failed: ${oneLine(e.message)}`);
     case 'task.skipped':
@@ -45,28 +49,50 @@ function describe(e: RunEvent): LogLine | undefined {
     case 'task.cancelled':
       return info(`Task ${e.taskId} cancelled`);
     case 'usage.recorded':
-      return debug(`Usage ${e.provider}/${e.model}${e.taskId ? ` for ${e.taskId}` : ''}: ${e.usage.inputTokens} in, ${e.usage.outputTokens} out, $${e.usage.costUsd.toFixed(4)}${e.usage.estimated ? ' (estimated)' : ''}`);
+      return debug(
+        `Usage ${e.provider}/${e.model}${e.taskId ? ` for ${e.taskId}` : ''}: ${e.usage.inputTokens} in, ${e.usage.outputTokens} out, $${e.usage.costUsd.toFixed(4)}${e.usage.estimated ? ' (estimated)' : ''}`,
+      );
     case 'finding.reported': {
       const f = e.finding;
       const where = [f.taskId && `task ${f.taskId}`, f.location].filter(Boolean).join(', ');
-      return { level: f.severity === 'major' ? 'error' : f.severity === 'medium' ? 'warn' : 'info', message: `Finding (${f.severity}, ${f.category}${where ? `, ${where}` : ''}): ${oneLine(f.message)}` };
+      return {
+        level: f.severity === 'major' ? 'error' : f.severity === 'medium' ? 'warn' : 'info',
+        message: `Finding (${f.severity}, ${f.category}${where ? `, ${where}` : ''}): ${oneLine(f.message)}`,
+      };
     }
     case 'budget.exceeded':
-      return warn(`Budget reached (${e.limit}): ${e.used} used of ${e.max}, a request needed ${e.requested}${e.taskId ? ` for ${e.taskId}` : ''}`);
+      return warn(
+        `Budget reached (${e.limit}): ${e.used} used of ${e.max}, a request needed ${e.requested}${e.taskId ? ` for ${e.taskId}` : ''}`,
+      );
     case 'run.paused':
       return warn(`Run paused: ${oneLine(e.reason)}`);
     case 'run.resumed':
       return info(`Run resumed${e.budget ? budgetText(e.budget) : ''}`);
     case 'run.completed':
-      return { level: e.status === 'failed' ? 'error' : 'info', message: `Run ${e.status}: ${Object.entries(e.counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'no tasks'}` };
+      return {
+        level: e.status === 'failed' ? 'error' : 'info',
+        message: `Run ${e.status}: ${
+          Object.entries(e.counts)
+            .filter(([, n]) => n > 0)
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ') || 'no tasks'
+        }`,
+      };
     case 'approval.requested':
-      return info(`Approval requested for task ${e.taskId}: ${e.kind} ${e.path ?? e.command ?? ''}${e.protected ? ' (protected)' : ''}`);
+      return info(
+        `Approval requested for task ${e.taskId}: ${e.kind} ${e.path ?? e.command ?? ''}${e.protected ? ' (protected)' : ''}`,
+      );
     case 'approval.decided':
-      return info(`Approval ${e.approvalId} for task ${e.taskId}: ${e.decision} by ${e.by}${e.reason ? ` (${oneLine(e.reason)})` : ''}`);
+      return info(
+        `Approval ${e.approvalId} for task ${e.taskId}: ${e.decision} by ${e.by}${e.reason ? ` (${oneLine(e.reason)})` : ''}`,
+      );
     case 'edit.applied':
       return info(`Edit applied for task ${e.taskId}: ${e.deleted ? 'deleted ' : ''}${e.path}`);
     case 'verification.completed':
-      return { level: e.verdict === 'fail' ? 'error' : e.verdict === 'warn' ? 'warn' : 'info', message: `Verification "${e.name}"${e.taskId ? ` for ${e.taskId}` : ''}: ${e.verdict} (exit ${e.exitCode}, ${e.counts.major} major, ${e.counts.medium} medium, ${e.counts.minor} minor)` };
+      return {
+        level: e.verdict === 'fail' ? 'error' : e.verdict === 'warn' ? 'warn' : 'info',
+        message: `Verification "${e.name}"${e.taskId ? ` for ${e.taskId}` : ''}: ${e.verdict} (exit ${e.exitCode}, ${e.counts.major} major, ${e.counts.medium} medium, ${e.counts.minor} minor)`,
+      };
     case 'checkpoint.taken':
       return debug(`Checkpoint before task ${e.taskId}: ${e.checkpointId.slice(0, 12)}`);
     case 'log':
@@ -83,7 +109,10 @@ function describe(e: RunEvent): LogLine | undefined {
 }
 
 function budgetText(budget: { maxTokens?: number; maxCostUsd?: number }): string {
-  const parts = [budget.maxTokens !== undefined ? `${budget.maxTokens} tokens` : '', budget.maxCostUsd !== undefined ? `$${budget.maxCostUsd}` : ''].filter(Boolean);
+  const parts = [
+    budget.maxTokens !== undefined ? `${budget.maxTokens} tokens` : '',
+    budget.maxCostUsd !== undefined ? `$${budget.maxCostUsd}` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? ` (budget ${parts.join(', ')})` : '';
 }
 

@@ -160,12 +160,15 @@ export function taskDurationMs(task: Pick<TaskState, 'attempts'>, now: number): 
 /** "850 ms", "12 s", "3 min 4 s", "1 hr 2 min", in the locale's unit words. */
 export function formatDuration(ms: number, locale: string | undefined): string {
   const unit = (value: number, name: 'millisecond' | 'second' | 'minute' | 'hour'): string =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 }).format(value);
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 }).format(
+      value,
+    );
   if (ms < 1000) return unit(Math.round(ms), 'millisecond');
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return unit(seconds, 'second');
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return seconds % 60 === 0 ? unit(minutes, 'minute') : `${unit(minutes, 'minute')} ${unit(seconds % 60, 'second')}`;
+  if (minutes < 60)
+    return seconds % 60 === 0 ? unit(minutes, 'minute') : `${unit(minutes, 'minute')} ${unit(seconds % 60, 'second')}`;
   const hours = Math.floor(minutes / 60);
   return minutes % 60 === 0 ? unit(hours, 'hour') : `${unit(hours, 'hour')} ${unit(minutes % 60, 'minute')}`;
 }
@@ -185,10 +188,17 @@ export function attemptLabel(attempt: AttemptRecord, t: Localize): string {
 }
 
 /** The outcome of an attempt and its message, e.g. "failed: tests failed". */
-export function attemptDescription(attempt: AttemptRecord, now: number, locale: string | undefined, t: Localize): string {
+export function attemptDescription(
+  attempt: AttemptRecord,
+  now: number,
+  locale: string | undefined,
+  t: Localize,
+): string {
   const outcome = attempt.outcome ? taskStatusText(attempt.outcome, t) : t('running');
   const duration = formatDuration(Math.max(0, (attempt.endedAt ?? now) - attempt.startedAt), locale);
-  return attempt.message ? t('{0} in {1}: {2}', outcome, duration, firstLine(attempt.message)) : t('{0} in {1}', outcome, duration);
+  return attempt.message
+    ? t('{0} in {1}: {2}', outcome, duration, firstLine(attempt.message))
+    : t('{0} in {1}', outcome, duration);
 }
 
 /** What an approval is about: the edited path or the command. */
@@ -200,7 +210,13 @@ export function approvalLabel(record: ApprovalRecord): string {
 /** The status of an approval in words, with who decided. */
 export function approvalDescription(record: ApprovalRecord, t: Localize): string {
   const status =
-    record.status === 'pending' ? t('waiting for review') : record.status === 'accepted' ? t('accepted') : record.status === 'applied' ? t('applied') : t('rejected');
+    record.status === 'pending'
+      ? t('waiting for review')
+      : record.status === 'accepted'
+        ? t('accepted')
+        : record.status === 'applied'
+          ? t('applied')
+          : t('rejected');
   const by = record.by === 'auto' ? t('automatically') : record.by === 'policy' ? t('by policy') : undefined;
   const parts = [status];
   if (by && record.status !== 'pending') parts.push(by);

@@ -122,5 +122,7 @@ export class RunTreeNodes {
 export function isRunTreeNode(value: unknown): value is RunTreeNode {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { kind?: unknown; runId?: unknown };
-  return typeof v.runId === 'string' && ['run', 'task', 'attempt', 'finding', 'approval', 'notice'].includes(String(v.kind));
+  return (
+    typeof v.runId === 'string' && ['run', 'task', 'attempt', 'finding', 'approval', 'notice'].includes(String(v.kind))
+  );
 }

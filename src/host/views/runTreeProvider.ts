@@ -21,7 +21,8 @@ import {
   taskIcon,
   taskStatusText,
   type IconSpec,
- displayTaskStatus } from './runTreeFormat';
+  displayTaskStatus,
+} from './runTreeFormat';
 import { nodeId, RunTreeNodes, type RunTreeNode } from './runTreeNodes';
 
 /** The id of the run tree view, as contributed in package.json. */
@@ -73,7 +74,9 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
         return this.nodes.task(node.runId, node.taskId);
       case 'finding': {
         const taskId = this.model.get(node.runId)?.details?.findings[node.index]?.taskId;
-        return taskId && this.model.get(node.runId)?.details?.tasks[taskId] ? this.nodes.task(node.runId, taskId) : this.nodes.run(node.runId);
+        return taskId && this.model.get(node.runId)?.details?.tasks[taskId]
+          ? this.nodes.task(node.runId, taskId)
+          : this.nodes.run(node.runId);
       }
       case 'approval': {
         const taskId = this.model.get(node.runId)?.details?.approvals[node.approvalId]?.taskId;
@@ -110,7 +113,10 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
         break;
       case 'task': {
         const task = state?.tasks[node.taskId];
-        item = task && state ? this.taskItem(state, task, locale, entry?.status === 'running') : new vscode.TreeItem(node.taskId);
+        item =
+          task && state
+            ? this.taskItem(state, task, locale, entry?.status === 'running')
+            : new vscode.TreeItem(node.taskId);
         break;
       }
       case 'attempt': {
@@ -119,9 +125,16 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
         if (attempt) {
           const live = entry?.status === 'running';
           // A run that is not live stopped counting: an attempt cut off ends where the run's record ends.
-          item.description = attemptDescription(attempt, live ? this.now() : (state?.updatedAt ?? this.now()), locale, vscode.l10n.t);
+          item.description = attemptDescription(
+            attempt,
+            live ? this.now() : (state?.updatedAt ?? this.now()),
+            locale,
+            vscode.l10n.t,
+          );
           item.iconPath = themeIcon(attemptIcon(attempt, live));
-          item.tooltip = attempt.message ? plainTooltip(`${attemptLabel(attempt, vscode.l10n.t)}\n\n${attempt.message}`) : undefined;
+          item.tooltip = attempt.message
+            ? plainTooltip(`${attemptLabel(attempt, vscode.l10n.t)}\n\n${attempt.message}`)
+            : undefined;
           item.contextValue = 'attempt';
           item.accessibilityInformation = { label: `${item.label as string}, ${item.description}` };
         }
@@ -138,12 +151,18 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
         if (record) {
           item.description = approvalDescription(record, vscode.l10n.t);
           item.iconPath = themeIcon(approvalIcon(record.status));
-          item.tooltip = plainTooltip(`${approvalLabel(record)}\n\n${record.summary}${record.reason ? `\n\n${record.reason}` : ''}`);
+          item.tooltip = plainTooltip(
+            `${approvalLabel(record)}\n\n${record.summary}${record.reason ? `\n\n${record.reason}` : ''}`,
+          );
           item.contextValue = record.kind === 'edit' ? `edit-${record.status}` : `command-${record.status}`;
           const kind = record.kind === 'edit' ? vscode.l10n.t('Edit') : vscode.l10n.t('Command');
           item.accessibilityInformation = { label: `${kind} ${approvalLabel(record)}, ${item.description}` };
           if (record.kind === 'edit') {
-            item.command = { command: OPEN_EDIT_DIFF, title: vscode.l10n.t('Open Edit'), arguments: [{ runId: node.runId, approvalId: node.approvalId, path: record.path }] };
+            item.command = {
+              command: OPEN_EDIT_DIFF,
+              title: vscode.l10n.t('Open Edit'),
+              arguments: [{ runId: node.runId, approvalId: node.approvalId, path: record.path }],
+            };
           }
         }
         break;
@@ -167,37 +186,75 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   private runItem(entry: RunEntry, locale: string | undefined): vscode.TreeItem {
     const summary = entry.summary;
     const goal = summary.goal || vscode.l10n.t('(no goal yet)');
-    const item = new vscode.TreeItem(goal, entry.live && entry.status === 'running' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      goal,
+      entry.live && entry.status === 'running'
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     const description = runDescription(summary, this.now(), locale, vscode.l10n.t);
     const warning = summary.warning ?? entry.detailWarnings[0];
     item.description = warning ? `⚠ ${description}` : description;
     item.iconPath = themeIcon(runIcon(entry.status));
     item.contextValue = runContextValue(entry.status);
     item.tooltip = runTooltip(entry, locale);
-    item.accessibilityInformation = { label: vscode.l10n.t('Run {0}, {1}, {2}', goal, runStatusText(entry.status, vscode.l10n.t), description) };
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('Run {0}, {1}, {2}', goal, runStatusText(entry.status, vscode.l10n.t), description),
+    };
     return item;
   }
 
-  private taskItem(state: Readonly<RunState>, task: TaskState, locale: string | undefined, live: boolean): vscode.TreeItem {
+  private taskItem(
+    state: Readonly<RunState>,
+    task: TaskState,
+    locale: string | undefined,
+    live: boolean,
+  ): vscode.TreeItem {
     const status = displayTaskStatus(task.status, live);
     const spec = state.plan?.tasks.find((t) => t.id === task.id);
-    const hasChildren = task.attempts.length > 0 || state.findings.some((f) => f.taskId === task.id) || Object.values(state.approvals).some((a) => a.taskId === task.id);
-    const item = new vscode.TreeItem(spec?.title ?? task.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const hasChildren =
+      task.attempts.length > 0 ||
+      state.findings.some((f) => f.taskId === task.id) ||
+      Object.values(state.approvals).some((a) => a.taskId === task.id);
+    const item = new vscode.TreeItem(
+      spec?.title ?? task.id,
+      hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.description = taskDescription(task, live ? this.now() : state.updatedAt, locale, vscode.l10n.t);
     item.iconPath = themeIcon(taskIcon(status));
     item.contextValue = taskContextValue(status);
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
-    md.appendMarkdown('**').appendText(spec?.title ?? task.id).appendMarkdown('**\n\n');
-    md.appendText(vscode.l10n.t('Task {0} · {1}', task.id, taskStatusText(status, vscode.l10n.t))).appendMarkdown('  \n');
-    if (spec?.requiredCapabilities.length) md.appendText(vscode.l10n.t('Needs: {0}', spec.requiredCapabilities.join(', '))).appendMarkdown('  \n');
-    if (spec?.dependencies.length) md.appendText(vscode.l10n.t('After: {0}', spec.dependencies.join(', '))).appendMarkdown('  \n');
-    md.appendText(vscode.l10n.t('Tokens: {0} in, {1} out · Cost: {2}', formatTokens(task.usage.inputTokens, locale), formatTokens(task.usage.outputTokens, locale), formatCostUsd(task.usage.costUsd, locale)));
+    md.appendMarkdown('**')
+      .appendText(spec?.title ?? task.id)
+      .appendMarkdown('**\n\n');
+    md.appendText(vscode.l10n.t('Task {0} · {1}', task.id, taskStatusText(status, vscode.l10n.t))).appendMarkdown(
+      '  \n',
+    );
+    if (spec?.requiredCapabilities.length)
+      md.appendText(vscode.l10n.t('Needs: {0}', spec.requiredCapabilities.join(', '))).appendMarkdown('  \n');
+    if (spec?.dependencies.length)
+      md.appendText(vscode.l10n.t('After: {0}', spec.dependencies.join(', '))).appendMarkdown('  \n');
+    md.appendText(
+      vscode.l10n.t(
+        'Tokens: {0} in, {1} out · Cost: {2}',
+        formatTokens(task.usage.inputTokens, locale),
+        formatTokens(task.usage.outputTokens, locale),
+        formatCostUsd(task.usage.costUsd, locale),
+      ),
+    );
     if (spec?.description) md.appendMarkdown('\n\n').appendText(spec.description);
     if (task.summary) md.appendMarkdown('\n\n').appendText(task.summary);
     if (task.failure) md.appendMarkdown('\n\n$(error) ').appendText(task.failure);
     item.tooltip = md;
-    item.accessibilityInformation = { label: vscode.l10n.t('Task {0}, {1}, {2}', spec?.title ?? task.id, taskStatusText(status, vscode.l10n.t), item.description) };
+    item.accessibilityInformation = {
+      label: vscode.l10n.t(
+        'Task {0}, {1}, {2}',
+        spec?.title ?? task.id,
+        taskStatusText(status, vscode.l10n.t),
+        item.description,
+      ),
+    };
     return item;
   }
 
@@ -205,7 +262,9 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     const state = await this.model.loadDetails(runId);
     if (!state) {
       const warning = this.model.get(runId)?.detailWarnings[0];
-      return [this.nodes.notice(runId, 'unreadable', warning ?? vscode.l10n.t('The run could not be read.'), 'warning')];
+      return [
+        this.nodes.notice(runId, 'unreadable', warning ?? vscode.l10n.t('The run could not be read.'), 'warning'),
+      ];
     }
     const children: RunTreeNode[] = [];
     const ordered = state.plan?.tasks.map((t) => t.id) ?? [];
@@ -230,7 +289,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     state.findings.forEach((f, index) => {
       if (f.taskId === taskId) children.push(this.nodes.finding(runId, index));
     });
-    for (const record of Object.values(state.approvals)) if (record.taskId === taskId) children.push(this.nodes.approval(runId, record.approvalId));
+    for (const record of Object.values(state.approvals))
+      if (record.taskId === taskId) children.push(this.nodes.approval(runId, record.approvalId));
     return children;
   }
 
@@ -279,9 +339,19 @@ function findingItem(node: RunTreeNode, finding: Finding): vscode.TreeItem {
   item.description = finding.location ?? finding.category;
   item.iconPath = themeIcon(findingIcon(finding.severity));
   item.contextValue = finding.location ? 'finding-located' : 'finding';
-  item.tooltip = plainTooltip(`${finding.severity} · ${finding.category}${finding.location ? ` · ${finding.location}` : ''}\n\n${finding.message}`);
-  item.accessibilityInformation = { label: vscode.l10n.t('{0} finding: {1}{2}', finding.severity, firstLine(finding.message), finding.location ? `, ${finding.location}` : '') };
-  if (finding.location) item.command = { command: OPEN_FINDING, title: vscode.l10n.t('Open Finding'), arguments: [node] };
+  item.tooltip = plainTooltip(
+    `${finding.severity} · ${finding.category}${finding.location ? ` · ${finding.location}` : ''}\n\n${finding.message}`,
+  );
+  item.accessibilityInformation = {
+    label: vscode.l10n.t(
+      '{0} finding: {1}{2}',
+      finding.severity,
+      firstLine(finding.message),
+      finding.location ? `, ${finding.location}` : '',
+    ),
+  };
+  if (finding.location)
+    item.command = { command: OPEN_FINDING, title: vscode.l10n.t('Open Finding'), arguments: [node] };
   return item;
 }
 
@@ -292,7 +362,8 @@ function runTooltip(entry: RunEntry, locale: string | undefined): vscode.Markdow
   md.isTrusted = false;
   md.appendMarkdown('**').appendText(run.goal).appendMarkdown('**\n\n');
   md.appendText(vscode.l10n.t('Status: {0}', runStatusText(entry.status, vscode.l10n.t))).appendMarkdown('  \n');
-  if (entry.details?.pauseReason && entry.status === 'paused') md.appendText(entry.details.pauseReason).appendMarkdown('  \n');
+  if (entry.details?.pauseReason && entry.status === 'paused')
+    md.appendText(entry.details.pauseReason).appendMarkdown('  \n');
   md.appendText(vscode.l10n.t('Run: {0}', run.runId)).appendMarkdown('  \n');
   md.appendText(vscode.l10n.t('Created: {0}', formatDateTime(run.createdAt, locale))).appendMarkdown('  \n');
   md.appendText(vscode.l10n.t('Updated: {0}', formatDateTime(run.updatedAt, locale))).appendMarkdown('\n\n');
@@ -301,10 +372,20 @@ function runTooltip(entry: RunEntry, locale: string | undefined): vscode.Markdow
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
   md.appendText(vscode.l10n.t('Tasks: {0}', counts || vscode.l10n.t('none'))).appendMarkdown('  \n');
-  md.appendText(vscode.l10n.t('Tokens: {0} in, {1} out · Cost: {2}', formatTokens(run.usage.inputTokens, locale), formatTokens(run.usage.outputTokens, locale), formatCostUsd(run.usage.costUsd, locale)));
+  md.appendText(
+    vscode.l10n.t(
+      'Tokens: {0} in, {1} out · Cost: {2}',
+      formatTokens(run.usage.inputTokens, locale),
+      formatTokens(run.usage.outputTokens, locale),
+      formatCostUsd(run.usage.costUsd, locale),
+    ),
+  );
   const budget = entry.details?.budget;
   if (budget && (budget.maxTokens !== undefined || budget.maxCostUsd !== undefined)) {
-    const parts = [budget.maxTokens !== undefined ? vscode.l10n.t('{0} tokens', formatTokens(budget.maxTokens, locale)) : '', budget.maxCostUsd !== undefined ? formatCostUsd(budget.maxCostUsd, locale) : ''].filter(Boolean);
+    const parts = [
+      budget.maxTokens !== undefined ? vscode.l10n.t('{0} tokens', formatTokens(budget.maxTokens, locale)) : '',
+      budget.maxCostUsd !== undefined ? formatCostUsd(budget.maxCostUsd, locale) : '',
+    ].filter(Boolean);
     md.appendMarkdown('  \n').appendText(vscode.l10n.t('Budget: {0}', parts.join(', ')));
   }
   for (const warning of [run.warning, ...entry.detailWarnings].filter((w): w is string => Boolean(w))) {

@@ -41,10 +41,24 @@ export interface RunsChange {
 }
 
 /** Statuses from which **Resume Run** continues a run. */
-export const RESUMABLE_STATUSES: ReadonlySet<RunDisplayStatus> = new Set(['paused', 'interrupted', 'failed', 'cancelled']);
+export const RESUMABLE_STATUSES: ReadonlySet<RunDisplayStatus> = new Set([
+  'paused',
+  'interrupted',
+  'failed',
+  'cancelled',
+]);
 
 /** Events that change nothing the views show beyond the "updated" time; folded, but not announced. */
-const QUIET_EVENTS: ReadonlySet<RunEventType> = new Set(['log', 'span.started', 'span.ended', 'metrics', 'task.step.started', 'task.step.completed', 'context.changed', 'message.sent']);
+const QUIET_EVENTS: ReadonlySet<RunEventType> = new Set([
+  'log',
+  'span.started',
+  'span.ended',
+  'metrics',
+  'task.step.started',
+  'task.step.completed',
+  'context.changed',
+  'message.sent',
+]);
 
 interface MutableEntry {
   runId: string;
@@ -195,7 +209,9 @@ export class RunsModel implements RunEventSink, Disposable {
     let details = entry.details;
     if (!details || event.seq > details.lastSeq + 1) {
       // First event we see, or a gap (a resumed run whose history we never loaded): start from the live state.
-      details = entry.liveState ? (structuredClone(entry.liveState()) as RunState) : (details ?? emptyRunState(event.runId));
+      details = entry.liveState
+        ? (structuredClone(entry.liveState()) as RunState)
+        : (details ?? emptyRunState(event.runId));
     }
     applyRunEvent(details, event);
     entry.details = details;
@@ -302,7 +318,10 @@ export class RunsModel implements RunEventSink, Disposable {
   /** Keeps the summary in step with freshly loaded details, when they are newer. */
   private adoptDetails(entry: MutableEntry): void {
     if (entry.details && entry.details.updatedAt >= entry.summary.updatedAt) {
-      entry.summary = { ...summaryOf(entry.details, entry.summary.locked), ...(entry.summary.warning ? { warning: entry.summary.warning } : {}) };
+      entry.summary = {
+        ...summaryOf(entry.details, entry.summary.locked),
+        ...(entry.summary.warning ? { warning: entry.summary.warning } : {}),
+      };
     }
   }
 
@@ -318,8 +337,18 @@ export class RunsModel implements RunEventSink, Disposable {
   }
 
   private view(entry: MutableEntry): RunEntry {
-    const status = entry.live && entry.details ? entry.details.status : displayStatusOf(entry.summary.status, entry.summary.locked, entry.live);
-    return { runId: entry.runId, summary: entry.summary, details: entry.details, detailWarnings: entry.detailWarnings, live: entry.live, status };
+    const status =
+      entry.live && entry.details
+        ? entry.details.status
+        : displayStatusOf(entry.summary.status, entry.summary.locked, entry.live);
+    return {
+      runId: entry.runId,
+      summary: entry.summary,
+      details: entry.details,
+      detailWarnings: entry.detailWarnings,
+      live: entry.live,
+      status,
+    };
   }
 
   private fire(runIds: string[], structural: boolean): void {
@@ -329,7 +358,16 @@ export class RunsModel implements RunEventSink, Disposable {
 }
 
 function newEntry(summary: RunSummary): MutableEntry {
-  return { runId: summary.runId, summary, details: undefined, detailWarnings: [], liveState: undefined, live: false, loading: undefined, placedAt: undefined };
+  return {
+    runId: summary.runId,
+    summary,
+    details: undefined,
+    detailWarnings: [],
+    liveState: undefined,
+    live: false,
+    loading: undefined,
+    placedAt: undefined,
+  };
 }
 
 /** Newest first, like the store lists them; a run not created yet (no event) goes first. */

@@ -12,7 +12,11 @@ describe('extension host: activation', function () {
     const extension = await activatedExtension();
     const contributed = (extension.packageJSON as Manifest).contributes.commands.map(({ command }) => command);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((command) => !registered.has(command)), [], 'contributed but not registered');
+    assert.deepEqual(
+      contributed.filter((command) => !registered.has(command)),
+      [],
+      'contributed but not registered',
+    );
   });
 
   it('has the Runs view in its own activity-bar container, and can focus it', async function () {

@@ -12,12 +12,22 @@ export function anthropicErrorBody(status: number, message: string, type?: strin
     429: 'rate_limit_error',
     529: 'overloaded_error',
   };
-  return { type: 'error', error: { type: type ?? defaults[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), message }, request_id: 'req_fake' };
+  return {
+    type: 'error',
+    error: { type: type ?? defaults[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), message },
+    request_id: 'req_fake',
+  };
 }
 
 const STOP = { end: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens' } as const;
 
-function messageShell(a: WireAnswer, model: string, content: object[], outputTokens: number, stop: string | null): object {
+function messageShell(
+  a: WireAnswer,
+  model: string,
+  content: object[],
+  outputTokens: number,
+  stop: string | null,
+): object {
   return {
     id: `msg_${Date.now().toString(36)}`,
     type: 'message',
@@ -42,7 +52,8 @@ export function fakeSignature(thinking: string): string {
 }
 
 function contentOf(a: WireAnswer): object[] {
-  const blocks: object[] = a.thinking === '' ? [] : [{ type: 'thinking', thinking: a.thinking, signature: fakeSignature(a.thinking) }];
+  const blocks: object[] =
+    a.thinking === '' ? [] : [{ type: 'thinking', thinking: a.thinking, signature: fakeSignature(a.thinking) }];
   if (a.text !== '') blocks.push({ type: 'text', text: a.text });
   for (const c of a.toolCalls) {
     let input: unknown;
@@ -67,7 +78,11 @@ export function anthropicMessage(a: WireAnswer, model: string): object {
  * `input_json_delta` pieces) / `content_block_stop`, then `message_delta` (stop reason, output
  * usage) and `message_stop`.
  */
-export function anthropicEvents(a: WireAnswer, model: string, o: { chunkSize: number }): Array<{ event: string; data: object }> {
+export function anthropicEvents(
+  a: WireAnswer,
+  model: string,
+  o: { chunkSize: number },
+): Array<{ event: string; data: object }> {
   const out: Array<{ event: string; data: object }> = [];
   const ev = (event: string, data: object): void => void out.push({ event, data: { type: event, ...data } });
   ev('message_start', { message: messageShell(a, model, [], 1, null) });
@@ -75,14 +90,16 @@ export function anthropicEvents(a: WireAnswer, model: string, o: { chunkSize: nu
   let index = 0;
   if (a.thinking !== '') {
     ev('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
-    for (const p of pieces(a.thinking, o.chunkSize)) ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: p } });
+    for (const p of pieces(a.thinking, o.chunkSize))
+      ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: p } });
     ev('content_block_delta', { index, delta: { type: 'signature_delta', signature: fakeSignature(a.thinking) } });
     ev('content_block_stop', { index });
     index++;
   }
   if (a.text !== '') {
     ev('content_block_start', { index, content_block: { type: 'text', text: '' } });
-    for (const p of pieces(a.text, o.chunkSize)) ev('content_block_delta', { index, delta: { type: 'text_delta', text: p } });
+    for (const p of pieces(a.text, o.chunkSize))
+      ev('content_block_delta', { index, delta: { type: 'text_delta', text: p } });
     ev('content_block_stop', { index });
     index++;
   }
@@ -94,7 +111,10 @@ export function anthropicEvents(a: WireAnswer, model: string, o: { chunkSize: nu
     ev('content_block_stop', { index });
     index++;
   }
-  ev('message_delta', { delta: { stop_reason: STOP[a.stopReason], stop_sequence: null }, usage: { output_tokens: a.usage.outputTokens } });
+  ev('message_delta', {
+    delta: { stop_reason: STOP[a.stopReason], stop_sequence: null },
+    usage: { output_tokens: a.usage.outputTokens },
+  });
   ev('message_stop', {});
   return out;
 }

@@ -3,7 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { anthropicErrorBody } from './anthropicWire';
-import { DEFAULT_RANDOM_FAULTS, faultAnswer, isFault, type FailAfter, type FakeFault, type FakeMessage, type FakeReply } from './fakeReply';
+import {
+  DEFAULT_RANDOM_FAULTS,
+  faultAnswer,
+  isFault,
+  type FailAfter,
+  type FakeFault,
+  type FakeMessage,
+  type FakeReply,
+} from './fakeReply';
 import { openAiErrorBody } from './openAiWire';
 import { RateWindow, type RateLimitConfig } from './rateWindow';
 import { seededRandom } from './seededRandom';
@@ -102,7 +110,10 @@ export class FakeModelServer {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       fake.handle(req, res).catch((err: unknown) => {
         if (fake.closing.signal.aborted) return;
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(err) } }));
+        if (!res.headersSent)
+          res
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { message: String(err) } }));
         else res.destroy();
       });
     });
@@ -170,7 +181,11 @@ export class FakeModelServer {
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', this.baseUrl).pathname;
     const api: RecordedRequest['api'] =
-      req.method === 'POST' && path === '/v1/chat/completions' ? 'openai' : req.method === 'POST' && path === '/v1/messages' ? 'anthropic' : 'unknown';
+      req.method === 'POST' && path === '/v1/chat/completions'
+        ? 'openai'
+        : req.method === 'POST' && path === '/v1/messages'
+          ? 'anthropic'
+          : 'unknown';
     let body: unknown = raw;
     try {
       body = JSON.parse(raw);
@@ -178,24 +193,40 @@ export class FakeModelServer {
       // Kept as text: the test may want to see what arrived.
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (!SECRET_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const rec: RecordedRequest = { seq: this.requests.length + 1, api, method: req.method ?? '', path, receivedAt: this.now(), headers, body };
+    for (const [k, v] of Object.entries(req.headers))
+      if (!SECRET_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const rec: RecordedRequest = {
+      seq: this.requests.length + 1,
+      api,
+      method: req.method ?? '',
+      path,
+      receivedAt: this.now(),
+      headers,
+      body,
+    };
     this.requests.push(rec);
     res.on('close', () => void (rec.finishedAt = this.now()));
-    const fail = (status: number, outcome: string, message: string, extra: Partial<Extract<FakeFault, { fault: 'http' }>> = {}): void =>
-      this.sendError(res, rec, { fault: 'http', status, message, ...extra }, outcome);
+    const fail = (
+      status: number,
+      outcome: string,
+      message: string,
+      extra: Partial<Extract<FakeFault, { fault: 'http' }>> = {},
+    ): void => this.sendError(res, rec, { fault: 'http', status, message, ...extra }, outcome);
 
     const own = [`127.0.0.1:${this.port}`, `localhost:${this.port}`];
     // DNS rebinding and browser pages must not reach a local model server: check Host and Origin.
-    if (!own.includes(req.headers.host ?? '')) return fail(403, 'forbidden-host', `Host ${req.headers.host ?? '(none)'} is not this server.`);
+    if (!own.includes(req.headers.host ?? ''))
+      return fail(403, 'forbidden-host', `Host ${req.headers.host ?? '(none)'} is not this server.`);
     const origin = req.headers.origin;
-    if (origin !== undefined && !own.some((h) => origin === `http://${h}`)) return fail(403, 'forbidden-origin', `Origin ${origin} is not allowed.`);
+    if (origin !== undefined && !own.some((h) => origin === `http://${h}`))
+      return fail(403, 'forbidden-origin', `Origin ${origin} is not allowed.`);
     if (api === 'unknown') return fail(404, 'not-found', `No route for ${req.method ?? ''} ${path}.`);
     if (!this.authorized(req, api)) {
       const message = api === 'anthropic' ? 'invalid x-api-key' : 'Incorrect API key provided.';
       return fail(401, 'unauthorized', message);
     }
-    if (typeof body !== 'object' || body === null) return fail(400, 'bad-request', 'The request body is not a JSON object.');
+    if (typeof body !== 'object' || body === null)
+      return fail(400, 'bad-request', 'The request body is not a JSON object.');
 
     if (this.window !== undefined) {
       const counting = this.options.limits?.tokenCounting ?? 'request';
@@ -204,7 +235,10 @@ export class FakeModelServer {
       if (!verdict.ok) {
         this.rateLimited++;
         const seconds = Math.ceil(verdict.retryAfterMs / 1000);
-        return fail(429, 'rate-limited', `Rate limit reached for ${verdict.reason} per minute.`, { retryAfterMs: verdict.retryAfterMs, retryAfterSeconds: seconds });
+        return fail(429, 'rate-limited', `Rate limit reached for ${verdict.reason} per minute.`, {
+          retryAfterMs: verdict.retryAfterMs,
+          retryAfterSeconds: seconds,
+        });
       }
     }
 
@@ -216,7 +250,8 @@ export class FakeModelServer {
       this.faults++;
     }
     reply ??= this.queue.shift() ?? (await this.options.respond?.(rec));
-    if (reply === undefined) return fail(400, 'no-script', `Fake model server: no scripted reply left for request #${rec.seq}.`);
+    if (reply === undefined)
+      return fail(400, 'no-script', `Fake model server: no scripted reply left for request #${rec.seq}.`);
     await this.answer(req, res, rec, body as Record<string, unknown>, reply);
   }
 
@@ -225,7 +260,13 @@ export class FakeModelServer {
     return api === 'anthropic' && req.headers['x-api-key'] === this.apiKey;
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, body: Record<string, unknown>, reply: FakeReply): Promise<void> {
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rec: RecordedRequest,
+    body: Record<string, unknown>,
+    reply: FakeReply,
+  ): Promise<void> {
     const api = rec.api as FakeApi;
     const wait = (this.options.latencyMs ?? 0) + (isFault(reply) ? 0 : (reply.delayMs ?? 0));
     if (wait > 0) await delay(wait, undefined, { signal: this.closing.signal });
@@ -249,10 +290,22 @@ export class FakeModelServer {
     });
   }
 
-  private sendError(res: ServerResponse, rec: RecordedRequest, f: Extract<FakeFault, { fault: 'http' }>, outcome: string): void {
+  private sendError(
+    res: ServerResponse,
+    rec: RecordedRequest,
+    f: Extract<FakeFault, { fault: 'http' }>,
+    outcome: string,
+  ): void {
     const message = f.message ?? `Injected ${f.status} error.`;
-    const body = rec.api === 'anthropic' ? anthropicErrorBody(f.status, message, f.errorType) : openAiErrorBody(f.status, message, f.errorType, f.code);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': `req_${rec.seq}`, 'request-id': `req_${rec.seq}` };
+    const body =
+      rec.api === 'anthropic'
+        ? anthropicErrorBody(f.status, message, f.errorType)
+        : openAiErrorBody(f.status, message, f.errorType, f.code);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-request-id': `req_${rec.seq}`,
+      'request-id': `req_${rec.seq}`,
+    };
     if (f.retryAfterMs !== undefined) headers['retry-after-ms'] = String(f.retryAfterMs);
     if (f.retryAfterSeconds !== undefined) headers['retry-after'] = String(f.retryAfterSeconds);
     else if (f.retryAfterDate !== undefined) headers['retry-after'] = f.retryAfterDate.toUTCString();

@@ -93,7 +93,10 @@ export function toolCallReply(name: string, args: unknown, extra: Omit<FakeMessa
 }
 
 /** An HTTP error answer. */
-export function httpError(status: number, extra: Omit<Extract<FakeFault, { fault: 'http' }>, 'fault' | 'status'> = {}): FakeFault {
+export function httpError(
+  status: number,
+  extra: Omit<Extract<FakeFault, { fault: 'http' }>, 'fault' | 'status'> = {},
+): FakeFault {
   return { fault: 'http', status, ...extra };
 }
 
@@ -121,7 +124,10 @@ export function faultAnswer(
     case 'midStream':
       return {
         message: { text: fault.text ?? 'This answer will be cut off before it is complete.' },
-        failAfter: { afterChunks: fault.afterChunks ?? 3, mode: fault.mode ?? (api === 'openai' ? 'destroy' : 'errorEvent') },
+        failAfter: {
+          afterChunks: fault.afterChunks ?? 3,
+          mode: fault.mode ?? (api === 'openai' ? 'destroy' : 'errorEvent'),
+        },
       };
   }
 }

@@ -22,7 +22,12 @@ function usageOf(a: WireAnswer): object {
     completion_tokens: a.usage.outputTokens,
     total_tokens: prompt + a.usage.outputTokens,
     prompt_tokens_details: { cached_tokens: a.usage.cacheReadTokens, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -41,7 +46,13 @@ export function openAiCompletion(a: WireAnswer, model: string): object {
           content: a.text === '' && a.toolCalls.length > 0 ? null : a.text,
           refusal: null,
           ...(a.toolCalls.length > 0
-            ? { tool_calls: a.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.rawArguments } })) }
+            ? {
+                tool_calls: a.toolCalls.map((c) => ({
+                  id: c.id,
+                  type: 'function',
+                  function: { name: c.name, arguments: c.rawArguments },
+                })),
+              }
             : {}),
         },
         logprobs: null,
@@ -79,7 +90,16 @@ export function openAiChunks(a: WireAnswer, model: string, o: { includeUsage: bo
     }
   });
   out.push(chunk({}, FINISH[a.stopReason]));
-  if (o.includeUsage) out.push({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: null, choices: [], usage: usageOf(a) });
+  if (o.includeUsage)
+    out.push({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: null,
+      choices: [],
+      usage: usageOf(a),
+    });
   return out;
 }
 

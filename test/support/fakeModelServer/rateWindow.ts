@@ -30,7 +30,11 @@ export class RateWindow {
     const { rpm, tpm } = this.config;
     if (rpm !== undefined && this.entries.length + 1 > rpm) {
       const oldest = this.entries[this.entries.length - rpm];
-      return { ok: false, reason: 'requests', retryAfterMs: oldest === undefined ? this.windowMs : Math.max(1, oldest.at + this.windowMs - now) };
+      return {
+        ok: false,
+        reason: 'requests',
+        retryAfterMs: oldest === undefined ? this.windowMs : Math.max(1, oldest.at + this.windowMs - now),
+      };
     }
     if (tpm !== undefined && this.used() + tokens > tpm) {
       return { ok: false, reason: 'tokens', retryAfterMs: this.tokensFreeAfter(now, tokens, tpm) };

@@ -50,7 +50,10 @@ export async function writeAnswer(
   if (api === 'openai') {
     const opts = body['stream_options'] as { include_usage?: unknown } | undefined;
     const includeUsage = opts?.include_usage === true && message.omitUsage !== true;
-    frames = [...openAiChunks(a, model, { includeUsage, chunkSize: o.chunkSize }).map((c) => openAiFrame(c)), openAiFrame('[DONE]')];
+    frames = [
+      ...openAiChunks(a, model, { includeUsage, chunkSize: o.chunkSize }).map((c) => openAiFrame(c)),
+      openAiFrame('[DONE]'),
+    ];
   } else {
     frames = anthropicEvents(a, model, { chunkSize: o.chunkSize }).map((e) => anthropicFrame(e.event, e.data));
   }
@@ -81,7 +84,14 @@ function fail(res: ServerResponse, api: FakeApi, mode: MidStreamMode): void {
   }
   const frame =
     api === 'openai'
-      ? openAiFrame({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })
+      ? openAiFrame({
+          error: {
+            message: 'The server had an error while processing your request.',
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        })
       : anthropicFrame('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   res.end(frame);
 }

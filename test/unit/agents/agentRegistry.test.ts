@@ -6,7 +6,8 @@ import type { TaskSpec } from '../../../src/core/plan/planSchema';
 import { TaskSpecSchema } from '../../../src/core/plan/planSchema';
 import { testAgent } from '../../support/testAgents';
 
-const spec = (over: Partial<TaskSpec> = {}): TaskSpec => TaskSpecSchema.parse({ id: 't', title: 'T', requiredCapabilities: ['code'], ...over });
+const spec = (over: Partial<TaskSpec> = {}): TaskSpec =>
+  TaskSpecSchema.parse({ id: 't', title: 'T', requiredCapabilities: ['code'], ...over });
 const none = { excluded: new Set<string>() };
 
 describe('AgentRegistry', () => {
@@ -23,7 +24,11 @@ describe('AgentRegistry', () => {
 
   it('refuses an invalid definition with the field named', () => {
     const r = new AgentRegistry();
-    assert.throws(() => r.register(testAgent({ id: 'x', capabilities: [] })), (e: Error) => e instanceof AgentRegistrationError && /capabilities: an agent needs at least one capability/.test(e.message));
+    assert.throws(
+      () => r.register(testAgent({ id: 'x', capabilities: [] })),
+      (e: Error) =>
+        e instanceof AgentRegistrationError && /capabilities: an agent needs at least one capability/.test(e.message),
+    );
     assert.throws(() => r.register(testAgent({ id: 'bad id', capabilities: ['a'] })), /id: an agent id uses/);
   });
 
@@ -65,7 +70,10 @@ describe('agent selection', () => {
 
   it('only offers agents with every required capability', () => {
     const ranked = rankAgents(spec({ requiredCapabilities: ['code', 'test'] }), registry(), new AgentStatsBook(), none);
-    assert.deepEqual(ranked.map((r) => r.agent.definition.id), ['generalist']);
+    assert.deepEqual(
+      ranked.map((r) => r.agent.definition.id),
+      ['generalist'],
+    );
   });
 
   it('lets a poor success record lose to a good one', () => {
@@ -88,9 +96,13 @@ describe('agent selection', () => {
 
   it('halves a degraded agent', () => {
     const r = registry();
-    const before = rankAgents(spec(), r, new AgentStatsBook(), none).find((x) => x.agent.definition.id === 'coder')!.score;
+    const before = rankAgents(spec(), r, new AgentStatsBook(), none).find(
+      (x) => x.agent.definition.id === 'coder',
+    )!.score;
     r.setHealth('coder', 'degraded');
-    const after = rankAgents(spec(), r, new AgentStatsBook(), none).find((x) => x.agent.definition.id === 'coder')!.score;
+    const after = rankAgents(spec(), r, new AgentStatsBook(), none).find(
+      (x) => x.agent.definition.id === 'coder',
+    )!.score;
     assert.equal(after, before / 2);
   });
 
@@ -113,13 +125,17 @@ describe('agent selection', () => {
 
 describe('AgentStatsBook', () => {
   it('keeps totals, means and smoothed success, and hands out unsaved deltas once', () => {
-    const b = new AgentStatsBook({ a: { attempts: 2, successes: 2, failures: 0, totalDurationMs: 100, tokens: 10, costUsd: 0.1 } });
+    const b = new AgentStatsBook({
+      a: { attempts: 2, successes: 2, failures: 0, totalDurationMs: 100, tokens: 10, costUsd: 0.1 },
+    });
     b.record('a', { success: false, durationMs: 50, tokens: 5, costUsd: 0.05 });
     const s = b.get('a');
     assert.equal(s.attempts, 3);
     assert.equal(s.meanDurationMs, 50);
     assert.equal(s.successRate, 3 / 5);
-    assert.deepEqual(b.drainDeltas(), { a: { attempts: 1, successes: 0, failures: 1, totalDurationMs: 50, tokens: 5, costUsd: 0.05 } });
+    assert.deepEqual(b.drainDeltas(), {
+      a: { attempts: 1, successes: 0, failures: 1, totalDurationMs: 50, tokens: 5, costUsd: 0.05 },
+    });
     assert.deepEqual(b.drainDeltas(), {});
     assert.equal(b.get('unseen').successRate, 0.5);
   });

@@ -56,7 +56,15 @@ describe('parseCustomAgentFile', () => {
 
   it('fills the defaults of a minimal file', () => {
     const agent = agentOf(parseFixture('valid', 'minimal.md'));
-    assert.deepEqual(agent.definition, { id: 'docs-writer', description: '', capabilities: ['docs'], tools: [], preferredModels: [], maxLoad: 1, priority: 50 });
+    assert.deepEqual(agent.definition, {
+      id: 'docs-writer',
+      description: '',
+      capabilities: ['docs'],
+      tools: [],
+      preferredModels: [],
+      maxLoad: 1,
+      priority: 50,
+    });
     assert.equal(agent.systemPrompt, 'Write and update Markdown documentation.');
   });
 
@@ -70,7 +78,10 @@ describe('parseCustomAgentFile', () => {
   const cases: Array<[file: string, error: string]> = [
     ['no-frontmatter.md', 'missing frontmatter (the file must start with a line "---")'],
     ['unclosed-frontmatter.md', 'the frontmatter is not closed (add a line "---" after the last field)'],
-    ['bad-yaml.md', 'line 3: invalid YAML in the frontmatter: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    [
+      'bad-yaml.md',
+      'line 3: invalid YAML in the frontmatter: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
     ['duplicate-key.md', 'line 4: field "name" appears more than once; keep one'],
     ['yaml-tag.md', 'line 3: YAML tags such as "!!js/function" are not allowed in the frontmatter; write plain values'],
     ['alias-bomb.md', 'the frontmatter uses too many YAML aliases (at most 16); write the values out'],
@@ -83,8 +94,14 @@ describe('parseCustomAgentFile', () => {
     ['bad-model.md', 'field "model": expected "provider/model", e.g. "openai/gpt-4o"'],
     ['bad-max-concurrent.md', 'field "maxConcurrent": expected a whole number from 1 to 256'],
     ['bad-priority.md', 'field "priority": expected a whole number from 0 to 100'],
-    ['unknown-tool.md', 'field "tools": unknown tool "delete_everything"; known tools: read_file, list_files, search_text'],
-    ['empty-body.md', 'the system prompt is empty; write the agent\'s instructions as Markdown below the closing "---"'],
+    [
+      'unknown-tool.md',
+      'field "tools": unknown tool "delete_everything"; known tools: read_file, list_files, search_text',
+    ],
+    [
+      'empty-body.md',
+      'the system prompt is empty; write the agent\'s instructions as Markdown below the closing "---"',
+    ],
   ];
   for (const [file, error] of cases) {
     it(`refuses ${file} naming the file and the problem`, () => {
@@ -126,7 +143,10 @@ describe('parseCustomAgentFile', () => {
 
   it('refuses a file over 256 KB', () => {
     const text = agentFile('name: big\ncapabilities: [code]', 'x'.repeat(MAX_CUSTOM_AGENT_FILE_BYTES));
-    assert.equal(errorOf(parseCustomAgentFile('big.md', text)), 'big.md: the file is 257 KB; custom agent files may be at most 256 KB');
+    assert.equal(
+      errorOf(parseCustomAgentFile('big.md', text)),
+      'big.md: the file is 257 KB; custom agent files may be at most 256 KB',
+    );
   });
 
   it('treats __proto__ as an unknown key, not as a prototype', () => {
@@ -136,14 +156,23 @@ describe('parseCustomAgentFile', () => {
   });
 
   it('refuses a list used as a key and a custom tag', () => {
-    assert.match(errorOf(parseCustomAgentFile('k.md', agentFile('name: k\n? [a, b]\n: 1'))), /^k\.md: line 3: a frontmatter key must be a plain name$/);
-    assert.match(errorOf(parseCustomAgentFile('t.md', agentFile('name: !secret k\ncapabilities: [code]'))), /^t\.md: line 2: YAML tags such as "!secret"/);
+    assert.match(
+      errorOf(parseCustomAgentFile('k.md', agentFile('name: k\n? [a, b]\n: 1'))),
+      /^k\.md: line 3: a frontmatter key must be a plain name$/,
+    );
+    assert.match(
+      errorOf(parseCustomAgentFile('t.md', agentFile('name: !secret k\ncapabilities: [code]'))),
+      /^t\.md: line 2: YAML tags such as "!secret"/,
+    );
   });
 
   it('reads YAML 1.2: yes/no stay strings, a quoted number is not a number', () => {
     const a = agentOf(parseCustomAgentFile('y.md', agentFile('name: y\ncapabilities: [yes, no, on]')));
     assert.deepEqual(a.definition.capabilities, ['yes', 'no', 'on']);
-    assert.match(errorOf(parseCustomAgentFile('q.md', agentFile('name: q\ncapabilities: [code]\npriority: "5"'))), /field "priority": expected a whole number/);
+    assert.match(
+      errorOf(parseCustomAgentFile('q.md', agentFile('name: q\ncapabilities: [code]\npriority: "5"'))),
+      /field "priority": expected a whole number/,
+    );
   });
 });
 
@@ -169,9 +198,14 @@ describe('loadCustomAgents', () => {
     await fs.writeFile(path.join(dir, 'notes.txt'), 'not an agent');
     await fs.writeFile(path.join(dir, 'reviewer.md.bak'), 'not an agent either');
     const { agents, errors } = await loadCustomAgents(dir, { displayDir: '.orchestrator/agents', knownTools: TOOLS });
-    assert.deepEqual(agents.map((a) => a.definition.id), ['docs-writer', 'reviewer']);
+    assert.deepEqual(
+      agents.map((a) => a.definition.id),
+      ['docs-writer', 'reviewer'],
+    );
     assert.equal(agents[1]?.sourceFile, path.join(dir, 'reviewer.md'));
-    assert.deepEqual(errors, ['.orchestrator/agents/bad-model.md: field "model": expected "provider/model", e.g. "openai/gpt-4o"']);
+    assert.deepEqual(errors, [
+      '.orchestrator/agents/bad-model.md: field "model": expected "provider/model", e.g. "openai/gpt-4o"',
+    ]);
   });
 
   it('refuses agents with the same name in two files, naming both, and loads neither', async () => {
@@ -179,7 +213,10 @@ describe('loadCustomAgents', () => {
     await copy('valid', 'reviewer.md', 'b-reviewer.md');
     await copy('valid', 'minimal.md');
     const { agents, errors } = await loadCustomAgents(dir, { displayDir: '.orchestrator/agents/' });
-    assert.deepEqual(agents.map((a) => a.definition.id), ['docs-writer']);
+    assert.deepEqual(
+      agents.map((a) => a.definition.id),
+      ['docs-writer'],
+    );
     assert.deepEqual(errors, [
       '.orchestrator/agents/b-reviewer.md: field "name": agent "reviewer" is already defined in .orchestrator/agents/a-reviewer.md; rename one of them (neither is loaded)',
     ]);
@@ -192,7 +229,10 @@ describe('loadCustomAgents', () => {
   it('says so when the folder is a file', async () => {
     const file = path.join(dir, 'agents');
     await fs.writeFile(file, '');
-    assert.deepEqual(await loadCustomAgents(file, { displayDir: '.orchestrator/agents' }), { agents: [], errors: ['.orchestrator/agents: is not a folder'] });
+    assert.deepEqual(await loadCustomAgents(file, { displayDir: '.orchestrator/agents' }), {
+      agents: [],
+      errors: ['.orchestrator/agents: is not a folder'],
+    });
   });
 
   it('refuses an oversized file and a file that is not UTF-8', async () => {
@@ -212,6 +252,9 @@ describe('loadCustomAgents', () => {
     await fs.symlink(path.join(dir, 'secret.txt'), path.join(dir, 'linked.md'));
     await fs.mkdir(path.join(dir, 'folder.md'));
     const { errors } = await loadCustomAgents(dir, { displayDir: 'agents' });
-    assert.deepEqual(errors, ['agents/folder.md: is not a regular file', 'agents/linked.md: is a symbolic link; custom agent files must be regular files']);
+    assert.deepEqual(errors, [
+      'agents/folder.md: is not a regular file',
+      'agents/linked.md: is a symbolic link; custom agent files must be regular files',
+    ]);
   });
 });

@@ -28,7 +28,10 @@ const tools = new ToolBus<ToolContext>([
     parameters: z.object({ name: z.string() }),
     run: async ({ name }) => {
       const verdict = verdicts.shift() ?? 'pass';
-      return { content: `Verification ${name}: ${verdict}${verdict === 'fail' ? '\n- src/a.ts:3 — expected 2, got 3' : ''}`, data: { verdict } };
+      return {
+        content: `Verification ${name}: ${verdict}${verdict === 'fail' ? '\n- src/a.ts:3 — expected 2, got 3' : ''}`,
+        data: { verdict },
+      };
     },
   }),
   defineTool({
@@ -37,17 +40,26 @@ const tools = new ToolBus<ToolContext>([
     parameters: z.object({ text: z.string() }),
     run: async ({ text }) => (echoed.push(text), { content: `echo: ${text}` }),
   }),
-  defineTool({ name: 'finish_task', description: 'Done.', parameters: z.object({ summary: z.string() }), run: async () => ({ content: 'ok' }) }),
+  defineTool({
+    name: 'finish_task',
+    description: 'Done.',
+    parameters: z.object({ summary: z.string() }),
+    run: async () => ({ content: 'ok' }),
+  }),
 ]);
 
 function agentWith(models: ChatModel[], extra: Partial<LlmAgentDeps> = {}): LlmAgent {
-  return new LlmAgent({ id: 'coder', capabilities: ['code'], tools: ['echo', 'finish_task', 'propose_edit'] }, 'You are a test agent.', {
-    models: () => models,
-    prices: new PriceTable(),
-    tools,
-    toolContext: (ctx) => ({ task: ctx }) as unknown as ToolContext,
-    ...extra,
-  });
+  return new LlmAgent(
+    { id: 'coder', capabilities: ['code'], tools: ['echo', 'finish_task', 'propose_edit'] },
+    'You are a test agent.',
+    {
+      models: () => models,
+      prices: new PriceTable(),
+      tools,
+      toolContext: (ctx) => ({ task: ctx }) as unknown as ToolContext,
+      ...extra,
+    },
+  );
 }
 
 describe('LlmAgent (real SDKs against the fake model server)', () => {
@@ -58,14 +70,20 @@ describe('LlmAgent (real SDKs against the fake model server)', () => {
   });
   afterEach(async () => server.close());
 
-  const openai = (model = 'gpt-4o-mini'): ChatModel => new OpenAiChatModel({ model, apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
-  const anthropic = (): ChatModel => new AnthropicChatModel({ model: 'claude-sonnet-5', apiKey: server.apiKey, baseURL: server.baseUrl });
+  const openai = (model = 'gpt-4o-mini'): ChatModel =>
+    new OpenAiChatModel({ model, apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
+  const anthropic = (): ChatModel =>
+    new AnthropicChatModel({ model: 'claude-sonnet-5', apiKey: server.apiKey, baseURL: server.baseUrl });
 
-  for (const [name, make] of [['openai', () => openai()], ['anthropic', () => anthropic()]] as const) {
+  for (const [name, make] of [
+    ['openai', () => openai()],
+    ['anthropic', () => anthropic()],
+  ] as const) {
     it(`runs turns and tool calls until finish_task (${name})`, async () => {
       server.enqueue(toolCallReply('echo', { text: 'hello' }), toolCallReply('finish_task', { summary: 'said hello' }));
       const { orchestrator } = makeHarness({ agents: [agentWith([make()])] });
-      const result = await orchestrator.start({ goal: 'g', plan: plan([task('a', { description: 'say hello' })]) }).done;
+      const result = await orchestrator.start({ goal: 'g', plan: plan([task('a', { description: 'say hello' })]) })
+        .done;
       assert.equal(result.status, 'succeeded');
       assert.deepEqual(echoed, ['hello']);
       assert.equal(result.state.tasks.a!.summary, 'said hello');
@@ -107,7 +125,10 @@ describe('LlmAgent (real SDKs against the fake model server)', () => {
     const { orchestrator } = makeHarness({ agents: [agentWith([openai('gpt-4o'), openai('gpt-4o-mini')])] });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'succeeded');
-    assert.deepEqual(server.requests.map((r) => (r.body as { model: string }).model), ['gpt-4o', 'gpt-4o-mini']);
+    assert.deepEqual(
+      server.requests.map((r) => (r.body as { model: string }).model),
+      ['gpt-4o', 'gpt-4o-mini'],
+    );
     assert.equal(result.state.tasks.a!.output, 'done by the fallback');
   });
 
@@ -123,16 +144,29 @@ describe('LlmAgent (real SDKs against the fake model server)', () => {
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'succeeded');
     assert.equal(result.state.tasks.a!.summary, 'fixed');
-    assert.match(JSON.stringify(server.requests[2]!.body), /Verification failed after your changes[\s\S]*expected 2, got 3/, 'the findings went back to the model');
+    assert.match(
+      JSON.stringify(server.requests[2]!.body),
+      /Verification failed after your changes[\s\S]*expected 2, got 3/,
+      'the findings went back to the model',
+    );
   });
 
   it('fails the task with the findings once the fix attempts are used up', async () => {
     verdicts = ['fail', 'fail'];
-    server.enqueue(toolCallReply('propose_edit', { path: 'src/a.ts' }), toolCallReply('finish_task', { summary: 'try 1' }), toolCallReply('finish_task', { summary: 'try 2' }));
-    const { orchestrator } = makeHarness({ agents: [agentWith([openai()], { gateSteps: ['test'], limits: { maxFixAttempts: 1 } })] });
+    server.enqueue(
+      toolCallReply('propose_edit', { path: 'src/a.ts' }),
+      toolCallReply('finish_task', { summary: 'try 1' }),
+      toolCallReply('finish_task', { summary: 'try 2' }),
+    );
+    const { orchestrator } = makeHarness({
+      agents: [agentWith([openai()], { gateSteps: ['test'], limits: { maxFixAttempts: 1 } })],
+    });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'failed');
-    assert.match(result.state.tasks.a!.failure ?? '', /still fail verification after 1 fix attempts[\s\S]*expected 2, got 3/);
+    assert.match(
+      result.state.tasks.a!.failure ?? '',
+      /still fail verification after 1 fix attempts[\s\S]*expected 2, got 3/,
+    );
   });
 
   it('never sends the request that would cross the budget; the run pauses', async () => {

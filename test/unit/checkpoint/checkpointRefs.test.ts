@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { checkpointMessage, checkpointRef, maxSequence, parseCheckpointList, refComponent, runCheckpointPrefix } from '../../../src/core/checkpoint/checkpointRefs';
+import {
+  checkpointMessage,
+  checkpointRef,
+  maxSequence,
+  parseCheckpointList,
+  refComponent,
+  runCheckpointPrefix,
+} from '../../../src/core/checkpoint/checkpointRefs';
 
 describe('checkpoint/checkpointRefs', () => {
   it('encodes ids into one ref component that git accepts and that decodes back', () => {
@@ -9,7 +16,7 @@ describe('checkpoint/checkpointRefs', () => {
       'x.lock': 'x%2Elock',
       '.hidden': '%2Ehidden',
       'a/b c~^:?*[\\': 'a%2Fb%20c%7E%5E%3A%3F%2A%5B%5C',
-      'é': '%C3%A9',
+      é: '%C3%A9',
       '%41': '%2541',
     };
     for (const [id, encoded] of Object.entries(cases)) {
@@ -31,16 +38,41 @@ describe('checkpoint/checkpointRefs', () => {
 
   it('parses a for-each-ref listing into checkpoints sorted by sequence, skipping foreign refs', () => {
     const prefix = runCheckpointPrefix('r');
-    const record = (id: string, ref: string, message: string): string => `${id}\x1f${ref}\x1f1700000000\x1f${message}\x1e\n`;
+    const record = (id: string, ref: string, message: string): string =>
+      `${id}\x1f${ref}\x1f1700000000\x1f${message}\x1e\n`;
     const output =
       record('bbb', `${prefix}t%2E2/2`, checkpointMessage('second', 'r', 't.2', 1_700_000_000_500)) +
       record('aaa', `${prefix}t1/1`, checkpointMessage('first', 'r', 't1', 1_700_000_000_400)) +
       record('ccc', `${prefix}not-a-number/x`, 'junk') +
       record('ddd', `${prefix}t3/3`, 'a hand-made commit\n');
     assert.deepEqual(parseCheckpointList(output, 'r'), [
-      { id: 'aaa', ref: `${prefix}t1/1`, runId: 'r', taskId: 't1', label: 'first', sequence: 1, createdAt: 1_700_000_000_400 },
-      { id: 'bbb', ref: `${prefix}t%2E2/2`, runId: 'r', taskId: 't.2', label: 'second', sequence: 2, createdAt: 1_700_000_000_500 },
-      { id: 'ddd', ref: `${prefix}t3/3`, runId: 'r', taskId: 't3', label: 'a hand-made commit', sequence: 3, createdAt: 1_700_000_000_000 },
+      {
+        id: 'aaa',
+        ref: `${prefix}t1/1`,
+        runId: 'r',
+        taskId: 't1',
+        label: 'first',
+        sequence: 1,
+        createdAt: 1_700_000_000_400,
+      },
+      {
+        id: 'bbb',
+        ref: `${prefix}t%2E2/2`,
+        runId: 'r',
+        taskId: 't.2',
+        label: 'second',
+        sequence: 2,
+        createdAt: 1_700_000_000_500,
+      },
+      {
+        id: 'ddd',
+        ref: `${prefix}t3/3`,
+        runId: 'r',
+        taskId: 't3',
+        label: 'a hand-made commit',
+        sequence: 3,
+        createdAt: 1_700_000_000_000,
+      },
     ]);
   });
 });

@@ -13,7 +13,11 @@ describe('checkpoint/GitCheckpoints rollback', () => {
     await checkpoints.take({ runId: 'r', taskId: 't1', label: 'before t1' });
     const atCheckpoint = await worktreeFiles(dir);
 
-    await writeFiles(dir, { 'src/app.ts': 'broken\n', 'src/new/deep/created.ts': 'new\n', 'notes/user draft.md': 'changed\n' });
+    await writeFiles(dir, {
+      'src/app.ts': 'broken\n',
+      'src/new/deep/created.ts': 'new\n',
+      'notes/user draft.md': 'changed\n',
+    });
     await unlink(join(dir, 'README.md'));
     const result = await checkpoints.rollbackTask('r', 't1');
 
@@ -32,7 +36,12 @@ describe('checkpoint/GitCheckpoints rollback', () => {
     await checkpoints.take({ runId: 'r', taskId: 't1', label: 'x' });
     const stateAtCheckpoint = await userGitState(repo());
 
-    await writeFiles(dir, { 'src/app.ts': 'task edit\n', 'old.log': 'ignored, changed by the task\n', 'build/new.js': 'ignored, created\n', 'created.ts': 'c\n' });
+    await writeFiles(dir, {
+      'src/app.ts': 'task edit\n',
+      'old.log': 'ignored, changed by the task\n',
+      'build/new.js': 'ignored, created\n',
+      'created.ts': 'c\n',
+    });
     await checkpoints.rollbackTask('r', 't1');
 
     const files = await worktreeFiles(dir);

@@ -21,7 +21,11 @@ describe('checkpoint/GitCheckpoints in a workspace that is a subfolder of the re
   });
 
   it('snapshots the working files of the workspace only; the rest of the tree is HEAD', async () => {
-    await writeFiles(repo().dir, { 'packages/my app/new.ts': 'new\n', 'packages/other/index.ts': 'edited outside\n', 'outside-new.txt': 'x\n' });
+    await writeFiles(repo().dir, {
+      'packages/my app/new.ts': 'new\n',
+      'packages/other/index.ts': 'edited outside\n',
+      'outside-new.txt': 'x\n',
+    });
     const checkpoint = await (await openCheckpoints(repo(), workspace())).take({ runId: 'r', taskId: 't', label: 'x' });
     const paths = await treePaths(repo(), checkpoint.id);
     assert.ok(paths.includes('packages/my app/new.ts'));

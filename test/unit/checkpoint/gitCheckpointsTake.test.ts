@@ -3,7 +3,17 @@ import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitCheckpoints } from '../../../src/core/checkpoint/gitCheckpoints';
 import { GitCommandError } from '../../../src/core/checkpoint/gitCommandError';
-import { git, manualClock, openCheckpoints, orchestratorRefs, treePaths, useTestRepo, userGitState, worktreeFiles, writeFiles } from './gitTestRepo';
+import {
+  git,
+  manualClock,
+  openCheckpoints,
+  orchestratorRefs,
+  treePaths,
+  useTestRepo,
+  userGitState,
+  worktreeFiles,
+  writeFiles,
+} from './gitTestRepo';
 
 describe('checkpoint/GitCheckpoints.take', () => {
   const repo = useTestRepo();
@@ -41,8 +51,16 @@ describe('checkpoint/GitCheckpoints.take', () => {
   it('snapshots tracked changes, deletions and untracked files, but not ignored files', async () => {
     await dirtyRepo();
     const checkpoint = await (await openCheckpoints(repo())).take({ runId: 'run-1', taskId: 't1', label: 'x' });
-    assert.deepEqual(await treePaths(repo(), checkpoint.id), ['.gitignore', 'src/app.ts', 'staged-new.ts', 'untracked dir/naïve file.md']);
-    assert.equal(await git(repo(), 'show', `${checkpoint.id}:src/app.ts`), 'export const a = 3; // unstaged on top of staged\n');
+    assert.deepEqual(await treePaths(repo(), checkpoint.id), [
+      '.gitignore',
+      'src/app.ts',
+      'staged-new.ts',
+      'untracked dir/naïve file.md',
+    ]);
+    assert.equal(
+      await git(repo(), 'show', `${checkpoint.id}:src/app.ts`),
+      'export const a = 3; // unstaged on top of staged\n',
+    );
   });
 
   it('stores a commit on a private ref whose parent is HEAD, made by its own identity at the clock time', async () => {
@@ -53,9 +71,18 @@ describe('checkpoint/GitCheckpoints.take', () => {
     assert.equal(checkpoint.ref, 'refs/agent-orchestrator/checkpoints/run-1/task%2Ea/1');
     assert.equal((await git(repo(), 'rev-parse', checkpoint.ref)).trim(), checkpoint.id);
     assert.equal((await git(repo(), 'rev-parse', `${checkpoint.id}^`)).trim(), head);
-    assert.equal((await git(repo(), 'log', '-1', '--format=%an <%ae>|%s', checkpoint.id)).trim(), 'Agent Orchestrator <checkpoints@agent-orchestrator.invalid>|Agent Orchestrator checkpoint: before task a');
+    assert.equal(
+      (await git(repo(), 'log', '-1', '--format=%an <%ae>|%s', checkpoint.id)).trim(),
+      'Agent Orchestrator <checkpoints@agent-orchestrator.invalid>|Agent Orchestrator checkpoint: before task a',
+    );
     assert.deepEqual(
-      { runId: checkpoint.runId, taskId: checkpoint.taskId, label: checkpoint.label, sequence: checkpoint.sequence, createdAt: checkpoint.createdAt },
+      {
+        runId: checkpoint.runId,
+        taskId: checkpoint.taskId,
+        label: checkpoint.label,
+        sequence: checkpoint.sequence,
+        createdAt: checkpoint.createdAt,
+      },
       { runId: 'run-1', taskId: 'task.a', label: 'before task a', sequence: 1, createdAt: clock.now() },
     );
     assert.deepEqual(await checkpoints.list('run-1'), [checkpoint]);
@@ -71,14 +98,26 @@ describe('checkpoint/GitCheckpoints.take', () => {
     }
     const listed = await checkpoints.list('run.1');
     assert.deepEqual(listed, taken);
-    assert.deepEqual(listed.map((c) => [c.taskId, c.sequence]), [['a..b', 1], ['x.lock', 2], ['a', 3], ['ünï/cödé', 4]]);
+    assert.deepEqual(
+      listed.map((c) => [c.taskId, c.sequence]),
+      [
+        ['a..b', 1],
+        ['x.lock', 2],
+        ['a', 3],
+        ['ünï/cödé', 4],
+      ],
+    );
     for (const c of listed) await git(repo(), 'check-ref-format', c.ref);
     assert.deepEqual(await checkpoints.list('run'), [], 'a run id that is a prefix of another lists nothing of it');
   });
 
   it('keeps a hostile label as data: one line in the message, no argument injection', async () => {
     const checkpoints = await openCheckpoints(repo());
-    const checkpoint = await checkpoints.take({ runId: 'r', taskId: 't', label: '--upload-pack=touch /tmp/pwned\nsecond\x1eline' });
+    const checkpoint = await checkpoints.take({
+      runId: 'r',
+      taskId: 't',
+      label: '--upload-pack=touch /tmp/pwned\nsecond\x1eline',
+    });
     const [listed] = await checkpoints.list('r');
     assert.equal(listed?.label, '--upload-pack=touch /tmp/pwned second line');
     assert.equal(listed?.id, checkpoint.id);
@@ -100,21 +139,28 @@ describe('checkpoint/GitCheckpoints.take', () => {
       }),
     );
     assert.equal(new Set(results.map((c) => c.ref)).size, 8);
-    assert.deepEqual(results.map((c) => c.sequence).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      results.map((c) => c.sequence).sort((a, b) => a - b),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
     assert.equal((await orchestratorRefs(repo())).length, 8);
     for (const c of results) assert.equal((await git(repo(), 'cat-file', '-t', c.id)).trim(), 'commit');
   });
 
   it('gives two instances on the same repository distinct refs when they take at the same time', async () => {
     const [a, b] = [await openCheckpoints(repo()), await openCheckpoints(repo())];
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).take({ runId: 'run-x', taskId: `t${i}`, label: '' })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).take({ runId: 'run-x', taskId: `t${i}`, label: '' })),
+    );
     assert.equal(new Set(results.map((c) => c.ref)).size, 12);
     assert.equal((await a.list('run-x')).length, 12);
   });
 
   it('never waits for the user index lock, because it never uses the user index', async () => {
     await writeFile(join(repo().dir, '.git', 'index.lock'), '');
-    const checkpoint = await (await openCheckpoints(repo(), repo().dir, { lockRetries: 0 })).take({ runId: 'r', taskId: 't', label: 'x' });
+    const checkpoint = await (
+      await openCheckpoints(repo(), repo().dir, { lockRetries: 0 })
+    ).take({ runId: 'r', taskId: 't', label: 'x' });
     assert.match(checkpoint.id, /^[0-9a-f]{40,64}$/);
   });
 
@@ -128,7 +174,9 @@ describe('checkpoint/GitCheckpoints.take', () => {
         if (++sleeps === 2) await rm(lock);
       },
     };
-    const checkpoint = await (await openCheckpoints(repo(), repo().dir, { clock })).take({ runId: 'r', taskId: 't', label: 'x' });
+    const checkpoint = await (
+      await openCheckpoints(repo(), repo().dir, { clock })
+    ).take({ runId: 'r', taskId: 't', label: 'x' });
     assert.equal(checkpoint.ref, 'refs/agent-orchestrator/checkpoints/r/t/1');
     assert.equal(sleeps, 2);
   });
@@ -144,7 +192,9 @@ describe('checkpoint/GitCheckpoints.take', () => {
         await git(repo(), 'update-ref', 'refs/agent-orchestrator/checkpoints/r/t/1', 'HEAD');
       },
     };
-    const checkpoint = await (await openCheckpoints(repo(), repo().dir, { clock })).take({ runId: 'r', taskId: 't', label: 'x' });
+    const checkpoint = await (
+      await openCheckpoints(repo(), repo().dir, { clock })
+    ).take({ runId: 'r', taskId: 't', label: 'x' });
     assert.equal(checkpoint.ref, 'refs/agent-orchestrator/checkpoints/r/t/2');
     assert.equal(checkpoint.sequence, 2);
   });
@@ -154,7 +204,10 @@ describe('checkpoint/GitCheckpoints.take', () => {
     const checkpoints = await openCheckpoints(repo(), repo().dir, { lockRetries: 2, clock: manualClock() });
     await assert.rejects(checkpoints.take({ runId: 'r', taskId: 't', label: 'x' }), (err: unknown) => {
       assert.ok(err instanceof GitCommandError);
-      assert.match(err.message, /`git update-ref refs\/agent-orchestrator\/checkpoints\/r\/t\/1 [0-9a-f]+ ` in .* exited with code 128: .*1\.lock': File exists/s);
+      assert.match(
+        err.message,
+        /`git update-ref refs\/agent-orchestrator\/checkpoints\/r\/t\/1 [0-9a-f]+ ` in .* exited with code 128: .*1\.lock': File exists/s,
+      );
       return true;
     });
   });

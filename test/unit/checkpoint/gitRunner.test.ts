@@ -11,11 +11,17 @@ describe('checkpoint/GitRunner and errors', () => {
   const repo = useTestRepo();
 
   it('tells the user to install git when the executable cannot be started', async () => {
-    await assert.rejects(GitCheckpoints.open(repo().dir, { gitBinary: '/nonexistent/bin/git', env: repo().env }), (err: unknown) => {
-      assert.ok(err instanceof GitNotInstalledError);
-      assert.match(err.message, /Checkpoints need git, but `\/nonexistent\/bin\/git` could not be started .*Install git/);
-      return true;
-    });
+    await assert.rejects(
+      GitCheckpoints.open(repo().dir, { gitBinary: '/nonexistent/bin/git', env: repo().env }),
+      (err: unknown) => {
+        assert.ok(err instanceof GitNotInstalledError);
+        assert.match(
+          err.message,
+          /Checkpoints need git, but `\/nonexistent\/bin\/git` could not be started .*Install git/,
+        );
+        return true;
+      },
+    );
   });
 
   it('puts the git command, its exit code and its stderr in the error', async () => {
@@ -23,7 +29,10 @@ describe('checkpoint/GitRunner and errors', () => {
     await assert.rejects(git.run(['cat-file', '-p', 'no-such-object']), (err: unknown) => {
       assert.ok(err instanceof GitCommandError);
       assert.equal(err.exitCode, 128);
-      assert.match(err.message, /`git cat-file -p no-such-object` in .* exited with code 128: fatal: Not a valid object name no-such-object/);
+      assert.match(
+        err.message,
+        /`git cat-file -p no-such-object` in .* exited with code 128: fatal: Not a valid object name no-such-object/,
+      );
       return true;
     });
   });
@@ -52,7 +61,10 @@ describe('checkpoint/GitRunner and errors', () => {
   });
 
   it('explains a workspace folder that does not exist', async () => {
-    await assert.rejects(GitCheckpoints.open(join(repo().dir, 'missing'), { env: repo().env }), /Checkpoints cannot run git in .*missing.*Check that the workspace folder exists/);
+    await assert.rejects(
+      GitCheckpoints.open(join(repo().dir, 'missing'), { env: repo().env }),
+      /Checkpoints cannot run git in .*missing.*Check that the workspace folder exists/,
+    );
   });
 });
 

@@ -33,7 +33,11 @@ export function useTestRepo(options: { empty?: boolean } = {}): () => TestRepo {
     repo = { dir, home, env: { HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: '1' } };
     await git(repo, 'init', '-q', '-b', 'main');
     if (!options.empty) {
-      await writeFiles(dir, { 'README.md': 'hello\n', '.gitignore': '*.log\nbuild/\n', 'src/app.ts': 'export const a = 1;\n' });
+      await writeFiles(dir, {
+        'README.md': 'hello\n',
+        '.gitignore': '*.log\nbuild/\n',
+        'src/app.ts': 'export const a = 1;\n',
+      });
       await git(repo, 'add', '-A');
       await git(repo, 'commit', '-q', '-m', 'initial');
     }
@@ -71,7 +75,11 @@ export async function gitIn(repo: TestRepo, cwd: string, ...args: string[]): Pro
 }
 
 /** Opens checkpoints on `workspace` (default: the repository) with the isolated environment. */
-export async function openCheckpoints(repo: TestRepo, workspace = repo.dir, options: GitCheckpointsOptions = {}): Promise<GitCheckpoints> {
+export async function openCheckpoints(
+  repo: TestRepo,
+  workspace = repo.dir,
+  options: GitCheckpointsOptions = {},
+): Promise<GitCheckpoints> {
   const port = await GitCheckpoints.open(workspace, { env: repo.env, ...options });
   if (!(port instanceof GitCheckpoints)) throw new Error(`expected git checkpoints, got: ${port.note}`);
   return port;
@@ -116,7 +124,8 @@ export interface UserGitState {
 
 /** Reads `UserGitState`; a failing git command is recorded as `error: …` so states still compare. */
 export async function userGitState(repo: TestRepo): Promise<UserGitState> {
-  const maybe = (p: Promise<string>): Promise<string> => p.catch((err: Error) => `error: ${err.message.split('\n')[0]}`);
+  const maybe = (p: Promise<string>): Promise<string> =>
+    p.catch((err: Error) => `error: ${err.message.split('\n')[0]}`);
   const indexBytes = await readFile(join(repo.dir, '.git', 'index')).then(
     (b) => createHash('sha256').update(b).digest('hex'),
     () => 'no index',
@@ -143,7 +152,10 @@ export async function treePaths(repo: TestRepo, commit: string): Promise<string[
 
 /** Refs under `refs/agent-orchestrator/`, sorted. */
 export async function orchestratorRefs(repo: TestRepo): Promise<string[]> {
-  return (await git(repo, 'for-each-ref', '--format=%(refname)', 'refs/agent-orchestrator/')).split('\n').filter(Boolean).sort();
+  return (await git(repo, 'for-each-ref', '--format=%(refname)', 'refs/agent-orchestrator/'))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 }
 
 /** A clock whose time only moves when the test says so; sleeps resolve at once. */

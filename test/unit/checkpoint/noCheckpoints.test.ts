@@ -21,7 +21,12 @@ describe('checkpoint/NoCheckpoints', () => {
     const port: CheckpointPort = await GitCheckpoints.open(dir, { env: { GIT_CEILING_DIRECTORIES: tmpdir() } });
     assert.ok(port instanceof NoCheckpoints);
     assert.equal(port.enabled, false);
-    assert.match(port.note ?? '', new RegExp(`No checkpoints are taken: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not inside a git repository`));
+    assert.match(
+      port.note ?? '',
+      new RegExp(
+        `No checkpoints are taken: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not inside a git repository`,
+      ),
+    );
     assert.match(port.note ?? '', /git init/);
   });
 

@@ -14,8 +14,31 @@ describe('parseCliArgs (valid command lines)', () => {
 
   it('reads every run option, resolving folders against cwd', () => {
     const args = parseCliArgs(
-      ['run', ' Add tests ', '--provider', 'anthropic', '--model', 'claude-haiku-4-5', '--base-url', 'http://localhost:8080/v1/', '--concurrency', '8',
-        '--budget-tokens', '50000', '--budget-usd', '$1.25', '--approve', 'auto', '--verify', 'npm test', '--verify=npm run lint', '--dry-run', '--json', '--state-dir', 'state'],
+      [
+        'run',
+        ' Add tests ',
+        '--provider',
+        'anthropic',
+        '--model',
+        'claude-haiku-4-5',
+        '--base-url',
+        'http://localhost:8080/v1/',
+        '--concurrency',
+        '8',
+        '--budget-tokens',
+        '50000',
+        '--budget-usd',
+        '$1.25',
+        '--approve',
+        'auto',
+        '--verify',
+        'npm test',
+        '--verify=npm run lint',
+        '--dry-run',
+        '--json',
+        '--state-dir',
+        'state',
+      ],
       cwd,
     );
     assert.deepEqual(args, {
@@ -36,10 +59,27 @@ describe('parseCliArgs (valid command lines)', () => {
   });
 
   it('keeps defaults for the rest to the caller', () => {
-    assert.deepEqual(parseCliArgs(['run', 'g'], cwd), { kind: 'run', goal: 'g', workspace: cwd, budget: {}, verify: [], dryRun: false, json: false });
-    assert.deepEqual(parseCliArgs(['resume', 'run-1', '--budget-usd', '3'], cwd), { kind: 'resume', runId: 'run-1', budget: { maxCostUsd: 3 }, json: false });
+    assert.deepEqual(parseCliArgs(['run', 'g'], cwd), {
+      kind: 'run',
+      goal: 'g',
+      workspace: cwd,
+      budget: {},
+      verify: [],
+      dryRun: false,
+      json: false,
+    });
+    assert.deepEqual(parseCliArgs(['resume', 'run-1', '--budget-usd', '3'], cwd), {
+      kind: 'resume',
+      runId: 'run-1',
+      budget: { maxCostUsd: 3 },
+      json: false,
+    });
     assert.deepEqual(parseCliArgs(['list'], cwd), { kind: 'list', json: false });
-    assert.deepEqual(parseCliArgs(['show', 'run-1', '--markdown'], cwd), { kind: 'show', runId: 'run-1', format: 'markdown' });
+    assert.deepEqual(parseCliArgs(['show', 'run-1', '--markdown'], cwd), {
+      kind: 'show',
+      runId: 'run-1',
+      format: 'markdown',
+    });
   });
 
   it('accepts a goal that starts with a dash after --', () => {

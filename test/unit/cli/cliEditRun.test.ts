@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeModelServer, type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
+import {
+  startFakeModelServer,
+  type FakeModelServer,
+  type RecordedRequest,
+} from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { cliEnv, git, jsonLines, runCli, useSandbox, useCliBundle } from '../../support/cliProcess';
 
@@ -47,15 +51,47 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
     const { root, state, ws } = sandbox();
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
     const head = await git(ws, env, 'rev-parse', 'HEAD');
-    const r = await runCli(['run', 'Write two greetings', '--json', '--approve', 'auto', '--verify', 'node --version', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl], env);
+    const r = await runCli(
+      [
+        'run',
+        'Write two greetings',
+        '--json',
+        '--approve',
+        'auto',
+        '--verify',
+        'node --version',
+        '--workspace',
+        ws,
+        '--state-dir',
+        state,
+        '--base-url',
+        server.openAiBaseUrl,
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await readFile(join(ws, 'hello.txt'), 'utf8'), 'hello from hello\n');
     assert.equal(await readFile(join(ws, 'bye.txt'), 'utf8'), 'hello from bye\n');
     const events = jsonLines(r.stdout);
     const of = (type: string): Array<Record<string, unknown>> => events.filter((e) => e.type === type);
-    assert.deepEqual(of('edit.applied').map((e) => e.path).sort(), ['bye.txt', 'hello.txt']);
-    assert.deepEqual(of('approval.decided').map((e) => e.by), ['auto', 'auto']);
-    assert.deepEqual(of('verification.completed').map((e) => [e.name, e.verdict]), [['verify-1', 'pass'], ['verify-1', 'pass']], 'each editing task passed its gate');
+    assert.deepEqual(
+      of('edit.applied')
+        .map((e) => e.path)
+        .sort(),
+      ['bye.txt', 'hello.txt'],
+    );
+    assert.deepEqual(
+      of('approval.decided').map((e) => e.by),
+      ['auto', 'auto'],
+    );
+    assert.deepEqual(
+      of('verification.completed').map((e) => [e.name, e.verdict]),
+      [
+        ['verify-1', 'pass'],
+        ['verify-1', 'pass'],
+      ],
+      'each editing task passed its gate',
+    );
     assert.equal(of('checkpoint.taken').length, 2, 'a checkpoint before each editing task');
     assert.equal(events.at(-1)?.status, 'succeeded');
     assert.equal(await git(ws, env, 'rev-parse', 'HEAD'), head, 'the user branch did not move');
@@ -64,7 +100,21 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
   it('--approve never pauses at the first edit (exit 3); resume --approve auto finishes it (exit 0)', async () => {
     const { root, state, ws } = sandbox();
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
-    const paused = await runCli(['run', 'Write two greetings', '--approve', 'never', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl], env);
+    const paused = await runCli(
+      [
+        'run',
+        'Write two greetings',
+        '--approve',
+        'never',
+        '--workspace',
+        ws,
+        '--state-dir',
+        state,
+        '--base-url',
+        server.openAiBaseUrl,
+      ],
+      env,
+    );
     assert.equal(paused.code, 3, paused.stderr);
     const runId = /^Run (\S+)\n$/.exec(paused.stdout)?.[1];
     assert.ok(runId, paused.stdout);
@@ -90,7 +140,24 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
     const { root, state, ws } = sandbox();
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
     // The planner's worst case (about 8.4k tokens) fits; an agent's (about 9.6k more) does not.
-    const paused = await runCli(['run', 'Write two greetings', '--json', '--approve', 'auto', '--budget-tokens', '9000', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl], env);
+    const paused = await runCli(
+      [
+        'run',
+        'Write two greetings',
+        '--json',
+        '--approve',
+        'auto',
+        '--budget-tokens',
+        '9000',
+        '--workspace',
+        ws,
+        '--state-dir',
+        state,
+        '--base-url',
+        server.openAiBaseUrl,
+      ],
+      env,
+    );
     assert.equal(paused.code, 3, paused.stderr);
     const events = jsonLines(paused.stdout);
     const runId = events[0]!.runId as string;
@@ -99,7 +166,10 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
     assert.match(paused.stderr, /paused .*token budget of 9,000 tokens would be exceeded/);
 
     // The approval mode is not remembered: auto-approving is a choice made on each invocation.
-    const resumed = await runCli(['resume', runId, '--budget-tokens', '200000', '--approve', 'auto', '--state-dir', state], env);
+    const resumed = await runCli(
+      ['resume', runId, '--budget-tokens', '200000', '--approve', 'auto', '--state-dir', state],
+      env,
+    );
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(resumed.stdout, `Run ${runId}\n`);
     assert.equal(await readFile(join(ws, 'bye.txt'), 'utf8'), 'hello from bye\n');
@@ -107,7 +177,17 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
 
   it('--approve auto still refuses to auto-approve a protected file without a terminal: the run pauses', async () => {
     const { root, state, ws } = sandbox();
-    const plan = { goal: 'Tune the editor', tasks: [{ id: 'settings', title: 'Edit the editor settings', requiredCapabilities: ['code'], writes: ['.vscode/settings.json'] }] };
+    const plan = {
+      goal: 'Tune the editor',
+      tasks: [
+        {
+          id: 'settings',
+          title: 'Edit the editor settings',
+          requiredCapabilities: ['code'],
+          writes: ['.vscode/settings.json'],
+        },
+      ],
+    };
     await server.close();
     server = await startFakeModelServer({
       respond: (req) => {
@@ -115,13 +195,33 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
         if (body.response_format) return jsonReply(plan);
         return body.messages?.at(-1)?.role === 'tool'
           ? toolCallReply('finish_task', { summary: 'done' })
-          : toolCallReply('propose_edit', { path: '.vscode/settings.json', content: '{ "task.allowAutomaticTasks": "on" }\n' });
+          : toolCallReply('propose_edit', {
+              path: '.vscode/settings.json',
+              content: '{ "task.allowAutomaticTasks": "on" }\n',
+            });
       },
     });
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
-    const r = await runCli(['run', 'Tune the editor', '--approve', 'auto', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl], env);
+    const r = await runCli(
+      [
+        'run',
+        'Tune the editor',
+        '--approve',
+        'auto',
+        '--workspace',
+        ws,
+        '--state-dir',
+        state,
+        '--base-url',
+        server.openAiBaseUrl,
+      ],
+      env,
+    );
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /\.vscode\/settings\.json is a protected file, which is never approved automatically, and there is no terminal to ask on/);
+    assert.match(
+      r.stderr,
+      /\.vscode\/settings\.json is a protected file, which is never approved automatically, and there is no terminal to ask on/,
+    );
     await assert.rejects(readFile(join(ws, '.vscode', 'settings.json')), 'nothing was written');
   });
 });

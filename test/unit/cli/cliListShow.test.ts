@@ -11,7 +11,10 @@ describe('CLI: list and show (real child processes)', function () {
 
   it('lists nothing in an empty state folder, in both formats', async () => {
     const { root, state } = sandbox();
-    const [human, json] = await Promise.all([runCli(['list', '--state-dir', state], cliEnv(root)), runCli(['list', '--state-dir', state, '--json'], cliEnv(root))]);
+    const [human, json] = await Promise.all([
+      runCli(['list', '--state-dir', state], cliEnv(root)),
+      runCli(['list', '--state-dir', state, '--json'], cliEnv(root)),
+    ]);
     assert.equal(human.code, 0);
     assert.equal(human.stdout, '');
     assert.match(human.stderr, /No runs yet in .*state/);
@@ -33,10 +36,20 @@ describe('CLI: list and show (real child processes)', function () {
 
     beforeEach(async () => {
       const { state } = sandbox();
-      const agent = testAgent({ id: 'worker', capabilities: ['code'], maxLoad: 4 }, async (ctx) => ({ output: ctx.task.id, summary: `did ${ctx.task.id}` }));
+      const agent = testAgent({ id: 'worker', capabilities: ['code'], maxLoad: 4 }, async (ctx) => ({
+        output: ctx.task.id,
+        summary: `did ${ctx.task.id}`,
+      }));
       const { orchestrator } = durableOrchestrator(state, agent, 4);
-      const done = await orchestrator.start({ goal: 'Build the widget', plan: plan([task('parse'), task('render', { dependencies: ['parse'] })]) }).done;
-      const planned = await orchestrator.start({ goal: 'Only plan the gadget', plan: plan([task('sketch')]), dryRun: true }).done;
+      const done = await orchestrator.start({
+        goal: 'Build the widget',
+        plan: plan([task('parse'), task('render', { dependencies: ['parse'] })]),
+      }).done;
+      const planned = await orchestrator.start({
+        goal: 'Only plan the gadget',
+        plan: plan([task('sketch')]),
+        dryRun: true,
+      }).done;
       assert.equal(done.status, 'succeeded');
       assert.equal(planned.status, 'planned');
       doneId = done.runId;
@@ -63,8 +76,16 @@ describe('CLI: list and show (real child processes)', function () {
       const [header, ...rows] = r.stdout.trimEnd().split('\n');
       assert.match(header!, /^ID\s+STATUS\s+AGE\s+TASKS\s+TOKENS\s+COST\s+GOAL$/);
       assert.equal(rows.length, 2);
-      assert.ok(rows.some((row) => new RegExp(`^${doneId}\\s+succeeded\\s+just now\\s+2/2\\s+0\\s+\\$0\\.00\\s+Build the widget$`).test(row)), r.stdout);
-      assert.ok(rows.some((row) => row.startsWith(plannedId) && /planned/.test(row) && /Only plan the gadget/.test(row)), r.stdout);
+      assert.ok(
+        rows.some((row) =>
+          new RegExp(`^${doneId}\\s+succeeded\\s+just now\\s+2/2\\s+0\\s+\\$0\\.00\\s+Build the widget$`).test(row),
+        ),
+        r.stdout,
+      );
+      assert.ok(
+        rows.some((row) => row.startsWith(plannedId) && /planned/.test(row) && /Only plan the gadget/.test(row)),
+        r.stdout,
+      );
     });
 
     it('show prints a summary, the folded state with --json, and Markdown with --markdown', async () => {
@@ -77,10 +98,18 @@ describe('CLI: list and show (real child processes)', function () {
       ]);
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, new RegExp(`^Run ${doneId}: succeeded, phase complete\\nGoal: +Build the widget\\n`));
-      assert.match(human.stdout, /Tasks \(2\):\n\s+ID\s+STATUS\s+AGENT\s+TRIES\s+TOKENS\s+NOTE\n\s+parse\s+succeeded\s+worker\s+1\s+0\s+did parse\n\s+render\s+succeeded/);
+      assert.match(
+        human.stdout,
+        /Tasks \(2\):\n\s+ID\s+STATUS\s+AGENT\s+TRIES\s+TOKENS\s+NOTE\n\s+parse\s+succeeded\s+worker\s+1\s+0\s+did parse\n\s+render\s+succeeded/,
+      );
 
       assert.equal(json.code, 0, json.stderr);
-      const folded = JSON.parse(json.stdout) as { runId: string; status: string; tasks: Record<string, { status: string }>; plan: { tasks: unknown[] } };
+      const folded = JSON.parse(json.stdout) as {
+        runId: string;
+        status: string;
+        tasks: Record<string, { status: string }>;
+        plan: { tasks: unknown[] };
+      };
       assert.equal(folded.runId, doneId);
       assert.equal(folded.status, 'succeeded');
       assert.equal(folded.tasks.render?.status, 'succeeded');

@@ -6,11 +6,21 @@ import { CircuitBreaker } from '../../../src/core/route/circuitBreaker';
 import { ManualClock } from '../../support/manualClock';
 
 describe('CLI model chain', () => {
-  const provider = ProviderConfig.resolve({ provider: 'openai', model: 'gpt-4o-mini' }, { OPENAI_API_KEY: 'sk-test-chain' });
-  const definition = { id: 'coder', capabilities: ['code'], preferredModels: ['openai/gpt-4o', 'anthropic/claude-sonnet-5'] };
+  const provider = ProviderConfig.resolve(
+    { provider: 'openai', model: 'gpt-4o-mini' },
+    { OPENAI_API_KEY: 'sk-test-chain' },
+  );
+  const definition = {
+    id: 'coder',
+    capabilities: ['code'],
+    preferredModels: ['openai/gpt-4o', 'anthropic/claude-sonnet-5'],
+  };
 
-  it('tries the agent\'s same-provider preferences first, then the run\'s model', () => {
-    assert.deepEqual(modelChain(provider)(definition).map((m) => m.model), ['gpt-4o', 'gpt-4o-mini']);
+  it("tries the agent's same-provider preferences first, then the run's model", () => {
+    assert.deepEqual(
+      modelChain(provider)(definition).map((m) => m.model),
+      ['gpt-4o', 'gpt-4o-mini'],
+    );
   });
 
   it('drops a model whose circuit is open, per request, and takes it back once it recovers', async () => {
@@ -25,7 +35,10 @@ describe('CLI model chain', () => {
       clock,
     });
     const chain = modelChain(provider, () => router);
-    assert.deepEqual(chain(definition).map((m) => m.model), ['gpt-4o', 'gpt-4o-mini']);
+    assert.deepEqual(
+      chain(definition).map((m) => m.model),
+      ['gpt-4o', 'gpt-4o-mini'],
+    );
     breaker.recordFailure({ provider: 'openai', model: 'gpt-4o' }, 'retryable');
     breaker.recordFailure({ provider: 'openai', model: 'gpt-4o' }, 'retryable');
     const during = chain(definition).map((m) => m.model);

@@ -15,9 +15,26 @@ describe('unifiedDiff', () => {
     assert.equal(
       text,
       [
-        '--- a/x.txt', '+++ b/x.txt',
-        '@@ -1,6 +1,6 @@', ' line 1', ' line 2', '-line 3', '+changed 3', ' line 4', ' line 5', ' line 6',
-        '@@ -13,8 +13,8 @@', ' line 13', ' line 14', ' line 15', '-line 16', ' line 17', ' line 18', ' line 19', '+new', ' line 20',
+        '--- a/x.txt',
+        '+++ b/x.txt',
+        '@@ -1,6 +1,6 @@',
+        ' line 1',
+        ' line 2',
+        '-line 3',
+        '+changed 3',
+        ' line 4',
+        ' line 5',
+        ' line 6',
+        '@@ -13,8 +13,8 @@',
+        ' line 13',
+        ' line 14',
+        ' line 15',
+        '-line 16',
+        ' line 17',
+        ' line 18',
+        ' line 19',
+        '+new',
+        ' line 20',
       ].join('\n'),
     );
   });
@@ -37,6 +54,8 @@ describe('unifiedDiff', () => {
   it('colours for a terminal only when asked', () => {
     const esc = '\u001b';
     assert.ok(!unifiedDiff('c.txt', 'a\n', 'b\n').includes(esc));
-    assert.ok(unifiedDiff('c.txt', 'a\n', 'b\n', { color: true }).endsWith(`${esc}[31m-a${esc}[0m\n${esc}[32m+b${esc}[0m`));
+    assert.ok(
+      unifiedDiff('c.txt', 'a\n', 'b\n', { color: true }).endsWith(`${esc}[31m-a${esc}[0m\n${esc}[32m+b${esc}[0m`),
+    );
   });
 });

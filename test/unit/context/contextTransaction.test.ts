@@ -50,7 +50,10 @@ describe('ContextTransaction', () => {
     events.length = 0;
     assert.throws(
       () => txn.commit(),
-      (err: unknown) => err instanceof ContextConflictError && err.keys.join() === 'balance' && /Start a new transaction, read the keys again and retry/.test(err.message),
+      (err: unknown) =>
+        err instanceof ContextConflictError &&
+        err.keys.join() === 'balance' &&
+        /Start a new transaction, read the keys again and retry/.test(err.message),
     );
     assert.equal(ctx.get('balance', 'a'), 0);
     assert.equal(ctx.get('log', 'a'), undefined, 'all or nothing: the unconflicted write is not applied either');
@@ -107,7 +110,14 @@ describe('ContextTransaction', () => {
     await clock.advance(100);
     txn.commit();
     assert.equal(ctx.get('old', 'a'), undefined);
-    assert.deepEqual(events.at(-1), { type: 'context.changed', key: 'flag', scope: 'temporary', agentId: 'a', value: true, expiresAt: 600 });
+    assert.deepEqual(events.at(-1), {
+      type: 'context.changed',
+      key: 'flag',
+      scope: 'temporary',
+      agentId: 'a',
+      value: true,
+      expiresAt: 600,
+    });
   });
 
   it('cannot be used again after commit, rollback or a failed commit', () => {

@@ -5,7 +5,11 @@ import type { RunEventBody } from '../../../src/core/run/runEvents';
 function setup(inboxLimit?: number) {
   const events: RunEventBody[] = [];
   let n = 0;
-  const bus = new MessageBus((e) => events.push(e), () => `m${++n}`, inboxLimit === undefined ? {} : { inboxLimit });
+  const bus = new MessageBus(
+    (e) => events.push(e),
+    () => `m${++n}`,
+    inboxLimit === undefined ? {} : { inboxLimit },
+  );
   return { bus, events };
 }
 
@@ -16,10 +20,20 @@ describe('MessageBus', () => {
     bus.send({ from: 'tester', to: 'coder', topic: 'task', body: { n: 2 } });
     assert.deepEqual(
       bus.receive('coder').map((m) => [m.id, m.from, m.body]),
-      [['m1', 'planner', { n: 1 }], ['m2', 'tester', { n: 2 }]],
+      [
+        ['m1', 'planner', { n: 1 }],
+        ['m2', 'tester', { n: 2 }],
+      ],
     );
     assert.deepEqual(bus.receive('coder'), [], 'receive drains the inbox');
-    assert.deepEqual(events[0], { type: 'message.sent', id: 'm1', from: 'planner', to: 'coder', topic: 'task', body: { n: 1 } });
+    assert.deepEqual(events[0], {
+      type: 'message.sent',
+      id: 'm1',
+      from: 'planner',
+      to: 'coder',
+      topic: 'task',
+      body: { n: 1 },
+    });
   });
 
   it('broadcasts to every known agent except the sender', () => {
@@ -37,10 +51,22 @@ describe('MessageBus', () => {
     bus.send({ from: 'a', to: 'b', topic: 'x', body: 1 });
     bus.send({ from: 'a', to: 'b', topic: 'y', body: 2 });
     bus.send({ from: 'a', to: 'b', topic: 'x', body: 3 });
-    assert.deepEqual(bus.peek('b', { topic: 'y' }).map((m) => m.body), [2]);
-    assert.deepEqual(bus.receive('b', { topic: 'x' }).map((m) => m.body), [1, 3]);
-    assert.deepEqual(bus.peek('b').map((m) => m.body), [2]);
-    assert.deepEqual(bus.receive('b').map((m) => m.body), [2]);
+    assert.deepEqual(
+      bus.peek('b', { topic: 'y' }).map((m) => m.body),
+      [2],
+    );
+    assert.deepEqual(
+      bus.receive('b', { topic: 'x' }).map((m) => m.body),
+      [1, 3],
+    );
+    assert.deepEqual(
+      bus.peek('b').map((m) => m.body),
+      [2],
+    );
+    assert.deepEqual(
+      bus.receive('b').map((m) => m.body),
+      [2],
+    );
   });
 
   it('bounds each inbox and refuses a send whole when any recipient is full', () => {
@@ -48,7 +74,10 @@ describe('MessageBus', () => {
     bus.register('c');
     bus.send({ from: 'a', to: 'b', topic: 't', body: 1 });
     bus.send({ from: 'a', to: 'b', topic: 't', body: 2 });
-    assert.throws(() => bus.send({ from: 'a', to: 'b', topic: 't', body: 3 }), /inbox of "b" is full \(2 unread\)\. "b" must receive its messages/);
+    assert.throws(
+      () => bus.send({ from: 'a', to: 'b', topic: 't', body: 3 }),
+      /inbox of "b" is full \(2 unread\)\. "b" must receive its messages/,
+    );
     assert.throws(() => bus.send({ from: 'a', to: '*', topic: 't', body: 4 }), /inbox of "b" is full/);
     assert.equal(bus.peek('c').length, 0, 'a refused broadcast reaches nobody');
     assert.equal(events.length, 2);
@@ -80,13 +109,20 @@ describe('MessageBus', () => {
     bus.send({ from: 'a', to: 'b', topic: 'two', body: 2 });
     assert.deepEqual(seen, ['one']);
     assert.equal(bus.peek('b').length, 2, 'messages stay in the inbox');
-    assert.ok(events.some((e) => e.type === 'log' && e.level === 'warn' && /listener of agent "b" threw: listener bug/.test(e.message)));
+    assert.ok(
+      events.some(
+        (e) => e.type === 'log' && e.level === 'warn' && /listener of agent "b" threw: listener bug/.test(e.message),
+      ),
+    );
   });
 
   it('rejects malformed messages with a clear error', () => {
     const { bus } = setup();
     assert.throws(() => bus.send({ from: '', to: 'b', topic: 't', body: 1 }), /"from" must be the sending agent id/);
-    assert.throws(() => bus.send({ from: 'a', to: 'b', topic: 't', body: (() => 1) as never }), /body of message "t" from "a" is not JSON/);
+    assert.throws(
+      () => bus.send({ from: 'a', to: 'b', topic: 't', body: (() => 1) as never }),
+      /body of message "t" from "a" is not JSON/,
+    );
     assert.throws(() => bus.receive('*'), /broadcast address, not an agent id/);
   });
 });

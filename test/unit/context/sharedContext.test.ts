@@ -29,7 +29,11 @@ describe('SharedContext', () => {
     ctx.set('scratch', 1, { scope: 'private', agentId: 'coder' });
     assert.deepEqual(ctx.keys('coder'), ['notes', 'scratch']);
     assert.deepEqual(ctx.keys('tester'), ['notes']);
-    assert.equal(ctx.delete('scratch', { scope: 'private', agentId: 'tester' }), false, 'another agent cannot delete it');
+    assert.equal(
+      ctx.delete('scratch', { scope: 'private', agentId: 'tester' }),
+      false,
+      'another agent cannot delete it',
+    );
     assert.equal(ctx.get('scratch', 'coder'), 1);
   });
 
@@ -61,7 +65,10 @@ describe('SharedContext', () => {
   it('refuses values that are not JSON with an error naming the path', () => {
     const { ctx, events } = setup();
     const opts = { scope: 'shared', agentId: 'a' } as const;
-    assert.throws(() => ctx.set('f', { run: () => 1 } as never, opts), /context value "f" is not JSON: \$\.run is a function/);
+    assert.throws(
+      () => ctx.set('f', { run: () => 1 } as never, opts),
+      /context value "f" is not JSON: \$\.run is a function/,
+    );
     assert.throws(() => ctx.set('u', undefined as never, opts), /is undefined\. To remove an entry call delete\(\)/);
     assert.throws(() => ctx.set('n', { deep: [1, Number.NaN] }, opts), /\$\.deep\[1\] is NaN/);
     assert.throws(() => ctx.set('d', new Date(0) as never, opts), /a Date.*toISOString/);
@@ -75,7 +82,10 @@ describe('SharedContext', () => {
     const { ctx } = setup();
     assert.throws(() => ctx.set('k', 1, { scope: 'global' as never, agentId: 'a' }), /Unknown context scope "global"/);
     assert.throws(() => ctx.set('k', 1, { scope: 'temporary', agentId: 'a' }), /needs ttlMs/);
-    assert.throws(() => ctx.set('k', 1, { scope: 'shared', agentId: 'a', ttlMs: 5 }), /ttlMs only applies to the "temporary" scope/);
+    assert.throws(
+      () => ctx.set('k', 1, { scope: 'shared', agentId: 'a', ttlMs: 5 }),
+      /ttlMs only applies to the "temporary" scope/,
+    );
     assert.throws(() => ctx.set('', 1, { scope: 'shared', agentId: 'a' }), /non-empty string/);
     assert.throws(() => ctx.get('k', ''), /needs the id of the agent/);
   });
@@ -95,7 +105,10 @@ describe('SharedContext', () => {
     ]);
     const state = emptyRunState('r1');
     events.forEach((e, i) => applyRunEvent(state, { ...e, seq: i + 1, at: 0, runId: 'r1' } as never));
-    assert.deepEqual(Object.values(state.context).sort((p, q) => p.key.localeCompare(q.key)), ctx.records().sort((p, q) => p.key.localeCompare(q.key)));
+    assert.deepEqual(
+      Object.values(state.context).sort((p, q) => p.key.localeCompare(q.key)),
+      ctx.records().sort((p, q) => p.key.localeCompare(q.key)),
+    );
   });
 
   it('restores the entries of a recovered run without emitting, dropping expired ones', () => {
@@ -114,7 +127,10 @@ describe('SharedContext', () => {
     assert.equal(ctx.get('mine', 'coder'), 'secret-ish');
     assert.equal(ctx.get('mine', 'tester'), undefined);
     assert.deepEqual(ctx.keys('coder'), ['live', 'mine', 'plan']);
-    assert.throws(() => ctx.restore([{ key: 'p', scope: 'private', value: 1 }]), /Restored private context entry "p" needs the id/);
+    assert.throws(
+      () => ctx.restore([{ key: 'p', scope: 'private', value: 1 }]),
+      /Restored private context entry "p" needs the id/,
+    );
   });
 
   it('hands agents a view bound to their id', () => {

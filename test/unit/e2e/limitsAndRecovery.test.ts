@@ -22,17 +22,33 @@ describe('end to end: shared rate limits and crash recovery', function () {
   it('eight parallel agents under a server-enforced RPM/TPM limit: the server sends no 429', async () => {
     // Time runs 10× faster for the limiter and the server alike: a minute is 6 s.
     const clock = scaledClock(10);
-    const tasks = Array.from({ length: 8 }, (_, i) => ({ id: `t${i}`, title: `Write t${i}`, requiredCapabilities: [i % 2 ? 'code' : 'test'] }));
-    server = await startFakeModelServer({ respond: scriptedTeam('Write eight files', tasks), limits: { rpm: 6, tpm: 40_000, tokenCounting: 'usage' }, now: clock.now });
+    const tasks = Array.from({ length: 8 }, (_, i) => ({
+      id: `t${i}`,
+      title: `Write t${i}`,
+      requiredCapabilities: [i % 2 ? 'code' : 'test'],
+    }));
+    server = await startFakeModelServer({
+      respond: scriptedTeam('Write eight files', tasks),
+      limits: { rpm: 6, tpm: 40_000, tokenCounting: 'usage' },
+      now: clock.now,
+    });
     const ws = await mkdtemp(join(tmpdir(), 'ao-rpm-'));
     try {
       const engine = await createCliEngine({
         workspace: ws,
         stateDir: join(ws, '.state'),
-        provider: ProviderConfig.resolve({ provider: 'openai', baseUrl: server.openAiBaseUrl }, { OPENAI_API_KEY: server.apiKey }),
+        provider: ProviderConfig.resolve(
+          { provider: 'openai', baseUrl: server.openAiBaseUrl },
+          { OPENAI_API_KEY: server.apiKey },
+        ),
         concurrency: 8,
         verify: [],
-        approvals: new CliApprovals({ mode: 'auto', prompt: undefined, color: false, resumeCommand: (id) => `resume ${id}` }),
+        approvals: new CliApprovals({
+          mode: 'auto',
+          prompt: undefined,
+          color: false,
+          resumeCommand: (id) => `resume ${id}`,
+        }),
         rateLimits: { requestsPerMinute: 6, tokensPerMinute: 40_000 },
         warn: () => undefined,
         clock,
@@ -52,7 +68,8 @@ describe('end to end: shared rate limits and crash recovery', function () {
       assert.equal(mostRunning, 8, 'eight agents worked at the same time, sharing one limiter');
       // No 60 s window (on the shared clock) held more than 6 requests.
       const times = server.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-      for (let i = 0; i + 6 < times.length; i++) assert.ok(times[i + 6]! - times[i]! >= 60_000, `requests ${i}..${i + 6} fell in one minute`);
+      for (let i = 0; i + 6 < times.length; i++)
+        assert.ok(times[i + 6]! - times[i]! >= 60_000, `requests ${i}..${i + 6} fell in one minute`);
     } finally {
       await rm(ws, { recursive: true, force: true });
     }
@@ -74,7 +91,10 @@ describe('end to end: shared rate limits and crash recovery', function () {
       await git(ws, env, 'commit', '-q', '-m', 'initial');
       const args = ['--json', '--approve', 'auto', '--workspace', ws, '--state-dir', state];
 
-      const child = spawnCli(['run', 'Write three files', ...args, '--verify', 'node verify.js', '--base-url', server.openAiBaseUrl], env);
+      const child = spawnCli(
+        ['run', 'Write three files', ...args, '--verify', 'node verify.js', '--base-url', server.openAiBaseUrl],
+        env,
+      );
       child.stdin?.end();
       const output = collect(child);
       let seen = '';
@@ -89,29 +109,59 @@ describe('end to end: shared rate limits and crash recovery', function () {
       });
       const first = await output;
       assert.equal(first.signal, 'SIGKILL', `the run was killed mid-run (exit ${first.code}): ${first.stderr}`);
-      const runId = jsonLines(first.stdout.split('\n').filter((l) => l.endsWith('}')).join('\n'))[0]!.runId as string;
+      const runId = jsonLines(
+        first.stdout
+          .split('\n')
+          .filter((l) => l.endsWith('}'))
+          .join('\n'),
+      )[0]!.runId as string;
       // What the store had made durable when the process died is what counts as completed.
       const durable = (await readEventLog(join(state, 'runs', runId, 'events.jsonl'))).events;
-      const decidedBefore = new Set(durable.filter((e) => e.type === 'approval.decided').map((e) => (e as { approvalId: string }).approvalId));
-      const verifiedBefore = new Set(durable.filter((e) => e.type === 'verification.completed').map((e) => (e as { taskId?: string }).taskId));
-      assert.ok(verifiedBefore.size >= 1 && verifiedBefore.size < 3, `killed after ${verifiedBefore.size} of 3 durable verifications`);
+      const decidedBefore = new Set(
+        durable.filter((e) => e.type === 'approval.decided').map((e) => (e as { approvalId: string }).approvalId),
+      );
+      const verifiedBefore = new Set(
+        durable.filter((e) => e.type === 'verification.completed').map((e) => (e as { taskId?: string }).taskId),
+      );
+      assert.ok(
+        verifiedBefore.size >= 1 && verifiedBefore.size < 3,
+        `killed after ${verifiedBefore.size} of 3 durable verifications`,
+      );
       const resumed = await runCli(['resume', runId, ...args], env);
       assert.equal(resumed.code, 0, resumed.stderr);
       const after = jsonLines(resumed.stdout);
       assert.equal(after.at(-1)?.status, 'succeeded');
-      assert.deepEqual(after.filter((e) => e.type === 'approval.decided' && decidedBefore.has(String(e.approvalId))), [], 'no approval given before the kill was asked again');
-      assert.deepEqual(after.filter((e) => e.type === 'verification.completed' && verifiedBefore.has(e.taskId as string | undefined)), [], 'no completed verification ran again');
+      assert.deepEqual(
+        after.filter((e) => e.type === 'approval.decided' && decidedBefore.has(String(e.approvalId))),
+        [],
+        'no approval given before the kill was asked again',
+      );
+      assert.deepEqual(
+        after.filter((e) => e.type === 'verification.completed' && verifiedBefore.has(e.taskId as string | undefined)),
+        [],
+        'no completed verification ran again',
+      );
 
       // The durable log of the whole run: each file was written once, each task verified once.
       const { events } = await readEventLog(join(state, 'runs', runId, 'events.jsonl'));
-      const applied = events.filter((e) => e.type === 'edit.applied').map((e) => (e as { path: string }).path).sort();
+      const applied = events
+        .filter((e) => e.type === 'edit.applied')
+        .map((e) => (e as { path: string }).path)
+        .sort();
       assert.deepEqual(applied, ['a.txt', 'b.txt', 'c.txt']);
-      const verified = events.filter((e) => e.type === 'verification.completed').map((e) => (e as { taskId?: string }).taskId).sort();
+      const verified = events
+        .filter((e) => e.type === 'verification.completed')
+        .map((e) => (e as { taskId?: string }).taskId)
+        .sort();
       assert.deepEqual(verified, ['a', 'b', 'c']);
-      for (const id of ['a', 'b', 'c']) assert.equal(await readFile(join(ws, `${id}.txt`), 'utf8'), `written by ${id}\n`);
+      for (const id of ['a', 'b', 'c'])
+        assert.equal(await readFile(join(ws, `${id}.txt`), 'utf8'), `written by ${id}\n`);
       // The command ran once per recorded verification, plus at most once more for each task not durably verified before the kill.
       const ran = (await readFile(verifyLog, 'utf8')).trim().split('\n').length;
-      assert.ok(ran >= 3 && ran <= 3 + (3 - verifiedBefore.size), `the verification command ran ${ran} times (${verifiedBefore.size} durably verified before the kill)`);
+      assert.ok(
+        ran >= 3 && ran <= 3 + (3 - verifiedBefore.size),
+        `the verification command ran ${ran} times (${verifiedBefore.size} durably verified before the kill)`,
+      );
     });
   });
 });

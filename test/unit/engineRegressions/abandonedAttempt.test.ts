@@ -13,16 +13,20 @@ describe('regression: an attempt abandoned on timeout keeps running without its 
   it('never lets a second writer of the same file start while the timed-out writer is still running', async () => {
     const timeline = new Timeline();
     let first = true;
-    const agent = testAgent({ id: 'coder', capabilities: ['code'], maxLoad: 8 }, async (ctx) => {
-      if (ctx.task.id === 'slow' && first) {
-        first = false;
-        // e.g. a build/test command or a write that is not interruptible; it ends 60 ms later.
-        await systemClock.sleep(80);
+    const agent = testAgent(
+      { id: 'coder', capabilities: ['code'], maxLoad: 8 },
+      async (ctx) => {
+        if (ctx.task.id === 'slow' && first) {
+          first = false;
+          // e.g. a build/test command or a write that is not interruptible; it ends 60 ms later.
+          await systemClock.sleep(80);
+          return {};
+        }
+        await systemClock.sleep(10, ctx.signal);
         return {};
-      }
-      await systemClock.sleep(10, ctx.signal);
-      return {};
-    }, timeline);
+      },
+      timeline,
+    );
     const { orchestrator } = makeHarness({ agents: [agent] });
     const p = plan([
       task('slow', { writes: ['src/shared.ts'], timeoutMs: 20, priority: 90 }),
@@ -32,7 +36,9 @@ describe('regression: an attempt abandoned on timeout keeps running without its 
     await systemClock.sleep(100);
     assert.equal(result.status, 'succeeded');
     const slowFirst = timeline.forTask('slow').find((e) => e.attempt === 1)!;
-    const overlapping = timeline.entries.filter((e) => e !== slowFirst && e.start < slowFirst.end && slowFirst.start < e.end);
+    const overlapping = timeline.entries.filter(
+      (e) => e !== slowFirst && e.start < slowFirst.end && slowFirst.start < e.end,
+    );
     assert.deepEqual(
       overlapping.map((e) => `${e.taskId}#${e.attempt}`),
       [],

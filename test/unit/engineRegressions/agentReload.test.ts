@@ -38,7 +38,11 @@ describe('regression: an agent re-registered while its attempts run', () => {
     registry.register(body); // reloaded from its file
     assert.ok(registry.tryAcquireLoad('coder')); // t2 runs on the new one
     t1.release(); // t1 ends
-    assert.equal(registry.tryAcquireLoad('coder'), undefined, 'a third task got an agent whose maxLoad of 1 is already used by t2');
+    assert.equal(
+      registry.tryAcquireLoad('coder'),
+      undefined,
+      'a third task got an agent whose maxLoad of 1 is already used by t2',
+    );
   });
 
   it('a run waiting for the agent (busy, held by another run) starts once the agent is back with room', async () => {
@@ -54,7 +58,10 @@ describe('regression: an agent re-registered while its attempts run', () => {
     registry.register(holder.agent);
     holder.release();
     assert.equal((await runB.done).status, 'succeeded');
-    const a = await Promise.race([runA.done.then((r) => r.status), systemClock.sleep(300).then(() => 'still waiting after 300 ms')]);
+    const a = await Promise.race([
+      runA.done.then((r) => r.status),
+      systemClock.sleep(300).then(() => 'still waiting after 300 ms'),
+    ]);
     assert.equal(a, 'succeeded');
   });
 });

@@ -29,7 +29,7 @@ describe('regression: work left behind by a failed attempt', () => {
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'failed');
     await systemClock.sleep(50);
-    assert.equal(leftSignal?.aborted, true, 'the failed attempt\'s signal was never aborted');
+    assert.equal(leftSignal?.aborted, true, "the failed attempt's signal was never aborted");
     assert.deepEqual(effects, [], 'an edit ran for a task that had already failed (and after run.completed)');
   });
 });

@@ -36,9 +36,16 @@ describe('regression: cancel requested while one dispatch pass is starting tasks
     await systemClock.sleep(150);
     assert.notEqual(result.state.tasks.y!.status, 'running', 'the run resolved while task y was still running');
     const y = agentEnded.get('y');
-    assert.ok(y === undefined || y.aborted, 'y\'s agent was never aborted and ran to the end after the run completed');
+    assert.ok(y === undefined || y.aborted, "y's agent was never aborted and ran to the end after the run completed");
     const completedAt = events.findIndex((e) => e.type === 'run.completed');
-    assert.equal(events.length - 1, completedAt, `events after run.completed: ${events.slice(completedAt + 1).map((e) => e.type).join(', ')}`);
+    assert.equal(
+      events.length - 1,
+      completedAt,
+      `events after run.completed: ${events
+        .slice(completedAt + 1)
+        .map((e) => e.type)
+        .join(', ')}`,
+    );
   });
 
   it('cancel from a task.started listener stops the task planned right after it in the same pass', async () => {
@@ -47,7 +54,10 @@ describe('regression: cancel requested while one dispatch pass is starting tasks
       return {};
     });
     const { orchestrator } = makeHarness({ agents: [coder] });
-    const handle = orchestrator.start({ goal: 'g', plan: plan([task('a', { priority: 90 }), task('b', { priority: 10 })]) });
+    const handle = orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a', { priority: 90 }), task('b', { priority: 10 })]),
+    });
     handle.onEvent((e) => {
       if (e.type === 'task.started' && e.taskId === 'a') handle.cancel();
     });
@@ -55,7 +65,10 @@ describe('regression: cancel requested while one dispatch pass is starting tasks
     const result = await handle.done;
     assert.equal(result.status, 'cancelled');
     const b = result.state.tasks.b!;
-    assert.ok(b.status === 'cancelled' || (b.status === 'pending' && b.attempts.length === 0), `b ended ${b.status} after ${b.attempts.length} attempts`);
+    assert.ok(
+      b.status === 'cancelled' || (b.status === 'pending' && b.attempts.length === 0),
+      `b ended ${b.status} after ${b.attempts.length} attempts`,
+    );
     assert.ok(Date.now() - t0 < 100, `cancel waited ${Date.now() - t0} ms for an attempt that was never aborted`);
   });
 });

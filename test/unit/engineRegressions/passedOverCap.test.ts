@@ -29,6 +29,9 @@ describe('regression: a long queue waiting for one busy agent', () => {
     const testsStarted = started.includes('tests');
     handle.cancel();
     await handle.done;
-    assert.ok(testsStarted, `after 50 ms only ${started.join(', ')} had started; the tester sat idle with 3 free slots`);
+    assert.ok(
+      testsStarted,
+      `after 50 ms only ${started.join(', ')} had started; the tester sat idle with 3 free slots`,
+    );
   });
 });

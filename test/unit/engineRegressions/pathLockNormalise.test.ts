@@ -12,16 +12,27 @@ const claim = (writes: string[], reads: string[] = []) => ({ reads, writes });
 describe('regression: path lock normalisation', () => {
   it('treats "." as the whole workspace', () => {
     // The plan schema accepts ".".
-    const v = validatePlan({ goal: 'g', tasks: [{ id: 'fmt', title: 'format everything', writes: ['.'] }] }, { maxTasks: 10, knownCapabilities: new Set(), knownAgents: new Set() });
+    const v = validatePlan(
+      { goal: 'g', tasks: [{ id: 'fmt', title: 'format everything', writes: ['.'] }] },
+      { maxTasks: 10, knownCapabilities: new Set(), knownAgents: new Set() },
+    );
     assert.equal(v.ok, true);
     const locks = new PathLockTable();
     assert.equal(locks.tryAcquire('run/fmt', claim(['.'])), true);
-    assert.equal(locks.tryAcquire('run/edit', claim(['src/a.ts'])), false, 'a writer of src/a.ts ran alongside a writer of the whole workspace');
+    assert.equal(
+      locks.tryAcquire('run/edit', claim(['src/a.ts'])),
+      false,
+      'a writer of src/a.ts ran alongside a writer of the whole workspace',
+    );
   });
 
   it('treats "src/./a.ts" as "src/a.ts"', () => {
     const locks = new PathLockTable();
     assert.equal(locks.tryAcquire('run/one', claim(['src/a.ts'])), true);
-    assert.equal(locks.tryAcquire('run/two', claim(['src/./a.ts'])), false, 'two writers of src/a.ts held locks at once');
+    assert.equal(
+      locks.tryAcquire('run/two', claim(['src/./a.ts'])),
+      false,
+      'two writers of src/a.ts held locks at once',
+    );
   });
 });

@@ -15,14 +15,21 @@ describe('regression: a failure that pauses the run', () => {
     const sideEffects: string[] = [];
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {
       await ctx.step('prepare', async () => (sideEffects.push(ctx.task.id), true));
-      await ctx.callModel({ key: { provider: 'p', model: 'm' }, estimatedInputTokens: 50, maxOutputTokens: 50, estimatedCostUsd: 0 }, async () => ({
-        value: 1,
-        usage: { inputTokens: 50, outputTokens: 50, costUsd: 0 },
-      }));
+      await ctx.callModel(
+        { key: { provider: 'p', model: 'm' }, estimatedInputTokens: 50, maxOutputTokens: 50, estimatedCostUsd: 0 },
+        async () => ({
+          value: 1,
+          usage: { inputTokens: 50, outputTokens: 50, costUsd: 0 },
+        }),
+      );
       return {};
     });
     const { orchestrator, events } = makeHarness({ agents: [agent], settings: { maxConcurrency: 1 } });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a', { priority: 90 }), task('b', { priority: 50 }), task('c', { priority: 10 })]), budget: { maxTokens: 100 } }).done;
+    const result = await orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a', { priority: 90 }), task('b', { priority: 50 }), task('c', { priority: 10 })]),
+      budget: { maxTokens: 100 },
+    }).done;
     assert.equal(result.status, 'paused');
     const started = events.filter((e) => e.type === 'task.started').map((e) => (e as { taskId: string }).taskId);
     assert.deepEqual(started, ['a', 'b'], 'a task was started after the budget was reached, on the way to the pause');
@@ -35,7 +42,10 @@ describe('regression: a failure that pauses the run', () => {
       return {};
     });
     const { orchestrator, events } = makeHarness({ agents: [agent], settings: { maxConcurrency: 1 } });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a', { priority: 90 }), task('b', { priority: 10 })]) }).done;
+    const result = await orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a', { priority: 90 }), task('b', { priority: 10 })]),
+    }).done;
     assert.equal(result.status, 'paused');
     const started = events.filter((e) => e.type === 'task.started').map((e) => (e as { taskId: string }).taskId);
     assert.deepEqual(started, ['a']);

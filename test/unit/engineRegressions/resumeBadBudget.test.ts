@@ -24,18 +24,28 @@ describe('regression: resume with an invalid budget', () => {
   it('is refused without taking the run, so a corrected resume still works', async () => {
     const store = new RunStore({ root: dir });
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {
-      await ctx.callModel({ key: { provider: 'p', model: 'm' }, estimatedInputTokens: 50, maxOutputTokens: 50, estimatedCostUsd: 0 }, async () => ({
-        value: 1,
-        usage: { inputTokens: 50, outputTokens: 50, costUsd: 0 },
-      }));
+      await ctx.callModel(
+        { key: { provider: 'p', model: 'm' }, estimatedInputTokens: 50, maxOutputTokens: 50, estimatedCostUsd: 0 },
+        async () => ({
+          value: 1,
+          usage: { inputTokens: 50, outputTokens: 50, costUsd: 0 },
+        }),
+      );
       return {};
     });
     const { orchestrator } = makeHarness({ agents: [agent], store, settings: { maxConcurrency: 1 } });
-    const first = await orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b', { dependencies: ['a'] })]), budget: { maxTokens: 150 } }).done;
+    const first = await orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a'), task('b', { dependencies: ['a'] })]),
+      budget: { maxTokens: 150 },
+    }).done;
     assert.equal(first.status, 'paused');
 
     // A typo in the "raise budget" box.
-    await assert.rejects(async () => (await orchestrator.resume(first.runId, { budget: { maxTokens: -1000 } })).done, RangeError);
+    await assert.rejects(
+      async () => (await orchestrator.resume(first.runId, { budget: { maxTokens: -1000 } })).done,
+      RangeError,
+    );
     const fixed = await orchestrator.resume(first.runId, { budget: { maxTokens: 1000 } });
     assert.equal((await fixed.done).status, 'succeeded');
   });

@@ -14,7 +14,10 @@ function slowStore(ms: number): RunStorePort {
     flush: () => systemClock.sleep(ms),
     close: async () => undefined,
   };
-  return { create: async () => writer, open: async () => ({ writer, state: undefined as unknown as RunState, warnings: [] }) };
+  return {
+    create: async () => writer,
+    open: async () => ({ writer, state: undefined as unknown as RunState, warnings: [] }),
+  };
 }
 
 /**
@@ -59,7 +62,12 @@ describe('regression: ctx.step after an abort during the intent commit', () => {
       flush: () => systemClock.sleep(++flushes === 1 ? 60 : 0),
       close: async () => undefined,
     };
-    const store: RunStorePort = { create: async () => writer, open: async () => { throw new Error('unused'); } };
+    const store: RunStorePort = {
+      create: async () => writer,
+      open: async () => {
+        throw new Error('unused');
+      },
+    };
     const { orchestrator } = makeHarness({ agents: [agent], store });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a', { timeoutMs: 30 })]) }).done;
     await systemClock.sleep(60);

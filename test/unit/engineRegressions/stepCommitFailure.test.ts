@@ -21,7 +21,12 @@ describe('regression: a storage failure inside a step', () => {
       },
       close: async () => undefined,
     };
-    const store: RunStorePort = { create: async () => writer, open: async () => { throw new Error('unused'); } };
+    const store: RunStorePort = {
+      create: async () => writer,
+      open: async () => {
+        throw new Error('unused');
+      },
+    };
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {
       await ctx.step('edit', async () => true);
       return {};
@@ -29,10 +34,11 @@ describe('regression: a storage failure inside a step', () => {
     const { orchestrator, stats } = makeHarness({ agents: [agent], store });
     const handle = orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b', { dependencies: ['a'] })]) });
     const outcome = await handle.done.then(
-      (r) => `resolved ${r.status}; a ${r.state.tasks.a!.status}: ${r.state.tasks.a!.failure}; excluded ${r.state.tasks.a!.excludedAgents.join(',')}`,
+      (r) =>
+        `resolved ${r.status}; a ${r.state.tasks.a!.status}: ${r.state.tasks.a!.failure}; excluded ${r.state.tasks.a!.excludedAgents.join(',')}`,
       (err: Error) => `rejected: ${err.message}`,
     );
     assert.match(outcome, /^rejected: The run state could not be saved/);
-    assert.equal(stats.get('coder').failures, 0, 'the agent was charged with the disk\'s failure');
+    assert.equal(stats.get('coder').failures, 0, "the agent was charged with the disk's failure");
   });
 });

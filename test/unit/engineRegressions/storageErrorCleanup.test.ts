@@ -71,10 +71,21 @@ describe('regression: a run stopped by a storage error', () => {
       invoked.push(ctx.task.id);
       return {};
     });
-    const { orchestrator, events } = makeHarness({ agents: [agent], store: storeWithOneFailedCommit(real), settings: { maxConcurrency: 1 } });
-    const handle = orchestrator.start({ goal: 'g', plan: plan([task('a', { priority: 90 }), task('b', { priority: 10 })]) });
+    const { orchestrator, events } = makeHarness({
+      agents: [agent],
+      store: storeWithOneFailedCommit(real),
+      settings: { maxConcurrency: 1 },
+    });
+    const handle = orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a', { priority: 90 }), task('b', { priority: 10 })]),
+    });
     await assert.rejects(handle.done, /could not be saved/);
-    assert.deepEqual(events.filter((e) => e.type === 'task.started').map((e) => (e as { taskId: string }).taskId), ['a'], 'b was started after the run had to stop');
-    assert.deepEqual(invoked, ['a'], 'b\'s agent was invoked after the storage error');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'task.started').map((e) => (e as { taskId: string }).taskId),
+      ['a'],
+      'b was started after the run had to stop',
+    );
+    assert.deepEqual(invoked, ['a'], "b's agent was invoked after the storage error");
   });
 });

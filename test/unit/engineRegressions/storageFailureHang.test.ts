@@ -30,12 +30,26 @@ function failingStore(failOnFlush: number): { store: RunStorePort; closed: () =>
       if (failure) throw failure;
     },
   };
-  return { store: { create: async () => writer, open: async () => { throw new Error('unused'); } }, closed: () => closed };
+  return {
+    store: {
+      create: async () => writer,
+      open: async () => {
+        throw new Error('unused');
+      },
+    },
+    closed: () => closed,
+  };
 }
 
 /** Resolves to 'hung' if the promise has not settled after `ms`. */
 async function settleWithin<T>(p: Promise<T>, ms: number): Promise<'resolved' | 'rejected' | 'hung'> {
-  return Promise.race([p.then(() => 'resolved' as const, () => 'rejected' as const), systemClock.sleep(ms).then(() => 'hung' as const)]);
+  return Promise.race([
+    p.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    systemClock.sleep(ms).then(() => 'hung' as const),
+  ]);
 }
 
 /**
@@ -79,10 +93,17 @@ describe('regression: the run after the event log failed', () => {
     const locks = new PathLockTable();
     const { store } = failingStore(1);
     const { orchestrator, registry } = makeHarness({ agents: [agent], store, locks, settings: { maxConcurrency: 1 } });
-    const done = orchestrator.start({ goal: 'g', plan: plan([task('a', { priority: 90 }), task('b', { writes: ['src/b.ts'], priority: 10 })]) }).done;
+    const done = orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a', { priority: 90 }), task('b', { writes: ['src/b.ts'], priority: 10 })]),
+    }).done;
     const outcome = await settleWithin(done, 300);
     assert.equal(outcome, 'rejected', `the run ${outcome} after the event log failed`);
-    assert.deepEqual(locks.snapshot().map((h) => h.base), [], 'path locks leaked in the shared lock table');
+    assert.deepEqual(
+      locks.snapshot().map((h) => h.base),
+      [],
+      'path locks leaked in the shared lock table',
+    );
     assert.equal(registry.load('coder'), 0, 'agent load leaked in the shared registry');
     assert.deepEqual(unhandled.map(String), []);
   });

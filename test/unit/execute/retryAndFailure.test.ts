@@ -4,28 +4,57 @@ import { classifyFailure, TaskFailure } from '../../../src/core/execute/failure'
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../../src/core/execute/retryPolicy';
 import type { AttemptRecord } from '../../../src/core/run/runState';
 
-const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000, maxAttemptsPerAgent: 3, maxAttemptsPerTask: 5, maxTotalRetryMs: 5000 };
-const attempts = (...agents: string[]): AttemptRecord[] => agents.map((agentId, i) => ({ attempt: i + 1, agentId, startedAt: 0 }));
+const policy = {
+  ...DEFAULT_RETRY_POLICY,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  maxAttemptsPerAgent: 3,
+  maxAttemptsPerTask: 5,
+  maxTotalRetryMs: 5000,
+};
+const attempts = (...agents: string[]): AttemptRecord[] =>
+  agents.map((agentId, i) => ({ attempt: i + 1, agentId, startedAt: 0 }));
 
 describe('backoffDelay', () => {
   it('grows exponentially with jitter in the upper half, capped', () => {
-    assert.equal(backoffDelay(policy, 0, undefined, () => 0), 50);
-    assert.equal(backoffDelay(policy, 0, undefined, () => 1), 100);
-    assert.equal(backoffDelay(policy, 3, undefined, () => 1), 800);
-    assert.equal(backoffDelay(policy, 10, undefined, () => 1), 1000);
+    assert.equal(
+      backoffDelay(policy, 0, undefined, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelay(policy, 0, undefined, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelay(policy, 3, undefined, () => 1),
+      800,
+    );
+    assert.equal(
+      backoffDelay(policy, 10, undefined, () => 1),
+      1000,
+    );
   });
 
   it('never comes back sooner than a retry-after hint', () => {
-    assert.equal(backoffDelay(policy, 0, 20_000, () => 0.5), 20_000);
-    assert.equal(backoffDelay(policy, 3, 10, () => 1), 800);
+    assert.equal(
+      backoffDelay(policy, 0, 20_000, () => 0.5),
+      20_000,
+    );
+    assert.equal(
+      backoffDelay(policy, 3, 10, () => 1),
+      800,
+    );
   });
 });
 
 describe('classifyFailure', () => {
   it('takes the class and hint from a TaskFailure', () => {
-    assert.deepEqual(classifyFailure(new TaskFailure('slow down', 'retryable', { retryAfterMs: 300 }), { timedOut: false }), { failureClass: 'retryable', message: 'slow down', retryAfterMs: 300 });
+    assert.deepEqual(
+      classifyFailure(new TaskFailure('slow down', 'retryable', { retryAfterMs: 300 }), { timedOut: false }),
+      { failureClass: 'retryable', message: 'slow down', retryAfterMs: 300 },
+    );
   });
-  it('treats a timeout as retryable and any other error as the agent\'s fault', () => {
+  it("treats a timeout as retryable and any other error as the agent's fault", () => {
     assert.equal(classifyFailure(new Error('x'), { timedOut: true }).failureClass, 'retryable');
     assert.equal(classifyFailure(new Error('boom'), { timedOut: false }).failureClass, 'reassign');
     assert.equal(classifyFailure('odd', { timedOut: false }).message, 'odd');
@@ -35,18 +64,59 @@ describe('classifyFailure', () => {
 describe('decideNextStep', () => {
   const base = { agentId: 'a', waitedMs: 0, otherCandidates: 'some' as const, proposedDelayMs: 100 };
   it('retries a retryable failure with the same agent', () => {
-    assert.deepEqual(decideNextStep({ ...base, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a') }, policy), { next: 'retry', delayMs: 100 });
+    assert.deepEqual(
+      decideNextStep({ ...base, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a') }, policy),
+      { next: 'retry', delayMs: 100 },
+    );
   });
   it('moves to another agent once the agent used its attempts or the retry time is spent', () => {
-    assert.deepEqual(decideNextStep({ ...base, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a', 'a', 'a') }, policy), { next: 'reassign' });
-    assert.deepEqual(decideNextStep({ ...base, waitedMs: 4950, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a') }, policy), { next: 'reassign' });
+    assert.deepEqual(
+      decideNextStep(
+        { ...base, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a', 'a', 'a') },
+        policy,
+      ),
+      { next: 'reassign' },
+    );
+    assert.deepEqual(
+      decideNextStep(
+        { ...base, waitedMs: 4950, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a') },
+        policy,
+      ),
+      { next: 'reassign' },
+    );
   });
   it('fails when no other agent is left or the task used all its attempts', () => {
-    assert.deepEqual(decideNextStep({ ...base, otherCandidates: 'none', failure: { failureClass: 'reassign', message: '' }, attempts: attempts('a') }, policy), { next: 'fail' });
-    assert.deepEqual(decideNextStep({ ...base, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a', 'b', 'c', 'd', 'e') }, policy), { next: 'fail' });
+    assert.deepEqual(
+      decideNextStep(
+        {
+          ...base,
+          otherCandidates: 'none',
+          failure: { failureClass: 'reassign', message: '' },
+          attempts: attempts('a'),
+        },
+        policy,
+      ),
+      { next: 'fail' },
+    );
+    assert.deepEqual(
+      decideNextStep(
+        { ...base, failure: { failureClass: 'retryable', message: '' }, attempts: attempts('a', 'b', 'c', 'd', 'e') },
+        policy,
+      ),
+      { next: 'fail' },
+    );
   });
   it('pauses for a human and fails a fatal error at once', () => {
-    assert.deepEqual(decideNextStep({ ...base, failure: { failureClass: 'needs-human', message: '' }, attempts: attempts('a') }, policy), { next: 'pause' });
-    assert.deepEqual(decideNextStep({ ...base, failure: { failureClass: 'fatal', message: '' }, attempts: attempts('a') }, policy), { next: 'fail' });
+    assert.deepEqual(
+      decideNextStep(
+        { ...base, failure: { failureClass: 'needs-human', message: '' }, attempts: attempts('a') },
+        policy,
+      ),
+      { next: 'pause' },
+    );
+    assert.deepEqual(
+      decideNextStep({ ...base, failure: { failureClass: 'fatal', message: '' }, attempts: attempts('a') }, policy),
+      { next: 'fail' },
+    );
   });
 });

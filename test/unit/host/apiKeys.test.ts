@@ -55,8 +55,14 @@ describe('ApiKeyStore', () => {
 
   it('refuses empty keys and keys with whitespace, without repeating the key', async () => {
     const { store, secrets } = make();
-    await assert.rejects(store.set('openai', '   '), /OpenAI API key was not saved: Enter the API key; it must not be empty/);
-    await assert.rejects(store.set('openai', 'sk-part1 sk-part2'), (err: Error) => /no spaces or line breaks/.test(err.message) && !err.message.includes('sk-part1'));
+    await assert.rejects(
+      store.set('openai', '   '),
+      /OpenAI API key was not saved: Enter the API key; it must not be empty/,
+    );
+    await assert.rejects(
+      store.set('openai', 'sk-part1 sk-part2'),
+      (err: Error) => /no spaces or line breaks/.test(err.message) && !err.message.includes('sk-part1'),
+    );
     assert.equal(secrets.values.size, 0);
     assert.equal(validateApiKey('sk-ok'), undefined);
     assert.match(validateApiKey('x'.repeat(5000)) ?? '', /too long/);

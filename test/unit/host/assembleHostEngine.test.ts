@@ -18,7 +18,9 @@ import { assembleHostEngine, orchestratorSettingsOf } from '../../../src/host/en
 import { resolveHostModels } from '../../../src/host/engine/hostModels';
 import { DEFAULT_HOST_SETTINGS, type HostSettings } from '../../../src/host/settings/hostSettingsSchema';
 
-const autoApprove: ApprovalPort = { decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }) };
+const autoApprove: ApprovalPort = {
+  decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
+};
 
 describe('assembleHostEngine with the offline demo model (the engine the host builds, minus VS Code)', function () {
   this.timeout(30_000);
@@ -60,7 +62,10 @@ describe('assembleHostEngine with the offline demo model (the engine the host bu
   }
 
   it('runs a whole goal: three tasks, the summary after both notes, every file labelled as the demo', async () => {
-    const { engine, models } = await build({ provider: 'demo', verification: { tasks: [], commands: ['node -e "process.exit(0)"'] } });
+    const { engine, models } = await build({
+      provider: 'demo',
+      verification: { tasks: [], commands: ['node -e "process.exit(0)"'] },
+    });
     try {
       const handle = engine.orchestrator.start({ goal: 'Add JWT auth to the API' });
       const events: RunEvent[] = [];
@@ -73,8 +78,14 @@ describe('assembleHostEngine with the offline demo model (the engine the host bu
       }
       const started = (id: string): number => events.findIndex((e) => e.type === 'task.started' && e.taskId === id);
       const succeeded = (id: string): number => events.findIndex((e) => e.type === 'task.succeeded' && e.taskId === id);
-      assert.ok(started('summary') > succeeded('plan') && started('summary') > succeeded('checklist'), 'the summary waited for both notes');
-      assert.ok(events.some((e) => e.type === 'verification.completed'), 'the configured command gated the run');
+      assert.ok(
+        started('summary') > succeeded('plan') && started('summary') > succeeded('checklist'),
+        'the summary waited for both notes',
+      );
+      assert.ok(
+        events.some((e) => e.type === 'verification.completed'),
+        'the configured command gated the run',
+      );
     } finally {
       engine.dispose();
       await models.dispose();
@@ -83,18 +94,34 @@ describe('assembleHostEngine with the offline demo model (the engine the host bu
 
   it('maps the settings onto the orchestrator and the policy', async () => {
     assert.deepEqual(
-      { ...orchestratorSettingsOf({ ...DEFAULT_HOST_SETTINGS, maxConcurrency: 2, maxTasksPerPlan: 7, taskTimeoutSeconds: 30 }), retry: undefined },
+      {
+        ...orchestratorSettingsOf({
+          ...DEFAULT_HOST_SETTINGS,
+          maxConcurrency: 2,
+          maxTasksPerPlan: 7,
+          taskTimeoutSeconds: 30,
+        }),
+        retry: undefined,
+      },
       { maxConcurrency: 2, maxTasksPerPlan: 7, taskTimeoutMs: 30_000, logLevel: 'info', retry: undefined },
     );
-    const { engine, models } = await build({ provider: 'demo', protectedPaths: ['secrets/**'], verification: { tasks: ['npm: test'], commands: ['npm test', 'npm run a && npm run b'] } });
+    const { engine, models } = await build({
+      provider: 'demo',
+      protectedPaths: ['secrets/**'],
+      verification: { tasks: ['npm: test'], commands: ['npm test', 'npm run a && npm run b'] },
+    });
     try {
       assert.ok(engine.policy.protectedPaths.includes('secrets/**'));
-      const decide = (command: string) => engine.policy.evaluate({ kind: 'command', tool: 'run_verification', command });
+      const decide = (command: string) =>
+        engine.policy.evaluate({ kind: 'command', tool: 'run_verification', command });
       assert.equal((await decide('npm test')).decision, 'allow');
       assert.notEqual((await decide('npm run a && npm run b')).decision, 'allow');
       const write = await engine.policy.evaluate({ kind: 'write', tool: 'propose_edit', path: 'secrets/key.txt' });
       assert.equal(write.requiresFreshApproval, true);
-      const extra = engine.createPromptAgent({ id: 'docs-writer', capabilities: ['docs'], tools: ['read_file', 'finish_task'] }, 'Write docs.');
+      const extra = engine.createPromptAgent(
+        { id: 'docs-writer', capabilities: ['docs'], tools: ['read_file', 'finish_task'] },
+        'Write docs.',
+      );
       const registration = engine.registry.register(extra);
       assert.ok(engine.registry.get('docs-writer'));
       registration.dispose();

@@ -12,9 +12,18 @@ interface Harness {
   warnings: string[];
 }
 
-function harness(settings: Partial<HostSettings>, keys: Partial<Record<ApiKeyProvider, string>>, allow = true): Harness {
+function harness(
+  settings: Partial<HostSettings>,
+  keys: Partial<Record<ApiKeyProvider, string>>,
+  allow = true,
+): Harness {
   const h: Harness = { asked: [], demoStarts: 0, warnings: [], input: undefined as unknown as HostModelsInput };
-  const demo: DemoEndpoint = { baseUrl: 'http://127.0.0.1:9/v1', token: 'demo-token', model: 'offline-demo-model', close: async () => undefined };
+  const demo: DemoEndpoint = {
+    baseUrl: 'http://127.0.0.1:9/v1',
+    token: 'demo-token',
+    model: 'offline-demo-model',
+    close: async () => undefined,
+  };
   h.input = {
     settings: { ...DEFAULT_HOST_SETTINGS, ...settings },
     keys: { get: async (p) => keys[p] },
@@ -61,7 +70,10 @@ describe('resolveHostModels (provider resolution)', () => {
     const h = harness({}, {});
     const err = await refusal(resolveHostModels(h.input));
     assert.match(err.message, /No API key is set/);
-    assert.deepEqual(err.actions.map((a) => a.label), ['Set API Key', 'Use Offline Demo']);
+    assert.deepEqual(
+      err.actions.map((a) => a.label),
+      ['Set API Key', 'Use Offline Demo'],
+    );
     assert.equal(h.demoStarts, 0);
   });
 
@@ -97,11 +109,19 @@ describe('resolveHostModels (provider resolution)', () => {
     const refused = harness({ baseUrl: 'https://llm.example.com/v1' }, { openai: 'sk-o' }, false);
     const err = await refusal(resolveHostModels(refused.input));
     assert.match(err.message, /not sent to llm\.example\.com/);
-    assert.deepEqual(err.actions.map((a) => a.id), ['openSettings']);
+    assert.deepEqual(
+      err.actions.map((a) => a.id),
+      ['openSettings'],
+    );
   });
 
   it('does not ask for the provider endpoint or loopback hosts; a loopback server needs no key', async () => {
-    for (const baseUrl of ['https://api.openai.com/v1', 'http://localhost:11434/v1', 'http://127.0.0.1:8080/v1', 'http://[::1]:8080/v1']) {
+    for (const baseUrl of [
+      'https://api.openai.com/v1',
+      'http://localhost:11434/v1',
+      'http://127.0.0.1:8080/v1',
+      'http://[::1]:8080/v1',
+    ]) {
       const h = harness({ baseUrl }, { openai: 'sk-o' });
       await resolveHostModels(h.input);
       assert.deepEqual(h.asked, [], baseUrl);
@@ -111,12 +131,23 @@ describe('resolveHostModels (provider resolution)', () => {
   });
 
   it('keeps per-agent models whose provider has a key and drops the others with a warning', async () => {
-    const h = harness({ agentModels: { coder: 'anthropic/claude-sonnet-5', reviewer: 'anthropic/claude-opus-5', tester: 'openai/gpt-4o' } }, { openai: 'sk-o' });
+    const h = harness(
+      {
+        agentModels: {
+          coder: 'anthropic/claude-sonnet-5',
+          reviewer: 'anthropic/claude-opus-5',
+          tester: 'openai/gpt-4o',
+        },
+      },
+      { openai: 'sk-o' },
+    );
     const models = await resolveHostModels(h.input);
     assert.deepEqual(models.agentModels, { tester: 'openai/gpt-4o' });
     assert.equal(h.warnings.filter((w) => /gets the run's model/.test(w)).length, 2);
 
-    const both = await resolveHostModels(harness({ agentModels: { coder: 'anthropic/claude-sonnet-5' } }, { openai: 'sk-o', anthropic: 'sk-a' }).input);
+    const both = await resolveHostModels(
+      harness({ agentModels: { coder: 'anthropic/claude-sonnet-5' } }, { openai: 'sk-o', anthropic: 'sk-a' }).input,
+    );
     assert.deepEqual([...both.providers].sort(), ['anthropic', 'openai']);
     assert.equal(both.createModel('anthropic', 'claude-sonnet-5').provider, 'anthropic');
   });

@@ -20,7 +20,11 @@ describe('vscode-free host logic', () => {
       if (ADAPTERS.has(file)) continue;
       it(`${file} loads no vscode at run time`, () => {
         const text = readFileSync(join(SRC, file), 'utf8');
-        const runtime = text.split('\n').filter((line) => /from 'vscode'|require\('vscode'\)|import\('vscode'\)/.test(line) && !/^import type /.test(line));
+        const runtime = text
+          .split('\n')
+          .filter(
+            (line) => /from 'vscode'|require\('vscode'\)|import\('vscode'\)/.test(line) && !/^import type /.test(line),
+          );
         assert.deepEqual(runtime, []);
       });
     }

@@ -52,7 +52,16 @@ describe('workspace listing and search helpers', () => {
     it('applies root and nested .gitignore files, negations, ignored folders and the always-skipped folders', async () => {
       const filter = new GitignoreFilter(root);
       const verdicts: Record<string, boolean> = {};
-      for (const f of ['src/app.ts', 'src/generated.ts', 'build/out.js', 'debug.log', 'keep.log', 'node_modules/pkg/index.js', '.git/config', '.github/workflow.yml']) {
+      for (const f of [
+        'src/app.ts',
+        'src/generated.ts',
+        'build/out.js',
+        'debug.log',
+        'keep.log',
+        'node_modules/pkg/index.js',
+        '.git/config',
+        '.github/workflow.yml',
+      ]) {
         verdicts[f] = await filter.isIgnored(f);
       }
       assert.deepEqual(verdicts, {
@@ -87,28 +96,51 @@ describe('workspace listing and search helpers', () => {
 
   describe('fallbackTextSearch', () => {
     const search = (over: Partial<Parameters<typeof fallbackTextSearch>[0]>) =>
-      fallbackTextSearch({ root, files: ['src/app.ts', 'src/deep/util.ts', 'bin.dat', 'long.txt', 'link.txt'], query: 'needle', regex: false, limit: 50, maxFileBytes: 1024 * 1024, timeoutMs: 5000, regexFileTimeoutMs: 500, ...over });
+      fallbackTextSearch({
+        root,
+        files: ['src/app.ts', 'src/deep/util.ts', 'bin.dat', 'long.txt', 'link.txt'],
+        query: 'needle',
+        regex: false,
+        limit: 50,
+        maxFileBytes: 1024 * 1024,
+        timeoutMs: 5000,
+        regexFileTimeoutMs: 500,
+        ...over,
+      });
 
     it('finds lines, skips binary files and never reads through a link out of the workspace', async () => {
       const { matches, truncated } = await search({});
       assert.equal(truncated, false);
-      assert.deepEqual(matches.map((m) => `${m.path}:${m.line}`), ['src/app.ts:1', 'src/deep/util.ts:1', 'long.txt:1']);
+      assert.deepEqual(
+        matches.map((m) => `${m.path}:${m.line}`),
+        ['src/app.ts:1', 'src/deep/util.ts:1', 'long.txt:1'],
+      );
       assert.ok(matches[2]!.text.length <= 302 && matches[2]!.text.includes('needle'));
     });
 
     it('stops at the limit and says so; refuses a catastrophic regex', async () => {
       assert.deepEqual(await search({ limit: 1 }).then((r) => [r.matches.length, r.truncated]), [1, true]);
-      await assert.rejects(search({ files: ['slow.txt'], query: '(a+)+$', regex: true, regexFileTimeoutMs: 50 }), /backtracks catastrophically/);
+      await assert.rejects(
+        search({ files: ['slow.txt'], query: '(a+)+$', regex: true, regexFileTimeoutMs: 50 }),
+        /backtracks catastrophically/,
+      );
     });
   });
 
   const rg = systemRipgrep();
-  (rg === undefined ? describe.skip : describe)('ripgrepSearch (with this machine\'s rg)', () => {
+  (rg === undefined ? describe.skip : describe)("ripgrepSearch (with this machine's rg)", () => {
     const run = (over: Partial<RipgrepSearchOptions> = {}) => {
       const filter = new GitignoreFilter(root);
       const glob = compileWorkspaceGlob(over.under);
       return ripgrepSearch({
-        rgPath: rg!, cwd: root, query: 'needle', regex: false, globs: [], limit: 50, maxFileBytes: 1024 * 1024, timeoutMs: 10_000,
+        rgPath: rg!,
+        cwd: root,
+        query: 'needle',
+        regex: false,
+        globs: [],
+        limit: 50,
+        maxFileBytes: 1024 * 1024,
+        timeoutMs: 10_000,
         accept: async (f) => glob.test(f) && !(await filter.isIgnored(f)),
         ...over,
       });
@@ -117,15 +149,27 @@ describe('workspace listing and search helpers', () => {
     it('honours .gitignore (nested, negated), skips node_modules, binary files and links, includes dotfolders', async () => {
       const { matches, truncated } = await run();
       assert.equal(truncated, false);
-      assert.deepEqual(matches.map((m) => m.path).sort(), ['.github/workflow.yml', 'keep.log', 'long.txt', 'src/app.ts', 'src/deep/util.ts']);
+      assert.deepEqual(matches.map((m) => m.path).sort(), [
+        '.github/workflow.yml',
+        'keep.log',
+        'long.txt',
+        'src/app.ts',
+        'src/deep/util.ts',
+      ]);
       const app = matches.find((m) => m.path === 'src/app.ts');
       assert.deepEqual(app, { path: 'src/app.ts', line: 1, text: 'const needle = 1;' });
       assert.ok(matches.find((m) => m.path === 'long.txt')!.text.startsWith('…'));
     });
 
     it('searches under a folder, with a name glob, literally or by regex, and stops at the limit', async () => {
-      assert.deepEqual((await run({ under: 'src/deep' })).matches.map((m) => m.path), ['src/deep/util.ts']);
-      assert.deepEqual((await run({ globs: ['*.log'] })).matches.map((m) => m.path), ['keep.log']);
+      assert.deepEqual(
+        (await run({ under: 'src/deep' })).matches.map((m) => m.path),
+        ['src/deep/util.ts'],
+      );
+      assert.deepEqual(
+        (await run({ globs: ['*.log'] })).matches.map((m) => m.path),
+        ['keep.log'],
+      );
       assert.equal((await run({ query: 'need.e', regex: false })).matches.length, 0);
       assert.ok((await run({ query: 'need.e = "deep"', regex: true })).matches.length === 1);
       const limited = await run({ limit: 2 });

@@ -27,9 +27,14 @@ describe('host approvals → engine contract', () => {
         store.add(proposal, { resolve, reject });
         user(proposal.approvalId);
         const outcome = store.acceptOutcome(proposal.approvalId);
-        store.settle(proposal.approvalId, outcome.kind === 'allRejected'
-          ? { decision: 'rejected', by: 'user', reason: 'every change rejected' }
-          : outcome.content === undefined ? { decision: 'accepted', by: 'user' } : { decision: 'accepted', by: 'user', content: outcome.content });
+        store.settle(
+          proposal.approvalId,
+          outcome.kind === 'allRejected'
+            ? { decision: 'rejected', by: 'user', reason: 'every change rejected' }
+            : outcome.content === undefined
+              ? { decision: 'accepted', by: 'user' }
+              : { decision: 'accepted', by: 'user', content: outcome.content },
+        );
       });
   });
   afterEach(() => h.cleanup());
@@ -40,7 +45,10 @@ describe('host approvals → engine contract', () => {
     const result = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: PROPOSED });
     assert.match(result.content, /^Updated src\/a\.ts\. The user changed your proposal/);
     assert.equal(await h.read('src/a.ts'), 'const a = 10;\nconst b = 2;\nconst c = 3;\nconst d = 4;\n');
-    assert.deepEqual(task.events.map((e) => e.type), ['approval.requested', 'approval.decided', 'edit.applied']);
+    assert.deepEqual(
+      task.events.map((e) => e.type),
+      ['approval.requested', 'approval.decided', 'edit.applied'],
+    );
 
     assert.equal(h.approvals.proposals.length, 1);
   });

@@ -20,10 +20,13 @@ describe('hunks', () => {
     const after = 'a\nB\nc\nd\ne\nF\ng\n';
     const hunks = hunksOf(before, after);
     assert.equal(hunks.length, 2);
-    assert.deepEqual(hunks.map((h) => [h.beforeStart, h.beforeLines, h.afterStart, h.afterLines, h.anchorLine]), [
-      [1, ['b\n'], 1, ['B\n'], 1],
-      [5, ['f\n'], 5, ['F\n', 'g\n'], 5],
-    ]);
+    assert.deepEqual(
+      hunks.map((h) => [h.beforeStart, h.beforeLines, h.afterStart, h.afterLines, h.anchorLine]),
+      [
+        [1, ['b\n'], 1, ['B\n'], 1],
+        [5, ['f\n'], 5, ['F\n', 'g\n'], 5],
+      ],
+    );
     assert.deepEqual(hunkStats(hunks), { added: 3, removed: 2 });
   });
 
@@ -70,8 +73,14 @@ describe('hunks', () => {
     const before = 'a\r\nb\r\nc\r\n';
     const after = 'a\nB\nc\n';
     const hunks = hunksOf(before, after);
-    assert.deepEqual(hunks.map((h) => h.eolOnly), [true, false, true]);
-    assert.deepEqual(hunks.map((h) => h.anchorLine), [0, 1, 2]);
+    assert.deepEqual(
+      hunks.map((h) => h.eolOnly),
+      [true, false, true],
+    );
+    assert.deepEqual(
+      hunks.map((h) => h.anchorLine),
+      [0, 1, 2],
+    );
     assert.equal(applyHunkDecisions(before, hunks, new Set([1])), 'a\r\nB\nc\r\n');
   });
 
@@ -82,7 +91,11 @@ describe('hunks', () => {
     assert.equal(hunks.length, 1);
     assert.deepEqual(hunks[0]?.beforeLines, ['b']);
     assert.deepEqual(hunks[0]?.afterLines, ['b\n', 'c\n']);
-    assert.equal(hunks[0]?.anchorLine, 2, 'the CodeLens sits on the added line, where the diff editor shows the change');
+    assert.equal(
+      hunks[0]?.anchorLine,
+      2,
+      'the CodeLens sits on the added line, where the diff editor shows the change',
+    );
   });
 
   it('removes a trailing newline together with the lines after it', () => {
@@ -124,11 +137,13 @@ describe('hunks', () => {
       const before = text();
       const after = text();
       const hunks = hunksOf(before, after);
-      for (const hunk of hunks) assert.ok(hunk.anchorLine >= 0 && (hunk.anchorLine === 0 || hunk.anchorLine < after.split('\n').length));
+      for (const hunk of hunks)
+        assert.ok(hunk.anchorLine >= 0 && (hunk.anchorLine === 0 || hunk.anchorLine < after.split('\n').length));
       const subset = new Set(hunks.filter(() => random(2) === 0).map((h) => h.index));
       const mixed = applyHunkDecisions(before, hunks, subset);
       const known = new Set(linesOf(before + '\n' + after));
-      for (const line of linesOf(mixed)) assert.ok(known.has(line), `no glued line in ${JSON.stringify(mixed)} (${JSON.stringify([before, after])})`);
+      for (const line of linesOf(mixed))
+        assert.ok(known.has(line), `no glued line in ${JSON.stringify(mixed)} (${JSON.stringify([before, after])})`);
     }
   });
 });

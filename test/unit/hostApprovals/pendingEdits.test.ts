@@ -20,7 +20,11 @@ function proposal(overrides: Partial<EditProposal> = {}): EditProposal {
 }
 
 /** A store with one proposal and what its promise settled with. */
-function storeWith(p: EditProposal = proposal()): { store: PendingEdits; settled: Array<ApprovalDecision | { error: unknown }>; changes: PendingEditsChange[] } {
+function storeWith(p: EditProposal = proposal()): {
+  store: PendingEdits;
+  settled: Array<ApprovalDecision | { error: unknown }>;
+  changes: PendingEditsChange[];
+} {
   let clock = 0;
   const store = new PendingEdits(() => ++clock);
   const settled: Array<ApprovalDecision | { error: unknown }> = [];
@@ -33,13 +37,29 @@ function storeWith(p: EditProposal = proposal()): { store: PendingEdits; settled
 describe('PendingEdits', () => {
   it('lists pending proposals per run, oldest first, and forgets them once settled', () => {
     const { store, settled, changes } = storeWith();
-    store.add(proposal({ approvalId: 'T2:x', runId: 'run-2', taskId: 'T2' }), { resolve: () => undefined, reject: () => undefined });
-    assert.deepEqual(store.list().map((e) => e.proposal.approvalId), ['T1:edit:src/a.ts:1', 'T2:x']);
-    assert.deepEqual(store.list('run-2').map((e) => e.proposal.approvalId), ['T2:x']);
+    store.add(proposal({ approvalId: 'T2:x', runId: 'run-2', taskId: 'T2' }), {
+      resolve: () => undefined,
+      reject: () => undefined,
+    });
+    assert.deepEqual(
+      store.list().map((e) => e.proposal.approvalId),
+      ['T1:edit:src/a.ts:1', 'T2:x'],
+    );
+    assert.deepEqual(
+      store.list('run-2').map((e) => e.proposal.approvalId),
+      ['T2:x'],
+    );
     assert.equal(store.settle('T1:edit:src/a.ts:1', { decision: 'accepted', by: 'user' }), true);
-    assert.equal(store.settle('T1:edit:src/a.ts:1', { decision: 'rejected', by: 'user' }), false, 'answered exactly once');
+    assert.equal(
+      store.settle('T1:edit:src/a.ts:1', { decision: 'rejected', by: 'user' }),
+      false,
+      'answered exactly once',
+    );
     assert.deepEqual(settled, [{ decision: 'accepted', by: 'user' }]);
-    assert.deepEqual(changes.map((c) => c.kind), ['added', 'added', 'removed']);
+    assert.deepEqual(
+      changes.map((c) => c.kind),
+      ['added', 'added', 'removed'],
+    );
   });
 
   it('accepts the proposal as is while no hunk is rejected', () => {
@@ -74,7 +94,7 @@ describe('PendingEdits', () => {
     assert.equal(changes.filter((c) => c.kind === 'updated').length, 3);
   });
 
-  it('makes the user\'s edited text the proposal and starts hunk decisions over', () => {
+  it("makes the user's edited text the proposal and starts hunk decisions over", () => {
     const { store } = storeWith();
     const id = 'T1:edit:src/a.ts:1';
     store.toggleHunk(id, 0, 'rejected');
@@ -83,10 +103,13 @@ describe('PendingEdits', () => {
     assert.equal(store.proposedContent(id), 'one\ntwo\nTHREE\nfour\nfive\n');
     assert.ok((store.get(id)?.version ?? 0) > version);
     assert.equal(store.hunkState(id, 0), 'pending');
-    assert.deepEqual(store.hunks(id).map((h) => h.afterLines), [['THREE\n']]);
+    assert.deepEqual(
+      store.hunks(id).map((h) => h.afterLines),
+      [['THREE\n']],
+    );
     assert.deepEqual(store.acceptOutcome(id), { kind: 'accept', content: 'one\ntwo\nTHREE\nfour\nfive\n' });
     store.setUserContent(id, proposal().after);
-    assert.equal(store.get(id)?.userContent, undefined, 'the agent\'s own text is no user change');
+    assert.equal(store.get(id)?.userContent, undefined, "the agent's own text is no user change");
     assert.deepEqual(store.acceptOutcome(id), { kind: 'accept' });
   });
 
@@ -152,7 +175,10 @@ describe('PendingEdits', () => {
     const { store } = storeWith();
     const id = 'T1:edit:src/a.ts:1';
     store.setHunkStates(id, new Set([1]));
-    assert.deepEqual([store.hunkState(id, 0), store.hunkState(id, 1), store.undecided(id)], ['rejected', 'accepted', 0]);
+    assert.deepEqual(
+      [store.hunkState(id, 0), store.hunkState(id, 1), store.undecided(id)],
+      ['rejected', 'accepted', 0],
+    );
     assert.deepEqual(store.acceptOutcome(id), { kind: 'accept', content: 'one\ntwo\nthree\nfour\nFIVE\n' });
   });
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { RateHeadroom } from '../../../src/core/quota/rateLimitScheduler';
-import { busiestModel, escapeMarkdown, levelOf, pressureOf, quotaTooltipMarkdown, quotaView, type QuotaRun } from '../../../src/host/statusBar/quotaFormat';
+import {
+  busiestModel,
+  escapeMarkdown,
+  levelOf,
+  pressureOf,
+  quotaTooltipMarkdown,
+  quotaView,
+  type QuotaRun,
+} from '../../../src/host/statusBar/quotaFormat';
 import { formatMessage } from '../../../src/host/views/runTreeFormat';
 
 const NOW = 1_000_000;
@@ -25,7 +33,10 @@ describe('quota status bar formatting', () => {
     const view = quotaView(
       {
         run: run(),
-        headroom: [headroom('openai', 'gpt-4o-mini', { rpm: 100, requestsLeft: 82, tpm: 100_000, tokensLeft: 90_000 }), headroom('anthropic', 'claude-sonnet-5', { rpm: 50, requestsLeft: 49 })],
+        headroom: [
+          headroom('openai', 'gpt-4o-mini', { rpm: 100, requestsLeft: 82, tpm: 100_000, tokensLeft: 90_000 }),
+          headroom('anthropic', 'claude-sonnet-5', { rpm: 50, requestsLeft: 49 }),
+        ],
         now: NOW,
       },
       'en-US',
@@ -38,7 +49,11 @@ describe('quota status bar formatting', () => {
   });
 
   it('shows the token budget when the run has one, and no headroom part without rate limits', () => {
-    const view = quotaView({ run: run({ budget: { maxTokens: 100_000 } }), headroom: [headroom('openai', 'gpt-4o-mini')], now: NOW }, 'en-US', formatMessage);
+    const view = quotaView(
+      { run: run({ budget: { maxTokens: 100_000 } }), headroom: [headroom('openai', 'gpt-4o-mini')], now: NOW },
+      'en-US',
+      formatMessage,
+    );
     assert.equal(view.text, '$(dashboard) 12.3K / 100K tok · $0.04');
     assert.equal(view.busiest, undefined);
   });
@@ -50,7 +65,12 @@ describe('quota status bar formatting', () => {
   });
 
   it('turns to warning at 80% of a budget and to error at 100%', () => {
-    const at = (costUsd: number) => quotaView({ run: run({ usage: { inputTokens: 1, outputTokens: 1, costUsd } }), headroom: [], now: NOW }, 'en-US', formatMessage).level;
+    const at = (costUsd: number) =>
+      quotaView(
+        { run: run({ usage: { inputTokens: 1, outputTokens: 1, costUsd } }), headroom: [], now: NOW },
+        'en-US',
+        formatMessage,
+      ).level;
     assert.equal(at(0.79), 'normal');
     assert.equal(at(0.8), 'warning');
     assert.equal(at(0.99), 'warning');
@@ -59,7 +79,8 @@ describe('quota status bar formatting', () => {
   });
 
   it('turns to warning at 80% of a rate limit and to error when requests queue or the server holds them', () => {
-    const level = (h: RateHeadroom) => quotaView({ run: undefined, headroom: [h], now: NOW }, 'en-US', formatMessage).level;
+    const level = (h: RateHeadroom) =>
+      quotaView({ run: undefined, headroom: [h], now: NOW }, 'en-US', formatMessage).level;
     assert.equal(level(headroom('openai', 'm', { tpm: 1000, tokensLeft: 201 })), 'normal');
     assert.equal(level(headroom('openai', 'm', { tpm: 1000, tokensLeft: 200 })), 'warning');
     assert.equal(level(headroom('openai', 'm', { rpm: 10, requestsLeft: 0 })), 'error');
@@ -71,7 +92,13 @@ describe('quota status bar formatting', () => {
   it('measures pressure by the tightest limit', () => {
     assert.equal(pressureOf(headroom('p', 'm', { rpm: 10, requestsLeft: 9, tpm: 100, tokensLeft: 10 }), NOW), 0.9);
     assert.equal(pressureOf(headroom('p', 'm', { rpm: 10, requestsLeft: -3 }), NOW), 1, 'clamped');
-    assert.equal(busiestModel([headroom('p', 'a', { rpm: 10, requestsLeft: 9 }), headroom('p', 'b', { rpm: 10, requestsLeft: 1 })], NOW)?.key, 'p/b');
+    assert.equal(
+      busiestModel(
+        [headroom('p', 'a', { rpm: 10, requestsLeft: 9 }), headroom('p', 'b', { rpm: 10, requestsLeft: 1 })],
+        NOW,
+      )?.key,
+      'p/b',
+    );
   });
 
   it('picks the worst fraction for the level', () => {
@@ -80,8 +107,22 @@ describe('quota status bar formatting', () => {
   });
 
   it('builds a Markdown table per provider/model, escaping names and the goal', () => {
-    const r = run({ goal: 'Fix **bold** | pipes', usageByModel: { 'openai/gpt-4o-mini': { inputTokens: 1200, outputTokens: 300, costUsd: 0.01, estimated: true } } });
-    const view = quotaView({ run: r, headroom: [headroom('openai', 'gpt-4o-mini', { rpm: 60, requestsLeft: 12 }), headroom('ollama', 'llama3|x', { tpm: 1000, tokensLeft: 1000 })], now: NOW }, 'en-US', formatMessage);
+    const r = run({
+      goal: 'Fix **bold** | pipes',
+      usageByModel: { 'openai/gpt-4o-mini': { inputTokens: 1200, outputTokens: 300, costUsd: 0.01, estimated: true } },
+    });
+    const view = quotaView(
+      {
+        run: r,
+        headroom: [
+          headroom('openai', 'gpt-4o-mini', { rpm: 60, requestsLeft: 12 }),
+          headroom('ollama', 'llama3|x', { tpm: 1000, tokensLeft: 1000 }),
+        ],
+        now: NOW,
+      },
+      'en-US',
+      formatMessage,
+    );
     const md = quotaTooltipMarkdown(view, r, 'en-US', formatMessage, NOW);
     assert.match(md, /Active run: Fix \\\*\\\*bold\\\*\\\* \\\| pipes/);
     assert.match(md, /\| Model \| Tokens in \| Tokens out \| Cost \| Requests left \/ min \| Tokens left \/ min \|/);

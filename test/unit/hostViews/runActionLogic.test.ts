@@ -1,14 +1,30 @@
 import assert from 'node:assert/strict';
-import { budgetPauseOf, capableAgents, parseBudgetValue, recentGoalsFrom, rememberGoal, retryableTaskIds } from '../../../src/host/commands/runActionLogic';
+import {
+  budgetPauseOf,
+  capableAgents,
+  parseBudgetValue,
+  recentGoalsFrom,
+  rememberGoal,
+  retryableTaskIds,
+} from '../../../src/host/commands/runActionLogic';
 import { EventBuilder, foldEvents } from '../../support/eventBuilders';
 
 const usage = { inputTokens: 900, outputTokens: 100, costUsd: 0.5 };
 
 describe('run command decisions', () => {
   it('recognises a pause at the token or cost budget', () => {
-    const paused = (pauseReason: string) => budgetPauseOf({ status: 'paused', pauseReason, budget: { maxTokens: 1000, maxCostUsd: 0.6 }, usage });
-    assert.deepEqual(paused("The run's token budget of 1,000 tokens would be exceeded: …"), { limit: 'tokens', max: 1000, used: 1000 });
-    assert.deepEqual(paused("The run's cost budget of $0.60 would be exceeded: …"), { limit: 'cost', max: 0.6, used: 0.5 });
+    const paused = (pauseReason: string) =>
+      budgetPauseOf({ status: 'paused', pauseReason, budget: { maxTokens: 1000, maxCostUsd: 0.6 }, usage });
+    assert.deepEqual(paused("The run's token budget of 1,000 tokens would be exceeded: …"), {
+      limit: 'tokens',
+      max: 1000,
+      used: 1000,
+    });
+    assert.deepEqual(paused("The run's cost budget of $0.60 would be exceeded: …"), {
+      limit: 'cost',
+      max: 0.6,
+      used: 0.5,
+    });
     assert.equal(paused('Paused by the user.'), undefined);
     assert.equal(budgetPauseOf({ status: 'running', budget: {}, usage }), undefined);
   });
@@ -29,7 +45,12 @@ describe('run command decisions', () => {
     const b = new EventBuilder('run-1');
     const state = foldEvents('run-1', [
       b.created(),
-      b.planReady([{ id: 'a', title: 'A' }, { id: 'b', title: 'B', dependencies: ['a'] }, { id: 'c', title: 'C' }, { id: 'd', title: 'D' }]),
+      b.planReady([
+        { id: 'a', title: 'A' },
+        { id: 'b', title: 'B', dependencies: ['a'] },
+        { id: 'c', title: 'C' },
+        { id: 'd', title: 'D' },
+      ]),
       b.taskFailed('a'),
       b.next({ type: 'task.skipped', taskId: 'b', blockedBy: 'a', reason: 'a failed' }),
       b.taskStarted('c'),
@@ -44,8 +65,17 @@ describe('run command decisions', () => {
       { id: 'tester', description: 'tests', capabilities: ['test'], priority: 60 },
       { id: 'senior', description: 'code', capabilities: ['code'], priority: 80 },
     ];
-    const choices = capableAgents({ requiredCapabilities: ['code'] }, agents, { agentId: 'senior', excludedAgents: ['coder'] });
-    assert.deepEqual(choices.map((c) => [c.id, c.current, c.excluded]), [['coder', false, true], ['senior', true, false]]);
+    const choices = capableAgents({ requiredCapabilities: ['code'] }, agents, {
+      agentId: 'senior',
+      excludedAgents: ['coder'],
+    });
+    assert.deepEqual(
+      choices.map((c) => [c.id, c.current, c.excluded]),
+      [
+        ['coder', false, true],
+        ['senior', true, false],
+      ],
+    );
     assert.equal(capableAgents({ requiredCapabilities: [] }, agents).length, 3);
   });
 

@@ -5,7 +5,10 @@ import { EventBuilder } from '../../support/eventBuilders';
 describe('run log lines', () => {
   it('writes one line per meaningful event, prefixed with the run id', () => {
     const b = new EventBuilder('run-1');
-    assert.deepEqual(runEventLogLine(b.created('Add auth')), { level: 'info', message: '[run-1] Run created: Add auth (budget 100000 tokens)' });
+    assert.deepEqual(runEventLogLine(b.created('Add auth')), {
+      level: 'info',
+      message: '[run-1] Run created: Add auth (budget 100000 tokens)',
+    });
     assert.equal(runEventLogLine(b.taskFailed('a', 'gave up'))?.level, 'error');
     assert.equal(runEventLogLine(b.attemptFailed('a'))?.level, 'warn');
     assert.equal(runEventLogLine(b.stepCompleted('a', 'k', 1)), undefined);

@@ -9,7 +9,11 @@ describe('run progress and outcome text', () => {
   const events = [
     b.created('Add auth'),
     b.next({ type: 'run.phase', phase: 'plan' }),
-    b.planReady([{ id: 'a', title: 'A' }, { id: 'b', title: 'B' }, { id: 'c', title: 'C' }]),
+    b.planReady([
+      { id: 'a', title: 'A' },
+      { id: 'b', title: 'B' },
+      { id: 'c', title: 'C' },
+    ]),
     b.next({ type: 'run.phase', phase: 'validate' }),
     b.next({ type: 'run.phase', phase: 'execute' }),
     b.taskStarted('a'),
@@ -25,12 +29,26 @@ describe('run progress and outcome text', () => {
   });
 
   it('tells how a run ended', () => {
-    const state = foldEvents('run-1', [...events, b.taskFailed('b'), b.finding('major', 'tests fail'), b.completed('failed', { succeeded: 1, failed: 1, pending: 1 })]);
-    assert.deepEqual(outcomeMessage('failed', state, formatMessage), { severity: 'error', text: 'Run failed: Add auth. 1 failed or skipped tasks, 1 findings.' });
+    const state = foldEvents('run-1', [
+      ...events,
+      b.taskFailed('b'),
+      b.finding('major', 'tests fail'),
+      b.completed('failed', { succeeded: 1, failed: 1, pending: 1 }),
+    ]);
+    assert.deepEqual(outcomeMessage('failed', state, formatMessage), {
+      severity: 'error',
+      text: 'Run failed: Add auth. 1 failed or skipped tasks, 1 findings.',
+    });
     assert.equal(outcomeMessage('succeeded', state, formatMessage).text, 'Run succeeded: Add auth (3 tasks).');
     assert.match(outcomeMessage('planned', state, formatMessage).text, /Nothing was executed \(dry run\)/);
-    const paused = foldEvents('run-1', [...events, b.paused("The run's token budget of 1,000 tokens would be exceeded")]);
-    assert.deepEqual(outcomeMessage('paused', paused, formatMessage), { severity: 'warning', text: "Run paused: The run's token budget of 1,000 tokens would be exceeded" });
+    const paused = foldEvents('run-1', [
+      ...events,
+      b.paused("The run's token budget of 1,000 tokens would be exceeded"),
+    ]);
+    assert.deepEqual(outcomeMessage('paused', paused, formatMessage), {
+      severity: 'warning',
+      text: "Run paused: The run's token budget of 1,000 tokens would be exceeded",
+    });
   });
 
   it('shortens long goals to one line', () => {

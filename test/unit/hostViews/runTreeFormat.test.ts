@@ -21,7 +21,15 @@ import {
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 
 function task(over: Partial<TaskState> = {}): TaskState {
-  return { id: 't1', status: 'pending', attempts: [], excludedAgents: [], steps: {}, usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 }, ...over };
+  return {
+    id: 't1',
+    status: 'pending',
+    attempts: [],
+    excludedAgents: [],
+    steps: {},
+    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    ...over,
+  };
 }
 
 function attempt(over: Partial<AttemptRecord> = {}): AttemptRecord {
@@ -48,7 +56,15 @@ describe('run tree formatting', () => {
   });
 
   it('keeps sub-cent spend visible', () => {
-    assert.match(runDescription(summary({ usage: { inputTokens: 40, outputTokens: 2, costUsd: 0.0012 } }), NOW, 'en-US', formatMessage), /\$0\.0012$/);
+    assert.match(
+      runDescription(
+        summary({ usage: { inputTokens: 40, outputTokens: 2, costUsd: 0.0012 } }),
+        NOW,
+        'en-US',
+        formatMessage,
+      ),
+      /\$0\.0012$/,
+    );
   });
 
   it('gives runs and tasks the context values the package.json menus key on', () => {
@@ -66,7 +82,11 @@ describe('run tree formatting', () => {
   });
 
   it('describes a task as agent · duration, counting a running attempt until now', () => {
-    const t = task({ status: 'running', agentId: 'coder', attempts: [attempt({ endedAt: NOW - 9_000, outcome: 'failed' }), attempt({ attempt: 2, startedAt: NOW - 4_000 })] });
+    const t = task({
+      status: 'running',
+      agentId: 'coder',
+      attempts: [attempt({ endedAt: NOW - 9_000, outcome: 'failed' }), attempt({ attempt: 2, startedAt: NOW - 4_000 })],
+    });
     assert.equal(taskDurationMs(t, NOW), 7_000);
     assert.equal(taskDescription(t, NOW, 'en-US', formatMessage), 'coder · 7 sec');
   });
@@ -91,10 +111,27 @@ describe('run tree formatting', () => {
   });
 
   it('labels edits by path and commands by command, with who decided', () => {
-    const edit = { approvalId: 'a1', taskId: 't1', kind: 'edit' as const, path: 'src/auth.ts', summary: 'edit', protected: false, status: 'applied' as const, by: 'auto' as const };
+    const edit = {
+      approvalId: 'a1',
+      taskId: 't1',
+      kind: 'edit' as const,
+      path: 'src/auth.ts',
+      summary: 'edit',
+      protected: false,
+      status: 'applied' as const,
+      by: 'auto' as const,
+    };
     assert.equal(approvalLabel(edit), 'src/auth.ts');
     assert.equal(approvalDescription(edit, formatMessage), 'applied · automatically');
-    const command = { approvalId: 'a2', taskId: 't1', kind: 'command' as const, command: 'npm test', summary: 'run', protected: true, status: 'pending' as const };
+    const command = {
+      approvalId: 'a2',
+      taskId: 't1',
+      kind: 'command' as const,
+      command: 'npm test',
+      summary: 'run',
+      protected: true,
+      status: 'pending' as const,
+    };
     assert.equal(approvalLabel(command), 'npm test');
     assert.equal(approvalDescription(command, formatMessage), 'waiting for review · protected path');
   });
@@ -123,6 +160,9 @@ describe('tasks of a run that is no longer live', () => {
   it('shows an attempt without an outcome as running only while the run is live', () => {
     const attempt: AttemptRecord = { attempt: 1, agentId: 'coder', startedAt: 0 };
     assert.notDeepEqual(attemptIcon(attempt, false), attemptIcon(attempt, true));
-    assert.deepEqual(attemptIcon({ ...attempt, outcome: 'failed' }, false), attemptIcon({ ...attempt, outcome: 'failed' }, true));
+    assert.deepEqual(
+      attemptIcon({ ...attempt, outcome: 'failed' }, false),
+      attemptIcon({ ...attempt, outcome: 'failed' }, true),
+    );
   });
 });

@@ -45,7 +45,11 @@ describe('RunsModel', () => {
     const source = new FakeSource();
     source.put('run-old', sampleRunEvents('run-old', 2, { startAt: Date.UTC(2025, 0, 1) }));
     const crashed = new EventBuilder('run-crashed', { startAt: Date.UTC(2025, 0, 2) });
-    source.put('run-crashed', [crashed.created(), crashed.planReady([{ id: 'a', title: 'A' }]), crashed.taskStarted('a')]);
+    source.put('run-crashed', [
+      crashed.created(),
+      crashed.planReady([{ id: 'a', title: 'A' }]),
+      crashed.taskStarted('a'),
+    ]);
     const other = new EventBuilder('run-other', { startAt: Date.UTC(2025, 0, 3) });
     source.put('run-other', [other.created(), other.taskStarted('a')], true);
     const model = new RunsModel(source);
@@ -53,9 +57,18 @@ describe('RunsModel', () => {
 
     await model.ensureLoaded();
 
-    assert.deepEqual(model.runs().map((r) => r.runId), ['run-other', 'run-crashed', 'run-old']);
-    assert.deepEqual(model.runs().map((r) => r.status), ['elsewhere', 'interrupted', 'succeeded']);
-    assert.deepEqual(model.resumableRuns().map((r) => r.runId), ['run-crashed']);
+    assert.deepEqual(
+      model.runs().map((r) => r.runId),
+      ['run-other', 'run-crashed', 'run-old'],
+    );
+    assert.deepEqual(
+      model.runs().map((r) => r.status),
+      ['elsewhere', 'interrupted', 'succeeded'],
+    );
+    assert.deepEqual(
+      model.resumableRuns().map((r) => r.runId),
+      ['run-crashed'],
+    );
     assert.equal(model.activeRuns().length, 0);
     assert.equal(changes.at(-1)?.structural, true);
     await model.ensureLoaded();
@@ -68,7 +81,16 @@ describe('RunsModel', () => {
     await model.ensureLoaded();
     const changes = recordChanges(model);
     const b = new EventBuilder('run-live');
-    const events = [b.created('Add auth'), b.planReady([{ id: 'a', title: 'A' }, { id: 'b', title: 'B', dependencies: ['a'] }]), b.taskStarted('a'), b.log('thinking'), b.usage('a', 1000, 200, 0.02)];
+    const events = [
+      b.created('Add auth'),
+      b.planReady([
+        { id: 'a', title: 'A' },
+        { id: 'b', title: 'B', dependencies: ['a'] },
+      ]),
+      b.taskStarted('a'),
+      b.log('thinking'),
+      b.usage('a', 1000, 200, 0.02),
+    ];
     const live = foldEvents('run-live', events);
     const attachment = model.attachLive('run-live', () => live);
 
@@ -80,8 +102,15 @@ describe('RunsModel', () => {
     assert.equal(entry.details?.tasks.a?.status, 'running');
     assert.equal(entry.summary.usage.inputTokens, 1000);
     assert.notEqual(entry.details, live, 'the model keeps its own copy');
-    assert.deepEqual(model.activeRuns().map((r) => r.runId), ['run-live']);
-    assert.equal(changes.filter((c) => c.runIds.includes('run-live')).length, events.length, 'attach plus every event but the log line');
+    assert.deepEqual(
+      model.activeRuns().map((r) => r.runId),
+      ['run-live'],
+    );
+    assert.equal(
+      changes.filter((c) => c.runIds.includes('run-live')).length,
+      events.length,
+      'attach plus every event but the log line',
+    );
 
     const done = [b.taskSucceeded('a'), b.completed('succeeded', { succeeded: 1, pending: 1 })];
     for (const e of done) {
@@ -97,7 +126,13 @@ describe('RunsModel', () => {
   it('catches up from the live state when a resumed run starts past events it never saw', async () => {
     const source = new FakeSource();
     const b = new EventBuilder('run-r');
-    const history = [b.created(), b.planReady([{ id: 'a', title: 'A' }]), b.taskStarted('a'), b.paused('Paused by the user.'), b.completed('succeeded')];
+    const history = [
+      b.created(),
+      b.planReady([{ id: 'a', title: 'A' }]),
+      b.taskStarted('a'),
+      b.paused('Paused by the user.'),
+      b.completed('succeeded'),
+    ];
     // The stored run ended paused; the live session recovered that state and goes on from there.
     history[history.length - 1] = { ...history[history.length - 1]!, status: 'paused' } as RunEvent;
     source.put('run-r', history);
@@ -150,7 +185,10 @@ describe('RunsModel', () => {
     await model.refresh();
     await new Promise((resolve) => setImmediate(resolve));
 
-    assert.deepEqual(model.runs().map((r) => r.runId), ['run-a']);
+    assert.deepEqual(
+      model.runs().map((r) => r.runId),
+      ['run-a'],
+    );
     assert.equal(model.get('run-a')!.status, 'succeeded');
     assert.equal(model.get('run-a')!.details?.tasks.a?.status, 'succeeded');
     assert.ok(changes.some((c) => c.structural));

@@ -13,7 +13,8 @@ const LAYER_RULES = new Set(['@typescript-eslint/no-restricted-imports', 'no-res
 const VSCODE_IMPORT_FORMS: Record<string, string> = {
   'static import': "import * as vscode from 'vscode';\n\nexport const api = vscode;\n",
   'import type': "import type { Uri } from 'vscode';\n\nexport type Location = Uri;\n",
-  'require()': "// eslint-disable-next-line @typescript-eslint/no-require-imports\nconst vscode = require('vscode');\n\nexport const api: unknown = vscode;\n",
+  'require()':
+    "// eslint-disable-next-line @typescript-eslint/no-require-imports\nconst vscode = require('vscode');\n\nexport const api: unknown = vscode;\n",
   'dynamic import()': "export async function loadApi(): Promise<unknown> {\n  return import('vscode');\n}\n",
 };
 

@@ -11,7 +11,12 @@ const tool = (name: string): ToolSpec => ({
 });
 
 function request(extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { system: 'You are a careful coder.', messages: [{ role: 'user', content: 'Fix the bug.' }], maxOutputTokens: 512, ...extra };
+  return {
+    system: 'You are a careful coder.',
+    messages: [{ role: 'user', content: 'Fix the bug.' }],
+    maxOutputTokens: 512,
+    ...extra,
+  };
 }
 
 describe('AnthropicChatModel (real @anthropic-ai/sdk against the fake server)', () => {
@@ -42,20 +47,40 @@ describe('AnthropicChatModel (real @anthropic-ai/sdk against the fake server)', 
 
   it('assembles tool_use blocks from input_json_delta pieces', async () => {
     const args = { path: 'src/deeply/nested/module/file.ts' };
-    server.enqueue({ text: 'Let me look.', toolCalls: [{ id: 'toolu_01', name: 'read_file', arguments: args }, { name: 'list_files', arguments: { path: 'src' } }] });
+    server.enqueue({
+      text: 'Let me look.',
+      toolCalls: [
+        { id: 'toolu_01', name: 'read_file', arguments: args },
+        { name: 'list_files', arguments: { path: 'src' } },
+      ],
+    });
     const r = await model.complete(request({ tools: [tool('read_file'), tool('list_files')] }), { signal });
     assert.equal(r.stopReason, 'tool_use');
     assert.equal(r.text, 'Let me look.');
     assert.equal(r.toolCalls.length, 2);
-    assert.deepEqual(r.toolCalls[0], { id: 'toolu_01', name: 'read_file', rawArguments: JSON.stringify(args), arguments: args });
+    assert.deepEqual(r.toolCalls[0], {
+      id: 'toolu_01',
+      name: 'read_file',
+      rawArguments: JSON.stringify(args),
+      arguments: args,
+    });
     assert.deepEqual(r.toolCalls[1]?.arguments, { path: 'src' });
   });
 
   it('marks the system prompt and the last tool with cache_control ephemeral', async () => {
     server.enqueue(textReply('ok'));
-    await model.complete(request({ tools: [tool('read_file'), tool('list_files'), tool('search_text')], toolChoice: 'required' }), { signal });
-    const body = server.requests[0]?.body as { system: unknown; tools: Array<Record<string, unknown>>; tool_choice: unknown };
-    assert.deepEqual(body.system, [{ type: 'text', text: 'You are a careful coder.', cache_control: { type: 'ephemeral' } }]);
+    await model.complete(
+      request({ tools: [tool('read_file'), tool('list_files'), tool('search_text')], toolChoice: 'required' }),
+      { signal },
+    );
+    const body = server.requests[0]?.body as {
+      system: unknown;
+      tools: Array<Record<string, unknown>>;
+      tool_choice: unknown;
+    };
+    assert.deepEqual(body.system, [
+      { type: 'text', text: 'You are a careful coder.', cache_control: { type: 'ephemeral' } },
+    ]);
     assert.deepEqual(
       body.tools.map((t) => t['cache_control']),
       [undefined, undefined, { type: 'ephemeral' }],
@@ -65,16 +90,31 @@ describe('AnthropicChatModel (real @anthropic-ai/sdk against the fake server)', 
   });
 
   it('leaves cache_control out when prompt caching is off', async () => {
-    const plain = new AnthropicChatModel({ model: 'claude-haiku-4-5', apiKey: server.apiKey, baseURL: server.baseUrl, promptCaching: false });
+    const plain = new AnthropicChatModel({
+      model: 'claude-haiku-4-5',
+      apiKey: server.apiKey,
+      baseURL: server.baseUrl,
+      promptCaching: false,
+    });
     server.enqueue(textReply('ok'));
     await plain.complete(request({ tools: [tool('read_file')] }), { signal });
     assert.doesNotMatch(JSON.stringify(server.requests[0]?.body), /cache_control/);
   });
 
   it('counts cache creation and cache reads in input tokens and reports them apart', async () => {
-    server.enqueue(textReply('cached', { usage: { inputTokens: 12, outputTokens: 3, cacheCreationTokens: 1500, cacheReadTokens: 20_000 } }));
+    server.enqueue(
+      textReply('cached', {
+        usage: { inputTokens: 12, outputTokens: 3, cacheCreationTokens: 1500, cacheReadTokens: 20_000 },
+      }),
+    );
     const r = await model.complete(request(), { signal });
-    assert.deepEqual(r.usage, { inputTokens: 12 + 1500 + 20_000, outputTokens: 3, costUsd: 0, cacheReadTokens: 20_000, cacheCreationTokens: 1500 });
+    assert.deepEqual(r.usage, {
+      inputTokens: 12 + 1500 + 20_000,
+      outputTokens: 3,
+      costUsd: 0,
+      cacheReadTokens: 20_000,
+      cacheCreationTokens: 1500,
+    });
   });
 
   it('sends tool history as tool_use and tool_result blocks, merging consecutive results', async () => {
@@ -125,13 +165,22 @@ describe('AnthropicChatModel (real @anthropic-ai/sdk against the fake server)', 
     const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
     server.enqueue(textReply('{"ok":true}'));
     await model.complete(request({ responseFormat: { type: 'json_schema', name: 'verdict', schema } }), { signal });
-    assert.deepEqual((server.requests[0]?.body as Record<string, unknown>)['output_config'], { format: { type: 'json_schema', schema } });
+    assert.deepEqual((server.requests[0]?.body as Record<string, unknown>)['output_config'], {
+      format: { type: 'json_schema', schema },
+    });
   });
 
   it('keeps thinking blocks out of the text but in the replay, and echoes them verbatim to the same model', async () => {
-    server.enqueue({ thinking: 'The user wants a.ts; read it first.', text: 'Reading.', toolCalls: [{ id: 'toolu_t', name: 'read_file', arguments: { path: 'a.ts' } }] });
+    server.enqueue({
+      thinking: 'The user wants a.ts; read it first.',
+      text: 'Reading.',
+      toolCalls: [{ id: 'toolu_t', name: 'read_file', arguments: { path: 'a.ts' } }],
+    });
     const seen: string[] = [];
-    const first = await model.complete(request({ tools: [tool('read_file')] }), { signal, onText: (d) => seen.push(d) });
+    const first = await model.complete(request({ tools: [tool('read_file')] }), {
+      signal,
+      onText: (d) => seen.push(d),
+    });
     assert.equal(first.text, 'Reading.');
     assert.equal(seen.join(''), 'Reading.');
     const blocks = first.replay?.blocks ?? [];
@@ -146,7 +195,12 @@ describe('AnthropicChatModel (real @anthropic-ai/sdk against the fake server)', 
 
     const history: ChatRequest['messages'] = [
       { role: 'user', content: 'Fix the bug.' },
-      { role: 'assistant', content: first.text, toolCalls: first.toolCalls, ...(first.replay ? { replay: first.replay } : {}) },
+      {
+        role: 'assistant',
+        content: first.text,
+        toolCalls: first.toolCalls,
+        ...(first.replay ? { replay: first.replay } : {}),
+      },
       { role: 'tool', toolCallId: 'toolu_t', content: 'export const a = 1;' },
     ];
     server.enqueue(textReply('Fixed.'), textReply('Fixed.'));

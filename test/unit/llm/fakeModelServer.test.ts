@@ -8,12 +8,16 @@ import { textReply } from '../../support/fakeModelServer/fakeReply';
 /** A raw POST, for what the SDKs never send (a foreign Origin, a wrong Host). */
 function post(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown }));
-    });
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -46,21 +50,46 @@ describe('FakeModelServer', () => {
     server = await start();
     const o = await post(`${server.openAiBaseUrl}/chat/completions`, { authorization: 'Bearer wrong' }, CHAT);
     assert.equal(o.status, 401);
-    assert.deepEqual(o.json, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+    assert.deepEqual(o.json, {
+      error: {
+        message: 'Incorrect API key provided.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    });
     const a = await post(`${server.baseUrl}/v1/messages`, { 'x-api-key': 'wrong' }, CHAT);
     assert.equal(a.status, 401);
-    assert.deepEqual(a.json, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' }, request_id: 'req_fake' });
-    assert.deepEqual(server.requests.map((r) => r.outcome), ['unauthorized', 'unauthorized']);
+    assert.deepEqual(a.json, {
+      type: 'error',
+      error: { type: 'authentication_error', message: 'invalid x-api-key' },
+      request_id: 'req_fake',
+    });
+    assert.deepEqual(
+      server.requests.map((r) => r.outcome),
+      ['unauthorized', 'unauthorized'],
+    );
   });
 
   it('rejects a foreign Origin and a foreign Host even with the right key', async () => {
     server = await start({ replies: [textReply('ok')] });
     const auth = { authorization: `Bearer ${server.apiKey}` };
-    const foreign = await post(`${server.openAiBaseUrl}/chat/completions`, { ...auth, origin: 'https://evil.example' }, CHAT);
+    const foreign = await post(
+      `${server.openAiBaseUrl}/chat/completions`,
+      { ...auth, origin: 'https://evil.example' },
+      CHAT,
+    );
     assert.equal(foreign.status, 403);
-    const rebound = await post(`${server.openAiBaseUrl}/chat/completions`, { ...auth, host: 'attacker.example:80' }, CHAT);
+    const rebound = await post(
+      `${server.openAiBaseUrl}/chat/completions`,
+      { ...auth, host: 'attacker.example:80' },
+      CHAT,
+    );
     assert.equal(rebound.status, 403);
-    assert.deepEqual(server.requests.map((r) => r.outcome), ['forbidden-origin', 'forbidden-host']);
+    assert.deepEqual(
+      server.requests.map((r) => r.outcome),
+      ['forbidden-origin', 'forbidden-host'],
+    );
     const own = await post(`${server.openAiBaseUrl}/chat/completions`, { ...auth, origin: server.baseUrl }, CHAT);
     assert.equal(own.status, 200, 'its own origin is fine');
   });
@@ -68,20 +97,31 @@ describe('FakeModelServer', () => {
   it('records requests without credentials', async () => {
     server = await start({ replies: [textReply('hello')] });
     const client = new OpenAI({ apiKey: server.apiKey, baseURL: server.openAiBaseUrl, maxRetries: 0 });
-    const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const r = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     assert.equal(r.choices[0]?.message.content, 'hello', 'non-streamed JSON works too');
     const rec = server.requests[0];
     assert.equal(rec?.path, '/v1/chat/completions');
     assert.equal(rec?.api, 'openai');
     assert.equal(rec?.headers['authorization'], undefined);
     assert.ok(!JSON.stringify(server.requests).includes(server.apiKey));
-    assert.ok(typeof rec?.receivedAt === 'number' && typeof rec.finishedAt === 'number' && rec.finishedAt >= rec.receivedAt);
+    assert.ok(
+      typeof rec?.receivedAt === 'number' && typeof rec.finishedAt === 'number' && rec.finishedAt >= rec.receivedAt,
+    );
   });
 
   it('answers non-streamed Anthropic messages with tool_use content', async () => {
-    server = await start({ replies: [{ toolCalls: [{ id: 'toolu_x', name: 'list_files', arguments: { path: '.' } }] }] });
+    server = await start({
+      replies: [{ toolCalls: [{ id: 'toolu_x', name: 'list_files', arguments: { path: '.' } }] }],
+    });
     const client = new Anthropic({ apiKey: server.apiKey, baseURL: server.baseUrl, maxRetries: 0 });
-    const m = await client.messages.create({ model: 'claude-opus-4-8', max_tokens: 100, messages: [{ role: 'user', content: 'ls' }] });
+    const m = await client.messages.create({
+      model: 'claude-opus-4-8',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'ls' }],
+    });
     assert.equal(m.stop_reason, 'tool_use');
     assert.deepEqual(m.content[0], { type: 'tool_use', id: 'toolu_x', name: 'list_files', input: { path: '.' } });
   });
@@ -91,11 +131,16 @@ describe('FakeModelServer', () => {
     server = await start({ limits: { rpm: 3 }, respond: () => textReply('ok'), now: () => now });
     const auth = { authorization: `Bearer ${server.apiKey}` };
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await post(`${server.openAiBaseUrl}/chat/completions`, auth, CHAT)).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await post(`${server.openAiBaseUrl}/chat/completions`, auth, CHAT)).status);
     assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
     assert.equal(server.rateLimitedCount, 2);
     now += 60_000;
-    assert.equal((await post(`${server.openAiBaseUrl}/chat/completions`, auth, CHAT)).status, 200, 'the window slid past the first requests');
+    assert.equal(
+      (await post(`${server.openAiBaseUrl}/chat/completions`, auth, CHAT)).status,
+      200,
+      'the window slid past the first requests',
+    );
   });
 
   it('tells a rate-limited client how long to wait, in both header forms', async () => {
@@ -104,7 +149,9 @@ describe('FakeModelServer', () => {
     const client = new OpenAI({ apiKey: server.apiKey, baseURL: server.openAiBaseUrl, maxRetries: 0 });
     await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a' }] });
     now = 15_000;
-    const err = (await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'b' }] }).catch((e: unknown) => e)) as {
+    const err = (await client.chat.completions
+      .create({ model: 'm', messages: [{ role: 'user', content: 'b' }] })
+      .catch((e: unknown) => e)) as {
       status: number;
       headers: Headers;
     };
@@ -119,13 +166,20 @@ describe('FakeModelServer', () => {
     const body = { ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(160) }], max_tokens: 40 }; // ('user' + 160 chars) / 4 + 40 = 81 tokens
     assert.equal((await post(`${server.openAiBaseUrl}/chat/completions`, auth, body)).status, 200);
     assert.equal((await post(`${server.openAiBaseUrl}/chat/completions`, auth, body)).status, 429);
-    assert.equal((await post(`${server.openAiBaseUrl}/chat/completions`, auth, { ...CHAT, max_tokens: 5 })).status, 200, 'a small one still fits');
+    assert.equal(
+      (await post(`${server.openAiBaseUrl}/chat/completions`, auth, { ...CHAT, max_tokens: 5 })).status,
+      200,
+      'a small one still fits',
+    );
     assert.equal(server.rateLimitedCount, 1);
   });
 
   it('injects faults into a seeded share of requests, the same way every run', async () => {
     const outcomes = async (): Promise<string[]> => {
-      const s = await start({ randomFaults: { rate: 0.2, seed: 42, faults: [{ fault: 'http', status: 500 }] }, respond: () => textReply('ok') });
+      const s = await start({
+        randomFaults: { rate: 0.2, seed: 42, faults: [{ fault: 'http', status: 500 }] },
+        respond: () => textReply('ok'),
+      });
       const auth = { authorization: `Bearer ${s.apiKey}` };
       for (let i = 0; i < 50; i++) await post(`${s.openAiBaseUrl}/chat/completions`, auth, CHAT);
       assert.equal(s.injectedFaultCount, s.requests.filter((r) => r.outcome === 'fault:http-500').length);
@@ -139,7 +193,11 @@ describe('FakeModelServer', () => {
 
   it('says plainly when the script has run out', async () => {
     server = await start();
-    const r = await post(`${server.openAiBaseUrl}/chat/completions`, { authorization: `Bearer ${server.apiKey}` }, CHAT);
+    const r = await post(
+      `${server.openAiBaseUrl}/chat/completions`,
+      { authorization: `Bearer ${server.apiKey}` },
+      CHAT,
+    );
     assert.equal(r.status, 400);
     assert.match(JSON.stringify(r.json), /no scripted reply left for request #1/);
   });
@@ -147,7 +205,8 @@ describe('FakeModelServer', () => {
   it('shows overlapping requests in its timestamps', async () => {
     server = await start({ respond: () => textReply('slow', { delayMs: 80 }) });
     const client = new OpenAI({ apiKey: server.apiKey, baseURL: server.openAiBaseUrl, maxRetries: 0 });
-    const ask = (): Promise<unknown> => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a' }] });
+    const ask = (): Promise<unknown> =>
+      client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a' }] });
     await Promise.all([ask(), ask(), ask()]);
     assert.equal(server.maxConcurrency(), 3);
   });

@@ -26,12 +26,14 @@ const providers = [
   {
     name: 'openai',
     envVar: 'OPENAI_API_KEY',
-    make: (s: FakeModelServer, apiKey = s.apiKey): ChatModel => new OpenAiChatModel({ model: 'gpt-4o', apiKey, baseURL: s.openAiBaseUrl }),
+    make: (s: FakeModelServer, apiKey = s.apiKey): ChatModel =>
+      new OpenAiChatModel({ model: 'gpt-4o', apiKey, baseURL: s.openAiBaseUrl }),
   },
   {
     name: 'anthropic',
     envVar: 'ANTHROPIC_API_KEY',
-    make: (s: FakeModelServer, apiKey = s.apiKey): ChatModel => new AnthropicChatModel({ model: 'claude-opus-4-8', apiKey, baseURL: s.baseUrl }),
+    make: (s: FakeModelServer, apiKey = s.apiKey): ChatModel =>
+      new AnthropicChatModel({ model: 'claude-opus-4-8', apiKey, baseURL: s.baseUrl }),
   },
 ];
 
@@ -82,7 +84,10 @@ for (const p of providers) {
       const badKey = 'sk-this-is-a-wrong-secret-key-123456';
       const f = failure(await rejection(p.make(server, badKey).complete(REQUEST, { signal })));
       assert.equal(f.failureClass, 'fatal');
-      assert.equal(f.message, `The API key for ${p.name} was rejected (401). Set a valid key with 'Orchestrator: Set API Key' or ${p.envVar}.`);
+      assert.equal(
+        f.message,
+        `The API key for ${p.name} was rejected (401). Set a valid key with 'Orchestrator: Set API Key' or ${p.envVar}.`,
+      );
       assert.equal(f.cause, undefined, 'no provider body rides along as cause');
       assert.ok(!JSON.stringify({ m: f.message, s: f.stack }).includes(badKey));
       assert.equal(server.requests[0]?.outcome, 'unauthorized');
@@ -103,7 +108,12 @@ for (const p of providers) {
 
     for (const mode of ['destroy', 'errorEvent', 'truncate'] as const) {
       it(`a mid-stream error (${mode}) is retryable and never resolves with the partial text`, async () => {
-        server.enqueue({ fault: 'midStream', afterChunks: 4, mode, text: 'Partial answer that must never be committed.' });
+        server.enqueue({
+          fault: 'midStream',
+          afterChunks: 4,
+          mode,
+          text: 'Partial answer that must never be committed.',
+        });
         const seen: string[] = [];
         const f = failure(await rejection(model.complete(REQUEST, { signal, onText: (d) => seen.push(d) })));
         assert.equal(f.failureClass, 'retryable');
@@ -114,7 +124,9 @@ for (const p of providers) {
     }
 
     it('an abort mid-stream rejects with the abort reason instead of resolving', async () => {
-      server.enqueue(textReply('A slow answer that is streamed in many small pieces. '.repeat(4), { chunkDelayMs: 15 }));
+      server.enqueue(
+        textReply('A slow answer that is streamed in many small pieces. '.repeat(4), { chunkDelayMs: 15 }),
+      );
       const controller = new AbortController();
       const reason = Object.assign(new Error('Run cancelled by the user.'), { name: 'AbortError' });
       const seen: string[] = [];
@@ -132,7 +144,10 @@ for (const p of providers) {
       // The stream is really cut, not left running: the server sees the client go long before its ~800 ms answer ends.
       const rec = server.requests[0];
       for (let i = 0; i < 50 && rec?.finishedAt === undefined; i++) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(rec?.finishedAt !== undefined && rec.finishedAt - rec.receivedAt < 500, 'the connection was closed on abort');
+      assert.ok(
+        rec?.finishedAt !== undefined && rec.finishedAt - rec.receivedAt < 500,
+        'the connection was closed on abort',
+      );
     });
 
     it('an abort before the answer starts rejects with an AbortError', async () => {
@@ -146,7 +161,14 @@ for (const p of providers) {
     it('a listener that throws fails the call with its own error, not a provider failure', async () => {
       server.enqueue(textReply('hello world, hello world'));
       const boom = new Error('listener bug');
-      const err = await rejection(model.complete(REQUEST, { signal, onText: () => { throw boom; } }));
+      const err = await rejection(
+        model.complete(REQUEST, {
+          signal,
+          onText: () => {
+            throw boom;
+          },
+        }),
+      );
       assert.equal(err, boom);
     });
   });
@@ -161,7 +183,13 @@ describe('account and header details', () => {
   afterEach(() => server.close());
 
   it('an exhausted OpenAI quota (429 insufficient_quota) needs a human, not a retry', async () => {
-    server.enqueue(httpError(429, { code: 'insufficient_quota', errorType: 'insufficient_quota', message: 'You exceeded your current quota.' }));
+    server.enqueue(
+      httpError(429, {
+        code: 'insufficient_quota',
+        errorType: 'insufficient_quota',
+        message: 'You exceeded your current quota.',
+      }),
+    );
     const model = new OpenAiChatModel({ model: 'gpt-4o', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
     const f = failure(await rejection(model.complete(REQUEST, { signal })));
     assert.equal(f.failureClass, 'needs-human');
@@ -179,12 +207,17 @@ describe('account and header details', () => {
     const model = new OpenAiChatModel({ model: 'gpt-4o', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
     const f = failure(await rejection(model.complete(REQUEST, { signal })));
     assert.equal(f.failureClass, 'retryable');
-    assert.ok(f.options.retryAfterMs !== undefined && f.options.retryAfterMs > 25_000 && f.options.retryAfterMs <= 30_000, String(f.options.retryAfterMs));
+    assert.ok(
+      f.options.retryAfterMs !== undefined && f.options.retryAfterMs > 25_000 && f.options.retryAfterMs <= 30_000,
+      String(f.options.retryAfterMs),
+    );
   });
 
   it('a provider message that echoes the key is redacted', async () => {
     const key = server.apiKey;
-    server.enqueue(httpError(400, { message: `Key ${key} may not use this parameter; also sk-proj-abcdefgh12345678 is wrong.` }));
+    server.enqueue(
+      httpError(400, { message: `Key ${key} may not use this parameter; also sk-proj-abcdefgh12345678 is wrong.` }),
+    );
     const model = new OpenAiChatModel({ model: 'gpt-4o', apiKey: key, baseURL: server.openAiBaseUrl });
     const f = failure(await rejection(model.complete(REQUEST, { signal })));
     assert.ok(!f.message.includes(key));

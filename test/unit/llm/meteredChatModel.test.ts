@@ -26,7 +26,10 @@ function stubContext(): Ctx & { calls: ModelCallRequest[]; settled: Usage[] } {
     signal,
     calls: [] as ModelCallRequest[],
     settled: [] as Usage[],
-    async callModel<T>(request: ModelCallRequest, send: (s: AbortSignal) => Promise<{ value: T; usage: Usage }>): Promise<T> {
+    async callModel<T>(
+      request: ModelCallRequest,
+      send: (s: AbortSignal) => Promise<{ value: T; usage: Usage }>,
+    ): Promise<T> {
       ctx.calls.push(request);
       const { value, usage } = await send(signal);
       ctx.settled.push(usage);
@@ -39,7 +42,13 @@ function stubContext(): Ctx & { calls: ModelCallRequest[]; settled: Usage[] } {
 const REQUEST: ChatRequest = {
   system: 'You write small, correct patches.',
   messages: [{ role: 'user', content: 'Rename the function foo to bar in src/index.ts and update every caller.' }],
-  tools: [{ name: 'read_file', description: 'Reads a file.', parameters: { type: 'object', properties: { path: { type: 'string' } } } }],
+  tools: [
+    {
+      name: 'read_file',
+      description: 'Reads a file.',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+  ],
   maxOutputTokens: 1_000,
 };
 
@@ -71,7 +80,13 @@ describe('meteredComplete', () => {
     ]);
     const cost = (20 * 2.5 + 100 * 1.25 + 30 * 10) / 1e6;
     assert.equal(r.text, 'Done.');
-    assert.deepEqual(r.usage, { inputTokens: 120, outputTokens: 30, cacheReadTokens: 100, costUsd: cost, priceKnown: true });
+    assert.deepEqual(r.usage, {
+      inputTokens: 120,
+      outputTokens: 30,
+      cacheReadTokens: 100,
+      costUsd: cost,
+      priceKnown: true,
+    });
     assert.deepEqual(ctx.settled, [r.usage]);
     assert.equal(server.requests.length, 1);
   });
@@ -103,7 +118,11 @@ describe('meteredComplete', () => {
 
   it('with the real QuotaGate, a request that would cross the money budget is never sent', async () => {
     const events: RunEventBody[] = [];
-    const gate = new QuotaGate(new RunBudget({ maxCostUsd: 0.005 }), new RateLimitScheduler(systemClock, () => undefined), (e) => events.push(e));
+    const gate = new QuotaGate(
+      new RunBudget({ maxCostUsd: 0.005 }),
+      new RateLimitScheduler(systemClock, () => undefined),
+      (e) => events.push(e),
+    );
     const signal = new AbortController().signal;
     const ctx: Ctx = {
       signal,
@@ -119,6 +138,11 @@ describe('meteredComplete', () => {
     server.enqueue(textReply('ok', { usage: { inputTokens: 50, outputTokens: 2 } }));
     await meteredComplete(ctx, model, small, prices);
     const recorded = events.find((e) => e.type === 'usage.recorded');
-    assert.deepEqual(recorded, { type: 'usage.recorded', provider: 'openai', model: 'gpt-4o', usage: { inputTokens: 50, outputTokens: 2, costUsd: (50 * 2.5 + 2 * 10) / 1e6 } });
+    assert.deepEqual(recorded, {
+      type: 'usage.recorded',
+      provider: 'openai',
+      model: 'gpt-4o',
+      usage: { inputTokens: 50, outputTokens: 2, costUsd: (50 * 2.5 + 2 * 10) / 1e6 },
+    });
   });
 });

@@ -7,11 +7,21 @@ import { jsonReply, textReply } from '../../support/fakeModelServer/fakeReply';
 const READ_FILE = {
   name: 'read_file',
   description: 'Reads a file of the workspace.',
-  parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'], additionalProperties: false },
+  parameters: {
+    type: 'object',
+    properties: { path: { type: 'string' } },
+    required: ['path'],
+    additionalProperties: false,
+  },
 };
 
 function request(extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { system: 'You are terse.', messages: [{ role: 'user', content: 'Say hello.' }], maxOutputTokens: 200, ...extra };
+  return {
+    system: 'You are terse.',
+    messages: [{ role: 'user', content: 'Say hello.' }],
+    maxOutputTokens: 200,
+    ...extra,
+  };
 }
 
 describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
@@ -26,7 +36,9 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
   afterEach(() => server.close());
 
   it('streams text deltas and reports the usage chunk', async () => {
-    server.enqueue(textReply('Hello there, friend.', { usage: { inputTokens: 21, outputTokens: 5, cacheReadTokens: 8 } }));
+    server.enqueue(
+      textReply('Hello there, friend.', { usage: { inputTokens: 21, outputTokens: 5, cacheReadTokens: 8 } }),
+    );
     const deltas: string[] = [];
     const r = await model.complete(request(), { signal, onText: (d) => deltas.push(d) });
     assert.equal(r.text, 'Hello there, friend.');
@@ -52,14 +64,21 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
     const r = await model.complete(request({ tools: [READ_FILE], toolChoice: 'auto' }), { signal });
     assert.equal(r.stopReason, 'tool_use');
     assert.equal(r.text, 'Reading.');
-    assert.deepEqual(r.toolCalls, [{ id: 'call_abc', name: 'read_file', rawArguments: JSON.stringify(args), arguments: args }]);
+    assert.deepEqual(r.toolCalls, [
+      { id: 'call_abc', name: 'read_file', rawArguments: JSON.stringify(args), arguments: args },
+    ]);
     const body = server.requests[0]?.body as Record<string, unknown>;
     assert.deepEqual(body['tools'], [{ type: 'function', function: READ_FILE }]);
     assert.equal(body['tool_choice'], 'auto');
   });
 
   it('assembles two parallel tool calls by index', async () => {
-    server.enqueue({ toolCalls: [{ name: 'read_file', arguments: { path: 'a.ts' } }, { name: 'read_file', arguments: { path: 'b.ts' } }] });
+    server.enqueue({
+      toolCalls: [
+        { name: 'read_file', arguments: { path: 'a.ts' } },
+        { name: 'read_file', arguments: { path: 'b.ts' } },
+      ],
+    });
     const r = await model.complete(request({ tools: [READ_FILE] }), { signal });
     assert.deepEqual(
       r.toolCalls.map((c) => c.arguments),
@@ -93,7 +112,12 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
   });
 
   it('estimates usage when the endpoint is told not to send it', async () => {
-    const noUsage = new OpenAiChatModel({ model: 'llama3.1', apiKey: server.apiKey, baseURL: server.openAiBaseUrl, includeUsage: false });
+    const noUsage = new OpenAiChatModel({
+      model: 'llama3.1',
+      apiKey: server.apiKey,
+      baseURL: server.openAiBaseUrl,
+      includeUsage: false,
+    });
     server.enqueue(textReply('ok'));
     const r = await noUsage.complete(request(), { signal });
     assert.equal(r.usage.estimated, true);
@@ -102,13 +126,29 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
   });
 
   it('sends response_format json_schema (strict by default) and max_completion_tokens to api.openai.com-style setups', async () => {
-    const strictModel = new OpenAiChatModel({ model: 'gpt-4.1', apiKey: server.apiKey, baseURL: server.openAiBaseUrl, maxTokensParam: 'max_completion_tokens' });
-    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+    const strictModel = new OpenAiChatModel({
+      model: 'gpt-4.1',
+      apiKey: server.apiKey,
+      baseURL: server.openAiBaseUrl,
+      maxTokensParam: 'max_completion_tokens',
+    });
+    const schema = {
+      type: 'object',
+      properties: { ok: { type: 'boolean' } },
+      required: ['ok'],
+      additionalProperties: false,
+    };
     server.enqueue(jsonReply({ ok: true }));
-    const r = await strictModel.complete(request({ responseFormat: { type: 'json_schema', name: 'verdict', schema } }), { signal });
+    const r = await strictModel.complete(
+      request({ responseFormat: { type: 'json_schema', name: 'verdict', schema } }),
+      { signal },
+    );
     assert.deepEqual(JSON.parse(r.text), { ok: true });
     const body = server.requests[0]?.body as Record<string, unknown>;
-    assert.deepEqual(body['response_format'], { type: 'json_schema', json_schema: { name: 'verdict', schema, strict: true } });
+    assert.deepEqual(body['response_format'], {
+      type: 'json_schema',
+      json_schema: { name: 'verdict', schema, strict: true },
+    });
     assert.equal(body['max_completion_tokens'], 200);
     assert.equal(body['max_tokens'], undefined);
   });
@@ -120,7 +160,11 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
         tools: [READ_FILE],
         messages: [
           { role: 'user', content: 'Read a.ts' },
-          { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'read_file', arguments: { path: 'a.ts' } }] },
+          {
+            role: 'assistant',
+            content: '',
+            toolCalls: [{ id: 'call_1', name: 'read_file', arguments: { path: 'a.ts' } }],
+          },
           { role: 'tool', toolCallId: 'call_1', content: 'no such file', isError: true },
         ],
       }),
@@ -129,7 +173,11 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
     const messages = (server.requests[0]?.body as { messages: unknown[] }).messages;
     assert.deepEqual(messages.slice(1), [
       { role: 'user', content: 'Read a.ts' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: 'Error: no such file' },
     ]);
   });

@@ -3,7 +3,11 @@ import { canonicalJson } from '../../../src/core/llm/canonicalJson';
 import type { ChatRequest, ChatResponse } from '../../../src/core/llm/chatModel';
 import { ResponseCache } from '../../../src/core/llm/responseCache';
 
-const req = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], maxOutputTokens: 50, ...extra });
+const req = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  messages: [{ role: 'user', content }],
+  maxOutputTokens: 50,
+  ...extra,
+});
 const answer = (text: string, stopReason: ChatResponse['stopReason'] = 'end'): ChatResponse => ({
   text,
   toolCalls: [],
@@ -30,7 +34,10 @@ describe('ResponseCache', () => {
     assert.equal(cache.get('openai', 'gpt-4o', req('a', { temperature: 0, maxOutputTokens: 51 })), undefined);
     const reordered = { temperature: 0, maxOutputTokens: 50, messages: [{ content: 'a', role: 'user' as const }] };
     assert.equal(cache.get('openai', 'gpt-4o', reordered)?.text, 'A');
-    assert.equal(ResponseCache.keyOf('openai', 'gpt-4o', reordered), ResponseCache.keyOf('openai', 'gpt-4o', req('a', { temperature: 0 })));
+    assert.equal(
+      ResponseCache.keyOf('openai', 'gpt-4o', reordered),
+      ResponseCache.keyOf('openai', 'gpt-4o', req('a', { temperature: 0 })),
+    );
     assert.match(ResponseCache.keyOf('openai', 'gpt-4o', reordered), /^[0-9a-f]{64}$/);
   });
 
@@ -63,7 +70,10 @@ describe('ResponseCache', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } }), '{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}');
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } }),
+      '{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}',
+    );
   });
 
   it('refuses what JSON cannot represent', () => {

@@ -34,7 +34,13 @@ describe('RunLogger', () => {
     child.info('started', { attempt: 2 });
     log.info('parent');
     assert.deepEqual(events, [
-      { type: 'log', level: 'info', message: 'started', taskId: 't7', fields: { runPhase: 'execute', agent: 'coder', attempt: 2 } },
+      {
+        type: 'log',
+        level: 'info',
+        message: 'started',
+        taskId: 't7',
+        fields: { runPhase: 'execute', agent: 'coder', attempt: 2 },
+      },
       { type: 'log', level: 'info', message: 'parent', fields: { runPhase: 'execute', agent: 'root' } },
     ]);
   });
@@ -67,11 +73,19 @@ describe('RunLogger', () => {
 
   it('keeps secrets out of logs', () => {
     const { events, log } = setup();
-    log.warn('key sk-abcdefghijklmnopqrstuvwx rejected', { apiKey: 'anything', headers: { Authorization: 'Bearer x' }, note: 'used sk-ant-0123456789abcdefghij' });
+    log.warn('key sk-abcdefghijklmnopqrstuvwx rejected', {
+      apiKey: 'anything',
+      headers: { Authorization: 'Bearer x' },
+      note: 'used sk-ant-0123456789abcdefghij',
+    });
     const e = events[0];
     assert.ok(e?.type === 'log');
     assert.equal(e.message, 'key [redacted] rejected');
-    assert.deepEqual(e.fields, { apiKey: '[redacted]', headers: { Authorization: '[redacted]' }, note: 'used [redacted]' });
+    assert.deepEqual(e.fields, {
+      apiKey: '[redacted]',
+      headers: { Authorization: '[redacted]' },
+      note: 'used [redacted]',
+    });
   });
 
   it('refuses an unknown level', () => {

@@ -7,7 +7,11 @@ function setup() {
   const clock = new ManualClock(500);
   const events: RunEventBody[] = [];
   let n = 0;
-  const tracer = new Tracer((e) => events.push(e), clock, () => `s${++n}`);
+  const tracer = new Tracer(
+    (e) => events.push(e),
+    clock,
+    () => `s${++n}`,
+  );
   return { clock, events, tracer };
 }
 
@@ -57,9 +61,14 @@ describe('Tracer', () => {
     );
     const aborted = new Error('stopped');
     aborted.name = 'AbortError';
-    await assert.rejects(tracer.withSpan('stop', () => Promise.reject(aborted), { parentId: 'p' }), /stopped/);
+    await assert.rejects(
+      tracer.withSpan('stop', () => Promise.reject(aborted), { parentId: 'p' }),
+      /stopped/,
+    );
     assert.deepEqual(
-      events.filter((e) => e.type === 'span.ended').map((e) => (e.type === 'span.ended' ? `${e.name}:${e.status}` : '')),
+      events
+        .filter((e) => e.type === 'span.ended')
+        .map((e) => (e.type === 'span.ended' ? `${e.name}:${e.status}` : '')),
       ['ok:ok', 'bad:error', 'stop:cancelled'],
     );
     assert.ok(events.some((e) => e.type === 'span.started' && e.name === 'stop' && e.parentId === 'p'));

@@ -27,21 +27,35 @@ describe('LlmPlanner (real SDKs against the fake model server)', () => {
       model,
       prices: new PriceTable(),
       maxRepairs,
-      summarise: async () => ({ files: ['src/index.ts', 'README.md'], filesTruncated: false, readme: '# Demo', manifests: [], snippets: [] }),
+      summarise: async () => ({
+        files: ['src/index.ts', 'README.md'],
+        filesTruncated: false,
+        readme: '# Demo',
+        manifests: [],
+        snippets: [],
+      }),
       agents: () => [{ id: 'coder', description: 'codes', capabilities: ['code'] }],
     });
     const { orchestrator } = makeHarness({ agents: [testAgent({ id: 'coder', capabilities: ['code'] })], planner });
     return orchestrator.start({ goal: 'add auth', dryRun: true }).done;
   }
-  const openai = (): ChatModel => new OpenAiChatModel({ model: 'gpt-4o-mini', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
-  const anthropic = (): ChatModel => new AnthropicChatModel({ model: 'claude-sonnet-5', apiKey: server.apiKey, baseURL: server.baseUrl });
+  const openai = (): ChatModel =>
+    new OpenAiChatModel({ model: 'gpt-4o-mini', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
+  const anthropic = (): ChatModel =>
+    new AnthropicChatModel({ model: 'claude-sonnet-5', apiKey: server.apiKey, baseURL: server.baseUrl });
 
   it('asks OpenAI for the plan through response_format json_schema generated from the plan schema', async () => {
     server.enqueue(jsonReply(goodPlan));
     const result = await run(openai());
     assert.equal(result.status, 'planned');
-    assert.deepEqual(result.state.plan?.tasks.map((t) => t.id), ['api', 'tests']);
-    const body = server.requests[0]!.body as { response_format?: { type: string; json_schema: { schema: { properties: Record<string, unknown> } } }; messages: Array<{ content: string }> };
+    assert.deepEqual(
+      result.state.plan?.tasks.map((t) => t.id),
+      ['api', 'tests'],
+    );
+    const body = server.requests[0]!.body as {
+      response_format?: { type: string; json_schema: { schema: { properties: Record<string, unknown> } } };
+      messages: Array<{ content: string }>;
+    };
     assert.equal(body.response_format?.type, 'json_schema');
     assert.ok(body.response_format?.json_schema.schema.properties.tasks, 'the schema describes tasks');
     assert.match(JSON.stringify(body.messages), /src\/index\.ts/, 'the workspace summary is in the prompt');
@@ -57,7 +71,16 @@ describe('LlmPlanner (real SDKs against the fake model server)', () => {
   });
 
   it('sends a malformed or invalid plan back with its problems and accepts the repair', async () => {
-    server.enqueue({ fault: 'malformedJson' }, jsonReply({ tasks: [{ id: 'a', title: 'A', dependencies: ['b'] }, { id: 'b', title: 'B', dependencies: ['a'] }] }), jsonReply(goodPlan));
+    server.enqueue(
+      { fault: 'malformedJson' },
+      jsonReply({
+        tasks: [
+          { id: 'a', title: 'A', dependencies: ['b'] },
+          { id: 'b', title: 'B', dependencies: ['a'] },
+        ],
+      }),
+      jsonReply(goodPlan),
+    );
     const result = await run(openai());
     assert.equal(result.status, 'planned');
     assert.equal(server.requests.length, 3);
@@ -71,7 +94,10 @@ describe('LlmPlanner (real SDKs against the fake model server)', () => {
     server.enqueue(jsonReply({ tasks: [] }), jsonReply({ tasks: [] }));
     const result = await run(openai(), 1);
     assert.equal(result.status, 'failed');
-    assert.match(result.state.findings[0]!.message, /did not produce a valid plan after 1 repair attempts[\s\S]*no tasks/);
+    assert.match(
+      result.state.findings[0]!.message,
+      /did not produce a valid plan after 1 repair attempts[\s\S]*no tasks/,
+    );
     assert.equal(server.requests.length, 2);
   });
 });

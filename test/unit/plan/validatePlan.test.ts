@@ -20,7 +20,14 @@ describe('validatePlan', () => {
   });
 
   it('refuses a cycle and names it in dependency order', () => {
-    const issues = issuesOf(plan([task('a', { dependencies: ['c'] }), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] }), task('d')]));
+    const issues = issuesOf(
+      plan([
+        task('a', { dependencies: ['c'] }),
+        task('b', { dependencies: ['a'] }),
+        task('c', { dependencies: ['b'] }),
+        task('d'),
+      ]),
+    );
     assert.equal(issues.length, 1);
     assert.equal(issues[0]?.code, 'cycle');
     assert.match(issues[0]!.message, /a → c → b → a/);
@@ -28,7 +35,10 @@ describe('validatePlan', () => {
 
   it('refuses a duplicate id', () => {
     const issues = issuesOf(plan([task('a'), task('a')]));
-    assert.deepEqual(issues.map((i) => i.code), ['duplicate-id']);
+    assert.deepEqual(
+      issues.map((i) => i.code),
+      ['duplicate-id'],
+    );
     assert.match(issues[0]!.message, /"a" is used more than once/);
   });
 
@@ -55,7 +65,12 @@ describe('validatePlan', () => {
   });
 
   it('reports schema problems with their location', () => {
-    const issues = issuesOf({ tasks: [{ id: 'bad id!', title: '' }, { id: 'ok', title: 'x', writes: ['../etc/passwd', '/abs'] }] });
+    const issues = issuesOf({
+      tasks: [
+        { id: 'bad id!', title: '' },
+        { id: 'ok', title: 'x', writes: ['../etc/passwd', '/abs'] },
+      ],
+    });
     const text = issues.map((i) => i.message).join('\n');
     assert.match(text, /tasks\[0\]\.id: a task id may only use/);
     assert.match(text, /tasks\[0\]\.title: a task needs a title/);
@@ -64,25 +79,45 @@ describe('validatePlan', () => {
   });
 
   it('refuses assignment to an unregistered agent', () => {
-    const issues = issuesOf(plan([task('a', { agent: 'nobody' })]), { ...limits, knownAgents: new Set(['coder']) } as typeof limits);
+    const issues = issuesOf(plan([task('a', { agent: 'nobody' })]), {
+      ...limits,
+      knownAgents: new Set(['coder']),
+    } as typeof limits);
     assert.equal(issues[0]?.code, 'unknown-agent');
   });
 
   it('PlanValidationError lists every issue', () => {
-    const err = new PlanValidationError([{ code: 'empty', message: 'one' }, { code: 'cycle', message: 'two' }]);
+    const err = new PlanValidationError([
+      { code: 'empty', message: 'one' },
+      { code: 'cycle', message: 'two' },
+    ]);
     assert.equal(err.message, 'The plan is not valid:\n- one\n- two');
   });
 
   it('finds a cycle in a 10,000-task chain without overflowing the stack', () => {
-    const tasks = Array.from({ length: 10_000 }, (_, i) => ({ ...task(`t${i}`), dependencies: [`t${(i + 1) % 10_000}`] }));
+    const tasks = Array.from({ length: 10_000 }, (_, i) => ({
+      ...task(`t${i}`),
+      dependencies: [`t${(i + 1) % 10_000}`],
+    }));
     const v = validatePlan(plan(tasks), { maxTasks: 20_000 });
     assert.equal(v.ok, false);
-    const parsed = tasks.map((t) => ({ ...t, description: '', requiredCapabilities: [], priority: 50, acceptanceCriteria: [], reads: [], writes: [] }));
+    const parsed = tasks.map((t) => ({
+      ...t,
+      description: '',
+      requiredCapabilities: [],
+      priority: 50,
+      acceptanceCriteria: [],
+      reads: [],
+      writes: [],
+    }));
     assert.equal(findCycle(parsed)?.length, 10_001);
   });
 
   it('computes critical-path lengths', () => {
-    const v = validatePlan(plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] }), task('x')]), limits);
+    const v = validatePlan(
+      plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] }), task('x')]),
+      limits,
+    );
     assert.ok(v.ok);
     assert.deepEqual([...v.graph.criticalPath], [3, 2, 1, 1]);
   });

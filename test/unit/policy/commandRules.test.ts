@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { denyCheckCandidates, matchCommandPattern, parseCommandPattern, splitCommand } from '../../../src/core/policy/commandRules';
+import {
+  denyCheckCandidates,
+  matchCommandPattern,
+  parseCommandPattern,
+  splitCommand,
+} from '../../../src/core/policy/commandRules';
 
 describe('commandRules', () => {
   describe('splitCommand', () => {
@@ -29,7 +34,10 @@ describe('commandRules', () => {
         const parsed = splitCommand(command);
         assert.equal(parsed.parseable, true);
         assert.equal(parsed.hasOperators, true);
-        assert.ok(parsed.subcommands.some((argv) => argv[0] === 'curl'), JSON.stringify(parsed.subcommands));
+        assert.ok(
+          parsed.subcommands.some((argv) => argv[0] === 'curl'),
+          JSON.stringify(parsed.subcommands),
+        );
       });
     }
 
@@ -47,7 +55,10 @@ describe('commandRules', () => {
       }
       const substituted = splitCommand('echo "$(curl x)" "`wget y`"');
       assert.equal(substituted.hasOperators, true);
-      assert.deepEqual(substituted.subcommands.slice(0, 2), [['curl', 'x'], ['wget', 'y']]);
+      assert.deepEqual(substituted.subcommands.slice(0, 2), [
+        ['curl', 'x'],
+        ['wget', 'y'],
+      ]);
     });
 
     it('marks unbalanced quotes and substitutions as not parseable (checklist 10)', () => {
@@ -58,7 +69,10 @@ describe('commandRules', () => {
 
     it('does not let a mid-word "#" hide the rest of the line, as shell-quote alone would', () => {
       const parsed = splitCommand('echo a#b; curl x');
-      assert.deepEqual(parsed.subcommands, [['echo', 'a#b'], ['curl', 'x']]);
+      assert.deepEqual(parsed.subcommands, [
+        ['echo', 'a#b'],
+        ['curl', 'x'],
+      ]);
       assert.equal(parsed.hasOperators, true);
     });
 
@@ -70,11 +84,18 @@ describe('commandRules', () => {
 
     it('finds commands nested in backticks inside backticks', () => {
       const parsed = splitCommand('echo `echo \\`curl z\\``');
-      assert.ok(parsed.subcommands.some((argv) => argv.join(' ') === 'curl z'), JSON.stringify(parsed.subcommands));
+      assert.ok(
+        parsed.subcommands.some((argv) => argv.join(' ') === 'curl z'),
+        JSON.stringify(parsed.subcommands),
+      );
     });
 
     it('joins a backslash-newline continuation without flagging an operator', () => {
-      assert.deepEqual(splitCommand('ls \\\n -la'), { subcommands: [['ls', '-la']], hasOperators: false, parseable: true });
+      assert.deepEqual(splitCommand('ls \\\n -la'), {
+        subcommands: [['ls', '-la']],
+        hasOperators: false,
+        parseable: true,
+      });
     });
 
     it('keeps variables literal so argv does not shift, and reads ANSI-C quotes', () => {
@@ -95,8 +116,14 @@ describe('commandRules', () => {
 
   describe('command patterns', () => {
     it('parses leading words and a trailing "*"', () => {
-      assert.deepEqual({ ...parseCommandPattern('npm run *') }, { source: 'npm run *', words: ['npm', 'run'], rest: true });
-      assert.deepEqual({ ...parseCommandPattern('git status') }, { source: 'git status', words: ['git', 'status'], rest: false });
+      assert.deepEqual(
+        { ...parseCommandPattern('npm run *') },
+        { source: 'npm run *', words: ['npm', 'run'], rest: true },
+      );
+      assert.deepEqual(
+        { ...parseCommandPattern('git status') },
+        { source: 'git status', words: ['git', 'status'], rest: false },
+      );
     });
 
     it('rejects malformed patterns with an actionable message', () => {

@@ -35,9 +35,16 @@ describe('defaultRules', () => {
 
   it('deny every network tool and the destructive commands', () => {
     const denyPatterns = DEFAULT_COMMAND_DENY_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
-    const denied = (argv: string[]): boolean => denyPatterns.some((pattern) => matchCommandPattern(pattern, argv, true));
+    const denied = (argv: string[]): boolean =>
+      denyPatterns.some((pattern) => matchCommandPattern(pattern, argv, true));
     for (const tool of NETWORK_TOOLS) assert.ok(denied([tool, 'x']), tool);
-    for (const argv of [['rm', '-rf', '/'], ['rm', '-fr', '~'], ['rm', '-rf'], ['sudo', 'ls'], ['rm', '-r', '-f', '.']]) {
+    for (const argv of [
+      ['rm', '-rf', '/'],
+      ['rm', '-fr', '~'],
+      ['rm', '-rf'],
+      ['sudo', 'ls'],
+      ['rm', '-r', '-f', '.'],
+    ]) {
       assert.ok(denied(argv), argv.join(' '));
     }
     assert.equal(denied(['rm', 'file.txt']), false);
@@ -46,11 +53,21 @@ describe('defaultRules', () => {
   it('allow the everyday build and test commands', () => {
     const allowPatterns = DEFAULT_COMMAND_ALLOW_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
     const allowed = (argv: string[]): boolean => allowPatterns.some((pattern) => matchCommandPattern(pattern, argv));
-    for (const argv of [['npm', 'test'], ['npm', 'run', 'build'], ['git', 'status'], ['git', 'rev-parse', 'HEAD'], ['ls', '-la']]) {
+    for (const argv of [
+      ['npm', 'test'],
+      ['npm', 'run', 'build'],
+      ['git', 'status'],
+      ['git', 'rev-parse', 'HEAD'],
+      ['ls', '-la'],
+    ]) {
       assert.ok(allowed(argv), argv.join(' '));
     }
     // git diff/log/show can write files through --output, npx can download: they ask.
-    for (const argv of [['git', 'diff', '--output=src/x.ts'], ['git', 'log'], ['npx', 'tsc', '--noEmit']]) {
+    for (const argv of [
+      ['git', 'diff', '--output=src/x.ts'],
+      ['git', 'log'],
+      ['npx', 'tsc', '--noEmit'],
+    ]) {
       assert.equal(allowed(argv), false, argv.join(' '));
     }
   });

@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { PathRefusedError, resolveWorkspacePath, windowsPathProblem, writeFileNoFollow } from '../../../src/core/policy/pathGuard';
+import {
+  PathRefusedError,
+  resolveWorkspacePath,
+  windowsPathProblem,
+  writeFileNoFollow,
+} from '../../../src/core/policy/pathGuard';
 import { createTempWorkspace } from './tempWorkspace';
 import type { TempWorkspace } from './tempWorkspace';
 
@@ -94,7 +99,11 @@ describe('pathGuard', () => {
     });
 
     it('refuses a root that does not exist, an empty path and a NUL byte', async () => {
-      await assertRefused(path.join(ws.base, 'missing'), 'a.txt', /workspace root .*missing cannot be resolved \(ENOENT\)/);
+      await assertRefused(
+        path.join(ws.base, 'missing'),
+        'a.txt',
+        /workspace root .*missing cannot be resolved \(ENOENT\)/,
+      );
       await assertRefused(ws.root, '', /the path is empty/);
       await assertRefused(ws.root, 'a\0b', /NUL byte/);
     });
@@ -162,7 +171,10 @@ describe('pathGuard', () => {
     it('refuses to replace a directory, writing nothing', async () => {
       const resolved = await resolveWorkspacePath(ws.root, 'src');
       await assert.rejects(writeFileNoFollow(resolved, 'x'), /a directory already exists at the target/);
-      assert.deepEqual((await fs.readdir(ws.root)).filter((name) => name.endsWith('.tmp')), []);
+      assert.deepEqual(
+        (await fs.readdir(ws.root)).filter((name) => name.endsWith('.tmp')),
+        [],
+      );
     });
   });
 });

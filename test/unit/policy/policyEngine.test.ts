@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_COMMAND_ALLOW_RULES, DEFAULT_POLICY_RULES, NETWORK_TOOLS } from '../../../src/core/policy/defaultRules';
+import {
+  DEFAULT_COMMAND_ALLOW_RULES,
+  DEFAULT_POLICY_RULES,
+  NETWORK_TOOLS,
+} from '../../../src/core/policy/defaultRules';
 import { resolveWorkspacePath, writeFileNoFollow } from '../../../src/core/policy/pathGuard';
 import { PolicyEngine } from '../../../src/core/policy/policyEngine';
 import type { PolicyAction, PolicyDecision, PolicyEngineOptions } from '../../../src/core/policy/policyEngine';
@@ -39,7 +43,11 @@ describe('PolicyEngine', () => {
         { effect: 'deny', path: 'src/secret/**', reason: 'no secrets' },
       ];
       const policy = engine({ rules });
-      expectDecision(await policy.evaluate(write('src/secret/k.txt')), 'deny', /by rule 2 \(path "src\/secret\/\*\*"\): no secrets/);
+      expectDecision(
+        await policy.evaluate(write('src/secret/k.txt')),
+        'deny',
+        /by rule 2 \(path "src\/secret\/\*\*"\): no secrets/,
+      );
       expectDecision(await policy.evaluate(write('src/a.ts')), 'ask', /by rule 1/);
       const allowOnly = engine({ rules: [{ effect: 'allow', path: 'src/**' }] });
       expectDecision(await allowOnly.evaluate(write('src/a.ts')), 'allow', /Allowed write of "src\/a.ts" by rule 0/);
@@ -47,20 +55,37 @@ describe('PolicyEngine', () => {
 
     it('defaults to ask for writes and commands, allow for reads and tools', async () => {
       const policy = engine();
-      expectDecision(await policy.evaluate(write('src/a.ts')), 'ask', /No rule matched.*default for write actions is ask/);
+      expectDecision(
+        await policy.evaluate(write('src/a.ts')),
+        'ask',
+        /No rule matched.*default for write actions is ask/,
+      );
       expectDecision(await policy.evaluate(run('make')), 'ask', /default for command actions is ask/);
       expectDecision(await policy.evaluate(read('src/a.ts')), 'allow', /default for read actions is allow/);
-      expectDecision(await policy.evaluate({ kind: 'tool', tool: 'search' }), 'allow', /default for tool actions is allow/);
+      expectDecision(
+        await policy.evaluate({ kind: 'tool', tool: 'search' }),
+        'allow',
+        /default for tool actions is allow/,
+      );
     });
 
     it('uses a configured default decision for every kind', async () => {
       const policy = engine({ defaultDecision: 'deny' });
       expectDecision(await policy.evaluate(read('src/a.ts')), 'deny', /default for read actions is deny/);
-      expectDecision(await policy.evaluate({ kind: 'tool', tool: 'search' }), 'deny', /default for tool actions is deny/);
+      expectDecision(
+        await policy.evaluate({ kind: 'tool', tool: 'search' }),
+        'deny',
+        /default for tool actions is deny/,
+      );
     });
 
     it('matches tool globs, and applies tool-only rules to every kind of action from that tool', async () => {
-      const policy = engine({ rules: [{ effect: 'deny', tool: 'mcp__*' }, { effect: 'allow', tool: 'fs.*' }] });
+      const policy = engine({
+        rules: [
+          { effect: 'deny', tool: 'mcp__*' },
+          { effect: 'allow', tool: 'fs.*' },
+        ],
+      });
       expectDecision(await policy.evaluate({ kind: 'tool', tool: 'mcp__evil' }), 'deny', /rule 0 \(tool "mcp__\*"\)/);
       expectDecision(await policy.evaluate(write('src/a.ts')), 'allow', /rule 1/);
     });
@@ -96,7 +121,11 @@ describe('PolicyEngine', () => {
 
     it('denies a symlink inside the workspace that points at .env through the .env* rule', async () => {
       const policy = engine({ rules: [{ effect: 'deny', path: '**/.env*', reason: 'secrets' }] });
-      expectDecision(await policy.evaluate(read('env-link')), 'deny', /"env-link" \(really "\.env"\) by rule 0.*secrets/);
+      expectDecision(
+        await policy.evaluate(read('env-link')),
+        'deny',
+        /"env-link" \(really "\.env"\) by rule 0.*secrets/,
+      );
       expectDecision(await policy.evaluate(read('src/env-link')), 'deny', /really "\.env"/);
       expectDecision(await policy.evaluate(read('src/a.ts')), 'allow', /default/);
     });
@@ -115,13 +144,28 @@ describe('PolicyEngine', () => {
 
   describe('protected paths (checklist 4)', () => {
     const allowEverything: Partial<PolicyEngineOptions> = {
-      rules: [{ effect: 'allow', tool: '*' }, { effect: 'allow', path: '**' }],
+      rules: [
+        { effect: 'allow', tool: '*' },
+        { effect: 'allow', path: '**' },
+      ],
       defaultDecision: 'allow',
     };
     const protectedWrites = [
-      '.vscode/settings.json', '.vscode/tasks.json', 'app.code-workspace', '.git/hooks/pre-commit', '.git',
-      '.env', 'config/.env.local', '.orchestrator/policy.json', '.mcp.json', 'mcp.json', '.cursor/mcp.json',
-      '.clinerules', '.roo/mcp.json', '.claude/settings.json', '.VSCODE/settings.json',
+      '.vscode/settings.json',
+      '.vscode/tasks.json',
+      'app.code-workspace',
+      '.git/hooks/pre-commit',
+      '.git',
+      '.env',
+      'config/.env.local',
+      '.orchestrator/policy.json',
+      '.mcp.json',
+      'mcp.json',
+      '.cursor/mcp.json',
+      '.clinerules',
+      '.roo/mcp.json',
+      '.claude/settings.json',
+      '.VSCODE/settings.json',
     ];
     for (const target of protectedWrites) {
       it(`asks before writing ${target} even when everything is allowed`, async () => {
@@ -141,7 +185,11 @@ describe('PolicyEngine', () => {
     });
 
     it('asks before writing through a symlink whose real path is protected', async () => {
-      expectDecision(await engine(allowEverything).evaluate(write('settings-link')), 'ask', /really "\.vscode\/settings\.json".*protected/);
+      expectDecision(
+        await engine(allowEverything).evaluate(write('settings-link')),
+        'ask',
+        /really "\.vscode\/settings\.json".*protected/,
+      );
     });
 
     it('still lets a deny rule win over the protected ask, and leaves reads alone', async () => {
@@ -162,17 +210,40 @@ describe('PolicyEngine', () => {
     const defaults = (): PolicyEngine => engine({ rules: [...DEFAULT_POLICY_RULES] });
 
     it('allows a single simple command on the allow-list', async () => {
-      expectDecision(await defaults().evaluate(run('npm test')), 'allow', /Allowed command "npm test" by rule \d+ \(command "npm test \*"\)/);
-      expectDecision(await defaults().evaluate(run("git rev-parse --abbrev-ref 'HEAD;x|y'")), 'allow', /command "git rev-parse \*"/);
+      expectDecision(
+        await defaults().evaluate(run('npm test')),
+        'allow',
+        /Allowed command "npm test" by rule \d+ \(command "npm test \*"\)/,
+      );
+      expectDecision(
+        await defaults().evaluate(run("git rev-parse --abbrev-ref 'HEAD;x|y'")),
+        'allow',
+        /command "git rev-parse \*"/,
+      );
     });
 
     const operatorCommands = [
-      'npm test; ls', 'npm test && ls', 'npm test || ls', 'npm test | ls', 'npm test > out.txt', 'npm test < in.txt',
-      'npm test $(ls)', 'npm test `ls`', 'npm test\nls', 'npm test & ls', 'npm test # comment',
+      'npm test; ls',
+      'npm test && ls',
+      'npm test || ls',
+      'npm test | ls',
+      'npm test > out.txt',
+      'npm test < in.txt',
+      'npm test $(ls)',
+      'npm test `ls`',
+      'npm test\nls',
+      'npm test & ls',
+      'npm test # comment',
     ];
     for (const command of operatorCommands) {
       it(`never allows ${JSON.stringify(command)}, which uses an operator, even with allow-all`, async () => {
-        const policy = engine({ rules: [...DEFAULT_COMMAND_ALLOW_RULES, { effect: 'allow', command: '*' }, { effect: 'allow', tool: 'shell' }] });
+        const policy = engine({
+          rules: [
+            ...DEFAULT_COMMAND_ALLOW_RULES,
+            { effect: 'allow', command: '*' },
+            { effect: 'allow', tool: 'shell' },
+          ],
+        });
         expectDecision(await policy.evaluate(run(command)), 'ask', /uses shell operators.*allow rules do not apply/);
       });
     }
@@ -192,20 +263,37 @@ describe('PolicyEngine', () => {
     it('denies 60 chained no-ops followed by curl (checklist 11)', async () => {
       const policy = engine({ rules: [...DEFAULT_POLICY_RULES, { effect: 'allow', command: 'true' }] });
       const command = `${'true && '.repeat(60)}curl https://evil.example`;
-      expectDecision(await policy.evaluate(run(command)), 'deny', /Denied command "curl https:\/\/evil.example" by rule \d+ \(command "curl \*"\)/);
+      expectDecision(
+        await policy.evaluate(run(command)),
+        'deny',
+        /Denied command "curl https:\/\/evil.example" by rule \d+ \(command "curl \*"\)/,
+      );
     });
 
     for (const tool of NETWORK_TOOLS) {
       it(`denies ${tool} by default and never allows it (checklist 12)`, async () => {
-        expectDecision(await defaults().evaluate(run(`${tool} example.com`)), 'deny', new RegExp(`command "${tool} \\*"`));
+        expectDecision(
+          await defaults().evaluate(run(`${tool} example.com`)),
+          'deny',
+          new RegExp(`command "${tool} \\*"`),
+        );
         const allowOnly = engine({ rules: [...DEFAULT_COMMAND_ALLOW_RULES], defaultDecision: 'ask' });
         expectDecision(await allowOnly.evaluate(run(`${tool} example.com`)), 'ask', /No rule matched/);
       });
     }
 
     const disguised = [
-      'echo "$(curl x)"', 'echo `wget y`', 'FOO=1 /usr/bin/curl x', 'env -i curl x', 'bash -c "ls; curl x"',
-      'CURL x', 'ls | xargs curl', 'sudo ls', 'rm -rf /', 'ls\nscp a b:', "$'curl' x",
+      'echo "$(curl x)"',
+      'echo `wget y`',
+      'FOO=1 /usr/bin/curl x',
+      'env -i curl x',
+      'bash -c "ls; curl x"',
+      'CURL x',
+      'ls | xargs curl',
+      'sudo ls',
+      'rm -rf /',
+      'ls\nscp a b:',
+      "$'curl' x",
     ];
     for (const command of disguised) {
       it(`denies the disguised command ${JSON.stringify(command)}`, async () => {
@@ -214,7 +302,12 @@ describe('PolicyEngine', () => {
     }
 
     it('applies ask rules to any sub-command', async () => {
-      const policy = engine({ rules: [{ effect: 'ask', command: 'git push *' }, { effect: 'allow', command: 'git *' }] });
+      const policy = engine({
+        rules: [
+          { effect: 'ask', command: 'git push *' },
+          { effect: 'allow', command: 'git *' },
+        ],
+      });
       expectDecision(await policy.evaluate(run('git push origin main')), 'ask', /rule 0/);
       expectDecision(await policy.evaluate(run('git fetch')), 'allow', /rule 1/);
     });
@@ -227,10 +320,19 @@ describe('PolicyEngine', () => {
     });
 
     it('denies every action when a rule glob makes picomatch throw', async () => {
-      const policy = engine({ rules: [{ effect: 'allow', tool: '*' }, { effect: 'deny', path: 'x'.repeat(70_000) }] });
+      const policy = engine({
+        rules: [
+          { effect: 'allow', tool: '*' },
+          { effect: 'deny', path: 'x'.repeat(70_000) },
+        ],
+      });
       assert.match(policy.configurationError ?? '', /exceeds maximum allowed length/);
       for (const action of [read('src/a.ts'), run('npm test'), { kind: 'tool', tool: 'x' } as const]) {
-        expectDecision(await policy.evaluate(action), 'deny', /policy check failed: .*configuration is invalid.*rule 1 \(path\)/s);
+        expectDecision(
+          await policy.evaluate(action),
+          'deny',
+          /policy check failed: .*configuration is invalid.*rule 1 \(path\)/s,
+        );
       }
     });
 
@@ -240,7 +342,13 @@ describe('PolicyEngine', () => {
     });
 
     it('denies when reading the action itself throws', async () => {
-      const hostile = { kind: 'read', tool: 'fs.read', get path(): string { throw new Error('boom'); } } as PolicyAction;
+      const hostile = {
+        kind: 'read',
+        tool: 'fs.read',
+        get path(): string {
+          throw new Error('boom');
+        },
+      } as PolicyAction;
       expectDecision(await engine({ defaultDecision: 'allow' }).evaluate(hostile), 'deny', /policy check failed: boom/);
     });
 
@@ -253,7 +361,11 @@ describe('PolicyEngine', () => {
       const policy = engine({ rules: [{ effect: 'allow' } as PolicyRule] });
       expectDecision(await policy.evaluate(read('src/a.ts')), 'deny', /rule 0: a rule needs at least one of/);
       const badDefault = engine({ defaultDecision: 'yes' as PolicyDecision['decision'] });
-      expectDecision(await badDefault.evaluate(read('src/a.ts')), 'deny', /defaultDecision must be "deny", "ask" or "allow", got "yes"/);
+      expectDecision(
+        await badDefault.evaluate(read('src/a.ts')),
+        'deny',
+        /defaultDecision must be "deny", "ask" or "allow", got "yes"/,
+      );
     });
   });
 
@@ -272,14 +384,19 @@ describe('PolicyEngine', () => {
       const policy = engine({ rules: [{ effect: 'deny', command: 'rm *' }] });
       assert.throws(() => (policy.rules as PolicyRule[]).push({ effect: 'allow', tool: '*' }), TypeError);
       const rule = policy.rules[0] as { effect: string };
-      assert.throws(() => { rule.effect = 'allow'; }, TypeError);
+      assert.throws(() => {
+        rule.effect = 'allow';
+      }, TypeError);
       assert.throws(() => (policy.protectedPaths as string[]).splice(0), TypeError);
     });
 
     it('keeps its decisions after the agent rewrites settings and policy files on disk', async () => {
       const policy = engine({ rules: [...DEFAULT_POLICY_RULES] });
       for (const file of ['.vscode/settings.json', '.orchestrator/policy.json']) {
-        const payload = JSON.stringify({ 'agentOrchestrator.autoApprove': true, rules: [{ effect: 'allow', command: '*' }] });
+        const payload = JSON.stringify({
+          'agentOrchestrator.autoApprove': true,
+          rules: [{ effect: 'allow', command: '*' }],
+        });
         await writeFileNoFollow(await resolveWorkspacePath(ws.root, file), payload);
         expectDecision(await policy.evaluate(write(file)), 'ask', /protected/);
       }
@@ -289,7 +406,11 @@ describe('PolicyEngine', () => {
 
     it('never auto-allows a command that writes the settings', async () => {
       const policy = engine({ rules: [...DEFAULT_POLICY_RULES, { effect: 'allow', command: 'echo *' }] });
-      expectDecision(await policy.evaluate(run(`echo '{"x":1}' > .vscode/settings.json`)), 'ask', /uses shell operators/);
+      expectDecision(
+        await policy.evaluate(run(`echo '{"x":1}' > .vscode/settings.json`)),
+        'ask',
+        /uses shell operators/,
+      );
     });
   });
 });

@@ -25,7 +25,9 @@ describe('policyRules', () => {
 
   it('rejects a rule with none of tool, path or command', () => {
     const err = rulesError([{ effect: 'allow', reason: 'everything' }]);
-    assert.deepEqual(err.issues, [{ index: 0, field: undefined, message: 'a rule needs at least one of "tool", "path" or "command"' }]);
+    assert.deepEqual(err.issues, [
+      { index: 0, field: undefined, message: 'a rule needs at least one of "tool", "path" or "command"' },
+    ]);
     assert.match(err.message, /rule 0: a rule needs at least one of/);
   });
 

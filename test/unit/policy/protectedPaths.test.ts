@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { createProtectedPathMatcher, DEFAULT_PROTECTED_PATHS, isProtectedPath } from '../../../src/core/policy/protectedPaths';
+import {
+  createProtectedPathMatcher,
+  DEFAULT_PROTECTED_PATHS,
+  isProtectedPath,
+} from '../../../src/core/policy/protectedPaths';
 
 describe('protectedPaths (checklist 4)', () => {
   const protectedPaths = [
@@ -34,7 +38,15 @@ describe('protectedPaths (checklist 4)', () => {
     });
   }
 
-  const ordinaryPaths = ['src/a.ts', 'README.md', 'vscode/notes.md', 'environment.ts', 'docs/git.md', 'src/mcp.ts', 'gitignore'];
+  const ordinaryPaths = [
+    'src/a.ts',
+    'README.md',
+    'vscode/notes.md',
+    'environment.ts',
+    'docs/git.md',
+    'src/mcp.ts',
+    'gitignore',
+  ];
   for (const relative of ordinaryPaths) {
     it(`does not protect ${relative}`, () => {
       assert.equal(isProtectedPath(relative), false);

@@ -10,7 +10,10 @@ describe('ManualClock', () => {
     await clock.advance(199);
     assert.deepEqual(woke, []);
     await clock.advance(400);
-    assert.deepEqual(woke, [['a', 1_200], ['b', 1_500]]);
+    assert.deepEqual(woke, [
+      ['a', 1_200],
+      ['b', 1_500],
+    ]);
     assert.equal(clock.now(), 1_599);
   });
 

@@ -9,7 +9,14 @@ import type { RunEventBody } from '../../../src/core/run/runEvents';
 import { ManualClock } from '../../support/manualClock';
 
 const KEY = { provider: 'openai', model: 'gpt-4o' };
-const REQ: QuotaRequest = { key: KEY, estimatedInputTokens: 300, maxOutputTokens: 100, estimatedCostUsd: 0.01, taskId: 't1', agentId: 'coder' };
+const REQ: QuotaRequest = {
+  key: KEY,
+  estimatedInputTokens: 300,
+  maxOutputTokens: 100,
+  estimatedCostUsd: 0.01,
+  taskId: 't1',
+  agentId: 'coder',
+};
 
 function setup(limits: { maxTokens?: number; maxCostUsd?: number }, rateLimits?: RateLimits) {
   const clock = new ManualClock();
@@ -61,7 +68,11 @@ describe('QuotaGate', () => {
         sent++;
         finish.push(() => resolve({ value: sent, usage: { inputTokens: 300, outputTokens: 100, costUsd: 0 } }));
       });
-    const calls = [gate.call(REQ, slowSend, signal), gate.call(REQ, slowSend, signal), gate.call(REQ, slowSend, signal)];
+    const calls = [
+      gate.call(REQ, slowSend, signal),
+      gate.call(REQ, slowSend, signal),
+      gate.call(REQ, slowSend, signal),
+    ];
     const third = calls[2];
     assert.ok(third);
     await assert.rejects(third, BudgetExceededError);
@@ -74,25 +85,51 @@ describe('QuotaGate', () => {
     const { gate, events, budget, rates, signal } = setup({ maxTokens: 10_000 }, { tokensPerMinute: 5_000 });
     await gate.call(REQ, fakeServer({ inputTokens: 250, outputTokens: 50, costUsd: 0.004 }).send, signal);
     assert.deepEqual(events, [
-      { type: 'usage.recorded', provider: 'openai', model: 'gpt-4o', taskId: 't1', agentId: 'coder', usage: { inputTokens: 250, outputTokens: 50, costUsd: 0.004 } },
+      {
+        type: 'usage.recorded',
+        provider: 'openai',
+        model: 'gpt-4o',
+        taskId: 't1',
+        agentId: 'coder',
+        usage: { inputTokens: 250, outputTokens: 50, costUsd: 0.004 },
+      },
     ]);
     assert.deepEqual(budget.used, { inputTokens: 250, outputTokens: 50, costUsd: 0.004 });
     assert.deepEqual(budget.reserved, { tokens: 0, costUsd: 0 });
-    assert.equal(rates.headroom()[0]?.tokensLeft, 4_700, 'the rate limit is charged the real 300 tokens, not the 400 estimate');
+    assert.equal(
+      rates.headroom()[0]?.tokensLeft,
+      4_700,
+      'the rate limit is charged the real 300 tokens, not the 400 estimate',
+    );
   });
 
   it('records usage the provider did not report as the worst-case estimate, never zero', async () => {
     const { gate, events, budget, signal } = setup({});
-    const result = await gate.call(REQ, fakeServer({ inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: true }).send, signal);
+    const result = await gate.call(
+      REQ,
+      fakeServer({ inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: true }).send,
+      signal,
+    );
     const expected = { inputTokens: 300, outputTokens: 100, costUsd: 0.01, estimated: true };
     assert.deepEqual(result.usage, expected);
     assert.deepEqual(budget.used, expected);
-    assert.deepEqual(events[0], { type: 'usage.recorded', provider: 'openai', model: 'gpt-4o', taskId: 't1', agentId: 'coder', usage: expected });
+    assert.deepEqual(events[0], {
+      type: 'usage.recorded',
+      provider: 'openai',
+      model: 'gpt-4o',
+      taskId: 't1',
+      agentId: 'coder',
+      usage: expected,
+    });
   });
 
   it('keeps an estimate the caller made, flagged as estimated', async () => {
     const { gate, events, signal } = setup({});
-    await gate.call(REQ, fakeServer({ inputTokens: 280, outputTokens: 0, costUsd: 0.002, estimated: true }).send, signal);
+    await gate.call(
+      REQ,
+      fakeServer({ inputTokens: 280, outputTokens: 0, costUsd: 0.002, estimated: true }).send,
+      signal,
+    );
     const recorded = events[0];
     assert.ok(recorded?.type === 'usage.recorded');
     assert.deepEqual(recorded.usage, { inputTokens: 280, outputTokens: 0, costUsd: 0.002, estimated: true });
@@ -100,7 +137,8 @@ describe('QuotaGate', () => {
 
   it('when send fails: releases the budget, charges the rate limit the estimate, and honours retry-after', async () => {
     const { gate, budget, rates, clock, signal } = setup({ maxTokens: 1_000 }, { tokensPerMinute: 1_000 });
-    const failing = (): Promise<Metered<string>> => Promise.reject(new TaskFailure('429 Too Many Requests', 'retryable', { retryAfterMs: 20_000 }));
+    const failing = (): Promise<Metered<string>> =>
+      Promise.reject(new TaskFailure('429 Too Many Requests', 'retryable', { retryAfterMs: 20_000 }));
     await assert.rejects(gate.call(REQ, failing, signal), /429/);
     assert.deepEqual(budget.reserved, { tokens: 0, costUsd: 0 });
     assert.deepEqual(budget.used, { inputTokens: 0, outputTokens: 0, costUsd: 0 });
@@ -134,7 +172,10 @@ describe('QuotaGate', () => {
   it('rejects a malformed request before reserving anything', async () => {
     const { gate, budget, signal } = setup({ maxTokens: 10 });
     const server = fakeServer();
-    await assert.rejects(gate.call({ ...REQ, maxOutputTokens: -1 }, server.send, signal), /maxOutputTokens must be a finite number >= 0/);
+    await assert.rejects(
+      gate.call({ ...REQ, maxOutputTokens: -1 }, server.send, signal),
+      /maxOutputTokens must be a finite number >= 0/,
+    );
     assert.equal(server.requests, 0);
     assert.deepEqual(budget.reserved, { tokens: 0, costUsd: 0 });
   });

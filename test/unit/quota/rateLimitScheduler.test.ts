@@ -6,7 +6,10 @@ import { RATE_WINDOW_MS as W } from '../../../src/core/quota/rateMeter';
 
 const KEY: ModelKey = { provider: 'openai', model: 'gpt-4o' };
 
-function scheduler(limits: RateLimits | undefined, clock = new ManualClock()): { clock: ManualClock; rates: RateLimitScheduler } {
+function scheduler(
+  limits: RateLimits | undefined,
+  clock = new ManualClock(),
+): { clock: ManualClock; rates: RateLimitScheduler } {
   return { clock, rates: new RateLimitScheduler(clock, () => limits) };
 }
 
@@ -145,7 +148,9 @@ describe('RateLimitScheduler', () => {
 
   it('keeps keys independent and reports headroom per key', async () => {
     const clock = new ManualClock();
-    const rates = new RateLimitScheduler(clock, (k) => (k.model === 'small' ? { requestsPerMinute: 1, tokensPerMinute: 50 } : undefined));
+    const rates = new RateLimitScheduler(clock, (k) =>
+      k.model === 'small' ? { requestsPerMinute: 1, tokensPerMinute: 50 } : undefined,
+    );
     await rates.reserve({ provider: 'p', model: 'small' }, 20);
     void rates.reserve({ provider: 'p', model: 'small' }, 20);
     await rates.reserve({ provider: 'p', model: 'free' }, 1_000_000);
@@ -161,7 +166,10 @@ describe('RateLimitScheduler', () => {
     await assert.rejects(rates.reserve({ provider: '', model: 'x' }, 1), /non-empty provider and model/);
     await assert.rejects(rates.reserve(KEY, -5), /estimatedTokens must be a finite number >= 0/);
     const bad = new RateLimitScheduler(new ManualClock(), () => ({ requestsPerMinute: 0 }));
-    await assert.rejects(bad.reserve(KEY, 1), /requestsPerMinute limit for openai\/gpt-4o must be a number of at least 1/);
+    await assert.rejects(
+      bad.reserve(KEY, 1),
+      /requestsPerMinute limit for openai\/gpt-4o must be a number of at least 1/,
+    );
   });
 });
 

@@ -68,7 +68,10 @@ describe('RunBudget', () => {
   it('rejects invalid limits and estimates with a clear error', () => {
     assert.throws(() => new RunBudget({ maxTokens: -1 }), /maxTokens must be a finite number >= 0/);
     const budget = new RunBudget({});
-    assert.throws(() => budget.reserve({ tokens: Number.NaN, costUsd: 0 }), /needs tokens and costUsd as finite numbers/);
+    assert.throws(
+      () => budget.reserve({ tokens: Number.NaN, costUsd: 0 }),
+      /needs tokens and costUsd as finite numbers/,
+    );
     assert.throws(() => budget.raise({ maxCostUsd: Infinity }), /maxCostUsd must be a finite number/);
   });
 });

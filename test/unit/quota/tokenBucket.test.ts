@@ -43,7 +43,10 @@ describe('TokenBucket', () => {
 
   it('rejects nonsense sizes and amounts with a clear error', () => {
     const clock = new ManualClock();
-    assert.throws(() => new TokenBucket({ capacity: 0, refillPerMinute: 1 }, clock), /capacity must be a finite number above 0/);
+    assert.throws(
+      () => new TokenBucket({ capacity: 0, refillPerMinute: 1 }, clock),
+      /capacity must be a finite number above 0/,
+    );
     const bucket = new TokenBucket({ capacity: 1, refillPerMinute: 1 }, clock);
     assert.throws(() => bucket.tryTake(-1), /finite number >= 0/);
     assert.throws(() => bucket.tryTake(Number.NaN), /finite number >= 0/);

@@ -5,7 +5,11 @@ import { ManualClock } from '../../support/manualClock';
 const OPENAI = { provider: 'openai', model: 'gpt-4o' };
 const MINI = { provider: 'openai', model: 'gpt-4o-mini' };
 
-function breaker(options: CircuitBreakerOptions = {}): { clock: ManualClock; b: CircuitBreaker; changes: CircuitChange[] } {
+function breaker(options: CircuitBreakerOptions = {}): {
+  clock: ManualClock;
+  b: CircuitBreaker;
+  changes: CircuitChange[];
+} {
   const clock = new ManualClock(Date.UTC(2025, 0, 1, 12, 0, 0));
   const b = new CircuitBreaker(clock, options);
   const changes: CircuitChange[] = [];
@@ -26,7 +30,10 @@ describe('CircuitBreaker', () => {
     fail(b, 1);
     assert.equal(b.state(OPENAI), 'open');
     assert.equal(b.canRequest(OPENAI), false);
-    assert.deepEqual(changes.map((c) => `${c.circuit}:${c.from}->${c.to}`), ['openai:closed->open']);
+    assert.deepEqual(
+      changes.map((c) => `${c.circuit}:${c.from}->${c.to}`),
+      ['openai:closed->open'],
+    );
     assert.match(b.status(OPENAI).reason ?? '', /5 failures in a row within 60 s/);
   });
 
@@ -64,7 +71,10 @@ describe('CircuitBreaker', () => {
     b.recordSuccess(OPENAI);
     assert.equal(b.state(OPENAI), 'closed');
     assert.ok(b.canRequest(OPENAI));
-    assert.deepEqual(changes.map((c) => c.to), ['open', 'half-open', 'closed']);
+    assert.deepEqual(
+      changes.map((c) => c.to),
+      ['open', 'half-open', 'closed'],
+    );
   });
 
   it('a failed trial re-opens for another cooldown', async () => {
@@ -163,7 +173,10 @@ describe('CircuitBreaker', () => {
 
   it('refuses bad options and keys with a clear message', () => {
     const clock = new ManualClock();
-    assert.throws(() => new CircuitBreaker(clock, { failureThreshold: 0 }), /failureThreshold must be a positive whole number, got 0/);
+    assert.throws(
+      () => new CircuitBreaker(clock, { failureThreshold: 0 }),
+      /failureThreshold must be a positive whole number, got 0/,
+    );
     assert.throws(() => new CircuitBreaker(clock, { cooldownMs: Number.NaN }), /cooldownMs must be a positive number/);
     assert.throws(() => new CircuitBreaker(clock).state({ provider: '' }), /non-empty provider/);
   });

@@ -21,7 +21,12 @@ const CATALOGUE: ModelEntry[] = [
   model('anthropic/claude-sonnet'),
 ];
 
-function setup(catalogue = CATALOGUE): { clock: ManualClock; breaker: CircuitBreaker; router: ModelRouter; headroom: RateHeadroom[] } {
+function setup(catalogue = CATALOGUE): {
+  clock: ManualClock;
+  breaker: CircuitBreaker;
+  router: ModelRouter;
+  headroom: RateHeadroom[];
+} {
   const clock = new ManualClock(NOON);
   const breaker = new CircuitBreaker(clock);
   const headroom: RateHeadroom[] = [];
@@ -50,7 +55,13 @@ describe('ModelRouter.choose', () => {
   it('puts the preferences first in order, then the tiers nearest the first preference', () => {
     const { router } = setup();
     const { chain, reasons } = router.choose({ preferred: ['anthropic/claude-opus', 'openai/gpt-4o-mini'] });
-    assert.deepEqual(refs(chain), ['anthropic/claude-opus', 'openai/gpt-4o-mini', 'openai/gpt-4o', 'anthropic/claude-sonnet', 'ollama/llama3']);
+    assert.deepEqual(refs(chain), [
+      'anthropic/claude-opus',
+      'openai/gpt-4o-mini',
+      'openai/gpt-4o',
+      'anthropic/claude-sonnet',
+      'ollama/llama3',
+    ]);
     assert.equal(reasons[0], 'anthropic/claude-opus: preferred #1');
     assert.equal(reasons[2], 'openai/gpt-4o: fallback (standard tier)');
   });
@@ -78,7 +89,11 @@ describe('ModelRouter.choose', () => {
     trip(breaker, 'openai');
     const { chain, reasons } = router.choose({ preferred: ['openai/gpt-4o'] });
     assert.deepEqual(refs(chain), ['anthropic/claude-sonnet', 'ollama/llama3', 'anthropic/claude-opus']);
-    assert.ok(reasons.includes('openai/gpt-4o: excluded (circuit open until 12:00:30 UTC (in 30 s): 5 failures in a row within 60 s)'));
+    assert.ok(
+      reasons.includes(
+        'openai/gpt-4o: excluded (circuit open until 12:00:30 UTC (in 30 s): 5 failures in a row within 60 s)',
+      ),
+    );
     await clock.advance(30_000);
     assert.equal(refs(router.choose({ preferred: ['openai/gpt-4o'] }).chain)[0], 'openai/gpt-4o');
   });
@@ -92,11 +107,29 @@ describe('ModelRouter.choose', () => {
       { key: { provider: 'anthropic', model: 'claude-sonnet' }, tokensLeft: 50_000, requestsLeft: 3, waiting: 0 },
     );
     const { chain, reasons } = router.choose({ estimatedTokens: 2_000 });
-    assert.deepEqual(refs(chain), ['anthropic/claude-sonnet', 'anthropic/claude-opus', 'openai/gpt-4o-mini', 'ollama/llama3', 'openai/gpt-4o']);
-    assert.ok(reasons.includes('openai/gpt-4o-mini: fallback (low tier); moved to the end: 500 tokens left this minute, 2000 estimated'));
+    assert.deepEqual(refs(chain), [
+      'anthropic/claude-sonnet',
+      'anthropic/claude-opus',
+      'openai/gpt-4o-mini',
+      'ollama/llama3',
+      'openai/gpt-4o',
+    ]);
+    assert.ok(
+      reasons.includes(
+        'openai/gpt-4o-mini: fallback (low tier); moved to the end: 500 tokens left this minute, 2000 estimated',
+      ),
+    );
     assert.ok(reasons.includes('ollama/llama3: fallback (low tier); moved to the end: no requests left this minute'));
-    assert.ok(reasons.includes('openai/gpt-4o: fallback (standard tier); moved to the end: rate-limited until 12:00:05 UTC (in 5 s)'));
-    assert.equal(refs(router.choose({ estimatedTokens: 400 }).chain)[0], 'openai/gpt-4o-mini', 'enough tokens for a small request');
+    assert.ok(
+      reasons.includes(
+        'openai/gpt-4o: fallback (standard tier); moved to the end: rate-limited until 12:00:05 UTC (in 5 s)',
+      ),
+    );
+    assert.equal(
+      refs(router.choose({ estimatedTokens: 400 }).chain)[0],
+      'openai/gpt-4o-mini',
+      'enough tokens for a small request',
+    );
   });
 
   it('a queue behind the limit counts as no headroom', () => {
@@ -107,7 +140,10 @@ describe('ModelRouter.choose', () => {
 
   it('honours exclude by model and by provider', () => {
     const { router } = setup();
-    assert.deepEqual(refs(router.choose({ exclude: ['anthropic', 'openai/gpt-4o-mini'] }).chain), ['ollama/llama3', 'openai/gpt-4o']);
+    assert.deepEqual(refs(router.choose({ exclude: ['anthropic', 'openai/gpt-4o-mini'] }).chain), [
+      'ollama/llama3',
+      'openai/gpt-4o',
+    ]);
   });
 
   it('explains a preference that is unknown or malformed, and still falls back', () => {
@@ -120,7 +156,9 @@ describe('ModelRouter.choose', () => {
 
   it('keeps slashes of the model part (OpenRouter names)', () => {
     const { router } = setup([model('openrouter/meta-llama/llama-3-70b')]);
-    assert.deepEqual(refs(router.choose({ preferred: ['openrouter/meta-llama/llama-3-70b'] }).chain), ['openrouter/meta-llama/llama-3-70b']);
+    assert.deepEqual(refs(router.choose({ preferred: ['openrouter/meta-llama/llama-3-70b'] }).chain), [
+      'openrouter/meta-llama/llama-3-70b',
+    ]);
   });
 
   it('says why each model was excluded when none is left', () => {
@@ -130,22 +168,32 @@ describe('ModelRouter.choose', () => {
       () => router.choose({ preferred: ['openai/gpt-4o'], needs: ['tools'] }),
       (e: Error) =>
         e instanceof NoModelAvailableError &&
-        e.message === "No model available: openai/gpt-4o circuit open until 12:00:30 UTC (in 30 s): 5 failures in a row within 60 s; anthropic/claude-x lacks 'tools'." &&
+        e.message ===
+          "No model available: openai/gpt-4o circuit open until 12:00:30 UTC (in 30 s): 5 failures in a row within 60 s; anthropic/claude-x lacks 'tools'." &&
         e.exclusions.length === 2,
     );
   });
 
   it('says so when the catalogue is empty', () => {
     const { router } = setup([]);
-    assert.throws(() => router.choose(), /No model available: the model catalogue is empty and no model is preferred; configure at least one model\./);
+    assert.throws(
+      () => router.choose(),
+      /No model available: the model catalogue is empty and no model is preferred; configure at least one model\./,
+    );
   });
 
   it('refuses a bad catalogue or request with the entry and field named', () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker(clock);
     const bad = { provider: 'openai', model: 'gpt-4o', costTier: 'cheap' } as unknown as ModelEntry;
-    assert.throws(() => new ModelRouter({ catalogue: [model('a/b'), bad], breaker, clock }), /Model catalogue entry 2: field "costTier"/);
-    assert.throws(() => new ModelRouter({ catalogue: [model('a/b'), model('a/b')], breaker, clock }), /entry 2: a\/b is listed twice/);
+    assert.throws(
+      () => new ModelRouter({ catalogue: [model('a/b'), bad], breaker, clock }),
+      /Model catalogue entry 2: field "costTier"/,
+    );
+    assert.throws(
+      () => new ModelRouter({ catalogue: [model('a/b'), model('a/b')], breaker, clock }),
+      /entry 2: a\/b is listed twice/,
+    );
     assert.throws(() => setup().router.choose({ estimatedTokens: -1 }), /estimatedTokens must be a number >= 0/);
   });
 });
@@ -154,7 +202,12 @@ describe('ModelRouter.next', () => {
   it('falls back down the chain, skipping models whose circuit opened meanwhile', () => {
     const { router, breaker } = setup();
     const { chain } = router.choose({ preferred: ['openai/gpt-4o'], needs: ['tools'] });
-    assert.deepEqual(refs(chain), ['openai/gpt-4o', 'anthropic/claude-sonnet', 'openai/gpt-4o-mini', 'anthropic/claude-opus']);
+    assert.deepEqual(refs(chain), [
+      'openai/gpt-4o',
+      'anthropic/claude-sonnet',
+      'openai/gpt-4o-mini',
+      'anthropic/claude-opus',
+    ]);
     const [first, second] = chain;
     assert.ok(first && second);
     assert.equal(router.next(chain, first, 'retryable'), second);

@@ -8,7 +8,9 @@ import { testAgent } from '../../support/testAgents';
 /** Stands in for the remote model: counts the requests it actually received. */
 class CountingModelServer {
   readonly received: string[] = [];
-  async handle(taskId: string): Promise<{ value: string; usage: { inputTokens: number; outputTokens: number; costUsd: number } }> {
+  async handle(
+    taskId: string,
+  ): Promise<{ value: string; usage: { inputTokens: number; outputTokens: number; costUsd: number } }> {
     this.received.push(taskId);
     return { value: `answer for ${taskId}`, usage: { inputTokens: 50, outputTokens: 50, costUsd: 0.01 } };
   }
@@ -19,20 +21,39 @@ describe('run budgets', () => {
     const server = new CountingModelServer();
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {
       const answer = await ctx.callModel(
-        { key: { provider: 'fake', model: 'm' }, estimatedInputTokens: 50, maxOutputTokens: 50, estimatedCostUsd: 0.01 },
+        {
+          key: { provider: 'fake', model: 'm' },
+          estimatedInputTokens: 50,
+          maxOutputTokens: 50,
+          estimatedCostUsd: 0.01,
+        },
         () => server.handle(ctx.task.id),
       );
       return { output: answer };
     });
     const { orchestrator, events } = makeHarness({ agents: [agent], settings: { maxConcurrency: 1 } });
-    const chain = plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] }), task('d', { dependencies: ['c'] })]);
+    const chain = plan([
+      task('a'),
+      task('b', { dependencies: ['a'] }),
+      task('c', { dependencies: ['b'] }),
+      task('d', { dependencies: ['c'] }),
+    ]);
     const first = await orchestrator.start({ goal: 'g', plan: chain, budget: { maxTokens: 250 } }).done;
 
     assert.equal(first.status, 'paused');
     assert.deepEqual(server.received, ['a', 'b'], 'the third request was never issued');
-    assert.equal(first.state.usage.inputTokens + first.state.usage.outputTokens, 200, 'no tokens beyond the budget were spent');
-    const exceeded = events.find((e): e is Extract<RunEvent, { type: 'budget.exceeded' }> => e.type === 'budget.exceeded');
-    assert.deepEqual({ limit: exceeded?.limit, max: exceeded?.max, used: exceeded?.used, requested: exceeded?.requested }, { limit: 'tokens', max: 250, used: 200, requested: 100 });
+    assert.equal(
+      first.state.usage.inputTokens + first.state.usage.outputTokens,
+      200,
+      'no tokens beyond the budget were spent',
+    );
+    const exceeded = events.find(
+      (e): e is Extract<RunEvent, { type: 'budget.exceeded' }> => e.type === 'budget.exceeded',
+    );
+    assert.deepEqual(
+      { limit: exceeded?.limit, max: exceeded?.max, used: exceeded?.used, requested: exceeded?.requested },
+      { limit: 'tokens', max: 250, used: 200, requested: 100 },
+    );
     assert.match(first.state.pauseReason ?? '', /budget/i);
     assert.equal(first.state.tasks.c!.status, 'pending');
 
@@ -45,10 +66,18 @@ describe('run budgets', () => {
   it('holds parallel agents to a money budget without overspending', async () => {
     const server = new CountingModelServer();
     const agent = testAgent({ id: 'coder', capabilities: ['code'], maxLoad: 8 }, async (ctx) => {
-      await ctx.callModel({ key: { provider: 'fake', model: 'm' }, estimatedInputTokens: 50, maxOutputTokens: 50, estimatedCostUsd: 0.01 }, async () => {
-        await new Promise((r) => setTimeout(r, 10));
-        return server.handle(ctx.task.id);
-      });
+      await ctx.callModel(
+        {
+          key: { provider: 'fake', model: 'm' },
+          estimatedInputTokens: 50,
+          maxOutputTokens: 50,
+          estimatedCostUsd: 0.01,
+        },
+        async () => {
+          await new Promise((r) => setTimeout(r, 10));
+          return server.handle(ctx.task.id);
+        },
+      );
       return {};
     });
     const { orchestrator } = makeHarness({ agents: [agent], settings: { maxConcurrency: 8 } });
@@ -63,7 +92,15 @@ describe('run budgets', () => {
     const server = new CountingModelServer();
     const planner: Planner = {
       plan: async (goal, ctx) => {
-        await ctx.callModel({ key: { provider: 'fake', model: 'm' }, estimatedInputTokens: 400, maxOutputTokens: 400, estimatedCostUsd: 0 }, () => server.handle('planner'));
+        await ctx.callModel(
+          {
+            key: { provider: 'fake', model: 'm' },
+            estimatedInputTokens: 400,
+            maxOutputTokens: 400,
+            estimatedCostUsd: 0,
+          },
+          () => server.handle('planner'),
+        );
         return plan([task('a')], goal);
       },
     };

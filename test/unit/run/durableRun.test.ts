@@ -41,7 +41,10 @@ describe('durable runs', function () {
     const agent = testAgent({ id: 'zero', capabilities: ['code'], maxLoad: 4 }, async () => ({ summary: 'done' }));
     for (let i = 0; i < 2; i++) {
       const { orchestrator } = durableOrchestrator(root, agent, 4);
-      assert.equal((await orchestrator.start({ goal: `run ${i}`, plan: layeredDag(10, 5, 1) }).done).status, 'succeeded');
+      assert.equal(
+        (await orchestrator.start({ goal: `run ${i}`, plan: layeredDag(10, 5, 1) }).done).status,
+        'succeeded',
+      );
       await new Promise((r) => setTimeout(r, 5));
     }
     const stats = await new FileAgentStatsStore({ root }).load();
@@ -49,7 +52,10 @@ describe('durable runs', function () {
     assert.equal(stats.zero?.successes, 20);
     const store = new RunStore({ root });
     const runs = await store.list();
-    assert.deepEqual(runs.map((r) => r.goal), ['run 1', 'run 0']);
+    assert.deepEqual(
+      runs.map((r) => r.goal),
+      ['run 1', 'run 0'],
+    );
     assert.match(await store.exportMarkdown(runs[0]!.runId), /run 1/);
   });
 
@@ -58,13 +64,30 @@ describe('durable runs', function () {
     const effects = join(dir, 'effects.log');
     const runId = 'run-crash';
     const taskCount = 300;
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(repoRoot, 'test/support/crashChild.ts'), storeRoot, runId, effects, String(taskCount)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        'tsx/cjs',
+        join(repoRoot, 'test/support/crashChild.ts'),
+        storeRoot,
+        runId,
+        effects,
+        String(taskCount),
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let done = 0;
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     child.stdout.on('data', (d: Buffer) => {
-      done += d.toString().split('\n').filter((l) => l.startsWith('done ')).length;
+      done += d
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('done ')).length;
       if (done >= 100 && !child.killed) child.kill('SIGKILL');
     });
     assert.equal(await exited, 'SIGKILL', `the child was killed mid-run (stderr: ${stderr})`);
@@ -72,8 +95,16 @@ describe('durable runs', function () {
 
     const { orchestrator, store } = durableOrchestrator(storeRoot, effectAgent(effects, 0), 8);
     const before = (await store.load(runId)).state;
-    const completedBefore = new Set(Object.values(before.tasks).filter((t) => t.status === 'succeeded').map((t) => t.id));
-    const stepsInDoubt = new Set(Object.values(before.tasks).filter((t) => t.status !== 'succeeded' && !('effect' in t.steps)).map((t) => t.id));
+    const completedBefore = new Set(
+      Object.values(before.tasks)
+        .filter((t) => t.status === 'succeeded')
+        .map((t) => t.id),
+    );
+    const stepsInDoubt = new Set(
+      Object.values(before.tasks)
+        .filter((t) => t.status !== 'succeeded' && !('effect' in t.steps))
+        .map((t) => t.id),
+    );
     assert.ok(completedBefore.size >= 90, `the log kept the tasks that finished (${completedBefore.size})`);
 
     const resumedEvents: RunEvent[] = [];
@@ -81,9 +112,19 @@ describe('durable runs', function () {
     handle.onEvent((e) => resumedEvents.push(e));
     const result = await handle.done;
     assert.equal(result.status, 'succeeded');
-    assert.equal(Object.values(result.state.tasks).filter((t) => t.status === 'succeeded').length, taskCount, 'no task was lost');
-    const restarted = resumedEvents.filter((e) => e.type === 'task.started').map((e) => (e as { taskId: string }).taskId);
-    assert.deepEqual(restarted.filter((id) => completedBefore.has(id)), [], 'no completed task ran again');
+    assert.equal(
+      Object.values(result.state.tasks).filter((t) => t.status === 'succeeded').length,
+      taskCount,
+      'no task was lost',
+    );
+    const restarted = resumedEvents
+      .filter((e) => e.type === 'task.started')
+      .map((e) => (e as { taskId: string }).taskId);
+    assert.deepEqual(
+      restarted.filter((id) => completedBefore.has(id)),
+      [],
+      'no completed task ran again',
+    );
     assert.equal(restarted.length, taskCount - completedBefore.size);
 
     const lines = (await readFile(effects, 'utf8')).trim().split('\n');

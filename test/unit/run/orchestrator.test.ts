@@ -6,17 +6,30 @@ import { eventTypes, makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent, Timeline, waitingAgent } from '../../support/testAgents';
 
-const coder = (id = 'coder', over: Record<string, unknown> = {}) => ({ id, capabilities: ['code'], maxLoad: 8, ...over });
-const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T) => events.filter((e): e is RunEventOf<T> => e.type === type);
+const coder = (id = 'coder', over: Record<string, unknown> = {}) => ({
+  id,
+  capabilities: ['code'],
+  maxLoad: 8,
+  ...over,
+});
+const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T) =>
+  events.filter((e): e is RunEventOf<T> => e.type === type);
 
 describe('Orchestrator', () => {
   it('walks the phases initialise → plan → validate → execute → monitor → complete', async () => {
     const { orchestrator, events } = makeHarness({ agents: [waitingAgent(coder(), 1)] });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'succeeded');
-    assert.deepEqual(ofType(events, 'run.phase').map((e) => e.phase), ['plan', 'validate', 'execute', 'monitor', 'complete']);
+    assert.deepEqual(
+      ofType(events, 'run.phase').map((e) => e.phase),
+      ['plan', 'validate', 'execute', 'monitor', 'complete'],
+    );
     assert.equal(events[0]?.type, 'run.created');
-    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'seq counts from 1 without gaps');
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      events.map((_, i) => i + 1),
+      'seq counts from 1 without gaps',
+    );
   });
 
   it('carries spans, logs and metrics as run events, task spans under the run span', async () => {
@@ -47,12 +60,16 @@ describe('Orchestrator', () => {
     assert.equal(result.status, 'succeeded');
     assert.ok(timeline.overlapped('a', 'b') && timeline.overlapped('b', 'c'), 'independent tasks overlap');
     const d = timeline.forTask('d')[0]!;
-    for (const dep of ['a', 'b', 'c']) assert.ok(timeline.forTask(dep)[0]!.end <= d.start, `${dep} ended before d started`);
+    for (const dep of ['a', 'b', 'c'])
+      assert.ok(timeline.forTask(dep)[0]!.end <= d.start, `${dep} ended before d started`);
   });
 
   it('never overlaps tasks that write the same path, while independent tasks overlap them', async () => {
     const timeline = new Timeline();
-    const { orchestrator } = makeHarness({ agents: [waitingAgent(coder(), 30, timeline)], settings: { maxConcurrency: 6 } });
+    const { orchestrator } = makeHarness({
+      agents: [waitingAgent(coder(), 30, timeline)],
+      settings: { maxConcurrency: 6 },
+    });
     const writers = ['w1', 'w2', 'w3', 'w4'];
     const p = plan([
       ...writers.map((id) => task(id, { writes: ['src/shared.ts'] })),
@@ -64,22 +81,35 @@ describe('Orchestrator', () => {
     const result = await orchestrator.start({ goal: 'g', plan: p }).done;
     assert.equal(result.status, 'succeeded');
     const serial = [...writers, 'dirWriter'];
-    for (const a of serial) for (const b of serial) if (a < b) assert.equal(timeline.overlapped(a, b), false, `${a} and ${b} overlapped`);
-    assert.ok(serial.some((w) => timeline.overlapped(w, 'free1')), 'an independent task ran alongside a writer');
+    for (const a of serial)
+      for (const b of serial) if (a < b) assert.equal(timeline.overlapped(a, b), false, `${a} and ${b} overlapped`);
+    assert.ok(
+      serial.some((w) => timeline.overlapped(w, 'free1')),
+      'an independent task ran alongside a writer',
+    );
     assert.ok(timeline.overlapped('free1', 'free2'));
     assert.equal(timeline.overlapped('free1', 'reader'), false, 'a reader waits for the writer of its path');
   });
 
-  it('holds the global concurrency limit and each agent\'s maximum load', async () => {
+  it("holds the global concurrency limit and each agent's maximum load", async () => {
     const timeline = new Timeline();
-    const tasks = plan(Array.from({ length: 12 }, (_, i) => task(`t${i}`, { requiredCapabilities: [i % 2 ? 'code' : 'test'] })));
+    const tasks = plan(
+      Array.from({ length: 12 }, (_, i) => task(`t${i}`, { requiredCapabilities: [i % 2 ? 'code' : 'test'] })),
+    );
     const { orchestrator } = makeHarness({
-      agents: [waitingAgent({ id: 'coder', capabilities: ['code'], maxLoad: 2 }, 20, timeline), waitingAgent({ id: 'tester', capabilities: ['test'], maxLoad: 8 }, 20, timeline)],
+      agents: [
+        waitingAgent({ id: 'coder', capabilities: ['code'], maxLoad: 2 }, 20, timeline),
+        waitingAgent({ id: 'tester', capabilities: ['test'], maxLoad: 8 }, 20, timeline),
+      ],
       settings: { maxConcurrency: 5 },
     });
     assert.equal((await orchestrator.start({ goal: 'g', plan: tasks }).done).status, 'succeeded');
     assert.equal(timeline.maxConcurrent(), 5, 'the global limit was reached and held');
-    assert.equal(timeline.maxConcurrent((e) => e.agentId === 'coder'), 2, 'the coder never ran more than its maxLoad');
+    assert.equal(
+      timeline.maxConcurrent((e) => e.agentId === 'coder'),
+      2,
+      'the coder never ran more than its maxLoad',
+    );
   });
 
   it('passes dependency outputs to dependents', async () => {
@@ -96,10 +126,14 @@ describe('Orchestrator', () => {
   it('retries a retryable failure after at least the retry-after hint', async () => {
     const timeline = new Timeline();
     let calls = 0;
-    const agent = testAgent(coder(), async () => {
-      if (++calls === 1) throw new TaskFailure('429 Too Many Requests', 'retryable', { retryAfterMs: 60 });
-      return {};
-    }, timeline);
+    const agent = testAgent(
+      coder(),
+      async () => {
+        if (++calls === 1) throw new TaskFailure('429 Too Many Requests', 'retryable', { retryAfterMs: 60 });
+        return {};
+      },
+      timeline,
+    );
     const { orchestrator, events } = makeHarness({ agents: [agent] });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'succeeded');
@@ -119,7 +153,10 @@ describe('Orchestrator', () => {
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'succeeded');
     const a = result.state.tasks.a!;
-    assert.deepEqual(a.attempts.map((x) => x.agentId), ['specialist', 'generalist']);
+    assert.deepEqual(
+      a.attempts.map((x) => x.agentId),
+      ['specialist', 'generalist'],
+    );
     assert.deepEqual(a.excludedAgents, ['specialist']);
     assert.equal(stats.get('specialist').failures, 1);
     assert.equal(stats.get('generalist').successes, 1);
@@ -131,16 +168,27 @@ describe('Orchestrator', () => {
       return {};
     });
     const { orchestrator } = makeHarness({ agents: [agent] });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('bad'), task('after', { dependencies: ['bad'] }), task('ok')]) }).done;
+    const result = await orchestrator.start({
+      goal: 'g',
+      plan: plan([task('bad'), task('after', { dependencies: ['bad'] }), task('ok')]),
+    }).done;
     assert.equal(result.status, 'failed');
     assert.equal(result.state.tasks.bad!.status, 'failed');
     assert.equal(result.state.tasks.after!.status, 'skipped');
     assert.equal(result.state.tasks.ok!.status, 'succeeded');
-    assert.ok(result.state.findings.some((f) => f.severity === 'major' && f.taskId === 'bad' && /contradict/.test(f.message)));
+    assert.ok(
+      result.state.findings.some((f) => f.severity === 'major' && f.taskId === 'bad' && /contradict/.test(f.message)),
+    );
   });
 
   it('fails a task no agent can take with a clear reason', async () => {
-    const { orchestrator } = makeHarness({ agents: [testAgent({ id: 'a', capabilities: ['code'] }, async () => { throw new Error('nope'); })] });
+    const { orchestrator } = makeHarness({
+      agents: [
+        testAgent({ id: 'a', capabilities: ['code'] }, async () => {
+          throw new Error('nope');
+        }),
+      ],
+    });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('x')]) }).done;
     assert.equal(result.status, 'failed');
     assert.match(result.state.tasks.x!.failure!, /nope/);
@@ -155,7 +203,10 @@ describe('Orchestrator', () => {
       return {};
     });
     const { orchestrator } = makeHarness({ agents: [agent], settings: { maxConcurrency: 1 } });
-    const first = await orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] })]) }).done;
+    const first = await orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] })]),
+    }).done;
     assert.equal(first.status, 'paused');
     assert.equal(first.state.pauseReason, 'approval needed');
     needHuman = false;
@@ -172,14 +223,22 @@ describe('Orchestrator', () => {
       return {};
     });
     const { orchestrator, events } = makeHarness({ agents: [agent] });
-    const handle = orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b'), task('c', { dependencies: ['a'] })]) });
+    const handle = orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a'), task('b'), task('c', { dependencies: ['a'] })]),
+    });
     handle.onEvent((e) => {
       if (e.type === 'task.started' && e.taskId === 'b') setTimeout(() => handle.cancel(), 10);
     });
     const result = await handle.done;
     assert.equal(result.status, 'cancelled');
     assert.deepEqual(aborted.sort(), ['a', 'b']);
-    assert.deepEqual(ofType(events, 'task.cancelled').map((e) => e.taskId).sort(), ['a', 'b']);
+    assert.deepEqual(
+      ofType(events, 'task.cancelled')
+        .map((e) => e.taskId)
+        .sort(),
+      ['a', 'b'],
+    );
     assert.equal(result.state.tasks.c!.status, 'pending');
   });
 
@@ -199,7 +258,10 @@ describe('Orchestrator', () => {
 
   it('pause lets running tasks finish, starts nothing new, and resume completes', async () => {
     const timeline = new Timeline();
-    const { orchestrator } = makeHarness({ agents: [waitingAgent(coder(), 30, timeline)], settings: { maxConcurrency: 2 } });
+    const { orchestrator } = makeHarness({
+      agents: [waitingAgent(coder(), 30, timeline)],
+      settings: { maxConcurrency: 2 },
+    });
     const handle = orchestrator.start({ goal: 'g', plan: plan(['a', 'b', 'c', 'd'].map((id) => task(id))) });
     handle.onEvent((e) => {
       if (e.type === 'task.started' && e.taskId === 'b') handle.pause('coffee');
@@ -207,7 +269,10 @@ describe('Orchestrator', () => {
     const paused = await handle.done;
     assert.equal(paused.status, 'paused');
     assert.deepEqual(timeline.entries.map((e) => e.taskId).sort(), ['a', 'b']);
-    assert.ok(timeline.entries.every((e) => e.outcome === 'ok'), 'running tasks finished normally');
+    assert.ok(
+      timeline.entries.every((e) => e.outcome === 'ok'),
+      'running tasks finished normally',
+    );
     const resumed = await (await orchestrator.resume(paused.runId)).done;
     assert.equal(resumed.status, 'succeeded');
     assert.deepEqual(timeline.entries.map((e) => e.taskId).sort(), ['a', 'b', 'c', 'd']);
@@ -216,7 +281,10 @@ describe('Orchestrator', () => {
   it('refuses an empty goal or a nonsense budget before creating anything', () => {
     const { orchestrator, events } = makeHarness({ agents: [waitingAgent(coder(), 1)] });
     assert.throws(() => orchestrator.start({ goal: '  ', plan: plan([task('a')]) }), /needs a goal/);
-    assert.throws(() => orchestrator.start({ goal: 'g', plan: plan([task('a')]), budget: { maxTokens: -5 } }), /maxTokens must be a finite number >= 0/);
+    assert.throws(
+      () => orchestrator.start({ goal: 'g', plan: plan([task('a')]), budget: { maxTokens: -5 } }),
+      /maxTokens must be a finite number >= 0/,
+    );
     assert.equal(events.length, 0);
   });
 
@@ -224,14 +292,20 @@ describe('Orchestrator', () => {
     const { orchestrator, events } = makeHarness({ agents: [waitingAgent(coder(), 1)] });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]), dryRun: true }).done;
     assert.equal(result.status, 'planned');
-    assert.deepEqual(ofType(events, 'run.phase').map((e) => e.phase), ['plan', 'validate', 'complete']);
+    assert.deepEqual(
+      ofType(events, 'run.phase').map((e) => e.phase),
+      ['plan', 'validate', 'complete'],
+    );
     assert.equal(eventTypes(events).includes('task.started'), false);
     await assert.rejects(orchestrator.resume(result.runId), /dry run/);
   });
 
   it('refuses a cyclic plan, naming the cycle, and runs nothing', async () => {
     const { orchestrator, events } = makeHarness({ agents: [waitingAgent(coder(), 1)] });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a', { dependencies: ['b'] }), task('b', { dependencies: ['a'] })]) }).done;
+    const result = await orchestrator.start({
+      goal: 'g',
+      plan: plan([task('a', { dependencies: ['b'] }), task('b', { dependencies: ['a'] })]),
+    }).done;
     assert.equal(result.status, 'failed');
     const rejected = ofType(events, 'plan.rejected')[0]!;
     assert.match(rejected.issues[0]!.message, /a → b → a/);
@@ -244,7 +318,15 @@ describe('Orchestrator', () => {
     const result = await ok.orchestrator.start({ goal: 'write docs' }).done;
     assert.equal(result.status, 'succeeded');
     assert.equal(result.state.plan?.tasks[0]?.title, 'write docs');
-    const broken = makeHarness({ agents: [agent], registry: undefined, planner: { plan: async () => { throw new Error('model unreachable'); } } });
+    const broken = makeHarness({
+      agents: [agent],
+      registry: undefined,
+      planner: {
+        plan: async () => {
+          throw new Error('model unreachable');
+        },
+      },
+    });
     const failed = await broken.orchestrator.start({ goal: 'g' }).done;
     assert.equal(failed.status, 'failed');
     assert.match(failed.state.findings[0]!.message, /Planning failed: model unreachable/);
@@ -268,7 +350,11 @@ describe('Orchestrator', () => {
   it('ends failed when the end-of-run verification reports a major finding', async () => {
     const { orchestrator } = makeHarness({
       agents: [waitingAgent(coder(), 1)],
-      verifier: { verify: async () => [{ severity: 'major', category: 'test', message: '3 tests failed', location: 'test/a.test.ts:10' }] },
+      verifier: {
+        verify: async () => [
+          { severity: 'major', category: 'test', message: '3 tests failed', location: 'test/a.test.ts:10' },
+        ],
+      },
     });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'failed');
@@ -276,7 +362,7 @@ describe('Orchestrator', () => {
     assert.ok(result.state.findings.some((f) => f.category === 'test'));
   });
 
-  it('retries a failed task on the user\'s request, with the tasks skipped because of it', async () => {
+  it("retries a failed task on the user's request, with the tasks skipped because of it", async () => {
     let broken = true;
     const runs: string[] = [];
     const agent = testAgent(coder(), async (ctx) => {
@@ -285,18 +371,24 @@ describe('Orchestrator', () => {
       return {};
     });
     const { orchestrator } = makeHarness({ agents: [agent], settings: { maxConcurrency: 1 } });
-    const first = await orchestrator.start({ goal: 'g', plan: plan([task('ok'), task('bad'), task('after', { dependencies: ['bad'] })]) }).done;
+    const first = await orchestrator.start({
+      goal: 'g',
+      plan: plan([task('ok'), task('bad'), task('after', { dependencies: ['bad'] })]),
+    }).done;
     assert.equal(first.status, 'failed');
     assert.equal(first.state.tasks.after!.status, 'skipped');
     broken = false;
     await assert.rejects(orchestrator.resume(first.runId, { retryTasks: ['ghost'] }), /has no task "ghost"/);
     const second = await (await orchestrator.resume(first.runId, { retryTasks: ['bad'] })).done;
     assert.equal(second.status, 'succeeded');
-    assert.deepEqual(runs.filter((id) => id !== 'ok'), ['bad', 'bad', 'after']);
+    assert.deepEqual(
+      runs.filter((id) => id !== 'ok'),
+      ['bad', 'bad', 'after'],
+    );
     assert.equal(runs.filter((id) => id === 'ok').length, 1, 'the task that had succeeded did not run again');
   });
 
-  it('reassigns a task to another agent on the user\'s request', async () => {
+  it("reassigns a task to another agent on the user's request", async () => {
     const picky = testAgent({ id: 'picky', capabilities: ['code'], priority: 90 }, async () => {
       throw new TaskFailure('I refuse', 'fatal');
     });
@@ -305,7 +397,10 @@ describe('Orchestrator', () => {
     const first = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(first.status, 'failed');
     assert.equal(first.state.tasks.a!.agentId, 'picky');
-    await assert.rejects(orchestrator.resume(first.runId, { assign: { a: 'nobody' } }), /No agent "nobody" is registered/);
+    await assert.rejects(
+      orchestrator.resume(first.runId, { assign: { a: 'nobody' } }),
+      /No agent "nobody" is registered/,
+    );
     const second = await (await orchestrator.resume(first.runId, { assign: { a: 'helper' } })).done;
     assert.equal(second.status, 'succeeded');
     assert.equal(second.state.tasks.a!.agentId, 'helper');

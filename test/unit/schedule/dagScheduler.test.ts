@@ -26,15 +26,17 @@ describe('ReadyQueue', () => {
 
 describe('DagScheduler', () => {
   it('orders the ready set by critical-path length, then priority, then plan order', () => {
-    const g = graphOf(plan([
-      task('lowShort', { priority: 10 }),
-      task('highShort', { priority: 90 }),
-      task('long1'),
-      task('long2', { dependencies: ['long1'] }),
-      task('long3', { dependencies: ['long2'] }),
-      task('tieA'),
-      task('tieB'),
-    ]));
+    const g = graphOf(
+      plan([
+        task('lowShort', { priority: 10 }),
+        task('highShort', { priority: 90 }),
+        task('long1'),
+        task('long2', { dependencies: ['long1'] }),
+        task('long3', { dependencies: ['long2'] }),
+        task('tieA'),
+        task('tieB'),
+      ]),
+    );
     const s = new DagScheduler(g);
     assert.deepEqual(takeAll(s), ['long1', 'highShort', 'tieA', 'tieB', 'lowShort']);
   });
@@ -48,7 +50,9 @@ describe('DagScheduler', () => {
   });
 
   it('skips everything downstream of a failure, and only that', () => {
-    const s = new DagScheduler(graphOf(plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] }), task('d')])));
+    const s = new DagScheduler(
+      graphOf(plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] }), task('d')])),
+    );
     takeAll(s);
     assert.deepEqual(s.fail(0).sort(), [1, 2]);
     assert.equal(s.stateOf(3), 'running');
@@ -65,7 +69,9 @@ describe('DagScheduler', () => {
   });
 
   it('rebuilds from recovered statuses: done stays done, downstream of failed is skipped', () => {
-    const g = graphOf(plan([task('a'), task('b', { dependencies: ['a'] }), task('x'), task('y', { dependencies: ['x'] }), task('z')]));
+    const g = graphOf(
+      plan([task('a'), task('b', { dependencies: ['a'] }), task('x'), task('y', { dependencies: ['x'] }), task('z')]),
+    );
     const s = new DagScheduler(g, (id) => (id === 'a' ? 'succeeded' : id === 'x' ? 'failed' : 'pending'));
     assert.equal(s.stateOf(0), 'succeeded');
     assert.equal(s.stateOf(1), 'ready');

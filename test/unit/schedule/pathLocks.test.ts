@@ -34,7 +34,11 @@ describe('PathLockTable', () => {
     const t = new PathLockTable();
     assert.ok(t.tryAcquire('a', claim(['b.ts'])));
     assert.equal(t.tryAcquire('x', claim(['a.ts', 'b.ts', 'c.ts'])), false);
-    assert.deepEqual(t.snapshot().map((h) => h.owner), ['a'], 'the refused claim left nothing behind');
+    assert.deepEqual(
+      t.snapshot().map((h) => h.owner),
+      ['a'],
+      'the refused claim left nothing behind',
+    );
     assert.ok(t.tryAcquire('y', claim(['a.ts', 'c.ts'])));
   });
 

@@ -40,7 +40,10 @@ describe('store/agentStatsFile', () => {
 
   it('loses no increments when two processes update at the same time', async function () {
     this.timeout(60_000);
-    const children = [spawnChild('agentStatsAdder.ts', [tempDir(), '25']), spawnChild('agentStatsAdder.ts', [tempDir(), '25'])];
+    const children = [
+      spawnChild('agentStatsAdder.ts', [tempDir(), '25']),
+      spawnChild('agentStatsAdder.ts', [tempDir(), '25']),
+    ];
     await Promise.all(children.map(waitForExit));
     const loaded = await new FileAgentStatsStore({ root: tempDir() }).load();
     assert.equal(loaded.coder?.attempts, 50);
@@ -67,14 +70,20 @@ describe('store/agentStatsFile', () => {
     const store = new FileAgentStatsStore({ root: tempDir() });
     await store.addDeltas({ coder: stats() });
     const before = await readFile(file(), 'utf8');
-    await assert.rejects(store.addDeltas({ coder: stats(), tester: stats({ tokens: -3 }) }), /Invalid statistics for agent "tester": tokens/);
+    await assert.rejects(
+      store.addDeltas({ coder: stats(), tester: stats({ tokens: -3 }) }),
+      /Invalid statistics for agent "tester": tokens/,
+    );
     assert.equal(await readFile(file(), 'utf8'), before);
   });
 
   it('breaks a lock left by a crash, and times out with a clear message on a live one', async () => {
     await writeFile(lockFile(), JSON.stringify({ pid: process.ppid, hostname: hostname(), at: Date.now() }));
     const store = new FileAgentStatsStore({ root: tempDir(), lockTimeoutMs: 150 });
-    await assert.rejects(store.addDeltas({ coder: stats() }), /Timed out after 150 ms waiting for .*agent-stats\.lock.*delete that file/);
+    await assert.rejects(
+      store.addDeltas({ coder: stats() }),
+      /Timed out after 150 ms waiting for .*agent-stats\.lock.*delete that file/,
+    );
     assert.equal(existsSync(file()), false);
 
     const old = new Date(Date.now() - 60_000);

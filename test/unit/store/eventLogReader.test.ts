@@ -25,7 +25,12 @@ describe('store/eventLogReader', () => {
     const read = await readEventLog(logPath());
     assert.equal(read.events.length, 2);
     assert.equal(read.warnings.length, 1);
-    assert.match(read.warnings[0]!, new RegExp(`${logPath().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*torn last line at byte ${Buffer.byteLength(good)}`));
+    assert.match(
+      read.warnings[0]!,
+      new RegExp(
+        `${logPath().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*torn last line at byte ${Buffer.byteLength(good)}`,
+      ),
+    );
     assert.equal(read.validBytes, Buffer.byteLength(good));
     assert.equal(read.skippedLines, 1);
   });

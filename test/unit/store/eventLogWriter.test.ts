@@ -92,7 +92,10 @@ describe('store/eventLogWriter', () => {
     const writer = await EventLogWriter.open('/dev/full', { onError: (err) => errors.push(err) });
     const b = new EventBuilder('r1');
     writer.append(b.created());
-    await assert.rejects(writer.flush(), (err: unknown) => err instanceof EventLogError && /ENOSPC/.test(err.message) && /\/dev\/full/.test(err.message));
+    await assert.rejects(
+      writer.flush(),
+      (err: unknown) => err instanceof EventLogError && /ENOSPC/.test(err.message) && /\/dev\/full/.test(err.message),
+    );
     assert.throws(() => writer.append(b.log('later')), EventLogError);
     await assert.rejects(writer.flush(), EventLogError);
     assert.equal(errors.length, 1);

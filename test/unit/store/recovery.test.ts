@@ -41,9 +41,15 @@ describe('store/recovery', () => {
     const quarantined = await readdir(join(tempDir(), 'quarantine'));
     assert.equal(quarantined.length, 1);
     assert.match(quarantined[0]!, /^snapshot-\d{4}-\d\d-\d\dT.*\.json$/);
-    assert.equal(await readFile(join(tempDir(), 'quarantine', quarantined[0]!), 'utf8'), '{"formatVersion":1,"state":{"runId":"r1",');
+    assert.equal(
+      await readFile(join(tempDir(), 'quarantine', quarantined[0]!), 'utf8'),
+      '{"formatVersion":1,"state":{"runId":"r1",',
+    );
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /snapshot of run "r1" was unusable \(it is not JSON.*moved it to .*quarantine.*rebuilt the run from its event log/);
+    assert.match(
+      warnings[0]!,
+      /snapshot of run "r1" was unusable \(it is not JSON.*moved it to .*quarantine.*rebuilt the run from its event log/,
+    );
   });
 
   it('only warns about a corrupt snapshot when quarantine is off (read-only callers)', async () => {
@@ -70,7 +76,10 @@ describe('store/recovery', () => {
     await writeFile(logPath(), toJsonLines(events.slice(0, 4)));
     const { state, warnings } = await recoverRunState(tempDir(), 'r1');
     assert.deepEqual(state, foldEvents('r1', events));
-    assert.match(warnings.join('\n'), new RegExp(`ends at event 4, but the snapshot holds events up to ${events.length}`));
+    assert.match(
+      warnings.join('\n'),
+      new RegExp(`ends at event 4, but the snapshot holds events up to ${events.length}`),
+    );
   });
 
   it('reads the whole log when the snapshot offset no longer fits it', async () => {

@@ -12,7 +12,12 @@ describe('store/runLock', () => {
   it('creates owner.lock with the owner, pid, host and time', async () => {
     const lock = await acquireRunLock(tempDir(), { ownerId: 'window-A' });
     const content: unknown = JSON.parse(await readFile(lockPath(), 'utf8'));
-    assert.deepEqual(content, { ownerId: 'window-A', pid: process.pid, hostname: hostname(), acquiredAt: lock.info.acquiredAt });
+    assert.deepEqual(content, {
+      ownerId: 'window-A',
+      pid: process.pid,
+      hostname: hostname(),
+      acquiredAt: lock.info.acquiredAt,
+    });
     await lock.release();
     assert.deepEqual(await readRunLock(tempDir()), { state: 'free' });
   });
@@ -40,7 +45,10 @@ describe('store/runLock', () => {
 
   it('takes over a lock whose process is dead', async () => {
     const pid = await deadPid();
-    await writeFile(lockPath(), JSON.stringify({ ownerId: 'crashed-window', pid, hostname: hostname(), acquiredAt: 1 }));
+    await writeFile(
+      lockPath(),
+      JSON.stringify({ ownerId: 'crashed-window', pid, hostname: hostname(), acquiredAt: 1 }),
+    );
     assert.equal((await readRunLock(tempDir())).state, 'stale');
     const lock = await acquireRunLock(tempDir(), { ownerId: 'window-B' });
     const content = JSON.parse(await readFile(lockPath(), 'utf8')) as { ownerId: string };
@@ -50,8 +58,14 @@ describe('store/runLock', () => {
 
   it('lets only one of two simultaneous takeovers of a stale lock win', async () => {
     const pid = await deadPid();
-    await writeFile(lockPath(), JSON.stringify({ ownerId: 'crashed-window', pid, hostname: hostname(), acquiredAt: 1 }));
-    const results = await Promise.allSettled([acquireRunLock(tempDir(), { ownerId: 'B' }), acquireRunLock(tempDir(), { ownerId: 'C' })]);
+    await writeFile(
+      lockPath(),
+      JSON.stringify({ ownerId: 'crashed-window', pid, hostname: hostname(), acquiredAt: 1 }),
+    );
+    const results = await Promise.allSettled([
+      acquireRunLock(tempDir(), { ownerId: 'B' }),
+      acquireRunLock(tempDir(), { ownerId: 'C' }),
+    ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     assert.equal(won.length, 1);
     const lost = results.find((r) => r.status === 'rejected');
@@ -61,8 +75,14 @@ describe('store/runLock', () => {
   });
 
   it('does not take over a lock held on another machine', async () => {
-    await writeFile(lockPath(), JSON.stringify({ ownerId: 'remote', pid: 1234, hostname: 'some-other-host', acquiredAt: 1 }));
-    await assert.rejects(acquireRunLock(tempDir(), { ownerId: 'me' }), /another machine by remote .*delete .*owner\.lock/);
+    await writeFile(
+      lockPath(),
+      JSON.stringify({ ownerId: 'remote', pid: 1234, hostname: 'some-other-host', acquiredAt: 1 }),
+    );
+    await assert.rejects(
+      acquireRunLock(tempDir(), { ownerId: 'me' }),
+      /another machine by remote .*delete .*owner\.lock/,
+    );
   });
 
   it('treats an unreadable lock as busy while fresh and as stale once old', async () => {

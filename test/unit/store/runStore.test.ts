@@ -34,7 +34,19 @@ describe('store/runStore', () => {
   });
 
   it('refuses unsafe run ids without creating anything', async () => {
-    for (const bad of ['../escape', 'a/b', 'a\\b', '', '.hidden', 'a..b', 'CON', 'nul.txt', 'trailing.', 'x'.repeat(129), 'spa ce']) {
+    for (const bad of [
+      '../escape',
+      'a/b',
+      'a\\b',
+      '',
+      '.hidden',
+      'a..b',
+      'CON',
+      'nul.txt',
+      'trailing.',
+      'x'.repeat(129),
+      'spa ce',
+    ]) {
       await assert.rejects(store().create(bad), /Invalid run id/, bad);
     }
     assert.equal(existsSync(join(tempDir(), 'runs')) ? (await readdir(join(tempDir(), 'runs'))).length : 0, 0);
@@ -97,7 +109,10 @@ describe('store/runStore', () => {
     assert.equal(existsSync(join(runDir('beta'), 'owner.lock')), true, "closing alpha must not release beta's lock");
     await b.close();
 
-    for (const [runId, events] of [['alpha', ea], ['beta', eb]] as const) {
+    for (const [runId, events] of [
+      ['alpha', ea],
+      ['beta', eb],
+    ] as const) {
       const log = await readEventLog(join(runDir(runId), 'events.jsonl'));
       assert.deepEqual(log.events, events);
       assert.deepEqual((await readdir(runDir(runId))).sort(), ['events.jsonl', 'snapshot.json']);
@@ -107,12 +122,18 @@ describe('store/runStore', () => {
 
   it('snapshots every N events, never ahead of the durable log', async () => {
     // A long group-commit delay: only the snapshot itself can push the log to disk here.
-    const writer = await new RunStore({ root: tempDir(), ownerId: 'window-A', snapshotEvery: 5, flushIntervalMs: 60_000 }).create('snap');
+    const writer = await new RunStore({
+      root: tempDir(),
+      ownerId: 'window-A',
+      snapshotEvery: 5,
+      flushIntervalMs: 60_000,
+    }).create('snap');
     const b = new EventBuilder('snap');
     writer.append(b.created());
     for (let i = 0; i < 11; i++) writer.append(b.log(`event ${i}`));
     const snapshotPath = join(runDir('snap'), 'snapshot.json');
-    for (let waited = 0; !existsSync(snapshotPath) && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; !existsSync(snapshotPath) && waited < 5000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const lastSeq = (JSON.parse(await readFile(snapshotPath, 'utf8')) as { state: { lastSeq: number } }).state.lastSeq;
     const lines = (await readFile(join(runDir('snap'), 'events.jsonl'), 'utf8')).split('\n').length - 1;
     assert.ok(lastSeq >= 5, `expected a periodic snapshot, got seq ${lastSeq}`);

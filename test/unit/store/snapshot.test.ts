@@ -29,21 +29,32 @@ describe('store/snapshot', () => {
     const original = { ...state(), futureField: { kept: true } };
     await writeSnapshot(path(), original);
     const read = await readSnapshot(path(), 'r1');
-    assert.equal(read.status === 'ok' && (read.snapshot.state as unknown as { futureField: unknown }).futureField !== undefined, true);
+    assert.equal(
+      read.status === 'ok' && (read.snapshot.state as unknown as { futureField: unknown }).futureField !== undefined,
+      true,
+    );
   });
 
-  const invalid: Array<[string, (envelope: Record<string, unknown> & { state: Record<string, unknown> }) => unknown, RegExp]> = [
+  const invalid: Array<
+    [string, (envelope: Record<string, unknown> & { state: Record<string, unknown> }) => unknown, RegExp]
+  > = [
     ['not JSON', () => '{"formatVersion":1,"state":', /not JSON/],
     ['not an object', () => 42, /expected object/],
     ['another format version', (e) => ({ ...e, formatVersion: 2 }), /formatVersion/],
     ['another run', (e) => ({ ...e, state: { ...e.state, runId: 'r2' } }), /belongs to run "r2"/],
     ['lastSeq not a number', (e) => ({ ...e, state: { ...e.state, lastSeq: 'many' } }), /state\.lastSeq/],
     ['tasks not an object', (e) => ({ ...e, state: { ...e.state, tasks: [] } }), /state\.tasks/],
-    ['a task with a bad status', (e) => ({ ...e, state: { ...e.state, tasks: { t1: { id: 't1', status: 'exploded' } } } }), /state\.tasks\.t1/],
+    [
+      'a task with a bad status',
+      (e) => ({ ...e, state: { ...e.state, tasks: { t1: { id: 't1', status: 'exploded' } } } }),
+      /state\.tasks\.t1/,
+    ],
   ];
   for (const [name, mutate, reason] of invalid) {
     it(`rejects a snapshot that is ${name}`, async () => {
-      const envelope = JSON.parse(serializeSnapshot(state())) as Record<string, unknown> & { state: Record<string, unknown> };
+      const envelope = JSON.parse(serializeSnapshot(state())) as Record<string, unknown> & {
+        state: Record<string, unknown>;
+      };
       const bad = mutate(envelope);
       await writeFile(path(), typeof bad === 'string' ? bad : JSON.stringify(bad));
       const read = await readSnapshot(path(), 'r1');

@@ -38,8 +38,13 @@ describe('store/summaryMarkdown', () => {
   it('has one table row per task in plan order, with cells escaped', () => {
     const md = renderRunSummary(sampleState());
     const section = md.slice(md.indexOf('## Tasks'), md.indexOf('## Findings'));
-    const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Task') && !line.startsWith('| ---'));
-    assert.deepEqual(rows, ['| api | Write the API \\| handlers and routes | succeeded | coder | 1 | 2.0 s |', '| tests | Write tests | running | tester | 2 |  |']);
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| Task') && !line.startsWith('| ---'));
+    assert.deepEqual(rows, [
+      '| api | Write the API \\| handlers and routes | succeeded | coder | 1 | 2.0 s |',
+      '| tests | Write tests | running | tester | 2 |  |',
+    ]);
   });
 
   it('groups findings by severity, most severe first, one line each', () => {

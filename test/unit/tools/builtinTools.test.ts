@@ -8,23 +8,54 @@ import { createToolHarness, fakeTask } from './toolHarness';
 describe('builtinTools', () => {
   it('offers every tool the built-in agents name, each with a JSON schema', () => {
     const specs = new ToolBus<ToolContext>(builtinTools()).specs();
-    assert.deepEqual(specs.map((s) => s.name), [
-      'read_file', 'list_files', 'search_text', 'propose_edit', 'run_verification',
-      'context_get', 'context_set', 'send_message', 'read_messages', 'finish_task',
-    ]);
+    assert.deepEqual(
+      specs.map((s) => s.name),
+      [
+        'read_file',
+        'list_files',
+        'search_text',
+        'propose_edit',
+        'run_verification',
+        'context_get',
+        'context_set',
+        'send_message',
+        'read_messages',
+        'finish_task',
+      ],
+    );
     const edit = specs.find((s) => s.name === 'propose_edit');
-    assert.deepEqual(Object.keys((edit?.parameters.properties ?? {}) as object), ['path', 'content', 'edits', 'delete']);
+    assert.deepEqual(Object.keys((edit?.parameters.properties ?? {}) as object), [
+      'path',
+      'content',
+      'edits',
+      'delete',
+    ]);
     assert.equal(JSON.stringify(specs).includes('$ref'), false, 'no recursive schemas some providers reject');
   });
 
   it('still asks a human for a protected path when a policy port forgets to flag it (defence in depth)', async () => {
     const h = await createToolHarness({ files: { '.vscode/settings.json': '{}\n' } });
     try {
-      const careless = { evaluate: async (a: Parameters<typeof h.policy.evaluate>[0]) => ({ ...(await h.policy.evaluate(a)), decision: 'allow' as const, requiresFreshApproval: false }) };
+      const careless = {
+        evaluate: async (a: Parameters<typeof h.policy.evaluate>[0]) => ({
+          ...(await h.policy.evaluate(a)),
+          decision: 'allow' as const,
+          requiresFreshApproval: false,
+        }),
+      };
       const task = fakeTask();
-      await h.bus.call('propose_edit', { path: '.vscode/settings.json', content: '{"a":1}\n' }, {
-        task, workspace: h.workspace, policy: careless, approvals: h.approvals, verification: h.verification, checkpoints: h.checkpoints,
-      });
+      await h.bus.call(
+        'propose_edit',
+        { path: '.vscode/settings.json', content: '{"a":1}\n' },
+        {
+          task,
+          workspace: h.workspace,
+          policy: careless,
+          approvals: h.approvals,
+          verification: h.verification,
+          checkpoints: h.checkpoints,
+        },
+      );
       assert.equal(h.approvals.proposals.length, 1);
       assert.equal(h.approvals.proposals[0]?.protected, true);
       assert.equal(task.events.find((e) => e.type === 'approval.decided')?.by, 'user');

@@ -23,12 +23,24 @@ describe('context, message and finish tools', () => {
   it('sets and gets shared, private and temporary values as each agent sees them', async () => {
     const coder = fakeTask({ agentId: 'coder', context, bus });
     const tester = fakeTask({ agentId: 'tester', context, bus });
-    assert.equal((await h.call(coder, 'context_set', { key: 'api', value: { port: 8080 } })).content, 'Stored "api" (shared).');
-    assert.equal((await h.call(coder, 'context_set', { key: 'note', value: 'mine', scope: 'private' })).content, 'Stored "note" (private).');
-    assert.equal((await h.call(coder, 'context_set', { key: 'lock', value: true, ttlSeconds: 60 })).content, 'Stored "lock" (temporary).');
+    assert.equal(
+      (await h.call(coder, 'context_set', { key: 'api', value: { port: 8080 } })).content,
+      'Stored "api" (shared).',
+    );
+    assert.equal(
+      (await h.call(coder, 'context_set', { key: 'note', value: 'mine', scope: 'private' })).content,
+      'Stored "note" (private).',
+    );
+    assert.equal(
+      (await h.call(coder, 'context_set', { key: 'lock', value: true, ttlSeconds: 60 })).content,
+      'Stored "lock" (temporary).',
+    );
     assert.equal((await h.call(tester, 'context_get', { key: 'api' })).content, '{"port":8080}');
     assert.equal((await h.call(tester, 'context_get', { key: 'lock' })).content, 'true');
-    assert.equal((await h.call(tester, 'context_get', { key: 'note' })).content, 'Nothing is stored under "note". Keys you can read: api, lock.');
+    assert.equal(
+      (await h.call(tester, 'context_get', { key: 'note' })).content,
+      'Nothing is stored under "note". Keys you can read: api, lock.',
+    );
     assert.equal((await h.call(coder, 'context_get', { key: 'note' })).content, '"mine"');
     const lock = emitted.find((e) => e.type === 'context.changed' && e.key === 'lock');
     assert.ok(lock?.type === 'context.changed' && lock.scope === 'temporary' && typeof lock.expiresAt === 'number');
@@ -65,7 +77,10 @@ describe('context, message and finish tools', () => {
   });
 
   it('finish_task returns a marker the loop recognises, and the guard checks its arguments', async () => {
-    const result = await h.call(fakeTask(), FINISH_TOOL, { summary: 'Added the endpoint.', output: { files: ['a.ts'] } });
+    const result = await h.call(fakeTask(), FINISH_TOOL, {
+      summary: 'Added the endpoint.',
+      output: { files: ['a.ts'] },
+    });
     assert.deepEqual(result, { content: 'Task finished.', data: { finished: true, summary: 'Added the endpoint.' } });
     assert.equal(isFinishTaskArgs({ summary: 'done', output: [1, 'two'] }), true);
     assert.equal(isFinishTaskArgs({ summary: 'done' }), true);
@@ -76,7 +91,9 @@ describe('context, message and finish tools', () => {
   });
 
   it('lets a policy rule switch off a context tool', async () => {
-    const denied = await createToolHarness({ rules: [{ effect: 'deny', tool: 'send_message', reason: 'agents work alone here' }] });
+    const denied = await createToolHarness({
+      rules: [{ effect: 'deny', tool: 'send_message', reason: 'agents work alone here' }],
+    });
     try {
       const result = await denied.call(fakeTask({ context, bus }), 'send_message', { to: 'x', topic: 't', body: 1 });
       assert.equal(result.isError, true);

@@ -11,7 +11,10 @@ describe('propose_edit exactly once across crashes', () => {
   let h: ToolHarness;
   let counted: ReturnType<typeof countingWorkspace>;
   beforeEach(async () => {
-    h = await createToolHarness({ files: { 'src/a.ts': BEFORE }, wrapWorkspace: (inner) => (counted = countingWorkspace(inner)) });
+    h = await createToolHarness({
+      files: { 'src/a.ts': BEFORE },
+      wrapWorkspace: (inner) => (counted = countingWorkspace(inner)),
+    });
   });
   afterEach(() => h.cleanup());
 
@@ -30,7 +33,10 @@ describe('propose_edit exactly once across crashes', () => {
     assert.equal(h.approvals.proposals.length, 1, 'the user was asked once');
     assert.deepEqual(counted.writes, ['src/a.ts']);
     assert.deepEqual(resumed.ran, [`apply:${key}`]);
-    assert.deepEqual(resumed.events.map((e) => e.type), ['edit.applied']);
+    assert.deepEqual(
+      resumed.events.map((e) => e.type),
+      ['edit.applied'],
+    );
     assert.equal(await h.read('src/a.ts'), AFTER);
   });
 
@@ -41,17 +47,26 @@ describe('propose_edit exactly once across crashes', () => {
     h.approvals.decide = () => {
       throw new Error('must not be asked again');
     };
-    const result = await h.call(fakeTask({ journal: first.journal, attempt: 2 }), 'propose_edit', { path: 'src/a.ts', content: AFTER });
+    const result = await h.call(fakeTask({ journal: first.journal, attempt: 2 }), 'propose_edit', {
+      path: 'src/a.ts',
+      content: AFTER,
+    });
     assert.equal(result.content, 'Updated src/a.ts.');
   });
 
   it('does not write again after the apply step completed (checklist 18)', async () => {
     const first = fakeTask();
-    assert.equal((await h.call(first, 'propose_edit', { path: 'src/a.ts', content: AFTER })).content, 'Updated src/a.ts.');
+    assert.equal(
+      (await h.call(first, 'propose_edit', { path: 'src/a.ts', content: AFTER })).content,
+      'Updated src/a.ts.',
+    );
     const resumed = fakeTask({ journal: first.journal, attempt: 2 });
     const again = await h.call(resumed, 'propose_edit', { path: 'src/a.ts', content: AFTER });
     assert.equal(again.content, 'No change: src/a.ts already has this content.');
-    const edits = await h.call(resumed, 'propose_edit', { path: 'src/a.ts', edits: [{ search: 'a = 2', replace: 'a = 2' }] });
+    const edits = await h.call(resumed, 'propose_edit', {
+      path: 'src/a.ts',
+      edits: [{ search: 'a = 2', replace: 'a = 2' }],
+    });
     assert.match(edits.content, /^No change/);
     assert.deepEqual(counted.writes, ['src/a.ts']);
     assert.equal(h.approvals.proposals.length, 1);
@@ -68,7 +83,10 @@ describe('propose_edit exactly once across crashes', () => {
     await h.call(first, 'propose_edit', { path: 'src/a.ts', content: AFTER });
     counted.writeFile = realWrite;
     assert.equal(first.journal.has(`apply:${editStepKey('src/a.ts', BEFORE, AFTER)}`), false);
-    const result = await h.call(fakeTask({ journal: first.journal, attempt: 2 }), 'propose_edit', { path: 'src/a.ts', content: AFTER });
+    const result = await h.call(fakeTask({ journal: first.journal, attempt: 2 }), 'propose_edit', {
+      path: 'src/a.ts',
+      content: AFTER,
+    });
     assert.match(result.content, /^No change/);
     assert.deepEqual(counted.writes, ['src/a.ts']);
   });
@@ -98,14 +116,17 @@ describe('propose_edit exactly once across crashes', () => {
     const task = fakeTask();
     await h.call(task, 'propose_edit', { path: 'src/a.ts', content: AFTER });
     assert.equal(task.journal.get('checkpoint'), null);
-    assert.equal(task.events.some((e) => e.type === 'checkpoint.taken'), false);
+    assert.equal(
+      task.events.some((e) => e.type === 'checkpoint.taken'),
+      false,
+    );
   });
 });
 
 describe('propose_edit checkpoints in a git repository', () => {
   const repo = useTestRepo();
 
-  it('takes one checkpoint before the task\'s first edit, never again, also not after a resume', async () => {
+  it("takes one checkpoint before the task's first edit, never again, also not after a resume", async () => {
     const h = await createToolHarness({ root: repo().dir, checkpoints: (root) => openCheckpoints(repo(), root) });
     try {
       const task = fakeTask();
@@ -116,7 +137,10 @@ describe('propose_edit checkpoints in a git repository', () => {
       assert.deepEqual(task.events.map((e) => e.type).slice(0, 2), ['checkpoint.taken', 'approval.requested']);
       const resumed = fakeTask({ journal: task.journal, attempt: 2 });
       await h.call(resumed, 'propose_edit', { path: 'README.md', content: 'changed again\n' });
-      assert.equal(resumed.events.some((e) => e.type === 'checkpoint.taken'), false);
+      assert.equal(
+        resumed.events.some((e) => e.type === 'checkpoint.taken'),
+        false,
+      );
       const refs = await orchestratorRefs(repo());
       assert.equal(refs.length, 1, refs.join('\n'));
       assert.equal(taken[0]?.type === 'checkpoint.taken' ? taken[0].ref : '', refs[0]);

@@ -13,7 +13,11 @@ describe('NodeWorkspace', () => {
     await fs.mkdir(path.dirname(path.join(at, rel)), { recursive: true });
     await fs.writeFile(path.join(at, rel), content);
   };
-  const exists = (p: string): Promise<boolean> => fs.lstat(p).then(() => true, () => false);
+  const exists = (p: string): Promise<boolean> =>
+    fs.lstat(p).then(
+      () => true,
+      () => false,
+    );
 
   beforeEach(async () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'ao-nodews-'));
@@ -52,7 +56,13 @@ describe('NodeWorkspace', () => {
     it('refuses paths that leave the workspace: .., absolute, a prefix-sharing sibling, a symlink out', async () => {
       await fs.symlink(path.join(outside, 'secret.txt'), path.join(root, 'link-out'));
       await fs.symlink(outside, path.join(root, 'dir-out'));
-      for (const p of ['../outside/secret.txt', path.join(outside, 'secret.txt'), '../ws-evil/secret.txt', 'link-out', 'dir-out/secret.txt']) {
+      for (const p of [
+        '../outside/secret.txt',
+        path.join(outside, 'secret.txt'),
+        '../ws-evil/secret.txt',
+        'link-out',
+        'dir-out/secret.txt',
+      ]) {
         await assert.rejects(ws.readFile(p), /Refused path .*outside the workspace root/, p);
       }
     });
@@ -67,7 +77,13 @@ describe('NodeWorkspace', () => {
     it('writes nothing outside the workspace for any escape (checklist 1)', async () => {
       await fs.symlink(outside, path.join(root, 'dir-out'));
       await fs.symlink(path.join(outside, 'not-yet.txt'), path.join(root, 'dangling-out'));
-      for (const p of ['../outside/pwned.txt', path.join(outside, 'pwned.txt'), '../ws-evil/pwned.txt', 'dir-out/pwned.txt', 'dangling-out']) {
+      for (const p of [
+        '../outside/pwned.txt',
+        path.join(outside, 'pwned.txt'),
+        '../ws-evil/pwned.txt',
+        'dir-out/pwned.txt',
+        'dangling-out',
+      ]) {
         await assert.rejects(ws.writeFile(p, 'pwned'), /Refused path/, p);
       }
       assert.deepEqual((await fs.readdir(outside)).sort(), ['secret.txt']);
@@ -119,7 +135,15 @@ describe('NodeWorkspace', () => {
 
     it('honours root and nested .gitignore files (with negation) and always skips .git and node_modules', async () => {
       const { files, truncated } = await ws.listFiles(undefined, 100);
-      assert.deepEqual(files, ['.env', '.gitignore', 'pkg/.gitignore', 'pkg/keep.log', 'pkg/src/c.ts', 'src/a.ts', 'src/b.js']);
+      assert.deepEqual(files, [
+        '.env',
+        '.gitignore',
+        'pkg/.gitignore',
+        'pkg/keep.log',
+        'pkg/src/c.ts',
+        'src/a.ts',
+        'src/b.js',
+      ]);
       assert.equal(truncated, false);
     });
 
@@ -139,7 +163,11 @@ describe('NodeWorkspace', () => {
       await fs.symlink(outside, path.join(root, 'dir-out'));
       await fs.symlink(path.join(outside, 'secret.txt'), path.join(root, 'file-out'));
       const { files } = await ws.listFiles(undefined, 100);
-      assert.equal(files.some((f) => f.startsWith('dir-out') || f === 'file-out'), false, files.join(', '));
+      assert.equal(
+        files.some((f) => f.startsWith('dir-out') || f === 'file-out'),
+        false,
+        files.join(', '),
+      );
     });
   });
 
@@ -165,18 +193,27 @@ describe('NodeWorkspace', () => {
       const found = await ws.searchText('^[A-Z]+ upper$', { regex: true, limit: 50 });
       assert.deepEqual(found.matches, [{ path: 'src/b.ts', line: 2, text: 'TOKEN upper' }]);
       assert.deepEqual((await ws.searchText('token', { glob: 'dist/**', limit: 5 })).matches, []);
-      assert.deepEqual(await ws.searchText('token', { limit: 1 }), { matches: [{ path: 'src/a.ts', line: 1, text: 'const token = 1;' }], truncated: true });
+      assert.deepEqual(await ws.searchText('token', { limit: 1 }), {
+        matches: [{ path: 'src/a.ts', line: 1, text: 'const token = 1;' }],
+        truncated: true,
+      });
     });
 
     it('refuses an invalid regex with a clear error', async () => {
-      await assert.rejects(ws.searchText('(unclosed', { regex: true, limit: 5 }), /The regular expression "\(unclosed" is invalid/);
+      await assert.rejects(
+        ws.searchText('(unclosed', { regex: true, limit: 5 }),
+        /The regular expression "\(unclosed" is invalid/,
+      );
     });
 
     it('stops a catastrophically backtracking regex within its time limit', async () => {
       await put('src/evil.txt', `${'a'.repeat(40)}!\n`);
       const quick = new NodeWorkspace(root, { regexFileTimeoutMs: 100 });
       const started = Date.now();
-      await assert.rejects(quick.searchText('^(a+)+$', { regex: true, limit: 5 }), /took more than 100 ms on src\/evil\.txt .*backtracks catastrophically/);
+      await assert.rejects(
+        quick.searchText('^(a+)+$', { regex: true, limit: 5 }),
+        /took more than 100 ms on src\/evil\.txt .*backtracks catastrophically/,
+      );
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     });
 
@@ -187,7 +224,10 @@ describe('NodeWorkspace', () => {
       assert.equal(matches.length, 0, 'matches beyond the searched part of a line are not found');
       await put('src/min2.js', `${'x'.repeat(1000)}needle${'y'.repeat(5000)}`);
       const [hit] = (await ws.searchText('needle', { limit: 5 })).matches;
-      assert.ok(hit !== undefined && hit.text.includes('needle') && hit.text.length <= 302, hit?.text.length.toString());
+      assert.ok(
+        hit !== undefined && hit.text.includes('needle') && hit.text.length <= 302,
+        hit?.text.length.toString(),
+      );
     });
   });
 });

@@ -27,18 +27,40 @@ describe('propose_edit', () => {
     assert.equal(await h.read('src/a.ts'), CHANGED);
     const [proposal] = h.approvals.proposals;
     assert.equal(h.approvals.proposals.length, 1);
-    assert.deepEqual({ ...proposal, reason: undefined }, {
-      approvalId: `t1:${editStepKey('src/a.ts', ORIGINAL, CHANGED)}`,
-      runId: 'run-1', taskId: 't1', agentId: 'coder', path: 'src/a.ts', before: ORIGINAL, after: CHANGED,
-      reason: undefined, protected: false, policy: 'ask',
+    assert.deepEqual(
+      { ...proposal, reason: undefined },
+      {
+        approvalId: `t1:${editStepKey('src/a.ts', ORIGINAL, CHANGED)}`,
+        runId: 'run-1',
+        taskId: 't1',
+        agentId: 'coder',
+        path: 'src/a.ts',
+        before: ORIGINAL,
+        after: CHANGED,
+        reason: undefined,
+        protected: false,
+        policy: 'ask',
+      },
+    );
+    assert.deepEqual(
+      task.events.map((e) => e.type),
+      ['approval.requested', 'approval.decided', 'edit.applied'],
+    );
+    assert.deepEqual(task.events[1], {
+      type: 'approval.decided',
+      taskId: 't1',
+      approvalId: proposal?.approvalId,
+      decision: 'accepted',
+      by: 'user',
     });
-    assert.deepEqual(task.events.map((e) => e.type), ['approval.requested', 'approval.decided', 'edit.applied']);
-    assert.deepEqual(task.events[1], { type: 'approval.decided', taskId: 't1', approvalId: proposal?.approvalId, decision: 'accepted', by: 'user' });
     assert.deepEqual(task.claims, [], 'a declared folder covers its files');
   });
 
   it('auto-accepts without asking when the policy allows the write', async () => {
-    const allow = await createToolHarness({ files: { 'src/a.ts': ORIGINAL }, rules: [{ effect: 'allow', path: 'src/**' }] });
+    const allow = await createToolHarness({
+      files: { 'src/a.ts': ORIGINAL },
+      rules: [{ effect: 'allow', path: 'src/**' }],
+    });
     try {
       const task = fakeTask();
       const result = await allow.call(task, 'propose_edit', { path: 'src/a.ts', content: CHANGED });
@@ -51,7 +73,10 @@ describe('propose_edit', () => {
   });
 
   it('sends a protected path to a human even when the policy allows everything (checklist 4)', async () => {
-    const allowAll = await createToolHarness({ files: { '.vscode/settings.json': '{}\n' }, rules: [{ effect: 'allow', path: '**' }] });
+    const allowAll = await createToolHarness({
+      files: { '.vscode/settings.json': '{}\n' },
+      rules: [{ effect: 'allow', path: '**' }],
+    });
     try {
       await fs.symlink('.vscode/settings.json', path.join(allowAll.root, 'settings-link'));
       for (const p of ['.vscode/settings.json', 'settings-link']) {
@@ -73,17 +98,29 @@ describe('propose_edit', () => {
     await fs.symlink(h.outside, path.join(h.root, 'dir-out'));
     await fs.symlink(path.join(h.outside, 'not-yet.txt'), path.join(h.root, 'dangling-out'));
     const task = fakeTask();
-    for (const p of ['../outside/pwned.txt', path.join(h.outside, 'pwned.txt'), 'dir-out/pwned.txt', 'dangling-out', `../${path.basename(h.root)}-evil/x`]) {
+    for (const p of [
+      '../outside/pwned.txt',
+      path.join(h.outside, 'pwned.txt'),
+      'dir-out/pwned.txt',
+      'dangling-out',
+      `../${path.basename(h.root)}-evil/x`,
+    ]) {
       const result = await h.call(task, 'propose_edit', { path: p, content: 'pwned' });
       assert.equal(result.isError, true, p);
       assert.match(result.content, /^Editing .* is not allowed: Refused path/, p);
     }
     assert.deepEqual(await fs.readdir(h.outside), []);
-    assert.deepEqual([h.approvals.proposals.length, counted.writes.length, task.claims.length, task.journal.size], [0, 0, 0, 0]);
+    assert.deepEqual(
+      [h.approvals.proposals.length, counted.writes.length, task.claims.length, task.journal.size],
+      [0, 0, 0, 0],
+    );
   });
 
   it('denies a write the policy denies, naming the rule', async () => {
-    const deny = await createToolHarness({ files: { 'src/a.ts': ORIGINAL }, rules: [{ effect: 'deny', path: 'src/**', reason: 'frozen' }] });
+    const deny = await createToolHarness({
+      files: { 'src/a.ts': ORIGINAL },
+      rules: [{ effect: 'deny', path: 'src/**', reason: 'frozen' }],
+    });
     try {
       const result = await deny.call(fakeTask(), 'propose_edit', { path: 'src/a.ts', content: CHANGED });
       assert.equal(result.isError, true);
@@ -104,31 +141,58 @@ describe('propose_edit', () => {
 
   describe('search/replace blocks', () => {
     it('applies blocks that each match once', async () => {
-      const edits = [{ search: 'a = 1', replace: 'a = 10' }, { search: 'b = 2', replace: 'b = 20' }];
+      const edits = [
+        { search: 'a = 1', replace: 'a = 10' },
+        { search: 'b = 2', replace: 'b = 20' },
+      ];
       const result = await h.call(fakeTask(), 'propose_edit', { path: 'src/a.ts', edits });
       assert.equal(result.content, 'Updated src/a.ts.');
       assert.equal(await h.read('src/a.ts'), 'export const a = 10;\nexport const b = 20;\n');
     });
 
     it('answers a block matching nothing or twice with an error result that names it, and asks nothing', async () => {
-      const zero = await h.call(fakeTask(), 'propose_edit', { path: 'src/a.ts', edits: [{ search: 'a = 1', replace: 'x' }, { search: 'const c', replace: 'x' }] });
+      const zero = await h.call(fakeTask(), 'propose_edit', {
+        path: 'src/a.ts',
+        edits: [
+          { search: 'a = 1', replace: 'x' },
+          { search: 'const c', replace: 'x' },
+        ],
+      });
       assert.equal(zero.isError, true);
       assert.match(zero.content, /edits\[1\]\.search matched nothing in src\/a\.ts/);
       assert.doesNotMatch(zero.content, /edits\[0\]/);
-      const twice = await h.call(fakeTask(), 'propose_edit', { path: 'src/a.ts', edits: [{ search: 'export const', replace: 'const' }] });
+      const twice = await h.call(fakeTask(), 'propose_edit', {
+        path: 'src/a.ts',
+        edits: [{ search: 'export const', replace: 'const' }],
+      });
       assert.equal(twice.isError, true);
-      assert.match(twice.content, /edits\[0\]\.search matched 2 times in src\/a\.ts \(lines 1, 2\)\. Include more surrounding lines/);
+      assert.match(
+        twice.content,
+        /edits\[0\]\.search matched 2 times in src\/a\.ts \(lines 1, 2\)\. Include more surrounding lines/,
+      );
       assert.equal(await h.read('src/a.ts'), ORIGINAL);
       assert.equal(h.approvals.proposals.length, 0);
     });
 
     it('refuses overlapping blocks, edits of a missing file, and accepts LF blocks on a CRLF file', async () => {
-      const overlap = await h.call(fakeTask(), 'propose_edit', { path: 'src/a.ts', edits: [{ search: 'a = 1;\nexport', replace: 'x' }, { search: 'export const b', replace: 'y' }] });
+      const overlap = await h.call(fakeTask(), 'propose_edit', {
+        path: 'src/a.ts',
+        edits: [
+          { search: 'a = 1;\nexport', replace: 'x' },
+          { search: 'export const b', replace: 'y' },
+        ],
+      });
       assert.match(overlap.content, /edits\[0\] and edits\[1\] overlap/);
-      const missing = await h.call(fakeTask(), 'propose_edit', { path: 'src/none.ts', edits: [{ search: 'a', replace: 'b' }] });
+      const missing = await h.call(fakeTask(), 'propose_edit', {
+        path: 'src/none.ts',
+        edits: [{ search: 'a', replace: 'b' }],
+      });
       assert.match(missing.content, /src\/none\.ts does not exist, so search\/replace edits cannot apply/);
       await h.write('crlf.txt', 'one\r\ntwo\r\nthree\r\n');
-      const crlf = await h.call(fakeTask(), 'propose_edit', { path: 'crlf.txt', edits: [{ search: 'one\ntwo', replace: 'uno\ndos' }] });
+      const crlf = await h.call(fakeTask(), 'propose_edit', {
+        path: 'crlf.txt',
+        edits: [{ search: 'one\ntwo', replace: 'uno\ndos' }],
+      });
       assert.equal(crlf.content, 'Updated crlf.txt.');
       assert.equal(await h.read('crlf.txt'), 'uno\r\ndos\r\nthree\r\n');
     });
@@ -145,7 +209,10 @@ describe('propose_edit', () => {
   it('reports no change without asking or checkpointing', async () => {
     const task = fakeTask();
     const result = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: ORIGINAL });
-    assert.deepEqual(result, { content: 'No change: src/a.ts already has this content.', data: { unchanged: true, path: 'src/a.ts' } });
+    assert.deepEqual(result, {
+      content: 'No change: src/a.ts already has this content.',
+      data: { unchanged: true, path: 'src/a.ts' },
+    });
     assert.deepEqual([h.approvals.proposals.length, task.journal.size], [0, 0]);
   });
 
@@ -166,9 +233,15 @@ describe('propose_edit', () => {
     const task = fakeTask();
     const result = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: CHANGED });
     assert.equal(result.isError, undefined);
-    assert.match(result.content, /^The edit of src\/a\.ts was rejected by the user: too risky\. Nothing was written\. Do not propose the same change again; take another approach/);
+    assert.match(
+      result.content,
+      /^The edit of src\/a\.ts was rejected by the user: too risky\. Nothing was written\. Do not propose the same change again; take another approach/,
+    );
     assert.equal(await h.read('src/a.ts'), ORIGINAL);
-    assert.deepEqual(task.events.map((e) => e.type), ['approval.requested', 'approval.decided']);
+    assert.deepEqual(
+      task.events.map((e) => e.type),
+      ['approval.requested', 'approval.decided'],
+    );
     assert.equal(task.events[1]?.type === 'approval.decided' ? task.events[1].reason : undefined, 'too risky');
   });
 
@@ -187,9 +260,15 @@ describe('propose_edit', () => {
     const task = fakeTask();
     const result = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: CHANGED });
     assert.equal(result.isError, true);
-    assert.equal(result.content, 'src/a.ts changed since the edit was proposed, so it was not written. Read it again and propose the edit anew.');
+    assert.equal(
+      result.content,
+      'src/a.ts changed since the edit was proposed, so it was not written. Read it again and propose the edit anew.',
+    );
     assert.equal(await h.read('src/a.ts'), 'someone else wrote this\n');
-    assert.equal(task.events.some((e) => e.type === 'edit.applied'), false);
+    assert.equal(
+      task.events.some((e) => e.type === 'edit.applied'),
+      false,
+    );
     h.approvals.decide = () => ({ decision: 'accepted', by: 'user' });
     const retry = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: CHANGED });
     assert.equal(retry.content, 'Updated src/a.ts.');
@@ -199,7 +278,10 @@ describe('propose_edit', () => {
     const busy = fakeTask({ task: { writes: ['lib/**/*.ts'] }, claimWrite: (p) => p !== 'src/a.ts' });
     const refused = await h.call(busy, 'propose_edit', { path: 'src/a.ts', content: CHANGED });
     assert.equal(refused.isError, true);
-    assert.equal(refused.content, 'Another task is editing src/a.ts; edit other files first, or finish and report that src/a.ts needs the change.');
+    assert.equal(
+      refused.content,
+      'Another task is editing src/a.ts; edit other files first, or finish and report that src/a.ts needs the change.',
+    );
     assert.equal(await h.read('src/a.ts'), ORIGINAL);
     assert.equal(h.approvals.proposals.length, 0);
     await h.call(busy, 'propose_edit', { path: 'lib/x/y.ts', content: 'y' });

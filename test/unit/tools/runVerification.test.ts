@@ -29,7 +29,13 @@ describe('run_verification', () => {
     h = await createToolHarness({
       files: { 'src/a.ts': 'const a = BUG;\n', 'check.js': CHECK_SCRIPT },
       rules: [{ effect: 'allow', command: 'node *' }],
-      verification: { runner, steps: { check: { name: 'check', command: 'node check.js' }, build: { name: 'build', command: 'node -e "process.exit(0)"' } } },
+      verification: {
+        runner,
+        steps: {
+          check: { name: 'check', command: 'node check.js' },
+          build: { name: 'build', command: 'node -e "process.exit(0)"' },
+        },
+      },
     });
   });
   afterEach(() => h.cleanup());
@@ -42,10 +48,19 @@ describe('run_verification', () => {
     assert.match(result.content, /^Verification `node check\.js` failed: 1 major finding:\n- src\/a\.ts:1:7 — /);
     assert.match(result.content, /Exit code 2\. 1 major finding; at most 0 allowed/);
     assert.equal(task.findings.length, 1);
-    assert.deepEqual({ ...task.findings[0], message: undefined }, { severity: 'major', category: 'build', location: 'src/a.ts:1:7', message: undefined });
+    assert.deepEqual(
+      { ...task.findings[0], message: undefined },
+      { severity: 'major', category: 'build', location: 'src/a.ts:1:7', message: undefined },
+    );
     const event = task.events.find((e) => e.type === 'verification.completed');
     assert.deepEqual(event && { ...event, durationMs: 0 }, {
-      type: 'verification.completed', taskId: 't1', name: 'check', exitCode: 2, verdict: 'fail', counts: { major: 1, medium: 0, minor: 0 }, durationMs: 0,
+      type: 'verification.completed',
+      taskId: 't1',
+      name: 'check',
+      exitCode: 2,
+      verdict: 'fail',
+      counts: { major: 1, medium: 0, minor: 0 },
+      durationMs: 0,
     });
   });
 
@@ -83,13 +98,18 @@ describe('run_verification', () => {
 
   it('lists the configured names for an unknown or missing name, and runs the only step when there is one', async () => {
     const unknown = await h.call(fakeTask(), 'run_verification', { name: 'lint' });
-    assert.deepEqual(unknown, { isError: true, content: 'There is no verification named "lint" (configured: build, check).' });
+    assert.deepEqual(unknown, {
+      isError: true,
+      content: 'There is no verification named "lint" (configured: build, check).',
+    });
     const unnamed = await h.call(fakeTask(), 'run_verification', {});
     assert.match(unnamed.content, /^Say which verification to run \(configured: build, check\)/);
     const both = await h.call(fakeTask(), 'run_verification', { name: 'check', command: 'node check.js' });
     assert.equal(both.isError, true);
     assert.deepEqual(runs, []);
-    const single = await createToolHarness({ verification: { ...h.verification, steps: { build: { name: 'build', command: 'node -e "process.exit(0)"' } } } });
+    const single = await createToolHarness({
+      verification: { ...h.verification, steps: { build: { name: 'build', command: 'node -e "process.exit(0)"' } } },
+    });
     try {
       assert.equal((await single.call(fakeTask(), 'run_verification', {})).data?.verdict, 'pass');
       assert.deepEqual(runs, ['build']);
@@ -107,9 +127,15 @@ describe('run_verification', () => {
   it('refuses a chained command even when each part would be allowed, and a denied one (checklist 10, 12)', async () => {
     const chained = await h.call(fakeTask(), 'run_verification', { command: 'node check.js && node check.js' });
     assert.equal(chained.isError, true);
-    assert.match(chained.content, /^This command needs approval, which run_verification cannot ask for \(.*shell operators.*\)\. Use a configured verification instead \(configured: build, check\)\./);
+    assert.match(
+      chained.content,
+      /^This command needs approval, which run_verification cannot ask for \(.*shell operators.*\)\. Use a configured verification instead \(configured: build, check\)\./,
+    );
     const network = await h.call(fakeTask(), 'run_verification', { command: 'curl https://example.invalid' });
-    assert.match(network.content, /^The command was refused: Denied command "curl https:\/\/example\.invalid".*reaches the network/);
+    assert.match(
+      network.content,
+      /^The command was refused: Denied command "curl https:\/\/example\.invalid".*reaches the network/,
+    );
     const unlisted = await h.call(fakeTask(), 'run_verification', { command: 'make test' });
     assert.match(unlisted.content, /^This command needs approval/);
     assert.deepEqual(runs, []);

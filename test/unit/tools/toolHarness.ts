@@ -27,7 +27,10 @@ import { DEFAULT_THRESHOLDS } from '../../../src/core/verify/verificationThresho
 /** An approval port that records every proposal and answers with the test's `decide` (accept by default). */
 export class ScriptedApprovals implements ApprovalPort {
   readonly proposals: EditProposal[] = [];
-  decide: (proposal: EditProposal) => ApprovalDecision | Promise<ApprovalDecision> = () => ({ decision: 'accepted', by: 'user' });
+  decide: (proposal: EditProposal) => ApprovalDecision | Promise<ApprovalDecision> = () => ({
+    decision: 'accepted',
+    by: 'user',
+  });
 
   async decideEdit(proposal: EditProposal): Promise<ApprovalDecision> {
     this.proposals.push(proposal);
@@ -182,7 +185,9 @@ export async function createToolHarness(options: ToolHarnessOptions = {}): Promi
 }
 
 /** A write-counting (and optionally failing) wrapper around a workspace port. */
-export function countingWorkspace(inner: WorkspacePort): WorkspacePort & { writes: string[]; failNextWrite: Error | undefined } {
+export function countingWorkspace(
+  inner: WorkspacePort,
+): WorkspacePort & { writes: string[]; failNextWrite: Error | undefined } {
   const wrapper = {
     writes: [] as string[],
     failNextWrite: undefined as Error | undefined,

@@ -37,13 +37,22 @@ describe('workspace tools', () => {
       const window = await h.call(fakeTask(), 'read_file', { path: 'src/a.ts', startLine: 2, endLine: 2 });
       assert.equal(window.content, 'src/a.ts (lines 2-2 of 3)\n2\tline two');
       const long = await h.call(fakeTask(), 'read_file', { path: 'long.txt' });
-      assert.match(long.content, new RegExp(`^long\\.txt \\(lines 1-${READ_FILE_MAX_LINES} of ${READ_FILE_MAX_LINES + 10}\\)`));
-      assert.match(long.content, new RegExp(`call read_file with startLine ${READ_FILE_MAX_LINES + 1} for the rest\\]$`));
+      assert.match(
+        long.content,
+        new RegExp(`^long\\.txt \\(lines 1-${READ_FILE_MAX_LINES} of ${READ_FILE_MAX_LINES + 10}\\)`),
+      );
+      assert.match(
+        long.content,
+        new RegExp(`call read_file with startLine ${READ_FILE_MAX_LINES + 1} for the rest\\]$`),
+      );
     });
 
     it('answers a missing file, a bad window and a folder with error results', async () => {
       const missing = await h.call(fakeTask(), 'read_file', { path: 'src/nope.ts' });
-      assert.deepEqual(missing, { isError: true, content: 'src/nope.ts does not exist. Use list_files or search_text to find the right path.' });
+      assert.deepEqual(missing, {
+        isError: true,
+        content: 'src/nope.ts does not exist. Use list_files or search_text to find the right path.',
+      });
       const past = await h.call(fakeTask(), 'read_file', { path: 'src/a.ts', startLine: 9 });
       assert.equal(past.isError, true);
       assert.match(past.content, /has only 3 lines/);
@@ -84,7 +93,9 @@ describe('workspace tools', () => {
     });
 
     it('obeys a policy rule against the tool itself', async () => {
-      const denied = await createToolHarness({ rules: [{ effect: 'deny', tool: 'list_files', reason: 'no browsing' }] });
+      const denied = await createToolHarness({
+        rules: [{ effect: 'deny', tool: 'list_files', reason: 'no browsing' }],
+      });
       try {
         const result = await denied.call(fakeTask(), 'list_files', {});
         assert.equal(result.isError, true);
@@ -116,7 +127,10 @@ describe('workspace tools', () => {
     it('reports no matches and truncation plainly', async () => {
       assert.equal((await h.call(fakeTask(), 'search_text', { query: 'zzz' })).content, 'No matches for "zzz".');
       const cut = await h.call(fakeTask(), 'search_text', { query: 'line', limit: 1 });
-      assert.equal(cut.content, 'src/a.ts:1: line one\n[truncated: there are more matches; narrow the query or the glob]');
+      assert.equal(
+        cut.content,
+        'src/a.ts:1: line one\n[truncated: there are more matches; narrow the query or the glob]',
+      );
     });
   });
 });

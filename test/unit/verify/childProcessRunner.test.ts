@@ -56,8 +56,12 @@ describe('ChildProcessRunner', function () {
   });
 
   it('returns the exit code and captures stdout and stderr together, in cwd', async () => {
-    const script = "process.stdout.write('to stdout ' + process.cwd() + '\\n'); process.stderr.write('to stderr\\n'); process.exitCode = 3";
-    const result = await new ChildProcessRunner().run(step(`${NODE} -e ${JSON.stringify(script)}`), { signal, cwd: dir });
+    const script =
+      "process.stdout.write('to stdout ' + process.cwd() + '\\n'); process.stderr.write('to stderr\\n'); process.exitCode = 3";
+    const result = await new ChildProcessRunner().run(step(`${NODE} -e ${JSON.stringify(script)}`), {
+      signal,
+      cwd: dir,
+    });
     assert.equal(result.exitCode, 3);
     assert.ok(result.output.includes(`to stdout ${dir}\n`), result.output);
     assert.ok(result.output.includes('to stderr\n'), result.output);
@@ -74,12 +78,18 @@ describe('ChildProcessRunner', function () {
     it('kills the whole tree on timeout and reports exit code 124 well before the command would end', async () => {
       const pidFile = join(dir, 'pids');
       const started = Date.now();
-      const result = await new ChildProcessRunner().run(step(`echo $$ > pids; sleep 10 & echo $! >> pids; wait`, 300), { signal, cwd: dir });
+      const result = await new ChildProcessRunner().run(step(`echo $$ > pids; sleep 10 & echo $! >> pids; wait`, 300), {
+        signal,
+        cwd: dir,
+      });
       const elapsed = Date.now() - started;
       assert.equal(result.exitCode, TIMEOUT_EXIT_CODE);
       assert.equal(result.timedOut, true);
       assert.ok(elapsed < 5000, `took ${elapsed} ms`);
-      assert.match(result.output, /`echo \$\$ > pids; sleep 10 & echo \$! >> pids; wait` timed out after 300 ms; its process tree was killed\./);
+      assert.match(
+        result.output,
+        /`echo \$\$ > pids; sleep 10 & echo \$! >> pids; wait` timed out after 300 ms; its process tree was killed\./,
+      );
       const pids = readPids(pidFile);
       assert.equal(pids.length, 2);
       assert.deepEqual(await survivors(pids), []);
@@ -94,7 +104,10 @@ describe('ChildProcessRunner', function () {
 
     it('kills the whole tree on abort and rejects with the abort reason', async () => {
       const controller = new AbortController();
-      const run = new ChildProcessRunner().run(step(`echo $$ > pids; sleep 10 & echo $! >> pids; wait`), { signal: controller.signal, cwd: dir });
+      const run = new ChildProcessRunner().run(step(`echo $$ > pids; sleep 10 & echo $! >> pids; wait`), {
+        signal: controller.signal,
+        cwd: dir,
+      });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const started = Date.now();
       controller.abort();
@@ -108,7 +121,10 @@ describe('ChildProcessRunner', function () {
     it('escalates to SIGKILL when the process ignores SIGTERM', async () => {
       const script = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')";
       const started = Date.now();
-      const result = await new ChildProcessRunner({ killGraceMs: 200 }).run(step(`exec ${NODE} -e ${JSON.stringify(script)}`, 500), { signal, cwd: dir });
+      const result = await new ChildProcessRunner({ killGraceMs: 200 }).run(
+        step(`exec ${NODE} -e ${JSON.stringify(script)}`, 500),
+        { signal, cwd: dir },
+      );
       assert.equal(result.exitCode, 124);
       assert.ok(Date.now() - started < 5000);
     });
@@ -123,14 +139,22 @@ describe('ChildProcessRunner', function () {
     const controller = new AbortController();
     controller.abort();
     const marker = join(dir, 'ran');
-    await assert.rejects(new ChildProcessRunner().run(step(`${NODE} -e "require('fs').writeFileSync('ran', '')"`), { signal: controller.signal, cwd: dir }));
+    await assert.rejects(
+      new ChildProcessRunner().run(step(`${NODE} -e "require('fs').writeFileSync('ran', '')"`), {
+        signal: controller.signal,
+        cwd: dir,
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.throws(() => readFileSync(marker));
   });
 
   it('keeps only the last megabyte of output and says how much was dropped', async () => {
     const script = "process.stdout.write('x'.repeat(3 * 1024 * 1024)); process.stdout.write('THE END')";
-    const result = await new ChildProcessRunner().run(step(`${NODE} -e ${JSON.stringify(script)}`), { signal, cwd: dir });
+    const result = await new ChildProcessRunner().run(step(`${NODE} -e ${JSON.stringify(script)}`), {
+      signal,
+      cwd: dir,
+    });
     assert.equal(result.exitCode, 0);
     const dropped = 3 * 1024 * 1024 + 'THE END'.length - 1024 * 1024;
     const note = `[… ${dropped} earlier bytes of output dropped]\n`;
@@ -141,18 +165,26 @@ describe('ChildProcessRunner', function () {
 
   it('honours a smaller output bound and does not split a UTF-8 character', async () => {
     const script = "process.stdout.write('é'.repeat(5000))";
-    const result = await new ChildProcessRunner({ maxOutputBytes: 1001 }).run(step(`${NODE} -e ${JSON.stringify(script)}`), { signal, cwd: dir });
+    const result = await new ChildProcessRunner({ maxOutputBytes: 1001 }).run(
+      step(`${NODE} -e ${JSON.stringify(script)}`),
+      { signal, cwd: dir },
+    );
     const body = result.output.slice(result.output.indexOf('\n') + 1);
     assert.equal(body, 'é'.repeat(500));
     assert.match(result.output, /^\[… 9000 earlier bytes of output dropped\]\n/);
   });
 
   it('rejects a task-only step: only the VS Code host runs tasks', async () => {
-    await assert.rejects(new ChildProcessRunner().run({ name: 'build', task: 'npm: build' }, { signal, cwd: dir }), /names VS Code task "npm: build" and no command/);
+    await assert.rejects(
+      new ChildProcessRunner().run({ name: 'build', task: 'npm: build' }, { signal, cwd: dir }),
+      /names VS Code task "npm: build" and no command/,
+    );
   });
 
   it('rejects with a clear error when the working directory does not exist', async () => {
     const missing = join(dir, 'missing');
-    await assert.rejects(new ChildProcessRunner().run(step('echo hi'), { signal, cwd: missing }), (err: Error) => err.message.startsWith(`Could not start \`echo hi\` in ${missing}:`));
+    await assert.rejects(new ChildProcessRunner().run(step('echo hi'), { signal, cwd: missing }), (err: Error) =>
+      err.message.startsWith(`Could not start \`echo hi\` in ${missing}:`),
+    );
   });
 });

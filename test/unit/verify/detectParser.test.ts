@@ -4,13 +4,17 @@ import { CAPTURE_CWD, readFixture } from './fixtures';
 
 describe('parseVerificationOutput', () => {
   it('uses the tsc parser for tsc commands', () => {
-    const findings = parseVerificationOutput('npx tsc -p . --noEmit', readFixture('tsc-plain.txt'), 2, { cwd: CAPTURE_CWD });
+    const findings = parseVerificationOutput('npx tsc -p . --noEmit', readFixture('tsc-plain.txt'), 2, {
+      cwd: CAPTURE_CWD,
+    });
     assert.equal(findings.length, 5);
     assert.ok(findings.every((f) => f.category === 'build' && f.severity === 'major'));
   });
 
   it('uses the ESLint parser for eslint commands, including a path to the binary', () => {
-    const findings = parseVerificationOutput('./node_modules/.bin/eslint src', readFixture('eslint-stylish.txt'), 1, { cwd: CAPTURE_CWD });
+    const findings = parseVerificationOutput('./node_modules/.bin/eslint src', readFixture('eslint-stylish.txt'), 1, {
+      cwd: CAPTURE_CWD,
+    });
     assert.equal(findings.length, 9);
     assert.ok(findings.every((f) => f.category === 'lint'));
   });
@@ -58,7 +62,10 @@ describe('parseVerificationOutput', () => {
     assert.equal(parseVerificationOutput('npm run build', 'boom', 1)[0]?.category, 'build');
     assert.equal(parseVerificationOutput('npm run lint', 'boom', 1)[0]?.category, 'lint');
     assert.equal(parseVerificationOutput('./audit.sh', 'boom', 1, { category: 'security' })[0]?.category, 'security');
-    assert.equal(parseVerificationOutput('true', '', 7)[0]?.message, '`true` failed with exit code 7 and printed nothing.');
+    assert.equal(
+      parseVerificationOutput('true', '', 7)[0]?.message,
+      '`true` failed with exit code 7 and printed nothing.',
+    );
   });
 
   it('adds no fallback finding on exit 0', () => {

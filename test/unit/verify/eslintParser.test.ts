@@ -18,8 +18,14 @@ const SEVERITIES = ['major', 'minor', 'medium', 'medium', 'minor', 'medium', 'me
 describe('parseEslint', () => {
   it('reads the stylish format: errors medium, warnings minor, parse errors major, rule id in the message', () => {
     const findings = parseEslint(readFixture('eslint-stylish.txt'), { cwd: CAPTURE_CWD });
-    assert.deepEqual(findings.map((f) => f.location), LOCATIONS);
-    assert.deepEqual(findings.map((f) => f.severity), SEVERITIES);
+    assert.deepEqual(
+      findings.map((f) => f.location),
+      LOCATIONS,
+    );
+    assert.deepEqual(
+      findings.map((f) => f.severity),
+      SEVERITIES,
+    );
     assert.ok(findings.every((f) => f.category === 'lint'));
     assert.equal(findings[2]?.message, "'unused' is assigned a value but never used (no-unused-vars)");
     assert.equal(findings[0]?.message, 'Parsing error: Unexpected token (');
@@ -30,13 +36,22 @@ describe('parseEslint', () => {
   });
 
   it('reads coloured stylish output the same as plain', () => {
-    assert.deepEqual(parseEslint(readFixture('eslint-stylish-color.txt'), { cwd: CAPTURE_CWD }), parseEslint(readFixture('eslint-stylish.txt'), { cwd: CAPTURE_CWD }));
+    assert.deepEqual(
+      parseEslint(readFixture('eslint-stylish-color.txt'), { cwd: CAPTURE_CWD }),
+      parseEslint(readFixture('eslint-stylish.txt'), { cwd: CAPTURE_CWD }),
+    );
   });
 
   it('reads `--format json` with the same findings as stylish (messages keep their final period)', () => {
     const json = parseEslint(readFixture('eslint-format.json'), { cwd: CAPTURE_CWD });
-    assert.deepEqual(json.map((f) => f.location), LOCATIONS);
-    assert.deepEqual(json.map((f) => f.severity), SEVERITIES);
+    assert.deepEqual(
+      json.map((f) => f.location),
+      LOCATIONS,
+    );
+    assert.deepEqual(
+      json.map((f) => f.severity),
+      SEVERITIES,
+    );
     assert.equal(json[2]?.message, "'unused' is assigned a value but never used. (no-unused-vars)");
   });
 
@@ -50,17 +65,36 @@ describe('parseEslint', () => {
   it('reads Windows CRLF stylish output with drive-letter paths and scoped rule ids', () => {
     const findings = parseEslint(readFixture('eslint-stylish-windows.txt'), { cwd: 'C:\\Users\\dev\\acme-app' });
     assert.deepEqual(findings, [
-      { severity: 'medium', category: 'lint', message: "'unused' is assigned a value but never used (no-unused-vars)", location: 'src/lint.js:1:5' },
-      { severity: 'minor', category: 'lint', message: "Expected '===' and instead saw '==' (eqeqeq)", location: 'src/lint.js:3:9' },
       {
         severity: 'medium',
         category: 'lint',
-        message: 'React Hook "useState" is called conditionally. React Hooks must be called in the exact same order in every component render (react-hooks/rules-of-hooks)',
+        message: "'unused' is assigned a value but never used (no-unused-vars)",
+        location: 'src/lint.js:1:5',
+      },
+      {
+        severity: 'minor',
+        category: 'lint',
+        message: "Expected '===' and instead saw '==' (eqeqeq)",
+        location: 'src/lint.js:3:9',
+      },
+      {
+        severity: 'medium',
+        category: 'lint',
+        message:
+          'React Hook "useState" is called conditionally. React Hooks must be called in the exact same order in every component render (react-hooks/rules-of-hooks)',
         location: 'src/components/Cart.tsx:7:11',
       },
-      { severity: 'medium', category: 'lint', message: 'Unexpected any. Specify a different type (@typescript-eslint/no-explicit-any)', location: 'src/components/Cart.tsx:9:3' },
+      {
+        severity: 'medium',
+        category: 'lint',
+        message: 'Unexpected any. Specify a different type (@typescript-eslint/no-explicit-any)',
+        location: 'src/components/Cart.tsx:9:3',
+      },
     ]);
-    assert.deepEqual(parseEslint(toCrlf(readFixture('eslint-stylish.txt')), { cwd: CAPTURE_CWD }).map((f) => f.location), LOCATIONS);
+    assert.deepEqual(
+      parseEslint(toCrlf(readFixture('eslint-stylish.txt')), { cwd: CAPTURE_CWD }).map((f) => f.location),
+      LOCATIONS,
+    );
   });
 
   it('finds nothing in clean output or in tsc output', () => {

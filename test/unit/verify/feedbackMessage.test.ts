@@ -5,7 +5,9 @@ import { parseMocha } from '../../../src/core/verify/mochaParser';
 import { CAPTURE_CWD, readFixture } from './fixtures';
 
 function finding(severity: Finding['severity'], message: string, location?: string): Finding {
-  return location === undefined ? { severity, category: 'test', message } : { severity, category: 'test', message, location };
+  return location === undefined
+    ? { severity, category: 'test', message }
+    : { severity, category: 'test', message, location };
 }
 
 describe('formatFindingsForAgent', () => {
@@ -14,13 +16,19 @@ describe('formatFindingsForAgent', () => {
       [finding('major', 'should add: expected 3 got 4', 'test/a.test.ts:10'), finding('major', 'crashed')],
       { command: 'npm test' },
     );
-    assert.equal(text, 'Verification `npm test` failed: 2 major findings:\n- test/a.test.ts:10 — should add: expected 3 got 4\n- crashed');
+    assert.equal(
+      text,
+      'Verification `npm test` failed: 2 major findings:\n- test/a.test.ts:10 — should add: expected 3 got 4\n- crashed',
+    );
   });
 
   it('puts the most severe first and tags severities when they are mixed', () => {
-    const text = formatFindingsForAgent([finding('minor', 'style'), finding('major', 'broken', 'a.ts:1'), finding('medium', 'lint', 'b.ts:2')], {
-      verdict: 'warn',
-    });
+    const text = formatFindingsForAgent(
+      [finding('minor', 'style'), finding('major', 'broken', 'a.ts:1'), finding('medium', 'lint', 'b.ts:2')],
+      {
+        verdict: 'warn',
+      },
+    );
     assert.equal(
       text,
       'Verification passed with warnings: 1 major finding, 1 medium finding, 1 minor finding:\n' +
@@ -45,19 +53,29 @@ describe('formatFindingsForAgent', () => {
     const lines = text.split('\n');
     assert.equal(lines.filter((line) => line.startsWith('- ')).length, 20);
     assert.equal(lines[lines.length - 1], '…and 10 more findings not shown.');
-    assert.equal(formatFindingsForAgent(many, { maxFindings: 3 }).split('\n').filter((l) => l.startsWith('- ')).length, 3);
+    assert.equal(
+      formatFindingsForAgent(many, { maxFindings: 3 })
+        .split('\n')
+        .filter((l) => l.startsWith('- ')).length,
+      3,
+    );
   });
 
   it('never exceeds maxChars, shares the room fairly, and counts what it left out', () => {
     const huge = finding('major', `first ${'x'.repeat(10_000)}`, 'a.ts:1');
-    const others = Array.from({ length: 8 }, (_, i) => finding('major', `failure ${i} ${'y'.repeat(300)}`, `b.ts:${i + 1}`));
+    const others = Array.from({ length: 8 }, (_, i) =>
+      finding('major', `failure ${i} ${'y'.repeat(300)}`, `b.ts:${i + 1}`),
+    );
     const text = formatFindingsForAgent([huge, ...others], { command: 'npm test', maxChars: 1200 });
     assert.ok(text.length <= 1200, String(text.length));
     assert.ok(text.includes('- b.ts:1 — failure 0'), 'a long first finding must not crowd out the others');
     const shown = text.split('\n').filter((line) => line.startsWith('- ')).length;
     assert.match(text, new RegExp(`…and ${9 - shown} more findings not shown\\.$`));
     for (const maxChars of [1, 10, 50, 200, 4000]) {
-      assert.ok(formatFindingsForAgent([huge, ...others], { command: 'npm test', maxChars }).length <= maxChars, String(maxChars));
+      assert.ok(
+        formatFindingsForAgent([huge, ...others], { command: 'npm test', maxChars }).length <= maxChars,
+        String(maxChars),
+      );
     }
   });
 

@@ -5,7 +5,8 @@ import { readFixture } from './fixtures';
 
 describe('outputLines', () => {
   it('strips SGR colour codes, 8-bit CSI, OSC hyperlinks and cursor moves', () => {
-    const text = '\u001b[96msrc/a.ts\u001b[0m:\u001b[93m5\u001b[0m \u009b31mred\u009b0m \u001b]8;;https://x.test\u0007link\u001b]8;;\u0007 \u001b[2K\u001b[1Gdone';
+    const text =
+      '\u001b[96msrc/a.ts\u001b[0m:\u001b[93m5\u001b[0m \u009b31mred\u009b0m \u001b]8;;https://x.test\u0007link\u001b]8;;\u0007 \u001b[2K\u001b[1Gdone';
     assert.equal(stripAnsi(text), 'src/a.ts:5 red link done');
   });
 

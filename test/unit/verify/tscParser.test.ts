@@ -7,7 +7,10 @@ const EXPECTED_LOCATIONS = ['src/a.ts:5:7', 'src/a.ts:6:25', 'src/b.ts:1:25', 's
 describe('parseTsc', () => {
   it('reads the plain form `file(line,col): error TSxxxx: …` as major build findings', () => {
     const findings = parseTsc(readFixture('tsc-plain.txt'));
-    assert.deepEqual(findings.map((f) => f.location), EXPECTED_LOCATIONS);
+    assert.deepEqual(
+      findings.map((f) => f.location),
+      EXPECTED_LOCATIONS,
+    );
     assert.deepEqual(findings[0], {
       severity: 'major',
       category: 'build',
@@ -28,13 +31,22 @@ describe('parseTsc', () => {
 
   it('reads the coloured --pretty form and ignores code frames, related info and the "Errors Files" table', () => {
     const findings = parseTsc(readFixture('tsc-pretty-color.txt'));
-    assert.deepEqual(findings.map((f) => f.location), EXPECTED_LOCATIONS);
+    assert.deepEqual(
+      findings.map((f) => f.location),
+      EXPECTED_LOCATIONS,
+    );
     assert.ok(findings.every((f) => f.severity === 'major' && f.category === 'build'));
-    assert.equal(findings[4]?.message, 'TS2394: This overload signature is not compatible with its implementation signature.');
+    assert.equal(
+      findings[4]?.message,
+      'TS2394: This overload signature is not compatible with its implementation signature.',
+    );
   });
 
   it('gives the same findings for CRLF output', () => {
-    assert.deepEqual(parseTsc(toCrlf(readFixture('tsc-pretty-color.txt'))), parseTsc(readFixture('tsc-pretty-color.txt')));
+    assert.deepEqual(
+      parseTsc(toCrlf(readFixture('tsc-pretty-color.txt'))),
+      parseTsc(readFixture('tsc-pretty-color.txt')),
+    );
     assert.deepEqual(parseTsc(toCrlf(readFixture('tsc-plain.txt'))), parseTsc(readFixture('tsc-plain.txt')));
   });
 
@@ -53,7 +65,10 @@ describe('parseTsc', () => {
 
   it('maps warnings to medium and suggestions to minor', () => {
     const findings = parseTsc('src/a.ts(1,1): warning TS6133: unused\nsrc/a.ts(2,1): suggestion TS80001: convert');
-    assert.deepEqual(findings.map((f) => f.severity), ['medium', 'minor']);
+    assert.deepEqual(
+      findings.map((f) => f.severity),
+      ['medium', 'minor'],
+    );
   });
 
   it('finds nothing in clean output or in other tools’ output', () => {

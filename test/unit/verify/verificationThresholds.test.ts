@@ -77,8 +77,17 @@ describe('verificationThresholds', () => {
   });
 
   it('rejects a non-object with an example of the right shape', () => {
-    assert.throws(() => parseVerificationThresholds(5), /thresholds: must be an object such as \{ "failOn": \{ "major": 0 \} \}/);
-    assert.throws(() => parseVerificationThresholds({ warnOn: 'all' }), /warnOn: must be an object such as \{ "major": 0, "medium": 5 \}/);
-    assert.throws(() => parseVerificationThresholds({ failOn: { minor: '3' } }), /failOn\.minor: must be a whole number/);
+    assert.throws(
+      () => parseVerificationThresholds(5),
+      /thresholds: must be an object such as \{ "failOn": \{ "major": 0 \} \}/,
+    );
+    assert.throws(
+      () => parseVerificationThresholds({ warnOn: 'all' }),
+      /warnOn: must be an object such as \{ "major": 0, "medium": 5 \}/,
+    );
+    assert.throws(
+      () => parseVerificationThresholds({ failOn: { minor: '3' } }),
+      /failOn\.minor: must be a whole number/,
+    );
   });
 });

@@ -29,7 +29,9 @@ export async function readActivationTime(session: WorkbenchSession): Promise<Act
   await workbench.runCommand('Developer: Show Running Extensions');
   const editor = workbench.page.locator('.runtime-extensions-editor');
   await editor.waitFor({ state: 'visible', timeout: 20_000 });
-  const row = editor.locator('.monaco-list-row').filter({ has: workbench.page.locator('.name', { hasText: new RegExp(`^(${escape(id)}|Agent Orchestrator)$`, 'i') }) });
+  const row = editor.locator('.monaco-list-row').filter({
+    has: workbench.page.locator('.name', { hasText: new RegExp(`^(${escape(id)}|Agent Orchestrator)$`, 'i') }),
+  });
   await scrollUntilVisible(editor, row);
   const time = row.locator('.activation-time');
   // "Activating..." until the extension host reports the times.
@@ -65,10 +67,23 @@ async function readStartupPerformanceRow(session: WorkbenchSession, id: string):
       await page.keyboard.type(id);
       await page.keyboard.press('Enter');
       await page.keyboard.press('Escape');
-      const text = (await row.count()) > 0 ? await row.first().innerText({ timeout: 1000 }).catch(() => '') : '';
+      const text =
+        (await row.count()) > 0
+          ? await row
+              .first()
+              .innerText({ timeout: 1000 })
+              .catch(() => '')
+          : '';
       const cells = text.split('|').map((cell) => cell.trim());
-      const [loadCodeMs, callActivateMs, finishActivateMs] = [cells[3], cells[4], cells[5]].map((cell) => (cell ? Number(cell) : NaN));
-      if (loadCodeMs !== undefined && callActivateMs !== undefined && finishActivateMs !== undefined && [loadCodeMs, callActivateMs, finishActivateMs].every(Number.isFinite)) {
+      const [loadCodeMs, callActivateMs, finishActivateMs] = [cells[3], cells[4], cells[5]].map((cell) =>
+        cell ? Number(cell) : NaN,
+      );
+      if (
+        loadCodeMs !== undefined &&
+        callActivateMs !== undefined &&
+        finishActivateMs !== undefined &&
+        [loadCodeMs, callActivateMs, finishActivateMs].every(Number.isFinite)
+      ) {
         // The cursor sits on the match in the last column; Home scrolls the table back into view.
         await page.keyboard.press('Home');
         await workbench.screenshot('startup-performance');

@@ -7,7 +7,13 @@ export const ARTIFACTS_ROOT = join(REPO_ROOT, '.test-artifacts', 'workbench');
 
 /** A file-system-safe folder name for a test title. */
 export function artifactName(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'test';
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'test'
+  );
 }
 
 /** One test's artefact folder: numbered step screenshots, and logs copied on failure. */

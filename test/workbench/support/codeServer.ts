@@ -76,23 +76,34 @@ export class CodeServer {
 
     const args = [
       codeServerEntry(),
-      '--auth', 'none',
-      '--bind-addr', '127.0.0.1:0',
-      '--config', config,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--config',
+      config,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
       '--disable-proxy',
       '--ignore-last-opened',
-      '--log', options.logLevel ?? 'info',
+      '--log',
+      options.logLevel ?? 'info',
       ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       options.workspace,
     ];
     const log = createWriteStream(logFile);
     // A process group of its own, so stop() also ends the server's children (extension host, pty host, watcher).
-    const child = spawn(process.execPath, args, { cwd: options.root, env: serverEnv(options), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: options.root,
+      env: serverEnv(options),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.set(child, options.root);
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
@@ -105,7 +116,9 @@ export class CodeServer {
       await stopChild(child);
       log.end();
       const tail = safeRead(logFile).split('\n').slice(-30).join('\n');
-      throw new Error(`code-server did not start: ${(error as Error).message}\n--- ${logFile} (tail) ---\n${tail}`, { cause: error });
+      throw new Error(`code-server did not start: ${(error as Error).message}\n--- ${logFile} (tail) ---\n${tail}`, {
+        cause: error,
+      });
     }
   }
 
@@ -144,7 +157,8 @@ function serverEnv(options: CodeServerOptions): NodeJS.ProcessEnv {
   for (const [key, value] of Object.entries(process.env)) {
     // VSCODE_IPC_HOOK_CLI would make code-server open the folder in the VS Code we run inside;
     // real API keys must never reach a test.
-    if (/^(VSCODE_|ELECTRON_)/.test(key) || /^(OPENAI|ANTHROPIC)_/.test(key) || key === 'AGENT_ORCHESTRATOR_HOME') continue;
+    if (/^(VSCODE_|ELECTRON_)/.test(key) || /^(OPENAI|ANTHROPIC)_/.test(key) || key === 'AGENT_ORCHESTRATOR_HOME')
+      continue;
     env[key] = value;
   }
   const xdg = join(options.root, 'xdg');
@@ -163,13 +177,17 @@ function serverEnv(options: CodeServerOptions): NodeJS.ProcessEnv {
 function waitForListening(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => finish(new Error(`no "HTTP server listening" line within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no "HTTP server listening" line within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       seen = (seen + chunk.toString()).slice(-4096);
       const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
       if (match?.[1]) finish(undefined, match[1]);
     };
-    const onExit = (code: number | null, signal: string | null): void => finish(new Error(`code-server exited early (code ${code}, signal ${signal})`));
+    const onExit = (code: number | null, signal: string | null): void =>
+      finish(new Error(`code-server exited early (code ${code}, signal ${signal})`));
     const finish = (error?: Error, url?: string): void => {
       clearTimeout(timer);
       child.stdout?.off('data', onData);

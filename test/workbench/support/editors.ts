@@ -12,7 +12,9 @@ export class Editors {
 
   /** The titles of the open tabs, left to right. */
   async tabTitles(): Promise<string[]> {
-    return (await this.workbench.page.locator('.part.editor .tabs-container .tab').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return (await this.workbench.page.locator('.part.editor .tabs-container .tab').allInnerTexts()).map((t) =>
+      t.replace(/\s+/g, ' ').trim(),
+    );
   }
 
   /** Activates the tab (a click on it) and waits until it is the active one. */
@@ -20,16 +22,23 @@ export class Editors {
     const tab = this.tab(title).first();
     await tab.waitFor({ state: 'visible', timeout: timeoutMs });
     await tab.click();
-    await this.tab(title).and(this.workbench.page.locator('.tab.active')).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.tab(title)
+      .and(this.workbench.page.locator('.tab.active'))
+      .first()
+      .waitFor({ state: 'visible', timeout: timeoutMs });
   }
 
   /** An action of the active editor group's title bar, by its label (e.g. `Accept Edit`). */
   titleAction(label: string): Locator {
-    return this.workbench.page.locator(`.part.editor .editor-group-container.active .title .editor-actions .action-label[aria-label^="${label.replace(/"/g, '\\"')}"]`);
+    return this.workbench.page.locator(
+      `.part.editor .editor-group-container.active .title .editor-actions .action-label[aria-label^="${label.replace(/"/g, '\\"')}"]`,
+    );
   }
 
   /** A CodeLens of the active editor by its text (e.g. `Accept change`), in a diff editor too. */
   codeLens(text: string | RegExp): Locator {
-    return this.workbench.page.locator('.part.editor .editor-group-container.active .codelens-decoration a').filter({ hasText: text });
+    return this.workbench.page
+      .locator('.part.editor .editor-group-container.active .codelens-decoration a')
+      .filter({ hasText: text });
   }
 }

@@ -13,7 +13,12 @@ const GIT_ENV: NodeJS.ProcessEnv = {
 
 /** Runs git in `dir` and returns its trimmed stdout. */
 export function git(dir: string, args: readonly string[]): string {
-  return execFileSync('git', [...args], { cwd: dir, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', [...args], {
+    cwd: dir,
+    env: GIT_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** Makes `dir` a git repository on branch `main` with everything in it committed once. */

@@ -5,22 +5,33 @@ import type { Workbench } from './workbench';
  * Runs "Orchestrator: Orchestrate Goal" from the palette, types `goal`, and chooses Run (or Dry Run)
  * in the mode pick by clicking it, as a user does; takes a screenshot of the typed goal and of the pick.
  */
-export async function orchestrateGoal(workbench: Workbench, goal: string, mode: 'Run' | 'Dry Run' = 'Run', timeoutMs = 20_000): Promise<void> {
+export async function orchestrateGoal(
+  workbench: Workbench,
+  goal: string,
+  mode: 'Run' | 'Dry Run' = 'Run',
+  timeoutMs = 20_000,
+): Promise<void> {
   const { page } = workbench;
   await workbench.runCommand('Orchestrator: Orchestrate Goal');
   const widget = workbench.quickInputWidget();
   // The goal box is a quick pick titled "Orchestrate Goal" that starts empty (the palette's ">" is gone).
-  await widget.locator('.quick-input-title', { hasText: 'Orchestrate Goal' }).waitFor({ state: 'visible', timeout: timeoutMs });
+  await widget
+    .locator('.quick-input-title', { hasText: 'Orchestrate Goal' })
+    .waitFor({ state: 'visible', timeout: timeoutMs });
   const input = workbench.quickInput();
   await input.pressSequentially(goal, { delay: 5 });
-  const typed = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`${escapeRegExp(goal)}.*new goal`) });
+  const typed = widget
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`${escapeRegExp(goal)}.*new goal`) });
   await typed.first().waitFor({ state: 'visible', timeout: timeoutMs });
   await workbench.screenshot('goal typed');
   await input.press('Enter');
 
   // The mode pick: "Run" or "Dry Run (plan only)".
   const label = mode === 'Run' ? /^\s*Run\s*$/ : /^\s*Dry Run \(plan only\)\s*$/;
-  const choice = widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) });
+  const choice = widget
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: label }) });
   await choice.first().waitFor({ state: 'visible', timeout: timeoutMs });
   await workbench.screenshot(`mode pick ${mode}`);
   await choice.first().click();

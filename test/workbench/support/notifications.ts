@@ -6,7 +6,10 @@ import type { Workbench } from './workbench';
  * `notification-fade-in-done`), so a screenshot shows it whole; returns it.
  */
 export async function waitForToast(workbench: Workbench, text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
-  const toast = workbench.page.locator('.notification-toast-container .notification-toast.notification-fade-in-done').filter({ hasText: text }).first();
+  const toast = workbench.page
+    .locator('.notification-toast-container .notification-toast.notification-fade-in-done')
+    .filter({ hasText: text })
+    .first();
   await toast.waitFor({ state: 'visible', timeout: timeoutMs });
   return toast;
 }

@@ -23,7 +23,11 @@ export async function waitUntil<T>(
     if (Date.now() >= deadline) break;
     await delay(options.intervalMs ?? 200);
   }
-  const state = options.describe ? await Promise.resolve(options.describe()).catch((error: unknown) => `(could not describe: ${String(error)})`) : '';
+  const state = options.describe
+    ? await Promise.resolve(options.describe()).catch((error: unknown) => `(could not describe: ${String(error)})`)
+    : '';
   const cause = lastError instanceof Error ? ` Last error: ${lastError.message}` : '';
-  throw new Error(`Timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${what}.${state ? ` Now: ${state}` : ''}${cause}`);
+  throw new Error(
+    `Timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${what}.${state ? ` Now: ${state}` : ''}${cause}`,
+  );
 }

@@ -58,16 +58,20 @@ export class RunsView {
     const row = this.row(label).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     let clickedAt = 0;
-    await waitUntil(`the row ${label} to expand`, async () => {
-      const expanded = await row.getAttribute('aria-expanded');
-      if (expanded === 'true') return true;
-      // One click, and another only if the first did not take (a second click too soon would collapse it again).
-      if (expanded === 'false' && Date.now() - clickedAt > 3000) {
-        await row.locator('.monaco-tl-twistie').click();
-        clickedAt = Date.now();
-      }
-      return false;
-    }, { timeoutMs, intervalMs: 200, describe: () => this.describe() });
+    await waitUntil(
+      `the row ${label} to expand`,
+      async () => {
+        const expanded = await row.getAttribute('aria-expanded');
+        if (expanded === 'true') return true;
+        // One click, and another only if the first did not take (a second click too soon would collapse it again).
+        if (expanded === 'false' && Date.now() - clickedAt > 3000) {
+          await row.locator('.monaco-tl-twistie').click();
+          clickedAt = Date.now();
+        }
+        return false;
+      },
+      { timeoutMs, intervalMs: 200, describe: () => this.describe() },
+    );
   }
 
   /** Every rendered row, top to bottom. */
@@ -77,7 +81,9 @@ export class RunsView {
       .evaluateAll((elements) =>
         elements.map((element) => {
           const icon = element.querySelector('.custom-view-tree-node-item-icon');
-          const icons = icon ? [...icon.classList].filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length)) : [];
+          const icons = icon
+            ? [...icon.classList].filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length))
+            : [];
           const expandedAttr = element.getAttribute('aria-expanded');
           return {
             label: element.getAttribute('aria-label') ?? '',
@@ -117,7 +123,8 @@ export class RunsView {
       seen: (match) => samples.some((rows) => rows.some(match)),
       labelsOf: (match) => {
         const labels: string[] = [];
-        for (const rows of samples) for (const row of rows) if (match(row) && labels.at(-1) !== row.label) labels.push(row.label);
+        for (const rows of samples)
+          for (const row of rows) if (match(row) && labels.at(-1) !== row.label) labels.push(row.label);
         return labels;
       },
       stop: async () => {

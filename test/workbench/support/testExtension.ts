@@ -38,6 +38,7 @@ export function installExtension(extensionsDir: string): string {
   for (const file of ['extension.js', 'extension.js.map']) {
     if (existsSync(join(REPO_ROOT, 'dist', file))) cpSync(join(REPO_ROOT, 'dist', file), join(target, 'dist', file));
   }
-  if (existsSync(join(REPO_ROOT, 'dist', 'webview'))) cpSync(join(REPO_ROOT, 'dist', 'webview'), join(target, 'dist', 'webview'), { recursive: true });
+  if (existsSync(join(REPO_ROOT, 'dist', 'webview')))
+    cpSync(join(REPO_ROOT, 'dist', 'webview'), join(target, 'dist', 'webview'), { recursive: true });
   return target;
 }

@@ -79,7 +79,10 @@ export class Workbench {
         await input.waitFor({ state: 'visible', timeout: Math.min(4000, timeoutMs) });
         return input;
       } catch {
-        await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+        await this.page
+          .locator('.monaco-workbench')
+          .click({ position: { x: 5, y: 5 } })
+          .catch(() => undefined);
       }
     }
     await input.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -98,7 +101,10 @@ export class Workbench {
 
   /** Waits for a notification toast (or the notification centre entry) containing `text`; returns it. */
   async waitForNotification(text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
-    const toast = this.page.locator('.notification-toast-container .notification-list-item, .notifications-center .notification-list-item').filter({ hasText: text }).first();
+    const toast = this.page
+      .locator('.notification-toast-container .notification-list-item, .notifications-center .notification-list-item')
+      .filter({ hasText: text })
+      .first();
     await toast.waitFor({ state: 'visible', timeout: timeoutMs });
     return toast;
   }
@@ -117,7 +123,10 @@ export class Workbench {
     const checked = await item.getAttribute('aria-checked').catch(() => null);
     const active = checked === 'true' || ((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked');
     if (!active) await item.locator('.action-label').click();
-    await this.page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escapeRegExp(title), 'i') }).waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page
+      .locator('.part.sidebar .composite.title')
+      .filter({ hasText: new RegExp(escapeRegExp(title), 'i') })
+      .waitFor({ state: 'visible', timeout: timeoutMs });
   }
 
   /** A view pane in the side bar, by its name (e.g. `Runs`). */
@@ -135,7 +144,9 @@ export class Workbench {
   /** The texts of the status-bar items, left to right; `match` narrows them to items containing it. */
   async statusBarText(match?: string | RegExp): Promise<string[]> {
     const items = this.page.locator('.part.statusbar .statusbar-item');
-    const texts = (await items.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text.length > 0);
+    const texts = (await items.allInnerTexts())
+      .map((text) => text.replace(/\s+/g, ' ').trim())
+      .filter((text) => text.length > 0);
     if (match === undefined) return texts;
     return texts.filter((text) => (typeof match === 'string' ? text.includes(match) : match.test(text)));
   }

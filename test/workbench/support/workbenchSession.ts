@@ -86,7 +86,14 @@ export class WorkbenchSession {
     let server: CodeServer | undefined;
     let browser: Browser | undefined;
     try {
-      server = await CodeServer.start({ workspace, root, settings, env, workspaceTrust: options.workspaceTrust, logLevel: options.logLevel });
+      server = await CodeServer.start({
+        workspace,
+        root,
+        settings,
+        env,
+        workspaceTrust: options.workspaceTrust,
+        logLevel: options.logLevel,
+      });
       browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
       const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
       const page = await context.newPage();

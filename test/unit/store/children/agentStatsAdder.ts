@@ -8,6 +8,8 @@ const store = new FileAgentStatsStore({ root, lockTimeoutMs: 10_000 });
 
 void (async () => {
   for (let i = 0; i < Number(countText); i++) {
-    await store.addDeltas({ coder: { attempts: 1, successes: 1, failures: 0, totalDurationMs: 10, tokens: 5, costUsd: 0.5 } });
+    await store.addDeltas({
+      coder: { attempts: 1, successes: 1, failures: 0, totalDurationMs: 10, tokens: 5, costUsd: 0.5 },
+    });
   }
 })();
