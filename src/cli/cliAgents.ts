@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { AgentDefinitionInput } from '../core/agents/agentDefinition';
+import type { AgentDefinitionInput } from '../core/model/agentDefinition';
 import { AgentRegistry } from '../core/agents/agentRegistry';
 import { BUILTIN_AGENTS } from '../core/agents/builtinAgents';
 import { loadCustomAgents } from '../core/agents/customAgentFile';

@@ -1,4 +1,4 @@
-import { TaskFailure } from '../core/execute/failure';
+import { TaskFailure } from '../core/model/failure';
 import type { ApprovalDecision, ApprovalPort, EditProposal } from '../core/tools/approvalPort';
 import type { ApproveMode } from './cliCommand';
 import type { TerminalPrompt } from './terminalPrompt';

@@ -1,5 +1,5 @@
-import type { RunEvent } from '../core/run/runEvents';
-import type { RunState } from '../core/run/runState';
+import type { RunEvent } from '../core/model/runEvents';
+import type { RunState } from '../core/model/runState';
 import { clip, formatCost, formatDuration, formatTokens } from './cliFormat';
 
 /** Longest message quoted in one line. */

@@ -1,4 +1,4 @@
-import { totalTokens } from '../core/quota/usage';
+import { totalTokens } from '../core/model/usage';
 import { RunStore, type RunSummary } from '../core/store/runStore';
 import type { ListArgs } from './cliCommand';
 import { clip, formatAge, formatCost, formatTokens, table } from './cliFormat';

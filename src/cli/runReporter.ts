@@ -1,8 +1,8 @@
-import type { RunEvent } from '../core/run/runEvents';
+import type { RunEvent } from '../core/model/runEvents';
 import type { RunResult } from '../core/run/runSession';
-import type { RunState } from '../core/run/runState';
-import { countTasks } from '../core/run/runState';
-import { totalTokens } from '../core/quota/usage';
+import type { RunState } from '../core/model/runState';
+import { countTasks } from '../core/model/runState';
+import { totalTokens } from '../core/model/usage';
 import type { VerificationOutcome } from '../core/verify/verificationStep';
 import type { CliOutput } from './cliIo';
 import { clip, formatCost, formatDuration, formatTokens } from './cliFormat';

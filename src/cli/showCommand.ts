@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { totalTokens } from '../core/quota/usage';
-import type { RunState } from '../core/run/runState';
+import { totalTokens } from '../core/model/usage';
+import type { RunState } from '../core/model/runState';
 import { RUNS_DIR } from '../core/store/runLayout';
 import { readRunLock } from '../core/store/runLock';
 import { RunStore } from '../core/store/runStore';

@@ -1,4 +1,4 @@
-import type { PlanInput } from '../core/plan/planSchema';
+import type { PlanInput } from '../core/model/planSchema';
 
 /** Every answer of the demo model carries this label, so nobody mistakes it for a real model. */
 export const DEMO_LABEL = '[offline demo model]';

@@ -2,7 +2,7 @@ import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import { AgentRegistry } from '../../src/core/agents/agentRegistry';
 import { AgentStatsBook } from '../../src/core/agents/agentStats';
 import { systemClock } from '../../src/core/common/clock';
-import type { Agent } from '../../src/core/execute/agent';
+import type { Agent } from '../../src/core/task/agent';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/execute/retryPolicy';
 import { RateLimitScheduler } from '../../src/core/quota/rateLimitScheduler';
 import { Orchestrator } from '../../src/core/run/orchestrator';

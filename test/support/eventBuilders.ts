@@ -1,9 +1,9 @@
-import { PlanSchema } from '../../src/core/plan/planSchema';
-import type { TaskSpecInput } from '../../src/core/plan/planSchema';
-import type { JsonValue, RunEvent, RunEventBody, TaskStatus } from '../../src/core/run/runEvents';
-import { applyRunEvent, emptyRunState } from '../../src/core/run/runState';
-import type { RunState } from '../../src/core/run/runState';
-import type { Finding } from '../../src/core/verify/finding';
+import { PlanSchema } from '../../src/core/model/planSchema';
+import type { TaskSpecInput } from '../../src/core/model/planSchema';
+import type { JsonValue, RunEvent, RunEventBody, TaskStatus } from '../../src/core/model/runEvents';
+import { applyRunEvent, emptyRunState } from '../../src/core/model/runState';
+import type { RunState } from '../../src/core/model/runState';
+import type { Finding } from '../../src/core/model/finding';
 
 /** Stamps `seq`, `at` and `runId` on event bodies in order, like the orchestrator's recorder does. */
 export class EventBuilder {

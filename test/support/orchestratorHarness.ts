@@ -1,12 +1,12 @@
 import { AgentRegistry } from '../../src/core/agents/agentRegistry';
 import { AgentStatsBook } from '../../src/core/agents/agentStats';
 import { systemClock, type Clock } from '../../src/core/common/clock';
-import type { Agent } from '../../src/core/execute/agent';
+import type { Agent } from '../../src/core/task/agent';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/execute/retryPolicy';
 import { RateLimitScheduler, type RateLimits } from '../../src/core/quota/rateLimitScheduler';
 import { Orchestrator } from '../../src/core/run/orchestrator';
 import type { OrchestratorDeps, OrchestratorSettings } from '../../src/core/run/orchestratorPorts';
-import type { RunEvent } from '../../src/core/run/runEvents';
+import type { RunEvent } from '../../src/core/model/runEvents';
 import { PathLockTable } from '../../src/core/schedule/pathLocks';
 
 /** Options for a test orchestrator; everything has a fast default. */

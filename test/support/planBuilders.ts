@@ -1,4 +1,4 @@
-import type { PlanInput, TaskSpecInput } from '../../src/core/plan/planSchema';
+import type { PlanInput, TaskSpecInput } from '../../src/core/model/planSchema';
 import { seededRandom } from './fakeModelServer/seededRandom';
 
 /** A task with sensible defaults; override what the test is about. */

@@ -1,6 +1,6 @@
-import type { AgentDefinitionInput } from '../../src/core/agents/agentDefinition';
+import type { AgentDefinitionInput } from '../../src/core/model/agentDefinition';
 import { systemClock } from '../../src/core/common/clock';
-import type { Agent, TaskContext, TaskResult } from '../../src/core/execute/agent';
+import type { Agent, TaskContext, TaskResult } from '../../src/core/task/agent';
 
 /** One attempt as a test agent saw it. */
 export interface TimelineEntry {

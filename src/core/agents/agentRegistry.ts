@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
-import type { Agent } from '../execute/agent';
-import { AgentDefinitionSchema, type AgentDefinition, type AgentHealth } from './agentDefinition';
+import type { Agent } from '../task/agent';
+import { AgentDefinitionSchema, type AgentDefinition, type AgentHealth } from '../model/agentDefinition';
 
 /** An agent as registered: its definition validated, defaults filled in. */
 export interface RegisteredAgent extends Agent {

@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../plan/planSchema';
+import type { TaskSpec } from '../model/planSchema';
 import type { AgentRegistry, RegisteredAgent } from './agentRegistry';
 import type { AgentStatsBook } from './agentStats';
 

@@ -1,4 +1,4 @@
-import type { AgentDefinitionInput } from './agentDefinition';
+import type { AgentDefinitionInput } from '../model/agentDefinition';
 
 /** A built-in agent: its definition and its system prompt. */
 export interface BuiltinAgentSpec {

@@ -2,7 +2,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseModelRef } from '../route/modelRef';
-import { AgentDefinitionSchema, type AgentDefinition, type AgentDefinitionInput } from './agentDefinition';
+import { AgentDefinitionSchema, type AgentDefinition, type AgentDefinitionInput } from '../model/agentDefinition';
 import { parseCustomAgentFrontmatter } from './customAgentFrontmatter';
 
 /** A custom agent read from `.orchestrator/agents/<name>.md`. */

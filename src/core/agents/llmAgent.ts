@@ -3,13 +3,13 @@ import type { ChatMessage, ChatModel, ChatResponse } from '../llm/chatModel';
 import { meteredComplete } from '../llm/meteredChatModel';
 import type { PriceTable } from '../llm/priceTable';
 import type { ResponseCache } from '../llm/responseCache';
-import type { Agent, TaskContext, TaskResult } from '../execute/agent';
-import { TaskFailure } from '../execute/failure';
+import type { Agent, TaskContext, TaskResult } from '../task/agent';
+import { TaskFailure } from '../model/failure';
 import type { CircuitBreaker } from '../route/circuitBreaker';
 import { FINISH_TOOL } from '../tools/finishTaskTool';
 import type { ToolBus } from '../tools/toolBus';
 import type { ToolContext } from '../tools/toolContext';
-import type { AgentDefinitionInput } from './agentDefinition';
+import type { AgentDefinitionInput } from '../model/agentDefinition';
 import { taskBrief } from './taskBrief';
 
 /** The limits of one agent on one task. */

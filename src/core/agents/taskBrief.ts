@@ -1,4 +1,4 @@
-import type { TaskContext } from '../execute/agent';
+import type { TaskContext } from '../task/agent';
 
 const MAX_DEPENDENCY_OUTPUT = 2_000;
 

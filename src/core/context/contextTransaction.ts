@@ -1,4 +1,4 @@
-import type { JsonValue } from '../run/runEvents';
+import type { JsonValue } from '../model/runEvents';
 import {
   checkDelete,
   checkKey,

@@ -1,5 +1,5 @@
-import { ContextScopeSchema, type ContextScope, type JsonValue } from '../run/runEvents';
-import { contextRecordKey } from '../run/runState';
+import { ContextScopeSchema, type ContextScope, type JsonValue } from '../model/runEvents';
+import { contextRecordKey } from '../model/runState';
 import { toJsonValue } from './jsonCopy';
 
 /** Where a write goes and how long it lives. */

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../run/runEvents';
+import type { JsonValue } from '../model/runEvents';
 
 /** Largest serialised value accepted by default; every value lands in the run's event log. */
 export const MAX_JSON_CHARS = 1_000_000;

@@ -1,7 +1,7 @@
 import { toDisposable, type Disposable } from '../common/disposable';
 import { errorMessage } from '../common/errors';
 import { newId } from '../common/ids';
-import type { JsonValue, RunEventBody } from '../run/runEvents';
+import type { JsonValue, RunEventBody } from '../model/runEvents';
 import { cloneJson, toJsonValue } from './jsonCopy';
 
 /** Address that reaches every other agent the bus knows. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../common/clock';
-import type { ContextScope, JsonValue, RunEventBody } from '../run/runEvents';
-import type { ContextRecord } from '../run/runState';
+import type { ContextScope, JsonValue, RunEventBody } from '../model/runEvents';
+import type { ContextRecord } from '../model/runState';
 import { ContextConflictError } from './contextConflictError';
 import { ContextTransaction, type SeenVersion, type TransactionHost } from './contextTransaction';
 import {

@@ -1,6 +1,6 @@
 import { rankAgents } from '../agents/agentSelector';
 import { decideNextStep, type NextStep } from './attemptOutcome';
-import type { ClassifiedFailure } from './failure';
+import type { ClassifiedFailure } from '../model/failure';
 import { backoffDelay } from './retryPolicy';
 import type { ExecutorDeps } from './runExecutorTypes';
 

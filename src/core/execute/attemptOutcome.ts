@@ -1,7 +1,7 @@
 import type { RankedCandidates } from './runExecutorTypes';
-import type { ClassifiedFailure } from './failure';
+import type { ClassifiedFailure } from '../model/failure';
 import type { RetryPolicy } from './retryPolicy';
-import type { AttemptRecord } from '../run/runState';
+import type { AttemptRecord } from '../model/runState';
 
 /** What the executor does after a failed attempt. */
 export type NextStep = { next: 'retry'; delayMs: number } | { next: 'reassign' } | { next: 'pause' } | { next: 'fail' };

@@ -3,7 +3,7 @@ import { abortReason } from '../common/clock';
 import { DisposableStore, type Disposable } from '../common/disposable';
 import { DagScheduler, type RecoveredTaskStatus } from '../schedule/dagScheduler';
 import { afterFailedAttempt } from './afterFailedAttempt';
-import { classifyFailure } from './failure';
+import { classifyFailure } from '../model/failure';
 import { RunStorageError } from './runStorageError';
 import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
 import { assertJson, createTaskContext } from './taskContext';

@@ -4,7 +4,7 @@ import type { Clock } from '../common/clock';
 import type { Metrics } from '../observe/metrics';
 import type { Tracer } from '../observe/tracer';
 import type { PlanGraph } from '../plan/planGraph';
-import type { RunState } from '../run/runState';
+import type { RunState } from '../model/runState';
 import type { PathLockTable } from '../schedule/pathLocks';
 import type { RetryPolicy } from './retryPolicy';
 import type { AttemptServices } from './taskContext';

@@ -2,12 +2,12 @@ import { abortReason } from '../common/clock';
 import type { MessageBus } from '../context/messageBus';
 import type { SharedContext } from '../context/sharedContext';
 import type { RunLogger } from '../observe/runLogger';
-import type { TaskSpec } from '../plan/planSchema';
+import type { TaskSpec } from '../model/planSchema';
 import type { QuotaGate } from '../quota/quotaGate';
-import { addUsage, type Usage } from '../quota/usage';
-import type { JsonValue, RunEventBody } from '../run/runEvents';
-import type { ModelCallRequest, TaskContext } from './agent';
-import { TaskFailure } from './failure';
+import { addUsage, type Usage } from '../model/usage';
+import type { JsonValue, RunEventBody } from '../model/runEvents';
+import type { ModelCallRequest, TaskContext } from '../task/agent';
+import { TaskFailure } from '../model/failure';
 
 /** The run-wide services an attempt's context is built from. */
 export interface AttemptServices {

@@ -1,7 +1,7 @@
 import { Anthropic } from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { abortReason } from '../common/clock';
-import { TaskFailure } from '../execute/failure';
+import { TaskFailure } from '../model/failure';
 import { toAnthropicParams } from './anthropicRequest';
 import { callSignal } from './callSignal';
 import type {

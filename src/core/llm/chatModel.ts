@@ -1,4 +1,4 @@
-import type { Usage } from '../quota/usage';
+import type { Usage } from '../model/usage';
 
 /** A tool call as it appears in the history: what the model asked for, by id. */
 export interface AssistantToolCall {

@@ -9,7 +9,7 @@ import {
   APIUserAbortError as OpenAiAbortError,
 } from 'openai';
 import { abortReason } from '../common/clock';
-import { TaskFailure } from '../execute/failure';
+import { TaskFailure } from '../model/failure';
 
 /** What an error message may say about where the failed call went. */
 export interface LlmErrorContext {

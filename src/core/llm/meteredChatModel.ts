@@ -1,4 +1,4 @@
-import type { TaskContext } from '../execute/agent';
+import type { TaskContext } from '../task/agent';
 import type { ChatModel, ChatRequest, ChatResponse } from './chatModel';
 import type { PriceTable } from './priceTable';
 import type { ResponseCache } from './responseCache';

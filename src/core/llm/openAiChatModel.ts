@@ -6,7 +6,7 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import { abortReason } from '../common/clock';
-import { TaskFailure } from '../execute/failure';
+import { TaskFailure } from '../model/failure';
 import { callSignal } from './callSignal';
 import type {
   ChatCallOptions,

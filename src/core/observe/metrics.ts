@@ -1,4 +1,4 @@
-import type { RunEventBody } from '../run/runEvents';
+import type { RunEventBody } from '../model/runEvents';
 
 /** A number that only goes up. */
 export interface Counter {

@@ -1,4 +1,4 @@
-import type { LogLevel, RunEventBody } from '../run/runEvents';
+import type { LogLevel, RunEventBody } from '../model/runEvents';
 import { redactSecrets, sanitizeFields } from './sanitizeFields';
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../run/runEvents';
+import type { JsonValue } from '../model/runEvents';
 
 /** Deepest nesting kept in log fields and span attributes; deeper parts become a marker. */
 const MAX_DEPTH = 6;

@@ -1,6 +1,6 @@
 import type { Clock } from '../common/clock';
 import { newId } from '../common/ids';
-import type { RunEventBody } from '../run/runEvents';
+import type { RunEventBody } from '../model/runEvents';
 import { sanitizeFields } from './sanitizeFields';
 
 /** How a span ended. */

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ChatMessage, ChatModel, ChatResponse } from '../llm/chatModel';
 import { meteredComplete } from '../llm/meteredChatModel';
 import type { PriceTable } from '../llm/priceTable';
-import type { Planner, PlannerContext } from '../run/orchestratorPorts';
-import { PlanSchema, type Plan } from './planSchema';
+import type { Planner, PlannerContext } from './planner';
+import { PlanSchema, type Plan } from '../model/planSchema';
 import { validatePlan } from './validatePlan';
 import { formatWorkspaceSummary, type WorkspaceSummary } from './workspaceSummary';
 

@@ -1,4 +1,4 @@
-import type { TaskSpec } from './planSchema';
+import type { TaskSpec } from '../model/planSchema';
 
 /** The dependency graph of a plan, indexed for the scheduler. Built once per run. */
 export interface PlanGraph {

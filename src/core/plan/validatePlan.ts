@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { PlanIssue } from '../run/runEvents';
+import type { PlanIssue } from '../model/runEvents';
 import { buildPlanGraph, findCycle, type PlanGraph } from './planGraph';
-import { PlanSchema, type Plan } from './planSchema';
+import { PlanSchema, type Plan } from '../model/planSchema';
 
 /** What a plan is checked against. */
 export interface PlanLimits {

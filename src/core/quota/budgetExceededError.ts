@@ -1,4 +1,4 @@
-import { TaskFailure } from '../execute/failure';
+import { TaskFailure } from '../model/failure';
 
 /** Which run budget a request would cross. */
 export type BudgetLimit = 'tokens' | 'cost';

@@ -1,10 +1,10 @@
 import { abortReason } from '../common/clock';
-import { TaskFailure } from '../execute/failure';
-import type { RunEventBody } from '../run/runEvents';
+import { TaskFailure } from '../model/failure';
+import type { RunEventBody } from '../model/runEvents';
 import { BudgetExceededError } from './budgetExceededError';
 import type { BudgetReservation, RunBudget } from './runBudget';
 import type { ModelKey, RateLimitScheduler, RateReservation } from './rateLimitScheduler';
-import { totalTokens, type Usage } from './usage';
+import { totalTokens, type Usage } from '../model/usage';
 
 /** One model request as the gate sees it: where it goes and the most it may use. */
 export interface QuotaRequest {

@@ -1,4 +1,4 @@
-import { TaskFailure } from '../execute/failure';
+import { TaskFailure } from '../model/failure';
 
 /** A request larger than its model's tokens-per-minute limit: it could never be sent, so it is refused at once. */
 export class RequestTooLargeError extends TaskFailure {

@@ -1,4 +1,4 @@
-import { addUsage, totalTokens, ZERO_USAGE, type Usage } from './usage';
+import { addUsage, totalTokens, ZERO_USAGE, type Usage } from '../model/usage';
 import { BudgetExceededError } from './budgetExceededError';
 
 /** The hard limits of one run; an absent field means no limit. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
-import type { FailureClass } from '../execute/failure';
+import type { FailureClass } from '../model/failure';
 
 /** closed: requests flow; open: none do until the cooldown ends; half-open: one trial request decides. */
 export type CircuitState = 'closed' | 'open' | 'half-open';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../common/clock';
-import type { FailureClass } from '../execute/failure';
+import type { FailureClass } from '../model/failure';
 import type { RateHeadroom } from '../quota/rateLimitScheduler';
 import type { CircuitBreaker, CircuitStatus } from './circuitBreaker';
 import { formatModelRef, parseModelRef, type ModelRef } from './modelRef';

@@ -1,15 +1,16 @@
 import { Emitter, type Event } from '../common/emitter';
 import { errorMessage } from '../common/errors';
-import { TaskFailure } from '../execute/failure';
+import { TaskFailure } from '../model/failure';
 import { backoffDelay } from '../execute/retryPolicy';
 import { newId } from '../common/ids';
 import { buildPlanGraph } from '../plan/planGraph';
 import { RunBudget } from '../quota/runBudget';
 import { validatePlan, type PlanLimits } from '../plan/validatePlan';
-import type { OrchestratorDeps, Planner, RunBudgetLimits } from './orchestratorPorts';
-import type { RunEvent } from './runEvents';
+import type { Planner } from '../plan/planner';
+import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
+import type { RunEvent } from '../model/runEvents';
 import { RunSession, type RunResult } from './runSession';
-import { emptyRunState, type RunState } from './runState';
+import { emptyRunState, type RunState } from '../model/runState';
 
 /** What the user asks for. */
 export interface RunRequest {

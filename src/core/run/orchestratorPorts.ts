@@ -1,33 +1,14 @@
 import type { AgentRegistry } from '../agents/agentRegistry';
 import type { AgentStatsBook, AgentStatsStore } from '../agents/agentStats';
 import type { Clock } from '../common/clock';
-import type { TaskContext } from '../execute/agent';
 import type { RetryPolicy } from '../execute/retryPolicy';
-import type { PlanLimits } from '../plan/validatePlan';
+import type { Planner } from '../plan/planner';
+import type { RunVerifier } from '../verify/runVerifier';
 import type { RateLimitScheduler } from '../quota/rateLimitScheduler';
 import type { PathLockTable } from '../schedule/pathLocks';
-import type { Finding } from '../verify/finding';
-import type { RunEventSink } from './runEventSink';
-import type { LogLevel } from './runEvents';
-import type { RunState } from './runState';
-
-/** What a planner gets for one run: the signal, the run's metered model door, and the limits its plan must meet. */
-export interface PlannerContext {
-  signal: AbortSignal;
-  /** Model calls go through the run's budget and the shared rate limits, like every agent's. */
-  callModel: TaskContext['callModel'];
-  limits: PlanLimits;
-}
-
-/** Turns a goal into a plan (unvalidated: the orchestrator validates whatever comes back). */
-export interface Planner {
-  plan(goal: string, ctx: PlannerContext): Promise<unknown>;
-}
-
-/** Checks the whole result at the end of a run (build, tests); its findings gate success. */
-export interface RunVerifier {
-  verify(state: Readonly<RunState>, signal: AbortSignal): Promise<Finding[]>;
-}
+import type { RunEventSink } from '../model/runEventSink';
+import type { LogLevel } from '../model/runEvents';
+import type { RunState } from '../model/runState';
 
 /** A run's durable event log, as the orchestrator uses it. */
 export interface RunWriterPort extends RunEventSink {

@@ -1,4 +1,4 @@
-import type { RunPhase } from './runEvents';
+import type { RunPhase } from '../model/runEvents';
 
 /** The moves the orchestrator's state machine allows; `complete → execute | plan` is a resume. */
 const TRANSITIONS: Readonly<Record<RunPhase, readonly RunPhase[]>> = {

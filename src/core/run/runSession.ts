@@ -13,11 +13,11 @@ import { Tracer } from '../observe/tracer';
 import type { PlanGraph } from '../plan/planGraph';
 import { QuotaGate } from '../quota/quotaGate';
 import { RunBudget } from '../quota/runBudget';
-import type { Finding } from '../verify/finding';
+import type { Finding } from '../model/finding';
 import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchestratorPorts';
 import { assertTransition } from './runPhases';
-import type { RunEvent, RunEventBody, RunPhase } from './runEvents';
-import { applyRunEvent, countTasks, type RunState } from './runState';
+import type { RunEvent, RunEventBody, RunPhase } from '../model/runEvents';
+import { applyRunEvent, countTasks, type RunState } from '../model/runState';
 
 /** How a run, or one segment of it after a resume, ended. */
 export type RunOutcomeStatus = 'planned' | 'succeeded' | 'failed' | 'paused' | 'cancelled';

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { RunEventSchema } from '../run/runEvents';
-import type { RunEvent } from '../run/runEvents';
+import { RunEventSchema } from '../model/runEvents';
+import type { RunEvent } from '../model/runEvents';
 import { errorMessage } from '../common/errors';
 
 const NEWLINE = 0x0a;

@@ -2,8 +2,8 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errorMessage } from '../common/errors';
-import type { RunEvent } from '../run/runEvents';
-import type { RunEventSink } from '../run/runEventSink';
+import type { RunEvent } from '../model/runEvents';
+import type { RunEventSink } from '../model/runEventSink';
 import { fsyncDirectory } from './atomicFile';
 
 const NEWLINE = 0x0a;

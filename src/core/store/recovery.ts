@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { errorMessage } from '../common/errors';
-import { applyRunEvent, emptyRunState } from '../run/runState';
-import type { RunState } from '../run/runState';
+import { applyRunEvent, emptyRunState } from '../model/runState';
+import type { RunState } from '../model/runState';
 import { readEventLog } from './eventLogReader';
 import type { EventLogReadResult } from './eventLogReader';
 import { quarantineFile } from './quarantine';

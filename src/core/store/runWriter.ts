@@ -1,8 +1,8 @@
 import { errorMessage } from '../common/errors';
-import type { RunEvent } from '../run/runEvents';
-import type { RunEventSink } from '../run/runEventSink';
-import { applyRunEvent } from '../run/runState';
-import type { RunState } from '../run/runState';
+import type { RunEvent } from '../model/runEvents';
+import type { RunEventSink } from '../model/runEventSink';
+import { applyRunEvent } from '../model/runState';
+import type { RunState } from '../model/runState';
 import { writeFileAtomic } from './atomicFile';
 import type { EventLogWriter } from './eventLogWriter';
 import type { RunLock } from './runLock';

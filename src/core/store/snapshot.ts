@@ -6,12 +6,12 @@ import {
   RunStatusSchema,
   TaskStatusSchema,
   ContextScopeSchema,
-} from '../run/runEvents';
-import type { JsonValue } from '../run/runEvents';
-import type { RunState } from '../run/runState';
-import { PlanSchema } from '../plan/planSchema';
-import { FindingSchema } from '../verify/finding';
-import { UsageSchema } from '../quota/usage';
+} from '../model/runEvents';
+import type { JsonValue } from '../model/runEvents';
+import type { RunState } from '../model/runState';
+import { PlanSchema } from '../model/planSchema';
+import { FindingSchema } from '../model/finding';
+import { UsageSchema } from '../model/usage';
 import { readJsonFile } from './jsonFile';
 import { writeFileAtomic } from './atomicFile';
 

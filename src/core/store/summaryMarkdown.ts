@@ -1,7 +1,7 @@
-import type { RunState, TaskState } from '../run/runState';
-import type { Finding, Severity } from '../verify/finding';
-import { totalTokens } from '../quota/usage';
-import type { Usage } from '../quota/usage';
+import type { RunState, TaskState } from '../model/runState';
+import type { Finding, Severity } from '../model/finding';
+import { totalTokens } from '../model/usage';
+import type { Usage } from '../model/usage';
 
 /** Extras for `renderRunSummary`. */
 export interface RunSummaryOptions {

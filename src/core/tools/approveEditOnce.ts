@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonValue } from '../run/runEvents';
+import type { JsonValue } from '../model/runEvents';
 import type { ApprovalDecision, EditProposal } from './approvalPort';
 import type { ToolContext } from './toolContext';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { errorMessage } from '../common/errors';
 import { toJsonValue } from '../context/jsonCopy';
-import { ContextScopeSchema } from '../run/runEvents';
+import { ContextScopeSchema } from '../model/runEvents';
 import { checkToolPolicy } from './checkToolPolicy';
 import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';

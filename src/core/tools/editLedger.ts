@@ -1,4 +1,4 @@
-import type { TaskContext } from '../execute/agent';
+import type { TaskContext } from '../task/agent';
 
 /**
  * The files each attempt has edited through propose_edit, so run_verification can fingerprint

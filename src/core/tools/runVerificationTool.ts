@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { JsonValue } from '../run/runEvents';
+import type { JsonValue } from '../model/runEvents';
 import { formatFindingsForAgent } from '../verify/feedbackMessage';
 import { runVerification } from '../verify/verificationStep';
 import type { VerificationOutcome, VerificationStep } from '../verify/verificationStep';

@@ -1,5 +1,5 @@
 import { errorMessage } from '../common/errors';
-import { TaskFailure } from '../execute/failure';
+import { TaskFailure } from '../model/failure';
 import { toolSpecOf, type ToolDefinition, type ToolResult, type ToolSpec } from './toolDefinition';
 
 /** Describes a zod error for the model: one line per problem, with where it is. */

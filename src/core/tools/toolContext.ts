@@ -1,5 +1,5 @@
 import type { CheckpointPort } from '../checkpoint/checkpointPort';
-import type { TaskContext } from '../execute/agent';
+import type { TaskContext } from '../task/agent';
 import type { PolicyAction, PolicyDecision } from '../policy/policyEngine';
 import type { VerificationRunner, VerificationStep } from '../verify/verificationStep';
 import type { VerificationThresholds } from '../verify/verificationThresholds';

@@ -1,4 +1,4 @@
-import type { Finding, FindingCategory } from './finding';
+import type { Finding, FindingCategory } from '../model/finding';
 import type { ParseOptions } from './findingLocation';
 import { parseEslint } from './eslintParser';
 import { outputTail } from './outputLines';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Finding, Severity } from './finding';
+import type { Finding, Severity } from '../model/finding';
 import { findingLocation } from './findingLocation';
 import type { ParseOptions } from './findingLocation';
 import { outputLines, stripAnsi } from './outputLines';

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from './finding';
+import type { Finding, Severity } from '../model/finding';
 
 /** Options for {@link formatFindingsForAgent}. */
 export interface FeedbackOptions {

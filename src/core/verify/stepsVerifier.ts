@@ -1,6 +1,6 @@
-import type { RunVerifier } from '../run/orchestratorPorts';
-import type { RunState } from '../run/runState';
-import type { Finding } from './finding';
+import type { RunVerifier } from './runVerifier';
+import type { RunState } from '../model/runState';
+import type { Finding } from '../model/finding';
 import {
   runVerification,
   type VerificationOutcome,

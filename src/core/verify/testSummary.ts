@@ -1,4 +1,4 @@
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /** The test runners whose summaries we read. */
 export type TestFramework = 'mocha' | 'jest' | 'pytest';

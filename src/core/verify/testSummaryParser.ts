@@ -1,4 +1,4 @@
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 import type { ParseOptions } from './findingLocation';
 import { parseJest, summariseJest } from './jestParser';
 import { parseMocha, summariseMocha } from './mochaParser';

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from './finding';
+import type { Finding, Severity } from '../model/finding';
 import { findingLocation } from './findingLocation';
 import type { ParseOptions } from './findingLocation';
 import { outputLines } from './outputLines';

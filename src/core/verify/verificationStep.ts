@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { errorMessage } from '../common/errors';
 import { FALLBACK_TAIL_LINES, inferCategory, parseVerificationOutput } from './detectParser';
-import { FindingCategorySchema } from './finding';
-import type { Finding } from './finding';
+import { FindingCategorySchema } from '../model/finding';
+import type { Finding } from '../model/finding';
 import { outputTail, stripAnsi } from './outputLines';
 import { evaluateFindings } from './verificationThresholds';
 import type { FindingsEvaluation, VerificationThresholds } from './verificationThresholds';

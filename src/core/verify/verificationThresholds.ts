@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Finding, Severity } from './finding';
+import type { Finding, Severity } from '../model/finding';
 
 const LIMIT_MESSAGE = 'must be a whole number ≥ 0, or null for no limit';
 /** A count limit: a whole number ≥ 0, or `null` (or Infinity from code) for no limit. */

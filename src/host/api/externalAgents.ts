@@ -1,11 +1,11 @@
 import type * as vscode from 'vscode';
-import { AgentDefinitionSchema, type AgentDefinitionInput } from '../../core/agents/agentDefinition';
+import { AgentDefinitionSchema, type AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { AgentRegistry } from '../../core/agents/agentRegistry';
 import { BUILTIN_AGENTS } from '../../core/agents/builtinAgents';
 import type { Disposable } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
-import type { Agent, TaskContext, TaskResult } from '../../core/execute/agent';
-import type { JsonValue } from '../../core/run/runEvents';
+import type { Agent, TaskContext, TaskResult } from '../../core/task/agent';
+import type { JsonValue } from '../../core/model/runEvents';
 import type { HostEngine } from '../engine/hostEngine';
 import type { ApiCodeAgent, ApiPromptAgent, ApiTaskContext } from './agentOrchestratorApi';
 

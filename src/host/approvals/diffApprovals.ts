@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TaskFailure } from '../../core/execute/failure';
+import { TaskFailure } from '../../core/model/failure';
 import type { ApprovalDecision, ApprovalPort, EditProposal } from '../../core/tools/approvalPort';
 import { openAppliedEditDiff } from './appliedEditDiff';
 import { ApprovalCommands, ContextKeys, registerApprovalCommands } from './approvalCommands';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TaskFailure } from '../../core/execute/failure';
+import { TaskFailure } from '../../core/model/failure';
 import { lineEndings } from './lineEndings';
 
 /** Where the writer reports what it had to correct; the extension's log channel. */

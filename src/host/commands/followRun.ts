@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { RunEvent } from '../../core/run/runEvents';
+import type { RunEvent } from '../../core/model/runEvents';
 import type { RunResult } from '../../core/run/runSession';
-import type { LaunchedRun } from '../runLauncher';
+import type { LaunchedRun } from '../runs/runLauncher';
 import { Commands, revealRun, showError, type HostServices } from './commandSupport';
 import { outcomeMessage, progressMessage, progressPercent, shorten } from './runProgress';
 

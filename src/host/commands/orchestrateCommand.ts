@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunBudgetLimits } from '../../core/run/orchestratorPorts';
 import type { RunResult } from '../../core/run/runSession';
-import { UntrustedWorkspaceError, type LaunchedRun } from '../runLauncher';
+import { UntrustedWorkspaceError, type LaunchedRun } from '../runs/runLauncher';
 import { readHostSettings } from '../settings/hostSettings';
 import { command, Commands, pickFolder, requireTrust, showError, type HostServices } from './commandSupport';
 import { followRun } from './followRun';

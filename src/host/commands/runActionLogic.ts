@@ -1,8 +1,8 @@
 // Decisions behind the run commands (which tasks to retry, which agents can take a task, what a
 // budget pause asks for); free of `vscode` so it is unit-tested in Node.
-import type { AgentDefinitionInput } from '../../core/agents/agentDefinition';
-import type { TaskSpec } from '../../core/plan/planSchema';
-import type { RunState } from '../../core/run/runState';
+import type { AgentDefinitionInput } from '../../core/model/agentDefinition';
+import type { TaskSpec } from '../../core/model/planSchema';
+import type { RunState } from '../../core/model/runState';
 
 /** Which budget paused a run, with what it was and what is used. */
 export interface BudgetPause {

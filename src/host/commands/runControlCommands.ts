@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { AgentDefinitionInput } from '../../core/agents/agentDefinition';
+import type { AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { ResumeOptions } from '../../core/run/orchestrator';
-import type { RunState } from '../../core/run/runState';
+import type { RunState } from '../../core/model/runState';
 import { agentDefinitionsOf } from '../api/externalAgents';
 import {
   command,

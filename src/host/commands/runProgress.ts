@@ -1,7 +1,7 @@
 // The text of the progress notification that follows a run, and of the message when it ends;
 // free of `vscode` so it is unit-tested in Node.
-import type { RunState } from '../../core/run/runState';
-import { countTasks } from '../../core/run/runState';
+import type { RunState } from '../../core/model/runState';
+import { countTasks } from '../../core/model/runState';
 import type { Localize } from '../views/runTreeFormat';
 
 /** Tasks that are over, whatever the outcome. */

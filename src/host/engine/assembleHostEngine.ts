@@ -16,7 +16,7 @@ import type { RateLimitScheduler } from '../../core/quota/rateLimitScheduler';
 import { CircuitBreaker } from '../../core/route/circuitBreaker';
 import { Orchestrator } from '../../core/run/orchestrator';
 import type { OrchestratorSettings, RunStorePort } from '../../core/run/orchestratorPorts';
-import type { RunEventSink } from '../../core/run/runEventSink';
+import type { RunEventSink } from '../../core/model/runEventSink';
 import type { PathLockTable } from '../../core/schedule/pathLocks';
 import type { ApprovalPort } from '../../core/tools/approvalPort';
 import { builtinTools } from '../../core/tools/builtinTools';

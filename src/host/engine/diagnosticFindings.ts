@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Finding, FindingCategory } from '../../core/verify/finding';
+import type { Finding, FindingCategory } from '../../core/model/finding';
 import { findingLocation } from '../../core/verify/findingLocation';
 
 /** What a `vscode.Diagnostic` says, structurally (severity: 0 error, 1 warning, 2 information, 3 hint). */

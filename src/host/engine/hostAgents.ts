@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import { AgentDefinitionSchema, type AgentDefinitionInput } from '../../core/agents/agentDefinition';
+import { AgentDefinitionSchema, type AgentDefinitionInput } from '../../core/model/agentDefinition';
 import { AgentRegistry } from '../../core/agents/agentRegistry';
 import { BUILTIN_AGENTS } from '../../core/agents/builtinAgents';
 import { loadCustomAgents } from '../../core/agents/customAgentFile';
 import { LlmAgent, type LlmAgentDeps } from '../../core/agents/llmAgent';
 import type { Clock } from '../../core/common/clock';
 import { errorMessage } from '../../core/common/errors';
-import type { Agent } from '../../core/execute/agent';
+import type { Agent } from '../../core/task/agent';
 import type { ChatModel } from '../../core/llm/chatModel';
 import type { PriceTable } from '../../core/llm/priceTable';
 import type { RateHeadroom } from '../../core/quota/rateLimitScheduler';

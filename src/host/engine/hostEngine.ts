@@ -1,15 +1,15 @@
 import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { AgentDefinitionInput } from '../../core/agents/agentDefinition';
+import type { AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { AgentRegistry } from '../../core/agents/agentRegistry';
 import type { AgentStatsBook, AgentStatsStore } from '../../core/agents/agentStats';
 import type { CheckpointPort } from '../../core/checkpoint/checkpointPort';
 import { GitCheckpoints } from '../../core/checkpoint/gitCheckpoints';
 import { errorMessage } from '../../core/common/errors';
-import type { Agent } from '../../core/execute/agent';
+import type { Agent } from '../../core/task/agent';
 import type { RateLimitScheduler } from '../../core/quota/rateLimitScheduler';
 import type { Orchestrator } from '../../core/run/orchestrator';
-import type { RunEventSink } from '../../core/run/runEventSink';
+import type { RunEventSink } from '../../core/model/runEventSink';
 import type { PathLockTable } from '../../core/schedule/pathLocks';
 import type { RunStore } from '../../core/store/runStore';
 import type { ApprovalPort } from '../../core/tools/approvalPort';

@@ -1,7 +1,7 @@
 // What the quota status-bar item shows: spend against the run budget, rate-limit headroom of the
 // busiest model, the colour level, and the tooltip table. Free of `vscode` so it is unit-tested in Node.
 import type { RateHeadroom } from '../../core/quota/rateLimitScheduler';
-import type { Usage } from '../../core/quota/usage';
+import type { Usage } from '../../core/model/usage';
 import { formatCostUsd, formatTokens } from '../views/runFormat';
 import type { Localize } from '../views/runTreeFormat';
 

@@ -1,6 +1,6 @@
 // One log-channel line per meaningful run event; free of `vscode` so it is unit-tested in Node.
 // Lines never carry an API key: every line passes the core's secret redaction and the host's scrubber.
-import type { RunEvent } from '../../core/run/runEvents';
+import type { RunEvent } from '../../core/model/runEvents';
 import { redactSecrets } from '../../core/observe/sanitizeFields';
 
 /** The level of a `LogOutputChannel` method. */

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { RunEvent } from '../../core/run/runEvents';
-import type { RunEventSink } from '../../core/run/runEventSink';
+import type { RunEvent } from '../../core/model/runEvents';
+import type { RunEventSink } from '../../core/model/runEventSink';
 import { runEventLogLine, type SecretScrubber } from './runLogFormat';
 
 /** Writes one line per meaningful run event to the log channel, scrubbed of any key. */

@@ -1,9 +1,9 @@
 // What the run tree shows for each element (labels, descriptions, icons, context values), free of
 // `vscode` so it can be unit-tested in Node. Strings go through the `Localize` function the host passes in.
-import type { TaskStatus } from '../../core/run/runEvents';
-import type { ApprovalRecord, AttemptRecord, TaskState } from '../../core/run/runState';
+import type { TaskStatus } from '../../core/model/runEvents';
+import type { ApprovalRecord, AttemptRecord, TaskState } from '../../core/model/runState';
 import type { RunSummary } from '../../core/store/runStore';
-import type { Severity } from '../../core/verify/finding';
+import type { Severity } from '../../core/model/finding';
 import { formatAge, formatCostUsd, formatTokens } from './runFormat';
 import type { RunDisplayStatus } from './runsModel';
 

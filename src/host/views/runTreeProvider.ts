@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { RunState, TaskState } from '../../core/run/runState';
-import type { Finding } from '../../core/verify/finding';
+import type { RunState, TaskState } from '../../core/model/runState';
+import type { Finding } from '../../core/model/finding';
 import { formatCostUsd, formatDateTime, formatTokens, safeLocale } from './runFormat';
 import type { RunEntry, RunsChange, RunsModel } from './runsModel';
 import {

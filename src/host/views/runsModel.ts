@@ -3,9 +3,9 @@
 import type { Disposable } from '../../core/common/disposable';
 import { Emitter, type Event } from '../../core/common/emitter';
 import { errorMessage } from '../../core/common/errors';
-import type { RunEvent, RunEventType, RunStatus } from '../../core/run/runEvents';
-import type { RunEventSink } from '../../core/run/runEventSink';
-import { applyRunEvent, countTasks, emptyRunState, type RunState } from '../../core/run/runState';
+import type { RunEvent, RunEventType, RunStatus } from '../../core/model/runEvents';
+import type { RunEventSink } from '../../core/model/runEventSink';
+import { applyRunEvent, countTasks, emptyRunState, type RunState } from '../../core/model/runState';
 import type { RunSummary } from '../../core/store/runStore';
 
 /** What the model reads from the run store. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { AgentRegistrationError, AgentRegistry } from '../../../src/core/agents/agentRegistry';
 import { rankAgents, selectAgent } from '../../../src/core/agents/agentSelector';
 import { AgentStatsBook } from '../../../src/core/agents/agentStats';
-import type { TaskSpec } from '../../../src/core/plan/planSchema';
-import { TaskSpecSchema } from '../../../src/core/plan/planSchema';
+import type { TaskSpec } from '../../../src/core/model/planSchema';
+import { TaskSpecSchema } from '../../../src/core/model/planSchema';
 import { testAgent } from '../../support/testAgents';
 
 const spec = (over: Partial<TaskSpec> = {}): TaskSpec =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ContextConflictError } from '../../../src/core/context/contextConflictError';
 import { SharedContext } from '../../../src/core/context/sharedContext';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 import { ManualClock } from '../../support/manualClock';
 
 function setup() {

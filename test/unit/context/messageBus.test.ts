@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MessageBus } from '../../../src/core/context/messageBus';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 
 function setup(inboxLimit?: number) {
   const events: RunEventBody[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SharedContext } from '../../../src/core/context/sharedContext';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
-import { applyRunEvent, emptyRunState, type ContextRecord } from '../../../src/core/run/runState';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
+import { applyRunEvent, emptyRunState, type ContextRecord } from '../../../src/core/model/runState';
 import { ManualClock } from '../../support/manualClock';
 
 function setup() {

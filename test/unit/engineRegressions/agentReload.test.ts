@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AgentRegistry } from '../../../src/core/agents/agentRegistry';
 import { systemClock } from '../../../src/core/common/clock';
-import type { Agent } from '../../../src/core/execute/agent';
+import type { Agent } from '../../../src/core/task/agent';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
-import { TaskFailure } from '../../../src/core/execute/failure';
+import { TaskFailure } from '../../../src/core/model/failure';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TaskFailure } from '../../../src/core/execute/failure';
+import { TaskFailure } from '../../../src/core/model/failure';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
 import type { RunWriterPort, RunStorePort } from '../../../src/core/run/orchestratorPorts';
-import type { RunEvent } from '../../../src/core/run/runEvents';
-import type { RunState } from '../../../src/core/run/runState';
+import type { RunEvent } from '../../../src/core/model/runEvents';
+import type { RunState } from '../../../src/core/model/runState';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';

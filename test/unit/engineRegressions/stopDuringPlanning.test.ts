@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
-import type { Planner } from '../../../src/core/run/orchestratorPorts';
+import type { Planner } from '../../../src/core/plan/planner';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';

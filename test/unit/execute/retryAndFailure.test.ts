@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { decideNextStep } from '../../../src/core/execute/attemptOutcome';
-import { classifyFailure, TaskFailure } from '../../../src/core/execute/failure';
+import { classifyFailure, TaskFailure } from '../../../src/core/model/failure';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../../src/core/execute/retryPolicy';
-import type { AttemptRecord } from '../../../src/core/run/runState';
+import type { AttemptRecord } from '../../../src/core/model/runState';
 
 const policy = {
   ...DEFAULT_RETRY_POLICY,

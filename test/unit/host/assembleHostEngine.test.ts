@@ -6,7 +6,7 @@ import { AgentStatsBook } from '../../../src/core/agents/agentStats';
 import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
 import { systemClock } from '../../../src/core/common/clock';
 import { RateLimitScheduler } from '../../../src/core/quota/rateLimitScheduler';
-import type { RunEvent } from '../../../src/core/run/runEvents';
+import type { RunEvent } from '../../../src/core/model/runEvents';
 import { PathLockTable } from '../../../src/core/schedule/pathLocks';
 import { FileAgentStatsStore } from '../../../src/core/store/agentStatsFile';
 import { RunStore } from '../../../src/core/store/runStore';

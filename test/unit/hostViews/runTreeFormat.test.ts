@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AttemptRecord, TaskState } from '../../../src/core/run/runState';
+import type { AttemptRecord, TaskState } from '../../../src/core/model/runState';
 import type { RunSummary } from '../../../src/core/store/runStore';
 import {
   attemptIcon,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { RunEvent } from '../../../src/core/run/runEvents';
-import { applyRunEvent, type RunState } from '../../../src/core/run/runState';
+import type { RunEvent } from '../../../src/core/model/runEvents';
+import { applyRunEvent, type RunState } from '../../../src/core/model/runState';
 import type { RunSummary } from '../../../src/core/store/runStore';
 import { RunsModel, summaryOf, type RunsChange, type RunsSource } from '../../../src/host/views/runsModel';
 import { EventBuilder, foldEvents, sampleRunEvents } from '../../support/eventBuilders';

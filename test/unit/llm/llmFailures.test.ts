@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TaskFailure } from '../../../src/core/execute/failure';
+import { TaskFailure } from '../../../src/core/model/failure';
 import { AnthropicChatModel } from '../../../src/core/llm/anthropicChatModel';
 import type { ChatModel, ChatRequest } from '../../../src/core/llm/chatModel';
 import { parseRetryAfter } from '../../../src/core/llm/llmErrors';

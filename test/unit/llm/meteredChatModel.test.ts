@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
-import type { ModelCallRequest, TaskContext } from '../../../src/core/execute/agent';
-import { TaskFailure } from '../../../src/core/execute/failure';
+import type { ModelCallRequest, TaskContext } from '../../../src/core/task/agent';
+import { TaskFailure } from '../../../src/core/model/failure';
 import type { ChatRequest } from '../../../src/core/llm/chatModel';
 import { meteredComplete } from '../../../src/core/llm/meteredChatModel';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
@@ -12,8 +12,8 @@ import { BudgetExceededError } from '../../../src/core/quota/budgetExceededError
 import { QuotaGate } from '../../../src/core/quota/quotaGate';
 import { RateLimitScheduler } from '../../../src/core/quota/rateLimitScheduler';
 import { RunBudget } from '../../../src/core/quota/runBudget';
-import type { Usage } from '../../../src/core/quota/usage';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { Usage } from '../../../src/core/model/usage';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, textReply } from '../../support/fakeModelServer/fakeReply';
 

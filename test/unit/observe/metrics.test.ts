@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Metrics } from '../../../src/core/observe/metrics';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 
 function setup() {
   const events: RunEventBody[] = [];

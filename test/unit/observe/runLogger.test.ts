@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { RunLogger } from '../../../src/core/observe/runLogger';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 
 function setup(options: ConstructorParameters<typeof RunLogger>[1] = {}) {
   const events: RunEventBody[] = [];

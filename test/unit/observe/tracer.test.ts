@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Tracer } from '../../../src/core/observe/tracer';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 import { ManualClock } from '../../support/manualClock';
 
 function setup() {

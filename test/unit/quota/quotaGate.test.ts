@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { TaskFailure } from '../../../src/core/execute/failure';
+import { TaskFailure } from '../../../src/core/model/failure';
 import { BudgetExceededError } from '../../../src/core/quota/budgetExceededError';
 import { QuotaGate, type Metered, type QuotaRequest } from '../../../src/core/quota/quotaGate';
 import { RateLimitScheduler, type RateLimits } from '../../../src/core/quota/rateLimitScheduler';
 import { RunBudget } from '../../../src/core/quota/runBudget';
-import type { Usage } from '../../../src/core/quota/usage';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { Usage } from '../../../src/core/model/usage';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 import { ManualClock } from '../../support/manualClock';
 
 const KEY = { provider: 'openai', model: 'gpt-4o' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BudgetExceededError } from '../../../src/core/quota/budgetExceededError';
 import { RunBudget } from '../../../src/core/quota/runBudget';
-import { TaskFailure } from '../../../src/core/execute/failure';
+import { TaskFailure } from '../../../src/core/model/failure';
 
 const usage = (inputTokens: number, outputTokens: number, costUsd = 0) => ({ inputTokens, outputTokens, costUsd });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Planner } from '../../../src/core/run/orchestratorPorts';
-import type { RunEvent } from '../../../src/core/run/runEvents';
+import type { Planner } from '../../../src/core/plan/planner';
+import type { RunEvent } from '../../../src/core/model/runEvents';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { testAgent } from '../../support/testAgents';
 import { durableOrchestrator, effectAgent } from '../../support/durableWorkload';
 import { layeredDag } from '../../support/planBuilders';
-import type { RunEvent } from '../../../src/core/run/runEvents';
+import type { RunEvent } from '../../../src/core/model/runEvents';
 import { FileAgentStatsStore } from '../../../src/core/store/agentStatsFile';
 import { RunStore } from '../../../src/core/store/runStore';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
-import { TaskFailure } from '../../../src/core/execute/failure';
-import type { RunEvent, RunEventOf } from '../../../src/core/run/runEvents';
+import { TaskFailure } from '../../../src/core/model/failure';
+import type { RunEvent, RunEventOf } from '../../../src/core/model/runEvents';
 import { eventTypes, makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent, Timeline, waitingAgent } from '../../support/testAgents';

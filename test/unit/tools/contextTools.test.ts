@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
 import { MessageBus } from '../../../src/core/context/messageBus';
 import { SharedContext } from '../../../src/core/context/sharedContext';
-import type { RunEventBody } from '../../../src/core/run/runEvents';
+import type { RunEventBody } from '../../../src/core/model/runEvents';
 import { FINISH_TOOL, isFinishTaskArgs } from '../../../src/core/tools/finishTaskTool';
 import { createToolHarness, fakeTask } from './toolHarness';
 import type { ToolHarness } from './toolHarness';

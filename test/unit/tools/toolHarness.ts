@@ -7,21 +7,21 @@ import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
 import { systemClock } from '../../../src/core/common/clock';
 import { MessageBus } from '../../../src/core/context/messageBus';
 import { SharedContext } from '../../../src/core/context/sharedContext';
-import type { AgentEventBody, TaskContext } from '../../../src/core/execute/agent';
+import type { AgentEventBody, TaskContext } from '../../../src/core/task/agent';
 import { RunLogger } from '../../../src/core/observe/runLogger';
-import { TaskSpecSchema } from '../../../src/core/plan/planSchema';
-import type { TaskSpecInput } from '../../../src/core/plan/planSchema';
+import { TaskSpecSchema } from '../../../src/core/model/planSchema';
+import type { TaskSpecInput } from '../../../src/core/model/planSchema';
 import { DEFAULT_POLICY_RULES } from '../../../src/core/policy/defaultRules';
 import { PolicyEngine } from '../../../src/core/policy/policyEngine';
 import type { PolicyRule } from '../../../src/core/policy/policyRules';
-import type { JsonValue, RunEventBody } from '../../../src/core/run/runEvents';
+import type { JsonValue, RunEventBody } from '../../../src/core/model/runEvents';
 import type { ApprovalDecision, ApprovalPort, EditProposal } from '../../../src/core/tools/approvalPort';
 import { builtinTools } from '../../../src/core/tools/builtinTools';
 import { ToolBus } from '../../../src/core/tools/toolBus';
 import type { ToolContext, VerificationService } from '../../../src/core/tools/toolContext';
 import type { ToolResult } from '../../../src/core/tools/toolDefinition';
 import type { WorkspacePort } from '../../../src/core/tools/workspacePort';
-import type { Finding } from '../../../src/core/verify/finding';
+import type { Finding } from '../../../src/core/model/finding';
 import { DEFAULT_THRESHOLDS } from '../../../src/core/verify/verificationThresholds';
 
 /** An approval port that records every proposal and answers with the test's `decide` (accept by default). */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { formatFindingsForAgent } from '../../../src/core/verify/feedbackMessage';
-import type { Finding } from '../../../src/core/verify/finding';
+import type { Finding } from '../../../src/core/model/finding';
 import { parseMocha } from '../../../src/core/verify/mochaParser';
 import { CAPTURE_CWD, readFixture } from './fixtures';
 

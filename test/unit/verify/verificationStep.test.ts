@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { Finding } from '../../../src/core/verify/finding';
+import type { Finding } from '../../../src/core/model/finding';
 import { DEFAULT_THRESHOLDS, parseVerificationThresholds } from '../../../src/core/verify/verificationThresholds';
 import { VerificationStepSchema, runVerification } from '../../../src/core/verify/verificationStep';
 import type {

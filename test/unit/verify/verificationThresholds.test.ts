@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { Finding, Severity } from '../../../src/core/verify/finding';
+import type { Finding, Severity } from '../../../src/core/model/finding';
 import {
   DEFAULT_THRESHOLDS,
   VerificationThresholdsError,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { PlanSchema } from '../plan/planSchema';
-import { FindingSchema } from '../verify/finding';
-import { UsageSchema } from '../quota/usage';
+import { PlanSchema } from './planSchema';
+import { FindingSchema } from './finding';
+import { UsageSchema } from './usage';
 
 /** The phases of a run, in the order the orchestrator moves through them. */
 export const RunPhaseSchema = z.enum(['initialise', 'plan', 'validate', 'execute', 'monitor', 'complete']);

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import { errorMessage } from '../core/common/errors';
-import type { HostEngine } from './engine/hostEngine';
+import { errorMessage } from '../../core/common/errors';
+import type { HostEngine } from '../engine/hostEngine';
 
 /** Builds the engine of one workspace folder (the container's `createHostEngine` call). */
 export type EngineFactory = (folder: vscode.WorkspaceFolder) => Promise<HostEngine>;

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/common/errors';
-import type { ResumeOptions, RunHandle, RunRequest } from '../core/run/orchestrator';
-import type { RunResult } from '../core/run/runSession';
-import type { HostEngine } from './engine/hostEngine';
+import { errorMessage } from '../../core/common/errors';
+import type { ResumeOptions, RunHandle, RunRequest } from '../../core/run/orchestrator';
+import type { RunResult } from '../../core/run/runSession';
+import type { HostEngine } from '../engine/hostEngine';
 import type { HostEngines } from './hostEngines';
-import type { RunsModel } from './views/runsModel';
+import type { RunsModel } from '../views/runsModel';
 
 /** A run a session of this window is executing. */
 export interface LaunchedRun {

@@ -1,11 +1,11 @@
-import type { AgentDefinitionInput } from '../agents/agentDefinition';
+import type { AgentDefinitionInput } from '../model/agentDefinition';
 import type { SharedContext } from '../context/sharedContext';
 import type { RunLogger } from '../observe/runLogger';
-import type { TaskSpec } from '../plan/planSchema';
+import type { TaskSpec } from '../model/planSchema';
 import type { ModelKey } from '../quota/rateLimitScheduler';
-import type { Usage } from '../quota/usage';
-import type { JsonValue, RunEventBody } from '../run/runEvents';
-import type { Finding } from '../verify/finding';
+import type { Usage } from '../model/usage';
+import type { JsonValue, RunEventBody } from '../model/runEvents';
+import type { Finding } from '../model/finding';
 
 /** The events an agent's tools may record themselves. */
 export type AgentEventBody = Extract<

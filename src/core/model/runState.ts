@@ -1,6 +1,6 @@
-import type { Plan } from '../plan/planSchema';
-import type { Finding } from '../verify/finding';
-import { addUsage, ZERO_USAGE, type Usage } from '../quota/usage';
+import type { Plan } from './planSchema';
+import type { Finding } from './finding';
+import { addUsage, ZERO_USAGE, type Usage } from './usage';
 import type {
   ContextScope,
   FailureClassSchema,

@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
-import type { RunState } from '../../core/run/runState';
-import { launchGoal } from '../commands/orchestrateCommand';
-import { followRun } from '../commands/followRun';
-import { showError, type HostServices } from '../commands/commandSupport';
-import { HostEngineError } from '../engine/hostEngineError';
-import { UntrustedWorkspaceError } from '../runLauncher';
+import type { RunState } from '../core/model/runState';
+import { launchGoal } from './commands/orchestrateCommand';
+import { followRun } from './commands/followRun';
+import { showError, type HostServices } from './commands/commandSupport';
+import { HostEngineError } from './engine/hostEngineError';
+import { UntrustedWorkspaceError } from './runs/runLauncher';
 import type {
   AgentOrchestratorApi,
   ApiOrchestrateOptions,
   ApiOrchestrateResult,
   ApiRunChange,
   ApiRunState,
-} from './agentOrchestratorApi';
+} from './api/agentOrchestratorApi';
 
 /** Run changes are batched this long per run before `onDidChangeRun` fires. */
 const CHANGE_DEBOUNCE_MS = 100;

@@ -1,0 +1,15 @@
+import type { TaskContext } from '../task/agent';
+import type { PlanLimits } from './validatePlan';
+
+/** What a planner gets for one run: the signal, the run's metered model door, and the limits its plan must meet. */
+export interface PlannerContext {
+  signal: AbortSignal;
+  /** Model calls go through the run's budget and the shared rate limits, like every agent's. */
+  callModel: TaskContext['callModel'];
+  limits: PlanLimits;
+}
+
+/** Turns a goal into a plan (unvalidated: the orchestrator validates whatever comes back). */
+export interface Planner {
+  plan(goal: string, ctx: PlannerContext): Promise<unknown>;
+}
