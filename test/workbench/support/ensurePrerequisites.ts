@@ -79,10 +79,11 @@ export async function ensurePrerequisites(): Promise<MissingPrerequisite[]> {
 
   const missing = missingPrerequisites();
   if (installFailure) {
-    const codeServer = missing.find((item) => item.problem.startsWith('code-server'));
-    const note = `${installFailure}. Usual causes: no access to the npm registry, Debian build packages missing and not root, or Node other than 20`;
-    if (codeServer) codeServer.problem = `${codeServer.problem}: ${note}`;
-    else if (missing.length > 0) missing.push({ problem: note, fix: `${INSTALL_SCRIPT}   (as root)` });
+    // Attach the failure to what the installer was meant to provide.
+    const target = missing.find((item) => /^(code-server|Chromium)/.test(item.problem));
+    if (target) {
+      target.detail = `${installFailure}. Usual causes: no access to the npm registry or apt, not root while Debian packages are missing, or Node other than 20`;
+    }
   }
   return missing;
 }
@@ -124,7 +125,11 @@ export function workbenchNotice(missing: MissingPrerequisite[], requiredBy: stri
         'WORKBENCH TESTS SKIPPED: the real-VS Code tests in test/workbench did NOT run.',
         'Nothing in this run proves the extension works in VS Code. Missing:',
       ];
-  const items = missing.flatMap((item) => [`  - ${item.problem}`, `      fix: ${item.fix}`]);
+  const items = missing.flatMap((item) => [
+    `  - ${item.problem}`,
+    ...(item.detail ? [`      why: ${item.detail}`] : []),
+    `      fix: ${item.fix}`,
+  ]);
   const tail = [
     'Then run: npm run test:workbench',
     ...(requiredBy ? [] : ['(CI=1 or AO_REQUIRE_WORKBENCH=1 turns this skip into a failure.)']),

@@ -54,6 +54,8 @@ export function extensionBundle(): string {
 /** One missing piece: what is wrong and the command that fixes it. */
 export interface MissingPrerequisite {
   problem: string;
+  /** Why it is still missing (e.g. how the install failed), for the notice; not in the pending test's title. */
+  detail?: string;
   fix: string;
 }
 
