@@ -1,17 +1,17 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAX_CONCURRENCY } from '../core/engine/engineSettings';
+import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
+import type { ProviderTable } from '../core/llm/providerTable';
 import { isSafeRunId } from '../core/store/runLayout';
 import {
   APPROVE_MODES,
   COMMANDS,
-  MAX_CONCURRENCY,
-  PROVIDERS,
   type ApproveMode,
   type BudgetArgs,
   type CliCommand,
   type CommandName,
-  type ProviderName,
   type RunArgs,
 } from './cliCommand';
 import { UsageError } from './usageError';
@@ -69,7 +69,11 @@ type Values = {
  * `UsageError` whose message says what is wrong and what to type instead. `cwd` resolves
  * relative folders; `--workspace` must name an existing folder.
  */
-export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
+export function parseCliArgs(
+  argv: readonly string[],
+  cwd: string,
+  providers: ProviderTable = BUILTIN_PROVIDERS,
+): CliCommand {
   const { tokens } = parseArgs({
     args: [...argv],
     options: OPTIONS,
@@ -133,7 +137,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
   const stateDir = values['state-dir'] === undefined ? undefined : stateDirArg(values['state-dir'], cwd);
   switch (command) {
     case 'run':
-      return parseRun(rest, values, cwd, stateDir);
+      return parseRun(rest, values, cwd, stateDir, providers);
     case 'resume': {
       const runId = runIdArg(rest, 'resume');
       return {
@@ -163,7 +167,13 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliCommand {
   }
 }
 
-function parseRun(rest: string[], values: Values, cwd: string, stateDir: string | undefined): RunArgs {
+function parseRun(
+  rest: string[],
+  values: Values,
+  cwd: string,
+  stateDir: string | undefined,
+  providers: ProviderTable,
+): RunArgs {
   if (rest.length === 0)
     throw new UsageError('`run` needs a goal, e.g. agent-orchestrator run "Add JWT auth to the API and tests for it".');
   if (rest.length > 1) {
@@ -186,7 +196,7 @@ function parseRun(rest: string[], values: Values, cwd: string, stateDir: string 
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
   };
-  if (values.provider !== undefined) args.provider = providerArg(values.provider);
+  if (values.provider !== undefined) args.provider = providerArg(values.provider, providers);
   if (values.model !== undefined) {
     if (!/^\S+$/.test(values.model))
       throw new UsageError(
@@ -255,11 +265,13 @@ function stateDirArg(value: string, cwd: string): string {
   return dir;
 }
 
-function providerArg(value: string): ProviderName {
-  if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderName;
-  throw new UsageError(
-    `Unknown provider "${value}"; use --provider openai (also for OpenAI-compatible servers with --base-url) or --provider anthropic.`,
-  );
+function providerArg(value: string, providers: ProviderTable): string {
+  if (providers.get(value)) return value;
+  const choices = providers
+    .list()
+    .map((p) => `--provider ${p.id}${p.acceptsBaseUrl ? ' (with --base-url for a compatible server)' : ''}`)
+    .join(', ');
+  throw new UsageError(`Unknown provider "${value}"; use one of: ${choices}.`);
 }
 
 function approveArg(value: string): ApproveMode {
@@ -278,7 +290,7 @@ function baseUrlArg(value: string): string {
     throw new UsageError(`--base-url must be an http:// or https:// URL, not ${url.protocol}//.`);
   if (url.username || url.password)
     throw new UsageError(
-      '--base-url must not contain a user name or password; keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY.',
+      '--base-url must not contain a user name or password; API keys come from the environment only.',
     );
   return value.replace(/\/+$/, '');
 }

@@ -4,17 +4,10 @@
 export const COMMANDS = ['run', 'resume', 'list', 'show'] as const;
 /** One of the commands. */
 export type CommandName = (typeof COMMANDS)[number];
-/** The model providers the CLI can talk to. */
-export const PROVIDERS = ['openai', 'anthropic'] as const;
-/** One of the providers. */
-export type ProviderName = (typeof PROVIDERS)[number];
 /** How edits are approved: see the help text. */
 export const APPROVE_MODES = ['auto', 'never', 'prompt'] as const;
 /** One of the approval modes. */
 export type ApproveMode = (typeof APPROVE_MODES)[number];
-
-/** Most parallel tasks `--concurrency` accepts (the extension's setting has the same cap). */
-export const MAX_CONCURRENCY = 64;
 
 /** Token and money limits given on the command line. */
 export interface BudgetArgs {
@@ -28,7 +21,8 @@ export interface RunArgs {
   goal: string;
   /** Absolute path of an existing folder. */
   workspace: string;
-  provider?: ProviderName;
+  /** A provider id of the provider table. */
+  provider?: string;
   model?: string;
   baseUrl?: string;
   concurrency?: number;

@@ -1,3 +1,6 @@
+import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
+import type { ProviderTable } from '../core/llm/providerTable';
+
 /** One output stream as the CLI writes to it. */
 export interface CliOutput {
   write(text: string): void;
@@ -22,15 +25,19 @@ export interface CliIo {
   onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): () => void;
 }
 
-/** Environment variables whose values must never reach the terminal. */
-export const SECRET_ENV_VARS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'] as const;
+/** Environment variables whose values must never reach the terminal: every provider's key variable. */
+export function secretEnvVars(providers: ProviderTable = BUILTIN_PROVIDERS): string[] {
+  return providers.list().map((p) => p.keyEnvVar);
+}
 
 /**
  * The real process. As a last line of defence every write is scrubbed of the API keys found in
  * the environment, so even an unexpected error message that quotes a key prints `[redacted]`.
  */
 export function processIo(): CliIo {
-  const secrets = SECRET_ENV_VARS.map((name) => process.env[name]?.trim() ?? '').filter((value) => value.length >= 8);
+  const secrets = secretEnvVars()
+    .map((name) => process.env[name]?.trim() ?? '')
+    .filter((value) => value.length >= 8);
   const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
   const output = (stream: NodeJS.WriteStream): CliOutput => {
     // A reader that went away (`| head -1`) must not crash a run half-way: drop further output.

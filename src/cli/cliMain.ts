@@ -1,5 +1,7 @@
 import { homedir } from 'node:os';
 import { errorMessage } from '../core/common/errors';
+import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
+import type { ProviderTable } from '../core/llm/providerTable';
 import { version } from '../../package.json';
 import { parseCliArgs } from './cliArgs';
 import type { CliIo } from './cliIo';
@@ -15,12 +17,16 @@ import { UsageError } from './usageError';
  * Runs one CLI invocation (`argv` without `node` and the script) and resolves with its exit code:
  * 0 ok, 1 run failed or cancelled, 2 bad usage or input, 3 run paused. Never throws.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  providers: ProviderTable = BUILTIN_PROVIDERS,
+): Promise<number> {
   try {
-    const command = parseCliArgs(argv, io.cwd);
+    const command = parseCliArgs(argv, io.cwd, providers);
     switch (command.kind) {
       case 'help':
-        io.stdout.write(helpText(command.topic));
+        io.stdout.write(helpText(command.topic, providers));
         return ExitCode.ok;
       case 'version':
         io.stdout.write(`${version}\n`);
@@ -30,9 +36,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'show':
         return await showCommand(command, io, stateDirOf(command.stateDir, io).dir);
       case 'run':
-        return await runCommand(command, io, stateDirOf(command.stateDir, io));
+        return await runCommand(command, io, stateDirOf(command.stateDir, io), providers);
       case 'resume':
-        return await resumeCommand(command, io, stateDirOf(command.stateDir, io));
+        return await resumeCommand(command, io, stateDirOf(command.stateDir, io), providers);
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/store/atomicFile';
 import { assertSafeRunId } from '../core/store/runLayout';
-import { MAX_CONCURRENCY, PROVIDERS } from './cliCommand';
+import { MAX_CONCURRENCY } from '../core/engine/engineSettings';
 
 /** Folder under the state folder that holds the CLI's settings of each run. */
 export const CLI_RUNS_DIR = 'cli-runs';
@@ -15,7 +15,8 @@ export const CLI_RUNS_DIR = 'cli-runs';
 export const CliRunOptionsSchema = z.strictObject({
   formatVersion: z.literal(1),
   workspace: z.string().min(1),
-  provider: z.enum(PROVIDERS),
+  /** A provider id; checked against the provider table when the run is resumed. */
+  provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
   model: z.string().min(1),
   baseUrl: z.string().min(1).optional(),
   concurrency: z.number().int().min(1).max(MAX_CONCURRENCY),

@@ -1,3 +1,5 @@
+import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
+import type { ProviderTable } from '../core/llm/providerTable';
 import type { CommandName } from './cliCommand';
 
 const EXIT_CODES = `Exit codes:
@@ -6,17 +8,36 @@ const EXIT_CODES = `Exit codes:
   2  bad usage or bad input; nothing was started
   3  the run is paused (budget reached, or an approval is needed); resume it`;
 
-const ENVIRONMENT = `Environment:
-  OPENAI_API_KEY, ANTHROPIC_API_KEY   API keys; read from here only, never printed or stored
-  AGENT_ORCHESTRATOR_HOME             the state folder (default: a per-user folder)
-  AGENT_ORCHESTRATOR_RPM, _TPM        requests / tokens per minute allowed per model (default: no limit)`;
+function environment(providers: ProviderTable): string {
+  const keys = providers
+    .list()
+    .filter((p) => !p.scripted)
+    .map((p) => p.keyEnvVar)
+    .join(', ');
+  return [
+    'Environment:',
+    `  ${keys.padEnd(34)}  API keys; read from here only, never printed or stored`,
+    '  AGENT_ORCHESTRATOR_HOME             the state folder (default: a per-user folder)',
+    '  AGENT_ORCHESTRATOR_RPM, _TPM        requests / tokens per minute allowed per model (default: no limit)',
+  ].join('\n');
+}
 
-const RUN = `agent-orchestrator run "<goal>" [options]
+/** The --provider and --model lines, from the provider table. */
+function providerLines(providers: ProviderTable): string {
+  const real = providers.list().filter((p) => !p.scripted);
+  const order = real.map((p) => `${p.id} if ${p.keyEnvVar} is set`).join(', else ');
+  const defaults = real.map((p) => `${p.defaultModel} for ${p.id}`).join(', ');
+  return [
+    `  --provider NAME        ${real.map((p) => p.id).join(' | ')} (default: ${order})`,
+    `  --model NAME           the model (default: ${defaults})`,
+  ].join('\n');
+}
+
+const RUN = (providers: ProviderTable): string => `agent-orchestrator run "<goal>" [options]
   Plans the goal, runs the tasks with LLM agents in parallel, verifies, and prints the run id.
 
   --workspace DIR        the folder the agents work in (default: the current folder)
-  --provider NAME        openai | anthropic (default: openai if OPENAI_API_KEY is set, else anthropic)
-  --model NAME           the model (default: gpt-4o-mini for openai, claude-sonnet-5 for anthropic)
+${providerLines(providers)}
   --base-url URL         an OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter) or proxy;
                          on localhost / 127.0.0.1 no API key is needed
   --concurrency N        tasks run at once, 1-64 (default 4)
@@ -28,7 +49,7 @@ const RUN = `agent-orchestrator run "<goal>" [options]
                            never   pause the run at the first edit, for a human to approve later
                            prompt  show each edit as a diff on the terminal and ask y/n
   --verify "<command>"   a check to run after each task that edits and at the end, e.g. "npm test";
-                         repeat for several; named verify-1, verify-2, ...
+                         repeat for several; each is named by its command in findings
   --dry-run              plan only: print the plan and stop
   --json                 print the run events on stdout, one JSON object per line, and nothing else
   --state-dir DIR        where runs are stored (default: a per-user folder, see below)`;
@@ -49,11 +70,16 @@ const LIST = `agent-orchestrator list [--state-dir DIR] [--json]
 const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]
   Shows one run: a summary, the whole folded state (--json) or a Markdown report (--markdown).`;
 
-const TOPICS: Record<CommandName, string> = { run: RUN, resume: RESUME, list: LIST, show: SHOW };
+const TOPICS: Record<CommandName, (providers: ProviderTable) => string> = {
+  run: RUN,
+  resume: () => RESUME,
+  list: () => LIST,
+  show: () => SHOW,
+};
 
 /** The help text, for every command or for one. */
-export function helpText(topic?: CommandName): string {
-  if (topic) return `${TOPICS[topic]}\n\n${EXIT_CODES}\n\n${ENVIRONMENT}\n`;
+export function helpText(topic?: CommandName, providers: ProviderTable = BUILTIN_PROVIDERS): string {
+  if (topic) return `${TOPICS[topic](providers)}\n\n${EXIT_CODES}\n\n${environment(providers)}\n`;
   return [
     'Agent Orchestrator: turn a goal into a plan of tasks and run them in parallel with LLM agents.',
     '',
@@ -64,7 +90,7 @@ export function helpText(topic?: CommandName): string {
     '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]',
     '  agent-orchestrator help [command] | --help | --version',
     '',
-    RUN,
+    RUN(providers),
     '',
     RESUME,
     '',
@@ -74,7 +100,7 @@ export function helpText(topic?: CommandName): string {
     '',
     EXIT_CODES,
     '',
-    ENVIRONMENT,
+    environment(providers),
     '',
     'State folder: $AGENT_ORCHESTRATOR_HOME, else $XDG_STATE_HOME/agent-orchestrator or',
     '~/.local/state/agent-orchestrator (Linux), ~/Library/Application Support/agent-orchestrator (macOS),',

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorMessage } from '../core/common/errors';
+import type { ModelChoice } from '../core/engine/engineModels';
+import type { ProviderTable } from '../core/llm/providerTable';
 import { newId } from '../core/common/ids';
 import { ResumeError, type RunHandle } from '../core/run/orchestrator';
 import type { RunResult } from '../core/run/runSession';
@@ -9,17 +11,17 @@ import { RUNS_DIR } from '../core/store/runLayout';
 import { RunStore } from '../core/store/runStore';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
+import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';
 import { createCliEngine, rateLimitsFromEnv, type CliEngine } from './cliEngine';
 import type { CliIo } from './cliIo';
 import { loadCliRunOptions, saveCliRunOptions, type CliRunOptions } from './cliRunOptions';
 import { ExitCode } from './exitCodes';
-import { plainHttpWarning, ProviderConfig } from './providerConfig';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
 import { UsageError } from './usageError';
 
 /** Concurrency when `--concurrency` is not given (the extension's default). */
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = DEFAULT_ENGINE_SETTINGS.maxConcurrency;
 
 /** Where the state lives and whether the user chose it (then hints repeat `--state-dir`). */
 export interface StateDirChoice {
@@ -42,31 +44,50 @@ export function exitCodeOf(status: RunResult['status']): number {
 }
 
 /** `run "<goal>"`: plans and runs a goal; prints the run id first. */
-export async function runCommand(args: RunArgs, io: CliIo, state: StateDirChoice): Promise<number> {
+export async function runCommand(
+  args: RunArgs,
+  io: CliIo,
+  state: StateDirChoice,
+  providers: ProviderTable,
+): Promise<number> {
   const approve = approveMode(args.approve, io);
-  const provider = ProviderConfig.resolve(args, io.env);
-  const settings: Omit<CliRunOptions, 'formatVersion'> = {
+  const models: ModelChoice = {
+    provider: args.provider ?? 'auto',
+    ...(args.model === undefined ? {} : { model: args.model }),
+    ...(args.baseUrl === undefined ? {} : { baseUrl: args.baseUrl }),
+  };
+  const settings = {
     workspace: args.workspace,
-    provider: provider.provider,
-    model: provider.model,
-    ...(provider.baseUrl === undefined ? {} : { baseUrl: provider.baseUrl }),
+    models,
     concurrency: args.concurrency ?? DEFAULT_CONCURRENCY,
     verify: args.verify,
   };
-  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter, attach) => {
+  return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     const runId = newId('run');
-    await saveCliRunOptions(state.dir, runId, { ...settings, workspace: engine.workspaceRoot });
+    await saveCliRunOptions(state.dir, runId, {
+      workspace: engine.workspaceRoot,
+      provider: engine.models.provider.id,
+      model: engine.models.model,
+      ...(engine.models.baseUrl === undefined ? {} : { baseUrl: engine.models.baseUrl }),
+      concurrency: settings.concurrency,
+      verify: settings.verify,
+    });
     if (!args.json) io.stdout.write(`Run ${runId}\n`);
     reporter.releaseWarnings();
     reporter.info(
-      `${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${provider.describe()} in ${engine.workspaceRoot}`,
+      `${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${describeModels(engine)} in ${engine.workspaceRoot}`,
     );
     return attach(engine.orchestrator.start({ goal: args.goal, runId, dryRun: args.dryRun, ...budgetOf(args.budget) }));
   });
 }
 
 /** `resume <runId>`: continues a run with the settings it was started with. */
-export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDirChoice): Promise<number> {
+export async function resumeCommand(
+  args: ResumeArgs,
+  io: CliIo,
+  state: StateDirChoice,
+  providers: ProviderTable,
+): Promise<number> {
   const runDir = path.join(state.dir, RUNS_DIR, args.runId);
   if (!(await isDirectory(runDir)))
     throw new UsageError(
@@ -97,12 +118,21 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDir
       `The workspace of run ${args.runId}, ${workspace}, does not exist any more; pass its new place with --workspace DIR.`,
     );
   const approve = approveMode(args.approve, io);
-  const provider = ProviderConfig.resolve(
-    saved ? { provider: saved.provider, model: saved.model, ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}) } : {},
-    io.env,
-  );
-  const settings = { workspace, concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY, verify: saved?.verify ?? [] };
-  return drive(io, state, { json: args.json, approve, provider, settings }, async (engine, reporter, attach) => {
+  if (saved && !providers.get(saved.provider)) {
+    throw new UsageError(
+      `Run ${args.runId} was started with provider "${saved.provider}", which this version does not know; known providers: ${providers.ids().join(', ')}.`,
+    );
+  }
+  const models: ModelChoice = saved
+    ? { provider: saved.provider, model: saved.model, ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}) }
+    : { provider: 'auto' };
+  const settings = {
+    workspace,
+    models,
+    concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY,
+    verify: saved?.verify ?? [],
+  };
+  return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
     try {
       handle = attach(await engine.orchestrator.resume(args.runId, budgetOf(args.budget)));
@@ -113,7 +143,7 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDir
     }
     if (!args.json) io.stdout.write(`Run ${args.runId}\n`);
     reporter.releaseWarnings();
-    reporter.info(`Resuming with ${provider.describe()} in ${engine.workspaceRoot}`);
+    reporter.info(`Resuming with ${describeModels(engine)} in ${engine.workspaceRoot}`);
     return handle;
   });
 }
@@ -121,8 +151,13 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo, state: StateDir
 interface DriveOptions {
   json: boolean;
   approve: ApproveMode;
-  provider: ProviderConfig;
-  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify'>;
+  providers: ProviderTable;
+  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify'> & { models: ModelChoice };
+}
+
+/** `openai/gpt-4o-mini at http://…`: safe to print, never a key. */
+function describeModels(engine: CliEngine): string {
+  return `${engine.models.label}${engine.models.baseUrl === undefined ? '' : ` at ${engine.models.baseUrl}`}`;
 }
 
 /** Starts or resumes the run; must call `attach` on the handle at once, so no event is missed. */
@@ -143,15 +178,13 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
   const approvals = new CliApprovals({ mode: options.approve, prompt, color, resumeCommand: resume });
   const rateLimits = rateLimitsFromEnv(io.env);
   reporter.holdWarnings();
-  if (options.provider.note) reporter.warn(options.provider.note);
-  const httpWarning = plainHttpWarning(options.provider.baseUrl);
-  if (httpWarning) reporter.warn(httpWarning);
   const cleanups: Array<() => void> = [() => reporter.stop()];
   try {
     const engine = await createCliEngine({
       ...options.settings,
       stateDir: state.dir,
-      provider: options.provider,
+      providers: options.providers,
+      env: io.env,
       approvals,
       rateLimits,
       warn: (message) => reporter.warn(message),

@@ -1,11 +1,7 @@
 import * as vscode from 'vscode';
-import { AgentStatsBook } from '../core/agents/agentStats';
-import { errorMessage } from '../core/common/errors';
-import { RateLimitScheduler } from '../core/quota/rateLimitScheduler';
 import { systemClock } from '../core/common/clock';
-import { PathLockTable } from '../core/schedule/pathLocks';
-import { FileAgentStatsStore } from '../core/store/agentStatsFile';
-import { RunStore } from '../core/store/runStore';
+import { EngineServices } from '../core/engine/engineServices';
+import type { RunStore } from '../core/store/runStore';
 import { ExtensionApi } from './extensionApi';
 import { ExternalAgents } from './api/externalAgents';
 import { DiffApprovals } from './approvals/diffApprovals';
@@ -42,11 +38,9 @@ export class HostContainer {
 
   private readonly log: vscode.LogOutputChannel;
   private readonly scrubber = new SecretScrubber();
+  /** Run store, agent statistics, the one rate-limit scheduler and the path locks, shared by every engine. */
+  private readonly services: EngineServices;
   private readonly store: RunStore;
-  private readonly statsStore: FileAgentStatsStore;
-  private statsBook: Promise<AgentStatsBook> | undefined;
-  private readonly locks = new PathLockTable();
-  private rateLimits: RateLimitScheduler;
   private rateLimitsStale = false;
   private readonly keys: ApiKeyStore;
   private readonly keyHosts: KeyHostConfirmation;
@@ -64,9 +58,13 @@ export class HostContainer {
     };
     const root = context.globalStorageUri.fsPath;
     this.log = own(vscode.window.createOutputChannel('Agent Orchestrator', { log: true }));
-    this.store = new RunStore({ root });
-    this.statsStore = new FileAgentStatsStore({ root, onWarning: (message) => this.log.warn(message) });
-    this.rateLimits = this.newRateLimits();
+    this.services = new EngineServices({
+      storeDir: root,
+      clock: systemClock,
+      rateLimits: hostRateLimits(() => readHostSettings().settings),
+      warn: (message) => this.log.warn(message),
+    });
+    this.store = this.services.store;
     this.keys = own(new ApiKeyStore(context.secrets));
     this.keyHosts = new KeyHostConfirmation(context.globalState);
     this.model = own(new RunsModel(this.store));
@@ -86,13 +84,14 @@ export class HostContainer {
     const agents = own(new ExternalAgents(this.log));
     own(this.engines.onEngine((engine) => agents.attach(engine)));
     own(this.engines.onEngineDisposed((engine) => agents.detach(engine)));
+    own(this.wireEvents());
 
     const tree = own(new RunTreeProvider(this.model));
     const view = own(
       vscode.window.createTreeView<RunTreeNode>(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     );
     own(new RunContextKeys(this.model));
-    const quota = own(new QuotaStatusBar(this.model, { headroom: () => this.rateLimits.headroom() }));
+    const quota = own(new QuotaStatusBar(this.model, { headroom: () => this.services.rateLimits.headroom() }));
 
     const services: HostServices = {
       model: this.model,
@@ -127,46 +126,46 @@ export class HostContainer {
     this.reportSettingsProblems(problems);
     if (this.rateLimitsStale && this.engines.leases === 0) {
       // No run shares the old scheduler any more: engines built on it go, so one scheduler serves every run.
-      this.rateLimits = this.newRateLimits();
+      this.services.replaceRateLimits(hostRateLimits(() => readHostSettings().settings));
       this.rateLimitsStale = false;
       this.engines.invalidate('rate limits changed');
     }
-    for (const provider of ['openai', 'anthropic'] as const)
-      this.scrubber.add(await this.keys.get(provider).catch(() => undefined));
+    for (const provider of this.keys.keyedProviders()) {
+      this.scrubber.add(await this.keys.get(provider.id).catch(() => undefined));
+    }
     return createHostEngine({
       folder,
       settings,
       keys: this.keys,
       confirmKeyHost: (baseUrl: string, provider: string) => this.keyHosts.confirm(baseUrl, provider),
       approvals: this.approvals,
-      store: this.store,
-      statsStore: this.statsStore,
-      stats: await this.stats(),
-      rateLimits: this.rateLimits,
-      locks: this.locks,
+      services: this.services,
       log: this.log,
-      sinks: [this.model, this.logSink],
     });
   }
 
-  /** The agent statistics, read once per window on the first engine. */
-  private stats(): Promise<AgentStatsBook> {
-    this.statsBook ??= this.statsStore.load().then(
-      (initial) => new AgentStatsBook(initial),
-      (err: unknown) => {
-        this.log.warn(`Agent statistics could not be read; starting without them: ${errorMessage(err)}`);
-        return new AgentStatsBook();
+  /** The run tree's model and the log channel listen to every event of every engine's runs. */
+  private wireEvents(): vscode.Disposable {
+    const subscriptions = new Map<HostEngine, { dispose(): void }>();
+    const created = this.engines.onEngine((engine) => {
+      subscriptions.set(
+        engine,
+        engine.orchestrator.onEvent((event) => {
+          this.model.append(event);
+          this.logSink.append(event);
+        }),
+      );
+    });
+    const gone = this.engines.onEngineDisposed((engine) => {
+      subscriptions.get(engine)?.dispose();
+      subscriptions.delete(engine);
+    });
+    return vscode.Disposable.from(created, gone, {
+      dispose: () => {
+        for (const s of subscriptions.values()) s.dispose();
+        subscriptions.clear();
       },
-    );
-    return this.statsBook;
-  }
-
-  /** The one rate-limit scheduler of the window, with limits from `agentOrchestrator.rateLimits`. */
-  private newRateLimits(): RateLimitScheduler {
-    return new RateLimitScheduler(
-      systemClock,
-      hostRateLimits(() => readHostSettings().settings),
-    );
+    });
   }
 
   /**
@@ -240,8 +239,9 @@ export class HostContainer {
         if (text !== rateLimitsText) {
           rateLimitsText = text;
           // The scheduler reads a model's limits once; a new one takes over when no run shares the old one.
-          if (this.engines.leases === 0) this.rateLimits = this.newRateLimits();
-          else this.rateLimitsStale = true;
+          if (this.engines.leases === 0) {
+            this.services.replaceRateLimits(hostRateLimits(() => readHostSettings().settings));
+          } else this.rateLimitsStale = true;
         }
       }),
       { dispose: () => keySub.dispose() },

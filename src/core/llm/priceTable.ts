@@ -31,48 +31,12 @@ export interface PriceTableOptions {
    * unknown model, so set a fallback when using one.
    */
   fallback?: ModelPrice;
+  /**
+   * The list prices, keyed like overrides; `ProviderTable.priceTable()` fills them from the
+   * provider entries. Without them only overrides and the fallback price anything.
+   */
+  builtIn?: Record<string, ModelPrice>;
 }
-
-/**
- * List prices in USD per million tokens, from the providers' pricing pages (Anthropic's as of
- * late 2026; OpenAI's for the GA models it lists). Keys are normalised model names: lower case,
- * vendor prefix and `:variant` dropped, dots as dashes, and a date or `-latest` suffix removed, so
- * `claude-sonnet-4-5-20250929` and `openai/gpt-4.1` find their rows. A model that is not listed
- * (a newer release, a preview whose price is not published, a model priced by prompt length such
- * as Haiku 5.5) is unknown on purpose rather than guessed from its family: give it an override.
- * OpenAI bills no extra for cache writes; Anthropic bills 5-minute writes at 1.25× input.
- */
-const BUILT_IN: Record<string, ModelPrice> = {
-  'gpt-5': { input: 1.25, output: 10, cacheRead: 0.125 },
-  'gpt-5-mini': { input: 0.25, output: 2, cacheRead: 0.025 },
-  'gpt-5-nano': { input: 0.05, output: 0.4, cacheRead: 0.005 },
-  'gpt-4-1': { input: 2, output: 8, cacheRead: 0.5 },
-  'gpt-4-1-mini': { input: 0.4, output: 1.6, cacheRead: 0.1 },
-  'gpt-4-1-nano': { input: 0.1, output: 0.4, cacheRead: 0.025 },
-  'gpt-4o': { input: 2.5, output: 10, cacheRead: 1.25 },
-  'gpt-4o-mini': { input: 0.15, output: 0.6, cacheRead: 0.075 },
-  o1: { input: 15, output: 60, cacheRead: 7.5 },
-  o3: { input: 2, output: 8, cacheRead: 0.5 },
-  'o3-mini': { input: 1.1, output: 4.4, cacheRead: 0.55 },
-  'o4-mini': { input: 1.1, output: 4.4, cacheRead: 0.275 },
-  'claude-fable-5': { input: 10, output: 50, cacheRead: 1, cacheWrite: 12.5 },
-  'claude-fable-5-1': { input: 10, output: 50, cacheRead: 0.25, cacheWrite: 12.5 },
-  'claude-opus-5': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
-  'claude-opus-4-8': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
-  'claude-opus-4-7': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
-  'claude-opus-4-6': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
-  'claude-opus-4-5': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
-  'claude-opus-4-1': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
-  'claude-opus-4': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
-  'claude-sonnet-5': { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
-  'claude-sonnet-4-6': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
-  'claude-sonnet-4-5': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
-  'claude-sonnet-4': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
-  'claude-3-7-sonnet': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
-  'claude-haiku-4-5': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
-  'claude-3-5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
-  'claude-3-haiku': { input: 0.25, output: 1.25, cacheRead: 0.03, cacheWrite: 0.3 },
-};
 
 const price = z.number().finite().nonnegative();
 const modelPriceSchema = z
@@ -86,9 +50,18 @@ export class PriceTable {
 
   /** Throws a `TypeError` naming the key and field of any override that is not a valid price. */
   constructor(options: PriceTableOptions = {}) {
-    for (const [key, p] of Object.entries(BUILT_IN)) this.prices.set(key, p);
-    for (const [key, p] of Object.entries(options.overrides ?? {}))
-      this.prices.set(normaliseKey(key), checked(p, `price override "${key}"`));
+    for (const [key, p] of Object.entries(options.builtIn ?? {})) this.prices.set(normaliseKey(key), p);
+    const overrides = Object.entries(options.overrides ?? {}).map(([key, p]) => ({
+      name: normaliseKey(key),
+      price: checked(p, `price override "${key}"`),
+    }));
+    // Bare `model` overrides first: each replaces that model's list price under every provider too;
+    // then `provider:model` overrides, which win over them.
+    for (const { name, price } of overrides.filter((o) => !o.name.includes(':'))) {
+      this.prices.set(name, price);
+      for (const key of this.prices.keys()) if (key.endsWith(`:${name}`)) this.prices.set(key, price);
+    }
+    for (const { name, price } of overrides.filter((o) => o.name.includes(':'))) this.prices.set(name, price);
     this.fallback = options.fallback === undefined ? undefined : checked(options.fallback, 'fallback price');
   }
 

@@ -1,33 +1,6 @@
 // The models **Select Provider and Model** offers; free of `vscode` so it is unit-tested in Node.
-import { PriceTable, type ModelPrice } from '../../core/llm/priceTable';
-
-/**
- * Common models per provider, newest families first. Only the ones the price table knows are
- * offered (so cost and budgets work for them); any other model is one "Other…" away.
- */
-const COMMON_MODELS: Readonly<Record<'openai' | 'anthropic', readonly string[]>> = Object.freeze({
-  openai: [
-    'gpt-5',
-    'gpt-5-mini',
-    'gpt-5-nano',
-    'gpt-4.1',
-    'gpt-4.1-mini',
-    'gpt-4.1-nano',
-    'gpt-4o',
-    'gpt-4o-mini',
-    'o3',
-    'o4-mini',
-    'o3-mini',
-  ],
-  anthropic: [
-    'claude-opus-5',
-    'claude-sonnet-5',
-    'claude-opus-4-8',
-    'claude-sonnet-4-6',
-    'claude-haiku-4-5',
-    'claude-3-5-haiku',
-  ],
-});
+import type { ModelPrice } from '../../core/llm/priceTable';
+import type { ProviderEntry, ProviderTable } from '../../core/llm/providerTable';
 
 /** A model to offer, with its list price. */
 export interface ModelChoice {
@@ -35,10 +8,14 @@ export interface ModelChoice {
   price: ModelPrice;
 }
 
-/** The priced common models of a provider. */
-export function modelChoices(provider: 'openai' | 'anthropic', prices: PriceTable = new PriceTable()): ModelChoice[] {
-  return COMMON_MODELS[provider].flatMap((model) => {
-    const price = prices.lookup(provider, model);
+/**
+ * The common models of a provider (its table entry, newest families first) that have a price, so
+ * cost and budgets work for them; any other model is one "Other…" away.
+ */
+export function modelChoices(provider: ProviderEntry, providers: ProviderTable): ModelChoice[] {
+  const prices = providers.priceTable();
+  return provider.commonModels.flatMap((model) => {
+    const price = prices.lookup(provider.id, model);
     return price ? [{ model, price }] : [];
   });
 }

@@ -1,11 +1,8 @@
 import * as vscode from 'vscode';
-import {
-  API_KEY_ENV_VARS,
-  API_KEY_PROVIDERS,
-  PROVIDER_DISPLAY_NAMES,
-  validateApiKey,
-  type ApiKeyProvider,
-} from '../secrets/apiKeys';
+import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
+import type { ProviderEntry } from '../../core/llm/providerTable';
+import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
+import { validateApiKey } from '../secrets/apiKeys';
 import { readHostSettings } from '../settings/hostSettings';
 import { command, Commands, type HostServices } from './commandSupport';
 import { modelChoices, priceText } from './modelChoices';
@@ -23,37 +20,33 @@ export function registerProviderCommands(services: HostServices): vscode.Disposa
  * shown, logged or echoed. A stored key can also be removed here.
  */
 async function setApiKey(services: HostServices, arg: unknown): Promise<void> {
-  type Item = vscode.QuickPickItem & { provider: ApiKeyProvider; remove?: true };
+  type Item = vscode.QuickPickItem & { provider: ProviderEntry; remove?: true };
   const items: Item[] = [];
-  for (const provider of API_KEY_PROVIDERS) {
-    const found = await services.keys.lookup(provider);
+  const providers = services.keys.keyedProviders();
+  for (const provider of providers) {
+    const found = await services.keys.lookup(provider.id);
     const status = !found
       ? vscode.l10n.t('no key')
       : found.source === 'secretStorage'
         ? vscode.l10n.t('key stored')
-        : vscode.l10n.t('key from {0}', API_KEY_ENV_VARS[provider]);
+        : vscode.l10n.t('key from {0}', provider.keyEnvVar);
     items.push({
-      label: PROVIDER_DISPLAY_NAMES[provider],
+      label: provider.displayName,
       description: status,
-      detail:
-        provider === 'openai'
-          ? vscode.l10n.t(
-              'Also OpenAI-compatible servers (Ollama, LM Studio, vLLM, OpenRouter) at the base URL setting',
-            )
-          : undefined,
+      detail: provider.detail === undefined ? undefined : vscode.l10n.t(provider.detail),
       provider,
     });
   }
-  for (const provider of API_KEY_PROVIDERS) {
-    if ((await services.keys.lookup(provider))?.source === 'secretStorage') {
+  for (const provider of providers) {
+    if ((await services.keys.lookup(provider.id))?.source === 'secretStorage') {
       items.push({
-        label: `$(trash) ${vscode.l10n.t('Remove the stored {0} key', PROVIDER_DISPLAY_NAMES[provider])}`,
+        label: `$(trash) ${vscode.l10n.t('Remove the stored {0} key', provider.displayName)}`,
         provider,
         remove: true,
       });
     }
   }
-  const preset = typeof arg === 'string' ? items.find((i) => i.provider === arg && !i.remove) : undefined;
+  const preset = typeof arg === 'string' ? items.find((i) => i.provider.id === arg && !i.remove) : undefined;
   const picked =
     preset ??
     (await vscode.window.showQuickPick(items, {
@@ -61,9 +54,9 @@ async function setApiKey(services: HostServices, arg: unknown): Promise<void> {
       placeHolder: vscode.l10n.t('Which provider?'),
     }));
   if (!picked) return;
-  const name = PROVIDER_DISPLAY_NAMES[picked.provider];
+  const name = picked.provider.displayName;
   if (picked.remove) {
-    await services.keys.delete(picked.provider);
+    await services.keys.delete(picked.provider.id);
     services.log.info(`The stored ${name} API key was removed.`);
     void vscode.window.showInformationMessage(vscode.l10n.t('The stored {0} key was removed.', name));
     return;
@@ -77,7 +70,7 @@ async function setApiKey(services: HostServices, arg: unknown): Promise<void> {
   });
   if (key === undefined) return;
   services.scrubber.add(key.trim());
-  await services.keys.set(picked.provider, key);
+  await services.keys.set(picked.provider.id, key);
   services.log.info(`A ${name} API key was stored in SecretStorage.`);
   void vscode.window.showInformationMessage(vscode.l10n.t('The {0} key is stored in the OS keychain.', name));
 }
@@ -85,25 +78,27 @@ async function setApiKey(services: HostServices, arg: unknown): Promise<void> {
 /** Writes `agentOrchestrator.provider` and `agentOrchestrator.model` to the user settings. */
 async function selectModel(): Promise<void> {
   const current = readHostSettings().settings;
-  type ProviderItem = vscode.QuickPickItem & { provider: 'auto' | 'openai' | 'anthropic' | 'demo' };
+  type ProviderItem = vscode.QuickPickItem & { provider: string; entry?: ProviderEntry };
+  const table = BUILTIN_PROVIDERS.list();
   const providers: ProviderItem[] = [
     {
       label: vscode.l10n.t('Automatic'),
       detail: vscode.l10n.t(
-        'The provider whose API key is set (OpenAI first); without a key, the offline demo is offered.',
+        'The provider whose API key is set ({0} first); without a key, the offline demo is offered.',
+        table[0]?.displayName ?? '',
       ),
       provider: 'auto',
     },
-    {
-      label: 'OpenAI',
-      detail: vscode.l10n.t('OpenAI, or an OpenAI-compatible server at the base URL setting'),
-      provider: 'openai',
-    },
-    { label: 'Anthropic', provider: 'anthropic' },
+    ...table.map((entry) => ({
+      label: entry.displayName,
+      ...(entry.detail === undefined ? {} : { detail: vscode.l10n.t(entry.detail) }),
+      provider: entry.id,
+      entry,
+    })),
     {
       label: vscode.l10n.t('Offline demo'),
       detail: vscode.l10n.t('A scripted local server that shows a whole run without a key. Not a real model.'),
-      provider: 'demo',
+      provider: DEMO_PROVIDER_ID,
     },
   ];
   for (const p of providers) if (p.provider === current.provider) p.description = vscode.l10n.t('current');
@@ -113,11 +108,11 @@ async function selectModel(): Promise<void> {
   });
   if (!provider) return;
   let model = '';
-  if (provider.provider === 'openai' || provider.provider === 'anthropic') {
+  if (provider.entry) {
     type ModelItem = vscode.QuickPickItem & { model?: string };
     const items: ModelItem[] = [
       { label: vscode.l10n.t('Provider default'), description: '', model: '' },
-      ...modelChoices(provider.provider).map((c) => ({
+      ...modelChoices(provider.entry, BUILTIN_PROVIDERS).map((c) => ({
         label: c.model,
         description: priceText(c.price),
         model: c.model,

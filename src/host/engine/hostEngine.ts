@@ -1,28 +1,21 @@
 import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { AgentDefinitionInput } from '../../core/model/agentDefinition';
-import type { AgentRegistry } from '../../core/agents/agentRegistry';
-import type { AgentStatsBook, AgentStatsStore } from '../../core/agents/agentStats';
-import type { CheckpointPort } from '../../core/checkpoint/checkpointPort';
-import { GitCheckpoints } from '../../core/checkpoint/gitCheckpoints';
 import { errorMessage } from '../../core/common/errors';
-import type { Agent } from '../../core/task/agent';
-import type { RateLimitScheduler } from '../../core/quota/rateLimitScheduler';
-import type { Orchestrator } from '../../core/run/orchestrator';
-import type { RunEventSink } from '../../core/model/runEventSink';
-import type { PathLockTable } from '../../core/schedule/pathLocks';
-import type { RunStore } from '../../core/store/runStore';
+import { assembleEngine, type Engine } from '../../core/engine/assembleEngine';
+import { ModelSetupError } from '../../core/engine/engineModels';
+import type { EngineServices } from '../../core/engine/engineServices';
+import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import type { ApprovalPort } from '../../core/tools/approvalPort';
 import { DemoModelServer } from '../../demo/demoModelServer';
+import { DEMO_PROVIDER_ID, demoProvider } from '../../demo/demoProvider';
 import type { ApiKeyStore } from '../secrets/apiKeys';
+import { engineSettingsOf } from '../settings/engineSettingsOf';
 import type { HostSettings } from '../settings/hostSettingsSchema';
-import { assembleHostEngine } from './assembleHostEngine';
 import { HOST_ENGINE_ACTIONS, HostEngineError } from './hostEngineError';
-import { resolveHostModels } from './hostModels';
 import { VscodeVerificationRunner } from './vscodeVerificationRunner';
 import { VscodeWorkspace } from './vscodeWorkspace';
 
-/** What the host container hands to {@link createHostEngine}; the stores and schedulers are shared by every engine of the window. */
+/** What the host container hands to {@link createHostEngine}; the services are shared by every engine of the window. */
 export interface HostEngineDeps {
   folder: vscode.WorkspaceFolder;
   settings: HostSettings;
@@ -30,48 +23,27 @@ export interface HostEngineDeps {
   /** Asks the user before a key goes to an unconfirmed base URL host (`KeyHostConfirmation.confirm`). */
   confirmKeyHost(baseUrl: string, provider: string): Promise<boolean>;
   approvals: ApprovalPort;
-  store: RunStore;
-  statsStore: AgentStatsStore;
-  stats: AgentStatsBook;
-  rateLimits: RateLimitScheduler;
-  locks: PathLockTable;
+  services: EngineServices;
   log: vscode.LogOutputChannel;
-  sinks?: RunEventSink[];
 }
 
 /** An engine for one workspace folder. */
-export interface HostEngine {
-  orchestrator: Orchestrator;
+export interface HostEngine extends Engine {
   /** For the status bar and messages: `openai/gpt-4o-mini`, or `offline demo model`. */
   providerLabel: string;
   /** True when the answers come from the scripted offline demo model. */
   isDemo: boolean;
-  checkpoints: CheckpointPort;
-  /** Real path of the workspace folder. */
-  workspaceRoot: string;
-  /** The engine's agents: built-in, custom (`.orchestrator/agents`), and any added later (e.g. by other extensions). */
-  registry: AgentRegistry;
-  /** An LLM agent wired like the built-in ones (tools, models, policy, gate), for the registry; not registered by this call. */
-  createPromptAgent(definition: AgentDefinitionInput, systemPrompt: string): Agent;
-  /** Releases the agents, the breaker and the demo server; runs in flight should be stopped first. */
-  dispose(): void;
 }
 
 /**
- * The host's composition root: builds the engine for one workspace folder with VS Code adapters
- * (workspace through `vscode.workspace.fs` / ripgrep, verification through tasks), the way
- * `createCliEngine` does with Node ones. In an untrusted workspace it refuses before anything else
- * (no key is read, no model is called, nothing runs). Provider problems (no key, a refused base URL
- * host) are {@link HostEngineError}s with the actions to offer.
+ * The host's adapters around the core's one engine assembly: the workspace through
+ * `vscode.workspace.fs` and ripgrep, verification through tasks, keys from SecretStorage, host
+ * confirmations as modals, and the offline demo model as an extra provider while it is chosen.
+ * Workspace trust is checked by the caller, at the command boundary. Provider problems (no key, a
+ * refused base URL host) are {@link HostEngineError}s with the actions to offer.
  */
 export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine> {
-  if (!vscode.workspace.isTrusted) {
-    throw new HostEngineError(
-      'This workspace is not trusted, so Agent Orchestrator does not call a model or run agents, tasks or commands in it. Trust the workspace to orchestrate here.',
-      [HOST_ENGINE_ACTIONS.manageTrust],
-    );
-  }
-  const { folder, log } = deps;
+  const { folder, log, settings } = deps;
   let root: string;
   try {
     root = await realpath(folder.uri.fsPath);
@@ -81,59 +53,65 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
     );
   }
   const warn = (message: string): void => log.warn(message);
-  const models = await resolveHostModels({
-    settings: deps.settings,
-    keys: deps.keys,
-    confirmKeyHost: (baseUrl, provider) => deps.confirmKeyHost(baseUrl, provider),
-    startDemo: () => DemoModelServer.start(),
-    warn,
-  });
+  const demo = settings.provider === DEMO_PROVIDER_ID ? await DemoModelServer.start() : undefined;
+  let demoStopped = false;
+  const stopDemo = (): void => {
+    if (demoStopped) return;
+    demoStopped = true;
+    demo
+      ?.close()
+      .catch((err: unknown) => log.warn(`The offline demo model did not stop cleanly: ${errorMessage(err)}`));
+  };
+  let engine: Engine;
   try {
     const gitBinary = gitPath();
-    const engine = await assembleHostEngine({
+    engine = await assembleEngine({
       root,
-      workspace: new VscodeWorkspace(folder, { log: deps.log }),
-      runner: new VscodeVerificationRunner(folder),
-      models,
-      settings: deps.settings,
+      workspace: new VscodeWorkspace(folder, { log }),
       approvals: deps.approvals,
-      store: deps.store,
-      statsStore: deps.statsStore,
-      stats: deps.stats,
-      rateLimits: deps.rateLimits,
-      locks: deps.locks,
-      ...(deps.sinks === undefined ? {} : { sinks: deps.sinks }),
+      keys: {
+        get: (provider) => (provider === DEMO_PROVIDER_ID ? Promise.resolve(demo?.token) : deps.keys.get(provider)),
+      },
+      keyHint: (p) => `set one with "Orchestrator: Set API Key" (kept in the OS keychain) or ${p.keyEnvVar}.`,
+      confirmKeyHost: (baseUrl, provider) => deps.confirmKeyHost(baseUrl, provider),
+      settings: engineSettingsOf(settings),
+      runner: new VscodeVerificationRunner(folder),
+      services: deps.services,
+      providers: demo ? BUILTIN_PROVIDERS.with(demoProvider(demo)) : BUILTIN_PROVIDERS,
+      ...(gitBinary === undefined ? {} : { gitBinary }),
       warn,
       onVerification: (o) =>
         log.info(
           `Verification "${o.step}": ${o.verdict}, exit code ${o.exitCode}, ${o.findings.length} finding(s), ${o.durationMs} ms.`,
         ),
-      openCheckpoints: (r) => GitCheckpoints.open(r, gitBinary === undefined ? {} : { gitBinary }),
     });
-    log.info(
-      `Engine ready for ${folder.name}: ${models.isDemo ? 'the offline demo model (scripted answers, not a real model)' : models.label}.`,
-    );
-    let disposed = false;
-    return {
-      orchestrator: engine.orchestrator,
-      providerLabel: models.label,
-      isDemo: models.isDemo,
-      checkpoints: engine.checkpoints,
-      workspaceRoot: root,
-      registry: engine.registry,
-      createPromptAgent: engine.createPromptAgent,
-      dispose: () => {
-        if (disposed) return;
-        disposed = true;
-        engine.dispose();
-        models
-          .dispose()
-          .catch((err: unknown) => log.warn(`The offline demo model did not stop cleanly: ${errorMessage(err)}`));
-      },
-    };
   } catch (err) {
-    await models.dispose();
+    stopDemo();
+    if (err instanceof ModelSetupError) throw hostEngineErrorOf(err);
     throw err;
+  }
+  log.info(
+    `Engine ready for ${folder.name}: ${engine.models.scripted ? 'the offline demo model (scripted answers, not a real model)' : engine.models.label}.`,
+  );
+  return {
+    ...engine,
+    providerLabel: engine.models.label,
+    isDemo: engine.models.scripted,
+    dispose: () => {
+      engine.dispose();
+      stopDemo();
+    },
+  };
+}
+
+/** The core's model problem, with the buttons that fix it. */
+function hostEngineErrorOf(err: ModelSetupError): HostEngineError {
+  switch (err.problem) {
+    case 'no-key':
+      return new HostEngineError(err.message, [HOST_ENGINE_ACTIONS.setApiKey, HOST_ENGINE_ACTIONS.useDemo]);
+    case 'key-refused':
+    case 'unknown-provider':
+      return new HostEngineError(err.message, [HOST_ENGINE_ACTIONS.openSettings]);
   }
 }
 

@@ -1,24 +1,8 @@
 import type * as vscode from 'vscode';
 import type { Disposable } from '../../core/common/disposable';
 import { Emitter, type Event } from '../../core/common/emitter';
-
-/** Providers whose API keys the extension keeps. */
-export const API_KEY_PROVIDERS = ['openai', 'anthropic'] as const;
-
-/** A provider with an API key. */
-export type ApiKeyProvider = (typeof API_KEY_PROVIDERS)[number];
-
-/** The environment variable read when SecretStorage holds no key. */
-export const API_KEY_ENV_VARS: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-});
-
-/** The provider's name as users know it. */
-export const PROVIDER_DISPLAY_NAMES: Readonly<Record<ApiKeyProvider, string>> = Object.freeze({
-  openai: 'OpenAI',
-  anthropic: 'Anthropic',
-});
+import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
+import type { ProviderEntry, ProviderTable } from '../../core/llm/providerTable';
 
 /** A key and where it was found (never logged: only `source` may be shown). */
 export interface ApiKeyLookup {
@@ -39,59 +23,72 @@ export function validateApiKey(value: string): string | undefined {
   return undefined;
 }
 
-/** Narrows a string to a provider with a key, or throws a clear error. */
-export function toApiKeyProvider(provider: string): ApiKeyProvider {
-  if ((API_KEY_PROVIDERS as readonly string[]).includes(provider)) return provider as ApiKeyProvider;
-  throw new Error(`Unknown provider "${provider}": API keys are kept for ${API_KEY_PROVIDERS.join(' and ')} only.`);
-}
-
 /**
- * API keys, kept only in VS Code's SecretStorage (the OS keychain): never in globalState, files,
- * logs or run events. `get` falls back to `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` from the
- * environment. `onDidChange` fires when a key is stored or deleted, also from another window.
+ * API keys of the providers in the provider table, kept only in VS Code's SecretStorage (the OS
+ * keychain): never in globalState, files, logs or run events. `get` falls back to the provider's
+ * environment variable (`OPENAI_API_KEY`, …). `onDidChange` fires when a key is stored or
+ * deleted, also from another window.
  */
 export class ApiKeyStore implements Disposable {
-  private readonly changed = new Emitter<ApiKeyProvider>();
+  private readonly changed = new Emitter<string>();
   private readonly subscription: Disposable;
-  /** Fires with the provider whose stored key was set or deleted. */
-  readonly onDidChange: Event<ApiKeyProvider> = this.changed.event;
+  /** Fires with the id of the provider whose stored key was set or deleted. */
+  readonly onDidChange: Event<string> = this.changed.event;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
+    private readonly providers: ProviderTable = BUILTIN_PROVIDERS,
   ) {
     this.subscription = secrets.onDidChange((event) => {
       if (!event.key.startsWith(SECRET_PREFIX)) return;
       const provider = event.key.slice(SECRET_PREFIX.length);
-      if ((API_KEY_PROVIDERS as readonly string[]).includes(provider)) this.changed.fire(provider as ApiKeyProvider);
+      if (this.keyed(provider)) this.changed.fire(provider);
     });
   }
 
-  /** The provider's key: SecretStorage first, then its environment variable; undefined when neither has one. */
-  async get(provider: ApiKeyProvider): Promise<string | undefined> {
-    return (await this.lookup(provider))?.key;
+  /** The providers a key can be kept for, in table order (not the scripted demo). */
+  keyedProviders(): ProviderEntry[] {
+    return this.providers.list().filter((p) => !p.scripted);
   }
 
-  /** Like `get`, and says where the key came from. */
-  async lookup(provider: ApiKeyProvider): Promise<ApiKeyLookup | undefined> {
-    const p = toApiKeyProvider(provider);
-    const stored = (await this.secrets.get(secretKey(p)))?.trim();
+  /** The provider's key: SecretStorage first, then its environment variable; undefined when neither has one or the provider is unknown. */
+  async get(provider: string): Promise<string | undefined> {
+    return this.keyed(provider) ? (await this.lookup(provider))?.key : undefined;
+  }
+
+  /** Like `get`, and says where the key came from; throws for a provider that is not in the table. */
+  async lookup(provider: string): Promise<ApiKeyLookup | undefined> {
+    const p = this.entry(provider);
+    const stored = (await this.secrets.get(secretKey(p.id)))?.trim();
     if (stored) return { key: stored, source: 'secretStorage' };
-    const fromEnv = this.env[API_KEY_ENV_VARS[p]]?.trim();
+    const fromEnv = this.env[p.keyEnvVar]?.trim();
     return fromEnv ? { key: fromEnv, source: 'environment' } : undefined;
   }
 
   /** Stores the key (surrounding whitespace removed) after checking it; the error never repeats the key. */
-  async set(provider: ApiKeyProvider, key: string): Promise<void> {
-    const p = toApiKeyProvider(provider);
+  async set(provider: string, key: string): Promise<void> {
+    const p = this.entry(provider);
     const problem = validateApiKey(key);
-    if (problem !== undefined) throw new Error(`The ${PROVIDER_DISPLAY_NAMES[p]} API key was not saved: ${problem}`);
-    await this.secrets.store(secretKey(p), key.trim());
+    if (problem !== undefined) throw new Error(`The ${p.displayName} API key was not saved: ${problem}`);
+    await this.secrets.store(secretKey(p.id), key.trim());
   }
 
   /** Removes the stored key; the environment variable, if set, is used again. */
-  async delete(provider: ApiKeyProvider): Promise<void> {
-    await this.secrets.delete(secretKey(toApiKeyProvider(provider)));
+  async delete(provider: string): Promise<void> {
+    await this.secrets.delete(secretKey(this.entry(provider).id));
+  }
+
+  private keyed(provider: string): boolean {
+    return this.keyedProviders().some((p) => p.id === provider);
+  }
+
+  /** The provider's entry, or a clear error naming the ones keys are kept for. */
+  private entry(provider: string): ProviderEntry {
+    const found = this.keyedProviders().find((p) => p.id === provider);
+    if (found) return found;
+    const known = this.keyedProviders().map((p) => p.id);
+    throw new Error(`Unknown provider "${provider}": API keys are kept for ${known.join(' and ')} only.`);
   }
 
   dispose(): void {
@@ -100,6 +97,6 @@ export class ApiKeyStore implements Disposable {
   }
 }
 
-function secretKey(provider: ApiKeyProvider): string {
+function secretKey(provider: string): string {
   return `${SECRET_PREFIX}${provider}`;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PROVIDER_DISPLAY_NAMES, type ApiKeyProvider } from './apiKeys';
+import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import {
   decideKeyHost,
   keyHostQuestion,
@@ -49,7 +49,7 @@ export class KeyHostConfirmation {
   }
 
   private async ask(provider: string, host: string, plainHttp: boolean): Promise<boolean> {
-    const name = PROVIDER_DISPLAY_NAMES[provider as ApiKeyProvider] ?? provider;
+    const name = BUILTIN_PROVIDERS.get(provider)?.displayName ?? provider;
     const { message, detail } = keyHostQuestion(name, host, plainHttp);
     const allow: vscode.MessageItem = { title: 'Allow' };
     const cancel: vscode.MessageItem = { title: 'Cancel', isCloseAffordance: true };

@@ -1,10 +1,6 @@
 import { z } from 'zod';
-
-/** The provider's own endpoints: a key may always go there. */
-export const DEFAULT_KEY_HOSTS: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  openai: Object.freeze(['api.openai.com']),
-  anthropic: Object.freeze(['api.anthropic.com']),
-});
+import { keyHostVerdict } from '../../core/engine/keyHosts';
+import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 
 /** Whether a key may go to a base URL's host without asking, and why. */
 export type KeyHostDecision =
@@ -16,32 +12,16 @@ export type ConfirmedKeyHosts = Readonly<Record<string, readonly string[]>>;
 
 const ConfirmedKeyHostsSchema = z.record(z.string(), z.array(z.string()));
 
-/** The host a base URL points at, lower-case, IPv6 without brackets; throws a clear error for a bad URL. */
-export function keyHostOf(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new Error(`The base URL ${JSON.stringify(baseUrl)} is not a valid URL; fix agentOrchestrator.baseUrl.`);
-  }
-  return url.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-}
-
-/** True for this machine: `localhost`, 127.0.0.0/8 and `::1`. Other names that may resolve here are asked about. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /**
  * Whether the user must be asked before `provider`'s key is sent to `baseUrl`: not for the
  * provider's own endpoints, loopback hosts, or hosts the user already confirmed for this provider.
  */
 export function decideKeyHost(baseUrl: string, provider: string, confirmed: ConfirmedKeyHosts): KeyHostDecision {
-  const host = keyHostOf(baseUrl);
-  if ((DEFAULT_KEY_HOSTS[provider] ?? []).includes(host)) return { ask: false, host, reason: 'default-endpoint' };
-  if (isLoopbackHost(host)) return { ask: false, host, reason: 'loopback' };
-  if ((confirmed[provider] ?? []).includes(host)) return { ask: false, host, reason: 'confirmed' };
-  return { ask: true, host, plainHttp: new URL(baseUrl).protocol === 'http:' };
+  const verdict = keyHostVerdict(baseUrl, { ownHosts: BUILTIN_PROVIDERS.get(provider)?.ownHosts ?? [] });
+  if (!verdict.ask) return verdict;
+  if ((confirmed[provider] ?? []).includes(verdict.host))
+    return { ask: false, host: verdict.host, reason: 'confirmed' };
+  return verdict;
 }
 
 /** Confirmed hosts read back from globalState; anything malformed counts as none confirmed. */

@@ -1,6 +1,9 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { DEFAULT_ENGINE_SETTINGS, MAX_CONCURRENCY } from '../../core/engine/engineSettings';
+import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { parseModelRef } from '../../core/route/modelRef';
+import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
 
 /** The configuration section every setting of the extension lives under. */
 export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
@@ -26,8 +29,17 @@ export const HOST_SETTING_KEYS = [
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
 export type HostSettingKey = (typeof HOST_SETTING_KEYS)[number];
 
-/** Providers an agent model (`provider/model`) may name; the offline demo is chosen with `provider` only. */
-export const MODEL_PROVIDERS = ['openai', 'anthropic'] as const;
+/** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
+export const MODEL_PROVIDERS: readonly string[] = BUILTIN_PROVIDERS.ids();
+
+/** The values of `agentOrchestrator.provider`: `auto`, every provider of the table, and the offline demo. */
+export const PROVIDER_SETTING_VALUES: readonly string[] = ['auto', ...MODEL_PROVIDERS, DEMO_PROVIDER_ID];
+
+/** `"a", "b" or "c"`. */
+function quotedChoice(values: readonly string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+}
 
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -37,7 +49,7 @@ const ModelRefSchema = z
   .trim()
   .refine((ref) => {
     const parsed = parseModelRef(ref);
-    return parsed !== undefined && (MODEL_PROVIDERS as readonly string[]).includes(parsed.provider);
+    return parsed !== undefined && MODEL_PROVIDERS.includes(parsed.provider);
   });
 
 /** `provider/model` (or `provider/*` for every model of a provider) as a rate-limit key. */
@@ -66,14 +78,14 @@ const BaseUrlSchema = z
 /** The whole validated configuration of the host. */
 export const HostSettingsSchema = z.strictObject({
   /** Which provider runs planner and agents; `auto` picks by the keys that are set. */
-  provider: z.enum(['auto', 'openai', 'anthropic', 'demo']),
+  provider: z.string().refine((value) => PROVIDER_SETTING_VALUES.includes(value)),
   /** The run's model; empty means the provider's default. */
   model: z.string().trim().regex(/^\S*$/),
   /** An OpenAI-compatible endpoint; empty means the provider's own. */
   baseUrl: BaseUrlSchema,
   /** Agent id → `provider/model`. */
   agentModels: z.record(z.string().regex(AGENT_ID), ModelRefSchema),
-  maxConcurrency: z.number().int().min(1).max(64),
+  maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
   maxTasksPerPlan: z.number().int().min(1).max(10_000),
   taskTimeoutSeconds: z.number().int().min(1).max(86_400),
   /** Hard limits per run; an absent field (the setting is `null`) means no limit. */
@@ -102,9 +114,9 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   model: '',
   baseUrl: '',
   agentModels: {},
-  maxConcurrency: 4,
-  maxTasksPerPlan: 200,
-  taskTimeoutSeconds: 600,
+  maxConcurrency: DEFAULT_ENGINE_SETTINGS.maxConcurrency,
+  maxTasksPerPlan: DEFAULT_ENGINE_SETTINGS.maxTasksPerPlan,
+  taskTimeoutSeconds: DEFAULT_ENGINE_SETTINGS.taskTimeoutMs / 1000,
   budget: {},
   rateLimits: {},
   approvalMode: 'ask',
@@ -144,7 +156,7 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
   };
   const s = HostSettingsSchema.shape;
   const settings: HostSettings = {
-    provider: one('provider', s.provider, d.provider, 'one of "auto", "openai", "anthropic" or "demo"'),
+    provider: one('provider', s.provider, d.provider, `one of ${quotedChoice(PROVIDER_SETTING_VALUES)}`),
     model: one(
       'model',
       s.model,
@@ -164,7 +176,7 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
       const ref = ModelRefSchema.safeParse(value);
       return ref.success
         ? { value: ref.data }
-        : `must be "provider/model" with provider "openai" or "anthropic", e.g. "openai/gpt-4o" (got ${show(value)})`;
+        : `must be "provider/model" with provider ${quotedChoice(MODEL_PROVIDERS)}, e.g. "${MODEL_PROVIDERS[0]}/${BUILTIN_PROVIDERS.list()[0]?.defaultModel}" (got ${show(value)})`;
     }),
     maxConcurrency: one('maxConcurrency', s.maxConcurrency, d.maxConcurrency, 'a whole number from 1 to 64'),
     maxTasksPerPlan: one('maxTasksPerPlan', s.maxTasksPerPlan, d.maxTasksPerPlan, 'a whole number from 1 to 10000'),

@@ -1,9 +1,9 @@
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { LlmAgent, type LlmAgentDeps } from '../../../src/core/agents/llmAgent';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
 import { AnthropicChatModel } from '../../../src/core/llm/anthropicChatModel';
-import { PriceTable } from '../../../src/core/llm/priceTable';
 import type { ChatModel } from '../../../src/core/llm/chatModel';
 import { defineTool } from '../../../src/core/tools/toolDefinition';
 import { ToolBus } from '../../../src/core/tools/toolBus';
@@ -54,7 +54,7 @@ function agentWith(models: ChatModel[], extra: Partial<LlmAgentDeps> = {}): LlmA
     'You are a test agent.',
     {
       models: () => models,
-      prices: new PriceTable(),
+      prices: BUILTIN_PROVIDERS.priceTable(),
       tools,
       toolContext: (ctx) => ({ task: ctx }) as unknown as ToolContext,
       ...extra,

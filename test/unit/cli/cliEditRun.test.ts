@@ -87,8 +87,8 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
     assert.deepEqual(
       of('verification.completed').map((e) => [e.name, e.verdict]),
       [
-        ['verify-1', 'pass'],
-        ['verify-1', 'pass'],
+        ['node --version', 'pass'],
+        ['node --version', 'pass'],
       ],
       'each editing task passed its gate',
     );

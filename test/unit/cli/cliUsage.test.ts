@@ -95,7 +95,7 @@ const CASES: UsageCase[] = [
   {
     name: 'an unknown provider',
     args: () => ['run', 'g', '--provider', 'gemini'],
-    stderr: /Unknown provider "gemini"; use --provider openai .* or --provider anthropic/,
+    stderr: /Unknown provider "gemini"; use one of: --provider openai .*, --provider anthropic/,
   },
   {
     name: 'an unknown approval mode',
@@ -120,13 +120,13 @@ const CASES: UsageCase[] = [
   {
     name: 'no API key at all',
     args: ({ ws }) => ['run', 'g', '--workspace', ws],
-    stderr: /No API key: set OPENAI_API_KEY .* or ANTHROPIC_API_KEY/,
+    stderr: /No API key is set\. export OPENAI_API_KEY .* Or: export ANTHROPIC_API_KEY/,
   },
   {
     name: "the chosen provider's key missing",
     args: ({ ws }) => ['run', 'g', '--workspace', ws, '--provider', 'anthropic'],
     env: KEY,
-    stderr: /ANTHROPIC_API_KEY is not set/,
+    stderr: /No Anthropic API key is set: export ANTHROPIC_API_KEY/,
   },
   {
     name: 'a remote base URL without a key',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliApprovals } from '../../../src/cli/cliApprovals';
 import { createCliEngine } from '../../../src/cli/cliEngine';
-import { ProviderConfig } from '../../../src/cli/providerConfig';
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
@@ -37,10 +37,9 @@ describe('end to end: shared rate limits and crash recovery', function () {
       const engine = await createCliEngine({
         workspace: ws,
         stateDir: join(ws, '.state'),
-        provider: ProviderConfig.resolve(
-          { provider: 'openai', baseUrl: server.openAiBaseUrl },
-          { OPENAI_API_KEY: server.apiKey },
-        ),
+        providers: BUILTIN_PROVIDERS,
+        models: { provider: 'openai', baseUrl: server.openAiBaseUrl },
+        env: { OPENAI_API_KEY: server.apiKey },
         concurrency: 8,
         verify: [],
         approvals: new CliApprovals({

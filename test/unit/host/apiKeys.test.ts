@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type * as vscode from 'vscode';
 import { Emitter } from '../../../src/core/common/emitter';
-import { ApiKeyStore, validateApiKey, type ApiKeyProvider } from '../../../src/host/secrets/apiKeys';
+import { ApiKeyStore, validateApiKey } from '../../../src/host/secrets/apiKeys';
 
 /** An in-memory SecretStorage, shaped like VS Code's. */
 class FakeSecrets {
@@ -70,7 +70,9 @@ describe('ApiKeyStore', () => {
 
   it('refuses unknown providers', async () => {
     const { store } = make();
-    await assert.rejects(store.get('gemini' as ApiKeyProvider), /Unknown provider "gemini"/);
+    await assert.rejects(store.set('gemini', 'sk-1'), /Unknown provider "gemini"/);
+    await assert.rejects(store.lookup('gemini'), /Unknown provider "gemini"/);
+    assert.equal(await store.get('gemini'), undefined, 'an engine asking for an unknown provider just finds no key');
   });
 
   it('fires onDidChange with the provider for its own secrets only, until disposed', async () => {

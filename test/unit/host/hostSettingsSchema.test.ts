@@ -188,7 +188,7 @@ describe('host settings schema', () => {
     assert.equal(problems.length, 10, problems.join('\n'));
     assert.ok(
       problems.includes(
-        'agentOrchestrator.agentModels: the entry "tester" must be "provider/model" with provider "openai" or "anthropic", e.g. "openai/gpt-4o" (got "gpt-4o"); it is ignored.',
+        'agentOrchestrator.agentModels: the entry "tester" must be "provider/model" with provider "openai" or "anthropic", e.g. "openai/gpt-4o-mini" (got "gpt-4o"); it is ignored.',
       ),
     );
     assert.ok(

@@ -12,7 +12,7 @@ import {
   snapshotDiagnostics,
   type DiagnosticLike,
 } from '../../../src/host/engine/diagnosticFindings';
-import { hostVerificationSteps } from '../../../src/host/engine/hostVerificationSteps';
+import { configuredSteps } from '../../../src/core/verify/configuredSteps';
 
 const diag = (severity: number, line: number, message: string, source?: string): DiagnosticLike => ({
   severity,
@@ -22,9 +22,9 @@ const diag = (severity: number, line: number, message: string, source?: string):
 });
 
 describe('host verification helpers', () => {
-  describe('hostVerificationSteps', () => {
+  describe('configuredSteps', () => {
     it('turns task labels and commands into named steps, keeping names unique', () => {
-      const steps = hostVerificationSteps({ tasks: ['npm: test', 'npm test'], commands: ['npm test', 'npm run lint'] });
+      const steps = configuredSteps({ tasks: ['npm: test', 'npm test'], commands: ['npm test', 'npm run lint'] });
       assert.deepEqual(
         steps.map((s) => [s.name, s.task ?? s.command]),
         [

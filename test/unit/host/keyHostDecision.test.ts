@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
 import {
   decideKeyHost,
-  isLoopbackHost,
-  keyHostOf,
   keyHostQuestion,
   parseConfirmedKeyHosts,
   withConfirmedKeyHost,
 } from '../../../src/host/secrets/keyHostDecision';
+import { isLoopbackHost, keyHostOf } from '../../../src/core/engine/keyHosts';
 
 describe('key host decision (which base URL hosts need the user to confirm)', () => {
   it("needs no confirmation for the provider's own endpoint", () => {
@@ -90,6 +89,6 @@ describe('key host decision (which base URL hosts need the user to confirm)', ()
   });
 
   it('explains a bad URL', () => {
-    assert.throws(() => keyHostOf('not a url'), /not a valid URL; fix agentOrchestrator\.baseUrl/);
+    assert.throws(() => keyHostOf('not a url'), /not a valid URL; give an http:\/\/ or https:\/\/ URL/);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { modelChoices, priceText } from '../../../src/host/commands/modelChoices';
+import { ANTHROPIC_PROVIDER, BUILTIN_PROVIDERS, OPENAI_PROVIDER } from '../../../src/core/llm/builtinProviders';
 import { outcomeMessage, progressMessage, progressPercent, shorten } from '../../../src/host/commands/runProgress';
 import { formatMessage } from '../../../src/host/views/runTreeFormat';
 import { EventBuilder, foldEvents } from '../../support/eventBuilders';
@@ -59,10 +60,11 @@ describe('run progress and outcome text', () => {
 
 describe('model choices', () => {
   it('offers only models the price table knows, with their prices', () => {
-    const openai = modelChoices('openai');
+    const openai = modelChoices(OPENAI_PROVIDER, BUILTIN_PROVIDERS);
     assert.ok(openai.some((c) => c.model === 'gpt-4o-mini'));
     assert.ok(openai.every((c) => c.price.input >= 0));
-    assert.ok(modelChoices('anthropic').some((c) => c.model === 'claude-sonnet-5'));
+    assert.ok(modelChoices(ANTHROPIC_PROVIDER, BUILTIN_PROVIDERS).some((c) => c.model === 'claude-sonnet-5'));
+    assert.equal(openai.length, OPENAI_PROVIDER.commonModels.length, 'every common model of the table has a price');
     assert.equal(priceText({ input: 2.5, output: 10 }), '$2.50 in · $10.00 out / 1M tokens');
   });
 });

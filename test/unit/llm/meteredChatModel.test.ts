@@ -1,3 +1,4 @@
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
 import type { ModelCallRequest, TaskContext } from '../../../src/core/task/agent';
@@ -5,7 +6,6 @@ import { TaskFailure } from '../../../src/core/model/failure';
 import type { ChatRequest } from '../../../src/core/llm/chatModel';
 import { meteredComplete } from '../../../src/core/llm/meteredChatModel';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
-import { PriceTable } from '../../../src/core/llm/priceTable';
 import { ResponseCache } from '../../../src/core/llm/responseCache';
 import { estimateRequestTokens } from '../../../src/core/llm/tokenEstimate';
 import { BudgetExceededError } from '../../../src/core/quota/budgetExceededError';
@@ -55,7 +55,7 @@ const REQUEST: ChatRequest = {
 describe('meteredComplete', () => {
   let server: FakeModelServer;
   let model: OpenAiChatModel;
-  const prices = new PriceTable();
+  const prices = BUILTIN_PROVIDERS.priceTable();
 
   beforeEach(async () => {
     server = await FakeModelServer.start();

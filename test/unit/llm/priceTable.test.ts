@@ -1,3 +1,4 @@
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import assert from 'node:assert/strict';
 import { PriceTable } from '../../../src/core/llm/priceTable';
 
@@ -5,7 +6,7 @@ const close = (actual: number, expected: number): void =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} ≠ ${expected}`);
 
 describe('PriceTable', () => {
-  const table = new PriceTable();
+  const table = BUILTIN_PROVIDERS.priceTable();
 
   it('prices OpenAI usage, cached input at the cached rate', () => {
     // gpt-4o: $2.50 in, $1.25 cached, $10 out per million.
@@ -53,12 +54,12 @@ describe('PriceTable', () => {
       undefined,
       'a newer release is not guessed from its family',
     );
-    const withFallback = new PriceTable({ fallback: { input: 1, output: 2 } });
+    const withFallback = BUILTIN_PROVIDERS.priceTable({ fallback: { input: 1, output: 2 } });
     assert.deepEqual(withFallback.costOf('ollama', 'llama3.1:8b', usage), { costUsd: 3, priceKnown: false });
   });
 
   it('lets user overrides win, provider-scoped first', () => {
-    const t = new PriceTable({
+    const t = BUILTIN_PROVIDERS.priceTable({
       overrides: {
         'gpt-4o': { input: 1, output: 1 },
         'azure:gpt-4o': { input: 2, output: 2 },
@@ -76,7 +77,10 @@ describe('PriceTable', () => {
       () => new PriceTable({ overrides: { 'my-model': { input: -1, output: 2 } } }),
       /Invalid price override "my-model" \(USD per million tokens, each >= 0\): input: /,
     );
-    assert.throws(() => new PriceTable({ fallback: { input: 1 } as never }), /Invalid fallback price.*output/);
+    assert.throws(
+      () => BUILTIN_PROVIDERS.priceTable({ fallback: { input: 1 } as never }),
+      /Invalid fallback price.*output/,
+    );
   });
 
   it('estimates the worst case before sending: all input uncached, all output used', () => {

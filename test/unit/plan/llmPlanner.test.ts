@@ -1,7 +1,7 @@
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import assert from 'node:assert/strict';
 import { AnthropicChatModel } from '../../../src/core/llm/anthropicChatModel';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
-import { PriceTable } from '../../../src/core/llm/priceTable';
 import type { ChatModel } from '../../../src/core/llm/chatModel';
 import { LlmPlanner } from '../../../src/core/plan/llmPlanner';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
@@ -25,7 +25,7 @@ describe('LlmPlanner (real SDKs against the fake model server)', () => {
   function run(model: ChatModel, maxRepairs = 2) {
     const planner = new LlmPlanner({
       model,
-      prices: new PriceTable(),
+      prices: BUILTIN_PROVIDERS.priceTable(),
       maxRepairs,
       summarise: async () => ({
         files: ['src/index.ts', 'README.md'],

@@ -1,26 +1,42 @@
 import assert from 'node:assert/strict';
-import { modelChain } from '../../../src/cli/cliAgents';
-import { ProviderConfig } from '../../../src/cli/providerConfig';
-import { ModelRouter } from '../../../src/core/route/modelRouter';
+import { modelChain, modelRefsOf } from '../../../src/core/engine/engineAgents';
+import { resolveEngineModels, type EngineModels } from '../../../src/core/engine/engineModels';
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { CircuitBreaker } from '../../../src/core/route/circuitBreaker';
+import { ModelRouter } from '../../../src/core/route/modelRouter';
 import { ManualClock } from '../../support/manualClock';
 
-describe('CLI model chain', () => {
-  const provider = ProviderConfig.resolve(
-    { provider: 'openai', model: 'gpt-4o-mini' },
-    { OPENAI_API_KEY: 'sk-test-chain' },
-  );
+async function models(keys: Record<string, string>, agentModels: Record<string, string> = {}): Promise<EngineModels> {
+  return resolveEngineModels({
+    providers: BUILTIN_PROVIDERS,
+    choice: { provider: 'openai', model: 'gpt-4o-mini', agentModels },
+    keys: { get: async (p) => keys[p] },
+    keyHint: () => '',
+    confirmKeyHost: async () => true,
+    warn: () => undefined,
+  });
+}
+
+describe('engine model chain', () => {
   const definition = {
     id: 'coder',
     capabilities: ['code'],
     preferredModels: ['openai/gpt-4o', 'anthropic/claude-sonnet-5'],
   };
 
-  it("tries the agent's same-provider preferences first, then the run's model", () => {
+  it("tries the per-agent model, then the agent's preferences it has keys for, then the run's model", async () => {
+    const openAiOnly = await models({ openai: 'sk-o' });
     assert.deepEqual(
-      modelChain(provider)(definition).map((m) => m.model),
+      modelChain(openAiOnly, () => undefined)(definition).map((m) => m.model),
       ['gpt-4o', 'gpt-4o-mini'],
     );
+    const both = await models({ openai: 'sk-o', anthropic: 'sk-a' }, { coder: 'anthropic/claude-opus-5' });
+    assert.deepEqual(modelRefsOf(both, definition), [
+      'anthropic/claude-opus-5',
+      'openai/gpt-4o',
+      'anthropic/claude-sonnet-5',
+      'openai/gpt-4o-mini',
+    ]);
   });
 
   it('drops a model whose circuit is open, per request, and takes it back once it recovers', async () => {
@@ -34,7 +50,7 @@ describe('CLI model chain', () => {
       breaker,
       clock,
     });
-    const chain = modelChain(provider, () => router);
+    const chain = modelChain(await models({ openai: 'sk-o' }), () => router);
     assert.deepEqual(
       chain(definition).map((m) => m.model),
       ['gpt-4o', 'gpt-4o-mini'],

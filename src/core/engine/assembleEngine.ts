@@ -1,0 +1,211 @@
+import type { AgentRegistry } from '../agents/agentRegistry';
+import type { CheckpointPort } from '../checkpoint/checkpointPort';
+import { GitCheckpoints } from '../checkpoint/gitCheckpoints';
+import { NoCheckpoints } from '../checkpoint/noCheckpoints';
+import { errorMessage } from '../common/errors';
+import { DEFAULT_RETRY_POLICY } from '../execute/retryPolicy';
+import { BUILTIN_PROVIDERS } from '../llm/builtinProviders';
+import type { ProviderTable } from '../llm/providerTable';
+import type { AgentDefinitionInput } from '../model/agentDefinition';
+import { LlmPlanner } from '../plan/llmPlanner';
+import { summariseWorkspace } from '../plan/workspaceSummary';
+import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
+import { PolicyEngine } from '../policy/policyEngine';
+import { verificationAllowRules } from '../policy/verificationAllowRules';
+import { CircuitBreaker } from '../route/circuitBreaker';
+import { Orchestrator } from '../run/orchestrator';
+import type { Agent } from '../task/agent';
+import type { ApprovalPort } from '../tools/approvalPort';
+import { builtinTools } from '../tools/builtinTools';
+import { ToolBus } from '../tools/toolBus';
+import type { ToolContext, VerificationService } from '../tools/toolContext';
+import type { WorkspacePort } from '../tools/workspacePort';
+import { configuredSteps } from '../verify/configuredSteps';
+import { StepsVerifier } from '../verify/stepsVerifier';
+import type { VerificationOutcome, VerificationRunner } from '../verify/verificationStep';
+import { DEFAULT_THRESHOLDS } from '../verify/verificationThresholds';
+import { createEngineAgents } from './engineAgents';
+import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
+import type { EngineServices } from './engineServices';
+import type { EngineSettings } from './engineSettings';
+
+/** The ports an engine is assembled from: what the CLI and the host each bring. */
+export interface EnginePorts {
+  /** Real path of the workspace. */
+  root: string;
+  /** Reads, lists, searches and writes the workspace (node:fs for the CLI, `workspace.fs` for the host). */
+  workspace: WorkspacePort;
+  /** The user's decision on an edit (terminal prompt or flag for the CLI, inline diffs for the host). */
+  approvals: ApprovalPort;
+  /** API keys (environment for the CLI, SecretStorage then environment for the host). */
+  keys: KeySource;
+  /** How to tell the user to set a provider's key. */
+  keyHint: KeyHint;
+  /** Asked before a key goes to a base URL host that is not the provider's own or loopback. */
+  confirmKeyHost(baseUrl: string, provider: string): Promise<boolean>;
+  settings: EngineSettings;
+  /** Runs verification steps (child processes for the CLI, VS Code tasks for the host). */
+  runner: VerificationRunner;
+  /** The store folder's services and the clock, shared by every engine of the process. */
+  services: EngineServices;
+  /** The providers to choose from; the built-in table by default (the host adds the offline demo). */
+  providers?: ProviderTable;
+  /** The git binary for checkpoints; `git` on PATH by default. */
+  gitBinary?: string;
+  /** Something the user should know (a skipped custom agent, no checkpoints…); never fatal. */
+  warn(message: string): void;
+  /** Told about each end-of-run verification step as it finishes. */
+  onVerification?(outcome: VerificationOutcome): void;
+}
+
+/** An assembled engine for one workspace. */
+export interface Engine {
+  orchestrator: Orchestrator;
+  /** The engine's agents: built-in, custom (`.orchestrator/agents`), and any added later. */
+  registry: AgentRegistry;
+  models: EngineModels;
+  checkpoints: CheckpointPort;
+  policy: PolicyEngine;
+  /** Real path of the workspace. */
+  workspaceRoot: string;
+  /** An LLM agent wired like the built-in ones (tools, models, policy, gate), for the registry; not registered. */
+  createPromptAgent(definition: AgentDefinitionInput, systemPrompt: string): Agent;
+  /** Releases the agents and the breaker; stop the runs in flight first. */
+  dispose(): void;
+}
+
+/**
+ * The one composition root of the engine, for the CLI and the host alike: models through the
+ * provider table, policy (default rules, the configured verification commands as allow rules, the
+ * configured protected paths), tools, checkpoints, agents (built-in and custom), planner,
+ * verification (gate steps and the end-of-run verifier) and the orchestrator, on the shared
+ * services. Nothing here calls a model; the first call happens when a run starts.
+ */
+export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
+  const { root, workspace, settings, services, warn } = ports;
+  const providers = ports.providers ?? BUILTIN_PROVIDERS;
+  const models = await resolveEngineModels({
+    providers,
+    choice: settings.models,
+    keys: ports.keys,
+    keyHint: ports.keyHint,
+    confirmKeyHost: (baseUrl, provider) => ports.confirmKeyHost(baseUrl, provider),
+    warn,
+  });
+  const prices = providers.priceTable();
+  if (!models.scripted && prices.lookup(models.provider.id, models.model) === undefined) {
+    warn(
+      `No price is known for ${models.label}: its cost counts as $0, so a money budget cannot limit it; use a token budget.`,
+    );
+  }
+  const steps = configuredSteps(settings.verification);
+  const policy = new PolicyEngine({
+    root,
+    rules: [
+      ...DEFAULT_POLICY_RULES,
+      ...verificationAllowRules(steps, (s) => `a configured verification command (${s.name})`),
+    ],
+    protectedPaths: [...settings.protectedPaths],
+  });
+  if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
+  const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
+  const thresholds = DEFAULT_THRESHOLDS;
+  const verification: VerificationService = {
+    steps: Object.fromEntries(steps.map((s) => [s.name, s])),
+    runner: ports.runner,
+    thresholds,
+    cwd: root,
+  };
+  const clock = services.clock;
+  const rateLimits = services.rateLimits;
+  const breaker = new CircuitBreaker(clock);
+  const tools = new ToolBus<ToolContext>(builtinTools());
+  const toolContext = (task: ToolContext['task']): ToolContext => ({
+    task,
+    workspace,
+    policy,
+    approvals: ports.approvals,
+    verification,
+    checkpoints,
+  });
+  let agents: Awaited<ReturnType<typeof createEngineAgents>>;
+  try {
+    agents = await createEngineAgents({
+      root,
+      models,
+      deps: { prices, tools, toolContext, breaker, gateSteps: steps.map((s) => s.name) },
+      headroom: () => rateLimits.headroom(),
+      clock,
+      warn,
+    });
+  } catch (err) {
+    breaker.dispose();
+    throw err;
+  }
+  const { registry } = agents;
+  const planner = new LlmPlanner({
+    model: models.createModel(models.provider.id, models.model),
+    prices,
+    structuredOutput: models.provider.planOutput === 'tool' ? 'tool' : 'response_format',
+    summarise: (goal) => summariseWorkspace(workspace, goal),
+    agents: () =>
+      registry.list().map((a) => ({
+        id: a.definition.id,
+        description: a.definition.description,
+        capabilities: a.definition.capabilities,
+      })),
+  });
+  const orchestrator = new Orchestrator({
+    registry,
+    stats: await services.stats(),
+    statsStore: services.statsStore,
+    store: services.store,
+    planner,
+    ...(steps.length > 0
+      ? { verifier: new StepsVerifier(steps, ports.runner, thresholds, root, ports.onVerification) }
+      : {}),
+    rateLimits,
+    locks: services.locks,
+    clock,
+    settings: {
+      maxConcurrency: settings.maxConcurrency,
+      maxTasksPerPlan: settings.maxTasksPerPlan,
+      retry: DEFAULT_RETRY_POLICY,
+      taskTimeoutMs: settings.taskTimeoutMs,
+      logLevel: settings.logLevel,
+    },
+  });
+  let disposed = false;
+  return {
+    orchestrator,
+    registry,
+    models,
+    checkpoints,
+    policy,
+    workspaceRoot: root,
+    createPromptAgent: agents.createPromptAgent,
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      registry.dispose();
+      breaker.dispose();
+    },
+  };
+}
+
+/** Git checkpoints, or none with a warning (no repository, or git missing). */
+async function openCheckpoints(
+  root: string,
+  gitBinary: string | undefined,
+  warn: (message: string) => void,
+): Promise<CheckpointPort> {
+  let port: CheckpointPort;
+  try {
+    port = await GitCheckpoints.open(root, gitBinary === undefined ? {} : { gitBinary });
+  } catch (err) {
+    warn(`No checkpoints are taken, so agent edits cannot be rolled back: ${errorMessage(err)}`);
+    return new NoCheckpoints(root);
+  }
+  if (!port.enabled && port.note) warn(port.note);
+  return port;
+}

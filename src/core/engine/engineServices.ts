@@ -1,0 +1,63 @@
+import { AgentStatsBook } from '../agents/agentStats';
+import type { Clock } from '../common/clock';
+import { errorMessage } from '../common/errors';
+import { RateLimitScheduler, type ModelKey, type RateLimits } from '../quota/rateLimitScheduler';
+import { PathLockTable } from '../schedule/pathLocks';
+import { FileAgentStatsStore } from '../store/agentStatsFile';
+import { RunStore } from '../store/runStore';
+
+/** Where shared services keep their files, and the limits they start with. */
+export interface EngineServicesOptions {
+  /** The store folder: runs, agent statistics. */
+  storeDir: string;
+  clock: Clock;
+  /** Requests and tokens per minute of each model, shared by every agent; undefined means none. */
+  rateLimits: (key: ModelKey) => RateLimits | undefined;
+  warn(message: string): void;
+}
+
+/**
+ * What every engine of one process (a window, a CLI run) shares: the run store, agent statistics
+ * (read once), one rate-limit scheduler for all agents of all runs, and the path locks of the
+ * workspace. Constructing it reads no file.
+ */
+export class EngineServices {
+  readonly store: RunStore;
+  readonly statsStore: FileAgentStatsStore;
+  readonly locks = new PathLockTable();
+  readonly clock: Clock;
+  private scheduler: RateLimitScheduler;
+  private statsBook: Promise<AgentStatsBook> | undefined;
+
+  constructor(private readonly options: EngineServicesOptions) {
+    this.clock = options.clock;
+    this.store = new RunStore({ root: options.storeDir });
+    this.statsStore = new FileAgentStatsStore({ root: options.storeDir, onWarning: options.warn });
+    this.scheduler = new RateLimitScheduler(options.clock, options.rateLimits);
+  }
+
+  /** The one rate-limit scheduler every new engine uses. */
+  get rateLimits(): RateLimitScheduler {
+    return this.scheduler;
+  }
+
+  /**
+   * Starts a new scheduler for engines built from now on (the old one reads each model's limits
+   * once). Call it only when no run uses the old one, so all live runs always share one.
+   */
+  replaceRateLimits(limits: (key: ModelKey) => RateLimits | undefined): void {
+    this.scheduler = new RateLimitScheduler(this.options.clock, limits);
+  }
+
+  /** The agent statistics, read once; an unreadable file is a warning and an empty book. */
+  stats(): Promise<AgentStatsBook> {
+    this.statsBook ??= this.statsStore.load().then(
+      (initial) => new AgentStatsBook(initial),
+      (err: unknown) => {
+        this.options.warn(`Agent statistics could not be read; starting without them: ${errorMessage(err)}`);
+        return new AgentStatsBook();
+      },
+    );
+    return this.statsBook;
+  }
+}

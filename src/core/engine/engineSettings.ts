@@ -1,0 +1,33 @@
+import type { LogLevel } from '../model/runEvents';
+import type { ModelChoice } from './engineModels';
+
+/** What an engine is configured with: the host reads it from settings, the CLI from flags and the environment. */
+export interface EngineSettings {
+  /** Provider, model, base URL and per-agent models. */
+  models: ModelChoice;
+  /** Tasks of one run executing at once. */
+  maxConcurrency: number;
+  /** Larger plans are refused at validation. */
+  maxTasksPerPlan: number;
+  /** An attempt at a task is stopped after this long. */
+  taskTimeoutMs: number;
+  logLevel: LogLevel;
+  /** Globs whose edits always ask, on top of the built-in protected paths. */
+  protectedPaths: readonly string[];
+  /** VS Code task labels (host only) and shell commands that gate each editing task and the run. */
+  verification: { tasks: readonly string[]; commands: readonly string[] };
+}
+
+/** The defaults every front end starts from (the extension's settings declare the same values). */
+export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
+  models: Object.freeze({ provider: 'auto' }),
+  maxConcurrency: 4,
+  maxTasksPerPlan: 200,
+  taskTimeoutMs: 600_000,
+  logLevel: 'info',
+  protectedPaths: Object.freeze([]),
+  verification: Object.freeze({ tasks: Object.freeze([]), commands: Object.freeze([]) }),
+});
+
+/** Most tasks one run may execute at once, in the settings and on the command line. */
+export const MAX_CONCURRENCY = 64;

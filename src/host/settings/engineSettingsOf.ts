@@ -1,0 +1,20 @@
+import type { EngineSettings } from '../../core/engine/engineSettings';
+import type { HostSettings } from './hostSettingsSchema';
+
+/** The engine's settings from the validated `agentOrchestrator.*` settings. */
+export function engineSettingsOf(settings: HostSettings): EngineSettings {
+  return {
+    models: {
+      provider: settings.provider,
+      model: settings.model,
+      baseUrl: settings.baseUrl,
+      agentModels: settings.agentModels,
+    },
+    maxConcurrency: settings.maxConcurrency,
+    maxTasksPerPlan: settings.maxTasksPerPlan,
+    taskTimeoutMs: settings.taskTimeoutSeconds * 1000,
+    logLevel: 'info',
+    protectedPaths: settings.protectedPaths,
+    verification: settings.verification,
+  };
+}
