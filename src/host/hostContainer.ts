@@ -15,6 +15,7 @@ import { ApiKeyStore } from './secrets/apiKeys';
 import { KeyHostConfirmation } from './secrets/keyHostConfirmation';
 import { hostRateLimits } from './settings/hostRateLimits';
 import { onDidChangeHostSettings, readHostSettings } from './settings/hostSettings';
+import { CurrentHeadroom } from './statusBar/currentHeadroom';
 import { QuotaStatusBar } from './statusBar/quotaStatusBar';
 import { RunContextKeys } from './views/runContextKeys';
 import { RunLogSink } from './views/runLogSink';
@@ -91,7 +92,7 @@ export class HostContainer {
       vscode.window.createTreeView<RunTreeNode>(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     );
     own(new RunContextKeys(this.model));
-    const quota = own(new QuotaStatusBar(this.model, { headroom: () => this.services.rateLimits.headroom() }));
+    const quota = own(new QuotaStatusBar(this.model, new CurrentHeadroom(() => this.services.rateLimits)));
 
     const services: HostServices = {
       model: this.model,

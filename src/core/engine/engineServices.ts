@@ -46,7 +46,10 @@ export class EngineServices {
    * once). Call it only when no run uses the old one, so all live runs always share one.
    */
   replaceRateLimits(limits: (key: ModelKey) => RateLimits | undefined): void {
+    const old = this.scheduler;
     this.scheduler = new RateLimitScheduler(this.options.clock, limits);
+    // Only its change timer and listeners go; an idle engine that still holds it keeps working.
+    old.dispose();
   }
 
   /** The agent statistics, read once; an unreadable file is a warning and an empty book. */

@@ -1,4 +1,6 @@
 import { abortReason, type Clock } from '../common/clock';
+import type { Disposable } from '../common/disposable';
+import { Emitter, type Event } from '../common/emitter';
 import { RateMeter, type MeterGrant } from './rateMeter';
 import { RequestTooLargeError } from './requestTooLargeError';
 
@@ -57,19 +59,45 @@ interface KeyState {
   wake?: AbortController;
 }
 
+/** The one timer that wakes the scheduler when headroom recovers with time alone. */
+interface RecoveryTimer {
+  at: number;
+  abort: AbortController;
+}
+
 /**
  * The one rate-limit scheduler of the process, shared by every agent of every run, so parallel
  * agents on one provider stay under its requests- and tokens-per-minute limits together. Waiters
  * are served first come, first served per key, so a large request is never starved by small ones.
  * Limits are read through `limitsFor` the first time a key is used.
  */
-export class RateLimitScheduler {
+export class RateLimitScheduler implements Disposable {
   private readonly states = new Map<string, KeyState>();
+  private readonly changed = new Emitter<void>();
+  private recovery: RecoveryTimer | undefined;
+  private disposed = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly limitsFor: (key: ModelKey) => RateLimits | undefined,
   ) {}
+
+  /**
+   * Fires when `headroom()` changes: a reservation, a settle or release, a pause, a request queued
+   * or given up, and when headroom recovers with time alone (the oldest reservation leaves the
+   * window, a pause ends). For the last, one timer runs, only while something recovers and
+   * someone listens; none when idle.
+   */
+  readonly onDidChange: Event<void> = (listener) => {
+    const subscription = this.changed.event(listener);
+    this.armRecovery();
+    return {
+      dispose: () => {
+        subscription.dispose();
+        if (!this.changed.hasListeners) this.armRecovery();
+      },
+    };
+  };
 
   /** Waits until `key` has room for one request of `estimatedTokens`, then takes it. Rejects with the abort reason if `signal` fires first. */
   reserve(key: ModelKey, estimatedTokens: number, signal?: AbortSignal): Promise<RateReservation> {
@@ -94,6 +122,7 @@ export class RateLimitScheduler {
         state.queue.splice(i, 1);
         reject(abortReason(signal));
         if (i === 0) state.wake?.abort();
+        this.didChange();
       };
       const waiter: Waiter = {
         tokens: estimatedTokens,
@@ -103,6 +132,7 @@ export class RateLimitScheduler {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       state.queue.push(waiter);
+      this.didChange();
       void this.pump(state);
     });
   }
@@ -112,6 +142,7 @@ export class RateLimitScheduler {
     requireTokens('pause ms', ms);
     const state = this.stateOf(key);
     state.pausedUntil = Math.max(state.pausedUntil, this.clock.now() + ms);
+    this.didChange();
   }
 
   /** Headroom of every key used so far. */
@@ -130,6 +161,53 @@ export class RateLimitScheduler {
       if (s.pausedUntil > now) h.pausedUntil = s.pausedUntil;
       return h;
     });
+  }
+
+  /** Stops the recovery timer and drops every listener; reservations keep working, silently. */
+  dispose(): void {
+    this.disposed = true;
+    this.armRecovery();
+    this.changed.dispose();
+  }
+
+  /** Tells listeners, after making sure the recovery timer points at the next moment headroom grows. */
+  private didChange(): void {
+    if (this.disposed) return;
+    this.armRecovery();
+    this.changed.fire();
+  }
+
+  /** The earliest moment some key's headroom grows by itself; undefined when nothing recovers. */
+  private nextRecoveryAt(): number | undefined {
+    const now = this.clock.now();
+    let next = Infinity;
+    for (const state of this.states.values()) {
+      if (state.pausedUntil > now) next = Math.min(next, state.pausedUntil);
+      const requests = state.requests?.msUntilRecovery();
+      if (requests !== undefined) next = Math.min(next, now + requests);
+      const tokens = state.tokens?.msUntilRecovery();
+      if (tokens !== undefined) next = Math.min(next, now + tokens);
+    }
+    return Number.isFinite(next) ? next : undefined;
+  }
+
+  /** Keeps the one recovery timer at the next recovery, or stops it when idle, unheard or disposed. */
+  private armRecovery(): void {
+    const at = this.disposed || !this.changed.hasListeners ? undefined : this.nextRecoveryAt();
+    if (this.recovery?.at === at) return;
+    this.recovery?.abort.abort();
+    this.recovery = undefined;
+    if (at === undefined) return;
+    const timer: RecoveryTimer = { at, abort: new AbortController() };
+    this.recovery = timer;
+    this.clock.sleep(Math.max(1, at - this.clock.now()), timer.abort.signal).then(
+      () => {
+        if (this.recovery !== timer) return;
+        this.recovery = undefined;
+        this.didChange();
+      },
+      () => undefined,
+    );
   }
 
   private stateOf(key: ModelKey): KeyState {
@@ -176,6 +254,7 @@ export class RateLimitScheduler {
           state.queue.shift();
           head.detach();
           head.reject(new RangeError(`A request to ${label(state.key)} can never fit its rate limits.`));
+          this.didChange();
           continue;
         }
         if (wait === 0) {
@@ -202,6 +281,7 @@ export class RateLimitScheduler {
   private grant(state: KeyState, tokens: number): RateReservation {
     const request: MeterGrant | undefined = state.requests?.take(1);
     const tokenGrant: MeterGrant | undefined = state.tokens?.take(tokens);
+    this.didChange();
     let done = false;
     const finish = (what: string): void => {
       if (done)
@@ -218,12 +298,14 @@ export class RateLimitScheduler {
         finish('settle');
         tokenGrant?.adjust(actualTokens);
         state.wake?.abort();
+        this.didChange();
       },
       release: () => {
         finish('release');
         request?.refund();
         tokenGrant?.refund();
         state.wake?.abort();
+        this.didChange();
       },
     };
   }

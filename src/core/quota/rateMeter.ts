@@ -50,6 +50,19 @@ export class RateMeter {
     return Math.max(this.bucket.msUntil(n), this.windowMsUntil(n));
   }
 
+  /**
+   * Milliseconds until this meter's headroom next grows by itself: when the oldest admitted amount
+   * leaves the window or, with the window empty, when the bucket is full again (it may still be
+   * paying off a debit). Undefined when nothing is left to recover.
+   */
+  msUntilRecovery(): number | undefined {
+    this.prune();
+    const oldest = this.window[0];
+    if (oldest) return Math.max(1, oldest.at + RATE_WINDOW_MS - this.clock.now());
+    const refill = this.bucket.msUntil(this.perMinute);
+    return refill > 0 ? refill : undefined;
+  }
+
   /** Admits `n` now; callers check `msUntil(n) === 0` first. */
   take(n: number): MeterGrant {
     this.bucket.debit(n);

@@ -81,7 +81,7 @@ export class Orchestrator {
     const pending: Array<(s: RunSession) => void> = [];
     const forward = new Emitter<RunEvent>();
     const done = (async (): Promise<RunResult> => {
-      const writer = await this.deps.store?.create(runId);
+      const writer = await this.deps.store?.create(runId, state);
       session = this.track(new RunSession(state, writer, this.deps), forward);
       pending.splice(0).forEach((fn) => fn(session!));
       return this.runFresh(session, request);

@@ -10,7 +10,10 @@ import type { RunEventSink } from '../model/runEventSink';
 import type { LogLevel } from '../model/runEvents';
 import type { RunState } from '../model/runState';
 
-/** A run's durable event log, as the orchestrator uses it. */
+/**
+ * A run's durable event log, as the orchestrator uses it. The session folds each event into the
+ * run's state, then appends it here; the writer snapshots that same state and never folds a copy.
+ */
 export interface RunWriterPort extends RunEventSink {
   /** Flushes, writes a final snapshot and gives up ownership of the run, even when something failed. */
   close(): Promise<void>;
@@ -18,9 +21,14 @@ export interface RunWriterPort extends RunEventSink {
   takeSnapshotError?(): Error | undefined;
 }
 
-/** Durable run storage, as the orchestrator uses it; `RunStore` implements it. */
+/**
+ * Durable run storage, as the orchestrator uses it; `RunStore` implements it. A live run's state
+ * is one object, folded by its session only: `create` is handed it, `open` hands out the recovered one.
+ */
 export interface RunStorePort {
-  create(runId: string): Promise<RunWriterPort>;
+  /** A new run; the writer snapshots `state` (empty now), which the session folds into. */
+  create(runId: string, state: RunState): Promise<RunWriterPort>;
+  /** A run to resume; `state` is the recovered state the writer snapshots, which the session folds into from now on. */
   open(runId: string): Promise<{ writer: RunWriterPort; state: RunState; warnings: string[] }>;
 }
 

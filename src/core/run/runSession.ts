@@ -75,7 +75,10 @@ export class RunSession {
     return this.state.runId;
   }
 
-  /** Stamps an event, folds it into the state and hands it to the store and every listener. */
+  /**
+   * Stamps an event, folds it into the state and hands it to the store and every listener. This is
+   * the one fold of a live run: the store snapshots this state and views read it.
+   */
   emit(body: RunEventBody): RunEvent {
     const event = {
       ...body,

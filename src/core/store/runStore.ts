@@ -52,7 +52,10 @@ export interface RunSummary {
 /** A run opened for writing, with the state it resumes from. */
 export interface OpenedRun {
   writer: RunWriter;
-  /** A copy of the recovered state at the moment of opening. */
+  /**
+   * The recovered state: the one object the writer snapshots. The run session folds every event
+   * into it before appending the event, so it is never copied.
+   */
   state: RunState;
   warnings: string[];
 }
@@ -72,8 +75,17 @@ export class RunStore {
     this.flushIntervalMs = options.flushIntervalMs;
   }
 
-  /** Creates a new run folder, takes its lock and opens its log; refuses an existing or unsafe id. */
-  async create(runId: string): Promise<RunWriter> {
+  /**
+   * Creates a new run folder, takes its lock and opens its log; refuses an existing or unsafe id.
+   * `state` is the new run's (empty) state, which the caller folds every event into before
+   * appending it; the writer snapshots that same object.
+   */
+  async create(runId: string, state: RunState): Promise<RunWriter> {
+    if (state.runId !== runId || state.lastSeq !== 0) {
+      throw new Error(
+        `A new run "${runId}" starts from its own empty state; got the state of run "${state.runId}" at seq ${state.lastSeq}.`,
+      );
+    }
     const layout = runLayout(this.root, runId);
     const runsDir = join(this.root, RUNS_DIR);
     await mkdir(runsDir, { recursive: true });
@@ -91,7 +103,7 @@ export class RunStore {
       await fsyncDirectory(runsDir);
       lock = await acquireRunLock(layout.dir, { ownerId: this.ownerId });
       log = await EventLogWriter.open(layout.log, this.logOptions());
-      return this.writer(layout, log, lock, emptyRunState(runId));
+      return this.writer(layout, log, lock, state);
     } catch (err) {
       // Nothing half-made stays behind: the folder is ours alone until this returns.
       await log?.close().catch(() => undefined);
@@ -119,7 +131,7 @@ export class RunStore {
       warnings.push(...recovered.warnings);
       const log = await EventLogWriter.open(layout.log, this.logOptions());
       const writer = this.writer(layout, log, lock, recovered.state);
-      return { writer, state: structuredClone(recovered.state), warnings };
+      return { writer, state: recovered.state, warnings };
     } catch (err) {
       await lock.release().catch(() => undefined);
       throw err;

@@ -1,7 +1,6 @@
 import { errorMessage } from '../common/errors';
 import type { RunEvent } from '../model/runEvents';
 import type { RunEventSink } from '../model/runEventSink';
-import { applyRunEvent } from '../model/runState';
 import type { RunState } from '../model/runState';
 import { writeFileAtomic } from './atomicFile';
 import type { EventLogWriter } from './eventLogWriter';
@@ -12,7 +11,10 @@ import { serializeSnapshot } from './snapshot';
 export interface RunWriterParts {
   log: EventLogWriter;
   lock: RunLock;
-  /** The recovered (or empty) state; the writer owns it from now on. */
+  /**
+   * The run's state: the recovered (or empty) state, which the run session folds every event into
+   * before appending it. The writer only reads it, for snapshots.
+   */
   state: RunState;
   snapshotPath: string;
   /** Events between snapshots. */
@@ -20,13 +22,16 @@ export interface RunWriterParts {
 }
 
 /**
- * Writes one run: every event goes to the log and is folded into the writer's own state; a
- * snapshot is written every `snapshotEvery` events and on close, always after the events it holds are durable.
+ * Writes one run: every event goes to the log, and a snapshot of the run's state (the one object
+ * its session folds, never a copy) is written every `snapshotEvery` events and on close, always
+ * after the events it holds are durable. The caller folds each event into that state, then appends it.
  */
 export class RunWriter implements RunEventSink {
   private readonly log: EventLogWriter;
   private readonly lock: RunLock;
-  private readonly live: RunState;
+  private readonly runState: RunState;
+  /** The last `seq` handed to the log; the state may only be snapshotted while it stands exactly there. */
+  private recordedSeq: number;
   private readonly snapshotPath: string;
   private readonly snapshotEvery: number;
   private sinceSnapshot = 0;
@@ -39,24 +44,25 @@ export class RunWriter implements RunEventSink {
   constructor(parts: RunWriterParts) {
     this.log = parts.log;
     this.lock = parts.lock;
-    this.live = parts.state;
+    this.runState = parts.state;
+    this.recordedSeq = parts.state.lastSeq;
     this.snapshotPath = parts.snapshotPath;
     this.snapshotEvery = Math.max(1, Math.floor(parts.snapshotEvery));
   }
 
   /** The run this writer owns. */
   get runId(): string {
-    return this.live.runId;
+    return this.runState.runId;
   }
 
-  /** The live state after every event appended so far; read it, never mutate it. */
+  /** The run's state this writer snapshots (the caller's object); read it, never mutate it. */
   get state(): Readonly<RunState> {
-    return this.live;
+    return this.runState;
   }
 
   /** The `seq` the next event must carry. */
   get nextSeq(): number {
-    return this.live.lastSeq + 1;
+    return this.recordedSeq + 1;
   }
 
   /** Events ignored because their `seq` was already recorded (a replay after a restart). */
@@ -65,8 +71,9 @@ export class RunWriter implements RunEventSink {
   }
 
   /**
-   * Records one event. An event whose `seq` is already recorded is ignored, so replaying after a
-   * restart never duplicates a line; a `seq` that would leave a gap, or another run's event, throws.
+   * Records one event, already folded into the state. An event whose `seq` is already recorded is
+   * ignored, so replaying after a restart never duplicates a line; a `seq` that would leave a gap,
+   * another run's event, or an event the state was not folded up to, throws.
    */
   append(event: RunEvent): void {
     if (this.closing) throw new Error(`Run "${this.runId}" is closed; open it again to append events.`);
@@ -75,19 +82,25 @@ export class RunWriter implements RunEventSink {
         `Event "${event.type}" (seq ${event.seq}) belongs to run "${event.runId}", not to run "${this.runId}".`,
       );
     }
-    if (event.seq <= this.live.lastSeq) {
+    if (event.seq <= this.recordedSeq) {
       this.duplicates++;
       return;
     }
-    if (event.seq !== this.live.lastSeq + 1) {
+    if (event.seq !== this.recordedSeq + 1) {
       throw new Error(
-        `Event "${event.type}" has seq ${event.seq}, but run "${this.runId}" expects seq ${this.live.lastSeq + 1}; ` +
+        `Event "${event.type}" has seq ${event.seq}, but run "${this.runId}" expects seq ${this.recordedSeq + 1}; ` +
           'events must be appended in order without gaps.',
       );
     }
-    // The log first: if it refuses (it failed earlier), the state must not run ahead of it.
+    if (this.runState.lastSeq !== event.seq) {
+      throw new Error(
+        `Event "${event.type}" (seq ${event.seq}) of run "${this.runId}" was appended while the run state stands at seq ${this.runState.lastSeq}; ` +
+          'fold each event into the state, then append it.',
+      );
+    }
+    // If the log refuses (it failed earlier), recordedSeq stays behind and no snapshot is taken any more.
     this.log.append(event);
-    applyRunEvent(this.live, event);
+    this.recordedSeq = event.seq;
     if (++this.sinceSnapshot >= this.snapshotEvery) this.queueSnapshot();
   }
 
@@ -117,7 +130,7 @@ export class RunWriter implements RunEventSink {
       try {
         await this.snapshotChain;
         await this.log.flush();
-        if (this.live.lastSeq > 0) await this.writeSnapshotNow();
+        if (this.recordedSeq > 0) await this.writeSnapshotNow();
         await this.log.close();
       } finally {
         await this.log.close().catch(() => undefined);
@@ -143,9 +156,14 @@ export class RunWriter implements RunEventSink {
     });
   }
 
-  /** Serialises now, then waits until those events are durable: the snapshot never runs ahead of the log. */
+  /**
+   * Serialises now, then waits until those events are durable: the snapshot never runs ahead of the
+   * log. A state folded past the last recorded event (an append was refused) is not snapshotted at
+   * all; recovery folds the log instead.
+   */
   private async writeSnapshotNow(): Promise<void> {
-    const text = serializeSnapshot(this.live, this.log.appendedBytes);
+    if (this.runState.lastSeq !== this.recordedSeq) return;
+    const text = serializeSnapshot(this.runState, this.log.appendedBytes);
     await this.log.flush();
     await writeFileAtomic(this.snapshotPath, text);
   }

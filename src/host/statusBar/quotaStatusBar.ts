@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { RateHeadroom } from '../../core/quota/rateLimitScheduler';
+import type { Disposable } from '../../core/common/disposable';
 import { formatCostUsd, formatTokens, safeLocale } from '../views/runFormat';
 import type { RunEntry, RunsModel } from '../views/runsModel';
+import type { HeadroomSource } from './currentHeadroom';
 import { formatPercent, leftText, quotaTooltipMarkdown, quotaView, type QuotaRun, type QuotaView } from './quotaFormat';
 
 /** Command the item runs on click, as contributed in package.json. */
@@ -9,24 +10,17 @@ export const SHOW_QUOTA_COMMAND = 'agentOrchestrator.showQuota';
 
 /** Redraws are batched this long. */
 const DEBOUNCE_MS = 250;
-/** While a run is active, headroom recovers with time alone: redraw this often. */
-const LIVE_TICK_MS = 5_000;
-
-/** The window's rate-limit state, as the item reads it. */
-export interface HeadroomSource {
-  headroom(): RateHeadroom[];
-}
 
 /**
  * The quota indicator: tokens and cost of the active (or most recent) run against its budget and
- * the rate-limit headroom of the busiest model, coloured near and at a limit. It redraws from
- * RunsModel changes, and on a timer only while a run of this window is active.
+ * the rate-limit headroom of the busiest model, coloured near and at a limit. It redraws on
+ * events only: RunsModel changes and rate-limit changes (the scheduler also reports headroom that
+ * recovers with time), batched; it has no timer of its own beyond the batching.
  */
 export class QuotaStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: Disposable[];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly model: RunsModel,
@@ -36,7 +30,7 @@ export class QuotaStatusBar implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('agentOrchestrator.quota', vscode.StatusBarAlignment.Right, 100);
     this.item.name = vscode.l10n.t('Agent Orchestrator Quota');
     this.item.command = SHOW_QUOTA_COMMAND;
-    this.subscription = model.onDidChange(() => this.schedule());
+    this.subscriptions = [model.onDidChange(() => this.schedule()), rates.onDidChange(() => this.schedule())];
     this.render();
   }
 
@@ -54,8 +48,7 @@ export class QuotaStatusBar implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.ticker) clearInterval(this.ticker);
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
 
@@ -67,8 +60,6 @@ export class QuotaStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const hasActive = this.model.activeRuns().length > 0;
-    this.tick(hasActive);
     const { view, run, entry } = this.current();
     // Nothing to show before the first run; the item appears with it.
     if (!entry && view.rows.length === 0) {
@@ -90,14 +81,6 @@ export class QuotaStatusBar implements vscode.Disposable {
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     this.item.show();
-  }
-
-  private tick(active: boolean): void {
-    if (active && !this.ticker) this.ticker = setInterval(() => this.render(), LIVE_TICK_MS);
-    if (!active && this.ticker) {
-      clearInterval(this.ticker);
-      this.ticker = undefined;
-    }
   }
 }
 

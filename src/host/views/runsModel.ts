@@ -5,7 +5,7 @@ import { Emitter, type Event } from '../../core/common/emitter';
 import { errorMessage } from '../../core/common/errors';
 import type { RunEvent, RunEventType, RunStatus } from '../../core/model/runEvents';
 import type { RunEventSink } from '../../core/model/runEventSink';
-import { applyRunEvent, countTasks, emptyRunState, type RunState } from '../../core/model/runState';
+import { countTasks, emptyRunState, type RunState } from '../../core/model/runState';
 import type { RunSummary } from '../../core/store/runStore';
 
 /** What the model reads from the run store. */
@@ -25,7 +25,11 @@ export interface RunEntry {
   readonly runId: string;
   /** The latest summary: from the store, or derived from `details` when those are newer. */
   readonly summary: RunSummary;
-  /** The full state: a copy folded from live events, or loaded on demand; undefined until needed. */
+  /**
+   * The full state. While a session of this window runs the run, it is that run's own state
+   * (`RunHandle.state`, read-only: never change it); otherwise it is read from the store on
+   * demand (or the last live state, until the store has something newer); undefined until needed.
+   */
   readonly details: Readonly<RunState> | undefined;
   /** Problems met while reading the details. */
   readonly detailWarnings: readonly string[];
@@ -48,7 +52,7 @@ export const RESUMABLE_STATUSES: ReadonlySet<RunDisplayStatus> = new Set([
   'cancelled',
 ]);
 
-/** Events that change nothing the views show beyond the "updated" time; folded, but not announced. */
+/** Events that change nothing the views show beyond the "updated" time; not announced. */
 const QUIET_EVENTS: ReadonlySet<RunEventType> = new Set([
   'log',
   'span.started',
@@ -62,13 +66,17 @@ const QUIET_EVENTS: ReadonlySet<RunEventType> = new Set([
 
 interface MutableEntry {
   runId: string;
+  /** The store's summary, or one derived from `details`; stale while `summaryStale` (a live run moved on). */
   summary: RunSummary;
-  details: RunState | undefined;
+  summaryStale: boolean;
+  /** The state read from the store (or kept from the run's end); unused while `liveState` is set. */
+  details: Readonly<RunState> | undefined;
   detailWarnings: string[];
-  /** Live state of a session in this window; used to catch up when events were missed (a resume). */
+  /** The state of the session of this window that runs the run; the model only reads it. */
   liveState: (() => Readonly<RunState>) | undefined;
-  live: boolean;
-  loading: Promise<RunState | undefined> | undefined;
+  loading: Promise<Readonly<RunState> | undefined> | undefined;
+  /** Events arrived for a run that is not attached while it was being read: read it once more. */
+  reloadAfterLoading: boolean;
   /** The creation time the entry was sorted by. */
   placedAt: number | undefined;
 }
@@ -94,9 +102,10 @@ export function displayStatusOf(status: RunStatus, locked: boolean, live: boolea
 }
 
 /**
- * The runs of the store, newest first, kept current from the run events of this window's
- * sessions (each folded into a copy with `applyRunEvent`) and re-read from the store on refresh.
- * It is a `RunEventSink`, so the engine hands it every event of every run it runs.
+ * The runs of the store, newest first, re-read from the store on refresh. A run a session of this
+ * window runs is shown from that session's own state (attached with `attachLive`), never from a
+ * copy: the model folds nothing. It is a `RunEventSink`, so the engine hands it every event of
+ * every run it runs; an event only tells it which run changed and whether to announce it.
  */
 export class RunsModel implements RunEventSink, Disposable {
   private readonly entries = new Map<string, MutableEntry>();
@@ -145,47 +154,53 @@ export class RunsModel implements RunEventSink, Disposable {
     return entry && this.view(entry);
   }
 
-  /** The full state of a run, loading it from the store the first time; undefined when it cannot be read. */
+  /** The full state of a run: the live one, or loaded from the store the first time; undefined when it cannot be read. */
   async loadDetails(runId: string): Promise<Readonly<RunState> | undefined> {
     const entry = this.entries.get(runId);
     if (!entry) return undefined;
-    return entry.details ?? this.fetch(entry);
+    return entry.liveState?.() ?? entry.details ?? this.fetch(entry);
   }
 
-  /** Reads a run's state from the store; it replaces the copy only when it is newer. One read at a time per run. */
-  private fetch(entry: MutableEntry): Promise<RunState | undefined> {
+  /** Reads a run's state from the store; it replaces what is shown only when it is newer. One read at a time per run. */
+  private fetch(entry: MutableEntry): Promise<Readonly<RunState> | undefined> {
     entry.loading ??= this.source.load(entry.runId).then(
       ({ state, warnings }) => {
         entry.loading = undefined;
-        // Live events may have arrived meanwhile; the newer state wins.
-        if (!entry.details || entry.details.lastSeq < state.lastSeq) {
+        // A session of this window may have taken the run meanwhile; its state wins, and so does a newer one.
+        if (!entry.liveState && (!entry.details || entry.details.lastSeq < state.lastSeq)) {
           entry.details = state;
           entry.detailWarnings = warnings;
           this.adoptDetails(entry);
-          this.fire([entry.runId], false);
+          this.fire([entry.runId], this.place(entry));
         }
-        return entry.details;
+        return this.again(entry) ?? entry.liveState?.() ?? entry.details;
       },
       (err: unknown) => {
         entry.loading = undefined;
         entry.detailWarnings = [`Could not read run "${entry.runId}": ${errorMessage(err)}`];
         this.fire([entry.runId], false);
-        return entry.details;
+        return this.again(entry) ?? entry.liveState?.() ?? entry.details;
       },
     );
     return entry.loading;
   }
 
+  /** Starts the one more read that events asked for while a read was under way. */
+  private again(entry: MutableEntry): Promise<Readonly<RunState> | undefined> | undefined {
+    if (!entry.reloadAfterLoading) return undefined;
+    entry.reloadAfterLoading = false;
+    return entry.liveState ? undefined : this.fetch(entry);
+  }
+
   /**
-   * Marks a run as owned by a session of this window, with a getter of its live state. Call it
-   * before the run's first event (right after `start` or `resume` returns); dispose the result
-   * when the run's `done` settles.
+   * Shows a run from the state of the session of this window that runs it (`RunHandle.state`),
+   * read through `liveState` and never changed. Call it before the run's first event (right
+   * after `start` or `resume` returns); dispose the result when the run's `done` settles.
    */
   attachLive(runId: string, liveState: () => Readonly<RunState>): Disposable {
     const entry = this.entryFor(runId);
     entry.liveState = liveState;
-    entry.live = true;
-    this.catchUp(entry);
+    entry.summaryStale = true;
     const structural = this.place(entry);
     this.fire([runId], structural);
     let attached = true;
@@ -193,29 +208,31 @@ export class RunsModel implements RunEventSink, Disposable {
       dispose: () => {
         if (!attached || entry.liveState !== liveState) return;
         attached = false;
-        this.catchUp(entry);
+        // The run is over here: keep its last state (a copy, so nothing live is held) until the store has newer.
+        entry.details = structuredClone(liveState()) as RunState;
+        entry.detailWarnings = [];
+        entry.summary = summaryOf(entry.details, false);
+        entry.summaryStale = false;
         entry.liveState = undefined;
-        entry.live = false;
-        if (entry.details) entry.summary = summaryOf(entry.details, false);
         this.fire([runId], false);
       },
     };
   }
 
-  /** Folds one event of a run of this window into its copy. */
+  /**
+   * Takes note of one event of a run of this window: the run's state already holds it. An event
+   * of a run that is not attached (no session of this window announced it) re-reads the run from
+   * the store instead, one read at a time, and shows it as owned by someone else (it is).
+   */
   append(event: RunEvent): void {
     const entry = this.entryFor(event.runId);
-    entry.live = true;
-    let details = entry.details;
-    if (!details || event.seq > details.lastSeq + 1) {
-      // First event we see, or a gap (a resumed run whose history we never loaded): start from the live state.
-      details = entry.liveState
-        ? (structuredClone(entry.liveState()) as RunState)
-        : (details ?? emptyRunState(event.runId));
+    if (!entry.liveState) {
+      if (!entry.summary.locked) entry.summary = { ...entry.summary, locked: true };
+      if (entry.loading) entry.reloadAfterLoading = true;
+      else void this.fetch(entry);
+      return;
     }
-    applyRunEvent(details, event);
-    entry.details = details;
-    entry.summary = summaryOf(details, false);
+    entry.summaryStale = true;
     const structural = this.place(entry);
     if (structural || !QUIET_EVENTS.has(event.type)) this.fire([event.runId], structural);
   }
@@ -267,8 +284,8 @@ export class RunsModel implements RunEventSink, Disposable {
         changedIds.push(summary.runId);
         continue;
       }
-      // This window's own knowledge wins when it is at least as new as the store's.
-      if (entry.live) continue;
+      // A run this window runs is shown from its live state, whatever the store says.
+      if (entry.liveState) continue;
       if (entry.details && entry.details.updatedAt >= summary.updatedAt) {
         // Only ownership is news then: another window may have taken or given up the run.
         if (entry.summary.locked !== summary.locked) {
@@ -283,14 +300,14 @@ export class RunsModel implements RunEventSink, Disposable {
     }
     for (const [runId, entry] of this.entries) {
       // A run deleted from the store disappears, unless this window is running it.
-      if (!seen.has(runId) && !entry.live) {
+      if (!seen.has(runId) && !entry.liveState) {
         this.entries.delete(runId);
         changedIds.push(runId);
       }
     }
     const before = this.order.join('\n');
-    this.order = sortedIds(this.entries);
-    for (const entry of this.entries.values()) entry.placedAt = createdKey(entry);
+    this.order = this.sortedIds();
+    for (const entry of this.entries.values()) entry.placedAt = this.createdKey(entry);
     this.fire(changedIds, before !== this.order.join('\n'));
     // Details shown in the tree are re-read so an expanded run does not show stale tasks.
     for (const entry of stale) void this.fetch(entry);
@@ -306,15 +323,6 @@ export class RunsModel implements RunEventSink, Disposable {
     return entry;
   }
 
-  /** Takes the live state when it is ahead of the copy (events were missed). */
-  private catchUp(entry: MutableEntry): void {
-    const live = entry.liveState?.();
-    if (live && (!entry.details || entry.details.lastSeq < live.lastSeq)) {
-      entry.details = structuredClone(live) as RunState;
-      entry.summary = summaryOf(entry.details, false);
-    }
-  }
-
   /** Keeps the summary in step with freshly loaded details, when they are newer. */
   private adoptDetails(entry: MutableEntry): void {
     if (entry.details && entry.details.updatedAt >= entry.summary.updatedAt) {
@@ -327,27 +335,46 @@ export class RunsModel implements RunEventSink, Disposable {
 
   /** Puts an entry in the order; true when the order changed. Cheap when the entry is placed already. */
   private place(entry: MutableEntry): boolean {
-    const key = createdKey(entry);
+    const key = this.createdKey(entry);
     if (entry.placedAt === key && this.order.includes(entry.runId)) return false;
     entry.placedAt = key;
-    const sorted = sortedIds(this.entries);
+    const sorted = this.sortedIds();
     const changed = sorted.join('\n') !== this.order.join('\n');
     this.order = sorted;
     return changed;
   }
 
+  /** The entry's summary, derived again from the live state when the run moved on since. */
+  private summaryOf(entry: MutableEntry): RunSummary {
+    if (entry.summaryStale && entry.liveState) {
+      entry.summary = summaryOf(entry.liveState(), false);
+      entry.summaryStale = false;
+    }
+    return entry.summary;
+  }
+
+  /** Newest first, like the store lists them; a run not created yet (no event) goes first. */
+  private sortedIds(): string[] {
+    return [...this.entries.values()]
+      .sort((a, b) => this.createdKey(b) - this.createdKey(a) || a.runId.localeCompare(b.runId))
+      .map((e) => e.runId);
+  }
+
+  private createdKey(entry: MutableEntry): number {
+    const createdAt = entry.liveState ? entry.liveState().createdAt : entry.summary.createdAt;
+    return createdAt || Number.MAX_SAFE_INTEGER;
+  }
+
   private view(entry: MutableEntry): RunEntry {
-    const status =
-      entry.live && entry.details
-        ? entry.details.status
-        : displayStatusOf(entry.summary.status, entry.summary.locked, entry.live);
+    const live = entry.liveState?.();
+    const summary = this.summaryOf(entry);
     return {
       runId: entry.runId,
-      summary: entry.summary,
-      details: entry.details,
-      detailWarnings: entry.detailWarnings,
-      live: entry.live,
-      status,
+      summary,
+      details: live ?? entry.details,
+      detailWarnings: live ? [] : entry.detailWarnings,
+      live: live !== undefined,
+      status: live ? live.status : displayStatusOf(summary.status, summary.locked, false),
     };
   }
 
@@ -361,24 +388,14 @@ function newEntry(summary: RunSummary): MutableEntry {
   return {
     runId: summary.runId,
     summary,
+    summaryStale: false,
     details: undefined,
     detailWarnings: [],
     liveState: undefined,
-    live: false,
     loading: undefined,
+    reloadAfterLoading: false,
     placedAt: undefined,
   };
-}
-
-/** Newest first, like the store lists them; a run not created yet (no event) goes first. */
-function sortedIds(entries: ReadonlyMap<string, MutableEntry>): string[] {
-  return [...entries.values()]
-    .sort((a, b) => createdKey(b) - createdKey(a) || a.runId.localeCompare(b.runId))
-    .map((e) => e.runId);
-}
-
-function createdKey(entry: MutableEntry): number {
-  return entry.summary.createdAt || Number.MAX_SAFE_INTEGER;
 }
 
 function sameSummary(a: RunSummary, b: RunSummary): boolean {

@@ -14,8 +14,8 @@ import { testAgent } from '../../support/testAgents';
  */
 function storeWithOneFailedCommit(real: RunStore): RunStorePort {
   return {
-    create: async (runId) => {
-      const writer = await real.create(runId);
+    create: async (runId, state) => {
+      const writer = await real.create(runId, state);
       let succeeded = false;
       let failed = false;
       return {

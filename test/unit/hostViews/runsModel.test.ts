@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RunEvent } from '../../../src/core/model/runEvents';
-import { applyRunEvent, type RunState } from '../../../src/core/model/runState';
+import { applyRunEvent, emptyRunState, type RunState } from '../../../src/core/model/runState';
 import type { RunSummary } from '../../../src/core/store/runStore';
 import { RunsModel, summaryOf, type RunsChange, type RunsSource } from '../../../src/host/views/runsModel';
 import { EventBuilder, foldEvents, sampleRunEvents } from '../../support/eventBuilders';
@@ -75,7 +75,7 @@ describe('RunsModel', () => {
     assert.equal(source.lists, 1, 'a second ensureLoaded does not list again');
   });
 
-  it('folds live events into a copy, announcing meaningful ones only', async () => {
+  it("shows a live run from the run's own state, announcing meaningful events only", async () => {
     const source = new FakeSource();
     const model = new RunsModel(source);
     await model.ensureLoaded();
@@ -91,17 +91,22 @@ describe('RunsModel', () => {
       b.log('thinking'),
       b.usage('a', 1000, 200, 0.02),
     ];
-    const live = foldEvents('run-live', events);
+    const live = emptyRunState('run-live');
     const attachment = model.attachLive('run-live', () => live);
 
-    for (const e of events) model.append(e);
+    for (const e of events) {
+      // The session folds, then hands the event to its listeners.
+      applyRunEvent(live, e);
+      model.append(e);
+      assert.equal(model.get('run-live')!.details, live, 'the live state itself, never a copy');
+      assert.equal(model.get('run-live')!.summary.updatedAt, e.at, 'the summary follows the live state');
+    }
 
     const entry = model.get('run-live')!;
     assert.equal(entry.status, 'running');
     assert.equal(entry.live, true);
     assert.equal(entry.details?.tasks.a?.status, 'running');
     assert.equal(entry.summary.usage.inputTokens, 1000);
-    assert.notEqual(entry.details, live, 'the model keeps its own copy');
     assert.deepEqual(
       model.activeRuns().map((r) => r.runId),
       ['run-live'],
@@ -118,9 +123,81 @@ describe('RunsModel', () => {
       model.append(e);
     }
     attachment.dispose();
-    assert.equal(model.get('run-live')!.status, 'succeeded');
-    assert.equal(model.get('run-live')!.live, false);
+    const ended = model.get('run-live')!;
+    assert.equal(ended.status, 'succeeded');
+    assert.equal(ended.live, false);
+    assert.deepEqual(ended.details, live, 'the last state stays shown after the run ends');
+    assert.notEqual(ended.details, live, '… as a copy: nothing of the ended session is held');
     assert.equal(model.activeRuns().length, 0);
+    assert.equal(source.loads, 0, 'a live run is never read from the store');
+  });
+
+  it('folds nothing itself: an event shows only as far as the live state holds it', async () => {
+    const model = new RunsModel(new FakeSource());
+    await model.ensureLoaded();
+    const b = new EventBuilder('run-n');
+    const created = b.created('Only what the session folded');
+    const live = foldEvents('run-n', [created]);
+    model.attachLive('run-n', () => live);
+    model.append(created);
+    // The model is handed events the state does not hold (a listener never folds them itself).
+    model.append(b.planReady([{ id: 'a', title: 'A' }]));
+    model.append(b.usage('a', 5000, 500, 1));
+    const entry = model.get('run-n')!;
+    assert.equal(entry.details, live);
+    assert.equal(entry.details?.plan, undefined);
+    assert.equal(entry.summary.usage.inputTokens, 0);
+    assert.equal(entry.summary.updatedAt, created.at);
+  });
+
+  it('reads a run whose events arrive without a live state from the store, one read at a time', async () => {
+    const source = new FakeSource();
+    const model = new RunsModel(source);
+    await model.ensureLoaded();
+    const b = new EventBuilder('run-u');
+    const events = [b.created('Not attached'), b.planReady([{ id: 'a', title: 'A' }]), b.taskStarted('a')];
+    source.put('run-u', events.slice(0, 1), true);
+    model.append(events[0]!);
+    source.put('run-u', events, true);
+    model.append(events[1]!);
+    model.append(events[2]!);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(source.loads, 2, 'one read, then one more for the events that came meanwhile');
+    const entry = model.get('run-u')!;
+    assert.equal(entry.live, false);
+    assert.equal(entry.details?.lastSeq, 3, 'the store read, not a fold of the events');
+    assert.equal(entry.status, 'elsewhere');
+    assert.deepEqual(
+      model.runs().map((r) => r.runId),
+      ['run-u'],
+    );
+  });
+
+  it('ignores the store while a session of this window runs the run, and returns to it afterwards', async () => {
+    const source = new FakeSource();
+    const b = new EventBuilder('run-s');
+    const stored = [b.created(), b.planReady([{ id: 'a', title: 'A' }])];
+    source.put('run-s', stored, true);
+    const model = new RunsModel(source);
+    await model.ensureLoaded();
+    const live = foldEvents('run-s', stored);
+    const attachment = model.attachLive('run-s', () => live);
+    const started = b.taskStarted('a');
+    applyRunEvent(live, started);
+    model.append(started);
+    // Another store state (older, locked) must not replace what the live session says.
+    await model.refresh();
+    assert.equal(await model.loadDetails('run-s'), live);
+    assert.equal(model.get('run-s')!.status, 'running');
+    assert.equal(source.loads, 0);
+
+    attachment.dispose();
+    const finished = [started, b.taskSucceeded('a'), b.completed('succeeded', { succeeded: 1 })];
+    source.put('run-s', [...stored, ...finished], false);
+    await model.refresh();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(model.get('run-s')!.status, 'succeeded', 'a run not live is read from the store');
+    assert.equal(model.get('run-s')!.details?.tasks.a?.status, 'succeeded');
   });
 
   it('catches up from the live state when a resumed run starts past events it never saw', async () => {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { RunLockedError } from '../../../src/core/store/runLock';
 import { RunStore } from '../../../src/core/store/runStore';
-import type { RunWriter } from '../../../src/core/store/runWriter';
+import { emptyRunState } from '../../../src/core/model/runState';
 import { EventBuilder, foldEvents, sampleRunEvents } from '../../support/eventBuilders';
-import { spawnChild, useTempDir, waitForExit, waitForLine } from './storeTestUtils';
+import { createRun, openRun, spawnChild, useTempDir, waitForExit, waitForLine } from './storeTestUtils';
 
 describe('store/runStore', () => {
   const tempDir = useTempDir();
@@ -16,15 +16,15 @@ describe('store/runStore', () => {
   const runDir = (runId: string): string => join(tempDir(), 'runs', runId);
 
   async function writeRun(s: RunStore, runId: string, taskCount = 3, startAt?: number): Promise<void> {
-    const writer = await s.create(runId);
-    for (const e of sampleRunEvents(runId, taskCount, startAt === undefined ? {} : { startAt })) writer.append(e);
-    await writer.close();
+    const run = await createRun(s, runId);
+    for (const e of sampleRunEvents(runId, taskCount, startAt === undefined ? {} : { startAt })) run.record(e);
+    await run.writer.close();
   }
 
   it('round-trips: what was appended is what comes back after close', async () => {
     const events = sampleRunEvents('run-1', 5);
-    const writer = await store().create('run-1');
-    for (const e of events) writer.append(e);
+    const { writer, record } = await createRun(store(), 'run-1');
+    for (const e of events) record(e);
     assert.deepEqual(writer.state, foldEvents('run-1', events));
     await writer.close();
     const loaded = await store('window-B').load('run-1');
@@ -47,30 +47,30 @@ describe('store/runStore', () => {
       'x'.repeat(129),
       'spa ce',
     ]) {
-      await assert.rejects(store().create(bad), /Invalid run id/, bad);
+      await assert.rejects(store().create(bad, emptyRunState(bad)), /Invalid run id/, bad);
     }
     assert.equal(existsSync(join(tempDir(), 'runs')) ? (await readdir(join(tempDir(), 'runs'))).length : 0, 0);
   });
 
   it('refuses to create a run that exists', async () => {
     await writeRun(store(), 'dup');
-    await assert.rejects(store().create('dup'), /Run "dup" already exists/);
+    await assert.rejects(store().create('dup', emptyRunState('dup')), /Run "dup" already exists/);
   });
 
   it('resumes across a restart: seq continues and replayed events are not duplicated', async () => {
     const b = new EventBuilder('resume');
     const firstSession = [b.created(), b.log('2'), b.log('3')];
-    const writer = await store().create('resume');
-    for (const e of firstSession) writer.append(e);
-    await writer.close();
+    const first = await createRun(store(), 'resume');
+    for (const e of firstSession) first.record(e);
+    await first.writer.close();
 
-    const opened = await store('window-B').open('resume');
+    const opened = await openRun(store('window-B'), 'resume');
     assert.equal(opened.state.lastSeq, 3);
     assert.equal(opened.writer.nextSeq, 4);
     // A resumed orchestrator replays what it already recorded, then continues.
-    for (const e of firstSession) opened.writer.append(e);
+    for (const e of firstSession) opened.record(e);
     const secondSession = [b.log('4'), b.log('5')];
-    for (const e of secondSession) opened.writer.append(e);
+    for (const e of secondSession) opened.record(e);
     assert.equal(opened.writer.duplicatesIgnored, 3);
     assert.throws(() => opened.writer.append(new EventBuilder('resume', { startSeq: 9 }).log('gap')), /expects seq 6/);
     await opened.writer.close();
@@ -87,7 +87,7 @@ describe('store/runStore', () => {
   });
 
   it('refuses a second writer while the first one holds the run, and allows it after close', async () => {
-    const writer = await store().create('busy');
+    const writer = await store().create('busy', emptyRunState('busy'));
     await assert.rejects(store('window-B').open('busy'), RunLockedError);
     await writer.close();
     const opened = await store('window-B').open('busy');
@@ -96,18 +96,18 @@ describe('store/runStore', () => {
 
   it('keeps two runs in one root apart', async () => {
     const s = store();
-    const a = await s.create('alpha');
-    const b = await s.create('beta');
+    const a = await createRun(s, 'alpha');
+    const b = await createRun(s, 'beta');
     const ea = sampleRunEvents('alpha', 2);
     const eb = sampleRunEvents('beta', 3);
     for (let i = 0; i < Math.max(ea.length, eb.length); i++) {
-      if (ea[i]) a.append(ea[i]!);
-      if (eb[i]) b.append(eb[i]!);
+      if (ea[i]) a.record(ea[i]!);
+      if (eb[i]) b.record(eb[i]!);
     }
-    assert.throws(() => a.append(eb[ea.length]!), /belongs to run "beta"/);
-    await a.close();
+    assert.throws(() => a.writer.append(eb[ea.length]!), /belongs to run "beta"/);
+    await a.writer.close();
     assert.equal(existsSync(join(runDir('beta'), 'owner.lock')), true, "closing alpha must not release beta's lock");
-    await b.close();
+    await b.writer.close();
 
     for (const [runId, events] of [
       ['alpha', ea],
@@ -122,15 +122,13 @@ describe('store/runStore', () => {
 
   it('snapshots every N events, never ahead of the durable log', async () => {
     // A long group-commit delay: only the snapshot itself can push the log to disk here.
-    const writer = await new RunStore({
-      root: tempDir(),
-      ownerId: 'window-A',
-      snapshotEvery: 5,
-      flushIntervalMs: 60_000,
-    }).create('snap');
+    const { writer, record } = await createRun(
+      new RunStore({ root: tempDir(), ownerId: 'window-A', snapshotEvery: 5, flushIntervalMs: 60_000 }),
+      'snap',
+    );
     const b = new EventBuilder('snap');
-    writer.append(b.created());
-    for (let i = 0; i < 11; i++) writer.append(b.log(`event ${i}`));
+    record(b.created());
+    for (let i = 0; i < 11; i++) record(b.log(`event ${i}`));
     const snapshotPath = join(runDir('snap'), 'snapshot.json');
     for (let waited = 0; !existsSync(snapshotPath) && waited < 5000; waited += 10)
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -151,11 +149,11 @@ describe('store/runStore', () => {
     child.kill('SIGKILL');
     await exited;
 
-    const opened = await store('window-B').open('crashed');
+    const opened = await openRun(store('window-B'), 'crashed');
     assert.ok(opened.state.lastSeq >= 200, `only ${opened.state.lastSeq} events recovered`);
     assert.equal(opened.state.goal, 'survive a crash');
     const next = new EventBuilder('crashed', { startSeq: opened.writer.nextSeq }).log('resumed');
-    opened.writer.append(next);
+    opened.record(next);
     await opened.writer.close();
     const log = await readEventLog(join(runDir('crashed'), 'events.jsonl'));
     assert.deepEqual(log.warnings, []);
@@ -165,10 +163,10 @@ describe('store/runStore', () => {
   it('cuts a torn tail on open, so the next append is readable', async () => {
     await writeRun(store(), 'torn', 1);
     await appendFile(join(runDir('torn'), 'events.jsonl'), '{"seq":99,"at":');
-    const opened = await store().open('torn');
+    const opened = await openRun(store(), 'torn');
     assert.match(opened.warnings.join('\n'), /torn last line/);
     const event = new EventBuilder('torn', { startSeq: opened.writer.nextSeq }).log('after the tear');
-    opened.writer.append(event);
+    opened.record(event);
     await opened.writer.close();
     const log = await readEventLog(join(runDir('torn'), 'events.jsonl'));
     assert.deepEqual(log.warnings, []);
@@ -177,8 +175,8 @@ describe('store/runStore', () => {
 
   it('quarantines a corrupt snapshot on open and resumes from the log with the same state', async () => {
     const events = sampleRunEvents('corrupt', 3);
-    const writer = await store().create('corrupt');
-    for (const e of events) writer.append(e);
+    const { writer, record } = await createRun(store(), 'corrupt');
+    for (const e of events) record(e);
     await writer.close();
     await writeFile(join(runDir('corrupt'), 'snapshot.json'), '{"formatVersion":1,"sta');
 
@@ -201,8 +199,8 @@ describe('store/runStore', () => {
     await writeRun(s, 'broken', 1, Date.UTC(2024, 6, 1));
     await writeFile(join(runDir('broken'), 'snapshot.json'), 'not json');
     await appendFile(join(runDir('broken'), 'events.jsonl'), 'garbage line\n');
-    const live: RunWriter = await s.create('live');
-    live.append(new EventBuilder('live', { startAt: Date.UTC(2023, 0, 1) }).created('still running'));
+    const live = await createRun(s, 'live');
+    live.record(new EventBuilder('live', { startAt: Date.UTC(2023, 0, 1) }).created('still running'));
 
     const runs = await store('window-B').list();
     assert.deepEqual(
@@ -217,7 +215,7 @@ describe('store/runStore', () => {
     assert.match(broken?.warning ?? '', /snapshot of run "broken" is unusable/);
     assert.equal(broken?.status, 'succeeded', 'a broken run is rebuilt from its log as far as it goes');
     assert.equal(running?.locked, true);
-    await live.close();
+    await live.writer.close();
   });
 
   it('lists a run whose files cannot be read as failed, with the reason', async () => {
@@ -245,7 +243,7 @@ describe('store/runStore', () => {
 
   it('refuses to delete a run owned by a live writer, and deletes it once closed', async () => {
     const s = store();
-    const writer = await s.create('doomed');
+    const writer = await s.create('doomed', emptyRunState('doomed'));
     await assert.rejects(store('window-B').delete('doomed'), RunLockedError);
     await writer.close();
     await store('window-B').delete('doomed');

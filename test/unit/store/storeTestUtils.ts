@@ -3,6 +3,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RunEvent } from '../../../src/core/model/runEvents';
+import { applyRunEvent, emptyRunState, type RunState } from '../../../src/core/model/runState';
+import type { RunStore } from '../../../src/core/store/runStore';
+import type { RunWriter } from '../../../src/core/store/runWriter';
 
 /** The repository root, so child processes resolve `tsx` the way mocha does. */
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -67,4 +71,38 @@ export async function deadPid(): Promise<number> {
   if (pid === undefined) throw new Error('could not start a child process');
   await new Promise((resolvePromise) => child.once('exit', resolvePromise));
   return pid;
+}
+
+/** A run written the way a run session writes it: each event is folded into the one state, then appended. */
+export interface WrittenRun {
+  readonly writer: RunWriter;
+  /** The state the writer snapshots; `record` folds into it. */
+  readonly state: RunState;
+  readonly warnings: readonly string[];
+  /** Folds `event` into `state` (a no-op for a seq already folded), then appends it to the writer. */
+  record(event: RunEvent): void;
+}
+
+function written(writer: RunWriter, state: RunState, warnings: readonly string[]): WrittenRun {
+  return {
+    writer,
+    state,
+    warnings,
+    record: (event) => {
+      applyRunEvent(state, event);
+      writer.append(event);
+    },
+  };
+}
+
+/** Creates a run in `store` with a fresh empty state, as the orchestrator does. */
+export async function createRun(store: RunStore, runId: string): Promise<WrittenRun> {
+  const state = emptyRunState(runId);
+  return written(await store.create(runId, state), state, []);
+}
+
+/** Opens a run of `store` to resume it, as the orchestrator does. */
+export async function openRun(store: RunStore, runId: string): Promise<WrittenRun> {
+  const opened = await store.open(runId);
+  return written(opened.writer, opened.state, opened.warnings);
 }

@@ -2,16 +2,17 @@
 // appending without flushing until the parent kills it: a window that crashes mid-run.
 import { RunStore } from '../../../../src/core/store/runStore';
 import { EventBuilder } from '../../../support/eventBuilders';
+import { createRun } from '../storeTestUtils';
 
 const [root, runId, countText] = process.argv.slice(2);
 if (!root || !runId || !countText) throw new Error('usage: crashingRun <root> <runId> <count>');
 
 void (async () => {
-  const writer = await new RunStore({ root, ownerId: 'crashing-window', flushIntervalMs: 1 }).create(runId);
+  const run = await createRun(new RunStore({ root, ownerId: 'crashing-window', flushIntervalMs: 1 }), runId);
   const b = new EventBuilder(runId);
-  writer.append(b.created('survive a crash'));
-  for (let i = 1; i < Number(countText); i++) writer.append(b.log(`event ${i}`));
-  await writer.flush();
+  run.record(b.created('survive a crash'));
+  for (let i = 1; i < Number(countText); i++) run.record(b.log(`event ${i}`));
+  await run.writer.flush();
   process.stdout.write('flushed\n');
-  setInterval(() => writer.append(b.log('after the flush')), 1);
+  setInterval(() => run.record(b.log('after the flush')), 1);
 })();
