@@ -3,13 +3,12 @@ import { systemClock, type Clock } from '../core/common/clock';
 import { errorMessage } from '../core/common/errors';
 import { assembleEngine, type Engine } from '../core/engine/assembleEngine';
 import { ModelSetupError } from '../core/engine/engineModels';
-import { EngineServices } from '../core/engine/engineServices';
+import { createEngineServices } from '../core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../core/engine/engineSettings';
 import type { ProviderTable } from '../core/llm/providerTable';
 import type { RateLimits } from '../core/quota/rateLimitScheduler';
 import type { RunStore } from '../core/store/runStore';
 import type { ApprovalPort } from '../core/tools/approvalPort';
-import { ChildProcessRunner } from '../core/verify/childProcessRunner';
 import type { VerificationOutcome } from '../core/verify/verificationStep';
 import { NodeWorkspace } from './nodeWorkspace';
 import { UsageError } from './usageError';
@@ -61,7 +60,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
       `The state folder ${options.stateDir} cannot be created (${errorMessage(err)}); pass a writable folder with --state-dir.`,
     );
   });
-  const services = new EngineServices({
+  const services = createEngineServices({
     storeDir: options.stateDir,
     clock: options.clock ?? systemClock,
     rateLimits: () => options.rateLimits,
@@ -82,7 +81,6 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
         maxConcurrency: options.concurrency,
         verification: { tasks: [], commands: [...options.verify] },
       },
-      runner: new ChildProcessRunner(),
       services,
       providers,
       warn,

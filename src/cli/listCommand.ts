@@ -1,5 +1,5 @@
 import { totalTokens } from '../core/model/usage';
-import { RunStore, type RunSummary } from '../core/store/runStore';
+import { runStoreAt, type RunSummary } from '../core/store/runStore';
 import type { ListArgs } from './cliCommand';
 import { clip, formatAge, formatCost, formatTokens, table } from './cliFormat';
 import type { CliIo } from './cliIo';
@@ -7,7 +7,7 @@ import { ExitCode } from './exitCodes';
 
 /** `list`: the runs, newest first, as a table, or one JSON summary per line with `--json`. */
 export async function listCommand(args: ListArgs, io: CliIo, stateDir: string): Promise<number> {
-  const runs = await new RunStore({ root: stateDir }).list();
+  const runs = await runStoreAt(stateDir).list();
   if (args.json) {
     for (const run of runs) io.stdout.write(`${JSON.stringify(run)}\n`);
     return ExitCode.ok;

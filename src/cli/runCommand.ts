@@ -8,7 +8,7 @@ import { ResumeError, type RunHandle } from '../core/run/orchestrator';
 import type { RunResult } from '../core/run/runSession';
 import { RunLockedError } from '../core/store/runLock';
 import { RUNS_DIR } from '../core/store/runLayout';
-import { RunStore } from '../core/store/runStore';
+import { runStoreAt } from '../core/store/runStore';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
 import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';
@@ -93,7 +93,7 @@ export async function resumeCommand(
     throw new UsageError(
       `There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`,
     );
-  const { state: stored } = await new RunStore({ root: state.dir }).load(args.runId);
+  const { state: stored } = await runStoreAt(state.dir).load(args.runId);
   if (stored.status === 'succeeded' || stored.status === 'planned' || !stored.plan) {
     const why = !stored.plan
       ? 'it has no validated plan; start it again with `run`'

@@ -4,7 +4,7 @@ import { totalTokens } from '../core/model/usage';
 import type { RunState } from '../core/model/runState';
 import { RUNS_DIR } from '../core/store/runLayout';
 import { readRunLock } from '../core/store/runLock';
-import { RunStore } from '../core/store/runStore';
+import { runStoreAt } from '../core/store/runStore';
 import type { ShowArgs } from './cliCommand';
 import { clip, formatAge, formatCost, formatTime, formatTokens, table } from './cliFormat';
 import type { CliIo } from './cliIo';
@@ -23,7 +23,7 @@ export async function showCommand(args: ShowArgs, io: CliIo, stateDir: string): 
     throw new UsageError(
       `There is no run "${args.runId}" in ${path.join(stateDir, RUNS_DIR)}; \`agent-orchestrator list\` shows the runs.`,
     );
-  const store = new RunStore({ root: stateDir });
+  const store = runStoreAt(stateDir);
   if (args.format === 'markdown') {
     io.stdout.write(await store.exportMarkdown(args.runId));
     return ExitCode.ok;

@@ -1,4 +1,4 @@
-import { OpenAiChatModel } from '../core/llm/openAiChatModel';
+import { fixedEndpointProvider } from '../core/llm/builtinProviders';
 import type { ProviderEntry } from '../core/llm/providerTable';
 
 /** The provider id the offline demo model runs under (rate limits, events, the provider setting). */
@@ -17,26 +17,13 @@ export interface DemoEndpoint {
  * is not a real model. Added to the table only while the user chose the demo.
  */
 export function demoProvider(endpoint: DemoEndpoint): ProviderEntry {
-  return {
+  return fixedEndpointProvider({
     id: DEMO_PROVIDER_ID,
     displayName: 'offline demo model',
     detail: 'A scripted local server that shows a whole run without a key. Not a real model.',
-    keyEnvVar: 'the demo token',
-    defaultModel: endpoint.model,
-    commonModels: [],
-    ownHosts: [new URL(endpoint.baseUrl).hostname],
-    acceptsBaseUrl: false,
-    strictStructuredOutput: false,
-    planOutput: 'response_format',
+    baseUrl: endpoint.baseUrl,
+    token: endpoint.token,
+    model: endpoint.model,
     scripted: true,
-    prices: {},
-    createClient: ({ model }) =>
-      new OpenAiChatModel({
-        model,
-        apiKey: endpoint.token,
-        baseURL: endpoint.baseUrl,
-        provider: DEMO_PROVIDER_ID,
-        apiKeyEnvVar: 'the demo token',
-      }),
-  };
+  });
 }

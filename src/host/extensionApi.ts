@@ -2,9 +2,8 @@ import * as vscode from 'vscode';
 import type { RunState } from '../core/model/runState';
 import { launchGoal } from './commands/orchestrateCommand';
 import { followRun } from './commands/followRun';
-import { showError, type HostServices } from './commands/commandSupport';
+import { assertTrustedWorkspace, showError, type HostServices } from './commands/commandSupport';
 import { HostEngineError } from './engine/hostEngineError';
-import { UntrustedWorkspaceError } from './runs/runLauncher';
 import type {
   AgentOrchestratorApi,
   ApiOrchestrateOptions,
@@ -46,7 +45,7 @@ export class ExtensionApi implements AgentOrchestratorApi, vscode.Disposable {
   async orchestrate(goal: string, options: ApiOrchestrateOptions = {}): Promise<ApiOrchestrateResult> {
     if (typeof goal !== 'string' || goal.trim() === '')
       throw new TypeError('orchestrate needs a goal: describe in one sentence what the agents should achieve.');
-    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
+    assertTrustedWorkspace();
     const folder = await this.folderFor(options.folder);
     let launched;
     try {

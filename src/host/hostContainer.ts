@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { systemClock } from '../core/common/clock';
-import { EngineServices } from '../core/engine/engineServices';
+import { createEngineServices, type EngineServices } from '../core/engine/engineServices';
 import type { RunStore } from '../core/store/runStore';
 import { ExtensionApi } from './extensionApi';
 import { ExternalAgents } from './api/externalAgents';
@@ -59,7 +59,7 @@ export class HostContainer {
     };
     const root = context.globalStorageUri.fsPath;
     this.log = own(vscode.window.createOutputChannel('Agent Orchestrator', { log: true }));
-    this.services = new EngineServices({
+    this.services = createEngineServices({
       storeDir: root,
       clock: systemClock,
       rateLimits: hostRateLimits(() => readHostSettings().settings),

@@ -20,6 +20,7 @@ import { builtinTools } from '../tools/builtinTools';
 import { ToolBus } from '../tools/toolBus';
 import type { ToolContext, VerificationService } from '../tools/toolContext';
 import type { WorkspacePort } from '../tools/workspacePort';
+import { ChildProcessRunner } from '../verify/childProcessRunner';
 import { configuredSteps } from '../verify/configuredSteps';
 import { StepsVerifier } from '../verify/stepsVerifier';
 import type { VerificationOutcome, VerificationRunner } from '../verify/verificationStep';
@@ -44,8 +45,8 @@ export interface EnginePorts {
   /** Asked before a key goes to a base URL host that is not the provider's own or loopback. */
   confirmKeyHost(baseUrl: string, provider: string): Promise<boolean>;
   settings: EngineSettings;
-  /** Runs verification steps (child processes for the CLI, VS Code tasks for the host). */
-  runner: VerificationRunner;
+  /** Runs verification steps: VS Code tasks for the host; child processes in the workspace by default. */
+  runner?: VerificationRunner;
   /** The store folder's services and the clock, shared by every engine of the process. */
   services: EngineServices;
   /** The providers to choose from; the built-in table by default (the host adds the offline demo). */
@@ -84,6 +85,7 @@ export interface Engine {
 export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const { root, workspace, settings, services, warn } = ports;
   const providers = ports.providers ?? BUILTIN_PROVIDERS;
+  const runner = ports.runner ?? new ChildProcessRunner();
   const models = await resolveEngineModels({
     providers,
     choice: settings.models,
@@ -112,7 +114,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const thresholds = DEFAULT_THRESHOLDS;
   const verification: VerificationService = {
     steps: Object.fromEntries(steps.map((s) => [s.name, s])),
-    runner: ports.runner,
+    runner,
     thresholds,
     cwd: root,
   };
@@ -161,9 +163,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     statsStore: services.statsStore,
     store: services.store,
     planner,
-    ...(steps.length > 0
-      ? { verifier: new StepsVerifier(steps, ports.runner, thresholds, root, ports.onVerification) }
-      : {}),
+    ...(steps.length > 0 ? { verifier: new StepsVerifier(steps, runner, thresholds, root, ports.onVerification) } : {}),
     rateLimits,
     locks: services.locks,
     clock,

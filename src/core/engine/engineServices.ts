@@ -19,9 +19,30 @@ export interface EngineServicesOptions {
 /**
  * What every engine of one process (a window, a CLI run) shares: the run store, agent statistics
  * (read once), one rate-limit scheduler for all agents of all runs, and the path locks of the
- * workspace. Constructing it reads no file.
+ * workspace.
  */
-export class EngineServices {
+export interface EngineServices {
+  readonly store: RunStore;
+  readonly statsStore: FileAgentStatsStore;
+  readonly locks: PathLockTable;
+  readonly clock: Clock;
+  /** The one rate-limit scheduler every new engine uses. */
+  readonly rateLimits: RateLimitScheduler;
+  /**
+   * Starts a new scheduler for engines built from now on (the old one reads each model's limits
+   * once). Call it only when no run uses the old one, so all live runs always share one.
+   */
+  replaceRateLimits(limits: (key: ModelKey) => RateLimits | undefined): void;
+  /** The agent statistics, read once; an unreadable file is a warning and an empty book. */
+  stats(): Promise<AgentStatsBook>;
+}
+
+/** The shared services of a store folder; reads no file until a run or `stats()` needs one. */
+export function createEngineServices(options: EngineServicesOptions): EngineServices {
+  return new SharedServices(options);
+}
+
+class SharedServices implements EngineServices {
   readonly store: RunStore;
   readonly statsStore: FileAgentStatsStore;
   readonly locks = new PathLockTable();

@@ -106,3 +106,42 @@ export const ANTHROPIC_PROVIDER: ProviderEntry = {
 
 /** The providers built in, in the order `auto` tries their keys. */
 export const BUILTIN_PROVIDERS = new ProviderTable([OPENAI_PROVIDER, ANTHROPIC_PROVIDER]);
+
+/** One fixed OpenAI-compatible endpoint and its token, e.g. the offline demo model. */
+export interface FixedEndpoint {
+  id: string;
+  displayName: string;
+  detail?: string;
+  baseUrl: string;
+  /** Sent as the bearer token; the engine's key source must hand it out for `id`. */
+  token: string;
+  model: string;
+  /** Answers come from a script, not a real model. */
+  scripted?: boolean;
+}
+
+/** A provider entry for a fixed OpenAI-compatible endpoint: no price, no other models, no base URL to change. */
+export function fixedEndpointProvider(endpoint: FixedEndpoint): ProviderEntry {
+  return {
+    id: endpoint.id,
+    displayName: endpoint.displayName,
+    ...(endpoint.detail === undefined ? {} : { detail: endpoint.detail }),
+    keyEnvVar: `the ${endpoint.id} token`,
+    defaultModel: endpoint.model,
+    commonModels: [],
+    ownHosts: [new URL(endpoint.baseUrl).hostname],
+    acceptsBaseUrl: false,
+    strictStructuredOutput: false,
+    planOutput: 'response_format',
+    ...(endpoint.scripted ? { scripted: true } : {}),
+    prices: {},
+    createClient: ({ model }) =>
+      new OpenAiChatModel({
+        model,
+        apiKey: endpoint.token,
+        baseURL: endpoint.baseUrl,
+        provider: endpoint.id,
+        apiKeyEnvVar: `the ${endpoint.id} token`,
+      }),
+  };
+}

@@ -64,6 +64,4 @@ export interface OrchestratorDeps {
   locks: PathLockTable;
   clock: Clock;
   settings: OrchestratorSettings;
-  /** Listeners of every event of every run (views, log channel). */
-  sinks?: RunEventSink[];
 }

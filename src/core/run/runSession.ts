@@ -94,13 +94,8 @@ export class RunSession {
         this.failStorage(err);
       }
     }
-    for (const sink of this.deps.sinks ?? []) {
-      try {
-        sink.append(event);
-      } catch {
-        // A view that cannot keep up must never stop a run; the store is the record.
-      }
-    }
+    // Views, logs and reporters listen here; the emitter isolates a listener that throws, so a view
+    // that cannot keep up never stops a run (the store, above, is the record).
     this.emitter.fire(event);
     return event;
   }

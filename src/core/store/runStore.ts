@@ -265,3 +265,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** The store of the runs under a state folder, for reading them outside an engine (list, show). */
+export function runStoreAt(root: string): RunStore {
+  return new RunStore({ root });
+}

@@ -61,8 +61,37 @@ export function command(
   id: string,
   run: (...args: unknown[]) => Promise<unknown> | unknown,
 ): vscode.Disposable {
+  return register(services, id, run, false);
+}
+
+/**
+ * A command that can start, resume or change a run, or touch the workspace's files: in an
+ * untrusted workspace it explains why nothing runs and stops. This wrapper (and
+ * `assertTrustedWorkspace` for the extension API) is where Workspace Trust is checked; nothing
+ * behind it (launcher, engines, the engine assembly) checks again.
+ */
+export function trustedCommand(
+  services: Pick<HostServices, 'log'>,
+  id: string,
+  run: (...args: unknown[]) => Promise<unknown> | unknown,
+): vscode.Disposable {
+  return register(services, id, run, true);
+}
+
+/** The extension API's trust check: throws `UntrustedWorkspaceError` in an untrusted workspace. */
+export function assertTrustedWorkspace(): void {
+  if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
+}
+
+function register(
+  services: Pick<HostServices, 'log'>,
+  id: string,
+  run: (...args: unknown[]) => Promise<unknown> | unknown,
+  needsTrust: boolean,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
+      if (needsTrust) assertTrustedWorkspace();
       return await run(...args);
     } catch (err) {
       await showError(services, err);
@@ -112,13 +141,6 @@ async function runEngineAction(action: HostEngineAction): Promise<void> {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'agentOrchestrator');
       return;
   }
-}
-
-/** True in a trusted workspace; otherwise says why nothing runs, with a way to change it. */
-export async function requireTrust(): Promise<boolean> {
-  if (vscode.workspace.isTrusted) return true;
-  await explainUntrusted();
-  return false;
 }
 
 async function explainUntrusted(): Promise<void> {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { RunBudgetLimits } from '../../core/run/orchestratorPorts';
 import type { RunResult } from '../../core/run/runSession';
-import { UntrustedWorkspaceError, type LaunchedRun } from '../runs/runLauncher';
+import type { LaunchedRun } from '../runs/runLauncher';
 import { readHostSettings } from '../settings/hostSettings';
-import { command, Commands, pickFolder, requireTrust, showError, type HostServices } from './commandSupport';
+import { Commands, pickFolder, showError, trustedCommand, type HostServices } from './commandSupport';
 import { followRun } from './followRun';
 import { recentGoalsFrom, rememberGoal } from './runActionLogic';
 
@@ -19,8 +19,7 @@ export interface OrchestrateOptions {
 
 /** **Orchestrate Goal**: goal (with recent goals), Run or Dry Run, then the run in a progress notification. */
 export function registerOrchestrateCommand(services: HostServices): vscode.Disposable {
-  return command(services, Commands.orchestrate, async () => {
-    if (!(await requireTrust())) return;
+  return trustedCommand(services, Commands.orchestrate, async () => {
     const goal = await askGoal(services.workspaceState);
     if (goal === undefined) return;
     const dryRun = await askMode();
@@ -55,7 +54,7 @@ async function orchestrateGoal(
 
 /**
  * Starts a run of `goal` in `folder` with the budget settings (or `options.budget`); used by the
- * command and by the extension API. Throws in an untrusted workspace, and the engine's errors.
+ * command and by the extension API (both check Workspace Trust first). Throws the engine's errors.
  */
 export async function launchGoal(
   services: HostServices,
@@ -63,7 +62,6 @@ export async function launchGoal(
   goal: string,
   options: OrchestrateOptions = {},
 ): Promise<LaunchedRun> {
-  if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
   // Remembered first: after fixing what stopped the run (a missing key, say) the goal is one pick away.
   await remember(services.workspaceState, goal);
   const budget = options.budget ?? readHostSettings(folder).settings.budget;

@@ -3,7 +3,7 @@ import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import type { ProviderEntry } from '../../core/llm/providerTable';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
 import { validateApiKey } from '../secrets/apiKeys';
-import { readHostSettings } from '../settings/hostSettings';
+import { readHostSettings, workspaceSettingsApply } from '../settings/hostSettings';
 import { command, Commands, type HostServices } from './commandSupport';
 import { modelChoices, priceText } from './modelChoices';
 
@@ -155,7 +155,7 @@ async function selectModel(): Promise<void> {
     ? vscode.l10n.t('Agent Orchestrator uses {0} with {1}.', provider.label, model)
     : vscode.l10n.t('Agent Orchestrator uses {0} with its default model.', provider.label);
   void vscode.window.showInformationMessage(
-    shadowed && vscode.workspace.isTrusted
+    shadowed && workspaceSettingsApply()
       ? `${text} ${vscode.l10n.t('This workspace sets its own provider or model, which takes precedence here.')}`
       : text,
   );

@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
 import type { CheckpointPort, RollbackResult } from '../../core/checkpoint/checkpointPort';
 import {
-  command,
   Commands,
   folderForRun,
-  requireTrust,
   resolveRunId,
   showError,
   taskArg,
+  trustedCommand,
   type HostServices,
 } from './commandSupport';
 
 /** Roll Back Task and Roll Back Run, through the engine's git checkpoints. */
 export function registerRollbackCommands(services: HostServices): vscode.Disposable[] {
   return [
-    command(services, Commands.rollbackTask, async (arg) => {
+    trustedCommand(services, Commands.rollbackTask, async (arg) => {
       const target = taskArg(arg);
       if (!target) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Pick a task in the Runs view to roll it back.'));
@@ -29,7 +28,7 @@ export function registerRollbackCommands(services: HostServices): vscode.Disposa
         (port) => port.rollbackTask(target.runId, target.taskId),
       );
     }),
-    command(services, Commands.rollbackRun, async (arg) => {
+    trustedCommand(services, Commands.rollbackRun, async (arg) => {
       const runId = await resolveRunId(
         arg,
         () => services.model.runs().filter((r) => !r.live && r.status !== 'elsewhere' && r.status !== 'running'),
@@ -52,7 +51,6 @@ async function rollback(
   question: string,
   act: (port: CheckpointPort) => Promise<RollbackResult>,
 ): Promise<void> {
-  if (!(await requireTrust())) return;
   const entry = services.model.get(runId);
   if (services.launcher.get(runId) || entry?.status === 'running' || entry?.status === 'elsewhere') {
     void vscode.window.showInformationMessage(

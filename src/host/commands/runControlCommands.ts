@@ -7,10 +7,10 @@ import {
   command,
   Commands,
   folderForRun,
-  requireTrust,
   resolveRunId,
   showError,
   taskArg,
+  trustedCommand,
   type HostServices,
 } from './commandSupport';
 import { followRun } from './followRun';
@@ -27,10 +27,10 @@ import {
 export function registerRunControlCommands(services: HostServices): vscode.Disposable[] {
   return [
     command(services, Commands.pauseRun, (arg) => pauseRun(services, arg)),
-    command(services, Commands.resumeRun, (arg) => resumeRun(services, arg)),
-    command(services, Commands.cancelRun, (arg) => cancelRun(services, arg)),
-    command(services, Commands.retryTask, (arg) => retryTask(services, arg)),
-    command(services, Commands.reassignTask, (arg) => reassignTask(services, arg)),
+    trustedCommand(services, Commands.resumeRun, (arg) => resumeRun(services, arg)),
+    trustedCommand(services, Commands.cancelRun, (arg) => cancelRun(services, arg)),
+    trustedCommand(services, Commands.retryTask, (arg) => retryTask(services, arg)),
+    trustedCommand(services, Commands.reassignTask, (arg) => reassignTask(services, arg)),
   ];
 }
 
@@ -55,7 +55,6 @@ async function pauseRun(services: HostServices, arg: unknown): Promise<void> {
 
 /** Continues a paused, interrupted, failed or cancelled run; a budget pause first asks for a higher budget. */
 async function resumeRun(services: HostServices, arg: unknown): Promise<void> {
-  if (!(await requireTrust())) return;
   const runId = await resolveRunId(
     arg,
     () => services.model.resumableRuns(),
@@ -116,7 +115,6 @@ async function cancelRun(services: HostServices, arg: unknown): Promise<void> {
     void vscode.window.showInformationMessage(notLiveHere(services, runId));
     return;
   }
-  if (!(await requireTrust())) return;
   const folder = await folderForRun(services, runId);
   if (!folder) return;
   try {
@@ -138,7 +136,7 @@ async function retryTask(services: HostServices, arg: unknown): Promise<void> {
     );
     return;
   }
-  if (!(await requireTrust()) || !canActOnEndedRun(services, target.runId)) return;
+  if (!canActOnEndedRun(services, target.runId)) return;
   const state = await services.model.loadDetails(target.runId);
   const status = state?.tasks[target.taskId]?.status;
   if (!status || !canRetryTask(status)) {
@@ -165,7 +163,7 @@ async function reassignTask(services: HostServices, arg: unknown): Promise<void>
     void vscode.window.showInformationMessage(vscode.l10n.t('Pick a task in the Runs view to reassign it.'));
     return;
   }
-  if (!(await requireTrust()) || !canActOnEndedRun(services, target.runId)) return;
+  if (!canActOnEndedRun(services, target.runId)) return;
   const state = await services.model.loadDetails(target.runId);
   const spec = state?.plan?.tasks.find((t) => t.id === target.taskId);
   const task = state?.tasks[target.taskId];

@@ -68,7 +68,7 @@ export class RunFolders {
 /**
  * Starts and resumes runs on the engine of their folder, and keeps each live run connected: the
  * RunsModel follows its state, the engine is held until it ends, and `onDidEnd` reports how it ended.
- * Refuses in an untrusted workspace, whoever calls (commands or the extension API).
+ * Its callers (trusted commands, the extension API) have checked Workspace Trust.
  */
 export class RunLauncher implements vscode.Disposable {
   private readonly live = new Map<string, LaunchedRun>();
@@ -85,7 +85,6 @@ export class RunLauncher implements vscode.Disposable {
 
   /** Starts a run; resolves once it is started (its `done` resolves when it ends). */
   async start(folder: vscode.WorkspaceFolder, request: RunRequest): Promise<LaunchedRun> {
-    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
     const lease = await this.engines.lease(folder);
     let handle: RunHandle;
     try {
@@ -99,7 +98,6 @@ export class RunLauncher implements vscode.Disposable {
 
   /** Resumes a run (paused, interrupted, failed or cancelled) on the engine of its folder. */
   async resume(runId: string, folder: vscode.WorkspaceFolder, options: ResumeOptions = {}): Promise<LaunchedRun> {
-    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
     if (this.live.has(runId)) throw new Error(`Run ${runId} is still running in this window.`);
     const lease = await this.engines.lease(folder);
     let handle: RunHandle;

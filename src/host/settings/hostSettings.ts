@@ -16,10 +16,15 @@ import { userScopeValue } from './settingScopeValue';
  */
 export function readHostSettings(scope?: vscode.ConfigurationScope): ParsedHostSettings {
   const config = vscode.workspace.getConfiguration(HOST_SETTINGS_SECTION, scope);
-  const trusted = vscode.workspace.isTrusted;
+  const trusted = workspaceSettingsApply();
   return parseHostSettings((key: HostSettingKey) =>
     trusted ? config.get<unknown>(key) : userScopeValue(config.inspect<unknown>(key)),
   );
+}
+
+/** Whether workspace and folder values of the extension's settings count: only in a trusted workspace. */
+export function workspaceSettingsApply(): boolean {
+  return vscode.workspace.isTrusted;
 }
 
 /**

@@ -8,14 +8,13 @@ import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
 import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type EnginePorts } from '../../../src/core/engine/assembleEngine';
-import { EngineServices } from '../../../src/core/engine/engineServices';
+import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
 import type { ProviderEntry } from '../../../src/core/llm/providerTable';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
-import { ChildProcessRunner } from '../../../src/core/verify/childProcessRunner';
 import { DemoModelServer } from '../../../src/demo/demoModelServer';
 import { demoProvider } from '../../../src/demo/demoProvider';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
@@ -54,8 +53,7 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => false,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'demo' }, ...settings },
-      runner: new ChildProcessRunner(),
-      services: new EngineServices({
+      services: createEngineServices({
         storeDir: join(dir, 'state'),
         clock: systemClock,
         rateLimits: () => undefined,

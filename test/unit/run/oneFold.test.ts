@@ -79,18 +79,17 @@ describe('run state: one fold for a live run', () => {
     const watched: { state?: Readonly<RunState> } = {};
     const { orchestrator } = makeHarness({
       agents: [testAgent({ id: 'coder', capabilities: ['code'] }, async () => ({}))],
-      sinks: [
-        {
-          append: (e) => seen.push([e.seq, watched.state?.lastSeq ?? -1]),
-          flush: () => Promise.resolve(),
-        },
-      ],
+    });
+    orchestrator.onEvent((e) => seen.push([e.seq, watched.state?.lastSeq ?? -1]));
+    orchestrator.onEvent(() => {
+      throw new Error('a broken view');
     });
     const handle = orchestrator.start({ goal: 'g', plan: plan([task('a')]) });
     watched.state = handle.state;
     await handle.done;
     assert.ok(seen.length > 5);
-    for (const [seq, folded] of seen) assert.equal(folded, seq, `event ${seq} reached a sink before it was folded`);
+    for (const [seq, folded] of seen) assert.equal(folded, seq, `event ${seq} reached a listener before it was folded`);
+    assert.equal(handle.state.status, 'succeeded', 'a throwing listener never stops the run');
   });
 
   it('src has one applyRunEvent call for live runs (the session) and one for recovery from disk', () => {
