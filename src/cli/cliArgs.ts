@@ -8,6 +8,7 @@ import { isSafeRunId } from '../core/store/runLayout';
 import {
   APPROVE_MODES,
   COMMANDS,
+  PLAN_TO_STDOUT,
   type ApproveMode,
   type BudgetArgs,
   type CliCommand,
@@ -30,6 +31,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
   'state-dir': { type: 'string' },
+  plan: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -50,7 +53,9 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'dry-run',
     'json',
     'state-dir',
+    'plan',
   ],
+  plan: ['workspace', 'provider', 'model', 'base-url', 'verify', 'json', 'state-dir', 'out'],
   resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json'],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
@@ -118,7 +123,7 @@ export function parseCliArgs(
   if (first === undefined) {
     if (values.help) return { kind: 'help' };
     throw new UsageError(
-      'No command given. Use one of: run, resume, list, show (e.g. agent-orchestrator run "Add tests for the parser").',
+      `No command given. Use one of: ${COMMANDS.join(', ')} (e.g. agent-orchestrator run "Add tests for the parser").`,
     );
   }
   if (!(COMMANDS as readonly string[]).includes(first)) {
@@ -138,6 +143,8 @@ export function parseCliArgs(
   switch (command) {
     case 'run':
       return parseRun(rest, values, cwd, stateDir, providers);
+    case 'plan':
+      return { out: PLAN_TO_STDOUT, ...parseRun(rest, values, cwd, stateDir, providers), dryRun: true };
     case 'resume': {
       const runId = runIdArg(rest, 'resume');
       return {
@@ -174,15 +181,21 @@ function parseRun(
   stateDir: string | undefined,
   providers: ProviderTable,
 ): RunArgs {
-  if (rest.length === 0)
-    throw new UsageError('`run` needs a goal, e.g. agent-orchestrator run "Add JWT auth to the API and tests for it".');
+  const planFile = values.plan === undefined ? undefined : path.resolve(cwd, values.plan);
+  if (planFile !== undefined && values['dry-run'])
+    throw new UsageError('--plan runs a plan that exists already; --dry-run would only plan. Give one of them.');
+  if (rest.length === 0 && planFile === undefined)
+    throw new UsageError(
+      'A goal is needed, e.g. agent-orchestrator run "Add JWT auth to the API and tests for it" (or run --plan plan.json).',
+    );
   if (rest.length > 1) {
     throw new UsageError(
-      `\`run\` takes one goal but got ${rest.length} words; put the goal in quotes: agent-orchestrator run "${rest.join(' ')}".`,
+      `One goal is needed but got ${rest.length} words; put the goal in quotes: agent-orchestrator run "${rest.join(' ')}".`,
     );
   }
   const goal = (rest[0] ?? '').trim();
-  if (goal === '') throw new UsageError('The goal is empty; describe in one sentence what the agents should achieve.');
+  if (goal === '' && planFile === undefined)
+    throw new UsageError('The goal is empty; describe in one sentence what the agents should achieve.');
   const args: RunArgs = {
     kind: 'run',
     goal,
@@ -195,6 +208,8 @@ function parseRun(
     }),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
+    ...(planFile === undefined ? {} : { planFile }),
+    ...(values.out === undefined ? {} : { out: path.resolve(cwd, values.out) }),
   };
   if (values.provider !== undefined) args.provider = providerArg(values.provider, providers);
   if (values.model !== undefined) {
@@ -331,6 +346,8 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   approve: 'never',
   verify: '"npm test"',
   'state-dir': './state',
+  plan: 'plan.json',
+  out: 'plan.json',
 };
 
 /** Why an option a user might expect is refused, for the commands where it is. */

@@ -1,7 +1,7 @@
 // The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
 
 /** The commands of the CLI. */
-export const COMMANDS = ['run', 'resume', 'list', 'show'] as const;
+export const COMMANDS = ['run', 'plan', 'resume', 'list', 'show'] as const;
 /** One of the commands. */
 export type CommandName = (typeof COMMANDS)[number];
 /** How edits are approved: see the help text. */
@@ -14,6 +14,9 @@ export interface BudgetArgs {
   maxTokens?: number;
   maxCostUsd?: number;
 }
+
+/** `plan` without `--out`: the plan goes to stdout. */
+export const PLAN_TO_STDOUT = '-';
 
 /** `run "<goal>"`, validated. */
 export interface RunArgs {
@@ -29,7 +32,12 @@ export interface RunArgs {
   budget: BudgetArgs;
   approve?: ApproveMode;
   verify: string[];
+  /** Plan only (`plan`, or `run --dry-run`). */
   dryRun: boolean;
+  /** `run --plan FILE`: absolute path of a plan to run instead of asking the planner. */
+  planFile?: string;
+  /** `plan --out FILE`: absolute path to write the validated plan to. */
+  out?: string;
   json: boolean;
   /** Absolute; undefined means the per-user default. */
   stateDir?: string;

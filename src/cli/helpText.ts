@@ -50,9 +50,18 @@ ${providerLines(providers)}
                            prompt  show each edit as a diff on the terminal and ask y/n
   --verify "<command>"   a check to run after each task that edits and at the end, e.g. "npm test";
                          repeat for several; each is named by its command in findings
-  --dry-run              plan only: print the plan and stop
+  --plan FILE            run this plan (from \`plan --out\`, or written by hand) instead of asking the
+                         planner; it is checked by the same rules; the goal may then be left out
+  --dry-run              plan only: print the plan and stop (the same as \`plan\`)
   --json                 print the run events on stdout, one JSON object per line, and nothing else
   --state-dir DIR        where runs are stored (default: a per-user folder, see below)`;
+
+const PLAN = `agent-orchestrator plan "<goal>" [--out FILE] [options]
+  Plans the goal and stops: the validated plan is written to FILE (or printed as JSON on stdout),
+  for a person to read or edit, then run with \`agent-orchestrator run --plan FILE\`.
+
+  --out FILE             where to write the plan (default: stdout)
+  --workspace, --provider, --model, --base-url, --verify, --json, --state-dir   as for run`;
 
 const RESUME = `agent-orchestrator resume <runId> [options]
   Continues a paused, cancelled, failed or interrupted run; finished steps are not repeated.
@@ -72,6 +81,7 @@ const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --mark
 
 const TOPICS: Record<CommandName, (providers: ProviderTable) => string> = {
   run: RUN,
+  plan: () => PLAN,
   resume: () => RESUME,
   list: () => LIST,
   show: () => SHOW,
@@ -84,13 +94,16 @@ export function helpText(topic?: CommandName, providers: ProviderTable = BUILTIN
     'Agent Orchestrator: turn a goal into a plan of tasks and run them in parallel with LLM agents.',
     '',
     'Usage:',
-    '  agent-orchestrator run "<goal>" [options]',
+    '  agent-orchestrator run "<goal>" [options]   |   run --plan FILE [options]',
+    '  agent-orchestrator plan "<goal>" [--out FILE] [options]',
     '  agent-orchestrator resume <runId> [options]',
     '  agent-orchestrator list [--state-dir DIR] [--json]',
     '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]',
     '  agent-orchestrator help [command] | --help | --version',
     '',
     RUN(providers),
+    '',
+    PLAN,
     '',
     RESUME,
     '',

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorMessage } from '../core/common/errors';
 import type { ModelChoice } from '../core/engine/engineModels';
+import type { PlanOrigin } from '../core/model/runEvents';
 import type { ProviderTable } from '../core/llm/providerTable';
 import { newId } from '../core/common/ids';
 import { ResumeError, type RunHandle } from '../core/run/orchestrator';
@@ -19,6 +20,8 @@ import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
 import { UsageError } from './usageError';
+import { invalidPlanError, planFileOrigin, readPlanFile, writePlanFile } from './planFiles';
+import { PLAN_TO_STDOUT } from './cliCommand';
 
 /** Concurrency when `--concurrency` is not given (the extension's default). */
 export const DEFAULT_CONCURRENCY = DEFAULT_ENGINE_SETTINGS.maxConcurrency;
@@ -62,7 +65,26 @@ export async function runCommand(
     concurrency: args.concurrency ?? DEFAULT_CONCURRENCY,
     verify: args.verify,
   };
-  return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
+  const planInput = args.planFile === undefined ? undefined : await readPlanFile(args.planFile);
+  const afterRun = async (result: RunResult): Promise<void> => {
+    if (args.out === undefined || result.status !== 'planned' || !result.state.plan) return;
+    if (args.out === PLAN_TO_STDOUT) {
+      if (!args.json) io.stdout.write(`${JSON.stringify({ fromRun: result.runId, ...result.state.plan }, null, 2)}\n`);
+      return;
+    }
+    await writePlanFile(args.out, result.runId, result.state.plan);
+    io.stderr.write(`Plan written to ${args.out}; run it with: agent-orchestrator run --plan ${args.out}\n`);
+  };
+  const options = { json: args.json, approve, providers, settings, afterRun };
+  return drive(io, state, options, async (engine, reporter, attach) => {
+    let plan: { input: unknown; origin: PlanOrigin } | undefined;
+    if (planInput !== undefined && args.planFile !== undefined) {
+      const validation = engine.orchestrator.validate(planInput);
+      if (!validation.ok) throw invalidPlanError(args.planFile, validation);
+      plan = { input: planInput, origin: await planFileOrigin(planInput, validation.plan, engine.store) };
+    }
+    const goal = args.goal || (plan ? (planInput as { goal?: string }).goal?.trim() : '') || '';
+    if (goal === '') throw new UsageError(`The plan ${args.planFile} has no goal; give one: run "<goal>" --plan FILE.`);
     const runId = newId('run');
     await saveCliRunOptions(state.dir, runId, {
       workspace: engine.workspaceRoot,
@@ -72,12 +94,22 @@ export async function runCommand(
       concurrency: settings.concurrency,
       verify: settings.verify,
     });
-    if (!args.json) io.stdout.write(`Run ${runId}\n`);
+    if (!args.json) (args.out === PLAN_TO_STDOUT ? io.stderr : io.stdout).write(`Run ${runId}\n`);
     reporter.releaseWarnings();
     reporter.info(
-      `${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${describeModels(engine)} in ${engine.workspaceRoot}`,
+      plan
+        ? `Running the plan in ${args.planFile}${plan.origin.edited ? ' (edited since it was planned)' : ''} with ${describeModels(engine)} in ${engine.workspaceRoot}`
+        : `${args.dryRun ? 'Planning (dry run)' : 'Planning'} with ${describeModels(engine)} in ${engine.workspaceRoot}`,
     );
-    return attach(engine.orchestrator.start({ goal: args.goal, runId, dryRun: args.dryRun, ...budgetOf(args.budget) }));
+    return attach(
+      engine.orchestrator.start({
+        goal,
+        runId,
+        dryRun: args.dryRun,
+        ...(plan ? { plan: plan.input, planOrigin: plan.origin } : {}),
+        ...budgetOf(args.budget),
+      }),
+    );
   });
 }
 
@@ -150,6 +182,8 @@ export async function resumeCommand(
 
 interface DriveOptions {
   json: boolean;
+  /** Called with the outcome before the summary (e.g. to write the plan of a dry run). */
+  afterRun?(result: RunResult): Promise<void>;
   approve: ApproveMode;
   providers: ProviderTable;
   settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify'> & { models: ModelChoice };
@@ -215,6 +249,7 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
     cleanups.push(io.onSignal('SIGINT', onSignal), io.onSignal('SIGTERM', onSignal));
     const outcome = await Promise.race([handle.done, forced]);
     if (outcome === 'forced') return ExitCode.failed;
+    await options.afterRun?.(outcome);
     reporter.summary(outcome);
     return exitCodeOf(outcome.status);
   } finally {

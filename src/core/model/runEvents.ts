@@ -4,6 +4,18 @@ import { FindingSchema } from './finding';
 import { UsageSchema } from './usage';
 
 /** The phases of a run, in the order the orchestrator moves through them. */
+/** Where a run's plan came from: its planner, or a plan given to it (a file, the editor, the API), possibly edited by a person. */
+export const PlanOriginSchema = z.object({
+  source: z.enum(['planner', 'file', 'editor', 'api']),
+  /** The dry run that produced the plan, when it came from one. */
+  fromRun: z.string().optional(),
+  /** True when the plan differs from what that dry run's planner produced. */
+  edited: z.boolean().optional(),
+});
+
+/** Where a run's plan came from. */
+export type PlanOrigin = z.infer<typeof PlanOriginSchema>;
+
 export const RunPhaseSchema = z.enum(['initialise', 'plan', 'validate', 'execute', 'monitor', 'complete']);
 /** Where a run stands. `planned` is the end of a dry run. */
 export const RunStatusSchema = z.enum(['running', 'planned', 'paused', 'succeeded', 'failed', 'cancelled']);
@@ -65,7 +77,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }).default({}),
   }),
   ev('run.phase', { phase: RunPhaseSchema }),
-  ev('plan.ready', { plan: PlanSchema }),
+  ev('plan.ready', { plan: PlanSchema, origin: PlanOriginSchema.optional() }),
   ev('plan.rejected', { issues: z.array(PlanIssueSchema) }),
   ev('task.assigned', { taskId: z.string(), agentId: z.string() }),
   /** The user asked for another go at a failed, skipped or cancelled task. */

@@ -6,6 +6,7 @@ import type {
   FailureClassSchema,
   JsonValue,
   PlanIssue,
+  PlanOrigin,
   RunEvent,
   RunPhase,
   RunStatus,
@@ -77,6 +78,8 @@ export interface RunState {
   status: RunStatus;
   budget: { maxTokens?: number; maxCostUsd?: number };
   plan?: Plan;
+  /** Where the plan came from (absent: the run's own planner). */
+  planOrigin?: PlanOrigin;
   planIssues?: PlanIssue[];
   tasks: Record<string, TaskState>;
   usage: Usage;
@@ -156,6 +159,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     case 'plan.ready':
       state.plan = e.plan;
+      if (e.origin) state.planOrigin = e.origin;
       if (!state.goal) state.goal = e.plan.goal;
       for (const t of e.plan.tasks) task(t.id);
       break;

@@ -5,10 +5,10 @@ import { backoffDelay } from '../execute/retryPolicy';
 import { newId } from '../common/ids';
 import { buildPlanGraph } from '../plan/planGraph';
 import { RunBudget } from '../quota/runBudget';
-import { validatePlan, type PlanLimits } from '../plan/validatePlan';
+import { validatePlan, type PlanLimits, type PlanValidation } from '../plan/validatePlan';
 import type { Planner } from '../plan/planner';
 import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
-import type { RunEvent } from '../model/runEvents';
+import type { PlanOrigin, RunEvent } from '../model/runEvents';
 import { RunSession, type RunResult } from './runSession';
 import { emptyRunState, type RunState } from '../model/runState';
 
@@ -17,6 +17,8 @@ export interface RunRequest {
   goal: string;
   /** A ready-made plan; without one the planner is asked. */
   plan?: unknown;
+  /** Where a ready-made plan came from (a file, the editor), recorded with it. */
+  planOrigin?: PlanOrigin;
   /** Stop after validation: plan only. */
   dryRun?: boolean;
   budget?: RunBudgetLimits;
@@ -139,6 +141,14 @@ export class Orchestrator {
     return this.handle(runId, state, forward, done, (fn) => fn(session));
   }
 
+  /**
+   * Checks a plan by the rules a run applies (schema, graph, limits, the capabilities and agents
+   * registered now), without starting anything: for a plan from a file or the editor.
+   */
+  validate(plan: unknown): PlanValidation {
+    return validatePlan(plan, this.planLimits());
+  }
+
   /** The live session of a run started or resumed here. */
   isLive(runId: string): boolean {
     return this.live.has(runId);
@@ -226,7 +236,13 @@ export class Orchestrator {
       }
       return session.complete('failed');
     }
-    session.emit({ type: 'plan.ready', plan: { ...validation.plan, goal: validation.plan.goal || request.goal } });
+    const origin: PlanOrigin | undefined =
+      request.planOrigin ?? (request.plan === undefined ? undefined : { source: 'api' });
+    session.emit({
+      type: 'plan.ready',
+      plan: { ...validation.plan, goal: validation.plan.goal || request.goal },
+      ...(origin ? { origin } : {}),
+    });
     if (request.dryRun) return session.complete('planned');
     return session.execute(validation.graph);
   }

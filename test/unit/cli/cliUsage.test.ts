@@ -16,9 +16,9 @@ const KEY = { OPENAI_API_KEY: 'test-key-not-used-0123456789' };
 
 /** Every bad input must exit 2 with one clear line saying what to do, and print nothing on stdout. */
 const CASES: UsageCase[] = [
-  { name: 'no command', args: () => [], stderr: /No command given\. Use one of: run, resume, list, show/ },
+  { name: 'no command', args: () => [], stderr: /No command given\. Use one of: run, plan, resume, list, show/ },
   { name: 'an unknown command', args: () => ['frobnicate'], stderr: /Unknown command "frobnicate"/ },
-  { name: 'run without a goal', args: () => ['run'], stderr: /`run` needs a goal, e\.g\./ },
+  { name: 'run without a goal', args: () => ['run'], stderr: /A goal is needed, e\.g\./ },
   { name: 'an empty goal', args: () => ['run', '   '], stderr: /The goal is empty/ },
   {
     name: 'an unquoted goal',
