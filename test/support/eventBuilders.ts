@@ -88,6 +88,10 @@ export class EventBuilder {
     return this.next({ type: 'context.changed', key, scope: 'shared', value });
   }
 
+  editApplied(taskId: string, path: string, approvalId = `ap-${this.nextSeq}`): RunEvent {
+    return this.next({ type: 'edit.applied', taskId, approvalId, path });
+  }
+
   paused(reason: string): RunEvent {
     return this.next({ type: 'run.paused', reason });
   }

@@ -1,7 +1,8 @@
 import { toDisposable, type Disposable } from '../common/disposable';
 import { errorMessage } from '../common/errors';
 import { newId } from '../common/ids';
-import type { JsonValue, RunEventBody } from '../model/runEvents';
+import type { RunEventBody } from '../model/runEvents';
+import type { MessageRecord } from '../model/runState';
 import { cloneJson, toJsonValue } from './jsonCopy';
 
 /** Address that reaches every other agent the bus knows. */
@@ -10,15 +11,8 @@ export const BROADCAST = '*';
 /** Messages an inbox holds before sends to it are refused; a full inbox means its agent is not reading. */
 export const DEFAULT_INBOX_LIMIT = 1000;
 
-/** One agent-to-agent message. */
-export interface AgentMessage {
-  id: string;
-  from: string;
-  /** The recipient's id, or `*` for a broadcast. */
-  to: string;
-  topic: string;
-  body: JsonValue;
-}
+/** One agent-to-agent message, as the run state records it while it is unread. */
+export type AgentMessage = MessageRecord;
 
 /** What a sender supplies. */
 export type OutgoingMessage = Omit<AgentMessage, 'id'>;
@@ -32,7 +26,9 @@ export interface InboxFilter {
 /**
  * Agent-to-agent messages within a run. Each agent has a FIFO inbox; a broadcast goes to every
  * agent the bus knows (registered, or that has used the bus) except its sender. Listeners are
- * told of each delivery, but the message stays in the inbox until `receive` drains it.
+ * told of each delivery, but the message stays in the inbox until `receive` drains it. Sends and
+ * reads are run events (`message.sent` with its recipients, `message.read`), so a resumed run
+ * rebuilds the unread inboxes with `restore`.
  */
 export class MessageBus {
   private readonly inboxes = new Map<string, AgentMessage[]>();
@@ -75,7 +71,7 @@ export class MessageBus {
     }
     const msg: AgentMessage = { id: this.idGen(), from, to, topic, body };
     for (const id of recipients) this.inbox(id).push(copyMessage(msg));
-    this.emit({ type: 'message.sent', id: msg.id, from, to, topic, body: cloneJson(body) });
+    this.emit({ type: 'message.sent', id: msg.id, from, to, topic, body: cloneJson(body), recipients });
     for (const id of recipients) this.notify(id, msg);
     return msg.id;
   }
@@ -87,7 +83,33 @@ export class MessageBus {
     const kept: AgentMessage[] = [];
     for (const m of inbox) (matches(m, filter) ? taken : kept).push(m);
     inbox.splice(0, inbox.length, ...kept);
+    this.recordRead(agentId, taken);
     return taken;
+  }
+
+  /** Takes the messages with these ids out of the agent's inbox (those still there); returns how many. */
+  markRead(agentId: string, ids: readonly string[]): number {
+    const inbox = this.inbox(agentId);
+    const wanted = new Set(ids);
+    const taken = inbox.filter((m) => wanted.has(m.id));
+    if (taken.length === 0) return 0;
+    inbox.splice(0, inbox.length, ...inbox.filter((m) => !wanted.has(m.id)));
+    this.recordRead(agentId, taken);
+    return taken.length;
+  }
+
+  /**
+   * Replaces every inbox with the unread messages of a recovered run (copies); emits nothing, since
+   * they are already in its log. Agents with an inbox, even an empty one, count as known again.
+   */
+  restore(inboxes: Readonly<Record<string, readonly AgentMessage[]>>): void {
+    const restored = new Map<string, AgentMessage[]>();
+    for (const [agentId, messages] of Object.entries(inboxes)) {
+      requireName(agentId, 'agentId', 'an agent id');
+      restored.set(agentId, messages.map(copyMessage));
+    }
+    this.inboxes.clear();
+    for (const [agentId, messages] of restored) this.inboxes.set(agentId, messages);
   }
 
   /** The agent's messages (matching `filter`), oldest first, left in the inbox (copies). */
@@ -115,6 +137,10 @@ export class MessageBus {
     let inbox = this.inboxes.get(agentId);
     if (!inbox) this.inboxes.set(agentId, (inbox = []));
     return inbox;
+  }
+
+  private recordRead(agentId: string, taken: readonly AgentMessage[]): void {
+    if (taken.length > 0) this.emit({ type: 'message.read', agentId, ids: taken.map((m) => m.id) });
   }
 
   private notify(agentId: string, msg: AgentMessage): void {

@@ -8,6 +8,7 @@ import { RunStorageError } from './runStorageError';
 import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
 import { assertJson, createTaskContext } from './taskContext';
 import { offerReadyTasks, type PlannedStart } from './dispatchPass';
+import { taskBackground } from './taskBackground';
 
 /** The reason in-flight work is aborted with when the run is cancelled. */
 export class RunCancelledError extends Error {
@@ -207,7 +208,8 @@ export class RunExecutor implements Disposable {
       const steps = state.tasks[task.id]?.steps ?? {};
       const claimWrite = (path: string): boolean =>
         this.deps.locks.tryAcquire(start.lockOwner, { reads: [], writes: [path] });
-      const { ctx, usage } = createTaskContext(
+      const background = taskBackground(state, graph.tasks, task, attempt, services.messages.peek(agentId));
+      const { ctx, usage, delivered } = createTaskContext(
         {
           runId: this.deps.runId,
           task,
@@ -216,6 +218,7 @@ export class RunExecutor implements Disposable {
           signal: controller.signal,
           steps,
           dependencyOutputs,
+          background,
           claimWrite,
         },
         services,
@@ -229,6 +232,7 @@ export class RunExecutor implements Disposable {
       const result = await raceAbort(work, controller.signal);
       if (result.output !== undefined) assertJson(result.output, `The output of task "${task.id}"`);
       const durationMs = clock.now() - startedAt;
+      delivered();
       services.emit({
         type: 'task.succeeded',
         taskId: task.id,

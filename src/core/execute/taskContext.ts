@@ -8,6 +8,7 @@ import { addUsage, type Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { ModelCallRequest, TaskContext } from '../task/agent';
 import { TaskFailure } from '../model/failure';
+import type { TaskBackground } from './taskBackground';
 
 /** The run-wide services an attempt's context is built from. */
 export interface AttemptServices {
@@ -30,6 +31,8 @@ export interface AttemptInfo {
   /** Completed steps of this task, by key, from the run state (live, so new ones appear). */
   steps: Readonly<Record<string, JsonValue>>;
   dependencyOutputs: Readonly<Record<string, JsonValue | undefined>>;
+  /** Dependencies' results, shared context, unread messages and the previous attempt (`taskBackground`). */
+  background: TaskBackground;
   /** Takes an extra write lock for this attempt, without waiting. */
   claimWrite(path: string): boolean;
 }
@@ -42,11 +45,14 @@ function assertJson(value: unknown, what: string): asserts value is JsonValue {
   }
 }
 
-/** Builds the context handed to an agent for one attempt; `usage` accumulates what its model calls spent. */
+/**
+ * Builds the context handed to an agent for one attempt; `usage` accumulates what its model calls
+ * spent, and `delivered` marks the messages the context handed over as read (call it on success).
+ */
 export function createTaskContext(
   info: AttemptInfo,
   services: AttemptServices,
-): { ctx: TaskContext; usage: () => Usage } {
+): { ctx: TaskContext; usage: () => Usage; delivered: () => void } {
   const { task, attempt, agentId, signal } = info;
   let spent: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const log = services.logger.child({ taskId: task.id, agentId });
@@ -57,6 +63,7 @@ export function createTaskContext(
     agentId,
     signal,
     dependencyOutputs: info.dependencyOutputs,
+    ...info.background,
     async step<T extends JsonValue>(key: string, effect: () => Promise<T>): Promise<T> {
       if (Object.prototype.hasOwnProperty.call(info.steps, key)) {
         log.debug(`Step "${key}" already completed; replaying its recorded result.`);
@@ -97,7 +104,11 @@ export function createTaskContext(
       services.emit({ type: 'finding.reported', finding: { ...finding, taskId: task.id } });
     },
   };
-  return { ctx, usage: () => spent };
+  const delivered = (): void => {
+    const ids = info.background.unreadMessages.map((m) => m.id);
+    if (ids.length > 0) services.messages.markRead(agentId, ids);
+  };
+  return { ctx, usage: () => spent, delivered };
 }
 
 export { assertJson };

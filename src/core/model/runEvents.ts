@@ -170,7 +170,17 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     deleted: z.boolean().optional(),
     expiresAt: z.number().optional(),
   }),
-  ev('message.sent', { id: z.string(), from: z.string(), to: z.string(), topic: z.string(), body: JsonValueSchema }),
+  ev('message.sent', {
+    id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    topic: z.string(),
+    body: JsonValueSchema,
+    /** The inboxes it was put in (a broadcast's are those the bus knew then); absent in older logs. */
+    recipients: z.array(z.string()).optional(),
+  }),
+  /** An agent took messages out of its inbox (read them, or had them in the brief of a task it finished). */
+  ev('message.read', { agentId: z.string(), ids: z.array(z.string()) }),
   ev('log', {
     level: LogLevelSchema,
     message: z.string(),

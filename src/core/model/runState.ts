@@ -23,6 +23,8 @@ export interface AttemptRecord {
   outcome?: 'succeeded' | 'failed' | 'cancelled';
   failureClass?: z.infer<typeof FailureClassSchema>;
   message?: string;
+  /** Positions in `RunState.findings` of the findings reported against the task since this attempt started. */
+  findings?: number[];
 }
 
 /** Everything known about one task of a run. */
@@ -41,6 +43,8 @@ export interface TaskState {
   output?: JsonValue;
   summary?: string;
   failure?: string;
+  /** Paths its applied edits changed (or deleted), across all attempts, in the order first changed. */
+  changedPaths: string[];
   usage: Usage;
 }
 
@@ -67,6 +71,16 @@ export interface ContextRecord {
   expiresAt?: number;
 }
 
+/** A message waiting in an agent's inbox. */
+export interface MessageRecord {
+  id: string;
+  from: string;
+  /** The recipient's id, or `*` for a broadcast. */
+  to: string;
+  topic: string;
+  body: JsonValue;
+}
+
 /** The state of a run: a pure fold of its events, and what a snapshot holds. */
 export interface RunState {
   runId: string;
@@ -91,9 +105,11 @@ export interface RunState {
   /** Git checkpoints taken before tasks that edit, by task id (latest). */
   checkpoints: Record<string, { checkpointId: string; ref: string }>;
   pauseReason?: string;
-  /** Context entries by `scope/agent/key`. */
+  /** Context entries by `scope/agent/key`, least recently written first. */
   context: Record<string, ContextRecord>;
   messageCount: number;
+  /** Unread messages by recipient, oldest first; an agent the bus knows has an inbox, maybe empty. */
+  inboxes: Record<string, MessageRecord[]>;
   /** The `seq` of the last event folded in. */
   lastSeq: number;
 }
@@ -117,6 +133,7 @@ export function emptyRunState(runId: string): RunState {
     checkpoints: {},
     context: {},
     messageCount: 0,
+    inboxes: {},
     lastSeq: 0,
   };
 }
@@ -127,7 +144,15 @@ export function contextRecordKey(scope: ContextScope, agentId: string | undefine
 }
 
 function newTask(id: string): TaskState {
-  return { id, status: 'pending', attempts: [], excludedAgents: [], steps: {}, usage: { ...ZERO_USAGE } };
+  return {
+    id,
+    status: 'pending',
+    attempts: [],
+    excludedAgents: [],
+    steps: {},
+    changedPaths: [],
+    usage: { ...ZERO_USAGE },
+  };
 }
 
 function lastAttempt(task: TaskState, attempt: number): AttemptRecord | undefined {
@@ -236,9 +261,13 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       }
       break;
     }
-    case 'finding.reported':
+    case 'finding.reported': {
       state.findings.push(e.finding);
+      const attempts = e.finding.taskId === undefined ? undefined : state.tasks[e.finding.taskId]?.attempts;
+      const latest = attempts?.[attempts.length - 1];
+      if (latest) (latest.findings ??= []).push(state.findings.length - 1);
       break;
+    }
     case 'budget.exceeded':
       break;
     case 'run.paused':
@@ -276,6 +305,8 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     case 'edit.applied': {
       const rec = state.approvals[e.approvalId];
       if (rec) rec.status = 'applied';
+      const changed = task(e.taskId).changedPaths;
+      if (!changed.includes(e.path)) changed.push(e.path);
       break;
     }
     case 'verification.completed':
@@ -285,9 +316,9 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     case 'context.changed': {
       const key = contextRecordKey(e.scope, e.agentId, e.key);
-      if (e.deleted || e.value === undefined) {
-        delete state.context[key];
-      } else {
+      // Removed before it is set again, so the record's key order is the order of last writes.
+      delete state.context[key];
+      if (!e.deleted && e.value !== undefined) {
         const rec: ContextRecord = { key: e.key, scope: e.scope, value: e.value };
         if (e.agentId !== undefined) rec.agentId = e.agentId;
         if (e.expiresAt !== undefined) rec.expiresAt = e.expiresAt;
@@ -295,9 +326,21 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       }
       break;
     }
-    case 'message.sent':
+    case 'message.sent': {
       state.messageCount++;
+      state.inboxes[e.from] ??= [];
+      const recipients =
+        e.recipients ?? (e.to === '*' ? Object.keys(state.inboxes).filter((id) => id !== e.from) : [e.to]);
+      for (const id of recipients)
+        (state.inboxes[id] ??= []).push({ id: e.id, from: e.from, to: e.to, topic: e.topic, body: e.body });
       break;
+    }
+    case 'message.read': {
+      const read = new Set(e.ids);
+      const inbox = state.inboxes[e.agentId];
+      if (inbox) state.inboxes[e.agentId] = inbox.filter((m) => !read.has(m.id));
+      break;
+    }
     case 'log':
     case 'span.started':
     case 'span.ended':

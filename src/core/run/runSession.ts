@@ -56,12 +56,15 @@ export class RunSession {
     this.budget = new RunBudget(state.budget, state.usage);
     const context = new SharedContext(deps.clock, emit);
     context.restore(Object.values(state.context));
+    // Unread messages survive a pause or a crash: the inboxes are rebuilt like the context.
+    const messages = new MessageBus(emit);
+    messages.restore(state.inboxes);
     this.services = {
       emit,
       commit: () => this.commit(),
       quota: new QuotaGate(this.budget, deps.rateLimits, emit),
       context,
-      messages: new MessageBus(emit),
+      messages,
       logger: new RunLogger(emit, { minLevel: deps.settings.logLevel }),
     };
     // Span ids: one random prefix per session, then a counter; cheap, and unique across resumes.

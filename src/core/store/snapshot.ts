@@ -31,6 +31,7 @@ const AttemptSchema = z.looseObject({
   outcome: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
   failureClass: FailureClassSchema.optional(),
   message: z.string().optional(),
+  findings: z.array(z.number().int().nonnegative()).optional(),
 });
 
 const TaskStateSchema = z.looseObject({
@@ -44,6 +45,8 @@ const TaskStateSchema = z.looseObject({
   output: JsonFromFile.optional(),
   summary: z.string().optional(),
   failure: z.string().optional(),
+  // Added later, like the fields below with defaults: older snapshots read as empty.
+  changedPaths: z.array(z.string()).default([]),
   usage: UsageSchema,
 });
 
@@ -94,6 +97,14 @@ const RunStateSchema = z.looseObject({
     }),
   ),
   messageCount: z.number(),
+  inboxes: z
+    .record(
+      z.string(),
+      z.array(
+        z.looseObject({ id: z.string(), from: z.string(), to: z.string(), topic: z.string(), body: JsonFromFile }),
+      ),
+    )
+    .default({}),
   lastSeq: z.number().int().nonnegative(),
 });
 

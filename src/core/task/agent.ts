@@ -1,4 +1,5 @@
 import type { AgentDefinitionInput } from '../model/agentDefinition';
+import type { AgentMessage } from '../context/messageBus';
 import type { SharedContext } from '../context/sharedContext';
 import type { RunLogger } from '../observe/runLogger';
 import type { TaskSpec } from '../model/planSchema';
@@ -6,6 +7,7 @@ import type { ModelKey } from '../quota/rateLimitScheduler';
 import type { Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { Finding } from '../model/finding';
+import type { FailureClass } from '../model/failure';
 
 /** The events an agent's tools may record themselves. */
 export type AgentEventBody = Extract<
@@ -29,6 +31,36 @@ export interface AgentMailbox {
   receive(topic?: string): Array<{ id: string; from: string; topic: string; body: JsonValue }>;
 }
 
+/** What a task this one depends on did. */
+export interface DependencyResult {
+  taskId: string;
+  title: string;
+  /** Its one-line summary, when it gave one. */
+  summary?: string;
+  output?: JsonValue;
+  /** Paths its applied edits changed or deleted, in the order first changed. */
+  changedPaths: readonly string[];
+}
+
+/** A shared-context entry handed to a task, with the full value (the brief shortens it). */
+export interface ContextEntry {
+  key: string;
+  value: JsonValue;
+}
+
+/** How the previous attempt at this task ended, for a retry. */
+export interface PreviousAttempt {
+  attempt: number;
+  agentId: string;
+  /** Undefined when the attempt was interrupted (the run stopped or crashed while it ran). */
+  failureClass?: FailureClass | 'cancelled';
+  message: string;
+  /** Findings reported against the task during (or right after) that attempt, in order. */
+  findings: readonly Finding[];
+  /** Paths applied edits of earlier attempts at this task already changed. */
+  changedPaths: readonly string[];
+}
+
 /** Everything an agent gets for one attempt at one task. */
 export interface TaskContext {
   readonly runId: string;
@@ -40,6 +72,19 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** Outputs of the tasks this one depends on, by task id. */
   readonly dependencyOutputs: Readonly<Record<string, JsonValue | undefined>>;
+  /** What the tasks this one depends on did, in the order of `task.dependencies`. */
+  readonly dependencies: readonly DependencyResult[];
+  /** Shared-context entries picked for this task, most relevant first (bounded; see the executor). */
+  readonly sharedContext: readonly ContextEntry[];
+  /**
+   * Messages waiting for this agent when the attempt started, oldest first (bounded). They stay in
+   * the inbox, and are marked read when the attempt succeeds, so a failed attempt loses none.
+   */
+  readonly unreadMessages: readonly AgentMessage[];
+  /** Unread messages left out of `unreadMessages`; `messages.receive` takes them. */
+  readonly moreUnreadMessages: number;
+  /** On a retry, how the previous attempt ended and what earlier attempts changed. */
+  readonly previousAttempt?: PreviousAttempt;
   /**
    * Runs a side effect (an edit, a command) at most once per `key` for this task, across retries
    * and crashes: it is recorded before it runs and its result after, and a completed step is

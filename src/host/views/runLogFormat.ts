@@ -101,6 +101,7 @@ function describe(e: RunEvent): LogLine | undefined {
     case 'task.step.completed':
     case 'context.changed':
     case 'message.sent':
+    case 'message.read':
     case 'span.started':
     case 'span.ended':
     case 'metrics':

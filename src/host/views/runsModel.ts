@@ -62,6 +62,7 @@ const QUIET_EVENTS: ReadonlySet<RunEventType> = new Set([
   'task.step.completed',
   'context.changed',
   'message.sent',
+  'message.read',
 ]);
 
 interface MutableEntry {

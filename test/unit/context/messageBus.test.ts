@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MessageBus } from '../../../src/core/context/messageBus';
 import type { RunEventBody } from '../../../src/core/model/runEvents';
+import { EventBuilder, foldEvents } from '../../support/eventBuilders';
 
 function setup(inboxLimit?: number) {
   const events: RunEventBody[] = [];
@@ -33,6 +34,7 @@ describe('MessageBus', () => {
       to: 'coder',
       topic: 'task',
       body: { n: 1 },
+      recipients: ['coder'],
     });
   });
 
@@ -113,6 +115,64 @@ describe('MessageBus', () => {
       events.some(
         (e) => e.type === 'log' && e.level === 'warn' && /listener of agent "b" threw: listener bug/.test(e.message),
       ),
+    );
+  });
+
+  it('records every read: receive and markRead emit message.read with the ids taken', () => {
+    const { bus, events } = setup();
+    bus.send({ from: 'a', to: 'b', topic: 'x', body: 1 });
+    bus.send({ from: 'a', to: 'b', topic: 'y', body: 2 });
+    bus.send({ from: 'a', to: 'b', topic: 'z', body: 3 });
+    bus.receive('b', { topic: 'x' });
+    assert.equal(bus.markRead('b', ['m3', 'm9']), 1, 'only ids still in the inbox are taken');
+    assert.equal(bus.markRead('b', ['m3']), 0);
+    bus.receive('b', { topic: 'nothing' });
+    assert.deepEqual(
+      events.filter((e) => e.type === 'message.read'),
+      [
+        { type: 'message.read', agentId: 'b', ids: ['m1'] },
+        { type: 'message.read', agentId: 'b', ids: ['m3'] },
+      ],
+      'a read that takes nothing records nothing',
+    );
+    assert.deepEqual(
+      bus.peek('b').map((m) => m.id),
+      ['m2'],
+    );
+  });
+
+  it('the run state folded from its events holds exactly the unread inboxes', () => {
+    const { bus, events } = setup();
+    bus.register('c');
+    bus.send({ from: 'a', to: 'b', topic: 'direct', body: { n: 1 } });
+    bus.send({ from: 'a', to: '*', topic: 'all', body: 'hi' });
+    bus.receive('c');
+    const b = new EventBuilder('run-1');
+    const state = foldEvents('run-1', [b.created(), ...events.map((e) => b.next(e))]);
+    for (const agent of ['a', 'b', 'c']) assert.deepEqual(state.inboxes[agent], bus.peek(agent), agent);
+  });
+
+  it('restores unread inboxes (not read ones) from a folded state, and knows their agents again', () => {
+    const first = setup();
+    first.bus.register('c');
+    first.bus.send({ from: 'a', to: 'b', topic: 'before-pause', body: { ready: true } });
+    first.bus.send({ from: 'a', to: 'c', topic: 'already-read', body: 1 });
+    first.bus.receive('c');
+    const b = new EventBuilder('run-1');
+    const state = foldEvents('run-1', [b.created(), ...first.events.map((e) => b.next(e))]);
+    const resumed = setup();
+    resumed.bus.restore(state.inboxes);
+    assert.deepEqual(resumed.events, [], 'restoring records nothing');
+    assert.deepEqual(
+      resumed.bus.receive('b').map((m) => [m.from, m.topic, m.body]),
+      [['a', 'before-pause', { ready: true }]],
+    );
+    assert.deepEqual(resumed.bus.receive('c'), []);
+    resumed.bus.send({ from: 'b', to: '*', topic: 'after', body: null });
+    assert.deepEqual(
+      ['a', 'c'].map((id) => resumed.bus.peek(id).length),
+      [1, 1],
+      'a broadcast after the resume reaches the agents known before it',
     );
   });
 

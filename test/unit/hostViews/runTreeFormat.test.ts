@@ -27,6 +27,7 @@ function task(over: Partial<TaskState> = {}): TaskState {
     attempts: [],
     excludedAgents: [],
     steps: {},
+    changedPaths: [],
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     ...over,
   };
