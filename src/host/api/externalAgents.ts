@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import { AgentDefinitionSchema, type AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { AgentRegistry } from '../../core/agents/agentRegistry';
 import { BUILTIN_AGENTS } from '../../core/agents/builtinAgents';
-import type { Disposable } from '../../core/common/disposable';
+import type { DisposableLike } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
 import type { Agent, TaskContext, TaskResult } from '../../core/task/agent';
 import type { JsonValue } from '../../core/model/runEvents';
@@ -20,7 +20,7 @@ export interface AgentHostingEngine {
 
 interface Entry {
   readonly spec: ApiPromptAgent | ApiCodeAgent;
-  readonly registrations: Map<HostEngine, Disposable>;
+  readonly registrations: Map<HostEngine, DisposableLike>;
 }
 
 /**
@@ -34,7 +34,7 @@ export class ExternalAgents implements vscode.Disposable {
   constructor(private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>) {}
 
   /** Validates the definition (throws with the problems), then adds the agent to every engine. */
-  register(spec: ApiPromptAgent | ApiCodeAgent): Disposable {
+  register(spec: ApiPromptAgent | ApiCodeAgent): DisposableLike {
     const parsed = AgentDefinitionSchema.safeParse(spec?.definition);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`).join('; ');

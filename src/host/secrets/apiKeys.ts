@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { Disposable } from '../../core/common/disposable';
+import type { DisposableLike } from '../../core/common/disposable';
 import { Emitter, type Event } from '../../core/common/emitter';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import type { ProviderEntry, ProviderTable } from '../../core/llm/providerTable';
@@ -29,9 +29,9 @@ export function validateApiKey(value: string): string | undefined {
  * environment variable (`OPENAI_API_KEY`, …). `onDidChange` fires when a key is stored or
  * deleted, also from another window.
  */
-export class ApiKeyStore implements Disposable {
+export class ApiKeyStore implements DisposableLike {
   private readonly changed = new Emitter<string>();
-  private readonly subscription: Disposable;
+  private readonly subscription: DisposableLike;
   /** Fires with the id of the provider whose stored key was set or deleted. */
   readonly onDidChange: Event<string> = this.changed.event;
 

@@ -1,5 +1,5 @@
 // Free of `vscode`, so it is unit-tested in plain Node.
-import type { Disposable } from '../../core/common/disposable';
+import type { DisposableLike } from '../../core/common/disposable';
 import { Emitter, type Event } from '../../core/common/emitter';
 import type { RateHeadroom } from '../../core/quota/rateLimitScheduler';
 
@@ -20,7 +20,7 @@ export interface HeadroomSource {
 export class CurrentHeadroom implements HeadroomSource {
   private readonly changed = new Emitter<void>();
   private followed: HeadroomSource | undefined;
-  private subscription: Disposable | undefined;
+  private subscription: DisposableLike | undefined;
 
   constructor(private readonly current: () => HeadroomSource) {}
 

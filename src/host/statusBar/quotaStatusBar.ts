@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Disposable } from '../../core/common/disposable';
+import type { DisposableLike } from '../../core/common/disposable';
 import { formatCostUsd, formatTokens, safeLocale } from '../views/runFormat';
 import type { RunEntry, RunsModel } from '../views/runsModel';
 import type { HeadroomSource } from './currentHeadroom';
@@ -19,7 +19,7 @@ const DEBOUNCE_MS = 250;
  */
 export class QuotaStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly subscriptions: Disposable[];
+  private readonly subscriptions: DisposableLike[];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
