@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import type { RunBudgetLimits } from '../../core/run/orchestratorPorts';
 import type { RunResult } from '../../core/run/runSession';
 import type { LaunchedRun } from '../runs/runLauncher';
@@ -18,16 +19,22 @@ export interface OrchestrateOptions {
 }
 
 /** **Orchestrate Goal**: goal (with recent goals), Run or Dry Run, then the run in a progress notification. */
-export function registerOrchestrateCommand(services: HostServices): vscode.Disposable {
-  return trustedCommand(services, Commands.orchestrate, async () => {
-    const goal = await askGoal(services.workspaceState);
-    if (goal === undefined) return;
-    const dryRun = await askMode();
-    if (dryRun === undefined) return;
-    const folder = await pickFolder(vscode.l10n.t('Which folder should the agents work in?'));
-    if (!folder) return;
-    await orchestrateGoal(services, folder, goal, { dryRun });
-  });
+export class OrchestrateCommand extends Disposable {
+  constructor(services: HostServices) {
+    super();
+    this._register(trustedCommand(services, Commands.orchestrate, () => askAndOrchestrate(services)));
+  }
+}
+
+/** Asks for the goal, the mode and the folder, then orchestrates; any answer left out stops quietly. */
+async function askAndOrchestrate(services: HostServices): Promise<void> {
+  const goal = await askGoal(services.workspaceState);
+  if (goal === undefined) return;
+  const dryRun = await askMode();
+  if (dryRun === undefined) return;
+  const folder = await pickFolder(vscode.l10n.t('Which folder should the agents work in?'));
+  if (!folder) return;
+  await orchestrateGoal(services, folder, goal, { dryRun });
 }
 
 /** Starts a run of `goal` in `folder` and follows it to its end, showing any error. */
