@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../../core/common/disposable';
+import { Disposable, DisposableStore } from '../../core/common/disposable';
 import type { RunBudgetLimits } from '../../core/run/orchestratorPorts';
 import type { RunResult } from '../../core/run/runSession';
 import type { LaunchedRun } from '../runs/runLauncher';
@@ -86,7 +86,8 @@ export async function launchGoal(
 /** A quick pick that takes free text and offers the last ten goals of this workspace. */
 async function askGoal(state: vscode.Memento): Promise<string | undefined> {
   const recent = recentGoalsFrom(state.get<unknown>(RECENT_GOALS_KEY));
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
+  const picking = new DisposableStore();
+  const pick = picking.add(vscode.window.createQuickPick<vscode.QuickPickItem>());
   pick.title = vscode.l10n.t('Orchestrate Goal');
   pick.placeholder = vscode.l10n.t(
     'Describe what the agents should achieve, e.g. Add JWT auth to the API and tests for it',
@@ -114,15 +115,17 @@ async function askGoal(state: vscode.Memento): Promise<string | undefined> {
       if (done) return;
       done = true;
       resolve(goal);
-      pick.dispose();
+      picking.dispose();
     };
-    pick.onDidChangeValue(render);
-    pick.onDidAccept(() => {
-      const chosen = (pick.selectedItems[0]?.label ?? pick.value).trim();
-      // An empty goal is not accepted; the box stays open.
-      if (chosen) finish(chosen);
-    });
-    pick.onDidHide(() => finish(undefined));
+    picking.add(pick.onDidChangeValue(render));
+    picking.add(
+      pick.onDidAccept(() => {
+        const chosen = (pick.selectedItems[0]?.label ?? pick.value).trim();
+        // An empty goal is not accepted; the box stays open.
+        if (chosen) finish(chosen);
+      }),
+    );
+    picking.add(pick.onDidHide(() => finish(undefined)));
     pick.show();
   });
 }
