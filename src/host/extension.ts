@@ -8,8 +8,10 @@ import { HostContainer } from './hostContainer';
  * Activation comes from the contributed commands and views only.
  */
 export function activate(context: vscode.ExtensionContext): AgentOrchestratorApi {
-  return new HostContainer(context).api;
+  const container = new HostContainer(context);
+  context.subscriptions.push(container);
+  return container.api;
 }
 
-/** Everything is owned by `context.subscriptions`, which VS Code disposes. */
+/** The container owns everything and is owned by `context.subscriptions`, which VS Code disposes. */
 export function deactivate(): void {}

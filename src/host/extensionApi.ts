@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../core/common/disposable';
 import type { RunState } from '../core/model/runState';
 import { launchGoal } from './commands/orchestrateCommand';
 import { followRun } from './commands/followRun';
@@ -25,10 +26,9 @@ function toApiState(state: Readonly<RunState>): ApiRunState {
  * The object `activate()` returns to other extensions (types in `agentOrchestratorApi.ts`). It goes
  * through the same launcher as the commands, so the same workspace-trust and engine checks apply.
  */
-export class ExtensionApi implements AgentOrchestratorApi, vscode.Disposable {
+export class ExtensionApi extends Disposable implements AgentOrchestratorApi {
   readonly version = 1 as const;
-  private readonly changed = new vscode.EventEmitter<ApiRunChange>();
-  private readonly subscription: { dispose(): void };
+  private readonly changed = this._register(new vscode.EventEmitter<ApiRunChange>());
   private pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -36,10 +36,13 @@ export class ExtensionApi implements AgentOrchestratorApi, vscode.Disposable {
   readonly onDidChangeRun = this.changed.event;
 
   constructor(private readonly services: HostServices) {
-    this.subscription = services.model.onDidChange((change) => {
-      for (const runId of change.runIds) this.pending.add(runId);
-      this.timer ??= setTimeout(() => this.flush(), CHANGE_DEBOUNCE_MS);
-    });
+    super();
+    this._register(
+      services.model.onDidChange((change) => {
+        for (const runId of change.runIds) this.pending.add(runId);
+        this.timer ??= setTimeout(() => this.flush(), CHANGE_DEBOUNCE_MS);
+      }),
+    );
   }
 
   async orchestrate(goal: string, options: ApiOrchestrateOptions = {}): Promise<ApiOrchestrateResult> {
@@ -78,10 +81,10 @@ export class ExtensionApi implements AgentOrchestratorApi, vscode.Disposable {
     return details && toApiState(details);
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.subscription.dispose();
-    this.changed.dispose();
+  /** Cancels a pending batch (its timer is re-armed per batch, so it is not `_register`ed). */
+  override dispose(): void {
+    clearTimeout(this.timer);
+    super.dispose();
   }
 
   private flush(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { systemClock } from '../core/common/clock';
+import { Disposable, toDisposable, type DisposableLike } from '../core/common/disposable';
 import { createEngineServices, type EngineServices } from '../core/engine/engineServices';
 import type { RunStore } from '../core/store/runStore';
 import { ExtensionApi } from './extensionApi';
@@ -7,7 +8,7 @@ import { ExternalAgents } from './api/externalAgents';
 import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
 import type { HostServices } from './commands/commandSupport';
-import { registerCommands } from './commands/registerCommands';
+import { HostCommands } from './commands/hostCommands';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
 import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
@@ -31,9 +32,10 @@ const LIST_DELAY_MS = 1500;
  * The window's composition root. It owns one of each shared service (run store, agent statistics,
  * rate-limit scheduler, path locks, log channel, approvals, keys), the views and the commands, and
  * builds an engine per workspace folder only when a run needs one. Construction reads no files and
- * calls no model; every registration goes into `context.subscriptions` as it is made.
+ * calls no model; every registration is `_register`ed as it is made, and `activate()` hands the
+ * container itself to `context.subscriptions`.
  */
-export class HostContainer {
+export class HostContainer extends Disposable {
   /** What `activate()` returns to other extensions. */
   readonly api: ExtensionApi;
 
@@ -52,13 +54,10 @@ export class HostContainer {
   private readonly launcher: RunLauncher;
   private readonly shownProblems = new Set<string>();
 
-  constructor(private readonly context: vscode.ExtensionContext) {
-    const own = <T extends vscode.Disposable>(d: T): T => {
-      context.subscriptions.push(d);
-      return d;
-    };
+  constructor(context: vscode.ExtensionContext) {
+    super();
     const root = context.globalStorageUri.fsPath;
-    this.log = own(vscode.window.createOutputChannel('Agent Orchestrator', { log: true }));
+    this.log = this._register(vscode.window.createOutputChannel('Agent Orchestrator', { log: true }));
     this.services = createEngineServices({
       storeDir: root,
       clock: systemClock,
@@ -66,12 +65,12 @@ export class HostContainer {
       warn: (message) => this.log.warn(message),
     });
     this.store = this.services.store;
-    this.keys = own(new ApiKeyStore(context.secrets));
+    this.keys = this._register(new ApiKeyStore(context.secrets));
     this.keyHosts = new KeyHostConfirmation(context.globalState);
-    this.model = own(new RunsModel(this.store));
+    this.model = this._register(new RunsModel(this.store));
     this.logSink = new RunLogSink(this.log, this.scrubber);
     const folders = new RunFolders(context.workspaceState);
-    this.approvals = own(
+    this.approvals = this._register(
       new DiffApprovals({
         approvalMode: () => readHostSettings().settings.approvalMode,
         log: this.log,
@@ -79,20 +78,20 @@ export class HostContainer {
         taskLabel: (runId, taskId) => this.model.get(runId)?.details?.plan?.tasks.find((t) => t.id === taskId)?.title,
       }),
     );
-    own(vscode.Disposable.from(...this.approvals.register()));
-    this.engines = own(new HostEngines((folder) => this.buildEngine(folder), this.log));
-    this.launcher = own(new RunLauncher(this.engines, this.model, folders, this.log));
-    const agents = own(new ExternalAgents(this.log));
-    own(this.engines.onEngine((engine) => agents.attach(engine)));
-    own(this.engines.onEngineDisposed((engine) => agents.detach(engine)));
-    own(this.wireEvents());
+    this.engines = this._register(new HostEngines((folder) => this.buildEngine(folder), this.log));
+    this.launcher = this._register(new RunLauncher(this.engines, this.model, folders, this.log));
+    const agents = this._register(new ExternalAgents(this.log));
+    this._register(this.engines.onEngine((engine) => agents.attach(engine)));
+    this._register(this.engines.onEngineDisposed((engine) => agents.detach(engine)));
+    this.wireEvents();
 
-    const tree = own(new RunTreeProvider(this.model));
-    const view = own(
+    const tree = this._register(new RunTreeProvider(this.model));
+    const view = this._register(
       vscode.window.createTreeView<RunTreeNode>(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     );
-    own(new RunContextKeys(this.model));
-    const quota = own(new QuotaStatusBar(this.model, new CurrentHeadroom(() => this.services.rateLimits)));
+    this._register(new RunContextKeys(this.model));
+    const headroom = this._register(new CurrentHeadroom(() => this.services.rateLimits));
+    const quota = this._register(new QuotaStatusBar(this.model, headroom));
 
     const services: HostServices = {
       model: this.model,
@@ -109,16 +108,16 @@ export class HostContainer {
       agents,
       workspaceState: context.workspaceState,
     };
-    for (const d of registerCommands(services)) own(d);
-    this.api = own(new ExtensionApi(services));
+    this._register(new HostCommands(services));
+    this.api = this._register(new ExtensionApi(services));
 
-    own(this.wireView(view));
+    this.wireView(view);
     // The context keys (Resume Run in the palette, say) need the run list even when the view is
     // closed; it is read once, shortly after activation, never during it.
     const listSoon = setTimeout(() => void this.model.ensureLoaded(), LIST_DELAY_MS);
-    own({ dispose: () => clearTimeout(listSoon) });
-    own(this.wireBadge(view));
-    own(this.wireInvalidation());
+    this._register(toDisposable(() => clearTimeout(listSoon)));
+    this.wireBadge(view);
+    this.wireInvalidation();
   }
 
   /** Builds the engine of one folder with the window's shared services; the settings are read now. */
@@ -146,27 +145,31 @@ export class HostContainer {
   }
 
   /** The run tree's model and the log channel listen to every event of every engine's runs. */
-  private wireEvents(): vscode.Disposable {
-    const subscriptions = new Map<HostEngine, { dispose(): void }>();
-    const created = this.engines.onEngine((engine) => {
-      subscriptions.set(
-        engine,
-        engine.orchestrator.onEvent((event) => {
-          this.model.append(event);
-          this.logSink.append(event);
-        }),
-      );
-    });
-    const gone = this.engines.onEngineDisposed((engine) => {
-      subscriptions.get(engine)?.dispose();
-      subscriptions.delete(engine);
-    });
-    return vscode.Disposable.from(created, gone, {
-      dispose: () => {
+  private wireEvents(): void {
+    const subscriptions = new Map<HostEngine, DisposableLike>();
+    this._register(
+      toDisposable(() => {
         for (const s of subscriptions.values()) s.dispose();
         subscriptions.clear();
-      },
-    });
+      }),
+    );
+    this._register(
+      this.engines.onEngine((engine) => {
+        subscriptions.set(
+          engine,
+          engine.orchestrator.onEvent((event) => {
+            this.model.append(event);
+            this.logSink.append(event);
+          }),
+        );
+      }),
+    );
+    this._register(
+      this.engines.onEngineDisposed((engine) => {
+        subscriptions.get(engine)?.dispose();
+        subscriptions.delete(engine);
+      }),
+    );
   }
 
   /**
@@ -204,15 +207,16 @@ export class HostContainer {
   }
 
   /** The view's message mirrors a failed listing; showing the view again re-reads the store (other windows and the CLI add runs). */
-  private wireView(view: vscode.TreeView<RunTreeNode>): vscode.Disposable {
+  private wireView(view: vscode.TreeView<RunTreeNode>): void {
     let shownError: string | undefined;
-    const sub = this.model.onDidChange(() => {
-      if (this.model.error === shownError) return;
-      shownError = this.model.error;
-      view.message = shownError ? vscode.l10n.t('Could not read runs: {0}', shownError) : undefined;
-    });
-    return vscode.Disposable.from(
-      { dispose: () => sub.dispose() },
+    this._register(
+      this.model.onDidChange(() => {
+        if (this.model.error === shownError) return;
+        shownError = this.model.error;
+        view.message = shownError ? vscode.l10n.t('Could not read runs: {0}', shownError) : undefined;
+      }),
+    );
+    this._register(
       view.onDidChangeVisibility((e) => {
         if (e.visible && this.model.loaded) void this.model.refresh();
       }),
@@ -220,20 +224,21 @@ export class HostContainer {
   }
 
   /** The Runs view's badge counts the edits waiting for review. */
-  private wireBadge(view: vscode.TreeView<RunTreeNode>): vscode.Disposable {
-    const update = (): void => {
-      const count = this.approvals.pending().length;
-      view.badge =
-        count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} edits wait for your review', count) } : undefined;
-    };
-    return this.approvals.onDidChangePending(update);
+  private wireBadge(view: vscode.TreeView<RunTreeNode>): void {
+    this._register(
+      this.approvals.onDidChangePending(() => {
+        const count = this.approvals.pending().length;
+        view.badge =
+          count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} edits wait for your review', count) } : undefined;
+      }),
+    );
   }
 
   /** Settings, keys, trust and folders decide how engines are built: a change rebuilds them on next use. */
-  private wireInvalidation(): vscode.Disposable {
+  private wireInvalidation(): void {
     let rateLimitsText = JSON.stringify(readHostSettings().settings.rateLimits);
-    const keySub = this.keys.onDidChange((provider) => this.engines.invalidate(`the ${provider} API key changed`));
-    return vscode.Disposable.from(
+    this._register(this.keys.onDidChange((provider) => this.engines.invalidate(`the ${provider} API key changed`)));
+    this._register(
       onDidChangeHostSettings((parsed) => {
         this.engines.invalidate('settings changed');
         const text = JSON.stringify(parsed.settings.rateLimits);
@@ -245,8 +250,7 @@ export class HostContainer {
           } else this.rateLimitsStale = true;
         }
       }),
-      { dispose: () => keySub.dispose() },
-      vscode.workspace.onDidChangeWorkspaceFolders((e) => this.engines.forgetFolders(e.removed)),
     );
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders((e) => this.engines.forgetFolders(e.removed)));
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Disposable } from '../common/disposable';
+import type { DisposableLike } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { Agent } from '../task/agent';
 import { AgentDefinitionSchema, type AgentDefinition, type AgentHealth } from '../model/agentDefinition';
@@ -29,7 +29,7 @@ export class AgentRegistrationError extends Error {
  * The agents available to runs in this process. Agents can come and go while runs execute;
  * load is counted here so an agent's `maxLoad` holds across every run that uses it.
  */
-export class AgentRegistry implements Disposable {
+export class AgentRegistry implements DisposableLike {
   private readonly entries = new Map<string, Entry>();
   private readonly changed = new Emitter<void>();
   /** Fires when an agent is registered, unregistered, or changes health. */
@@ -39,7 +39,7 @@ export class AgentRegistry implements Disposable {
   readonly onDidFreeCapacity: Event<string> = this.freed.event;
 
   /** Adds an agent; its definition is validated. Dispose the result to remove it again. */
-  register(agent: Agent): Disposable {
+  register(agent: Agent): DisposableLike {
     const parsed = AgentDefinitionSchema.safeParse(agent.definition);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`).join('; ');

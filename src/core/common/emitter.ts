@@ -1,10 +1,10 @@
-import type { Disposable } from './disposable';
+import type { DisposableLike } from './disposable';
 
 /** A subscription function, shaped like `vscode.Event<T>`. */
-export type Event<T> = (listener: (e: T) => void) => Disposable;
+export type Event<T> = (listener: (e: T) => void) => DisposableLike;
 
 /** A typed event source with no `vscode` dependency; a throwing listener never stops the others. */
-export class Emitter<T> implements Disposable {
+export class Emitter<T> implements DisposableLike {
   private listeners = new Set<(e: T) => void>();
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}

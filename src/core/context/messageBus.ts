@@ -1,4 +1,4 @@
-import { toDisposable, type Disposable } from '../common/disposable';
+import { toDisposable, type DisposableLike } from '../common/disposable';
 import { errorMessage } from '../common/errors';
 import { newId } from '../common/ids';
 import type { RunEventBody } from '../model/runEvents';
@@ -120,7 +120,7 @@ export class MessageBus {
   }
 
   /** Calls `listener` with a copy of each message delivered to `agentId` from now on. */
-  onMessage(agentId: string, listener: (message: AgentMessage) => void): Disposable {
+  onMessage(agentId: string, listener: (message: AgentMessage) => void): DisposableLike {
     this.inbox(agentId);
     let set = this.listeners.get(agentId);
     if (!set) this.listeners.set(agentId, (set = new Set()));

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { abortReason } from '../common/clock';
-import { DisposableStore, type Disposable } from '../common/disposable';
+import { DisposableStore, type DisposableLike } from '../common/disposable';
 import { DagScheduler, type RecoveredTaskStatus } from '../schedule/dagScheduler';
 import { afterFailedAttempt } from './afterFailedAttempt';
 import { classifyFailure } from '../model/failure';
@@ -53,7 +53,7 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
  * held until its agent has really stopped. One executor serves one execution segment of a run:
  * resuming builds a new one from the recovered state.
  */
-export class RunExecutor implements Disposable {
+export class RunExecutor implements DisposableLike {
   private readonly scheduler: DagScheduler;
   /** Running attempts by `task#attempt`. */
   private readonly inFlight = new Set<string>();

@@ -1,5 +1,5 @@
 import { abortReason, type Clock } from '../common/clock';
-import type { Disposable } from '../common/disposable';
+import type { DisposableLike } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import { RateMeter, type MeterGrant } from './rateMeter';
 import { RequestTooLargeError } from './requestTooLargeError';
@@ -71,7 +71,7 @@ interface RecoveryTimer {
  * are served first come, first served per key, so a large request is never starved by small ones.
  * Limits are read through `limitsFor` the first time a key is used.
  */
-export class RateLimitScheduler implements Disposable {
+export class RateLimitScheduler implements DisposableLike {
   private readonly states = new Map<string, KeyState>();
   private readonly changed = new Emitter<void>();
   private recovery: RecoveryTimer | undefined;

@@ -1,5 +1,5 @@
 import type { Clock } from '../common/clock';
-import type { Disposable } from '../common/disposable';
+import type { DisposableLike } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { FailureClass } from '../model/failure';
 
@@ -75,7 +75,7 @@ const SEVERITY: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open
  * cooldown. Only failures that say something about the provider count: a 400 is the caller's
  * fault, a 429 is the rate-limit scheduler's business, and an agent's own failure is not the model's.
  */
-export class CircuitBreaker implements Disposable {
+export class CircuitBreaker implements DisposableLike {
   private readonly circuits = new Map<string, Circuit>();
   private readonly changed = new Emitter<CircuitChange>();
   /** Fires whenever a circuit changes state. */

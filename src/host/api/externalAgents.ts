@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import { AgentDefinitionSchema, type AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { AgentRegistry } from '../../core/agents/agentRegistry';
 import { BUILTIN_AGENTS } from '../../core/agents/builtinAgents';
-import type { Disposable } from '../../core/common/disposable';
+import { Disposable, toDisposable, type DisposableLike } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
 import type { Agent, TaskContext, TaskResult } from '../../core/task/agent';
 import type { JsonValue } from '../../core/model/runEvents';
@@ -20,21 +20,23 @@ export interface AgentHostingEngine {
 
 interface Entry {
   readonly spec: ApiPromptAgent | ApiCodeAgent;
-  readonly registrations: Map<HostEngine, Disposable>;
+  readonly registrations: Map<HostEngine, DisposableLike>;
 }
 
 /**
  * Agents registered by other extensions through the API. Each is added to every engine of the
  * window, present and future, until its registration is disposed.
  */
-export class ExternalAgents implements vscode.Disposable {
+export class ExternalAgents extends Disposable {
   private readonly entries = new Set<Entry>();
   private readonly engines = new Set<HostEngine>();
 
-  constructor(private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>) {}
+  constructor(private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>) {
+    super();
+  }
 
   /** Validates the definition (throws with the problems), then adds the agent to every engine. */
-  register(spec: ApiPromptAgent | ApiCodeAgent): Disposable {
+  register(spec: ApiPromptAgent | ApiCodeAgent): DisposableLike {
     const parsed = AgentDefinitionSchema.safeParse(spec?.definition);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`).join('; ');
@@ -59,17 +61,12 @@ export class ExternalAgents implements vscode.Disposable {
     this.entries.add(entry);
     for (const engine of this.engines) this.addTo(entry, engine);
     this.log.info(`Agent "${id}" was registered by another extension.`);
-    let disposed = false;
-    return {
-      dispose: () => {
-        if (disposed) return;
-        disposed = true;
-        this.entries.delete(entry);
-        for (const registration of entry.registrations.values()) registration.dispose();
-        entry.registrations.clear();
-        this.log.info(`Agent "${id}" was unregistered.`);
-      },
-    };
+    return toDisposable(() => {
+      this.entries.delete(entry);
+      for (const registration of entry.registrations.values()) registration.dispose();
+      entry.registrations.clear();
+      this.log.info(`Agent "${id}" was unregistered.`);
+    });
   }
 
   /** Adds every registered agent to a new engine; called for each engine the window builds. */
@@ -90,10 +87,12 @@ export class ExternalAgents implements vscode.Disposable {
     return [...this.entries].map((e) => e.spec.definition);
   }
 
-  dispose(): void {
+  /** Takes every registered agent out of every engine; registrations come and go, so they are not `_register`ed. */
+  override dispose(): void {
     for (const entry of this.entries) for (const r of entry.registrations.values()) r.dispose();
     this.entries.clear();
     this.engines.clear();
+    super.dispose();
   }
 
   private addTo(entry: Entry, engine: HostEngine): void {

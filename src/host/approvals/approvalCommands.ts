@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 
 /** Command ids and context keys of the approval UI, as contributed in package.json. */
-export const ApprovalCommands = {
+export const ApprovalCommandIds = {
   acceptEdit: 'agentOrchestrator.acceptEdit',
   rejectEdit: 'agentOrchestrator.rejectEdit',
   acceptHunk: 'agentOrchestrator.acceptHunk',
@@ -23,28 +24,29 @@ export interface ApprovalCommandHandlers {
   openEditDiffCommand(arg: unknown): Promise<void>;
 }
 
-/** Registers the approval commands; a failing command is logged and shown, never thrown into VS Code. */
-export function registerApprovalCommands(
-  handlers: ApprovalCommandHandlers,
-  log: vscode.LogOutputChannel,
-): vscode.Disposable[] {
-  const command = (id: string, run: (...args: unknown[]) => Promise<void>): vscode.Disposable =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        await run(...args);
-      } catch (err) {
-        log.error(`${id} failed`, err);
-        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
-      }
-    });
-  return [
-    command(ApprovalCommands.acceptEdit, (arg) => handlers.acceptEditCommand(arg)),
-    command(ApprovalCommands.rejectEdit, (arg) => handlers.rejectEditCommand(arg)),
-    command(ApprovalCommands.acceptHunk, (id, index) => handlers.hunkCommand(id, index, 'accepted')),
-    command(ApprovalCommands.rejectHunk, (id, index) => handlers.hunkCommand(id, index, 'rejected')),
-    command(ApprovalCommands.reviewPendingEdits, (arg) => handlers.reviewPendingCommand(arg)),
-    command(ApprovalCommands.openEditDiff, (arg) => handlers.openEditDiffCommand(arg)),
-  ];
+/** The registered approval commands; a failing command is logged and shown, never thrown into VS Code. */
+export class ApprovalCommands extends Disposable {
+  constructor(handlers: ApprovalCommandHandlers, log: vscode.LogOutputChannel) {
+    super();
+    const command = (id: string, run: (...args: unknown[]) => Promise<void>): void => {
+      this._register(
+        vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+          try {
+            await run(...args);
+          } catch (err) {
+            log.error(`${id} failed`, err);
+            void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+          }
+        }),
+      );
+    };
+    command(ApprovalCommandIds.acceptEdit, (arg) => handlers.acceptEditCommand(arg));
+    command(ApprovalCommandIds.rejectEdit, (arg) => handlers.rejectEditCommand(arg));
+    command(ApprovalCommandIds.acceptHunk, (id, index) => handlers.hunkCommand(id, index, 'accepted'));
+    command(ApprovalCommandIds.rejectHunk, (id, index) => handlers.hunkCommand(id, index, 'rejected'));
+    command(ApprovalCommandIds.reviewPendingEdits, (arg) => handlers.reviewPendingCommand(arg));
+    command(ApprovalCommandIds.openEditDiff, (arg) => handlers.openEditDiffCommand(arg));
+  }
 }
 
 /** Sets context keys, only when their value changes. */

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import { TaskFailure } from '../../core/model/failure';
 import type { ApprovalDecision, ApprovalPort, EditProposal } from '../../core/tools/approvalPort';
 import { openAppliedEditDiff } from './appliedEditDiff';
-import { ApprovalCommands, ContextKeys, registerApprovalCommands } from './approvalCommands';
+import { ApprovalCommandIds, ApprovalCommands, ContextKeys } from './approvalCommands';
 import type { ApprovalCommandHandlers } from './approvalCommands';
 import { diffTitle, dirtyMessage, hunkChoiceText, protectedWarning, staleMessage } from './approvalText';
 import type { Localize } from './approvalText';
@@ -43,12 +44,12 @@ const t: Localize = (message, ...args) => vscode.l10n.t(message, ...args);
  * refused by the engine's apply step, which has the agent re-propose; here the user is only told.
  * With `autoApprove` every edit but a protected one is accepted without asking.
  */
-export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalCommandHandlers, vscode.Disposable {
+export class DiffApprovals extends Disposable implements ApprovalPort, ReviewActions, ApprovalCommandHandlers {
   private readonly store: PendingEdits;
   private readonly documents: ProposalDocuments;
   private readonly lenses: HunkCodeLensProvider;
   private readonly drafts: ProposalDrafts;
-  private readonly pendingChanged = new vscode.EventEmitter<void>();
+  private readonly pendingChanged = this._register(new vscode.EventEmitter<void>());
   /** Approvals with a decision under way (a reason prompt, a disk read): no second decision starts. */
   private readonly deciding = new Set<string>();
   private readonly contextKeys = new ContextKeys();
@@ -57,18 +58,31 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
   /** Fires when an edit starts or stops waiting, or its hunk decisions change. */
   readonly onDidChangePending = this.pendingChanged.event;
 
+  /** Registers the content and CodeLens providers, the approval commands and the context-key listeners. */
   constructor(private readonly options: DiffApprovalsOptions) {
-    this.store = new PendingEdits(Date.now, (err) => options.log.error('An approval listener failed', err));
-    this.documents = new ProposalDocuments(this.store);
-    this.lenses = new HunkCodeLensProvider(this.store, this.documents, ApprovalCommands, t);
-    this.drafts = new ProposalDrafts(this.store);
-    this.store.onDidChange((change) => {
-      if (change.kind === 'removed') void this.closeProposal(change.approvalId);
-      else this.documents.refresh(change.approvalId);
-      this.lenses.refresh();
-      this.pendingChanged.fire();
-      this.updateContextKeys();
-    });
+    super();
+    this.store = this._register(
+      new PendingEdits(Date.now, (err) => options.log.error('An approval listener failed', err)),
+    );
+    this.documents = this._register(new ProposalDocuments(this.store));
+    this.lenses = this._register(new HunkCodeLensProvider(this.store, this.documents, ApprovalCommandIds, t));
+    this.drafts = this._register(new ProposalDrafts(this.store));
+    this._register(
+      this.store.onDidChange((change) => {
+        if (change.kind === 'removed') void this.closeProposal(change.approvalId);
+        else this.documents.refresh(change.approvalId);
+        this.lenses.refresh();
+        this.pendingChanged.fire();
+        this.updateContextKeys();
+      }),
+    );
+    this._register(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.documents));
+    this._register(vscode.languages.registerCodeLensProvider({ scheme: PROPOSAL_SCHEME }, this.lenses));
+    this._register(new ApprovalCommands(this, options.log));
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.updateContextKeys()));
+    this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => this.updateContextKeys()));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKeys()));
+    this.updateContextKeys();
   }
 
   async decideEdit(proposal: EditProposal, signal: AbortSignal): Promise<ApprovalDecision> {
@@ -104,20 +118,6 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
   /** The run-wide review quick pick. */
   reviewPending(runId?: string): Promise<void> {
     return reviewPendingEdits(this, t, runId);
-  }
-
-  /** Registers the content and CodeLens providers, the approval commands and the context-key listeners. */
-  register(): vscode.Disposable[] {
-    this.updateContextKeys();
-    return [
-      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.documents),
-      vscode.languages.registerCodeLensProvider({ scheme: PROPOSAL_SCHEME }, this.lenses),
-      ...registerApprovalCommands(this, this.options.log),
-      ...this.drafts.register(),
-      vscode.window.tabGroups.onDidChangeTabs(() => this.updateContextKeys()),
-      vscode.window.tabGroups.onDidChangeTabGroups(() => this.updateContextKeys()),
-      vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKeys()),
-    ];
   }
 
   rows(runId: string | undefined): ReviewRow[] {
@@ -277,17 +277,15 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
     });
   }
 
-  dispose(): void {
+  /** Fails the waiting edits with a reason the run shows while the views still listen, then lets go of the rest. */
+  override dispose(): void {
     this.store.dispose(
       new TaskFailure(
         'The window closed before the edit was decided; resume the run to be asked again.',
         'needs-human',
       ),
     );
-    this.documents.dispose();
-    this.lenses.dispose();
-    this.drafts.dispose();
-    this.pendingChanged.dispose();
+    super.dispose();
   }
 
   private settle(approvalId: string, decision: ApprovalDecision): void {
@@ -354,10 +352,10 @@ export class DiffApprovals implements ApprovalPort, ReviewActions, ApprovalComma
     const uri = activeTabUri();
     const activeId = uri === undefined ? undefined : (this.documents.parse(uri)?.id ?? this.drafts.ownerOf(uri));
     this.contextKeys.set(
-      ApprovalCommands.proposalActiveKey,
+      ApprovalCommandIds.proposalActiveKey,
       activeId !== undefined && this.store.get(activeId) !== undefined,
     );
-    this.contextKeys.set(ApprovalCommands.hasPendingEditsKey, this.store.list().length > 0);
+    this.contextKeys.set(ApprovalCommandIds.hasPendingEditsKey, this.store.list().length > 0);
   }
 
   private fileUri(path: string): vscode.Uri | undefined {

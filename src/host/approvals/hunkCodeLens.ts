@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import { hunkLenses } from './approvalText';
 import type { Localize } from './approvalText';
 import type { PendingEdits } from './pendingEdits';
@@ -14,8 +15,8 @@ export interface HunkCommandIds {
  * "Accept change" / "Reject change" above each hunk of a proposed document (the diff's right-hand
  * side), and the decision with an Undo once the user has made one.
  */
-export class HunkCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class HunkCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
 
   /** Fires when hunks or their states change. */
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -25,7 +26,9 @@ export class HunkCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     private readonly documents: ProposalDocuments,
     private readonly commands: HunkCommandIds,
     private readonly t: Localize,
-  ) {}
+  ) {
+    super();
+  }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const query = this.documents.parse(document.uri);
@@ -50,9 +53,5 @@ export class HunkCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   /** Asks VS Code for the lenses again. */
   refresh(): void {
     this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

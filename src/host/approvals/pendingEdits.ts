@@ -1,3 +1,4 @@
+import { Disposable } from '../../core/common/disposable';
 import { Emitter } from '../../core/common/emitter';
 import type { Event } from '../../core/common/emitter';
 import type { ApprovalDecision, EditProposal } from '../../core/tools/approvalPort';
@@ -46,7 +47,7 @@ interface Entry extends PendingEdit {
  * and edited text. It holds no `vscode` objects: the diff editor, CodeLens and review list read it,
  * and {@link PendingEdits.settle} answers the engine exactly once.
  */
-export class PendingEdits {
+export class PendingEdits extends Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly changes: Emitter<PendingEditsChange>;
 
@@ -54,7 +55,8 @@ export class PendingEdits {
     private readonly now: () => number = Date.now,
     onListenerError?: (err: unknown) => void,
   ) {
-    this.changes = new Emitter<PendingEditsChange>(onListenerError);
+    super();
+    this.changes = this._register(new Emitter<PendingEditsChange>(onListenerError));
   }
 
   /** Fires on every add, update (hunk decision, edited text) and removal. */
@@ -203,9 +205,9 @@ export class PendingEdits {
   }
 
   /** Fails every pending proposal with `reason` (the window is closing) and stops firing events. */
-  dispose(reason: unknown = new Error('The approvals were disposed.')): void {
+  override dispose(reason: unknown = new Error('The approvals were disposed.')): void {
     for (const id of [...this.entries.keys()]) this.fail(id, reason);
-    this.changes.dispose();
+    super.dispose();
   }
 
   private remove(approvalId: string): Entry | undefined {

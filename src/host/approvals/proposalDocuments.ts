@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import type { EditProposal } from '../../core/tools/approvalPort';
 import type { PendingEdits } from './pendingEdits';
 import { formatProposalQuery, parseProposalQuery, proposalPath } from './proposalQuery';
@@ -17,8 +18,8 @@ const MAX_SNAPSHOTS = 20;
  * text of the pending proposal (the agent's, or the user's edited version), and every URI handed out
  * for a proposal is refreshed when that text changes.
  */
-export class ProposalDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+export class ProposalDocuments extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   private readonly handedOut = new Map<string, vscode.Uri[]>();
   private readonly snapshots = new Map<string, string>();
   private nextVersion = 1;
@@ -26,7 +27,9 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider, vs
   /** Fires for a handed-out URI whose text changed; VS Code then asks for the content again. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly pending: PendingEdits) {}
+  constructor(private readonly pending: PendingEdits) {
+    super();
+  }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const query = this.parse(uri);
@@ -91,11 +94,5 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider, vs
     const uris = [...this.urisOf(approvalId)];
     this.handedOut.delete(approvalId);
     return uris;
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-    this.handedOut.clear();
-    this.snapshots.clear();
   }
 }

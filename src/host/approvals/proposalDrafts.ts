@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import type { PendingEdits } from './pendingEdits';
 import { discardUntitled } from './proposalTabs';
 
@@ -11,11 +12,39 @@ const SYNC_DELAY_MS = 300;
  * engine as the decision's `content`. Closing the draft keeps the text typed so far; "Restore the
  * Agent's Proposal" in the review undoes it.
  */
-export class ProposalDrafts implements vscode.Disposable {
+export class ProposalDrafts extends Disposable {
   private readonly owners = new Map<string, string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly pending: PendingEdits) {}
+  /** Follows typing in drafts and forgets closed ones. */
+  constructor(private readonly pending: PendingEdits) {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        const key = event.document.uri.toString();
+        const approvalId = this.owners.get(key);
+        if (approvalId === undefined || event.contentChanges.length === 0) return;
+        this.cancelTimer(key);
+        this.timers.set(
+          key,
+          setTimeout(() => {
+            this.timers.delete(key);
+            if (!event.document.isClosed) this.pending.setUserContent(approvalId, event.document.getText());
+          }, SYNC_DELAY_MS),
+        );
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        const key = document.uri.toString();
+        const approvalId = this.owners.get(key);
+        if (approvalId === undefined) return;
+        this.cancelTimer(key);
+        this.pending.setUserContent(approvalId, document.getText());
+        this.forget(key);
+      }),
+    );
+  }
 
   /** Opens a draft of `text` for the proposal, in the file's language when known. */
   async open(approvalId: string, text: string, languageId: string | undefined): Promise<vscode.TextDocument> {
@@ -49,36 +78,11 @@ export class ProposalDrafts implements vscode.Disposable {
     }
   }
 
-  /** Follows typing in drafts and forgets closed ones. */
-  register(): vscode.Disposable[] {
-    return [
-      vscode.workspace.onDidChangeTextDocument((event) => {
-        const key = event.document.uri.toString();
-        const approvalId = this.owners.get(key);
-        if (approvalId === undefined || event.contentChanges.length === 0) return;
-        this.cancelTimer(key);
-        this.timers.set(
-          key,
-          setTimeout(() => {
-            this.timers.delete(key);
-            if (!event.document.isClosed) this.pending.setUserContent(approvalId, event.document.getText());
-          }, SYNC_DELAY_MS),
-        );
-      }),
-      vscode.workspace.onDidCloseTextDocument((document) => {
-        const key = document.uri.toString();
-        const approvalId = this.owners.get(key);
-        if (approvalId === undefined) return;
-        this.cancelTimer(key);
-        this.pending.setUserContent(approvalId, document.getText());
-        this.forget(key);
-      }),
-    ];
-  }
-
-  dispose(): void {
+  /** Cancels the pending syncs (a timer per draft being typed in, so they are not `_register`ed). */
+  override dispose(): void {
     for (const key of [...this.timers.keys()]) this.cancelTimer(key);
     this.owners.clear();
+    super.dispose();
   }
 
   private documentsOf(approvalId: string): vscode.TextDocument[] {

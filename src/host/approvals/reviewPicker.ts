@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/common/disposable';
 import type { EditProposal } from '../../core/tools/approvalPort';
 import { reviewDetail, statsText } from './approvalText';
 import type { Localize } from './approvalText';
@@ -137,7 +138,8 @@ function pickEdit(rows: ReviewRow[], t: Localize): Promise<Choice | undefined> {
     });
   }
   return new Promise((resolve) => {
-    const pick = vscode.window.createQuickPick<EditItem>();
+    const picking = new DisposableStore();
+    const pick = picking.add(vscode.window.createQuickPick<EditItem>());
     pick.title = t('Review Pending Edits');
     pick.placeholder = t('Choose an edit and press Enter for its actions');
     pick.matchOnDescription = true;
@@ -148,14 +150,16 @@ function pickEdit(rows: ReviewRow[], t: Localize): Promise<Choice | undefined> {
       if (done) return;
       done = true;
       resolve(choice);
-      pick.dispose();
+      picking.dispose();
     };
-    pick.onDidAccept(() => finish(pick.selectedItems[0]?.choice));
-    pick.onDidTriggerItemButton((event) => {
-      const choice = event.item.choice;
-      if (choice?.kind === 'edit') finish({ ...choice, action: (event.button as ActionButton).action });
-    });
-    pick.onDidHide(() => finish(undefined));
+    picking.add(pick.onDidAccept(() => finish(pick.selectedItems[0]?.choice)));
+    picking.add(
+      pick.onDidTriggerItemButton((event) => {
+        const choice = event.item.choice;
+        if (choice?.kind === 'edit') finish({ ...choice, action: (event.button as ActionButton).action });
+      }),
+    );
+    picking.add(pick.onDidHide(() => finish(undefined)));
     pick.show();
   });
 }

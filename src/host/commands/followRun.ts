@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/common/disposable';
 import type { RunEvent } from '../../core/model/runEvents';
 import type { RunResult } from '../../core/run/runSession';
 import type { LaunchedRun } from '../runs/runLauncher';
@@ -52,21 +53,24 @@ export async function followRun(
           });
           percent = Math.max(percent, next);
         };
-        const subscriptions = [
+        const subscriptions = new DisposableStore();
+        subscriptions.add(
           token.onCancellationRequested(() => {
             services.log.info(`Run ${handle.runId}: cancel requested from the progress notification.`);
             handle.cancel();
           }),
+        );
+        subscriptions.add(
           handle.onEvent((e) => {
             if (PROGRESS_EVENTS.has(e.type)) report();
           }),
-          services.approvals.onDidChangePending(report),
-        ];
+        );
+        subscriptions.add(services.approvals.onDidChangePending(report));
         report();
         try {
           return await handle.done;
         } finally {
-          for (const s of subscriptions) s.dispose();
+          subscriptions.dispose();
         }
       },
     );

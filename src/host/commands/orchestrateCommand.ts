@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable, DisposableStore } from '../../core/common/disposable';
 import type { RunBudgetLimits } from '../../core/run/orchestratorPorts';
 import type { RunResult } from '../../core/run/runSession';
 import type { LaunchedRun } from '../runs/runLauncher';
@@ -18,16 +19,22 @@ export interface OrchestrateOptions {
 }
 
 /** **Orchestrate Goal**: goal (with recent goals), Run or Dry Run, then the run in a progress notification. */
-export function registerOrchestrateCommand(services: HostServices): vscode.Disposable {
-  return trustedCommand(services, Commands.orchestrate, async () => {
-    const goal = await askGoal(services.workspaceState);
-    if (goal === undefined) return;
-    const dryRun = await askMode();
-    if (dryRun === undefined) return;
-    const folder = await pickFolder(vscode.l10n.t('Which folder should the agents work in?'));
-    if (!folder) return;
-    await orchestrateGoal(services, folder, goal, { dryRun });
-  });
+export class OrchestrateCommand extends Disposable {
+  constructor(services: HostServices) {
+    super();
+    this._register(trustedCommand(services, Commands.orchestrate, () => askAndOrchestrate(services)));
+  }
+}
+
+/** Asks for the goal, the mode and the folder, then orchestrates; any answer left out stops quietly. */
+async function askAndOrchestrate(services: HostServices): Promise<void> {
+  const goal = await askGoal(services.workspaceState);
+  if (goal === undefined) return;
+  const dryRun = await askMode();
+  if (dryRun === undefined) return;
+  const folder = await pickFolder(vscode.l10n.t('Which folder should the agents work in?'));
+  if (!folder) return;
+  await orchestrateGoal(services, folder, goal, { dryRun });
 }
 
 /** Starts a run of `goal` in `folder` and follows it to its end, showing any error. */
@@ -79,7 +86,8 @@ export async function launchGoal(
 /** A quick pick that takes free text and offers the last ten goals of this workspace. */
 async function askGoal(state: vscode.Memento): Promise<string | undefined> {
   const recent = recentGoalsFrom(state.get<unknown>(RECENT_GOALS_KEY));
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
+  const picking = new DisposableStore();
+  const pick = picking.add(vscode.window.createQuickPick<vscode.QuickPickItem>());
   pick.title = vscode.l10n.t('Orchestrate Goal');
   pick.placeholder = vscode.l10n.t(
     'Describe what the agents should achieve, e.g. Add JWT auth to the API and tests for it',
@@ -107,15 +115,17 @@ async function askGoal(state: vscode.Memento): Promise<string | undefined> {
       if (done) return;
       done = true;
       resolve(goal);
-      pick.dispose();
+      picking.dispose();
     };
-    pick.onDidChangeValue(render);
-    pick.onDidAccept(() => {
-      const chosen = (pick.selectedItems[0]?.label ?? pick.value).trim();
-      // An empty goal is not accepted; the box stays open.
-      if (chosen) finish(chosen);
-    });
-    pick.onDidHide(() => finish(undefined));
+    picking.add(pick.onDidChangeValue(render));
+    picking.add(
+      pick.onDidAccept(() => {
+        const chosen = (pick.selectedItems[0]?.label ?? pick.value).trim();
+        // An empty goal is not accepted; the box stays open.
+        if (chosen) finish(chosen);
+      }),
+    );
+    picking.add(pick.onDidHide(() => finish(undefined)));
     pick.show();
   });
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import type { ProviderEntry } from '../../core/llm/providerTable';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
@@ -8,11 +9,12 @@ import { command, Commands, type HostServices } from './commandSupport';
 import { modelChoices, priceText } from './modelChoices';
 
 /** Set API Key and Select Provider and Model. */
-export function registerProviderCommands(services: HostServices): vscode.Disposable[] {
-  return [
-    command(services, Commands.setApiKey, (arg) => setApiKey(services, arg)),
-    command(services, Commands.selectModel, () => selectModel()),
-  ];
+export class ProviderCommands extends Disposable {
+  constructor(services: HostServices) {
+    super();
+    this._register(command(services, Commands.setApiKey, (arg) => setApiKey(services, arg)));
+    this._register(command(services, Commands.selectModel, () => selectModel()));
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import type { CheckpointPort, RollbackResult } from '../../core/checkpoint/checkpointPort';
 import {
   Commands,
@@ -11,37 +12,44 @@ import {
 } from './commandSupport';
 
 /** Roll Back Task and Roll Back Run, through the engine's git checkpoints. */
-export function registerRollbackCommands(services: HostServices): vscode.Disposable[] {
-  return [
-    trustedCommand(services, Commands.rollbackTask, async (arg) => {
-      const target = taskArg(arg);
-      if (!target) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Pick a task in the Runs view to roll it back.'));
-        return;
-      }
-      const state = await services.model.loadDetails(target.runId);
-      const title = state?.plan?.tasks.find((t) => t.id === target.taskId)?.title ?? target.taskId;
-      await rollback(
-        services,
-        target.runId,
-        vscode.l10n.t('Roll back the workspace to before task "{0}"?', title),
-        (port) => port.rollbackTask(target.runId, target.taskId),
-      );
-    }),
-    trustedCommand(services, Commands.rollbackRun, async (arg) => {
-      const runId = await resolveRunId(
-        arg,
-        () => services.model.runs().filter((r) => !r.live && r.status !== 'elsewhere' && r.status !== 'running'),
-        vscode.l10n.t('Which run should be rolled back?'),
-        vscode.l10n.t('No ended run to roll back.'),
-      );
-      if (!runId) return;
-      const goal = services.model.get(runId)?.summary.goal ?? runId;
-      await rollback(services, runId, vscode.l10n.t('Roll back the workspace to before run "{0}"?', goal), (port) =>
-        port.rollbackRun(runId),
-      );
-    }),
-  ];
+export class RollbackCommands extends Disposable {
+  constructor(services: HostServices) {
+    super();
+    this._register(trustedCommand(services, Commands.rollbackTask, (arg) => rollbackTask(services, arg)));
+    this._register(trustedCommand(services, Commands.rollbackRun, (arg) => rollbackRun(services, arg)));
+  }
+}
+
+/** Rolls the workspace back to before the task given as a Runs view element. */
+async function rollbackTask(services: HostServices, arg: unknown): Promise<void> {
+  const target = taskArg(arg);
+  if (!target) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Pick a task in the Runs view to roll it back.'));
+    return;
+  }
+  const state = await services.model.loadDetails(target.runId);
+  const title = state?.plan?.tasks.find((t) => t.id === target.taskId)?.title ?? target.taskId;
+  await rollback(
+    services,
+    target.runId,
+    vscode.l10n.t('Roll back the workspace to before task "{0}"?', title),
+    (port) => port.rollbackTask(target.runId, target.taskId),
+  );
+}
+
+/** Rolls the workspace back to before an ended run, given or picked. */
+async function rollbackRun(services: HostServices, arg: unknown): Promise<void> {
+  const runId = await resolveRunId(
+    arg,
+    () => services.model.runs().filter((r) => !r.live && r.status !== 'elsewhere' && r.status !== 'running'),
+    vscode.l10n.t('Which run should be rolled back?'),
+    vscode.l10n.t('No ended run to roll back.'),
+  );
+  if (!runId) return;
+  const goal = services.model.get(runId)?.summary.goal ?? runId;
+  await rollback(services, runId, vscode.l10n.t('Roll back the workspace to before run "{0}"?', goal), (port) =>
+    port.rollbackRun(runId),
+  );
 }
 
 /** Confirms (modal: files change), rolls back, and reports what was restored and removed. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import type { AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { ResumeOptions } from '../../core/run/orchestrator';
 import type { RunState } from '../../core/model/runState';
@@ -24,14 +25,15 @@ import {
 } from './runActionLogic';
 
 /** Pause, Resume, Cancel, Retry Task and Reassign Task. */
-export function registerRunControlCommands(services: HostServices): vscode.Disposable[] {
-  return [
-    command(services, Commands.pauseRun, (arg) => pauseRun(services, arg)),
-    trustedCommand(services, Commands.resumeRun, (arg) => resumeRun(services, arg)),
-    trustedCommand(services, Commands.cancelRun, (arg) => cancelRun(services, arg)),
-    trustedCommand(services, Commands.retryTask, (arg) => retryTask(services, arg)),
-    trustedCommand(services, Commands.reassignTask, (arg) => reassignTask(services, arg)),
-  ];
+export class RunControlCommands extends Disposable {
+  constructor(services: HostServices) {
+    super();
+    this._register(command(services, Commands.pauseRun, (arg) => pauseRun(services, arg)));
+    this._register(trustedCommand(services, Commands.resumeRun, (arg) => resumeRun(services, arg)));
+    this._register(trustedCommand(services, Commands.cancelRun, (arg) => cancelRun(services, arg)));
+    this._register(trustedCommand(services, Commands.retryTask, (arg) => retryTask(services, arg)));
+    this._register(trustedCommand(services, Commands.reassignTask, (arg) => reassignTask(services, arg)));
+  }
 }
 
 /** Stops starting tasks; the run ends paused once the running ones finish. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
 import { showQuotaDetails } from '../statusBar/quotaStatusBar';
 import { parseFindingLocation } from '../views/runTreeFormat';
@@ -6,15 +7,16 @@ import { isRunTreeNode } from '../views/runTreeNodes';
 import { command, Commands, resolveRunId, type HostServices } from './commandSupport';
 
 /** Open Execution Graph, Show Logs, Export Run Summary, Refresh Runs, Show Quota and Cost, Open Finding. */
-export function registerViewCommands(services: HostServices): vscode.Disposable[] {
-  return [
-    command(services, Commands.openGraph, (arg) => openGraph(services, arg)),
-    command(services, Commands.showLogs, () => services.log.show(true)),
-    command(services, Commands.exportRunSummary, (arg) => exportRunSummary(services, arg)),
-    command(services, Commands.refreshRuns, () => services.model.refresh()),
-    command(services, Commands.showQuota, () => showQuotaDetails(services.quota)),
-    command(services, Commands.openFinding, (arg) => openFinding(services, arg)),
-  ];
+export class ViewCommands extends Disposable {
+  constructor(services: HostServices) {
+    super();
+    this._register(command(services, Commands.openGraph, (arg) => openGraph(services, arg)));
+    this._register(command(services, Commands.showLogs, () => services.log.show(true)));
+    this._register(command(services, Commands.exportRunSummary, (arg) => exportRunSummary(services, arg)));
+    this._register(command(services, Commands.refreshRuns, () => services.model.refresh()));
+    this._register(command(services, Commands.showQuota, () => showQuotaDetails(services.quota)));
+    this._register(command(services, Commands.openFinding, (arg) => openFinding(services, arg)));
+  }
 }
 
 /** The graph panel comes with the webview; until then this says so and offers what exists today. */

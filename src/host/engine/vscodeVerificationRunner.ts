@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { abortReason } from '../../core/common/clock';
+import { DisposableStore } from '../../core/common/disposable';
 import { inferCategory } from '../../core/verify/detectParser';
 import type {
   VerificationRunOptions,
@@ -138,10 +139,10 @@ export class VscodeVerificationRunner implements VerificationRunner {
     signal: AbortSignal,
     files: { output: string; status: string } | undefined,
   ): Promise<VerificationRunResult> {
-    const subscriptions: vscode.Disposable[] = [];
+    const subscriptions = new DisposableStore();
     const before = snapshotDiagnostics(vscode.languages.getDiagnostics().map(([uri, d]) => [uri.fsPath, d] as const));
     const changed = new Set<string>();
-    subscriptions.push(
+    subscriptions.add(
       vscode.languages.onDidChangeDiagnostics((e) =>
         e.uris.forEach((u) => u.scheme === 'file' && changed.add(u.fsPath)),
       ),
@@ -161,11 +162,13 @@ export class VscodeVerificationRunner implements VerificationRunner {
           (ends.find((e) => e.execution === execution && e.process) ?? ends.find((e) => e.execution === execution));
         if (end) settle?.({ exitCode: end.exitCode });
       };
-      subscriptions.push(
+      subscriptions.add(
         vscode.tasks.onDidEndTaskProcess((e) => {
           ends.push({ execution: e.execution, exitCode: e.exitCode, process: true });
           check();
         }),
+      );
+      subscriptions.add(
         vscode.tasks.onDidEndTask((e) => {
           ends.push({ execution: e.execution, exitCode: undefined, process: false });
           check();
@@ -207,7 +210,7 @@ export class VscodeVerificationRunner implements VerificationRunner {
         signal.removeEventListener('abort', onAbort);
       }
     } finally {
-      subscriptions.forEach((s) => s.dispose());
+      subscriptions.dispose();
     }
   }
 }

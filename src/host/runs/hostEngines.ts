@@ -1,4 +1,6 @@
 import type * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
+import { Emitter, type Event } from '../../core/common/emitter';
 import { errorMessage } from '../../core/common/errors';
 import type { HostEngine } from '../engine/hostEngine';
 
@@ -26,32 +28,38 @@ interface Slot {
  * keys change, every engine goes stale: the next run gets a fresh engine, and a stale one is
  * disposed as soon as no run holds it, so a live run is never pulled from under its engine.
  */
-export class HostEngines implements vscode.Disposable {
+export class HostEngines extends Disposable {
   private readonly slots = new Map<string, Slot>();
   private readonly retired = new Set<Slot>();
-  private readonly created = new Set<(engine: HostEngine) => void>();
-  private readonly gone = new Set<(engine: HostEngine) => void>();
+  /** A failing listener is logged; it never stops the others or the engine's lifecycle. */
+  private readonly created = this._register(new Emitter<HostEngine>((err) => this.listenerFailed(err)));
+  private readonly gone = this._register(new Emitter<HostEngine>((err) => this.listenerFailed(err)));
+
+  /** Calls its listener with each engine just before it is disposed. */
+  readonly onEngineDisposed: Event<HostEngine> = this.gone.event;
 
   constructor(
     private readonly factory: EngineFactory,
     private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Calls `listener` with every engine built from now on, and with the engines built already. */
   onEngine(listener: (engine: HostEngine) => void): vscode.Disposable {
-    this.created.add(listener);
+    const subscription = this.created.event(listener);
     for (const slot of this.slots.values())
       void slot.engine.then(
-        (engine) => this.notify(new Set([listener]), engine),
+        (engine) => {
+          try {
+            listener(engine);
+          } catch (err) {
+            this.listenerFailed(err);
+          }
+        },
         () => undefined,
       );
-    return { dispose: () => this.created.delete(listener) };
-  }
-
-  /** Calls `listener` with each engine just before it is disposed. */
-  onEngineDisposed(listener: (engine: HostEngine) => void): vscode.Disposable {
-    this.gone.add(listener);
-    return { dispose: () => this.gone.delete(listener) };
+    return subscription;
   }
 
   /** The folder's engine, built now if needed; rejects with the factory's error (a `HostEngineError` for the user). */
@@ -120,12 +128,12 @@ export class HostEngines implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  /** Disposes every engine, live runs or not: the window is closing. Engines come and go, so they are not `_register`ed. */
+  override dispose(): void {
     for (const slot of [...this.slots.values(), ...this.retired]) this.disposeSlot(slot);
     this.slots.clear();
     this.retired.clear();
-    this.created.clear();
-    this.gone.clear();
+    super.dispose();
   }
 
   private slotFor(folder: vscode.WorkspaceFolder): Slot {
@@ -136,7 +144,7 @@ export class HostEngines implements vscode.Disposable {
     const slot: Slot = { folder, engine, stale: false, leases: 0, disposed: false };
     this.slots.set(key, slot);
     engine.then(
-      (built) => this.notify(this.created, built),
+      (built) => this.created.fire(built),
       (err: unknown) => {
         // A failed build is not cached: the next attempt (after a key is set, say) tries again.
         if (this.slots.get(key) === slot) this.slots.delete(key);
@@ -152,21 +160,14 @@ export class HostEngines implements vscode.Disposable {
     this.retired.delete(slot);
     void slot.engine.then(
       (engine) => {
-        this.notify(this.gone, engine);
+        this.gone.fire(engine);
         engine.dispose();
       },
       () => undefined,
     );
   }
 
-  /** A failing listener is logged; it never stops the others or the engine's lifecycle. */
-  private notify(listeners: ReadonlySet<(engine: HostEngine) => void>, engine: HostEngine): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(engine);
-      } catch (err) {
-        this.log.warn(`An engine listener failed: ${errorMessage(err)}`);
-      }
-    }
+  private listenerFailed(err: unknown): void {
+    this.log.warn(`An engine listener failed: ${errorMessage(err)}`);
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
 import type { ResumeOptions, RunHandle, RunRequest } from '../../core/run/orchestrator';
 import type { RunResult } from '../../core/run/runSession';
@@ -68,11 +69,13 @@ export class RunFolders {
 /**
  * Starts and resumes runs on the engine of their folder, and keeps each live run connected: the
  * RunsModel follows its state, the engine is held until it ends, and `onDidEnd` reports how it ended.
- * Its callers (trusted commands, the extension API) have checked Workspace Trust.
+ * Its callers (trusted commands, the extension API) have checked Workspace Trust. Disposing it
+ * leaves live runs alone: when the window closes or reloads mid-run, the run's lock dies with the
+ * extension host and the run shows as interrupted, to be resumed (cancelling here would end it).
  */
-export class RunLauncher implements vscode.Disposable {
+export class RunLauncher extends Disposable {
   private readonly live = new Map<string, LaunchedRun>();
-  private readonly ended = new vscode.EventEmitter<RunEnded>();
+  private readonly ended = this._register(new vscode.EventEmitter<RunEnded>());
   /** Fires when a run of this window ends (or its session fails). */
   readonly onDidEnd = this.ended.event;
 
@@ -81,7 +84,9 @@ export class RunLauncher implements vscode.Disposable {
     private readonly model: RunsModel,
     readonly folders: RunFolders,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Starts a run; resolves once it is started (its `done` resolves when it ends). */
   async start(folder: vscode.WorkspaceFolder, request: RunRequest): Promise<LaunchedRun> {
@@ -118,14 +123,6 @@ export class RunLauncher implements vscode.Disposable {
   /** Every live run of this window. */
   all(): LaunchedRun[] {
     return [...this.live.values()];
-  }
-
-  /**
-   * Leaves live runs alone: when the window closes or reloads mid-run, the run's lock dies with the
-   * extension host and the run shows as interrupted, to be resumed (cancelling here would end it).
-   */
-  dispose(): void {
-    this.ended.dispose();
   }
 
   private track(

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { Disposable } from '../../core/common/disposable';
+import { Disposable } from '../../core/common/disposable';
 import { Emitter, type Event } from '../../core/common/emitter';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import type { ProviderEntry, ProviderTable } from '../../core/llm/providerTable';
@@ -29,9 +29,8 @@ export function validateApiKey(value: string): string | undefined {
  * environment variable (`OPENAI_API_KEY`, …). `onDidChange` fires when a key is stored or
  * deleted, also from another window.
  */
-export class ApiKeyStore implements Disposable {
-  private readonly changed = new Emitter<string>();
-  private readonly subscription: Disposable;
+export class ApiKeyStore extends Disposable {
+  private readonly changed = this._register(new Emitter<string>());
   /** Fires with the id of the provider whose stored key was set or deleted. */
   readonly onDidChange: Event<string> = this.changed.event;
 
@@ -40,11 +39,14 @@ export class ApiKeyStore implements Disposable {
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
     private readonly providers: ProviderTable = BUILTIN_PROVIDERS,
   ) {
-    this.subscription = secrets.onDidChange((event) => {
-      if (!event.key.startsWith(SECRET_PREFIX)) return;
-      const provider = event.key.slice(SECRET_PREFIX.length);
-      if (this.keyed(provider)) this.changed.fire(provider);
-    });
+    super();
+    this._register(
+      secrets.onDidChange((event) => {
+        if (!event.key.startsWith(SECRET_PREFIX)) return;
+        const provider = event.key.slice(SECRET_PREFIX.length);
+        if (this.keyed(provider)) this.changed.fire(provider);
+      }),
+    );
   }
 
   /** The providers a key can be kept for, in table order (not the scripted demo). */
@@ -89,11 +91,6 @@ export class ApiKeyStore implements Disposable {
     if (found) return found;
     const known = this.keyedProviders().map((p) => p.id);
     throw new Error(`Unknown provider "${provider}": API keys are kept for ${known.join(' and ')} only.`);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/common/disposable';
 import {
   HOST_SETTINGS_SECTION,
   parseHostSettings,
@@ -36,10 +37,12 @@ export function onDidChangeHostSettings(
   scope?: vscode.ConfigurationScope,
 ): vscode.Disposable {
   const fire = (): void => listener(readHostSettings(scope));
-  return vscode.Disposable.from(
+  const subscriptions = new DisposableStore();
+  subscriptions.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(HOST_SETTINGS_SECTION, scope)) fire();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(fire),
   );
+  subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(fire));
+  return subscriptions;
 }

@@ -1,5 +1,5 @@
 // Free of `vscode`, so it is unit-tested in plain Node.
-import type { Disposable } from '../../core/common/disposable';
+import { Disposable, type DisposableLike } from '../../core/common/disposable';
 import { Emitter, type Event } from '../../core/common/emitter';
 import type { RateHeadroom } from '../../core/quota/rateLimitScheduler';
 
@@ -17,12 +17,14 @@ export interface HeadroomSource {
  * redraws the status bar, reading headroom) before it reserves anything. It listens to the
  * scheduler only while someone listens to it, so an unheard scheduler arms no timer.
  */
-export class CurrentHeadroom implements HeadroomSource {
-  private readonly changed = new Emitter<void>();
+export class CurrentHeadroom extends Disposable implements HeadroomSource {
+  private readonly changed = this._register(new Emitter<void>());
   private followed: HeadroomSource | undefined;
-  private subscription: Disposable | undefined;
+  private subscription: DisposableLike | undefined;
 
-  constructor(private readonly current: () => HeadroomSource) {}
+  constructor(private readonly current: () => HeadroomSource) {
+    super();
+  }
 
   readonly onDidChange: Event<void> = (listener) => {
     const subscription = this.changed.event(listener);
@@ -39,10 +41,16 @@ export class CurrentHeadroom implements HeadroomSource {
     return this.follow().headroom();
   }
 
+  /** Stops listening to the scheduler it follows (the subscription comes and goes with listeners). */
+  override dispose(): void {
+    this.unfollow();
+    super.dispose();
+  }
+
   /** The current scheduler, listened to when someone listens here. */
   private follow(): HeadroomSource {
     const source = this.current();
-    if (source !== this.followed && this.changed.hasListeners) {
+    if (source !== this.followed && this.changed.hasListeners && !this.isDisposed) {
       this.unfollow();
       this.followed = source;
       this.subscription = source.onDidChange(() => this.changed.fire());

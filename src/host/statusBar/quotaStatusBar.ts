@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Disposable } from '../../core/common/disposable';
+import { Disposable } from '../../core/common/disposable';
 import { formatCostUsd, formatTokens, safeLocale } from '../views/runFormat';
 import type { RunEntry, RunsModel } from '../views/runsModel';
 import type { HeadroomSource } from './currentHeadroom';
@@ -17,9 +17,8 @@ const DEBOUNCE_MS = 250;
  * events only: RunsModel changes and rate-limit changes (the scheduler also reports headroom that
  * recovers with time), batched; it has no timer of its own beyond the batching.
  */
-export class QuotaStatusBar implements vscode.Disposable {
+export class QuotaStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly subscriptions: Disposable[];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -27,10 +26,14 @@ export class QuotaStatusBar implements vscode.Disposable {
     private readonly rates: HeadroomSource,
     private readonly now: () => number = Date.now,
   ) {
-    this.item = vscode.window.createStatusBarItem('agentOrchestrator.quota', vscode.StatusBarAlignment.Right, 100);
+    super();
+    this.item = this._register(
+      vscode.window.createStatusBarItem('agentOrchestrator.quota', vscode.StatusBarAlignment.Right, 100),
+    );
     this.item.name = vscode.l10n.t('Agent Orchestrator Quota');
     this.item.command = SHOW_QUOTA_COMMAND;
-    this.subscriptions = [model.onDidChange(() => this.schedule()), rates.onDidChange(() => this.schedule())];
+    this._register(model.onDidChange(() => this.schedule()));
+    this._register(rates.onDidChange(() => this.schedule()));
     this.render();
   }
 
@@ -46,10 +49,10 @@ export class QuotaStatusBar implements vscode.Disposable {
     return { view, run, entry };
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.item.dispose();
+  /** Cancels a pending redraw (its timer is re-armed per batch, so it is not `_register`ed). */
+  override dispose(): void {
+    clearTimeout(this.timer);
+    super.dispose();
   }
 
   private schedule(): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import type { RunsModel } from './runsModel';
 
 /** The run context keys of package.json's `when` clauses (`hasPendingEdits` and `proposalActive` are DiffApprovals'). */
@@ -9,12 +10,12 @@ export const ContextKeys = {
 } as const;
 
 /** Keeps the run context keys in step with the RunsModel; `setContext` is only called when a value really changes. */
-export class RunContextKeys implements vscode.Disposable {
+export class RunContextKeys extends Disposable {
   private readonly values = new Map<string, boolean>();
-  private readonly subscriptions: Array<{ dispose(): void }> = [];
 
   constructor(private readonly model: RunsModel) {
-    this.subscriptions.push(model.onDidChange(() => this.update()));
+    super();
+    this._register(model.onDidChange(() => this.update()));
     this.update();
   }
 
@@ -23,10 +24,6 @@ export class RunContextKeys implements vscode.Disposable {
     this.set(ContextKeys.hasRuns, this.model.runs().length > 0);
     this.set(ContextKeys.hasActiveRun, this.model.activeRuns().length > 0);
     this.set(ContextKeys.hasResumableRun, this.model.resumableRuns().length > 0);
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions.splice(0)) s.dispose();
   }
 
   private set(key: string, value: boolean): void {

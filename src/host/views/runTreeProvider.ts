@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
 import type { RunState, TaskState } from '../../core/model/runState';
 import type { Finding } from '../../core/model/finding';
 import { formatCostUsd, formatDateTime, formatTokens, safeLocale } from './runFormat';
@@ -39,10 +40,9 @@ const OPEN_EDIT_DIFF = 'agentOrchestrator.openEditDiff';
  * The Runs view: runs → tasks → attempts, findings and edits. It renders the RunsModel and
  * redraws from its change events (batched; only the runs that changed, unless the list itself did).
  */
-export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunTreeNode | RunTreeNode[] | undefined>();
+export class RunTreeProvider extends Disposable implements vscode.TreeDataProvider<RunTreeNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<RunTreeNode | RunTreeNode[] | undefined>());
   private readonly nodes = new RunTreeNodes();
-  private readonly subscription: vscode.Disposable;
   private pendingRuns = new Set<string>();
   private pendingAll = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -54,8 +54,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     private readonly model: RunsModel,
     private readonly now: () => number = Date.now,
   ) {
-    const subscription = model.onDidChange((change) => this.schedule(change));
-    this.subscription = { dispose: () => subscription.dispose() };
+    super();
+    this._register(model.onDidChange((change) => this.schedule(change)));
   }
 
   /** The run element of a run, for `TreeView.reveal`. */
@@ -177,10 +177,10 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     return item;
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.subscription.dispose();
-    this.changed.dispose();
+  /** Cancels a pending redraw (its timer is re-armed per batch, so it is not `_register`ed). */
+  override dispose(): void {
+    clearTimeout(this.timer);
+    super.dispose();
   }
 
   private runItem(entry: RunEntry, locale: string | undefined): vscode.TreeItem {

@@ -1,6 +1,6 @@
 // The live model of runs behind the tree, the status bar and the context keys. Free of `vscode`
 // so it can be unit-tested in plain Node; the host feeds it run events and store reads.
-import type { Disposable } from '../../core/common/disposable';
+import { Disposable, type DisposableLike } from '../../core/common/disposable';
 import { Emitter, type Event } from '../../core/common/emitter';
 import { errorMessage } from '../../core/common/errors';
 import type { RunEvent, RunEventType, RunStatus } from '../../core/model/runEvents';
@@ -108,10 +108,10 @@ export function displayStatusOf(status: RunStatus, locked: boolean, live: boolea
  * copy: the model folds nothing. It is a `RunEventSink`, so the engine hands it every event of
  * every run it runs; an event only tells it which run changed and whether to announce it.
  */
-export class RunsModel implements RunEventSink, Disposable {
+export class RunsModel extends Disposable implements RunEventSink {
   private readonly entries = new Map<string, MutableEntry>();
   private order: string[] = [];
-  private readonly changed = new Emitter<RunsChange>();
+  private readonly changed = this._register(new Emitter<RunsChange>());
   private listing: Promise<void> | undefined;
   private listedOnce = false;
   private listError: string | undefined;
@@ -119,7 +119,9 @@ export class RunsModel implements RunEventSink, Disposable {
   /** Fires after entries change; listeners should debounce. */
   readonly onDidChange: Event<RunsChange> = this.changed.event;
 
-  constructor(private readonly source: RunsSource) {}
+  constructor(private readonly source: RunsSource) {
+    super();
+  }
 
   /** True once the store has been listed (successfully or not). */
   get loaded(): boolean {
@@ -198,7 +200,7 @@ export class RunsModel implements RunEventSink, Disposable {
    * read through `liveState` and never changed. Call it before the run's first event (right
    * after `start` or `resume` returns); dispose the result when the run's `done` settles.
    */
-  attachLive(runId: string, liveState: () => Readonly<RunState>): Disposable {
+  attachLive(runId: string, liveState: () => Readonly<RunState>): DisposableLike {
     const entry = this.entryFor(runId);
     entry.liveState = liveState;
     entry.summaryStale = true;
@@ -256,10 +258,6 @@ export class RunsModel implements RunEventSink, Disposable {
   /** The run the status bar follows: the newest active run of this window, else the newest run. */
   focusRun(): RunEntry | undefined {
     return this.activeRuns()[0] ?? this.runs()[0];
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 
   private async relist(): Promise<void> {

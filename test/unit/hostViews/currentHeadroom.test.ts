@@ -57,4 +57,20 @@ describe('CurrentHeadroom (the status bar follows the current scheduler)', () =>
     await c.clock.advance(0);
     assert.equal(c.clock.pendingSleeps, 0);
   });
+
+  it('stops listening to the scheduler when disposed, even with listeners left, and not again after', async () => {
+    const c = container();
+    const source = new CurrentHeadroom(() => c.current);
+    let fired = 0;
+    source.onDidChange(() => fired++);
+    await c.current.reserve(KEY, 100);
+    assert.equal(c.clock.pendingSleeps, 1);
+    source.dispose();
+    await c.clock.advance(0);
+    assert.equal(c.clock.pendingSleeps, 0, "the scheduler's timer stops with the last listener gone");
+    source.onDidChange(() => fired++);
+    assert.equal(c.clock.pendingSleeps, 0, 'a listener after dispose subscribes to nothing');
+    await c.current.reserve(KEY, 100);
+    assert.equal(fired, 1, 'only the reservation before dispose was heard');
+  });
 });
