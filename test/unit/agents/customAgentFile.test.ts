@@ -12,7 +12,7 @@ import {
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'agents');
 const TOOLS = ['read_file', 'list_files', 'search_text'];
-const ALLOWED = 'allowed fields: name, description, capabilities, tools, model, maxConcurrent, priority';
+const ALLOWED = 'allowed fields: name, description, capabilities, synonyms, tools, model, maxConcurrent, priority';
 
 function fixture(kind: 'valid' | 'invalid', name: string): string {
   return readFileSync(path.join(FIXTURES, kind, name), 'utf8');
@@ -44,6 +44,7 @@ describe('parseCustomAgentFile', () => {
       id: 'reviewer',
       description: 'Reviews a change for bugs, security problems and missing tests.',
       capabilities: ['review', 'security'],
+      synonyms: ['code_review', 'security_audit'],
       tools: ['read_file', 'search_text'],
       preferredModels: ['anthropic/claude-sonnet-4'],
       maxLoad: 2,
@@ -60,6 +61,7 @@ describe('parseCustomAgentFile', () => {
       id: 'docs-writer',
       description: '',
       capabilities: ['docs'],
+      synonyms: [],
       tools: [],
       preferredModels: [],
       maxLoad: 1,
