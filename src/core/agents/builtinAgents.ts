@@ -44,7 +44,6 @@ export const BUILTIN_AGENTS: readonly BuiltinAgentSpec[] = Object.freeze([
         'write_code',
         'refactoring',
         'bug_fix',
-        'bugfix',
         'documentation',
         'technical_writing',
       ],

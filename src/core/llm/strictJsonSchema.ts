@@ -101,8 +101,8 @@ function drop(value: unknown, node: JsonSchemaObject, root: JsonSchemaObject, de
   const required = new Set(Array.isArray(node['required']) ? (node['required'] as unknown[]) : []);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (v === null && !required.has(key)) continue;
     const prop = properties[key];
+    if (v === null && prop !== undefined && !required.has(key)) continue;
     out[key] = isObject(prop) ? drop(v, prop, root, depth + 1) : v;
   }
   return out;

@@ -138,6 +138,17 @@ describe('parseCustomAgentFile', () => {
     assert.match(lines[2] ?? '', /system prompt is empty/);
   });
 
+  it('reads synonyms as a list of words for the agent, and refuses anything else', () => {
+    const ok = agentOf(
+      parseCustomAgentFile('s.md', agentFile('name: s\ncapabilities: [deploy]\nsynonyms: [shipping, release]')),
+    );
+    assert.deepEqual(ok.definition.synonyms, ['shipping', 'release']);
+    assert.equal(
+      errorOf(parseCustomAgentFile('s.md', agentFile('name: s\ncapabilities: [deploy]\nsynonyms: shipping'))),
+      's.md: field "synonyms": expected a list of strings, e.g. [coding, implementation]',
+    );
+  });
+
   it('checks tool names only when the known tools are given', () => {
     const text = fixture('invalid', 'unknown-tool.md');
     assert.deepEqual(agentOf(parseCustomAgentFile('a.md', text)).definition.tools, ['read_file', 'delete_everything']);
