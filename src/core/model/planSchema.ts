@@ -20,7 +20,8 @@ export const WorkspacePathSchema = z
 /**
  * One unit of work in a plan. The descriptions go to the planner model with the JSON schema, and
  * say in words what strict structured output cannot carry (lengths, patterns, ranges); zod still
- * checks all of it.
+ * checks all of it. Optional fields become nullable for strict mode, and Anthropic's strict tools
+ * take at most 16 of those (test/unit/plan/planJsonSchema.test.ts keeps the plan under it).
  */
 export const TaskSpecSchema = z.object({
   /** Unique within the plan. */
