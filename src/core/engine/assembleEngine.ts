@@ -149,12 +149,14 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     model: models.createModel(models.provider.id, models.model),
     prices,
     structuredOutput: models.provider.planOutput === 'tool' ? 'tool' : 'response_format',
+    strict: models.provider.strictStructuredOutput,
     summarise: (goal) => summariseWorkspace(workspace, goal),
     agents: () =>
       registry.list().map((a) => ({
         id: a.definition.id,
         description: a.definition.description,
         capabilities: a.definition.capabilities,
+        synonyms: a.definition.synonyms,
       })),
   });
   const orchestrator = new Orchestrator({
