@@ -8,6 +8,7 @@ import { startFakeModelServer, type FakeModelServer } from '../../support/fakeMo
 import { jsonReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { testAgent } from '../../support/testAgents';
+import { workspaceSummaryOf } from '../../support/workspaceSummaries';
 
 const goodPlan = {
   goal: 'add auth',
@@ -27,13 +28,11 @@ describe('LlmPlanner (real SDKs against the fake model server)', () => {
       model,
       prices: BUILTIN_PROVIDERS.priceTable(),
       maxRepairs,
-      summarise: async () => ({
-        files: ['src/index.ts', 'README.md'],
-        filesTruncated: false,
-        readme: '# Demo',
-        manifests: [],
-        snippets: [],
-      }),
+      summarise: async () =>
+        workspaceSummaryOf(
+          ['src/index.ts', 'README.md'],
+          [{ kind: 'readme', title: 'README.md', path: 'README.md', body: '# Demo' }],
+        ),
       agents: () => [{ id: 'coder', description: 'codes', capabilities: ['code'] }],
     });
     const { orchestrator } = makeHarness({ agents: [testAgent({ id: 'coder', capabilities: ['code'] })], planner });
