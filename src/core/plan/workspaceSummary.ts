@@ -75,11 +75,13 @@ export class WorkspaceSummariser {
   /** The full-text index behind the ranking. */
   readonly index: WorkspaceIndex;
 
+  /** `index` may be shared with another summariser of the same workspace (another budget, say). */
   constructor(
     private readonly workspace: WorkspacePort,
     private readonly options: WorkspaceSummaryOptions = {},
+    index?: WorkspaceIndex,
   ) {
-    this.index = new WorkspaceIndex(workspace, options.index);
+    this.index = index ?? new WorkspaceIndex(workspace, options.index);
   }
 
   /** The workspace as the planner should see it for `goal`. */
