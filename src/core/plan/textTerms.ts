@@ -12,10 +12,8 @@
 /** Scripts written without spaces between words: indexed as character bigrams. */
 const UNSPACED = String.raw`\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}`;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
-const ASCII = /^[\t\n\r\x20-\x7e]*$/;
-const ASCII_WORD = /[A-Za-z0-9]+/g;
-/** An ASCII word with a camelCase, acronym or digit boundary inside (cheap test before the split). */
-const ASCII_CAMEL = /[a-z0-9][A-Z]|[A-Z][A-Z][a-z]|[A-Za-z][0-9]{2}/;
+const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
 const SEGMENT = new RegExp(String.raw`[${UNSPACED}]+|[^${UNSPACED}]+`, 'gu');
 const UNSPACED_CHAR = new RegExp(`^[${UNSPACED}]`, 'u');
 /** Words whose accents can go: the marks there are accents, not parts of letters as in Devanagari or Arabic. */
@@ -52,20 +50,26 @@ const STOP_WORDS = new Set(
 /** Every term of `text`, in order, repeats kept (term frequency is what BM25 counts). */
 export function termsOf(text: string): string[] {
   const terms: string[] = [];
-  // Most code is ASCII: its words need no normalisation, script split or accent folding.
-  if (ASCII.test(text)) {
-    for (const [word] of text.matchAll(ASCII_WORD)) pushAsciiWord(word, terms);
-    return terms;
-  }
-  for (const [word] of text.normalize('NFKC').matchAll(WORD)) {
-    if (ASCII.test(word)) {
-      pushAsciiWord(word, terms);
+  // A hand-written scan: most code is ASCII, whose words need no regex, normalisation, script
+  // split or accent folding; only words with other characters take the Unicode path.
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let width = widthOfWordChar(text, i);
+    if (width === 0) {
+      i++;
       continue;
     }
-    for (const [segment] of word.matchAll(SEGMENT)) {
-      if (UNSPACED_CHAR.test(segment)) pushBigrams(segment, terms);
-      else pushWord(segment, terms);
+    let j = i;
+    let ascii = true;
+    while (width > 0) {
+      if (width > 1 || text.charCodeAt(j) >= 0x80) ascii = false;
+      j += width;
+      width = j < n ? widthOfWordChar(text, j) : 0;
     }
+    if (ascii) pushAsciiWord(text.slice(i, j), terms);
+    else pushUnicodeWord(text.slice(i, j), terms);
+    i = j;
   }
   return terms;
 }
@@ -89,9 +93,62 @@ function pushBigrams(segment: string, terms: string[]): void {
   for (let i = 0; i + 1 < chars.length; i++) terms.push(chars[i]! + chars[i + 1]!);
 }
 
+/** UTF-16 units of the word character at `i` (letter, digit or mark): 0 when it is none. */
+function widthOfWordChar(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return isDigit(c) || isUpper(c) || isLower(c) ? 1 : 0;
+  const width = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  return WORD_CHAR.test(text.slice(i, i + width)) ? width : 0;
+}
+
 function pushAsciiWord(word: string, terms: string[]): void {
-  keep(word.toLowerCase(), terms);
-  if (ASCII_CAMEL.test(word)) for (const part of word.split(CAMEL_BOUNDARY)) keep(part.toLowerCase(), terms);
+  const lower = word.toLowerCase();
+  keep(lower, terms);
+  let start = 0;
+  for (let k = 1; k < word.length; k++) {
+    if (!isAsciiBoundary(word, k)) continue;
+    keep(lower.slice(start, k), terms);
+    start = k;
+  }
+  if (start > 0) keep(lower.slice(start), terms);
+}
+
+/** camelCase, ACRONYMWord, digit-then-capital and letter-then-number boundaries, as `CAMEL_BOUNDARY` for ASCII. */
+function isAsciiBoundary(word: string, k: number): boolean {
+  const a = word.charCodeAt(k - 1);
+  const b = word.charCodeAt(k);
+  const next = k + 1 < word.length ? word.charCodeAt(k + 1) : 0;
+  return (
+    (isLower(a) && isUpper(b)) ||
+    (isUpper(a) && isUpper(b) && isLower(next)) ||
+    (isDigit(a) && isUpper(b)) ||
+    (!isDigit(a) && isDigit(b) && isDigit(next))
+  );
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function pushUnicodeWord(word: string, terms: string[]): void {
+  for (const [part] of word.normalize('NFKC').matchAll(WORD)) {
+    if (ASCII_WORD.test(part)) {
+      pushAsciiWord(part, terms);
+      continue;
+    }
+    for (const [segment] of part.matchAll(SEGMENT)) {
+      if (UNSPACED_CHAR.test(segment)) pushBigrams(segment, terms);
+      else pushWord(segment, terms);
+    }
+  }
 }
 
 function pushWord(word: string, terms: string[]): void {
