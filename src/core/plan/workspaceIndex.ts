@@ -75,6 +75,8 @@ const LOCK_FILES = new Set([
 ]);
 /** A path's own words weigh more than one mention in the text: `auth/jwt.ts` is about JWT. */
 const PATH_BOOST = 2;
+/** Terms of a goal searched for, at most: a pasted page of text must not make every plan slow. */
+const MAX_QUERY_TERMS = 64;
 
 /**
  * A full-text index (MiniSearch: BM25+, prefix and fuzzy matching) over the workspace's text files,
@@ -90,7 +92,7 @@ export class WorkspaceIndex {
     tokenize: (text) => termsOf(text),
     processTerm: (term) => term,
     searchOptions: {
-      tokenize: (text) => distinctTermsOf(text),
+      tokenize: (text) => distinctTermsOf(text).slice(0, MAX_QUERY_TERMS),
       processTerm: (term) => term,
     },
   });

@@ -119,13 +119,15 @@ export class WorkspaceSummariser {
       manifestRoom -= budget.spent - before;
     }
 
-    if (ranked.length > 0 || goal.trim() !== '') {
-      const listed = ranked.slice(0, o.rankedFiles ?? 15);
-      const body =
-        listed.length === 0
-          ? '(no file mentions the words of the goal)'
-          : listed.map((r, i) => `${i + 1}. ${r.path}`).join('\n');
-      add({ kind: 'ranking', title: 'Files most relevant to the goal, best first', body }, shareOf(SHARE.ranking));
+    const title = 'Files most relevant to the goal, best first';
+    if (ranked.length === 0) add({ kind: 'ranking', title, body: '(no file mentions the words of the goal)' });
+    // As many of the best files as fit in the ranking's share.
+    for (let n = Math.min(ranked.length, o.rankedFiles ?? 15); n > 0; n--) {
+      const body = ranked
+        .slice(0, n)
+        .map((r, i) => `${i + 1}. ${r.path}`)
+        .join('\n');
+      if (add({ kind: 'ranking', title, body }, shareOf(SHARE.ranking))) break;
     }
 
     await this.addExcerpts(ranked, shownWhole, budget, add, signal);
