@@ -12,6 +12,7 @@ import { AgentRegistry } from '../../../src/core/agents/agentRegistry';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { RunResult } from '../../../src/core/run/runSession';
 import type { Agent } from '../../../src/core/task/agent';
+import { workspaceSummaryOf } from '../../support/workspaceSummaries';
 
 const goodPlan = {
   goal: 'add auth',
@@ -47,13 +48,11 @@ describe('LlmPlanner (real SDKs against the fake model server)', () => {
       maxRepairs: options.maxRepairs ?? 2,
       ...(options.strict === undefined ? {} : { strict: options.strict }),
       ...(options.structuredOutput === undefined ? {} : { structuredOutput: options.structuredOutput }),
-      summarise: async () => ({
-        files: ['src/index.ts', 'README.md'],
-        filesTruncated: false,
-        readme: '# Demo',
-        manifests: [],
-        snippets: [],
-      }),
+      summarise: async () =>
+        workspaceSummaryOf(
+          ['src/index.ts', 'README.md'],
+          [{ kind: 'readme', title: 'README.md', path: 'README.md', body: '# Demo' }],
+        ),
       agents: () =>
         registry.list().map((a) => ({
           id: a.definition.id,
