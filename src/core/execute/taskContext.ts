@@ -6,7 +6,7 @@ import type { TaskSpec } from '../model/planSchema';
 import type { QuotaGate } from '../quota/quotaGate';
 import { addUsage, type Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
-import type { ModelCallRequest, TaskContext } from '../task/agent';
+import type { ModelCallRequest, TaskContext, TaskGateView } from '../task/agent';
 import { TaskFailure } from '../model/failure';
 
 /** The run-wide services an attempt's context is built from. */
@@ -32,6 +32,8 @@ export interface AttemptInfo {
   dependencyOutputs: Readonly<Record<string, JsonValue | undefined>>;
   /** Takes an extra write lock for this attempt, without waiting. */
   claimWrite(path: string): boolean;
+  /** The run's baseline and plan, for the task's gate. */
+  gate?: TaskGateView;
 }
 
 function assertJson(value: unknown, what: string): asserts value is JsonValue {
@@ -96,6 +98,7 @@ export function createTaskContext(
     report(finding): void {
       services.emit({ type: 'finding.reported', finding: { ...finding, taskId: task.id } });
     },
+    ...(info.gate ? { gate: info.gate } : {}),
   };
   return { ctx, usage: () => spent };
 }

@@ -6,6 +6,7 @@ import type { ModelKey } from '../quota/rateLimitScheduler';
 import type { Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { Finding } from '../model/finding';
+import type { BaselineCheck } from '../model/verificationBaseline';
 
 /** The events an agent's tools may record themselves. */
 export type AgentEventBody = Extract<
@@ -27,6 +28,16 @@ export interface AgentMailbox {
   send(to: string, topic: string, body: JsonValue): string;
   /** Takes the messages waiting for this agent, oldest first. */
   receive(topic?: string): Array<{ id: string; from: string; topic: string; body: JsonValue }>;
+}
+
+/** What a task's gate compares with: the run's baseline of its checks, and the rest of the plan. */
+export interface TaskGateView {
+  /** The named configured check as it stood before the first task; undefined without a baseline. */
+  baseline(check: string): BaselineCheck | undefined;
+  /** Ids of the plan's other tasks that have not succeeded (yet): their unfinished work may show in a check. */
+  unfinishedOthers(): string[];
+  /** Workspace-relative files this task has edited, in any attempt. */
+  editedFiles(): string[];
 }
 
 /** Everything an agent gets for one attempt at one task. */
@@ -64,6 +75,8 @@ export interface TaskContext {
   claimWrite(path: string): boolean;
   /** Records an event of what the agent's tools did (approvals, edits, verifications, checkpoints). */
   record(body: AgentEventBody): void;
+  /** The run's baseline and plan as the task's gate sees them; absent outside a run. */
+  readonly gate?: TaskGateView;
 }
 
 /** What an agent hands back when it finishes a task. */

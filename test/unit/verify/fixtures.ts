@@ -13,3 +13,14 @@ export function readFixture(name: string): string {
 export function toCrlf(text: string): string {
   return text.replace(/\r?\n/g, '\r\n');
 }
+
+/**
+ * Findings without their `key`, for tests about what a parser reads (severity, message, location);
+ * the keys are asserted on their own in findingKeys.test.ts.
+ */
+export function withoutKeys<T>(findings: T): T {
+  if (Array.isArray(findings)) return findings.map((f) => withoutKeys(f)) as T;
+  if (findings === null || typeof findings !== 'object') return findings;
+  const { key: _key, ...rest } = findings as Record<string, unknown>;
+  return rest as T;
+}
