@@ -3,6 +3,10 @@ import { join } from 'node:path';
 
 /** The directory the captured tool outputs were produced in (tsc, eslint, mocha). */
 export const CAPTURE_CWD = '/tmp/acme-app';
+/** Where the Vitest outputs were captured (vitest 3.2.7, `CI=true npx vitest run`, NO_COLOR and FORCE_COLOR). */
+export const VITEST_CWD = '/tmp/vitest-fixture';
+/** Where the node:test outputs were captured (Node 20.20.2, `node --test` (TAP when piped) and `--test-reporter=spec`). */
+export const NODE_TEST_CWD = '/tmp/nodetest-fixture';
 
 /** Reads one captured tool output from test/fixtures/verify, bytes unchanged (ANSI, CRLF kept). */
 export function readFixture(name: string): string {
