@@ -1,4 +1,5 @@
 // The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
+import type { GateThresholdsInput } from '../core/verify/gateThresholds';
 
 /** The commands of the CLI. */
 export const COMMANDS = ['run', 'resume', 'list', 'show'] as const;
@@ -29,6 +30,10 @@ export interface RunArgs {
   budget: BudgetArgs;
   approve?: ApproveMode;
   verify: string[];
+  /** `--max-errors`, `--max-warnings`, `--max-failing-tests` and `--threshold`, as the settings write them (null: no limit). */
+  thresholds?: GateThresholdsInput;
+  /** `--repair-attempts`. */
+  repairAttempts?: number;
   dryRun: boolean;
   json: boolean;
   /** Absolute; undefined means the per-user default. */

@@ -61,6 +61,8 @@ export async function runCommand(
     models,
     concurrency: args.concurrency ?? DEFAULT_CONCURRENCY,
     verify: args.verify,
+    ...(args.thresholds === undefined ? {} : { thresholds: args.thresholds }),
+    ...(args.repairAttempts === undefined ? {} : { repairAttempts: args.repairAttempts }),
   };
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     const runId = newId('run');
@@ -71,6 +73,8 @@ export async function runCommand(
       ...(engine.models.baseUrl === undefined ? {} : { baseUrl: engine.models.baseUrl }),
       concurrency: settings.concurrency,
       verify: settings.verify,
+      ...(settings.thresholds === undefined ? {} : { thresholds: settings.thresholds }),
+      ...(settings.repairAttempts === undefined ? {} : { repairAttempts: settings.repairAttempts }),
     });
     if (!args.json) io.stdout.write(`Run ${runId}\n`);
     reporter.releaseWarnings();
@@ -131,6 +135,8 @@ export async function resumeCommand(
     models,
     concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY,
     verify: saved?.verify ?? [],
+    ...(saved?.thresholds === undefined ? {} : { thresholds: saved.thresholds }),
+    ...(saved?.repairAttempts === undefined ? {} : { repairAttempts: saved.repairAttempts }),
   };
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
@@ -152,7 +158,9 @@ interface DriveOptions {
   json: boolean;
   approve: ApproveMode;
   providers: ProviderTable;
-  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify'> & { models: ModelChoice };
+  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify' | 'thresholds' | 'repairAttempts'> & {
+    models: ModelChoice;
+  };
 }
 
 /** `openai/gpt-4o-mini at http://…`: safe to print, never a key. */
@@ -188,7 +196,7 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       approvals,
       rateLimits,
       warn: (message) => reporter.warn(message),
-      onVerification: (outcome) => reporter.verification(outcome),
+      onVerification: (outcome, phase) => reporter.verification(outcome, phase),
     });
     cleanups.push(() => engine.dispose());
     const handle = await start(engine, reporter, (h) => {

@@ -10,6 +10,9 @@ export const MAX_REPAIR_DIFF_CHARS = 12_000;
 /** Changed paths listed in a repair brief. */
 const MAX_PATHS = 100;
 
+/** Repair rounds after a failed end-of-run gate when the settings give none. */
+export const DEFAULT_REPAIR_ATTEMPTS = 1;
+
 /** The agent a repair task is given to: the built-in coder. */
 export const REPAIR_AGENT = 'coder';
 

@@ -15,13 +15,10 @@ import { QuotaGate } from '../quota/quotaGate';
 import { RunBudget } from '../quota/runBudget';
 import type { RunGateReport } from '../verify/runVerifier';
 import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchestratorPorts';
-import { MAX_REPAIR_DIFF_CHARS, REPAIR_AGENT, repairTaskSpec } from './repairTask';
+import { DEFAULT_REPAIR_ATTEMPTS, MAX_REPAIR_DIFF_CHARS, REPAIR_AGENT, repairTaskSpec } from './repairTask';
 import { assertTransition } from './runPhases';
 import type { RunEvent, RunEventBody, RunPhase } from '../model/runEvents';
 import { applyRunEvent, countTasks, type RunState } from '../model/runState';
-
-/** Repair rounds after a failed end-of-run gate when the settings give none. */
-export const DEFAULT_REPAIR_ATTEMPTS = 1;
 
 /** How a run, or one segment of it after a resume, ended. */
 export type RunOutcomeStatus = 'planned' | 'succeeded' | 'failed' | 'paused' | 'cancelled';
