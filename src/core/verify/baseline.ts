@@ -104,6 +104,14 @@ export function compareWithBaseline(
   return { fresh, preExisting, fixed, passedBefore: baseline.passed };
 }
 
+/** The key prefix of a finding that quotes output lines the baseline did not have. */
+const NEW_OUTPUT = 'new output';
+
+/** Whether a finding quotes new lines of output no parser understood (see {@link compareWithBaseline}). */
+export function isNewOutputFinding(finding: Finding): boolean {
+  return finding.key?.startsWith(`${NEW_OUTPUT} |`) === true;
+}
+
 /** Comparable output lines the baseline did not have, in order. */
 function unseenLines(output: string, baseline: BaselineCheck): string[] {
   const before = new Set(baseline.lines);
@@ -116,6 +124,6 @@ function unseenOutputFinding(fallback: Finding, label: string, unseen: readonly 
   return {
     ...fallback,
     message: `\`${label}\` failed, and its output has lines it did not have before the run:\n${quoted.join('\n')}${more}`,
-    key: findingKey('new output', label, ...quoted),
+    key: findingKey(NEW_OUTPUT, label, ...quoted),
   };
 }

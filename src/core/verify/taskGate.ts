@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding';
 import type { BaselineCheck } from '../model/verificationBaseline';
 import { attributeFindings } from './attribution';
-import { compareWithBaseline, outcomeFailed } from './baseline';
+import { compareWithBaseline, isNewOutputFinding, outcomeFailed } from './baseline';
 import { formatFindingsForAgent } from './feedbackMessage';
 import { judgeFindings, type CheckLimits } from './gateThresholds';
 import type { VerificationOutcome } from './verificationStep';
@@ -38,9 +38,10 @@ const MAX_DEFERRED_SHOWN = 5;
 /**
  * A configured check in a task's gate, judged against the run's baseline: only a regression can
  * fail the task. New findings (not in the baseline) are attributed to the task when they name a
- * file it edited or are failing tests of such a file; the rest count too once every other task of
- * the plan has succeeded (nothing else can explain them), and until then are left to the
- * end-of-run gate. Blamed findings are judged against the check's limits.
+ * file it edited or are failing tests of such a file (new lines of unparsed output only when the
+ * check passed at baseline); the rest count too once every other task of the plan has succeeded
+ * (nothing else can explain them), and until then are left to the end-of-run gate. Blamed
+ * findings are judged against the check's limits.
  */
 export async function judgeTaskGate(
   outcome: VerificationOutcome,
@@ -48,13 +49,16 @@ export async function judgeTaskGate(
   input: TaskGateInput,
 ): Promise<TaskGateJudgement> {
   const compared = compareWithBaseline(outcome, baseline, input.label);
-  const attributed = await attributeFindings(compared.fresh, {
-    edited: input.edited,
-    ...(input.readText ? { readText: input.readText } : {}),
-  });
+  // New lines of a check that was already failing cannot tell progress from breakage ("3 of 6
+  // files present", "✓ a.txt"): they are never attributed by the files they name.
+  const progress = compared.passedBefore ? [] : compared.fresh.filter(isNewOutputFinding);
+  const attributed = await attributeFindings(
+    compared.fresh.filter((f) => !progress.includes(f)),
+    { edited: input.edited, ...(input.readText ? { readText: input.readText } : {}) },
+  );
   const alone = input.unfinishedOthers.length === 0;
   const blamed = alone ? compared.fresh : attributed.own;
-  const deferred = alone ? [] : attributed.others;
+  const deferred = alone ? [] : [...attributed.others, ...progress];
   const judged = judgeFindings(blamed, input.limits);
   const lines: string[] = [];
   if (judged.verdict === 'fail') {
