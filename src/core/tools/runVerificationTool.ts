@@ -112,6 +112,8 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
       let ranNow = false;
       const stored = await task.step(`verify:${id}:${fingerprint}`, async () => {
         ranNow = true;
+        // Taken before the check runs: a task unfinished while it ran may have left its mark on it.
+        const unfinished = task.gate?.unfinishedOthers() ?? [];
         const outcome = await runVerification(step, ctx.verification.runner, ctx.verification.thresholds, {
           cwd: ctx.verification.cwd,
           signal: task.signal,
@@ -120,7 +122,7 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
         const judged = own
           ? ownCheckJudgement(step, outcome)
           : baseline
-            ? await baselineJudgement(step, outcome, baseline, ctx, ledger)
+            ? await baselineJudgement(step, outcome, baseline, ctx, ledger, unfinished)
             : { verdict: outcome.verdict, text: feedbackText(step, outcome), report: outcome.findings };
         task.record({
           type: 'verification.completed',
@@ -174,6 +176,7 @@ async function baselineJudgement(
   baseline: NonNullable<ReturnType<NonNullable<TaskContext['gate']>['baseline']>>,
   ctx: ToolContext,
   ledger: EditLedger,
+  unfinishedOthers: readonly string[],
 ): Promise<Judgement> {
   const { task } = ctx;
   const edited = [...new Set([...(task.gate?.editedFiles() ?? []), ...ledger.paths(task)])];
@@ -181,7 +184,7 @@ async function baselineJudgement(
     label: step.command ?? step.task ?? step.name,
     limits: limitsFor(ctx.verification.limits ?? DEFAULT_GATE_THRESHOLDS, step.name),
     edited,
-    unfinishedOthers: task.gate?.unfinishedOthers() ?? [],
+    unfinishedOthers,
     readText: async (path) => {
       const decision = await ctx.policy.evaluate({ kind: 'read', tool: RUN_VERIFICATION_TOOL, path });
       return decision.decision === 'allow' ? ctx.workspace.readFile(path) : undefined;
