@@ -172,6 +172,7 @@ export class RunSession {
       if (outcome !== 'finished') return this.complete(outcome);
       this.enterPhase('monitor');
       const report = await this.verify();
+      if (this.cancelled) return this.complete('cancelled');
       const counts = countTasks(this.state);
       if (counts.failed + counts.skipped > 0 || !report) return this.complete('failed');
       if (report.passed) return this.complete('succeeded');
@@ -262,7 +263,8 @@ export class RunSession {
       report = await verifier.verify(this.state, this.planAbort.signal);
       span.end('ok');
     } catch (err) {
-      span.end('error');
+      span.end(this.cancelled ? 'cancelled' : 'error');
+      if (this.cancelled) return undefined;
       const message = `Verification could not run: ${errorMessage(err)}`;
       this.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message } });
       return undefined;

@@ -58,8 +58,8 @@ function describe(e: RunEvent): LogLine | undefined {
       const f = e.finding;
       const where = [f.taskId && `task ${f.taskId}`, f.location].filter(Boolean).join(', ');
       return {
-        level: f.severity === 'major' ? 'error' : f.severity === 'medium' ? 'warn' : 'info',
-        message: `Finding (${f.severity}, ${f.category}${where ? `, ${where}` : ''}): ${oneLine(f.message)}`,
+        level: f.preExisting ? 'info' : f.severity === 'major' ? 'error' : f.severity === 'medium' ? 'warn' : 'info',
+        message: `Finding (${f.preExisting ? 'pre-existing, ' : ''}${f.severity}, ${f.category}${where ? `, ${where}` : ''}): ${oneLine(f.message)}`,
       };
     }
     case 'budget.exceeded':

@@ -172,4 +172,24 @@ describe('the run baseline and the repair phase', function () {
     assert.ok(result.state.findings.some((f) => f.preExisting === true && /a\.txt contains bad/.test(f.message)));
     assert.equal(ofType(events, 'plan.task.added').length, 0);
   });
+
+  it('a cancel while the end-of-run gate runs ends the run cancelled, without a finding about it', async () => {
+    const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async () => ({}));
+    let cancel: () => void = () => undefined;
+    const { orchestrator } = makeHarness({
+      agents: [agent],
+      verifier: {
+        verify: (_state, signal) =>
+          new Promise((_, reject) => {
+            signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+            cancel();
+          }),
+      },
+    });
+    const handle = orchestrator.start({ goal: 'g', plan: plan([task('a')]) });
+    cancel = () => handle.cancel();
+    const result = await handle.done;
+    assert.equal(result.status, 'cancelled');
+    assert.deepEqual(result.state.findings, []);
+  });
 });
