@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_CONCURRENCY } from '../core/engine/engineSettings';
+import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
 import type { ProviderTable } from '../core/llm/providerTable';
 import { isSafeRunId } from '../core/store/runLayout';
+import type { GateThresholdsInput } from '../core/verify/gateThresholds';
 import {
   APPROVE_MODES,
   COMMANDS,
@@ -27,6 +28,11 @@ const OPTIONS = {
   'budget-usd': { type: 'string' },
   approve: { type: 'string' },
   verify: { type: 'string', multiple: true },
+  'max-errors': { type: 'string' },
+  'max-warnings': { type: 'string' },
+  'max-failing-tests': { type: 'string' },
+  threshold: { type: 'string', multiple: true },
+  'repair-attempts': { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
@@ -50,6 +56,11 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'budget-usd',
     'approve',
     'verify',
+    'max-errors',
+    'max-warnings',
+    'max-failing-tests',
+    'threshold',
+    'repair-attempts',
     'dry-run',
     'json',
     'state-dir',
@@ -223,8 +234,71 @@ function parseRun(
   if (values.concurrency !== undefined)
     args.concurrency = wholeNumber('--concurrency', values.concurrency, MAX_CONCURRENCY);
   if (values.approve !== undefined) args.approve = approveArg(values.approve);
+  const thresholds = thresholdArgs(values, args.verify);
+  if (thresholds !== undefined) args.thresholds = thresholds;
+  if (values['repair-attempts'] !== undefined)
+    args.repairAttempts = limitArg('--repair-attempts', values['repair-attempts'], MAX_REPAIR_ATTEMPTS);
   if (stateDir !== undefined) args.stateDir = stateDir;
   return args;
+}
+
+/** The limits flags and what each sets, in the settings' words. */
+const LIMIT_FLAGS = [
+  ['max-errors', 'errors'],
+  ['max-warnings', 'warnings'],
+  ['max-failing-tests', 'failingTests'],
+] as const;
+
+/** `--max-*` for every check, `--threshold "<check>=errors:N,warnings:N,failing-tests:N"` for one; undefined when none is given. */
+function thresholdArgs(values: Values, verify: readonly string[]): GateThresholdsInput | undefined {
+  const thresholds: GateThresholdsInput = {};
+  for (const [flag, field] of LIMIT_FLAGS) {
+    const value = values[flag];
+    if (value !== undefined) thresholds[field] = countLimit(`--${flag}`, value);
+  }
+  for (const given of values.threshold ?? []) {
+    const at = given.lastIndexOf('=');
+    const check = at === -1 ? '' : given.slice(0, at).trim();
+    const spec = at === -1 ? '' : given.slice(at + 1).trim();
+    if (check === '' || spec === '')
+      throw new UsageError(
+        `--threshold "${given}" must name a check and its limits, e.g. --threshold "npm run lint=warnings:20,errors:0".`,
+      );
+    if (!verify.includes(check))
+      throw new UsageError(
+        `--threshold names "${check}", which is not a --verify check; the checks are: ${verify.map((v) => `"${v}"`).join(', ') || 'none (add --verify first)'}.`,
+      );
+    const limits: NonNullable<GateThresholdsInput['checks']>[string] = {};
+    for (const part of spec.split(',')) {
+      const [kind = '', value = ''] = part.split(':').map((x) => x.trim());
+      const field = { errors: 'errors', warnings: 'warnings', 'failing-tests': 'failingTests' }[kind] as
+        'errors' | 'warnings' | 'failingTests' | undefined;
+      if (field === undefined)
+        throw new UsageError(
+          `--threshold "${given}": "${part}" is not a limit; use errors:N, warnings:N or failing-tests:N (N a whole number, or "any").`,
+        );
+      limits[field] = countLimit(`--threshold ${kind}`, value);
+    }
+    thresholds.checks = { ...thresholds.checks, [check]: { ...thresholds.checks?.[check], ...limits } };
+  }
+  return Object.keys(thresholds).length > 0 ? thresholds : undefined;
+}
+
+/** A whole number ≥ 0, or `any` for no limit (null). */
+function countLimit(flag: string, value: string): number | null {
+  if (/^(?:any|none|unlimited)$/i.test(value.trim())) return null;
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n))
+    throw new UsageError(`${flag} must be a whole number of at least 0, or "any" for no limit; got "${value}".`);
+  return n;
+}
+
+/** A whole number from 0 to `max`. */
+function limitArg(flag: string, value: string, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > max)
+    throw new UsageError(`${flag} must be a whole number from 0 to ${max}; got "${value}".`);
+  return n;
 }
 
 function helpFor(topic: string | undefined): CliCommand {
@@ -345,6 +419,11 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   'budget-usd': '1.50',
   approve: 'never',
   verify: '"npm test"',
+  'max-errors': '0',
+  'max-warnings': '20',
+  'max-failing-tests': '0',
+  threshold: '"npm run lint=warnings:20"',
+  'repair-attempts': '1',
   'state-dir': './state',
   plan: 'plan.json',
   out: 'plan.json',
@@ -356,6 +435,11 @@ const WHY_NOT: Record<string, string> = {
   'resume:model': ' A run keeps the provider, model and base URL it was started with.',
   'resume:base-url': ' A run keeps the provider, model and base URL it was started with.',
   'resume:verify': ' A run keeps the --verify commands it was started with.',
+  'resume:max-errors': ' A run keeps the limits it was started with.',
+  'resume:max-warnings': ' A run keeps the limits it was started with.',
+  'resume:max-failing-tests': ' A run keeps the limits it was started with.',
+  'resume:threshold': ' A run keeps the limits it was started with.',
+  'resume:repair-attempts': ' A run keeps the repair attempts it was started with.',
   'resume:concurrency': ' A run keeps the concurrency it was started with.',
   'run:markdown': ' Use `agent-orchestrator show <runId> --markdown` after the run.',
 };

@@ -1,4 +1,5 @@
 // The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
+import type { GateThresholdsInput } from '../core/verify/gateThresholds';
 
 /** The commands of the CLI. */
 export const COMMANDS = ['run', 'plan', 'resume', 'list', 'show'] as const;
@@ -32,6 +33,10 @@ export interface RunArgs {
   budget: BudgetArgs;
   approve?: ApproveMode;
   verify: string[];
+  /** `--max-errors`, `--max-warnings`, `--max-failing-tests` and `--threshold`, as the settings write them (null: no limit). */
+  thresholds?: GateThresholdsInput;
+  /** `--repair-attempts`. */
+  repairAttempts?: number;
   /** Plan only (`plan`, or `run --dry-run`). */
   dryRun: boolean;
   /** `run --plan FILE`: absolute path of a plan to run instead of asking the planner. */

@@ -9,6 +9,7 @@ import type { ProviderTable } from '../core/llm/providerTable';
 import type { RateLimits } from '../core/quota/rateLimitScheduler';
 import type { RunStore } from '../core/store/runStore';
 import type { ApprovalPort } from '../core/tools/approvalPort';
+import { GateThresholdsError, parseGateThresholds, type GateThresholdsInput } from '../core/verify/gateThresholds';
 import type { VerificationOutcome } from '../core/verify/verificationStep';
 import { NodeWorkspace } from './nodeWorkspace';
 import { UsageError } from './usageError';
@@ -25,14 +26,18 @@ export interface CliEngineOptions {
   concurrency: number;
   /** `--verify` commands, in order. */
   verify: readonly string[];
+  /** Their limits at the gates (`--max-*`, `--threshold`); the defaults when absent. */
+  thresholds?: GateThresholdsInput;
+  /** `--repair-attempts`; the default when absent. */
+  repairAttempts?: number;
   approvals: ApprovalPort;
   env: Readonly<Record<string, string | undefined>>;
   /** Per-model limits for every provider key; undefined means none. */
   rateLimits: RateLimits | undefined;
   /** Warnings for stderr (custom agent errors, checkpoint notes, …). */
   warn(message: string): void;
-  /** Told about each end-of-run verification as it finishes. */
-  onVerification?(outcome: VerificationOutcome): void;
+  /** Told about each baseline and end-of-run verification as it finishes. */
+  onVerification?(outcome: VerificationOutcome, phase: 'baseline' | 'gate'): void;
   /** The clock of rate limits, retries and timeouts; the system clock unless a test speeds time up. */
   clock?: Clock;
   /** The rate meters' window in that clock's time (a test on a fast clock keeps one real second of margin). */
@@ -82,7 +87,12 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
         ...DEFAULT_ENGINE_SETTINGS,
         models: options.models,
         maxConcurrency: options.concurrency,
-        verification: { tasks: [], commands: [...options.verify] },
+        verification: {
+          tasks: [],
+          commands: [...options.verify],
+          thresholds: thresholdsOf(options.thresholds),
+          ...(options.repairAttempts === undefined ? {} : { repairAttempts: options.repairAttempts }),
+        },
       },
       services,
       providers,
@@ -92,6 +102,16 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     return { ...engine, store: services.store };
   } catch (err) {
     if (err instanceof ModelSetupError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The limits of the flags (or a run's saved settings), validated; a bad value is a `UsageError`. */
+function thresholdsOf(input: GateThresholdsInput | undefined): ReturnType<typeof parseGateThresholds> {
+  try {
+    return parseGateThresholds(input);
+  } catch (err) {
+    if (err instanceof GateThresholdsError) throw new UsageError(err.message);
     throw err;
   }
 }

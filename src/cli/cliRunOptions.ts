@@ -3,14 +3,16 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/store/atomicFile';
 import { assertSafeRunId } from '../core/store/runLayout';
-import { MAX_CONCURRENCY } from '../core/engine/engineSettings';
+import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
+import { GateThresholdsSchema } from '../core/verify/gateThresholds';
 
 /** Folder under the state folder that holds the CLI's settings of each run. */
 export const CLI_RUNS_DIR = 'cli-runs';
 
 /**
  * What `resume` needs to continue a run the way it was started: the workspace, provider, model,
- * base URL, concurrency and `--verify` commands. Never an API key: those stay in the environment.
+ * base URL, concurrency, `--verify` commands, their limits and repair attempts. Never an API key:
+ * those stay in the environment.
  */
 export const CliRunOptionsSchema = z.strictObject({
   formatVersion: z.literal(1),
@@ -21,6 +23,9 @@ export const CliRunOptionsSchema = z.strictObject({
   baseUrl: z.string().min(1).optional(),
   concurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
   verify: z.array(z.string().min(1)),
+  /** The limits of `--max-*` and `--threshold`, as the settings write them; absent in runs of older versions. */
+  thresholds: GateThresholdsSchema.optional(),
+  repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS).optional(),
 });
 
 /** The settings a run was started with. */

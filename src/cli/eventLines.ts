@@ -47,12 +47,27 @@ export function describeEvent(e: RunEvent, state: Readonly<RunState> | undefined
     }
     case 'edit.applied':
       return `${e.deleted ? 'deleted' : 'edited '} ${e.path} (${e.taskId})`;
-    case 'verification.completed':
-      return `verify  ${e.name}${e.taskId ? ` (${e.taskId})` : ''}: ${e.verdict} (exit ${e.exitCode}, ${formatDuration(e.durationMs)})`;
+    case 'verification.completed': {
+      const vs = e.baseline
+        ? `; ${e.baseline.new} new, ${e.baseline.preExisting} pre-existing${e.baseline.deferred > 0 ? `, ${e.baseline.deferred} left to the end` : ''}`
+        : '';
+      return `verify  ${e.name}${e.taskId ? ` (${e.taskId})` : ''}: ${e.verdict} (exit ${e.exitCode}${vs}, ${formatDuration(e.durationMs)})`;
+    }
+    case 'run.gate':
+      return [
+        `gate    round ${e.round}: ${e.passed ? 'passed' : 'FAILED'}`,
+        ...e.checks.map(
+          (c) =>
+            `  ${c.name}: ${c.verdict} (exit ${c.exitCode}; ${c.new} new, ${c.preExisting} pre-existing, ${c.fixed} fixed)${c.reasons.length > 0 ? `: ${c.reasons.join('; ')}` : ''}`,
+        ),
+      ].join('\n');
+    case 'plan.task.added':
+      return `${e.kind}  ${e.task.id} added: ${clip(e.reason, MAX_MESSAGE)}`;
     case 'finding.reported': {
       const f = e.finding;
       if (f.severity === 'minor') return undefined;
-      return `[${f.severity}] ${clip(f.message, MAX_MESSAGE)}${f.location ? ` (${f.location})` : ''}${f.taskId ? ` [${f.taskId}]` : ''}`;
+      const tag = f.preExisting ? 'pre-existing' : f.severity;
+      return `[${tag}] ${clip(f.message, MAX_MESSAGE)}${f.location ? ` (${f.location})` : ''}${f.taskId ? ` [${f.taskId}]` : ''}`;
     }
     case 'budget.exceeded': {
       const amount = (n: number): string => (e.limit === 'tokens' ? `${formatTokens(n)} tokens` : formatCost(n));

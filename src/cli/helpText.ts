@@ -48,8 +48,22 @@ ${providerLines(providers)}
                                    on a terminal, and pause the run without one
                            never   pause the run at the first edit, for a human to approve later
                            prompt  show each edit as a diff on the terminal and ask y/n
-  --verify "<command>"   a check to run after each task that edits and at the end, e.g. "npm test";
-                         repeat for several; each is named by its command in findings
+  --verify "<command>"   a check, e.g. "npm test"; repeat for several; each is named by its command.
+                         Checks run once before the first task (the baseline), after each task that
+                         edits, and at the end. A task fails its check only on a regression it caused:
+                         a check that passed before and fails now, or a failing test or finding that
+                         was not in the baseline, in files the task edited (while other tasks are
+                         unfinished, problems elsewhere are left to the end). At the end only new
+                         problems count; those in the baseline are reported as pre-existing.
+  --max-errors N         new errors (compiler errors, ESLint errors, a crashed check) each check may
+                         show at the end and after a task (default 0; "any" for no limit)
+  --max-warnings N       new warnings each check may show (default: any)
+  --max-failing-tests N  new failing tests each check may show (default 0)
+  --threshold "<check>=errors:N,warnings:N,failing-tests:N"
+                         the same for one --verify check, e.g. "npm run lint=warnings:20"; repeatable
+  --repair-attempts N    when the end-of-run check fails, a repair task (for the coder, with the failing
+                         output and the run's diff) runs and the check runs again, at most N times
+                         (0-5, default 1); then the run fails with its findings
   --plan FILE            run this plan (from \`plan --out\`, or written by hand) instead of asking the
                          planner; it is checked by the same rules; the goal may then be left out
   --dry-run              plan only: print the plan and stop (the same as \`plan\`)

@@ -64,6 +64,8 @@ export async function runCommand(
     models,
     concurrency: args.concurrency ?? DEFAULT_CONCURRENCY,
     verify: args.verify,
+    ...(args.thresholds === undefined ? {} : { thresholds: args.thresholds }),
+    ...(args.repairAttempts === undefined ? {} : { repairAttempts: args.repairAttempts }),
   };
   const planInput = args.planFile === undefined ? undefined : await readPlanFile(args.planFile);
   const afterRun = async (result: RunResult): Promise<void> => {
@@ -93,6 +95,8 @@ export async function runCommand(
       ...(engine.models.baseUrl === undefined ? {} : { baseUrl: engine.models.baseUrl }),
       concurrency: settings.concurrency,
       verify: settings.verify,
+      ...(settings.thresholds === undefined ? {} : { thresholds: settings.thresholds }),
+      ...(settings.repairAttempts === undefined ? {} : { repairAttempts: settings.repairAttempts }),
     });
     if (!args.json) (args.out === PLAN_TO_STDOUT ? io.stderr : io.stdout).write(`Run ${runId}\n`);
     reporter.releaseWarnings();
@@ -163,6 +167,8 @@ export async function resumeCommand(
     models,
     concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY,
     verify: saved?.verify ?? [],
+    ...(saved?.thresholds === undefined ? {} : { thresholds: saved.thresholds }),
+    ...(saved?.repairAttempts === undefined ? {} : { repairAttempts: saved.repairAttempts }),
   };
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
@@ -186,7 +192,9 @@ interface DriveOptions {
   afterRun?(result: RunResult): Promise<void>;
   approve: ApproveMode;
   providers: ProviderTable;
-  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify'> & { models: ModelChoice };
+  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify' | 'thresholds' | 'repairAttempts'> & {
+    models: ModelChoice;
+  };
 }
 
 /** `openai/gpt-4o-mini at http://…`: safe to print, never a key. */
@@ -222,7 +230,7 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       approvals,
       rateLimits,
       warn: (message) => reporter.warn(message),
-      onVerification: (outcome) => reporter.verification(outcome),
+      onVerification: (outcome, phase) => reporter.verification(outcome, phase),
     });
     cleanups.push(() => engine.dispose());
     const handle = await start(engine, reporter, (h) => {

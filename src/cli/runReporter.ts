@@ -3,6 +3,7 @@ import type { RunResult } from '../core/run/runSession';
 import type { RunState } from '../core/model/runState';
 import { countTasks } from '../core/model/runState';
 import { totalTokens } from '../core/model/usage';
+import { outcomeFailed } from '../core/verify/baseline';
 import type { VerificationOutcome } from '../core/verify/verificationStep';
 import type { CliOutput } from './cliIo';
 import { clip, formatCost, formatDuration, formatTokens } from './cliFormat';
@@ -85,14 +86,15 @@ export class RunReporter {
     for (const text of held) this.line(text);
   }
 
-  /** An end-of-run verification finished. */
-  verification(outcome: VerificationOutcome): void {
+  /** A check of the baseline (before the first task) or of the end-of-run gate finished. */
+  verification(outcome: VerificationOutcome, phase: 'baseline' | 'gate' = 'gate'): void {
     const findings =
       outcome.findings.length > 0
         ? `, ${outcome.findings.length} finding${outcome.findings.length === 1 ? '' : 's'}`
         : '';
+    const verdict = phase === 'baseline' ? (outcomeFailed(outcome) ? 'fails' : 'passes') : outcome.verdict;
     this.info(
-      `verify  ${outcome.step}: ${outcome.verdict} (exit ${outcome.exitCode}${findings}, ${formatDuration(outcome.durationMs)})`,
+      `${phase === 'baseline' ? 'baseline' : 'verify '} ${outcome.step}: ${verdict} (exit ${outcome.exitCode}${findings}, ${formatDuration(outcome.durationMs)})`,
     );
   }
 
@@ -125,9 +127,10 @@ export class RunReporter {
         break;
       case 'succeeded':
         lines.push(`Run ${runId} succeeded in ${took}: ${counts.succeeded} of ${total} tasks done, ${spend}.`);
+        lines.push(...preExistingLines(state));
         break;
       case 'failed': {
-        const majors = state.findings.filter((f) => f.severity === 'major');
+        const majors = state.findings.filter((f) => f.severity === 'major' && !f.preExisting);
         lines.push(
           `Run ${runId} failed after ${took}: ${counts.failed} failed, ${counts.skipped} skipped, ${counts.succeeded} of ${total} done; ${majors.length} major finding${majors.length === 1 ? '' : 's'}; ${spend}.`,
         );
@@ -136,6 +139,7 @@ export class RunReporter {
         for (const f of majors.slice(0, 10))
           lines.push(`  [major] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}`);
         if (majors.length > 10) lines.push(`  … ${majors.length - 10} more; see \`agent-orchestrator show ${runId}\``);
+        lines.push(...preExistingLines(state));
         break;
       }
       case 'paused':
@@ -189,6 +193,22 @@ export class RunReporter {
     this.options.stderr.write('\r\x1b[K');
     this.statusShown = false;
   }
+}
+
+/** Failures that were there before the run (in its baseline), once each: they did not count. */
+export function preExistingLines(state: Readonly<RunState>): string[] {
+  const seen = new Map<string, string>();
+  for (const f of state.findings) {
+    if (!f.preExisting || f.severity === 'minor') continue;
+    seen.set(f.key ?? f.message, `  [pre-existing] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}`);
+  }
+  if (seen.size === 0) return [];
+  const shown = [...seen.values()].slice(0, 10);
+  return [
+    `${seen.size} failure${seen.size === 1 ? '' : 's'} already there before the run (pre-existing; not counted):`,
+    ...shown,
+    ...(seen.size > shown.length ? [`  … ${seen.size - shown.length} more`] : []),
+  ];
 }
 
 /** `[12/40] running: a, b  tokens 12.3k  $0.04`, or the phase before there is a plan. */

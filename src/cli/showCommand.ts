@@ -80,7 +80,7 @@ export function renderState(state: RunState, locked: boolean, now: number): stri
     out.push('', `Findings (${state.findings.length}):`);
     for (const f of state.findings.slice(0, 50))
       out.push(
-        `  [${f.severity}] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}${f.taskId ? ` [${f.taskId}]` : ''}`,
+        `  [${f.preExisting ? 'pre-existing' : f.severity}] ${clip(f.message, 160)}${f.location ? ` (${f.location})` : ''}${f.taskId ? ` [${f.taskId}]` : ''}`,
       );
     if (state.findings.length > 50) out.push(`  … ${state.findings.length - 50} more (see --json or --markdown)`);
   }

@@ -46,7 +46,7 @@ export interface LlmAgentDeps {
   limits?: Partial<AgentLoopLimits>;
   cache?: ResponseCache;
   breaker?: CircuitBreaker;
-  /** Verification steps (by name) every task that edited must pass before it counts as done. */
+  /** Verification steps (by name) every task that edited must pass (against the run's baseline) before it counts as done. */
   gateSteps?: readonly string[];
 }
 
@@ -133,7 +133,7 @@ export class LlmAgent implements Agent {
         throw new TaskFailure(message, 'fatal');
       }
       if (!finished) continue;
-      const gate = edits > 0 ? await this.runGate(toolCtx, allowed) : undefined;
+      const gate = await this.runGate(ctx, toolCtx, allowed, edits > 0);
       if (!gate) return finished;
       if (fixesLeft-- <= 0) {
         throw new TaskFailure(
@@ -151,16 +151,40 @@ export class LlmAgent implements Agent {
     throw new TaskFailure(message, 'fatal');
   }
 
-  /** Runs the gate steps; resolves with the failure text, or undefined when all pass. */
-  private async runGate(toolCtx: ToolContext, allowed: readonly string[]): Promise<string | undefined> {
+  /**
+   * Runs the gate: the configured steps when the task edited (judged against the run's baseline by
+   * the tool, so only what the task broke fails it), and the task's own checks (its plan's `verify`)
+   * always, which must pass outright. Resolves with the failure text, or undefined when all pass. A
+   * task's own check the policy refuses is not run; that is reported as a finding, not a failure.
+   */
+  private async runGate(
+    ctx: TaskContext,
+    toolCtx: ToolContext,
+    allowed: readonly string[],
+    edited: boolean,
+  ): Promise<string | undefined> {
+    const configured = this.deps.gateSteps ?? [];
+    const own = ctx.task.verify ?? [];
+    const checks: Array<{ name: string } | { command: string }> = [
+      ...(edited ? configured.filter((name) => !own.includes(name)).map((name) => ({ name })) : []),
+      ...own.map((check) => (configured.includes(check) ? { name: check } : { command: check })),
+    ];
     const failures: string[] = [];
-    for (const name of this.deps.gateSteps ?? []) {
+    for (const check of checks) {
       const result = await this.deps.tools.call(
         'run_verification',
-        { name },
+        check,
         toolCtx,
         allowed.length ? [...allowed, 'run_verification'] : allowed,
       );
+      if ('command' in check && result.data?.refused === true) {
+        ctx.report({
+          severity: 'minor',
+          category: 'custom',
+          message: `The task's own check \`${check.command}\` was not run: ${result.content}`,
+        });
+        continue;
+      }
       if (result.data?.verdict === 'fail' || (result.isError && result.data?.verdict === undefined))
         failures.push(result.content);
     }

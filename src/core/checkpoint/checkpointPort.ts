@@ -38,6 +38,16 @@ export interface RollbackResult {
   note: string | undefined;
 }
 
+/** What a run changed in the workspace since its first checkpoint. */
+export interface RunDiff {
+  /** Changed, added and deleted files, workspace-relative with `/`. */
+  paths: string[];
+  /** A unified diff of those files, cut to the bound asked for. */
+  patch: string;
+  /** The patch was cut. */
+  truncated: boolean;
+}
+
 /** Checkpoints as the engine uses them; a workspace without git gets an implementation whose operations are no-ops. */
 export interface CheckpointPort {
   /** False when no checkpoints are taken (the workspace is not in a git repository). */
@@ -57,4 +67,6 @@ export interface CheckpointPort {
   rollbackRun(runId: string): Promise<RollbackResult>;
   /** Deletes the run's checkpoint and undo refs; resolves with how many were deleted. */
   prune(runId: string): Promise<number>;
+  /** The workspace now against the run's first checkpoint; undefined when there is none. */
+  runDiff?(runId: string, maxChars: number): Promise<RunDiff | undefined>;
 }

@@ -1,6 +1,6 @@
 import { systemClock } from '../common/clock';
 import type { Clock } from '../common/clock';
-import type { Checkpoint, CheckpointPort, RollbackResult, TakeCheckpointInput } from './checkpointPort';
+import type { Checkpoint, CheckpointPort, RollbackResult, RunDiff, TakeCheckpointInput } from './checkpointPort';
 import {
   checkpointMessage,
   checkpointRef,
@@ -127,6 +127,23 @@ export class GitCheckpoints implements CheckpointPort {
       // One transaction: either every ref of the run goes, or none.
       await this.git.run(['update-ref', '--stdin'], { input: refs.map((ref) => `delete ${ref}\n`).join('') });
       return refs.length;
+    });
+  }
+
+  async runDiff(runId: string, maxChars: number): Promise<RunDiff | undefined> {
+    const first = (await this.list(runId))[0];
+    if (!first) return undefined;
+    return this.queue.run(async () => {
+      const now = await snapshotTree(this.git, await resolveHead(this.git));
+      const range = [first.id, now, '--relative', '--', '.'];
+      const names = await this.git.run(['diff', '--name-only', '--no-renames', ...range]);
+      const patch = await this.git.run(['diff', '--no-color', '--no-ext-diff', '--no-renames', ...range]);
+      const truncated = patch.length > maxChars;
+      return {
+        paths: names.split('\n').filter((line) => line.length > 0),
+        patch: truncated ? `${patch.slice(0, Math.max(0, maxChars - 1))}…` : patch,
+        truncated,
+      };
     });
   }
 

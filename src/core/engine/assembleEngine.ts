@@ -24,6 +24,7 @@ import { ChildProcessRunner } from '../verify/childProcessRunner';
 import { configuredSteps } from '../verify/configuredSteps';
 import { StepsVerifier } from '../verify/stepsVerifier';
 import type { VerificationOutcome, VerificationRunner } from '../verify/verificationStep';
+import { DEFAULT_GATE_THRESHOLDS } from '../verify/gateThresholds';
 import { DEFAULT_THRESHOLDS } from '../verify/verificationThresholds';
 import { createEngineAgents } from './engineAgents';
 import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
@@ -55,8 +56,8 @@ export interface EnginePorts {
   gitBinary?: string;
   /** Something the user should know (a skipped custom agent, no checkpoints…); never fatal. */
   warn(message: string): void;
-  /** Told about each end-of-run verification step as it finishes. */
-  onVerification?(outcome: VerificationOutcome): void;
+  /** Told about each baseline and end-of-run verification step as it finishes. */
+  onVerification?(outcome: VerificationOutcome, phase: 'baseline' | 'gate'): void;
 }
 
 /** An assembled engine for one workspace. */
@@ -112,10 +113,18 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
   const thresholds = DEFAULT_THRESHOLDS;
+  const limits = settings.verification.thresholds ?? DEFAULT_GATE_THRESHOLDS;
+  for (const name of Object.keys(limits.checks)) {
+    if (!steps.some((s) => s.name === name))
+      warn(
+        `Verification thresholds are set for "${name}", which is not a configured check; checks are: ${steps.map((s) => `"${s.name}"`).join(', ') || 'none'}.`,
+      );
+  }
   const verification: VerificationService = {
     steps: Object.fromEntries(steps.map((s) => [s.name, s])),
     runner,
     thresholds,
+    limits,
     cwd: root,
   };
   const clock = services.clock;
@@ -153,6 +162,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     structuredOutput: models.provider.planOutput === 'tool' ? 'tool' : 'response_format',
     strict: models.provider.strictStructuredOutput,
     summarise: (goal, signal) => workspaceSummary.summarise(goal, signal),
+    checks: () => steps.map((s) => s.command ?? s.task ?? s.name),
     agents: () =>
       registry.list().map((a) => ({
         id: a.definition.id,
@@ -167,7 +177,10 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     statsStore: services.statsStore,
     store: services.store,
     planner,
-    ...(steps.length > 0 ? { verifier: new StepsVerifier(steps, runner, thresholds, root, ports.onVerification) } : {}),
+    ...(steps.length > 0
+      ? { verifier: new StepsVerifier(steps, runner, thresholds, limits, root, ports.onVerification) }
+      : {}),
+    runDiff: async (runId, maxChars) => checkpoints.runDiff?.(runId, maxChars),
     rateLimits,
     locks: services.locks,
     clock,
@@ -177,6 +190,9 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
       retry: DEFAULT_RETRY_POLICY,
       taskTimeoutMs: settings.taskTimeoutMs,
       logLevel: settings.logLevel,
+      ...(settings.verification.repairAttempts === undefined
+        ? {}
+        : { repairAttempts: settings.verification.repairAttempts }),
     },
   });
   let disposed = false;

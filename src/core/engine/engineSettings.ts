@@ -1,4 +1,5 @@
 import type { LogLevel } from '../model/runEvents';
+import type { GateThresholds } from '../verify/gateThresholds';
 import type { ModelChoice } from './engineModels';
 
 /** What an engine is configured with: the host reads it from settings, the CLI from flags and the environment. */
@@ -15,7 +16,14 @@ export interface EngineSettings {
   /** Globs whose edits always ask, on top of the built-in protected paths. */
   protectedPaths: readonly string[];
   /** VS Code task labels (host only) and shell commands that gate each editing task and the run. */
-  verification: { tasks: readonly string[]; commands: readonly string[] };
+  verification: {
+    tasks: readonly string[];
+    commands: readonly string[];
+    /** New errors, warnings and failing tests each check may show at a gate; the defaults when absent. */
+    thresholds?: GateThresholds;
+    /** Repair tasks after failed end-of-run gates (default 1; 0: none). */
+    repairAttempts?: number;
+  };
 }
 
 /** The defaults every front end starts from (the extension's settings declare the same values). */
@@ -31,3 +39,6 @@ export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
 
 /** Most tasks one run may execute at once, in the settings and on the command line. */
 export const MAX_CONCURRENCY = 64;
+
+/** Most repair rounds a run may be given, in the settings and on the command line. */
+export const MAX_REPAIR_ATTEMPTS = 5;

@@ -9,6 +9,8 @@ import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
 import { assertJson, createTaskContext } from './taskContext';
 import { offerReadyTasks, type PlannedStart } from './dispatchPass';
 import { taskBackground } from './taskBackground';
+import type { RunState } from '../model/runState';
+import type { TaskGateView } from '../task/agent';
 
 /** The reason in-flight work is aborted with when the run is cancelled. */
 export class RunCancelledError extends Error {
@@ -28,6 +30,24 @@ const ATTEMPT_OVER = Object.assign(new Error('The attempt is over.'), { name: 'A
 
 /** How long an aborted agent may take to stop before its locks and load are released anyway. */
 const DEFAULT_ABANDON_GRACE_MS = 10_000;
+
+/** The live run state as one task's gate sees it: the baseline, the other tasks, its own edits. */
+function gateView(state: RunState, taskId: string): TaskGateView {
+  return {
+    baseline: (check) => state.baseline?.find((c) => c.name === check),
+    unfinishedOthers: () =>
+      (state.plan?.tasks ?? [])
+        .filter((t) => t.id !== taskId && state.tasks[t.id]?.status !== 'succeeded')
+        .map((t) => t.id),
+    editedFiles: () => [
+      ...new Set(
+        Object.values(state.approvals).flatMap((a) =>
+          a.taskId === taskId && a.status === 'applied' && a.path !== undefined ? [a.path] : [],
+        ),
+      ),
+    ],
+  };
+}
 
 function recoveredStatus(status: string | undefined): RecoveredTaskStatus {
   return status === 'succeeded' || status === 'failed' || status === 'skipped' ? status : 'pending';
@@ -220,6 +240,7 @@ export class RunExecutor implements DisposableLike {
           dependencyOutputs,
           background,
           claimWrite,
+          gate: gateView(state, task.id),
         },
         services,
       );

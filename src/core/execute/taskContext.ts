@@ -6,7 +6,7 @@ import type { TaskSpec } from '../model/planSchema';
 import type { QuotaGate } from '../quota/quotaGate';
 import { addUsage, type Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
-import type { ModelCallRequest, TaskContext } from '../task/agent';
+import type { ModelCallRequest, TaskContext, TaskGateView } from '../task/agent';
 import { TaskFailure } from '../model/failure';
 import type { TaskBackground } from './taskBackground';
 
@@ -35,6 +35,8 @@ export interface AttemptInfo {
   background: TaskBackground;
   /** Takes an extra write lock for this attempt, without waiting. */
   claimWrite(path: string): boolean;
+  /** The run's baseline and plan, for the task's gate. */
+  gate?: TaskGateView;
 }
 
 function assertJson(value: unknown, what: string): asserts value is JsonValue {
@@ -103,6 +105,7 @@ export function createTaskContext(
     report(finding): void {
       services.emit({ type: 'finding.reported', finding: { ...finding, taskId: task.id } });
     },
+    ...(info.gate ? { gate: info.gate } : {}),
   };
   const delivered = (): void => {
     const ids = info.background.unreadMessages.map((m) => m.id);

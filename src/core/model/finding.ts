@@ -14,6 +14,13 @@ export const FindingSchema = z.object({
   location: z.string().optional(),
   /** The task the finding belongs to, when it belongs to one. */
   taskId: z.string().optional(),
+  /**
+   * What the finding is, stable across runs, for comparing with the run's baseline: a test's name,
+   * or tool + file + rule + message; never a line number.
+   */
+  key: z.string().optional(),
+  /** Already there before the first task (in the run's baseline): reported, never fails the run. */
+  preExisting: z.boolean().optional(),
 });
 
 export type Severity = z.infer<typeof SeveritySchema>;

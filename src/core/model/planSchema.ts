@@ -66,6 +66,14 @@ export const TaskSpecSchema = z.object({
     .positive()
     .optional()
     .describe('Per-attempt time limit in milliseconds (a positive whole number); usually null.'),
+  /**
+   * The task's own checks: shell commands (e.g. "npm test -- test/a.test.ts") that must pass, exit
+   * code 0, before the task counts as done; run only if the policy allows them.
+   */
+  verify: z
+    .array(z.string().trim().min(1, 'a check must not be empty').max(500, 'a check must be at most 500 characters'))
+    .max(5, 'a task may name at most 5 checks')
+    .optional(),
 });
 
 /** A plan as produced by the planner (or written by hand), before graph validation. */

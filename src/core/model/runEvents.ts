@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { PlanSchema } from './planSchema';
+import { PlanSchema, TaskSpecSchema } from './planSchema';
 import { FindingSchema } from './finding';
+import { BaselineCheckSchema, GateCheckResultSchema } from './verificationBaseline';
 import { UsageSchema } from './usage';
 
 /** The phases of a run, in the order the orchestrator moves through them. */
@@ -87,6 +88,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ev('run.phase', { phase: RunPhaseSchema }),
   ev('plan.ready', { plan: PlanSchema, origin: PlanOriginSchema.optional() }),
   ev('plan.rejected', { issues: z.array(PlanIssueSchema) }),
+  /** A task added to a running plan: the repair task after a failed end-of-run gate. */
+  ev('plan.task.added', { task: TaskSpecSchema, kind: z.enum(['repair']), reason: z.string() }),
   ev('task.assigned', { taskId: z.string(), agentId: z.string() }),
   /** The user asked for another go at a failed, skipped or cancelled task. */
   ev('task.reset', { taskId: z.string(), reason: z.string() }),
@@ -168,7 +171,22 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     verdict: z.enum(['pass', 'warn', 'fail']),
     counts: z.object({ major: z.number().int(), medium: z.number().int(), minor: z.number().int() }),
     durationMs: z.number().nonnegative(),
+    /** Set when the verdict compared the outcome with the run's baseline (a configured check in a task's gate). */
+    baseline: z
+      .object({
+        /** Findings not in the baseline. */
+        new: z.number().int().nonnegative(),
+        /** Findings already in the baseline. */
+        preExisting: z.number().int().nonnegative(),
+        /** New findings not attributed to the task, left to the end-of-run gate. */
+        deferred: z.number().int().nonnegative(),
+      })
+      .optional(),
   }),
+  /** Every configured check, run once before the first task: what later gates compare with. */
+  ev('verification.baseline', { checks: z.array(BaselineCheckSchema) }),
+  /** The end-of-run gate: each configured check against the baseline and the thresholds. */
+  ev('run.gate', { round: z.number().int().positive(), passed: z.boolean(), checks: z.array(GateCheckResultSchema) }),
   ev('checkpoint.taken', { taskId: z.string(), checkpointId: z.string(), ref: z.string() }),
   ev('context.changed', {
     key: z.string(),

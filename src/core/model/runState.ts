@@ -1,5 +1,6 @@
 import type { Plan } from './planSchema';
 import type { Finding } from './finding';
+import type { BaselineCheck } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
 import type {
   ContextScope,
@@ -112,6 +113,12 @@ export interface RunState {
   inboxes: Record<string, MessageRecord[]>;
   /** The `seq` of the last event folded in. */
   lastSeq: number;
+  /** Every configured check as it stood before the first task; absent until recorded (or without checks). */
+  baseline?: BaselineCheck[];
+  /** The latest end-of-run gate: its round (1, then one more after each repair) and verdict. */
+  gate?: { round: number; passed: boolean };
+  /** Ids of the repair tasks added after failed end-of-run gates, in order. */
+  repairTasks?: string[];
 }
 
 /** The state before the first event. */
@@ -191,6 +198,12 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     case 'plan.rejected':
       state.planIssues = e.issues;
       state.status = 'failed';
+      break;
+    case 'plan.task.added':
+      // A new plan object: the old one may still be the one a logged `plan.ready` event holds.
+      if (state.plan) state.plan = { ...state.plan, tasks: [...state.plan.tasks, e.task] };
+      task(e.task.id);
+      if (e.kind === 'repair') state.repairTasks = [...(state.repairTasks ?? []), e.task.id];
       break;
     case 'task.assigned':
       task(e.taskId).assignedAgent = e.agentId;
@@ -310,6 +323,12 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'verification.completed':
+      break;
+    case 'verification.baseline':
+      state.baseline = e.checks;
+      break;
+    case 'run.gate':
+      state.gate = { round: e.round, passed: e.passed };
       break;
     case 'checkpoint.taken':
       state.checkpoints[e.taskId] = { checkpointId: e.checkpointId, ref: e.ref };

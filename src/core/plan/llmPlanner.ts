@@ -39,6 +39,8 @@ export interface LlmPlannerOptions {
   summarise(goal: string, signal: AbortSignal): Promise<WorkspaceSummary>;
   /** The agents a plan may rely on. */
   agents(): PlannerAgentInfo[];
+  /** The configured checks (commands or task labels), named in the prompt so tasks can name their own. */
+  checks?(): readonly string[];
   /**
    * How the plan comes back: OpenAI-style `response_format` JSON schema, or a `submit_plan` tool
    * call (the default for Anthropic, which offers no response format on every model; the call is
@@ -56,6 +58,15 @@ export interface LlmPlannerOptions {
 }
 
 const SUBMIT_PLAN = 'submit_plan';
+
+/** The prompt line that names the configured checks and the per-task `verify` field. */
+function checksLine(checks: readonly string[]): string {
+  const configured =
+    checks.length === 0
+      ? 'No checks are configured.'
+      : `Configured checks: ${checks.map((c) => `\`${c}\``).join(', ')}. They run before the first task, after each task that edits (a task fails only on problems it introduced) and at the end.`;
+  return `${configured} A task may name its own checks in "verify", shell commands that must pass for that task alone (e.g. "npm test -- test/a.test.ts"); use them only when a check can pass once that task is done.`;
+}
 
 const SYSTEM_PROMPT = `You are the planner of a team of software agents working in one code workspace.
 Turn the user's goal into a plan of small tasks and submit it: call the ${SUBMIT_PLAN} tool when it is offered, otherwise answer with the plan as JSON only.
@@ -106,7 +117,7 @@ export class LlmPlanner implements Planner {
     const messages: ChatMessage[] = [
       {
         role: 'user',
-        content: `Goal: ${goal}\n\nAvailable agents:\n${agentList}\n\nAt most ${ctx.limits.maxTasks} tasks.\n\nWorkspace:\n${formatWorkspaceSummary(summary)}`,
+        content: `Goal: ${goal}\n\nAvailable agents:\n${agentList}\n\n${checksLine(this.options.checks?.() ?? [])}\n\nAt most ${ctx.limits.maxTasks} tasks.\n\nWorkspace:\n${formatWorkspaceSummary(summary)}`,
       },
     ];
     const maxRepairs = this.options.maxRepairs ?? 2;

@@ -1,4 +1,5 @@
 import type { AgentRegistry } from '../agents/agentRegistry';
+import type { RunDiff } from '../checkpoint/checkpointPort';
 import type { AgentStatsBook, AgentStatsStore } from '../agents/agentStats';
 import type { Clock } from '../common/clock';
 import type { RetryPolicy } from '../execute/retryPolicy';
@@ -47,6 +48,8 @@ export interface OrchestratorSettings {
   logLevel: LogLevel;
   /** Source of retry jitter; injectable for tests. */
   random?: () => number;
+  /** Repair tasks a run may get after failed end-of-run gates, each followed by the gate again (default 1; 0: none). */
+  repairAttempts?: number;
 }
 
 /** Everything the orchestrator is built from; the host or the CLI provides it. */
@@ -57,7 +60,10 @@ export interface OrchestratorDeps {
   /** Without a store, runs live in memory only. */
   store?: RunStorePort;
   planner?: Planner;
+  /** The baseline before the first task and the end-of-run gate. */
   verifier?: RunVerifier;
+  /** What the run changed so far (its first checkpoint against the workspace), for a repair task's brief. */
+  runDiff?(runId: string, maxChars: number): Promise<RunDiff | undefined>;
   /** Shared by every run in the process: one rate-limit scheduler for all agents. */
   rateLimits: RateLimitScheduler;
   /** Shared by every run on the workspace. */

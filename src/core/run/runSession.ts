@@ -10,11 +10,12 @@ import type { AttemptServices } from '../execute/taskContext';
 import { Metrics } from '../observe/metrics';
 import { RunLogger } from '../observe/runLogger';
 import { Tracer } from '../observe/tracer';
-import type { PlanGraph } from '../plan/planGraph';
+import { buildPlanGraph, type PlanGraph } from '../plan/planGraph';
 import { QuotaGate } from '../quota/quotaGate';
 import { RunBudget } from '../quota/runBudget';
-import type { Finding } from '../model/finding';
+import type { RunGateReport } from '../verify/runVerifier';
 import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchestratorPorts';
+import { DEFAULT_REPAIR_ATTEMPTS, MAX_REPAIR_DIFF_CHARS, REPAIR_AGENT, repairTaskSpec } from './repairTask';
 import { assertTransition } from './runPhases';
 import type { RunEvent, RunEventBody, RunPhase } from '../model/runEvents';
 import { applyRunEvent, countTasks, type RunState } from '../model/runState';
@@ -158,9 +159,35 @@ export class RunSession {
     return this.stopRequested === 'cancel';
   }
 
-  /** Executes the plan from wherever the state says it stands, then monitors and completes. */
+  /**
+   * Executes the plan from wherever the state says it stands, then monitors and completes. Before
+   * the first task the configured checks are run once and recorded as the baseline; after the last,
+   * the end-of-run gate compares them with it. A failed gate gets a repair task (as many rounds as
+   * `repairAttempts` allows) and the gate again; then the run ends.
+   */
   async execute(graph: PlanGraph): Promise<RunResult> {
     this.enterPhase('execute');
+    await this.recordBaseline();
+    if (this.storageFailure) throw this.storageFailure;
+    for (let plan = graph; ;) {
+      const outcome = await this.runTasks(plan);
+      if (this.storageFailure) throw this.storageFailure;
+      if (outcome !== 'finished') return this.complete(outcome);
+      this.enterPhase('monitor');
+      const report = await this.verify();
+      if (this.cancelled) return this.complete('cancelled');
+      const counts = countTasks(this.state);
+      if (counts.failed + counts.skipped > 0 || !report) return this.complete('failed');
+      if (report.passed) return this.complete('succeeded');
+      const repair = await this.addRepairTask(report);
+      if (!repair) return this.complete('failed');
+      plan = buildPlanGraph(this.state.plan?.tasks ?? []);
+      this.enterPhase('execute');
+    }
+  }
+
+  /** One execution segment over the graph: every ready task, until all are final, or a pause or cancel. */
+  private async runTasks(graph: PlanGraph): Promise<ExecutionOutcome> {
     const runSpan = this.tracer.startSpan('run.execute', { attributes: { tasks: graph.tasks.length } });
     const executor = new RunExecutor({
       runId: this.runId,
@@ -193,34 +220,95 @@ export class RunSession {
       this.executor = undefined;
     }
     runSpan.end(outcome === 'cancelled' ? 'cancelled' : 'ok');
-    if (this.storageFailure) throw this.storageFailure;
-    if (outcome !== 'finished') return this.complete(outcome);
-    this.enterPhase('monitor');
-    await this.verify();
-    const counts = countTasks(this.state);
-    // A major finding fails the run unless it belongs to a task that went on to succeed (fixed, retried or reassigned).
-    const failedGate = this.state.findings.some(
-      (f) => f.severity === 'major' && (f.taskId === undefined || this.state.tasks[f.taskId]?.status !== 'succeeded'),
-    );
-    return this.complete(counts.failed + counts.skipped > 0 || failedGate ? 'failed' : 'succeeded');
+    return outcome;
   }
 
-  /** Runs the end-of-run verification gate, if there is one; its findings join the run's. */
-  private async verify(): Promise<void> {
+  /**
+   * Runs every configured check once, before the first task, and records the result as the run's
+   * baseline; made durable before any task starts, so a resume (after a pause or a crash) never runs
+   * it again. A run resumed with tasks already started and no baseline goes on without one.
+   */
+  private async recordBaseline(): Promise<void> {
     const verifier = this.deps.verifier;
-    if (!verifier || this.cancelled) return;
-    const span = this.tracer.startSpan('verify');
-    let findings: Finding[];
+    if (!verifier?.baseline || this.state.baseline !== undefined || this.cancelled) return;
+    if (Object.values(this.state.tasks).some((t) => t.attempts.length > 0)) {
+      this.services.logger.warn(
+        'This run has no baseline of its checks (it started before baselines were recorded): every finding at a gate counts as new.',
+      );
+      return;
+    }
+    const span = this.tracer.startSpan('verify.baseline');
     try {
-      findings = await verifier.verify(this.state, this.planAbort.signal);
+      const checks = await verifier.baseline(this.planAbort.signal);
+      span.end('ok');
+      this.emit({ type: 'verification.baseline', checks });
+      await this.commit().catch(() => undefined);
+    } catch (err) {
+      span.end(this.cancelled ? 'cancelled' : 'error');
+      if (this.cancelled) return;
+      this.services.logger.warn(
+        `The checks could not be run before the first task, so the run has no baseline: ${errorMessage(err)}`,
+      );
+    }
+  }
+
+  /**
+   * Runs the end-of-run gate, if there is one: its findings join the run's (those in the baseline
+   * marked pre-existing) and its verdict is recorded. Undefined when it could not judge at all.
+   */
+  private async verify(): Promise<RunGateReport | undefined> {
+    const verifier = this.deps.verifier;
+    if (!verifier) return { passed: true, findings: [], checks: [], failureText: '' };
+    if (this.cancelled) return undefined;
+    const span = this.tracer.startSpan('verify');
+    let report: RunGateReport | undefined;
+    try {
+      report = await verifier.verify(this.state, this.planAbort.signal);
       span.end('ok');
     } catch (err) {
-      span.end('error');
-      findings = [
-        { severity: 'major', category: 'custom', message: `Verification could not run: ${errorMessage(err)}` },
-      ];
+      span.end(this.cancelled ? 'cancelled' : 'error');
+      if (this.cancelled) return undefined;
+      const message = `Verification could not run: ${errorMessage(err)}`;
+      this.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message } });
+      return undefined;
     }
-    for (const finding of findings) this.emit({ type: 'finding.reported', finding });
+    for (const finding of report.findings) this.emit({ type: 'finding.reported', finding });
+    this.emit({
+      type: 'run.gate',
+      round: (this.state.gate?.round ?? 0) + 1,
+      passed: report.passed,
+      checks: report.checks,
+    });
+    return report;
+  }
+
+  /**
+   * Adds a repair task to the plan after a failed gate, while repair rounds are left and an agent
+   * can take it; resolves with its id, or undefined when the run should end as it is.
+   */
+  private async addRepairTask(report: RunGateReport): Promise<string | undefined> {
+    const allowed = this.deps.settings.repairAttempts ?? DEFAULT_REPAIR_ATTEMPTS;
+    if (this.cancelled || report.checks.length === 0 || (this.state.repairTasks?.length ?? 0) >= allowed) return;
+    const registry = this.deps.registry;
+    const agent = registry.get(REPAIR_AGENT)
+      ? REPAIR_AGENT
+      : registry.list().find((a) => a.definition.capabilities.includes('code'))?.definition.id;
+    if (agent === undefined) {
+      this.services.logger.warn('No repair task: no agent can write code (no "coder", nor one with "code").');
+      return;
+    }
+    const diff = await this.deps.runDiff?.(this.runId, MAX_REPAIR_DIFF_CHARS).catch((err: unknown) => {
+      this.services.logger.warn(`The run's diff is left out of the repair brief: ${errorMessage(err)}`);
+      return undefined;
+    });
+    const task = repairTaskSpec(this.state, report, diff, agent);
+    this.emit({
+      type: 'plan.task.added',
+      task,
+      kind: 'repair',
+      reason: `The end-of-run gate failed (round ${this.state.gate?.round ?? 1}); repair ${(this.state.repairTasks?.length ?? 0) + 1} of ${allowed}.`,
+    });
+    return task.id;
   }
 
   /** Ends the run (or this segment of it): records the outcome, saves statistics, releases the store. */

@@ -118,7 +118,8 @@ function findingLine(finding: Finding): string {
   ]
     .filter((part): part is string => part !== undefined)
     .join(', ');
-  return `- **${finding.category}:** ${inline(finding.message)}${where ? ` (${where})` : ''}`;
+  const before = finding.preExisting ? ' _(pre-existing: there before the run, not counted)_' : '';
+  return `- **${finding.category}:** ${inline(finding.message)}${where ? ` (${where})` : ''}${before}`;
 }
 
 /** Wall time from the first attempt's start to the last attempt's end; blank while one still runs. */

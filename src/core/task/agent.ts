@@ -8,6 +8,7 @@ import type { Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { Finding } from '../model/finding';
 import type { FailureClass } from '../model/failure';
+import type { BaselineCheck } from '../model/verificationBaseline';
 
 /** The events an agent's tools may record themselves. */
 export type AgentEventBody = Extract<
@@ -61,6 +62,16 @@ export interface PreviousAttempt {
   changedPaths: readonly string[];
 }
 
+/** What a task's gate compares with: the run's baseline of its checks, and the rest of the plan. */
+export interface TaskGateView {
+  /** The named configured check as it stood before the first task; undefined without a baseline. */
+  baseline(check: string): BaselineCheck | undefined;
+  /** Ids of the plan's other tasks that have not succeeded (yet): their unfinished work may show in a check. */
+  unfinishedOthers(): string[];
+  /** Workspace-relative files this task has edited, in any attempt. */
+  editedFiles(): string[];
+}
+
 /** Everything an agent gets for one attempt at one task. */
 export interface TaskContext {
   readonly runId: string;
@@ -109,6 +120,8 @@ export interface TaskContext {
   claimWrite(path: string): boolean;
   /** Records an event of what the agent's tools did (approvals, edits, verifications, checkpoints). */
   record(body: AgentEventBody): void;
+  /** The run's baseline and plan as the task's gate sees them; absent outside a run. */
+  readonly gate?: TaskGateView;
 }
 
 /** What an agent hands back when it finishes a task. */

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { JsonValue } from '../model/runEvents';
+import type { Finding } from '../model/finding';
+import type { RunEventOf } from '../model/runEvents';
+import type { TaskContext } from '../task/agent';
+import { outcomeFailed } from '../verify/baseline';
 import { formatFindingsForAgent } from '../verify/feedbackMessage';
+import { DEFAULT_GATE_THRESHOLDS, limitsFor } from '../verify/gateThresholds';
+import { judgeTaskGate } from '../verify/taskGate';
 import { runVerification } from '../verify/verificationStep';
 import type { VerificationOutcome, VerificationStep } from '../verify/verificationStep';
 import { checkToolPolicy } from './checkToolPolicy';
@@ -31,7 +37,12 @@ const RunVerificationArgs = z.strictObject({
 /**
  * run_verification: runs a configured verification by name, or a command the policy allows outright.
  * A command the policy would only allow after asking is refused with a hint to use a configured
- * verification: this tool has no approval flow for commands (yet).
+ * verification: this tool has no approval flow for commands (yet); a refusal carries `refused: true`.
+ *
+ * How the outcome is judged: a check the task's plan names in `verify` must pass outright (exit code
+ * 0); a configured check with a run baseline fails only on a regression the task is responsible for
+ * (`judgeTaskGate`), and only those findings are reported against the task; anything else is judged
+ * by the thresholds alone.
  *
  * Exactly once: the run is a journaled step keyed by the step and a fingerprint of the content of
  * the files the task declared (reads and writes) and edited in this attempt. A verification that
@@ -66,7 +77,7 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
           return errorResult(`${what} (${available}).`);
         }
         const refused = await checkToolPolicy(ctx, RUN_VERIFICATION_TOOL);
-        if (refused) return refused;
+        if (refused) return { ...refused, data: { refused: true } };
         step = configured;
         id = `name:${name}`;
       } else {
@@ -75,10 +86,12 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
           tool: RUN_VERIFICATION_TOOL,
           command: args.command,
         });
-        if (verdict.decision === 'deny') return errorResult(`The command was refused: ${verdict.reason}`);
+        if (verdict.decision === 'deny')
+          return errorResult(`The command was refused: ${verdict.reason}`, { refused: true });
         if (verdict.decision === 'ask') {
           return errorResult(
             `This command needs approval, which run_verification cannot ask for (${verdict.reason}). Use a configured verification instead (${available}).`,
+            { refused: true },
           );
         }
         step = {
@@ -89,6 +102,8 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
       }
 
       const { task } = ctx;
+      const own = (task.task.verify ?? []).some((check) => check === step.command || check === step.name);
+      const baseline = own ? undefined : task.gate?.baseline(step.name);
       const fingerprint = await workspaceFingerprint(
         ctx.workspace,
         [...task.task.reads, ...task.task.writes],
@@ -97,23 +112,31 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
       let ranNow = false;
       const stored = await task.step(`verify:${id}:${fingerprint}`, async () => {
         ranNow = true;
+        // Taken before the check runs: a task unfinished while it ran may have left its mark on it.
+        const unfinished = task.gate?.unfinishedOthers() ?? [];
         const outcome = await runVerification(step, ctx.verification.runner, ctx.verification.thresholds, {
           cwd: ctx.verification.cwd,
           signal: task.signal,
           taskId: task.task.id,
         });
+        const judged = own
+          ? ownCheckJudgement(step, outcome)
+          : baseline
+            ? await baselineJudgement(step, outcome, baseline, ctx, ledger, unfinished)
+            : { verdict: outcome.verdict, text: feedbackText(step, outcome), report: outcome.findings };
         task.record({
           type: 'verification.completed',
           taskId: task.task.id,
           name: step.name,
           exitCode: outcome.exitCode,
-          verdict: outcome.verdict,
+          verdict: judged.verdict,
           counts: outcome.counts,
           durationMs: outcome.durationMs,
+          ...(judged.baseline ? { baseline: judged.baseline } : {}),
         });
-        for (const { taskId: _taskId, ...finding } of outcome.findings.slice(0, MAX_REPORTED_FINDINGS))
+        for (const { taskId: _taskId, ...finding } of judged.report.slice(0, MAX_REPORTED_FINDINGS))
           task.report(finding);
-        return { verdict: outcome.verdict, exitCode: outcome.exitCode, text: feedbackText(step, outcome) };
+        return { verdict: judged.verdict, exitCode: outcome.exitCode, text: judged.text };
       });
       const result = parseStored(stored);
       const replayNote = ranNow
@@ -126,6 +149,57 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
       };
     },
   });
+}
+
+/** How one run of a check was judged, what is reported as the task's findings, and what the model reads. */
+interface Judgement {
+  verdict: 'pass' | 'warn' | 'fail';
+  text: string;
+  report: readonly Finding[];
+  baseline?: RunEventOf<'verification.completed'>['baseline'];
+}
+
+/** The task's own check (its plan's `verify`): it must pass outright, exit code 0 and nothing over the thresholds. */
+function ownCheckJudgement(step: VerificationStep, outcome: VerificationOutcome): Judgement {
+  const failed = outcomeFailed(outcome);
+  const label = step.command ?? step.task ?? step.name;
+  const text = failed
+    ? `${formatFindingsForAgent(outcome.findings, { command: label })}\nThis is the task's own check: it must pass (exit code 0) before the task is done. Exit code ${outcome.exitCode}. ${outcome.reasons.join('; ')}`.trim()
+    : feedbackText(step, outcome);
+  return { verdict: failed ? 'fail' : outcome.verdict, text, report: outcome.findings };
+}
+
+/** A configured check against the run's baseline: only what the task broke counts (see `judgeTaskGate`). */
+async function baselineJudgement(
+  step: VerificationStep,
+  outcome: VerificationOutcome,
+  baseline: NonNullable<ReturnType<NonNullable<TaskContext['gate']>['baseline']>>,
+  ctx: ToolContext,
+  ledger: EditLedger,
+  unfinishedOthers: readonly string[],
+): Promise<Judgement> {
+  const { task } = ctx;
+  const edited = [...new Set([...(task.gate?.editedFiles() ?? []), ...ledger.paths(task)])];
+  const judged = await judgeTaskGate(outcome, baseline, {
+    label: step.command ?? step.task ?? step.name,
+    limits: limitsFor(ctx.verification.limits ?? DEFAULT_GATE_THRESHOLDS, step.name),
+    edited,
+    unfinishedOthers,
+    readText: async (path) => {
+      const decision = await ctx.policy.evaluate({ kind: 'read', tool: RUN_VERIFICATION_TOOL, path });
+      return decision.decision === 'allow' ? ctx.workspace.readFile(path) : undefined;
+    },
+  });
+  return {
+    verdict: judged.verdict,
+    text: judged.text,
+    report: judged.blamed,
+    baseline: {
+      new: judged.blamed.length + judged.deferred.length,
+      preExisting: judged.preExisting.length,
+      deferred: judged.deferred.length,
+    },
+  };
 }
 
 /** What the model reads: the verdict, why, and the findings most severe first. */

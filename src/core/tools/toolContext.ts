@@ -2,6 +2,7 @@ import type { CheckpointPort } from '../checkpoint/checkpointPort';
 import type { TaskContext } from '../task/agent';
 import type { PolicyAction, PolicyDecision } from '../policy/policyEngine';
 import type { VerificationRunner, VerificationStep } from '../verify/verificationStep';
+import type { GateThresholds } from '../verify/gateThresholds';
 import type { VerificationThresholds } from '../verify/verificationThresholds';
 import type { ApprovalPort } from './approvalPort';
 import type { WorkspacePort } from './workspacePort';
@@ -12,6 +13,8 @@ export interface VerificationService {
   steps: Readonly<Record<string, VerificationStep>>;
   runner: VerificationRunner;
   thresholds: VerificationThresholds;
+  /** New problems each configured check may show at a task's gate; the defaults when absent. */
+  limits?: GateThresholds;
   /** Where commands run. */
   cwd: string;
 }

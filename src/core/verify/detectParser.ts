@@ -16,6 +16,12 @@ export interface VerificationParseOptions extends ParseOptions {
 /** How many output lines the fallback finding quotes. */
 export const FALLBACK_TAIL_LINES = 20;
 
+/**
+ * The key of the fallback finding: output no parser understood. A baseline comparison does not
+ * match it by key but compares the output line by line (see `compareWithBaseline`).
+ */
+export const UNPARSED_OUTPUT_KEY = 'unparsed output';
+
 type OutputParser = (output: string, options: ParseOptions) => Finding[];
 
 const TEST_TOOLS = new Set(['mocha', 'jest', 'pytest', 'py.test', 'vitest']);
@@ -23,7 +29,7 @@ const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'bun']);
 
 /**
  * Findings from one verification command's output. Parsers are chosen by the command: `tsc` →
- * TypeScript, `eslint` → ESLint, `mocha`/`jest`/`pytest` and `npm|yarn|pnpm test` → the test
+ * TypeScript, `eslint` → ESLint, `mocha`/`jest`/`vitest`/`pytest`, `node --test` and `npm|yarn|pnpm test` → the test
  * summary readers; any other command (`npm run check`, `make`) gets every parser, since a script
  * may run several tools and each format is distinctive. A non-zero exit that yields no finding
  * becomes one major finding quoting the last {@link FALLBACK_TAIL_LINES} lines; exit 0 adds none.
@@ -53,7 +59,7 @@ export function inferCategory(command: string): FindingCategory {
   )
     return 'build';
   if (words.some((word) => word === 'eslint' || word === 'lint')) return 'lint';
-  if (words.some((word) => TEST_TOOLS.has(word) || word === 'test' || word === 't')) return 'test';
+  if (words.some((word) => TEST_TOOLS.has(word) || word === 'test' || word === 't' || word === '--test')) return 'test';
   return 'custom';
 }
 
@@ -62,7 +68,8 @@ function parsersFor(command: string): OutputParser[] {
   const parsers: OutputParser[] = [];
   if (words.includes('tsc') || words.includes('vue-tsc')) parsers.push(parseTsc);
   if (words.includes('eslint')) parsers.push(parseEslint);
-  if (words.some((word) => TEST_TOOLS.has(word)) || isPackageManagerTest(words)) parsers.push(parseTestSummary);
+  if (words.some((word) => TEST_TOOLS.has(word) || word === '--test') || isPackageManagerTest(words))
+    parsers.push(parseTestSummary);
   return parsers.length > 0 ? parsers : [parseTsc, parseEslint, parseTestSummary];
 }
 
@@ -93,5 +100,6 @@ function fallbackFinding(command: string, output: string, exitCode: number, cate
     severity: 'major',
     category,
     message: tail === '' ? `${head} and printed nothing.` : `${head}. Last lines of output:\n${tail}`,
+    key: UNPARSED_OUTPUT_KEY,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Finding, Severity } from '../model/finding';
-import { findingLocation } from './findingLocation';
+import { findingKey } from './findingKey';
+import { findingLocation, relativePath } from './findingLocation';
 import type { ParseOptions } from './findingLocation';
 import { outputLines, stripAnsi } from './outputLines';
 
@@ -107,5 +108,11 @@ function lintFinding(
 ): Finding {
   const severity: Severity = fatal ? 'major' : level === 'error' ? 'medium' : 'minor';
   const message = ruleId === undefined || ruleId === '' ? text.trim() : `${text.trim()} (${ruleId})`;
-  return { severity, category: 'lint', message, location: findingLocation(file, line, column, options.cwd) };
+  return {
+    severity,
+    category: 'lint',
+    message,
+    location: findingLocation(file, line, column, options.cwd),
+    key: findingKey('eslint', relativePath(file, options.cwd), ruleId ?? '', text.trim()),
+  };
 }

@@ -68,7 +68,8 @@ export function parseJest(output: string, options: ParseOptions = {}): Finding[]
         ? undefined
         : findingLocation(suiteFile, undefined, undefined, options.cwd);
     const errorLines = body.filter((text) => !isStackFrame(text) && !CODE_FRAME.test(text));
-    const finding = testFinding(testFailureMessage(title, errorLines), location);
+    const name = suiteFile === undefined || title.startsWith(suiteFile) ? title : `${suiteFile} › ${title}`;
+    const finding = testFinding(name, testFailureMessage(title, errorLines), location);
     const key = `${finding.message}\u0000${finding.location ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -67,7 +67,7 @@ export function parseMocha(output: string, options: ParseOptions = {}): Finding[
       i++;
     }
     const errorLines = body.filter((line) => !isStackFrame(line) && !/^\s*\+ expected - actual\s*$/.test(line));
-    findings.push(testFinding(testFailureMessage(title, errorLines), locate(body, options)));
+    findings.push(testFinding(title, testFailureMessage(title, errorLines), locate(body, options)));
   }
   return findings;
 }

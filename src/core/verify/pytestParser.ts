@@ -49,6 +49,7 @@ export function parsePytest(output: string, options: ParseOptions = {}): Finding
     const label = outcome === 'ERROR' ? `${testName} (error)` : testName;
     findings.push(
       testFinding(
+        outcome === 'ERROR' ? `${nodeId} (error)` : nodeId,
         reason === undefined ? label : `${label}: ${reason}`,
         where ?? findingLocation(file, undefined, undefined, options.cwd),
       ),
@@ -56,7 +57,7 @@ export function parsePytest(output: string, options: ParseOptions = {}): Finding
   }
   if (findings.length > 0) return findings;
   for (const [name, locations] of sections) {
-    findings.push(testFinding(name, pickLocation(locations, undefined, options)));
+    findings.push(testFinding(name, name, pickLocation(locations, undefined, options)));
   }
   return findings;
 }

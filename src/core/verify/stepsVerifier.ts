@@ -1,6 +1,11 @@
-import type { RunVerifier } from './runVerifier';
-import type { RunState } from '../model/runState';
 import type { Finding } from '../model/finding';
+import type { RunState } from '../model/runState';
+import type { BaselineCheck, GateCheckResult } from '../model/verificationBaseline';
+import { baselineCheckOf, compareWithBaseline } from './baseline';
+import { formatFindingsForAgent } from './feedbackMessage';
+import { keyOfFinding } from './findingKey';
+import { judgeFindings, limitsFor, type GateThresholds } from './gateThresholds';
+import type { RunGateReport, RunVerifier } from './runVerifier';
 import {
   runVerification,
   type VerificationOutcome,
@@ -9,28 +14,83 @@ import {
 } from './verificationStep';
 import type { VerificationThresholds } from './verificationThresholds';
 
+/** Most characters of one failing check's part of a repair brief. */
+const MAX_FAILURE_CHARS_PER_CHECK = 4000;
+/** Output lines of a failing check quoted in a repair brief. */
+const FAILURE_TAIL_CHARS = 1500;
+
 /**
- * The end-of-run gate of the CLI and the host: runs every configured step in the workspace, in
- * order, and hands back their findings; a finding over the thresholds fails the run. The steps are
- * the user's own configuration (command line or settings), so they run without a policy check.
+ * The baseline and the end-of-run gate of the CLI and the host: runs every configured step in the
+ * workspace, in order. Before the first task it records what each step reports (the baseline); at
+ * the end it judges only what is new since then against each step's limits, and hands back what
+ * was there before marked as pre-existing. The steps are the user's own configuration (command
+ * line or settings), so they run without a policy check.
  */
 export class StepsVerifier implements RunVerifier {
   constructor(
     private readonly steps: readonly VerificationStep[],
     private readonly runner: VerificationRunner,
     private readonly thresholds: VerificationThresholds,
+    private readonly limits: GateThresholds,
     private readonly cwd: string,
     /** Told about each finished step (terminal, log channel). */
-    private readonly onOutcome: (outcome: VerificationOutcome) => void = () => undefined,
+    private readonly onOutcome: (outcome: VerificationOutcome, phase: 'baseline' | 'gate') => void = () => undefined,
   ) {}
 
-  async verify(_state: Readonly<RunState>, signal: AbortSignal): Promise<Finding[]> {
-    const findings: Finding[] = [];
+  async baseline(signal: AbortSignal): Promise<BaselineCheck[]> {
+    const checks: BaselineCheck[] = [];
     for (const step of this.steps) {
       const outcome = await runVerification(step, this.runner, this.thresholds, { cwd: this.cwd, signal });
-      this.onOutcome(outcome);
-      findings.push(...outcome.findings);
+      this.onOutcome(outcome, 'baseline');
+      checks.push(baselineCheckOf(outcome));
     }
-    return findings;
+    return checks;
   }
+
+  async verify(state: Readonly<RunState>, signal: AbortSignal): Promise<RunGateReport> {
+    const findings: Finding[] = [];
+    const checks: GateCheckResult[] = [];
+    const failures: string[] = [];
+    for (const step of this.steps) {
+      const outcome = await runVerification(step, this.runner, this.thresholds, { cwd: this.cwd, signal });
+      this.onOutcome(outcome, 'gate');
+      const label = step.command ?? step.task ?? step.name;
+      const baseline = state.baseline?.find((check) => check.name === step.name);
+      const compared = baseline
+        ? compareWithBaseline(outcome, baseline, label)
+        : { fresh: outcome.findings.map((f) => ({ ...f, key: keyOfFinding(f) })), preExisting: [], fixed: 0 };
+      const judged = judgeFindings(compared.fresh, limitsFor(this.limits, step.name));
+      findings.push(...compared.fresh, ...compared.preExisting);
+      checks.push({
+        name: step.name,
+        exitCode: outcome.exitCode,
+        verdict: judged.verdict,
+        new: compared.fresh.length,
+        preExisting: compared.preExisting.length,
+        fixed: compared.fixed,
+        reasons: judged.reasons,
+      });
+      if (judged.verdict === 'fail') failures.push(failureSection(label, outcome, compared.fresh, judged.reasons));
+    }
+    return { passed: checks.every((c) => c.verdict === 'pass'), findings, checks, failureText: failures.join('\n\n') };
+  }
+}
+
+/** One failing check for a repair brief: why, its new findings, and the tail of its output. */
+function failureSection(
+  label: string,
+  outcome: VerificationOutcome,
+  fresh: readonly Finding[],
+  reasons: readonly string[],
+): string {
+  const findings = formatFindingsForAgent(fresh, { command: label, maxChars: MAX_FAILURE_CHARS_PER_CHECK / 2 });
+  const output =
+    outcome.output.length > FAILURE_TAIL_CHARS ? `…${outcome.output.slice(-FAILURE_TAIL_CHARS)}` : outcome.output;
+  return [
+    `\`${label}\` (exit code ${outcome.exitCode}): ${reasons.join('; ')}.`,
+    findings,
+    output.trim() === '' ? '' : `Last output:\n${output.trimEnd()}`,
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
 }

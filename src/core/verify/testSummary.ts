@@ -1,7 +1,8 @@
 import type { Finding } from '../model/finding';
+import { findingKey } from './findingKey';
 
 /** The test runners whose summaries we read. */
-export type TestFramework = 'mocha' | 'jest' | 'pytest';
+export type TestFramework = 'mocha' | 'jest' | 'pytest' | 'vitest' | 'node';
 
 /** Counts from a test runner's closing summary. */
 export interface TestSummary {
@@ -57,9 +58,14 @@ export function isStackFrame(line: string): boolean {
   return /^\s*at \S/.test(line);
 }
 
-/** A test finding: always major, because a failing test means the change does not work. */
-export function testFinding(message: string, location: string | undefined): Finding {
+/**
+ * A test finding: always major, because a failing test means the change does not work. Its key is
+ * the test's name (with its file when the runner prints one), so it matches the same failing test in
+ * another run whatever the error text or line.
+ */
+export function testFinding(name: string, message: string, location: string | undefined): Finding {
+  const key = findingKey('test', name);
   return location === undefined
-    ? { severity: 'major', category: 'test', message }
-    : { severity: 'major', category: 'test', message, location };
+    ? { severity: 'major', category: 'test', message, key }
+    : { severity: 'major', category: 'test', message, location, key };
 }

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../model/finding';
-import { findingLocation } from './findingLocation';
+import { findingKey } from './findingKey';
+import { findingLocation, relativePath } from './findingLocation';
 import type { ParseOptions } from './findingLocation';
 import { outputLines } from './outputLines';
 
@@ -38,6 +39,7 @@ export function parseTsc(output: string, options: ParseOptions = {}): Finding[] 
         category: 'build',
         message: [`${code}: ${text}`, ...details].join('\n'),
         location: findingLocation(file, Number(row), Number(column), options.cwd),
+        key: findingKey('tsc', relativePath(file, options.cwd), code, text),
       });
     } else if (global) {
       const [, category = 'error', code = '', text = ''] = global;
@@ -45,6 +47,7 @@ export function parseTsc(output: string, options: ParseOptions = {}): Finding[] 
         severity: severityOf(category),
         category: 'build',
         message: [`${code}: ${text}`, ...details].join('\n'),
+        key: findingKey('tsc', code, text),
       });
     }
   }

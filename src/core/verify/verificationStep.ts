@@ -3,6 +3,7 @@ import { errorMessage } from '../common/errors';
 import { FALLBACK_TAIL_LINES, inferCategory, parseVerificationOutput } from './detectParser';
 import { FindingCategorySchema } from '../model/finding';
 import type { Finding } from '../model/finding';
+import { findingKey } from './findingKey';
 import { outputTail, stripAnsi } from './outputLines';
 import { evaluateFindings } from './verificationThresholds';
 import type { FindingsEvaluation, VerificationThresholds } from './verificationThresholds';
@@ -117,7 +118,7 @@ export async function runVerification(
   } catch (err) {
     if (signal.aborted) throw err;
     const message = `Verification \`${label}\` could not run: ${errorMessage(err)}`;
-    const findings = [stamp({ severity: 'major', category, message })];
+    const findings = [stamp({ severity: 'major', category, message, key: findingKey('could not run', label) })];
     return {
       step: step.name,
       findings,
@@ -141,7 +142,7 @@ export async function runVerification(
     const limit = step.timeoutMs === undefined ? '' : ` after ${step.timeoutMs} ms`;
     const tail = outputTail(result.output, FALLBACK_TAIL_LINES);
     const message = `Verification \`${label}\` timed out${limit} and was stopped.${tail === '' ? '' : ` Last lines of output:\n${tail}`}`;
-    findings.push(stamp({ severity: 'major', category, message }));
+    findings.push(stamp({ severity: 'major', category, message, key: findingKey('timed out', label) }));
   }
   return {
     step: step.name,

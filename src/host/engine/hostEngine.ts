@@ -80,9 +80,9 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
       providers: demo ? BUILTIN_PROVIDERS.with(demoProvider(demo)) : BUILTIN_PROVIDERS,
       ...(gitBinary === undefined ? {} : { gitBinary }),
       warn,
-      onVerification: (o) =>
+      onVerification: (o, phase) =>
         log.info(
-          `Verification "${o.step}": ${o.verdict}, exit code ${o.exitCode}, ${o.findings.length} finding(s), ${o.durationMs} ms.`,
+          `${phase === 'baseline' ? 'Baseline before the first task' : 'Verification'} "${o.step}": ${o.verdict}, exit code ${o.exitCode}, ${o.findings.length} finding(s), ${o.durationMs} ms.`,
         ),
     });
   } catch (err) {

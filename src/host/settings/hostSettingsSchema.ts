@@ -1,6 +1,13 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { DEFAULT_ENGINE_SETTINGS, MAX_CONCURRENCY } from '../../core/engine/engineSettings';
+import { DEFAULT_ENGINE_SETTINGS, MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../../core/engine/engineSettings';
+import { DEFAULT_REPAIR_ATTEMPTS } from '../../core/run/repairTask';
+import {
+  DEFAULT_GATE_THRESHOLDS,
+  GateThresholdsError,
+  parseGateThresholds,
+  type GateThresholds,
+} from '../../core/verify/gateThresholds';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { parseModelRef } from '../../core/route/modelRef';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
@@ -24,6 +31,8 @@ export const HOST_SETTING_KEYS = [
   'protectedPaths',
   'verification.tasks',
   'verification.commands',
+  'verification.thresholds',
+  'verification.repairAttempts',
 ] as const;
 
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
@@ -98,8 +107,16 @@ export const HostSettingsSchema = z.strictObject({
   approvalMode: z.enum(['ask', 'autoApprove']),
   /** Extra globs whose edits always ask, on top of the built-in protected paths. */
   protectedPaths: z.array(z.string().min(1)),
-  /** Labels of `tasks.json` tasks and shell commands that verify each editing task and the run. */
-  verification: z.strictObject({ tasks: z.array(z.string().min(1)), commands: z.array(z.string().min(1)) }),
+  /**
+   * Labels of `tasks.json` tasks and shell commands that verify each editing task and the run, the
+   * new problems each may show at a gate, and the repair tasks after a failed end-of-run gate.
+   */
+  verification: z.strictObject({
+    tasks: z.array(z.string().min(1)),
+    commands: z.array(z.string().min(1)),
+    thresholds: z.custom<GateThresholds>(),
+    repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS),
+  }),
 });
 
 /** The validated settings the host runs with. */
@@ -121,7 +138,12 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   rateLimits: {},
   approvalMode: 'ask',
   protectedPaths: [],
-  verification: { tasks: [], commands: [] },
+  verification: {
+    tasks: [],
+    commands: [],
+    thresholds: DEFAULT_GATE_THRESHOLDS,
+    repairAttempts: DEFAULT_REPAIR_ATTEMPTS,
+  },
 });
 
 /** Settings plus one sentence per value that was bad and replaced by its default. */
@@ -231,9 +253,30 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         problems,
         'a shell command, e.g. "npm test"',
       ),
+      thresholds: thresholds(raw('verification.thresholds'), problems),
+      repairAttempts: one(
+        'verification.repairAttempts',
+        s.verification.shape.repairAttempts,
+        d.verification.repairAttempts,
+        `a whole number from 0 to ${MAX_REPAIR_ATTEMPTS}`,
+      ),
     },
   };
   return { settings, problems };
+}
+
+/** `verification.thresholds`: a bad value is reported with every problem and falls back to the defaults. */
+function thresholds(value: unknown, problems: string[]): GateThresholds {
+  if (value === undefined || value === null) return DEFAULT_GATE_THRESHOLDS;
+  try {
+    return parseGateThresholds(value);
+  } catch (err) {
+    if (!(err instanceof GateThresholdsError)) throw err;
+    problems.push(
+      `${full('verification.thresholds')} is not valid (${err.problems.join('; ')}); using the defaults (no new error, no new failing test, any warnings).`,
+    );
+    return DEFAULT_GATE_THRESHOLDS;
+  }
 }
 
 /** The fully qualified name of a setting, as users see it in the Settings editor. */

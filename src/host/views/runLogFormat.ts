@@ -28,6 +28,8 @@ function describe(e: RunEvent): LogLine | undefined {
       return info(`Plan ready: ${e.plan.tasks.length} tasks (${e.plan.tasks.map((t) => t.id).join(', ')})`);
     case 'plan.rejected':
       return error(`Plan rejected: ${e.issues.map((i) => i.message).join('; ')}`);
+    case 'plan.task.added':
+      return warn(`Task ${e.task.id} added (${e.kind}): ${oneLine(e.reason)}`);
     case 'task.assigned':
       return info(`Task ${e.taskId} assigned to ${e.agentId}`);
     case 'task.reset':
@@ -56,8 +58,8 @@ function describe(e: RunEvent): LogLine | undefined {
       const f = e.finding;
       const where = [f.taskId && `task ${f.taskId}`, f.location].filter(Boolean).join(', ');
       return {
-        level: f.severity === 'major' ? 'error' : f.severity === 'medium' ? 'warn' : 'info',
-        message: `Finding (${f.severity}, ${f.category}${where ? `, ${where}` : ''}): ${oneLine(f.message)}`,
+        level: f.preExisting ? 'info' : f.severity === 'major' ? 'error' : f.severity === 'medium' ? 'warn' : 'info',
+        message: `Finding (${f.preExisting ? 'pre-existing, ' : ''}${f.severity}, ${f.category}${where ? `, ${where}` : ''}): ${oneLine(f.message)}`,
       };
     }
     case 'budget.exceeded':
@@ -91,7 +93,16 @@ function describe(e: RunEvent): LogLine | undefined {
     case 'verification.completed':
       return {
         level: e.verdict === 'fail' ? 'error' : e.verdict === 'warn' ? 'warn' : 'info',
-        message: `Verification "${e.name}"${e.taskId ? ` for ${e.taskId}` : ''}: ${e.verdict} (exit ${e.exitCode}, ${e.counts.major} major, ${e.counts.medium} medium, ${e.counts.minor} minor)`,
+        message: `Verification "${e.name}"${e.taskId ? ` for ${e.taskId}` : ''}: ${e.verdict} (exit ${e.exitCode}, ${e.counts.major} major, ${e.counts.medium} medium, ${e.counts.minor} minor${e.baseline ? `; ${e.baseline.new} new, ${e.baseline.preExisting} pre-existing, ${e.baseline.deferred} left to the run gate` : ''})`,
+      };
+    case 'verification.baseline':
+      return info(
+        `Baseline before the first task: ${e.checks.map((c) => `"${c.name}" ${c.passed ? 'passes' : `fails (exit ${c.exitCode}, ${c.findings.length} finding(s))`}`).join('; ') || 'no checks'}`,
+      );
+    case 'run.gate':
+      return {
+        level: e.passed ? 'info' : 'error',
+        message: `Run gate (round ${e.round}): ${e.passed ? 'passed' : 'failed'}; ${e.checks.map((c) => `"${c.name}" ${c.verdict} (${c.new} new, ${c.preExisting} pre-existing${c.reasons.length ? `: ${c.reasons.join('; ')}` : ''})`).join('; ')}`,
       };
     case 'checkpoint.taken':
       return debug(`Checkpoint before task ${e.taskId}: ${e.checkpointId.slice(0, 12)}`);

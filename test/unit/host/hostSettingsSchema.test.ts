@@ -65,12 +65,27 @@ describe('host settings schema', () => {
       protectedPaths: ['secrets/**', 'secrets/**'],
       'verification.tasks': ['npm: test'],
       'verification.commands': ['npm run lint'],
+      'verification.thresholds': {
+        errors: 0,
+        warnings: null,
+        failingTests: 0,
+        checks: { 'npm run lint': { warnings: 20 } },
+      },
+      'verification.repairAttempts': 2,
     });
     assert.deepEqual(problems, []);
     assert.equal(settings.model, 'gpt-4o');
     assert.deepEqual(settings.budget, { maxTokens: 100_000, maxCostUsd: 0 });
     assert.deepEqual(settings.protectedPaths, ['secrets/**']);
-    assert.deepEqual(settings.verification, { tasks: ['npm: test'], commands: ['npm run lint'] });
+    assert.deepEqual(settings.verification, {
+      tasks: ['npm: test'],
+      commands: ['npm run lint'],
+      thresholds: {
+        defaults: { errors: 0, warnings: Number.POSITIVE_INFINITY, failingTests: 0 },
+        checks: { 'npm run lint': { warnings: 20 } },
+      },
+      repairAttempts: 2,
+    });
     assert.equal(settings.agentModels.coder, 'anthropic/claude-sonnet-5');
   });
 
@@ -163,6 +178,16 @@ describe('host settings schema', () => {
       'verification.commands',
       { cmd: 'npm test' },
       /^agentOrchestrator\.verification\.commands must be a list of strings/,
+    ],
+    [
+      'verification.thresholds',
+      { errors: -1, warning: 3 },
+      /^agentOrchestrator\.verification\.thresholds is not valid \(.*errors: must be a whole number ≥ 0, or null for no limit.*unknown key\(s\) warning.*\); using the defaults \(no new error, no new failing test, any warnings\)\.$/,
+    ],
+    [
+      'verification.repairAttempts',
+      9,
+      /^agentOrchestrator\.verification\.repairAttempts must be a whole number from 0 to 5 \(got 9\); using 1\.$/,
     ],
   ];
   for (const [key, value, message] of bad) {

@@ -351,9 +351,12 @@ describe('Orchestrator', () => {
     const { orchestrator } = makeHarness({
       agents: [waitingAgent(coder(), 1)],
       verifier: {
-        verify: async () => [
-          { severity: 'major', category: 'test', message: '3 tests failed', location: 'test/a.test.ts:10' },
-        ],
+        verify: async () => ({
+          passed: false,
+          findings: [{ severity: 'major', category: 'test', message: '3 tests failed', location: 'test/a.test.ts:10' }],
+          checks: [],
+          failureText: '3 tests failed',
+        }),
       },
     });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;

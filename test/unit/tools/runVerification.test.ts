@@ -50,7 +50,13 @@ describe('run_verification', () => {
     assert.equal(task.findings.length, 1);
     assert.deepEqual(
       { ...task.findings[0], message: undefined },
-      { severity: 'major', category: 'build', location: 'src/a.ts:1:7', message: undefined },
+      {
+        severity: 'major',
+        category: 'build',
+        location: 'src/a.ts:1:7',
+        message: undefined,
+        key: "tsc | src/a.ts | TS2322 | Type 'string' is not assignable to type 'number'.",
+      },
     );
     const event = task.events.find((e) => e.type === 'verification.completed');
     assert.deepEqual(event && { ...event, durationMs: 0 }, {

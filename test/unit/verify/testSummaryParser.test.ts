@@ -3,13 +3,13 @@ import { parseJest, summariseJest } from '../../../src/core/verify/jestParser';
 import { parseMocha, summariseMocha } from '../../../src/core/verify/mochaParser';
 import { parsePytest, summarisePytest } from '../../../src/core/verify/pytestParser';
 import { parseTestSummary, summariseTests } from '../../../src/core/verify/testSummaryParser';
-import { CAPTURE_CWD, readFixture, toCrlf } from './fixtures';
+import { CAPTURE_CWD, readFixture, toCrlf, withoutKeys } from './fixtures';
 
 describe('test summary parsers', () => {
   describe('mocha', () => {
     it('reports each numbered failure block with its full title, error and first user frame', () => {
       const findings = parseMocha(readFixture('mocha-spec.txt'), { cwd: CAPTURE_CWD });
-      assert.deepEqual(findings, [
+      assert.deepEqual(withoutKeys(findings), [
         {
           severity: 'major',
           category: 'test',
@@ -61,7 +61,7 @@ describe('test summary parsers', () => {
     });
 
     it('names a failing hook and ignores the numbered lines of the spec tree above "N failing"', () => {
-      assert.deepEqual(parseMocha(readFixture('mocha-hook.txt')), [
+      assert.deepEqual(withoutKeys(parseMocha(readFixture('mocha-hook.txt'))), [
         {
           severity: 'major',
           category: 'test',
@@ -82,13 +82,13 @@ describe('test summary parsers', () => {
     });
 
     it('finds nothing when every test passes', () => {
-      assert.deepEqual(parseMocha(readFixture('mocha-pass.txt')), []);
+      assert.deepEqual(withoutKeys(parseMocha(readFixture('mocha-pass.txt'))), []);
     });
   });
 
   describe('jest', () => {
     it('reports each ● block with its title, the error without the code frame, and the first user frame', () => {
-      assert.deepEqual(parseJest(readFixture('jest-failing.txt')), [
+      assert.deepEqual(withoutKeys(parseJest(readFixture('jest-failing.txt'))), [
         {
           severity: 'major',
           category: 'test',
@@ -117,7 +117,7 @@ describe('test summary parsers', () => {
     });
 
     it('reports a suite that failed to run against its file, skipping node_modules frames', () => {
-      assert.deepEqual(parseJest(readFixture('jest-suite-error.txt')), [
+      assert.deepEqual(withoutKeys(parseJest(readFixture('jest-suite-error.txt'))), [
         {
           severity: 'major',
           category: 'test',
@@ -134,7 +134,7 @@ describe('test summary parsers', () => {
         '\u001b[1m\u001b[31m  \u001b[1m● \u001b[22m\u001b[1madds\u001b[39m\u001b[22m\n\n    boom\n\n      \u001b[2mat Object.<anonymous> (\u001b[22msrc/a.test.ts\u001b[2m:3:9)\u001b[22m\n\n' +
         '\u001b[1mSummary of all failing tests\u001b[22m\n\u001b[31m FAIL \u001b[39m src/a.test.ts\n  ● adds\n\n    boom\n\n      at Object.<anonymous> (src/a.test.ts:3:9)\n\n' +
         '\u001b[1mTests:       \u001b[22m\u001b[1m\u001b[31m1 failed\u001b[39m\u001b[22m, 1 total\n';
-      assert.deepEqual(parseJest(coloured), [
+      assert.deepEqual(withoutKeys(parseJest(coloured)), [
         { severity: 'major', category: 'test', message: 'adds: boom', location: 'src/a.test.ts:3:9' },
       ]);
       assert.deepEqual(summariseJest(coloured), { framework: 'jest', passed: 0, failed: 1, skipped: 0, total: 1 });
@@ -142,14 +142,14 @@ describe('test summary parsers', () => {
     it('ignores ● configuration notices that are not test failures', () => {
       const text =
         '● Validation Warning:\n\n  Unknown option "testPathPattern" with value "x" was found.\n\n PASS  src/a.test.ts\n\nTests:       1 passed, 1 total\n';
-      assert.deepEqual(parseJest(text), []);
+      assert.deepEqual(withoutKeys(parseJest(text)), []);
       assert.deepEqual(summariseJest(text), { framework: 'jest', passed: 1, failed: 0, skipped: 0, total: 1 });
     });
   });
 
   describe('pytest', () => {
     it('reports each FAILED/ERROR line with the test name, reason and traceback line in the test file', () => {
-      assert.deepEqual(parsePytest(readFixture('pytest-failing.txt')), [
+      assert.deepEqual(withoutKeys(parsePytest(readFixture('pytest-failing.txt'))), [
         {
           severity: 'major',
           category: 'test',
@@ -184,7 +184,7 @@ describe('test summary parsers', () => {
     it('reads -q output from Windows (CRLF, backslash traceback paths)', () => {
       const text = readFixture('pytest-quiet-windows.txt');
       assert.ok(text.includes('\r\n'));
-      assert.deepEqual(parsePytest(text), [
+      assert.deepEqual(withoutKeys(parsePytest(text)), [
         {
           severity: 'major',
           category: 'test',
@@ -198,17 +198,14 @@ describe('test summary parsers', () => {
     it('falls back to the FAILURES sections when there is no short summary, and reads a collection error', () => {
       const withoutSummary =
         readFixture('pytest-failing.txt').split('=========================== short test summary info')[0] ?? '';
-      assert.deepEqual(
-        parsePytest(withoutSummary).map((f) => [f.message, f.location]),
-        [
-          ['test_db', 'tests/test_money.py:9'],
-          ['TestCart.test_adds_an_item', 'tests/test_cart.py:14'],
-          ['test_round[2.005-2.01]', 'tests/test_money.py:21'],
-        ],
-      );
+      assert.deepEqual(withoutKeys(parsePytest(withoutSummary).map((f) => [f.message, f.location])), [
+        ['test_db', 'tests/test_money.py:9'],
+        ['TestCart.test_adds_an_item', 'tests/test_cart.py:14'],
+        ['test_round[2.005-2.01]', 'tests/test_money.py:21'],
+      ]);
       const collection =
         "ERROR tests/test_bad.py - ModuleNotFoundError: No module named 'acme'\n=== 1 error in 0.08s ===";
-      assert.deepEqual(parsePytest(collection), [
+      assert.deepEqual(withoutKeys(parsePytest(collection)), [
         {
           severity: 'major',
           category: 'test',
@@ -258,7 +255,7 @@ describe('test summary parsers', () => {
 
     it('finds no failures and no summary in non-test output', () => {
       for (const name of ['tsc-plain.txt', 'eslint-stylish.txt', 'tsc-pretty-color.txt']) {
-        assert.deepEqual(parseTestSummary(readFixture(name)), [], name);
+        assert.deepEqual(withoutKeys(parseTestSummary(readFixture(name))), [], name);
         assert.equal(summariseTests(readFixture(name)), undefined, name);
       }
     });

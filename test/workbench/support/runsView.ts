@@ -130,6 +130,10 @@ export class RunsView {
       stop: async () => {
         stopped = true;
         await loop;
+        // One last sample, so the states a test just waited for are in the recording even when the
+        // loop's previous sample came a moment before them (seen on a loaded machine).
+        const rows = await this.rows().catch(() => undefined);
+        if (rows && rows.length > 0) samples.push(rows);
       },
     };
   }
