@@ -35,6 +35,8 @@ export interface CliEngineOptions {
   onVerification?(outcome: VerificationOutcome): void;
   /** The clock of rate limits, retries and timeouts; the system clock unless a test speeds time up. */
   clock?: Clock;
+  /** The rate meters' window in that clock's time (a test on a fast clock keeps one real second of margin). */
+  rateWindowMs?: number;
 }
 
 /** The engine, wired for one workspace, and the store its runs live in. */
@@ -64,6 +66,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     storeDir: options.stateDir,
     clock: options.clock ?? systemClock,
     rateLimits: () => options.rateLimits,
+    ...(options.rateWindowMs === undefined ? {} : { rateWindowMs: options.rateWindowMs }),
     warn,
   });
   try {

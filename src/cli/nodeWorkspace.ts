@@ -2,7 +2,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { PathRefusedError, resolveWorkspacePath, writeFileNoFollow } from '../core/policy/pathGuard';
-import type { TextMatch, WorkspacePort } from '../core/tools/workspacePort';
+import type { FileStat, TextMatch, WorkspacePort } from '../core/tools/workspacePort';
 import { createLineMatcher, MatchTimeoutError } from '../core/tools/lineMatcher';
 import { nodeWorkspaceWalk } from './nodeWorkspaceWalk';
 
@@ -74,6 +74,17 @@ export class NodeWorkspace implements WorkspacePort {
     } finally {
       await handle.close();
     }
+  }
+
+  /** Size and modification time of a file inside the workspace; undefined when missing or not a regular file. */
+  async statFile(requested: string): Promise<FileStat | undefined> {
+    const resolved = await resolveWorkspacePath(this.root, requested);
+    const stat = await fs.stat(resolved.real).catch((err: unknown) => {
+      const code = codeOf(err);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw err;
+    });
+    return stat?.isFile() ? { size: stat.size, mtimeMs: stat.mtimeMs } : undefined;
   }
 
   /** Lists files matching `glob` (a path without glob characters means that file or folder), honouring `.gitignore`. */

@@ -38,6 +38,7 @@ export const CUSTOM_AGENT_FIELDS = [
   'name',
   'description',
   'capabilities',
+  'synonyms',
   'tools',
   'model',
   'maxConcurrent',
@@ -61,6 +62,7 @@ const FrontmatterSchema = z.object({
   }),
   description: z.string({ error: 'expected a string' }).optional(),
   capabilities: stringList('[code, review]'),
+  synonyms: stringList('[coding, implementation]').optional(),
   tools: stringList('[read_file, search_text]').optional(),
   model: z
     .string({ error: 'expected a string "provider/model", e.g. "openai/gpt-4o"' })
@@ -74,8 +76,8 @@ const FrontmatterSchema = z.object({
 const FIELD_OF: Record<string, string> = { id: 'name', maxLoad: 'maxConcurrent', preferredModels: 'model' };
 
 /**
- * Parses one custom agent file: YAML frontmatter (name, description, capabilities, tools, model,
- * maxConcurrent, priority) between `---` lines, then the system prompt as Markdown. Every problem
+ * Parses one custom agent file: YAML frontmatter (name, description, capabilities, synonyms, tools,
+ * model, maxConcurrent, priority) between `---` lines, then the system prompt as Markdown. Every problem
  * found is reported, one line each, starting with `fileName` and naming the field.
  */
 export function parseCustomAgentFile(
@@ -188,6 +190,7 @@ function parseLabelled(
     id: fm.data.name,
     description: fm.data.description ?? '',
     capabilities: fm.data.capabilities,
+    synonyms: fm.data.synonyms ?? [],
     tools: fm.data.tools ?? [],
     preferredModels: fm.data.model === undefined ? [] : [fm.data.model],
     ...(fm.data.maxConcurrent === undefined ? {} : { maxLoad: fm.data.maxConcurrent }),

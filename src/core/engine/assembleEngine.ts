@@ -8,7 +8,7 @@ import { BUILTIN_PROVIDERS } from '../llm/builtinProviders';
 import type { ProviderTable } from '../llm/providerTable';
 import type { AgentDefinitionInput } from '../model/agentDefinition';
 import { LlmPlanner } from '../plan/llmPlanner';
-import { summariseWorkspace } from '../plan/workspaceSummary';
+import { WorkspaceSummariser } from '../plan/workspaceSummary';
 import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
@@ -145,16 +145,20 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     throw err;
   }
   const { registry } = agents;
+  // One index per engine, so per workspace root: each plan re-reads only the files changed since the last.
+  const workspaceSummary = new WorkspaceSummariser(workspace);
   const planner = new LlmPlanner({
     model: models.createModel(models.provider.id, models.model),
     prices,
     structuredOutput: models.provider.planOutput === 'tool' ? 'tool' : 'response_format',
-    summarise: (goal) => summariseWorkspace(workspace, goal),
+    strict: models.provider.strictStructuredOutput,
+    summarise: (goal, signal) => workspaceSummary.summarise(goal, signal),
     agents: () =>
       registry.list().map((a) => ({
         id: a.definition.id,
         description: a.definition.description,
         capabilities: a.definition.capabilities,
+        synonyms: a.definition.synonyms,
       })),
   });
   const orchestrator = new Orchestrator({

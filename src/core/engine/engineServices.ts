@@ -13,6 +13,8 @@ export interface EngineServicesOptions {
   clock: Clock;
   /** Requests and tokens per minute of each model, shared by every agent; undefined means none. */
   rateLimits: (key: ModelKey) => RateLimits | undefined;
+  /** The rate meters' window (a minute plus a latency margin); only tests on a fast clock change it. */
+  rateWindowMs?: number;
   warn(message: string): void;
 }
 
@@ -54,7 +56,7 @@ class SharedServices implements EngineServices {
     this.clock = options.clock;
     this.store = new RunStore({ root: options.storeDir });
     this.statsStore = new FileAgentStatsStore({ root: options.storeDir, onWarning: options.warn });
-    this.scheduler = new RateLimitScheduler(options.clock, options.rateLimits);
+    this.scheduler = new RateLimitScheduler(options.clock, options.rateLimits, windowOption(options));
   }
 
   /** The one rate-limit scheduler every new engine uses. */
@@ -68,7 +70,7 @@ class SharedServices implements EngineServices {
    */
   replaceRateLimits(limits: (key: ModelKey) => RateLimits | undefined): void {
     const old = this.scheduler;
-    this.scheduler = new RateLimitScheduler(this.options.clock, limits);
+    this.scheduler = new RateLimitScheduler(this.options.clock, limits, windowOption(this.options));
     // Only its change timer and listeners go; an idle engine that still holds it keeps working.
     old.dispose();
   }
@@ -84,4 +86,9 @@ class SharedServices implements EngineServices {
     );
     return this.statsBook;
   }
+}
+
+/** The scheduler's window option, when the services were given one. */
+function windowOption(options: EngineServicesOptions): { windowMs?: number } {
+  return options.rateWindowMs === undefined ? {} : { windowMs: options.rateWindowMs };
 }

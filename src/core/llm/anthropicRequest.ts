@@ -37,6 +37,7 @@ export function toAnthropicParams(
       name: t.name,
       description: t.description,
       input_schema: t.parameters as Tool.InputSchema,
+      ...(t.strict === undefined ? {} : { strict: t.strict }),
       ...(promptCaching && i === tools.length - 1 ? { cache_control: EPHEMERAL } : {}),
     }));
   }

@@ -64,6 +64,11 @@ export interface ToolSpec {
   description: string;
   /** A JSON schema of `type: "object"` for the arguments. */
   parameters: Record<string, unknown>;
+  /**
+   * Ask the provider to enforce `parameters` (OpenAI `function.strict`, Anthropic `strict`); the
+   * schema must then follow strict mode's rules (see `toStrictJsonSchema`).
+   */
+  strict?: boolean;
 }
 
 /** Whether and which tool the model must call. */

@@ -136,7 +136,12 @@ export class OpenAiChatModel implements ChatModel {
     if (request.tools !== undefined && request.tools.length > 0) {
       params.tools = request.tools.map((t) => ({
         type: 'function',
-        function: { name: t.name, description: t.description, parameters: t.parameters },
+        function: {
+          name: t.name,
+          description: t.description,
+          parameters: t.parameters,
+          ...(t.strict === undefined ? {} : { strict: t.strict }),
+        },
       }));
       // tool_choice without tools is a 400, so it goes only with them.
       if (request.toolChoice !== undefined) params.tool_choice = toToolChoice(request.toolChoice);

@@ -39,6 +39,7 @@ const requestSchema = z
           parameters: z
             .record(z.string(), z.unknown())
             .refine((s) => s['type'] === 'object', 'parameters must be a JSON schema with type "object"'),
+          strict: z.boolean().optional(),
         }),
       )
       .optional(),

@@ -9,6 +9,11 @@ export const AgentDefinitionSchema = z.object({
   description: z.string().default(''),
   /** What the agent can do; a task's required capabilities must all be here. */
   capabilities: z.array(z.string().min(1)).min(1, 'an agent needs at least one capability'),
+  /**
+   * Other words a planner model may use for this agent (e.g. `code_generation` for a coder); a
+   * plan naming one as a capability gets this agent's capabilities instead, with a warning.
+   */
+  synonyms: z.array(z.string().min(1)).default([]),
   /** Tool names the agent may call. */
   tools: z.array(z.string().min(1)).default([]),
   /** Models to try, best first, as `provider/model`. */

@@ -17,36 +17,61 @@ export const WorkspacePathSchema = z
   )
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'a path must not contain ".."');
 
-/** One unit of work in a plan. */
+/**
+ * One unit of work in a plan. The descriptions go to the planner model with the JSON schema, and
+ * say in words what strict structured output cannot carry (lengths, patterns, ranges); zod still
+ * checks all of it. Optional fields become nullable for strict mode, and Anthropic's strict tools
+ * take at most 16 of those (test/unit/plan/planJsonSchema.test.ts keeps the plan under it).
+ */
 export const TaskSpecSchema = z.object({
   /** Unique within the plan. */
-  id: TaskIdSchema,
+  id: TaskIdSchema.describe('Unique short id: letters, digits, ".", "_" or "-", at most 64 characters.'),
   /** One line for the graph and the tree. */
-  title: z.string().min(1, 'a task needs a title').max(200),
+  title: z.string().min(1, 'a task needs a title').max(200).describe('One line, at most 200 characters.'),
   /** What to do, for the agent. */
-  description: z.string().default(''),
+  description: z.string().default('').describe('What the agent must do, precisely.'),
   /** Capabilities an agent must have to take the task (e.g. "code", "test"). */
-  requiredCapabilities: z.array(z.string().min(1)).default([]),
+  requiredCapabilities: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Capabilities an agent needs for this task; only capabilities of the available agents.'),
   /** Ids of tasks that must succeed before this one starts. */
-  dependencies: z.array(TaskIdSchema).default([]),
+  dependencies: z
+    .array(TaskIdSchema)
+    .default([])
+    .describe('Ids of other tasks of this plan whose results this task needs; independent tasks run in parallel.'),
   /** Higher runs first among tasks with equal critical-path length. */
-  priority: z.number().int().min(0).max(100).default(50),
+  priority: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(50)
+    .describe('0 to 100 (default 50); higher runs first among otherwise equal tasks.'),
   /** How to tell the task is done. */
-  acceptanceCriteria: z.array(z.string().min(1)).default([]),
+  acceptanceCriteria: z.array(z.string().min(1)).default([]).describe('How to tell the task is done.'),
   /** Paths or globs the task expects to read. */
-  reads: z.array(WorkspacePathSchema).default([]),
+  reads: z.array(WorkspacePathSchema).default([]).describe('Workspace-relative paths or globs the task must read.'),
   /** Paths or globs the task expects to write; writers of overlapping paths never run at once. */
-  writes: z.array(WorkspacePathSchema).default([]),
+  writes: z
+    .array(WorkspacePathSchema)
+    .default([])
+    .describe('Workspace-relative paths or globs the task will change; tasks writing the same path never run at once.'),
   /** Manual assignment: the id of the agent that must run this task. */
-  agent: z.string().min(1).optional(),
+  agent: z.string().min(1).optional().describe('Only to insist on one agent: its id; otherwise null.'),
   /** Per-attempt time limit in milliseconds. */
-  timeoutMs: z.number().int().positive().optional(),
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Per-attempt time limit in milliseconds (a positive whole number); usually null.'),
 });
 
 /** A plan as produced by the planner (or written by hand), before graph validation. */
 export const PlanSchema = z.object({
-  goal: z.string().default(''),
-  tasks: z.array(TaskSpecSchema),
+  goal: z.string().default('').describe('The goal, in one sentence.'),
+  tasks: z.array(TaskSpecSchema).describe('The tasks, at least one.'),
 });
 
 /** A task as stored in a validated plan (defaults filled in). */

@@ -52,10 +52,18 @@ export const PlanIssueSchema = z.object({
     'cycle',
     'unknown-capability',
     'unknown-agent',
+    'agent-lacks-capability',
     'schema',
   ]),
+  /** For people and for the planner model's repair round: names the field, the value and what is allowed. */
   message: z.string(),
   taskId: z.string().optional(),
+  /** Where in the plan, e.g. `tasks[2].requiredCapabilities[0]`. */
+  field: z.string().optional(),
+  /** The refused value, as written (JSON for anything but a string, clipped). */
+  value: z.string().optional(),
+  /** The values that would have been accepted there, when they are a closed list. */
+  allowed: z.array(z.string()).optional(),
 });
 
 const envelope = {

@@ -1,15 +1,25 @@
-import { z } from 'zod';
 import type { ChatMessage, ChatModel, ChatResponse } from '../llm/chatModel';
 import { meteredComplete } from '../llm/meteredChatModel';
 import type { PriceTable } from '../llm/priceTable';
+import { dropOptionalNulls } from '../llm/strictJsonSchema';
+import type { Plan } from '../model/planSchema';
+import type { PlanIssue } from '../model/runEvents';
+import { normalisePlanChoices } from './normalisePlan';
 import type { Planner, PlannerContext } from './planner';
-import { PlanSchema, type Plan } from '../model/planSchema';
+import { planChoicesOf, plannerJsonSchema } from './planJsonSchema';
 import { validatePlan } from './validatePlan';
 import { formatWorkspaceSummary, type WorkspaceSummary } from './workspaceSummary';
 
 /** The planner gave up: the model never produced a valid plan. The message lists the last problems. */
 export class PlannerError extends Error {
   override readonly name = 'PlannerError';
+  constructor(
+    message: string,
+    /** The last answer's problems, each naming the field, the value and what is allowed. */
+    readonly issues: readonly PlanIssue[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** An agent as the planner describes it to the model. */
@@ -17,6 +27,8 @@ export interface PlannerAgentInfo {
   id: string;
   description: string;
   capabilities: readonly string[];
+  /** Other words for the agent; a capability naming one is read as this agent's capabilities. */
+  synonyms?: readonly string[];
 }
 
 /** How the LLM planner is set up. */
@@ -33,6 +45,11 @@ export interface LlmPlannerOptions {
    * not forced, as some Claude models refuse forced tool use).
    */
   structuredOutput?: 'response_format' | 'tool';
+  /**
+   * Ask the provider to enforce the schema (OpenAI `strict: true` on the response format or the
+   * tool, Anthropic strict tools): the provider table's `strictStructuredOutput`. Default false.
+   */
+  strict?: boolean;
   /** Times an invalid plan is sent back with its problems before giving up (default 2). */
   maxRepairs?: number;
   maxOutputTokens?: number;
@@ -46,60 +63,55 @@ Turn the user's goal into a plan of small tasks and submit it: call the ${SUBMIT
 - Only list a dependency when a task really needs another's result; independent tasks run in parallel.
 - requiredCapabilities must come from the capabilities of the available agents.
 - List in "writes" the workspace-relative paths (or globs) a task will change and in "reads" what it must read; tasks writing the same path never run at once.
-- Prefer 2 to 12 tasks. Never invent files that the workspace summary contradicts.`;
+- Prefer 2 to 12 tasks. Never invent files that the workspace summary contradicts.
+- Use null for an optional field you leave empty.`;
 
-function planArguments(response: ChatResponse): unknown {
+/** The plan the answer carries: the submit_plan call's arguments, else JSON text; or why there is none. */
+function planArguments(response: ChatResponse): { ok: true; value: unknown } | { ok: false; error: string } {
   const call = response.toolCalls.find((c) => c.name === SUBMIT_PLAN);
-  if (call) return call.argumentsError ? { __invalidJson: call.argumentsError } : call.arguments;
+  if (call)
+    return call.argumentsError ? { ok: false, error: call.argumentsError } : { ok: true, value: call.arguments };
   // Some OpenAI-compatible servers ignore tool_choice and answer in text; accept a JSON object there.
   const text = response.text.replace(/^```(?:json)?\s*|\s*```$/g, '').trim();
   try {
-    return JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { __invalidJson: 'the answer contained no submit_plan call and no JSON plan' };
+    return { ok: false, error: `the answer contained no ${SUBMIT_PLAN} call and no JSON plan` };
   }
-}
-
-function problemsOf(args: unknown, ctx: PlannerContext): string[] {
-  if (args && typeof args === 'object' && '__invalidJson' in args)
-    return [`The plan is not valid JSON: ${String((args as { __invalidJson: unknown }).__invalidJson)}`];
-  const v = validatePlan(args, ctx.limits);
-  return v.ok ? [] : v.issues.map((i) => i.message);
 }
 
 /**
- * Turns a goal into a plan with one model, through the provider's structured output (a JSON
- * schema generated from the zod plan schema, as `response_format` or as a tool's parameters);
- * an invalid plan is sent back with every problem, up to `maxRepairs` times, then refused.
+ * Turns a goal into a plan with one model, through the provider's structured output. The JSON
+ * schema is built for every plan from the agents registered at that moment (capabilities and
+ * agent ids as enums), derived from the zod plan schema and shaped to strict mode's rules; it goes
+ * as `response_format` or as the `submit_plan` tool's parameters, strict where the provider
+ * enforces schemas. The answer's nulls are mapped back, near-misses (spelling, an agent's id or
+ * synonym for a capability) are normalised with a warning each, and an invalid plan is sent back
+ * with every problem — field, value, allowed values — up to `maxRepairs` times, then refused.
  */
 export class LlmPlanner implements Planner {
-  private readonly parameters = z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-
-  constructor(private readonly options: LlmPlannerOptions) {
-    delete this.parameters.$schema;
-  }
+  constructor(private readonly options: LlmPlannerOptions) {}
 
   async plan(goal: string, ctx: PlannerContext): Promise<Plan> {
     const { model, prices } = this.options;
     const summary = await this.options.summarise(goal, ctx.signal);
-    const agents = this.options
-      .agents()
+    const agents = this.options.agents();
+    const { schema, original } = plannerJsonSchema(planChoicesOf(agents));
+    const strict = this.options.strict ?? false;
+    const viaTool =
+      (this.options.structuredOutput ?? (model.provider === 'anthropic' ? 'tool' : 'response_format')) === 'tool';
+    const agentList = agents
       .map((a) => `- ${a.id}: ${a.description || 'no description'} (capabilities: ${a.capabilities.join(', ')})`)
       .join('\n');
     const messages: ChatMessage[] = [
       {
         role: 'user',
-        content: `Goal: ${goal}\n\nAvailable agents:\n${agents}\n\nAt most ${ctx.limits.maxTasks} tasks.\n\nWorkspace:\n${formatWorkspaceSummary(summary)}`,
+        content: `Goal: ${goal}\n\nAvailable agents:\n${agentList}\n\nAt most ${ctx.limits.maxTasks} tasks.\n\nWorkspace:\n${formatWorkspaceSummary(summary)}`,
       },
     ];
     const maxRepairs = this.options.maxRepairs ?? 2;
-    let problems: string[] = [];
+    let issues: PlanIssue[] = [];
     for (let round = 0; round <= maxRepairs; round++) {
-      const viaTool =
-        (this.options.structuredOutput ?? (model.provider === 'anthropic' ? 'tool' : 'response_format')) === 'tool';
       const response = await meteredComplete(
         ctx,
         model,
@@ -109,22 +121,36 @@ export class LlmPlanner implements Planner {
           ...(viaTool
             ? {
                 tools: [
-                  { name: SUBMIT_PLAN, description: 'Submit the plan for the goal.', parameters: this.parameters },
+                  {
+                    name: SUBMIT_PLAN,
+                    description: 'Submit the plan for the goal.',
+                    parameters: schema,
+                    ...(strict ? { strict: true } : {}),
+                  },
                 ],
                 toolChoice: 'auto' as const,
               }
-            : {
-                responseFormat: { type: 'json_schema' as const, name: 'plan', schema: this.parameters, strict: false },
-              }),
+            : { responseFormat: { type: 'json_schema' as const, name: 'plan', schema, strict } }),
           maxOutputTokens: this.options.maxOutputTokens ?? 8000,
         },
         prices,
       );
       const args = planArguments(response);
-      problems = problemsOf(args, ctx);
-      if (problems.length === 0) {
-        const v = validatePlan(args, ctx.limits);
+      if (args.ok) {
+        const { plan, changes } = normalisePlanChoices(dropOptionalNulls(args.value, original), agents);
+        for (const change of changes) {
+          ctx.warn?.(change.message, {
+            field: change.field,
+            from: change.from,
+            to: [...change.to],
+            reason: change.reason,
+          });
+        }
+        const v = validatePlan(plan, ctx.limits);
         if (v.ok) return { ...v.plan, goal: v.plan.goal || goal };
+        issues = v.issues;
+      } else {
+        issues = [{ code: 'schema', message: `The plan is not valid JSON: ${args.error}` }];
       }
       const call = response.toolCalls.find((c) => c.name === SUBMIT_PLAN);
       messages.push({
@@ -133,7 +159,10 @@ export class LlmPlanner implements Planner {
         ...(call ? { toolCalls: [call] } : {}),
         ...(response.replay ? { replay: response.replay } : {}),
       });
-      const feedback = `The plan was refused:\n${problems.map((p) => `- ${p}`).join('\n')}\nFix every problem and call ${SUBMIT_PLAN} again with the whole corrected plan.`;
+      const again = viaTool
+        ? `call ${SUBMIT_PLAN} again with the whole corrected plan`
+        : 'answer again with the whole corrected plan as JSON';
+      const feedback = `The plan was refused:\n${bullets(issues)}\nFix every problem and ${again}.`;
       messages.push(
         call
           ? { role: 'tool', toolCallId: call.id, content: feedback, isError: true }
@@ -141,7 +170,12 @@ export class LlmPlanner implements Planner {
       );
     }
     throw new PlannerError(
-      `The model did not produce a valid plan after ${maxRepairs} repair attempts. Last problems:\n${problems.map((p) => `- ${p}`).join('\n')}`,
+      `The model did not produce a valid plan after ${maxRepairs} repair attempts. Last problems:\n${bullets(issues)}`,
+      issues,
     );
   }
+}
+
+function bullets(issues: readonly PlanIssue[]): string {
+  return issues.map((i) => `- ${i.message}`).join('\n');
 }

@@ -7,6 +7,8 @@ export interface PlannerContext {
   /** Model calls go through the run's budget and the shared rate limits, like every agent's. */
   callModel: TaskContext['callModel'];
   limits: PlanLimits;
+  /** Records something the user should see about the plan (a normalised answer) as a warning log event. */
+  warn?(message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
 /** Turns a goal into a plan (unvalidated: the orchestrator validates whatever comes back). */

@@ -11,6 +11,8 @@ export interface PlanLimits {
   knownCapabilities?: ReadonlySet<string>;
   /** Ids of registered agents, for manual assignments. Omit to skip the check. */
   knownAgents?: ReadonlySet<string>;
+  /** Each registered agent's capabilities: a task assigned to an agent lacking one it needs is refused. Omit to skip. */
+  agentCapabilities?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The result of validation: a plan with its graph, or every problem found. */
@@ -24,68 +26,158 @@ export class PlanValidationError extends Error {
   }
 }
 
-function schemaIssues(error: z.ZodError): PlanIssue[] {
+/** Allowed values listed in a message; a longer list is cut, the issue's `allowed` keeps all. */
+const MAX_LISTED = 40;
+const MAX_VALUE_CHARS = 120;
+
+/** `tasks[2].requiredCapabilities[0]` for a path. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+/** " Allowed values: a, b, c." for a message. */
+function allowedText(allowed: readonly string[]): string {
+  if (allowed.length === 0) return '';
+  const listed = allowed.slice(0, MAX_LISTED).join(', ');
+  return ` Allowed values: ${listed}${allowed.length > MAX_LISTED ? `, … (${allowed.length} in all)` : ''}.`;
+}
+
+function valueText(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let node = input;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function schemaIssues(error: z.ZodError, input: unknown): PlanIssue[] {
   return error.issues.map((issue) => {
-    const where = issue.path
-      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-      .join('');
-    return { code: 'schema', message: `${where || 'plan'}: ${issue.message}` };
+    const field = fieldPath(issue.path);
+    const value = valueText(valueAt(input, issue.path));
+    const allowed = issue.code === 'invalid_value' ? issue.values.map((v) => String(v)) : undefined;
+    const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+    return {
+      code: 'schema',
+      message: `${field || 'plan'}: ${issue.message}${got}.${allowed ? allowedText(allowed) : ''}`,
+      ...(field ? { field } : {}),
+      ...(value === undefined ? {} : { value }),
+      ...(allowed ? { allowed } : {}),
+    };
   });
 }
 
 /**
  * Checks a plan from any source (planner output, a file, a test) and reports every problem at
- * once, so a planner can be asked to fix them all in one go.
+ * once, so a planner can be asked to fix them all in one go. Each issue names the field
+ * (`tasks[2].requiredCapabilities[0]`), the value and, where they are a closed list, the values
+ * allowed there.
  */
 export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation {
   const parsed = PlanSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error, input) };
   const plan = parsed.data;
   const issues: PlanIssue[] = [];
   if (plan.tasks.length === 0) {
-    issues.push({ code: 'empty', message: 'The plan has no tasks. A plan needs at least one task.' });
+    issues.push({
+      code: 'empty',
+      field: 'tasks',
+      message: 'tasks: the plan has no tasks. A plan needs at least one task.',
+    });
   }
   if (plan.tasks.length > limits.maxTasks) {
     issues.push({
       code: 'too-many-tasks',
-      message: `The plan has ${plan.tasks.length} tasks, more than the limit of ${limits.maxTasks}. Split the goal or raise the limit (agentOrchestrator.maxTasksPerPlan).`,
+      field: 'tasks',
+      value: String(plan.tasks.length),
+      message: `tasks: the plan has ${plan.tasks.length} tasks, more than the limit of ${limits.maxTasks}. Split the goal or raise the limit (agentOrchestrator.maxTasksPerPlan).`,
     });
   }
   const ids = new Set<string>();
-  for (const task of plan.tasks) {
-    if (ids.has(task.id))
-      issues.push({ code: 'duplicate-id', taskId: task.id, message: `Task id "${task.id}" is used more than once.` });
+  for (const [i, task] of plan.tasks.entries()) {
+    if (ids.has(task.id)) {
+      issues.push({
+        code: 'duplicate-id',
+        taskId: task.id,
+        field: `tasks[${i}].id`,
+        value: task.id,
+        message: `tasks[${i}].id: task id "${task.id}" is used more than once.`,
+      });
+    }
     ids.add(task.id);
   }
-  for (const task of plan.tasks) {
-    for (const dep of task.dependencies) {
+  const knownCapabilities = limits.knownCapabilities && [...limits.knownCapabilities].sort();
+  const knownAgents = limits.knownAgents && [...limits.knownAgents].sort();
+  for (const [i, task] of plan.tasks.entries()) {
+    for (const [j, dep] of task.dependencies.entries()) {
+      const field = `tasks[${i}].dependencies[${j}]`;
       if (dep === task.id) {
-        issues.push({ code: 'self-dependency', taskId: task.id, message: `Task "${task.id}" depends on itself.` });
+        issues.push({
+          code: 'self-dependency',
+          taskId: task.id,
+          field,
+          value: dep,
+          message: `${field}: task "${task.id}" depends on itself.`,
+        });
       } else if (!ids.has(dep)) {
+        const allowed = [...ids].filter((id) => id !== task.id);
         issues.push({
           code: 'unknown-dependency',
           taskId: task.id,
-          message: `Task "${task.id}" depends on "${dep}", which is not a task of this plan.`,
+          field,
+          value: dep,
+          allowed,
+          message: `${field}: task "${task.id}" depends on "${dep}", which is not a task of this plan.${allowedText(allowed)}`,
         });
       }
     }
-    if (limits.knownCapabilities) {
-      for (const cap of task.requiredCapabilities) {
-        if (!limits.knownCapabilities.has(cap)) {
-          const known = [...limits.knownCapabilities].sort().join(', ') || 'none';
-          issues.push({
-            code: 'unknown-capability',
-            taskId: task.id,
-            message: `Task "${task.id}" needs capability "${cap}", which no registered agent has (known: ${known}).`,
-          });
-        }
+    if (knownCapabilities) {
+      for (const [j, cap] of task.requiredCapabilities.entries()) {
+        if (limits.knownCapabilities?.has(cap)) continue;
+        const field = `tasks[${i}].requiredCapabilities[${j}]`;
+        issues.push({
+          code: 'unknown-capability',
+          taskId: task.id,
+          field,
+          value: cap,
+          allowed: knownCapabilities,
+          message: `${field}: task "${task.id}" needs capability "${cap}", which no registered agent has.${allowedText(knownCapabilities) || ' No agent is registered.'}`,
+        });
       }
     }
-    if (task.agent !== undefined && limits.knownAgents && !limits.knownAgents.has(task.agent)) {
+    if (task.agent === undefined) continue;
+    const field = `tasks[${i}].agent`;
+    if (knownAgents && !limits.knownAgents?.has(task.agent)) {
       issues.push({
         code: 'unknown-agent',
         taskId: task.id,
-        message: `Task "${task.id}" is assigned to agent "${task.agent}", which is not registered.`,
+        field,
+        value: task.agent,
+        allowed: knownAgents,
+        message: `${field}: task "${task.id}" is assigned to agent "${task.agent}", which is not registered.${allowedText(knownAgents) || ' No agent is registered.'}`,
+      });
+      continue;
+    }
+    const has = limits.agentCapabilities?.get(task.agent);
+    const lacking = has ? task.requiredCapabilities.filter((c) => !has.includes(c)) : [];
+    if (lacking.length > 0) {
+      const able = [...(limits.agentCapabilities ?? new Map<string, readonly string[]>())]
+        .filter(([, caps]) => task.requiredCapabilities.every((c) => caps.includes(c)))
+        .map(([id]) => id)
+        .sort();
+      issues.push({
+        code: 'agent-lacks-capability',
+        taskId: task.id,
+        field,
+        value: task.agent,
+        allowed: able,
+        message: `${field}: task "${task.id}" is assigned to agent "${task.agent}", which lacks ${lacking.map((c) => `"${c}"`).join(', ')} of the capabilities it needs.${allowedText(able) || ' No registered agent has all of them.'} Or leave "agent" out.`,
       });
     }
   }
@@ -95,10 +187,12 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
   ) {
     const cycle = findCycle(plan.tasks);
     if (cycle) {
+      const at = plan.tasks.findIndex((t) => t.id === cycle[0]);
       issues.push({
         code: 'cycle',
         taskId: cycle[0],
-        message: `The plan has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`,
+        field: `tasks[${at}].dependencies`,
+        message: `tasks[${at}].dependencies: the plan has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`,
       });
     }
   }

@@ -80,6 +80,13 @@ export class RateLimitScheduler implements DisposableLike {
   constructor(
     private readonly clock: Clock,
     private readonly limitsFor: (key: ModelKey) => RateLimits | undefined,
+    private readonly options: {
+      /**
+       * The meters' sliding window, a minute plus a latency margin (`RATE_WINDOW_MS` by default).
+       * On a clock that runs faster than real time (tests), give the margin in that clock's time.
+       */
+      windowMs?: number;
+    } = {},
   ) {}
 
   /**
@@ -223,10 +230,18 @@ export class RateLimitScheduler implements DisposableLike {
       const limits = this.limitsFor(key) ?? {};
       state = { key: { provider: key.provider, model: key.model }, queue: [], pausedUntil: 0, pumping: false };
       if (limits.requestsPerMinute !== undefined) {
-        state.requests = new RateMeter(requireLimit(key, 'requestsPerMinute', limits.requestsPerMinute), this.clock);
+        state.requests = new RateMeter(
+          requireLimit(key, 'requestsPerMinute', limits.requestsPerMinute),
+          this.clock,
+          this.options.windowMs,
+        );
       }
       if (limits.tokensPerMinute !== undefined) {
-        state.tokens = new RateMeter(requireLimit(key, 'tokensPerMinute', limits.tokensPerMinute), this.clock);
+        state.tokens = new RateMeter(
+          requireLimit(key, 'tokensPerMinute', limits.tokensPerMinute),
+          this.clock,
+          this.options.windowMs,
+        );
       }
       this.states.set(id, state);
     }

@@ -36,6 +36,8 @@ export class RateMeter {
     /** The per-minute limit. */
     readonly perMinute: number,
     private readonly clock: Clock,
+    /** The sliding window: a minute plus the latency margin (see RATE_WINDOW_MS). */
+    private readonly windowMs: number = RATE_WINDOW_MS,
   ) {
     this.bucket = new TokenBucket({ capacity: perMinute, refillPerMinute: perMinute }, clock);
   }
@@ -58,7 +60,7 @@ export class RateMeter {
   msUntilRecovery(): number | undefined {
     this.prune();
     const oldest = this.window[0];
-    if (oldest) return Math.max(1, oldest.at + RATE_WINDOW_MS - this.clock.now());
+    if (oldest) return Math.max(1, oldest.at + this.windowMs - this.clock.now());
     const refill = this.bucket.msUntil(this.perMinute);
     return refill > 0 ? refill : undefined;
   }
@@ -85,7 +87,7 @@ export class RateMeter {
   }
 
   private prune(): void {
-    const cutoff = this.clock.now() - RATE_WINDOW_MS;
+    const cutoff = this.clock.now() - this.windowMs;
     while (this.window.length > 0 && (this.window[0]?.at ?? Infinity) <= cutoff) this.window.shift();
   }
 
@@ -104,7 +106,7 @@ export class RateMeter {
     // The window frees up as its oldest entries age out, one by one.
     for (const e of this.window) {
       sum -= e.amount;
-      if (sum + n <= this.perMinute + EPSILON) return Math.max(1, e.at + RATE_WINDOW_MS - now);
+      if (sum + n <= this.perMinute + EPSILON) return Math.max(1, e.at + this.windowMs - now);
     }
     return Infinity;
   }

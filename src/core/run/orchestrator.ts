@@ -258,6 +258,7 @@ export class Orchestrator {
           limits: this.planLimits(),
           callModel: async (req, send) =>
             (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
+          warn: (message, fields) => session.services.logger.warn(message, fields),
         });
       } catch (err) {
         if (!(err instanceof TaskFailure) || err.failureClass !== 'retryable' || attempt >= retry.maxAttemptsPerTask)
@@ -274,6 +275,7 @@ export class Orchestrator {
       maxTasks: this.deps.settings.maxTasksPerPlan,
       knownCapabilities: this.deps.registry.capabilities(),
       knownAgents: new Set(this.deps.registry.list().map((a) => a.definition.id)),
+      agentCapabilities: new Map(this.deps.registry.list().map((a) => [a.definition.id, a.definition.capabilities])),
     };
   }
 

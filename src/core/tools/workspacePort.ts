@@ -7,6 +7,14 @@ export interface TextMatch {
   text: string;
 }
 
+/** Size and modification time of a file, enough to tell whether it changed since it was last read. */
+export interface FileStat {
+  /** Bytes. */
+  size: number;
+  /** Last modification, milliseconds since the epoch. */
+  mtimeMs: number;
+}
+
 /**
  * The workspace as agents see it; the host implements it over `vscode.workspace.fs`, the CLI over
  * the file system. Every path is workspace-relative and checked for containment by the
@@ -17,6 +25,8 @@ export interface WorkspacePort {
   readonly root: string;
   /** The file's text, or undefined when it does not exist. */
   readFile(path: string): Promise<string | undefined>;
+  /** The file's size and modification time (symlinks resolved), or undefined when it is missing or not a file. */
+  statFile(path: string): Promise<FileStat | undefined>;
   /** Files matching a glob (all when absent), respecting ignore rules, at most `limit`. */
   listFiles(glob: string | undefined, limit: number): Promise<{ files: string[]; truncated: boolean }>;
   /** Lines matching `query` (literal unless `regex`), at most `limit`. */

@@ -146,6 +146,8 @@ export interface ApiAgentDefinition {
   description?: string;
   /** What the agent can do; a task's required capabilities must all be here. */
   capabilities: string[];
+  /** Other words a planner model may use for this agent (e.g. "code_generation"); read as its capabilities. */
+  synonyms?: string[];
   /** Tool names a prompt agent may call (read_file, list_files, search_text, propose_edit, run_verification, finish_task, …). */
   tools?: string[];
   /** Models to try, best first, as `provider/model`. */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PathRefusedError, resolveWorkspacePath } from '../../core/policy/pathGuard';
 import { applyContentWithWorkspaceEdit, type WriterLog } from '../approvals/workspaceEditWriter';
-import type { TextMatch, WorkspacePort } from '../../core/tools/workspacePort';
+import type { FileStat, TextMatch, WorkspacePort } from '../../core/tools/workspacePort';
 import { fallbackTextSearch } from './fallbackTextSearch';
 import { GitignoreFilter } from './gitignoreFilter';
 import { findBundledRipgrep, ripgrepSearch } from './ripgrepSearch';
@@ -75,6 +75,19 @@ export class VscodeWorkspace implements WorkspacePort {
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
       throw new Error(`${name} is a binary file; only text files can be read or edited.`);
     return Buffer.from(bytes).toString('utf8');
+  }
+
+  /** Size and modification time on disk (`workspace.fs.stat`); undefined when missing or not a file. */
+  async statFile(requested: string): Promise<FileStat | undefined> {
+    const resolved = await resolveWorkspacePath(this.root, requested);
+    let stat: vscode.FileStat;
+    try {
+      stat = await vscode.workspace.fs.stat(vscode.Uri.file(resolved.real));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+    return (stat.type & vscode.FileType.File) !== 0 ? { size: stat.size, mtimeMs: stat.mtime } : undefined;
   }
 
   /** Files matching `glob` (CLI semantics, see `compileWorkspaceGlob`), honouring `files.exclude` and `.gitignore`, sorted. */

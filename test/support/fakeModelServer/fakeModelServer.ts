@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -86,7 +86,8 @@ export class FakeModelServer {
   readonly apiKey = `fake-${randomBytes(18).toString('hex')}`;
   private readonly queue: FakeReply[];
   private readonly window: RateWindow | undefined;
-  private readonly random: (() => number) | undefined;
+  /** How often each conversation turn was asked, for per-turn fault draws. */
+  private readonly turnsAsked = new Map<string, number>();
   private readonly closing = new AbortController();
   private readonly now: () => number;
   private port = 0;
@@ -99,7 +100,6 @@ export class FakeModelServer {
   ) {
     this.queue = [...(options.replies ?? [])];
     this.window = options.limits === undefined ? undefined : new RateWindow(options.limits);
-    this.random = options.randomFaults === undefined ? undefined : seededRandom(options.randomFaults.seed);
     this.now = options.now ?? Date.now;
   }
 
@@ -244,15 +244,36 @@ export class FakeModelServer {
 
     let reply: FakeReply | undefined;
     const rf = this.options.randomFaults;
-    if (rf !== undefined && this.random !== undefined && this.random() < rf.rate) {
-      const list = rf.faults ?? DEFAULT_RANDOM_FAULTS;
-      reply = list[Math.floor(this.random() * list.length)];
-      this.faults++;
+    if (rf !== undefined) {
+      // Drawn per conversation turn, not per arrival: parallel tasks arrive in a different order
+      // on a busy machine, and a draw that followed arrival would then fail a different task.
+      const draw = this.faultDraw(rf.seed, body);
+      if (draw() < rf.rate) {
+        const list = rf.faults ?? DEFAULT_RANDOM_FAULTS;
+        reply = list[Math.floor(draw() * list.length)];
+        this.faults++;
+      }
     }
     reply ??= this.queue.shift() ?? (await this.options.respond?.(rec));
     if (reply === undefined)
       return fail(400, 'no-script', `Fake model server: no scripted reply left for request #${rec.seq}.`);
     await this.answer(req, res, rec, body as Record<string, unknown>, reply);
+  }
+
+  /**
+   * A PRNG for one request, seeded by the test's seed, the conversation (the first line of its
+   * first user message, e.g. "Task a: Write a"), its turn (the number of messages) and how often
+   * that same turn was asked before (a retry draws again).
+   */
+  private faultDraw(seed: number, body: unknown): () => number {
+    const messages = (body as { messages?: Array<{ role?: string; content?: unknown }> } | undefined)?.messages ?? [];
+    const first = messages.find((m) => m.role === 'user')?.content;
+    const text = typeof first === 'string' ? first : JSON.stringify(first ?? '');
+    const turn = `${text.split('\n')[0]}\u0000${messages.length}`;
+    const asked = (this.turnsAsked.get(turn) ?? 0) + 1;
+    this.turnsAsked.set(turn, asked);
+    const digest = createHash('sha256').update(`${turn}\u0000${asked}`).digest();
+    return seededRandom((seed ^ digest.readUInt32LE(0)) >>> 0);
   }
 
   private authorized(req: IncomingMessage, api: FakeApi): boolean {

@@ -12,7 +12,7 @@ import {
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'agents');
 const TOOLS = ['read_file', 'list_files', 'search_text'];
-const ALLOWED = 'allowed fields: name, description, capabilities, tools, model, maxConcurrent, priority';
+const ALLOWED = 'allowed fields: name, description, capabilities, synonyms, tools, model, maxConcurrent, priority';
 
 function fixture(kind: 'valid' | 'invalid', name: string): string {
   return readFileSync(path.join(FIXTURES, kind, name), 'utf8');
@@ -44,6 +44,7 @@ describe('parseCustomAgentFile', () => {
       id: 'reviewer',
       description: 'Reviews a change for bugs, security problems and missing tests.',
       capabilities: ['review', 'security'],
+      synonyms: ['code_review', 'security_audit'],
       tools: ['read_file', 'search_text'],
       preferredModels: ['anthropic/claude-sonnet-4'],
       maxLoad: 2,
@@ -60,6 +61,7 @@ describe('parseCustomAgentFile', () => {
       id: 'docs-writer',
       description: '',
       capabilities: ['docs'],
+      synonyms: [],
       tools: [],
       preferredModels: [],
       maxLoad: 1,
@@ -134,6 +136,17 @@ describe('parseCustomAgentFile', () => {
     assert.match(lines[0] ?? '', /field "capabilities"/);
     assert.match(lines[1] ?? '', /field "priority"/);
     assert.match(lines[2] ?? '', /system prompt is empty/);
+  });
+
+  it('reads synonyms as a list of words for the agent, and refuses anything else', () => {
+    const ok = agentOf(
+      parseCustomAgentFile('s.md', agentFile('name: s\ncapabilities: [deploy]\nsynonyms: [shipping, release]')),
+    );
+    assert.deepEqual(ok.definition.synonyms, ['shipping', 'release']);
+    assert.equal(
+      errorOf(parseCustomAgentFile('s.md', agentFile('name: s\ncapabilities: [deploy]\nsynonyms: shipping'))),
+      's.md: field "synonyms": expected a list of strings, e.g. [coding, implementation]',
+    );
   });
 
   it('checks tool names only when the known tools are given', () => {

@@ -94,7 +94,7 @@ describe('CLI: plan --out, then run --plan (a plan a person can review)', functi
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(
       refused.stderr,
-      /cannot run; fix it and run it again:\n {2}- Task "hello" is assigned to agent "nobody"/,
+      /cannot run; fix it and run it again:\n {2}- tasks\[0\]\.agent: .*"nobody".*Allowed values: coder, planner, researcher, reviewer, tester/,
     );
     assert.equal(server.requests.length, before, 'nothing was sent to a model');
   });

@@ -20,8 +20,10 @@ describe('end to end: shared rate limits and crash recovery', function () {
   });
 
   it('eight parallel agents under a server-enforced RPM/TPM limit: the server sends no 429', async () => {
-    // Time runs 10× faster for the limiter and the server alike: a minute is 6 s.
-    const clock = scaledClock(10);
+    // Time runs 10× faster for the limiter and the server alike: a minute is 6 s. The limiter's
+    // margin for latency is one second of real time, so on this clock it is given as 10 s.
+    const factor = 10;
+    const clock = scaledClock(factor);
     const tasks = Array.from({ length: 8 }, (_, i) => ({
       id: `t${i}`,
       title: `Write t${i}`,
@@ -51,6 +53,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
         rateLimits: { requestsPerMinute: 6, tokensPerMinute: 40_000 },
         warn: () => undefined,
         clock,
+        rateWindowMs: 60_000 + 1_000 * factor,
       });
       const handle = engine.orchestrator.start({ goal: 'Write eight files' });
       let running = 0;

@@ -1,3 +1,4 @@
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,12 @@ const properties = manifest.contributes.configuration.properties;
 
 /** Parses with only `values` set, like a user who changed those settings. */
 const parse = (values: Partial<Record<HostSettingKey, unknown>>) => parseHostSettings((key) => values[key]);
+
+/** `"a", "b" or "c"`, as the settings messages list choices (the provider table's, so a new provider needs no test change). */
+function quoted(values: readonly string[]): string {
+  const q = values.map((v) => `"${v}"`);
+  return q.length < 2 ? q.join('') : `${q.slice(0, -1).join(', ')} or ${q.at(-1)}`;
+}
 
 describe('host settings schema', () => {
   it('covers exactly the settings package.json contributes, every one of them restricted in untrusted workspaces', () => {
@@ -78,7 +85,9 @@ describe('host settings schema', () => {
     [
       'provider',
       'gemini',
-      /^agentOrchestrator\.provider must be one of "auto", "openai", "anthropic" or "demo" \(got "gemini"\); using "auto"\.$/,
+      new RegExp(
+        `^agentOrchestrator\\.provider must be one of ${quoted(['auto', ...BUILTIN_PROVIDERS.ids(), 'demo'])} \\(got "gemini"\\); using "auto"\\.$`,
+      ),
     ],
     [
       'model',
@@ -188,7 +197,7 @@ describe('host settings schema', () => {
     assert.equal(problems.length, 10, problems.join('\n'));
     assert.ok(
       problems.includes(
-        'agentOrchestrator.agentModels: the entry "tester" must be "provider/model" with provider "openai" or "anthropic", e.g. "openai/gpt-4o-mini" (got "gpt-4o"); it is ignored.',
+        `agentOrchestrator.agentModels: the entry "tester" must be "provider/model" with provider ${quoted(BUILTIN_PROVIDERS.ids())}, e.g. "openai/gpt-4o-mini" (got "gpt-4o"); it is ignored.`,
       ),
     );
     assert.ok(

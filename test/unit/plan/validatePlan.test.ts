@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { findCycle } from '../../../src/core/plan/planGraph';
-import { PlanValidationError, validatePlan } from '../../../src/core/plan/validatePlan';
+import type { PlanIssue } from '../../../src/core/model/runEvents';
+import { PlanValidationError, validatePlan, type PlanLimits } from '../../../src/core/plan/validatePlan';
 import { plan, task } from '../../support/planBuilders';
 
 const limits = { maxTasks: 100, knownCapabilities: new Set(['code', 'test']) };
 
-function issuesOf(input: unknown, l = limits): Array<{ code: string; message: string }> {
+function issuesOf(input: unknown, l: PlanLimits = limits): PlanIssue[] {
   const v = validatePlan(input, l);
   assert.equal(v.ok, false, 'expected the plan to be refused');
   return v.ok ? [] : v.issues;
@@ -48,10 +49,43 @@ describe('validatePlan', () => {
     assert.ok(issues.some((i) => /depends on "ghost", which is not a task/.test(i.message)));
   });
 
-  it('refuses an unknown capability and lists the known ones', () => {
-    const issues = issuesOf(plan([task('a', { requiredCapabilities: ['deploy'] })]));
-    assert.equal(issues[0]?.code, 'unknown-capability');
-    assert.match(issues[0]!.message, /"deploy".*known: code, test/);
+  it('refuses an unknown capability, naming the field, the value and the allowed values', () => {
+    const issues = issuesOf(plan([task('a'), task('b', { requiredCapabilities: ['code', 'deploy'] })]));
+    assert.deepEqual(issues, [
+      {
+        code: 'unknown-capability',
+        taskId: 'b',
+        field: 'tasks[1].requiredCapabilities[1]',
+        value: 'deploy',
+        allowed: ['code', 'test'],
+        message:
+          'tasks[1].requiredCapabilities[1]: task "b" needs capability "deploy", which no registered agent has. Allowed values: code, test.',
+      },
+    ]);
+  });
+
+  it('names the field, the value and the other task ids for an unknown dependency', () => {
+    const issues = issuesOf(plan([task('a'), task('b', { dependencies: ['ghost'] })]));
+    assert.equal(issues[0]?.field, 'tasks[1].dependencies[0]');
+    assert.equal(issues[0]?.value, 'ghost');
+    assert.deepEqual(issues[0]?.allowed, ['a']);
+    assert.match(issues[0]!.message, /^tasks\[1\]\.dependencies\[0\]: .*"ghost".*Allowed values: a\.$/);
+  });
+
+  it('refuses an assigned agent that lacks a capability the task needs, and names the agents that have them', () => {
+    const issues = issuesOf(plan([task('a', { requiredCapabilities: ['test'], agent: 'coder' })]), {
+      ...limits,
+      knownAgents: new Set(['coder', 'tester']),
+      agentCapabilities: new Map([
+        ['coder', ['code']],
+        ['tester', ['test']],
+      ]),
+    });
+    assert.equal(issues[0]?.code, 'agent-lacks-capability');
+    assert.equal(issues[0]?.field, 'tasks[0].agent');
+    assert.equal(issues[0]?.value, 'coder');
+    assert.deepEqual(issues[0]?.allowed, ['tester']);
+    assert.match(issues[0]!.message, /lacks "test".*Allowed values: tester\. Or leave "agent" out\./);
   });
 
   it('refuses an empty plan', () => {
@@ -76,14 +110,20 @@ describe('validatePlan', () => {
     assert.match(text, /tasks\[0\]\.title: a task needs a title/);
     assert.match(text, /tasks\[1\]\.writes\[0\]: a path must not contain "\.\."/);
     assert.match(text, /tasks\[1\]\.writes\[1\]: a path must be relative/);
+    const id = issues.find((i) => i.field === 'tasks[0].id');
+    assert.equal(id?.value, 'bad id!', 'the refused value is named');
+    assert.match(id!.message, /\(got "bad id!"\)/);
   });
 
   it('refuses assignment to an unregistered agent', () => {
     const issues = issuesOf(plan([task('a', { agent: 'nobody' })]), {
       ...limits,
       knownAgents: new Set(['coder']),
-    } as typeof limits);
+    });
     assert.equal(issues[0]?.code, 'unknown-agent');
+    assert.equal(issues[0]?.field, 'tasks[0].agent');
+    assert.deepEqual(issues[0]?.allowed, ['coder']);
+    assert.match(issues[0]!.message, /"nobody", which is not registered\. Allowed values: coder\./);
   });
 
   it('PlanValidationError lists every issue', () => {

@@ -117,6 +117,20 @@ describe('NodeWorkspace', () => {
     });
   });
 
+  describe('statFile', () => {
+    it('gives size and mtime of a file, undefined for a folder or a missing file, and refuses a link out', async () => {
+      await put('src/a.ts', 'export const a = 1;\n');
+      const when = new Date('2024-05-06T07:08:09Z');
+      await fs.utimes(path.join(root, 'src/a.ts'), when, when);
+      assert.deepEqual(await ws.statFile('src/a.ts'), { size: 20, mtimeMs: when.getTime() });
+      assert.equal(await ws.statFile('src'), undefined);
+      assert.equal(await ws.statFile('missing.ts'), undefined);
+      await fs.symlink(path.join(outside, 'secret.txt'), path.join(root, 'link-out'));
+      await assert.rejects(ws.statFile('link-out'), /outside the workspace/);
+      await assert.rejects(ws.statFile('../outside/secret.txt'), /outside the workspace/);
+    });
+  });
+
   describe('listFiles', () => {
     beforeEach(async () => {
       await put('.gitignore', '*.log\nbuild/\n');

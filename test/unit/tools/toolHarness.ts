@@ -199,6 +199,7 @@ export function countingWorkspace(
       return inner.root;
     },
     readFile: (p: string) => inner.readFile(p),
+    statFile: (p: string) => inner.statFile(p),
     listFiles: (glob: string | undefined, limit: number) => inner.listFiles(glob, limit),
     searchText: (q: string, o: { glob?: string; regex?: boolean; limit: number }) => inner.searchText(q, o),
     async writeFile(p: string, content: string) {
