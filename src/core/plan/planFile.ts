@@ -41,7 +41,15 @@ export function planFileJsonSchema(): Record<string, unknown> {
         .optional()
         .describe('The dry run that produced this plan; running it records whether the plan was edited since.'),
     }),
-    { io: 'input', target: 'draft-7' },
+    {
+      io: 'input',
+      target: 'draft-7',
+      // The descriptions are written for the planner model, whose strict schema turns optional fields
+      // into nullable ones ("otherwise null"); a plan file refuses null, so such clauses are left out.
+      override: ({ jsonSchema }) => {
+        if (typeof jsonSchema.description === 'string') jsonSchema.description = withoutNull(jsonSchema.description);
+      },
+    },
   );
   const { $schema, ...rest } = schema;
   return {
@@ -51,4 +59,11 @@ export function planFileJsonSchema(): Record<string, unknown> {
       'A plan of tasks for Agent Orchestrator. Edit it, then run it with "Orchestrator: Run This Plan" (or `agent-orchestrator run --plan FILE`).',
     ...rest,
   };
+}
+
+/** A description without its clauses (`;`-separated) that mention null. */
+function withoutNull(description: string): string {
+  const clauses = description.replace(/\.$/, '').split(/\s*;\s*/);
+  const kept = clauses.filter((clause) => !/\bnull\b/i.test(clause));
+  return kept.length === clauses.length ? description : `${kept.join('; ')}.`;
 }

@@ -35,6 +35,15 @@ describe('the plan files’ JSON schema (media/plan.schema.json)', () => {
     assert.deepEqual(schema.properties.tasks.items.required, ['id', 'title']);
   });
 
+  it('no description asks a person for null, which a plan file refuses', () => {
+    const descriptions = JSON.stringify(planFileJsonSchema()).match(/"description":"(?:[^"\\]|\\.)*"/g) ?? [];
+    assert.ok(descriptions.length > 1, 'the fields are described');
+    assert.deepEqual(
+      descriptions.filter((d) => /\bnull\b/i.test(d)),
+      [],
+    );
+  });
+
   it('the manifest gives it to every plan file, and offers Run This Plan on them only', () => {
     assert.deepEqual(manifest.contributes.jsonValidation, [
       { fileMatch: `*${PLAN_FILE_SUFFIX}`, url: './media/plan.schema.json' },
