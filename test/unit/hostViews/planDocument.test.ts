@@ -124,7 +124,7 @@ describe('plan documents in the editor (Run This Plan)', () => {
     assert.equal(problems.at(-1), 'The plan has no goal: add "goal" with what the agents should achieve.');
     const schema = parsed('{"goal": 5, "tasks": [{"id": "a"}]}');
     const schemaProblems = planDocumentProblems(schema, validatePlan(schema.input, limits), t);
-    assert.deepEqual(schemaProblems.slice(0, 1), ['goal: Invalid input: expected string, received number']);
+    assert.match(schemaProblems[0] ?? '', /^goal: .*expected string, received number/);
     assert.ok(
       !schemaProblems.some((p) => p.startsWith('The plan has no goal')),
       'a goal of the wrong type is said once',
