@@ -20,7 +20,9 @@ import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
 import { UsageError } from './usageError';
-import { invalidPlanError, planFileOrigin, readPlanFile, writePlanFile } from './planFiles';
+import { invalidPlanError, readPlanFile, writePlanFile } from './planFiles';
+import { planFileText } from '../core/plan/planFile';
+import { planOriginOf } from '../core/plan/planOrigin';
 import { PLAN_TO_STDOUT } from './cliCommand';
 
 /** Concurrency when `--concurrency` is not given (the extension's default). */
@@ -71,7 +73,7 @@ export async function runCommand(
   const afterRun = async (result: RunResult): Promise<void> => {
     if (args.out === undefined || result.status !== 'planned' || !result.state.plan) return;
     if (args.out === PLAN_TO_STDOUT) {
-      if (!args.json) io.stdout.write(`${JSON.stringify({ fromRun: result.runId, ...result.state.plan }, null, 2)}\n`);
+      if (!args.json) io.stdout.write(planFileText(result.runId, result.state.plan));
       return;
     }
     await writePlanFile(args.out, result.runId, result.state.plan);
@@ -83,7 +85,8 @@ export async function runCommand(
     if (planInput !== undefined && args.planFile !== undefined) {
       const validation = engine.orchestrator.validate(planInput);
       if (!validation.ok) throw invalidPlanError(args.planFile, validation);
-      plan = { input: planInput, origin: await planFileOrigin(planInput, validation.plan, engine.store) };
+      const loadPlan = async (runId: string) => (await engine.store.load(runId)).state.plan;
+      plan = { input: planInput, origin: await planOriginOf('file', planInput, validation.plan, loadPlan) };
     }
     const goal = args.goal || (plan ? (planInput as { goal?: string }).goal?.trim() : '') || '';
     if (goal === '') throw new UsageError(`The plan ${args.planFile} has no goal; give one: run "<goal>" --plan FILE.`);

@@ -107,6 +107,7 @@ export class HostContainer extends Disposable {
       view,
       agents,
       workspaceState: context.workspaceState,
+      plansFolder: vscode.Uri.joinPath(context.globalStorageUri, 'plans'),
     };
     this._register(new HostCommands(services));
     this.api = this._register(new ExtensionApi(services));

@@ -17,6 +17,8 @@ import type { ExternalAgents } from '../api/externalAgents';
 /** Command ids, as contributed in package.json (the approval commands belong to DiffApprovals). */
 export const Commands = {
   orchestrate: 'agentOrchestrator.orchestrate',
+  planGoal: 'agentOrchestrator.planGoal',
+  runPlan: 'agentOrchestrator.runPlan',
   pauseRun: 'agentOrchestrator.pauseRun',
   resumeRun: 'agentOrchestrator.resumeRun',
   cancelRun: 'agentOrchestrator.cancelRun',
@@ -39,7 +41,7 @@ export interface HostServices {
   readonly model: RunsModel;
   readonly launcher: RunLauncher;
   readonly engines: HostEngines;
-  readonly store: Pick<RunStore, 'exportMarkdown'>;
+  readonly store: Pick<RunStore, 'exportMarkdown' | 'load'>;
   readonly keys: ApiKeyStore;
   readonly approvals: DiffApprovals;
   readonly log: vscode.LogOutputChannel;
@@ -50,6 +52,8 @@ export interface HostServices {
   readonly agents: ExternalAgents;
   /** Recent goals live here (goals only). */
   readonly workspaceState: vscode.Memento;
+  /** Where Plan Goal writes plan documents: `<globalStorage>/plans`. */
+  readonly plansFolder: vscode.Uri;
 }
 
 /** What a run command may be given: a tree element, a run id (from the API or a test), or nothing (palette). */

@@ -21,6 +21,12 @@ const PROGRESS_EVENTS: ReadonlySet<RunEvent['type']> = new Set([
   'approval.decided',
 ]);
 
+/** How a followed run's end is told. */
+export interface FollowOptions {
+  /** False when the caller tells the end of a dry run itself (Plan Goal opens the plan instead). */
+  announcePlanned?: boolean;
+}
+
 /**
  * Follows a live run in a cancellable progress notification (phase and `n/m tasks`; Cancel
  * cancels the run), then tells how it ended, with the next step as a button. Never modal.
@@ -31,6 +37,7 @@ export async function followRun(
   launched: LaunchedRun,
   title: string,
   goal?: string,
+  options: FollowOptions = {},
 ): Promise<RunResult | undefined> {
   const { handle } = launched;
   // A new run's state is empty until its first event; the caller knows the goal.
@@ -78,7 +85,7 @@ export async function followRun(
     await showError(services, err);
     return undefined;
   }
-  void announceOutcome(services, result);
+  if (result.status !== 'planned' || options.announcePlanned !== false) void announceOutcome(services, result);
   return result;
 }
 

@@ -1,6 +1,7 @@
 import { Disposable } from '../../core/common/disposable';
 import type { HostServices } from './commandSupport';
 import { OrchestrateCommand } from './orchestrateCommand';
+import { PlanCommands } from './planCommands';
 import { ProviderCommands } from './providerCommands';
 import { RollbackCommands } from './rollbackCommands';
 import { RunControlCommands } from './runControlCommands';
@@ -11,6 +12,7 @@ export class HostCommands extends Disposable {
   constructor(services: HostServices) {
     super();
     this._register(new OrchestrateCommand(services));
+    this._register(new PlanCommands(services));
     this._register(new RunControlCommands(services));
     this._register(new RollbackCommands(services));
     this._register(new ProviderCommands(services));

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../../core/common/disposable';
+import type { PlanOrigin } from '../../core/model/runEvents';
 import type { RunBudgetLimits } from '../../core/run/orchestratorPorts';
 import type { RunResult } from '../../core/run/runSession';
 import type { LaunchedRun } from '../runs/runLauncher';
 import { readHostSettings } from '../settings/hostSettings';
 import { Commands, pickFolder, showError, trustedCommand, type HostServices } from './commandSupport';
-import { followRun } from './followRun';
+import { followRun, type FollowOptions } from './followRun';
 import { recentGoalsFrom, rememberGoal } from './runActionLogic';
 
 /** workspaceState key of the recent goals (the goal texts only). */
@@ -16,6 +17,8 @@ export interface OrchestrateOptions {
   dryRun?: boolean;
   /** Overrides the budget settings for this run. */
   budget?: RunBudgetLimits;
+  /** Runs this plan (already checked with `orchestrator.validate`) instead of asking the planner. */
+  plan?: { input: unknown; origin: PlanOrigin };
 }
 
 /** **Orchestrate Goal**: goal (with recent goals), Run or Dry Run, then the run in a progress notification. */
@@ -28,7 +31,7 @@ export class OrchestrateCommand extends Disposable {
 
 /** Asks for the goal, the mode and the folder, then orchestrates; any answer left out stops quietly. */
 async function askAndOrchestrate(services: HostServices): Promise<void> {
-  const goal = await askGoal(services.workspaceState);
+  const goal = await askGoal(services.workspaceState, vscode.l10n.t('Orchestrate Goal'));
   if (goal === undefined) return;
   const dryRun = await askMode();
   if (dryRun === undefined) return;
@@ -38,11 +41,12 @@ async function askAndOrchestrate(services: HostServices): Promise<void> {
 }
 
 /** Starts a run of `goal` in `folder` and follows it to its end, showing any error. */
-async function orchestrateGoal(
+export async function orchestrateGoal(
   services: HostServices,
   folder: vscode.WorkspaceFolder,
   goal: string,
   options: OrchestrateOptions,
+  follow: FollowOptions = {},
 ): Promise<RunResult | undefined> {
   let launched: LaunchedRun;
   try {
@@ -51,12 +55,12 @@ async function orchestrateGoal(
     await showError(services, err);
     return undefined;
   }
-  return followRun(
-    services,
-    launched,
-    options.dryRun ? vscode.l10n.t('Planning (dry run)') : vscode.l10n.t('Orchestrating'),
-    goal,
-  );
+  const title = options.dryRun
+    ? vscode.l10n.t('Planning (dry run)')
+    : options.plan
+      ? vscode.l10n.t('Running the plan')
+      : vscode.l10n.t('Orchestrating');
+  return followRun(services, launched, title, goal, follow);
 }
 
 /**
@@ -76,19 +80,26 @@ export async function launchGoal(
     goal: goal.trim(),
     dryRun: options.dryRun ?? false,
     budget,
+    ...(options.plan ? { plan: options.plan.input, planOrigin: options.plan.origin } : {}),
   });
   services.log.info(
-    `Run ${launched.handle.runId} started in ${folder.name}${options.dryRun ? ' (dry run)' : ''} with ${launched.engine.providerLabel}${launched.engine.isDemo ? ' (offline demo model)' : ''}.`,
+    `Run ${launched.handle.runId} started in ${folder.name}${options.dryRun ? ' (dry run)' : ''}${options.plan ? ` from a plan (${describeOrigin(options.plan.origin)})` : ''} with ${launched.engine.providerLabel}${launched.engine.isDemo ? ' (offline demo model)' : ''}.`,
   );
   return launched;
 }
 
-/** A quick pick that takes free text and offers the last ten goals of this workspace. */
-async function askGoal(state: vscode.Memento): Promise<string | undefined> {
+/** `editor, from run-…, edited` for the log. */
+function describeOrigin(origin: PlanOrigin): string {
+  const edited = origin.edited === undefined ? '' : origin.edited ? ', edited' : ', not edited';
+  return `${origin.source}${origin.fromRun ? `, from ${origin.fromRun}` : ''}${edited}`;
+}
+
+/** A quick pick titled `title` that takes free text and offers the last ten goals of this workspace. */
+export async function askGoal(state: vscode.Memento, title: string): Promise<string | undefined> {
   const recent = recentGoalsFrom(state.get<unknown>(RECENT_GOALS_KEY));
   const picking = new DisposableStore();
   const pick = picking.add(vscode.window.createQuickPick<vscode.QuickPickItem>());
-  pick.title = vscode.l10n.t('Orchestrate Goal');
+  pick.title = title;
   pick.placeholder = vscode.l10n.t(
     'Describe what the agents should achieve, e.g. Add JWT auth to the API and tests for it',
   );

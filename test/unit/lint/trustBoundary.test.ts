@@ -30,6 +30,8 @@ describe('Workspace Trust is checked once, at the boundary', () => {
       readFileSync(path.join(srcRoot, 'host/commands', file), 'utf8').replace(/\s+/g, ' ');
     const gated = [
       ['orchestrateCommand.ts', 'orchestrate'],
+      ['planCommands.ts', 'planGoal'],
+      ['planCommands.ts', 'runPlan'],
       ['runControlCommands.ts', 'resumeRun'],
       ['runControlCommands.ts', 'cancelRun'],
       ['runControlCommands.ts', 'retryTask'],

@@ -2,6 +2,23 @@ import { escapeRegExp } from './runsView';
 import type { Workbench } from './workbench';
 
 /**
+ * Types `goal` into the goal box titled `title` (a quick pick that starts empty and offers the
+ * recent goals) once it shows, and accepts it; takes a screenshot of the typed goal.
+ */
+export async function enterGoal(workbench: Workbench, title: string, goal: string, timeoutMs = 20_000): Promise<void> {
+  const widget = workbench.quickInputWidget();
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+  const input = workbench.quickInput();
+  await input.pressSequentially(goal, { delay: 5 });
+  const typed = widget
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`${escapeRegExp(goal)}.*new goal`) });
+  await typed.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await workbench.screenshot('goal typed');
+  await input.press('Enter');
+}
+
+/**
  * Runs "Orchestrator: Orchestrate Goal" from the palette, types `goal`, and chooses Run (or Dry Run)
  * in the mode pick by clicking it, as a user does; takes a screenshot of the typed goal and of the pick.
  */
@@ -13,19 +30,9 @@ export async function orchestrateGoal(
 ): Promise<void> {
   const { page } = workbench;
   await workbench.runCommand('Orchestrator: Orchestrate Goal');
-  const widget = workbench.quickInputWidget();
   // The goal box is a quick pick titled "Orchestrate Goal" that starts empty (the palette's ">" is gone).
-  await widget
-    .locator('.quick-input-title', { hasText: 'Orchestrate Goal' })
-    .waitFor({ state: 'visible', timeout: timeoutMs });
-  const input = workbench.quickInput();
-  await input.pressSequentially(goal, { delay: 5 });
-  const typed = widget
-    .locator('.quick-input-list .monaco-list-row')
-    .filter({ hasText: new RegExp(`${escapeRegExp(goal)}.*new goal`) });
-  await typed.first().waitFor({ state: 'visible', timeout: timeoutMs });
-  await workbench.screenshot('goal typed');
-  await input.press('Enter');
+  await enterGoal(workbench, 'Orchestrate Goal', goal, timeoutMs);
+  const widget = workbench.quickInputWidget();
 
   // The mode pick: "Run" or "Dry Run (plan only)".
   const label = mode === 'Run' ? /^\s*Run\s*$/ : /^\s*Dry Run \(plan only\)\s*$/;
