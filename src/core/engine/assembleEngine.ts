@@ -147,6 +147,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
       deps: { prices, tools, toolContext, breaker, gateSteps: steps.map((s) => s.name) },
       headroom: () => rateLimits.headroom(),
       clock,
+      builtinMaxLoad: settings.maxConcurrency,
       warn,
     });
   } catch (err) {

@@ -27,6 +27,11 @@ export interface EngineAgentsOptions {
   /** Rate headroom per model, so the router moves models without room to the back. */
   headroom: () => RateHeadroom[];
   clock: Clock;
+  /**
+   * How many tasks a built-in agent may run at once: the run's concurrency, so a plan that gives
+   * every task to one agent still runs its independent tasks in parallel. Custom agents keep their own.
+   */
+  builtinMaxLoad?: number;
   warn(message: string): void;
 }
 
@@ -105,7 +110,10 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
   const chain = modelChain(models, () => router);
   const refsOf = (definition: AgentDefinitionInput): string[] => modelRefsOf(models, definition);
   const agentDeps: LlmAgentDeps = { ...deps, models: chain };
-  for (const spec of BUILTIN_AGENTS) registry.register(new LlmAgent(spec.definition, spec.systemPrompt, agentDeps));
+  for (const spec of BUILTIN_AGENTS) {
+    const maxLoad = options.builtinMaxLoad ?? spec.definition.maxLoad;
+    registry.register(new LlmAgent({ ...spec.definition, maxLoad }, spec.systemPrompt, agentDeps));
+  }
   const { agents, errors } = await loadCustomAgents(path.join(options.root, ...CUSTOM_AGENTS_DIR.split('/')), {
     knownTools: deps.tools.names(),
     displayDir: CUSTOM_AGENTS_DIR,

@@ -102,6 +102,13 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
     );
     try {
       assert.ok(engine.policy.protectedPaths.includes('secrets/**'));
+      for (const agent of engine.registry.list()) {
+        assert.equal(
+          agent.definition.maxLoad,
+          2,
+          `${agent.definition.id} may run as many tasks as the run's concurrency`,
+        );
+      }
       const decide = (command: string) =>
         engine.policy.evaluate({ kind: 'command', tool: 'run_verification', command });
       assert.equal((await decide('npm test')).decision, 'allow', 'a configured single command becomes an allow rule');
