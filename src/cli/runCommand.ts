@@ -9,6 +9,7 @@ import { ResumeError, type RunHandle } from '../core/run/orchestrator';
 import type { RunResult } from '../core/run/runSession';
 import { RunLockedError } from '../core/store/runLock';
 import { RUNS_DIR } from '../core/store/runLayout';
+import { retryableTaskIds } from '../core/model/runState';
 import { runStoreAt } from '../core/store/runStore';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
@@ -176,7 +177,15 @@ export async function resumeCommand(
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
     try {
-      handle = attach(await engine.orchestrator.resume(args.runId, budgetOf(args.budget)));
+      // A failed or cancelled run gets another go at its failed, cancelled and skipped tasks; each
+      // new attempt's brief says why the last one failed.
+      const retryTasks = retryableTaskIds(stored);
+      handle = attach(
+        await engine.orchestrator.resume(args.runId, {
+          ...budgetOf(args.budget),
+          ...(retryTasks.length > 0 ? { retryTasks } : {}),
+        }),
+      );
     } catch (err) {
       if (err instanceof ResumeError || err instanceof RunLockedError)
         throw new UsageError(`Run ${args.runId} cannot be resumed: ${err.message}`);

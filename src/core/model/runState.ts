@@ -382,3 +382,10 @@ export function countTasks(state: RunState): Record<TaskStatus, number> {
   for (const t of Object.values(state.tasks)) counts[t.status]++;
   return counts;
 }
+
+/** Tasks a resume runs again: failed, cancelled and skipped ones (tasks skipped because of them follow anyway). */
+export function retryableTaskIds(state: Pick<RunState, 'tasks'>): string[] {
+  return Object.values(state.tasks)
+    .filter((t) => t.status === 'failed' || t.status === 'cancelled' || t.status === 'skipped')
+    .map((t) => t.id);
+}

@@ -45,13 +45,6 @@ export function parseBudgetValue(
   return { value };
 }
 
-/** Tasks a resume runs again: failed, cancelled and skipped ones (tasks skipped because of them follow anyway). */
-export function retryableTaskIds(state: Pick<RunState, 'tasks'>): string[] {
-  return Object.values(state.tasks)
-    .filter((t) => t.status === 'failed' || t.status === 'cancelled' || t.status === 'skipped')
-    .map((t) => t.id);
-}
-
 /** Whether a task may be retried or reassigned from the tree. */
 export function canRetryTask(status: string): boolean {
   return status === 'failed' || status === 'skipped' || status === 'cancelled';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import type { AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { ResumeOptions } from '../../core/run/orchestrator';
-import type { RunState } from '../../core/model/runState';
+import { retryableTaskIds, type RunState } from '../../core/model/runState';
 import { agentDefinitionsOf } from '../api/externalAgents';
 import {
   command,
@@ -15,14 +15,7 @@ import {
   type HostServices,
 } from './commandSupport';
 import { followRun } from './followRun';
-import {
-  budgetPauseOf,
-  canRetryTask,
-  capableAgents,
-  parseBudgetValue,
-  retryableTaskIds,
-  type BudgetPause,
-} from './runActionLogic';
+import { budgetPauseOf, canRetryTask, capableAgents, parseBudgetValue, type BudgetPause } from './runActionLogic';
 
 /** Pause, Resume, Cancel, Retry Task and Reassign Task. */
 export class RunControlCommands extends Disposable {

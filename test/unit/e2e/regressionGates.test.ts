@@ -227,6 +227,46 @@ describe('end to end: gates judge a task by what it broke', function () {
     console.log(`      broken test: ${r.wallMs} ms wall`);
   });
 
+  it('on resume the failed task runs again, its brief names the broken test, and a model that reads it fixes it', async () => {
+    const tasks: ScriptedTask[] = [{ id: 'math', title: 'Rework add', writes: ['src/math.mjs'] }];
+    const briefs: string[] = [];
+    const plan = { goal: 'Rework add', tasks: tasks.map((t) => ({ requiredCapabilities: ['code'], ...t })) };
+    server = await startFakeModelServer({
+      respond: (request) => {
+        if (isPlannerRequest(request)) return jsonReply(plan);
+        const messages = (request.body as { messages?: WireMessage[] }).messages ?? [];
+        const brief = String(messages.find((m) => m.role === 'user')?.content ?? '');
+        if (messages.length <= 2) briefs.push(brief);
+        if (messages.at(-1)?.role === 'tool') return toolCallReply('finish_task', { summary: 'reworked add' });
+        // A model that reads every word: once its brief names the broken test, it gets add right.
+        const body = /adds/.test(brief) ? 'a + b' : 'a - b';
+        const round = messages.filter((m) => m.role === 'user').length;
+        return toolCallReply('propose_edit', {
+          path: 'src/math.mjs',
+          content: `export const add = (a, b) => ${body};\n// round ${round}\n`,
+        });
+      },
+    });
+    const box = await workspace(SUITE);
+    const first = await run('Rework add', 'node --test test/', box, ['--repair-attempts', '0']);
+    assert.equal(first.code, 1, first.stderr);
+    const runId = String(first.events[0]?.runId);
+    assert.equal(briefs.length, 1);
+    assert.doesNotMatch(briefs[0]!, /adds/, 'the first brief knows nothing of the test');
+
+    const started = Date.now();
+    const env = cliEnv(box.root, { OPENAI_API_KEY: server.apiKey });
+    const resumed = await runCli(['resume', runId, '--json', '--approve', 'auto', '--state-dir', box.state], env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const events = jsonLines(resumed.stdout) as Event[];
+    assert.ok(events.some((e) => e.type === 'task.reset' && e.taskId === 'math'));
+    assert.equal(events.at(-1)?.status, 'succeeded');
+    assert.equal(briefs.length, 2, 'one more attempt');
+    assert.match(briefs[1]!, /attempt[\s\S]*adds/i, 'the retry brief names the broken test');
+    assert.match(await readFile(join(box.ws, 'src/math.mjs'), 'utf8'), /a \+ b/);
+    console.log(`      retry brief naming the broken test, resume: ${Date.now() - started} ms wall`);
+  });
+
   it('a run whose end-of-run gate fails gets one repair task with the failing output and the diff, then succeeds', async () => {
     const tasks: ScriptedTask[] = [
       { id: 'totals', title: 'Change the totals', writes: ['a.txt'] },

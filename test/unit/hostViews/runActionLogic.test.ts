@@ -1,3 +1,4 @@
+import { retryableTaskIds } from '../../../src/core/model/runState';
 import assert from 'node:assert/strict';
 import {
   budgetPauseOf,
@@ -5,7 +6,6 @@ import {
   parseBudgetValue,
   recentGoalsFrom,
   rememberGoal,
-  retryableTaskIds,
 } from '../../../src/host/commands/runActionLogic';
 import { EventBuilder, foldEvents } from '../../support/eventBuilders';
 
