@@ -158,12 +158,16 @@ describe('end to end: shared rate limits and crash recovery', function () {
       assert.deepEqual(verified, ['a', 'b', 'c']);
       for (const id of ['a', 'b', 'c'])
         assert.equal(await readFile(join(ws, `${id}.txt`), 'utf8'), `written by ${id}\n`);
-      // The command ran once per recorded verification, plus at most once more for each task not durably verified before the kill.
+      // The command ran once for the baseline (durable before the first task, so not again on
+      // resume), once per task gate, once for the end-of-run gate, plus at most once more for
+      // each task whose gate had not been made durable before the kill.
       const ran = (await readFile(verifyLog, 'utf8')).trim().split('\n').length;
+      const expected = 1 + 3 + 1;
       assert.ok(
-        ran >= 3 && ran <= 3 + (3 - verifiedBefore.size),
+        ran >= expected && ran <= expected + (3 - verifiedBefore.size),
         `the verification command ran ${ran} times (${verifiedBefore.size} durably verified before the kill)`,
       );
+      assert.equal(events.filter((e) => e.type === 'verification.baseline').length, 1, 'the baseline was taken once');
     });
   });
 });
