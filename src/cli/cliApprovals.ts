@@ -1,8 +1,9 @@
+import { neutralisedMarker, visibleText } from '../core/common/visibleText';
 import { TaskFailure } from '../core/model/failure';
 import type { ApprovalDecision, ApprovalPort, EditProposal } from '../core/tools/approvalPort';
 import type { ApproveMode } from './cliCommand';
 import type { TerminalPrompt } from './terminalPrompt';
-import { unifiedDiff } from './unifiedDiff';
+import { renderUnifiedDiff } from './unifiedDiff';
 
 /** How the CLI answers approval requests. */
 export interface CliApprovalsOptions {
@@ -11,6 +12,8 @@ export interface CliApprovalsOptions {
   prompt: TerminalPrompt | undefined;
   /** Colour the diff (stderr is a terminal and NO_COLOR is not set). */
   color: boolean;
+  /** Longest diff shown before asking, in lines; default 400. The rest is shown on `v`. */
+  maxDiffLines?: number;
   /** The command that resumes a run, e.g. `agent-orchestrator resume <id> --state-dir …`. */
   resumeCommand(runId: string): string;
 }
@@ -21,6 +24,11 @@ export interface CliApprovalsOptions {
  *   there is one and otherwise pauses the run (a protected path is never auto-approved);
  * - `never` pauses the run at the first edit, for a human to approve on resume;
  * - `prompt` shows the edit as a unified diff on stderr and asks y/n on the terminal.
+ * What the terminal shows is safe to read: control, escape, bidi and zero-width characters of the
+ * file, its path and every label are shown as escapes (checklist 30). A diff longer than
+ * `maxDiffLines` is cut, the prompt says exactly how many lines are not shown, `v` shows them all,
+ * and applying the edit unseen needs the explicit answer `apply unseen`; `y` alone does not, and
+ * the default (Enter) is always no.
  * Pausing is a `TaskFailure` of class `needs-human`, which the executor turns into a paused run.
  */
 export class CliApprovals implements ApprovalPort {
@@ -32,25 +40,52 @@ export class CliApprovals implements ApprovalPort {
     if (mode === 'never') throw this.needsHuman(proposal, `the run was started with --approve never`);
     if (!prompt) {
       const why = proposal.protected
-        ? `${proposal.path} is a protected file, which is never approved automatically, and there is no terminal to ask on`
+        ? `${visibleText(proposal.path)} is a protected file, which is never approved automatically, and there is no terminal to ask on`
         : 'there is no terminal to ask on';
       throw this.needsHuman(proposal, why);
     }
-    const header = [
+    const path = visibleText(proposal.path);
+    const verb = proposal.after === undefined ? 'delete' : proposal.before === undefined ? 'create' : 'change';
+    const diffOptions = { color: this.options.color, maxLines: this.options.maxDiffLines ?? 400 };
+    const diff = renderUnifiedDiff(proposal.path, proposal.before, proposal.after, diffOptions);
+    const lines = [
       '',
-      `Task ${proposal.taskId} (${proposal.agentId}) wants to ${proposal.after === undefined ? 'delete' : proposal.before === undefined ? 'create' : 'change'} ${proposal.path}`,
-      `Policy: ${proposal.reason}${proposal.protected ? ' (protected file: needs your approval even with --approve auto)' : ''}`,
-      unifiedDiff(proposal.path, proposal.before, proposal.after, { color: this.options.color }),
-    ].join('\n');
-    const answer = await prompt.confirm(header, `Apply this edit to ${proposal.path}?`, signal);
-    if (answer === 'yes') return { decision: 'accepted', by: 'user' };
-    if (answer === 'closed') throw this.needsHuman(proposal, 'the terminal closed before an answer');
-    return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
+      `Task ${visibleText(proposal.taskId)} (${visibleText(proposal.agentId)}) wants to ${verb} ${path}`,
+      `Policy: ${visibleText(proposal.reason)}${proposal.protected ? ' (protected file: needs your approval even with --approve auto)' : ''}`,
+    ];
+    if (diff.neutralised > 0) lines.push(`${neutralisedMarker(diff.neutralised)} in this edit; read it with care.`);
+    lines.push(diff.text);
+    let text = lines.join('\n');
+    let seenAll = diff.hiddenLines === 0;
+    for (;;) {
+      const question = seenAll
+        ? `Apply this edit to ${path}? [y/N]`
+        : `Apply this edit to ${path}? ${diff.hiddenLines} of its ${diff.totalLines} diff lines were not shown. ` +
+          `v: view them all, apply unseen: apply without viewing them, Enter: no [v/apply unseen/N]`;
+      const answer = await prompt.answer(text, question, signal);
+      if (answer === undefined) throw this.needsHuman(proposal, 'the terminal closed before an answer');
+      if (seenAll ? /^y(es)?$/i.test(answer) : /^apply unseen$/i.test(answer))
+        return { decision: 'accepted', by: 'user' };
+      if (!seenAll && /^v(iew)?$/i.test(answer)) {
+        const whole = renderUnifiedDiff(proposal.path, proposal.before, proposal.after, {
+          ...diffOptions,
+          maxLines: Number.POSITIVE_INFINITY,
+        });
+        text = `${whole.text}\n(the whole diff of ${path}: ${whole.totalLines} lines)`;
+        seenAll = true;
+        continue;
+      }
+      if (!seenAll && /^y(es)?$/i.test(answer)) {
+        text = `Not all of this edit was shown: answer v to view it all, or apply unseen to apply it anyway.`;
+        continue;
+      }
+      return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
+    }
   }
 
   private needsHuman(proposal: EditProposal, why: string): TaskFailure {
     return new TaskFailure(
-      `Approval needed for the edit of ${proposal.path} (${why}). Review it with: ${this.options.resumeCommand(proposal.runId)} --approve prompt`,
+      `Approval needed for the edit of ${visibleText(proposal.path)} (${why}). Review it with: ${this.options.resumeCommand(proposal.runId)} --approve prompt`,
       'needs-human',
     );
   }

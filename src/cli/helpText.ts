@@ -47,7 +47,10 @@ ${providerLines(providers)}
                            auto    apply edits; protected files (.git, .vscode, .env*, ...) still ask
                                    on a terminal, and pause the run without one
                            never   pause the run at the first edit, for a human to approve later
-                           prompt  show each edit as a diff on the terminal and ask y/n
+                           prompt  show each edit as a diff on the terminal and ask y/n; control and
+                                   invisible characters show as escapes (\\x1b, \\u202e); past 400
+                                   lines the prompt counts the lines not shown: v shows them, only
+                                   "apply unseen" applies without them, Enter rejects
   --verify "<command>"   a check, e.g. "npm test"; repeat for several; each is named by its command.
                          Checks run once before the first task (the baseline), after each task that
                          edits, and at the end. A task fails its check only on a regression it caused:

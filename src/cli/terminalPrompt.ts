@@ -26,18 +26,27 @@ export class TerminalPrompt {
   ) {}
 
   /** Prints `text`, asks `question [y/N]` and resolves with the answer; rejects with the abort reason. */
-  confirm(text: string, question: string, signal: AbortSignal): Promise<PromptAnswer> {
+  async confirm(text: string, question: string, signal: AbortSignal): Promise<PromptAnswer> {
+    const line = await this.answer(text, `${question} [y/N]`, signal);
+    return line === undefined ? 'closed' : /^\s*y(es)?\s*$/i.test(line) ? 'yes' : 'no';
+  }
+
+  /**
+   * Prints `text`, asks `question` (which names its own choices) and resolves with the line typed,
+   * trimmed; undefined when stdin ended first. Rejects with the abort reason.
+   */
+  answer(text: string, question: string, signal: AbortSignal): Promise<string | undefined> {
     const asked = this.queue.then(() => this.ask(text, question, signal));
     this.queue = asked.catch(() => undefined);
     return asked;
   }
 
-  private ask(text: string, question: string, signal: AbortSignal): Promise<PromptAnswer> {
+  private ask(text: string, question: string, signal: AbortSignal): Promise<string | undefined> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     this.hooks.before?.();
-    this.output.write(`${text}\n${question} [y/N] `);
+    this.output.write(`${text}\n${question} `);
     const rl = createInterface({ input: this.input, terminal: false });
-    return new Promise<PromptAnswer>((resolve, reject) => {
+    return new Promise<string | undefined>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void): void => {
         if (settled) return;
@@ -53,11 +62,11 @@ export class TerminalPrompt {
           reject(abortReason(signal));
         });
       signal.addEventListener('abort', onAbort, { once: true });
-      rl.once('line', (line) => finish(() => resolve(/^\s*y(es)?\s*$/i.test(line) ? 'yes' : 'no')));
+      rl.once('line', (line) => finish(() => resolve(line.trim())));
       rl.once('close', () =>
         finish(() => {
           this.output.write('\n');
-          resolve('closed');
+          resolve(undefined);
         }),
       );
     });

@@ -1,11 +1,25 @@
+import { neutraliseText } from '../core/common/visibleText';
+
 /** How a diff is rendered. */
 export interface UnifiedDiffOptions {
   /** Unchanged lines shown around each change; default 3. */
   context?: number;
-  /** Longest output in lines; the rest is summarised in one line. Default 400. */
+  /** Longest output in lines; the rest is counted in one last line. Default 400; `Infinity` shows all. */
   maxLines?: number;
   /** ANSI colours for a terminal. */
   color?: boolean;
+}
+
+/** A rendered diff and what it leaves out. */
+export interface RenderedDiff {
+  /** The diff, with control and invisible characters of the file and its path shown as escapes. */
+  text: string;
+  /** Lines of the whole diff (headers included). */
+  totalLines: number;
+  /** Lines of the whole diff not in `text` (0: the whole change is shown). */
+  hiddenLines: number;
+  /** Control and invisible characters shown as escapes in the whole diff. */
+  neutralised: number;
 }
 
 type Op = { kind: ' ' | '-' | '+'; text: string };
@@ -23,26 +37,50 @@ export function unifiedDiff(
   after: string | undefined,
   options: UnifiedDiffOptions = {},
 ): string {
+  return renderUnifiedDiff(filePath, before, after, options).text;
+}
+
+/**
+ * {@link unifiedDiff} with what it leaves out. Every line is made safe to show first (terminal
+ * escapes, CR, bidi and zero-width characters become escapes like `\x1b`), so a line cannot erase
+ * or hide another; the last line says exactly how many lines are not shown.
+ */
+export function renderUnifiedDiff(
+  filePath: string,
+  before: string | undefined,
+  after: string | undefined,
+  options: UnifiedDiffOptions = {},
+): RenderedDiff {
   const context = options.context ?? 3;
   const maxLines = options.maxLines ?? 400;
+  let neutralised = 0;
+  const safe = (text: string): string => {
+    const shown = neutraliseText(text);
+    neutralised += shown.neutralised;
+    return shown.text;
+  };
   const paint = (code: string, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const ops = diffLines(splitLines(before), splitLines(after));
+  const shownPath = safe(filePath).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
   const out = [
-    paint('1', before === undefined ? '--- /dev/null' : `--- a/${filePath}`),
-    paint('1', after === undefined ? '+++ /dev/null' : `+++ b/${filePath}`),
+    paint('1', before === undefined ? '--- /dev/null' : `--- a/${shownPath}`),
+    paint('1', after === undefined ? '+++ /dev/null' : `+++ b/${shownPath}`),
   ];
   for (const hunk of hunks(ops, context)) {
     out.push(paint('36', `@@ -${range(hunk.aStart, hunk.aCount)} +${range(hunk.bStart, hunk.bCount)} @@`));
-    for (const op of hunk.ops)
-      out.push(op.kind === ' ' ? ` ${op.text}` : paint(op.kind === '-' ? '31' : '32', `${op.kind}${op.text}`));
+    for (const op of hunk.ops) {
+      const text = safe(op.text);
+      out.push(op.kind === ' ' ? ` ${text}` : paint(op.kind === '-' ? '31' : '32', `${op.kind}${text}`));
+    }
   }
   if (out.length === 2) out.push('(no changes)');
-  if (out.length > maxLines) {
-    const hidden = out.length - maxLines;
+  const totalLines = out.length;
+  const hiddenLines = Math.max(0, totalLines - maxLines);
+  if (hiddenLines > 0) {
     out.length = maxLines;
-    out.push(`… (${hidden} more lines)`);
+    out.push(`… ${hiddenLines} more line${hiddenLines === 1 ? '' : 's'} not shown`);
   }
-  return out.join('\n');
+  return { text: out.join('\n'), totalLines, hiddenLines, neutralised };
 }
 
 function splitLines(text: string | undefined): string[] {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { visibleText } from '../../core/common/visibleText';
 import type { Localize } from './approvalText';
 import type { AppliedEditRef } from './commandArgs';
 import { readDiskText } from './diskText';
@@ -26,11 +27,11 @@ export async function openAppliedEditDiff(ref: AppliedEditRef, deps: AppliedEdit
       'vscode.diff',
       left,
       right,
-      t('{0} (before task {1} ↔ now)', ref.path, deps.taskLabel),
+      t('{0} (before task {1} ↔ now)', visibleText(ref.path), visibleText(deps.taskLabel)),
     );
   } else if (exists) {
     await vscode.window.showTextDocument(file, { preview: true });
   } else {
-    void vscode.window.showInformationMessage(t('{0} no longer exists.', ref.path));
+    void vscode.window.showInformationMessage(t('{0} no longer exists.', visibleText(ref.path)));
   }
 }

@@ -1,5 +1,8 @@
 // What the approval UI says (diff titles, CodeLens titles, review list rows, messages), free of
 // `vscode` so it can be unit-tested. Strings go through the `Localize` function the host passes in.
+// Every text an agent chose (paths, agent ids, task labels, changed lines) goes through
+// `visibleText` first, so control, bidi and zero-width characters show as escapes (checklist 30).
+import { neutralisedMarker, neutraliseText, visibleText } from '../../core/common/visibleText';
 import type { EditProposal } from '../../core/tools/approvalPort';
 import type { HunkStats, LineHunk } from './hunks';
 import type { HunkState } from './pendingEdits';
@@ -14,6 +17,11 @@ export const formatText: Localize = (message, ...args) =>
     return value === undefined ? whole : String(value);
   });
 
+/** The title of the box that asks why an edit is rejected. */
+export function rejectTitle(t: Localize, path: string): string {
+  return t('Reject the edit of {0}', visibleText(path));
+}
+
 /** The title and command of one CodeLens above a hunk. */
 export interface HunkLens {
   title: string;
@@ -25,12 +33,32 @@ export interface HunkLens {
 export function diffTitle(t: Localize, proposal: EditProposal, taskLabel: string): string {
   if (proposal.after === undefined) {
     return proposal.protected
-      ? t('{0} (Protected — deletion proposed by {1} for {2})', proposal.path, proposal.agentId, taskLabel)
-      : t('{0} (Deletion proposed by {1} for {2})', proposal.path, proposal.agentId, taskLabel);
+      ? t(
+          '{0} (Protected — deletion proposed by {1} for {2})',
+          visibleText(proposal.path),
+          visibleText(proposal.agentId),
+          visibleText(taskLabel),
+        )
+      : t(
+          '{0} (Deletion proposed by {1} for {2})',
+          visibleText(proposal.path),
+          visibleText(proposal.agentId),
+          visibleText(taskLabel),
+        );
   }
   return proposal.protected
-    ? t('{0} (Protected — proposed by {1} for {2})', proposal.path, proposal.agentId, taskLabel)
-    : t('{0} (Proposed by {1} for {2})', proposal.path, proposal.agentId, taskLabel);
+    ? t(
+        '{0} (Protected — proposed by {1} for {2})',
+        visibleText(proposal.path),
+        visibleText(proposal.agentId),
+        visibleText(taskLabel),
+      )
+    : t(
+        '{0} (Proposed by {1} for {2})',
+        visibleText(proposal.path),
+        visibleText(proposal.agentId),
+        visibleText(taskLabel),
+      );
 }
 
 /** The CodeLenses above one hunk: Accept/Reject while undecided, the decision and an Undo after. */
@@ -53,20 +81,24 @@ export function protectedWarning(t: Localize, proposal: EditProposal, autoApprov
   return autoApprove
     ? t(
         '{0} is a protected path: needs your approval even with auto-approve. Proposed by {1}.',
-        proposal.path,
-        proposal.agentId,
+        visibleText(proposal.path),
+        visibleText(proposal.agentId),
       )
-    : t('{0} is a protected path: review this edit by {1} with care.', proposal.path, proposal.agentId);
+    : t(
+        '{0} is a protected path: review this edit by {1} with care.',
+        visibleText(proposal.path),
+        visibleText(proposal.agentId),
+      );
 }
 
 /** Shown at accept time when the file on disk is no longer what the agent saw. */
 export function staleMessage(t: Localize, path: string): string {
-  return t('{0} changed since the agent proposed this edit; the agent will re-propose.', path);
+  return t('{0} changed since the agent proposed this edit; the agent will re-propose.', visibleText(path));
 }
 
 /** Shown when accepting would overwrite unsaved changes in an open editor. */
 export function dirtyMessage(t: Localize, path: string): string {
-  return t('{0} has unsaved changes. Save or revert them, then accept the edit again.', path);
+  return t('{0} has unsaved changes. Save or revert them, then accept the edit again.', visibleText(path));
 }
 
 /** "+12 −3", plus a mark when the user changed the proposal. */
@@ -79,8 +111,8 @@ export function statsText(t: Localize, stats: HunkStats, edited: boolean): strin
 export function reviewDetail(t: Localize, proposal: EditProposal, taskLabel: string): string {
   const what = proposal.after === undefined ? t('delete') : proposal.before === undefined ? t('create') : t('edit');
   return proposal.protected
-    ? t('{0} · task {1} · agent {2} · protected path', what, taskLabel, proposal.agentId)
-    : t('{0} · task {1} · agent {2}', what, taskLabel, proposal.agentId);
+    ? t('{0} · task {1} · agent {2} · protected path', what, visibleText(taskLabel), visibleText(proposal.agentId))
+    : t('{0} · task {1} · agent {2}', what, visibleText(taskLabel), visibleText(proposal.agentId));
 }
 
 /** A hunk in the "Choose Changes…" list: where it is in the proposal, its size, and its first changed line. */
@@ -95,8 +127,10 @@ export function hunkChoiceText(t: Localize, hunk: LineHunk): { label: string; de
       : hunk.afterStart === 0
         ? t('Deleted at the start')
         : t('Deleted after line {0}', hunk.afterStart);
-  const sample = (hunk.afterLines[0] ?? hunk.beforeLines[0] ?? '').replace(/\r?\n$/, '').trim();
-  const shown = sample.length > 80 ? `${sample.slice(0, 79)}…` : sample;
+  const raw = (hunk.afterLines[0] ?? hunk.beforeLines[0] ?? '').replace(/\r?\n$/, '').trim();
+  const { text: sample, neutralised } = neutraliseText(raw);
+  const cut = sample.length > 80 ? `${sample.slice(0, 79)}…` : sample;
+  const shown = neutralised > 0 ? `${cut} [${neutralisedMarker(neutralised)}]` : cut;
   const sign = hunk.afterLines.length === 0 ? '−' : '+';
   return {
     label: `${where}: +${hunk.afterLines.length} −${hunk.beforeLines.length}${hunk.eolOnly ? ` ${t('(line endings only)')}` : ''}`,

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
+import { visibleText } from '../../core/common/visibleText';
 import { TaskFailure } from '../../core/model/failure';
 import type { ApprovalDecision, ApprovalPort, EditProposal } from '../../core/tools/approvalPort';
 import { openAppliedEditDiff } from './appliedEditDiff';
 import { ApprovalCommandIds, ApprovalCommands, ContextKeys } from './approvalCommands';
 import type { ApprovalCommandHandlers } from './approvalCommands';
-import { diffTitle, dirtyMessage, hunkChoiceText, protectedWarning, staleMessage } from './approvalText';
+import { diffTitle, dirtyMessage, hunkChoiceText, protectedWarning, rejectTitle, staleMessage } from './approvalText';
 import type { Localize } from './approvalText';
 import { appliedEditArg, approvalIdArg, hunkArgs, isRecord, rejection, runIdArg } from './commandArgs';
 import type { AppliedEditRef } from './commandArgs';
@@ -89,16 +90,20 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     signal.throwIfAborted();
     const autoApprove = this.options.approvalMode() === 'autoApprove';
     if (autoApprove && !proposal.protected) {
-      this.options.log.info(`Auto-approved the edit of ${proposal.path} (${proposal.approvalId}).`);
+      this.options.log.info(`Auto-approved the edit of ${visibleText(proposal.path)} (${proposal.approvalId}).`);
       return { decision: 'accepted', by: 'auto' };
     }
     if (this.fileUri(proposal.path) === undefined) {
-      return { decision: 'rejected', by: 'auto', reason: `${proposal.path} is not a path inside the workspace.` };
+      return {
+        decision: 'rejected',
+        by: 'auto',
+        reason: `${visibleText(proposal.path)} is not a path inside the workspace.`,
+      };
     }
     const decided = this.store.wait(proposal, signal);
-    this.options.log.info(`Waiting for your decision on ${proposal.path} (${proposal.approvalId}).`);
+    this.options.log.info(`Waiting for your decision on ${visibleText(proposal.path)} (${proposal.approvalId}).`);
     void this.openDiff(proposal.approvalId, true).catch((err: unknown) =>
-      this.options.log.error(`Could not open the diff of ${proposal.path}`, err),
+      this.options.log.error(`Could not open the diff of ${visibleText(proposal.path)}`, err),
     );
     if (proposal.protected) void this.warnProtected(proposal, autoApprove);
     if (!this.offeredCodeLens) {
@@ -179,7 +184,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     if (proposal === undefined || this.deciding.has(approvalId)) return;
     this.deciding.add(approvalId);
     try {
-      this.settle(approvalId, rejection(await askReason(t('Reject the edit of {0}', proposal.path))));
+      this.settle(approvalId, rejection(await askReason(rejectTitle(t, proposal.path))));
     } finally {
       this.deciding.delete(approvalId);
     }
@@ -206,7 +211,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     void vscode.window.showInformationMessage(
       t(
         "Edit the proposal for {0}, then choose Accept Edit (or Reject Edit) in the editor title. Your text replaces the agent's.",
-        entry.proposal.path,
+        visibleText(entry.proposal.path),
       ),
     );
   }
@@ -292,7 +297,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     const path = this.store.get(approvalId)?.proposal.path;
     if (this.store.settle(approvalId, decision))
       this.options.log.info(
-        `${decision.decision === 'accepted' ? 'Accepted' : 'Rejected'} the edit of ${path} (${approvalId}).`,
+        `${decision.decision === 'accepted' ? 'Accepted' : 'Rejected'} the edit of ${visibleText(path ?? '')} (${approvalId}).`,
       );
   }
 
@@ -322,8 +327,8 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     const entries = this.store.list();
     if (entries.length <= 1) return entries[0]?.proposal.approvalId;
     const items = entries.map((e) => ({
-      label: e.proposal.path,
-      description: this.taskLabel(e.proposal),
+      label: visibleText(e.proposal.path),
+      description: visibleText(this.taskLabel(e.proposal)),
       id: e.proposal.approvalId,
     }));
     return (await vscode.window.showQuickPick(items, { placeHolder: t('Which pending edit?') }))?.id;

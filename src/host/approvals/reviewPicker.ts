@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/common/disposable';
+import { visibleText } from '../../core/common/visibleText';
 import type { EditProposal } from '../../core/tools/approvalPort';
 import { reviewDetail, statsText } from './approvalText';
 import type { Localize } from './approvalText';
@@ -101,7 +102,7 @@ async function chooseHunks(actions: ReviewActions, row: ReviewRow, t: Localize):
     .hunkChoices(id)
     .map((h) => ({ label: h.label, detail: h.detail, picked: h.accepted, index: h.index }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: t('Choose the changes to accept in {0}', row.proposal.path),
+    title: t('Choose the changes to accept in {0}', visibleText(row.proposal.path)),
     placeHolder: t('Checked changes are accepted, unchecked ones rejected'),
     canPickMany: true,
     matchOnDetail: true,
@@ -127,10 +128,10 @@ function pickEdit(rows: ReviewRow[], t: Localize): Promise<Choice | undefined> {
   for (const row of [...rows].sort((a, b) => a.proposal.runId.localeCompare(b.proposal.runId))) {
     const p = row.proposal;
     if (runs.size > 1 && p.runId !== lastRun)
-      items.push({ label: t('Run {0}', p.runId), kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: t('Run {0}', visibleText(p.runId)), kind: vscode.QuickPickItemKind.Separator });
     lastRun = p.runId;
     items.push({
-      label: `${p.protected ? '$(warning)' : '$(diff)'} ${p.path}`,
+      label: `${p.protected ? '$(warning)' : '$(diff)'} ${visibleText(p.path)}`,
       description: statsText(t, row.stats, row.edited),
       detail: reviewDetail(t, p, row.taskLabel),
       buttons,
@@ -179,7 +180,7 @@ async function pickAction(row: ReviewRow, hunkCount: number, t: Localize): Promi
     });
   if (row.edited) items.push({ label: `$(discard) ${t("Restore the Agent's Proposal")}`, action: 'restore' });
   const picked = await vscode.window.showQuickPick(items, {
-    title: row.proposal.path,
+    title: visibleText(row.proposal.path),
     placeHolder: t('What should happen to this edit?'),
   });
   return picked?.action;

