@@ -86,7 +86,12 @@ export interface Engine {
 export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const { root, workspace, settings, services, warn } = ports;
   const providers = ports.providers ?? BUILTIN_PROVIDERS;
-  const runner = ports.runner ?? new ChildProcessRunner();
+  const runner =
+    ports.runner ??
+    new ChildProcessRunner({
+      ...(settings.verification.environment === undefined ? {} : { passEnv: settings.verification.environment }),
+      secretEnvNames: providerKeyEnvNames(providers),
+    });
   const models = await resolveEngineModels({
     providers,
     choice: settings.models,
@@ -229,4 +234,12 @@ async function openCheckpoints(
   }
   if (!port.enabled && port.note) warn(port.note);
   return port;
+}
+
+/** The provider table's key variables that are real variable names (a fixed endpoint's is a description). */
+export function providerKeyEnvNames(providers: ProviderTable): string[] {
+  return providers
+    .list()
+    .map((p) => p.keyEnvVar)
+    .filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
 }
