@@ -10,6 +10,9 @@ import type { AgentDefinitionInput } from '../model/agentDefinition';
 import { LlmPlanner } from '../plan/llmPlanner';
 import { WorkspaceSummariser } from '../plan/workspaceSummary';
 import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
+import { parseCommandPattern } from '../policy/commandRules';
+import { packageJsonScripts, packageScriptOf, recordScripts } from '../policy/packageScripts';
+import type { PackageScriptsPort } from '../policy/packageScripts';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
 import { CircuitBreaker } from '../route/circuitBreaker';
@@ -52,6 +55,8 @@ export interface EnginePorts {
   services: EngineServices;
   /** The providers to choose from; the built-in table by default (the host adds the offline demo). */
   providers?: ProviderTable;
+  /** Reads package.json's scripts; default `<root>/package.json`. */
+  packageScripts?: PackageScriptsPort;
   /** The git binary for checkpoints; `git` on PATH by default. */
   gitBinary?: string;
   /** Something the user should know (a skipped custom agent, no checkpoints…); never fatal. */
@@ -107,13 +112,22 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     );
   }
   const steps = configuredSteps(settings.verification);
+  const rules = [
+    ...DEFAULT_POLICY_RULES,
+    ...verificationAllowRules(steps, (s) => `a configured verification command (${s.name})`),
+  ];
+  // The package scripts the allow rules name, as they are now: an edited script asks again.
+  const scriptsPort = ports.packageScripts ?? packageJsonScripts(root);
+  const scriptNames = rules.flatMap((rule) => {
+    if (rule.effect !== 'allow' || rule.command === undefined) return [];
+    const name = packageScriptOf(parseCommandPattern(rule.command).words);
+    return name === undefined ? [] : [name];
+  });
   const policy = new PolicyEngine({
     root,
-    rules: [
-      ...DEFAULT_POLICY_RULES,
-      ...verificationAllowRules(steps, (s) => `a configured verification command (${s.name})`),
-    ],
+    rules,
     protectedPaths: [...settings.protectedPaths],
+    packageScripts: { port: scriptsPort, recorded: await recordScripts(scriptsPort, scriptNames) },
   });
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
