@@ -6,6 +6,8 @@ import {
   looksLikeSecret,
   scrubbedNames,
 } from '../../../src/core/verify/childEnvironment';
+import { providerKeyEnvNames } from '../../../src/core/engine/assembleEngine';
+import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { ChildProcessRunner } from '../../../src/core/verify/childProcessRunner';
 
 const SECRETS: Record<string, string> = {
@@ -59,6 +61,10 @@ describe('checklist 28: commands get a scrubbed environment built by allow-list'
       secretNames: ['CUSTOM_PROVIDER_VAR'],
     });
     assert.equal(env.CUSTOM_PROVIDER_VAR, undefined);
+  });
+
+  it("the provider table's key variables are withheld, and a fixed endpoint's description is not a name", () => {
+    assert.deepEqual(providerKeyEnvNames(BUILTIN_PROVIDERS).sort(), ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
   });
 
   it('secret-looking names are recognised', () => {
