@@ -10,6 +10,9 @@ import type { AgentDefinitionInput } from '../model/agentDefinition';
 import { LlmPlanner } from '../plan/llmPlanner';
 import { WorkspaceSummariser } from '../plan/workspaceSummary';
 import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
+import { parseCommandPattern } from '../policy/commandRules';
+import { packageJsonScripts, packageScriptOf, recordScripts } from '../policy/packageScripts';
+import type { PackageScriptsPort } from '../policy/packageScripts';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
 import { CircuitBreaker } from '../route/circuitBreaker';
@@ -52,6 +55,8 @@ export interface EnginePorts {
   services: EngineServices;
   /** The providers to choose from; the built-in table by default (the host adds the offline demo). */
   providers?: ProviderTable;
+  /** Reads package.json's scripts; default `<root>/package.json`. */
+  packageScripts?: PackageScriptsPort;
   /** The git binary for checkpoints; `git` on PATH by default. */
   gitBinary?: string;
   /** Something the user should know (a skipped custom agent, no checkpoints…); never fatal. */
@@ -86,7 +91,12 @@ export interface Engine {
 export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const { root, workspace, settings, services, warn } = ports;
   const providers = ports.providers ?? BUILTIN_PROVIDERS;
-  const runner = ports.runner ?? new ChildProcessRunner();
+  const runner =
+    ports.runner ??
+    new ChildProcessRunner({
+      ...(settings.verification.environment === undefined ? {} : { passEnv: settings.verification.environment }),
+      secretEnvNames: providerKeyEnvNames(providers),
+    });
   const models = await resolveEngineModels({
     providers,
     choice: settings.models,
@@ -102,13 +112,22 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     );
   }
   const steps = configuredSteps(settings.verification);
+  const rules = [
+    ...DEFAULT_POLICY_RULES,
+    ...verificationAllowRules(steps, (s) => `a configured verification command (${s.name})`),
+  ];
+  // The package scripts the allow rules name, as they are now: an edited script asks again.
+  const scriptsPort = ports.packageScripts ?? packageJsonScripts(root);
+  const scriptNames = rules.flatMap((rule) => {
+    if (rule.effect !== 'allow' || rule.command === undefined) return [];
+    const name = packageScriptOf(parseCommandPattern(rule.command).words);
+    return name === undefined ? [] : [name];
+  });
   const policy = new PolicyEngine({
     root,
-    rules: [
-      ...DEFAULT_POLICY_RULES,
-      ...verificationAllowRules(steps, (s) => `a configured verification command (${s.name})`),
-    ],
+    rules,
     protectedPaths: [...settings.protectedPaths],
+    packageScripts: { port: scriptsPort, recorded: await recordScripts(scriptsPort, scriptNames) },
   });
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
@@ -229,4 +248,12 @@ async function openCheckpoints(
   }
   if (!port.enabled && port.note) warn(port.note);
   return port;
+}
+
+/** The provider table's key variables that are real variable names (a fixed endpoint's is a description). */
+export function providerKeyEnvNames(providers: ProviderTable): string[] {
+  return providers
+    .list()
+    .map((p) => p.keyEnvVar)
+    .filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
 }

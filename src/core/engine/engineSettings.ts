@@ -23,6 +23,12 @@ export interface EngineSettings {
     thresholds?: GateThresholds;
     /** Repair tasks after failed end-of-run gates (default 1; 0: none). */
     repairAttempts?: number;
+    /**
+     * Environment variables commands may see beyond the safe base set: exact names, or patterns
+     * with `*` (which never bring back a secret-looking name). See `verify/childEnvironment.ts`.
+     * The host feeds it from `agentOrchestrator.verification.environment`; TODO: the CLI flag `--pass-env NAME`.
+     */
+    environment?: readonly string[];
   };
 }
 

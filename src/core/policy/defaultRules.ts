@@ -56,14 +56,15 @@ export const DEFAULT_COMMAND_DENY_RULES: readonly PolicyRule[] = Object.freeze([
 ]);
 
 /**
- * Harmless build, test and read-only git commands that run without asking when they are one
- * simple command. Left out on purpose: `git diff/log/show` (their `--output=<file>` writes files)
- * and `npx <tool>` (it may download a package); those ask.
+ * Read-only commands that cannot run arbitrary code and run without asking when they are one
+ * simple command (checklist 27). Left out on purpose: `git diff/log/show` (their `--output=<file>`
+ * writes files), `npx <tool>` (it may download a package), and every package script (`npm test`,
+ * `npm run *`, `yarn *`, `pnpm *`, `make`): a script is whatever package.json says, and an agent
+ * can edit package.json. The configured verification commands become exact allow rules instead
+ * (`verificationAllowRules.ts`), guarded against script edits by the engine.
  */
 export const DEFAULT_COMMAND_ALLOW_RULES: readonly PolicyRule[] = Object.freeze(
   [
-    'npm test *',
-    'npm run *',
     'npm ls *',
     'npm --version',
     'node --version',

@@ -6,6 +6,9 @@ import { PathRefusedError, resolveWorkspacePath } from './pathGuard';
 import type { ResolvedPath } from './pathGuard';
 import { parsePolicyRules, PATH_GLOB_OPTIONS } from './policyRules';
 import type { PolicyEffect, PolicyRule } from './policyRules';
+import { inlineCodeReason } from './inlineCode';
+import { packageScriptOf, scriptText } from './packageScripts';
+import type { PackageScriptsPort } from './packageScripts';
 import { createProtectedPathMatcher, DEFAULT_PROTECTED_PATHS } from './protectedPaths';
 import type { ProtectedPathMatcher } from './protectedPaths';
 import { errorMessage } from '../common/errors';
@@ -40,6 +43,12 @@ export interface PolicyEngineOptions {
   protectedPaths?: readonly string[];
   /** Outcome when no rule matches; by default ask for writes and commands, allow for reads and plain tools. */
   defaultDecision?: PolicyEffect;
+  /**
+   * Package scripts as they were when the run started ({@link recordScripts}) and a way to read
+   * them now: an allowed `npm test`/`npm run <name>` asks again when its script has changed, or
+   * when it was never recorded. Without this, allowed package scripts always ask.
+   */
+  packageScripts?: { port: PackageScriptsPort; recorded: ReadonlyMap<string, string> };
 }
 
 const ActionSchema = z.discriminatedUnion('kind', [
@@ -83,6 +92,7 @@ export class PolicyEngine {
   readonly #root: string;
   readonly #defaultDecision: PolicyEffect | undefined;
   readonly #compiled: CompiledPolicy | undefined;
+  readonly #packageScripts: PolicyEngineOptions['packageScripts'];
 
   constructor(options: PolicyEngineOptions) {
     let rules: readonly PolicyRule[] = Object.freeze([]);
@@ -114,6 +124,10 @@ export class PolicyEngine {
     this.#root = root;
     this.#defaultDecision = defaultDecision;
     this.#compiled = compiled;
+    this.#packageScripts =
+      options.packageScripts === undefined
+        ? undefined
+        : Object.freeze({ port: options.packageScripts.port, recorded: new Map(options.packageScripts.recorded) });
   }
 
   /** Decides on one action; never throws, and any internal failure yields a deny that names the error. */
@@ -201,7 +215,7 @@ export class PolicyEngine {
     return { ...decision, resolvedPath: resolved };
   }
 
-  #decideCommand(policy: CompiledPolicy, tool: string, command: string): PolicyDecision {
+  async #decideCommand(policy: CompiledPolicy, tool: string, command: string): Promise<PolicyDecision> {
     const parsed = splitCommand(command);
     if (!parsed.parseable) {
       return {
@@ -230,6 +244,19 @@ export class PolicyEngine {
       }
     }
 
+    // Inline code and package runners outrank every allow rule (checklist 27).
+    for (const argv of parsed.subcommands) {
+      for (const candidate of denyCheckCandidates(argv).candidates) {
+        const why = inlineCodeReason(candidate);
+        if (why !== undefined) {
+          return {
+            decision: 'ask',
+            reason: `Approval needed for command ${quoteShort(argv.join(' '))}: ${why}, so no rule can allow it`,
+          };
+        }
+      }
+    }
+
     const [only] = parsed.subcommands;
     const simple = !parsed.hasOperators && parsed.subcommands.length === 1 && only !== undefined;
     if (simple) {
@@ -239,10 +266,28 @@ export class PolicyEngine {
           toolMatches(c, tool) &&
           (c.command === undefined || matchCommandPattern(c.command, only)),
       );
-      if (hit !== undefined) return fromRule(hit, `command ${quoteShort(command)}`);
+      if (hit !== undefined) {
+        const changed = await this.#changedScript(only);
+        if (changed !== undefined) return { decision: 'ask', reason: changed };
+        return fromRule(hit, `command ${quoteShort(command)}`);
+      }
     }
     const why = simple ? '' : ' (it uses shell operators, substitution or several lines, so allow rules do not apply)';
     return this.#fallback('command', 'ask', `command ${quoteShort(command)}${why}`);
+  }
+
+  /** Why an allowed package script must ask again (changed or never recorded), or undefined. */
+  async #changedScript(argv: readonly string[]): Promise<string | undefined> {
+    const name = packageScriptOf(argv);
+    if (name === undefined) return undefined;
+    const subject = `Approval needed for ${quoteShort(argv.join(' '))}: it runs the "${name}" script of package.json`;
+    const guard = this.#packageScripts;
+    const recorded = guard?.recorded.get(name);
+    if (guard === undefined || recorded === undefined) {
+      return `${subject}, which was not recorded when the run started, so an allow rule cannot vouch for it`;
+    }
+    const now = scriptText(await guard.port.scripts(), name);
+    return now === recorded ? undefined : `${subject}, which has changed since the run started`;
   }
 
   #fallback(kind: PolicyAction['kind'], builtIn: PolicyEffect, subject: string): PolicyDecision {

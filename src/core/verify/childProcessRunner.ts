@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { childEnvironment } from './childEnvironment';
 import type {
   VerificationRunOptions,
   VerificationRunResult,
@@ -19,8 +20,15 @@ export interface ChildProcessRunnerOptions {
   defaultTimeoutMs?: number;
   /** Wait between SIGTERM and SIGKILL when stopping a process tree. Default 2 s. */
   killGraceMs?: number;
-  /** Extra environment variables, over the current process's. */
+  /** Extra environment variables set by the program itself, over the scrubbed environment. */
   env?: Record<string, string>;
+  /**
+   * Names of the parent's environment the user allow-listed for commands (exact, or patterns with
+   * `*`); see {@link childEnvironment}. Everything else but a safe base set is withheld.
+   */
+  passEnv?: readonly string[];
+  /** Variables always withheld unless passed by exact name, e.g. the provider key variables. */
+  secretEnvNames?: readonly string[];
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -36,6 +44,7 @@ const CLOSE_GRACE_MS = 1000;
  * gets SIGTERM, then SIGKILL; on Windows `taskkill /T /F`. A timeout resolves with exit code 124 and
  * a note in the output; an abort rejects with the signal's reason once the tree is gone.
  * The command is run as given: checking it against policy is the caller's job, not this runner's.
+ * Its environment is scrubbed by allow-list ({@link childEnvironment}): no provider key or token.
  */
 export class ChildProcessRunner implements VerificationRunner {
   constructor(private readonly options: ChildProcessRunnerOptions = {}) {}
@@ -66,7 +75,13 @@ export class ChildProcessRunner implements VerificationRunner {
           detached: posix,
           stdio: ['ignore', 'pipe', 'pipe'],
           windowsHide: true,
-          env: { ...process.env, ...this.options.env },
+          env: {
+            ...childEnvironment(process.env, {
+              ...(this.options.passEnv === undefined ? {} : { pass: this.options.passEnv }),
+              ...(this.options.secretEnvNames === undefined ? {} : { secretNames: this.options.secretEnvNames }),
+            }),
+            ...this.options.env,
+          },
         });
       } catch (err) {
         reject(startError(command, cwd, err));

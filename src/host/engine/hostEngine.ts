@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/common/errors';
-import { assembleEngine, type Engine } from '../../core/engine/assembleEngine';
+import { assembleEngine, providerKeyEnvNames, type Engine } from '../../core/engine/assembleEngine';
 import { ModelSetupError } from '../../core/engine/engineModels';
 import type { EngineServices } from '../../core/engine/engineServices';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
@@ -65,6 +65,8 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
   let engine: Engine;
   try {
     const gitBinary = gitPath();
+    const engineSettings = engineSettingsOf(settings);
+    const environment = engineSettings.verification.environment;
     engine = await assembleEngine({
       root,
       workspace: new VscodeWorkspace(folder, { log }),
@@ -74,8 +76,11 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
       },
       keyHint: (p) => `set one with "Orchestrator: Set API Key" (kept in the OS keychain) or ${p.keyEnvVar}.`,
       confirmKeyHost: (baseUrl, provider) => deps.confirmKeyHost(baseUrl, provider),
-      settings: engineSettingsOf(settings),
-      runner: new VscodeVerificationRunner(folder),
+      settings: engineSettings,
+      runner: new VscodeVerificationRunner(folder, {
+        ...(environment === undefined ? {} : { passEnv: environment }),
+        secretEnvNames: providerKeyEnvNames(BUILTIN_PROVIDERS),
+      }),
       services: deps.services,
       providers: demo ? BUILTIN_PROVIDERS.with(demoProvider(demo)) : BUILTIN_PROVIDERS,
       ...(gitBinary === undefined ? {} : { gitBinary }),

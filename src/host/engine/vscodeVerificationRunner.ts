@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { abortReason } from '../../core/common/clock';
 import { DisposableStore } from '../../core/common/disposable';
+import { blankedEnvironment } from '../../core/verify/childEnvironment';
 import { inferCategory } from '../../core/verify/detectParser';
 import type {
   VerificationRunOptions,
@@ -23,6 +24,10 @@ export interface VscodeVerificationRunnerOptions {
   maxOutputBytes?: number;
   /** Wait after a task ends for problem matchers and language servers to publish. Default 500 ms. */
   settleMs?: number;
+  /** Names of the environment the user allow-lists for commands (see `childEnvironment.ts`). */
+  passEnv?: readonly string[];
+  /** Variables always withheld unless passed by exact name, e.g. the provider key variables. */
+  secretEnvNames?: readonly string[];
 }
 
 /** Exit code reported after a timeout, as `timeout(1)` does. */
@@ -107,11 +112,16 @@ export class VscodeVerificationRunner implements VerificationRunner {
     files: { output: string; status: string } | undefined,
   ): vscode.Task {
     let execution: vscode.ShellExecution | vscode.ProcessExecution;
+    // VS Code merges a task's env over its own process env, so every withheld name is set to ''.
+    const env = blankedEnvironment(process.env, {
+      ...(this.options.passEnv === undefined ? {} : { pass: this.options.passEnv }),
+      ...(this.options.secretEnvNames === undefined ? {} : { secretNames: this.options.secretEnvNames }),
+    });
     if (files === undefined) {
-      execution = new vscode.ShellExecution(command, { cwd });
+      execution = new vscode.ShellExecution(command, { cwd, env });
     } else {
       const wrapped = captureCommand(command, files.output, files.status);
-      execution = new vscode.ProcessExecution(wrapped.process, wrapped.args, { cwd });
+      execution = new vscode.ProcessExecution(wrapped.process, wrapped.args, { cwd, env });
     }
     // A fresh id in the definition makes each run its own task: VS Code would otherwise refuse a second concurrent run.
     const task = new vscode.Task(

@@ -33,6 +33,7 @@ export const HOST_SETTING_KEYS = [
   'verification.commands',
   'verification.thresholds',
   'verification.repairAttempts',
+  'verification.environment',
 ] as const;
 
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
@@ -116,6 +117,8 @@ export const HostSettingsSchema = z.strictObject({
     commands: z.array(z.string().min(1)),
     thresholds: z.custom<GateThresholds>(),
     repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS),
+    /** Environment variables commands may see beyond the safe base set (application scope). */
+    environment: z.array(z.string().min(1)),
   }),
 });
 
@@ -143,6 +146,7 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
     commands: [],
     thresholds: DEFAULT_GATE_THRESHOLDS,
     repairAttempts: DEFAULT_REPAIR_ATTEMPTS,
+    environment: [],
   },
 });
 
@@ -259,6 +263,13 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         s.verification.shape.repairAttempts,
         d.verification.repairAttempts,
         `a whole number from 0 to ${MAX_REPAIR_ATTEMPTS}`,
+      ),
+      environment: list(
+        'verification.environment',
+        raw('verification.environment'),
+        problems,
+        'an environment variable name such as "MY_TOOL_HOME" or a pattern such as "MY_APP_*"',
+        (name) => (/^[A-Za-z_*][A-Za-z0-9_*()]*$/.test(name) ? undefined : 'is not a variable name or pattern'),
       ),
     },
   };

@@ -86,8 +86,9 @@ describe('end to end: shared rate limits and crash recovery', function () {
       server = await startFakeModelServer({ respond: scriptedTeam('Write three files', tasks, 400) });
       const { root, state, ws } = sandbox();
       const verifyLog = join(root, 'verify.log');
-      const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey, VERIFY_LOG: verifyLog });
-      await writeFile(join(ws, 'verify.js'), "require('fs').appendFileSync(process.env.VERIFY_LOG, 'ran\\n');\n");
+      const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
+      // The log's path is written into the script: commands get a scrubbed environment (checklist 28).
+      await writeFile(join(ws, 'verify.js'), `require('fs').appendFileSync(${JSON.stringify(verifyLog)}, 'ran\\n');\n`);
       await git(ws, env, 'init', '-q', '-b', 'main');
       await git(ws, env, 'add', '-A');
       await git(ws, env, 'commit', '-q', '-m', 'initial');

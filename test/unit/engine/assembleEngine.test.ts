@@ -92,6 +92,25 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
     }
   });
 
+  describe('checklist 27: the engine records configured package scripts when it is built', () => {
+    it('allows the configured `npm test` until its package.json entry changes, then asks', async () => {
+      await writeFile(join(ws, 'package.json'), JSON.stringify({ scripts: { test: 'mocha', build: 'tsc' } }));
+      const engine = await assembleEngine(await demoPorts({ verification: { tasks: [], commands: ['npm test'] } }));
+      try {
+        const decide = (command: string) => engine.policy.evaluate({ kind: 'command', tool: 'run_command', command });
+        assert.equal((await decide('npm test')).decision, 'allow');
+        assert.notEqual((await decide('npm run build')).decision, 'allow', 'only configured scripts');
+        assert.notEqual((await decide('npm run env')).decision, 'allow');
+        await writeFile(join(ws, 'package.json'), JSON.stringify({ scripts: { test: 'env', build: 'tsc' } }));
+        const changed = await decide('npm test');
+        assert.equal(changed.decision, 'ask');
+        assert.match(changed.reason, /changed since the run started/);
+      } finally {
+        engine.dispose();
+      }
+    });
+  });
+
   it('maps the settings onto the orchestrator and the policy, and wires extra agents like its own', async () => {
     const engine = await assembleEngine(
       await demoPorts({

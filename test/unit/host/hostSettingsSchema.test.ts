@@ -72,6 +72,7 @@ describe('host settings schema', () => {
         checks: { 'npm run lint': { warnings: 20 } },
       },
       'verification.repairAttempts': 2,
+      'verification.environment': ['JAVA_HOME', 'MY_APP_*'],
     });
     assert.deepEqual(problems, []);
     assert.equal(settings.model, 'gpt-4o');
@@ -85,6 +86,7 @@ describe('host settings schema', () => {
         checks: { 'npm run lint': { warnings: 20 } },
       },
       repairAttempts: 2,
+      environment: ['JAVA_HOME', 'MY_APP_*'],
     });
     assert.equal(settings.agentModels.coder, 'anthropic/claude-sonnet-5');
   });
@@ -188,6 +190,11 @@ describe('host settings schema', () => {
       'verification.repairAttempts',
       9,
       /^agentOrchestrator\.verification\.repairAttempts must be a whole number from 0 to 5 \(got 9\); using 1\.$/,
+    ],
+    [
+      'verification.environment',
+      ['A=B'],
+      /^agentOrchestrator\.verification\.environment\[0\] is not a variable name or pattern; it is ignored\.$/,
     ],
   ];
   for (const [key, value, message] of bad) {

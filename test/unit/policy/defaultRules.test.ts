@@ -50,12 +50,10 @@ describe('defaultRules', () => {
     assert.equal(denied(['rm', 'file.txt']), false);
   });
 
-  it('allow the everyday build and test commands', () => {
+  it('allow read-only commands, and no package script (checklist 27)', () => {
     const allowPatterns = DEFAULT_COMMAND_ALLOW_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
     const allowed = (argv: string[]): boolean => allowPatterns.some((pattern) => matchCommandPattern(pattern, argv));
     for (const argv of [
-      ['npm', 'test'],
-      ['npm', 'run', 'build'],
       ['git', 'status'],
       ['git', 'rev-parse', 'HEAD'],
       ['ls', '-la'],
@@ -67,6 +65,10 @@ describe('defaultRules', () => {
       ['git', 'diff', '--output=src/x.ts'],
       ['git', 'log'],
       ['npx', 'tsc', '--noEmit'],
+      // A package script is whatever package.json says: the configured checks become exact rules instead.
+      ['npm', 'test'],
+      ['npm', 'run', 'build'],
+      ['npm', 'run', 'env', '--', 'node', 'x.js'],
     ]) {
       assert.equal(allowed(argv), false, argv.join(' '));
     }
