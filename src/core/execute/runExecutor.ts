@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { abortReason } from '../common/clock';
 import { DisposableStore, type DisposableLike } from '../common/disposable';
 import { DagScheduler, type RecoveredTaskStatus } from '../schedule/dagScheduler';
 import { afterFailedAttempt } from './afterFailedAttempt';
@@ -9,21 +8,9 @@ import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
 import { assertJson, createTaskContext } from './taskContext';
 import { offerReadyTasks, type PlannedStart } from './dispatchPass';
 import { taskBackground } from './taskBackground';
-import type { RunState } from '../model/runState';
-import type { TaskGateView } from '../task/agent';
-
-/** The reason in-flight work is aborted with when the run is cancelled. */
-export class RunCancelledError extends Error {
-  override readonly name = 'AbortError';
-  constructor() {
-    super('The run was cancelled.');
-  }
-}
-
-/** The reason an attempt is aborted with when it runs past its time limit. */
-export class TaskTimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-}
+import { RunCancelledError, TaskTimeoutError } from './executorErrors';
+import { raceAbort } from './raceAbort';
+import { gateView } from './taskGateView';
 
 /** Aborts what an attempt left running (a stray branch of a Promise.all) once the attempt is over. */
 const ATTEMPT_OVER = Object.assign(new Error('The attempt is over.'), { name: 'AbortError' });
@@ -31,39 +18,8 @@ const ATTEMPT_OVER = Object.assign(new Error('The attempt is over.'), { name: 'A
 /** How long an aborted agent may take to stop before its locks and load are released anyway. */
 const DEFAULT_ABANDON_GRACE_MS = 10_000;
 
-/** The live run state as one task's gate sees it: the baseline, the other tasks, its own edits. */
-function gateView(state: RunState, taskId: string): TaskGateView {
-  return {
-    baseline: (check) => state.baseline?.find((c) => c.name === check),
-    unfinishedOthers: () =>
-      (state.plan?.tasks ?? [])
-        .filter((t) => t.id !== taskId && state.tasks[t.id]?.status !== 'succeeded')
-        .map((t) => t.id),
-    editedFiles: () => [
-      ...new Set(
-        Object.values(state.approvals).flatMap((a) =>
-          a.taskId === taskId && a.status === 'applied' && a.path !== undefined ? [a.path] : [],
-        ),
-      ),
-    ],
-  };
-}
-
 function recoveredStatus(status: string | undefined): RecoveredTaskStatus {
   return status === 'succeeded' || status === 'failed' || status === 'skipped' ? status : 'pending';
-}
-
-/** Resolves with the promise, or rejects with the signal's reason as soon as it aborts. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
 }
 
 /**

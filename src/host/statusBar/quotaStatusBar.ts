@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import { formatCostUsd, formatTokens, safeLocale } from '../views/runFormat';
-import type { RunEntry, RunsModel } from '../views/runsModel';
+import type { RunEntry } from '../views/runEntry';
+import type { RunsModel } from '../views/runsModel';
 import type { HeadroomSource } from './currentHeadroom';
 import { formatPercent, leftText, quotaTooltipMarkdown, quotaView, type QuotaRun, type QuotaView } from './quotaFormat';
 

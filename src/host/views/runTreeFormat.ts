@@ -5,7 +5,7 @@ import type { ApprovalRecord, AttemptRecord, TaskState } from '../../core/model/
 import type { RunSummary } from '../../core/store/runStore';
 import type { Severity } from '../../core/model/finding';
 import { formatAge, formatCostUsd, formatTokens } from './runFormat';
-import type { RunDisplayStatus } from './runsModel';
+import type { RunDisplayStatus } from './runEntry';
 
 /** `vscode.l10n.t` in the host; `formatMessage` in tests. */
 export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;

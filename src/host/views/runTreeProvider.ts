@@ -3,7 +3,8 @@ import { Disposable } from '../../core/common/disposable';
 import type { RunState, TaskState } from '../../core/model/runState';
 import type { Finding } from '../../core/model/finding';
 import { formatCostUsd, formatDateTime, formatTokens, safeLocale } from './runFormat';
-import type { RunEntry, RunsChange, RunsModel } from './runsModel';
+import type { RunEntry, RunsChange } from './runEntry';
+import type { RunsModel } from './runsModel';
 import {
   approvalDescription,
   approvalIcon,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import { applyRunEvent, emptyRunState, type RunState } from '../../../src/core/model/runState';
 import type { RunSummary } from '../../../src/core/store/runStore';
-import { RunsModel, summaryOf, type RunsChange, type RunsSource } from '../../../src/host/views/runsModel';
+import { summaryOf, type RunsChange } from '../../../src/host/views/runEntry';
+import { RunsModel, type RunsSource } from '../../../src/host/views/runsModel';
 import { EventBuilder, foldEvents, sampleRunEvents } from '../../support/eventBuilders';
 
 /** A store stand-in: runs as event lists, with a lock flag per run. */
