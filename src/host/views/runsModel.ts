@@ -12,7 +12,6 @@ import {
   RESUMABLE_STATUSES,
   sameSummary,
   summaryOf,
-  type RunDisplayStatus,
   type RunEntry,
   type RunsChange,
 } from './runEntry';
