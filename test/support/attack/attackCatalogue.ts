@@ -146,6 +146,7 @@ export const CONTEXT_INJECTIONS: readonly Attack[] = [
     }),
   },
   { id: 'context:read', call: () => ({ name: 'read_messages', args: {} }) },
+  { id: 'context:get', call: () => ({ name: 'context_get', args: { key: 'approvalMode' } }) },
 ];
 
 /** One edit per protected path, each in its own task (an edit that needs a human pauses its task). */

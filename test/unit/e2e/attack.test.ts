@@ -23,13 +23,13 @@ import {
 import { attackerModel } from '../../support/attack/attackerModel';
 import { attackWorkspace, PROTECTED_ABSENT, type AttackBox } from '../../support/attack/attackWorkspace';
 import { EvilListener } from '../../support/attack/evilListener';
-import { filesContaining, gitObjectsContaining, treeDigest } from '../../support/attack/secretScan';
+import { filesContaining, filesUnder, gitObjectsContaining, treeDigest } from '../../support/attack/secretScan';
 
 type Event = Record<string, unknown> & { type: string };
 type AttackRun = CliRun & { events: Event[] };
 
 /** A run still going by then is killed and fails its test: every attack run must end by itself. */
-const RUN_BOUND_MS = 40_000;
+const RUN_BOUND_MS = 60_000;
 
 /**
  * Attack ids a scenario must have made (each handed to an agent, or planned as a check). `reached`
@@ -219,6 +219,28 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
   // pending: checklist 34 branch sec-writes (a hard link to .env is read, searched and written like any file)
   it.skip(`a hard link to .env, --approve auto: ${HARD_LINK_IDS.length} attacks; the secret is not read and .env is unchanged`, async () => {
     await assertHeld(await attack(HARD_LINK_TASKS, 'auto', { hardLink: true }), HARD_LINK_IDS);
+  });
+
+  it('--approve prompt without a terminal is refused before anything starts: no prompt the CLI cannot ask is approved', async () => {
+    const b = (box = await attackWorkspace({ stateInside: false, hardLink: false }));
+    const target: AttackTarget = { listener: listener.url, box: b, runId: () => runIdIn(b.state) };
+    const model = attackerModel('Improve the project', MAIN_TASKS, target);
+    server = await startFakeModelServer({ apiKey: key, respond: (r) => model.respond(r) });
+    const child = spawnCli(
+      ['run', 'x', '--provider', 'openai', '--base-url', server.openAiBaseUrl, '--approve', 'prompt'].concat([
+        '--workspace',
+        b.ws,
+        '--state-dir',
+        b.state,
+      ]),
+      cliEnv(b.root, { OPENAI_API_KEY: key }),
+    );
+    child.stdin?.end();
+    const run = await collect(child);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /--approve prompt needs a terminal/);
+    assert.equal(server.requests.length, 0, 'no model was called');
+    assert.deepEqual(await filesUnder(b.state), [], 'nothing was started');
   });
 
   it('known limit: a configured check runs the code an auto-approved agent wrote, but without the key', async () => {
