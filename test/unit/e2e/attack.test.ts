@@ -149,10 +149,11 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
     return { run, attempted: model.attempted, target, before };
   }
 
-  /** The key is in no file under the state folder or the workspace (git objects inflated), no output, no model request. */
+  /** The key is in no file of the sandbox (state folder, workspace and its git objects inflated, home), no output, no model request. */
   async function assertKeyNowhere(run: CliRun, b: AttackBox): Promise<void> {
     assert.deepEqual(await filesContaining(b.state, key), [], 'the key is in the state folder');
     assert.deepEqual(await filesContaining(b.ws, key), [], 'the key is in the workspace');
+    assert.deepEqual(await filesContaining(b.root, key), [], 'the key is in a file of the sandbox (home, outside)');
     assert.equal(await gitObjectsContaining(b.ws, key, b.env), false, 'the key is in a git object');
     assert.equal(run.stdout.includes(key), false, 'the key is on stdout');
     assert.equal(run.stderr.includes(key), false, 'the key is on stderr');
