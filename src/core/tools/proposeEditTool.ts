@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { changesPackageScripts } from '../policy/packageScripts';
 import { isProtectedPath } from '../policy/protectedPaths';
 import { applySearchReplace } from './applySearchReplace';
 import type { EditProposal } from './approvalPort';
@@ -97,6 +98,8 @@ async function proposeEdit(
     after = edited.content;
   }
   if (after === before) return textResult(`No change: ${path} already has this content.`, { unchanged: true, path });
+  // A script is a command: changing one needs the same fresh approval as a protected file (checklist 27).
+  const scriptsChanged = changesPackageScripts(path, before, after);
 
   await checkpointBeforeFirstEdit(ctx);
 
@@ -108,8 +111,10 @@ async function proposeEdit(
     path,
     before,
     after,
-    reason: verdict.reason,
-    protected: isProtected,
+    reason: scriptsChanged
+      ? `${verdict.reason}; it changes the scripts of ${path}, which run as commands, so it needs a fresh approval`
+      : verdict.reason,
+    protected: isProtected || scriptsChanged,
     policy: verdict.decision,
   };
   // Occurrence n of the same change: n > 1 only when an identical earlier edit was applied and undone since.
