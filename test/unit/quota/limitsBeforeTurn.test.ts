@@ -136,8 +136,8 @@ describe('checklist 35: token and request limits are checked before a turn is se
   });
 
   it('parallel agents against a server that counts max_tokens at admission: no 429 from our own burst', async () => {
-    // A minute lasts one second of real time; the limiter's margin for latency is 300 ms of it.
-    const factor = 60;
+    // A minute lasts two seconds of real time; the limiter's margin for latency is half a second of it.
+    const factor = 30;
     const clock = scaledClock(factor);
     const perTurn: FakeReply = toolCallReply('finish_task', { summary: 'done' });
     let turn = 0;
@@ -148,19 +148,21 @@ describe('checklist 35: token and request limits are checked before a turn is se
       now: clock.now,
     });
     const rates = new RateLimitScheduler(clock, () => ({ tokensPerMinute: 3_000 }), {
-      windowMs: 60_000 + 0.3 * 1_000 * factor,
+      windowMs: 60_000 + 0.5 * 1_000 * factor,
     });
     const { orchestrator } = makeHarness({
       agents: [agent(server, { maxOutputTokens: 1_000 })],
-      settings: { maxConcurrency: 3 },
+      settings: { maxConcurrency: 2 },
       rateLimits: rates,
       clock,
     });
-    const result = await orchestrator.start({ goal: 'g', plan: plan(['a', 'b', 'c'].map((id) => task(id))) }).done;
+    const result = await orchestrator.start({ goal: 'g', plan: plan(['a', 'b'].map((id) => task(id))) }).done;
 
     assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
     assert.equal(server.rateLimitedCount, 0, 'the server never had to refuse a request');
-    assert.equal(server.requests.length, 6, 'two turns for each of three tasks, none repeated after a 429');
+    assert.equal(server.requests.length, 4, 'two turns for each of two tasks, none repeated after a 429');
+    const times = server.requests.map((r) => r.receivedAt).sort((x, y) => x - y);
+    assert.ok(times[2]! - times[0]! >= 60_000, 'the second turns waited until the first reservations left the minute');
     const billed = result.state.usage.inputTokens + result.state.usage.outputTokens;
     const admitted = server.requests.reduce((sum, r) => sum + worstCase(r), 0);
     assert.ok(billed * 2 < admitted, `the turns used far less (${billed}) than their reservations (${admitted})`);
