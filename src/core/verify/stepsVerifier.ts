@@ -1,3 +1,4 @@
+import { abortReason } from '../common/clock';
 import type { Finding } from '../model/finding';
 import type { RunState } from '../model/runState';
 import type { BaselineCheck, GateCheckResult } from '../model/verificationBaseline';
@@ -84,6 +85,8 @@ export class StepsVerifier implements RunVerifier {
     const recorded = journal?.recorded(key);
     if (recorded) return recorded;
     const outcome = await runVerification(step, this.runner, this.thresholds, { cwd: this.cwd, signal });
+    // A check stopped by a cancel did not finish: it is not recorded, so a resume runs it again.
+    if (signal.aborted) throw abortReason(signal);
     this.onOutcome(outcome, phase);
     await journal?.record(key, outcome);
     return outcome;
