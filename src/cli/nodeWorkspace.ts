@@ -161,7 +161,7 @@ export class NodeWorkspace implements WorkspacePort {
     await writeFileNoFollow(await resolveWorkspacePath(this.root, requested), content);
   }
 
-  /** Deletes a file (or a symlink itself, not its target); a missing file is fine, a folder is refused. */
+  /** Deletes a file (or a symlink itself, not its target); a missing file is fine, a folder or a read-only file is refused. */
   async deleteFile(requested: string): Promise<void> {
     const resolved = await resolveWorkspacePath(this.root, requested);
     if (resolved.relative === '.') throw new PathRefusedError(requested, 'it is the workspace root itself');
@@ -180,6 +180,13 @@ export class NodeWorkspace implements WorkspacePort {
     const stat = await fs.lstat(target).catch(() => undefined);
     if (stat === undefined) return;
     if (stat.isDirectory()) throw new Error(`${resolved.relative} is a folder; only files can be deleted.`);
+    if (stat.isFile() && (stat.mode & 0o222) === 0)
+      throw Object.assign(
+        new Error(`EACCES: ${resolved.relative} is read-only; make it writable to let agents delete it`),
+        {
+          code: 'EACCES',
+        },
+      );
     await fs.unlink(target);
   }
 

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../common/errors';
+import { workspaceTempName } from './workspaceTempFiles';
 
 /** A workspace path that has been checked to stay inside the workspace root. */
 export interface ResolvedPath {
@@ -105,7 +105,10 @@ export function windowsPathProblem(requested: string): string | undefined {
 /**
  * Writes `data` to a resolved path without following a symlink already at the target: the bytes go
  * to an exclusively created temp file in the same (re-checked) directory, which is then renamed over
- * the target, so a link there is replaced and whatever it pointed to is left untouched.
+ * the target, so a link there is replaced and whatever it pointed to is left untouched. A read-only
+ * file (no write bit, or not writable by this user) is refused with `EACCES` rather than replaced
+ * by the rename. The temp file is named by `workspaceTempName`: a failed write removes it, and one
+ * left by a kill is removed at the next start (`removeInterruptedWrites`).
  */
 export async function writeFileNoFollow(resolved: ResolvedPath, data: string | Uint8Array): Promise<void> {
   if (resolved.relative === '.') throw new PathRefusedError(resolved.absolute, 'it is the workspace root itself');
@@ -122,8 +125,9 @@ export async function writeFileNoFollow(resolved: ResolvedPath, data: string | U
   if (existing?.isDirectory()) {
     throw new PathRefusedError(resolved.absolute, 'a directory already exists at the target');
   }
+  if (existing?.isFile() === true) await assertWritable(target, existing.mode, resolved.relative);
 
-  const temp = path.join(dirReal, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dirReal, workspaceTempName(name));
   const handle = await fs.open(temp, 'wx', 0o600);
   try {
     try {
@@ -139,6 +143,21 @@ export async function writeFileNoFollow(resolved: ResolvedPath, data: string | U
     await fs.rm(temp, { force: true });
     throw err;
   }
+}
+
+/** Refuses a read-only file with an `EACCES` error: a rename could replace it, but the user marked it read-only. */
+async function assertWritable(target: string, mode: number, relative: string): Promise<void> {
+  // The mode bits hold even for root, whom access(W_OK) always lets through.
+  let writable = (mode & 0o222) !== 0;
+  if (writable)
+    writable = await fs.access(target, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+  if (!writable)
+    throw Object.assign(new Error(`EACCES: ${relative} is read-only; make it writable to let agents edit it`), {
+      code: 'EACCES',
+    });
 }
 
 /**

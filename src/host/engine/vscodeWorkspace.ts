@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PathRefusedError, resolveWorkspacePath } from '../../core/policy/pathGuard';
+import { isWorkspaceTempFile } from '../../core/policy/workspaceTempFiles';
 import { applyContentWithWorkspaceEdit, type WriterLog } from '../approvals/workspaceEditWriter';
 import type { FileStat, TextMatch, WorkspacePort } from '../../core/tools/workspacePort';
 import { fallbackTextSearch } from './fallbackTextSearch';
@@ -121,6 +122,7 @@ export class VscodeWorkspace implements WorkspacePort {
           !rel.startsWith('../') &&
           !path.isAbsolute(rel) &&
           g.test(rel) &&
+          !isTempFile(rel) &&
           !(await filter.isIgnored(rel))
         )
           candidates.push(rel);
@@ -202,7 +204,7 @@ export class VscodeWorkspace implements WorkspacePort {
   }
 
   private async accepts(rootReal: string, filter: GitignoreFilter, g: WorkspaceGlob, file: string): Promise<boolean> {
-    return g.test(file) && !(await filter.isIgnored(file)) && (await isInside(rootReal, file));
+    return g.test(file) && !isTempFile(file) && !(await filter.isIgnored(file)) && (await isInside(rootReal, file));
   }
 
   /** The `files.exclude` globs that are switched on (`true`); conditional ones (`when`) are left to `findFiles`. */
@@ -218,6 +220,11 @@ export class VscodeWorkspace implements WorkspacePort {
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`limit must be a whole number of at least 1, got ${limit}.`);
+}
+
+/** A workspace write's temp file (the CLI's, in progress or left by a kill): never listed or searched. */
+function isTempFile(rel: string): boolean {
+  return isWorkspaceTempFile(rel.slice(rel.lastIndexOf('/') + 1));
 }
 
 function isMissing(err: unknown): boolean {
