@@ -86,6 +86,30 @@ export async function resolveWorkspacePath(root: string, requested: string): Pro
 }
 
 /**
+ * Why a file cannot be read or written because it is a hard link, or undefined. A file with more
+ * than one name (nlink > 1) may share its content with a denied file (`.env`) or with one outside
+ * the workspace, and no real path tells which: it is treated like a symlink that the policy cannot
+ * resolve, and refused. `nlink` comes from a stat of the file itself (`real`, or an open handle).
+ */
+export function hardLinkProblem(stat: { nlink: number; isFile(): boolean }): string | undefined {
+  if (!stat.isFile() || stat.nlink <= 1) return undefined;
+  return (
+    `it is a hard link (${stat.nlink} names for one file), and another name may be a secret such as .env or a file ` +
+    'outside the workspace; copy the file instead of linking it if agents should see it'
+  );
+}
+
+/** The hard-link problem of the file at a resolved real path; undefined when it is missing or has one name. */
+export async function hardLinkProblemAt(real: string): Promise<string | undefined> {
+  try {
+    return hardLinkProblem(await fs.lstat(real));
+  } catch (err) {
+    if (MISSING_CODES.has(codeOf(err) ?? '')) return undefined;
+    throw err;
+  }
+}
+
+/**
  * Names a Windows-only spelling that aliases another file (alternate data streams, trailing dots or
  * spaces, device names) so that glob rules cannot be bypassed; undefined when the path is plain.
  */

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { denyCheckCandidates, matchCommandPattern, parseCommandPattern, splitCommand } from './commandRules';
 import type { CommandPattern } from './commandRules';
-import { PathRefusedError, resolveWorkspacePath } from './pathGuard';
+import { hardLinkProblemAt, PathRefusedError, resolveWorkspacePath } from './pathGuard';
 import type { ResolvedPath } from './pathGuard';
 import { parsePolicyRules, PATH_GLOB_OPTIONS } from './policyRules';
 import type { PolicyEffect, PolicyRule } from './policyRules';
@@ -181,6 +181,10 @@ export class PolicyEngine {
       if (err instanceof PathRefusedError) return { decision: 'deny', reason: err.message };
       throw err;
     }
+    // A second name of `.env` has no real path that says so: hard links are refused like links out (checklist 34).
+    const linked = await hardLinkProblemAt(resolved.real);
+    if (linked !== undefined)
+      return { decision: 'deny', reason: `Denied ${kind} of ${describePath(resolved)}: ${linked}` };
     // Rules see both spellings: deny and ask fire on either, allow must hold for both (a link into .env is not "src/**").
     const paths = [...new Set([resolved.relative, resolved.realRelative])];
     const subject = describePath(resolved);

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PathRefusedError, resolveWorkspacePath } from '../../core/policy/pathGuard';
+import { hardLinkProblemAt, PathRefusedError, resolveWorkspacePath } from '../../core/policy/pathGuard';
 import { isWorkspaceTempFile } from '../../core/policy/workspaceTempFiles';
 import { applyContentWithWorkspaceEdit, type WriterLog } from '../approvals/workspaceEditWriter';
 import type { FileStat, TextMatch, WorkspacePort } from '../../core/tools/workspacePort';
@@ -53,7 +53,7 @@ export class VscodeWorkspace implements WorkspacePort {
     if (options.ripgrepPath !== undefined) this.rg = Promise.resolve(options.ripgrepPath ?? undefined);
   }
 
-  /** The file's text on disk; undefined when missing; an error for folders, binary and oversized files. */
+  /** The file's text on disk; undefined when missing; an error for folders, hard links, binary and oversized files. */
   async readFile(requested: string): Promise<string | undefined> {
     const resolved = await resolveWorkspacePath(this.root, requested);
     const uri = vscode.Uri.file(resolved.real);
@@ -67,6 +67,8 @@ export class VscodeWorkspace implements WorkspacePort {
     const name = resolved.relative;
     if ((stat.type & vscode.FileType.Directory) !== 0)
       throw new Error(`${name} is a folder, not a file; list its files with list_files.`);
+    const linked = await hardLinkProblemAt(resolved.real);
+    if (linked !== undefined) throw new PathRefusedError(requested, linked);
     if (stat.size > this.maxFileBytes) {
       throw new Error(
         `${name} is ${Math.ceil(stat.size / 1024)} KB, more than the ${Math.ceil(this.maxFileBytes / 1024)} KB that can be read; use search_text to find what you need in it.`,
