@@ -7,6 +7,7 @@ import type { ResolvedPath } from './pathGuard';
 import { parsePolicyRules, PATH_GLOB_OPTIONS } from './policyRules';
 import type { PolicyEffect, PolicyRule } from './policyRules';
 import { inlineCodeReason } from './inlineCode';
+import { outsidePathArgument } from './commandPathArguments';
 import { packageScriptOf, scriptText } from './packageScripts';
 import type { PackageScriptsPort } from './packageScripts';
 import { createProtectedPathMatcher, DEFAULT_PROTECTED_PATHS } from './protectedPaths';
@@ -264,17 +265,27 @@ export class PolicyEngine {
     const [only] = parsed.subcommands;
     const simple = !parsed.hasOperators && parsed.subcommands.length === 1 && only !== undefined;
     if (simple) {
-      const hit = policy.byEffect.allow.find(
+      const hits = policy.byEffect.allow.filter(
         (c) =>
           c.path === undefined &&
           toolMatches(c, tool) &&
           (c.command === undefined || matchCommandPattern(c.command, only)),
       );
-      if (hit !== undefined) {
+      let outside: string | undefined;
+      for (const hit of hits) {
+        // What the rule's `*` let the agent choose must not name a place outside the workspace (`ls *`, `ls ..`).
+        const chosen = hit.command === undefined ? only.slice(1) : only.slice(hit.command.words.length);
+        const problem = await outsidePathArgument(this.#root, chosen);
+        if (problem !== undefined) {
+          outside ??= problem;
+          continue;
+        }
         const changed = await this.#changedScript(only);
         if (changed !== undefined) return { decision: 'ask', reason: changed };
         return fromRule(hit, `command ${quoteShort(command)}`);
       }
+      if (outside !== undefined)
+        return { decision: 'ask', reason: `Approval needed for command ${quoteShort(command)}: ${outside}` };
     }
     const why = simple ? '' : ' (it uses shell operators, substitution or several lines, so allow rules do not apply)';
     return this.#fallback('command', 'ask', `command ${quoteShort(command)}${why}`);
