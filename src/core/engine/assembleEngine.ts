@@ -21,6 +21,7 @@ import { Orchestrator } from '../run/orchestrator';
 import type { Agent } from '../task/agent';
 import type { ApprovalPort } from '../tools/approvalPort';
 import { builtinTools } from '../tools/builtinTools';
+import { policyReadWorkspace } from '../tools/policyReadWorkspace';
 import { ToolBus } from '../tools/toolBus';
 import type { ToolContext, VerificationService } from '../tools/toolContext';
 import type { WorkspacePort } from '../tools/workspacePort';
@@ -177,7 +178,8 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   }
   const { registry } = agents;
   // One index per engine, so per workspace root: each plan re-reads only the files changed since the last.
-  const workspaceSummary = new WorkspaceSummariser(workspace);
+  // The planner's prompt gets only what read_file would show: no .env, no hard link, no path that asks.
+  const workspaceSummary = new WorkspaceSummariser(policyReadWorkspace(workspace, policy));
   const planner = new LlmPlanner({
     model: models.createModel(models.provider.id, models.model),
     prices,
