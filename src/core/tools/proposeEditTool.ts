@@ -12,6 +12,7 @@ import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult, textResult } from './toolResults';
+import { failedWrite } from './writeFailure';
 
 /** The name the tool is called by. */
 export const PROPOSE_EDIT_TOOL = 'propose_edit';
@@ -151,7 +152,13 @@ async function proposeEdit(
         return { applied: true, deleted: target === undefined };
       });
     } catch (err) {
-      if (!(err instanceof StaleProposalError)) throw err;
+      if (!(err instanceof StaleProposalError)) {
+        // A write the OS refused (read-only, disk full) fails the task with a finding; the run cannot look successful.
+        const failed = failedWrite(path, target === undefined, err);
+        if (failed === undefined) throw err;
+        task.report(failed.finding);
+        throw failed.failure;
+      }
       return errorResult(
         `${path} changed since the edit was proposed, so it was not written. Read it again and propose the edit anew.`,
       );
