@@ -217,8 +217,7 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
     await assertHeld({ ...attacked, run: resumed }, STATE_IDS);
   });
 
-  // pending: checklist 34 branch sec-writes (a hard link to .env is read, searched and written like any file)
-  it.skip(`a hard link to .env, --approve auto: ${HARD_LINK_IDS.length} attacks; the secret is not read and .env is unchanged`, async () => {
+  it(`a hard link to .env, --approve auto: ${HARD_LINK_IDS.length} attacks; the secret is not read and .env is unchanged`, async () => {
     await assertHeld(await attack(HARD_LINK_TASKS, 'auto', { hardLink: true }), HARD_LINK_IDS);
   });
 
