@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import * as path from 'node:path';
+import { GitignoreFilter } from '../core/tools/gitignoreFilter';
 import { isIgnoredByLayers, readIgnoreRules, type IgnoreLayer } from '../core/tools/gitignoreRules';
 
 /** Folders never listed or searched, whatever `.gitignore` says: git internals and installed packages. */
@@ -22,7 +23,7 @@ export type WalkEnd = 'complete' | 'stopped' | 'capped';
  * with workspace-relative posix paths, honouring `.gitignore` files at the root and in nested folders
  * plus `.git/info/exclude`, and always skipping {@link ALWAYS_SKIPPED}. Ignored folders are not
  * entered. Symlinks are never followed into folders (no cycles, no escapes); a link to a file inside
- * the workspace is listed like a file. `visit` returns false to stop.
+ * the workspace is listed like a file unless the file it points to is ignored. `visit` returns false to stop.
  */
 export async function nodeWorkspaceWalk(
   rootReal: string,
@@ -32,6 +33,8 @@ export async function nodeWorkspaceWalk(
   let seen = 0;
   const exclude = await readIgnoreRules(path.join(rootReal, '.git', 'info', 'exclude'));
   const rootLayers: IgnoreLayer[] = exclude === undefined ? [] : [{ dir: '', rules: exclude }];
+  // Links only: the ignore rules must also hold for the path a link really points to (checklist 2).
+  const links = new GitignoreFilter(rootReal);
 
   const walk = async (dir: string, inherited: readonly IgnoreLayer[]): Promise<WalkEnd> => {
     const absolute = dir === '' ? rootReal : path.join(rootReal, ...dir.split('/'));
@@ -55,6 +58,7 @@ export async function nodeWorkspaceWalk(
         if (end !== 'complete') return end;
       } else if (kind === 'file') {
         if (!insideBase(relative, options.base) || isIgnoredByLayers(layers, relative, false)) continue;
+        if (entry.isSymbolicLink() && (await links.isIgnored(relative))) continue;
         if (!(await visit(relative))) return 'stopped';
       }
     }

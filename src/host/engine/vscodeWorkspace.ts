@@ -5,7 +5,7 @@ import { PathRefusedError, resolveWorkspacePath } from '../../core/policy/pathGu
 import { applyContentWithWorkspaceEdit, type WriterLog } from '../approvals/workspaceEditWriter';
 import type { FileStat, TextMatch, WorkspacePort } from '../../core/tools/workspacePort';
 import { fallbackTextSearch } from './fallbackTextSearch';
-import { GitignoreFilter } from './gitignoreFilter';
+import { GitignoreFilter } from '../../core/tools/gitignoreFilter';
 import { findBundledRipgrep, ripgrepSearch } from './ripgrepSearch';
 import { compileWorkspaceGlob, type WorkspaceGlob } from './workspaceGlob';
 

@@ -96,7 +96,7 @@ describe('PolicyEngine', () => {
     });
   });
 
-  describe('paths (checklists 1 and 2)', () => {
+  describe('checklist 1: a read or edit whose path resolves outside the workspace root is refused, writing nothing', () => {
     const allowAll: PolicyRule[] = [{ effect: 'allow', tool: '*' }];
     const escapes: Array<[string, (w: TempWorkspace) => string]> = [
       ['".." traversal', () => '../x'],
@@ -118,7 +118,9 @@ describe('PolicyEngine', () => {
         assert.deepEqual((await fs.readdir(ws.outside)).sort(), ['secret.txt', 'target.txt']);
       });
     }
+  });
 
+  describe('checklist 2: deny rules are checked against the requested path and its real path', () => {
     it('denies a symlink inside the workspace that points at .env through the .env* rule', async () => {
       const policy = engine({ rules: [{ effect: 'deny', path: '**/.env*', reason: 'secrets' }] });
       expectDecision(
