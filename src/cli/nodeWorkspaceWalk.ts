@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { isWorkspaceTempFile } from '../core/policy/workspaceTempFiles';
+import { GitignoreFilter } from '../core/tools/gitignoreFilter';
 import { isIgnoredByLayers, readIgnoreRules, type IgnoreLayer } from '../core/tools/gitignoreRules';
 
 /** Folders never listed or searched, whatever `.gitignore` says: git internals and installed packages. */
@@ -21,9 +22,9 @@ export type WalkEnd = 'complete' | 'stopped' | 'capped';
 /**
  * Visits every file of the workspace below `rootReal` in a stable (name-sorted, depth-first) order,
  * with workspace-relative posix paths, honouring `.gitignore` files at the root and in nested folders
- * plus `.git/info/exclude`, and always skipping {@link ALWAYS_SKIPPED} and write temp files. Ignored folders are not
- * entered. Symlinks are never followed into folders (no cycles, no escapes); a link to a file inside
- * the workspace is listed like a file. `visit` returns false to stop.
+ * plus `.git/info/exclude`, and always skipping {@link ALWAYS_SKIPPED} and write temp files. Ignored folders are
+ * not entered. Symlinks are never followed into folders (no cycles, no escapes); a link to a file inside
+ * the workspace is listed like a file unless the file it points to is ignored. `visit` returns false to stop.
  */
 export async function nodeWorkspaceWalk(
   rootReal: string,
@@ -33,6 +34,8 @@ export async function nodeWorkspaceWalk(
   let seen = 0;
   const exclude = await readIgnoreRules(path.join(rootReal, '.git', 'info', 'exclude'));
   const rootLayers: IgnoreLayer[] = exclude === undefined ? [] : [{ dir: '', rules: exclude }];
+  // Links only: the ignore rules must also hold for the path a link really points to (checklist 2).
+  const links = new GitignoreFilter(rootReal);
 
   const walk = async (dir: string, inherited: readonly IgnoreLayer[]): Promise<WalkEnd> => {
     const absolute = dir === '' ? rootReal : path.join(rootReal, ...dir.split('/'));
@@ -57,6 +60,7 @@ export async function nodeWorkspaceWalk(
       } else if (kind === 'file') {
         if (isWorkspaceTempFile(entry.name)) continue; // a write in progress, or one a kill interrupted
         if (!insideBase(relative, options.base) || isIgnoredByLayers(layers, relative, false)) continue;
+        if (entry.isSymbolicLink() && (await links.isIgnored(relative))) continue;
         if (!(await visit(relative))) return 'stopped';
       }
     }

@@ -6,7 +6,7 @@ import { isWorkspaceTempFile } from '../../core/policy/workspaceTempFiles';
 import { applyContentWithWorkspaceEdit, type WriterLog } from '../approvals/workspaceEditWriter';
 import type { FileStat, TextMatch, WorkspacePort } from '../../core/tools/workspacePort';
 import { fallbackTextSearch } from './fallbackTextSearch';
-import { GitignoreFilter } from './gitignoreFilter';
+import { GitignoreFilter } from '../../core/tools/gitignoreFilter';
 import { findBundledRipgrep, ripgrepSearch } from './ripgrepSearch';
 import { compileWorkspaceGlob, type WorkspaceGlob } from './workspaceGlob';
 

@@ -3,23 +3,27 @@ import { DisposableStore } from '../../core/common/disposable';
 import {
   HOST_SETTINGS_SECTION,
   parseHostSettings,
+  USER_ONLY_SETTING_KEYS,
   type HostSettingKey,
   type ParsedHostSettings,
 } from './hostSettingsSchema';
-import { userScopeValue } from './settingScopeValue';
+import { hostSettingValue } from './settingScopeValue';
 
 /**
  * Reads and validates every `agentOrchestrator.*` setting (see `parseHostSettings`: a bad value
  * becomes a problem and its default is used). In an untrusted workspace every setting of the
  * extension is restricted (`capabilities.untrustedWorkspaces.restrictedConfigurations`), and this
  * reader enforces that itself: values come from user settings or the defaults only, never from the
- * workspace or folder.
+ * workspace or folder. The settings in `USER_ONLY_SETTING_KEYS` are read that way in every workspace.
  */
 export function readHostSettings(scope?: vscode.ConfigurationScope): ParsedHostSettings {
   const config = vscode.workspace.getConfiguration(HOST_SETTINGS_SECTION, scope);
   const trusted = workspaceSettingsApply();
   return parseHostSettings((key: HostSettingKey) =>
-    trusted ? config.get<unknown>(key) : userScopeValue(config.inspect<unknown>(key)),
+    hostSettingValue(config.inspect<unknown>(key), config.get<unknown>(key), {
+      trusted,
+      userOnly: USER_ONLY_SETTING_KEYS.has(key),
+    }),
   );
 }
 

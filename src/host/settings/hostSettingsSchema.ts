@@ -39,6 +39,17 @@ export const HOST_SETTING_KEYS = [
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
 export type HostSettingKey = (typeof HOST_SETTING_KEYS)[number];
 
+/**
+ * Settings only the user's own settings decide, even in a trusted workspace (`application` scope in
+ * package.json): they say what runs without asking, and a workspace's `.vscode/settings.json` is a
+ * file an agent's command can write, so it must not loosen them (checklist 6).
+ */
+export const USER_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostSettingKey>([
+  'approvalMode',
+  'protectedPaths',
+  'verification.environment',
+]);
+
 /** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
 export const MODEL_PROVIDERS: readonly string[] = BUILTIN_PROVIDERS.ids();
 

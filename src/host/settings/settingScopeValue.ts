@@ -16,3 +16,15 @@ export function userScopeValue(inspected: InspectedSetting | undefined): unknown
   if (inspected === undefined) return undefined;
   return inspected.globalValue !== undefined ? inspected.globalValue : inspected.defaultValue;
 }
+
+/**
+ * The value the extension uses for one setting: VS Code's merged value in a trusted workspace,
+ * and the user's value (see {@link userScopeValue}) in an untrusted one or for a user-only setting.
+ */
+export function hostSettingValue(
+  inspected: InspectedSetting | undefined,
+  merged: unknown,
+  options: { trusted: boolean; userOnly: boolean },
+): unknown {
+  return options.trusted && !options.userOnly ? merged : userScopeValue(inspected);
+}

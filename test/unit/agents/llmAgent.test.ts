@@ -94,33 +94,35 @@ describe('LlmAgent (real SDKs against the fake model server)', () => {
     });
   }
 
-  it('stops an agent that repeats the same call three times, with a finding', async () => {
-    server.enqueue(...Array.from({ length: 3 }, () => toolCallReply('echo', { text: 'again' })));
-    const { orchestrator } = makeHarness({ agents: [agentWith([openai()])] });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
-    assert.equal(result.status, 'failed');
-    assert.deepEqual(echoed, ['again', 'again'], 'the third identical call was not run');
-    assert.ok(result.state.findings.some((f) => /same arguments 3 times/.test(f.message)));
-  });
-
-  it('stops at the turn limit with a finding', async () => {
-    server.enqueue(...Array.from({ length: 3 }, (_, i) => toolCallReply('echo', { text: `t${i}` })));
-    const { orchestrator } = makeHarness({ agents: [agentWith([openai()], { limits: { maxTurns: 3 } })] });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
-    assert.equal(result.status, 'failed');
-    assert.equal(server.requests.length, 3);
-    assert.ok(result.state.findings.some((f) => /limit of 3 turns/.test(f.message)));
-  });
-
-  it('stops at the token limit with a finding when a turn used more than its worst case', async () => {
-    // The turn's worst case (a short prompt plus 50 output tokens) fits; the usage reported does not.
-    server.enqueue(toolCallReply('echo', { text: 'x' }, { usage: { inputTokens: 900, outputTokens: 200 } }));
-    const { orchestrator } = makeHarness({
-      agents: [agentWith([openai()], { limits: { maxTokensPerTask: 1000, maxOutputTokens: 50 } })],
+  describe('checklist 26: an agent that repeats a call three times or passes its turn or token limit is stopped with a finding', () => {
+    it('stops an agent that repeats the same call three times, with a finding', async () => {
+      server.enqueue(...Array.from({ length: 3 }, () => toolCallReply('echo', { text: 'again' })));
+      const { orchestrator } = makeHarness({ agents: [agentWith([openai()])] });
+      const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+      assert.equal(result.status, 'failed');
+      assert.deepEqual(echoed, ['again', 'again'], 'the third identical call was not run');
+      assert.ok(result.state.findings.some((f) => /same arguments 3 times/.test(f.message)));
     });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
-    assert.equal(result.status, 'failed');
-    assert.ok(result.state.findings.some((f) => /1100 tokens.*limit of 1000/.test(f.message)));
+
+    it('stops at the turn limit with a finding', async () => {
+      server.enqueue(...Array.from({ length: 3 }, (_, i) => toolCallReply('echo', { text: `t${i}` })));
+      const { orchestrator } = makeHarness({ agents: [agentWith([openai()], { limits: { maxTurns: 3 } })] });
+      const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+      assert.equal(result.status, 'failed');
+      assert.equal(server.requests.length, 3);
+      assert.ok(result.state.findings.some((f) => /limit of 3 turns/.test(f.message)));
+    });
+
+    it('stops at the token limit with a finding when a turn used more than its worst case', async () => {
+      // The turn's worst case (a short prompt plus 50 output tokens) fits; the usage reported does not.
+      server.enqueue(toolCallReply('echo', { text: 'x' }, { usage: { inputTokens: 900, outputTokens: 200 } }));
+      const { orchestrator } = makeHarness({
+        agents: [agentWith([openai()], { limits: { maxTokensPerTask: 1000, maxOutputTokens: 50 } })],
+      });
+      const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+      assert.equal(result.status, 'failed');
+      assert.ok(result.state.findings.some((f) => /1100 tokens.*limit of 1000/.test(f.message)));
+    });
   });
 
   it('falls back to the next model when a provider fails with a retryable error', async () => {

@@ -19,65 +19,67 @@ describe('end to end: shared rate limits and crash recovery', function () {
     server = undefined;
   });
 
-  it('eight parallel agents under a server-enforced RPM/TPM limit: the server sends no 429', async () => {
-    // Time runs 10× faster for the limiter and the server alike: a minute is 6 s. The limiter's
-    // margin for latency is one second of real time, so on this clock it is given as 10 s.
-    const factor = 10;
-    const clock = scaledClock(factor);
-    const tasks = Array.from({ length: 8 }, (_, i) => ({
-      id: `t${i}`,
-      title: `Write t${i}`,
-      requiredCapabilities: [i % 2 ? 'code' : 'test'],
-    }));
-    server = await startFakeModelServer({
-      respond: scriptedTeam('Write eight files', tasks),
-      limits: { rpm: 6, tpm: 40_000, tokenCounting: 'usage' },
-      now: clock.now,
+  describe('checklist 25: parallel agents sharing one provider stay under its RPM and TPM limits', () => {
+    it('eight parallel agents under a server-enforced RPM/TPM limit: the server sends no 429', async () => {
+      // Time runs 10× faster for the limiter and the server alike: a minute is 6 s. The limiter's
+      // margin for latency is one second of real time, so on this clock it is given as 10 s.
+      const factor = 10;
+      const clock = scaledClock(factor);
+      const tasks = Array.from({ length: 8 }, (_, i) => ({
+        id: `t${i}`,
+        title: `Write t${i}`,
+        requiredCapabilities: [i % 2 ? 'code' : 'test'],
+      }));
+      server = await startFakeModelServer({
+        respond: scriptedTeam('Write eight files', tasks),
+        limits: { rpm: 6, tpm: 40_000, tokenCounting: 'usage' },
+        now: clock.now,
+      });
+      const ws = await mkdtemp(join(tmpdir(), 'ao-rpm-'));
+      try {
+        const engine = await createCliEngine({
+          workspace: ws,
+          stateDir: join(ws, '.state'),
+          providers: BUILTIN_PROVIDERS,
+          models: { provider: 'openai', baseUrl: server.openAiBaseUrl },
+          env: { OPENAI_API_KEY: server.apiKey },
+          concurrency: 8,
+          verify: [],
+          approvals: new CliApprovals({
+            mode: 'auto',
+            prompt: undefined,
+            color: false,
+            resumeCommand: (id) => `resume ${id}`,
+          }),
+          rateLimits: { requestsPerMinute: 6, tokensPerMinute: 40_000 },
+          warn: () => undefined,
+          clock,
+          rateWindowMs: 60_000 + 1_000 * factor,
+        });
+        const handle = engine.orchestrator.start({ goal: 'Write eight files' });
+        let running = 0;
+        let mostRunning = 0;
+        handle.onEvent((e) => {
+          if (e.type === 'task.started') mostRunning = Math.max(mostRunning, ++running);
+          if (e.type === 'task.succeeded' || e.type === 'task.attempt.failed') running--;
+        });
+        const result = await handle.done;
+        engine.dispose();
+        assert.equal(result.status, 'succeeded');
+        assert.equal(server.rateLimitedCount, 0, 'the server never had to refuse a request');
+        assert.equal(server.requests.length, 17, 'the planner plus two turns for each of eight tasks');
+        assert.equal(mostRunning, 8, 'eight agents worked at the same time, sharing one limiter');
+        // No 60 s window (on the shared clock) held more than 6 requests.
+        const times = server.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+        for (let i = 0; i + 6 < times.length; i++)
+          assert.ok(times[i + 6]! - times[i]! >= 60_000, `requests ${i}..${i + 6} fell in one minute`);
+      } finally {
+        await rm(ws, { recursive: true, force: true });
+      }
     });
-    const ws = await mkdtemp(join(tmpdir(), 'ao-rpm-'));
-    try {
-      const engine = await createCliEngine({
-        workspace: ws,
-        stateDir: join(ws, '.state'),
-        providers: BUILTIN_PROVIDERS,
-        models: { provider: 'openai', baseUrl: server.openAiBaseUrl },
-        env: { OPENAI_API_KEY: server.apiKey },
-        concurrency: 8,
-        verify: [],
-        approvals: new CliApprovals({
-          mode: 'auto',
-          prompt: undefined,
-          color: false,
-          resumeCommand: (id) => `resume ${id}`,
-        }),
-        rateLimits: { requestsPerMinute: 6, tokensPerMinute: 40_000 },
-        warn: () => undefined,
-        clock,
-        rateWindowMs: 60_000 + 1_000 * factor,
-      });
-      const handle = engine.orchestrator.start({ goal: 'Write eight files' });
-      let running = 0;
-      let mostRunning = 0;
-      handle.onEvent((e) => {
-        if (e.type === 'task.started') mostRunning = Math.max(mostRunning, ++running);
-        if (e.type === 'task.succeeded' || e.type === 'task.attempt.failed') running--;
-      });
-      const result = await handle.done;
-      engine.dispose();
-      assert.equal(result.status, 'succeeded');
-      assert.equal(server.rateLimitedCount, 0, 'the server never had to refuse a request');
-      assert.equal(server.requests.length, 17, 'the planner plus two turns for each of eight tasks');
-      assert.equal(mostRunning, 8, 'eight agents worked at the same time, sharing one limiter');
-      // No 60 s window (on the shared clock) held more than 6 requests.
-      const times = server.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-      for (let i = 0; i + 6 < times.length; i++)
-        assert.ok(times[i + 6]! - times[i]! >= 60_000, `requests ${i}..${i + 6} fell in one minute`);
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
   });
 
-  describe('SIGKILL mid-run, then resume', () => {
+  describe('checklist 18: after a SIGKILL, resume repeats no completed edit, verification command or approval', () => {
     useCliBundle();
     const sandbox = useSandbox();
 

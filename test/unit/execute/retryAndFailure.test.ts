@@ -120,3 +120,46 @@ describe('decideNextStep', () => {
     );
   });
 });
+
+describe('checklist 21: a step is retried after retry-after, within a capped total retry time, and never when fatal', () => {
+  const retryable = { failureClass: 'retryable' as const, message: '429' };
+  const facts = { agentId: 'a', otherCandidates: 'none' as const, attempts: attempts('a') };
+
+  it('waits at least the retry-after hint the provider sent', () => {
+    const hinted = classifyFailure(new TaskFailure('slow down', 'retryable', { retryAfterMs: 3_000 }), {
+      timedOut: false,
+    });
+    const delay = backoffDelay(policy, 0, hinted.retryAfterMs, () => 0);
+    assert.equal(delay, 3_000);
+    assert.deepEqual(decideNextStep({ ...facts, waitedMs: 0, failure: hinted, proposedDelayMs: delay }, policy), {
+      next: 'retry',
+      delayMs: 3_000,
+    });
+  });
+
+  it('stops retrying once the wait would pass the total retry time of the step', () => {
+    assert.deepEqual(
+      decideNextStep({ ...facts, waitedMs: 3_000, failure: retryable, proposedDelayMs: 2_000 }, policy),
+      {
+        next: 'retry',
+        delayMs: 2_000,
+      },
+    );
+    assert.deepEqual(
+      decideNextStep({ ...facts, waitedMs: 3_001, failure: retryable, proposedDelayMs: 2_000 }, policy),
+      { next: 'fail' },
+    );
+    // A retry-after far beyond the cap is not waited for at all.
+    assert.deepEqual(decideNextStep({ ...facts, waitedMs: 0, failure: retryable, proposedDelayMs: 600_000 }, policy), {
+      next: 'fail',
+    });
+    assert.ok(Number.isFinite(DEFAULT_RETRY_POLICY.maxTotalRetryMs) && DEFAULT_RETRY_POLICY.maxTotalRetryMs > 0);
+  });
+
+  it('never retries a fatal failure (400, 401, 403), however much retry time is left', () => {
+    const fatal = { failureClass: 'fatal' as const, message: '403' };
+    assert.deepEqual(decideNextStep({ ...facts, waitedMs: 0, failure: fatal, proposedDelayMs: 0 }, policy), {
+      next: 'fail',
+    });
+  });
+});

@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fallbackTextSearch } from '../../../src/host/engine/fallbackTextSearch';
-import { GitignoreFilter } from '../../../src/host/engine/gitignoreFilter';
+import { GitignoreFilter } from '../../../src/core/tools/gitignoreFilter';
 import { findBundledRipgrep, ripgrepSearch, type RipgrepSearchOptions } from '../../../src/host/engine/ripgrepSearch';
 import { compileWorkspaceGlob } from '../../../src/host/engine/workspaceGlob';
 

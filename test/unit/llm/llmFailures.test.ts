@@ -38,7 +38,7 @@ const providers = [
 ];
 
 for (const p of providers) {
-  describe(`${p.name} failures map to the engine's failure classes`, () => {
+  describe(`checklist 21: ${p.name} failures map to the engine's failure classes, with no silent retries`, () => {
     let server: FakeModelServer;
     let model: ChatModel;
     const signal = new AbortController().signal;
@@ -91,6 +91,23 @@ for (const p of providers) {
       assert.equal(f.cause, undefined, 'no provider body rides along as cause');
       assert.ok(!JSON.stringify({ m: f.message, s: f.stack }).includes(badKey));
       assert.equal(server.requests[0]?.outcome, 'unauthorized');
+    });
+
+    it('400, 401 and 403 are fatal and each reaches the server exactly once: the SDK does not retry them', async () => {
+      server.enqueue(httpError(400), httpError(403, { message: 'model not enabled' }));
+      const bad = failure(await rejection(model.complete(REQUEST, { signal })));
+      const forbidden = failure(await rejection(model.complete(REQUEST, { signal })));
+      const unauthorized = failure(await rejection(p.make(server, 'sk-wrong').complete(REQUEST, { signal })));
+      assert.deepEqual(
+        [bad, forbidden, unauthorized].map((f) => f.failureClass),
+        ['fatal', 'fatal', 'fatal'],
+      );
+      assert.match(forbidden.message, /not allowed to use .*\(403\)/);
+      assert.deepEqual(
+        server.requests.map((r) => r.status),
+        [400, 403, 401],
+        'one request per call, no retry by the SDK',
+      );
     });
 
     it('404 is fatal and names the model', async () => {

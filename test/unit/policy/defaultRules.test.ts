@@ -17,20 +17,22 @@ describe('defaultRules', () => {
     assert.equal(parsePolicyRules([...DEFAULT_POLICY_RULES]).length, DEFAULT_POLICY_RULES.length);
   });
 
-  it('list every network tool named by the checklist (checklist 12)', () => {
-    for (const tool of ['curl', 'wget', 'nc', 'ping', 'dig', 'nslookup', 'ssh', 'scp']) {
-      assert.ok(NETWORK_TOOLS.includes(tool), tool);
-    }
-  });
-
-  it('never allow a network tool, in any argument form (checklist 12)', () => {
-    const allowPatterns = DEFAULT_COMMAND_ALLOW_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
-    for (const tool of NETWORK_TOOLS) {
-      for (const argv of [[tool], [tool, 'https://example.com'], [tool, '-v', 'host']]) {
-        const allowing = allowPatterns.find((pattern) => matchCommandPattern(pattern, argv));
-        assert.equal(allowing, undefined, `${argv.join(' ')} is allowed by "${allowing?.source ?? ''}"`);
+  describe('checklist 12: network tools are never on the default allow-list', () => {
+    it('list every network tool named by the checklist (checklist 12)', () => {
+      for (const tool of ['curl', 'wget', 'nc', 'ping', 'dig', 'nslookup', 'ssh', 'scp']) {
+        assert.ok(NETWORK_TOOLS.includes(tool), tool);
       }
-    }
+    });
+
+    it('never allow a network tool, in any argument form (checklist 12)', () => {
+      const allowPatterns = DEFAULT_COMMAND_ALLOW_RULES.map((rule) => parseCommandPattern(rule.command ?? ''));
+      for (const tool of NETWORK_TOOLS) {
+        for (const argv of [[tool], [tool, 'https://example.com'], [tool, '-v', 'host']]) {
+          const allowing = allowPatterns.find((pattern) => matchCommandPattern(pattern, argv));
+          assert.equal(allowing, undefined, `${argv.join(' ')} is allowed by "${allowing?.source ?? ''}"`);
+        }
+      }
+    });
   });
 
   it('deny every network tool and the destructive commands', () => {

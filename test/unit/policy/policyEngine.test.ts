@@ -96,7 +96,7 @@ describe('PolicyEngine', () => {
     });
   });
 
-  describe('paths (checklists 1 and 2)', () => {
+  describe('checklist 1: a read or edit whose path resolves outside the workspace root is refused, writing nothing', () => {
     const allowAll: PolicyRule[] = [{ effect: 'allow', tool: '*' }];
     const escapes: Array<[string, (w: TempWorkspace) => string]> = [
       ['".." traversal', () => '../x'],
@@ -118,7 +118,9 @@ describe('PolicyEngine', () => {
         assert.deepEqual((await fs.readdir(ws.outside)).sort(), ['secret.txt', 'target.txt']);
       });
     }
+  });
 
+  describe('checklist 2: deny rules are checked against the requested path and its real path', () => {
     it('denies a symlink inside the workspace that points at .env through the .env* rule', async () => {
       const policy = engine({ rules: [{ effect: 'deny', path: '**/.env*', reason: 'secrets' }] });
       expectDecision(
@@ -142,7 +144,7 @@ describe('PolicyEngine', () => {
     });
   });
 
-  describe('protected paths (checklist 4)', () => {
+  describe('checklist 4: edits to protected paths always need a fresh human approval, even when edits are auto-approved', () => {
     const allowEverything: Partial<PolicyEngineOptions> = {
       rules: [
         { effect: 'allow', tool: '*' },
@@ -206,7 +208,7 @@ describe('PolicyEngine', () => {
     });
   });
 
-  describe('commands (checklists 10, 11, 12)', () => {
+  describe('checklist 10: a command with a shell operator outside quotes never matches an allow rule; an unparseable one is denied', () => {
     const defaults = (): PolicyEngine => engine({ rules: [...DEFAULT_POLICY_RULES] });
 
     it('allows a single simple command on the allow-list', async () => {
@@ -313,7 +315,7 @@ describe('PolicyEngine', () => {
     });
   });
 
-  describe('fail closed (checklist 5)', () => {
+  describe('checklist 5: when a path or policy check throws, the action is denied (fail closed)', () => {
     it('denies when the workspace root does not exist', async () => {
       const policy = new PolicyEngine({ root: path.join(ws.base, 'missing'), rules: [{ effect: 'allow', tool: '*' }] });
       expectDecision(await policy.evaluate(read('a.txt')), 'deny', /workspace root .*missing cannot be resolved/);
@@ -369,7 +371,7 @@ describe('PolicyEngine', () => {
     });
   });
 
-  describe('immutability (checklist 6)', () => {
+  describe('checklist 6: nothing an agent writes or runs changes the approval policy it was built with', () => {
     it('ignores later changes to the rules it was built from', async () => {
       const rules: PolicyRule[] = [{ effect: 'deny', command: 'rm *' }];
       const policy = engine({ rules });

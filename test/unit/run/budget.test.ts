@@ -16,7 +16,7 @@ class CountingModelServer {
   }
 }
 
-describe('run budgets', () => {
+describe('checklist 24: a run budget refuses the request that would cross it before it is sent, and the run pauses', () => {
   it('never sends the request that would cross the token budget, pauses, and finishes after the budget is raised', async () => {
     const server = new CountingModelServer();
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {

@@ -9,7 +9,7 @@ import { emptyRunState } from '../../../src/core/model/runState';
 import { EventBuilder, foldEvents, sampleRunEvents } from '../../support/eventBuilders';
 import { createRun, openRun, spawnChild, useTempDir, waitForExit, waitForLine } from './storeTestUtils';
 
-describe('store/runStore', () => {
+describe('checklist 20: the run store suite: round-trips, idempotent writes across a restart, isolation between runs', () => {
   const tempDir = useTempDir();
   const store = (ownerId = 'window-A', snapshotEvery?: number): RunStore =>
     new RunStore({ root: tempDir(), ownerId, flushIntervalMs: 1, ...(snapshotEvery ? { snapshotEvery } : {}) });

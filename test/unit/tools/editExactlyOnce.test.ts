@@ -7,7 +7,7 @@ import type { ToolHarness } from './toolHarness';
 const BEFORE = 'const a = 1;\n';
 const AFTER = 'const a = 2;\n';
 
-describe('propose_edit exactly once across crashes', () => {
+describe('checklist 18: an edit is journaled step by step, and resume repeats no completed edit or approval prompt', () => {
   let h: ToolHarness;
   let counted: ReturnType<typeof countingWorkspace>;
   beforeEach(async () => {
@@ -18,40 +18,42 @@ describe('propose_edit exactly once across crashes', () => {
   });
   afterEach(() => h.cleanup());
 
-  it('honours an approval given before a crash exactly once: no second prompt, one write (checklist 19)', async () => {
-    const first = fakeTask();
-    counted.failNextWrite = new Error('simulated crash while writing');
-    const crashed = await h.call(first, 'propose_edit', { path: 'src/a.ts', content: AFTER });
-    assert.match(crashed.content, /simulated crash/);
-    const key = editStepKey('src/a.ts', BEFORE, AFTER);
-    assert.deepEqual([...first.journal.keys()], ['checkpoint', `approval:${key}`], 'approval journaled, apply not');
-    assert.equal(await h.read('src/a.ts'), BEFORE);
+  describe('checklist 19: an approval recorded before a crash is honoured exactly once on resume', () => {
+    it('honours an approval given before a crash exactly once: no second prompt, one write (checklist 19)', async () => {
+      const first = fakeTask();
+      counted.failNextWrite = new Error('simulated crash while writing');
+      const crashed = await h.call(first, 'propose_edit', { path: 'src/a.ts', content: AFTER });
+      assert.match(crashed.content, /simulated crash/);
+      const key = editStepKey('src/a.ts', BEFORE, AFTER);
+      assert.deepEqual([...first.journal.keys()], ['checkpoint', `approval:${key}`], 'approval journaled, apply not');
+      assert.equal(await h.read('src/a.ts'), BEFORE);
 
-    const resumed = fakeTask({ journal: first.journal, attempt: 2 });
-    const result = await h.call(resumed, 'propose_edit', { path: 'src/a.ts', content: AFTER });
-    assert.equal(result.content, 'Updated src/a.ts.');
-    assert.equal(h.approvals.proposals.length, 1, 'the user was asked once');
-    assert.deepEqual(counted.writes, ['src/a.ts']);
-    assert.deepEqual(resumed.ran, [`apply:${key}`]);
-    assert.deepEqual(
-      resumed.events.map((e) => e.type),
-      ['edit.applied'],
-    );
-    assert.equal(await h.read('src/a.ts'), AFTER);
-  });
-
-  it('replays an approval decided before the crash even when the port would now say no', async () => {
-    const first = fakeTask();
-    counted.failNextWrite = new Error('simulated crash');
-    await h.call(first, 'propose_edit', { path: 'src/a.ts', content: AFTER });
-    h.approvals.decide = () => {
-      throw new Error('must not be asked again');
-    };
-    const result = await h.call(fakeTask({ journal: first.journal, attempt: 2 }), 'propose_edit', {
-      path: 'src/a.ts',
-      content: AFTER,
+      const resumed = fakeTask({ journal: first.journal, attempt: 2 });
+      const result = await h.call(resumed, 'propose_edit', { path: 'src/a.ts', content: AFTER });
+      assert.equal(result.content, 'Updated src/a.ts.');
+      assert.equal(h.approvals.proposals.length, 1, 'the user was asked once');
+      assert.deepEqual(counted.writes, ['src/a.ts']);
+      assert.deepEqual(resumed.ran, [`apply:${key}`]);
+      assert.deepEqual(
+        resumed.events.map((e) => e.type),
+        ['edit.applied'],
+      );
+      assert.equal(await h.read('src/a.ts'), AFTER);
     });
-    assert.equal(result.content, 'Updated src/a.ts.');
+
+    it('replays an approval decided before the crash even when the port would now say no', async () => {
+      const first = fakeTask();
+      counted.failNextWrite = new Error('simulated crash');
+      await h.call(first, 'propose_edit', { path: 'src/a.ts', content: AFTER });
+      h.approvals.decide = () => {
+        throw new Error('must not be asked again');
+      };
+      const result = await h.call(fakeTask({ journal: first.journal, attempt: 2 }), 'propose_edit', {
+        path: 'src/a.ts',
+        content: AFTER,
+      });
+      assert.equal(result.content, 'Updated src/a.ts.');
+    });
   });
 
   it('does not write again after the apply step completed (checklist 18)', async () => {
