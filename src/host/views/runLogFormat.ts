@@ -91,6 +91,8 @@ function describe(e: RunEvent): LogLine | undefined {
     case 'edit.applied':
       return info(`Edit applied for task ${e.taskId}: ${e.deleted ? 'deleted ' : ''}${e.path}`);
     case 'verification.completed':
+      // A run-level check (baseline, end-of-run gate; it has a key) is already logged by the engine as it finishes.
+      if (e.key !== undefined) return debug(`Recorded check "${e.name}" (${e.key}): ${e.verdict}, exit ${e.exitCode}`);
       return {
         level: e.verdict === 'fail' ? 'error' : e.verdict === 'warn' ? 'warn' : 'info',
         message: `Verification "${e.name}"${e.taskId ? ` for ${e.taskId}` : ''}: ${e.verdict} (exit ${e.exitCode}, ${e.counts.major} major, ${e.counts.medium} medium, ${e.counts.minor} minor${e.baseline ? `; ${e.baseline.new} new, ${e.baseline.preExisting} pre-existing, ${e.baseline.deferred} left to the run gate` : ''})`,

@@ -34,4 +34,20 @@ describe('run log lines', () => {
     scrubber.add('short');
     assert.equal(scrubber.scrub('auth local-key-7f3a9c failed, short'), 'auth [redacted] failed, short');
   });
+
+  it('logs a task check at its verdict level, and a recorded run-level check (already logged by the engine) only at debug', () => {
+    const b = new EventBuilder('run-1');
+    const check = {
+      type: 'verification.completed' as const,
+      name: 'npm test',
+      exitCode: 1,
+      verdict: 'fail' as const,
+      counts: { major: 1, medium: 0, minor: 0 },
+      durationMs: 5,
+    };
+    assert.equal(runEventLogLine(b.next({ ...check, taskId: 'a' }))?.level, 'error');
+    const recorded = runEventLogLine(b.next({ ...check, key: 'baseline:0:npm test' }));
+    assert.equal(recorded?.level, 'debug');
+    assert.match(recorded?.message ?? '', /baseline:0:npm test/);
+  });
 });
