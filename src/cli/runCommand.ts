@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { errorMessage } from '../core/common/errors';
 import type { ModelChoice } from '../core/engine/engineModels';
 import type { PlanOrigin } from '../core/model/runEvents';
 import type { ProviderTable } from '../core/llm/providerTable';
@@ -16,7 +15,7 @@ import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand'
 import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';
 import { createCliEngine, rateLimitsFromEnv, type CliEngine } from './cliEngine';
 import type { CliIo } from './cliIo';
-import { loadCliRunOptions, saveCliRunOptions, type CliRunOptions } from './cliRunOptions';
+import { loadVerifiedCliRunOptions, saveCliRunOptions, SavedSettingsError, type CliRunOptions } from './cliRunOptions';
 import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
@@ -92,7 +91,7 @@ export async function runCommand(
     const goal = args.goal || (plan ? (planInput as { goal?: string }).goal?.trim() : '') || '';
     if (goal === '') throw new UsageError(`The plan ${args.planFile} has no goal; give one: run "<goal>" --plan FILE.`);
     const runId = newId('run');
-    await saveCliRunOptions(state.dir, runId, {
+    const settingsDigest = await saveCliRunOptions(state.dir, runId, {
       workspace: engine.workspaceRoot,
       provider: engine.models.provider.id,
       model: engine.models.model,
@@ -113,6 +112,7 @@ export async function runCommand(
       engine.orchestrator.start({
         goal,
         runId,
+        settingsDigest,
         dryRun: args.dryRun,
         ...(plan ? { plan: plan.input, planOrigin: plan.origin } : {}),
         ...budgetOf(args.budget),
@@ -144,9 +144,11 @@ export async function resumeCommand(
   }
   let saved: CliRunOptions | undefined;
   try {
-    saved = await loadCliRunOptions(state.dir, args.runId);
+    // Checked before any engine is built: changed settings must not reach a model, nor drop a check.
+    saved = await loadVerifiedCliRunOptions(state.dir, args.runId, stored.settingsDigest);
   } catch (err) {
-    if (!args.workspace) throw new UsageError(`${errorMessage(err)}`);
+    if (err instanceof SavedSettingsError) throw new UsageError(err.message);
+    throw err;
   }
   const workspace = args.workspace ?? saved?.workspace;
   if (!workspace)

@@ -13,6 +13,7 @@ import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
 import { parseCommandPattern } from '../policy/commandRules';
 import { packageJsonScripts, packageScriptOf, recordScripts } from '../policy/packageScripts';
 import type { PackageScriptsPort } from '../policy/packageScripts';
+import { folderInsideWorkspace } from '../policy/hiddenPaths';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
 import { CircuitBreaker } from '../route/circuitBreaker';
@@ -128,7 +129,13 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     rules,
     protectedPaths: [...settings.protectedPaths],
     packageScripts: { port: scriptsPort, recorded: await recordScripts(scriptsPort, scriptNames) },
+    hiddenPaths: [services.storeDir],
   });
+  const stateInside = await folderInsideWorkspace(root, services.storeDir);
+  if (stateInside)
+    warn(
+      `The state folder ${stateInside} is inside the workspace ${root}. Agents are refused any access to it, but anything else that can write the workspace could change saved runs; move it out (--state-dir or AGENT_ORCHESTRATOR_HOME).`,
+    );
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
   const thresholds = DEFAULT_THRESHOLDS;

@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { denyCheckCandidates, matchCommandPattern, parseCommandPattern, splitCommand } from './commandRules';
 import type { CommandPattern } from './commandRules';
+import { HiddenPaths } from './hiddenPaths';
 import { PathRefusedError, resolveWorkspacePath } from './pathGuard';
 import type { ResolvedPath } from './pathGuard';
 import { parsePolicyRules, PATH_GLOB_OPTIONS } from './policyRules';
@@ -31,6 +32,8 @@ export interface PolicyDecision {
   requiresFreshApproval?: boolean;
   /** For reads and writes that passed the path guard: do the I/O on this (`real`, or writeFileNoFollow). */
   resolvedPath?: ResolvedPath;
+  /** Set when the path lies in a hidden folder: a listing must not even show it. */
+  hidden?: boolean;
 }
 
 /** How to build an engine; the engine copies and freezes all of it. */
@@ -49,6 +52,8 @@ export interface PolicyEngineOptions {
    * when it was never recorded. Without this, allowed package scripts always ask.
    */
   packageScripts?: { port: PackageScriptsPort; recorded: ReadonlyMap<string, string> };
+  /** Folders (absolute) agents may never read, write, list or name in a command: the engine's state folder. */
+  hiddenPaths?: readonly string[];
 }
 
 const ActionSchema = z.discriminatedUnion('kind', [
@@ -93,6 +98,7 @@ export class PolicyEngine {
   readonly #defaultDecision: PolicyEffect | undefined;
   readonly #compiled: CompiledPolicy | undefined;
   readonly #packageScripts: PolicyEngineOptions['packageScripts'];
+  readonly #hidden: HiddenPaths;
 
   constructor(options: PolicyEngineOptions) {
     let rules: readonly PolicyRule[] = Object.freeze([]);
@@ -128,6 +134,7 @@ export class PolicyEngine {
       options.packageScripts === undefined
         ? undefined
         : Object.freeze({ port: options.packageScripts.port, recorded: new Map(options.packageScripts.recorded) });
+    this.#hidden = new HiddenPaths(root, [...(options.hiddenPaths ?? [])]);
   }
 
   /** Decides on one action; never throws, and any internal failure yields a deny that names the error. */
@@ -181,6 +188,11 @@ export class PolicyEngine {
       if (err instanceof PathRefusedError) return { decision: 'deny', reason: err.message };
       throw err;
     }
+    const hidden = await this.#hidden.folderOf(resolved);
+    if (hidden !== undefined) {
+      const why = `it is inside ${hidden}, the orchestrator's own state folder, which agents may never read or change`;
+      return { decision: 'deny', reason: `Denied ${kind} of ${describePath(resolved)}: ${why}`, hidden: true };
+    }
     // Rules see both spellings: deny and ask fire on either, allow must hold for both (a link into .env is not "src/**").
     const paths = [...new Set([resolved.relative, resolved.realRelative])];
     const subject = describePath(resolved);
@@ -224,6 +236,14 @@ export class PolicyEngine {
       };
     }
     if (parsed.subcommands.length === 0) return { decision: 'deny', reason: 'Denied: the command is empty' };
+    const inner = parsed.subcommands.flatMap((argv) => denyCheckCandidates(argv).candidates);
+    const hidden = await this.#hidden.touchedBy([...parsed.subcommands, ...inner]);
+    if (hidden !== undefined) {
+      return {
+        decision: 'deny',
+        reason: `Denied: command ${quoteShort(command)} names ${quoteShort(hidden.word)}, which reaches ${hidden.folder}, the orchestrator's own state folder; agents may never read or change it`,
+      };
+    }
 
     for (const effect of ['deny', 'ask'] as const) {
       const rules = policy.byEffect[effect].filter((c) => c.path === undefined && toolMatches(c, tool));
