@@ -13,7 +13,7 @@ import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
 import { parseCommandPattern } from '../policy/commandRules';
 import { packageJsonScripts, packageScriptOf, recordScripts } from '../policy/packageScripts';
 import type { PackageScriptsPort } from '../policy/packageScripts';
-import { folderInsideWorkspace } from '../policy/hiddenPaths';
+import { folderInsideWorkspace, relativeSpellings } from '../policy/hiddenPaths';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
 import { CircuitBreaker } from '../route/circuitBreaker';
@@ -31,6 +31,7 @@ import type { VerificationOutcome, VerificationRunner } from '../verify/verifica
 import { DEFAULT_GATE_THRESHOLDS } from '../verify/gateThresholds';
 import { DEFAULT_THRESHOLDS } from '../verify/verificationThresholds';
 import { createEngineAgents } from './engineAgents';
+import { workspaceWithout } from './workspaceWithout';
 import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
 import type { EngineServices } from './engineServices';
 import type { EngineSettings } from './engineSettings';
@@ -182,7 +183,9 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   }
   const { registry } = agents;
   // One index per engine, so per workspace root: each plan re-reads only the files changed since the last.
-  const workspaceSummary = new WorkspaceSummariser(workspace);
+  const workspaceSummary = new WorkspaceSummariser(
+    workspaceWithout(workspace, stateInside === undefined ? [] : await relativeSpellings(root, stateInside)),
+  );
   const planner = new LlmPlanner({
     model: models.createModel(models.provider.id, models.model),
     prices,

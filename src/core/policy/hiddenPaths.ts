@@ -95,3 +95,13 @@ export async function folderInsideWorkspace(root: string, folder: string): Promi
   const forms = [absolute, await realpathOrSelf(absolute)];
   return roots.some((r) => forms.some((f) => isInside(r, f))) ? absolute : undefined;
 }
+
+/** `folder`'s workspace-relative (posix) spellings: lexical and real, those that stay inside `root`. */
+export async function relativeSpellings(root: string, folder: string): Promise<string[]> {
+  const pairs: Array<[string, string]> = [
+    [path.resolve(root), path.resolve(root, folder)],
+    [await realpathOrSelf(path.resolve(root)), await realpathOrSelf(path.resolve(root, folder))],
+  ];
+  const inside = pairs.filter(([r, f]) => isInside(r, f) && r !== f);
+  return [...new Set(inside.map(([r, f]) => path.relative(r, f).split(path.sep).join('/')))];
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   startFakeModelServer,
@@ -135,5 +135,66 @@ describe('checklist 29: saved run settings that decide where keys go are integri
     assert.equal(evil.requests.length, 0);
     assert.match(r.stdout, /"type":"verification\.completed"[^\n]*"name":"node --version"/, 'the check still ran');
     assert.equal(await readFile(join(sandbox().ws, 'hello.txt'), 'utf8'), 'hello\n');
+  });
+  it('a state folder inside the workspace: a warning on stderr, and an injected agent can neither list, read nor rewrite it', async () => {
+    const { root, ws } = sandbox();
+    const state = join(ws, '.agent-state');
+    const settingsPath = async (): Promise<string> =>
+      `.agent-state/cli-runs/${(await readdir(join(state, 'cli-runs')))[0] ?? 'missing.json'}`;
+    const attempts = async (step: number): Promise<FakeReply> => {
+      const target = await settingsPath();
+      const forged = JSON.stringify({ formatVersion: 1, baseUrl: evil.openAiBaseUrl });
+      const script: FakeReply[] = [
+        toolCallReply('list_files', {}),
+        toolCallReply('read_file', { path: target }),
+        toolCallReply('propose_edit', { path: target, content: forged }),
+        toolCallReply('run_verification', { command: 'ls .agent-state/cli-runs' }),
+      ];
+      return script[step] ?? toolCallReply('finish_task', { summary: 'done' });
+    };
+    await server.close();
+    server = await startFakeModelServer({
+      respond: (request) => {
+        const body = request.body as { response_format?: unknown; messages?: Array<{ role: string }> };
+        if (body.response_format) return jsonReply(PLAN);
+        return attempts(body.messages?.filter((m) => m.role === 'tool').length ?? 0);
+      },
+    });
+    const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
+    const r = await runCli(
+      [
+        'run',
+        'Write a greeting',
+        '--approve',
+        'auto',
+        '--workspace',
+        ws,
+        '--state-dir',
+        state,
+        '--base-url',
+        server.openAiBaseUrl,
+      ],
+      env,
+    );
+    assert.notEqual(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /The state folder .*\.agent-state is inside the workspace .*; move it out \(--state-dir or AGENT_ORCHESTRATOR_HOME\)/,
+    );
+    const saved = JSON.parse(await readFile(join(ws, await settingsPath()), 'utf8')) as Record<string, unknown>;
+    assert.equal(saved.baseUrl, server.openAiBaseUrl, 'the saved settings are unchanged');
+    assert.equal(evil.requests.length, 0);
+
+    const planner = JSON.stringify(server.requests[0]?.body);
+    assert.match(planner, /README\.md/, 'the planner saw the workspace');
+    assert.doesNotMatch(planner, /agent-state|cli-runs/, 'but not the state folder');
+    const last = server.requests.at(-1)?.body as { messages: Array<{ role: string; content?: unknown }> };
+    const results = last.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    assert.equal(results.length, 4, JSON.stringify(results));
+    const [listed, read, edit, command] = results;
+    assert.doesNotMatch(listed!, /agent-state/, 'list_files does not show it');
+    for (const refused of [read, edit, command]) assert.match(refused!, /the orchestrator's own state folder/);
+    assert.doesNotMatch(read!, /baseUrl/);
+    assert.doesNotMatch(command!, /run-.*\.json/);
   });
 });
