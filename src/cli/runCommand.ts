@@ -10,6 +10,7 @@ import { RunLockedError } from '../core/store/runLock';
 import { RUNS_DIR } from '../core/store/runLayout';
 import { retryableTaskIds } from '../core/model/runState';
 import { runStoreAt } from '../core/store/runStore';
+import { UnreadableRunError } from '../core/store/recovery';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
 import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';
@@ -133,7 +134,11 @@ export async function resumeCommand(
     throw new UsageError(
       `There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`,
     );
-  const { state: stored } = await runStoreAt(state.dir).load(args.runId);
+  const { state: stored } = await runStoreAt(state.dir)
+    .load(args.runId)
+    .catch((err: unknown) => {
+      throw err instanceof UnreadableRunError ? new UsageError(err.message) : err;
+    });
   if (stored.status === 'succeeded' || stored.status === 'planned' || !stored.plan) {
     const why = !stored.plan
       ? 'it has no validated plan; start it again with `run`'
