@@ -8,6 +8,11 @@ import {
 } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { cliEnv, runCli, useSandbox, useCliBundle, type CliRun } from '../../support/cliProcess';
+import { loadVerifiedCliRunOptions, saveCliRunOptions, SavedSettingsError } from '../../../src/cli/cliRunOptions';
+import { durableOrchestrator } from '../../support/durableWorkload';
+import { plan, task } from '../../support/planBuilders';
+import { testAgent } from '../../support/testAgents';
+import { useTempDir } from '../store/storeTestUtils';
 
 const PLAN = {
   goal: 'Write a greeting',
@@ -196,5 +201,49 @@ describe('checklist 29: saved run settings that decide where keys go are integri
     for (const refused of [read, edit, command]) assert.match(refused!, /the orchestrator's own state folder/);
     assert.doesNotMatch(read!, /baseUrl/);
     assert.doesNotMatch(command!, /run-.*\.json/);
+  });
+});
+
+describe('checklist 29: the digest that pins a run to its saved settings', () => {
+  const tempDir = useTempDir();
+  const options = {
+    workspace: '/ws',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    baseUrl: 'https://api.openai.com/v1',
+    concurrency: 2,
+    verify: ['npm test'],
+  };
+
+  it('is recorded in run.created and kept through the snapshot', async () => {
+    const digest = await saveCliRunOptions(tempDir(), 'run-1', options);
+    assert.match(digest, /^[0-9a-f]{64}$/);
+    const agent = testAgent({ id: 'worker', capabilities: ['code'], maxLoad: 1 }, async () => ({ output: 1 }));
+    const { orchestrator, store } = durableOrchestrator(tempDir(), agent, 1);
+    const run = orchestrator.start({ goal: 'g', plan: plan([task('a')]), settingsDigest: digest });
+    assert.equal((await run.done).status, 'succeeded');
+    const events = (await readFile(join(tempDir(), 'runs', run.runId, 'events.jsonl'), 'utf8')).split('\n');
+    assert.equal((JSON.parse(events[0]!) as { settingsDigest?: string }).settingsDigest, digest);
+    const snapshot = JSON.parse(await readFile(join(tempDir(), 'runs', run.runId, 'snapshot.json'), 'utf8')) as {
+      state: { settingsDigest?: string };
+    };
+    assert.equal(snapshot.state.settingsDigest, digest);
+    assert.equal((await store.load(run.runId)).state.settingsDigest, digest);
+    assert.throws(
+      () => orchestrator.start({ goal: 'g', plan: plan([task('a')]), settingsDigest: 'abc' }),
+      /64 lower-case hex digits/,
+    );
+  });
+
+  it('refuses settings it cannot verify, and only a run with neither digest nor file has no saved settings', async () => {
+    const digest = await saveCliRunOptions(tempDir(), 'run-1', options);
+    assert.deepEqual(await loadVerifiedCliRunOptions(tempDir(), 'run-1', digest), { formatVersion: 1, ...options });
+    await assert.rejects(
+      loadVerifiedCliRunOptions(tempDir(), 'run-1', undefined),
+      (err: unknown) =>
+        err instanceof SavedSettingsError && /cannot be verified: the run recorded no digest of them/.test(err.message),
+    );
+    await assert.rejects(loadVerifiedCliRunOptions(tempDir(), 'run-1', 'f'.repeat(64)), /were changed after the run/);
+    assert.equal(await loadVerifiedCliRunOptions(tempDir(), 'run-2', undefined), undefined);
   });
 });
