@@ -13,7 +13,7 @@ import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
 import { parseCommandPattern } from '../policy/commandRules';
 import { packageJsonScripts, packageScriptOf, recordScripts } from '../policy/packageScripts';
 import type { PackageScriptsPort } from '../policy/packageScripts';
-import { folderInsideWorkspace, relativeSpellings } from '../policy/hiddenPaths';
+import { folderInsideWorkspace, isSameFolder, relativeSpellings } from '../policy/hiddenPaths';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
 import { CircuitBreaker } from '../route/circuitBreaker';
@@ -30,6 +30,7 @@ import { StepsVerifier } from '../verify/stepsVerifier';
 import type { VerificationOutcome, VerificationRunner } from '../verify/verificationStep';
 import { DEFAULT_GATE_THRESHOLDS } from '../verify/gateThresholds';
 import { DEFAULT_THRESHOLDS } from '../verify/verificationThresholds';
+import { ensureGitIgnoredFolder } from '../store/gitIgnoredFolder';
 import { createEngineAgents } from './engineAgents';
 import { workspaceWithout } from './workspaceWithout';
 import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
@@ -133,10 +134,13 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     hiddenPaths: [services.storeDir],
   });
   const stateInside = await folderInsideWorkspace(root, services.storeDir);
-  if (stateInside)
+  if (stateInside) {
+    // Not the workspace root itself: a `*` there would make git ignore the whole project.
+    if (!(await isSameFolder(root, stateInside))) await ensureGitIgnoredFolder(stateInside);
     warn(
       `The state folder ${stateInside} is inside the workspace ${root}. Agents are refused any access to it, but anything else that can write the workspace could change saved runs; move it out (--state-dir or AGENT_ORCHESTRATOR_HOME).`,
     );
+  }
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
   const thresholds = DEFAULT_THRESHOLDS;

@@ -57,12 +57,18 @@ export class HiddenPaths {
   }
 
   private resolvedZones(): Promise<Array<{ folder: string; forms: string[] }>> {
-    this.zones ??= Promise.all(
-      this.folders.map(async (folder) => {
-        const absolute = path.resolve(this.root, folder);
-        return { folder: absolute, forms: [...new Set([absolute, await realpathOrSelf(absolute)])] };
-      }),
-    );
+    this.zones ??= (async () => {
+      const roots = [path.resolve(this.root), await realpathOrSelf(path.resolve(this.root))];
+      const zones = await Promise.all(
+        this.folders.map(async (folder) => {
+          const absolute = path.resolve(this.root, folder);
+          return { folder: absolute, forms: [...new Set([absolute, await realpathOrSelf(absolute)])] };
+        }),
+      );
+      // A folder holding the workspace (a state folder of ~) would hide everything; what of it lies
+      // outside the workspace the path guard refuses anyway.
+      return zones.filter((z) => !z.forms.some((f) => roots.some((r) => r !== f && isInside(f, r))));
+    })();
     return this.zones;
   }
 }
@@ -104,4 +110,10 @@ export async function relativeSpellings(root: string, folder: string): Promise<s
   ];
   const inside = pairs.filter(([r, f]) => isInside(r, f) && r !== f);
   return [...new Set(inside.map(([r, f]) => path.relative(r, f).split(path.sep).join('/')))];
+}
+
+/** Whether two paths name the same folder, lexically or by real path. */
+export async function isSameFolder(a: string, b: string): Promise<boolean> {
+  const [ra, rb] = [path.resolve(a), path.resolve(b)];
+  return ra === rb || (await realpathOrSelf(ra)) === (await realpathOrSelf(rb));
 }

@@ -7,7 +7,8 @@ import {
   type RecordedRequest,
 } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
-import { cliEnv, runCli, useSandbox, useCliBundle, type CliRun } from '../../support/cliProcess';
+import { cliEnv, git, runCli, useSandbox, useCliBundle, type CliRun } from '../../support/cliProcess';
+import { STATE_FOLDER_GITIGNORE } from '../../../src/core/store/gitIgnoredFolder';
 import { loadVerifiedCliRunOptions, saveCliRunOptions, SavedSettingsError } from '../../../src/cli/cliRunOptions';
 import { durableOrchestrator } from '../../support/durableWorkload';
 import { plan, task } from '../../support/planBuilders';
@@ -166,6 +167,7 @@ describe('checklist 29: saved run settings that decide where keys go are integri
       },
     });
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
+    await git(ws, env, 'init', '-q', '-b', 'main');
     const r = await runCli(
       [
         'run',
@@ -189,6 +191,9 @@ describe('checklist 29: saved run settings that decide where keys go are integri
     const saved = JSON.parse(await readFile(join(ws, await settingsPath()), 'utf8')) as Record<string, unknown>;
     assert.equal(saved.baseUrl, server.openAiBaseUrl, 'the saved settings are unchanged');
     assert.equal(evil.requests.length, 0);
+    // Git ignores the folder, so checkpoints never snapshot run files and a rollback never rewinds them.
+    assert.equal(await readFile(join(state, '.gitignore'), 'utf8'), STATE_FOLDER_GITIGNORE);
+    assert.doesNotMatch(await git(ws, env, 'status', '--porcelain', '--untracked-files=all'), /agent-state/);
 
     const planner = JSON.stringify(server.requests[0]?.body);
     assert.match(planner, /README\.md/, 'the planner saw the workspace');

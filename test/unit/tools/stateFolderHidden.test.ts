@@ -103,5 +103,9 @@ describe('checklist 29: agents can neither read nor change the state folder when
       hiddenPaths: [h.outside],
     });
     assert.equal((await outsidePolicy.evaluate({ kind: 'command', tool: 't', command: 'ls *' })).decision, 'allow');
+    // Nor does one that holds the workspace (AGENT_ORCHESTRATOR_HOME=~ with a project under ~).
+    const holding = new PolicyEngine({ root: h.root, rules: [...DEFAULT_POLICY_RULES], hiddenPaths: [h.base] });
+    assert.equal((await holding.evaluate({ kind: 'command', tool: 't', command: 'ls *' })).decision, 'allow');
+    assert.equal((await holding.evaluate({ kind: 'read', tool: 't', path: 'src/a.ts' })).decision, 'allow');
   });
 });
