@@ -110,7 +110,7 @@ export async function recoverRunState(
       const earlier = await quarantinedFiles(runDir);
       if (earlier.length > 0)
         throw new UnreadableRunError(
-          `Run "${runId}" cannot be read: its snapshot and event log were found damaged and moved to ${earlier.join(', ')}. ` +
+          `Run "${runId}" cannot be read: its snapshot and event log are missing, and the damaged files found earlier are in ${earlier.join(', ')}. ` +
             `${NEXT_STEP} Remove the folder ${runDir} once you no longer need those copies.`,
           earlier,
         );

@@ -73,7 +73,10 @@ describe('checklist 16: when both the snapshot and the event log of a run are co
     // Read again later, the run is still reported as lost (never as an empty, blank run).
     const again = await recoverRunState(brokenDir, broken).catch((e: unknown) => e);
     assert.ok(again instanceof UnreadableRunError);
-    assert.match(again.message, /were found damaged and moved to .*quarantine\/events-.*\.jsonl/);
+    assert.match(
+      again.message,
+      /are missing, and the damaged files found earlier are in .*quarantine\/events-.*\.jsonl/,
+    );
   });
 
   it('a reader that may not move the files (another process owns the run) reports the same problem and moves nothing', async () => {
@@ -110,7 +113,10 @@ describe('checklist 16: when both the snapshot and the event log of a run are co
     await assert.rejects(store.load(broken), /Moved the damaged files to .*quarantine/);
     assert.equal(Object.keys(await quarantined(brokenDir)).length, 2);
     assert.equal((await store.load(good)).state.status, 'succeeded');
-    assert.match((await store.list()).find((r) => r.runId === broken)?.warning ?? '', /moved to .*quarantine/);
+    assert.match(
+      (await store.list()).find((r) => r.runId === broken)?.warning ?? '',
+      /damaged files found earlier are in .*quarantine/,
+    );
   });
 
   it("the host's run tree keeps every other run and shows the broken one's error", async () => {
@@ -158,7 +164,7 @@ describe('checklist 16: when both the snapshot and the event log of a run are co
       assert.equal(resume.code, 2, resume.stderr);
       assert.match(
         resume.stderr,
-        /cannot be read: its snapshot and event log were found damaged and moved to .*quarantine/,
+        /cannot be read: its snapshot and event log are missing, and the damaged files found earlier are in .*quarantine/,
       );
       assert.equal(Object.keys(await quarantined(brokenDir)).length, 2);
 
