@@ -1,7 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/store/atomicFile';
+import { readJsonFile } from '../core/store/jsonFile';
 import { assertSafeRunId } from '../core/store/runLayout';
 import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
 import { GateThresholdsSchema } from '../core/verify/gateThresholds';
@@ -36,39 +38,75 @@ function fileOf(stateDir: string, runId: string): string {
   return path.join(stateDir, CLI_RUNS_DIR, `${runId}.json`);
 }
 
-/** Saves a run's settings (atomically) before the run starts. */
+/**
+ * The SHA-256 (hex) of a run's settings in canonical form (keys sorted, no spacing): the run
+ * records it in `run.created`, and resume refuses settings that no longer match it.
+ */
+export function cliRunOptionsDigest(options: CliRunOptions): string {
+  return createHash('sha256').update(canonicalJson(options)).digest('hex');
+}
+
+/** Saves a run's settings (atomically) before the run starts; returns their digest for the run to record. */
 export async function saveCliRunOptions(
   stateDir: string,
   runId: string,
   options: Omit<CliRunOptions, 'formatVersion'>,
-): Promise<void> {
+): Promise<string> {
   const file = fileOf(stateDir, runId);
   await mkdir(path.dirname(file), { recursive: true });
-  const data = CliRunOptionsSchema.parse({ formatVersion: 1, ...options });
-  await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
+  const text = `${JSON.stringify(CliRunOptionsSchema.parse({ formatVersion: 1, ...options }), null, 2)}\n`;
+  await writeFileAtomic(file, text);
+  // The digest of what resume will read back, so both sides hash the same parsed value.
+  return cliRunOptionsDigest(CliRunOptionsSchema.parse(JSON.parse(text)));
 }
 
-/** A run's saved settings; undefined when the run was not started by this CLI. Throws for a damaged file. */
-export async function loadCliRunOptions(stateDir: string, runId: string): Promise<CliRunOptions | undefined> {
+/** Thrown when a run's saved settings are missing, damaged, changed or unverifiable; the message says what to do. */
+export class SavedSettingsError extends Error {
+  override readonly name = 'SavedSettingsError';
+}
+
+/**
+ * A run's saved settings, checked against the digest the run recorded when it started. Undefined
+ * only when the run recorded no digest and no settings were saved (a run the CLI did not start).
+ * Never falls back to defaults: a missing, damaged, changed or unverifiable file throws
+ * {@link SavedSettingsError}, because the settings decide where the API key is sent.
+ */
+export async function loadVerifiedCliRunOptions(
+  stateDir: string,
+  runId: string,
+  recordedDigest: string | undefined,
+): Promise<CliRunOptions | undefined> {
   const file = fileOf(stateDir, runId);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let parsed: ReturnType<typeof CliRunOptionsSchema.safeParse>;
-  try {
-    parsed = CliRunOptionsSchema.safeParse(JSON.parse(text));
-  } catch {
-    throw new Error(
-      `The CLI settings of run ${runId} (${file}) are not valid JSON; fix or delete the file and pass --workspace.`,
+  const refuse = (what: string): SavedSettingsError =>
+    new SavedSettingsError(
+      `Run ${runId} cannot be resumed: its saved settings ${file} ${what}. It will not fall back to the default provider, ` +
+        `model, base URL or checks. Start a new run with \`agent-orchestrator run\` (\`agent-orchestrator show ${runId}\` still shows this one).`,
     );
+  const read = await readJsonFile(file, CliRunOptionsSchema);
+  if (read.status === 'missing') {
+    if (recordedDigest === undefined) return undefined;
+    throw refuse('are missing, although the run recorded their digest when it started');
   }
-  if (!parsed.success)
-    throw new Error(
-      `The CLI settings of run ${runId} (${file}) are damaged: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+  if (read.status === 'invalid') throw refuse(`are damaged (${read.reason})`);
+  if (recordedDigest === undefined)
+    throw refuse(
+      'cannot be verified: the run recorded no digest of them (its event log was changed, or an older version started it)',
     );
-  return parsed.data;
+  if (cliRunOptionsDigest(read.data) !== recordedDigest)
+    throw refuse(
+      "were changed after the run started (their SHA-256 no longer matches the one in the run's event log), so they could send the API key elsewhere",
+    );
+  return read.data;
+}
+
+/** JSON with object keys sorted at every level, so equal settings always hash alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

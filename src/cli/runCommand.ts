@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { errorMessage } from '../core/common/errors';
 import type { ModelChoice } from '../core/engine/engineModels';
 import type { PlanOrigin } from '../core/model/runEvents';
 import type { ProviderTable } from '../core/llm/providerTable';
@@ -11,12 +10,13 @@ import { RunLockedError } from '../core/store/runLock';
 import { RUNS_DIR } from '../core/store/runLayout';
 import { retryableTaskIds } from '../core/model/runState';
 import { runStoreAt } from '../core/store/runStore';
+import { UnreadableRunError } from '../core/store/recovery';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
 import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';
 import { createCliEngine, rateLimitsFromEnv, type CliEngine } from './cliEngine';
 import type { CliIo } from './cliIo';
-import { loadCliRunOptions, saveCliRunOptions, type CliRunOptions } from './cliRunOptions';
+import { loadVerifiedCliRunOptions, saveCliRunOptions, SavedSettingsError, type CliRunOptions } from './cliRunOptions';
 import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
@@ -92,7 +92,7 @@ export async function runCommand(
     const goal = args.goal || (plan ? (planInput as { goal?: string }).goal?.trim() : '') || '';
     if (goal === '') throw new UsageError(`The plan ${args.planFile} has no goal; give one: run "<goal>" --plan FILE.`);
     const runId = newId('run');
-    await saveCliRunOptions(state.dir, runId, {
+    const settingsDigest = await saveCliRunOptions(state.dir, runId, {
       workspace: engine.workspaceRoot,
       provider: engine.models.provider.id,
       model: engine.models.model,
@@ -113,6 +113,7 @@ export async function runCommand(
       engine.orchestrator.start({
         goal,
         runId,
+        settingsDigest,
         dryRun: args.dryRun,
         ...(plan ? { plan: plan.input, planOrigin: plan.origin } : {}),
         ...budgetOf(args.budget),
@@ -133,7 +134,11 @@ export async function resumeCommand(
     throw new UsageError(
       `There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`,
     );
-  const { state: stored } = await runStoreAt(state.dir).load(args.runId);
+  const { state: stored } = await runStoreAt(state.dir)
+    .load(args.runId)
+    .catch((err: unknown) => {
+      throw err instanceof UnreadableRunError ? new UsageError(err.message) : err;
+    });
   // A run paused before it had a plan (its budget refused the planner's request) plans on resume.
   const replans = !stored.plan && stored.status === 'paused';
   if (stored.status === 'succeeded' || stored.status === 'planned' || (!stored.plan && !replans)) {
@@ -146,9 +151,11 @@ export async function resumeCommand(
   }
   let saved: CliRunOptions | undefined;
   try {
-    saved = await loadCliRunOptions(state.dir, args.runId);
+    // Checked before any engine is built: changed settings must not reach a model, nor drop a check.
+    saved = await loadVerifiedCliRunOptions(state.dir, args.runId, stored.settingsDigest);
   } catch (err) {
-    if (!args.workspace) throw new UsageError(`${errorMessage(err)}`);
+    if (err instanceof SavedSettingsError) throw new UsageError(err.message);
+    throw err;
   }
   const workspace = args.workspace ?? saved?.workspace;
   if (!workspace)

@@ -13,6 +13,7 @@ import { DEFAULT_POLICY_RULES } from '../policy/defaultRules';
 import { parseCommandPattern } from '../policy/commandRules';
 import { packageJsonScripts, packageScriptOf, recordScripts } from '../policy/packageScripts';
 import type { PackageScriptsPort } from '../policy/packageScripts';
+import { folderInsideWorkspace, isSameFolder, relativeSpellings } from '../policy/hiddenPaths';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
 import { removeInterruptedWrites } from '../policy/workspaceTempFiles';
@@ -31,7 +32,9 @@ import { StepsVerifier } from '../verify/stepsVerifier';
 import type { VerificationOutcome, VerificationRunner } from '../verify/verificationStep';
 import { DEFAULT_GATE_THRESHOLDS } from '../verify/gateThresholds';
 import { DEFAULT_THRESHOLDS } from '../verify/verificationThresholds';
+import { ensureGitIgnoredFolder } from '../store/gitIgnoredFolder';
 import { createEngineAgents } from './engineAgents';
+import { workspaceWithout } from './workspaceWithout';
 import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
 import type { EngineServices } from './engineServices';
 import type { EngineSettings } from './engineSettings';
@@ -130,7 +133,16 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     rules,
     protectedPaths: [...settings.protectedPaths],
     packageScripts: { port: scriptsPort, recorded: await recordScripts(scriptsPort, scriptNames) },
+    hiddenPaths: [services.storeDir],
   });
+  const stateInside = await folderInsideWorkspace(root, services.storeDir);
+  if (stateInside) {
+    // Not the workspace root itself: a `*` there would make git ignore the whole project.
+    if (!(await isSameFolder(root, stateInside))) await ensureGitIgnoredFolder(stateInside);
+    warn(
+      `The state folder ${stateInside} is inside the workspace ${root}. Agents are refused any access to it, but anything else that can write the workspace could change saved runs; move it out (--state-dir or AGENT_ORCHESTRATOR_HOME).`,
+    );
+  }
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   await sweepInterruptedWrites(root, warn);
   const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
@@ -178,8 +190,14 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   }
   const { registry } = agents;
   // One index per engine, so per workspace root: each plan re-reads only the files changed since the last.
-  // The planner's prompt gets only what read_file would show: no .env, no hard link, no path that asks.
-  const workspaceSummary = new WorkspaceSummariser(policyReadWorkspace(workspace, policy));
+  // The planner's prompt gets only what read_file would show (no .env, no hard link, no path that asks),
+  // and never the state folder when it lies inside the workspace.
+  const workspaceSummary = new WorkspaceSummariser(
+    policyReadWorkspace(
+      workspaceWithout(workspace, stateInside === undefined ? [] : await relativeSpellings(root, stateInside)),
+      policy,
+    ),
+  );
   const planner = new LlmPlanner({
     model: models.createModel(models.provider.id, models.model),
     prices,

@@ -24,6 +24,8 @@ export interface EngineServicesOptions {
  * workspace.
  */
 export interface EngineServices {
+  /** The store folder: agents may never read or change it (hidden by the policy). */
+  readonly storeDir: string;
   readonly store: RunStore;
   readonly statsStore: FileAgentStatsStore;
   readonly locks: PathLockTable;
@@ -45,6 +47,7 @@ export function createEngineServices(options: EngineServicesOptions): EngineServ
 }
 
 class SharedServices implements EngineServices {
+  readonly storeDir: string;
   readonly store: RunStore;
   readonly statsStore: FileAgentStatsStore;
   readonly locks = new PathLockTable();
@@ -54,6 +57,7 @@ class SharedServices implements EngineServices {
 
   constructor(private readonly options: EngineServicesOptions) {
     this.clock = options.clock;
+    this.storeDir = options.storeDir;
     this.store = new RunStore({ root: options.storeDir });
     this.statsStore = new FileAgentStatsStore({ root: options.storeDir, onWarning: options.warn });
     this.scheduler = new RateLimitScheduler(options.clock, options.rateLimits, windowOption(options));

@@ -78,12 +78,17 @@ const envelope = {
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ ...envelope, type: z.literal(type), ...shape });
 
+/** A SHA-256 digest in lower-case hex. */
+export const SettingsDigestSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
 /** Every run event, one schema; the store validates each line it reads back against it. */
 export const RunEventSchema = z.discriminatedUnion('type', [
   ev('run.created', {
     goal: z.string(),
     dryRun: z.boolean(),
     budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }).default({}),
+    /** SHA-256 (hex) of the settings the front end saved for resume; resume refuses settings that differ. */
+    settingsDigest: SettingsDigestSchema.optional(),
   }),
   ev('run.phase', { phase: RunPhaseSchema }),
   ev('plan.ready', { plan: PlanSchema, origin: PlanOriginSchema.optional() }),

@@ -95,6 +95,8 @@ export interface RunState {
   plan?: Plan;
   /** Where the plan came from (absent: the run's own planner). */
   planOrigin?: PlanOrigin;
+  /** SHA-256 of the front end's saved run settings, from `run.created`; absent when none were saved. */
+  settingsDigest?: string;
   planIssues?: PlanIssue[];
   tasks: Record<string, TaskState>;
   usage: Usage;
@@ -187,6 +189,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       state.dryRun = e.dryRun;
       state.createdAt = e.at;
       state.budget = { ...e.budget };
+      if (e.settingsDigest !== undefined) state.settingsDigest = e.settingsDigest;
       break;
     case 'run.phase':
       state.phase = e.phase;

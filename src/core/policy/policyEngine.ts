@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { denyCheckCandidates, matchCommandPattern, parseCommandPattern, splitCommand } from './commandRules';
 import type { CommandPattern } from './commandRules';
+import { HiddenPaths } from './hiddenPaths';
 import { hardLinkProblemAt, PathRefusedError, resolveWorkspacePath } from './pathGuard';
 import type { ResolvedPath } from './pathGuard';
 import { parsePolicyRules, PATH_GLOB_OPTIONS } from './policyRules';
@@ -32,6 +33,8 @@ export interface PolicyDecision {
   requiresFreshApproval?: boolean;
   /** For reads and writes that passed the path guard: do the I/O on this (`real`, or writeFileNoFollow). */
   resolvedPath?: ResolvedPath;
+  /** Set when the path lies in a hidden folder: a listing must not even show it. */
+  hidden?: boolean;
 }
 
 /** How to build an engine; the engine copies and freezes all of it. */
@@ -50,6 +53,8 @@ export interface PolicyEngineOptions {
    * when it was never recorded. Without this, allowed package scripts always ask.
    */
   packageScripts?: { port: PackageScriptsPort; recorded: ReadonlyMap<string, string> };
+  /** Folders (absolute) agents may never read, write, list or name in a command: the engine's state folder. */
+  hiddenPaths?: readonly string[];
 }
 
 const ActionSchema = z.discriminatedUnion('kind', [
@@ -94,6 +99,7 @@ export class PolicyEngine {
   readonly #defaultDecision: PolicyEffect | undefined;
   readonly #compiled: CompiledPolicy | undefined;
   readonly #packageScripts: PolicyEngineOptions['packageScripts'];
+  readonly #hidden: HiddenPaths;
 
   constructor(options: PolicyEngineOptions) {
     let rules: readonly PolicyRule[] = Object.freeze([]);
@@ -129,6 +135,7 @@ export class PolicyEngine {
       options.packageScripts === undefined
         ? undefined
         : Object.freeze({ port: options.packageScripts.port, recorded: new Map(options.packageScripts.recorded) });
+    this.#hidden = new HiddenPaths(root, [...(options.hiddenPaths ?? [])]);
   }
 
   /** Decides on one action; never throws, and any internal failure yields a deny that names the error. */
@@ -182,6 +189,11 @@ export class PolicyEngine {
       if (err instanceof PathRefusedError) return { decision: 'deny', reason: err.message };
       throw err;
     }
+    const hidden = await this.#hidden.folderOf(resolved);
+    if (hidden !== undefined) {
+      const why = `it is inside ${hidden}, the orchestrator's own state folder, which agents may never read or change`;
+      return { decision: 'deny', reason: `Denied ${kind} of ${describePath(resolved)}: ${why}`, hidden: true };
+    }
     // A second name of `.env` has no real path that says so: hard links are refused like links out (checklist 34).
     const linked = await hardLinkProblemAt(resolved.real);
     if (linked !== undefined)
@@ -229,6 +241,14 @@ export class PolicyEngine {
       };
     }
     if (parsed.subcommands.length === 0) return { decision: 'deny', reason: 'Denied: the command is empty' };
+    const inner = parsed.subcommands.flatMap((argv) => denyCheckCandidates(argv).candidates);
+    const hidden = await this.#hidden.touchedBy([...parsed.subcommands, ...inner]);
+    if (hidden !== undefined) {
+      return {
+        decision: 'deny',
+        reason: `Denied: command ${quoteShort(command)} names ${quoteShort(hidden.word)}, which reaches ${hidden.folder}, the orchestrator's own state folder; agents may never read or change it`,
+      };
+    }
 
     for (const effect of ['deny', 'ask'] as const) {
       const rules = policy.byEffect[effect].filter((c) => c.path === undefined && toolMatches(c, tool));

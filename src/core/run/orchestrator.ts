@@ -8,7 +8,7 @@ import { RunBudget } from '../quota/runBudget';
 import { validatePlan, type PlanLimits, type PlanValidation } from '../plan/validatePlan';
 import type { Planner } from '../plan/planner';
 import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
-import type { PlanOrigin, RunEvent } from '../model/runEvents';
+import { SettingsDigestSchema, type PlanOrigin, type RunEvent } from '../model/runEvents';
 import { RunSession, type RunResult } from './runSession';
 import { emptyRunState, type RunState } from '../model/runState';
 
@@ -24,6 +24,8 @@ export interface RunRequest {
   budget?: RunBudgetLimits;
   /** Normally generated. */
   runId?: string;
+  /** SHA-256 of the settings the front end saved to resume this run with; recorded in `run.created`. */
+  settingsDigest?: string;
 }
 
 /** A run in progress. */
@@ -75,6 +77,8 @@ export class Orchestrator {
       throw new TypeError('A run needs a goal: describe in one sentence what the agents should achieve.');
     }
     new RunBudget(request.budget);
+    if (request.settingsDigest !== undefined && !SettingsDigestSchema.safeParse(request.settingsDigest).success)
+      throw new TypeError('A settings digest is the SHA-256 of the saved settings, 64 lower-case hex digits.');
     const runId = request.runId ?? newId('run', this.deps.clock.now());
     if (this.live.has(runId) || this.memory.has(runId))
       throw new Error(`A run with id ${runId} already exists; pick another id.`);
@@ -194,6 +198,7 @@ export class Orchestrator {
       goal: request.goal,
       dryRun: request.dryRun ?? false,
       budget: { ...request.budget },
+      ...(request.settingsDigest === undefined ? {} : { settingsDigest: request.settingsDigest }),
     });
     session.budget.raise(session.state.budget);
     return this.planAndExecute(session, request);

@@ -1,10 +1,11 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../common/errors';
 import { applyRunEvent, emptyRunState } from '../model/runState';
 import type { RunState } from '../model/runState';
 import { readEventLog } from './eventLogReader';
 import type { EventLogReadResult } from './eventLogReader';
-import { quarantineFile } from './quarantine';
+import { QUARANTINE_DIR, quarantineFile } from './quarantine';
 import { EVENT_LOG_FILE } from './runLayout';
 import { readSnapshot, SNAPSHOT_FILE } from './snapshot';
 
@@ -17,6 +18,22 @@ export interface RecoverOptions {
   quarantine?: boolean;
   /** Another process owns the run and may be mid-append, so a partial last line is not a problem to report. */
   liveWriter?: boolean;
+}
+
+/**
+ * Thrown when nothing of a run can be recovered although its files are there: the snapshot is
+ * unusable or absent and the event log holds no event of the run (or is gone). The message names
+ * each file and its problem, where the quarantined copies are, and what to do.
+ */
+export class UnreadableRunError extends Error {
+  override readonly name = 'UnreadableRunError';
+  constructor(
+    message: string,
+    /** Where the damaged files were moved; empty when the caller may not move them. */
+    readonly quarantined: readonly string[],
+  ) {
+    super(message);
+  }
 }
 
 /** A recovered run state and everything that looked wrong on the way. */
@@ -41,6 +58,10 @@ export async function recoverRunState(
 
   let state = emptyRunState(runId);
   let fromOffset: number | undefined;
+  const quarantine = options.quarantine ?? true;
+  const quarantined: string[] = [];
+  /** Each damaged file and its problem, for the error when nothing at all can be recovered. */
+  const damage: string[] = [];
   const snapshot = await readSnapshot(snapshotPath, runId).catch((err: unknown) => {
     throw new Error(
       `Could not read ${snapshotPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`,
@@ -51,8 +72,10 @@ export async function recoverRunState(
     state = snapshot.snapshot.state;
     fromOffset = snapshot.snapshot.logOffset;
   } else if (snapshot.status === 'invalid') {
-    if (options.quarantine ?? true) {
+    damage.push(`its snapshot ${snapshotPath} is unusable (${snapshot.reason})`);
+    if (quarantine) {
       const moved = await quarantineFile(snapshotPath, runDir, 'snapshot', 'json');
+      quarantined.push(moved);
       warnings.push(
         `The snapshot of run "${runId}" was unusable (${snapshot.reason}); moved it to ${moved} and rebuilt the run from its event log.`,
       );
@@ -78,11 +101,41 @@ export async function recoverRunState(
         { cause: err },
       );
     }
+    if (snapshot.status === 'invalid') {
+      damage.push(`its event log ${logPath} is missing`);
+      throw unreadable(runDir, runId, damage, quarantined, quarantine);
+    }
+    if (snapshot.status === 'missing') {
+      // Both files gone, but their quarantined copies are there: the run was found unreadable before.
+      const earlier = await quarantinedFiles(runDir);
+      if (earlier.length > 0)
+        throw new UnreadableRunError(
+          `Run "${runId}" cannot be read: its snapshot and event log are missing, and the damaged files found earlier are in ${earlier.join(', ')}. ` +
+            `${NEXT_STEP} Remove the folder ${runDir} once you no longer need those copies.`,
+          earlier,
+        );
+    }
     if (snapshot.status !== 'missing' || snapshotSeq > 0)
       warnings.push(`The event log ${logPath} of run "${runId}" is missing.`);
     return { state, warnings };
   }
   warnings.push(...log.warnings);
+  const ownEvents = log.events.filter((e) => e.runId === runId).length;
+  if (
+    snapshot.status !== 'ok' &&
+    ownEvents === 0 &&
+    (snapshot.status === 'invalid' || log.skippedLines > 0 || log.events.length > 0)
+  ) {
+    // Nothing of the run survives: an empty run shown instead would hide the loss, and resume would start over.
+    const first = (log.warnings[0] ?? 'its events belong to another run')
+      .replace(`${logPath}: `, '')
+      .replace(/\.$/, '');
+    damage.push(
+      `its event log ${logPath} holds no readable event of the run (${log.skippedLines + log.events.length} lines; first problem: ${first})`,
+    );
+    if (quarantine) quarantined.push(await quarantineFile(logPath, runDir, 'events', 'jsonl'));
+    throw unreadable(runDir, runId, damage, quarantined, quarantine);
+  }
 
   let previous = 0;
   let foreign = 0;
@@ -111,4 +164,33 @@ export async function recoverRunState(
     );
   }
   return { state, warnings };
+}
+
+const NEXT_STEP = 'The run cannot be resumed or shown; start its goal again as a new run.';
+
+/** The error for a run of which nothing could be recovered, after its files were (or were not) quarantined. */
+function unreadable(
+  runDir: string,
+  runId: string,
+  damage: readonly string[],
+  quarantined: readonly string[],
+  moved: boolean,
+): UnreadableRunError {
+  const where = moved
+    ? `Moved the damaged files to ${quarantined.join(' and ')} for inspection.`
+    : `They will be moved to ${join(runDir, QUARANTINE_DIR)} the next time the run is opened (resume or show) while no other process owns it.`;
+  return new UnreadableRunError(
+    `Run "${runId}" cannot be read: ${damage.join(', and ')}, so nothing of it could be recovered. ${where} ${NEXT_STEP}`,
+    quarantined,
+  );
+}
+
+/** The files already in a run's quarantine folder, oldest first. */
+async function quarantinedFiles(runDir: string): Promise<string[]> {
+  const dir = join(runDir, QUARANTINE_DIR);
+  try {
+    return (await readdir(dir)).sort().map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
 }

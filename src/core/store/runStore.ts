@@ -13,7 +13,7 @@ import type { RunLock } from './runLock';
 import { acquireRunLock, readRunLock } from './runLock';
 import { isSafeRunId, runLayout, RUNS_DIR } from './runLayout';
 import type { RunLayout } from './runLayout';
-import { recoverRunState } from './recovery';
+import { recoverRunState, UnreadableRunError } from './recovery';
 import type { RecoveredRun } from './recovery';
 import { RunWriter } from './runWriter';
 import { SNAPSHOT_FILE } from './snapshot';
@@ -141,11 +141,29 @@ export class RunStore {
   /**
    * Reads a run without owning it: no lock, no writes. An unusable snapshot is only reported, not
    * quarantined, because another window may own the run and moving its files is the owner's job.
+   * A run of which nothing can be read is the exception: when no one owns it, its files are
+   * quarantined under its lock, and the error says where they went.
    */
   async load(runId: string): Promise<RecoveredRun> {
     const layout = await this.existing(runId);
     const lock = await readRunLock(layout.dir);
-    return recoverRunState(layout.dir, runId, { quarantine: false, liveWriter: lock.state === 'held' });
+    try {
+      return await recoverRunState(layout.dir, runId, { quarantine: false, liveWriter: lock.state === 'held' });
+    } catch (err) {
+      if (!(err instanceof UnreadableRunError) || err.quarantined.length > 0 || lock.state === 'held') throw err;
+    }
+    let owned: RunLock;
+    try {
+      owned = await acquireRunLock(layout.dir, { ownerId: this.ownerId });
+    } catch {
+      // Someone took the run meanwhile: moving its files is theirs to do.
+      return recoverRunState(layout.dir, runId, { quarantine: false, liveWriter: true });
+    }
+    try {
+      return await recoverRunState(layout.dir, runId, { quarantine: true });
+    } finally {
+      await owned.release().catch(() => undefined);
+    }
   }
 
   /** Every run, newest first; a run that cannot be fully read is listed with a warning, never dropped. */
@@ -205,7 +223,9 @@ export class RunStore {
     } catch (err) {
       // Listed anyway: an unreadable run shown as failed with the reason beats a run that silently vanishes.
       recovered = { ...emptyRunState(runId), status: 'failed' };
-      warnings = [`Could not read run "${runId}": ${errorMessage(err)}`];
+      warnings = [
+        err instanceof UnreadableRunError ? err.message : `Could not read run "${runId}": ${errorMessage(err)}`,
+      ];
     }
     // A run without its creation event still needs a place in the list: use its folder's time.
     const createdAt = recovered.createdAt || folderTime;

@@ -6,6 +6,7 @@ import {
   RunStatusSchema,
   TaskStatusSchema,
   ContextScopeSchema,
+  SettingsDigestSchema,
 } from '../model/runEvents';
 import type { JsonValue } from '../model/runEvents';
 import type { RunState } from '../model/runState';
@@ -62,6 +63,7 @@ const RunStateSchema = z.looseObject({
   budget: z.object({ maxTokens: z.number().optional(), maxCostUsd: z.number().optional() }),
   plan: PlanSchema.optional(),
   planIssues: z.array(PlanIssueSchema).optional(),
+  settingsDigest: SettingsDigestSchema.optional(),
   tasks: z.record(z.string(), TaskStateSchema),
   usage: UsageSchema,
   usageByModel: z.record(z.string(), UsageSchema),

@@ -86,7 +86,13 @@ export const listFilesTool = defineTool<ToolContext, typeof ListFilesArgs>({
     const refused = await checkToolPolicy(ctx, 'list_files');
     if (refused) return refused;
     const limit = args.limit ?? 200;
-    const { files, truncated } = await ctx.workspace.listFiles(args.glob, limit);
+    const listed = await ctx.workspace.listFiles(args.glob, limit);
+    const { truncated } = listed;
+    // The orchestrator's own state folder is not shown, even when it lies inside the workspace.
+    const hidden = await Promise.all(
+      listed.files.map(async (path) => (await ctx.policy.evaluate({ kind: 'read', tool: 'list_files', path })).hidden),
+    );
+    const files = listed.files.filter((_, i) => hidden[i] !== true);
     const what = args.glob === undefined ? 'the workspace' : `"${args.glob}"`;
     if (files.length === 0)
       return textResult(

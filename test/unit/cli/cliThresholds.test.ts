@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCliArgs } from '../../../src/cli/cliArgs';
-import { loadCliRunOptions, saveCliRunOptions } from '../../../src/cli/cliRunOptions';
+import { loadVerifiedCliRunOptions, saveCliRunOptions } from '../../../src/cli/cliRunOptions';
 import { helpText } from '../../../src/cli/helpText';
 import { UsageError } from '../../../src/cli/usageError';
 import { limitsFor, parseGateThresholds } from '../../../src/core/verify/gateThresholds';
@@ -93,7 +93,7 @@ describe('CLI limits of the gates: --max-errors, --max-warnings, --max-failing-t
 
   it('keeps the limits with the run for resume', async () => {
     const state = join(cwd, 'state');
-    await saveCliRunOptions(state, 'run-limits-1', {
+    const digest = await saveCliRunOptions(state, 'run-limits-1', {
       workspace: cwd,
       provider: 'openai',
       model: 'gpt-4o-mini',
@@ -102,7 +102,7 @@ describe('CLI limits of the gates: --max-errors, --max-warnings, --max-failing-t
       thresholds: { errors: 1, checks: { 'npm test': { failingTests: null } } },
       repairAttempts: 2,
     });
-    const loaded = await loadCliRunOptions(state, 'run-limits-1');
+    const loaded = await loadVerifiedCliRunOptions(state, 'run-limits-1', digest);
     assert.deepEqual(loaded?.thresholds, { errors: 1, checks: { 'npm test': { failingTests: null } } });
     assert.equal(loaded?.repairAttempts, 2);
   });

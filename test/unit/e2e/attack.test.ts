@@ -202,8 +202,7 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
     await assertHeld(await attack(STATE_TASKS, 'auto', { stateInside: true }), STATE_IDS);
   });
 
-  // pending: checklist 29 branch sec-state (the agent rewrites cli-runs/<id>.json; resume sends the key to its base URL)
-  it.skip(`state folder inside the workspace: the saved run settings are not rewritten, and resume sends nothing to the listener`, async () => {
+  it(`state folder inside the workspace: the saved run settings are not rewritten, and resume sends nothing to the listener`, async () => {
     const attacked = await attack(STATE_TASKS, 'auto', { stateInside: true });
     const b = attacked.target.box;
     const stateEdits = attacked.run.events.filter(

@@ -144,6 +144,8 @@ export interface ToolHarnessOptions {
   wrapWorkspace?: (inner: WorkspacePort) => WorkspacePort;
   /** Use this folder as the workspace instead of a fresh one (a git repository, say). */
   root?: string;
+  /** Folders (relative to the workspace) the policy hides from agents, as the engine hides its state folder. */
+  hiddenPaths?: readonly string[];
 }
 
 /** Builds a harness; `cleanup` removes the folders it created. */
@@ -160,7 +162,11 @@ export async function createToolHarness(options: ToolHarnessOptions = {}): Promi
   for (const [rel, content] of Object.entries(options.files ?? {})) await write(rel, content);
   const inner = new NodeWorkspace(root);
   const workspace = options.wrapWorkspace ? options.wrapWorkspace(inner) : inner;
-  const policy = new PolicyEngine({ root, rules: [...DEFAULT_POLICY_RULES, ...(options.rules ?? [])] });
+  const policy = new PolicyEngine({
+    root,
+    rules: [...DEFAULT_POLICY_RULES, ...(options.rules ?? [])],
+    hiddenPaths: (options.hiddenPaths ?? []).map((rel) => path.join(root, rel)),
+  });
   const approvals = new ScriptedApprovals();
   const verification: VerificationService = {
     steps: {},
