@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  WorkspaceBusyError,
+  WorkspaceLocks,
+  workspaceLockPath,
+  WORKSPACES_DIR,
+} from '../../../src/core/store/workspaceLock';
+import { defaultWorkspaceLocksDir } from '../../../src/core/store/workspaceLocksDir';
+import { deadPid, useTempDir } from './storeTestUtils';
+
+describe('store/workspaceLock', () => {
+  const tempDir = useTempDir();
+  const setup = async (): Promise<{ locksDir: string; ws: string; lockPath: string }> => {
+    const locksDir = join(tempDir(), 'locks');
+    const ws = join(tempDir(), 'ws');
+    await mkdir(ws);
+    return { locksDir, ws, lockPath: workspaceLockPath(locksDir, ws) };
+  };
+  const readInfo = async (path: string): Promise<{ pid: number; runs: string[]; workspace: string }> =>
+    JSON.parse(await readFile(path, 'utf8')) as { pid: number; runs: string[]; workspace: string };
+
+  it('one services object: its runs share the lock, which goes when the last one leaves', async () => {
+    const { locksDir, ws, lockPath } = await setup();
+    const locks = new WorkspaceLocks(locksDir).forWorkspace(ws);
+    const a = await locks.acquire('run-a');
+    const b = await locks.acquire('run-b');
+    assert.deepEqual((await readInfo(lockPath)).runs, ['run-a', 'run-b']);
+    assert.equal((await readInfo(lockPath)).pid, process.pid);
+    await a.release();
+    await a.release();
+    assert.deepEqual((await readInfo(lockPath)).runs, ['run-b']);
+    await b.release();
+    await assert.rejects(readFile(lockPath), { code: 'ENOENT' });
+  });
+
+  it('other services (another window, another store) are refused with the run, its pid and what to do', async () => {
+    const { locksDir, ws, lockPath } = await setup();
+    const first = await new WorkspaceLocks(locksDir).forWorkspace(ws).acquire('run-a');
+    const other = new WorkspaceLocks(locksDir).forWorkspace(ws);
+    await assert.rejects(other.acquire('run-b'), (err: unknown) => {
+      assert.ok(err instanceof WorkspaceBusyError);
+      assert.equal(
+        err.message,
+        `Run run-a (pid ${process.pid}, this process) is already running on this workspace (${ws}); wait for it or cancel it, then try again.`,
+      );
+      assert.equal(err.lockPath, lockPath);
+      return true;
+    });
+    assert.deepEqual((await readInfo(lockPath)).runs, ['run-a'], 'the refused run left the lock as it was');
+    await first.release();
+    const second = await other.acquire('run-b');
+    assert.deepEqual((await readInfo(lockPath)).runs, ['run-b']);
+    await second.release();
+  });
+
+  it('a symlink to the workspace is the same workspace (keyed by the real path)', async () => {
+    const { locksDir, ws } = await setup();
+    const link = join(tempDir(), 'link-to-ws');
+    await symlink(ws, link);
+    const held = await new WorkspaceLocks(locksDir).forWorkspace(ws).acquire('run-a');
+    await assert.rejects(new WorkspaceLocks(locksDir).forWorkspace(link).acquire('run-b'), WorkspaceBusyError);
+    await held.release();
+  });
+
+  it('a live process elsewhere holds it; a dead one’s lock is taken over', async () => {
+    const { locksDir, ws, lockPath } = await setup();
+    await mkdir(dirname(lockPath), { recursive: true });
+    const live = { ownerId: 'x', pid: process.ppid, hostname: hostname(), acquiredAt: 1, workspace: ws, runs: ['r1'] };
+    await writeFile(lockPath, JSON.stringify(live));
+    const locks = new WorkspaceLocks(locksDir).forWorkspace(ws);
+    await assert.rejects(locks.acquire('run-b'), new RegExp(`^WorkspaceBusyError: Run r1 \\(pid ${process.ppid}\\)`));
+    await writeFile(lockPath, JSON.stringify({ ...live, pid: await deadPid() }));
+    const lease = await locks.acquire('run-b');
+    const taken = await readInfo(lockPath);
+    assert.equal(taken.pid, process.pid);
+    assert.deepEqual(taken.runs, ['run-b']);
+    await lease.release();
+    assert.deepEqual(await readdir(join(locksDir, WORKSPACES_DIR)), [], 'no lock and no stale copy left');
+  });
+
+  it('a lock from another machine is never taken over; the message says how to clear it', async () => {
+    const { locksDir, ws, lockPath } = await setup();
+    await mkdir(dirname(lockPath), { recursive: true });
+    const foreign = { ownerId: 'x', pid: 1, hostname: 'elsewhere.invalid', acquiredAt: 1, workspace: ws, runs: ['r9'] };
+    await writeFile(lockPath, JSON.stringify(foreign));
+    await assert.rejects(
+      new WorkspaceLocks(locksDir).forWorkspace(ws).acquire('run-b'),
+      new RegExp(
+        `pid 1 on elsewhere\\.invalid.*if it does not, delete ${lockPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ),
+    );
+  });
+
+  it('the per-user lock folder depends on the home folder only, never on environment overrides', () => {
+    assert.equal(
+      defaultWorkspaceLocksDir({ platform: 'linux', home: '/home/u' }),
+      '/home/u/.local/state/agent-orchestrator/locks',
+    );
+    assert.equal(
+      defaultWorkspaceLocksDir({ platform: 'darwin', home: '/Users/u' }),
+      '/Users/u/Library/Application Support/agent-orchestrator/locks',
+    );
+    assert.equal(
+      defaultWorkspaceLocksDir({ platform: 'win32', home: 'C:\\Users\\u' }),
+      'C:\\Users\\u\\AppData\\Local\\agent-orchestrator\\locks',
+    );
+  });
+});
