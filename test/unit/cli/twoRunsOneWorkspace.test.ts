@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WORKSPACES_DIR } from '../../../src/core/store/workspaceLock';
 import { defaultWorkspaceLocksDir } from '../../../src/core/store/workspaceLocksDir';
@@ -73,6 +73,7 @@ describe('checklist 32: two runs on one workspace never lose each other’s appl
 
   it(`${TRIALS} trials of two processes appending to one file, each with its own state folder: every applied edit stays, or the second run is refused by name`, async () => {
     const { root, ws } = sandbox();
+    const realWs = await realpath(ws);
     await writeFile(join(ws, SHARED_FILE), 'base\n');
     const ids: Array<[string, string]> = Array.from({ length: TRIALS }, (_, i) => [`t${i + 1}-a`, `t${i + 1}-b`]);
     const partnerOf = new Map<string, string>(ids.flatMap(([a, b]) => [[a, b] as const, [b, a] as const]));
@@ -108,7 +109,7 @@ describe('checklist 32: two runs on one workspace never lose each other’s appl
         assert.match(
           r.stderr,
           new RegExp(
-            `Run \\S+ was not started: Run \\S+ \\(pid ${other.pid}\\) is already running on this workspace \\(${ws.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\); wait for it or cancel it, then try again\\.`,
+            `Run \\S+ was not started: Run \\S+ \\(pid ${other.pid}\\) is already running on this workspace \\(${realWs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\); wait for it or cancel it, then try again\\.`,
           ),
         );
         assert.ok(!text.includes(lineOf(taskId)), `${taskId} was refused, so nothing of it was written`);
