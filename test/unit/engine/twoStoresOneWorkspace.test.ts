@@ -122,6 +122,34 @@ describe('checklist 17: two engines with their own store folders on one workspac
     assert.deepEqual(await readdir(join(dir, 'locks', WORKSPACES_DIR)), [], 'the workspace lock was released');
   });
 
+  it('resuming a paused run in the second window is refused while the first edits, and leaves that run as it was', async () => {
+    const first = windowServices('window-1');
+    const second = windowServices('window-2');
+    const [engine1, engine2] = [await engineOn(first), await engineOn(second)];
+    const paused = await engine2.orchestrator.start({ goal: appendGoal('w2'), budget: { maxTokens: 1 } }).done;
+    assert.equal(paused.status, 'paused', 'a one-token budget pauses the run before its first request');
+    const before = await readFile(join(dir, 'window-2-storage', 'runs', paused.runId, 'events.jsonl'), 'utf8');
+
+    const held = holdRead('w1');
+    const run1 = engine1.orchestrator.start({ goal: appendGoal('w1') });
+    await held.reached;
+    await assert.rejects(
+      engine2.orchestrator.resume(paused.runId, { budget: { maxTokens: 1_000_000 } }),
+      new RegExp(`^WorkspaceBusyError: Run ${run1.runId} \\(pid ${process.pid}, this process\\) is already running`),
+    );
+    assert.equal(
+      await readFile(join(dir, 'window-2-storage', 'runs', paused.runId, 'events.jsonl'), 'utf8'),
+      before,
+      'the refused resume recorded nothing',
+    );
+    held.release();
+    assert.equal((await run1.done).status, 'succeeded');
+
+    const resumed = await engine2.orchestrator.resume(paused.runId, { budget: { maxTokens: 1_000_000 } });
+    assert.equal((await resumed.done).status, 'succeeded');
+    assert.equal(await readFile(join(ws, SHARED_FILE), 'utf8'), `base\n${lineOf('w1')}\n${lineOf('w2')}\n`);
+  });
+
   it('two engines on the same services (a window’s old and new engine) share the lock and the path locks: both edits stay', async () => {
     const services = windowServices('window-1');
     const [engine1, engine1b] = [await engineOn(services), await engineOn(services)];
