@@ -7,6 +7,7 @@ import { errorMessage } from '../common/errors';
 import { fsyncDirectory, writeFileAtomic } from './atomicFile';
 import { createLockFile, isProcessAlive, readLockFile, releaseLockFile, removeLockIfUnchanged } from './lockFile';
 import type { LockFileSnapshot } from './lockFile';
+import { startedAfter } from './processStart';
 
 /** The folder of workspace locks inside the per-user lock folder. */
 export const WORKSPACES_DIR = 'workspaces';
@@ -68,7 +69,7 @@ interface Held {
  * while its engine services hold the workspace's lock file (created exclusively in the per-user
  * lock folder). Runs of one services object share it, since they share one path lock table; a run
  * of any other process, or of other services in this process, is refused. A lock whose process is
- * dead is taken over.
+ * dead, or whose pid now belongs to a process started after the lock was taken, is taken over.
  */
 export class WorkspaceLocks {
   private readonly ownerId = `services-${randomUUID()}`;
@@ -127,7 +128,7 @@ export class WorkspaceLocks {
       }
       const current = await readLockFile(path);
       if (!current) continue; // released between our create and read: try again
-      const verdict = judge(current, Date.now());
+      const verdict = await judge(current, Date.now());
       if (verdict.state !== 'stale') throw busyError(workspace, path, verdict.holder);
       // Re-checks the content under an atomic rename, so a lock taken meanwhile by someone else survives.
       await removeLockIfUnchanged(path, current.text);
@@ -168,7 +169,7 @@ export class WorkspaceLocks {
 
 type Verdict = { state: 'held' | 'stale'; holder: WorkspaceLockInfo | undefined };
 
-function judge(current: LockFileSnapshot, now: number): Verdict {
+async function judge(current: LockFileSnapshot, now: number): Promise<Verdict> {
   let json: unknown;
   try {
     json = JSON.parse(current.text);
@@ -180,8 +181,10 @@ function judge(current: LockFileSnapshot, now: number): Verdict {
     // Exclusive create and write are two steps; a crash between them leaves an unreadable file forever.
     return { state: now - current.mtimeMs > UNREADABLE_STALE_MS ? 'stale' : 'held', holder: undefined };
   const holder = parsed.data;
-  if (holder.hostname === hostname() && !isProcessAlive(holder.pid)) return { state: 'stale', holder };
-  return { state: 'held', holder };
+  if (holder.hostname !== hostname()) return { state: 'held', holder };
+  // A pid that is alive may belong to a younger process that merely got the dead holder's number.
+  const gone = !isProcessAlive(holder.pid) || (await startedAfter(holder.pid, holder.acquiredAt));
+  return { state: gone ? 'stale' : 'held', holder };
 }
 
 /** The refusal: who has the workspace, and what to do about it. */

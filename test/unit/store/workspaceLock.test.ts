@@ -68,7 +68,14 @@ describe('store/workspaceLock', () => {
   it('a live process elsewhere holds it; a dead one’s lock is taken over', async () => {
     const { locksDir, ws, lockPath } = await setup();
     await mkdir(dirname(lockPath), { recursive: true });
-    const live = { ownerId: 'x', pid: process.ppid, hostname: hostname(), acquiredAt: 1, workspace: ws, runs: ['r1'] };
+    const live = {
+      ownerId: 'x',
+      pid: process.ppid,
+      hostname: hostname(),
+      acquiredAt: Date.now(),
+      workspace: ws,
+      runs: ['r1'],
+    };
     await writeFile(lockPath, JSON.stringify(live));
     const locks = new WorkspaceLocks(locksDir).forWorkspace(ws);
     await assert.rejects(locks.acquire('run-b'), new RegExp(`^WorkspaceBusyError: Run r1 \\(pid ${process.ppid}\\)`));
@@ -79,6 +86,32 @@ describe('store/workspaceLock', () => {
     assert.deepEqual(taken.runs, ['run-b']);
     await lease.release();
     assert.deepEqual(await readdir(join(locksDir, WORKSPACES_DIR)), [], 'no lock and no stale copy left');
+  });
+
+  it('a live pid that started after the lock was taken is a reused pid: the lock is taken over', async () => {
+    const { locksDir, ws, lockPath } = await setup();
+    await mkdir(dirname(lockPath), { recursive: true });
+    const locks = new WorkspaceLocks(locksDir).forWorkspace(ws);
+    // A container restarted: the new process got the old one's pid (here: ours), the lock is from before it started.
+    const before = {
+      ownerId: 'old',
+      pid: process.pid,
+      hostname: hostname(),
+      acquiredAt: 1,
+      workspace: ws,
+      runs: ['r0'],
+    };
+    await writeFile(lockPath, JSON.stringify(before));
+    const lease = await locks.acquire('run-b');
+    assert.deepEqual((await readInfo(lockPath)).runs, ['run-b']);
+    await lease.release();
+    if (process.platform === 'linux') {
+      // Another live process (our parent), younger than the lock: told from /proc.
+      await writeFile(lockPath, JSON.stringify({ ...before, pid: process.ppid }));
+      const again = await locks.acquire('run-c');
+      assert.deepEqual((await readInfo(lockPath)).runs, ['run-c']);
+      await again.release();
+    }
   });
 
   it('a lock from another machine is never taken over; the message says how to clear it', async () => {
