@@ -188,11 +188,14 @@ export class Orchestrator {
     withSession: (fn: (s: RunSession) => void) => void,
   ): RunHandle {
     const done = run.finally(async () => {
-      // Whatever ended the run, its store is given up so it can be resumed.
-      await this.live.get(runId)?.release();
+      // Whatever ended the run, its store and its workspace are given up so it can be resumed.
+      try {
+        await this.live.get(runId)?.release();
+      } finally {
+        await this.giveBackWorkspace(runId);
+      }
       this.live.get(runId)?.dispose();
       this.live.delete(runId);
-      await this.giveBackWorkspace(runId);
       if (!this.deps.store) this.memory.set(runId, state);
       forward.dispose();
     });
