@@ -11,7 +11,7 @@ import { RunLockedError } from '../core/store/runLock';
 import { RUNS_DIR } from '../core/store/runLayout';
 import { retryableTaskIds } from '../core/model/runState';
 import { runStoreAt } from '../core/store/runStore';
-import { WorkspaceBusyError } from '../core/store/workspaceLock';
+import { WorkspaceBusyError } from '../core/store/workspaceLockInfo';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
 import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';

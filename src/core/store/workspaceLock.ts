@@ -1,45 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import { dirname } from 'node:path';
 import { errorMessage } from '../common/errors';
 import { fsyncDirectory, writeFileAtomic } from './atomicFile';
-import { createLockFile, isProcessAlive, readLockFile, releaseLockFile, removeLockIfUnchanged } from './lockFile';
-import type { LockFileSnapshot } from './lockFile';
-import { startedAfter } from './processStart';
+import { createLockFile, readLockFile, releaseLockFile, removeLockIfUnchanged } from './lockFile';
+import { busyError, judge, WorkspaceBusyError, workspaceLockPath, type WorkspaceLockInfo } from './workspaceLockInfo';
+import { heldAbove, heldInside, markFoldersAbove, removeMarkers, sweepStaleMarkers } from './workspaceNesting';
 
-/** The folder of workspace locks inside the per-user lock folder. */
-export const WORKSPACES_DIR = 'workspaces';
-/** A lock file still unreadable after this long was left by a crash between create and write. */
-const UNREADABLE_STALE_MS = 10_000;
 const TAKEOVER_ATTEMPTS = 4;
-
-const WorkspaceLockInfoSchema = z.object({
-  ownerId: z.string().min(1),
-  pid: z.number().int().positive(),
-  hostname: z.string(),
-  acquiredAt: z.number(),
-  workspace: z.string(),
-  runs: z.array(z.string()),
-});
-
-/** The content of a workspace lock: which process (and which of its engine services) runs what there. */
-export type WorkspaceLockInfo = z.infer<typeof WorkspaceLockInfoSchema>;
-
-/** Another run edits this workspace; the message names it, its process, and what to do. */
-export class WorkspaceBusyError extends Error {
-  override readonly name = 'WorkspaceBusyError';
-  constructor(
-    message: string,
-    /** The lock file in the way. */
-    readonly lockPath: string,
-    /** Its owner, when the file was readable. */
-    readonly holder: WorkspaceLockInfo | undefined,
-  ) {
-    super(message);
-  }
-}
 
 /** A run's hold on its workspace; release it when the run ends. */
 export interface WorkspaceLease {
@@ -52,23 +21,20 @@ export interface WorkspaceLockPort {
   acquire(runId: string): Promise<WorkspaceLease>;
 }
 
-/** The lock file of a workspace: keyed by a hash of its real path (case-folded where file names are). */
-export function workspaceLockPath(locksDir: string, realRoot: string): string {
-  const key = process.platform === 'win32' || process.platform === 'darwin' ? realRoot.toLowerCase() : realRoot;
-  return join(locksDir, WORKSPACES_DIR, `${createHash('sha256').update(key).digest('hex')}.lock`);
-}
-
 interface Held {
   path: string;
   info: WorkspaceLockInfo;
   text: string;
+  /** Our markers on the folders above the workspace. */
+  markers: string[];
 }
 
 /**
  * One lock per workspace, shared by every process of the user: a run may edit a workspace only
  * while its engine services hold the workspace's lock file (created exclusively in the per-user
  * lock folder). Runs of one services object share it, since they share one path lock table; a run
- * of any other process, or of other services in this process, is refused. A lock whose process is
+ * of any other process, or of other services in this process, is refused, and so is a run on a
+ * folder above or inside a locked workspace (see `workspaceNesting.ts`). A lock whose process is
  * dead, or whose pid now belongs to a process started after the lock was taken, is taken over.
  */
 export class WorkspaceLocks {
@@ -121,10 +87,35 @@ export class WorkspaceLocks {
       runs: [runId],
     };
     const text = `${JSON.stringify(info)}\n`;
+    // Markers first, then the look above; the lock first, then the look inside: see workspaceNesting.ts.
+    const markers = await markFoldersAbove(this.locksDir, workspace, text);
+    try {
+      const above = await heldAbove(this.locksDir, workspace);
+      if (above) throw busyError(workspace, above.path, above.holder);
+      await this.createExclusive(path, workspace, text);
+      // Ours now: markers a dead holder of this workspace left above it are garbage.
+      await sweepStaleMarkers(this.locksDir, workspace).catch(() => undefined);
+      const inside = await heldInside(this.locksDir, workspace).catch(async (err: unknown) => {
+        await releaseLockFile(path, text);
+        throw err;
+      });
+      if (inside) {
+        await releaseLockFile(path, text);
+        throw busyError(workspace, inside.path, inside.holder);
+      }
+      return { path, info, text, markers };
+    } catch (err) {
+      await removeMarkers(markers);
+      throw err;
+    }
+  }
+
+  /** Creates the workspace's own lock file, taking over a stale one; throws when it is held. */
+  private async createExclusive(path: string, workspace: string, text: string): Promise<void> {
     for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
       if (await createLockFile(path, text)) {
         await fsyncDirectory(dirname(path));
-        return { path, info, text };
+        return;
       }
       const current = await readLockFile(path);
       if (!current) continue; // released between our create and read: try again
@@ -148,13 +139,14 @@ export class WorkspaceLocks {
     // Forgotten only once the file is gone: a lock that could not be deleted is still ours to join.
     await releaseLockFile(path, mine.text);
     this.held.delete(path);
+    await removeMarkers(mine.markers);
   }
 
-  /** Replaces our own lock's content atomically, so the file never disappears while we hold it. */
+  /** Replaces our own lock's and markers' content atomically, so no file disappears while we hold it. */
   private async rewrite(mine: Held, runs: string[]): Promise<void> {
     const info = { ...mine.info, runs };
     const text = `${JSON.stringify(info)}\n`;
-    await writeFileAtomic(mine.path, text);
+    for (const file of [mine.path, ...mine.markers]) await writeFileAtomic(file, text);
     mine.info = info;
     mine.text = text;
   }
@@ -165,55 +157,4 @@ export class WorkspaceLocks {
     this.tail = next.catch(() => undefined);
     return next;
   }
-}
-
-type Verdict = { state: 'held' | 'stale'; holder: WorkspaceLockInfo | undefined };
-
-async function judge(current: LockFileSnapshot, now: number): Promise<Verdict> {
-  let json: unknown;
-  try {
-    json = JSON.parse(current.text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = WorkspaceLockInfoSchema.safeParse(json);
-  if (!parsed.success)
-    // Exclusive create and write are two steps; a crash between them leaves an unreadable file forever.
-    return { state: now - current.mtimeMs > UNREADABLE_STALE_MS ? 'stale' : 'held', holder: undefined };
-  const holder = parsed.data;
-  if (holder.hostname !== hostname()) return { state: 'held', holder };
-  // A pid that is alive may belong to a younger process that merely got the dead holder's number.
-  const gone = !isProcessAlive(holder.pid) || (await startedAfter(holder.pid, holder.acquiredAt));
-  return { state: gone ? 'stale' : 'held', holder };
-}
-
-/** The refusal: who has the workspace, and what to do about it. */
-function busyError(workspace: string, path: string, holder: WorkspaceLockInfo | undefined): WorkspaceBusyError {
-  if (!holder)
-    return new WorkspaceBusyError(
-      `Another run is taking the workspace ${workspace} right now; try again in a moment. If this persists, delete ${path}.`,
-      path,
-      undefined,
-    );
-  const runs = holder.runs.length === 0 ? 'another run' : `run ${holder.runs.join(', run ')}`;
-  const where =
-    holder.hostname !== hostname()
-      ? `pid ${holder.pid} on ${holder.hostname}`
-      : holder.pid === process.pid
-        ? `pid ${holder.pid}, this process`
-        : `pid ${holder.pid}`;
-  const verb = holder.runs.length > 1 ? 'are' : 'is';
-  const remedy =
-    holder.hostname !== hostname()
-      ? `; this machine cannot tell whether that process still runs, so if it does not, delete ${path}`
-      : '';
-  return new WorkspaceBusyError(
-    `${capitalise(runs)} (${where}) ${verb} already running on this workspace (${workspace}); wait for it or cancel it, then try again${remedy}.`,
-    path,
-    holder,
-  );
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -7,7 +7,7 @@ import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
 import { createEngineServices, type EngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
-import { WorkspaceBusyError, WORKSPACES_DIR } from '../../../src/core/store/workspaceLock';
+import { WorkspaceBusyError, WORKSPACES_DIR } from '../../../src/core/store/workspaceLockInfo';
 import { appendGoal, appendingTeam, lineOf, SHARED_FILE } from '../../support/appendingTeam';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 

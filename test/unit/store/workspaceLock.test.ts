@@ -2,12 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import {
-  WorkspaceBusyError,
-  WorkspaceLocks,
-  workspaceLockPath,
-  WORKSPACES_DIR,
-} from '../../../src/core/store/workspaceLock';
+import { WorkspaceLocks } from '../../../src/core/store/workspaceLock';
+import { WorkspaceBusyError, workspaceLockPath, WORKSPACES_DIR } from '../../../src/core/store/workspaceLockInfo';
 import { defaultWorkspaceLocksDir } from '../../../src/core/store/workspaceLocksDir';
 import { deadPid, useTempDir } from './storeTestUtils';
 
@@ -127,6 +123,52 @@ describe('store/workspaceLock', () => {
     );
   });
 
+  it('nested workspaces: a run on a folder above or inside a locked workspace is refused, naming both; siblings are not', async () => {
+    const { locksDir, ws } = await setup();
+    await mkdir(join(ws, 'pkg', 'a'), { recursive: true });
+    await mkdir(join(ws, 'pkg', 'b'), { recursive: true });
+    const [one, two] = [new WorkspaceLocks(locksDir), new WorkspaceLocks(locksDir)];
+    const outer = await one.forWorkspace(ws).acquire('run-outer');
+    await assert.rejects(
+      two.forWorkspace(join(ws, 'pkg')).acquire('run-inner'),
+      new RegExp(
+        `^WorkspaceBusyError: Run run-outer \\(pid ${process.pid}, this process\\) is already running on ${escape(ws)}, which contains this workspace \\(${escape(join(ws, 'pkg'))}\\); wait for it or cancel it, then try again\\.$`,
+      ),
+    );
+    await outer.release();
+
+    const inner = await two.forWorkspace(join(ws, 'pkg', 'a')).acquire('run-a');
+    const sibling = await two.forWorkspace(join(ws, 'pkg', 'b')).acquire('run-b');
+    await assert.rejects(
+      one.forWorkspace(ws).acquire('run-outer'),
+      new RegExp(
+        `Run run-[ab] \\(pid ${process.pid}, this process\\) is already running on ${escape(join(ws, 'pkg'))}/[ab], inside this workspace \\(${escape(ws)}\\)`,
+      ),
+    );
+    // The same services too: its path locks are relative to each workspace and cannot see across.
+    await assert.rejects(two.forWorkspace(join(ws, 'pkg')).acquire('run-pkg'), /inside this workspace/);
+    await inner.release();
+    await sibling.release();
+    const after = await one.forWorkspace(ws).acquire('run-outer');
+    await after.release();
+    assert.deepEqual(await readdir(join(locksDir, WORKSPACES_DIR)), [], 'no lock and no marker left');
+  });
+
+  it('a marker left inside by a dead process does not block the workspace', async () => {
+    const { locksDir, ws } = await setup();
+    await mkdir(join(ws, 'pkg'));
+    const crashed = new WorkspaceLocks(locksDir);
+    await crashed.forWorkspace(join(ws, 'pkg')).acquire('run-crashed');
+    // The process died holding it: its files say so.
+    const dead = await deadPid();
+    for (const name of await readdir(join(locksDir, WORKSPACES_DIR))) {
+      const file = join(locksDir, WORKSPACES_DIR, name);
+      await writeFile(file, JSON.stringify({ ...(await readInfo(file)), pid: dead }));
+    }
+    const lease = await new WorkspaceLocks(locksDir).forWorkspace(ws).acquire('run-outer');
+    await lease.release();
+  });
+
   it('the per-user lock folder depends on the home folder only, never on environment overrides', () => {
     assert.equal(
       defaultWorkspaceLocksDir({ platform: 'linux', home: '/home/u' }),
@@ -142,3 +184,7 @@ describe('store/workspaceLock', () => {
     );
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
