@@ -48,6 +48,8 @@ export function describeEvent(e: RunEvent, state: Readonly<RunState> | undefined
     case 'edit.applied':
       return `${e.deleted ? 'deleted' : 'edited '} ${e.path} (${e.taskId})`;
     case 'verification.completed': {
+      // A run-level check (baseline, end-of-run gate) is printed by the verifier as it finishes.
+      if (e.key !== undefined) return undefined;
       const vs = e.baseline
         ? `; ${e.baseline.new} new, ${e.baseline.preExisting} pre-existing${e.baseline.deferred > 0 ? `, ${e.baseline.deferred} left to the end` : ''}`
         : '';

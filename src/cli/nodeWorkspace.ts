@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { PathRefusedError, resolveWorkspacePath, writeFileNoFollow } from '../core/policy/pathGuard';
+import { hardLinkProblem, PathRefusedError, resolveWorkspacePath, writeFileNoFollow } from '../core/policy/pathGuard';
 import type { FileStat, TextMatch, WorkspacePort } from '../core/tools/workspacePort';
 import { createLineMatcher, MatchTimeoutError } from '../core/tools/lineMatcher';
 import { nodeWorkspaceWalk } from './nodeWorkspaceWalk';
@@ -46,7 +46,7 @@ export class NodeWorkspace implements WorkspacePort {
     this.regexFileTimeoutMs = options.regexFileTimeoutMs ?? 1000;
   }
 
-  /** The file's text; undefined when missing; an error for folders, binary files and files over the size limit. */
+  /** The file's text; undefined when missing; an error for folders, hard links, binary files and files over the size limit. */
   async readFile(requested: string): Promise<string | undefined> {
     const resolved = await resolveWorkspacePath(this.root, requested);
     let handle: fs.FileHandle;
@@ -63,6 +63,9 @@ export class NodeWorkspace implements WorkspacePort {
       const name = resolved.relative;
       if (stat.isDirectory()) throw new Error(`${name} is a folder, not a file; list its files with list_files.`);
       if (!stat.isFile()) throw new Error(`${name} is not a regular file.`);
+      // Checked on the open file, so a link made after the policy's check is refused too.
+      const linked = hardLinkProblem(stat);
+      if (linked !== undefined) throw new PathRefusedError(requested, linked);
       if (stat.size > this.maxFileBytes) {
         throw new Error(
           `${name} is ${formatBytes(stat.size)}, more than the ${formatBytes(this.maxFileBytes)} that can be read; use search_text to find what you need in it.`,
@@ -161,7 +164,7 @@ export class NodeWorkspace implements WorkspacePort {
     await writeFileNoFollow(await resolveWorkspacePath(this.root, requested), content);
   }
 
-  /** Deletes a file (or a symlink itself, not its target); a missing file is fine, a folder is refused. */
+  /** Deletes a file (or a symlink itself, not its target); a missing file is fine, a folder or a read-only file is refused. */
   async deleteFile(requested: string): Promise<void> {
     const resolved = await resolveWorkspacePath(this.root, requested);
     if (resolved.relative === '.') throw new PathRefusedError(requested, 'it is the workspace root itself');
@@ -180,6 +183,13 @@ export class NodeWorkspace implements WorkspacePort {
     const stat = await fs.lstat(target).catch(() => undefined);
     if (stat === undefined) return;
     if (stat.isDirectory()) throw new Error(`${resolved.relative} is a folder; only files can be deleted.`);
+    if (stat.isFile() && (stat.mode & 0o222) === 0)
+      throw Object.assign(
+        new Error(`EACCES: ${resolved.relative} is read-only; make it writable to let agents delete it`),
+        {
+          code: 'EACCES',
+        },
+      );
     await fs.unlink(target);
   }
 
@@ -187,12 +197,12 @@ export class NodeWorkspace implements WorkspacePort {
     return (await resolveWorkspacePath(this.root, '.')).root;
   }
 
-  /** The text of a file worth searching, or undefined for binary, oversized or unreadable ones. */
+  /** The text of a file worth searching, or undefined for binary, oversized, hard-linked or unreadable ones. */
   private async searchableText(rootReal: string, file: string): Promise<string | undefined> {
     try {
       const absolute = path.join(rootReal, ...file.split('/'));
       const stat = await fs.stat(absolute);
-      if (!stat.isFile() || stat.size > this.maxFileBytes) return undefined;
+      if (!stat.isFile() || stat.size > this.maxFileBytes || hardLinkProblem(stat) !== undefined) return undefined;
       const bytes = await fs.readFile(absolute);
       return isBinary(bytes) ? undefined : bytes.toString('utf8');
     } catch {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import * as path from 'node:path';
+import { isWorkspaceTempFile } from '../core/policy/workspaceTempFiles';
 import { isIgnoredByLayers, readIgnoreRules, type IgnoreLayer } from '../core/tools/gitignoreRules';
 
 /** Folders never listed or searched, whatever `.gitignore` says: git internals and installed packages. */
@@ -20,7 +21,7 @@ export type WalkEnd = 'complete' | 'stopped' | 'capped';
 /**
  * Visits every file of the workspace below `rootReal` in a stable (name-sorted, depth-first) order,
  * with workspace-relative posix paths, honouring `.gitignore` files at the root and in nested folders
- * plus `.git/info/exclude`, and always skipping {@link ALWAYS_SKIPPED}. Ignored folders are not
+ * plus `.git/info/exclude`, and always skipping {@link ALWAYS_SKIPPED} and write temp files. Ignored folders are not
  * entered. Symlinks are never followed into folders (no cycles, no escapes); a link to a file inside
  * the workspace is listed like a file. `visit` returns false to stop.
  */
@@ -54,6 +55,7 @@ export async function nodeWorkspaceWalk(
         const end = await walk(relative, layers);
         if (end !== 'complete') return end;
       } else if (kind === 'file') {
+        if (isWorkspaceTempFile(entry.name)) continue; // a write in progress, or one a kill interrupted
         if (!insideBase(relative, options.base) || isIgnoredByLayers(layers, relative, false)) continue;
         if (!(await visit(relative))) return 'stopped';
       }

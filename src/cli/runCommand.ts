@@ -138,7 +138,9 @@ export async function resumeCommand(
       `There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`,
     );
   const { state: stored } = await runStoreAt(state.dir).load(args.runId);
-  if (stored.status === 'succeeded' || stored.status === 'planned' || !stored.plan) {
+  // A run paused before it had a plan (its budget refused the planner's request) plans on resume.
+  const replans = !stored.plan && stored.status === 'paused';
+  if (stored.status === 'succeeded' || stored.status === 'planned' || (!stored.plan && !replans)) {
     const why = !stored.plan
       ? 'it has no validated plan; start it again with `run`'
       : stored.status === 'succeeded'

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../llm/canonicalJson';
-import type { ChatMessage, ChatModel, ChatResponse } from '../llm/chatModel';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../llm/chatModel';
 import { meteredComplete } from '../llm/meteredChatModel';
+import { estimateRequestTokens } from '../llm/tokenEstimate';
 import type { PriceTable } from '../llm/priceTable';
 import type { ResponseCache } from '../llm/responseCache';
 import type { Agent, TaskContext, TaskResult } from '../task/agent';
@@ -77,7 +78,14 @@ export class LlmAgent implements Agent {
     let edits = 0;
     let fixesLeft = this.limits.maxFixAttempts;
     for (let turn = 1; turn <= this.limits.maxTurns; turn++) {
-      const response = await this.turn(ctx, messages, specs);
+      const request: ChatRequest = {
+        system: this.systemPrompt,
+        messages,
+        ...(specs.length ? { tools: specs, toolChoice: 'auto' as const } : {}),
+        maxOutputTokens: this.limits.maxOutputTokens,
+      };
+      this.refuseTurnOverLimit(ctx, turn, tokens, request);
+      const response = await this.turn(ctx, request);
       tokens += response.usage.inputTokens + response.usage.outputTokens;
       messages.push({
         role: 'assistant',
@@ -127,6 +135,7 @@ export class LlmAgent implements Agent {
           ...(result.isError ? { isError: true } : {}),
         });
       }
+      // Reached only when a turn used more than its worst-case estimate (the input estimate was low).
       if (tokens > this.limits.maxTokensPerTask) {
         const message = `Agent "${ctx.agentId}" used ${tokens} tokens on task "${ctx.task.id}", over its limit of ${this.limits.maxTokensPerTask}; it was stopped.`;
         ctx.report({ severity: 'major', category: 'custom', message });
@@ -191,12 +200,26 @@ export class LlmAgent implements Agent {
     return failures.length > 0 ? failures.join('\n\n') : undefined;
   }
 
+  /**
+   * Stops the agent before a turn whose worst case (estimated input plus all of `maxOutputTokens`)
+   * would take the task past its token limit: the turn is not sent, so the limit is never crossed
+   * by a turn it could have refused.
+   */
+  private refuseTurnOverLimit(ctx: TaskContext, turn: number, used: number, request: ChatRequest): void {
+    const input = estimateRequestTokens(request);
+    const worstCase = input + request.maxOutputTokens;
+    const limit = this.limits.maxTokensPerTask;
+    if (used + worstCase <= limit) return;
+    const message =
+      `Agent "${ctx.agentId}" was stopped before turn ${turn} of task "${ctx.task.id}": it has used ${used} of its ` +
+      `${limit}-token limit, and the turn could use up to ${worstCase} more (about ${input} of input plus up to ` +
+      `${request.maxOutputTokens} of output). The turn was not sent. Split the task into smaller tasks that need less context.`;
+    ctx.report({ severity: 'major', category: 'custom', message });
+    throw new TaskFailure(message, 'fatal');
+  }
+
   /** One model turn, falling back down the model chain when a provider fails in a retryable way. */
-  private async turn(
-    ctx: TaskContext,
-    messages: ChatMessage[],
-    specs: ReturnType<ToolBus<ToolContext>['specs']>,
-  ): Promise<ChatResponse> {
+  private async turn(ctx: TaskContext, request: ChatRequest): Promise<ChatResponse> {
     const chain = this.deps.models(this.definition);
     if (chain.length === 0) throw new TaskFailure(`No model is configured for agent "${ctx.agentId}".`, 'fatal');
     const breaker = this.deps.breaker;
@@ -208,12 +231,7 @@ export class LlmAgent implements Agent {
         const response = await meteredComplete(
           ctx,
           model,
-          {
-            system: this.systemPrompt,
-            messages,
-            ...(specs.length ? { tools: specs, toolChoice: 'auto' as const } : {}),
-            maxOutputTokens: this.limits.maxOutputTokens,
-          },
+          request,
           this.deps.prices,
           this.deps.cache ? { cache: this.deps.cache } : {},
         );

@@ -15,11 +15,13 @@ import { packageJsonScripts, packageScriptOf, recordScripts } from '../policy/pa
 import type { PackageScriptsPort } from '../policy/packageScripts';
 import { PolicyEngine } from '../policy/policyEngine';
 import { verificationAllowRules } from '../policy/verificationAllowRules';
+import { removeInterruptedWrites } from '../policy/workspaceTempFiles';
 import { CircuitBreaker } from '../route/circuitBreaker';
 import { Orchestrator } from '../run/orchestrator';
 import type { Agent } from '../task/agent';
 import type { ApprovalPort } from '../tools/approvalPort';
 import { builtinTools } from '../tools/builtinTools';
+import { policyReadWorkspace } from '../tools/policyReadWorkspace';
 import { ToolBus } from '../tools/toolBus';
 import type { ToolContext, VerificationService } from '../tools/toolContext';
 import type { WorkspacePort } from '../tools/workspacePort';
@@ -130,6 +132,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     packageScripts: { port: scriptsPort, recorded: await recordScripts(scriptsPort, scriptNames) },
   });
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
+  await sweepInterruptedWrites(root, warn);
   const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
   const thresholds = DEFAULT_THRESHOLDS;
   const limits = settings.verification.thresholds ?? DEFAULT_GATE_THRESHOLDS;
@@ -175,7 +178,8 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   }
   const { registry } = agents;
   // One index per engine, so per workspace root: each plan re-reads only the files changed since the last.
-  const workspaceSummary = new WorkspaceSummariser(workspace);
+  // The planner's prompt gets only what read_file would show: no .env, no hard link, no path that asks.
+  const workspaceSummary = new WorkspaceSummariser(policyReadWorkspace(workspace, policy));
   const planner = new LlmPlanner({
     model: models.createModel(models.provider.id, models.model),
     prices,
@@ -232,6 +236,21 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
       breaker.dispose();
     },
   };
+}
+
+/** Removes the temp files writes killed mid-way left in the workspace, and says which. */
+async function sweepInterruptedWrites(root: string, warn: (message: string) => void): Promise<void> {
+  try {
+    const { removed } = await removeInterruptedWrites(root);
+    if (removed.length > 0) {
+      const shown = removed.slice(0, 5).join(', ');
+      warn(
+        `Removed ${removed.length} temp file(s) that interrupted writes left in the workspace: ${shown}${removed.length > 5 ? ', …' : ''}.`,
+      );
+    }
+  } catch (err) {
+    warn(`Could not look for temp files left by interrupted writes: ${errorMessage(err)}`);
+  }
 }
 
 /** Git checkpoints, or none with a warning (no repository, or git missing). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PlanSchema, TaskSpecSchema } from './planSchema';
 import { FindingSchema } from './finding';
-import { BaselineCheckSchema, GateCheckResultSchema } from './verificationBaseline';
+import { BaselineCheckSchema, CheckOutcomeSchema, GateCheckResultSchema } from './verificationBaseline';
 import { UsageSchema } from './usage';
 
 /** The phases of a run, in the order the orchestrator moves through them. */
@@ -182,6 +182,14 @@ export const RunEventSchema = z.discriminatedUnion('type', [
         deferred: z.number().int().nonnegative(),
       })
       .optional(),
+    /**
+     * Set for a run-level check (the baseline, a round of the end-of-run gate): its idempotency key,
+     * unique per check and attempt. A resume reuses the outcome recorded under it instead of running
+     * the check again.
+     */
+    key: z.string().optional(),
+    /** The run-level check's whole outcome, recorded with `key`. */
+    outcome: CheckOutcomeSchema.optional(),
   }),
   /** Every configured check, run once before the first task: what later gates compare with. */
   ev('verification.baseline', { checks: z.array(BaselineCheckSchema) }),

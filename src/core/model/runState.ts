@@ -1,6 +1,6 @@
 import type { Plan } from './planSchema';
 import type { Finding } from './finding';
-import type { BaselineCheck } from './verificationBaseline';
+import type { BaselineCheck, CheckOutcome } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
 import type {
   ContextScope,
@@ -119,6 +119,8 @@ export interface RunState {
   gate?: { round: number; passed: boolean };
   /** Ids of the repair tasks added after failed end-of-run gates, in order. */
   repairTasks?: string[];
+  /** Outcomes of finished run-level checks by idempotency key (`verification.completed` with `key`). */
+  checkOutcomes?: Record<string, CheckOutcome>;
 }
 
 /** The state before the first event. */
@@ -323,6 +325,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'verification.completed':
+      if (e.key !== undefined && e.outcome !== undefined) (state.checkOutcomes ??= {})[e.key] = e.outcome;
       break;
     case 'verification.baseline':
       state.baseline = e.checks;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FindingCategorySchema, SeveritySchema } from './finding';
+import { FindingCategorySchema, FindingSchema, SeveritySchema } from './finding';
 
 /** A finding as a baseline keeps it: its key to match it later, and enough to say what it was. */
 export const BaselineFindingSchema = z.object({
@@ -47,3 +47,22 @@ export const GateCheckResultSchema = z.object({
 });
 
 export type GateCheckResult = z.infer<typeof GateCheckResultSchema>;
+
+/**
+ * The whole outcome of one run of a run-level check (the baseline, a round of the end-of-run gate),
+ * as its `verification.completed` event records it: enough to judge it again without running it.
+ */
+export const CheckOutcomeSchema = z.object({
+  /** The check's name. */
+  step: z.string(),
+  findings: z.array(FindingSchema),
+  exitCode: z.number().int(),
+  /** The tail of its output, bounded by the runner. */
+  output: z.string(),
+  durationMs: z.number().nonnegative(),
+  verdict: z.enum(['pass', 'warn', 'fail']),
+  counts: z.object({ major: z.number().int(), medium: z.number().int(), minor: z.number().int() }),
+  reasons: z.array(z.string()),
+});
+
+export type CheckOutcome = z.infer<typeof CheckOutcomeSchema>;

@@ -63,3 +63,31 @@ export async function recordScripts(
   }
   return new Map([...names].map((name) => [name, scriptText(scripts, name)]));
 }
+
+/**
+ * Whether an edit changes what a package script runs: `path` is a `package.json` (at any depth: a
+ * workspace package's scripts run too) and its `scripts` differ before and after, including a
+ * file created or deleted with scripts. Text that is not JSON has no readable scripts and differs
+ * from any that has (fail closed). Such an edit needs a fresh human approval, like a protected path: otherwise an agent
+ * with auto-approved edits rewrites `test` and the configured `npm test` check runs it.
+ */
+export function changesPackageScripts(path: string, before: string | undefined, after: string | undefined): boolean {
+  if (!/(^|[\\/])package\.json$/i.test(path)) return false;
+  return scriptsOf(before) !== scriptsOf(after);
+}
+
+/** The `scripts` of a package.json text as canonical JSON; `{}` when absent, undefined when the text is not JSON. */
+function scriptsOf(text: string | undefined): string | undefined {
+  if (text === undefined) return '{}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const scripts = (parsed as { scripts?: unknown } | null)?.scripts;
+  if (scripts === undefined) return '{}';
+  if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) return JSON.stringify(scripts);
+  const entries = Object.entries(scripts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}

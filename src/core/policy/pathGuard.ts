@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../common/errors';
+import { workspaceTempName } from './workspaceTempFiles';
 
 /** A workspace path that has been checked to stay inside the workspace root. */
 export interface ResolvedPath {
@@ -86,6 +86,30 @@ export async function resolveWorkspacePath(root: string, requested: string): Pro
 }
 
 /**
+ * Why a file cannot be read or written because it is a hard link, or undefined. A file with more
+ * than one name (nlink > 1) may share its content with a denied file (`.env`) or with one outside
+ * the workspace, and no real path tells which: it is treated like a symlink that the policy cannot
+ * resolve, and refused. `nlink` comes from a stat of the file itself (`real`, or an open handle).
+ */
+export function hardLinkProblem(stat: { nlink: number; isFile(): boolean }): string | undefined {
+  if (!stat.isFile() || stat.nlink <= 1) return undefined;
+  return (
+    `it is a hard link (${stat.nlink} names for one file), and another name may be a secret such as .env or a file ` +
+    'outside the workspace; copy the file instead of linking it if agents should see it'
+  );
+}
+
+/** The hard-link problem of the file at a resolved real path; undefined when it is missing or has one name. */
+export async function hardLinkProblemAt(real: string): Promise<string | undefined> {
+  try {
+    return hardLinkProblem(await fs.lstat(real));
+  } catch (err) {
+    if (MISSING_CODES.has(codeOf(err) ?? '')) return undefined;
+    throw err;
+  }
+}
+
+/**
  * Names a Windows-only spelling that aliases another file (alternate data streams, trailing dots or
  * spaces, device names) so that glob rules cannot be bypassed; undefined when the path is plain.
  */
@@ -105,7 +129,10 @@ export function windowsPathProblem(requested: string): string | undefined {
 /**
  * Writes `data` to a resolved path without following a symlink already at the target: the bytes go
  * to an exclusively created temp file in the same (re-checked) directory, which is then renamed over
- * the target, so a link there is replaced and whatever it pointed to is left untouched.
+ * the target, so a link there is replaced and whatever it pointed to is left untouched. A read-only
+ * file (no write bit, or not writable by this user) is refused with `EACCES` rather than replaced
+ * by the rename. The temp file is named by `workspaceTempName`: a failed write removes it, and one
+ * left by a kill is removed at the next start (`removeInterruptedWrites`).
  */
 export async function writeFileNoFollow(resolved: ResolvedPath, data: string | Uint8Array): Promise<void> {
   if (resolved.relative === '.') throw new PathRefusedError(resolved.absolute, 'it is the workspace root itself');
@@ -122,8 +149,9 @@ export async function writeFileNoFollow(resolved: ResolvedPath, data: string | U
   if (existing?.isDirectory()) {
     throw new PathRefusedError(resolved.absolute, 'a directory already exists at the target');
   }
+  if (existing?.isFile() === true) await assertWritable(target, existing.mode, resolved.relative);
 
-  const temp = path.join(dirReal, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dirReal, workspaceTempName(name));
   const handle = await fs.open(temp, 'wx', 0o600);
   try {
     try {
@@ -139,6 +167,21 @@ export async function writeFileNoFollow(resolved: ResolvedPath, data: string | U
     await fs.rm(temp, { force: true });
     throw err;
   }
+}
+
+/** Refuses a read-only file with an `EACCES` error: a rename could replace it, but the user marked it read-only. */
+async function assertWritable(target: string, mode: number, relative: string): Promise<void> {
+  // The mode bits hold even for root, whom access(W_OK) always lets through.
+  let writable = (mode & 0o222) !== 0;
+  if (writable)
+    writable = await fs.access(target, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+  if (!writable)
+    throw Object.assign(new Error(`EACCES: ${relative} is read-only; make it writable to let agents edit it`), {
+      code: 'EACCES',
+    });
 }
 
 /**

@@ -2,11 +2,12 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { denyCheckCandidates, matchCommandPattern, parseCommandPattern, splitCommand } from './commandRules';
 import type { CommandPattern } from './commandRules';
-import { PathRefusedError, resolveWorkspacePath } from './pathGuard';
+import { hardLinkProblemAt, PathRefusedError, resolveWorkspacePath } from './pathGuard';
 import type { ResolvedPath } from './pathGuard';
 import { parsePolicyRules, PATH_GLOB_OPTIONS } from './policyRules';
 import type { PolicyEffect, PolicyRule } from './policyRules';
 import { inlineCodeReason } from './inlineCode';
+import { outsidePathArgument } from './commandPathArguments';
 import { packageScriptOf, scriptText } from './packageScripts';
 import type { PackageScriptsPort } from './packageScripts';
 import { createProtectedPathMatcher, DEFAULT_PROTECTED_PATHS } from './protectedPaths';
@@ -181,6 +182,10 @@ export class PolicyEngine {
       if (err instanceof PathRefusedError) return { decision: 'deny', reason: err.message };
       throw err;
     }
+    // A second name of `.env` has no real path that says so: hard links are refused like links out (checklist 34).
+    const linked = await hardLinkProblemAt(resolved.real);
+    if (linked !== undefined)
+      return { decision: 'deny', reason: `Denied ${kind} of ${describePath(resolved)}: ${linked}` };
     // Rules see both spellings: deny and ask fire on either, allow must hold for both (a link into .env is not "src/**").
     const paths = [...new Set([resolved.relative, resolved.realRelative])];
     const subject = describePath(resolved);
@@ -260,17 +265,27 @@ export class PolicyEngine {
     const [only] = parsed.subcommands;
     const simple = !parsed.hasOperators && parsed.subcommands.length === 1 && only !== undefined;
     if (simple) {
-      const hit = policy.byEffect.allow.find(
+      const hits = policy.byEffect.allow.filter(
         (c) =>
           c.path === undefined &&
           toolMatches(c, tool) &&
           (c.command === undefined || matchCommandPattern(c.command, only)),
       );
-      if (hit !== undefined) {
+      let outside: string | undefined;
+      for (const hit of hits) {
+        // What the rule's `*` let the agent choose must not name a place outside the workspace (`ls *`, `ls ..`).
+        const chosen = hit.command === undefined ? only.slice(1) : only.slice(hit.command.words.length);
+        const problem = await outsidePathArgument(this.#root, chosen);
+        if (problem !== undefined) {
+          outside ??= problem;
+          continue;
+        }
         const changed = await this.#changedScript(only);
         if (changed !== undefined) return { decision: 'ask', reason: changed };
         return fromRule(hit, `command ${quoteShort(command)}`);
       }
+      if (outside !== undefined)
+        return { decision: 'ask', reason: `Approval needed for command ${quoteShort(command)}: ${outside}` };
     }
     const why = simple ? '' : ' (it uses shell operators, substitution or several lines, so allow rules do not apply)';
     return this.#fallback('command', 'ask', `command ${quoteShort(command)}${why}`);

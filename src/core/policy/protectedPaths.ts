@@ -3,7 +3,9 @@ import picomatch from 'picomatch';
 /**
  * Paths whose edits always need a fresh human approval: editor and workspace settings (they can run
  * tasks and change this extension's own approval settings), git internals (hooks run code), secrets,
- * and the config files of this and other agents and MCP servers. Every entry matches at any depth,
+ * the config files of this and other agents and MCP servers, and package-manager settings that
+ * change what a package script runs (a change to package.json's scripts is caught by content, in
+ * `changesPackageScripts` of packageScripts.ts). Every entry matches at any depth,
  * because nested folders become workspace roots in multi-root setups.
  */
 export const DEFAULT_PROTECTED_PATHS: readonly string[] = Object.freeze([
@@ -57,6 +59,15 @@ export const DEFAULT_PROTECTED_PATHS: readonly string[] = Object.freeze([
   '**/.amazonq/**',
   '**/.junie/**',
   '**/.goosehints',
+  // Package-manager settings that decide what an allowed `npm test` runs (node-options, script-shell, yarnPath): checklist 27.
+  '**/.npmrc',
+  '**/.yarnrc',
+  '**/.yarnrc.yml',
+  '**/.yarn/plugins/**',
+  '**/.yarn/releases/**',
+  '**/.pnpmfile.cjs',
+  '**/.pnpmfile.mjs',
+  '**/bunfig.toml',
 ]);
 
 /** Case-insensitive: on macOS and Windows `.VSCode/settings.json` is the same file as `.vscode/settings.json`. */

@@ -25,8 +25,9 @@ export interface Metered<T> {
 
 /**
  * The single door every model request goes through: budget first (a request that would cross it
- * is never sent), then the shared rate limits, then the request, then both are settled with the
- * real usage and a `usage.recorded` event is emitted.
+ * is never sent), then the shared rate limits, then the request; then the budget is settled with
+ * the real usage, the rate limits keep the whole reservation for its minute (as the provider
+ * does), and a `usage.recorded` event is emitted.
  */
 export class QuotaGate {
   constructor(

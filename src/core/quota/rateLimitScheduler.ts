@@ -20,7 +20,11 @@ export interface RateLimits {
 export interface RateReservation {
   readonly key: ModelKey;
   readonly estimatedTokens: number;
-  /** Replaces the estimate with the tokens the request really used (debit or refund of the difference). */
+  /**
+   * Records the tokens the request really used. Tokens beyond the reservation are added; unused
+   * ones are not given back: the provider counted the whole reservation (its `max_tokens`) when it
+   * admitted the request, and keeps it until the minute it was counted in has passed.
+   */
   settle(actualTokens: number): void;
   /** Gives back the request and its tokens: for a request that was never sent. */
   release(): void;
@@ -311,7 +315,7 @@ export class RateLimitScheduler implements DisposableLike {
       settle: (actualTokens) => {
         requireTokens('actualTokens', actualTokens);
         finish('settle');
-        tokenGrant?.adjust(actualTokens);
+        tokenGrant?.settle(actualTokens);
         state.wake?.abort();
         this.didChange();
       },

@@ -1,10 +1,13 @@
 import type { Clock } from '../common/clock';
 import { TokenBucket } from './tokenBucket';
 
-/** One admitted amount; adjusted once the real amount is known, or refunded if never used. */
+/** One admitted amount; settled once the real amount is known, or refunded if never used. */
 export interface MeterGrant {
-  /** Replaces the admitted amount with the real one, debiting or refunding the difference. */
-  adjust(actual: number): void;
+  /**
+   * Records the real amount. More than admitted is added; less changes nothing: a provider counts
+   * a request's `max_tokens` when it admits it and keeps counting it for the whole minute.
+   */
+  settle(actual: number): void;
   /** Gives the whole amount back. */
   refund(): void;
 }
@@ -71,10 +74,10 @@ export class RateMeter {
     const entry: WindowEntry = { at: this.clock.now(), amount: n };
     this.window.push(entry);
     return {
-      adjust: (actual) => {
-        const delta = actual - entry.amount;
-        if (delta > 0) this.bucket.debit(delta);
-        else if (delta < 0) this.bucket.give(-delta);
+      settle: (actual) => {
+        const excess = actual - entry.amount;
+        if (excess <= 0) return;
+        this.bucket.debit(excess);
         entry.amount = actual;
       },
       refund: () => {

@@ -16,6 +16,7 @@ import { RunBudget } from '../quota/runBudget';
 import type { RunGateReport } from '../verify/runVerifier';
 import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchestratorPorts';
 import { DEFAULT_REPAIR_ATTEMPTS, MAX_REPAIR_DIFF_CHARS, REPAIR_AGENT, repairTaskSpec } from './repairTask';
+import { checkJournal, gateScope } from './checkJournal';
 import { assertTransition } from './runPhases';
 import type { RunEvent, RunEventBody, RunPhase } from '../model/runEvents';
 import { applyRunEvent, countTasks, type RunState } from '../model/runState';
@@ -239,7 +240,13 @@ export class RunSession {
     }
     const span = this.tracer.startSpan('verify.baseline');
     try {
-      const checks = await verifier.baseline(this.planAbort.signal);
+      const journal = checkJournal(
+        'baseline',
+        this.state,
+        (body) => this.emit(body),
+        () => this.commit(),
+      );
+      const checks = await verifier.baseline(this.planAbort.signal, journal);
       span.end('ok');
       this.emit({ type: 'verification.baseline', checks });
       await this.commit().catch(() => undefined);
@@ -263,7 +270,13 @@ export class RunSession {
     const span = this.tracer.startSpan('verify');
     let report: RunGateReport | undefined;
     try {
-      report = await verifier.verify(this.state, this.planAbort.signal);
+      const journal = checkJournal(
+        gateScope(this.state),
+        this.state,
+        (body) => this.emit(body),
+        () => this.commit(),
+      );
+      report = await verifier.verify(this.state, this.planAbort.signal, journal);
       span.end('ok');
     } catch (err) {
       span.end(this.cancelled ? 'cancelled' : 'error');

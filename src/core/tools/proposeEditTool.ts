@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { changesPackageScripts } from '../policy/packageScripts';
 import { isProtectedPath } from '../policy/protectedPaths';
 import { applySearchReplace } from './applySearchReplace';
 import type { EditProposal } from './approvalPort';
@@ -12,6 +13,7 @@ import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult, textResult } from './toolResults';
+import { failedWrite } from './writeFailure';
 
 /** The name the tool is called by. */
 export const PROPOSE_EDIT_TOOL = 'propose_edit';
@@ -104,6 +106,8 @@ async function proposeEdit(
     after = edited.content;
   }
   if (after === before) return textResult(`No change: ${path} already has this content.`, { unchanged: true, path });
+  // A script is a command: changing one needs the same fresh approval as a protected file (checklist 27).
+  const scriptsChanged = changesPackageScripts(path, before, after);
 
   await checkpointBeforeFirstEdit(ctx);
 
@@ -115,8 +119,10 @@ async function proposeEdit(
     path,
     before,
     after,
-    reason: verdict.reason,
-    protected: isProtected,
+    reason: scriptsChanged
+      ? `${verdict.reason}; it changes the scripts of ${path}, which run as commands, so it needs a fresh approval`
+      : verdict.reason,
+    protected: isProtected || scriptsChanged,
     policy: verdict.decision,
   };
   // Occurrence n of the same change: n > 1 only when an identical earlier edit was applied and undone since.
@@ -153,7 +159,13 @@ async function proposeEdit(
         return { applied: true, deleted: target === undefined };
       });
     } catch (err) {
-      if (!(err instanceof StaleProposalError)) throw err;
+      if (!(err instanceof StaleProposalError)) {
+        // A write the OS refused (read-only, disk full) fails the task with a finding; the run cannot look successful.
+        const failed = failedWrite(path, target === undefined, err);
+        if (failed === undefined) throw err;
+        task.report(failed.finding);
+        throw failed.failure;
+      }
       return errorResult(
         `${path} changed since the edit was proposed, so it was not written. Read it again and propose the edit anew.`,
       );

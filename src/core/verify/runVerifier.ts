@@ -1,6 +1,7 @@
 import type { Finding } from '../model/finding';
 import type { RunState } from '../model/runState';
 import type { BaselineCheck, GateCheckResult } from '../model/verificationBaseline';
+import type { VerificationOutcome } from './verificationStep';
 
 /** What the end-of-run gate found. */
 export interface RunGateReport {
@@ -14,10 +15,22 @@ export interface RunGateReport {
   failureText: string;
 }
 
+/**
+ * Where a verifier records each check it finished, before it moves on to the next, so a run resumed
+ * after a crash reuses a finished check's outcome instead of running it again. A check that had
+ * started but not finished has no record and runs again.
+ */
+export interface VerificationJournal {
+  /** The recorded outcome of the check with this key (unique within one baseline or gate round). */
+  recorded(key: string): VerificationOutcome | undefined;
+  /** Records a finished check's outcome under its key; resolves once the record is durable. */
+  record(key: string, outcome: VerificationOutcome): Promise<void>;
+}
+
 /** Checks the whole result of a run (build, tests): once before the first task, and at the end. */
 export interface RunVerifier {
   /** Runs every check once before the first task; the run records the result as its baseline. */
-  baseline?(signal: AbortSignal): Promise<BaselineCheck[]>;
+  baseline?(signal: AbortSignal, journal?: VerificationJournal): Promise<BaselineCheck[]>;
   /** The end-of-run gate: every check against the run's baseline (`state.baseline`) and the thresholds. */
-  verify(state: Readonly<RunState>, signal: AbortSignal): Promise<RunGateReport>;
+  verify(state: Readonly<RunState>, signal: AbortSignal, journal?: VerificationJournal): Promise<RunGateReport>;
 }

@@ -1,3 +1,4 @@
+import { abortReason } from '../common/clock';
 import type { Finding } from '../model/finding';
 import type { RunState } from '../model/runState';
 import type { BaselineCheck, GateCheckResult } from '../model/verificationBaseline';
@@ -5,7 +6,7 @@ import { baselineCheckOf, compareWithBaseline } from './baseline';
 import { formatFindingsForAgent } from './feedbackMessage';
 import { keyOfFinding } from './findingKey';
 import { judgeFindings, limitsFor, type GateThresholds } from './gateThresholds';
-import type { RunGateReport, RunVerifier } from './runVerifier';
+import type { RunGateReport, RunVerifier, VerificationJournal } from './runVerifier';
 import {
   runVerification,
   type VerificationOutcome,
@@ -37,23 +38,21 @@ export class StepsVerifier implements RunVerifier {
     private readonly onOutcome: (outcome: VerificationOutcome, phase: 'baseline' | 'gate') => void = () => undefined,
   ) {}
 
-  async baseline(signal: AbortSignal): Promise<BaselineCheck[]> {
+  async baseline(signal: AbortSignal, journal?: VerificationJournal): Promise<BaselineCheck[]> {
     const checks: BaselineCheck[] = [];
-    for (const step of this.steps) {
-      const outcome = await runVerification(step, this.runner, this.thresholds, { cwd: this.cwd, signal });
-      this.onOutcome(outcome, 'baseline');
+    for (const [i, step] of this.steps.entries()) {
+      const outcome = await this.run(step, `${i}:${step.name}`, 'baseline', signal, journal);
       checks.push(baselineCheckOf(outcome));
     }
     return checks;
   }
 
-  async verify(state: Readonly<RunState>, signal: AbortSignal): Promise<RunGateReport> {
+  async verify(state: Readonly<RunState>, signal: AbortSignal, journal?: VerificationJournal): Promise<RunGateReport> {
     const findings: Finding[] = [];
     const checks: GateCheckResult[] = [];
     const failures: string[] = [];
-    for (const step of this.steps) {
-      const outcome = await runVerification(step, this.runner, this.thresholds, { cwd: this.cwd, signal });
-      this.onOutcome(outcome, 'gate');
+    for (const [i, step] of this.steps.entries()) {
+      const outcome = await this.run(step, `${i}:${step.name}`, 'gate', signal, journal);
       const label = step.command ?? step.task ?? step.name;
       const baseline = state.baseline?.find((check) => check.name === step.name);
       const compared = baseline
@@ -73,6 +72,24 @@ export class StepsVerifier implements RunVerifier {
       if (judged.verdict === 'fail') failures.push(failureSection(label, outcome, compared.fresh, judged.reasons));
     }
     return { passed: checks.every((c) => c.verdict === 'pass'), findings, checks, failureText: failures.join('\n\n') };
+  }
+
+  /** Runs one step, or reuses its recorded outcome; a fresh outcome is durable before the next step starts. */
+  private async run(
+    step: VerificationStep,
+    key: string,
+    phase: 'baseline' | 'gate',
+    signal: AbortSignal,
+    journal: VerificationJournal | undefined,
+  ): Promise<VerificationOutcome> {
+    const recorded = journal?.recorded(key);
+    if (recorded) return recorded;
+    const outcome = await runVerification(step, this.runner, this.thresholds, { cwd: this.cwd, signal });
+    // A check stopped by a cancel did not finish: it is not recorded, so a resume runs it again.
+    if (signal.aborted) throw abortReason(signal);
+    this.onOutcome(outcome, phase);
+    await journal?.record(key, outcome);
+    return outcome;
   }
 }
 

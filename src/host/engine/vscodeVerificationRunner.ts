@@ -89,7 +89,7 @@ export class VscodeVerificationRunner implements VerificationRunner {
       (t) => typeof t.scope !== 'object' || t.scope.uri.toString() === this.folder.uri.toString(),
     );
     const found = tasks.find((t) => t.name === label) ?? tasks.find((t) => `${t.source}: ${t.name}` === label);
-    if (found) return found;
+    if (found) return this.withScrubbedEnvironment(found);
     const labels = [
       ...new Set(tasks.map((t) => (t.source === 'Workspace' ? t.name : `${t.source}: ${t.name}`))),
     ].sort();
@@ -105,6 +105,32 @@ export class VscodeVerificationRunner implements VerificationRunner {
     );
   }
 
+  /**
+   * The task with the withheld variables blanked in its process's environment, as a command step
+   * gets (checklist 28): a labelled task runs workspace scripts an agent may have edited, so it must
+   * not inherit a key either. Variables the task's own definition sets stay as written (`tasks.json`
+   * is a protected path, so those are the user's). A `CustomExecution` runs inside the extension that
+   * provides it, not as a child process, and is left as it is.
+   */
+  private withScrubbedEnvironment(task: vscode.Task): vscode.Task {
+    const execution = task.execution;
+    if (!(execution instanceof vscode.ShellExecution) && !(execution instanceof vscode.ProcessExecution)) return task;
+    const options = execution.options ?? {};
+    const env = { ...this.blankedEnv(), ...options.env };
+    execution.options = { ...options, env };
+    // Setting the execution makes VS Code run this definition as given rather than the stored task.
+    task.execution = execution;
+    return task;
+  }
+
+  /** The extension host's environment with every withheld name set to '' (VS Code merges a task's env over its own). */
+  private blankedEnv(): Record<string, string> {
+    return blankedEnvironment(process.env, {
+      ...(this.options.passEnv === undefined ? {} : { pass: this.options.passEnv }),
+      ...(this.options.secretEnvNames === undefined ? {} : { secretNames: this.options.secretEnvNames }),
+    });
+  }
+
   private commandTask(
     step: VerificationStep,
     command: string,
@@ -112,11 +138,7 @@ export class VscodeVerificationRunner implements VerificationRunner {
     files: { output: string; status: string } | undefined,
   ): vscode.Task {
     let execution: vscode.ShellExecution | vscode.ProcessExecution;
-    // VS Code merges a task's env over its own process env, so every withheld name is set to ''.
-    const env = blankedEnvironment(process.env, {
-      ...(this.options.passEnv === undefined ? {} : { pass: this.options.passEnv }),
-      ...(this.options.secretEnvNames === undefined ? {} : { secretNames: this.options.secretEnvNames }),
-    });
+    const env = this.blankedEnv();
     if (files === undefined) {
       execution = new vscode.ShellExecution(command, { cwd, env });
     } else {

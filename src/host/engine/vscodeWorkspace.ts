@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PathRefusedError, resolveWorkspacePath } from '../../core/policy/pathGuard';
+import { hardLinkProblemAt, PathRefusedError, resolveWorkspacePath } from '../../core/policy/pathGuard';
+import { isWorkspaceTempFile } from '../../core/policy/workspaceTempFiles';
 import { applyContentWithWorkspaceEdit, type WriterLog } from '../approvals/workspaceEditWriter';
 import type { FileStat, TextMatch, WorkspacePort } from '../../core/tools/workspacePort';
 import { fallbackTextSearch } from './fallbackTextSearch';
@@ -52,7 +53,7 @@ export class VscodeWorkspace implements WorkspacePort {
     if (options.ripgrepPath !== undefined) this.rg = Promise.resolve(options.ripgrepPath ?? undefined);
   }
 
-  /** The file's text on disk; undefined when missing; an error for folders, binary and oversized files. */
+  /** The file's text on disk; undefined when missing; an error for folders, hard links, binary and oversized files. */
   async readFile(requested: string): Promise<string | undefined> {
     const resolved = await resolveWorkspacePath(this.root, requested);
     const uri = vscode.Uri.file(resolved.real);
@@ -66,6 +67,8 @@ export class VscodeWorkspace implements WorkspacePort {
     const name = resolved.relative;
     if ((stat.type & vscode.FileType.Directory) !== 0)
       throw new Error(`${name} is a folder, not a file; list its files with list_files.`);
+    const linked = await hardLinkProblemAt(resolved.real);
+    if (linked !== undefined) throw new PathRefusedError(requested, linked);
     if (stat.size > this.maxFileBytes) {
       throw new Error(
         `${name} is ${Math.ceil(stat.size / 1024)} KB, more than the ${Math.ceil(this.maxFileBytes / 1024)} KB that can be read; use search_text to find what you need in it.`,
@@ -121,6 +124,7 @@ export class VscodeWorkspace implements WorkspacePort {
           !rel.startsWith('../') &&
           !path.isAbsolute(rel) &&
           g.test(rel) &&
+          !isTempFile(rel) &&
           !(await filter.isIgnored(rel))
         )
           candidates.push(rel);
@@ -202,7 +206,7 @@ export class VscodeWorkspace implements WorkspacePort {
   }
 
   private async accepts(rootReal: string, filter: GitignoreFilter, g: WorkspaceGlob, file: string): Promise<boolean> {
-    return g.test(file) && !(await filter.isIgnored(file)) && (await isInside(rootReal, file));
+    return g.test(file) && !isTempFile(file) && !(await filter.isIgnored(file)) && (await isInside(rootReal, file));
   }
 
   /** The `files.exclude` globs that are switched on (`true`); conditional ones (`when`) are left to `findFiles`. */
@@ -218,6 +222,11 @@ export class VscodeWorkspace implements WorkspacePort {
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`limit must be a whole number of at least 1, got ${limit}.`);
+}
+
+/** A workspace write's temp file (the CLI's, in progress or left by a kill): never listed or searched. */
+function isTempFile(rel: string): boolean {
+  return isWorkspaceTempFile(rel.slice(rel.lastIndexOf('/') + 1));
 }
 
 function isMissing(err: unknown): boolean {

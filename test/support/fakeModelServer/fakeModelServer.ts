@@ -67,6 +67,8 @@ export interface FakeModelServerOptions {
   chunkSize?: number;
   /** The clock for the rate window and the recorded times; default `Date.now`. */
   now?: () => number;
+  /** The key clients must send; default a random `fake-…` key. */
+  apiKey?: string;
 }
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'proxy-authorization', 'cookie']);
@@ -83,7 +85,7 @@ export class FakeModelServer {
   /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[] = [];
   /** The key clients must send (`Authorization: Bearer` or `x-api-key`). */
-  readonly apiKey = `fake-${randomBytes(18).toString('hex')}`;
+  readonly apiKey: string;
   private readonly queue: FakeReply[];
   private readonly window: RateWindow | undefined;
   /** How often each conversation turn was asked, for per-turn fault draws. */
@@ -98,6 +100,7 @@ export class FakeModelServer {
     private readonly server: Server,
     private readonly options: FakeModelServerOptions,
   ) {
+    this.apiKey = options.apiKey ?? `fake-${randomBytes(18).toString('hex')}`;
     this.queue = [...(options.replies ?? [])];
     this.window = options.limits === undefined ? undefined : new RateWindow(options.limits);
     this.now = options.now ?? Date.now;

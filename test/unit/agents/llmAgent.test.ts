@@ -112,9 +112,12 @@ describe('LlmAgent (real SDKs against the fake model server)', () => {
     assert.ok(result.state.findings.some((f) => /limit of 3 turns/.test(f.message)));
   });
 
-  it('stops at the token limit with a finding', async () => {
+  it('stops at the token limit with a finding when a turn used more than its worst case', async () => {
+    // The turn's worst case (a short prompt plus 50 output tokens) fits; the usage reported does not.
     server.enqueue(toolCallReply('echo', { text: 'x' }, { usage: { inputTokens: 900, outputTokens: 200 } }));
-    const { orchestrator } = makeHarness({ agents: [agentWith([openai()], { limits: { maxTokensPerTask: 1000 } })] });
+    const { orchestrator } = makeHarness({
+      agents: [agentWith([openai()], { limits: { maxTokensPerTask: 1000, maxOutputTokens: 50 } })],
+    });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'failed');
     assert.ok(result.state.findings.some((f) => /1100 tokens.*limit of 1000/.test(f.message)));

@@ -85,12 +85,24 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
       ['auto', 'auto'],
     );
     assert.deepEqual(
-      of('verification.completed').map((e) => [e.name, e.verdict]),
+      of('verification.completed')
+        .filter((e) => e.taskId !== undefined)
+        .map((e) => [e.name, e.verdict]),
       [
         ['node --version', 'pass'],
         ['node --version', 'pass'],
       ],
       'each editing task passed its gate',
+    );
+    assert.deepEqual(
+      of('verification.completed')
+        .filter((e) => e.taskId === undefined)
+        .map((e) => [String(e.key).split(':')[0], e.name]),
+      [
+        ['baseline', 'node --version'],
+        ['gate', 'node --version'],
+      ],
+      'the baseline and the end-of-run gate recorded their check once each',
     );
     assert.equal(of('checkpoint.taken').length, 2, 'a checkpoint before each editing task');
     assert.equal(events.at(-1)?.status, 'succeeded');

@@ -77,9 +77,16 @@ describe('end to end: a goal becomes a plan, agents edit a git workspace in para
       const events = jsonLines(r.stdout);
       assert.equal(events.at(-1)?.type, 'run.completed');
       assert.equal(events.at(-1)?.status, 'succeeded');
-      assert.ok(events.filter((e) => e.type === 'verification.completed').every((e) => e.verdict === 'pass'));
+      const verifications = events.filter((e) => e.type === 'verification.completed');
+      const isBaseline = (e: Record<string, unknown>): boolean => String(e.key ?? '').startsWith('baseline:');
+      assert.deepEqual(
+        verifications.filter(isBaseline).map((e) => e.verdict),
+        ['fail'],
+        'before the first task there is no .txt file, so the baseline fails',
+      );
+      assert.ok(verifications.filter((e) => !isBaseline(e)).every((e) => e.verdict === 'pass'));
       assert.ok(
-        events.some((e) => e.type === 'verification.completed'),
+        verifications.some((e) => !isBaseline(e)),
         'verification ran',
       );
 

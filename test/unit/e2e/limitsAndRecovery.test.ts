@@ -39,6 +39,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
       const engine = await createCliEngine({
         workspace: ws,
         stateDir: join(ws, '.state'),
+        workspaceLocksDir: join(ws, '.locks'),
         providers: BUILTIN_PROVIDERS,
         models: { provider: 'openai', baseUrl: server.openAiBaseUrl },
         env: { OPENAI_API_KEY: server.apiKey },
@@ -105,7 +106,10 @@ describe('end to end: shared rate limits and crash recovery', function () {
       child.stdout?.on('data', (d: Buffer) => {
         seen += d.toString();
         // Kill shortly after the first task's gate verification (time for it to reach the disk): others are mid-flight.
-        if (!killScheduled && /"type":"verification.completed"/.test(seen)) {
+        const taskGateDone = seen
+          .split('\n')
+          .some((l) => l.includes('"type":"verification.completed"') && l.includes('"taskId":'));
+        if (!killScheduled && taskGateDone) {
           killScheduled = true;
           setTimeout(() => child.kill('SIGKILL'), 60);
         }
@@ -123,9 +127,10 @@ describe('end to end: shared rate limits and crash recovery', function () {
       const decidedBefore = new Set(
         durable.filter((e) => e.type === 'approval.decided').map((e) => (e as { approvalId: string }).approvalId),
       );
-      const verifiedBefore = new Set(
-        durable.filter((e) => e.type === 'verification.completed').map((e) => (e as { taskId?: string }).taskId),
-      );
+      // A task's gate verifications (the baseline's and the end-of-run gate's have no task).
+      const taskVerification = (e: { type?: unknown; taskId?: unknown }): boolean =>
+        e.type === 'verification.completed' && e.taskId !== undefined;
+      const verifiedBefore = new Set(durable.filter(taskVerification).map((e) => (e as { taskId?: string }).taskId));
       assert.ok(
         verifiedBefore.size >= 1 && verifiedBefore.size < 3,
         `killed after ${verifiedBefore.size} of 3 durable verifications`,
@@ -140,7 +145,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
         'no approval given before the kill was asked again',
       );
       assert.deepEqual(
-        after.filter((e) => e.type === 'verification.completed' && verifiedBefore.has(e.taskId as string | undefined)),
+        after.filter((e) => taskVerification(e) && verifiedBefore.has(e.taskId as string | undefined)),
         [],
         'no completed verification ran again',
       );
@@ -153,7 +158,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
         .sort();
       assert.deepEqual(applied, ['a.txt', 'b.txt', 'c.txt']);
       const verified = events
-        .filter((e) => e.type === 'verification.completed')
+        .filter(taskVerification)
         .map((e) => (e as { taskId?: string }).taskId)
         .sort();
       assert.deepEqual(verified, ['a', 'b', 'c']);

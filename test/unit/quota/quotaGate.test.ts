@@ -98,8 +98,8 @@ describe('QuotaGate', () => {
     assert.deepEqual(budget.reserved, { tokens: 0, costUsd: 0 });
     assert.equal(
       rates.headroom()[0]?.tokensLeft,
-      4_700,
-      'the rate limit is charged the real 300 tokens, not the 400 estimate',
+      4_600,
+      'the rate limit keeps the whole 400-token reservation for its minute (the budget is charged the real 300)',
     );
   });
 

@@ -99,7 +99,7 @@ describe('RateLimitScheduler', () => {
     assert.match(err.message, /1001 tokens to openai\/gpt-4o is larger than its limit of 1000 tokens per minute/);
   });
 
-  it('settle refunds an overestimate so the next waiter goes sooner', async () => {
+  it('settle keeps an overestimate counted until its minute has passed, as a provider counting max_tokens does', async () => {
     const { clock, rates } = scheduler({ tokensPerMinute: 1_000 });
     const first = await rates.reserve(KEY, 800);
     let at = -1;
@@ -108,7 +108,9 @@ describe('RateLimitScheduler', () => {
     assert.equal(at, -1);
     first.settle(200);
     await clock.advance(0);
-    assert.equal(at, 5_000);
+    assert.equal(at, -1, 'the 600 unused tokens are not given back');
+    await runUntil(clock, () => at >= 0);
+    assert.equal(at, W, 'the waiter goes when the reservation leaves the window');
   });
 
   it('settle debits an underestimate so later requests wait longer', async () => {
