@@ -42,6 +42,8 @@ export interface CliEngineOptions {
   clock?: Clock;
   /** The rate meters' window in that clock's time (a test on a fast clock keeps one real second of margin). */
   rateWindowMs?: number;
+  /** The per-user lock folder; only an in-process test changes it (the CLI must share the editor's). */
+  workspaceLocksDir?: string;
 }
 
 /** The engine, wired for one workspace, and the store its runs live in. */
@@ -72,6 +74,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     clock: options.clock ?? systemClock,
     rateLimits: () => options.rateLimits,
     ...(options.rateWindowMs === undefined ? {} : { rateWindowMs: options.rateWindowMs }),
+    ...(options.workspaceLocksDir === undefined ? {} : { workspaceLocksDir: options.workspaceLocksDir }),
     warn,
   });
   try {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ModelChoice } from '../core/engine/engineModels';
 import type { PlanOrigin } from '../core/model/runEvents';
@@ -11,12 +11,19 @@ import { RUNS_DIR } from '../core/store/runLayout';
 import { retryableTaskIds } from '../core/model/runState';
 import { runStoreAt } from '../core/store/runStore';
 import { UnreadableRunError } from '../core/store/recovery';
+import { WorkspaceBusyError } from '../core/store/workspaceLockInfo';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
 import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';
 import { createCliEngine, rateLimitsFromEnv, type CliEngine } from './cliEngine';
 import type { CliIo } from './cliIo';
-import { loadVerifiedCliRunOptions, saveCliRunOptions, SavedSettingsError, type CliRunOptions } from './cliRunOptions';
+import {
+  CLI_RUNS_DIR,
+  loadVerifiedCliRunOptions,
+  saveCliRunOptions,
+  SavedSettingsError,
+  type CliRunOptions,
+} from './cliRunOptions';
 import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
@@ -80,7 +87,10 @@ export async function runCommand(
     await writePlanFile(args.out, result.runId, result.state.plan);
     io.stderr.write(`Plan written to ${args.out}; run it with: agent-orchestrator run --plan ${args.out}\n`);
   };
-  const options = { json: args.json, approve, providers, settings, afterRun };
+  // A run refused because another one edits the workspace was never created; its saved settings go too.
+  const onRefused = (runId: string): Promise<void> =>
+    rm(path.join(state.dir, CLI_RUNS_DIR, `${runId}.json`), { force: true });
+  const options = { json: args.json, approve, providers, settings, afterRun, onRefused };
   return drive(io, state, options, async (engine, reporter, attach) => {
     let plan: { input: unknown; origin: PlanOrigin } | undefined;
     if (planInput !== undefined && args.planFile !== undefined) {
@@ -196,7 +206,7 @@ export async function resumeCommand(
         }),
       );
     } catch (err) {
-      if (err instanceof ResumeError || err instanceof RunLockedError)
+      if (err instanceof ResumeError || err instanceof RunLockedError || err instanceof WorkspaceBusyError)
         throw new UsageError(`Run ${args.runId} cannot be resumed: ${err.message}`);
       throw err;
     }
@@ -211,6 +221,8 @@ interface DriveOptions {
   json: boolean;
   /** Called with the outcome before the summary (e.g. to write the plan of a dry run). */
   afterRun?(result: RunResult): Promise<void>;
+  /** Called when the run was refused before it was created (another run edits the workspace). */
+  onRefused?(runId: string): Promise<void>;
   approve: ApproveMode;
   providers: ProviderTable;
   settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify' | 'thresholds' | 'repairAttempts'> & {
@@ -276,7 +288,14 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       }
     };
     cleanups.push(io.onSignal('SIGINT', onSignal), io.onSignal('SIGTERM', onSignal));
-    const outcome = await Promise.race([handle.done, forced]);
+    let outcome: RunResult | 'forced';
+    try {
+      outcome = await Promise.race([handle.done, forced]);
+    } catch (err) {
+      if (!(err instanceof WorkspaceBusyError)) throw err;
+      await options.onRefused?.(handle.runId);
+      throw new UsageError(`Run ${handle.runId} was not started: ${err.message}`);
+    }
     if (outcome === 'forced') return ExitCode.failed;
     await options.afterRun?.(outcome);
     reporter.summary(outcome);

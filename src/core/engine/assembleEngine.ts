@@ -225,6 +225,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     runDiff: async (runId, maxChars) => checkpoints.runDiff?.(runId, maxChars),
     rateLimits,
     locks: services.locks,
+    workspaceLock: services.workspaceLocks.forWorkspace(root),
     clock,
     settings: {
       maxConcurrency: settings.maxConcurrency,

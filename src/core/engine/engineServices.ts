@@ -5,6 +5,8 @@ import { RateLimitScheduler, type ModelKey, type RateLimits } from '../quota/rat
 import { PathLockTable } from '../schedule/pathLocks';
 import { FileAgentStatsStore } from '../store/agentStatsFile';
 import { RunStore } from '../store/runStore';
+import { WorkspaceLocks } from '../store/workspaceLock';
+import { defaultWorkspaceLocksDir } from '../store/workspaceLocksDir';
 
 /** Where shared services keep their files, and the limits they start with. */
 export interface EngineServicesOptions {
@@ -15,13 +17,15 @@ export interface EngineServicesOptions {
   rateLimits: (key: ModelKey) => RateLimits | undefined;
   /** The rate meters' window (a minute plus a latency margin); only tests on a fast clock change it. */
   rateWindowMs?: number;
+  /** The per-user folder of workspace locks; every process of the user must use the same one (tests use their own). */
+  workspaceLocksDir?: string;
   warn(message: string): void;
 }
 
 /**
  * What every engine of one process (a window, a CLI run) shares: the run store, agent statistics
- * (read once), one rate-limit scheduler for all agents of all runs, and the path locks of the
- * workspace.
+ * (read once), one rate-limit scheduler for all agents of all runs, the path locks of the
+ * workspace, and the workspace locks that keep runs of other processes (or other services) out.
  */
 export interface EngineServices {
   /** The store folder: agents may never read or change it (hidden by the policy). */
@@ -29,6 +33,8 @@ export interface EngineServices {
   readonly store: RunStore;
   readonly statsStore: FileAgentStatsStore;
   readonly locks: PathLockTable;
+  /** The cross-process lock of each workspace: while a run of these services edits it, runs elsewhere are refused. */
+  readonly workspaceLocks: WorkspaceLocks;
   readonly clock: Clock;
   /** The one rate-limit scheduler every new engine uses. */
   readonly rateLimits: RateLimitScheduler;
@@ -51,6 +57,7 @@ class SharedServices implements EngineServices {
   readonly store: RunStore;
   readonly statsStore: FileAgentStatsStore;
   readonly locks = new PathLockTable();
+  readonly workspaceLocks: WorkspaceLocks;
   readonly clock: Clock;
   private scheduler: RateLimitScheduler;
   private statsBook: Promise<AgentStatsBook> | undefined;
@@ -60,6 +67,7 @@ class SharedServices implements EngineServices {
     this.storeDir = options.storeDir;
     this.store = new RunStore({ root: options.storeDir });
     this.statsStore = new FileAgentStatsStore({ root: options.storeDir, onWarning: options.warn });
+    this.workspaceLocks = new WorkspaceLocks(options.workspaceLocksDir ?? defaultWorkspaceLocksDir());
     this.scheduler = new RateLimitScheduler(options.clock, options.rateLimits, windowOption(options));
   }
 

@@ -7,10 +7,11 @@ import { buildPlanGraph } from '../plan/planGraph';
 import { RunBudget } from '../quota/runBudget';
 import { validatePlan, type PlanLimits, type PlanValidation } from '../plan/validatePlan';
 import type { Planner } from '../plan/planner';
-import type { OrchestratorDeps, RunBudgetLimits } from './orchestratorPorts';
+import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchestratorPorts';
 import { SettingsDigestSchema, type PlanOrigin, type RunEvent } from '../model/runEvents';
 import { RunSession, type RunResult } from './runSession';
 import { emptyRunState, type RunState } from '../model/runState';
+import type { WorkspaceLease } from '../store/workspaceLock';
 
 /** What the user asks for. */
 export interface RunRequest {
@@ -62,6 +63,8 @@ export class ResumeError extends Error {
  */
 export class Orchestrator {
   private readonly live = new Map<string, RunSession>();
+  /** The workspace held by each live run that may edit, released when the run ends. */
+  private readonly leases = new Map<string, WorkspaceLease>();
   /** Runs kept in memory when there is no store, so they can still be resumed. */
   private readonly memory = new Map<string, RunState>();
   private readonly emitter = new Emitter<RunEvent>();
@@ -87,6 +90,8 @@ export class Orchestrator {
     const pending: Array<(s: RunSession) => void> = [];
     const forward = new Emitter<RunEvent>();
     const done = (async (): Promise<RunResult> => {
+      // Before anything is written: a run refused because another one edits the workspace leaves no trace.
+      if (!request.dryRun) await this.takeWorkspace(runId);
       const writer = await this.deps.store?.create(runId, state);
       session = this.track(new RunSession(state, writer, this.deps), forward);
       pending.splice(0).forEach((fn) => fn(session!));
@@ -109,10 +114,21 @@ export class Orchestrator {
             .join(', ')}.`,
         );
     }
-    const { writer, state, warnings } = this.deps.store
-      ? await this.deps.store.open(runId)
-      : { writer: undefined, state: this.memory.get(runId), warnings: [] };
-    if (!state) throw new ResumeError(`Run ${runId} is unknown.`);
+    await this.takeWorkspace(runId);
+    let opened: { writer: RunWriterPort | undefined; state: RunState | undefined; warnings: string[] };
+    try {
+      opened = this.deps.store
+        ? await this.deps.store.open(runId)
+        : { writer: undefined, state: this.memory.get(runId), warnings: [] };
+    } catch (err) {
+      await this.giveBackWorkspace(runId);
+      throw err;
+    }
+    const { writer, state, warnings } = opened;
+    if (!state) {
+      await this.giveBackWorkspace(runId);
+      throw new ResumeError(`Run ${runId} is unknown.`);
+    }
     const replan = !state.plan && state.status === 'paused';
     const refusal =
       !state.plan && !replan
@@ -126,6 +142,7 @@ export class Orchestrator {
     const problem = refusal ?? (unknownTask !== undefined ? `Run ${runId} has no task "${unknownTask}".` : undefined);
     if (problem) {
       await writer?.close();
+      await this.giveBackWorkspace(runId);
       throw new ResumeError(problem);
     }
     const session = new RunSession(state, writer, this.deps);
@@ -175,8 +192,12 @@ export class Orchestrator {
     withSession: (fn: (s: RunSession) => void) => void,
   ): RunHandle {
     const done = run.finally(async () => {
-      // Whatever ended the run, its store is given up so it can be resumed.
-      await this.live.get(runId)?.release();
+      // Whatever ended the run, its store and its workspace are given up so it can be resumed.
+      try {
+        await this.live.get(runId)?.release();
+      } finally {
+        await this.giveBackWorkspace(runId);
+      }
       this.live.get(runId)?.dispose();
       this.live.delete(runId);
       if (!this.deps.store) this.memory.set(runId, state);
@@ -190,6 +211,19 @@ export class Orchestrator {
       pause: (reason) => withSession((s) => s.pause(reason)),
       cancel: () => withSession((s) => s.cancel()),
     };
+  }
+
+  /** Takes the workspace's lock for a run that may edit; throws `WorkspaceBusyError` when another run has it. */
+  private async takeWorkspace(runId: string): Promise<void> {
+    const lease = await this.deps.workspaceLock?.acquire(runId);
+    if (lease) this.leases.set(runId, lease);
+  }
+
+  /** Releases a run's workspace lock; one that cannot be deleted keeps other processes out until this one ends. */
+  private async giveBackWorkspace(runId: string): Promise<void> {
+    const lease = this.leases.get(runId);
+    this.leases.delete(runId);
+    await lease?.release().catch(() => undefined);
   }
 
   private async runFresh(session: RunSession, request: RunRequest): Promise<RunResult> {

@@ -10,6 +10,7 @@ import type { PathLockTable } from '../schedule/pathLocks';
 import type { RunEventSink } from '../model/runEventSink';
 import type { LogLevel } from '../model/runEvents';
 import type { RunState } from '../model/runState';
+import type { WorkspaceLockPort } from '../store/workspaceLock';
 
 /**
  * A run's durable event log, as the orchestrator uses it. The session folds each event into the
@@ -68,6 +69,11 @@ export interface OrchestratorDeps {
   rateLimits: RateLimitScheduler;
   /** Shared by every run on the workspace. */
   locks: PathLockTable;
+  /**
+   * The workspace's lock across processes, taken before a run that may edit is created or resumed
+   * and held until it ends; without it (tests), nothing outside this process is kept out.
+   */
+  workspaceLock?: WorkspaceLockPort;
   clock: Clock;
   settings: OrchestratorSettings;
 }

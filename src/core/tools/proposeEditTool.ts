@@ -5,6 +5,7 @@ import { applySearchReplace } from './applySearchReplace';
 import type { EditProposal } from './approvalPort';
 import { approveEditOnce } from './approveEditOnce';
 import type { EditLedger } from './editLedger';
+import type { ReadLedger } from './readLedger';
 import { isDeclaredWrite, normaliseWorkspacePath } from './isDeclaredWrite';
 import { ProposeEditArgsSchema } from './proposeEditArgs';
 import type { EditChange } from './proposeEditArgs';
@@ -47,7 +48,7 @@ export function editStepKey(path: string, before: string | undefined, after: str
  * replayed apply no longer matches the file, so the change runs as a new occurrence (`key#2`) with a
  * fresh approval. An identical change the user rejected is not asked about again.
  */
-export function proposeEditTool(ledger: EditLedger): ToolDefinition<ToolContext> {
+export function proposeEditTool(ledger: EditLedger, reads?: ReadLedger): ToolDefinition<ToolContext> {
   return defineTool<ToolContext, typeof ProposeEditArgsSchema>({
     name: PROPOSE_EDIT_TOOL,
     description:
@@ -55,7 +56,7 @@ export function proposeEditTool(ledger: EditLedger): ToolDefinition<ToolContext>
       '"edits" (search/replace blocks; each search must be copied exactly from the file and occur once), or "delete": true. ' +
       "The edit may need the user's approval; the result says whether it was applied.",
     parameters: ProposeEditArgsSchema,
-    run: (args, ctx) => proposeEdit(args.path, args.change, ctx, ledger),
+    run: (args, ctx) => proposeEdit(args.path, args.change, ctx, ledger, reads),
   });
 }
 
@@ -64,6 +65,7 @@ async function proposeEdit(
   change: EditChange,
   ctx: ToolContext,
   ledger: EditLedger,
+  reads: ReadLedger | undefined,
 ): Promise<ToolResult> {
   const { task } = ctx;
   const verdict = await ctx.policy.evaluate({ kind: 'write', tool: PROPOSE_EDIT_TOOL, path: requested });
@@ -88,6 +90,11 @@ async function proposeEdit(
     if (before === undefined) return textResult(`No change: ${path} does not exist, so there is nothing to delete.`);
     after = undefined;
   } else if (change.kind === 'content') {
+    // Whole-file content rests on the agent's last look at the file; written over a newer file it would undo a change.
+    if (reads?.changedSinceSeen(task, path, before))
+      return errorResult(
+        `${path} changed since you last read it (another task, run or person edited it), so writing your whole-file content would undo that change. Nothing was written. Read ${path} again and propose the edit anew, or use search/replace "edits".`,
+      );
     after = change.content;
   } else {
     if (before === undefined)
@@ -166,6 +173,7 @@ async function proposeEdit(
     // A replayed apply is this very edit finished before a crash only if the file still shows it.
     if (!ranNow && (await ctx.workspace.readFile(path)) !== target) continue;
     ledger.add(task, path);
+    reads?.saw(task, path, target);
     const verb = target === undefined ? 'Deleted' : before === undefined ? 'Created' : 'Updated';
     const changedByUser = decision.content !== undefined && decision.content !== after;
     const note = changedByUser

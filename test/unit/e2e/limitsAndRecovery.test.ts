@@ -40,6 +40,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
         const engine = await createCliEngine({
           workspace: ws,
           stateDir: join(ws, '.state'),
+          workspaceLocksDir: join(ws, '.locks'),
           providers: BUILTIN_PROVIDERS,
           models: { provider: 'openai', baseUrl: server.openAiBaseUrl },
           env: { OPENAI_API_KEY: server.apiKey },

@@ -55,6 +55,7 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'demo' }, ...settings },
       services: createEngineServices({
         storeDir: join(dir, 'state'),
+        workspaceLocksDir: join(dir, 'locks'),
         clock: systemClock,
         rateLimits: () => undefined,
         warn: (m) => warnings.push(m),

@@ -72,6 +72,7 @@ describe('checklist 33: a run whose every edit hits a full disk ends failed, not
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'openai', baseUrl: server.openAiBaseUrl } },
       services: createEngineServices({
         storeDir: join(dir, 'state'),
+        workspaceLocksDir: join(dir, 'locks'),
         clock: systemClock,
         rateLimits: () => undefined,
         warn: (m) => warnings.push(m),

@@ -127,6 +127,7 @@ describe('the planner schema comes from the live registry (real SDKs against the
       },
       services: createEngineServices({
         storeDir: join(dir, 'state'),
+        workspaceLocksDir: join(dir, 'locks'),
         clock: systemClock,
         rateLimits: () => undefined,
         warn: () => undefined,

@@ -55,6 +55,7 @@ describe('the planner’s first request carries the ranked workspace (engine, CL
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'openai', baseUrl: server.openAiBaseUrl } },
       services: createEngineServices({
         storeDir: join(t.root, '..', 'state'),
+        workspaceLocksDir: join(t.root, '..', 'locks'),
         clock: systemClock,
         rateLimits: () => undefined,
         warn: () => undefined,
