@@ -12,6 +12,7 @@ import type { ApprovalPort } from '../core/tools/approvalPort';
 import { GateThresholdsError, parseGateThresholds, type GateThresholdsInput } from '../core/verify/gateThresholds';
 import type { VerificationOutcome } from '../core/verify/verificationStep';
 import { NodeWorkspace } from './nodeWorkspace';
+import type { CliTuning } from './tuningEnv';
 import { UsageError } from './usageError';
 
 /** What the CLI's engine is built from: the command line, the environment and the terminal. */
@@ -42,6 +43,8 @@ export interface CliEngineOptions {
   clock?: Clock;
   /** The rate meters' window in that clock's time (a test on a fast clock keeps one real second of margin). */
   rateWindowMs?: number;
+  /** From the environment (`tuningFromEnv`): request timeout, snapshot frequency. */
+  tuning?: CliTuning;
 }
 
 /** The engine, wired for one workspace, and the store its runs live in. */
@@ -56,6 +59,7 @@ export interface CliEngine extends Engine {
  */
 export async function createCliEngine(options: CliEngineOptions): Promise<CliEngine> {
   const { providers, warn } = options;
+  const tuning = options.tuning ?? {};
   let root: string;
   try {
     root = await realpath(options.workspace);
@@ -72,6 +76,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     clock: options.clock ?? systemClock,
     rateLimits: () => options.rateLimits,
     ...(options.rateWindowMs === undefined ? {} : { rateWindowMs: options.rateWindowMs }),
+    ...(tuning.snapshotEvery === undefined ? {} : { snapshotEvery: tuning.snapshotEvery }),
     warn,
   });
   try {
@@ -85,7 +90,10 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
       confirmKeyHost: async () => true,
       settings: {
         ...DEFAULT_ENGINE_SETTINGS,
-        models: options.models,
+        models: {
+          ...options.models,
+          ...(tuning.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: tuning.requestTimeoutMs }),
+        },
         maxConcurrency: options.concurrency,
         verification: {
           tasks: [],

@@ -15,6 +15,8 @@ export interface EngineServicesOptions {
   rateLimits: (key: ModelKey) => RateLimits | undefined;
   /** The rate meters' window (a minute plus a latency margin); only tests on a fast clock change it. */
   rateWindowMs?: number;
+  /** Events between a run's snapshots; the store's default when absent. */
+  snapshotEvery?: number;
   warn(message: string): void;
 }
 
@@ -54,7 +56,10 @@ class SharedServices implements EngineServices {
 
   constructor(private readonly options: EngineServicesOptions) {
     this.clock = options.clock;
-    this.store = new RunStore({ root: options.storeDir });
+    this.store = new RunStore({
+      root: options.storeDir,
+      ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+    });
     this.statsStore = new FileAgentStatsStore({ root: options.storeDir, onWarning: options.warn });
     this.scheduler = new RateLimitScheduler(options.clock, options.rateLimits, windowOption(options));
   }

@@ -15,7 +15,7 @@ import {
 import { openAiErrorBody } from './openAiWire';
 import { RateWindow, type RateLimitConfig } from './rateWindow';
 import { seededRandom } from './seededRandom';
-import { maxOutputTokens, requestTokens } from './wireAnswer';
+import { maxOutputTokens, requestTokens, type WireAnswer } from './wireAnswer';
 import { writeAnswer } from './writeAnswer';
 
 /** Which wire protocol a request spoke. */
@@ -39,6 +39,16 @@ export interface RecordedRequest {
   status?: number;
   /** `answered`, `rate-limited`, `unauthorized`, `forbidden-origin`, `forbidden-host`, `no-script`, `bad-request`, `not-found` or `fault:<kind>`. */
   outcome?: string;
+}
+
+/** Usage the server reported in answers it sent whole, summed. */
+export interface BilledUsage {
+  responses: number;
+  /** As the wire carried it: OpenAI `prompt_tokens`, Anthropic `input_tokens` (cache excluded). */
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
 }
 
 /** How a fake server behaves. */
@@ -93,6 +103,13 @@ export class FakeModelServer {
   private port = 0;
   private rateLimited = 0;
   private faults = 0;
+  private readonly billedUsage: BilledUsage = {
+    responses: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheCreationTokens: 0,
+  };
 
   private constructor(
     private readonly server: Server,
@@ -153,6 +170,23 @@ export class FakeModelServer {
   /** Faults injected by the random fault rate. */
   get injectedFaultCount(): number {
     return this.faults;
+  }
+
+  /** Requests answered with a fault, by kind (`http-429`, `reset`, `midStream`, `hang`, …), injected or scripted. */
+  faultCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of this.requests)
+      if (r.outcome?.startsWith('fault:')) counts[r.outcome.slice(6)] = (counts[r.outcome.slice(6)] ?? 0) + 1;
+    return counts;
+  }
+
+  /**
+   * What the server billed: the usage it reported in answers it sent whole (a stream cut part-way,
+   * an HTTP error, a reset or a hang bills nothing). An OpenAI stream bills only when it carried the
+   * usage chunk.
+   */
+  get billed(): Readonly<BilledUsage> {
+    return { ...this.billedUsage };
   }
 
   /** The most requests that were in flight at the same time. */
@@ -276,6 +310,25 @@ export class FakeModelServer {
     return seededRandom((seed ^ digest.readUInt32LE(0)) >>> 0);
   }
 
+  private bill(usage: WireAnswer['usage']): void {
+    const b = this.billedUsage;
+    b.responses++;
+    b.inputTokens += usage.inputTokens;
+    b.outputTokens += usage.outputTokens;
+    b.cacheReadTokens += usage.cacheReadTokens;
+    b.cacheCreationTokens += usage.cacheCreationTokens;
+  }
+
+  /** Holds the request open, sending nothing, until the client gives up or the server closes. */
+  private async hang(res: ServerResponse): Promise<void> {
+    if (!res.closed && !this.closing.signal.aborted)
+      await new Promise<void>((resolve) => {
+        res.once('close', () => resolve());
+        this.closing.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    res.destroy();
+  }
+
   private authorized(req: IncomingMessage, api: FakeApi): boolean {
     if (req.headers.authorization === `Bearer ${this.apiKey}`) return true;
     return api === 'anthropic' && req.headers['x-api-key'] === this.apiKey;
@@ -298,12 +351,14 @@ export class FakeModelServer {
       rec.outcome = `fault:${reply.fault === 'http' ? `http-${reply.status}` : reply.fault}`;
       if (reply.fault === 'http') return this.sendError(res, rec, reply, rec.outcome);
       if (reply.fault === 'reset') return void req.socket.destroy();
+      if (reply.fault === 'hang') return this.hang(res);
       ({ message, failAfter } = faultAnswer(reply, body, api));
     }
     await writeAnswer(res, rec, api, body, message, {
       chunkSize: message.chunkSize ?? this.options.chunkSize ?? 8,
       chunkDelayMs: message.chunkDelayMs ?? this.options.chunkDelayMs ?? 0,
       failAfter,
+      onBilled: (usage) => this.bill(usage),
       charge: (tokens) => {
         if ((this.options.limits?.tokenCounting ?? 'request') === 'usage') this.window?.charge(tokens);
       },
