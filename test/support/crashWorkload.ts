@@ -6,8 +6,11 @@ import { taskOfRequest } from './scriptedTeam';
 
 /** The line after which every task inserts its own line into `journal.md`. */
 const END_MARKER = '<!-- end -->';
-/** Size of the files every third task writes, so a kill can land while one is being written. */
-const BIG_FILE_CHARS = 1024 * 1024;
+/**
+ * Size of the files every third task writes, so a kill can land while one is being written; below
+ * the workspace's 1 MiB read limit, so a resumed attempt can propose the same file again.
+ */
+const BIG_FILE_CHARS = 900 * 1024;
 
 /** The crash loop's plan: tasks that each insert a line into a shared journal and write a file of their own. */
 export function crashPlan(count: number): { goal: string; tasks: Array<Record<string, unknown>> } {
@@ -36,9 +39,9 @@ export function crashFileContent(id: string): string {
 /**
  * The workspace (journal, `files/`) and, outside it, the verification script: it appends
  * `start <gate>` and `end <gate>` to `counterFile`, where the gate is read from the run's durable
- * event log (`<stateDir>/runs/<id>/events.jsonl`): the one `verify:` step open at the moment (task,
- * attempt and step key; the crash loop runs one task at a time), else `baseline` before the
- * baseline is recorded, else `run-gate <n>`.
+ * event log (`<stateDir>/runs/<id>/events.jsonl`): the one `verify:` step open at the moment in the
+ * task's latest attempt (task, attempt and step key; the crash loop runs one task at a time), else
+ * `baseline` before the baseline is recorded, else `run-gate <n>`.
  */
 export async function crashWorkspace(
   ws: string,
@@ -61,6 +64,8 @@ const events = fs.readFileSync(path.join(runs, dir, 'events.jsonl'), 'utf8').spl
 });
 const open = new Map();
 for (const e of events) {
+  // A new attempt ends the steps its killed predecessors left open.
+  if (e.type === 'task.started') for (const id of [...open.keys()]) if (id.startsWith(e.taskId + ' ')) open.delete(id);
   if (!e.key || !e.key.startsWith('verify:')) continue;
   const id = e.taskId + ' ' + e.attempt + ' ' + e.key;
   if (e.type === 'task.step.started') open.set(id, e);

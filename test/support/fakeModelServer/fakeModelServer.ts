@@ -323,8 +323,12 @@ export class FakeModelServer {
   private async hang(res: ServerResponse): Promise<void> {
     if (!res.closed && !this.closing.signal.aborted)
       await new Promise<void>((resolve) => {
-        res.once('close', () => resolve());
-        this.closing.signal.addEventListener('abort', () => resolve(), { once: true });
+        const done = (): void => {
+          this.closing.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        res.once('close', done);
+        this.closing.signal.addEventListener('abort', done, { once: true });
       });
     res.destroy();
   }

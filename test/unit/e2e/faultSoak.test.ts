@@ -95,7 +95,6 @@ describe('fault soak: a large run against a server that breaks 20% of its answer
           `task ${t.id}'s failure is a finding`,
         );
       } else assert.match(text, /\S{3}/, `task ${t.id} is reported with a reason`);
-      assert.match(r.stderr, new RegExp(t.id), `the summary names ${t.id}`);
     }
     assert.ok((byStatus['succeeded'] ?? 0) >= count * 0.8, `most tasks succeeded: ${JSON.stringify(byStatus)}`);
 
