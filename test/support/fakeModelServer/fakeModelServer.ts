@@ -15,7 +15,8 @@ import {
 import { openAiErrorBody } from './openAiWire';
 import { RateWindow, type RateLimitConfig } from './rateWindow';
 import { seededRandom } from './seededRandom';
-import { maxOutputTokens, requestTokens, type WireAnswer } from './wireAnswer';
+import { maxOutputTokens, requestTokens } from './wireAnswer';
+import { BillBook, type BilledUsage } from './billedUsage';
 import { writeAnswer } from './writeAnswer';
 
 /** Which wire protocol a request spoke. */
@@ -39,16 +40,6 @@ export interface RecordedRequest {
   status?: number;
   /** `answered`, `rate-limited`, `unauthorized`, `forbidden-origin`, `forbidden-host`, `no-script`, `bad-request`, `not-found` or `fault:<kind>`. */
   outcome?: string;
-}
-
-/** Usage the server reported in answers it sent whole, summed. */
-export interface BilledUsage {
-  responses: number;
-  /** As the wire carried it: OpenAI `prompt_tokens`, Anthropic `input_tokens` (cache excluded). */
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheCreationTokens: number;
 }
 
 /** How a fake server behaves. */
@@ -103,13 +94,7 @@ export class FakeModelServer {
   private port = 0;
   private rateLimited = 0;
   private faults = 0;
-  private readonly billedUsage: BilledUsage = {
-    responses: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheCreationTokens: 0,
-  };
+  private readonly bills = new BillBook();
 
   private constructor(
     private readonly server: Server,
@@ -186,7 +171,7 @@ export class FakeModelServer {
    * usage chunk.
    */
   get billed(): Readonly<BilledUsage> {
-    return { ...this.billedUsage };
+    return this.bills.billed;
   }
 
   /** The most requests that were in flight at the same time. */
@@ -310,15 +295,6 @@ export class FakeModelServer {
     return seededRandom((seed ^ digest.readUInt32LE(0)) >>> 0);
   }
 
-  private bill(usage: WireAnswer['usage']): void {
-    const b = this.billedUsage;
-    b.responses++;
-    b.inputTokens += usage.inputTokens;
-    b.outputTokens += usage.outputTokens;
-    b.cacheReadTokens += usage.cacheReadTokens;
-    b.cacheCreationTokens += usage.cacheCreationTokens;
-  }
-
   /** Holds the request open, sending nothing, until the client gives up or the server closes. */
   private async hang(res: ServerResponse): Promise<void> {
     if (!res.closed && !this.closing.signal.aborted)
@@ -362,7 +338,7 @@ export class FakeModelServer {
       chunkSize: message.chunkSize ?? this.options.chunkSize ?? 8,
       chunkDelayMs: message.chunkDelayMs ?? this.options.chunkDelayMs ?? 0,
       failAfter,
-      onBilled: (usage) => this.bill(usage),
+      onBilled: (usage) => this.bills.add(usage),
       charge: (tokens) => {
         if ((this.options.limits?.tokenCounting ?? 'request') === 'usage') this.window?.charge(tokens);
       },
