@@ -12,6 +12,7 @@ import type { ApprovalPort } from '../core/tools/approvalPort';
 import { GateThresholdsError, parseGateThresholds, type GateThresholdsInput } from '../core/verify/gateThresholds';
 import type { VerificationOutcome } from '../core/verify/verificationStep';
 import { NodeWorkspace } from './nodeWorkspace';
+import type { CliTuning } from './tuningEnv';
 import { UsageError } from './usageError';
 
 /** What the CLI's engine is built from: the command line, the environment and the terminal. */
@@ -44,6 +45,8 @@ export interface CliEngineOptions {
   rateWindowMs?: number;
   /** The per-user lock folder; only an in-process test changes it (the CLI must share the editor's). */
   workspaceLocksDir?: string;
+  /** From the environment (`tuningFromEnv`): request timeout, snapshot frequency. */
+  tuning?: CliTuning;
 }
 
 /** The engine, wired for one workspace, and the store its runs live in. */
@@ -58,6 +61,7 @@ export interface CliEngine extends Engine {
  */
 export async function createCliEngine(options: CliEngineOptions): Promise<CliEngine> {
   const { providers, warn } = options;
+  const tuning = options.tuning ?? {};
   let root: string;
   try {
     root = await realpath(options.workspace);
@@ -75,6 +79,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     rateLimits: () => options.rateLimits,
     ...(options.rateWindowMs === undefined ? {} : { rateWindowMs: options.rateWindowMs }),
     ...(options.workspaceLocksDir === undefined ? {} : { workspaceLocksDir: options.workspaceLocksDir }),
+    ...(tuning.snapshotEvery === undefined ? {} : { snapshotEvery: tuning.snapshotEvery }),
     warn,
   });
   try {
@@ -88,7 +93,10 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
       confirmKeyHost: async () => true,
       settings: {
         ...DEFAULT_ENGINE_SETTINGS,
-        models: options.models,
+        models: {
+          ...options.models,
+          ...(tuning.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: tuning.requestTimeoutMs }),
+        },
         maxConcurrency: options.concurrency,
         verification: {
           tasks: [],

@@ -19,6 +19,8 @@ function environment(providers: ProviderTable): string {
     `  ${keys.padEnd(34)}  API keys; read from here only, never printed or stored`,
     '  AGENT_ORCHESTRATOR_HOME             the state folder (default: a per-user folder)',
     '  AGENT_ORCHESTRATOR_RPM, _TPM        requests / tokens per minute allowed per model (default: no limit)',
+    '  AGENT_ORCHESTRATOR_REQUEST_TIMEOUT_MS  one model request fails (and is retried) after this long (default 10 min)',
+    "  AGENT_ORCHESTRATOR_SNAPSHOT_EVERY   events between snapshots of a run's state (default 5000)",
   ].join('\n');
 }
 

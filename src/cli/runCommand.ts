@@ -27,6 +27,7 @@ import {
 import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
+import { tuningFromEnv } from './tuningEnv';
 import { UsageError } from './usageError';
 import { invalidPlanError, readPlanFile, writePlanFile } from './planFiles';
 import { planFileText } from '../core/plan/planFile';
@@ -252,6 +253,7 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
   const color = io.stderr.isTTY && !io.env.NO_COLOR;
   const approvals = new CliApprovals({ mode: options.approve, prompt, color, resumeCommand: resume });
   const rateLimits = rateLimitsFromEnv(io.env);
+  const tuning = tuningFromEnv(io.env);
   reporter.holdWarnings();
   const cleanups: Array<() => void> = [() => reporter.stop()];
   try {
@@ -262,6 +264,7 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       env: io.env,
       approvals,
       rateLimits,
+      tuning,
       warn: (message) => reporter.warn(message),
       onVerification: (outcome, phase) => reporter.verification(outcome, phase),
     });

@@ -73,10 +73,23 @@ export function useCliBundle(): void {
   });
 }
 
-/** Starts the bundled CLI (see `useCliBundle`) with piped stdio, from the repository root. */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+/**
+ * Starts the bundled CLI (see `useCliBundle`) with piped stdio, from the repository root. `detached`
+ * puts it in a process group of its own, so `process.kill(-pid, 'SIGKILL')` also ends its children
+ * (verification commands, git), as a crash of the machine or the terminal would.
+ */
+export function spawnCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: { detached?: boolean } = {},
+): ChildProcess {
   if (!bundle) throw new Error('call useCliBundle() in the describe block first');
-  return spawn(process.execPath, [bundle, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [bundle, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: options.detached === true,
+  });
 }
 
 /** Collects a child's output and resolves when it exits. */

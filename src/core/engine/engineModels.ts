@@ -21,6 +21,8 @@ export interface ModelChoice {
   baseUrl?: string;
   /** Agent id → `provider/model`. */
   agentModels?: Readonly<Record<string, string>>;
+  /** How long one model request may take before it fails as retryable; undefined: the SDK's 10 minutes. */
+  requestTimeoutMs?: number;
 }
 
 /** Why no model could be set up, and the kind of remedy, so each front end can offer its own. */
@@ -192,7 +194,12 @@ export async function resolveEngineModels(input: EngineModelsInput): Promise<Eng
         throw new Error(`No ${provider} model can be created: this engine holds no usable key for ${provider}.`);
       }
       const endpoint = provider === runProvider.id ? runEndpoint : undefined;
-      return entry.createClient({ model: name, apiKey, ...(endpoint === undefined ? {} : { baseUrl: endpoint }) });
+      return entry.createClient({
+        model: name,
+        apiKey,
+        ...(endpoint === undefined ? {} : { baseUrl: endpoint }),
+        ...(choice.requestTimeoutMs === undefined ? {} : { timeoutMs: choice.requestTimeoutMs }),
+      });
     },
   };
 }

@@ -19,6 +19,8 @@ export interface EngineServicesOptions {
   rateWindowMs?: number;
   /** The per-user folder of workspace locks; every process of the user must use the same one (tests use their own). */
   workspaceLocksDir?: string;
+  /** Events between a run's snapshots; the store's default when absent. */
+  snapshotEvery?: number;
   warn(message: string): void;
 }
 
@@ -65,7 +67,10 @@ class SharedServices implements EngineServices {
   constructor(private readonly options: EngineServicesOptions) {
     this.clock = options.clock;
     this.storeDir = options.storeDir;
-    this.store = new RunStore({ root: options.storeDir });
+    this.store = new RunStore({
+      root: options.storeDir,
+      ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+    });
     this.statsStore = new FileAgentStatsStore({ root: options.storeDir, onWarning: options.warn });
     this.workspaceLocks = new WorkspaceLocks(options.workspaceLocksDir ?? defaultWorkspaceLocksDir());
     this.scheduler = new RateLimitScheduler(options.clock, options.rateLimits, windowOption(options));

@@ -43,3 +43,12 @@ export function decideNextStep(facts: FailureFacts, policy: RetryPolicy): NextSt
   }
   return facts.otherCandidates === 'some' ? { next: 'reassign' } : { next: 'fail' };
 }
+
+/**
+ * Why a task failed, for its `task.failed` event and finding: a temporary failure that ran out of
+ * retries says so, since its own message ("rate limited", "overloaded") reads as if it would pass.
+ */
+export function failedTaskMessage(failure: { failureClass: string; message: string }, attempts: number): string {
+  if (failure.failureClass !== 'retryable') return failure.message;
+  return `Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} that failed for temporary reasons; the last: ${failure.message}`;
+}

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { DisposableStore, type DisposableLike } from '../common/disposable';
 import { DagScheduler, type RecoveredTaskStatus } from '../schedule/dagScheduler';
 import { afterFailedAttempt } from './afterFailedAttempt';
+import { failedTaskMessage } from './attemptOutcome';
 import { classifyFailure } from '../model/failure';
 import { RunStorageError } from './runStorageError';
 import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
@@ -321,7 +322,7 @@ export class RunExecutor implements DisposableLike {
         this.pause(failure.message);
         return () => this.scheduler.hold(i);
       case 'fail':
-        return () => this.failTask(i, failure.message);
+        return () => this.failTask(i, failedTaskMessage(failure, attempt));
     }
   }
 

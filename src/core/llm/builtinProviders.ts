@@ -47,12 +47,13 @@ export const OPENAI_PROVIDER: ProviderEntry = {
     'o3-mini': { input: 1.1, output: 4.4, cacheRead: 0.55 },
     'o4-mini': { input: 1.1, output: 4.4, cacheRead: 0.275 },
   },
-  createClient: ({ model, apiKey, baseUrl }) =>
+  createClient: ({ model, apiKey, baseUrl, timeoutMs }) =>
     new OpenAiChatModel({
       model,
       apiKey,
       apiKeyEnvVar: 'OPENAI_API_KEY',
       ...(baseUrl === undefined ? {} : { baseURL: baseUrl }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     }),
 };
 
@@ -95,12 +96,13 @@ export const ANTHROPIC_PROVIDER: ProviderEntry = {
     'claude-3-5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
     'claude-3-haiku': { input: 0.25, output: 1.25, cacheRead: 0.03, cacheWrite: 0.3 },
   },
-  createClient: ({ model, apiKey, baseUrl }) =>
+  createClient: ({ model, apiKey, baseUrl, timeoutMs }) =>
     new AnthropicChatModel({
       model,
       apiKey,
       apiKeyEnvVar: 'ANTHROPIC_API_KEY',
       ...(baseUrl === undefined ? {} : { baseURL: baseUrl }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     }),
 };
 
@@ -135,9 +137,10 @@ export function fixedEndpointProvider(endpoint: FixedEndpoint): ProviderEntry {
     planOutput: 'response_format',
     ...(endpoint.scripted ? { scripted: true } : {}),
     prices: {},
-    createClient: ({ model }) =>
+    createClient: ({ model, timeoutMs }) =>
       new OpenAiChatModel({
         model,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
         apiKey: endpoint.token,
         baseURL: endpoint.baseUrl,
         provider: endpoint.id,

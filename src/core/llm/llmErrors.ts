@@ -118,7 +118,7 @@ export function toLlmFailure(err: unknown, ctx: LlmErrorContext): Error {
     );
   }
   if (status === 429) return retryable(`${who} is rate limited (429)${suffix}`);
-  if (status === 529) return retryable(`${ctx.provider} is overloaded (529); ${who} will be retried${suffix}`);
+  if (status === 529) return retryable(`${ctx.provider} is overloaded (529) answering ${who}${suffix}`);
   if (status >= 500) return retryable(`${ctx.provider} had a server error (${status}) answering ${who}${suffix}`);
   if (status === 408 || status === 409) return retryable(`${who} failed with ${status} (timeout or conflict)${suffix}`);
   if (status === 413)

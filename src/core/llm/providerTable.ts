@@ -7,6 +7,8 @@ export interface ProviderClientOptions {
   apiKey: string;
   /** An endpoint other than the provider's own; only for providers with `acceptsBaseUrl`. */
   baseUrl?: string;
+  /** Per-request timeout; undefined: the SDK's default. */
+  timeoutMs?: number;
 }
 
 /**

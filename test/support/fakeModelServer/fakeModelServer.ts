@@ -16,6 +16,7 @@ import { openAiErrorBody } from './openAiWire';
 import { RateWindow, type RateLimitConfig } from './rateWindow';
 import { seededRandom } from './seededRandom';
 import { maxOutputTokens, requestTokens } from './wireAnswer';
+import { BillBook, type BilledUsage } from './billedUsage';
 import { writeAnswer } from './writeAnswer';
 
 /** Which wire protocol a request spoke. */
@@ -95,6 +96,7 @@ export class FakeModelServer {
   private port = 0;
   private rateLimited = 0;
   private faults = 0;
+  private readonly bills = new BillBook();
 
   private constructor(
     private readonly server: Server,
@@ -156,6 +158,23 @@ export class FakeModelServer {
   /** Faults injected by the random fault rate. */
   get injectedFaultCount(): number {
     return this.faults;
+  }
+
+  /** Requests answered with a fault, by kind (`http-429`, `reset`, `midStream`, `hang`, …), injected or scripted. */
+  faultCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of this.requests)
+      if (r.outcome?.startsWith('fault:')) counts[r.outcome.slice(6)] = (counts[r.outcome.slice(6)] ?? 0) + 1;
+    return counts;
+  }
+
+  /**
+   * What the server billed: the usage it reported in answers it sent whole (a stream cut part-way,
+   * an HTTP error, a reset or a hang bills nothing). An OpenAI stream bills only when it carried the
+   * usage chunk.
+   */
+  get billed(): Readonly<BilledUsage> {
+    return this.bills.billed;
   }
 
   /** The most requests that were in flight at the same time. */
@@ -279,6 +298,20 @@ export class FakeModelServer {
     return seededRandom((seed ^ digest.readUInt32LE(0)) >>> 0);
   }
 
+  /** Holds the request open, sending nothing, until the client gives up or the server closes. */
+  private async hang(res: ServerResponse): Promise<void> {
+    if (!res.closed && !this.closing.signal.aborted)
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.closing.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        res.once('close', done);
+        this.closing.signal.addEventListener('abort', done, { once: true });
+      });
+    res.destroy();
+  }
+
   private authorized(req: IncomingMessage, api: FakeApi): boolean {
     if (req.headers.authorization === `Bearer ${this.apiKey}`) return true;
     return api === 'anthropic' && req.headers['x-api-key'] === this.apiKey;
@@ -301,12 +334,14 @@ export class FakeModelServer {
       rec.outcome = `fault:${reply.fault === 'http' ? `http-${reply.status}` : reply.fault}`;
       if (reply.fault === 'http') return this.sendError(res, rec, reply, rec.outcome);
       if (reply.fault === 'reset') return void req.socket.destroy();
+      if (reply.fault === 'hang') return this.hang(res);
       ({ message, failAfter } = faultAnswer(reply, body, api));
     }
     await writeAnswer(res, rec, api, body, message, {
       chunkSize: message.chunkSize ?? this.options.chunkSize ?? 8,
       chunkDelayMs: message.chunkDelayMs ?? this.options.chunkDelayMs ?? 0,
       failAfter,
+      onBilled: (usage) => this.bills.add(usage),
       charge: (tokens) => {
         if ((this.options.limits?.tokenCounting ?? 'request') === 'usage') this.window?.charge(tokens);
       },

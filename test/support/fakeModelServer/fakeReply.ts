@@ -67,7 +67,11 @@ export type FakeFault =
   /** A text answer that is JSON cut off half-way (a malformed plan). */
   | { fault: 'malformedJson' }
   /** A tool call whose arguments are not valid JSON; the tool is `toolName` or the request's first tool. */
-  | { fault: 'invalidToolArguments'; toolName?: string };
+  | { fault: 'invalidToolArguments'; toolName?: string }
+  /** A tool call whose arguments are valid JSON of the wrong shape (`toolName` or the request's first tool). */
+  | { fault: 'schemaViolation'; toolName?: string }
+  /** Accept the request and never answer (until the server closes): the client's request timeout must end it. */
+  | { fault: 'hang' };
 
 /** One scripted answer: a message or a fault. */
 export type FakeReply = FakeMessage | FakeFault;
@@ -108,19 +112,21 @@ export interface FailAfter {
 
 /** The answer a content fault is written as: broken JSON, broken tool arguments, or a stream that breaks off. */
 export function faultAnswer(
-  fault: Extract<FakeFault, { fault: 'malformedJson' | 'invalidToolArguments' | 'midStream' }>,
+  fault: Extract<FakeFault, { fault: 'malformedJson' | 'invalidToolArguments' | 'schemaViolation' | 'midStream' }>,
   body: Record<string, unknown>,
   api: 'openai' | 'anthropic',
 ): { message: FakeMessage; failAfter?: FailAfter } {
   switch (fault.fault) {
     case 'malformedJson':
       return { message: { text: '{"tasks": [{"id": "t1", "title": "Add login", "dependsOn": [' } };
-    case 'invalidToolArguments': {
-      const first = (Array.isArray(body['tools']) ? (body['tools'] as Array<Record<string, unknown>>) : [])[0];
-      const fn = first?.['function'] as Record<string, unknown> | undefined;
-      const name = fault.toolName ?? String(fn?.['name'] ?? first?.['name'] ?? 'unknown_tool');
-      return { message: { toolCalls: [{ name, rawArguments: '{"path": "src/index.ts", "content": ' }] } };
-    }
+    case 'invalidToolArguments':
+      return {
+        message: { toolCalls: [{ name: toolOf(fault, body), rawArguments: '{"path": "src/index.ts", "content": ' }] },
+      };
+    case 'schemaViolation':
+      return {
+        message: { toolCalls: [{ name: toolOf(fault, body), arguments: { path: 42, content: ['not', 'text'] } }] },
+      };
     case 'midStream':
       return {
         message: { text: fault.text ?? 'This answer will be cut off before it is complete.' },
@@ -130,6 +136,18 @@ export function faultAnswer(
         },
       };
   }
+}
+
+/** The tool a broken tool call names: the fault's `toolName`, else the request's first tool. */
+function toolOf(fault: { toolName?: string }, body: Record<string, unknown>): string {
+  const first = (Array.isArray(body['tools']) ? (body['tools'] as Array<Record<string, unknown>>) : [])[0];
+  const fn = first?.['function'] as Record<string, unknown> | undefined;
+  return fault.toolName ?? String(fn?.['name'] ?? first?.['name'] ?? 'unknown_tool');
+}
+
+/** The kind a fault is counted under: `http-429`, `reset`, `midStream`, `hang`, … */
+export function faultKind(fault: FakeFault): string {
+  return fault.fault === 'http' ? `http-${fault.status}` : fault.fault;
 }
 
 /** The faults a random fault rate draws from, when the test names none. */

@@ -4,7 +4,7 @@ import { anthropicEvents, anthropicFrame, anthropicMessage } from './anthropicWi
 import type { FakeApi, RecordedRequest } from './fakeModelServer';
 import type { FailAfter, FakeMessage, MidStreamMode } from './fakeReply';
 import { openAiChunks, openAiCompletion, openAiFrame } from './openAiWire';
-import { toWireAnswer } from './wireAnswer';
+import { toWireAnswer, type WireAnswer } from './wireAnswer';
 
 /** How one answer is written. */
 export interface WriteOptions {
@@ -14,6 +14,8 @@ export interface WriteOptions {
   failAfter?: FailAfter | undefined;
   /** Called with the answer's total tokens (for TPM counted from usage). */
   charge: (tokens: number) => void;
+  /** Called with the usage once an answer that reported it was sent whole. */
+  onBilled?: (usage: WireAnswer['usage']) => void;
   signal: AbortSignal;
 }
 
@@ -43,13 +45,16 @@ export async function writeAnswer(
       return;
     }
     res.end(json);
+    o.onBilled?.(a.usage);
     return;
   }
 
   let frames: string[];
+  let reportsUsage = true;
   if (api === 'openai') {
     const opts = body['stream_options'] as { include_usage?: unknown } | undefined;
     const includeUsage = opts?.include_usage === true && message.omitUsage !== true;
+    reportsUsage = includeUsage;
     frames = [
       ...openAiChunks(a, model, { includeUsage, chunkSize: o.chunkSize }).map((c) => openAiFrame(c)),
       openAiFrame('[DONE]'),
@@ -71,6 +76,7 @@ export async function writeAnswer(
     if (o.chunkDelayMs > 0 && i < frames.length - 1) await delay(o.chunkDelayMs, undefined, { signal: o.signal });
   }
   res.end();
+  if (reportsUsage) o.onBilled?.(a.usage);
 }
 
 function fail(res: ServerResponse, api: FakeApi, mode: MidStreamMode): void {

@@ -3,6 +3,9 @@ import { decideNextStep } from '../../../src/core/execute/attemptOutcome';
 import { classifyFailure, TaskFailure } from '../../../src/core/model/failure';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../../src/core/execute/retryPolicy';
 import type { AttemptRecord } from '../../../src/core/model/runState';
+import { makeHarness } from '../../support/orchestratorHarness';
+import { plan, task } from '../../support/planBuilders';
+import { testAgent } from '../../support/testAgents';
 
 const policy = {
   ...DEFAULT_RETRY_POLICY,
@@ -161,5 +164,39 @@ describe('checklist 21: a step is retried after retry-after, within a capped tot
     assert.deepEqual(decideNextStep({ ...facts, waitedMs: 0, failure: fatal, proposedDelayMs: 0 }, policy), {
       next: 'fail',
     });
+  });
+});
+
+describe('a task that runs out of retries', () => {
+  const coder = { id: 'coder', capabilities: ['code'] };
+  it('fails with a message that says it gave up, not the last error alone ("… will be retried")', async () => {
+    let calls = 0;
+    const agent = testAgent(coder, async () => {
+      calls++;
+      throw new TaskFailure('openai is overloaded (529) answering openai model "m"', 'retryable');
+    });
+    const { orchestrator, events } = makeHarness({ agents: [agent] });
+    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+    assert.equal(result.status, 'failed');
+    assert.equal(calls, DEFAULT_RETRY_POLICY.maxAttemptsPerAgent);
+    const failed = events.find((e) => e.type === 'task.failed');
+    assert.equal(
+      failed?.type === 'task.failed' ? failed.message : undefined,
+      'Gave up after 3 attempts that failed for temporary reasons; the last: openai is overloaded (529) answering openai model "m"',
+    );
+    assert.equal(result.state.tasks.a?.failure, failed?.type === 'task.failed' ? failed.message : 'missing');
+  });
+
+  it('keeps the message of a fatal failure as it is', async () => {
+    const agent = testAgent(coder, async () => {
+      throw new TaskFailure('The API key for openai was rejected (401).', 'fatal');
+    });
+    const { orchestrator, events } = makeHarness({ agents: [agent] });
+    await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+    const failed = events.find((e) => e.type === 'task.failed');
+    assert.equal(
+      failed?.type === 'task.failed' ? failed.message : undefined,
+      'The API key for openai was rejected (401).',
+    );
   });
 });

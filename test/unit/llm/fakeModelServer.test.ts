@@ -191,6 +191,47 @@ describe('FakeModelServer', () => {
     assert.deepEqual(await outcomes(), first);
   });
 
+  it('bills the usage of answers sent whole, never of a broken stream, an error or a hang past the client timeout', async () => {
+    server = await start({
+      replies: [
+        textReply('one', { usage: { inputTokens: 11, outputTokens: 3 } }),
+        { fault: 'midStream', afterChunks: 2 },
+        { fault: 'http', status: 500 },
+        { fault: 'hang' },
+        textReply('two', { usage: { inputTokens: 7, outputTokens: 2 } }),
+      ],
+    });
+    const client = new OpenAI({ apiKey: server.apiKey, baseURL: server.openAiBaseUrl, maxRetries: 0, timeout: 300 });
+    const stream = async (): Promise<string> => {
+      let text = '';
+      const s = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
+      return text;
+    };
+    assert.equal(await stream(), 'one');
+    await assert.rejects(stream());
+    await assert.rejects(stream(), /500/);
+    await assert.rejects(stream(), /timed out/i);
+    const whole = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    assert.equal(whole.choices[0]?.message.content, 'two');
+    assert.deepEqual(server.billed, {
+      responses: 2,
+      inputTokens: 18,
+      outputTokens: 5,
+      cacheReadTokens: 0,
+      cacheCreationTokens: 0,
+    });
+    assert.deepEqual(server.faultCounts(), { midStream: 1, 'http-500': 1, hang: 1 });
+  });
+
   it('says plainly when the script has run out', async () => {
     server = await start();
     const r = await post(
