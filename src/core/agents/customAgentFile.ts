@@ -238,7 +238,7 @@ async function readLimited(file: string): Promise<{ ok: true; text: string } | {
     try {
       return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
     } catch {
-      return { ok: false, error: 'is not valid UTF-8 text' };
+      return { ok: false, error: 'is not valid UTF-8 text; save it with UTF-8 encoding' };
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
