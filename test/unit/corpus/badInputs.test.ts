@@ -7,6 +7,7 @@ import { parseCliArgs } from '../../../src/cli/cliArgs';
 import { UsageError } from '../../../src/cli/usageError';
 import { loadCustomAgents } from '../../../src/core/agents/customAgentFile';
 import { CUSTOM_AGENTS_DIR } from '../../../src/core/engine/engineAgents';
+import { parseToolArguments } from '../../../src/core/llm/parseToolArguments';
 import { validatePlan } from '../../../src/core/plan/validatePlan';
 import { recoverRunState } from '../../../src/core/store/recovery';
 import { RunStore } from '../../../src/core/store/runStore';
@@ -93,7 +94,8 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
         await withTempDir(async (root) => {
           const ws = join(root, 'ws');
           const state = join(root, 'state');
-          await Promise.all(['ws', 'state', 'home'].map((d) => mkdir(join(root, d))));
+          // The state folder does not exist yet: a refused plan must not create it.
+          await Promise.all(['ws', 'home'].map((d) => mkdir(join(root, d))));
           const env = cliEnv(root, { OPENAI_API_KEY: 'sk-corpus-never-sent' });
           await git(ws, env, 'init', '-q');
           const file = join(root, 'plan.json');
@@ -193,9 +195,15 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
           const vars = { ws: tw.harness.root, outside: tw.harness.outside };
           const args = c.make === undefined ? fillDeep(c.args, vars) : generatedToolArgs(c.make);
           const before = await treeDigest(tw.harness.base);
-          const result = await tw.harness.call(fakeTask({ task: { writes: ['**'] } }), c.tool, args);
-          assert.equal(result.isError, true, result.content.slice(0, 300));
-          assertExactText(result.content, c.error, vars);
+          if (c.make === 'rawDeepArguments') {
+            const parsed = parseToolArguments(args as string);
+            assert.equal(parsed.arguments, undefined);
+            assertExactText(parsed.argumentsError ?? '', c.error);
+          } else {
+            const result = await tw.harness.call(fakeTask({ task: { writes: ['**'] } }), c.tool, args);
+            assert.equal(result.isError, true, result.content.slice(0, 300));
+            assertExactText(result.content, c.error, vars);
+          }
           assert.deepEqual(await treeDigest(tw.harness.base), before, 'nothing was written, inside or outside');
           assert.equal(tw.harness.approvals.proposals.length, 0, 'no approval was asked');
         } finally {

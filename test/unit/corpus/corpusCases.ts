@@ -41,7 +41,17 @@ export interface ToolCallCase {
   name: string;
   tool: string;
   args?: unknown;
-  make?: 'hugePath' | 'hugeContent' | 'hugeQuery' | 'hugeSearch' | 'manyEdits';
+  make?:
+    | 'hugePath'
+    | 'hugeContent'
+    | 'hugeQuery'
+    | 'hugeSearch'
+    | 'manyEdits'
+    | 'hugeOutput'
+    | 'deepOutput'
+    | 'deepContextValue'
+    | 'hugeMessage'
+    | 'rawDeepArguments';
   error: string;
   /** The branch that makes this case pass; it is skipped until then. */
   pending?: string;
@@ -104,7 +114,24 @@ export function generatedToolArgs(make: NonNullable<ToolCallCase['make']>): unkn
       return { path: 'a.txt', edits: [{ search: 'h'.repeat(2 * 1024 * 1024), replace: '' }] };
     case 'manyEdits':
       return { path: 'a.txt', edits: Array.from({ length: 51 }, () => ({ search: 'hello', replace: 'bye' })) };
+    case 'hugeOutput':
+      return { summary: 'Done.', output: 'x'.repeat(2_000_000) };
+    case 'deepOutput':
+      return { summary: 'Done.', output: nested(100_000) };
+    case 'deepContextValue':
+      return { key: 'k', value: nested(100_000) };
+    case 'hugeMessage':
+      return { to: '*', topic: 'api', body: 'x'.repeat(2_000_000) };
+    case 'rawDeepArguments':
+      return `{"value":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
   }
+}
+
+/** A value nested `depth` lists deep, built without recursion. */
+function nested(depth: number): unknown {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
 }
 
 /**
