@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { RunEventSchema } from '../model/runEvents';
 import type { RunEvent } from '../model/runEvents';
 import { errorMessage } from '../common/errors';
+import { neutraliseText } from '../common/visibleText';
 
 const NEWLINE = 0x0a;
 const DEFAULT_MAX_WARNINGS = 20;
@@ -71,7 +72,7 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
     const parsed = parseLine(data.toString('utf8', pos, newline));
     if (!parsed.ok && parsed.unknownType !== undefined) {
       skip(
-        `${path}: skipped the event at byte ${at}: its type ${JSON.stringify(parsed.unknownType)} is unknown to this version of Agent Orchestrator (a newer version may have written it).`,
+        `${path}: skipped the event at byte ${at}: its type "${neutraliseText(parsed.unknownType).text}" is unknown to this version of Agent Orchestrator (a newer version may have written it).`,
       );
     } else if (!parsed.ok) {
       const where = isLast ? 'an unreadable last line' : 'a corrupt line';
@@ -97,7 +98,8 @@ function parseLine(text: string): ParsedLine {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, reason: `not JSON (${errorMessage(err)})` };
+    // The parser quotes the line; a corrupt line must not put control characters on a terminal.
+    return { ok: false, reason: `not JSON (${neutraliseText(errorMessage(err)).text})` };
   }
   const result = RunEventSchema.safeParse(json);
   if (result.success) return { ok: true, event: result.data };
@@ -110,7 +112,7 @@ function parseLine(text: string): ParsedLine {
     typeof named === 'string'
   )
     return { ok: false, reason: `unknown event type "${named}"`, unknownType: named };
-  const type = named === undefined ? '' : ` "${String(named)}"`;
+  const type = named === undefined ? '' : ` "${neutraliseText(String(named)).text}"`;
   const field = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return { ok: false, reason: `not a valid${type} event (${field}${issue?.message ?? 'invalid'})` };
 }

@@ -25,6 +25,7 @@ import { fakeTask } from '../tools/toolHarness';
 import {
   assertExactLines,
   assertExactText,
+  assertNoControlCharacters,
   corpusFile,
   fileHash,
   fillDeep,
@@ -119,6 +120,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
             `The plan {file} cannot run; fix it and run it again:\n${c.issues!.map((i) => `  - ${i}`).join('\n')}`;
           const bytes = String((await stat(file)).size);
           assertExactText(ran.stderr, `agent-orchestrator: ${error}\n`, { file, bytes });
+          assertNoControlCharacters(ran.stderr);
           assert.deepEqual(await treeDigest(root), before, 'nothing was written');
           assert.equal(server.requests.length, 0, 'no model was called');
         });
@@ -163,6 +165,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
             assert.equal(ran.code, 2, ran.stderr);
             assert.equal(ran.stdout, '');
             assertExactText(ran.stderr, `agent-orchestrator: ${c.error}\n`, vars);
+            assertNoControlCharacters(ran.stderr);
             assert.deepEqual(await treeDigest(root), before, 'nothing was written, not even the state folder');
           });
         });
@@ -178,6 +181,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
         const given = deepFreeze(structuredClone(c.settings));
         const parsed = parseHostSettings((key: HostSettingKey) => given[key]);
         assert.deepEqual(parsed.problems, c.problems);
+        parsed.problems.forEach(assertNoControlCharacters);
         assert.deepEqual(parsed.settings, DEFAULT_HOST_SETTINGS, 'no part of a bad value is applied');
         assert.deepEqual(engineSettingsOf(parsed.settings), engineSettingsOf(DEFAULT_HOST_SETTINGS));
         assert.deepEqual(given, c.settings, 'the input is left as it was');
@@ -234,6 +238,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
             [],
           );
           assertExactLines(loaded.errors.join('\n').split('\n'), c.errors);
+          loaded.errors.forEach(assertNoControlCharacters);
           assert.deepEqual(await treeDigest(root), before, 'nothing was written');
         });
       });
@@ -259,6 +264,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
           const before = await treeDigest(root);
           const loaded = await new RunStore({ root }).load(RUN_ID);
           assertExactLines(loaded.warnings, c.load, { runDir });
+          loaded.warnings.forEach(assertNoControlCharacters);
           expectState(loaded.state);
           assert.deepEqual(await treeDigest(root), before, 'reading a run writes nothing');
         });
@@ -274,6 +280,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
           assert.deepEqual(movedHashes.sort(), [...hashes].sort(), 'quarantined byte for byte');
           const quarantined = moved[0] === undefined ? '' : join(runDir, 'quarantine', moved[0]);
           assertExactLines(recovered.warnings, c.recover, { runDir, quarantined });
+          recovered.warnings.forEach(assertNoControlCharacters);
           expectState(recovered.state);
           const after = (await treeDigest(runDir)).filter((l) => !l.startsWith('quarantine'));
           assert.deepEqual(after, kept, 'nothing else was changed or removed');

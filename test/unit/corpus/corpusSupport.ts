@@ -54,6 +54,17 @@ export function assertExactLines(actual: readonly string[], expected: readonly s
   actual.forEach((line, i) => assertExactText(line, expected[i]!, vars));
 }
 
+/** Asserts `text` holds no control character but newline (C0, DEL, C1): bad input quoted in a message is shown as escapes. */
+export function assertNoControlCharacters(text: string): void {
+  // eslint-disable-next-line no-control-regex
+  const found = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.exec(text);
+  assert.equal(
+    found,
+    null,
+    `a raw control character U+${found?.[0].codePointAt(0)?.toString(16)} in: ${JSON.stringify(text)}`,
+  );
+}
+
 /** `text` with every `{name}` of `vars` replaced (longest names first, so `{ws}` never eats `{wsX}`). */
 export function fill(text: string, vars: Record<string, string>): string {
   return Object.keys(vars)
