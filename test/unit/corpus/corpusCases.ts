@@ -61,7 +61,7 @@ export interface ToolCallCase {
 export interface AgentFileCase {
   name: string;
   file?: string;
-  make?: 'oversized' | 'symlinkOutside' | 'folder';
+  make?: 'oversized' | 'symlinkOutside' | 'folder' | 'escapeName';
   errors: string[];
 }
 
@@ -171,6 +171,9 @@ export async function generatedAgentFile(
       return;
     case 'folder':
       await fs.mkdir(join(dir, 'folder.md'));
+      return;
+    case 'escapeName':
+      await fs.writeFile(join(dir, '\u001b[2Jx.md'), 'You are a helper.\n');
       return;
   }
 }
