@@ -62,7 +62,7 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
   this.timeout(60_000);
 
-  describe('plans: validatePlan and `run --plan FILE` (CLI process) refuse them and start nothing', () => {
+  describe('plans: validatePlan and `run --plan FILE` (the CLI in process, and for some as a process) refuse them and start nothing', () => {
     useCliBundle();
     let server: FakeModelServer;
     before(async () => (server = await startFakeModelServer()));
