@@ -214,7 +214,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
           await tw.harness.cleanup();
         }
       };
-      // pending: sec-writes (checklist 34, hard links are treated like symlinks); un-skip when it is merged.
+      // A case may name the branch that makes it pass (`pending`); it is skipped until that branch is merged.
       if (c.pending !== undefined) it.skip(`tool call: ${c.name} [pending: ${c.pending}]`, run);
       else it(`tool call: ${c.name}`, run);
     }
@@ -245,7 +245,7 @@ describe('bad-input corpus (test/fixtures/bad-inputs)', function () {
     }
   });
 
-  describe('checklist 16: truncated, corrupt and foreign run files are reported, and a bad snapshot is quarantined, never deleted', () => {
+  describe('run files: truncated, corrupt and foreign run files are reported, and a bad snapshot is quarantined, never deleted', () => {
     for (const c of readManifest<RunFileCase>('run-files').cases) {
       const stage = async (root: string): Promise<string> => {
         const runDir = join(root, 'runs', RUN_ID);

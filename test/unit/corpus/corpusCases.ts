@@ -135,17 +135,19 @@ function nested(depth: number): unknown {
 }
 
 /**
- * The workspace every tool-call case runs in: a.txt, .env, link-out → ../outside/secret.txt,
- * dir-out → ../outside, env-link → .env, env-hard and out-hard (hard links of .env and of the
+ * The workspace every tool-call case runs in: a.txt, .env, .env.local, link-out → ../outside/secret.txt,
+ * dir-out → ../outside, env-link → .env.local, env-hard and out-hard (hard links of .env and of the
  * outside file), and a sibling folder `<ws>-evil` sharing the workspace's name as a prefix.
  */
 export async function toolWorkspace(): Promise<{ harness: ToolHarness }> {
-  const harness = await createToolHarness({ files: { 'a.txt': 'hello\n', '.env': 'SECRET=corpus\n' } });
+  const harness = await createToolHarness({
+    files: { 'a.txt': 'hello\n', '.env': 'SECRET=corpus\n', '.env.local': 'LOCAL_SECRET=corpus\n' },
+  });
   const { root, outside } = harness;
   await fs.writeFile(join(outside, 'secret.txt'), 'outside\n');
   await fs.symlink(join(outside, 'secret.txt'), join(root, 'link-out'));
   await fs.symlink(outside, join(root, 'dir-out'));
-  await fs.symlink('.env', join(root, 'env-link'));
+  await fs.symlink('.env.local', join(root, 'env-link'));
   await fs.link(join(root, '.env'), join(root, 'env-hard'));
   await fs.link(join(outside, 'secret.txt'), join(root, 'out-hard'));
   await fs.mkdir(`${root}-evil`);
