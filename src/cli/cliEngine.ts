@@ -1,4 +1,6 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import { systemClock, type Clock } from '../core/common/clock';
 import { errorMessage } from '../core/common/errors';
 import { assembleEngine, type Engine } from '../core/engine/assembleEngine';
@@ -68,11 +70,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
   } catch (err) {
     throw new UsageError(`The workspace folder ${options.workspace} cannot be opened (${errorMessage(err)}).`);
   }
-  await mkdir(options.stateDir, { recursive: true }).catch((err: unknown) => {
-    throw new UsageError(
-      `The state folder ${options.stateDir} cannot be created (${errorMessage(err)}); pass a writable folder with --state-dir.`,
-    );
-  });
+  await checkStateDir(options.stateDir);
   const services = createEngineServices({
     storeDir: options.stateDir,
     clock: options.clock ?? systemClock,
@@ -142,4 +140,30 @@ export function rateLimitsFromEnv(env: Readonly<Record<string, string | undefine
     limits[field] = n;
   }
   return Object.keys(limits).length > 0 ? limits : undefined;
+}
+
+/**
+ * Refuses a state folder that cannot be written, without creating it: the store creates it with
+ * the first run it writes, so a command refused later (a bad plan, no key) leaves nothing behind.
+ */
+async function checkStateDir(dir: string): Promise<void> {
+  let existing = path.resolve(dir);
+  for (;;) {
+    const info = await stat(existing).catch(() => undefined);
+    if (info !== undefined) {
+      if (!info.isDirectory())
+        throw new UsageError(
+          `The state folder ${dir} cannot be created: ${existing} is a file; pass a folder with --state-dir.`,
+        );
+      break;
+    }
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  await access(existing, constants.W_OK).catch((err: unknown) => {
+    throw new UsageError(
+      `The state folder ${dir} cannot be created (${errorMessage(err)}); pass a writable folder with --state-dir.`,
+    );
+  });
 }

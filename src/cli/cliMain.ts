@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { errorMessage } from '../core/common/errors';
+import { neutraliseText } from '../core/common/visibleText';
 import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
 import type { ProviderTable } from '../core/llm/providerTable';
 import { version } from '../../package.json';
@@ -41,11 +42,12 @@ export async function runCli(
         return await resumeCommand(command, io, stateDirOf(command.stateDir, io), providers);
     }
   } catch (err) {
+    // Messages quote input (a plan, a flag, a file): escapes in it must not drive the terminal.
     if (err instanceof UsageError) {
-      io.stderr.write(`agent-orchestrator: ${err.message}\n`);
+      io.stderr.write(`agent-orchestrator: ${neutraliseText(err.message).text}\n`);
       return ExitCode.usage;
     }
-    io.stderr.write(`agent-orchestrator: error: ${errorMessage(err)}\n`);
+    io.stderr.write(`agent-orchestrator: error: ${neutraliseText(errorMessage(err)).text}\n`);
     return ExitCode.failed;
   }
 }

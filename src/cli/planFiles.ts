@@ -15,7 +15,9 @@ export async function readPlanFile(file: string): Promise<unknown> {
   try {
     const buffer = await readFile(file);
     if (buffer.byteLength > MAX_PLAN_FILE_BYTES) {
-      throw new UsageError(`The plan ${file} is ${buffer.byteLength} bytes; a plan file is at most 4 MiB.`);
+      throw new UsageError(
+        `The plan ${file} is ${buffer.byteLength} bytes; a plan file is at most 4 MiB; split the goal into smaller plans.`,
+      );
     }
     text = buffer.toString('utf8');
   } catch (err) {
@@ -25,7 +27,9 @@ export async function readPlanFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new UsageError(`The plan ${file} is not valid JSON: ${errorMessage(err)}.`);
+    throw new UsageError(
+      `The plan ${file} is not valid JSON: ${errorMessage(err)}. Fix it, or write a new one with \`agent-orchestrator plan "<goal>" --out FILE\`.`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { neutraliseText } from '../common/visibleText';
 import { parseModelRef } from '../route/modelRef';
 import { AgentDefinitionSchema, type AgentDefinition, type AgentDefinitionInput } from '../model/agentDefinition';
 import { parseCustomAgentFrontmatter } from './customAgentFrontmatter';
@@ -85,7 +86,8 @@ export function parseCustomAgentFile(
   text: string,
   options: CustomAgentOptions = {},
 ): CustomAgentParseResult {
-  return parseLabelled(fileName, fileName, text, options);
+  const result = parseLabelled(fileName, fileName, text, options);
+  return result.ok ? result : { ok: false, error: neutraliseText(result.error).text };
 }
 
 /**
@@ -145,7 +147,8 @@ export async function loadCustomAgents(
     }
   }
   const agents = parsed.filter((p) => (byId.get(p.agent.definition.id) ?? []).length === 1).map((p) => p.agent);
-  return { agents, errors };
+  // Errors quote file names, keys and values of workspace files: escapes in them must not reach a terminal.
+  return { agents, errors: errors.map((e) => neutraliseText(e).text) };
 }
 
 function parseLabelled(
@@ -238,7 +241,7 @@ async function readLimited(file: string): Promise<{ ok: true; text: string } | {
     try {
       return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
     } catch {
-      return { ok: false, error: 'is not valid UTF-8 text' };
+      return { ok: false, error: 'is not valid UTF-8 text; save it with UTF-8 encoding' };
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -7,7 +7,7 @@ import type { ResponseCache } from '../llm/responseCache';
 import type { Agent, TaskContext, TaskResult } from '../task/agent';
 import { TaskFailure } from '../model/failure';
 import type { CircuitBreaker } from '../route/circuitBreaker';
-import { FINISH_TOOL } from '../tools/finishTaskTool';
+import { FINISH_TOOL, isFinishTaskArgs } from '../tools/finishTaskTool';
 import type { ToolBus } from '../tools/toolBus';
 import type { ToolContext } from '../tools/toolContext';
 import type { AgentDefinitionInput } from '../model/agentDefinition';
@@ -96,7 +96,8 @@ export class LlmAgent implements Agent {
       let finished: TaskResult | undefined =
         response.toolCalls.length === 0 ? { output: response.text, summary: response.text.slice(0, 200) } : undefined;
       for (const call of response.toolCalls) {
-        if (call.name === FINISH_TOOL && !call.argumentsError) {
+        // Bad finish_task arguments (no summary, a huge or deeply nested output) go to the bus, which answers with the error.
+        if (call.name === FINISH_TOOL && !call.argumentsError && isFinishTaskArgs(call.arguments)) {
           const args = (call.arguments ?? {}) as { summary?: unknown; output?: unknown };
           finished = {
             summary: String(args.summary ?? ''),
@@ -117,7 +118,7 @@ export class LlmAgent implements Agent {
         }
         const result = call.argumentsError
           ? {
-              content: `Your arguments for ${call.name} are not valid JSON (${call.argumentsError}); call it again with valid JSON.`,
+              content: `Your arguments for ${call.name} were refused: ${call.argumentsError} Call it again with valid JSON arguments.`,
               isError: true,
             }
           : await this.deps.tools.call(call.name, call.arguments, toolCtx, allowed);

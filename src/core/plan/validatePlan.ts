@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { neutraliseText } from '../common/visibleText';
 import type { PlanIssue } from '../model/runEvents';
 import { buildPlanGraph, findCycle, type PlanGraph } from './planGraph';
 import { PlanSchema, type Plan } from '../model/planSchema';
@@ -35,10 +36,22 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }
 
+/**
+ * A value from the plan as it appears in a message, in quotes: control characters, bidi overrides
+ * and other invisible characters become visible escapes, so a plan cannot hide text or drive the
+ * terminal that shows its errors.
+ */
+function quoted(value: string): string {
+  return `"${neutraliseText(value).text}"`;
+}
+
 /** " Allowed values: a, b, c." for a message. */
 function allowedText(allowed: readonly string[]): string {
   if (allowed.length === 0) return '';
-  const listed = allowed.slice(0, MAX_LISTED).join(', ');
+  const listed = allowed
+    .slice(0, MAX_LISTED)
+    .map((v) => neutraliseText(v).text)
+    .join(', ');
   return ` Allowed values: ${listed}${allowed.length > MAX_LISTED ? `, … (${allowed.length} in all)` : ''}.`;
 }
 
@@ -60,9 +73,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function schemaIssues(error: z.ZodError, input: unknown): PlanIssue[] {
   return error.issues.map((issue) => {
     const field = fieldPath(issue.path);
-    const value = valueText(valueAt(input, issue.path));
+    const raw = valueAt(input, issue.path);
+    const value = valueText(raw);
     const allowed = issue.code === 'invalid_value' ? issue.values.map((v) => String(v)) : undefined;
-    const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+    // A string is shown in quotes; a number, object or list as its JSON, so `5` never reads as `"5"`.
+    const got =
+      value === undefined ? '' : ` (got ${typeof raw === 'string' ? quoted(value) : neutraliseText(value).text})`;
     return {
       code: 'schema',
       message: `${field || 'plan'}: ${issue.message}${got}.${allowed ? allowedText(allowed) : ''}`,
@@ -96,7 +112,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
       code: 'too-many-tasks',
       field: 'tasks',
       value: String(plan.tasks.length),
-      message: `tasks: the plan has ${plan.tasks.length} tasks, more than the limit of ${limits.maxTasks}. Split the goal or raise the limit (agentOrchestrator.maxTasksPerPlan).`,
+      message: `tasks: the plan has ${plan.tasks.length} tasks, more than the limit of ${limits.maxTasks}. Split the goal into smaller plans, or raise the limit (the editor's agentOrchestrator.maxTasksPerPlan setting).`,
     });
   }
   const ids = new Set<string>();
@@ -107,7 +123,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
         taskId: task.id,
         field: `tasks[${i}].id`,
         value: task.id,
-        message: `tasks[${i}].id: task id "${task.id}" is used more than once.`,
+        message: `tasks[${i}].id: task id "${task.id}" is used more than once. Give each task its own id.`,
       });
     }
     ids.add(task.id);
@@ -123,7 +139,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
           taskId: task.id,
           field,
           value: dep,
-          message: `${field}: task "${task.id}" depends on itself.`,
+          message: `${field}: task "${task.id}" depends on itself. Remove this dependency.`,
         });
       } else if (!ids.has(dep)) {
         const allowed = [...ids].filter((id) => id !== task.id);
@@ -133,7 +149,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
           field,
           value: dep,
           allowed,
-          message: `${field}: task "${task.id}" depends on "${dep}", which is not a task of this plan.${allowedText(allowed)}`,
+          message: `${field}: task "${task.id}" depends on "${dep}", which is not a task of this plan.${allowedText(allowed)} Remove the dependency or add a task with that id.`,
         });
       }
     }
@@ -147,7 +163,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
           field,
           value: cap,
           allowed: knownCapabilities,
-          message: `${field}: task "${task.id}" needs capability "${cap}", which no registered agent has.${allowedText(knownCapabilities) || ' No agent is registered.'}`,
+          message: `${field}: task "${task.id}" needs capability ${quoted(cap)}, which no registered agent has.${allowedText(knownCapabilities) || ' No agent is registered.'}`,
         });
       }
     }
@@ -160,7 +176,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
         field,
         value: task.agent,
         allowed: knownAgents,
-        message: `${field}: task "${task.id}" is assigned to agent "${task.agent}", which is not registered.${allowedText(knownAgents) || ' No agent is registered.'}`,
+        message: `${field}: task "${task.id}" is assigned to agent ${quoted(task.agent)}, which is not registered.${allowedText(knownAgents) || ' No agent is registered.'}`,
       });
       continue;
     }
@@ -177,7 +193,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
         field,
         value: task.agent,
         allowed: able,
-        message: `${field}: task "${task.id}" is assigned to agent "${task.agent}", which lacks ${lacking.map((c) => `"${c}"`).join(', ')} of the capabilities it needs.${allowedText(able) || ' No registered agent has all of them.'} Or leave "agent" out.`,
+        message: `${field}: task "${task.id}" is assigned to agent ${quoted(task.agent)}, which lacks ${lacking.map(quoted).join(', ')} of the capabilities it needs.${allowedText(able) || ' No registered agent has all of them.'} Or leave "agent" out.`,
       });
     }
   }

@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { RunEventSchema } from '../model/runEvents';
 import type { RunEvent } from '../model/runEvents';
 import { errorMessage } from '../common/errors';
+import { neutraliseText } from '../common/visibleText';
 
 const NEWLINE = 0x0a;
 const DEFAULT_MAX_WARNINGS = 20;
@@ -69,7 +70,11 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
     validEnd = newline + 1;
     const isLast = validEnd === data.length;
     const parsed = parseLine(data.toString('utf8', pos, newline));
-    if (!parsed.ok) {
+    if (!parsed.ok && parsed.unknownType !== undefined) {
+      skip(
+        `${path}: skipped the event at byte ${at}: its type "${neutraliseText(parsed.unknownType).text}" is unknown to this version of Agent Orchestrator (a newer version may have written it).`,
+      );
+    } else if (!parsed.ok) {
       const where = isLast ? 'an unreadable last line' : 'a corrupt line';
       skip(`${path}: skipped ${where} at byte ${at}: ${parsed.reason}.`);
     } else if (parsed.event.seq <= lastSeq) {
@@ -84,7 +89,8 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
   return { events, warnings, validBytes: startOffset + validEnd, skippedLines, startOffset };
 }
 
-type ParsedLine = { ok: true; event: RunEvent } | { ok: false; reason: string };
+/** A line that is no event: why, and the type it names when that type is one this version does not know. */
+type ParsedLine = { ok: true; event: RunEvent } | { ok: false; reason: string; unknownType?: string };
 
 function parseLine(text: string): ParsedLine {
   if (text.trim() === '') return { ok: false, reason: 'the line is empty' };
@@ -92,12 +98,21 @@ function parseLine(text: string): ParsedLine {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, reason: `not JSON (${errorMessage(err)})` };
+    // The parser quotes the line; a corrupt line must not put control characters on a terminal.
+    return { ok: false, reason: `not JSON (${neutraliseText(errorMessage(err)).text})` };
   }
   const result = RunEventSchema.safeParse(json);
   if (result.success) return { ok: true, event: result.data };
   const issue = result.error.issues[0];
-  const type = typeof json === 'object' && json !== null && 'type' in json ? ` "${String(json.type)}"` : '';
+  const named = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+  if (
+    issue?.code === 'invalid_union' &&
+    issue.path.length === 1 &&
+    issue.path[0] === 'type' &&
+    typeof named === 'string'
+  )
+    return { ok: false, reason: `unknown event type "${named}"`, unknownType: named };
+  const type = named === undefined ? '' : ` "${neutraliseText(String(named)).text}"`;
   const field = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return { ok: false, reason: `not a valid${type} event (${field}${issue?.message ?? 'invalid'})` };
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { errorMessage } from '../common/errors';
+import { neutraliseText } from '../common/visibleText';
 
 /** What reading a JSON file of the store found. */
 export type JsonFileRead<T> = { status: 'ok'; data: T } | { status: 'missing' } | { status: 'invalid'; reason: string };
@@ -25,7 +26,8 @@ export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promi
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { status: 'invalid', reason: `it is not JSON (${errorMessage(err)})` };
+    // The parser quotes the file; its control characters must not reach a terminal.
+    return { status: 'invalid', reason: `it is not JSON (${neutraliseText(errorMessage(err)).text})` };
   }
   const parsed = schema.safeParse(json);
   return parsed.success

@@ -111,7 +111,12 @@ const RunStateSchema = z.looseObject({
 });
 
 const SnapshotEnvelopeSchema = z.object({
-  formatVersion: z.literal(SNAPSHOT_FORMAT_VERSION),
+  formatVersion: z.literal(SNAPSHOT_FORMAT_VERSION, {
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `it has format version ${issue.input}, which this version of Agent Orchestrator cannot read (it reads format ${SNAPSHOT_FORMAT_VERSION}; a newer version may have written it)`
+        : `its format version is ${JSON.stringify(issue.input) ?? 'missing'}, not a number; Agent Orchestrator did not write it`,
+  }),
   savedAt: z.number(),
   logOffset: z.number().int().nonnegative().optional(),
   state: RunStateSchema,

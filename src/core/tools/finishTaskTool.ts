@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { errorMessage } from '../common/errors';
+import { toJsonValue } from '../context/jsonCopy';
 import type { JsonValue } from '../model/runEvents';
 import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
@@ -14,7 +16,19 @@ export const FinishTaskArgsSchema = z.strictObject({
     .min(1, 'summary must say what was done')
     .max(2000)
     .describe('One or two sentences on what you did (or why you could not).'),
-  output: z.unknown().optional().describe('Optional JSON result for the tasks that depend on this one.'),
+  output: z
+    .unknown()
+    .optional()
+    .superRefine((output, ctx) => {
+      if (output === undefined) return;
+      // The output lands in the event log and in the briefs of dependent tasks: JSON, bounded in size and depth.
+      try {
+        toJsonValue(output, 'output');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(err) });
+      }
+    })
+    .describe('Optional JSON result for the tasks that depend on this one.'),
 });
 
 /** What the agent loop takes from a finish_task call. */
@@ -23,15 +37,9 @@ export interface FinishTaskArgs {
   output?: JsonValue;
 }
 
-/** True when `args` are valid finish_task arguments; the agent loop checks this before ending a task. */
+/** True when `args` are valid finish_task arguments; the agent loop ends a task only on these, and sends the rest through the bus for its error. */
 export function isFinishTaskArgs(args: unknown): args is FinishTaskArgs {
-  if (!FinishTaskArgsSchema.safeParse(args).success) return false;
-  const output = (args as { output?: unknown }).output;
-  try {
-    return output === undefined || JSON.stringify(output) !== undefined;
-  } catch {
-    return false;
-  }
+  return FinishTaskArgsSchema.safeParse(args).success;
 }
 
 /** finish_task: returns a marker result (`data.finished`); the loop, not the tool, ends the task. */

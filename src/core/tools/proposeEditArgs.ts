@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_EDIT_TEXT_CHARS, toolPathArg } from './toolArgLimits';
 
 /** What an edit does to its file: new content, search/replace blocks, or deletion. */
 export type EditChange =
@@ -16,8 +17,12 @@ const SearchReplaceBlockSchema = z.strictObject({
   search: z
     .string()
     .min(1, 'search must not be empty')
+    .max(MAX_EDIT_TEXT_CHARS, `search must be at most ${MAX_EDIT_TEXT_CHARS} characters`)
     .describe('Exact text currently in the file; it must occur exactly once.'),
-  replace: z.string().describe('The text to put in its place.'),
+  replace: z
+    .string()
+    .max(MAX_EDIT_TEXT_CHARS, `replace must be at most ${MAX_EDIT_TEXT_CHARS} characters`)
+    .describe('The text to put in its place.'),
 });
 
 /**
@@ -27,8 +32,15 @@ const SearchReplaceBlockSchema = z.strictObject({
  */
 export const ProposeEditArgsSchema = z
   .strictObject({
-    path: z.string().min(1).describe('Workspace-relative path of the file to change or create.'),
-    content: z.string().optional().describe('The complete new content of the file (use this to create a file).'),
+    path: toolPathArg('Workspace-relative path of the file to change or create.'),
+    content: z
+      .string()
+      .max(
+        MAX_EDIT_TEXT_CHARS,
+        `content must be at most ${MAX_EDIT_TEXT_CHARS} characters; split a larger file into several smaller files`,
+      )
+      .optional()
+      .describe('The complete new content of the file (use this to create a file).'),
     edits: z
       .array(SearchReplaceBlockSchema)
       .min(1, 'edits must hold at least one block')

@@ -5,6 +5,7 @@ import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition } from './toolDefinition';
 import { errorResult, textResult } from './toolResults';
+import { globLeavesWorkspace, globOutsideMessage, MAX_QUERY_CHARS, toolPathArg } from './toolArgLimits';
 
 /** Most characters of file text one read_file call returns. */
 export const READ_FILE_MAX_CHARS = 100_000;
@@ -14,7 +15,7 @@ export const READ_FILE_MAX_LINES = 2000;
 const MAX_LINE_CHARS = 2000;
 
 const ReadFileArgs = z.strictObject({
-  path: z.string().min(1).describe('Workspace-relative path of the file, e.g. "src/app.ts".'),
+  path: toolPathArg('Workspace-relative path of the file, e.g. "src/app.ts".'),
   startLine: z.number().int().min(1).optional().describe('First line to show (1-based). Default 1.'),
   endLine: z.number().int().min(1).optional().describe('Last line to show (inclusive). Default: as many as fit.'),
 });
@@ -69,6 +70,7 @@ const ListFilesArgs = z.strictObject({
   glob: z
     .string()
     .min(1)
+    .max(MAX_QUERY_CHARS, `a glob must be at most ${MAX_QUERY_CHARS} characters`)
     .optional()
     .describe(
       'Glob over workspace-relative paths, e.g. "src/**/*.ts" or "*.md" (any depth); a folder path lists that folder. Default: all files.',
@@ -85,6 +87,7 @@ export const listFilesTool = defineTool<ToolContext, typeof ListFilesArgs>({
   async run(args, ctx) {
     const refused = await checkToolPolicy(ctx, 'list_files');
     if (refused) return refused;
+    if (args.glob !== undefined && globLeavesWorkspace(args.glob)) return errorResult(globOutsideMessage(args.glob));
     const limit = args.limit ?? 200;
     const listed = await ctx.workspace.listFiles(args.glob, limit);
     const { truncated } = listed;
@@ -109,8 +112,17 @@ const SearchTextArgs = z.strictObject({
   query: z
     .string()
     .min(1)
+    .max(
+      MAX_QUERY_CHARS,
+      `a query must be at most ${MAX_QUERY_CHARS} characters; search for a shorter, distinctive part`,
+    )
     .describe('Text to find (case-sensitive), or a JavaScript regular expression when regex is true.'),
-  glob: z.string().min(1).optional().describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
+  glob: z
+    .string()
+    .min(1)
+    .max(MAX_QUERY_CHARS, `a glob must be at most ${MAX_QUERY_CHARS} characters`)
+    .optional()
+    .describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
   regex: z.boolean().optional().describe('Treat query as a regular expression. Default false.'),
   limit: z.number().int().min(1).max(500).optional().describe('Most matching lines to return. Default 100.'),
 });
@@ -123,6 +135,7 @@ export const searchTextTool = defineTool<ToolContext, typeof SearchTextArgs>({
   async run(args, ctx) {
     const refused = await checkToolPolicy(ctx, 'search_text');
     if (refused) return refused;
+    if (args.glob !== undefined && globLeavesWorkspace(args.glob)) return errorResult(globOutsideMessage(args.glob));
     const limit = args.limit ?? 100;
     const options = {
       limit,

@@ -280,7 +280,10 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         raw('verification.environment'),
         problems,
         'an environment variable name such as "MY_TOOL_HOME" or a pattern such as "MY_APP_*"',
-        (name) => (/^[A-Za-z_*][A-Za-z0-9_*()]*$/.test(name) ? undefined : 'is not a variable name or pattern'),
+        (name) =>
+          /^[A-Za-z_*][A-Za-z0-9_*()]*$/.test(name)
+            ? undefined
+            : `is not a variable name or pattern such as "MY_TOOL_HOME" or "MY_APP_*" (got ${show(name)})`,
       ),
     },
   };

@@ -255,7 +255,7 @@ describe('loadCustomAgents', () => {
     assert.deepEqual(agents, []);
     assert.deepEqual(errors, [
       `${dir}/big.md: the file is 257 KB; custom agent files may be at most 256 KB`,
-      `${dir}/latin1.md: is not valid UTF-8 text`,
+      `${dir}/latin1.md: is not valid UTF-8 text; save it with UTF-8 encoding`,
     ]);
   });
 

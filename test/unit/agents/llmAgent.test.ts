@@ -94,6 +94,29 @@ describe('LlmAgent (real SDKs against the fake model server)', () => {
     });
   }
 
+  it('ends a task only on valid finish_task arguments; bad ones go back to the model as errors', async () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100; i++) deep = [deep];
+    server.enqueue(
+      toolCallReply('finish_task', { output: 'no summary' }),
+      toolCallReply('finish_task', { summary: 'deep', output: deep }),
+      toolCallReply('finish_task', { summary: 'done properly' }),
+    );
+    const { orchestrator } = makeHarness({ agents: [agentWith([openai()])] });
+    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
+    assert.equal(result.status, 'succeeded');
+    assert.equal(result.state.tasks.a!.summary, 'done properly');
+    assert.equal(server.requests.length, 3);
+    assert.match(
+      JSON.stringify(server.requests[1]!.body),
+      /summary: Invalid input: expected string, received undefined/,
+    );
+    assert.match(
+      JSON.stringify(server.requests[2]!.body),
+      /were refused: The tool arguments are nested more than 64 levels deep; flatten them\. Call it again/,
+    );
+  });
+
   describe('checklist 26: an agent that repeats a call three times or passes its turn or token limit is stopped with a finding', () => {
     it('stops an agent that repeats the same call three times, with a finding', async () => {
       server.enqueue(...Array.from({ length: 3 }, () => toolCallReply('echo', { text: 'again' })));

@@ -194,7 +194,7 @@ describe('host settings schema', () => {
     [
       'verification.environment',
       ['A=B'],
-      /^agentOrchestrator\.verification\.environment\[0\] is not a variable name or pattern; it is ignored\.$/,
+      /^agentOrchestrator\.verification\.environment\[0\] is not a variable name or pattern such as "MY_TOOL_HOME" or "MY_APP_\*" \(got "A=B"\); it is ignored\.$/,
     ],
   ];
   for (const [key, value, message] of bad) {

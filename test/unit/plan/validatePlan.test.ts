@@ -69,7 +69,10 @@ describe('validatePlan', () => {
     assert.equal(issues[0]?.field, 'tasks[1].dependencies[0]');
     assert.equal(issues[0]?.value, 'ghost');
     assert.deepEqual(issues[0]?.allowed, ['a']);
-    assert.match(issues[0]!.message, /^tasks\[1\]\.dependencies\[0\]: .*"ghost".*Allowed values: a\.$/);
+    assert.match(
+      issues[0]!.message,
+      /^tasks\[1\]\.dependencies\[0\]: .*"ghost".*Allowed values: a\. Remove the dependency or add a task with that id\.$/,
+    );
   });
 
   it('refuses an assigned agent that lacks a capability the task needs, and names the agents that have them', () => {
