@@ -18,6 +18,7 @@ import {
 import { UsageError } from './usageError';
 
 import { limitArg, thresholdArgs } from './limitArgs';
+import { isPassableName } from '../core/verify/childEnvironment';
 const OPTIONS = {
   workspace: { type: 'string' },
   provider: { type: 'string' },
@@ -28,6 +29,7 @@ const OPTIONS = {
   'budget-usd': { type: 'string' },
   approve: { type: 'string' },
   verify: { type: 'string', multiple: true },
+  'pass-env': { type: 'string', multiple: true },
   'max-errors': { type: 'string' },
   'max-warnings': { type: 'string' },
   'max-failing-tests': { type: 'string' },
@@ -56,6 +58,7 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'budget-usd',
     'approve',
     'verify',
+    'pass-env',
     'max-errors',
     'max-warnings',
     'max-failing-tests',
@@ -217,6 +220,7 @@ function parseRun(
         throw new UsageError(`--verify number ${i + 1} is empty; give a shell command, e.g. --verify "npm test".`);
       return command.trim();
     }),
+    passEnv: passEnvArgs(values['pass-env'] ?? []),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
     ...(planFile === undefined ? {} : { planFile }),
@@ -240,6 +244,20 @@ function parseRun(
     args.repairAttempts = limitArg('--repair-attempts', values['repair-attempts'], MAX_REPAIR_ATTEMPTS);
   if (stateDir !== undefined) args.stateDir = stateDir;
   return args;
+}
+
+/** `--pass-env NAME`: names checks and agents' commands may see; each a variable name or a `*` pattern. */
+function passEnvArgs(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const raw of names) {
+    const name = raw.trim();
+    if (!isPassableName(name))
+      throw new UsageError(
+        `--pass-env "${raw}" is not a variable name; give one name per flag, e.g. --pass-env JAVA_HOME or --pass-env "MY_APP_*".`,
+      );
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
 }
 
 function helpFor(topic: string | undefined): CliCommand {
@@ -360,6 +378,7 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   'budget-usd': '1.50',
   approve: 'never',
   verify: '"npm test"',
+  'pass-env': 'JAVA_HOME',
   'max-errors': '0',
   'max-warnings': '20',
   'max-failing-tests': '0',
@@ -376,6 +395,7 @@ const WHY_NOT: Record<string, string> = {
   'resume:model': ' A run keeps the provider, model and base URL it was started with.',
   'resume:base-url': ' A run keeps the provider, model and base URL it was started with.',
   'resume:verify': ' A run keeps the --verify commands it was started with.',
+  'resume:pass-env': ' A run keeps the --pass-env names it was started with.',
   'resume:max-errors': ' A run keeps the limits it was started with.',
   'resume:max-warnings': ' A run keeps the limits it was started with.',
   'resume:max-failing-tests': ' A run keeps the limits it was started with.',

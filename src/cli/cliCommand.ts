@@ -33,6 +33,8 @@ export interface RunArgs {
   budget: BudgetArgs;
   approve?: ApproveMode;
   verify: string[];
+  /** `--pass-env`: variable names (or `*` patterns) commands may see besides the safe base set. */
+  passEnv: string[];
   /** `--max-errors`, `--max-warnings`, `--max-failing-tests` and `--threshold`, as the settings write them (null: no limit). */
   thresholds?: GateThresholdsInput;
   /** `--repair-attempts`. */

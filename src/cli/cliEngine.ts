@@ -29,6 +29,8 @@ export interface CliEngineOptions {
   concurrency: number;
   /** `--verify` commands, in order. */
   verify: readonly string[];
+  /** `--pass-env` names: what commands may see besides the safe base set (never a key unless named exactly). */
+  passEnv?: readonly string[];
   /** Their limits at the gates (`--max-*`, `--threshold`); the defaults when absent. */
   thresholds?: GateThresholdsInput;
   /** `--repair-attempts`; the default when absent. */
@@ -99,6 +101,9 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
         verification: {
           tasks: [],
           commands: [...options.verify],
+          ...(options.passEnv === undefined || options.passEnv.length === 0
+            ? {}
+            : { environment: [...options.passEnv] }),
           thresholds: thresholdsOf(options.thresholds),
           ...(options.repairAttempts === undefined ? {} : { repairAttempts: options.repairAttempts }),
         },

@@ -25,6 +25,8 @@ export const CliRunOptionsSchema = z.strictObject({
   baseUrl: z.string().min(1).optional(),
   concurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
   verify: z.array(z.string().min(1)),
+  /** `--pass-env` names; absent in runs of older versions and when none were given. */
+  passEnv: z.array(z.string().min(1)).optional(),
   /** The limits of `--max-*` and `--threshold`, as the settings write them; absent in runs of older versions. */
   thresholds: GateThresholdsSchema.optional(),
   repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS).optional(),

@@ -60,6 +60,10 @@ ${providerLines(providers)}
                          was not in the baseline, in files the task edited (while other tasks are
                          unfinished, problems elsewhere are left to the end). At the end only new
                          problems count; those in the baseline are reported as pre-existing.
+  --pass-env NAME        let checks and agents' commands see this environment variable (or a pattern
+                         such as "MY_APP_*"); repeatable. They otherwise get PATH, HOME, the locale and
+                         a few more, never a provider key or a name like *_KEY, *_TOKEN, *_SECRET,
+                         *PASSWORD* unless that exact name is given
   --max-errors N         new errors (compiler errors, ESLint errors, a crashed check) each check may
                          show at the end and after a task (default 0; "any" for no limit)
   --max-warnings N       new warnings each check may show (default: any)

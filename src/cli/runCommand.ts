@@ -75,6 +75,7 @@ export async function runCommand(
     models,
     concurrency: args.concurrency ?? DEFAULT_CONCURRENCY,
     verify: args.verify,
+    ...(args.passEnv.length === 0 ? {} : { passEnv: args.passEnv }),
     ...(args.thresholds === undefined ? {} : { thresholds: args.thresholds }),
     ...(args.repairAttempts === undefined ? {} : { repairAttempts: args.repairAttempts }),
   };
@@ -110,6 +111,7 @@ export async function runCommand(
       ...(engine.models.baseUrl === undefined ? {} : { baseUrl: engine.models.baseUrl }),
       concurrency: settings.concurrency,
       verify: settings.verify,
+      ...(settings.passEnv === undefined ? {} : { passEnv: settings.passEnv }),
       ...(settings.thresholds === undefined ? {} : { thresholds: settings.thresholds }),
       ...(settings.repairAttempts === undefined ? {} : { repairAttempts: settings.repairAttempts }),
     });
@@ -191,6 +193,7 @@ export async function resumeCommand(
     models,
     concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY,
     verify: saved?.verify ?? [],
+    ...(saved?.passEnv === undefined ? {} : { passEnv: saved.passEnv }),
     ...(saved?.thresholds === undefined ? {} : { thresholds: saved.thresholds }),
     ...(saved?.repairAttempts === undefined ? {} : { repairAttempts: saved.repairAttempts }),
   };
@@ -226,7 +229,10 @@ interface DriveOptions {
   onRefused?(runId: string): Promise<void>;
   approve: ApproveMode;
   providers: ProviderTable;
-  settings: Pick<CliRunOptions, 'workspace' | 'concurrency' | 'verify' | 'thresholds' | 'repairAttempts'> & {
+  settings: Pick<
+    CliRunOptions,
+    'workspace' | 'concurrency' | 'verify' | 'passEnv' | 'thresholds' | 'repairAttempts'
+  > & {
     models: ModelChoice;
   };
 }

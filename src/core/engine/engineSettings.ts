@@ -26,7 +26,7 @@ export interface EngineSettings {
     /**
      * Environment variables commands may see beyond the safe base set: exact names, or patterns
      * with `*` (which never bring back a secret-looking name). See `verify/childEnvironment.ts`.
-     * The host feeds it from `agentOrchestrator.verification.environment`; TODO: the CLI flag `--pass-env NAME`.
+     * The host feeds it from `agentOrchestrator.verification.environment`, the CLI from `--pass-env NAME`.
      */
     environment?: readonly string[];
   };

@@ -53,6 +53,11 @@ const WINDOWS_BASE_NAMES: readonly string[] = [
 /** Base-set patterns: the locale variables. */
 const BASE_PATTERNS: readonly RegExp[] = [/^LC_[A-Z_]+$/];
 
+/** A name the user may allow-list: a variable name, or a pattern with `*` (e.g. `MY_APP_*`). */
+export function isPassableName(name: string): boolean {
+  return /^[A-Za-z_*][A-Za-z0-9_*()]*$/.test(name);
+}
+
 /** Names that look like secrets; removed unless the user allow-lists that exact name. */
 const SECRET_PATTERNS: readonly RegExp[] = [/_KEY$/i, /_TOKEN$/i, /_SECRET$/i, /PASSWORD/i, /^(KEY|TOKEN|SECRET)$/i];
 

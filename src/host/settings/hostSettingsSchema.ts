@@ -11,6 +11,7 @@ import {
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { parseModelRef } from '../../core/route/modelRef';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
+import { isPassableName } from '../../core/verify/childEnvironment';
 
 /** The configuration section every setting of the extension lives under. */
 export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
@@ -281,7 +282,7 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         problems,
         'an environment variable name such as "MY_TOOL_HOME" or a pattern such as "MY_APP_*"',
         (name) =>
-          /^[A-Za-z_*][A-Za-z0-9_*()]*$/.test(name)
+          isPassableName(name)
             ? undefined
             : `is not a variable name or pattern such as "MY_TOOL_HOME" or "MY_APP_*" (got ${show(name)})`,
       ),
