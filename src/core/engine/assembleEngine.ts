@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { AgentRegistry } from '../agents/agentRegistry';
 import type { CheckpointPort } from '../checkpoint/checkpointPort';
 import { GitCheckpoints } from '../checkpoint/gitCheckpoints';
@@ -38,6 +39,9 @@ import { workspaceWithout } from './workspaceWithout';
 import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
 import type { EngineServices } from './engineServices';
 import type { EngineSettings } from './engineSettings';
+
+/** Folder of the state folder that holds the durable records of checks in flight (`VerificationService.recordDir`). */
+const CHECK_RECORDS_DIR = 'check-records';
 
 /** The ports an engine is assembled from: what the CLI and the host each bring. */
 export interface EnginePorts {
@@ -160,6 +164,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     thresholds,
     limits,
     cwd: root,
+    recordDir: path.join(services.storeDir, CHECK_RECORDS_DIR),
   };
   const clock = services.clock;
   const rateLimits = services.rateLimits;
@@ -220,7 +225,17 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     store: services.store,
     planner,
     ...(steps.length > 0
-      ? { verifier: new StepsVerifier(steps, runner, thresholds, limits, root, ports.onVerification) }
+      ? {
+          verifier: new StepsVerifier(
+            steps,
+            runner,
+            thresholds,
+            limits,
+            root,
+            ports.onVerification,
+            verification.recordDir,
+          ),
+        }
       : {}),
     runDiff: async (runId, maxChars) => checkpoints.runDiff?.(runId, maxChars),
     rateLimits,

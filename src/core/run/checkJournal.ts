@@ -8,6 +8,7 @@ import type { VerificationJournal } from '../verify/runVerifier';
  * before the next one starts; a resume finds it in the folded state and does not run it again.
  */
 export function checkJournal(
+  runId: string,
   scope: string,
   state: Readonly<RunState>,
   emit: (body: RunEventBody) => void,
@@ -15,6 +16,7 @@ export function checkJournal(
 ): VerificationJournal {
   return {
     recorded: (key) => state.checkOutcomes?.[`${scope}:${key}`],
+    uniqueKey: (key) => `${runId}:${scope}:${key}`,
     async record(key, outcome) {
       emit({
         type: 'verification.completed',

@@ -241,6 +241,7 @@ export class RunSession {
     const span = this.tracer.startSpan('verify.baseline');
     try {
       const journal = checkJournal(
+        this.runId,
         'baseline',
         this.state,
         (body) => this.emit(body),
@@ -271,6 +272,7 @@ export class RunSession {
     let report: RunGateReport | undefined;
     try {
       const journal = checkJournal(
+        this.runId,
         gateScope(this.state),
         this.state,
         (body) => this.emit(body),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { JsonValue } from '../model/runEvents';
 import type { Finding } from '../model/finding';
@@ -7,6 +8,7 @@ import type { TaskContext } from '../task/agent';
 import { outcomeFailed } from '../verify/baseline';
 import { formatFindingsForAgent } from '../verify/feedbackMessage';
 import { DEFAULT_GATE_THRESHOLDS, limitsFor } from '../verify/gateThresholds';
+import { checkRecordFolder } from '../verify/checkRecord';
 import { judgeTaskGate } from '../verify/taskGate';
 import { runVerification } from '../verify/verificationStep';
 import type { VerificationOutcome, VerificationStep } from '../verify/verificationStep';
@@ -110,7 +112,13 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
         ledger.paths(task),
       );
       let ranNow = false;
-      const stored = await task.step(`verify:${id}:${fingerprint}`, async () => {
+      const stepKey = `verify:${id}:${fingerprint}`;
+      // The check's durable record: a command that ended just before a crash is not run again.
+      const record =
+        ctx.verification.recordDir === undefined
+          ? undefined
+          : checkRecordFolder(ctx.verification.recordDir, `${task.runId}:task:${task.task.id}:${stepKey}`);
+      const stored = await task.step(stepKey, async () => {
         ranNow = true;
         // Taken before the check runs: a task unfinished while it ran may have left its mark on it.
         const unfinished = task.gate?.unfinishedOthers() ?? [];
@@ -118,6 +126,7 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
           cwd: ctx.verification.cwd,
           signal: task.signal,
           taskId: task.task.id,
+          ...(record === undefined ? {} : { record }),
         });
         const judged = own
           ? ownCheckJudgement(step, outcome)
@@ -138,6 +147,8 @@ export function runVerificationTool(ledger: EditLedger): ToolDefinition<ToolCont
           task.report(finding);
         return { verdict: judged.verdict, exitCode: outcome.exitCode, text: judged.text };
       });
+      // The step's result is durable now; its record is no longer needed.
+      if (record !== undefined) await rm(record, { recursive: true, force: true }).catch(() => undefined);
       const result = parseStored(stored);
       const replayNote = ranNow
         ? ''

@@ -17,6 +17,11 @@ export interface VerificationService {
   limits?: GateThresholds;
   /** Where commands run. */
   cwd: string;
+  /**
+   * A folder (outside the workspace, in the state folder) for the durable records of checks in
+   * flight, one sub-folder per task step; see `VerificationRunOptions.record`. None: no records.
+   */
+  recordDir?: string;
 }
 
 /** Everything the built-in tools need for one attempt; the host and the CLI build it. */

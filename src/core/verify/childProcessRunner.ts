@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
 import { constants } from 'node:os';
+import * as path from 'node:path';
+import { captureCommand, readCapturedOutput, readCapturedStatus } from './captureWrapper';
 import { childEnvironment } from './childEnvironment';
 import type {
   VerificationRunOptions,
@@ -49,8 +52,32 @@ const CLOSE_GRACE_MS = 1000;
 export class ChildProcessRunner implements VerificationRunner {
   constructor(private readonly options: ChildProcessRunnerOptions = {}) {}
 
-  /** Runs `step.command`; rejects for a task-only step, a start failure, or an abort. */
-  run(step: VerificationStep, { signal, cwd }: VerificationRunOptions): Promise<VerificationRunResult> {
+  /**
+   * Runs `step.command`; rejects for a task-only step, a start failure, or an abort. With `record`
+   * (POSIX), the command runs under the capture wrapper, which writes its exit status into that
+   * folder as soon as it ends; a status already there means the command finished before a crash,
+   * and its recorded result is returned without running it again.
+   */
+  async run(step: VerificationStep, options: VerificationRunOptions): Promise<VerificationRunResult> {
+    const record = options.record !== undefined && process.platform !== 'win32' ? options.record : undefined;
+    if (record === undefined || step.command === undefined) return this.spawnRun(step, options, undefined);
+    const files = { output: path.join(record, 'output.log'), status: path.join(record, 'status') };
+    const status = await readCapturedStatus(files.status);
+    if (status !== undefined) {
+      const output = await readCapturedOutput(files.output, this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+      return { exitCode: status, output, durationMs: 0 };
+    }
+    // A record without a status is a run a crash interrupted: it starts again from nothing.
+    await rm(record, { recursive: true, force: true });
+    await mkdir(record, { recursive: true });
+    return this.spawnRun(step, options, files);
+  }
+
+  private spawnRun(
+    step: VerificationStep,
+    { signal, cwd }: VerificationRunOptions,
+    files: { output: string; status: string } | undefined,
+  ): Promise<VerificationRunResult> {
     const command = step.command;
     if (command === undefined) {
       return Promise.reject(
@@ -69,9 +96,10 @@ export class ChildProcessRunner implements VerificationRunner {
     return new Promise<VerificationRunResult>((resolve, reject) => {
       let child: ChildProcess;
       try {
-        child = spawn(command, {
+        const wrapped = files === undefined ? undefined : captureCommand(command, files.output, files.status);
+        child = spawn(wrapped?.process ?? command, wrapped?.args ?? [], {
           cwd,
-          shell: true,
+          shell: wrapped === undefined,
           detached: posix,
           stdio: ['ignore', 'pipe', 'pipe'],
           windowsHide: true,

@@ -25,6 +25,8 @@ export interface VerificationJournal {
   recorded(key: string): VerificationOutcome | undefined;
   /** Records a finished check's outcome under its key; resolves once the record is durable. */
   record(key: string, outcome: VerificationOutcome): Promise<void>;
+  /** The key unique across runs of the check with this key: names its durable record while it runs. */
+  uniqueKey?(key: string): string;
 }
 
 /** Checks the whole result of a run (build, tests): once before the first task, and at the end. */

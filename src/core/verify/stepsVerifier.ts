@@ -1,4 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { abortReason } from '../common/clock';
+import { checkRecordFolder } from './checkRecord';
 import type { Finding } from '../model/finding';
 import type { RunState } from '../model/runState';
 import type { BaselineCheck, GateCheckResult } from '../model/verificationBaseline';
@@ -36,6 +38,8 @@ export class StepsVerifier implements RunVerifier {
     private readonly cwd: string,
     /** Told about each finished step (terminal, log channel). */
     private readonly onOutcome: (outcome: VerificationOutcome, phase: 'baseline' | 'gate') => void = () => undefined,
+    /** Where checks in flight keep their durable records (`VerificationRunOptions.record`); none when absent. */
+    private readonly recordDir?: string,
   ) {}
 
   async baseline(signal: AbortSignal, journal?: VerificationJournal): Promise<BaselineCheck[]> {
@@ -84,11 +88,19 @@ export class StepsVerifier implements RunVerifier {
   ): Promise<VerificationOutcome> {
     const recorded = journal?.recorded(key);
     if (recorded) return recorded;
-    const outcome = await runVerification(step, this.runner, this.thresholds, { cwd: this.cwd, signal });
+    const unique = journal?.uniqueKey?.(key);
+    const record =
+      this.recordDir === undefined || unique === undefined ? undefined : checkRecordFolder(this.recordDir, unique);
+    const outcome = await runVerification(step, this.runner, this.thresholds, {
+      cwd: this.cwd,
+      signal,
+      ...(record === undefined ? {} : { record }),
+    });
     // A check stopped by a cancel did not finish: it is not recorded, so a resume runs it again.
     if (signal.aborted) throw abortReason(signal);
     this.onOutcome(outcome, phase);
     await journal?.record(key, outcome);
+    if (record !== undefined) await rm(record, { recursive: true, force: true }).catch(() => undefined);
     return outcome;
   }
 }

@@ -43,6 +43,14 @@ export interface VerificationRunOptions {
   signal: AbortSignal;
   /** The workspace folder to run in. */
   cwd: string;
+  /**
+   * A folder for a durable record of this run of the check: its output and exit status, written
+   * by the shell the moment the command ends, before this process hears of it. A runner that keeps
+   * one returns the recorded result instead of running the command again when the status is
+   * already there, so a check that finished just before a crash is not repeated on resume
+   * (checklist 18). Runners that cannot keep one ignore it.
+   */
+  record?: string;
 }
 
 /** What a runner reports back. */
@@ -75,6 +83,8 @@ export interface RunVerificationOptions {
   taskId?: string;
   /** Most characters of output kept in the outcome (its tail). */
   maxOutputChars?: number;
+  /** See {@link VerificationRunOptions.record}. */
+  record?: string;
 }
 
 /** The result of one verification: findings, their verdict, and the output's tail. */
@@ -114,7 +124,11 @@ export async function runVerification(
   const started = Date.now();
   let result: VerificationRunResult;
   try {
-    result = await runner.run(step, { signal, cwd: options.cwd });
+    result = await runner.run(step, {
+      signal,
+      cwd: options.cwd,
+      ...(options.record === undefined ? {} : { record: options.record }),
+    });
   } catch (err) {
     if (signal.aborted) throw err;
     const message = `Verification \`${label}\` could not run: ${errorMessage(err)}`;

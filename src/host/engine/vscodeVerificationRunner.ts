@@ -13,7 +13,7 @@ import type {
   VerificationRunner,
   VerificationStep,
 } from '../../core/verify/verificationStep';
-import { captureCommand, readCapturedOutput, readCapturedStatus } from './captureWrapper';
+import { captureCommand, readCapturedOutput, readCapturedStatus } from '../../core/verify/captureWrapper';
 import { diagnosticFindings, snapshotDiagnostics } from './diagnosticFindings';
 
 /** Tuning of a {@link VscodeVerificationRunner}. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runVerification } from '../../../src/core/verify/verificationStep';
 import { DEFAULT_THRESHOLDS } from '../../../src/core/verify/verificationThresholds';
-import { captureCommand, readCapturedOutput, readCapturedStatus } from '../../../src/host/engine/captureWrapper';
+import { captureCommand, readCapturedOutput, readCapturedStatus } from '../../../src/core/verify/captureWrapper';
 import {
   diagnosticFindings,
   MAX_DIAGNOSTIC_FINDINGS,
