@@ -52,6 +52,7 @@ describe('parseCliArgs (valid command lines)', () => {
       budget: { maxTokens: 50000, maxCostUsd: 1.25 },
       approve: 'auto',
       verify: ['npm test', 'npm run lint'],
+      passEnv: [],
       dryRun: true,
       json: true,
       stateDir: join(cwd, 'state'),
@@ -65,6 +66,7 @@ describe('parseCliArgs (valid command lines)', () => {
       workspace: cwd,
       budget: {},
       verify: [],
+      passEnv: [],
       dryRun: false,
       json: false,
     });
