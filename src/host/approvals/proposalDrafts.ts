@@ -57,8 +57,8 @@ export class ProposalDrafts extends Disposable {
     return document;
   }
 
-  /** The proposal a draft belongs to. */
-  ownerOf(uri: vscode.Uri): string | undefined {
+  /** The proposal a draft (its URI, or the URI as a string) belongs to. */
+  ownerOf(uri: vscode.Uri | string): string | undefined {
     return this.owners.get(uri.toString());
   }
 
