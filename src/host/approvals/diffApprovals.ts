@@ -370,6 +370,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   private present(proposal: EditProposal): Promise<void> {
     return presentProposal(proposal, {
       shownBy: (uri) => this.targets.shownBy(uri),
+      isPending: (id) => this.store.get(id) !== undefined,
       openDiff: (id, how) => this.openDiff(id, how),
       reviewPending: (runId) => this.reviewPending(runId),
       taskLabel: this.taskLabel(proposal),

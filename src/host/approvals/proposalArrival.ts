@@ -9,6 +9,7 @@ import { arrivalPlacement } from './proposalTargets';
 export interface ProposalArrivalDeps {
   /** The pending proposal a tab's document shows, if any. */
   shownBy: (uri: vscode.Uri) => string | undefined;
+  isPending: (approvalId: string) => boolean;
   openDiff: (approvalId: string, how: 'reveal' | 'background' | 'focus') => Promise<void>;
   reviewPending: (runId: string) => Promise<void>;
   /** The proposal's task title, or its id. */
@@ -41,6 +42,9 @@ export async function presentProposal(proposal: EditProposal, deps: ProposalArri
     open,
     review,
   );
-  if (choice === open) await deps.openDiff(id, 'focus');
+  // The notification outlives the proposal: a late click on a decided one says so.
+  if (choice === open && !deps.isPending(id))
+    void vscode.window.showInformationMessage(t('That edit is no longer waiting for approval.'));
+  else if (choice === open) await deps.openDiff(id, 'focus');
   else if (choice === review) await deps.reviewPending(proposal.runId);
 }
