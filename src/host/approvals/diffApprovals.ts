@@ -10,6 +10,7 @@ import { diffTitle, dirtyMessage, hunkChoiceText, protectedWarning, rejectTitle,
 import type { EditAction, Localize } from './approvalText';
 import { appliedEditArg, hunkArgs, rejection, runIdArg } from './commandArgs';
 import { CommandTargets } from './commandTargets';
+import { ignoredDecision } from './decisionLog';
 import type { AppliedEditRef } from './commandArgs';
 import { offerDiffCodeLens } from './diffCodeLensSetting';
 import { readDiskText } from './diskText';
@@ -221,26 +222,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   async editProposal(approvalId: string): Promise<void> {
     const entry = this.store.get(approvalId);
     const file = entry === undefined ? undefined : this.fileUri(entry.proposal.path);
-    if (entry === undefined || file === undefined) return;
-    const outcome = this.store.acceptOutcome(approvalId);
-    const text =
-      outcome.kind === 'allRejected'
-        ? (entry.proposal.before ?? '')
-        : (outcome.content ?? this.store.proposedContent(approvalId) ?? '');
-    const languageId =
-      entry.proposal.before === undefined
-        ? undefined
-        : await vscode.workspace.openTextDocument(file).then(
-            (d) => d.languageId,
-            () => undefined,
-          );
-    await this.drafts.open(approvalId, text, languageId);
-    void vscode.window.showInformationMessage(
-      t(
-        "Edit the proposal for {0}, then choose Accept Edit (or Reject Edit) in the editor title. Your text replaces the agent's.",
-        visibleText(entry.proposal.path),
-      ),
-    );
+    if (entry !== undefined && file !== undefined) await this.drafts.openFor(entry.proposal, file, t);
   }
 
   restoreProposal(approvalId: string): void {
@@ -346,18 +328,10 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
 
   /** Logs a decision that changes nothing: already decided, under way, or not waiting. */
   private ignored(approvalId: string, action: 'accept' | 'reject'): DecisionOutcome {
-    const before = this.store.decidedAs(approvalId);
-    const id = visibleText(approvalId);
-    if (this.store.get(approvalId) !== undefined) {
-      this.options.log.info(`Ignored a decision (${action}) on ${id}: another decision on it is under way.`);
-      return 'busy';
-    }
-    if (before !== undefined) {
-      this.options.log.info(`Ignored a second decision (${action}) on ${id}: it was already ${before}.`);
-      return 'alreadyDecided';
-    }
-    this.options.log.info(`Ignored a decision (${action}) on ${id}: it is not waiting for one.`);
-    return 'notPending';
+    const state = { pending: this.store.get(approvalId) !== undefined, decidedAs: this.store.decidedAs(approvalId) };
+    const { outcome, line } = ignoredDecision(approvalId, action, state);
+    this.options.log.info(line);
+    return outcome;
   }
 
   /** Runs `run` on the proposal the argument names; when it names none (or several), asks which. */
@@ -371,6 +345,10 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     return presentProposal(proposal, {
       shownBy: (uri) => this.targets.shownBy(uri),
       isPending: (id) => this.store.get(id) !== undefined,
+      isStale: (uri) => {
+        const side = this.documents.parse(uri)?.side;
+        return side !== undefined && side !== 'snapshot' && this.documents.ownerOf(uri.toString()) === undefined;
+      },
       openDiff: (id, how) => this.openDiff(id, how),
       reviewPending: (runId) => this.reviewPending(runId),
       taskLabel: this.taskLabel(proposal),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { EditProposal } from '../../core/tools/approvalPort';
 import { waitingBehindMessage } from './approvalText';
 import type { Localize } from './approvalText';
-import { bringBackToFront, frontTabs } from './proposalTabs';
+import { bringBackToFront, closeStaleTabs, frontTabs } from './proposalTabs';
 import { arrivalPlacement } from './proposalTargets';
 
 /** What showing a new proposal needs from DiffApprovals. */
@@ -10,6 +10,8 @@ export interface ProposalArrivalDeps {
   /** The pending proposal a tab's document shows, if any. */
   shownBy: (uri: vscode.Uri) => string | undefined;
   isPending: (approvalId: string) => boolean;
+  /** A proposal document no pending proposal owns (a tab restored from an earlier window, or left behind). */
+  isStale: (uri: vscode.Uri) => boolean;
   openDiff: (approvalId: string, how: 'reveal' | 'background' | 'focus') => Promise<void>;
   reviewPending: (runId: string) => Promise<void>;
   /** The proposal's task title, or its id. */
@@ -27,6 +29,10 @@ export interface ProposalArrivalDeps {
 export async function presentProposal(proposal: EditProposal, deps: ProposalArrivalDeps): Promise<void> {
   const { log, t } = deps;
   const id = proposal.approvalId;
+  // A blank tab restored from an earlier window (its proposal asked again on resume) would be a second, inert one.
+  await closeStaleTabs(deps.isStale).catch((err: unknown) =>
+    log.warn(`Could not close old proposal tabs: ${String(err)}`),
+  );
   const front = frontTabs();
   const reading = front.filter((tab) => deps.shownBy(tab.uri) !== undefined);
   const shown = reading.flatMap((tab) => deps.shownBy(tab.uri) ?? []);

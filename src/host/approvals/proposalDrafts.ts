@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
+import { visibleText } from '../../core/common/visibleText';
+import type { EditProposal } from '../../core/tools/approvalPort';
+import type { Localize } from './approvalText';
 import type { PendingEdits } from './pendingEdits';
 import { discardUntitled } from './proposalTabs';
 
@@ -43,6 +46,33 @@ export class ProposalDrafts extends Disposable {
         this.pending.setUserContent(approvalId, document.getText());
         this.forget(key);
       }),
+    );
+  }
+
+  /**
+   * Opens a draft of the proposal as the user would accept it now (their hunk decisions applied),
+   * in the file's language, and says what to do next.
+   */
+  async openFor(proposal: EditProposal, file: vscode.Uri, t: Localize): Promise<void> {
+    const id = proposal.approvalId;
+    const outcome = this.pending.acceptOutcome(id);
+    const text =
+      outcome.kind === 'allRejected'
+        ? (proposal.before ?? '')
+        : (outcome.content ?? this.pending.proposedContent(id) ?? '');
+    const languageId =
+      proposal.before === undefined
+        ? undefined
+        : await vscode.workspace.openTextDocument(file).then(
+            (d) => d.languageId,
+            () => undefined,
+          );
+    await this.open(id, text, languageId);
+    void vscode.window.showInformationMessage(
+      t(
+        "Edit the proposal for {0}, then choose Accept Edit (or Reject Edit) in the editor title. Your text replaces the agent's.",
+        visibleText(proposal.path),
+      ),
     );
   }
 

@@ -70,6 +70,17 @@ export async function closeTabsShowing(uris: readonly vscode.Uri[]): Promise<voi
   if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
 }
 
+/** Closes every tab whose document (a diff's right-hand side) `isStale` says belongs to no pending proposal. */
+export async function closeStaleTabs(isStale: (uri: vscode.Uri) => boolean): Promise<void> {
+  const stale = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => {
+      const uri = tabUri(tab);
+      return uri !== undefined && isStale(uri);
+    });
+  if (stale.length > 0) await vscode.window.tabGroups.close(stale, true);
+}
+
 /** Whether a tab shows `uri` (alone or as a side of a diff). */
 export function isShowing(uri: vscode.Uri): boolean {
   const key = uri.toString();

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ApprovalDecision, EditProposal } from '../../../src/core/tools/approvalPort';
+import { ignoredDecision } from '../../../src/host/approvals/decisionLog';
 import { PendingEdits } from '../../../src/host/approvals/pendingEdits';
 import { arrivalPlacement, askOrder, resolveTarget } from '../../../src/host/approvals/proposalTargets';
 import type { TargetLookup } from '../../../src/host/approvals/proposalTargets';
@@ -146,6 +147,18 @@ describe('approvals queue: a proposal is decided exactly once', () => {
     assert.deepEqual(answers, []);
     assert.equal(store.settle('alpha:1', { decision: 'rejected', by: 'user' }, store.get('alpha:1')), true);
     assert.deepEqual(answers, ['second:rejected']);
+  });
+
+  it('logs why a decision changed nothing: a second one, one under way, or one about nothing waiting', () => {
+    assert.deepEqual(ignoredDecision('beta:1', 'accept', { pending: false, decidedAs: 'accepted' }), {
+      outcome: 'alreadyDecided',
+      line: 'Ignored a second decision (accept) on beta:1: it was already accepted.',
+    });
+    assert.deepEqual(ignoredDecision('beta:1', 'reject', { pending: true, decidedAs: undefined }), {
+      outcome: 'busy',
+      line: 'Ignored a decision (reject) on beta:1: another decision on it is under way.',
+    });
+    assert.equal(ignoredDecision('gone:1', 'accept', { pending: false, decidedAs: undefined }).outcome, 'notPending');
   });
 
   it('forgets an earlier decision when the same id is asked again (a retry after undo)', () => {
