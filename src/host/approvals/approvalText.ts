@@ -17,9 +17,45 @@ export const formatText: Localize = (message, ...args) =>
     return value === undefined ? whole : String(value);
   });
 
-/** The title of the box that asks why an edit is rejected. */
-export function rejectTitle(t: Localize, path: string): string {
-  return t('Reject the edit of {0}', visibleText(path));
+/** The title of the box that asks why an edit is rejected: the file and the task, so it is clear which. */
+export function rejectTitle(t: Localize, path: string, taskLabel: string): string {
+  return t('Reject the edit of {0} for task {1}', visibleText(path), visibleText(taskLabel));
+}
+
+/** What an approval command is about to do, for the "which edit?" question. */
+export type EditAction = 'accept' | 'reject' | 'open';
+
+/** The title of the question a command asks when it was not invoked from a proposal. */
+export function whichEditTitle(t: Localize, action: EditAction): string {
+  return action === 'accept'
+    ? t('Accept which edit?')
+    : action === 'reject'
+      ? t('Reject which edit?')
+      : t('Open which edit?');
+}
+
+/** One answer to "which edit?": the file, then the task and agent, and whether the active editor shows it. */
+export function whichEditItem(
+  t: Localize,
+  proposal: EditProposal,
+  taskLabel: string,
+  inActiveEditor: boolean,
+): { label: string; description: string; detail: string } {
+  const task = t('task {0}', visibleText(taskLabel));
+  return {
+    label: `${proposal.protected ? '$(warning)' : '$(diff)'} ${visibleText(proposal.path)}`,
+    description: inActiveEditor ? t('{0} · in the active editor', task) : task,
+    detail: t('proposed by {0} · run {1}', visibleText(proposal.agentId), visibleText(proposal.runId)),
+  };
+}
+
+/** Says that a proposal opened behind the diff being read, naming its file and task. */
+export function waitingBehindMessage(t: Localize, proposal: EditProposal, taskLabel: string): string {
+  return t(
+    'Another edit waits for your review: {0} for task {1}. It opened in a background tab; the diff you are reading stays in front.',
+    visibleText(proposal.path),
+    visibleText(taskLabel),
+  );
 }
 
 /** The title and command of one CodeLens above a hunk. */

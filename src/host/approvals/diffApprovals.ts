@@ -7,17 +7,21 @@ import { openAppliedEditDiff } from './appliedEditDiff';
 import { ApprovalCommandIds, ApprovalCommands, ContextKeys } from './approvalCommands';
 import type { ApprovalCommandHandlers } from './approvalCommands';
 import { diffTitle, dirtyMessage, hunkChoiceText, protectedWarning, rejectTitle, staleMessage } from './approvalText';
-import type { Localize } from './approvalText';
-import { appliedEditArg, approvalIdArg, hunkArgs, isRecord, rejection, runIdArg } from './commandArgs';
+import type { EditAction, Localize } from './approvalText';
+import { appliedEditArg, hunkArgs, rejection, runIdArg } from './commandArgs';
+import { CommandTargets } from './commandTargets';
+import { ignoredDecision } from './decisionLog';
 import type { AppliedEditRef } from './commandArgs';
 import { offerDiffCodeLens } from './diffCodeLensSetting';
 import { readDiskText } from './diskText';
 import { HunkCodeLensProvider } from './hunkCodeLens';
 import { hunkStats } from './hunks';
 import { PendingEdits } from './pendingEdits';
+import type { DecisionOutcome, PendingEdit } from './pendingEdits';
 import { PROPOSAL_SCHEME, ProposalDocuments } from './proposalDocuments';
 import { ProposalDrafts } from './proposalDrafts';
 import { proposalPath } from './proposalQuery';
+import { presentProposal } from './proposalArrival';
 import { activeTabUri, closeTabsShowing, isShowing } from './proposalTabs';
 import { reviewPendingEdits } from './reviewPicker';
 import type { HunkChoice, ReviewActions, ReviewRow } from './reviewPicker';
@@ -38,18 +42,23 @@ export interface DiffApprovalsOptions {
 const t: Localize = (message, ...args) => vscode.l10n.t(message, ...args);
 
 /**
- * The host's approval port: each proposal waits in a diff editor (file left, proposal right) until
- * the user accepts or rejects it from the editor title, per hunk from CodeLenses, or in the
- * run-wide review. The engine journals the decision and writes the file itself, exactly once (in
- * the host through `applyContentWithWorkspaceEdit`). A file that changed since the proposal is
- * refused by the engine's apply step, which has the agent re-propose; here the user is only told.
- * With `autoApprove` every edit but a protected one is accepted without asking.
+ * The host's approval port: each proposal waits in a diff editor of its own (file left, proposal
+ * right) until the user accepts or rejects it from the editor title, per hunk from CodeLenses, or in
+ * the run-wide review. A new proposal never covers the diff a person is reading: it opens as a
+ * background tab and a notification names it. Every command acts on the proposal it names (the
+ * document it was invoked from, or an approval id) and asks which when it names none. A proposal is
+ * decided once; a second decision is a logged no-op. The engine journals the decision and writes
+ * the file itself, exactly once (in the host through `applyContentWithWorkspaceEdit`). A file that
+ * changed since the proposal is refused by the engine's apply step, which has the agent re-propose;
+ * here the user is only told. With `autoApprove` every edit but a protected one is accepted
+ * without asking.
  */
 export class DiffApprovals extends Disposable implements ApprovalPort, ReviewActions, ApprovalCommandHandlers {
   private readonly store: PendingEdits;
   private readonly documents: ProposalDocuments;
   private readonly lenses: HunkCodeLensProvider;
   private readonly drafts: ProposalDrafts;
+  private readonly targets: CommandTargets;
   private readonly pendingChanged = this._register(new vscode.EventEmitter<void>());
   /** Approvals with a decision under way (a reason prompt, a disk read): no second decision starts. */
   private readonly deciding = new Set<string>();
@@ -68,6 +77,14 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     this.documents = this._register(new ProposalDocuments(this.store));
     this.lenses = this._register(new HunkCodeLensProvider(this.store, this.documents, ApprovalCommandIds, t));
     this.drafts = this._register(new ProposalDrafts(this.store));
+    this.targets = new CommandTargets({
+      store: this.store,
+      documents: this.documents,
+      drafts: this.drafts,
+      fileUri: (path) => this.fileUri(path),
+      taskLabel: (edit) => this.taskLabel(edit),
+      t,
+    });
     this._register(
       this.store.onDidChange((change) => {
         if (change.kind === 'removed') void this.closeProposal(change.approvalId);
@@ -101,8 +118,8 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
       };
     }
     const decided = this.store.wait(proposal, signal);
-    this.options.log.info(`Waiting for your decision on ${visibleText(proposal.path)} (${proposal.approvalId}).`);
-    void this.openDiff(proposal.approvalId, true).catch((err: unknown) =>
+    this.options.log.info(`Waiting for your decision on ${this.describe(proposal)}.`);
+    void this.present(proposal).catch((err: unknown) =>
       this.options.log.error(`Could not open the diff of ${visibleText(proposal.path)}`, err),
     );
     if (proposal.protected) void this.warnProtected(proposal, autoApprove);
@@ -134,8 +151,12 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     }));
   }
 
-  /** Opens (or focuses) the proposal's diff: the file left (empty for a new file), the proposal right. */
-  async openDiff(approvalId: string, preserveFocus = false): Promise<void> {
+  /**
+   * Opens (or focuses) the proposal's diff, the file left (empty for a new file), the proposal
+   * right, in its own tab: `focus` (the user asked for it), `reveal` (in front, keeping the focus
+   * where it is) or `background` (a tab behind the one in front).
+   */
+  async openDiff(approvalId: string, how: 'focus' | 'reveal' | 'background' = 'focus'): Promise<void> {
     const proposal = this.store.get(approvalId)?.proposal;
     const file = proposal === undefined ? undefined : this.fileUri(proposal.path);
     if (proposal === undefined || file === undefined) return;
@@ -144,31 +165,37 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     const right = this.documents.uriFor(proposal, 'proposed', open);
     const left = proposal.before === undefined ? this.documents.uriFor(proposal, 'empty', open) : file;
     if (right === undefined || left === undefined) return;
-    await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(t, proposal, this.taskLabel(proposal)), {
+    // `background` is how VS Code's own API converter names an inactive editor (EditorOptions.inactive).
+    const options: vscode.TextDocumentShowOptions & { background?: boolean } = {
       preview: false,
-      preserveFocus,
-    });
+      preserveFocus: how !== 'focus',
+      ...(how === 'background' ? { background: true } : {}),
+    };
+    const title = diffTitle(t, proposal, this.taskLabel(proposal));
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, options);
   }
 
   /** Accepts the edit with every hunk the user did not reject; all rejected is a rejection. */
-  async accept(approvalId: string): Promise<void> {
+  async accept(approvalId: string): Promise<DecisionOutcome> {
+    const entry = this.store.get(approvalId);
+    if (entry === undefined || this.deciding.has(approvalId)) return this.ignored(approvalId, 'accept');
     this.drafts.flush(approvalId);
     const outcome = this.store.acceptOutcome(approvalId);
     if (outcome.kind === 'allRejected') return this.reject(approvalId);
-    const proposal = this.store.get(approvalId)?.proposal;
-    const file = proposal === undefined ? undefined : this.fileUri(proposal.path);
-    if (proposal === undefined || file === undefined || this.deciding.has(approvalId)) return;
+    const proposal = entry.proposal;
+    const file = this.fileUri(proposal.path);
+    if (file === undefined) return 'notPending';
     if (vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.toString() === file.toString())) {
       void vscode.window.showWarningMessage(dirtyMessage(t, proposal.path));
-      return;
+      return 'refused';
     }
     this.deciding.add(approvalId);
     try {
       // The engine's apply step refuses a changed file and has the agent re-propose; the user learns why here.
       const onDisk = await readDiskText(file).catch(() => proposal.before);
       if (onDisk !== proposal.before) void vscode.window.showInformationMessage(staleMessage(t, proposal.path));
-      this.settle(
-        approvalId,
+      return this.settle(
+        entry,
         outcome.content === undefined
           ? { decision: 'accepted', by: 'user' }
           : { decision: 'accepted', by: 'user', content: outcome.content },
@@ -178,13 +205,14 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     }
   }
 
-  /** Rejects the edit, asking for an optional reason for the agent (Escape: none). */
-  async reject(approvalId: string): Promise<void> {
-    const proposal = this.store.get(approvalId)?.proposal;
-    if (proposal === undefined || this.deciding.has(approvalId)) return;
+  /** Rejects the edit with `reason` for the agent; without one, asks for an optional reason (Escape: none). */
+  async reject(approvalId: string, reason?: string): Promise<DecisionOutcome> {
+    const entry = this.store.get(approvalId);
+    if (entry === undefined || this.deciding.has(approvalId)) return this.ignored(approvalId, 'reject');
     this.deciding.add(approvalId);
     try {
-      this.settle(approvalId, rejection(await askReason(rejectTitle(t, proposal.path))));
+      const why = reason ?? (await askReason(rejectTitle(t, entry.proposal.path, this.taskLabel(entry.proposal))));
+      return this.settle(entry, rejection(why));
     } finally {
       this.deciding.delete(approvalId);
     }
@@ -194,26 +222,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   async editProposal(approvalId: string): Promise<void> {
     const entry = this.store.get(approvalId);
     const file = entry === undefined ? undefined : this.fileUri(entry.proposal.path);
-    if (entry === undefined || file === undefined) return;
-    const outcome = this.store.acceptOutcome(approvalId);
-    const text =
-      outcome.kind === 'allRejected'
-        ? (entry.proposal.before ?? '')
-        : (outcome.content ?? this.store.proposedContent(approvalId) ?? '');
-    const languageId =
-      entry.proposal.before === undefined
-        ? undefined
-        : await vscode.workspace.openTextDocument(file).then(
-            (d) => d.languageId,
-            () => undefined,
-          );
-    await this.drafts.open(approvalId, text, languageId);
-    void vscode.window.showInformationMessage(
-      t(
-        "Edit the proposal for {0}, then choose Accept Edit (or Reject Edit) in the editor title. Your text replaces the agent's.",
-        visibleText(entry.proposal.path),
-      ),
-    );
+    if (entry !== undefined && file !== undefined) await this.drafts.openFor(entry.proposal, file, t);
   }
 
   restoreProposal(approvalId: string): void {
@@ -237,22 +246,31 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   }
 
   async rejectAll(approvalIds: string[]): Promise<void> {
-    const decision = rejection(await askReason(t('Reject {0} edits', approvalIds.length)));
-    for (const id of approvalIds) if (!this.deciding.has(id)) this.settle(id, decision);
+    const reason = (await askReason(t('Reject {0} edits', approvalIds.length))) ?? '';
+    for (const id of approvalIds) await this.reject(id, reason);
   }
 
   async acceptEditCommand(arg: unknown): Promise<void> {
-    await this.withTarget(arg, (id) => this.accept(id));
+    await this.withTarget(arg, 'accept', (id) => this.accept(id));
   }
 
   async rejectEditCommand(arg: unknown): Promise<void> {
-    await this.withTarget(arg, (id) => this.reject(id));
+    await this.withTarget(arg, 'reject', (id) => this.reject(id));
   }
 
-  /** A hunk's CodeLens (a second click undoes); once every hunk is decided, the edit is decided as a whole. */
-  async hunkCommand(approvalId: unknown, hunkIndex: unknown, state: 'accepted' | 'rejected'): Promise<void> {
-    const args = hunkArgs(approvalId, hunkIndex);
-    if (args === undefined || !this.store.toggleHunk(args.approvalId, args.index, state)) return;
+  /**
+   * A hunk's CodeLens, with the proposal document it sits in (or an approval id) and the hunk's
+   * index; a second click undoes. Once every hunk is decided, the edit is decided as a whole.
+   */
+  async hunkCommand(target: unknown, hunkIndex: unknown, state: 'accepted' | 'rejected'): Promise<void> {
+    const resolved = this.targets.resolve(target);
+    const id = resolved.kind === 'proposal' ? resolved.approvalId : undefined;
+    const args = hunkArgs(id, hunkIndex);
+    if (args === undefined) {
+      this.options.log.info(`Ignored a change decision: its edit is no longer waiting (${String(target)}).`);
+      return;
+    }
+    if (!this.store.toggleHunk(args.approvalId, args.index, state)) return;
     if (this.store.undecided(args.approvalId) === 0) await this.accept(args.approvalId);
   }
 
@@ -263,12 +281,11 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   /** A pending edit's diff (by approval id, or by path, run and task), else the applied edit's diff. */
   async openEditDiffCommand(arg: unknown): Promise<void> {
     const ref = appliedEditArg(arg);
-    const pendingId =
-      this.targetOf(arg) ??
-      (ref === undefined ? undefined : this.store.list().find((e) => sameEdit(e.proposal, ref))?.proposal.approvalId);
+    if (ref === undefined) return this.withTarget(arg, 'open', (id) => this.openDiff(id));
+    const pendingId = this.store.list().find((e) => sameEdit(e.proposal, ref))?.proposal.approvalId;
     if (pendingId !== undefined) return this.openDiff(pendingId);
-    const file = ref === undefined ? undefined : this.fileUri(ref.path);
-    if (ref === undefined || file === undefined) {
+    const file = this.fileUri(ref.path);
+    if (file === undefined) {
       void vscode.window.showInformationMessage(t('That edit is no longer waiting for approval.'));
       return;
     }
@@ -293,45 +310,51 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     super.dispose();
   }
 
-  private settle(approvalId: string, decision: ApprovalDecision): void {
-    const path = this.store.get(approvalId)?.proposal.path;
-    if (this.store.settle(approvalId, decision))
-      this.options.log.info(
-        `${decision.decision === 'accepted' ? 'Accepted' : 'Rejected'} the edit of ${visibleText(path ?? '')} (${approvalId}).`,
-      );
-  }
-
-  /** Runs `run` on the proposal the argument names; without one, on the active proposal or one the user picks. */
-  private async withTarget(arg: unknown, run: (approvalId: string) => Promise<void>): Promise<void> {
-    const named = typeof arg === 'string' || (isRecord(arg) && !(arg instanceof vscode.Uri));
-    const id = this.targetOf(arg) ?? (named ? undefined : await this.pickPending());
-    if (id !== undefined) await run(id);
-    else if (named) void vscode.window.showInformationMessage(t('That edit is no longer waiting for approval.'));
-  }
-
-  /** The pending proposal an argument names: an approval id, a proposal, draft or file URI, or (none) the active tab's. */
-  private targetOf(arg: unknown): string | undefined {
-    const named = approvalIdArg(arg);
-    if (named !== undefined || typeof arg === 'string' || (isRecord(arg) && !(arg instanceof vscode.Uri))) {
-      return named !== undefined && this.store.get(named) !== undefined ? named : undefined;
+  /** Answers the engine for exactly the entry the user decided on; anything else is a logged no-op. */
+  private settle(entry: PendingEdit, decision: ApprovalDecision): DecisionOutcome {
+    const id = entry.proposal.approvalId;
+    const action = decision.decision === 'accepted' ? 'accept' : 'reject';
+    if (this.store.settle(id, decision, entry)) {
+      this.options.log.info(`${action === 'accept' ? 'Accepted' : 'Rejected'} ${this.describe(entry.proposal)}.`);
+      return 'decided';
     }
-    const uri = arg instanceof vscode.Uri ? arg : activeTabUri();
-    if (uri === undefined) return undefined;
-    const id = this.documents.parse(uri)?.id ?? this.drafts.ownerOf(uri);
-    if (id !== undefined) return this.store.get(id) === undefined ? undefined : id;
-    return this.store.list().find((e) => this.fileUri(e.proposal.path)?.toString() === uri.toString())?.proposal
-      .approvalId;
+    const current = this.store.get(id);
+    if (current === undefined || current === entry) return this.ignored(id, action);
+    this.options.log.info(
+      `Ignored a decision (${action}) on ${this.describe(entry.proposal)}: it was proposed again while you decided.`,
+    );
+    return 'notPending';
   }
 
-  private async pickPending(): Promise<string | undefined> {
-    const entries = this.store.list();
-    if (entries.length <= 1) return entries[0]?.proposal.approvalId;
-    const items = entries.map((e) => ({
-      label: visibleText(e.proposal.path),
-      description: visibleText(this.taskLabel(e.proposal)),
-      id: e.proposal.approvalId,
-    }));
-    return (await vscode.window.showQuickPick(items, { placeHolder: t('Which pending edit?') }))?.id;
+  /** Logs a decision that changes nothing: already decided, under way, or not waiting. */
+  private ignored(approvalId: string, action: 'accept' | 'reject'): DecisionOutcome {
+    const state = { pending: this.store.get(approvalId) !== undefined, decidedAs: this.store.decidedAs(approvalId) };
+    const { outcome, line } = ignoredDecision(approvalId, action, state);
+    this.options.log.info(line);
+    return outcome;
+  }
+
+  /** Runs `run` on the proposal the argument names; when it names none (or several), asks which. */
+  private async withTarget(arg: unknown, action: EditAction, run: (id: string) => Promise<unknown>): Promise<void> {
+    const id = await this.targets.choose(arg, action);
+    if (id !== undefined) await run(id);
+  }
+
+  /** Shows a new proposal without covering the diff being read (see {@link presentProposal}). */
+  private present(proposal: EditProposal): Promise<void> {
+    return presentProposal(proposal, {
+      shownBy: (uri) => this.targets.shownBy(uri),
+      isPending: (id) => this.store.get(id) !== undefined,
+      isStale: (uri) => {
+        const side = this.documents.parse(uri)?.side;
+        return side !== undefined && side !== 'snapshot' && this.documents.ownerOf(uri.toString()) === undefined;
+      },
+      openDiff: (id, how) => this.openDiff(id, how),
+      reviewPending: (runId) => this.reviewPending(runId),
+      taskLabel: this.taskLabel(proposal),
+      log: this.options.log,
+      t,
+    });
   }
 
   private async warnProtected(proposal: EditProposal, autoApprove: boolean): Promise<void> {
@@ -354,12 +377,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   }
 
   private updateContextKeys(): void {
-    const uri = activeTabUri();
-    const activeId = uri === undefined ? undefined : (this.documents.parse(uri)?.id ?? this.drafts.ownerOf(uri));
-    this.contextKeys.set(
-      ApprovalCommandIds.proposalActiveKey,
-      activeId !== undefined && this.store.get(activeId) !== undefined,
-    );
+    this.contextKeys.set(ApprovalCommandIds.proposalActiveKey, this.targets.shownBy(activeTabUri()) !== undefined);
     this.contextKeys.set(ApprovalCommandIds.hasPendingEditsKey, this.store.list().length > 0);
   }
 
@@ -372,6 +390,11 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
 
   private taskLabel(edit: { runId: string; taskId: string }): string {
     return this.options.taskLabel?.(edit.runId, edit.taskId) ?? edit.taskId;
+  }
+
+  /** A proposal as log lines name it: file, task and approval id. */
+  private describe(proposal: EditProposal): string {
+    return `the edit of ${visibleText(proposal.path)} for task ${visibleText(this.taskLabel(proposal))} (${visibleText(proposal.approvalId)})`;
   }
 }
 

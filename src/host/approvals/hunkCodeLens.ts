@@ -5,7 +5,7 @@ import type { Localize } from './approvalText';
 import type { PendingEdits } from './pendingEdits';
 import type { ProposalDocuments } from './proposalDocuments';
 
-/** The commands a hunk's CodeLens runs, with `(approvalId, hunkIndex)`. */
+/** The commands a hunk's CodeLens runs, with `(documentUri, hunkIndex)`: the document names the proposal. */
 export interface HunkCommandIds {
   acceptHunk: string;
   rejectHunk: string;
@@ -32,19 +32,20 @@ export class HunkCodeLensProvider extends Disposable implements vscode.CodeLensP
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const query = this.documents.parse(document.uri);
-    if (query === undefined || query.side !== 'proposed' || this.pending.get(query.id) === undefined) return [];
+    const id = this.documents.ownerOf(document.uri.toString());
+    if (query?.side !== 'proposed' || id === undefined || this.pending.get(id) === undefined) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const hunk of this.pending.hunks(query.id)) {
+    for (const hunk of this.pending.hunks(id)) {
       const line = Math.min(hunk.anchorLine, Math.max(0, document.lineCount - 1));
       const range = new vscode.Range(line, 0, line, 0);
-      for (const lens of hunkLenses(this.t, this.pending.hunkState(query.id, hunk.index), hunk.eolOnly)) {
+      for (const lens of hunkLenses(this.t, this.pending.hunkState(id, hunk.index), hunk.eolOnly)) {
         const command =
           lens.action === 'accept'
             ? this.commands.acceptHunk
             : lens.action === 'reject'
               ? this.commands.rejectHunk
               : '';
-        lenses.push(new vscode.CodeLens(range, { title: lens.title, command, arguments: [query.id, hunk.index] }));
+        lenses.push(new vscode.CodeLens(range, { title: lens.title, command, arguments: [document.uri, hunk.index] }));
       }
     }
     return lenses;

@@ -17,6 +17,22 @@ export interface PendingEditsChange {
   kind: 'added' | 'updated' | 'removed';
 }
 
+/** Decided approval ids remembered, so a second decision can say what the first was. */
+const REMEMBERED_DECISIONS = 500;
+
+/** What a decision from the editor, the review list or the run panel came to; all but `decided` change nothing. */
+export type DecisionOutcome =
+  /** Recorded: the engine has the answer. */
+  | 'decided'
+  /** It was decided before (logged). */
+  | 'alreadyDecided'
+  /** Another decision on it is under way, e.g. a reason prompt (logged). */
+  | 'busy'
+  /** Not waiting, or proposed again while the user decided (logged). */
+  | 'notPending'
+  /** Not applied: the file has unsaved changes (the user was told). */
+  | 'refused';
+
 /** How a pending proposal's promise is settled. */
 export interface Settle {
   resolve(decision: ApprovalDecision): void;
@@ -49,6 +65,7 @@ interface Entry extends PendingEdit {
  */
 export class PendingEdits extends Disposable {
   private readonly entries = new Map<string, Entry>();
+  private readonly decided = new Map<string, ApprovalDecision['decision']>();
   private readonly changes: Emitter<PendingEditsChange>;
 
   constructor(
@@ -67,6 +84,7 @@ export class PendingEdits extends Disposable {
   /** Registers a proposal; one already pending under the same id is superseded (its promise is rejected). */
   add(proposal: EditProposal, settle: Settle): PendingEdit {
     this.fail(proposal.approvalId, new Error(`The edit of ${proposal.path} was proposed again before you decided.`));
+    this.decided.delete(proposal.approvalId);
     const entry: Entry = {
       proposal,
       settle,
@@ -190,11 +208,26 @@ export class PendingEdits extends Disposable {
     return { kind: 'accept', content: applyHunkDecisions(entry.proposal.before, hunks, accepted) };
   }
 
-  /** Answers the engine and forgets the proposal; false when it was no longer pending. */
-  settle(approvalId: string, decision: ApprovalDecision): boolean {
+  /**
+   * Answers the engine and forgets the proposal, exactly once: false when it was no longer pending,
+   * or when `expected` is given and the pending entry is no longer that one (it was proposed again
+   * while the user was deciding, so the decision was about a text they did not see).
+   */
+  settle(approvalId: string, decision: ApprovalDecision, expected?: PendingEdit): boolean {
+    if (expected !== undefined && this.entries.get(approvalId) !== expected) return false;
     const entry = this.remove(approvalId);
-    entry?.settle.resolve(decision);
-    return entry !== undefined;
+    if (entry === undefined) return false;
+    this.decided.delete(approvalId);
+    this.decided.set(approvalId, decision.decision);
+    for (const old of [...this.decided.keys()].slice(0, Math.max(0, this.decided.size - REMEMBERED_DECISIONS)))
+      this.decided.delete(old);
+    entry.settle.resolve(decision);
+    return true;
+  }
+
+  /** How a proposal no longer pending was decided here, if it was (for the log line of a second decision). */
+  decidedAs(approvalId: string): ApprovalDecision['decision'] | undefined {
+    return this.entries.has(approvalId) ? undefined : this.decided.get(approvalId);
   }
 
   /** Rejects the engine's promise (abort, window closing) and forgets the proposal. */

@@ -34,7 +34,9 @@ export class ProposalDocuments extends Disposable implements vscode.TextDocument
   provideTextDocumentContent(uri: vscode.Uri): string {
     const query = this.parse(uri);
     if (query === undefined) return '';
-    if (query.side === 'proposed') return this.pending.proposedContent(query.id) ?? '';
+    // A URI detached from its proposal (decided, or proposed again) never shows another text.
+    if (query.side === 'proposed')
+      return this.ownerOf(uri.toString()) === undefined ? '' : (this.pending.proposedContent(query.id) ?? '');
     if (query.side === 'snapshot') return this.snapshots.get(query.id) ?? '';
     return '';
   }
@@ -42,6 +44,15 @@ export class ProposalDocuments extends Disposable implements vscode.TextDocument
   /** The query of one of our URIs; undefined for any other URI. */
   parse(uri: vscode.Uri): ProposalQuery | undefined {
     return uri.scheme === PROPOSAL_SCHEME ? parseProposalQuery(uri.query) : undefined;
+  }
+
+  /**
+   * The proposal a URI (as a string) was handed out for, while it still belongs to it: undefined
+   * once the proposal is decided or proposed again, so an old tab never acts on a newer text.
+   */
+  ownerOf(uri: string): string | undefined {
+    for (const [id, uris] of this.handedOut) if (uris.some((u) => u.toString() === uri)) return id;
+    return undefined;
   }
 
   /**

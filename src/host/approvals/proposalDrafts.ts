@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
+import { visibleText } from '../../core/common/visibleText';
+import type { EditProposal } from '../../core/tools/approvalPort';
+import type { Localize } from './approvalText';
 import type { PendingEdits } from './pendingEdits';
 import { discardUntitled } from './proposalTabs';
 
@@ -46,6 +49,33 @@ export class ProposalDrafts extends Disposable {
     );
   }
 
+  /**
+   * Opens a draft of the proposal as the user would accept it now (their hunk decisions applied),
+   * in the file's language, and says what to do next.
+   */
+  async openFor(proposal: EditProposal, file: vscode.Uri, t: Localize): Promise<void> {
+    const id = proposal.approvalId;
+    const outcome = this.pending.acceptOutcome(id);
+    const text =
+      outcome.kind === 'allRejected'
+        ? (proposal.before ?? '')
+        : (outcome.content ?? this.pending.proposedContent(id) ?? '');
+    const languageId =
+      proposal.before === undefined
+        ? undefined
+        : await vscode.workspace.openTextDocument(file).then(
+            (d) => d.languageId,
+            () => undefined,
+          );
+    await this.open(id, text, languageId);
+    void vscode.window.showInformationMessage(
+      t(
+        "Edit the proposal for {0}, then choose Accept Edit (or Reject Edit) in the editor title. Your text replaces the agent's.",
+        visibleText(proposal.path),
+      ),
+    );
+  }
+
   /** Opens a draft of `text` for the proposal, in the file's language when known. */
   async open(approvalId: string, text: string, languageId: string | undefined): Promise<vscode.TextDocument> {
     const document = await vscode.workspace.openTextDocument(
@@ -57,8 +87,8 @@ export class ProposalDrafts extends Disposable {
     return document;
   }
 
-  /** The proposal a draft belongs to. */
-  ownerOf(uri: vscode.Uri): string | undefined {
+  /** The proposal a draft (its URI, or the URI as a string) belongs to. */
+  ownerOf(uri: vscode.Uri | string): string | undefined {
     return this.owners.get(uri.toString());
   }
 

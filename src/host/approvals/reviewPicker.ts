@@ -20,8 +20,8 @@ export interface ReviewRow {
 export interface ReviewActions {
   rows(runId: string | undefined): ReviewRow[];
   openDiff(approvalId: string): Promise<void>;
-  accept(approvalId: string): Promise<void>;
-  reject(approvalId: string): Promise<void>;
+  accept(approvalId: string): Promise<unknown>;
+  reject(approvalId: string): Promise<unknown>;
   editProposal(approvalId: string): Promise<void>;
   restoreProposal(approvalId: string): void;
   acceptAll(approvalIds: string[]): Promise<void>;

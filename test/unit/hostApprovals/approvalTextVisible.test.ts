@@ -9,6 +9,8 @@ import {
   rejectTitle,
   reviewDetail,
   staleMessage,
+  waitingBehindMessage,
+  whichEditItem,
 } from '../../../src/host/approvals/approvalText';
 import { computeHunks } from '../../../src/host/approvals/hunks';
 
@@ -44,8 +46,10 @@ describe('checklist 30: host approval texts neutralise control and invisible cha
       protectedWarning(t, proposal, false),
       staleMessage(t, proposal.path),
       dirtyMessage(t, proposal.path),
-      rejectTitle(t, proposal.path),
+      rejectTitle(t, proposal.path, HIDDEN),
       reviewDetail(t, proposal, HIDDEN),
+      waitingBehindMessage(t, proposal, HIDDEN),
+      ...Object.values(whichEditItem(t, proposal, HIDDEN, true)),
     ];
     for (const text of texts) assertSafe(text);
     assert.ok(texts[0]!.includes('docs/read\\u202eme.txt\\u200b'));
@@ -63,6 +67,6 @@ describe('checklist 30: host approval texts neutralise control and invisible cha
   it('leaves ordinary texts as they were', () => {
     const plain = { ...proposal, agentId: 'coder', path: 'src/a.ts' };
     assert.equal(diffTitle(t, plain, 'Add login'), 'src/a.ts (Protected — proposed by coder for Add login)');
-    assert.equal(rejectTitle(t, 'src/a.ts'), 'Reject the edit of src/a.ts');
+    assert.equal(rejectTitle(t, 'src/a.ts', 'Add login'), 'Reject the edit of src/a.ts for task Add login');
   });
 });
