@@ -2,6 +2,7 @@ import type { Plan } from './planSchema';
 import type { Finding } from './finding';
 import type { BaselineCheck, CheckOutcome } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
+import { applyTaskAction, type PersonAction } from './taskActionFold';
 import type {
   ContextScope,
   FailureClassSchema,
@@ -47,6 +48,14 @@ export interface TaskState {
   /** Paths its applied edits changed (or deleted), across all attempts, in the order first changed. */
   changedPaths: string[];
   usage: Usage;
+  /** A person's cancel or skip still in force: the task stays so across a resume. */
+  personAction?: PersonAction;
+  /** A person's note for the task's next attempts, given with a retry. */
+  retryNote?: string;
+  /** Reassigned while running: the cancelled attempt is followed by one on `assignedAgent`. */
+  restartOnAssigned?: boolean;
+  /** Attempts made before a person's retry; they do not count against the retry policy. */
+  attemptsBeforeRetry?: number;
 }
 
 /** An approval asked for during the run, and what became of it. */
@@ -220,6 +229,9 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       t.excludedAgents = [];
       break;
     }
+    case 'task.action':
+      applyTaskAction(state, task(e.taskId), e);
+      break;
     case 'task.started': {
       const t = task(e.taskId);
       t.status = 'running';
@@ -236,6 +248,8 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       const t = task(e.taskId);
       t.status = 'succeeded';
       t.agentId = e.agentId;
+      delete t.personAction;
+      delete t.restartOnAssigned;
       if (e.output !== undefined) t.output = e.output;
       if (e.summary !== undefined) t.summary = e.summary;
       const a = lastAttempt(t, e.attempt);
@@ -264,7 +278,8 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     }
     case 'task.cancelled': {
       const t = task(e.taskId);
-      t.status = 'cancelled';
+      t.status = t.restartOnAssigned ? 'pending' : 'cancelled';
+      delete t.restartOnAssigned;
       const a = lastAttempt(t, e.attempt);
       if (a) Object.assign(a, { endedAt: e.at, outcome: 'cancelled' });
       break;
