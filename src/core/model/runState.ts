@@ -226,6 +226,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       const t = task(e.taskId);
       t.status = 'pending';
       delete t.failure;
+      delete t.personAction;
       t.excludedAgents = [];
       break;
     }
@@ -404,9 +405,12 @@ export function countTasks(state: RunState): Record<TaskStatus, number> {
   return counts;
 }
 
-/** Tasks a resume runs again: failed, cancelled and skipped ones (tasks skipped because of them follow anyway). */
+/**
+ * Tasks a resume runs again: failed, cancelled and skipped ones (tasks skipped because of them follow
+ * anyway), but not those a person cancelled or skipped: only a person's retry brings those back.
+ */
 export function retryableTaskIds(state: Pick<RunState, 'tasks'>): string[] {
   return Object.values(state.tasks)
-    .filter((t) => t.status === 'failed' || t.status === 'cancelled' || t.status === 'skipped')
+    .filter((t) => (t.status === 'failed' || t.status === 'cancelled' || t.status === 'skipped') && !t.personAction)
     .map((t) => t.id);
 }

@@ -168,6 +168,8 @@ export class Orchestrator {
       session.recordResume(options.budget);
       if (plan) applyUserChanges(session, plan.tasks, options);
       for (const action of options.actions ?? []) session.emit(taskActionEvent(action));
+      // Durable before any task starts, so a crash from here on still finds the actions.
+      if (options.actions?.length) await session.commit();
       return plan
         ? session.execute(buildPlanGraph(plan.tasks))
         : this.planAndExecute(session, { goal: state.goal, dryRun: state.dryRun });
@@ -374,7 +376,9 @@ function applyUserChanges(
     if (reset.has(taskId) || (status !== 'failed' && status !== 'skipped' && status !== 'cancelled')) return;
     reset.add(taskId);
     session.emit({ type: 'task.reset', taskId, reason });
-    for (const t of tasks) if (t.dependencies.includes(taskId)) again(t.id, `its dependency "${taskId}" runs again`);
+    for (const t of tasks)
+      if (t.dependencies.includes(taskId) && !session.state.tasks[t.id]?.personAction)
+        again(t.id, `its dependency "${taskId}" runs again`);
   };
   for (const taskId of options.retryTasks ?? []) again(taskId, 'retried by the user');
   // A reassigned task that had failed gets its retry with the new agent.
