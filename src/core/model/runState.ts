@@ -3,6 +3,7 @@ import type { Finding } from './finding';
 import type { BaselineCheck, CheckOutcome } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
 import { applyTaskAction, type PersonAction } from './taskActionFold';
+import type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
 import type {
   ContextScope,
   FailureClassSchema,
@@ -58,38 +59,7 @@ export interface TaskState {
   attemptsBeforeRetry?: number;
 }
 
-/** An approval asked for during the run, and what became of it. */
-export interface ApprovalRecord {
-  approvalId: string;
-  taskId: string;
-  kind: 'edit' | 'command';
-  path?: string;
-  command?: string;
-  summary: string;
-  protected: boolean;
-  status: 'pending' | 'accepted' | 'rejected' | 'applied';
-  by?: 'user' | 'auto' | 'policy';
-  reason?: string;
-}
-
-/** One entry of the run's shared context. */
-export interface ContextRecord {
-  key: string;
-  scope: ContextScope;
-  agentId?: string;
-  value: JsonValue;
-  expiresAt?: number;
-}
-
-/** A message waiting in an agent's inbox. */
-export interface MessageRecord {
-  id: string;
-  from: string;
-  /** The recipient's id, or `*` for a broadcast. */
-  to: string;
-  topic: string;
-  body: JsonValue;
-}
+export type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
 
 /** The state of a run: a pure fold of its events, and what a snapshot holds. */
 export interface RunState {

@@ -73,6 +73,8 @@ export function taskActionProblem(
     case 'reassign': {
       const agents = registry.list().map((a) => a.definition.id);
       const agent = registry.get(action.agentId);
+      if (status === 'running' && state.tasks[action.taskId]?.agentId === action.agentId)
+        return `Task "${action.taskId}" is running on "${action.agentId}" already; pick another agent, or retry it once it ends.`;
       if (!agent) return `No agent "${action.agentId}" is registered; pick one of: ${agents.join(', ')}.`;
       const missing = spec.requiredCapabilities.filter((c) => !agent.definition.capabilities.includes(c));
       if (missing.length > 0) {

@@ -134,6 +134,7 @@ describe('task actions on a live run', function () {
     await team.startedAttempts(1);
     await assert.rejects(handle.act({ kind: 'reassign', taskId: 't', agentId: 'writer' }), /lacks code.*coder, second/);
     await assert.rejects(handle.act({ kind: 'reassign', taskId: 't', agentId: 'ghost' }), /No agent "ghost"/);
+    await assert.rejects(handle.act({ kind: 'reassign', taskId: 't', agentId: 'coder' }), /running on "coder" already/);
     await handle.act({ kind: 'reassign', taskId: 't', agentId: 'second' });
     await team.startedAttempts(2);
     team.release('t');
