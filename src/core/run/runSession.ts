@@ -160,11 +160,11 @@ export class RunSession {
    */
   async act(input: TaskAction): Promise<void> {
     const action = parseTaskAction(input);
-    if (this.state.phase !== 'execute' || this.stopRequested === 'cancel' || this.state.status !== 'running') {
+    if (!this.executor || this.stopRequested === 'cancel' || this.state.status !== 'running') {
       throw new TaskActionError(
         this.state.phase === 'complete'
           ? `Run ${this.runId} has ended; act on it again to resume it with this action.`
-          : `Run ${this.runId} is ${this.cancelled ? 'being cancelled' : this.state.status === 'paused' ? 'pausing' : `in its ${this.state.phase} phase`}; act on its tasks while they run, or once it has ended.`,
+          : `Run ${this.runId} is ${this.cancelled ? 'being cancelled' : this.state.status === 'paused' ? 'pausing' : `in its ${this.state.phase} phase, not running tasks`}; act on its tasks while they run, or once it has ended.`,
       );
     }
     const problem = taskActionProblem(this.state, this.deps.registry, action);
@@ -382,10 +382,9 @@ export class RunSession {
   }
 }
 
-/** Tasks that did not get done: failed, cancelled, or skipped for a dependency (a person's skip counts as done). */
+/** Tasks that did not get done: all but those that succeeded or that a person skipped (which counts as done). */
 function unfinishedTasks(state: RunState): number {
   return Object.values(state.tasks).filter(
-    (t) =>
-      t.status === 'failed' || t.status === 'cancelled' || (t.status === 'skipped' && t.personAction?.kind !== 'skip'),
+    (t) => t.status !== 'succeeded' && !(t.status === 'skipped' && t.personAction?.kind === 'skip'),
   ).length;
 }
