@@ -96,4 +96,49 @@ describe('CLI: a skip recorded on resume survives a crash (real child processes,
       'only the paused attempt',
     );
   });
+
+  it('resume --retry --note on a paused run, killed once recorded: a plain resume runs the task with the note in its brief', async () => {
+    const { root, state, ws } = sandbox();
+    const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
+    const planFile = join(root, 'plan.json');
+    await writeFile(planFile, JSON.stringify({ goal: GOAL, tasks: TASKS }));
+    const common = ['--json', '--approve', 'auto', '--state-dir', state];
+    const tiny = ['--budget-tokens', '500'];
+    const first = await runCli(
+      ['run', '--plan', planFile, ...common, ...tiny, '--workspace', ws, '--base-url', server.openAiBaseUrl],
+      env,
+    );
+    assert.equal(first.code, 3, first.stderr);
+    const runId = jsonLines(first.stdout)[0]!.runId as string;
+    // Skipped, and still paused at the same budget: a skipped task can be retried while the run is not over.
+    const skipped = await runCli(['resume', runId, ...common, ...tiny, '--skip', 'first'], env);
+    assert.equal(skipped.code, 3, skipped.stderr);
+    const note = 'Mind the v2 API; v1 is gone.';
+    const killed = await runKillable(
+      ['resume', runId, ...common, '--retry', 'first', '--note', note, '--budget-tokens', '200000'],
+      env,
+      {
+        aim: 'random',
+        afterEvents: 2,
+        delayMs: 0,
+        startType: 'run.resumed',
+        writeDir: ws,
+        runsDir: join(state, 'runs'),
+      },
+    );
+    assert.equal(killed.killed, true, killed.result.stderr);
+    const resumed = await runCli(['resume', runId, ...common], env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(jsonLines(resumed.stdout).at(-1)?.status, 'succeeded');
+    assert.equal(await readFile(join(ws, 'first.txt'), 'utf8'), 'written by first\n');
+    const firstRequests = server.requests.filter((r) => taskOfRequest(r) === 'first');
+    assert.ok(firstRequests.length > 0, 'the retried task ran');
+    for (const r of firstRequests)
+      assert.ok(JSON.stringify(r.body).includes(note), 'every request of the retry carries the note');
+    const { events } = await readEventLog(join(state, 'runs', runId, 'events.jsonl'));
+    assert.deepEqual(
+      events.filter((e) => e.type === 'task.action').map((e) => (e as { action: string }).action),
+      ['skip', 'retry'],
+    );
+  });
 });
