@@ -16,6 +16,8 @@ import {
   type RunArgs,
 } from './cliCommand';
 import { UsageError } from './usageError';
+import { parseTaskAction, type TaskAction } from '../core/run/taskActions';
+import { errorMessage } from '../core/common/errors';
 
 import { limitArg, thresholdArgs } from './limitArgs';
 import { isPassableName } from '../core/verify/childEnvironment';
@@ -41,6 +43,9 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   plan: { type: 'string' },
   out: { type: 'string' },
+  skip: { type: 'string', multiple: true },
+  retry: { type: 'string', multiple: true },
+  note: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -70,7 +75,7 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'plan',
   ],
   plan: ['workspace', 'provider', 'model', 'base-url', 'verify', 'json', 'state-dir', 'out'],
-  resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json'],
+  resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
 };
@@ -168,6 +173,7 @@ export function parseCliArgs(
         ...(stateDir === undefined ? {} : { stateDir }),
         ...(values.approve === undefined ? {} : { approve: approveArg(values.approve) }),
         budget: budgetArgs(values),
+        ...taskActionArgs(values),
         json: values.json ?? false,
       };
     }
@@ -279,6 +285,30 @@ function runIdArg(rest: string[], command: 'resume' | 'show'): string {
       `"${runId}" is not a run id; run ids look like run-m1abc-0123456789 (\`agent-orchestrator list\` shows them).`,
     );
   return runId;
+}
+
+/** `--skip TASK` and `--retry TASK [--note TEXT]` of resume, as task actions recorded when the run resumes. */
+function taskActionArgs(values: Values): { actions?: TaskAction[] } {
+  const skip = values.skip ?? [];
+  const retry = values.retry ?? [];
+  if (values.note !== undefined && retry.length !== 1)
+    throw new UsageError("--note goes with exactly one --retry TASK: it is added to that task's next brief.");
+  const both = skip.find((id) => retry.includes(id));
+  if (both !== undefined) throw new UsageError(`Task "${both}" cannot be both skipped and retried; pick one.`);
+  const inputs = [
+    ...skip.map((taskId) => ({ kind: 'skip' as const, taskId })),
+    ...retry.map((taskId) => ({
+      kind: 'retry' as const,
+      taskId,
+      ...(values.note === undefined ? {} : { note: values.note }),
+    })),
+  ];
+  if (inputs.length === 0) return {};
+  try {
+    return { actions: inputs.map(parseTaskAction) };
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
 }
 
 function noMorePositionals(extra: string[], command: CommandName): void {

@@ -1,3 +1,4 @@
+import type { TaskAction } from '../core/run/taskActions';
 // The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
 import type { GateThresholdsInput } from '../core/verify/gateThresholds';
 
@@ -59,6 +60,8 @@ export interface ResumeArgs {
   stateDir?: string;
   approve?: ApproveMode;
   budget: BudgetArgs;
+  /** `--skip` and `--retry [--note]`: a person's actions on tasks, recorded when the run resumes. */
+  actions?: TaskAction[];
   json: boolean;
 }
 

@@ -94,6 +94,9 @@ const RESUME = `agent-orchestrator resume <runId> [options]
   --approve MODE         auto | never | prompt, as for run (not remembered from the run: choose again)
   --budget-tokens N      raise the run's token budget to N
   --budget-usd X         raise the run's money budget to X US dollars
+  --skip TASK            skip a pending or failed task; its dependents treat it as done (repeatable)
+  --retry TASK           run a failed, cancelled or skipped task again (repeatable)
+  --note TEXT            with one --retry: a note added to that task's next brief
   --json                 run events on stdout, one JSON object per line
   --state-dir DIR        where runs are stored`;
 

@@ -28,6 +28,7 @@ import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
 import { tuningFromEnv } from './tuningEnv';
+import { TaskActionError } from '../core/run/taskActions';
 import { UsageError } from './usageError';
 import { invalidPlanError, readPlanFile, writePlanFile } from './planFiles';
 import { planFileText } from '../core/plan/planFile';
@@ -202,15 +203,23 @@ export async function resumeCommand(
     try {
       // A failed or cancelled run gets another go at its failed, cancelled and skipped tasks; each
       // new attempt's brief says why the last one failed.
-      const retryTasks = retryableTaskIds(stored);
+      // Tasks named by --skip or --retry follow the person's action instead.
+      const named = new Set((args.actions ?? []).map((a) => a.taskId));
+      const retryTasks = retryableTaskIds(stored).filter((id) => !named.has(id));
       handle = attach(
         await engine.orchestrator.resume(args.runId, {
           ...budgetOf(args.budget),
           ...(retryTasks.length > 0 ? { retryTasks } : {}),
+          ...(args.actions ? { actions: args.actions } : {}),
         }),
       );
     } catch (err) {
-      if (err instanceof ResumeError || err instanceof RunLockedError || err instanceof WorkspaceBusyError)
+      if (
+        err instanceof ResumeError ||
+        err instanceof TaskActionError ||
+        err instanceof RunLockedError ||
+        err instanceof WorkspaceBusyError
+      )
         throw new UsageError(`Run ${args.runId} cannot be resumed: ${err.message}`);
       throw err;
     }

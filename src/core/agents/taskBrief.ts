@@ -30,7 +30,13 @@ export function taskBrief(ctx: TaskContext): string {
   if (t.acceptanceCriteria.length) lines.push('', 'Acceptance criteria:', ...t.acceptanceCriteria.map((c) => `- ${c}`));
   if (t.writes.length) lines.push('', `You may change: ${t.writes.join(', ')}`);
   if (t.reads.length) lines.push(`Relevant to read: ${t.reads.join(', ')}`);
-  lines.push(...dependencySection(ctx), ...contextSection(ctx), ...messageSection(ctx), ...retrySection(ctx));
+  lines.push(
+    ...dependencySection(ctx),
+    ...contextSection(ctx),
+    ...messageSection(ctx),
+    ...retrySection(ctx),
+    ...noteSection(ctx),
+  );
   lines.push(
     '',
     'Use the tools to read the workspace and propose edits. When the task is done, call finish_task with a one-line summary.',
@@ -67,6 +73,10 @@ function messageSection(ctx: TaskContext): string[] {
   if (ctx.moreUnreadMessages > 0)
     lines.push(`(${ctx.moreUnreadMessages} more unread message(s) are waiting; read_messages takes them.)`);
   return lines;
+}
+
+function noteSection(ctx: TaskContext): string[] {
+  return ctx.retryNote ? ['', 'A person retried this task with a note for you:', indent(ctx.retryNote)] : [];
 }
 
 function retrySection(ctx: TaskContext): string[] {

@@ -21,7 +21,10 @@ export function afterFailedAttempt(deps: ExecutorDeps, f: FailedAttempt): NextSt
   const task = graph.tasks[f.task]!;
   const ts = state.tasks[task.id];
   // Pauses for a human and cancellations say nothing about the task or the agent: they do not use up attempts.
-  const attempts = (ts?.attempts ?? []).filter((a) => a.failureClass !== 'needs-human' && a.outcome !== 'cancelled');
+  // Attempts before a person's retry are spent: the retry gets a fresh allowance.
+  const attempts = (ts?.attempts ?? [])
+    .slice(ts?.attemptsBeforeRetry ?? 0)
+    .filter((a) => a.failureClass !== 'needs-human' && a.outcome !== 'cancelled');
   const excluded = new Set([...(ts?.excludedAgents ?? []), f.agentId]);
   const others = rankAgents(task, registry, stats, {
     excluded,

@@ -10,3 +10,15 @@ export class RunCancelledError extends Error {
 export class TaskTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
+
+/** The reason an attempt is aborted with when a person cancels or reassigns its task. */
+export class TaskStoppedError extends Error {
+  override readonly name = 'AbortError';
+  constructor(action: 'cancel' | 'reassign', taskId: string) {
+    super(
+      action === 'cancel'
+        ? `Task "${taskId}" was cancelled by a person.`
+        : `Task "${taskId}" was reassigned by a person; it starts again on the new agent.`,
+    );
+  }
+}

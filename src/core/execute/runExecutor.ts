@@ -9,9 +9,11 @@ import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
 import { assertJson, createTaskContext } from './taskContext';
 import { offerReadyTasks, type PlannedStart } from './dispatchPass';
 import { taskBackground } from './taskBackground';
-import { RunCancelledError, TaskTimeoutError } from './executorErrors';
+import { RunCancelledError, TaskStoppedError, TaskTimeoutError } from './executorErrors';
 import { raceAbort } from './raceAbort';
 import { gateView } from './taskGateView';
+import type { TaskState } from '../model/runState';
+import type { TaskActionKind } from '../model/runEvents';
 
 /** Aborts what an attempt left running (a stray branch of a Promise.all) once the attempt is over. */
 const ATTEMPT_OVER = Object.assign(new Error('The attempt is over.'), { name: 'AbortError' });
@@ -19,8 +21,19 @@ const ATTEMPT_OVER = Object.assign(new Error('The attempt is over.'), { name: 'A
 /** How long an aborted agent may take to stop before its locks and load are released anyway. */
 const DEFAULT_ABANDON_GRACE_MS = 10_000;
 
-function recoveredStatus(status: string | undefined): RecoveredTaskStatus {
-  return status === 'succeeded' || status === 'failed' || status === 'skipped' ? status : 'pending';
+/** What the scheduler makes of a task's recorded state; a cancel or skip by a person stays in force. */
+function recoveredStatus(task: TaskState | undefined): RecoveredTaskStatus {
+  switch (task?.status) {
+    case 'succeeded':
+    case 'failed':
+      return task.status;
+    case 'skipped':
+      return task.personAction?.kind === 'skip' ? 'waived' : 'skipped';
+    case 'cancelled':
+      return task.personAction?.kind === 'cancel' ? 'cancelled' : 'pending';
+    default:
+      return 'pending';
+  }
 }
 
 /**
@@ -34,6 +47,8 @@ export class RunExecutor implements DisposableLike {
   private readonly scheduler: DagScheduler;
   /** Running attempts by `task#attempt`. */
   private readonly inFlight = new Set<string>();
+  /** The running attempt of each task, to stop it on a person's cancel or reassignment. */
+  private readonly running = new Map<number, { controller: AbortController; stoppedFor?: 'cancel' | 'reassign' }>();
   private readonly runAbort = new AbortController();
   private readonly disposed = new AbortController();
   private readonly waitedMs = new Map<number, number>();
@@ -47,7 +62,7 @@ export class RunExecutor implements DisposableLike {
 
   constructor(private readonly deps: ExecutorDeps) {
     const { state } = deps;
-    this.scheduler = new DagScheduler(deps.graph, (id) => recoveredStatus(state.tasks[id]?.status));
+    this.scheduler = new DagScheduler(deps.graph, (id) => recoveredStatus(state.tasks[id]));
     // Every running attempt and every backoff listens on the run's signal; that is by design.
     setMaxListeners(0, this.runAbort.signal, this.disposed.signal);
     const wake = (): void => this.pump();
@@ -62,10 +77,50 @@ export class RunExecutor implements DisposableLike {
     if (this.settle) throw new Error('RunExecutor.run() may only be called once; build a new executor to resume.');
     const done = new Promise<ExecutionOutcome>((resolve) => (this.settle = resolve));
     // A crash can land between a failure and the skips it causes; record those skips now.
+    this.recordBlockedSkips();
+    this.pump();
+    return done;
+  }
+
+  /**
+   * Carries out a person's action on a task, already recorded (and folded into the state): a
+   * running attempt is aborted (cancel, or reassign: it starts again on the new agent); every other
+   * task is brought in line with the state, so dependents of a skipped task start and those of a
+   * cancelled one are skipped.
+   */
+  applyAction(taskId: string, action: TaskActionKind): void {
+    const i = this.deps.graph.tasks.findIndex((t) => t.id === taskId);
+    if (i < 0) return;
+    const attempt = this.running.get(i);
+    if (attempt && (action === 'cancel' || action === 'reassign')) {
+      attempt.stoppedFor = action;
+      attempt.controller.abort(new TaskStoppedError(action, taskId));
+      return;
+    }
+    this.reconcile();
+    this.pump();
+  }
+
+  /** The scheduler follows the state for every task not running, and new blocked skips are recorded. */
+  private reconcile(): void {
+    this.scheduler.refresh((id) => recoveredStatus(this.deps.state.tasks[id]));
+    this.recordBlockedSkips();
+  }
+
+  /** Records a skip for each task the scheduler skipped because a dependency failed, was skipped or cancelled. */
+  private recordBlockedSkips(): void {
+    const tasks = this.deps.state.tasks;
+    const blocks = (d: string): boolean => {
+      const s = tasks[d];
+      return (
+        s?.status === 'failed' ||
+        (s?.status === 'skipped' && s.personAction?.kind !== 'skip') ||
+        (s?.status === 'cancelled' && s.personAction?.kind === 'cancel')
+      );
+    };
     this.deps.graph.tasks.forEach((t, i) => {
-      if (this.scheduler.stateOf(i) === 'skipped' && this.deps.state.tasks[t.id]?.status !== 'skipped') {
-        const blocker =
-          t.dependencies.find((d) => ['failed', 'skipped'].includes(this.deps.state.tasks[d]?.status ?? '')) ?? '';
+      if (this.scheduler.stateOf(i) === 'skipped' && tasks[t.id]?.status !== 'skipped') {
+        const blocker = t.dependencies.find(blocks) ?? '';
         this.deps.services.emit({
           type: 'task.skipped',
           taskId: t.id,
@@ -74,8 +129,6 @@ export class RunExecutor implements DisposableLike {
         });
       }
     });
-    this.pump();
-    return done;
   }
 
   /** Stops starting tasks; running ones finish, then `run()` resolves with `paused`. */
@@ -156,6 +209,8 @@ export class RunExecutor implements DisposableLike {
     const agentId = agent.definition.id;
     const attemptKey = `${i}#${attempt}`;
     const controller = new AbortController();
+    const stop: { controller: AbortController; stoppedFor?: 'cancel' | 'reassign' } = { controller };
+    this.running.set(i, stop);
     this.inFlight.add(attemptKey);
     const onRunAbort = (): void => controller.abort(this.runAbort.signal.reason);
     if (this.runAbort.signal.aborted) onRunAbort();
@@ -235,8 +290,11 @@ export class RunExecutor implements DisposableLike {
       await services.commit();
       transition = () => this.scheduler.succeed(i);
     } catch (err) {
-      transition = this.afterError(i, agentId, attempt, clock.now() - startedAt, err, timedOut, span);
+      transition = stop.stoppedFor
+        ? this.afterPersonStop(i, attempt, stop.stoppedFor, span)
+        : this.afterError(i, agentId, attempt, clock.now() - startedAt, err, timedOut, span);
     } finally {
+      this.running.delete(i);
       controller.abort(ATTEMPT_OVER);
       timer?.abort(ATTEMPT_OVER);
       this.runAbort.signal.removeEventListener('abort', onRunAbort);
@@ -271,6 +329,22 @@ export class RunExecutor implements DisposableLike {
         `Agent "${agentId}" did not stop within ${graceMs} ms after its attempt at "${taskId}" ended; its locks are released anyway.`,
       );
     }
+  }
+
+  /**
+   * An attempt a person stopped: recorded as cancelled; a cancelled task's dependents are then
+   * skipped, a reassigned task is ready again for its new agent.
+   */
+  private afterPersonStop(
+    i: number,
+    attempt: number,
+    stoppedFor: 'cancel' | 'reassign',
+    span: { end(s: 'ok' | 'error' | 'cancelled'): void },
+  ): () => void {
+    this.deps.services.emit({ type: 'task.cancelled', taskId: this.deps.graph.tasks[i]!.id, attempt });
+    span.end('cancelled');
+    if (stoppedFor === 'reassign') return () => this.scheduler.requeue(i);
+    return () => (this.scheduler.cancel(i), this.reconcile());
   }
 
   /** Records what happened to a failed attempt and returns the scheduler move to make once the agent stopped. */

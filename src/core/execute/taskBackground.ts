@@ -17,6 +17,8 @@ export interface TaskBackground {
   unreadMessages: AgentMessage[];
   moreUnreadMessages: number;
   previousAttempt?: PreviousAttempt;
+  /** A person's note given with a retry. */
+  retryNote?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export function taskBackground(
     unreadMessages: messages,
     moreUnreadMessages: unread.length - messages.length,
     ...(previous ? { previousAttempt: previous } : {}),
+    ...(state.tasks[task.id]?.retryNote ? { retryNote: state.tasks[task.id]!.retryNote! } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export const RunPhaseSchema = z.enum(['initialise', 'plan', 'validate', 'execute
 export const RunStatusSchema = z.enum(['running', 'planned', 'paused', 'succeeded', 'failed', 'cancelled']);
 /** Where a task stands. */
 export const TaskStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+/** What a person can do to one task from the run panel, the Runs view or the API. */
+export const TaskActionKindSchema = z.enum(['cancel', 'retry', 'skip', 'reassign']);
 /** See `FailureClass`. */
 export const FailureClassSchema = z.enum(['retryable', 'reassign', 'needs-human', 'fatal']);
 /** Log levels, lowest first. */
@@ -98,6 +100,21 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ev('task.assigned', { taskId: z.string(), agentId: z.string() }),
   /** The user asked for another go at a failed, skipped or cancelled task. */
   ev('task.reset', { taskId: z.string(), reason: z.string() }),
+  /**
+   * A person acted on one task of a run (live or ended), recorded before the action takes effect:
+   * cancel its attempt, retry it (with a note for its next brief), skip it (its dependents treat it
+   * as done), or reassign it to another agent.
+   */
+  ev('task.action', {
+    taskId: z.string(),
+    action: TaskActionKindSchema,
+    /** For a retry: added to the task's next brief. */
+    note: z.string().optional(),
+    /** For a skip or a cancel: why, in the person's words. */
+    reason: z.string().optional(),
+    /** For a reassignment: the agent of the next attempt. */
+    agentId: z.string().optional(),
+  }),
   ev('task.started', { taskId: z.string(), agentId: z.string(), attempt: z.number().int().positive() }),
   ev('task.step.started', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string() }),
   ev('task.step.completed', {
@@ -262,4 +279,5 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 export type PlanIssue = z.infer<typeof PlanIssueSchema>;
 export type LogLevel = z.infer<typeof LogLevelSchema>;
+export type TaskActionKind = z.infer<typeof TaskActionKindSchema>;
 export type ContextScope = z.infer<typeof ContextScopeSchema>;

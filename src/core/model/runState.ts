@@ -2,6 +2,8 @@ import type { Plan } from './planSchema';
 import type { Finding } from './finding';
 import type { BaselineCheck, CheckOutcome } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
+import { applyTaskAction, type PersonAction } from './taskActionFold';
+import type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
 import type {
   ContextScope,
   FailureClassSchema,
@@ -47,40 +49,17 @@ export interface TaskState {
   /** Paths its applied edits changed (or deleted), across all attempts, in the order first changed. */
   changedPaths: string[];
   usage: Usage;
+  /** A person's cancel or skip still in force: the task stays so across a resume. */
+  personAction?: PersonAction;
+  /** A person's note for the task's next attempts, given with a retry. */
+  retryNote?: string;
+  /** Reassigned while running: the cancelled attempt is followed by one on `assignedAgent`. */
+  restartOnAssigned?: boolean;
+  /** Attempts made before a person's retry; they do not count against the retry policy. */
+  attemptsBeforeRetry?: number;
 }
 
-/** An approval asked for during the run, and what became of it. */
-export interface ApprovalRecord {
-  approvalId: string;
-  taskId: string;
-  kind: 'edit' | 'command';
-  path?: string;
-  command?: string;
-  summary: string;
-  protected: boolean;
-  status: 'pending' | 'accepted' | 'rejected' | 'applied';
-  by?: 'user' | 'auto' | 'policy';
-  reason?: string;
-}
-
-/** One entry of the run's shared context. */
-export interface ContextRecord {
-  key: string;
-  scope: ContextScope;
-  agentId?: string;
-  value: JsonValue;
-  expiresAt?: number;
-}
-
-/** A message waiting in an agent's inbox. */
-export interface MessageRecord {
-  id: string;
-  from: string;
-  /** The recipient's id, or `*` for a broadcast. */
-  to: string;
-  topic: string;
-  body: JsonValue;
-}
+export type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
 
 /** The state of a run: a pure fold of its events, and what a snapshot holds. */
 export interface RunState {
@@ -217,9 +196,13 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       const t = task(e.taskId);
       t.status = 'pending';
       delete t.failure;
+      delete t.personAction;
       t.excludedAgents = [];
       break;
     }
+    case 'task.action':
+      applyTaskAction(state, task(e.taskId), e);
+      break;
     case 'task.started': {
       const t = task(e.taskId);
       t.status = 'running';
@@ -236,6 +219,8 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       const t = task(e.taskId);
       t.status = 'succeeded';
       t.agentId = e.agentId;
+      delete t.personAction;
+      delete t.restartOnAssigned;
       if (e.output !== undefined) t.output = e.output;
       if (e.summary !== undefined) t.summary = e.summary;
       const a = lastAttempt(t, e.attempt);
@@ -264,7 +249,8 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     }
     case 'task.cancelled': {
       const t = task(e.taskId);
-      t.status = 'cancelled';
+      t.status = t.restartOnAssigned ? 'pending' : 'cancelled';
+      delete t.restartOnAssigned;
       const a = lastAttempt(t, e.attempt);
       if (a) Object.assign(a, { endedAt: e.at, outcome: 'cancelled' });
       break;
@@ -389,9 +375,12 @@ export function countTasks(state: RunState): Record<TaskStatus, number> {
   return counts;
 }
 
-/** Tasks a resume runs again: failed, cancelled and skipped ones (tasks skipped because of them follow anyway). */
+/**
+ * Tasks a resume runs again: failed, cancelled and skipped ones (tasks skipped because of them follow
+ * anyway), but not those a person cancelled or skipped: only a person's retry brings those back.
+ */
 export function retryableTaskIds(state: Pick<RunState, 'tasks'>): string[] {
   return Object.values(state.tasks)
-    .filter((t) => t.status === 'failed' || t.status === 'cancelled' || t.status === 'skipped')
+    .filter((t) => (t.status === 'failed' || t.status === 'cancelled' || t.status === 'skipped') && !t.personAction)
     .map((t) => t.id);
 }

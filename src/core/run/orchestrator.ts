@@ -10,6 +10,7 @@ import type { Planner } from '../plan/planner';
 import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchestratorPorts';
 import { SettingsDigestSchema, type PlanOrigin, type RunEvent } from '../model/runEvents';
 import { RunSession, type RunResult } from './runSession';
+import { actionsProblem, parseTaskAction, taskActionEvent, TaskActionError, type TaskAction } from './taskActions';
 import { emptyRunState, type RunState } from '../model/runState';
 import type { WorkspaceLease } from '../store/workspaceLock';
 
@@ -39,6 +40,12 @@ export interface RunHandle {
   readonly done: Promise<RunResult>;
   pause(reason?: string): void;
   cancel(): void;
+  /**
+   * A person's action on one task while the run goes on (cancel, retry with a note, skip,
+   * reassign); resolves once it is recorded. Throws `TaskActionError`, recording nothing, when it
+   * cannot be taken. For a run that has ended, use `Orchestrator.act`, which resumes it.
+   */
+  act(action: TaskAction): Promise<void>;
 }
 
 /** How a run is resumed. */
@@ -49,6 +56,8 @@ export interface ResumeOptions {
   retryTasks?: readonly string[];
   /** Manual assignments: task id → agent id. */
   assign?: Readonly<Record<string, string>>;
+  /** A person's actions on tasks, recorded (in order) when the run resumes; each is checked first. */
+  actions?: readonly TaskAction[];
 }
 
 /** Thrown when a run cannot be resumed, with the reason and what to do. */
@@ -139,7 +148,10 @@ export class Orchestrator {
     const unknownTask = [...(options.retryTasks ?? []), ...Object.keys(options.assign ?? {})].find(
       (id) => !state.plan?.tasks.some((t) => t.id === id),
     );
-    const problem = refusal ?? (unknownTask !== undefined ? `Run ${runId} has no task "${unknownTask}".` : undefined);
+    const problem =
+      refusal ??
+      (unknownTask !== undefined ? `Run ${runId} has no task "${unknownTask}".` : undefined) ??
+      actionsProblem(state, this.deps.registry, options.actions ?? []);
     if (problem) {
       await writer?.close();
       await this.giveBackWorkspace(runId);
@@ -155,6 +167,9 @@ export class Orchestrator {
       await new Promise<void>((resolve) => setImmediate(resolve));
       session.recordResume(options.budget);
       if (plan) applyUserChanges(session, plan.tasks, options);
+      for (const action of options.actions ?? []) session.emit(taskActionEvent(action));
+      // Durable before any task starts, so a crash from here on still finds the actions.
+      if (options.actions?.length) await session.commit();
       return plan
         ? session.execute(buildPlanGraph(plan.tasks))
         : this.planAndExecute(session, { goal: state.goal, dryRun: state.dryRun });
@@ -168,6 +183,21 @@ export class Orchestrator {
    */
   validate(plan: unknown): PlanValidation {
     return validatePlan(plan, this.planLimits());
+  }
+
+  /**
+   * A person's action on one task: taken on the live run when it runs here, otherwise by resuming
+   * the run with it (resolving with the new handle). Throws `TaskActionError` or `ResumeError`,
+   * recording nothing, when it cannot be taken.
+   */
+  async act(runId: string, input: TaskAction): Promise<RunHandle | undefined> {
+    const action = parseTaskAction(input);
+    const live = this.live.get(runId);
+    if (live) {
+      await live.act(action);
+      return undefined;
+    }
+    return this.resume(runId, { actions: [action] });
   }
 
   /** The live session of a run started or resumed here. */
@@ -210,6 +240,14 @@ export class Orchestrator {
       done,
       pause: (reason) => withSession((s) => s.pause(reason)),
       cancel: () => withSession((s) => s.cancel()),
+      act: (action) => {
+        const session = this.live.get(runId);
+        return session
+          ? session.act(action)
+          : Promise.reject(
+              new TaskActionError(`Run ${runId} is not running here; its plan is not ready yet, or it has ended.`),
+            );
+      },
     };
   }
 
@@ -338,7 +376,9 @@ function applyUserChanges(
     if (reset.has(taskId) || (status !== 'failed' && status !== 'skipped' && status !== 'cancelled')) return;
     reset.add(taskId);
     session.emit({ type: 'task.reset', taskId, reason });
-    for (const t of tasks) if (t.dependencies.includes(taskId)) again(t.id, `its dependency "${taskId}" runs again`);
+    for (const t of tasks)
+      if (t.dependencies.includes(taskId) && !session.state.tasks[t.id]?.personAction)
+        again(t.id, `its dependency "${taskId}" runs again`);
   };
   for (const taskId of options.retryTasks ?? []) again(taskId, 'retried by the user');
   // A reassigned task that had failed gets its retry with the new agent.

@@ -18,6 +18,7 @@ import type { OrchestratorDeps, RunBudgetLimits, RunWriterPort } from './orchest
 import { DEFAULT_REPAIR_ATTEMPTS, MAX_REPAIR_DIFF_CHARS, REPAIR_AGENT, repairTaskSpec } from './repairTask';
 import { checkJournal, gateScope } from './checkJournal';
 import { assertTransition } from './runPhases';
+import { parseTaskAction, taskActionEvent, taskActionProblem, TaskActionError, type TaskAction } from './taskActions';
 import type { RunEvent, RunEventBody, RunPhase } from '../model/runEvents';
 import { applyRunEvent, countTasks, type RunState } from '../model/runState';
 
@@ -152,6 +153,27 @@ export class RunSession {
     this.executor?.cancel();
   }
 
+  /**
+   * Takes a person's action on one task of this live run: checks it, records it, then carries it
+   * out while the rest of the run goes on. Resolves once the record is durable; throws
+   * `TaskActionError`, recording nothing, when the action cannot be taken.
+   */
+  async act(input: TaskAction): Promise<void> {
+    const action = parseTaskAction(input);
+    if (!this.executor || this.stopRequested === 'cancel' || this.state.status !== 'running') {
+      throw new TaskActionError(
+        this.state.phase === 'complete'
+          ? `Run ${this.runId} has ended; act on it again to resume it with this action.`
+          : `Run ${this.runId} is ${this.cancelled ? 'being cancelled' : this.state.status === 'paused' ? 'pausing' : `in its ${this.state.phase} phase, not running tasks`}; act on its tasks while they run, or once it has ended.`,
+      );
+    }
+    const problem = taskActionProblem(this.state, this.deps.registry, action);
+    if (problem) throw new TaskActionError(problem);
+    this.emit(taskActionEvent(action));
+    this.executor?.applyAction(action.taskId, action.kind);
+    await this.commit();
+  }
+
   get planSignal(): AbortSignal {
     return this.planAbort.signal;
   }
@@ -177,8 +199,7 @@ export class RunSession {
       this.enterPhase('monitor');
       const report = await this.verify();
       if (this.cancelled) return this.complete('cancelled');
-      const counts = countTasks(this.state);
-      if (counts.failed + counts.skipped > 0 || !report) return this.complete('failed');
+      if (unfinishedTasks(this.state) > 0 || !report) return this.complete('failed');
       if (report.passed) return this.complete('succeeded');
       const repair = await this.addRepairTask(report);
       if (!repair) return this.complete('failed');
@@ -359,4 +380,11 @@ export class RunSession {
   dispose(): void {
     this.emitter.dispose();
   }
+}
+
+/** Tasks that did not get done: all but those that succeeded or that a person skipped (which counts as done). */
+function unfinishedTasks(state: RunState): number {
+  return Object.values(state.tasks).filter(
+    (t) => t.status !== 'succeeded' && !(t.status === 'skipped' && t.personAction?.kind === 'skip'),
+  ).length;
 }

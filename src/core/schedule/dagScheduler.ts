@@ -5,8 +5,12 @@ import { ReadyQueue } from './readyQueue';
 export type SchedulerTaskState =
   'waiting' | 'ready' | 'delayed' | 'running' | 'held' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
-/** What a recovered run says about a task, for rebuilding the scheduler on resume. */
-export type RecoveredTaskStatus = 'succeeded' | 'failed' | 'skipped' | 'pending';
+/**
+ * What the run state says about a task, for rebuilding the scheduler on resume or after a person's
+ * action: `waived` is skipped by a person (its dependents treat it as done), `cancelled` is cancelled
+ * by a person (its dependents are skipped).
+ */
+export type RecoveredTaskStatus = 'succeeded' | 'failed' | 'skipped' | 'waived' | 'cancelled' | 'pending';
 
 /**
  * The DAG bookkeeping of one run: which tasks wait on dependencies, which are ready (ordered by
@@ -18,6 +22,8 @@ export class DagScheduler {
   private readonly unmetDependencies: Int32Array;
   private readonly queue: ReadyQueue;
   private readonly counts = new Map<SchedulerTaskState, number>();
+  /** Skipped by a person: counts as done for dependents. */
+  private readonly waived: Uint8Array;
 
   constructor(
     readonly graph: PlanGraph,
@@ -31,24 +37,40 @@ export class DagScheduler {
     );
     this.state = new Array<SchedulerTaskState>(n).fill('waiting');
     this.unmetDependencies = new Int32Array(n);
+    this.waived = new Uint8Array(n);
     this.counts.set('waiting', n);
-    for (let i = 0; i < n; i++) {
-      const status = recovered(graph.tasks[i]!.id);
-      if (status !== 'pending') this.set(i, status);
-    }
-    // Resolve in topological order so a failure upstream of a pending task skips it.
+    this.refresh(recovered);
+  }
+
+  /**
+   * Brings every task that is not running, delayed or held in line with the run state (after a
+   * person's action): final ones take their recovered status, the rest wait, are ready, or are
+   * skipped when a dependency failed, was skipped or cancelled.
+   */
+  refresh(recovered: (taskId: string) => RecoveredTaskStatus): void {
+    const graph = this.graph;
+    // In topological order, so a failure upstream of a pending task skips it.
     for (const i of graph.topologicalOrder) {
-      if (this.state[i] !== 'waiting') continue;
+      const status = recovered(graph.tasks[i]!.id);
+      const now = this.state[i]!;
+      if (now === 'running' || ((now === 'delayed' || now === 'held') && status === 'pending')) continue;
+      this.waived[i] = status === 'waived' ? 1 : 0;
+      if (status !== 'pending') {
+        this.set(i, status === 'waived' ? 'skipped' : status);
+        continue;
+      }
       let unmet = 0;
       let blocked = false;
       for (const d of graph.dependencies[i]!) {
         const s = this.state[d];
-        if (s === 'failed' || s === 'skipped') blocked = true;
-        else if (s !== 'succeeded') unmet++;
+        if (s === 'succeeded' || this.waived[d]) continue;
+        if (s === 'failed' || s === 'skipped' || s === 'cancelled') blocked = true;
+        else unmet++;
       }
+      this.unmetDependencies[i] = unmet;
       if (blocked) this.set(i, 'skipped');
       else if (unmet === 0) this.makeReady(i);
-      else this.unmetDependencies[i] = unmet;
+      else this.set(i, 'waiting');
     }
   }
 
@@ -81,6 +103,8 @@ export class DagScheduler {
     const taken: number[] = [];
     const skipped: number[] = [];
     for (let task = this.queue.pop(); task !== undefined; task = this.queue.pop()) {
+      // A task a person cancelled or skipped while it was ready leaves the queue here.
+      if (this.state[task] !== 'ready') continue;
       const verdict = decide(task);
       if (verdict === 'take') {
         this.set(task, 'running');
@@ -108,9 +132,9 @@ export class DagScheduler {
     return ready;
   }
 
-  /** Marks a task failed for good; returns every task downstream of it that is now skipped. */
-  fail(task: number): number[] {
-    this.set(task, 'failed');
+  /** Marks a task failed (or cancelled by a person) for good; returns every task downstream of it that is now skipped. */
+  fail(task: number, final: 'failed' | 'cancelled' = 'failed'): number[] {
+    this.set(task, final);
     const skipped: number[] = [];
     const stack = [...this.graph.dependents[task]!];
     while (stack.length > 0) {

@@ -96,6 +96,8 @@ export interface TaskContext {
   readonly moreUnreadMessages: number;
   /** On a retry, how the previous attempt ended and what earlier attempts changed. */
   readonly previousAttempt?: PreviousAttempt;
+  /** A person's note given with a retry of this task (`task.action`), for this and later attempts. */
+  readonly retryNote?: string;
   /**
    * Runs a side effect (an edit, a command) at most once per `key` for this task, across retries
    * and crashes: it is recorded before it runs and its result after, and a completed step is

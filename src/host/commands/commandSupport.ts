@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/common/errors';
 import { ResumeError } from '../../core/run/orchestrator';
+import { TaskActionError } from '../../core/run/taskActions';
 import type { RunStore } from '../../core/store/runStore';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import { HostEngineError, type HostEngineAction } from '../engine/hostEngineError';
@@ -25,6 +26,8 @@ export const Commands = {
   cancelRun: 'agentOrchestrator.cancelRun',
   retryTask: 'agentOrchestrator.retryTask',
   reassignTask: 'agentOrchestrator.reassignTask',
+  cancelTask: 'agentOrchestrator.cancelTask',
+  skipTask: 'agentOrchestrator.skipTask',
   openGraph: 'agentOrchestrator.openGraph',
   showLogs: 'agentOrchestrator.showLogs',
   setApiKey: 'agentOrchestrator.setApiKey',
@@ -115,7 +118,8 @@ export async function showError(services: Pick<HostServices, 'log'>, err: unknow
     return;
   }
   const message = errorMessage(err);
-  if (!(err instanceof HostEngineError) && !(err instanceof ResumeError)) services.log.error(message);
+  if (!(err instanceof HostEngineError) && !(err instanceof ResumeError) && !(err instanceof TaskActionError))
+    services.log.error(message);
   const actions: readonly HostEngineAction[] = err instanceof HostEngineError ? err.actions : [];
   const labels = actions.map((a) => vscode.l10n.t(a.label));
   const choice = await vscode.window.showErrorMessage(message, ...labels);

@@ -16,6 +16,7 @@ const PROGRESS_EVENTS: ReadonlySet<RunEvent['type']> = new Set([
   'task.skipped',
   'task.cancelled',
   'task.reset',
+  'task.action',
   'run.paused',
   'approval.requested',
   'approval.decided',

@@ -5,6 +5,7 @@ import { PlanCommands } from './planCommands';
 import { ProviderCommands } from './providerCommands';
 import { RollbackCommands } from './rollbackCommands';
 import { RunControlCommands } from './runControlCommands';
+import { TaskActionCommands } from './taskActionCommands';
 import { ViewCommands } from './viewCommands';
 
 /** Every contributed command except the approval ones, which DiffApprovals registers. */
@@ -14,6 +15,7 @@ export class HostCommands extends Disposable {
     this._register(new OrchestrateCommand(services));
     this._register(new PlanCommands(services));
     this._register(new RunControlCommands(services));
+    this._register(new TaskActionCommands(services));
     this._register(new RollbackCommands(services));
     this._register(new ProviderCommands(services));
     this._register(new ViewCommands(services));

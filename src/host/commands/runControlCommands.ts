@@ -1,31 +1,26 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
-import type { AgentDefinitionInput } from '../../core/model/agentDefinition';
 import type { ResumeOptions } from '../../core/run/orchestrator';
 import { retryableTaskIds, type RunState } from '../../core/model/runState';
-import { agentDefinitionsOf } from '../api/externalAgents';
 import {
   command,
   Commands,
   folderForRun,
   resolveRunId,
   showError,
-  taskArg,
   trustedCommand,
   type HostServices,
 } from './commandSupport';
 import { followRun } from './followRun';
-import { budgetPauseOf, canRetryTask, capableAgents, parseBudgetValue, type BudgetPause } from './runActionLogic';
+import { budgetPauseOf, parseBudgetValue, type BudgetPause } from './runActionLogic';
 
-/** Pause, Resume, Cancel, Retry Task and Reassign Task. */
+/** Pause, Resume and Cancel Run (the per-task actions are in `TaskActionCommands`). */
 export class RunControlCommands extends Disposable {
   constructor(services: HostServices) {
     super();
     this._register(command(services, Commands.pauseRun, (arg) => pauseRun(services, arg)));
     this._register(trustedCommand(services, Commands.resumeRun, (arg) => resumeRun(services, arg)));
     this._register(trustedCommand(services, Commands.cancelRun, (arg) => cancelRun(services, arg)));
-    this._register(trustedCommand(services, Commands.retryTask, (arg) => retryTask(services, arg)));
-    this._register(trustedCommand(services, Commands.reassignTask, (arg) => reassignTask(services, arg)));
   }
 }
 
@@ -122,95 +117,8 @@ async function cancelRun(services: HostServices, arg: unknown): Promise<void> {
   }
 }
 
-/** Runs a failed, skipped or cancelled task again (with the tasks skipped because of it). */
-async function retryTask(services: HostServices, arg: unknown): Promise<void> {
-  const target = taskArg(arg);
-  if (!target) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Pick a failed, skipped or cancelled task in the Runs view to retry it.'),
-    );
-    return;
-  }
-  if (!canActOnEndedRun(services, target.runId)) return;
-  const state = await services.model.loadDetails(target.runId);
-  const status = state?.tasks[target.taskId]?.status;
-  if (!status || !canRetryTask(status)) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        'Only a failed, skipped or cancelled task can be retried; this one is {0}.',
-        status ?? vscode.l10n.t('unknown'),
-      ),
-    );
-    return;
-  }
-  await resumeAndFollow(
-    services,
-    target.runId,
-    { retryTasks: [target.taskId] },
-    vscode.l10n.t('Retrying {0}', taskTitle(state, target.taskId)),
-  );
-}
-
-/** Runs a task on an agent the user picks among those whose capabilities cover it. */
-async function reassignTask(services: HostServices, arg: unknown): Promise<void> {
-  const target = taskArg(arg);
-  if (!target) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Pick a task in the Runs view to reassign it.'));
-    return;
-  }
-  if (!canActOnEndedRun(services, target.runId)) return;
-  const state = await services.model.loadDetails(target.runId);
-  const spec = state?.plan?.tasks.find((t) => t.id === target.taskId);
-  const task = state?.tasks[target.taskId];
-  if (!state || !spec || !task) {
-    void vscode.window.showErrorMessage(
-      vscode.l10n.t('Task {0} of run {1} could not be read.', target.taskId, target.runId),
-    );
-    return;
-  }
-  const folder = await folderForRun(services, target.runId);
-  if (!folder) return;
-  let definitions: AgentDefinitionInput[];
-  try {
-    definitions = agentDefinitionsOf(await services.engines.get(folder), services.agents);
-  } catch (err) {
-    await showError(services, err);
-    return;
-  }
-  const choices = capableAgents(spec, definitions, task);
-  if (choices.length === 0) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        'No registered agent has every capability task "{0}" needs ({1}).',
-        spec.title,
-        spec.requiredCapabilities.join(', '),
-      ),
-    );
-    return;
-  }
-  const picked = await vscode.window.showQuickPick(
-    choices.map((c) => ({
-      label: c.id,
-      description: c.current ? vscode.l10n.t('ran it last') : c.excluded ? vscode.l10n.t('failed it before') : '',
-      detail: c.description,
-    })),
-    {
-      title: vscode.l10n.t('Reassign "{0}"', spec.title),
-      placeHolder: vscode.l10n.t('Which agent should run the task?'),
-    },
-  );
-  if (!picked) return;
-  await resumeAndFollow(
-    services,
-    target.runId,
-    { assign: { [target.taskId]: picked.label } },
-    vscode.l10n.t('Running {0} on {1}', spec.title, picked.label),
-    folder,
-  );
-}
-
 /** Resumes a run on its folder's engine and follows it in a progress notification. */
-async function resumeAndFollow(
+export async function resumeAndFollow(
   services: HostServices,
   runId: string,
   options: ResumeOptions,
@@ -233,17 +141,19 @@ async function resumeAndFollow(
             .map(([t, a]) => `${t} → ${a}`)
             .join(', ')}`
         : ''
-    }${options.budget ? ' with a new budget' : ''}.`,
+    }${options.actions ? `, ${options.actions.map((a) => `${a.kind} ${a.taskId}`).join(', ')}` : ''}${
+      options.budget ? ' with a new budget' : ''
+    }.`,
   );
   await followRun(services, launched, title);
 }
 
-/** Retry and reassign act on ended runs; a live one must be paused or finish first. */
-function canActOnEndedRun(services: HostServices, runId: string): boolean {
+/** Whether a run that is not live here can be resumed from here to act on it (not running in another window). */
+export function canActOnEndedRun(services: HostServices, runId: string): boolean {
   const entry = services.model.get(runId);
   if (services.launcher.get(runId) || entry?.status === 'running') {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('The run is still running. Pause it, or wait for it to end, then retry or reassign the task.'),
+      vscode.l10n.t('The run is still running, but not in this window; act on its tasks where it runs.'),
     );
     return false;
   }
@@ -254,13 +164,13 @@ function canActOnEndedRun(services: HostServices, runId: string): boolean {
   return true;
 }
 
-function notLiveHere(services: HostServices, runId: string): string {
+export function notLiveHere(services: HostServices, runId: string): string {
   return services.model.get(runId)?.status === 'elsewhere'
     ? vscode.l10n.t('That run is running in another window or process; control it there.')
     : vscode.l10n.t('That run is not running in this window.');
 }
 
-function taskTitle(state: Readonly<RunState> | undefined, taskId: string): string {
+export function taskTitle(state: Readonly<RunState> | undefined, taskId: string): string {
   return state?.plan?.tasks.find((t) => t.id === taskId)?.title ?? taskId;
 }
 

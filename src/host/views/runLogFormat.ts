@@ -18,6 +18,11 @@ export function runEventLogLine(e: RunEvent): LogLine | undefined {
   return line && { level: line.level, message: redactSecrets(`[${e.runId}] ${line.message}`) };
 }
 
+function actionDetail(e: Extract<RunEvent, { type: 'task.action' }>): string {
+  const detail = e.agentId ?? e.note ?? e.reason;
+  return detail === undefined ? '' : ` (${oneLine(detail)})`;
+}
+
 function describe(e: RunEvent): LogLine | undefined {
   switch (e.type) {
     case 'run.created':
@@ -34,6 +39,8 @@ function describe(e: RunEvent): LogLine | undefined {
       return info(`Task ${e.taskId} assigned to ${e.agentId}`);
     case 'task.reset':
       return info(`Task ${e.taskId} runs again: ${oneLine(e.reason)}`);
+    case 'task.action':
+      return info(`Task ${e.taskId}: ${e.action} asked by a person${actionDetail(e)}`);
     case 'task.started':
       return info(`Task ${e.taskId} started on ${e.agentId} (attempt ${e.attempt})`);
     case 'task.succeeded':

@@ -34,8 +34,10 @@ describe('Workspace Trust is checked once, at the boundary', () => {
       ['planCommands.ts', 'runPlan'],
       ['runControlCommands.ts', 'resumeRun'],
       ['runControlCommands.ts', 'cancelRun'],
-      ['runControlCommands.ts', 'retryTask'],
-      ['runControlCommands.ts', 'reassignTask'],
+      ['taskActionCommands.ts', 'retryTask'],
+      ['taskActionCommands.ts', 'reassignTask'],
+      ['taskActionCommands.ts', 'cancelTask'],
+      ['taskActionCommands.ts', 'skipTask'],
       ['rollbackCommands.ts', 'rollbackTask'],
       ['rollbackCommands.ts', 'rollbackRun'],
     ] as const;
