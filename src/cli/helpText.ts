@@ -88,7 +88,8 @@ const PLAN = `agent-orchestrator plan "<goal>" [--out FILE] [options]
 
 const RESUME = `agent-orchestrator resume <runId> [options]
   Continues a paused, cancelled, failed or interrupted run; finished steps are not repeated.
-  Failed, cancelled and skipped tasks run again, and each new attempt is told why the last failed.
+  Failed, cancelled and skipped tasks run again (not those a person cancelled or skipped: use --retry),
+  and each new attempt is told why the last failed.
 
   --workspace DIR        the folder, if it moved (default: the one the run was started in)
   --approve MODE         auto | never | prompt, as for run (not remembered from the run: choose again)
