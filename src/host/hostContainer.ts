@@ -9,7 +9,9 @@ import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
 import type { HostServices } from './commands/commandSupport';
 import { HostCommands } from './commands/hostCommands';
+import { panelTaskAction } from './commands/panelTaskActions';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
+import { RunPanels } from './panel/runPanels';
 import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
 import { ApiKeyStore } from './secrets/apiKeys';
@@ -52,6 +54,7 @@ export class HostContainer extends Disposable {
   private readonly approvals: DiffApprovals;
   private readonly engines: HostEngines;
   private readonly launcher: RunLauncher;
+  private readonly panels: RunPanels;
   private readonly shownProblems = new Set<string>();
 
   constructor(context: vscode.ExtensionContext) {
@@ -83,6 +86,17 @@ export class HostContainer extends Disposable {
     const agents = this._register(new ExternalAgents(this.log));
     this._register(this.engines.onEngine((engine) => agents.attach(engine)));
     this._register(this.engines.onEngineDisposed((engine) => agents.detach(engine)));
+    this.panels = this._register(
+      new RunPanels({
+        extensionUri: context.extensionUri,
+        model: this.model,
+        approvals: this.approvals,
+        log: this.log,
+        scrub: (text) => this.scrubber.scrub(text),
+        agentIds: () => [],
+        taskAction: (message) => panelTaskAction(message, this.log),
+      }),
+    );
     this.wireEvents();
 
     const tree = this._register(new RunTreeProvider(this.model));
@@ -100,6 +114,7 @@ export class HostContainer extends Disposable {
       store: this.store,
       keys: this.keys,
       approvals: this.approvals,
+      panels: this.panels,
       log: this.log,
       scrubber: this.scrubber,
       quota,
@@ -161,6 +176,7 @@ export class HostContainer extends Disposable {
           engine.orchestrator.onEvent((event) => {
             this.model.append(event);
             this.logSink.append(event);
+            this.panels.append(event);
           }),
         );
       }),

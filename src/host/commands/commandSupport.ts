@@ -5,6 +5,7 @@ import { TaskActionError } from '../../core/run/taskActions';
 import type { RunStore } from '../../core/store/runStore';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import { HostEngineError, type HostEngineAction } from '../engine/hostEngineError';
+import type { RunPanels } from '../panel/runPanels';
 import type { HostEngines } from '../runs/hostEngines';
 import { UntrustedWorkspaceError, type RunLauncher } from '../runs/runLauncher';
 import type { ApiKeyStore } from '../secrets/apiKeys';
@@ -48,6 +49,8 @@ export interface HostServices {
   readonly store: Pick<RunStore, 'exportMarkdown' | 'load'>;
   readonly keys: ApiKeyStore;
   readonly approvals: DiffApprovals;
+  /** The run panel (webview). */
+  readonly panels: RunPanels;
   readonly log: vscode.LogOutputChannel;
   readonly scrubber: SecretScrubber;
   readonly quota: QuotaStatusBar;

@@ -94,13 +94,14 @@ export async function followRun(
 async function announceOutcome(services: HostServices, result: RunResult): Promise<void> {
   const { severity, text } = outcomeMessage(result.status, result.state, vscode.l10n.t);
   const showRun = vscode.l10n.t('Show Run');
+  const openPanel = vscode.l10n.t('Open Run Panel');
   const showLogs = vscode.l10n.t('Show Logs');
   const resume = vscode.l10n.t('Resume');
   const exportSummary = vscode.l10n.t('Export Summary');
   let choice: string | undefined;
   switch (result.status) {
     case 'succeeded':
-      choice = await vscode.window.showInformationMessage(text, showRun, exportSummary);
+      choice = await vscode.window.showInformationMessage(text, openPanel, showRun, exportSummary);
       break;
     case 'planned':
       choice = await vscode.window.showInformationMessage(text, showRun);
@@ -114,10 +115,11 @@ async function announceOutcome(services: HostServices, result: RunResult): Promi
     default:
       choice =
         severity === 'error'
-          ? await vscode.window.showErrorMessage(text, showLogs, showRun)
-          : await vscode.window.showWarningMessage(text, showLogs, showRun);
+          ? await vscode.window.showErrorMessage(text, openPanel, showLogs, showRun)
+          : await vscode.window.showWarningMessage(text, openPanel, showLogs, showRun);
   }
-  if (choice === showRun) await revealRun(services, result.runId);
+  if (choice === openPanel) await services.panels.open(result.runId);
+  else if (choice === showRun) await revealRun(services, result.runId);
   else if (choice === showLogs) services.log.show(true);
   else if (choice === resume) await vscode.commands.executeCommand(Commands.resumeRun, result.runId);
   else if (choice === exportSummary) await vscode.commands.executeCommand(Commands.exportRunSummary, result.runId);

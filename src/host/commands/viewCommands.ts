@@ -6,7 +6,7 @@ import { parseFindingLocation } from '../views/runTreeFormat';
 import { isRunTreeNode } from '../views/runTreeNodes';
 import { command, Commands, resolveRunId, type HostServices } from './commandSupport';
 
-/** Open Execution Graph, Show Logs, Export Run Summary, Refresh Runs, Show Quota and Cost, Open Finding. */
+/** Open Run Panel, Show Logs, Export Run Summary, Refresh Runs, Show Quota and Cost, Open Finding. */
 export class ViewCommands extends Disposable {
   constructor(services: HostServices) {
     super();
@@ -19,7 +19,7 @@ export class ViewCommands extends Disposable {
   }
 }
 
-/** The graph panel comes with the webview; until then this says so and offers what exists today. */
+/** Opens the run panel on a run: the one named, or the user's pick. */
 async function openGraph(services: HostServices, arg: unknown): Promise<void> {
   const runId = await resolveRunId(
     arg,
@@ -27,15 +27,7 @@ async function openGraph(services: HostServices, arg: unknown): Promise<void> {
     vscode.l10n.t('Which run?'),
     vscode.l10n.t('No runs yet.'),
   );
-  if (!runId) return;
-  const exportSummary = vscode.l10n.t('Export Run Summary');
-  const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t(
-      'The execution graph panel is not in this version yet. The Runs view shows the same run: its tasks with status, agent and duration, and under each task its attempts, findings and edits.',
-    ),
-    exportSummary,
-  );
-  if (choice === exportSummary) await vscode.commands.executeCommand(Commands.exportRunSummary, runId);
+  if (runId) await services.panels.open(runId);
 }
 
 /** Opens the Markdown summary of a run in an untitled editor. */

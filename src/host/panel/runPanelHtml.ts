@@ -1,0 +1,54 @@
+// The panel's page: the built webview bundle under a strict CSP (checklist 13).
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+/** The view type, also named by the `onWebviewPanel:` activation event. */
+export const RUN_PANEL_VIEW_TYPE = 'agentOrchestrator.runPanel';
+
+/** The folder of the built webview, the panel's only local resource root. */
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+/** Options of every run panel: scripts on, only the built webview folder readable. */
+export function runPanelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri)], enableFindWidget: true };
+}
+
+/** A fresh nonce per page load: 128 random bits. */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/** The CSP: nothing by default, scripts only by nonce, styles/images/fonts only from the extension. */
+export function runPanelCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+/** The page that loads `dist/webview/main.js` and `main.css`. */
+export function runPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = newNonce();
+  const root = webviewRoot(extensionUri);
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css'));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${runPanelCsp(webview.cspSource, nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
+<title>Run</title>
+</head>
+<body>
+<div id="root"></div>
+<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,59 @@
+// What the host does with each parsed webview message. Free of `vscode`: the panel passes in the
+// actions, so the exactly-once rule and the refusals are unit-tested in Node.
+import type { WebviewMessage } from '../../protocol/messages';
+import type { TaskActionMessage } from '../../protocol/taskActions';
+
+/** What a panel can do in answer to its webview. */
+export interface PanelActions {
+  /** The run the panel shows. */
+  shownRunId(): string | undefined;
+  /** Whether the store or this window knows the run. */
+  knowsRun(runId: string): boolean;
+  /** Whether the shown run's plan has this task. */
+  hasTask(runId: string, taskId: string): boolean;
+  /** Whether this window waits for a decision on the approval (DiffApprovals holds it). */
+  isPending(approvalId: string): boolean;
+  sendSnapshot(): Promise<void>;
+  showRun(runId: string): Promise<void>;
+  /** The same code path as the diff editor's Accept / Reject. */
+  decide(approvalId: string, decision: 'accept' | 'reject'): Promise<void>;
+  openDiff(approvalId: string): Promise<void>;
+  taskAction(message: TaskActionMessage): Promise<void>;
+  log(message: string): void;
+}
+
+/**
+ * Routes messages to actions. A decision is acted on once per approval id: a second one (a double
+ * click, a replayed message) is ignored and logged, and so is one for an approval not waiting.
+ */
+export class PanelMessageRouter {
+  private readonly decided = new Set<string>();
+
+  constructor(private readonly actions: PanelActions) {}
+
+  async handle(message: WebviewMessage): Promise<void> {
+    const a = this.actions;
+    switch (message.type) {
+      case 'ready':
+        return a.sendSnapshot();
+      case 'selectRun':
+        if (!a.knowsRun(message.runId)) return a.log(`Run panel: no run "${message.runId}"; nothing shown.`);
+        return a.showRun(message.runId);
+      case 'approvalDecision': {
+        const id = message.approvalId;
+        if (this.decided.has(id)) return a.log(`Run panel: a second decision on ${id} was ignored.`);
+        if (!a.isPending(id)) return a.log(`Run panel: ${id} is not waiting for a decision in this window; ignored.`);
+        this.decided.add(id);
+        return a.decide(id, message.decision);
+      }
+      case 'openDiff':
+        if (!a.isPending(message.approvalId)) return a.log(`Run panel: no pending ${message.approvalId} to open.`);
+        return a.openDiff(message.approvalId);
+      case 'taskAction':
+        if (message.runId !== a.shownRunId() || !a.hasTask(message.runId, message.taskId)) {
+          return a.log(`Run panel: ${message.action} names task ${message.taskId} of a run not shown; ignored.`);
+        }
+        return a.taskAction(message);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Owns the run panel (one per window), restores it after a reload, and feeds it run events.
+import * as vscode from 'vscode';
+import { Disposable } from '../../core/common/disposable';
+import type { RunEvent } from '../../core/model/runEvents';
+import { RunIdSchema } from '../../protocol/ids';
+import { panelLogLine, RecentLogLines } from './panelLog';
+import type { PanelServices } from './panelServices';
+import { RunPanel } from './runPanel';
+import { RUN_PANEL_VIEW_TYPE, runPanelOptions } from './runPanelHtml';
+
+/** The services a panel gets, less what RunPanels supplies itself. */
+export type RunPanelsServices = Omit<PanelServices, 'recentLines'>;
+
+/** The window's run panel: opened from commands, the tree and notifications; restored by VS Code. */
+export class RunPanels extends Disposable {
+  private current: RunPanel | undefined;
+  private readonly lines = new RecentLogLines();
+  private readonly services: PanelServices;
+
+  constructor(services: RunPanelsServices) {
+    super();
+    this.services = { ...services, recentLines: (runId) => this.lines.of(runId) };
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const saved = RunIdSchema.safeParse((state as { runId?: unknown } | undefined)?.runId);
+          this.adopt(panel, saved.success ? saved.data : undefined);
+        },
+      }),
+    );
+  }
+
+  /** Opens the panel (or brings it forward) on a run. */
+  async open(runId: string): Promise<void> {
+    if (!this.current) {
+      const panel = vscode.window.createWebviewPanel(
+        RUN_PANEL_VIEW_TYPE,
+        vscode.l10n.t('Run'),
+        vscode.ViewColumn.Active,
+        runPanelOptions(this.services.extensionUri),
+      );
+      this.adopt(panel, runId);
+    } else {
+      this.current.panel.reveal();
+    }
+    await this.current!.show(runId);
+  }
+
+  /** Takes every event of every run; the panel keeps what concerns the run it shows. */
+  append(event: RunEvent): void {
+    const line = panelLogLine(event, (t) => this.services.scrub(t));
+    if (line) this.lines.add(event.runId, line);
+    this.current?.append(event, line);
+  }
+
+  override dispose(): void {
+    this.current?.panel.dispose();
+    super.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, runId: string | undefined): void {
+    this.current?.panel.dispose();
+    const shown = new RunPanel(panel, this.services, runId);
+    this.current = shown;
+    shown.onDidClose(() => {
+      if (this.current === shown) this.current = undefined;
+    });
+  }
+}
