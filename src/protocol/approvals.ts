@@ -1,5 +1,5 @@
 // Pending approvals shown in the panel, and the user's answer to one.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** One proposal waiting for the user. */

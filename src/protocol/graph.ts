@@ -1,6 +1,6 @@
 // The run's task graph as the webview sees it: a plain view model the host derives from the
 // engine's run state, so the protocol (and the webview) never depend on the core's types.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** Every status a node can show; `ready`, `awaitingApproval` and `retrying` are derived by the host. */

@@ -1,6 +1,6 @@
 // Shapes of the identifiers a webview may name. None of them can carry a command id's arguments
 // or a path of the host's choosing: the host only acts on ids it sent and still knows.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A run id as the store accepts it: letters, digits, ".", "_", "-", at most 128 characters. */
 export const RunIdSchema = z

@@ -1,5 +1,5 @@
 // Log lines of a run as the Logs tab shows them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One line of a run's log. */
 export const LogLineSchema = z.strictObject({

@@ -1,5 +1,5 @@
 // The two directions of the panel protocol, and the one parser every incoming message goes through.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalDecisionMessageSchema, ApprovalPendingMessageSchema, OpenDiffMessageSchema } from './approvals';
 import {
   EventMessageSchema,

@@ -1,6 +1,6 @@
 // The handshake and the stream: the webview says ready, the host answers with a snapshot and then
 // sends events; choosing another run asks for its snapshot.
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunGraphSchema, RunViewStatusSchema, TaskViewSchema } from './graph';
 import { RunIdSchema } from './ids';
 import { LogLineSchema } from './logs';

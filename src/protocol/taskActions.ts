@@ -1,5 +1,5 @@
 // Steering one task from its node without stopping the rest of the run.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** The actions a node offers. */

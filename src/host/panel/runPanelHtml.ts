@@ -1,6 +1,7 @@
 // The panel's page: the built webview bundle under a strict CSP (checklist 13).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { runPanelCsp } from './runPanelCsp';
 
 /** The view type, also named by the `onWebviewPanel:` activation event. */
 export const RUN_PANEL_VIEW_TYPE = 'agentOrchestrator.runPanel';
@@ -18,17 +19,6 @@ export function runPanelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions
 /** A fresh nonce per page load: 128 random bits. */
 export function newNonce(): string {
   return randomBytes(16).toString('base64');
-}
-
-/** The CSP: nothing by default, scripts only by nonce, styles/images/fonts only from the extension. */
-export function runPanelCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-  ].join('; ');
 }
 
 /** The page that loads `dist/webview/main.js` and `main.css`. */

@@ -1,0 +1,124 @@
+// The panel: run switcher, graph with details, approvals and logs; state from host messages only.
+import { h, type ComponentChild } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { parseHostMessage } from '../src/protocol/messages.js';
+import { GraphView } from './graph/graphView.js';
+import { STATUS_STYLE } from './graph/statusStyle.js';
+import { EMPTY_PANEL_STATE, reducePanelState, type PanelState } from './panelState.js';
+import { ApprovalsList } from './panels/approvalsList.js';
+import { DetailsPane } from './panels/detailsPane.js';
+import { LogView } from './panels/logView.js';
+import { Tabs } from './toolkit.js';
+import type { HostChannel } from './vscodeApi.js';
+
+type TabId = 'graph' | 'approvals' | 'logs';
+
+/** The whole page. */
+export function App({ host }: { host: HostChannel }): ComponentChild {
+  const [state, setState] = useState<PanelState>(EMPTY_PANEL_STATE);
+  const [tab, setTab] = useState<TabId>('graph');
+  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [detailsOpen, setDetailsOpen] = useState(false);
+
+  useEffect(() => {
+    const onMessage = (e: MessageEvent): void => {
+      const parsed = parseHostMessage(e.data);
+      if (!parsed.ok) {
+        console.warn(`Run panel: host message dropped, ${parsed.reason}`);
+        return;
+      }
+      if (parsed.message.type === 'snapshot') host.saveRunId(parsed.message.graph.runId);
+      setState((s) => reducePanelState(s, parsed.message));
+    };
+    window.addEventListener('message', onMessage);
+    host.post({ type: 'ready' });
+    // A page shown again asks again (the host also resends when the panel becomes visible).
+    const onVisible = (): void => {
+      if (document.visibilityState === 'visible') host.post({ type: 'ready' });
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [host]);
+
+  const graph = state.graph;
+  const task = graph?.tasks.find((t) => t.id === selected);
+  return h(
+    'main',
+    { class: 'panel' },
+    h(
+      'header',
+      { class: 'run-header' },
+      h(
+        'select',
+        {
+          'aria-label': 'Run',
+          'data-testid': 'run-select',
+          value: graph?.runId ?? '',
+          onChange: (e: Event) => {
+            const runId = (e.currentTarget as HTMLSelectElement).value;
+            if (runId) host.post({ type: 'selectRun', runId });
+          },
+        },
+        state.runs.map((r) => h('option', { key: r.runId, value: r.runId }, `${r.goal || r.runId} (${r.status})`)),
+      ),
+      graph ? h('span', { class: 'muted', 'data-testid': 'run-status' }, graph.status) : null,
+      h(Tabs<TabId>, {
+        tabs: [
+          { id: 'graph', label: 'Graph' },
+          { id: 'approvals', label: `Approvals (${state.approvals.length})` },
+          { id: 'logs', label: 'Logs' },
+        ],
+        selected: tab,
+        onSelect: setTab,
+      }),
+    ),
+    !graph
+      ? h('p', { class: 'muted' }, 'No run to show yet.')
+      : tab === 'graph'
+        ? h(
+            'div',
+            { class: 'graph-area' },
+            h(GraphView, {
+              tasks: graph.tasks,
+              shapeVersion: state.shapeVersion,
+              selected,
+              onSelect: setSelected,
+              onOpen: (id: string) => {
+                setSelected(id);
+                setDetailsOpen(true);
+              },
+            }),
+            detailsOpen && task
+              ? h(DetailsPane, {
+                  key: task.id,
+                  task,
+                  agents: graph.agents,
+                  onClose: () => setDetailsOpen(false),
+                  onAction: (action, extra) =>
+                    host.post({ type: 'taskAction', runId: graph.runId, taskId: task.id, action, ...extra }),
+                })
+              : h(Legend, null),
+          )
+        : tab === 'approvals'
+          ? h(ApprovalsList, {
+              approvals: state.approvals,
+              onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
+              onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+            })
+          : h(LogView, { lines: state.logs }),
+  );
+}
+
+function Legend(): ComponentChild {
+  return h(
+    'aside',
+    { class: 'legend' },
+    Object.values(STATUS_STYLE).map((s) =>
+      h('div', { key: s.label }, h('span', { style: { color: s.color } }, s.glyph), ` ${s.label}`),
+    ),
+    h('p', { class: 'muted' }, 'Arrows walk the edges; Enter opens the details.'),
+  );
+}
