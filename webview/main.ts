@@ -1,4 +1,5 @@
 // The run panel's browser bundle: registers the toolkit and renders the app into #root.
+import './zodConfig.js';
 import { h, render } from 'preact';
 import { App } from './app.js';
 import { registerToolkit } from './toolkit.js';

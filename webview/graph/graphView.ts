@@ -75,7 +75,7 @@ export function GraphView(props: GraphViewProps): ComponentChild {
       {
         ref: svg,
         class: 'graph-canvas',
-        tabIndex: 0,
+        tabindex: 0,
         role: 'tree',
         'aria-label': 'Task graph',
         'data-testid': 'graph',
@@ -87,6 +87,8 @@ export function GraphView(props: GraphViewProps): ComponentChild {
           setView((v) => zoomAt(v, factor, e.clientX - box.left, e.clientY - box.top));
         },
         onPointerDown: (e: PointerEvent) => {
+          // A press on a node selects it; only the background pans (capture would steal the node's click).
+          if ((e.target as Element).closest('[data-task-id]')) return;
           drag.current = { x: e.clientX, y: e.clientY, view };
           (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
         },

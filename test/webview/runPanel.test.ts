@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useBrowserSuite } from './support/browserSuite';
+import { ARTIFACTS, editApproval, layeredTasks, logLines, RUN_ID, snapshot, taskView } from './support/panelBuilders';
+import { PanelPage } from './support/webviewPage';
+
+describe('run panel webview (headless Chromium)', function () {
+  this.timeout(30_000);
+  const suite = useBrowserSuite();
+  let panel: PanelPage;
+
+  beforeEach(async () => {
+    panel = await PanelPage.open(suite.browser, suite.server);
+  });
+  afterEach(async () => {
+    assert.deepEqual(panel.errors, [], 'the page reported errors (a CSP violation shows up here)');
+    await panel.page.close();
+  });
+
+  it('says ready first, then renders 100 and 1,000-task graphs (times reported, not asserted)', async () => {
+    assert.deepEqual((await panel.posted())[0], { type: 'ready' });
+    const times: Record<string, { layoutMs: number; totalMs: number }> = {};
+    for (const count of [100, 1000]) {
+      const message = snapshot(layeredTasks(count));
+      const totalMs = await panel.page.evaluate(
+        async ({ m, n }) => {
+          const started = performance.now();
+          window.postMessage(m, '*');
+          while (document.querySelectorAll('[data-task-id]').length !== n) {
+            await new Promise((r) => requestAnimationFrame(r));
+          }
+          await new Promise((r) => requestAnimationFrame(r));
+          return performance.now() - started;
+        },
+        { m: message, n: count },
+      );
+      const layoutMs = Number(await panel.page.getAttribute('[data-testid=graph]', 'data-layout-ms'));
+      times[`${count} tasks`] = { layoutMs, totalMs: Math.round(totalMs) };
+      assert.equal(await panel.page.locator('[data-task-id]').count(), count);
+      assert.ok((await panel.page.locator('polyline.edge').count()) > count, 'the edges are drawn');
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'render-times.json'), `${JSON.stringify(times, null, 2)}\n`);
+    console.log(`      layout and render: ${JSON.stringify(times)}`);
+  });
+
+  it('recolours a node when a status event arrives', async () => {
+    await panel.send(snapshot([taskView('a', [], { status: 'running' }), taskView('b', ['a'])]));
+    const band = panel.page.locator('[data-task-id=a] .node-band');
+    const before = await band.evaluate((el) => getComputedStyle(el).fill);
+    await panel.send({
+      type: 'event',
+      runId: RUN_ID,
+      event: { kind: 'task', task: taskView('a', [], { status: 'failed' }) },
+    });
+    await panel.page.locator('[data-task-id=a][data-status=failed]').waitFor();
+    const after = await band.evaluate((el) => getComputedStyle(el).fill);
+    assert.notEqual(after, before);
+    assert.equal(after, 'rgb(241, 76, 76)', 'failed takes --vscode-testing-iconFailed of the dark theme');
+    assert.match((await panel.page.locator('[data-task-id=a]').getAttribute('aria-label')) ?? '', /failed/);
+  });
+
+  it('moves the selection along edges with the arrow keys and opens details with Enter', async () => {
+    await panel.send(snapshot([taskView('a'), taskView('b', ['a']), taskView('c', ['b']), taskView('d', ['b'])]));
+    await panel.page.locator('[data-task-id=a]').click();
+    const selected = (): Promise<string | null> =>
+      panel.page.locator('[aria-selected=true][data-task-id]').getAttribute('data-task-id');
+    assert.equal(await selected(), 'a');
+    await panel.page.focus('[data-testid=graph]');
+    await panel.page.keyboard.press('ArrowDown');
+    assert.equal(await selected(), 'b');
+    await panel.page.keyboard.press('ArrowDown');
+    const child = await selected();
+    assert.ok(child === 'c' || child === 'd', `down from b goes to a dependent, not ${child}`);
+    const other = child === 'c' ? 'd' : 'c';
+    const x = async (id: string): Promise<number> =>
+      (await panel.page.locator(`[data-task-id=${id}]`).boundingBox())!.x;
+    await panel.page.keyboard.press((await x(other)) > (await x(child)) ? 'ArrowRight' : 'ArrowLeft');
+    assert.equal(await selected(), other, 'sideways moves to the sibling on that side');
+    await panel.page.keyboard.press('ArrowUp');
+    assert.equal(await selected(), 'b');
+    await panel.page.keyboard.press('Enter');
+    await panel.page.locator('[data-testid=details] h2', { hasText: 'Task b' }).waitFor();
+  });
+
+  it('posts approvalDecision with the id of the proposal whose Approve was pressed', async () => {
+    const approvals = [editApproval('a:edit:src/a.ts:1111', 'a'), editApproval('b:edit:src/b.ts:2222', 'b')];
+    await panel.send(snapshot([taskView('a'), taskView('b')], { approvals }));
+    await panel.page.locator('[data-testid=tab-approvals]').click();
+    await panel.page.locator('[data-approval-id="b:edit:src/b.ts:2222"] [data-testid=approve]').click();
+    await panel.page.locator('[data-approval-id="a:edit:src/a.ts:1111"] [data-testid=open-diff]').click();
+    const posted = await panel.posted();
+    assert.deepEqual(posted.slice(1), [
+      { type: 'approvalDecision', approvalId: 'b:edit:src/b.ts:2222', decision: 'accept' },
+      { type: 'openDiff', approvalId: 'a:edit:src/a.ts:1111' },
+    ]);
+  });
+
+  it('posts taskAction from the details pane', async () => {
+    await panel.send(snapshot([taskView('a', [], { status: 'failed' })]));
+    await panel.page.locator('[data-task-id=a]').dblclick();
+    await panel.page.fill('input.note', 'use the other API');
+    await panel.page.locator('[data-testid=action-retry]').click();
+    await panel.page.locator('[data-testid=action-cancel]').click();
+    const posted = await panel.posted();
+    assert.deepEqual(posted.slice(1), [
+      { type: 'taskAction', runId: RUN_ID, taskId: 'a', action: 'retry', note: 'use the other API' },
+      { type: 'taskAction', runId: RUN_ID, taskId: 'a', action: 'cancel' },
+    ]);
+  });
+
+  it('keeps only visible log rows in the DOM and filters by text', async () => {
+    await panel.send(snapshot([taskView('a')], { logs: logLines(10_000) }));
+    await panel.page.locator('[data-testid=tab-logs]').click();
+    await panel.page.locator('[data-testid=log-count]', { hasText: '10000 of 10000 lines' }).waitFor();
+    const rows = await panel.page.locator('[data-testid=log-row]').count();
+    assert.ok(rows > 0 && rows < 100, `${rows} rows in the DOM for 10,000 lines`);
+    await panel.page.fill('[data-testid=log-filter]', 'NEEDLE');
+    await panel.page.locator('[data-testid=log-count]', { hasText: '1000 of 10000 lines' }).waitFor();
+    const texts = await panel.page.locator('[data-testid=log-row]').allTextContents();
+    assert.ok(texts.length > 0 && texts.every((t) => t.includes('needle')), texts.slice(0, 3).join('\n'));
+    await panel.send({
+      type: 'event',
+      runId: RUN_ID,
+      event: { kind: 'log', lines: [{ seq: 20_000, at: 0, level: 'error', text: 'late needle' }] },
+    });
+    await panel.page.locator('[data-testid=log-count]', { hasText: '1001 of 10001 lines' }).waitFor();
+  });
+
+  it('drops host messages that break the protocol', async () => {
+    await panel.send(snapshot([taskView('a')]));
+    await panel.page.evaluate(() => window.postMessage({ type: 'snapshot', graph: { runId: '../x' } }, '*'));
+    await panel.page.evaluate(() => window.postMessage({ type: 'executeCommand', command: 'x' }, '*'));
+    await panel.send({ type: 'event', runId: RUN_ID, event: { kind: 'task', task: taskView('b') } });
+    await panel.page.locator('[data-task-id=b]').waitFor();
+    assert.equal(await panel.page.locator('[data-task-id=a]').count(), 1);
+  });
+});
