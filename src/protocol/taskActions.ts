@@ -6,7 +6,7 @@ import { AgentIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 export const TaskActionKindSchema = z.enum(['cancel', 'retry', 'skip', 'reassign']);
 export type TaskActionKind = z.infer<typeof TaskActionKindSchema>;
 
-/** Webview → host: act on one task. `note` goes with retry; `agentId` is required for reassign. */
+/** Webview → host: act on one task. `note` goes only with retry, `agentId` only with reassign (absent: the host asks). */
 export const TaskActionMessageSchema = z
   .strictObject({
     type: z.literal('taskAction'),
@@ -16,10 +16,6 @@ export const TaskActionMessageSchema = z
     /** Added to the task's brief on retry; text only. */
     note: z.string().max(4000, 'a note is at most 4,000 characters').optional(),
     agentId: AgentIdSchema.optional(),
-  })
-  .refine((m) => m.action !== 'reassign' || m.agentId !== undefined, {
-    message: 'reassign needs an agentId',
-    path: ['agentId'],
   })
   .refine((m) => m.action === 'reassign' || m.agentId === undefined, {
     message: 'agentId goes only with reassign',

@@ -107,6 +107,8 @@ export class RunPanel extends Disposable {
   }
 
   private async sendSnapshot(): Promise<void> {
+    // A panel restored after a reload can ask before the run list was read.
+    await this.services.model.ensureLoaded();
     await this.postRunList();
     const runId = this.runId ?? this.services.model.focusRun()?.runId;
     if (!runId) return;
