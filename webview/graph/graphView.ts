@@ -149,7 +149,7 @@ function node(
       { class: `node-glyph ${t.status === 'running' ? 'spin' : ''}`, x: 18, y: 22, fill: style.color },
       style.glyph,
     ),
-    h('text', { class: 'node-title', x: 32, y: 22 }, clip(t.title, 22)),
+    h('text', { class: 'node-title', x: 32, y: 22 }, clip(t.title, 19)),
     h('text', { class: 'node-meta', x: 14, y: 42 }, `${style.label} · ${t.agentId ?? '—'}`),
     h('text', { class: 'node-meta', x: 14, y: 57 }, `${formatTokens(t.tokens)} tok · ${formatCost(t.costUsd)}`),
   );

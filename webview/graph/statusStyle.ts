@@ -6,7 +6,7 @@ export const STATUS_STYLE: Record<TaskViewStatus, { color: string; glyph: string
   pending: { color: 'var(--vscode-disabledForeground, #888)', glyph: '○', label: 'pending' },
   ready: { color: 'var(--vscode-charts-blue, #3794ff)', glyph: '◌', label: 'ready' },
   running: { color: 'var(--vscode-testing-runAction, #3794ff)', glyph: '⟳', label: 'running' },
-  awaitingApproval: { color: 'var(--vscode-charts-yellow, #cca700)', glyph: '⏸', label: 'waiting for approval' },
+  awaitingApproval: { color: 'var(--vscode-charts-yellow, #cca700)', glyph: '‖', label: 'waiting for approval' },
   succeeded: { color: 'var(--vscode-testing-iconPassed, #73c991)', glyph: '✓', label: 'succeeded' },
   failed: { color: 'var(--vscode-testing-iconFailed, #f14c4c)', glyph: '✗', label: 'failed' },
   retrying: { color: 'var(--vscode-charts-orange, #d18616)', glyph: '↻', label: 'retrying' },
