@@ -68,8 +68,13 @@ export class ChildProcessRunner implements VerificationRunner {
       return { exitCode: status, output, durationMs: 0 };
     }
     // A record without a status is a run a crash interrupted: it starts again from nothing.
-    await rm(record, { recursive: true, force: true });
-    await mkdir(record, { recursive: true });
+    try {
+      await rm(record, { recursive: true, force: true });
+      await mkdir(record, { recursive: true });
+    } catch {
+      // No record can be kept (e.g. the state folder is read-only): the check still runs, unrecorded.
+      return this.spawnRun(step, options, undefined);
+    }
     return this.spawnRun(step, options, files);
   }
 

@@ -63,4 +63,17 @@ describe('checklist 18: a check that ended just before a crash is not run again 
     await new ChildProcessRunner().run(counted('check'), { signal: new AbortController().signal, cwd: dir });
     assert.equal(runs(), 2);
   });
+
+  it('still runs the check, unrecorded, when the record folder cannot be made', async function () {
+    if (!posix) this.skip();
+    writeFileSync(join(dir, 'not-a-folder'), 'a file where the record folder should go');
+    const record = join(dir, 'not-a-folder', 'record');
+    const result = await new ChildProcessRunner().run(counted('check'), {
+      signal: new AbortController().signal,
+      cwd: dir,
+      record,
+    });
+    assert.equal(result.exitCode, 3);
+    assert.equal(runs(), 1);
+  });
 });
