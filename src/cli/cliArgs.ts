@@ -1,26 +1,25 @@
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
 import type { ProviderTable } from '../core/llm/providerTable';
 import { isSafeRunId } from '../core/store/runLayout';
-import {
-  APPROVE_MODES,
-  COMMANDS,
-  PLAN_TO_STDOUT,
-  type ApproveMode,
-  type BudgetArgs,
-  type CliCommand,
-  type CommandName,
-  type RunArgs,
-} from './cliCommand';
+import { COMMANDS, PLAN_TO_STDOUT, type CliCommand, type CommandName, type RunArgs } from './cliCommand';
 import { UsageError } from './usageError';
 import { parseTaskAction, type TaskAction } from '../core/run/taskActions';
 import { errorMessage } from '../core/common/errors';
 
 import { limitArg, thresholdArgs } from './limitArgs';
-import { isPassableName } from '../core/verify/childEnvironment';
+import {
+  approveArg,
+  baseUrlArg,
+  budgetArgs,
+  passEnvArgs,
+  providerArg,
+  stateDirArg,
+  wholeNumber,
+  workspaceArg,
+} from './valueArgs';
 const OPTIONS = {
   workspace: { type: 'string' },
   provider: { type: 'string' },
@@ -252,20 +251,6 @@ function parseRun(
   return args;
 }
 
-/** `--pass-env NAME`: names checks and agents' commands may see; each a variable name or a `*` pattern. */
-function passEnvArgs(names: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const raw of names) {
-    const name = raw.trim();
-    if (!isPassableName(name))
-      throw new UsageError(
-        `--pass-env "${raw}" is not a variable name; give one name per flag, e.g. --pass-env JAVA_HOME or --pass-env "MY_APP_*".`,
-      );
-    if (!out.includes(name)) out.push(name);
-  }
-  return out;
-}
-
 function helpFor(topic: string | undefined): CliCommand {
   if (topic === undefined) return { kind: 'help' };
   if (!(COMMANDS as readonly string[]).includes(topic))
@@ -316,86 +301,6 @@ function noMorePositionals(extra: string[], command: CommandName): void {
     throw new UsageError(
       `Unexpected argument "${extra[0]}" for \`${command}\`. See \`agent-orchestrator help ${command}\`.`,
     );
-}
-
-function workspaceArg(value: string, cwd: string): string {
-  const dir = path.resolve(cwd, value);
-  let isDir: boolean;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    throw new UsageError(`The workspace folder ${dir} does not exist; pass an existing folder with --workspace DIR.`);
-  }
-  if (!isDir) throw new UsageError(`The workspace ${dir} is not a folder; pass a folder with --workspace DIR.`);
-  return dir;
-}
-
-function stateDirArg(value: string, cwd: string): string {
-  if (value.trim() === '')
-    throw new UsageError('--state-dir is empty; give a folder, e.g. --state-dir ./.orchestrator-state.');
-  const dir = path.resolve(cwd, value);
-  try {
-    if (!statSync(dir).isDirectory())
-      throw new UsageError(`--state-dir ${dir} is a file, not a folder; give a folder (it is created when missing).`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-  }
-  return dir;
-}
-
-function providerArg(value: string, providers: ProviderTable): string {
-  if (providers.get(value)) return value;
-  const choices = providers
-    .list()
-    .map((p) => `--provider ${p.id}${p.acceptsBaseUrl ? ' (with --base-url for a compatible server)' : ''}`)
-    .join(', ');
-  throw new UsageError(`Unknown provider "${value}"; use one of: ${choices}.`);
-}
-
-function approveArg(value: string): ApproveMode {
-  if ((APPROVE_MODES as readonly string[]).includes(value)) return value as ApproveMode;
-  throw new UsageError(`Unknown approval mode "${value}"; use --approve auto, --approve never or --approve prompt.`);
-}
-
-function baseUrlArg(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--base-url "${value}" is not a URL; give a full URL such as http://localhost:11434/v1.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--base-url must be an http:// or https:// URL, not ${url.protocol}//.`);
-  if (url.username || url.password)
-    throw new UsageError(
-      '--base-url must not contain a user name or password; API keys come from the environment only.',
-    );
-  return value.replace(/\/+$/, '');
-}
-
-function budgetArgs(values: Values): BudgetArgs {
-  const budget: BudgetArgs = {};
-  if (values['budget-tokens'] !== undefined)
-    budget.maxTokens = wholeNumber('--budget-tokens', values['budget-tokens'], Number.MAX_SAFE_INTEGER);
-  if (values['budget-usd'] !== undefined) {
-    const raw = values['budget-usd'].replace(/^\$/, '');
-    const usd = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isFinite(usd) || usd <= 0)
-      throw new UsageError(
-        `--budget-usd must be an amount in US dollars above 0, e.g. --budget-usd 2.50; got "${values['budget-usd']}".`,
-      );
-    budget.maxCostUsd = usd;
-  }
-  return budget;
-}
-
-function wholeNumber(flag: string, value: string, max: number): number {
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number of at least 1' : `a whole number from 1 to ${max}`;
-    throw new UsageError(`${flag} must be ${range}; got "${value}".`);
-  }
-  return n;
 }
 
 const EXAMPLES: Partial<Record<OptionName, string>> = {

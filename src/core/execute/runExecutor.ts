@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { DisposableStore, type DisposableLike } from '../common/disposable';
-import { DagScheduler, type RecoveredTaskStatus } from '../schedule/dagScheduler';
+import { DagScheduler } from '../schedule/dagScheduler';
+import { ATTEMPT_OVER, DEFAULT_ABANDON_GRACE_MS, waitForAgentToStop } from './agentStop';
+import { blocksDependents, recoveredStatus } from './recoveredStatus';
 import { afterFailedAttempt } from './afterFailedAttempt';
 import { failedTaskMessage } from './attemptOutcome';
 import { classifyFailure } from '../model/failure';
@@ -12,29 +14,7 @@ import { taskBackground } from './taskBackground';
 import { RunCancelledError, TaskStoppedError, TaskTimeoutError } from './executorErrors';
 import { raceAbort } from './raceAbort';
 import { gateView } from './taskGateView';
-import type { TaskState } from '../model/runState';
 import type { TaskActionKind } from '../model/runEvents';
-
-/** Aborts what an attempt left running (a stray branch of a Promise.all) once the attempt is over. */
-const ATTEMPT_OVER = Object.assign(new Error('The attempt is over.'), { name: 'AbortError' });
-
-/** How long an aborted agent may take to stop before its locks and load are released anyway. */
-const DEFAULT_ABANDON_GRACE_MS = 10_000;
-
-/** What the scheduler makes of a task's recorded state; a cancel or skip by a person stays in force. */
-function recoveredStatus(task: TaskState | undefined): RecoveredTaskStatus {
-  switch (task?.status) {
-    case 'succeeded':
-    case 'failed':
-      return task.status;
-    case 'skipped':
-      return task.personAction?.kind === 'skip' ? 'waived' : 'skipped';
-    case 'cancelled':
-      return task.personAction?.kind === 'cancel' ? 'cancelled' : 'pending';
-    default:
-      return 'pending';
-  }
-}
 
 /**
  * Runs the ready tasks of a plan: picks the best ready task, an agent with room, and all of the
@@ -110,14 +90,7 @@ export class RunExecutor implements DisposableLike {
   /** Records a skip for each task the scheduler skipped because a dependency failed, was skipped or cancelled. */
   private recordBlockedSkips(): void {
     const tasks = this.deps.state.tasks;
-    const blocks = (d: string): boolean => {
-      const s = tasks[d];
-      return (
-        s?.status === 'failed' ||
-        (s?.status === 'skipped' && s.personAction?.kind !== 'skip') ||
-        (s?.status === 'cancelled' && s.personAction?.kind === 'cancel')
-      );
-    };
+    const blocks = (d: string): boolean => blocksDependents(tasks[d]);
     this.deps.graph.tasks.forEach((t, i) => {
       if (this.scheduler.stateOf(i) === 'skipped' && tasks[t.id]?.status !== 'skipped') {
         const blocker = t.dependencies.find(blocks) ?? '';
@@ -298,36 +271,18 @@ export class RunExecutor implements DisposableLike {
       controller.abort(ATTEMPT_OVER);
       timer?.abort(ATTEMPT_OVER);
       this.runAbort.signal.removeEventListener('abort', onRunAbort);
-      await this.waitForAgent(agentState, agentId, task.id);
+      await waitForAgentToStop(agentState, {
+        graceMs: this.deps.options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS,
+        clock: this.deps.clock,
+        disposed: this.disposed.signal,
+        warn: (message) => this.deps.services.logger.warn(message),
+        agentId,
+        taskId: task.id,
+      });
       transition();
       this.inFlight.delete(attemptKey);
       this.giveBack(start);
       this.pump();
-    }
-  }
-
-  /** Waits for an aborted agent to stop, so its locks and load stay held while it might still write. */
-  private async waitForAgent(
-    agent: { stopped: boolean; done: Promise<unknown> },
-    agentId: string,
-    taskId: string,
-  ): Promise<void> {
-    if (agent.stopped) return;
-    const graceMs = this.deps.options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS;
-    const timer = new AbortController();
-    const onDispose = (): void => timer.abort(ATTEMPT_OVER);
-    this.disposed.signal.addEventListener('abort', onDispose, { once: true });
-    const late = this.deps.clock.sleep(graceMs, timer.signal).then(
-      () => 'late' as const,
-      () => 'late' as const,
-    );
-    const verdict = await Promise.race([agent.done.then(() => 'stopped' as const), late]);
-    timer.abort(ATTEMPT_OVER);
-    this.disposed.signal.removeEventListener('abort', onDispose);
-    if (verdict === 'late') {
-      this.deps.services.logger.warn(
-        `Agent "${agentId}" did not stop within ${graceMs} ms after its attempt at "${taskId}" ended; its locks are released anyway.`,
-      );
     }
   }
 

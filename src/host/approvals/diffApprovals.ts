@@ -10,7 +10,7 @@ import { diffTitle, dirtyMessage, hunkChoiceText, protectedWarning, rejectTitle,
 import type { EditAction, Localize } from './approvalText';
 import { appliedEditArg, hunkArgs, rejection, runIdArg } from './commandArgs';
 import { CommandTargets } from './commandTargets';
-import { ignoredDecision } from './decisionLog';
+import { logIgnoredDecision, settleDecision } from './decisionLog';
 import type { AppliedEditRef } from './commandArgs';
 import { offerDiffCodeLens } from './diffCodeLensSetting';
 import { readDiskText } from './diskText';
@@ -312,26 +312,12 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
 
   /** Answers the engine for exactly the entry the user decided on; anything else is a logged no-op. */
   private settle(entry: PendingEdit, decision: ApprovalDecision): DecisionOutcome {
-    const id = entry.proposal.approvalId;
-    const action = decision.decision === 'accepted' ? 'accept' : 'reject';
-    if (this.store.settle(id, decision, entry)) {
-      this.options.log.info(`${action === 'accept' ? 'Accepted' : 'Rejected'} ${this.describe(entry.proposal)}.`);
-      return 'decided';
-    }
-    const current = this.store.get(id);
-    if (current === undefined || current === entry) return this.ignored(id, action);
-    this.options.log.info(
-      `Ignored a decision (${action}) on ${this.describe(entry.proposal)}: it was proposed again while you decided.`,
-    );
-    return 'notPending';
+    return settleDecision(this.store, entry, decision, this.options.log, (p) => this.describe(p));
   }
 
   /** Logs a decision that changes nothing: already decided, under way, or not waiting. */
   private ignored(approvalId: string, action: 'accept' | 'reject'): DecisionOutcome {
-    const state = { pending: this.store.get(approvalId) !== undefined, decidedAs: this.store.decidedAs(approvalId) };
-    const { outcome, line } = ignoredDecision(approvalId, action, state);
-    this.options.log.info(line);
-    return outcome;
+    return logIgnoredDecision(this.store, approvalId, action, this.options.log);
   }
 
   /** Runs `run` on the proposal the argument names; when it names none (or several), asks which. */
