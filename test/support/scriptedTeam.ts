@@ -61,6 +61,8 @@ export function scriptedTeam(
   goal: string,
   tasks: readonly ScriptedTask[],
   agentDelayMs = 0,
+  /** What each agent writes into `<task>.txt`. */
+  contentOf: (taskId: string) => string = (taskId) => `written by ${taskId}\n`,
 ): (request: RecordedRequest) => FakeReply {
   const plan = { goal, tasks: tasks.map((t) => ({ requiredCapabilities: ['code'], writes: [`${t.id}.txt`], ...t })) };
   return (request) => {
@@ -73,7 +75,7 @@ export function scriptedTeam(
     if (endsWithToolResult(messages)) return toolCallReply('finish_task', { summary: `wrote ${taskId}.txt` });
     return toolCallReply(
       'propose_edit',
-      { path: `${taskId}.txt`, content: `written by ${taskId}\n` },
+      { path: `${taskId}.txt`, content: contentOf(taskId) },
       { delayMs: agentDelayMs },
     );
   };

@@ -2,33 +2,22 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isWorkspaceTempFile } from '../../../src/core/policy/workspaceTempFiles';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
-import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
+import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { scriptedTeam } from '../../support/scriptedTeam';
 import { cliEnv, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { killWriterMidWrite } from '../../support/killMidWrite';
 
-const PLAN = {
-  goal: 'Rewrite two greetings',
-  tasks: [
-    { id: 'hello', title: 'Rewrite hello.txt', requiredCapabilities: ['code'], writes: ['hello.txt'] },
-    { id: 'bye', title: 'Rewrite bye.txt', requiredCapabilities: ['code'], writes: ['bye.txt'] },
+const GOAL = 'Rewrite two greetings';
+/** The planner gets two tasks; each agent rewrites `<task>.txt` to `new <task>`, then finishes. */
+const scriptedModel = scriptedTeam(
+  GOAL,
+  [
+    { id: 'hello', title: 'Rewrite hello.txt' },
+    { id: 'bye', title: 'Rewrite bye.txt' },
   ],
-};
-
-/** The planner gets the plan; each agent rewrites `<task>.txt`, then finishes once it has a tool result. */
-function scriptedModel(request: RecordedRequest): FakeReply {
-  const body = request.body as { response_format?: unknown; messages?: Array<{ role: string; content?: unknown }> };
-  if (body.response_format) return jsonReply(PLAN);
-  const messages = body.messages ?? [];
-  const brief = String(messages.find((m) => m.role === 'user')?.content ?? '');
-  const taskId = /^Task (\S+):/.exec(brief)?.[1] ?? 'unknown';
-  if (messages.at(-1)?.role === 'tool') return toolCallReply('finish_task', { summary: `rewrote ${taskId}.txt` });
-  return toolCallReply('propose_edit', { path: `${taskId}.txt`, content: `new ${taskId}\n` });
-}
+  0,
+  (taskId) => `new ${taskId}\n`,
+);
 
 describe('CLI: failed and interrupted workspace writes (real child processes, fake model server)', function () {
   this.timeout(60_000);
@@ -43,7 +32,7 @@ describe('CLI: failed and interrupted workspace writes (real child processes, fa
   function runArgs(ws: string, state: string): string[] {
     return [
       'run',
-      PLAN.goal,
+      GOAL,
       '--json',
       '--approve',
       'auto',
