@@ -2,7 +2,14 @@ import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDirectory } from './atomicFile';
-import { createLockFile, isProcessAlive, readLockFile, releaseLockFile, removeLockIfUnchanged } from './lockFile';
+import {
+  createLockFile,
+  isProcessAlive,
+  parseLockHolder,
+  readLockFile,
+  releaseLockFile,
+  removeLockIfUnchanged,
+} from './lockFile';
 import type { LockFileSnapshot } from './lockFile';
 
 /** Name of the ownership lock inside a run folder. */
@@ -133,20 +140,13 @@ export function lockedError(
 }
 
 function judgeLock(current: LockFileSnapshot, now: number): Exclude<RunLockStatus, { state: 'free' }> {
-  let json: unknown;
-  try {
-    json = JSON.parse(current.text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = RunLockInfoSchema.safeParse(json);
-  if (!parsed.success) {
+  const holder = parseLockHolder(current.text, RunLockInfoSchema);
+  if (!holder) {
     // Exclusive create and write are two steps; a crash between them leaves an empty file forever.
     return now - current.mtimeMs > UNREADABLE_STALE_MS
       ? { state: 'stale', holder: undefined, reason: 'the lock file is unreadable and old' }
       : { state: 'held', holder: undefined, reason: 'another process is writing the lock file right now' };
   }
-  const holder = parsed.data;
   if (holder.hostname !== hostname()) return { state: 'held', holder, reason: 'held on another machine' };
   if (!isProcessAlive(holder.pid))
     return { state: 'stale', holder, reason: `process ${holder.pid} is no longer running` };

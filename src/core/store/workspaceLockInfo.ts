@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { isProcessAlive } from './lockFile';
+import { isProcessAlive, parseLockHolder } from './lockFile';
 import type { LockFileSnapshot } from './lockFile';
 import { startedAfter } from './processStart';
 
@@ -53,17 +53,10 @@ export type Verdict = { state: 'held' | 'stale'; holder: WorkspaceLockInfo | und
 
 /** Judges a lock or marker file as read at one moment. */
 export async function judge(current: LockFileSnapshot, now: number): Promise<Verdict> {
-  let json: unknown;
-  try {
-    json = JSON.parse(current.text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = WorkspaceLockInfoSchema.safeParse(json);
-  if (!parsed.success)
+  const holder = parseLockHolder(current.text, WorkspaceLockInfoSchema);
+  if (!holder)
     // Exclusive create and write are two steps; a crash between them leaves an unreadable file forever.
     return { state: now - current.mtimeMs > UNREADABLE_STALE_MS ? 'stale' : 'held', holder: undefined };
-  const holder = parsed.data;
   if (holder.hostname !== hostname()) return { state: 'held', holder };
   // A pid that is alive may belong to a younger process that merely got the dead holder's number.
   const gone = !isProcessAlive(holder.pid) || (await startedAfter(holder.pid, holder.acquiredAt));
