@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../support/scriptedTeam';
 import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
 import { waitUntil } from './support/poll';
+import { nodeStatus, runPanelFrame } from './support/runPanelFrame';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
 
@@ -40,26 +40,8 @@ describe('workbench: the run panel', function () {
     await workbench.waitForNotification(/Orchestrating/, 30_000);
     await workbench.runCommand('Orchestrator: Open Run Panel');
 
-    // The panel is a webview: its page lives in a nested frame of the workbench.
-    const panel = await waitUntil(
-      'the run panel frame with its graph',
-      async (): Promise<Frame | undefined> => {
-        for (const frame of workbench.page.frames()) {
-          const found = await frame
-            .locator('[data-testid=graph]')
-            .count()
-            .catch(() => 0);
-          if (found > 0) return frame;
-        }
-        return undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
-    const statusOf = (id: string): Promise<string | null> =>
-      panel
-        .locator(`[data-task-id=${id}]`)
-        .getAttribute('data-status', { timeout: 1000 })
-        .catch(() => null);
+    const panel = await runPanelFrame(workbench);
+    const statusOf = (id: string): Promise<string | null> => nodeStatus(panel, id);
 
     const running = await waitUntil(
       'a task drawn as running',
