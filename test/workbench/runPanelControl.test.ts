@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
-import { scriptedTeam } from '../support/scriptedTeam';
+import { scriptedTeam, taskOfRequest } from '../support/scriptedTeam';
 import { Editors } from './support/editors';
 import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
@@ -27,6 +27,7 @@ interface StoredEvent {
   decision?: string;
   path?: string;
   status?: string;
+  note?: string;
 }
 
 /** The events of the session's only run, as the extension stored them. */
@@ -64,7 +65,7 @@ async function approveFrom(panel: Frame, file: string): Promise<void> {
 describe('workbench: steering a run from the run panel', function () {
   const fx = useWorkbenchFixture();
 
-  it('cancelling one task from its node leaves the other running, and a hidden panel shown again catches up', async function () {
+  it('cancelling one task from its node leaves the other running, a hidden panel shown again catches up, and a retry from the node carries its note', async function () {
     // Each agent waits 10 s before proposing, so both tasks are running when the person acts.
     const server = (fx.server = await startFakeModelServer({ respond: scriptedTeam(GOAL, TASKS, 10_000) }));
     const session = (fx.session = await WorkbenchSession.start({
@@ -128,14 +129,34 @@ describe('workbench: steering a run from the run panel', function () {
     await workbench.screenshot('panel shown again after the run');
 
     assert.equal(read('alpha.txt'), FILES['alpha.txt'], 'the cancelled task wrote nothing');
-    const events = storedEvents(session);
+    const afterCancel = storedEvents(session);
     assert.deepEqual(
-      events.filter((e) => e.type === 'task.action').map((e) => `${e.taskId}:${e.action}`),
+      afterCancel.filter((e) => e.type === 'task.action').map((e) => `${e.taskId}:${e.action}`),
       ['alpha:cancel'],
     );
     assert.deepEqual(
-      events.filter((e) => e.type === 'task.succeeded').map((e) => e.taskId),
+      afterCancel.filter((e) => e.type === 'task.succeeded').map((e) => e.taskId),
       ['beta'],
+    );
+
+    // Retry the cancelled task from its node with a note: no second prompt, and the note reaches its brief.
+    const note = 'Keep the note to one line.';
+    await shownAgain.locator('[data-task-id="alpha"]').dblclick();
+    await shownAgain.locator('[data-testid=details] input.note').fill(note);
+    await shownAgain.locator('[data-testid=action-retry]').click();
+    await waitUntil('alpha.txt written by the retried alpha', () => read('alpha.txt') === 'written by alpha\n', {
+      timeoutMs: 45_000,
+      describe: () => JSON.stringify(read('alpha.txt')),
+    });
+    const retried = storedEvents(session).filter((e) => e.type === 'task.action' && e.action === 'retry');
+    assert.deepEqual(
+      retried.map((e) => [e.taskId, e.note]),
+      [['alpha', note]],
+    );
+    const briefs = server.requests.filter((r) => taskOfRequest(r) === 'alpha').map((r) => JSON.stringify(r.body));
+    assert.ok(
+      briefs.some((b) => b.includes(note)),
+      'the retry note is in a brief of alpha',
     );
   });
 
