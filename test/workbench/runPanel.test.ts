@@ -15,7 +15,7 @@ const GOAL = 'Rewrite the alpha note and the beta note';
 describe('workbench: the run panel', function () {
   const fx = useWorkbenchFixture();
 
-  it('opens during a fake-model run, draws its tasks, and recolours them as they run and succeed', async function () {
+  it('opens from the progress notification during a fake-model run, draws its tasks, and recolours them as they run and succeed', async function () {
     // Each agent waits before proposing, so the panel sees the tasks running.
     const server = (fx.server = await startFakeModelServer({
       respond: scriptedTeam(
@@ -37,8 +37,9 @@ describe('workbench: the run panel', function () {
     const { workbench } = session;
 
     await orchestrateGoal(workbench, GOAL);
-    await workbench.waitForNotification(/Orchestrating/, 30_000);
-    await workbench.runCommand('Orchestrator: Open Run Panel');
+    // The progress notification links to the panel: one click opens it on this run.
+    const progress = await workbench.waitForNotification(/Orchestrating/, 30_000);
+    await progress.locator('a', { hasText: 'Open Run Panel' }).click();
 
     const panel = await runPanelFrame(workbench);
     const statusOf = (id: string): Promise<string | null> => nodeStatus(panel, id);

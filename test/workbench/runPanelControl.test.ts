@@ -80,7 +80,13 @@ describe('workbench: steering a run from the run panel', function () {
 
     await orchestrateGoal(workbench, GOAL);
     await workbench.waitForNotification(/Orchestrating/, 30_000);
-    await workbench.runCommand('Orchestrator: Open Run Panel');
+    // Open the panel from the status bar: its item lists the run, with "Open Run Panel".
+    const item = workbench.page.locator('.part.statusbar .statusbar-item', { hasText: /tok/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 20_000 });
+    await item.click();
+    const open = workbench.quickInputWidget().locator('.monaco-list-row', { hasText: 'Open Run Panel' });
+    await open.first().waitFor({ state: 'visible', timeout: 20_000 });
+    await open.first().click();
     const panel = await runPanelFrame(workbench);
     await waitUntil(
       'both tasks drawn as running',
