@@ -95,6 +95,7 @@ export class HostContainer extends Disposable {
         scrub: (text) => this.scrubber.scrub(text),
         agentIds: () => [],
         taskAction: (message) => panelTaskAction(message, this.log),
+        readEvents: (runId) => this.store.readEvents(runId),
       }),
     );
     this.wireEvents();

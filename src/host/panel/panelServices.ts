@@ -15,8 +15,8 @@ export interface PanelServices {
   scrub(text: string): string;
   /** The agents a task of the run may be reassigned to. */
   agentIds(runId: string): string[];
-  /** The run's recent log lines, for a snapshot. */
-  recentLines(runId: string): LogLine[];
+  /** The run's log lines (stored and live, the most recent ones), for a snapshot. */
+  recentLines(runId: string): Promise<LogLine[]>;
   /** Carries out a task action from a node. */
   taskAction(message: TaskActionMessage): Promise<void>;
 }

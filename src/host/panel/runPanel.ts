@@ -116,15 +116,18 @@ export class RunPanel extends Disposable {
     const entry = this.services.model.get(runId);
     const state = await this.services.model.loadDetails(runId);
     if (!entry || !state) return;
+    const logs = await this.services.recentLines(runId);
     const graph = runGraphOf(state, entry.status, this.services.agentIds(runId), (t) => this.services.scrub(t));
     this.sentTasks = new Map(graph.tasks.map((t) => [t.id, JSON.stringify(t)]));
     this.sentStatus = graph.status;
-    this.pendingLines = [];
+    // Lines that arrived while the stored ones were read are in `logs` already.
+    const lastSeq = logs.at(-1)?.seq ?? 0;
+    this.pendingLines = this.pendingLines.filter((l) => l.seq > lastSeq);
     await this.post({
       type: 'snapshot',
       graph,
       approvals: approvalViewsOf(state, (t) => this.services.scrub(t)),
-      logs: this.services.recentLines(runId),
+      logs,
     });
   }
 

@@ -8,17 +8,25 @@ import type { PanelServices } from './panelServices';
 import { RunPanel } from './runPanel';
 import { RUN_PANEL_VIEW_TYPE, runPanelOptions } from './runPanelHtml';
 
-/** The services a panel gets, less what RunPanels supplies itself. */
-export type RunPanelsServices = Omit<PanelServices, 'recentLines'>;
+/** The services a panel gets, less what RunPanels supplies itself, plus where stored logs are read. */
+export type RunPanelsServices = Omit<PanelServices, 'recentLines'> & {
+  /** A run's stored events, for the log of a run this window has not followed. */
+  readEvents(runId: string): Promise<RunEvent[]>;
+};
 
 /** The window's run panel: opened from commands, the tree and notifications; restored by VS Code. */
 export class RunPanels extends Disposable {
   private current: RunPanel | undefined;
-  private readonly lines = new RecentLogLines();
+  private readonly lines: RecentLogLines;
   private readonly services: PanelServices;
 
   constructor(services: RunPanelsServices) {
     super();
+    this.lines = new RecentLogLines({
+      readEvents: (runId) => services.readEvents(runId),
+      scrub: (text) => services.scrub(text),
+      warn: (message) => services.log.warn(message),
+    });
     this.services = { ...services, recentLines: (runId) => this.lines.of(runId) };
     this._register(
       vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {
