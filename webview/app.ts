@@ -96,9 +96,11 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
                   key: task.id,
                   task,
                   agents: graph.agents,
+                  lines: state.logs,
                   onClose: () => setDetailsOpen(false),
                   onAction: (action, extra) =>
                     host.post({ type: 'taskAction', runId: graph.runId, taskId: task.id, action, ...extra }),
+                  onOpenEdit: (index) => host.post({ type: 'openEdit', runId: graph.runId, taskId: task.id, index }),
                 })
               : h(Legend, null),
           )

@@ -96,6 +96,7 @@ export class HostContainer extends Disposable {
         agentIds: () => [],
         taskAction: (message) => panelTaskAction(message, this.log),
         readEvents: (runId) => this.store.readEvents(runId),
+        openEdit: (edit) => this.approvals.openEditDiffCommand(edit),
       }),
     );
     this.wireEvents();

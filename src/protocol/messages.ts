@@ -9,6 +9,7 @@ import {
   SnapshotMessageSchema,
 } from './panelLifecycle';
 import { TaskActionMessageSchema } from './taskActions';
+import { OpenEditMessageSchema } from './taskDetails';
 
 /** Every message the webview may send. None names a command, a URI or a path to act on. */
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
@@ -17,6 +18,7 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   ApprovalDecisionMessageSchema,
   OpenDiffMessageSchema,
   TaskActionMessageSchema,
+  OpenEditMessageSchema,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 

@@ -17,6 +17,8 @@ export interface PanelServices {
   agentIds(runId: string): string[];
   /** The run's log lines (stored and live, the most recent ones), for a snapshot. */
   recentLines(runId: string): Promise<LogLine[]>;
+  /** Opens the diff of a task's edit, as the Runs view's edit items do. */
+  openEdit(edit: { runId: string; taskId: string; path: string }): Promise<void>;
   /** Carries out a task action from a node. */
   taskAction(message: TaskActionMessage): Promise<void>;
 }

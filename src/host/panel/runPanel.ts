@@ -52,6 +52,8 @@ export class RunPanel extends Disposable {
       },
       openDiff: (id) => services.approvals.openDiff(id, 'focus'),
       taskAction: (message) => services.taskAction(message),
+      editPath: (id, taskId, index) => services.model.get(id)?.details?.tasks[taskId]?.changedPaths?.[index],
+      openEdit: (id, taskId, path) => services.openEdit({ runId: id, taskId, path }),
       log: (message) => services.log.warn(message),
     });
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
