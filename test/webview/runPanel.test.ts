@@ -126,6 +126,20 @@ describe('run panel webview (headless Chromium)', function () {
     assert.deepEqual((await panel.posted()).at(-1), { type: 'openEdit', runId: RUN_ID, taskId: 'a', index: 1 });
   });
 
+  it('shows the run on screen in the switcher, and posts selectRun when another is picked', async () => {
+    const runs = [
+      { runId: 'run-older', goal: 'Older goal', status: 'failed' as const },
+      { runId: RUN_ID, goal: 'The goal', status: 'running' as const },
+    ];
+    await panel.send({ type: 'runList', runs, selected: RUN_ID });
+    await panel.send(snapshot([taskView('a')]));
+    const select = panel.page.locator('[data-testid=run-select]');
+    await panel.page.locator('[data-task-id=a]').waitFor();
+    assert.equal(await select.inputValue(), RUN_ID);
+    await select.selectOption('run-older');
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'selectRun', runId: 'run-older' });
+  });
+
   it('keeps only visible log rows in the DOM and filters by text', async () => {
     await panel.send(snapshot([taskView('a')], { logs: logLines(10_000) }));
     await panel.page.locator('[data-testid=tab-logs]').click();

@@ -30,12 +30,18 @@ interface StoredEvent {
   note?: string;
 }
 
-/** The events of the session's only run, as the extension stored them. */
-function storedEvents(session: WorkbenchSession): StoredEvent[] {
+/** The id of the session's only run: its folder's name. */
+function storedRunId(session: WorkbenchSession): string {
   const runsDir = join(session.globalStorageDir(), 'runs');
   const [runId] = readdirSync(runsDir).filter((name) => statSync(join(runsDir, name)).isDirectory());
   assert.ok(runId !== undefined, `a run folder under ${runsDir}`);
-  return readFileSync(join(runsDir, runId, 'events.jsonl'), 'utf8')
+  return runId;
+}
+
+/** The events of the session's only run, as the extension stored them. */
+function storedEvents(session: WorkbenchSession): StoredEvent[] {
+  const runsDir = join(session.globalStorageDir(), 'runs');
+  return readFileSync(join(runsDir, storedRunId(session), 'events.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as StoredEvent);
@@ -164,6 +170,51 @@ describe('workbench: steering a run from the run panel', function () {
       briefs.some((b) => b.includes(note)),
       'the retry note is in a brief of alpha',
     );
+  });
+
+  it('is restored after a window reload, showing the same run', async function () {
+    const server = (fx.server = await startFakeModelServer({ respond: scriptedTeam(GOAL, TASKS) }));
+    const session = (fx.session = await WorkbenchSession.start({
+      title: this.test?.fullTitle() ?? 'panel after reload',
+      files: FILES,
+      prepareWorkspace: initGitRepo,
+      settings: { 'agentOrchestrator.approvalMode': 'autoApprove' },
+      modelServer: server,
+    }));
+    const { workbench } = session;
+    await orchestrateGoal(workbench, GOAL);
+    await workbench.waitForNotification(/Run succeeded/, 60_000);
+    await workbench.runCommand('Orchestrator: Open Run Panel');
+    const before = await runPanelFrame(workbench);
+    await waitUntil('both tasks drawn as succeeded', async () => (await nodeStatus(before, 'beta')) === 'succeeded', {
+      timeoutMs: 20_000,
+    });
+
+    await workbench.reload();
+    // VS Code brings the panel back through the extension's serializer, with the run id the page kept.
+    const after = await runPanelFrame(workbench, 60_000);
+    const states = await waitUntil(
+      'the restored panel to draw the run',
+      async () => {
+        const s = [await nodeStatus(after, 'alpha'), await nodeStatus(after, 'beta')];
+        return s.every((x) => x === 'succeeded') ? s : undefined;
+      },
+      {
+        timeoutMs: 30_000,
+        describe: async () => `${await nodeStatus(after, 'alpha')}, ${await nodeStatus(after, 'beta')}`,
+      },
+    );
+    assert.deepEqual(states, ['succeeded', 'succeeded']);
+    const runId = storedRunId(session);
+    const select = after.locator('[data-testid=run-select]');
+    await waitUntil('the switcher to show the restored run', async () => (await select.inputValue()) === runId, {
+      timeoutMs: 10_000,
+      describe: async () =>
+        `value ${JSON.stringify(await select.inputValue())}, options ${JSON.stringify(
+          await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+        )}, run ${runId}`,
+    });
+    await workbench.screenshot('run panel restored after reload');
   });
 
   for (const order of [
