@@ -8,6 +8,7 @@ import { EMPTY_PANEL_STATE, reducePanelState, type PanelState } from './panelSta
 import { ApprovalsList } from './panels/approvalsList.js';
 import { DetailsPane } from './panels/detailsPane.js';
 import { LogView } from './panels/logView.js';
+import { PlanEditor } from './plan/planEditor.js';
 import { Tabs } from './toolkit.js';
 import type { HostChannel } from './vscodeApi.js';
 
@@ -45,6 +46,8 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
 
   const graph = state.graph;
   const task = graph?.tasks.find((t) => t.id === selected);
+  const review = state.plan.review;
+  const reviewing = review !== undefined && (graph === undefined || graph.runId === review.runId);
   return h(
     'main',
     { class: 'panel' },
@@ -75,40 +78,42 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
         onSelect: setTab,
       }),
     ),
-    !graph
-      ? h('p', { class: 'muted' }, 'No run to show yet.')
-      : tab === 'graph'
-        ? h(
-            'div',
-            { class: 'graph-area' },
-            h(GraphView, {
-              tasks: graph.tasks,
-              shapeVersion: state.shapeVersion,
-              selected,
-              onSelect: setSelected,
-              onOpen: (id: string) => {
-                setSelected(id);
-                setDetailsOpen(true);
-              },
-            }),
-            detailsOpen && task
-              ? h(DetailsPane, {
-                  key: task.id,
-                  task,
-                  agents: graph.agents,
-                  onClose: () => setDetailsOpen(false),
-                  onAction: (action, extra) =>
-                    host.post({ type: 'taskAction', runId: graph.runId, taskId: task.id, action, ...extra }),
-                })
-              : h(Legend, null),
-          )
-        : tab === 'approvals'
-          ? h(ApprovalsList, {
-              approvals: state.approvals,
-              onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
-              onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
-            })
-          : h(LogView, { lines: state.logs }),
+    reviewing && tab === 'graph'
+      ? h(PlanEditor, { plan: { ...state.plan, review }, post: (m) => host.post(m) })
+      : !graph
+        ? h('p', { class: 'muted' }, 'No run to show yet.')
+        : tab === 'graph'
+          ? h(
+              'div',
+              { class: 'graph-area' },
+              h(GraphView, {
+                tasks: graph.tasks,
+                shapeVersion: state.shapeVersion,
+                selected,
+                onSelect: setSelected,
+                onOpen: (id: string) => {
+                  setSelected(id);
+                  setDetailsOpen(true);
+                },
+              }),
+              detailsOpen && task
+                ? h(DetailsPane, {
+                    key: task.id,
+                    task,
+                    agents: graph.agents,
+                    onClose: () => setDetailsOpen(false),
+                    onAction: (action, extra) =>
+                      host.post({ type: 'taskAction', runId: graph.runId, taskId: task.id, action, ...extra }),
+                  })
+                : h(Legend, null),
+            )
+          : tab === 'approvals'
+            ? h(ApprovalsList, {
+                approvals: state.approvals,
+                onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
+                onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+              })
+            : h(LogView, { lines: state.logs }),
   );
 }
 

@@ -1,6 +1,7 @@
 // What the host does with each parsed webview message. Free of `vscode`: the panel passes in the
 // actions, so the exactly-once rule and the refusals are unit-tested in Node.
 import type { WebviewMessage } from '../../protocol/messages';
+import type { PlanReviewRequest } from '../../protocol/planReview';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 
 /** What a panel can do in answer to its webview. */
@@ -19,6 +20,8 @@ export interface PanelActions {
   decide(approvalId: string, decision: 'accept' | 'reject'): Promise<void>;
   openDiff(approvalId: string): Promise<void>;
   taskAction(message: TaskActionMessage): Promise<void>;
+  /** Edit, Run, Discard or Open as JSON on a plan under review (`PlanReviews.handle`). */
+  planReview(message: PlanReviewRequest): Promise<void>;
   log(message: string): void;
 }
 
@@ -54,6 +57,11 @@ export class PanelMessageRouter {
           return a.log(`Run panel: ${message.action} names task ${message.taskId} of a run not shown; ignored.`);
         }
         return a.taskAction(message);
+      case 'planEdit':
+      case 'planRun':
+      case 'planDiscard':
+      case 'planOpenJson':
+        return a.planReview(message);
     }
   }
 }
