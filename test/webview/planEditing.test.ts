@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HostMessage } from '../../src/protocol/messages';
 import type { PlanTaskView } from '../../src/protocol/planReview';
 import { useBrowserSuite } from './support/browserSuite';
+import { ARTIFACTS } from './support/panelBuilders';
 import { PanelPage } from './support/webviewPage';
 
 const DRY_RUN = 'run-1700000000000-dry1';
@@ -158,6 +161,8 @@ describe('plan editing in the run panel (headless Chromium)', function () {
     await besideAgent.waitFor();
     assert.match(await besideAgent.innerText(), /lacks "test"/);
     assert.equal(await panel.page.locator('[data-testid=plan-pane] [data-testid=issue-title]').count(), 0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'plan-review.png') });
 
     // Issues of an older version are not shown over a newer plan.
     await panel.send(review(1));
