@@ -82,7 +82,7 @@ describe('plan editing in the run panel (headless Chromium)', function () {
     await title.fill('Write the token parser');
     await title.press('Enter');
     // Tab order reaches the remove button; Enter presses it.
-    await panel.page.focus('[data-testid=plan-remove-dep-a]');
+    await panel.page.getByRole('button', { name: 'Remove the dependency on Task a (a)' }).focus();
     await panel.page.keyboard.press('Enter');
     assert.deepEqual(await postedAfterReady(), [
       { type: 'planEdit', runId: DRY_RUN, edit: { op: 'setTitle', taskId: 'b', title: 'Write the token parser' } },

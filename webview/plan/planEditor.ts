@@ -120,6 +120,7 @@ function issueIndex(
         h(Button, {
           onClick: () => open(taskId),
           secondary: true,
+          label: `Edit task ${taskId}`,
           children: review.tasks.find((t) => t.id === taskId)?.title ?? taskId,
         }),
         messages.map((m, n) => h('span', { key: n, class: 'issue model-text' }, ` ${m}`)),

@@ -133,6 +133,7 @@ export function PlanTaskPane({ review, task, issues, onEdit, onClose }: PlanTask
             onClick: () => onEdit({ op: 'removeEdge', taskId: task.id, dependsOn: id }),
             secondary: true,
             title: `Remove the dependency on ${id}`,
+            label: `Remove the dependency on ${name(id)}`,
             testId: `plan-remove-dep-${id}`,
             children: 'Remove',
           }),

@@ -65,7 +65,7 @@ export class PlanDraft {
         description: scrub(t.description),
         ...(t.agent !== undefined ? { agentId: t.agent } : {}),
         deps: [...t.dependencies],
-        capabilities: [...t.requiredCapabilities],
+        capabilities: t.requiredCapabilities.map(scrub),
         acceptanceCriteria: t.acceptanceCriteria.map(scrub),
       })),
     };
