@@ -46,8 +46,12 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
 
   const graph = state.graph;
   const task = graph?.tasks.find((t) => t.id === selected);
+  // A plan under review takes the Graph tab of its dry run (or of an empty panel) until it runs or is discarded.
   const review = state.plan.review;
-  const reviewing = review !== undefined && (graph === undefined || graph.runId === review.runId);
+  const planReview =
+    review !== undefined && tab === 'graph' && (graph === undefined || graph.runId === review.runId)
+      ? h(PlanEditor, { plan: { ...state.plan, review }, post: (m) => host.post(m) })
+      : undefined;
   return h(
     'main',
     { class: 'panel' },
@@ -78,42 +82,40 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
         onSelect: setTab,
       }),
     ),
-    reviewing && tab === 'graph'
-      ? h(PlanEditor, { plan: { ...state.plan, review }, post: (m) => host.post(m) })
-      : !graph
-        ? h('p', { class: 'muted' }, 'No run to show yet.')
-        : tab === 'graph'
-          ? h(
-              'div',
-              { class: 'graph-area' },
-              h(GraphView, {
-                tasks: graph.tasks,
-                shapeVersion: state.shapeVersion,
-                selected,
-                onSelect: setSelected,
-                onOpen: (id: string) => {
-                  setSelected(id);
-                  setDetailsOpen(true);
-                },
-              }),
-              detailsOpen && task
-                ? h(DetailsPane, {
-                    key: task.id,
-                    task,
-                    agents: graph.agents,
-                    onClose: () => setDetailsOpen(false),
-                    onAction: (action, extra) =>
-                      host.post({ type: 'taskAction', runId: graph.runId, taskId: task.id, action, ...extra }),
-                  })
-                : h(Legend, null),
-            )
-          : tab === 'approvals'
-            ? h(ApprovalsList, {
-                approvals: state.approvals,
-                onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
-                onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
-              })
-            : h(LogView, { lines: state.logs }),
+    !graph || planReview
+      ? (planReview ?? h('p', { class: 'muted' }, 'No run to show yet.'))
+      : tab === 'graph'
+        ? h(
+            'div',
+            { class: 'graph-area' },
+            h(GraphView, {
+              tasks: graph.tasks,
+              shapeVersion: state.shapeVersion,
+              selected,
+              onSelect: setSelected,
+              onOpen: (id: string) => {
+                setSelected(id);
+                setDetailsOpen(true);
+              },
+            }),
+            detailsOpen && task
+              ? h(DetailsPane, {
+                  key: task.id,
+                  task,
+                  agents: graph.agents,
+                  onClose: () => setDetailsOpen(false),
+                  onAction: (action, extra) =>
+                    host.post({ type: 'taskAction', runId: graph.runId, taskId: task.id, action, ...extra }),
+                })
+              : h(Legend, null),
+          )
+        : tab === 'approvals'
+          ? h(ApprovalsList, {
+              approvals: state.approvals,
+              onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
+              onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+            })
+          : h(LogView, { lines: state.logs }),
   );
 }
 
