@@ -4,6 +4,7 @@ import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { LogLine } from '../../protocol/logs';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import type { RunsModel } from '../views/runsModel';
+import type { PlanReviewHost, PlanReviews } from './planReviews';
 
 /** The HostContainer provides these. */
 export interface PanelServices {
@@ -21,4 +22,8 @@ export interface PanelServices {
   openEdit(edit: { runId: string; taskId: string; path: string }): Promise<void>;
   /** Carries out a task action from a node. */
   taskAction(message: TaskActionMessage): Promise<void>;
+  /** Validates, runs and opens as JSON the plans under review. */
+  readonly planReviewHost: PlanReviewHost;
+  /** The plans under review in this window (RunPanels owns them). */
+  readonly planReviews: PlanReviews;
 }

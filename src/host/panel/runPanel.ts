@@ -54,6 +54,7 @@ export class RunPanel extends Disposable {
       taskAction: (message) => services.taskAction(message),
       editPath: (id, taskId, index) => services.model.get(id)?.details?.tasks[taskId]?.changedPaths?.[index],
       openEdit: (id, taskId, path) => services.openEdit({ runId: id, taskId, path }),
+      planReview: (message) => services.planReviews.handle(message, this.reviewPanel),
       log: (message) => services.log.warn(message),
     });
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
@@ -131,6 +132,7 @@ export class RunPanel extends Disposable {
       approvals: approvalViewsOf(state, (t) => this.services.scrub(t)),
       logs,
     });
+    await this.services.planReviews.resync(runId, this.reviewPanel);
   }
 
   /** Posts the tasks whose view changed, the run's status when it did, and the new log lines. */
@@ -170,6 +172,9 @@ export class RunPanel extends Disposable {
     }));
     await this.post({ type: 'runList', runs, ...(this.runId !== undefined ? { selected: this.runId } : {}) });
   }
+
+  /** Where the plan reviews answer. */
+  private readonly reviewPanel = { post: (m: HostMessage) => this.post(m), showRun: (id: string) => this.show(id) };
 
   private async post(message: HostMessage): Promise<void> {
     await this.panel.webview.postMessage(message);

@@ -1,6 +1,7 @@
 // What the host does with each parsed webview message. Free of `vscode`: the panel passes in the
 // actions, so the exactly-once rule and the refusals are unit-tested in Node.
 import type { WebviewMessage } from '../../protocol/messages';
+import type { PlanReviewRequest } from '../../protocol/planReview';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { OpenEditMessage } from '../../protocol/taskDetails';
 
@@ -24,6 +25,8 @@ export interface PanelActions {
   editPath(runId: string, taskId: string, index: number): string | undefined;
   /** Opens the diff of an edit the run applied or proposed (the Runs view's "Open Edit"). */
   openEdit(runId: string, taskId: string, path: string): Promise<void>;
+  /** Edit, Run, Discard or Open as JSON on a plan under review (`PlanReviews.handle`). */
+  planReview(message: PlanReviewRequest): Promise<void>;
   log(message: string): void;
 }
 
@@ -61,6 +64,11 @@ export class PanelMessageRouter {
         return a.taskAction(message);
       case 'openEdit':
         return this.openEdit(message);
+      case 'planEdit':
+      case 'planRun':
+      case 'planDiscard':
+      case 'planOpenJson':
+        return a.planReview(message);
     }
   }
 
