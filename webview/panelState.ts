@@ -3,6 +3,7 @@ import type { ApprovalView } from '../src/protocol/approvals.js';
 import type { RunGraph } from '../src/protocol/graph.js';
 import type { LogLine } from '../src/protocol/logs.js';
 import type { HostMessage } from '../src/protocol/messages.js';
+import type { ReviewMessage } from '../src/protocol/review.js';
 
 /** Lines kept in the page; older ones drop off. */
 export const MAX_LOG_LINES = 100_000;
@@ -22,6 +23,8 @@ export interface PanelState {
   runs: RunChoice[];
   /** Bumped when the graph's shape (tasks or edges) changes, so the layout is redone only then. */
   shapeVersion: number;
+  /** The last whole-run review the host sent (any run; the view checks it is the shown one). */
+  review?: ReviewMessage;
 }
 
 export const EMPTY_PANEL_STATE: PanelState = { graph: undefined, approvals: [], logs: [], runs: [], shapeVersion: 0 };
@@ -41,6 +44,8 @@ export function reducePanelState(state: PanelState, message: HostMessage): Panel
       return { ...state, runs: message.runs };
     case 'approvalPending':
       return { ...state, approvals: message.approvals };
+    case 'review':
+      return { ...state, review: message };
     case 'event': {
       const graph = state.graph;
       if (!graph || graph.runId !== message.runId) return state;

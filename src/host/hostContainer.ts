@@ -7,10 +7,11 @@ import { ExtensionApi } from './extensionApi';
 import { ExternalAgents } from './api/externalAgents';
 import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
-import type { HostServices } from './commands/commandSupport';
+import { assertTrustedWorkspace, folderForRun, type HostServices } from './commands/commandSupport';
 import { HostCommands } from './commands/hostCommands';
 import { panelTaskAction } from './commands/panelTaskActions';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
+import { PanelReviews } from './panel/runReviewHost';
 import { RunPanels } from './panel/runPanels';
 import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
@@ -95,6 +96,19 @@ export class HostContainer extends Disposable {
         scrub: (text) => this.scrubber.scrub(text),
         agentIds: () => [],
         taskAction: (message) => panelTaskAction(message, this.log),
+        reviews: this._register(
+          new PanelReviews({
+            folderOf: (runId) => folderForRun({ launcher: this.launcher, model: this.model }, runId),
+            checkpointsOf: async (folder) => (await this.engines.get(folder)).checkpoints,
+            store: this.store,
+            isRunning: (runId) =>
+              this.launcher.get(runId) !== undefined ||
+              ['running', 'elsewhere'].includes(this.model.get(runId)?.status ?? ''),
+            assertTrusted: assertTrustedWorkspace,
+            recorded: () => void this.model.refresh(),
+            log: this.log,
+          }),
+        ),
       }),
     );
     this.wireEvents();

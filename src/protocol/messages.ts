@@ -8,6 +8,13 @@ import {
   SelectRunMessageSchema,
   SnapshotMessageSchema,
 } from './panelLifecycle';
+import {
+  HunkDecisionMessageSchema,
+  OpenReviewDiffMessageSchema,
+  ReviewMessageSchema,
+  ReviewRequestMessageSchema,
+  RevertFileMessageSchema,
+} from './review';
 import { TaskActionMessageSchema } from './taskActions';
 
 /** Every message the webview may send. None names a command, a URI or a path to act on. */
@@ -17,6 +24,10 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   ApprovalDecisionMessageSchema,
   OpenDiffMessageSchema,
   TaskActionMessageSchema,
+  ReviewRequestMessageSchema,
+  HunkDecisionMessageSchema,
+  RevertFileMessageSchema,
+  OpenReviewDiffMessageSchema,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
@@ -26,6 +37,7 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   EventMessageSchema,
   RunListMessageSchema,
   ApprovalPendingMessageSchema,
+  ReviewMessageSchema,
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

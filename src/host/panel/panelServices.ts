@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { LogLine } from '../../protocol/logs';
+import type { ReviewMessage, ReviewRequest } from '../../protocol/review';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import type { RunsModel } from '../views/runsModel';
 
@@ -19,4 +20,6 @@ export interface PanelServices {
   recentLines(runId: string): LogLine[];
   /** Carries out a task action from a node. */
   taskAction(message: TaskActionMessage): Promise<void>;
+  /** The whole-run review: answers a review message with the review to send (none for an opened diff). */
+  readonly reviews: { handle(message: ReviewRequest): Promise<ReviewMessage | undefined> };
 }

@@ -52,6 +52,10 @@ export class RunPanel extends Disposable {
       },
       openDiff: (id) => services.approvals.openDiff(id, 'focus'),
       taskAction: (message) => services.taskAction(message),
+      review: async (message) => {
+        const reply = await services.reviews.handle(message);
+        if (reply) await this.post(reply);
+      },
       log: (message) => services.log.warn(message),
     });
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));

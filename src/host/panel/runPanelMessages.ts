@@ -1,6 +1,7 @@
 // What the host does with each parsed webview message. Free of `vscode`: the panel passes in the
 // actions, so the exactly-once rule and the refusals are unit-tested in Node.
 import type { WebviewMessage } from '../../protocol/messages';
+import type { ReviewRequest } from '../../protocol/review';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 
 /** What a panel can do in answer to its webview. */
@@ -19,6 +20,8 @@ export interface PanelActions {
   decide(approvalId: string, decision: 'accept' | 'reject'): Promise<void>;
   openDiff(approvalId: string): Promise<void>;
   taskAction(message: TaskActionMessage): Promise<void>;
+  /** The whole-run review: compute it, decide on a hunk, revert a file, open a file's diff. */
+  review(message: ReviewRequest): Promise<void>;
   log(message: string): void;
 }
 
@@ -54,6 +57,14 @@ export class PanelMessageRouter {
           return a.log(`Run panel: ${message.action} names task ${message.taskId} of a run not shown; ignored.`);
         }
         return a.taskAction(message);
+      case 'reviewRequest':
+      case 'hunkDecision':
+      case 'revertFile':
+      case 'openReviewDiff':
+        if (message.runId !== a.shownRunId()) {
+          return a.log(`Run panel: ${message.type} names run ${message.runId}, which is not shown; ignored.`);
+        }
+        return a.review(message);
     }
   }
 }

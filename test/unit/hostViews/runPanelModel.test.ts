@@ -113,6 +113,7 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
       },
       openDiff: async (id) => void calls.push(`diff ${id}`),
       taskAction: async (m) => void calls.push(`${m.action} ${m.taskId}`),
+      review: async (m) => void calls.push(`${m.type} ${m.runId}`),
       log: (message) => void calls.push(`log: ${message}`),
     };
     return { router: new PanelMessageRouter(actions), calls };
