@@ -6,10 +6,19 @@ import { errorMessage } from '../../core/common/errors';
 import type { RunEventBody } from '../../core/model/runEvents';
 import type { RunState } from '../../core/model/runState';
 import type { ReviewFile, ReviewMessage, ReviewRequest } from '../../protocol/review';
-import { contentHash, reviewFileOf, reviewFileView, revertedText, type FileReview } from './runReviewModel';
+import {
+  contentHash,
+  MAX_LINES_PER_FILE,
+  reviewFileOf,
+  reviewFileView,
+  revertedText,
+  type FileReview,
+} from './runReviewModel';
 
 /** Files sent in one review; the rest are counted. */
 export const MAX_REVIEW_FILES = 300;
+/** Diff lines sent in one review, over all files (with `MAX_LINE_CHARS`, a few MB at worst); the rest are counted. */
+export const MAX_REVIEW_LINES = 5000;
 
 /** The files of the run's folder, through the same safe reader and writer the host uses for agents' edits. */
 export interface ReviewWorkspace {
@@ -90,10 +99,14 @@ export class RunReviews {
     const accepted = new Set(Object.keys(state?.reviewAccepted ?? {}));
     const files = new Map<string, FileReview>();
     const views: ReviewFile[] = [];
+    let lines = MAX_REVIEW_LINES;
     for (const change of changes.files) {
       const file = await this.readAndReview(target, change);
       files.set(file.fileId, file);
-      if (views.length < MAX_REVIEW_FILES) views.push(reviewFileView(file, accepted, tasksOf(state, file.path)));
+      if (views.length >= MAX_REVIEW_FILES) continue;
+      const view = reviewFileView(file, accepted, tasksOf(state, file.path), Math.min(MAX_LINES_PER_FILE, lines));
+      lines -= view.hunks.reduce((n, h) => n + h.lines.length, 0);
+      views.push(view);
     }
     this.computed.set(runId, files);
     const empty = files.size === 0 ? 'No changes: every file is as it was before the run.' : undefined;

@@ -10,7 +10,7 @@ export const MAX_LINES_PER_FILE = 300;
 /** Hunks sent per file; the rest are counted. */
 export const MAX_HUNKS_PER_FILE = 200;
 /** Characters of one line sent; longer lines are cut with "…". */
-export const MAX_LINE_CHARS = 1000;
+export const MAX_LINE_CHARS = 500;
 /** Unchanged lines shown around a hunk. */
 const CONTEXT_LINES = 2;
 
@@ -80,11 +80,16 @@ export function revertedText(file: FileReview, hunkId: string): string {
   return applyHunkDecisions(file.before, file.hunks, kept);
 }
 
-/** The view of a file for the webview, its lines cut to the per-file limits. */
-export function reviewFileView(file: FileReview, accepted: ReadonlySet<string>, tasks: string[]): ReviewFile {
+/** The view of a file for the webview, with at most `maxLines` lines of its hunks (every hunk is listed). */
+export function reviewFileView(
+  file: FileReview,
+  accepted: ReadonlySet<string>,
+  tasks: string[],
+  maxLines = MAX_LINES_PER_FILE,
+): ReviewFile {
   const stats = hunkStats(file.hunks);
   const afterLines = file.after === undefined ? [] : splitKeepingEnds(file.after);
-  let budget = MAX_LINES_PER_FILE;
+  let budget = maxLines;
   const shown = file.hunks.slice(0, MAX_HUNKS_PER_FILE);
   const hunks: ReviewHunk[] = shown.map((hunk, n) => {
     const prevEnd = n === 0 ? 0 : afterEnd(shown[n - 1]!);

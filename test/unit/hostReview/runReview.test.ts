@@ -170,10 +170,12 @@ describe('host/RunReviews: the whole-run review over real git checkpoints', () =
     assert.equal((await store.load(RUN)).state.reviewAccepted?.[hunkId], 'b.txt');
   });
 
-  it('reviews added and deleted files; reverting them removes or restores the whole file', async () => {
+  it('reviews added, deleted and binary files; reverting them removes or restores the whole file', async () => {
     const { dir } = repo();
+    await writeFile(join(dir, 'img.bin'), Buffer.from([0, 1, 2, 3]));
     const checkpoints = await openCheckpoints(repo());
     await checkpoints.take({ runId: RUN, taskId: 'a', label: 'before a' });
+    await writeFile(join(dir, 'img.bin'), Buffer.from([0, 9, 9, 9]));
     await writeFiles(dir, { 'src/new.ts': 'export const n = 1;\nexport const m = 2;\n' });
     await unlink(join(dir, 'README.md'));
     const review = reviews(checkpoints);
@@ -182,6 +184,11 @@ describe('host/RunReviews: the whole-run review over real git checkpoints', () =
     const deleted = file(first, 'README.md');
     assert.deepEqual([added.status, added.added, added.removed, added.hunks.length], ['added', 2, 0, 1]);
     assert.deepEqual([deleted.status, deleted.added, deleted.removed], ['deleted', 0, 1]);
+    const binary = file(first, 'img.bin');
+    assert.deepEqual([binary.status, binary.hunks.length], ['modified', 0]);
+    assert.match(binary.note ?? '', /Binary file/);
+    await review.handle({ type: 'revertFile', runId: RUN, fileId: binary.fileId });
+    assert.deepEqual([...(await readFile(join(dir, 'img.bin')))], [0, 1, 2, 3], 'restored from the checkpoint');
     const afterAdd = await review.handle({
       type: 'hunkDecision',
       runId: RUN,
