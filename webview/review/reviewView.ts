@@ -53,7 +53,7 @@ export function ReviewView(props: ReviewViewProps): ComponentChild {
         ? h(
             'strong',
             { 'data-testid': 'review-summary' },
-            `${review.files.length + review.moreFiles} files changed, +${added} −${removed}`,
+            `${count(review.files.length + review.moreFiles, 'file')} changed, +${added} −${removed}`,
           )
         : null,
       h(Button, { onClick: onRequest, secondary: true, testId: 'review-refresh', children: 'Refresh' }),
@@ -77,7 +77,7 @@ export function ReviewView(props: ReviewViewProps): ComponentChild {
         }),
       ),
     ),
-    review.moreFiles > 0 ? h('p', { class: 'muted' }, `${review.moreFiles} more files not shown.`) : null,
+    review.moreFiles > 0 ? h('p', { class: 'muted' }, `${count(review.moreFiles, 'more file')} not shown.`) : null,
   );
 }
 
@@ -143,7 +143,9 @@ function FileEntry(props: {
               onDecide: (decision) => props.onDecide(hunk.hunkId, decision),
             }),
           ),
-          file.moreHunks > 0 ? h('p', { class: 'muted' }, `${file.moreHunks} more hunks: open the diff.`) : null,
+          file.moreHunks > 0
+            ? h('p', { class: 'muted' }, `${count(file.moreHunks, 'more hunk')}: open the diff.`)
+            : null,
         )
       : null,
   );
@@ -203,9 +205,13 @@ function HunkEntry(props: {
           line.text,
         ),
       ),
-      hunk.moreLines > 0 ? h('div', { class: 'muted' }, `… ${hunk.moreLines} more lines`) : null,
+      hunk.moreLines > 0 ? h('div', { class: 'muted' }, `… ${count(hunk.moreLines, 'more line')}`) : null,
     ),
   );
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Statuses a run ends in. */

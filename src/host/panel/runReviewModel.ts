@@ -92,9 +92,10 @@ export function reviewFileView(
   let budget = maxLines;
   const shown = file.hunks.slice(0, MAX_HUNKS_PER_FILE);
   const hunks: ReviewHunk[] = shown.map((hunk, n) => {
-    const prevEnd = n === 0 ? 0 : afterEnd(shown[n - 1]!);
+    // The lines after the previous hunk went with it as its trailing context: shown once.
+    const prevTrailEnd = n === 0 ? 0 : afterEnd(shown[n - 1]!) + CONTEXT_LINES;
     const nextStart = n + 1 < shown.length ? shown[n + 1]!.afterStart : afterLines.length;
-    const lead = afterLines.slice(Math.max(prevEnd, hunk.afterStart - CONTEXT_LINES), hunk.afterStart);
+    const lead = afterLines.slice(Math.max(prevTrailEnd, hunk.afterStart - CONTEXT_LINES), hunk.afterStart);
     const trail = afterLines.slice(afterEnd(hunk), Math.min(nextStart, afterEnd(hunk) + CONTEXT_LINES));
     const all: ReviewLine[] = [
       ...lead.map((text) => line('context', text)),

@@ -85,7 +85,8 @@ describe('host/RunReviews: the whole-run review over real git checkpoints', () =
     assert.deepEqual([h1?.oldStart, h1?.oldLines, h2?.oldStart, h2?.newStart], [1, 1, 5, 5]);
     assert.deepEqual(
       h2?.lines.map((l) => `${l.kind[0]} ${l.text}`),
-      ['c three', 'c four', 'r five', 'a FIVE', 'c six', 'c seven'],
+      ['c four', 'r five', 'a FIVE', 'c six', 'c seven'],
+      'the lines between two hunks are shown once',
     );
   });
 
