@@ -1,6 +1,6 @@
 // The whole-run review of one run: computed from the run's first checkpoint and the files on disk,
 // with per-hunk accept and revert and whole-file revert. Free of `vscode`: the host passes in ports.
-import type { CheckpointPort } from '../../core/checkpoint/checkpointPort';
+import type { CheckpointPort, RollbackResult } from '../../core/checkpoint/checkpointPort';
 import { MAX_REVIEW_FILE_BYTES } from '../../core/checkpoint/runFiles';
 import { errorMessage } from '../../core/common/errors';
 import type { RunEventBody } from '../../core/model/runEvents';
@@ -40,8 +40,11 @@ export interface RunReviewPorts {
   state(runId: string): Promise<Readonly<RunState> | undefined>;
   /** The run is still running (here or in another window): nothing may be changed yet. */
   isRunning(runId: string): boolean;
-  /** Records review events on the ended run. */
-  record(runId: string, bodies: RunEventBody[]): Promise<void>;
+  /**
+   * Carries out `act` while holding the ended run, then records the events it returns; refuses
+   * (throws before `act`) when another window or process owns the run.
+   */
+  record(runId: string, act: () => Promise<RunEventBody[]>): Promise<void>;
   /** Throws when files may not be changed from here (an untrusted workspace). */
   assertMayChange(): void;
 }
@@ -164,7 +167,7 @@ export class RunReviews {
 
   private async accept(runId: string, file: FileReview, hunkId: string): Promise<string> {
     if (!file.hunks.some((h) => h.hunkId === hunkId)) return staleHunk(file);
-    await this.ports.record(runId, [{ type: 'review.accepted', path: file.path, hunkId }]);
+    await this.ports.record(runId, async () => [{ type: 'review.accepted', path: file.path, hunkId }]);
     return `Kept a change in ${file.path}.`;
   }
 
@@ -174,8 +177,10 @@ export class RunReviews {
     if (changed) return changed;
     // An added or deleted file is one hunk: putting it back is restoring the whole file.
     if (file.status !== 'modified') return this.restore(runId, file, target, hunkId);
-    await target.workspace.writeFile(file.path, revertedText(file, hunkId));
-    await this.ports.record(runId, [{ type: 'review.reverted', path: file.path, hunkId }]);
+    await this.ports.record(runId, async () => {
+      await target.workspace.writeFile(file.path, revertedText(file, hunkId));
+      return [{ type: 'review.reverted', path: file.path, hunkId }];
+    });
     return `Reverted a change in ${file.path}.`;
   }
 
@@ -192,10 +197,14 @@ export class RunReviews {
     target: ReviewTarget,
     hunkId: string | undefined,
   ): Promise<string> {
-    if (!target.checkpoints.rollbackFiles) return 'Nothing was changed: this workspace has no checkpoints.';
-    const result = await target.checkpoints.rollbackFiles(runId, [file.path]);
-    if (!result.checkpoint) return `Nothing was changed: ${result.note ?? 'no checkpoint was found.'}`;
-    await this.ports.record(runId, [{ type: 'review.reverted', path: file.path, ...(hunkId ? { hunkId } : {}) }]);
+    const rollbackFiles = target.checkpoints.rollbackFiles?.bind(target.checkpoints);
+    if (!rollbackFiles) return 'Nothing was changed: this workspace has no checkpoints.';
+    let result: RollbackResult | undefined;
+    await this.ports.record(runId, async () => {
+      result = await rollbackFiles(runId, [file.path]);
+      return result.checkpoint ? [{ type: 'review.reverted', path: file.path, ...(hunkId ? { hunkId } : {}) }] : [];
+    });
+    if (!result?.checkpoint) return `Nothing was changed: ${result?.note ?? 'no checkpoint was found.'}`;
     return result.removed.length > 0
       ? `Removed ${file.path}, which the run created.`
       : `Put ${file.path} back as it was before the run.`;

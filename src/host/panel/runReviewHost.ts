@@ -41,8 +41,8 @@ export class PanelReviews extends Disposable {
       target: (runId) => this.target(runId),
       state: async (runId) => (await deps.store.load(runId)).state,
       isRunning: (runId) => deps.isRunning(runId),
-      record: async (runId, bodies) => {
-        await recordOnEndedRun(deps.store, runId, bodies, systemClock);
+      record: async (runId, act) => {
+        await recordOnEndedRun(deps.store, runId, systemClock, act);
         deps.recorded(runId);
       },
       assertMayChange: () => deps.assertTrusted(),

@@ -46,7 +46,7 @@ describe('host/RunReviews: the whole-run review over real git checkpoints', () =
       target: async () => ({ checkpoints, workspace: new NodeWorkspace(repo().dir) }),
       state: async (runId) => (await store.load(runId)).state,
       isRunning: () => running,
-      record: async (runId, bodies) => void (await recordOnEndedRun(store, runId, bodies, systemClock)),
+      record: async (runId, act) => void (await recordOnEndedRun(store, runId, systemClock, act)),
       assertMayChange: () => {
         if (!trusted) throw new Error('the workspace is not trusted; trust it to change files from the review.');
       },
@@ -203,6 +203,26 @@ describe('host/RunReviews: the whole-run review over real git checkpoints', () =
     assert.equal(await readFile(join(dir, 'README.md'), 'utf8'), 'hello\n');
     assert.deepEqual(afterDelete?.files, []);
     assert.match(afterDelete?.note ?? '', /No changes/);
+  });
+
+  it('changes no file while another window owns the run', async () => {
+    const { review, first } = await editedRun();
+    const a = file(first, 'a.txt');
+    const owner = await new RunStore({ root: storeDir, ownerId: 'other-window' }).open(RUN);
+    try {
+      const after = await review.handle({
+        type: 'hunkDecision',
+        runId: RUN,
+        fileId: a.fileId,
+        hunkId: a.hunks[0]!.hunkId,
+        decision: 'revert',
+      });
+      assert.match(after?.note ?? '', /^Nothing was changed: Run "run-review-1" /);
+      assert.equal(await readFile(join(repo().dir, 'a.txt'), 'utf8'), AFTER_A);
+      assert.equal((await store.load(RUN)).state.lastSeq, 4);
+    } finally {
+      await owner.writer.close();
+    }
   });
 
   it('a whole-file revert restores the checkpoint’s version of that file only', async () => {
