@@ -75,5 +75,13 @@ describe('workbench: the whole-run review', function () {
     await panel.locator('[data-testid=review-note]', { hasText: 'Kept a change in alpha.txt' }).waitFor();
     await workbench.screenshot('review after revert and accept');
     assert.equal(alpha(), 'ONE\ntwo\nthree\nfour\nfive\nsix\n', 'accepting changes no file');
+
+    // Open Diff names the file by id; the host opens the checkpoint's text against the file.
+    await panel.locator('[data-testid=review-open-diff]').click();
+    await workbench.page.locator('.tab', { hasText: 'alpha.txt (before the run ↔ now)' }).waitFor({ timeout: 30_000 });
+    const side = (which: string) => workbench.page.locator(`.monaco-diff-editor .editor.${which} .view-lines`);
+    await side('original').filter({ hasText: /^one/ }).waitFor({ timeout: 30_000 });
+    await side('modified').filter({ hasText: /^ONE/ }).waitFor({ timeout: 30_000 });
+    await workbench.screenshot('diff of the checkpoint against the file');
   });
 });
