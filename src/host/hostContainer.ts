@@ -11,7 +11,7 @@ import { assertTrustedWorkspace, folderForRun, type HostServices } from './comma
 import { HostCommands } from './commands/hostCommands';
 import { panelTaskAction } from './commands/panelTaskActions';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
-import { PanelReviews } from './panel/runReviewHost';
+import { openFolderCheckpoints, PanelReviews } from './panel/runReviewHost';
 import { RunPanels } from './panel/runPanels';
 import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
@@ -99,7 +99,7 @@ export class HostContainer extends Disposable {
         reviews: this._register(
           new PanelReviews({
             folderOf: (runId) => folderForRun({ launcher: this.launcher, model: this.model }, runId),
-            checkpointsOf: async (folder) => (await this.engines.get(folder)).checkpoints,
+            checkpointsOf: openFolderCheckpoints,
             store: this.store,
             isRunning: (runId) =>
               this.launcher.get(runId) !== undefined ||

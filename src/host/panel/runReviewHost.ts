@@ -1,13 +1,16 @@
 // The host side of the whole-run review: finds a run's folder and checkpoints, records decisions on
 // the run, and opens a file's diff (checkpoint against disk) from a read-only virtual document.
+import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { CheckpointPort } from '../../core/checkpoint/checkpointPort';
+import { GitCheckpoints } from '../../core/checkpoint/gitCheckpoints';
 import { systemClock } from '../../core/common/clock';
 import { Disposable } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
 import { recordOnEndedRun } from '../../core/store/recordOnEndedRun';
 import type { RunStore } from '../../core/store/runStore';
 import type { ReviewMessage, ReviewRequest } from '../../protocol/review';
+import { gitPath } from '../engine/hostEngine';
 import { VscodeWorkspace } from '../engine/vscodeWorkspace';
 import { RunReviews, type ReviewTarget } from './runReview';
 
@@ -18,7 +21,7 @@ export const CHECKPOINT_SCHEME = 'agent-orchestrator-checkpoint';
 export interface PanelReviewDeps {
   /** The run's workspace folder (asks the user for a run not started here); undefined when there is none. */
   folderOf(runId: string): Promise<vscode.WorkspaceFolder | undefined>;
-  /** The folder's engine, for its checkpoints (the same ones Roll Back uses). */
+  /** The folder's checkpoints (`openFolderCheckpoints`: the engine's refs, without building an engine). */
   checkpointsOf(folder: vscode.WorkspaceFolder): Promise<CheckpointPort>;
   store: RunStore;
   /** Running here or in another window. */
@@ -28,6 +31,15 @@ export interface PanelReviewDeps {
   /** Called after a decision was recorded, so views read the run again. */
   recorded(runId: string): void;
   log: vscode.LogOutputChannel;
+}
+
+/**
+ * The checkpoints of a folder as its engine opens them (real path, VS Code's git), without building
+ * an engine: reviewing a run needs no model or API key.
+ */
+export async function openFolderCheckpoints(folder: vscode.WorkspaceFolder): Promise<CheckpointPort> {
+  const gitBinary = gitPath();
+  return GitCheckpoints.open(await realpath(folder.uri.fsPath), gitBinary === undefined ? {} : { gitBinary });
 }
 
 /** The review for the run panel: answers review messages and opens diffs by file id. */
