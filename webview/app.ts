@@ -9,10 +9,11 @@ import { ApprovalsList } from './panels/approvalsList.js';
 import { DetailsPane } from './panels/detailsPane.js';
 import { LogView } from './panels/logView.js';
 import { PlanEditor } from './plan/planEditor.js';
+import { ReviewPrompt, ReviewView } from './review/reviewView.js';
 import { Tabs } from './toolkit.js';
 import type { HostChannel } from './vscodeApi.js';
 
-type TabId = 'graph' | 'approvals' | 'logs';
+type TabId = 'graph' | 'approvals' | 'logs' | 'review';
 
 /** The whole page. */
 export function App({ host }: { host: HostChannel }): ComponentChild {
@@ -72,11 +73,13 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
         state.runs.map((r) => h('option', { key: r.runId, value: r.runId }, `${r.goal || r.runId} (${r.status})`)),
       ),
       graph ? h('span', { class: 'muted', 'data-testid': 'run-status' }, graph.status) : null,
+      graph ? h(ReviewPrompt, { runId: graph.runId, status: graph.status, onOpen: () => setTab('review') }) : null,
       h(Tabs<TabId>, {
         tabs: [
           { id: 'graph', label: 'Graph' },
           { id: 'approvals', label: `Approvals (${state.approvals.length})` },
           { id: 'logs', label: 'Logs' },
+          { id: 'review', label: 'Review' },
         ],
         selected: tab,
         onSelect: setTab,
@@ -117,7 +120,17 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
               onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
               onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
             })
-          : h(LogView, { lines: state.logs }),
+          : tab === 'review'
+            ? h(ReviewView, {
+                runId: graph.runId,
+                review: state.review,
+                onRequest: () => host.post({ type: 'reviewRequest', runId: graph.runId }),
+                onDecide: (fileId, hunkId, decision) =>
+                  host.post({ type: 'hunkDecision', runId: graph.runId, fileId, hunkId, decision }),
+                onRevertFile: (fileId) => host.post({ type: 'revertFile', runId: graph.runId, fileId }),
+                onOpenDiff: (fileId) => host.post({ type: 'openReviewDiff', runId: graph.runId, fileId }),
+              })
+            : h(LogView, { lines: state.logs }),
   );
 }
 

@@ -4,6 +4,7 @@ import type { RunGraph } from '../src/protocol/graph.js';
 import type { LogLine } from '../src/protocol/logs.js';
 import type { HostMessage } from '../src/protocol/messages.js';
 import { EMPTY_PLAN_REVIEW, reducePlanReview, type PlanReviewState } from './plan/planReviewState.js';
+import type { ReviewMessage } from '../src/protocol/review.js';
 
 /** Lines kept in the page; older ones drop off. */
 export const MAX_LOG_LINES = 100_000;
@@ -25,6 +26,8 @@ export interface PanelState {
   shapeVersion: number;
   /** The plan under review, if the host opened one. */
   plan: PlanReviewState;
+  /** The last whole-run review the host sent (any run; the view checks it is the shown one). */
+  review?: ReviewMessage;
 }
 
 export const EMPTY_PANEL_STATE: PanelState = {
@@ -55,6 +58,8 @@ export function reducePanelState(state: PanelState, message: HostMessage): Panel
     case 'planIssues':
     case 'planReviewEnded':
       return { ...state, plan: reducePlanReview(state.plan, message) };
+    case 'review':
+      return { ...state, review: message };
     case 'event': {
       const graph = state.graph;
       if (!graph || graph.runId !== message.runId) return state;

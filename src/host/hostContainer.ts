@@ -7,11 +7,12 @@ import { ExtensionApi } from './extensionApi';
 import { ExternalAgents } from './api/externalAgents';
 import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
-import type { HostServices } from './commands/commandSupport';
+import { assertTrustedWorkspace, folderForRun, type HostServices } from './commands/commandSupport';
 import { HostCommands } from './commands/hostCommands';
 import { panelTaskAction } from './commands/panelTaskActions';
 import { planReviewHost } from './commands/planReviewCommands';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
+import { openFolderCheckpoints, PanelReviews } from './panel/runReviewHost';
 import { RunPanels } from './panel/runPanels';
 import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
@@ -99,6 +100,19 @@ export class HostContainer extends Disposable {
         readEvents: (runId) => this.store.readEvents(runId),
         openEdit: (edit) => this.approvals.openEditDiffCommand(edit),
         planReviewHost: planReviewHost(() => services),
+        reviews: this._register(
+          new PanelReviews({
+            folderOf: (runId) => folderForRun({ launcher: this.launcher, model: this.model }, runId),
+            checkpointsOf: openFolderCheckpoints,
+            store: this.store,
+            isRunning: (runId) =>
+              this.launcher.get(runId) !== undefined ||
+              ['running', 'elsewhere'].includes(this.model.get(runId)?.status ?? ''),
+            assertTrusted: assertTrustedWorkspace,
+            recorded: () => void this.model.refresh(),
+            log: this.log,
+          }),
+        ),
       }),
     );
     this.wireEvents();

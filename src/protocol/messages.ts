@@ -8,6 +8,13 @@ import {
   SelectRunMessageSchema,
   SnapshotMessageSchema,
 } from './panelLifecycle';
+import {
+  HunkDecisionMessageSchema,
+  OpenReviewDiffMessageSchema,
+  ReviewMessageSchema,
+  ReviewRequestMessageSchema,
+  RevertFileMessageSchema,
+} from './review';
 import { TaskActionMessageSchema } from './taskActions';
 import { OpenEditMessageSchema } from './taskDetails';
 import {
@@ -32,6 +39,10 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   PlanRunMessageSchema,
   PlanDiscardMessageSchema,
   PlanOpenJsonMessageSchema,
+  ReviewRequestMessageSchema,
+  HunkDecisionMessageSchema,
+  RevertFileMessageSchema,
+  OpenReviewDiffMessageSchema,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
@@ -44,6 +55,7 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   PlanReviewMessageSchema,
   PlanIssuesMessageSchema,
   PlanReviewEndedMessageSchema,
+  ReviewMessageSchema,
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

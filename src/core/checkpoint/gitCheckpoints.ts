@@ -1,6 +1,13 @@
 import { systemClock } from '../common/clock';
 import type { Clock } from '../common/clock';
-import type { Checkpoint, CheckpointPort, RollbackResult, RunDiff, TakeCheckpointInput } from './checkpointPort';
+import type {
+  Checkpoint,
+  CheckpointPort,
+  RollbackResult,
+  RunDiff,
+  RunFiles,
+  TakeCheckpointInput,
+} from './checkpointPort';
 import {
   checkpointMessage,
   checkpointRef,
@@ -13,7 +20,8 @@ import {
 import { GitCommandError } from './gitCommandError';
 import { GitRunner } from './gitRunner';
 import { NoCheckpoints } from './noCheckpoints';
-import { restoreWorktree } from './restoreWorktree';
+import { restorePaths, restoreWorktree } from './restoreWorktree';
+import { changedFiles } from './runFiles';
 import { SerialQueue } from './serialQueue';
 import { commitTree, resolveHead, snapshotTree } from './worktreeSnapshot';
 
@@ -147,14 +155,35 @@ export class GitCheckpoints implements CheckpointPort {
     });
   }
 
-  private rollbackTo(checkpoint: Checkpoint): Promise<RollbackResult> {
+  async runFiles(runId: string): Promise<RunFiles | undefined> {
+    const first = (await this.list(runId))[0];
+    if (!first) return undefined;
+    return this.queue.run(async () => {
+      const now = await snapshotTree(this.git, await resolveHead(this.git));
+      return { checkpoint: first, files: await changedFiles(this.git, first.id, now) };
+    });
+  }
+
+  async rollbackFiles(runId: string, paths: readonly string[]): Promise<RollbackResult> {
+    const first = (await this.list(runId))[0];
+    if (!first)
+      return nothingToRollBack(`Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was reverted.`);
+    return this.rollbackTo(first, paths);
+  }
+
+  /** Restores the whole workspace, or only `paths`, to `checkpoint`. */
+  private rollbackTo(checkpoint: Checkpoint, paths?: readonly string[]): Promise<RollbackResult> {
     return this.queue.run(async () => {
       const head = await resolveHead(this.git);
-      const outcome = await restoreWorktree(this.git, {
+      const input = {
         root: this.workspaceRoot,
         target: checkpoint.id,
         snapshot: () => snapshotTree(this.git, head),
-      });
+      };
+      const outcome =
+        paths === undefined
+          ? await restoreWorktree(this.git, input)
+          : await restorePaths(this.git, { ...input, paths });
       const changed = outcome.restored.length + outcome.removed.length > 0;
       const undo = changed ? await this.saveUndo(checkpoint, outcome.before, head) : undefined;
       return { checkpoint, restored: outcome.restored, removed: outcome.removed, undo, note: undefined };

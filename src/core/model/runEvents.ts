@@ -218,6 +218,10 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   /** The end-of-run gate: each configured check against the baseline and the thresholds. */
   ev('run.gate', { round: z.number().int().positive(), passed: z.boolean(), checks: z.array(GateCheckResultSchema) }),
   ev('checkpoint.taken', { taskId: z.string(), checkpointId: z.string(), ref: z.string() }),
+  /** A person kept one hunk of the run's changes in the whole-run review (the file is not touched). */
+  ev('review.accepted', { path: z.string(), hunkId: z.string() }),
+  /** A person reverted one hunk (`hunkId`) or a whole file (no `hunkId`) to its content before the run. */
+  ev('review.reverted', { path: z.string(), hunkId: z.string().optional() }),
   ev('context.changed', {
     key: z.string(),
     scope: ContextScopeSchema,

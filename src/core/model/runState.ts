@@ -86,6 +86,8 @@ export interface RunState {
   approvals: Record<string, ApprovalRecord>;
   /** Git checkpoints taken before tasks that edit, by task id (latest). */
   checkpoints: Record<string, { checkpointId: string; ref: string }>;
+  /** Hunks a person kept in the whole-run review: hunk id → workspace-relative path. */
+  reviewAccepted?: Record<string, string>;
   pauseReason?: string;
   /** Context entries by `scope/agent/key`, least recently written first. */
   context: Record<string, ContextRecord>;
@@ -324,6 +326,11 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     case 'checkpoint.taken':
       state.checkpoints[e.taskId] = { checkpointId: e.checkpointId, ref: e.ref };
+      break;
+    case 'review.accepted':
+      (state.reviewAccepted ??= {})[e.hunkId] = e.path;
+      break;
+    case 'review.reverted':
       break;
     case 'context.changed': {
       const key = contextRecordKey(e.scope, e.agentId, e.key);

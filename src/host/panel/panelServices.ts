@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { LogLine } from '../../protocol/logs';
+import type { ReviewMessage, ReviewRequest } from '../../protocol/review';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import type { RunsModel } from '../views/runsModel';
 import type { PlanReviewHost, PlanReviews } from './planReviews';
@@ -26,4 +27,6 @@ export interface PanelServices {
   readonly planReviewHost: PlanReviewHost;
   /** The plans under review in this window (RunPanels owns them). */
   readonly planReviews: PlanReviews;
+  /** The whole-run review: answers a review message with the review to send (none for an opened diff). */
+  readonly reviews: { handle(message: ReviewRequest): Promise<ReviewMessage | undefined> };
 }

@@ -55,6 +55,10 @@ export class RunPanel extends Disposable {
       editPath: (id, taskId, index) => services.model.get(id)?.details?.tasks[taskId]?.changedPaths?.[index],
       openEdit: (id, taskId, path) => services.openEdit({ runId: id, taskId, path }),
       planReview: (message) => services.planReviews.handle(message, this.reviewPanel),
+      review: async (message) => {
+        const reply = await services.reviews.handle(message);
+        if (reply) await this.post(reply);
+      },
       log: (message) => services.log.warn(message),
     });
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));

@@ -2,6 +2,7 @@
 // actions, so the exactly-once rule and the refusals are unit-tested in Node.
 import type { WebviewMessage } from '../../protocol/messages';
 import type { PlanReviewRequest } from '../../protocol/planReview';
+import type { ReviewRequest } from '../../protocol/review';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { OpenEditMessage } from '../../protocol/taskDetails';
 
@@ -27,6 +28,8 @@ export interface PanelActions {
   openEdit(runId: string, taskId: string, path: string): Promise<void>;
   /** Edit, Run, Discard or Open as JSON on a plan under review (`PlanReviews.handle`). */
   planReview(message: PlanReviewRequest): Promise<void>;
+  /** The whole-run review: compute it, decide on a hunk, revert a file, open a file's diff. */
+  review(message: ReviewRequest): Promise<void>;
   log(message: string): void;
 }
 
@@ -69,6 +72,14 @@ export class PanelMessageRouter {
       case 'planDiscard':
       case 'planOpenJson':
         return a.planReview(message);
+      case 'reviewRequest':
+      case 'hunkDecision':
+      case 'revertFile':
+      case 'openReviewDiff':
+        if (message.runId !== a.shownRunId()) {
+          return a.log(`Run panel: ${message.type} names run ${message.runId}, which is not shown; ignored.`);
+        }
+        return a.review(message);
     }
   }
 

@@ -115,6 +115,10 @@ function describe(e: RunEvent): LogLine | undefined {
       };
     case 'checkpoint.taken':
       return debug(`Checkpoint before task ${e.taskId}: ${e.checkpointId.slice(0, 12)}`);
+    case 'review.accepted':
+      return info(`Review: kept a change in ${oneLine(e.path)}`);
+    case 'review.reverted':
+      return info(`Review: reverted ${e.hunkId === undefined ? 'every change in' : 'a change in'} ${oneLine(e.path)}`);
     case 'log':
       return { level: e.level, message: `${e.taskId ? `${e.taskId}: ` : ''}${oneLine(e.message)}` };
     case 'task.step.started':

@@ -116,6 +116,7 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
       editPath: (run, task, index) => (run === 'run-1' && task === 'a' && index === 0 ? 'src/a.ts' : undefined),
       openEdit: async (run, task, path) => void calls.push(`edit ${run} ${task} ${path}`),
       planReview: async (m) => void calls.push(`${m.type} ${m.runId}`),
+      review: async (m) => void calls.push(`${m.type} ${m.runId}`),
       log: (message) => void calls.push(`log: ${message}`),
     };
     return { router: new PanelMessageRouter(actions), calls };
