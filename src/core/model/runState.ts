@@ -3,7 +3,8 @@ import type { Finding } from './finding';
 import type { BaselineCheck, CheckOutcome } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
 import { applyTaskAction, type PersonAction } from './taskActionFold';
-import type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
+import type { ApprovalRecord, ContextRecord, MessageRecord, WaitRecord } from './runRecords';
+import { MAX_WAITS_PER_TASK } from './taskWaits';
 import type {
   ContextScope,
   FailureClassSchema,
@@ -57,9 +58,13 @@ export interface TaskState {
   restartOnAssigned?: boolean;
   /** Attempts made before a person's retry; they do not count against the retry policy. */
   attemptsBeforeRetry?: number;
+  /** Its recorded waits, oldest first (the latest `MAX_WAITS_PER_TASK`); absent until it waited. */
+  waits?: WaitRecord[];
+  /** When a request of this task was refused by the budget; its next start ends that wait. */
+  budgetBlockedAt?: number;
 }
 
-export type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
+export type { ApprovalRecord, ContextRecord, MessageRecord, WaitRecord } from './runRecords';
 
 /** The state of a run: a pure fold of its events, and what a snapshot holds. */
 export interface RunState {
@@ -197,6 +202,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       t.status = 'pending';
       delete t.failure;
       delete t.personAction;
+      delete t.budgetBlockedAt;
       t.excludedAgents = [];
       break;
     }
@@ -208,6 +214,14 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       t.status = 'running';
       t.agentId = e.agentId;
       t.attempts.push({ attempt: e.attempt, agentId: e.agentId, startedAt: e.at });
+      delete t.budgetBlockedAt;
+      break;
+    }
+    case 'task.waited': {
+      const { attempt, kind, startedAt, durationMs, detail } = e;
+      const waits = (task(e.taskId).waits ??= []);
+      waits.push({ attempt, kind, startedAt, durationMs, ...(detail !== undefined ? { detail } : {}) });
+      if (waits.length > MAX_WAITS_PER_TASK) waits.splice(0, waits.length - MAX_WAITS_PER_TASK);
       break;
     }
     case 'task.step.started':
@@ -273,6 +287,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'budget.exceeded':
+      if (e.taskId !== undefined) task(e.taskId).budgetBlockedAt ??= e.at;
       break;
     case 'run.paused':
       state.status = 'paused';
