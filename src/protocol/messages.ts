@@ -9,6 +9,8 @@ import {
   SnapshotMessageSchema,
 } from './panelLifecycle';
 import { TaskActionMessageSchema } from './taskActions';
+import { TimelineMessageSchema } from './timeline';
+import { AgentsMessageSchema, OpenAgentFileMessageSchema } from './agents';
 
 /** Every message the webview may send. None names a command, a URI or a path to act on. */
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
@@ -17,6 +19,7 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   ApprovalDecisionMessageSchema,
   OpenDiffMessageSchema,
   TaskActionMessageSchema,
+  OpenAgentFileMessageSchema,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
@@ -26,6 +29,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   EventMessageSchema,
   RunListMessageSchema,
   ApprovalPendingMessageSchema,
+  TimelineMessageSchema,
+  AgentsMessageSchema,
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

@@ -60,6 +60,8 @@ export interface TaskState {
   attemptsBeforeRetry?: number;
   /** Its recorded waits, oldest first (the latest `MAX_WAITS_PER_TASK`); absent until it waited. */
   waits?: WaitRecord[];
+  /** `provider/model` of its latest model call. */
+  model?: string;
   /** When a request of this task was refused by the budget; its next start ends that wait. */
   budgetBlockedAt?: number;
 }
@@ -276,6 +278,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       if (e.taskId) {
         const t = task(e.taskId);
         t.usage = addUsage(t.usage, e.usage);
+        t.model = key;
       }
       break;
     }

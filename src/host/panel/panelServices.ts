@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { LogLine } from '../../protocol/logs';
+import type { AgentView } from '../../protocol/agents';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import type { RunsModel } from '../views/runsModel';
 
@@ -17,6 +18,10 @@ export interface PanelServices {
   agentIds(runId: string): string[];
   /** The run's recent log lines, for a snapshot. */
   recentLines(runId: string): LogLine[];
+  /** The registered agents, for the Agents tab (already scrubbed). */
+  agentViews(): Promise<AgentView[]>;
+  /** The file an agent was defined in, when it has one: the only file `openAgentFile` opens. */
+  agentFile(agentId: string): string | undefined;
   /** Carries out a task action from a node. */
   taskAction(message: TaskActionMessage): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { TaskView } from '../../protocol/graph';
 import type { LogLine } from '../../protocol/logs';
 import type { PanelServices } from './panelServices';
 import { approvalViewsOf, runGraphOf } from './runGraphOf';
+import { timelineOf } from './timelineOf';
 import { PanelMessageRouter } from './runPanelMessages';
 import { runPanelHtml, runPanelOptions } from './runPanelHtml';
 
@@ -22,6 +23,8 @@ export class RunPanel extends Disposable {
   private runId: string | undefined;
   private sentTasks = new Map<string, string>();
   private sentStatus: string | undefined;
+  private sentTimeline: string | undefined;
+  private sentAgents: string | undefined;
   private pendingLines: LogLine[] = [];
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly router: PanelMessageRouter;
@@ -52,6 +55,11 @@ export class RunPanel extends Disposable {
       },
       openDiff: (id) => services.approvals.openDiff(id, 'focus'),
       taskAction: (message) => services.taskAction(message),
+      hasAgentFile: (id) => services.agentFile(id) !== undefined,
+      openAgentFile: async (id) => {
+        const file = services.agentFile(id);
+        if (file !== undefined) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+      },
       log: (message) => services.log.warn(message),
     });
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
@@ -126,6 +134,28 @@ export class RunPanel extends Disposable {
       approvals: approvalViewsOf(state, (t) => this.services.scrub(t)),
       logs: this.services.recentLines(runId),
     });
+    this.sentTimeline = undefined;
+    this.sentAgents = undefined;
+    await this.postTimelineAndAgents();
+  }
+
+  /** Posts the shown run's timeline and the agents, each only when it changed since last sent. */
+  private async postTimelineAndAgents(): Promise<void> {
+    const state = this.runId === undefined ? undefined : this.services.model.get(this.runId)?.details;
+    if (state) {
+      const timeline = timelineOf(state, (t) => this.services.scrub(t));
+      const json = JSON.stringify(timeline);
+      if (json !== this.sentTimeline) {
+        this.sentTimeline = json;
+        await this.post({ type: 'timeline', timeline });
+      }
+    }
+    const agents = await this.services.agentViews();
+    const json = JSON.stringify(agents);
+    if (json !== this.sentAgents) {
+      this.sentAgents = json;
+      await this.post({ type: 'agents', agents });
+    }
   }
 
   /** Posts the tasks whose view changed, the run's status when it did, and the new log lines. */
@@ -149,6 +179,7 @@ export class RunPanel extends Disposable {
     this.pendingLines = [];
     if (lines.length > 0) await this.post({ type: 'event', runId, event: { kind: 'log', lines } });
     await this.postApprovals();
+    await this.postTimelineAndAgents();
   }
 
   private async postApprovals(): Promise<void> {

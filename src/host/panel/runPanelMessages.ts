@@ -19,6 +19,10 @@ export interface PanelActions {
   decide(approvalId: string, decision: 'accept' | 'reject'): Promise<void>;
   openDiff(approvalId: string): Promise<void>;
   taskAction(message: TaskActionMessage): Promise<void>;
+  /** Whether the host knows a file for this agent id. */
+  hasAgentFile(agentId: string): boolean;
+  /** Opens the file the host knows for the agent. */
+  openAgentFile(agentId: string): Promise<void>;
   log(message: string): void;
 }
 
@@ -54,6 +58,9 @@ export class PanelMessageRouter {
           return a.log(`Run panel: ${message.action} names task ${message.taskId} of a run not shown; ignored.`);
         }
         return a.taskAction(message);
+      case 'openAgentFile':
+        if (!a.hasAgentFile(message.agentId)) return a.log(`Run panel: agent ${message.agentId} has no file to open.`);
+        return a.openAgentFile(message.agentId);
     }
   }
 }

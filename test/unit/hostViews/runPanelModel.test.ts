@@ -113,6 +113,8 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
       },
       openDiff: async (id) => void calls.push(`diff ${id}`),
       taskAction: async (m) => void calls.push(`${m.action} ${m.taskId}`),
+      hasAgentFile: (id) => id === 'my-agent',
+      openAgentFile: async (id) => void calls.push(`open ${id}`),
       log: (message) => void calls.push(`log: ${message}`),
     };
     return { router: new PanelMessageRouter(actions), calls };
@@ -152,5 +154,12 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
     await r.handle({ type: 'openDiff', approvalId: 'ap-2' });
     await r.handle({ type: 'taskAction', runId: 'run-1', taskId: 'a', action: 'retry', note: 'again' });
     assert.deepEqual(calls, ['snapshot', 'show run-1', 'diff ap-2', 'retry a']);
+  });
+
+  it('opens the file the host knows for an agent, and only for an agent that has one', async () => {
+    const { router: r, calls } = router(new Set());
+    await r.handle({ type: 'openAgentFile', agentId: 'my-agent' });
+    await r.handle({ type: 'openAgentFile', agentId: 'coder' });
+    assert.deepEqual(calls, ['open my-agent', 'log: Run panel: agent coder has no file to open.']);
   });
 });
