@@ -8,10 +8,12 @@ import { EMPTY_PANEL_STATE, reducePanelState, type PanelState } from './panelSta
 import { ApprovalsList } from './panels/approvalsList.js';
 import { DetailsPane } from './panels/detailsPane.js';
 import { LogView } from './panels/logView.js';
+import { AgentsTable } from './panels/agentsView.js';
+import { TimelinePanel } from './timeline/timelineView.js';
 import { Tabs } from './toolkit.js';
 import type { HostChannel } from './vscodeApi.js';
 
-type TabId = 'graph' | 'approvals' | 'logs';
+type TabId = 'graph' | 'timeline' | 'approvals' | 'logs' | 'agents';
 
 /** The whole page. */
 export function App({ host }: { host: HostChannel }): ComponentChild {
@@ -68,8 +70,10 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
       h(Tabs<TabId>, {
         tabs: [
           { id: 'graph', label: 'Graph' },
+          { id: 'timeline', label: 'Timeline' },
           { id: 'approvals', label: `Approvals (${state.approvals.length})` },
           { id: 'logs', label: 'Logs' },
+          { id: 'agents', label: `Agents (${state.agents.length})` },
         ],
         selected: tab,
         onSelect: setTab,
@@ -102,13 +106,29 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
                 })
               : h(Legend, null),
           )
-        : tab === 'approvals'
-          ? h(ApprovalsList, {
-              approvals: state.approvals,
-              onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
-              onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+        : tab === 'timeline'
+          ? h(TimelinePanel, {
+              timeline: state.timeline,
+              tasks: graph.tasks,
+              selected,
+              onOpen: (id: string) => {
+                setSelected(id);
+                setDetailsOpen(true);
+                setTab('graph');
+              },
             })
-          : h(LogView, { lines: state.logs }),
+          : tab === 'agents'
+            ? h(AgentsTable, {
+                agents: state.agents,
+                onOpenFile: (agentId: string) => host.post({ type: 'openAgentFile', agentId }),
+              })
+            : tab === 'approvals'
+              ? h(ApprovalsList, {
+                  approvals: state.approvals,
+                  onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
+                  onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+                })
+              : h(LogView, { lines: state.logs }),
   );
 }
 
