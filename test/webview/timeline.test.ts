@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostMessage } from '../../src/protocol/messages';
 import type { TimelineSegment, TimelineView } from '../../src/protocol/timeline';
@@ -191,4 +191,67 @@ describe('run panel timeline tab (headless Chromium)', function () {
     );
     console.log(`      timeline render, 1,000 attempts and 200 waits: ${Math.round(renderMs)} ms`);
   });
+});
+
+describe('run panel timeline and agents: light, dark and high contrast screenshots', function () {
+  this.timeout(30_000);
+  const suite = useBrowserSuite();
+  for (const theme of ['light', 'dark', 'highContrast'] as const) {
+    it(`draws the timeline and the agents table in the ${theme} theme and saves screenshots`, async () => {
+      const panel = await PanelPage.open(suite.browser, suite.server, theme);
+      try {
+        const tasks = ['a', 'b', 'c', 'd'].map((id) => taskView(id, [], { title: `Task ${id.toUpperCase()}` }));
+        await panel.send(snapshot(tasks));
+        const view = timeline();
+        view.segments.push(
+          seg('d', 3, 26, 34, { agentId: 'tester', attempt: 2, kind: 'approval', detail: 'src/d.ts' }),
+        );
+        view.segments.push(seg('b', 2, 41, 46, { attempt: 2, kind: 'budget' }));
+        await panel.send({ type: 'timeline', timeline: view } as HostMessage);
+        await panel.send({
+          type: 'agents',
+          agents: [
+            {
+              id: 'coder',
+              description: 'Writes and changes code',
+              capabilities: ['code'],
+              model: 'default',
+              running: 1,
+              maxLoad: 2,
+              attempts: 12,
+              successRate: 0.75,
+              averageCostUsd: 0.02,
+              averageDurationMs: 31_000,
+              source: 'builtin',
+            },
+            {
+              id: 'docs-writer',
+              description: 'Writes docs',
+              capabilities: ['docs'],
+              model: 'anthropic/claude-x',
+              running: 0,
+              maxLoad: 1,
+              attempts: 0,
+              source: 'file',
+              sourceLabel: '.orchestrator/agents/docs-writer.md',
+            },
+          ],
+        } as HostMessage);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await panel.page.locator('[data-testid=tab-timeline]').click();
+        await panel.page.locator('[data-testid=timeline-canvas]').waitFor();
+        await panel.page.locator('[data-task-id=c][data-kind=rateLimit]').hover();
+        const timelineShot = join(ARTIFACTS, `timeline-${theme}.png`);
+        await panel.page.screenshot({ path: timelineShot });
+        await panel.page.locator('[data-testid=tab-agents]').click();
+        await panel.page.locator('[data-testid=agents]').waitFor();
+        const agentsShot = join(ARTIFACTS, `agents-${theme}.png`);
+        await panel.page.screenshot({ path: agentsShot });
+        for (const file of [timelineShot, agentsShot]) assert.ok(statSync(file).size > 5000, `${file} has content`);
+        assert.deepEqual(panel.errors, []);
+      } finally {
+        await panel.page.close();
+      }
+    });
+  }
 });

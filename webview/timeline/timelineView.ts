@@ -13,7 +13,7 @@ const LANE_HEIGHT = 24;
 const AXIS_HEIGHT = 20;
 const BAR_HEIGHT = 16;
 const WAIT_HEIGHT = 8;
-const RIGHT_PAD = 12;
+const RIGHT_PAD = 32;
 /** How often a running segment grows. */
 const TICK_MS = 1000;
 

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import type { RunEvent, RunEventType } from '../../core/model/runEvents';
+import type { RunState } from '../../core/model/runState';
 import type { HostMessage } from '../../protocol/messages';
 import { parseWebviewMessage } from '../../protocol/messages';
 import type { TaskView } from '../../protocol/graph';
@@ -136,12 +137,11 @@ export class RunPanel extends Disposable {
     });
     this.sentTimeline = undefined;
     this.sentAgents = undefined;
-    await this.postTimelineAndAgents();
+    await this.postTimelineAndAgents(state);
   }
 
   /** Posts the shown run's timeline and the agents, each only when it changed since last sent. */
-  private async postTimelineAndAgents(): Promise<void> {
-    const state = this.runId === undefined ? undefined : this.services.model.get(this.runId)?.details;
+  private async postTimelineAndAgents(state: Readonly<RunState> | undefined): Promise<void> {
     if (state) {
       const timeline = timelineOf(state, (t) => this.services.scrub(t));
       const json = JSON.stringify(timeline);
@@ -179,7 +179,7 @@ export class RunPanel extends Disposable {
     this.pendingLines = [];
     if (lines.length > 0) await this.post({ type: 'event', runId, event: { kind: 'log', lines } });
     await this.postApprovals();
-    await this.postTimelineAndAgents();
+    await this.postTimelineAndAgents(state);
   }
 
   private async postApprovals(): Promise<void> {
