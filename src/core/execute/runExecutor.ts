@@ -212,9 +212,7 @@ export class RunExecutor implements DisposableLike {
       ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}),
     });
     try {
-      for (const wait of startWaits(state.tasks[task.id], task.id, attempt, start.lockWaitSince, startedAt)) {
-        services.emit(wait);
-      }
+      for (const wait of startWaits(state, task.id, start, startedAt)) services.emit(wait);
       services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
       const dependencyOutputs = Object.fromEntries(task.dependencies.map((d) => [d, state.tasks[d]?.output]));
       const steps = state.tasks[task.id]?.steps ?? {};

@@ -4,7 +4,7 @@ import type { BaselineCheck, CheckOutcome } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
 import { applyTaskAction, type PersonAction } from './taskActionFold';
 import type { ApprovalRecord, ContextRecord, MessageRecord, WaitRecord } from './runRecords';
-import { MAX_WAITS_PER_TASK } from './taskWaits';
+import { appendWait } from './taskWaits';
 import type {
   ContextScope,
   FailureClassSchema,
@@ -219,13 +219,9 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       delete t.budgetBlockedAt;
       break;
     }
-    case 'task.waited': {
-      const { attempt, kind, startedAt, durationMs, detail } = e;
-      const waits = (task(e.taskId).waits ??= []);
-      waits.push({ attempt, kind, startedAt, durationMs, ...(detail !== undefined ? { detail } : {}) });
-      if (waits.length > MAX_WAITS_PER_TASK) waits.splice(0, waits.length - MAX_WAITS_PER_TASK);
+    case 'task.waited':
+      appendWait((task(e.taskId).waits ??= []), e);
       break;
-    }
     case 'task.step.started':
       break;
     case 'task.step.completed':

@@ -1,6 +1,7 @@
 // Waits of a task as run events: one event when a wait ends, and only for waits long enough to
 // matter, so a fast run does not flood its log.
-import type { RunEventBody, WaitKind } from './runEvents';
+import type { RunEventBody, RunEventOf, WaitKind } from './runEvents';
+import type { WaitRecord } from './runRecords';
 
 /** Shorter waits are not recorded. */
 export const MIN_RECORDED_WAIT_MS = 5;
@@ -28,4 +29,11 @@ export function taskWaitedEvent(
     durationMs,
     ...(detail !== undefined ? { detail } : {}),
   };
+}
+
+/** Adds the wait of a `task.waited` event to a task's waits, keeping the latest `MAX_WAITS_PER_TASK`. */
+export function appendWait(waits: WaitRecord[], e: RunEventOf<'task.waited'>): void {
+  const { attempt, kind, startedAt, durationMs, detail } = e;
+  waits.push({ attempt, kind, startedAt, durationMs, ...(detail !== undefined ? { detail } : {}) });
+  if (waits.length > MAX_WAITS_PER_TASK) waits.splice(0, waits.length - MAX_WAITS_PER_TASK);
 }
