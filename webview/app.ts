@@ -10,10 +10,12 @@ import { DetailsPane } from './panels/detailsPane.js';
 import { LogView } from './panels/logView.js';
 import { PlanEditor } from './plan/planEditor.js';
 import { ReviewPrompt, ReviewView } from './review/reviewView.js';
+import { AgentsTable } from './panels/agentsView.js';
+import { TimelinePanel } from './timeline/timelineView.js';
 import { Tabs } from './toolkit.js';
 import type { HostChannel } from './vscodeApi.js';
 
-type TabId = 'graph' | 'approvals' | 'logs' | 'review';
+type TabId = 'graph' | 'timeline' | 'approvals' | 'logs' | 'review' | 'agents';
 
 /** The whole page. */
 export function App({ host }: { host: HostChannel }): ComponentChild {
@@ -77,9 +79,11 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
       h(Tabs<TabId>, {
         tabs: [
           { id: 'graph', label: 'Graph' },
+          { id: 'timeline', label: 'Timeline' },
           { id: 'approvals', label: `Approvals (${state.approvals.length})` },
           { id: 'logs', label: 'Logs' },
           { id: 'review', label: 'Review' },
+          { id: 'agents', label: `Agents (${state.agents.length})` },
         ],
         selected: tab,
         onSelect: setTab,
@@ -114,23 +118,39 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
                 })
               : h(Legend, null),
           )
-        : tab === 'approvals'
-          ? h(ApprovalsList, {
-              approvals: state.approvals,
-              onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
-              onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+        : tab === 'timeline'
+          ? h(TimelinePanel, {
+              timeline: state.timeline,
+              tasks: graph.tasks,
+              selected,
+              onOpen: (id: string) => {
+                setSelected(id);
+                setDetailsOpen(true);
+                setTab('graph');
+              },
             })
-          : tab === 'review'
-            ? h(ReviewView, {
-                runId: graph.runId,
-                review: state.review,
-                onRequest: () => host.post({ type: 'reviewRequest', runId: graph.runId }),
-                onDecide: (fileId, hunkId, decision) =>
-                  host.post({ type: 'hunkDecision', runId: graph.runId, fileId, hunkId, decision }),
-                onRevertFile: (fileId) => host.post({ type: 'revertFile', runId: graph.runId, fileId }),
-                onOpenDiff: (fileId) => host.post({ type: 'openReviewDiff', runId: graph.runId, fileId }),
+          : tab === 'agents'
+            ? h(AgentsTable, {
+                agents: state.agents,
+                onOpenFile: (agentId: string) => host.post({ type: 'openAgentFile', agentId }),
               })
-            : h(LogView, { lines: state.logs }),
+            : tab === 'approvals'
+              ? h(ApprovalsList, {
+                  approvals: state.approvals,
+                  onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
+                  onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+                })
+              : tab === 'review'
+                ? h(ReviewView, {
+                    runId: graph.runId,
+                    review: state.review,
+                    onRequest: () => host.post({ type: 'reviewRequest', runId: graph.runId }),
+                    onDecide: (fileId, hunkId, decision) =>
+                      host.post({ type: 'hunkDecision', runId: graph.runId, fileId, hunkId, decision }),
+                    onRevertFile: (fileId) => host.post({ type: 'revertFile', runId: graph.runId, fileId }),
+                    onOpenDiff: (fileId) => host.post({ type: 'openReviewDiff', runId: graph.runId, fileId }),
+                  })
+                : h(LogView, { lines: state.logs }),
   );
 }
 

@@ -5,6 +5,8 @@ import type { LogLine } from '../src/protocol/logs.js';
 import type { HostMessage } from '../src/protocol/messages.js';
 import { EMPTY_PLAN_REVIEW, reducePlanReview, type PlanReviewState } from './plan/planReviewState.js';
 import type { ReviewMessage } from '../src/protocol/review.js';
+import type { TimelineView } from '../src/protocol/timeline.js';
+import type { AgentView } from '../src/protocol/agents.js';
 
 /** Lines kept in the page; older ones drop off. */
 export const MAX_LOG_LINES = 100_000;
@@ -28,6 +30,10 @@ export interface PanelState {
   plan: PlanReviewState;
   /** The last whole-run review the host sent (any run; the view checks it is the shown one). */
   review?: ReviewMessage;
+  /** The shown run's Gantt; the host sends it whole when it changes. */
+  timeline: TimelineView | undefined;
+  /** The registered agents, for the Agents tab. */
+  agents: AgentView[];
 }
 
 export const EMPTY_PANEL_STATE: PanelState = {
@@ -37,6 +43,8 @@ export const EMPTY_PANEL_STATE: PanelState = {
   runs: [],
   shapeVersion: 0,
   plan: EMPTY_PLAN_REVIEW,
+  timeline: undefined,
+  agents: [],
 };
 
 /** The state after one host message. */
@@ -49,7 +57,12 @@ export function reducePanelState(state: PanelState, message: HostMessage): Panel
         approvals: message.approvals,
         logs: message.logs.slice(-MAX_LOG_LINES),
         shapeVersion: state.shapeVersion + 1,
+        timeline: state.timeline?.runId === message.graph.runId ? state.timeline : undefined,
       };
+    case 'timeline':
+      return { ...state, timeline: message.timeline };
+    case 'agents':
+      return { ...state, agents: message.agents };
     case 'runList':
       return { ...state, runs: message.runs };
     case 'approvalPending':

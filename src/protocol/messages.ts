@@ -26,6 +26,8 @@ import {
   PlanReviewMessageSchema,
   PlanRunMessageSchema,
 } from './planReview';
+import { TimelineMessageSchema } from './timeline';
+import { AgentsMessageSchema, OpenAgentFileMessageSchema } from './agents';
 
 /** Every message the webview may send. None names a command, a URI or a path to act on. */
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
@@ -43,6 +45,7 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   HunkDecisionMessageSchema,
   RevertFileMessageSchema,
   OpenReviewDiffMessageSchema,
+  OpenAgentFileMessageSchema,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
@@ -56,6 +59,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   PlanIssuesMessageSchema,
   PlanReviewEndedMessageSchema,
   ReviewMessageSchema,
+  TimelineMessageSchema,
+  AgentsMessageSchema,
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

@@ -28,6 +28,8 @@ export const TaskActionKindSchema = z.enum(['cancel', 'retry', 'skip', 'reassign
 export const FailureClassSchema = z.enum(['retryable', 'reassign', 'needs-human', 'fatal']);
 /** Log levels, lowest first. */
 export const LogLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+/** What a task waited for: a file lock, the shared rate limits, a person's approval, or more budget. */
+export const WaitKindSchema = z.enum(['lock', 'rateLimit', 'approval', 'budget']);
 /** Scopes of shared-context entries. */
 export const ContextScopeSchema = z.enum(['shared', 'private', 'temporary']);
 
@@ -141,6 +143,20 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     /** What the executor does next. */
     next: z.enum(['retry', 'reassign', 'pause', 'fail']),
     retryInMs: z.number().nonnegative().optional(),
+  }),
+  /**
+   * A wait of a task that has ended (informational: the fold keeps it for the timeline, nothing is
+   * replayed from it). `lock` and `budget` end when `attempt` starts; `rateLimit` and `approval`
+   * happen inside it. Only waits of at least `MIN_RECORDED_WAIT_MS` are recorded.
+   */
+  ev('task.waited', {
+    taskId: z.string(),
+    attempt: z.number().int().positive(),
+    kind: WaitKindSchema,
+    startedAt: z.number(),
+    durationMs: z.number().nonnegative(),
+    /** What was waited for: the model of a rate limit, the file of an approval. */
+    detail: z.string().optional(),
   }),
   ev('task.failed', { taskId: z.string(), message: z.string() }),
   ev('task.skipped', { taskId: z.string(), blockedBy: z.string(), reason: z.string() }),
@@ -285,3 +301,4 @@ export type PlanIssue = z.infer<typeof PlanIssueSchema>;
 export type LogLevel = z.infer<typeof LogLevelSchema>;
 export type TaskActionKind = z.infer<typeof TaskActionKindSchema>;
 export type ContextScope = z.infer<typeof ContextScopeSchema>;
+export type WaitKind = z.infer<typeof WaitKindSchema>;

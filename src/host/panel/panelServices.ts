@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { LogLine } from '../../protocol/logs';
 import type { ReviewMessage, ReviewRequest } from '../../protocol/review';
+import type { AgentView } from '../../protocol/agents';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import type { RunsModel } from '../views/runsModel';
 import type { PlanReviewHost, PlanReviews } from './planReviews';
@@ -21,6 +22,10 @@ export interface PanelServices {
   recentLines(runId: string): Promise<LogLine[]>;
   /** Opens the diff of a task's edit, as the Runs view's edit items do. */
   openEdit(edit: { runId: string; taskId: string; path: string }): Promise<void>;
+  /** The registered agents, for the Agents tab (already scrubbed). */
+  agentViews(): Promise<AgentView[]>;
+  /** The file an agent was defined in, when it has one: the only file `openAgentFile` opens. */
+  agentFile(agentId: string): string | undefined;
   /** Carries out a task action from a node. */
   taskAction(message: TaskActionMessage): Promise<void>;
   /** Validates, runs and opens as JSON the plans under review. */

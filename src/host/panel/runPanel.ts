@@ -2,12 +2,14 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import type { RunEvent, RunEventType } from '../../core/model/runEvents';
+import type { RunState } from '../../core/model/runState';
 import type { HostMessage } from '../../protocol/messages';
 import { parseWebviewMessage } from '../../protocol/messages';
 import type { TaskView } from '../../protocol/graph';
 import type { LogLine } from '../../protocol/logs';
 import type { PanelServices } from './panelServices';
 import { approvalViewsOf, runGraphOf } from './runGraphOf';
+import { timelineOf } from './timelineOf';
 import { PanelMessageRouter } from './runPanelMessages';
 import { runPanelHtml, runPanelOptions } from './runPanelHtml';
 
@@ -22,6 +24,8 @@ export class RunPanel extends Disposable {
   private runId: string | undefined;
   private sentTasks = new Map<string, string>();
   private sentStatus: string | undefined;
+  private sentTimeline: string | undefined;
+  private sentAgents: string | undefined;
   private pendingLines: LogLine[] = [];
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly router: PanelMessageRouter;
@@ -58,6 +62,11 @@ export class RunPanel extends Disposable {
       review: async (message) => {
         const reply = await services.reviews.handle(message);
         if (reply) await this.post(reply);
+      },
+      hasAgentFile: (id) => services.agentFile(id) !== undefined,
+      openAgentFile: async (id) => {
+        const file = services.agentFile(id);
+        if (file !== undefined) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
       },
       log: (message) => services.log.warn(message),
     });
@@ -137,6 +146,27 @@ export class RunPanel extends Disposable {
       logs,
     });
     await this.services.planReviews.resync(runId, this.reviewPanel);
+    this.sentTimeline = undefined;
+    this.sentAgents = undefined;
+    await this.postTimelineAndAgents(state);
+  }
+
+  /** Posts the shown run's timeline and the agents, each only when it changed since last sent. */
+  private async postTimelineAndAgents(state: Readonly<RunState> | undefined): Promise<void> {
+    if (state) {
+      const timeline = timelineOf(state, (t) => this.services.scrub(t));
+      const json = JSON.stringify(timeline);
+      if (json !== this.sentTimeline) {
+        this.sentTimeline = json;
+        await this.post({ type: 'timeline', timeline });
+      }
+    }
+    const agents = await this.services.agentViews();
+    const json = JSON.stringify(agents);
+    if (json !== this.sentAgents) {
+      this.sentAgents = json;
+      await this.post({ type: 'agents', agents });
+    }
   }
 
   /** Posts the tasks whose view changed, the run's status when it did, and the new log lines. */
@@ -160,6 +190,7 @@ export class RunPanel extends Disposable {
     this.pendingLines = [];
     if (lines.length > 0) await this.post({ type: 'event', runId, event: { kind: 'log', lines } });
     await this.postApprovals();
+    await this.postTimelineAndAgents(state);
   }
 
   private async postApprovals(): Promise<void> {

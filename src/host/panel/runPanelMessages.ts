@@ -30,6 +30,10 @@ export interface PanelActions {
   planReview(message: PlanReviewRequest): Promise<void>;
   /** The whole-run review: compute it, decide on a hunk, revert a file, open a file's diff. */
   review(message: ReviewRequest): Promise<void>;
+  /** Whether the host knows a file for this agent id. */
+  hasAgentFile(agentId: string): boolean;
+  /** Opens the file the host knows for the agent. */
+  openAgentFile(agentId: string): Promise<void>;
   log(message: string): void;
 }
 
@@ -80,6 +84,9 @@ export class PanelMessageRouter {
           return a.log(`Run panel: ${message.type} names run ${message.runId}, which is not shown; ignored.`);
         }
         return a.review(message);
+      case 'openAgentFile':
+        if (!a.hasAgentFile(message.agentId)) return a.log(`Run panel: agent ${message.agentId} has no file to open.`);
+        return a.openAgentFile(message.agentId);
     }
   }
 

@@ -101,6 +101,8 @@ describe('checklist 14: the panel routes review messages only for the run it sho
       editPath: () => undefined,
       openEdit: async () => void calls.push('edit'),
       planReview: async () => void calls.push('plan'),
+      hasAgentFile: () => false,
+      openAgentFile: async () => void calls.push('agent'),
       review: async (m) => void calls.push(`${m.type} ${m.runId}`),
       log: (message) => void calls.push(`log: ${message}`),
     };
