@@ -92,13 +92,15 @@ describe('run state: one fold for a live run', () => {
     assert.equal(handle.state.status, 'succeeded', 'a throwing listener never stops the run');
   });
 
-  it('src has one applyRunEvent call for live runs (the session) and one for recovery from disk', () => {
+  // A person's action on an ended run (the whole-run review) is recorded by recordOnEndedRun, which
+  // holds the run's lock and folds before each append like the session; no run is live then.
+  it('src has one applyRunEvent call for live runs (the session), one for recovery from disk, and one for an action on an ended run', () => {
     const callers = sourceFiles(SRC)
       .filter((file) => !file.endsWith(join('model', 'runState.ts')))
       .filter((file) => /\bapplyRunEvent\s*\(/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(SRC, file).split('\\').join('/'))
       .sort();
-    assert.deepEqual(callers, ['core/run/runSession.ts', 'core/store/recovery.ts']);
+    assert.deepEqual(callers, ['core/run/runSession.ts', 'core/store/recordOnEndedRun.ts', 'core/store/recovery.ts']);
     const sessionCalls = readFileSync(join(SRC, 'core/run/runSession.ts'), 'utf8').match(/\bapplyRunEvent\s*\(/g);
     assert.equal(sessionCalls?.length, 1);
   });
