@@ -108,28 +108,30 @@ export class GitCheckpoints implements CheckpointPort {
   }
 
   async list(runId: string): Promise<Checkpoint[]> {
-    const prefix = runCheckpointPrefix(runId);
-    return this.access.shared(async () =>
-      parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId),
-    );
+    return this.access.shared(() => this.listNow(runId));
   }
 
   async rollbackTask(runId: string, taskId: string): Promise<RollbackResult> {
-    const first = (await this.list(runId)).find((c) => c.taskId === taskId);
-    if (!first)
-      return nothingToRollBack(
-        `No checkpoint was taken for task "${taskId}" of run "${runId}", so nothing was rolled back.`,
-      );
-    return this.rollbackTo(first);
+    // Exclusive from the moment it is asked for: a take asked for later snapshots the rolled-back files.
+    return this.access.exclusive(async () => {
+      const first = (await this.listNow(runId)).find((c) => c.taskId === taskId);
+      if (!first)
+        return nothingToRollBack(
+          `No checkpoint was taken for task "${taskId}" of run "${runId}", so nothing was rolled back.`,
+        );
+      return this.rollbackTo(first);
+    });
   }
 
   async rollbackRun(runId: string): Promise<RollbackResult> {
-    const first = (await this.list(runId))[0];
-    if (!first)
-      return nothingToRollBack(
-        `Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was rolled back.`,
-      );
-    return this.rollbackTo(first);
+    return this.access.exclusive(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first)
+        return nothingToRollBack(
+          `Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was rolled back.`,
+        );
+      return this.rollbackTo(first);
+    });
   }
 
   async prune(runId: string): Promise<number> {
@@ -145,9 +147,9 @@ export class GitCheckpoints implements CheckpointPort {
   }
 
   async runDiff(runId: string, maxChars: number): Promise<RunDiff | undefined> {
-    const first = (await this.list(runId))[0];
-    if (!first) return undefined;
     return this.access.shared(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first) return undefined;
       const now = await snapshotTree(this.git, await resolveHead(this.git), this.baseIndex);
       const range = [first.id, now, '--relative', '--', '.'];
       const names = await this.git.run(['diff', '--name-only', '--no-renames', ...range]);
@@ -161,18 +163,22 @@ export class GitCheckpoints implements CheckpointPort {
     });
   }
 
-  private rollbackTo(checkpoint: Checkpoint): Promise<RollbackResult> {
-    return this.access.exclusive(async () => {
-      const head = await resolveHead(this.git);
-      const outcome = await restoreWorktree(this.git, {
-        root: this.workspaceRoot,
-        target: checkpoint.id,
-        snapshot: () => snapshotTree(this.git, head, this.baseIndex),
-      });
-      const changed = outcome.restored.length + outcome.removed.length > 0;
-      const undo = changed ? await this.saveUndo(checkpoint, outcome.before, head) : undefined;
-      return { checkpoint, restored: outcome.restored, removed: outcome.removed, undo, note: undefined };
+  private async listNow(runId: string): Promise<Checkpoint[]> {
+    const prefix = runCheckpointPrefix(runId);
+    return parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId);
+  }
+
+  /** Restores the files to `checkpoint`; runs inside an exclusive job. */
+  private async rollbackTo(checkpoint: Checkpoint): Promise<RollbackResult> {
+    const head = await resolveHead(this.git);
+    const outcome = await restoreWorktree(this.git, {
+      root: this.workspaceRoot,
+      target: checkpoint.id,
+      snapshot: () => snapshotTree(this.git, head, this.baseIndex),
     });
+    const changed = outcome.restored.length + outcome.removed.length > 0;
+    const undo = changed ? await this.saveUndo(checkpoint, outcome.before, head) : undefined;
+    return { checkpoint, restored: outcome.restored, removed: outcome.removed, undo, note: undefined };
   }
 
   /** Keeps the pre-rollback files on an undo ref: a rollback must never be the only copy of the user's later work. */
