@@ -5,7 +5,7 @@
  * Run: npm run bench:checkpoints [-- <checkpoints> <files>]
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,14 +51,19 @@ export async function runCheckpointBench(options: CheckpointBenchOptions = {}): 
     if (!(port instanceof GitCheckpoints)) throw new Error(`checkpoints are off: ${port.note}`);
     const ours: number[] = [];
     const raw: number[] = [];
+    const lean: number[] = [];
+    const headIndex = await headIndexBytes(repo);
     for (let i = 0; i < WARMUP + checkpoints; i++) {
       await touch(repo, i);
       const oursMs = await timed(() => port.take({ runId: 'bench', taskId: `t${i}`, label: `before t${i}` }));
       await touch(repo, i + 1);
       const rawMs = await timed(() => rawCheckpoint(repo, i));
+      await touch(repo, i + 2);
+      const leanMs = await timed(() => leanRawCheckpoint(repo, i, headIndex));
       if (i < WARMUP) continue;
       ours.push(oursMs);
       raw.push(rawMs);
+      lean.push(leanMs);
     }
     const rounds = Math.max(1, Math.ceil(checkpoints / parallel));
     const concurrentWall: number[] = [];
@@ -80,6 +85,12 @@ export async function runCheckpointBench(options: CheckpointBenchOptions = {}): 
     return [
       figure(`checkpoint, median (${files} files, n=${checkpoints})`, percentile(ours, 0.5), anchorMedian, rawName),
       figure(`checkpoint, p95 (${files} files, n=${checkpoints})`, percentile(ours, 0.95), anchorP95, rawName),
+      figure(
+        `checkpoint, median, against the commands it runs`,
+        percentile(ours, 0.5),
+        percentile(lean, 0.5),
+        `the same ${LEAN_COMMANDS} git commands run directly, HEAD's index copied from memory`,
+      ),
       figure(
         `checkpoint, ${parallel} at once, wall per checkpoint (median of ${rounds} rounds)`,
         percentile(concurrentWall, 0.5) / parallel,
@@ -172,12 +183,51 @@ async function rawCheckpoint(repo: BenchRepo, i: number): Promise<void> {
   }
 }
 
-async function git(repo: BenchRepo, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await execFileAsync('git', args, {
-    cwd: repo.dir,
-    env: { ...withoutGitVariables(), ...repo.env, ...env },
+/** How many git processes `leanRawCheckpoint` starts. */
+const LEAN_COMMANDS = 5;
+
+/** HEAD's tree as an index file, as `read-tree` writes it. */
+async function headIndexBytes(repo: BenchRepo): Promise<Buffer> {
+  const tmp = await mkdtemp(join(tmpdir(), 'ao-ckpt-raw-'));
+  try {
+    await git(repo, ['read-tree', 'HEAD'], { GIT_INDEX_FILE: join(tmp, 'index') });
+    return await readFile(join(tmp, 'index'));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** A second anchor: the commands ours runs now, directly (message through stdin, HEAD's index from memory). */
+async function leanRawCheckpoint(repo: BenchRepo, i: number, headIndex: Buffer): Promise<void> {
+  const tmp = await mkdtemp(join(tmpdir(), 'ao-ckpt-raw-'));
+  try {
+    const indexEnv = { GIT_INDEX_FILE: join(tmp, 'index') };
+    const head = (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+    await writeFile(indexEnv.GIT_INDEX_FILE, headIndex);
+    await git(repo, ['add', '--all', '--', '.'], indexEnv);
+    const tree = (await git(repo, ['write-tree'], indexEnv)).trim();
+    const identity = {
+      GIT_AUTHOR_NAME: 'Bench',
+      GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+      GIT_COMMITTER_NAME: 'Bench',
+      GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+    };
+    const commit = (
+      await git(repo, ['commit-tree', '--no-gpg-sign', tree, '-p', head], identity, `lean checkpoint ${i}\n`)
+    ).trim();
+    await git(repo, ['update-ref', `refs/bench-lean/${i}`, commit, '']);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function git(repo: BenchRepo, args: string[], env: Record<string, string> = {}, input?: string): Promise<string> {
+  const options = { cwd: repo.dir, env: { ...withoutGitVariables(), ...repo.env, ...env } };
+  if (input === undefined) return (await execFileAsync('git', args, options)).stdout;
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, options, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    child.stdin?.end(input);
   });
-  return stdout;
 }
 
 function withoutGitVariables(): NodeJS.ProcessEnv {
