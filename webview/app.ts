@@ -8,10 +8,14 @@ import { EMPTY_PANEL_STATE, reducePanelState, type PanelState } from './panelSta
 import { ApprovalsList } from './panels/approvalsList.js';
 import { DetailsPane } from './panels/detailsPane.js';
 import { LogView } from './panels/logView.js';
+import { PlanEditor } from './plan/planEditor.js';
+import { ReviewPrompt, ReviewView } from './review/reviewView.js';
+import { AgentsTable } from './panels/agentsView.js';
+import { TimelinePanel } from './timeline/timelineView.js';
 import { Tabs } from './toolkit.js';
 import type { HostChannel } from './vscodeApi.js';
 
-type TabId = 'graph' | 'approvals' | 'logs';
+type TabId = 'graph' | 'timeline' | 'approvals' | 'logs' | 'review' | 'agents';
 
 /** The whole page. */
 export function App({ host }: { host: HostChannel }): ComponentChild {
@@ -45,6 +49,12 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
 
   const graph = state.graph;
   const task = graph?.tasks.find((t) => t.id === selected);
+  // A plan under review takes the Graph tab of its dry run (or of an empty panel) until it runs or is discarded.
+  const review = state.plan.review;
+  const planReview =
+    review !== undefined && tab === 'graph' && (graph === undefined || graph.runId === review.runId)
+      ? h(PlanEditor, { plan: { ...state.plan, review }, post: (m) => host.post(m) })
+      : undefined;
   return h(
     'main',
     { class: 'panel' },
@@ -65,18 +75,22 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
         state.runs.map((r) => h('option', { key: r.runId, value: r.runId }, `${r.goal || r.runId} (${r.status})`)),
       ),
       graph ? h('span', { class: 'muted', 'data-testid': 'run-status' }, graph.status) : null,
+      graph ? h(ReviewPrompt, { runId: graph.runId, status: graph.status, onOpen: () => setTab('review') }) : null,
       h(Tabs<TabId>, {
         tabs: [
           { id: 'graph', label: 'Graph' },
+          { id: 'timeline', label: 'Timeline' },
           { id: 'approvals', label: `Approvals (${state.approvals.length})` },
           { id: 'logs', label: 'Logs' },
+          { id: 'review', label: 'Review' },
+          { id: 'agents', label: `Agents (${state.agents.length})` },
         ],
         selected: tab,
         onSelect: setTab,
       }),
     ),
-    !graph
-      ? h('p', { class: 'muted' }, 'No run to show yet.')
+    !graph || planReview
+      ? (planReview ?? h('p', { class: 'muted' }, 'No run to show yet.'))
       : tab === 'graph'
         ? h(
             'div',
@@ -104,13 +118,39 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
                 })
               : h(Legend, null),
           )
-        : tab === 'approvals'
-          ? h(ApprovalsList, {
-              approvals: state.approvals,
-              onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
-              onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+        : tab === 'timeline'
+          ? h(TimelinePanel, {
+              timeline: state.timeline,
+              tasks: graph.tasks,
+              selected,
+              onOpen: (id: string) => {
+                setSelected(id);
+                setDetailsOpen(true);
+                setTab('graph');
+              },
             })
-          : h(LogView, { lines: state.logs }),
+          : tab === 'agents'
+            ? h(AgentsTable, {
+                agents: state.agents,
+                onOpenFile: (agentId: string) => host.post({ type: 'openAgentFile', agentId }),
+              })
+            : tab === 'approvals'
+              ? h(ApprovalsList, {
+                  approvals: state.approvals,
+                  onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
+                  onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
+                })
+              : tab === 'review'
+                ? h(ReviewView, {
+                    runId: graph.runId,
+                    review: state.review,
+                    onRequest: () => host.post({ type: 'reviewRequest', runId: graph.runId }),
+                    onDecide: (fileId, hunkId, decision) =>
+                      host.post({ type: 'hunkDecision', runId: graph.runId, fileId, hunkId, decision }),
+                    onRevertFile: (fileId) => host.post({ type: 'revertFile', runId: graph.runId, fileId }),
+                    onOpenDiff: (fileId) => host.post({ type: 'openReviewDiff', runId: graph.runId, fileId }),
+                  })
+                : h(LogView, { lines: state.logs }),
   );
 }
 

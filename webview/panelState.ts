@@ -3,6 +3,10 @@ import type { ApprovalView } from '../src/protocol/approvals.js';
 import type { RunGraph } from '../src/protocol/graph.js';
 import type { LogLine } from '../src/protocol/logs.js';
 import type { HostMessage } from '../src/protocol/messages.js';
+import { EMPTY_PLAN_REVIEW, reducePlanReview, type PlanReviewState } from './plan/planReviewState.js';
+import type { ReviewMessage } from '../src/protocol/review.js';
+import type { TimelineView } from '../src/protocol/timeline.js';
+import type { AgentView } from '../src/protocol/agents.js';
 
 /** Lines kept in the page; older ones drop off. */
 export const MAX_LOG_LINES = 100_000;
@@ -22,9 +26,26 @@ export interface PanelState {
   runs: RunChoice[];
   /** Bumped when the graph's shape (tasks or edges) changes, so the layout is redone only then. */
   shapeVersion: number;
+  /** The plan under review, if the host opened one. */
+  plan: PlanReviewState;
+  /** The last whole-run review the host sent (any run; the view checks it is the shown one). */
+  review?: ReviewMessage;
+  /** The shown run's Gantt; the host sends it whole when it changes. */
+  timeline: TimelineView | undefined;
+  /** The registered agents, for the Agents tab. */
+  agents: AgentView[];
 }
 
-export const EMPTY_PANEL_STATE: PanelState = { graph: undefined, approvals: [], logs: [], runs: [], shapeVersion: 0 };
+export const EMPTY_PANEL_STATE: PanelState = {
+  graph: undefined,
+  approvals: [],
+  logs: [],
+  runs: [],
+  shapeVersion: 0,
+  plan: EMPTY_PLAN_REVIEW,
+  timeline: undefined,
+  agents: [],
+};
 
 /** The state after one host message. */
 export function reducePanelState(state: PanelState, message: HostMessage): PanelState {
@@ -36,11 +57,22 @@ export function reducePanelState(state: PanelState, message: HostMessage): Panel
         approvals: message.approvals,
         logs: message.logs.slice(-MAX_LOG_LINES),
         shapeVersion: state.shapeVersion + 1,
+        timeline: state.timeline?.runId === message.graph.runId ? state.timeline : undefined,
       };
+    case 'timeline':
+      return { ...state, timeline: message.timeline };
+    case 'agents':
+      return { ...state, agents: message.agents };
     case 'runList':
       return { ...state, runs: message.runs };
     case 'approvalPending':
       return { ...state, approvals: message.approvals };
+    case 'planReview':
+    case 'planIssues':
+    case 'planReviewEnded':
+      return { ...state, plan: reducePlanReview(state.plan, message) };
+    case 'review':
+      return { ...state, review: message };
     case 'event': {
       const graph = state.graph;
       if (!graph || graph.runId !== message.runId) return state;

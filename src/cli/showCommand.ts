@@ -6,7 +6,7 @@ import { RUNS_DIR } from '../core/store/runLayout';
 import { readRunLock } from '../core/store/runLock';
 import { runStoreAt } from '../core/store/runStore';
 import type { ShowArgs } from './cliCommand';
-import { clip, formatAge, formatCost, formatTime, formatTokens, table } from './cliFormat';
+import { clip, formatAge, formatCost, formatDuration, formatTime, formatTokens, table } from './cliFormat';
 import type { CliIo } from './cliIo';
 import { ExitCode } from './exitCodes';
 import { displayStatus } from './listCommand';
@@ -59,6 +59,8 @@ export function renderState(state: RunState, locked: boolean, now: number): stri
   ].filter(Boolean);
   if (budget.length > 0) out.push(`Budget:   ${budget.join(', ')}`);
   if (state.status === 'paused' && state.pauseReason) out.push(`Paused:   ${state.pauseReason}`);
+  const waited = waitTotals(state);
+  if (waited) out.push(`Waited:   ${waited}`);
 
   const tasks = state.plan ? state.plan.tasks.map((t) => ({ spec: t, state: state.tasks[t.id] })) : [];
   out.push('', `Tasks (${tasks.length}):`);
@@ -90,4 +92,17 @@ export function renderState(state: RunState, locked: boolean, now: number): stri
     for (const a of pending) out.push(`  ${a.taskId}: ${a.summary}${a.protected ? ' (protected)' : ''}`);
   }
   return out.join('\n');
+}
+
+const WAIT_NAMES = { lock: 'file locks', rateLimit: 'rate limits', approval: 'approvals', budget: 'budget' } as const;
+
+/** "file locks 3.2s, rate limits 1m 05s" over every task's recorded waits, or '' when none were. */
+function waitTotals(state: RunState): string {
+  const totals = new Map<keyof typeof WAIT_NAMES, number>();
+  for (const t of Object.values(state.tasks))
+    for (const w of t.waits ?? []) totals.set(w.kind, (totals.get(w.kind) ?? 0) + w.durationMs);
+  return (Object.keys(WAIT_NAMES) as (keyof typeof WAIT_NAMES)[])
+    .filter((k) => totals.has(k))
+    .map((k) => `${WAIT_NAMES[k]} ${formatDuration(totals.get(k)!)}`)
+    .join(', ');
 }

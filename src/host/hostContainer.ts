@@ -7,10 +7,13 @@ import { ExtensionApi } from './extensionApi';
 import { ExternalAgents } from './api/externalAgents';
 import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
-import type { HostServices } from './commands/commandSupport';
+import { assertTrustedWorkspace, folderForRun, type HostServices } from './commands/commandSupport';
 import { HostCommands } from './commands/hostCommands';
 import { panelTaskAction } from './commands/panelTaskActions';
+import { planReviewHost } from './commands/planReviewCommands';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
+import { openFolderCheckpoints, PanelReviews } from './panel/runReviewHost';
+import { PanelAgents } from './panel/panelAgents';
 import { RunPanels } from './panel/runPanels';
 import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
@@ -86,6 +89,12 @@ export class HostContainer extends Disposable {
     const agents = this._register(new ExternalAgents(this.log));
     this._register(this.engines.onEngine((engine) => agents.attach(engine)));
     this._register(this.engines.onEngineDisposed((engine) => agents.detach(engine)));
+    const panelAgents = new PanelAgents(
+      () => this.services.stats(),
+      (text) => this.scrubber.scrub(text),
+    );
+    this._register(this.engines.onEngine((engine) => panelAgents.attach(engine)));
+    this._register(this.engines.onEngineDisposed((engine) => panelAgents.detach(engine)));
     this.panels = this._register(
       new RunPanels({
         extensionUri: context.extensionUri,
@@ -93,10 +102,26 @@ export class HostContainer extends Disposable {
         approvals: this.approvals,
         log: this.log,
         scrub: (text) => this.scrubber.scrub(text),
-        agentIds: () => [],
+        agentIds: () => panelAgents.ids(),
+        agentViews: () => panelAgents.views(),
+        agentFile: (agentId) => panelAgents.file(agentId),
         taskAction: (message) => panelTaskAction(message, this.log),
         readEvents: (runId) => this.store.readEvents(runId),
         openEdit: (edit) => this.approvals.openEditDiffCommand(edit),
+        planReviewHost: planReviewHost(() => services),
+        reviews: this._register(
+          new PanelReviews({
+            folderOf: (runId) => folderForRun({ launcher: this.launcher, model: this.model }, runId),
+            checkpointsOf: openFolderCheckpoints,
+            store: this.store,
+            isRunning: (runId) =>
+              this.launcher.get(runId) !== undefined ||
+              ['running', 'elsewhere'].includes(this.model.get(runId)?.status ?? ''),
+            assertTrusted: assertTrustedWorkspace,
+            recorded: () => void this.model.refresh(),
+            log: this.log,
+          }),
+        ),
       }),
     );
     this.wireEvents();

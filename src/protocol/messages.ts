@@ -8,8 +8,26 @@ import {
   SelectRunMessageSchema,
   SnapshotMessageSchema,
 } from './panelLifecycle';
+import {
+  HunkDecisionMessageSchema,
+  OpenReviewDiffMessageSchema,
+  ReviewMessageSchema,
+  ReviewRequestMessageSchema,
+  RevertFileMessageSchema,
+} from './review';
 import { TaskActionMessageSchema } from './taskActions';
 import { OpenEditMessageSchema } from './taskDetails';
+import {
+  PlanDiscardMessageSchema,
+  PlanEditMessageSchema,
+  PlanIssuesMessageSchema,
+  PlanOpenJsonMessageSchema,
+  PlanReviewEndedMessageSchema,
+  PlanReviewMessageSchema,
+  PlanRunMessageSchema,
+} from './planReview';
+import { TimelineMessageSchema } from './timeline';
+import { AgentsMessageSchema, OpenAgentFileMessageSchema } from './agents';
 
 /** Every message the webview may send. None names a command, a URI or a path to act on. */
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
@@ -19,6 +37,15 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   OpenDiffMessageSchema,
   TaskActionMessageSchema,
   OpenEditMessageSchema,
+  PlanEditMessageSchema,
+  PlanRunMessageSchema,
+  PlanDiscardMessageSchema,
+  PlanOpenJsonMessageSchema,
+  ReviewRequestMessageSchema,
+  HunkDecisionMessageSchema,
+  RevertFileMessageSchema,
+  OpenReviewDiffMessageSchema,
+  OpenAgentFileMessageSchema,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
@@ -28,6 +55,12 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   EventMessageSchema,
   RunListMessageSchema,
   ApprovalPendingMessageSchema,
+  PlanReviewMessageSchema,
+  PlanIssuesMessageSchema,
+  PlanReviewEndedMessageSchema,
+  ReviewMessageSchema,
+  TimelineMessageSchema,
+  AgentsMessageSchema,
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

@@ -48,6 +48,7 @@ export function briefContext(options: BriefContextOptions = {}): TaskContext {
     log: new RunLogger(() => undefined),
     report: unused('report'),
     claimWrite: unused('claimWrite'),
+    timeWait: unused('timeWait'),
     record: unused('record'),
   };
 }

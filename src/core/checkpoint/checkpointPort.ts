@@ -1,3 +1,5 @@
+import type { RunFileChange } from './runFiles';
+
 /** A snapshot of the workspace files, stored as a commit on a private ref. */
 export interface Checkpoint {
   /** The commit sha holding the snapshot. */
@@ -48,6 +50,13 @@ export interface RunDiff {
   truncated: boolean;
 }
 
+/** What a run changed, file by file, for the whole-run review. */
+export interface RunFiles {
+  /** The run's first checkpoint: the "before" of every file. */
+  checkpoint: Checkpoint;
+  files: RunFileChange[];
+}
+
 /** Checkpoints as the engine uses them; a workspace without git gets an implementation whose operations are no-ops. */
 export interface CheckpointPort {
   /** False when no checkpoints are taken (the workspace is not in a git repository). */
@@ -69,4 +78,11 @@ export interface CheckpointPort {
   prune(runId: string): Promise<number>;
   /** The workspace now against the run's first checkpoint; undefined when there is none. */
   runDiff?(runId: string, maxChars: number): Promise<RunDiff | undefined>;
+  /** The files that differ now from the run's first checkpoint, with their text there; undefined without a checkpoint. */
+  runFiles?(runId: string): Promise<RunFiles | undefined>;
+  /**
+   * Puts the given files (workspace-relative) back as they were at the run's first checkpoint: written back, or
+   * removed when the run created them; other files are left alone. A snapshot of the files before is kept (undo).
+   */
+  rollbackFiles?(runId: string, paths: readonly string[]): Promise<RollbackResult>;
 }

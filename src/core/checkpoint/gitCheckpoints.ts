@@ -1,6 +1,13 @@
 import { systemClock } from '../common/clock';
 import type { Clock } from '../common/clock';
-import type { Checkpoint, CheckpointPort, RollbackResult, RunDiff, TakeCheckpointInput } from './checkpointPort';
+import type {
+  Checkpoint,
+  CheckpointPort,
+  RollbackResult,
+  RunDiff,
+  RunFiles,
+  TakeCheckpointInput,
+} from './checkpointPort';
 import {
   checkpointMessage,
   checkpointRef,
@@ -14,7 +21,8 @@ import { GitCommandError } from './gitCommandError';
 import { BaseIndexCache } from './baseIndexCache';
 import { GitRunner } from './gitRunner';
 import { NoCheckpoints } from './noCheckpoints';
-import { restoreWorktree } from './restoreWorktree';
+import { restorePaths, restoreWorktree } from './restoreWorktree';
+import { changedFiles } from './runFiles';
 import { SerialQueue } from './serialQueue';
 import { SharedExclusiveQueue } from './sharedExclusiveQueue';
 import { commitTree, resolveHead, snapshotTree } from './worktreeSnapshot';
@@ -163,19 +171,39 @@ export class GitCheckpoints implements CheckpointPort {
     });
   }
 
+  async runFiles(runId: string): Promise<RunFiles | undefined> {
+    return this.access.shared(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first) return undefined;
+      const now = await snapshotTree(this.git, await resolveHead(this.git), this.baseIndex);
+      return { checkpoint: first, files: await changedFiles(this.git, first.id, now) };
+    });
+  }
+
+  async rollbackFiles(runId: string, paths: readonly string[]): Promise<RollbackResult> {
+    return this.access.exclusive(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first)
+        return nothingToRollBack(`Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was reverted.`);
+      return this.rollbackTo(first, paths);
+    });
+  }
+
   private async listNow(runId: string): Promise<Checkpoint[]> {
     const prefix = runCheckpointPrefix(runId);
     return parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId);
   }
 
-  /** Restores the files to `checkpoint`; runs inside an exclusive job. */
-  private async rollbackTo(checkpoint: Checkpoint): Promise<RollbackResult> {
+  /** Restores the whole workspace, or only `paths`, to `checkpoint`; runs inside an exclusive job. */
+  private async rollbackTo(checkpoint: Checkpoint, paths?: readonly string[]): Promise<RollbackResult> {
     const head = await resolveHead(this.git);
-    const outcome = await restoreWorktree(this.git, {
+    const input = {
       root: this.workspaceRoot,
       target: checkpoint.id,
       snapshot: () => snapshotTree(this.git, head, this.baseIndex),
-    });
+    };
+    const outcome =
+      paths === undefined ? await restoreWorktree(this.git, input) : await restorePaths(this.git, { ...input, paths });
     const changed = outcome.restored.length + outcome.removed.length > 0;
     const undo = changed ? await this.saveUndo(checkpoint, outcome.before, head) : undefined;
     return { checkpoint, restored: outcome.restored, removed: outcome.removed, undo, note: undefined };

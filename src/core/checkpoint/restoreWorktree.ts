@@ -65,6 +65,24 @@ export async function restoreWorktree(git: GitRunner, input: RestoreInput): Prom
   return { before, restored: [...restored].sort(), removed: [...removed].sort() };
 }
 
+/**
+ * Like `restoreWorktree`, for the given paths only (relative to `root`): each is written back from `target`, or
+ * removed when `target` does not have it. Other files are left as they are.
+ */
+export async function restorePaths(
+  git: GitRunner,
+  input: RestoreInput & { paths: readonly string[] },
+): Promise<RestoreOutcome> {
+  const before = await input.snapshot();
+  const wanted = new Set(input.paths);
+  const differences = (await diffTrees(git, before, input.target)).filter((d) => wanted.has(d.path));
+  const toRemove = differences.filter((d) => d.action === 'remove').map((d) => d.path);
+  const toRestore = differences.filter((d) => d.action === 'restore').map((d) => d.path);
+  await removeFiles(input.root, toRemove);
+  await checkoutPaths(git, input.target, toRestore);
+  return { before, restored: toRestore.sort(), removed: toRemove.sort() };
+}
+
 /** Differences between two trees, limited to the runner's folder and relative to it; submodules are left alone. */
 async function diffTrees(git: GitRunner, now: string, target: string): Promise<Difference[]> {
   const out = await git.run(['diff-tree', '-r', '-z', '--raw', '--no-renames', '--relative', now, target, '--', '.']);

@@ -79,6 +79,8 @@ export interface Engine {
   orchestrator: Orchestrator;
   /** The engine's agents: built-in, custom (`.orchestrator/agents`), and any added later. */
   registry: AgentRegistry;
+  /** The file each custom agent was loaded from (absolute path), by agent id. */
+  agentFiles: ReadonlyMap<string, string>;
   models: EngineModels;
   checkpoints: CheckpointPort;
   policy: PolicyEngine;
@@ -257,6 +259,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   return {
     orchestrator,
     registry,
+    agentFiles: agents.agentFiles,
     models,
     checkpoints,
     policy,

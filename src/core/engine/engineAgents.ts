@@ -38,6 +38,8 @@ export interface EngineAgentsOptions {
 /** The agents of an engine, and a factory for more agents wired the same way. */
 export interface EngineAgents {
   registry: AgentRegistry;
+  /** The file each custom agent was loaded from (absolute path), by agent id. */
+  agentFiles: ReadonlyMap<string, string>;
   /** An LLM agent with the engine's tools, models, policy and gate (for agents of other extensions); not registered. */
   createPromptAgent(definition: AgentDefinitionInput, systemPrompt: string): Agent;
 }
@@ -119,9 +121,11 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
     displayDir: CUSTOM_AGENTS_DIR,
   });
   for (const error of errors) warn(`Custom agent skipped: ${error}`);
+  const agentFiles = new Map<string, string>();
   for (const spec of agents) {
     try {
       registry.register(new LlmAgent(spec.definition, spec.systemPrompt, agentDeps));
+      agentFiles.set(spec.definition.id, spec.sourceFile);
     } catch (err) {
       warn(`Custom agent skipped: ${CUSTOM_AGENTS_DIR}/${path.basename(spec.sourceFile)}: ${errorMessage(err)}`);
       continue;
@@ -148,6 +152,7 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
     router = new ModelRouter({ catalogue, breaker: deps.breaker, headroom: options.headroom, clock: options.clock });
   return {
     registry,
+    agentFiles,
     createPromptAgent: (definition, systemPrompt) =>
       new LlmAgent(AgentDefinitionSchema.parse(definition), systemPrompt, agentDeps),
   };

@@ -6,7 +6,16 @@ import type { ExecutorDeps } from './runExecutorTypes';
 
 /** A task taken off the ready set in one pass: to start, with everything it holds, or to fail. */
 export type PlannedStart =
-  | { kind: 'start'; task: number; agent: RegisteredAgent; attempt: number; lease: LoadLease; lockOwner: string }
+  | {
+      kind: 'start';
+      task: number;
+      agent: RegisteredAgent;
+      attempt: number;
+      lease: LoadLease;
+      lockOwner: string;
+      /** When an earlier pass first found its locks taken: it waited for them since. */
+      lockWaitSince?: number;
+    }
   | { kind: 'refused'; task: number; reason: string };
 
 /** Ready tasks passed over for their locks in one pass, at most; bounds the cost of a long blocked queue. */
@@ -23,9 +32,15 @@ export function attemptLockOwner(runId: string, taskId: string, attempt: number)
  * One dispatch pass: offers ready tasks best first and takes, for each that can start now, an
  * agent's load and all of its path locks. A task passed over for its locks keeps its claim for the
  * rest of the pass, so lower-ranked tasks cannot starve it. Tasks whose agents are all busy are
- * recognised by their selection signature and skipped without asking again.
+ * recognised by their selection signature and skipped without asking again. `lockBlockedSince`
+ * remembers, across passes, when each attempt (by lock owner) was first passed over for its locks.
  */
-export function offerReadyTasks(scheduler: DagScheduler, deps: ExecutorDeps, freeSlots: number): PlannedStart[] {
+export function offerReadyTasks(
+  scheduler: DagScheduler,
+  deps: ExecutorDeps,
+  freeSlots: number,
+  lockBlockedSince: Map<string, number> = new Map(),
+): PlannedStart[] {
   const { graph, state, registry, stats, locks, runId } = deps;
   const starts: PlannedStart[] = [];
   if (freeSlots <= 0) return starts;
@@ -69,6 +84,7 @@ export function offerReadyTasks(scheduler: DagScheduler, deps: ExecutorDeps, fre
     const lockOwner = attemptLockOwner(runId, task.id, attempt);
     if (!locks.tryAcquire(lockOwner, task, waitingClaims)) {
       waitingClaims.push(...PathLockTable.expand(lockOwner, task));
+      if (!lockBlockedSince.has(lockOwner)) lockBlockedSince.set(lockOwner, deps.clock.now());
       lockSkips++;
       return 'skip';
     }
@@ -79,7 +95,17 @@ export function offerReadyTasks(scheduler: DagScheduler, deps: ExecutorDeps, fre
       return 'skip';
     }
     slots--;
-    starts.push({ kind: 'start', task: i, agent: selection.agent, attempt, lease, lockOwner });
+    const lockWaitSince = lockBlockedSince.get(lockOwner);
+    lockBlockedSince.delete(lockOwner);
+    starts.push({
+      kind: 'start',
+      task: i,
+      agent: selection.agent,
+      attempt,
+      lease,
+      lockOwner,
+      ...(lockWaitSince !== undefined ? { lockWaitSince } : {}),
+    });
     return 'take';
   });
   return starts;

@@ -14,6 +14,7 @@ import { taskBackground } from './taskBackground';
 import { RunCancelledError, TaskStoppedError, TaskTimeoutError } from './executorErrors';
 import { raceAbort } from './raceAbort';
 import { gateView } from './taskGateView';
+import { startWaits } from './startWaits';
 import type { TaskActionKind } from '../model/runEvents';
 
 /**
@@ -32,6 +33,8 @@ export class RunExecutor implements DisposableLike {
   private readonly runAbort = new AbortController();
   private readonly disposed = new AbortController();
   private readonly waitedMs = new Map<number, number>();
+  /** When each attempt (by lock owner) was first passed over for its locks. */
+  private readonly lockBlockedSince = new Map<string, number>();
   private readonly disposables = new DisposableStore();
   private pausedReason: string | undefined;
   private cancelled = false;
@@ -151,7 +154,8 @@ export class RunExecutor implements DisposableLike {
     if (this.pumping || !this.settle || this.stopped) return this.checkDone();
     this.pumping = true;
     try {
-      const starts = offerReadyTasks(this.scheduler, this.deps, this.deps.options.maxConcurrency - this.inFlight.size);
+      const free = this.deps.options.maxConcurrency - this.inFlight.size;
+      const starts = offerReadyTasks(this.scheduler, this.deps, free, this.lockBlockedSince);
       for (const start of starts) {
         // A listener of an event emitted in this pass may have paused or cancelled the run.
         if (this.stopped) {
@@ -208,6 +212,7 @@ export class RunExecutor implements DisposableLike {
       ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}),
     });
     try {
+      for (const wait of startWaits(state, task.id, start, startedAt)) services.emit(wait);
       services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
       const dependencyOutputs = Object.fromEntries(task.dependencies.map((d) => [d, state.tasks[d]?.output]));
       const steps = state.tasks[task.id]?.steps ?? {};
@@ -225,6 +230,7 @@ export class RunExecutor implements DisposableLike {
           dependencyOutputs,
           background,
           claimWrite,
+          now: () => clock.now(),
           gate: gateView(state, task.id),
         },
         services,

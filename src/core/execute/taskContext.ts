@@ -8,6 +8,7 @@ import { addUsage, type Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { ModelCallRequest, TaskContext, TaskGateView } from '../task/agent';
 import { TaskFailure } from '../model/failure';
+import { taskWaitedEvent } from '../model/taskWaits';
 import type { TaskBackground } from './taskBackground';
 
 /** The run-wide services an attempt's context is built from. */
@@ -35,6 +36,8 @@ export interface AttemptInfo {
   background: TaskBackground;
   /** Takes an extra write lock for this attempt, without waiting. */
   claimWrite(path: string): boolean;
+  /** The executor's clock, for timing waits. */
+  now(): number;
   /** The run's baseline and plan, for the task's gate. */
   gate?: TaskGateView;
 }
@@ -88,7 +91,11 @@ export function createTaskContext(
       request: ModelCallRequest,
       send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>,
     ): Promise<T> {
-      const { value, usage } = await services.quota.call({ ...request, taskId: task.id, agentId }, send, signal);
+      const { value, usage } = await services.quota.call(
+        { ...request, taskId: task.id, agentId, attempt },
+        send,
+        signal,
+      );
       spent = addUsage(spent, usage);
       return value;
     },
@@ -99,6 +106,15 @@ export function createTaskContext(
     },
     log,
     claimWrite: (path) => info.claimWrite(path),
+    async timeWait<T>(kind: 'approval', detail: string, wait: () => Promise<T>): Promise<T> {
+      const startedAt = info.now();
+      try {
+        return await wait();
+      } finally {
+        const event = taskWaitedEvent(task.id, attempt, kind, startedAt, info.now(), detail);
+        if (event) services.emit(event);
+      }
+    },
     record(body): void {
       services.emit(body);
     },

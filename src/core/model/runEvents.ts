@@ -28,6 +28,8 @@ export const TaskActionKindSchema = z.enum(['cancel', 'retry', 'skip', 'reassign
 export const FailureClassSchema = z.enum(['retryable', 'reassign', 'needs-human', 'fatal']);
 /** Log levels, lowest first. */
 export const LogLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+/** What a task waited for: a file lock, the shared rate limits, a person's approval, or more budget. */
+export const WaitKindSchema = z.enum(['lock', 'rateLimit', 'approval', 'budget']);
 /** Scopes of shared-context entries. */
 export const ContextScopeSchema = z.enum(['shared', 'private', 'temporary']);
 
@@ -142,6 +144,20 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     next: z.enum(['retry', 'reassign', 'pause', 'fail']),
     retryInMs: z.number().nonnegative().optional(),
   }),
+  /**
+   * A wait of a task that has ended (informational: the fold keeps it for the timeline, nothing is
+   * replayed from it). `lock` and `budget` end when `attempt` starts; `rateLimit` and `approval`
+   * happen inside it. Only waits of at least `MIN_RECORDED_WAIT_MS` are recorded.
+   */
+  ev('task.waited', {
+    taskId: z.string(),
+    attempt: z.number().int().positive(),
+    kind: WaitKindSchema,
+    startedAt: z.number(),
+    durationMs: z.number().nonnegative(),
+    /** What was waited for: the model of a rate limit, the file of an approval. */
+    detail: z.string().optional(),
+  }),
   ev('task.failed', { taskId: z.string(), message: z.string() }),
   ev('task.skipped', { taskId: z.string(), blockedBy: z.string(), reason: z.string() }),
   ev('task.cancelled', { taskId: z.string(), attempt: z.number().int().positive() }),
@@ -218,6 +234,10 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   /** The end-of-run gate: each configured check against the baseline and the thresholds. */
   ev('run.gate', { round: z.number().int().positive(), passed: z.boolean(), checks: z.array(GateCheckResultSchema) }),
   ev('checkpoint.taken', { taskId: z.string(), checkpointId: z.string(), ref: z.string() }),
+  /** A person kept one hunk of the run's changes in the whole-run review (the file is not touched). */
+  ev('review.accepted', { path: z.string(), hunkId: z.string() }),
+  /** A person reverted one hunk (`hunkId`) or a whole file (no `hunkId`) to its content before the run. */
+  ev('review.reverted', { path: z.string(), hunkId: z.string().optional() }),
   ev('context.changed', {
     key: z.string(),
     scope: ContextScopeSchema,
@@ -281,3 +301,4 @@ export type PlanIssue = z.infer<typeof PlanIssueSchema>;
 export type LogLevel = z.infer<typeof LogLevelSchema>;
 export type TaskActionKind = z.infer<typeof TaskActionKindSchema>;
 export type ContextScope = z.infer<typeof ContextScopeSchema>;
+export type WaitKind = z.infer<typeof WaitKindSchema>;

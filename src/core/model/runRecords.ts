@@ -1,5 +1,5 @@
 // The records a run's state keeps of its approvals, shared context and messages.
-import type { ContextScope, JsonValue } from './runEvents';
+import type { ContextScope, JsonValue, WaitKind } from './runEvents';
 
 /** An approval asked for during the run, and what became of it. */
 export interface ApprovalRecord {
@@ -32,4 +32,13 @@ export interface MessageRecord {
   to: string;
   topic: string;
   body: JsonValue;
+}
+
+/** A wait of a task (`task.waited`), for the run panel's timeline. */
+export interface WaitRecord {
+  attempt: number;
+  kind: WaitKind;
+  startedAt: number;
+  durationMs: number;
+  detail?: string;
 }

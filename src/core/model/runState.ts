@@ -3,7 +3,8 @@ import type { Finding } from './finding';
 import type { BaselineCheck, CheckOutcome } from './verificationBaseline';
 import { addUsage, ZERO_USAGE, type Usage } from './usage';
 import { applyTaskAction, type PersonAction } from './taskActionFold';
-import type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
+import type { ApprovalRecord, ContextRecord, MessageRecord, WaitRecord } from './runRecords';
+import { appendWait } from './taskWaits';
 import type {
   ContextScope,
   FailureClassSchema,
@@ -57,9 +58,15 @@ export interface TaskState {
   restartOnAssigned?: boolean;
   /** Attempts made before a person's retry; they do not count against the retry policy. */
   attemptsBeforeRetry?: number;
+  /** Its recorded waits, oldest first (the latest `MAX_WAITS_PER_TASK`); absent until it waited. */
+  waits?: WaitRecord[];
+  /** `provider/model` of its latest model call. */
+  model?: string;
+  /** When a request of this task was refused by the budget; its next start ends that wait. */
+  budgetBlockedAt?: number;
 }
 
-export type { ApprovalRecord, ContextRecord, MessageRecord } from './runRecords';
+export type { ApprovalRecord, ContextRecord, MessageRecord, WaitRecord } from './runRecords';
 
 /** The state of a run: a pure fold of its events, and what a snapshot holds. */
 export interface RunState {
@@ -86,6 +93,8 @@ export interface RunState {
   approvals: Record<string, ApprovalRecord>;
   /** Git checkpoints taken before tasks that edit, by task id (latest). */
   checkpoints: Record<string, { checkpointId: string; ref: string }>;
+  /** Hunks a person kept in the whole-run review: hunk id → workspace-relative path. */
+  reviewAccepted?: Record<string, string>;
   pauseReason?: string;
   /** Context entries by `scope/agent/key`, least recently written first. */
   context: Record<string, ContextRecord>;
@@ -197,6 +206,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       t.status = 'pending';
       delete t.failure;
       delete t.personAction;
+      delete t.budgetBlockedAt;
       t.excludedAgents = [];
       break;
     }
@@ -208,8 +218,12 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       t.status = 'running';
       t.agentId = e.agentId;
       t.attempts.push({ attempt: e.attempt, agentId: e.agentId, startedAt: e.at });
+      delete t.budgetBlockedAt;
       break;
     }
+    case 'task.waited':
+      appendWait((task(e.taskId).waits ??= []), e);
+      break;
     case 'task.step.started':
       break;
     case 'task.step.completed':
@@ -262,6 +276,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       if (e.taskId) {
         const t = task(e.taskId);
         t.usage = addUsage(t.usage, e.usage);
+        t.model = key;
       }
       break;
     }
@@ -273,6 +288,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'budget.exceeded':
+      if (e.taskId !== undefined) task(e.taskId).budgetBlockedAt ??= e.at;
       break;
     case 'run.paused':
       state.status = 'paused';
@@ -324,6 +340,11 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     case 'checkpoint.taken':
       state.checkpoints[e.taskId] = { checkpointId: e.checkpointId, ref: e.ref };
+      break;
+    case 'review.accepted':
+      (state.reviewAccepted ??= {})[e.hunkId] = e.path;
+      break;
+    case 'review.reverted':
       break;
     case 'context.changed': {
       const key = contextRecordKey(e.scope, e.agentId, e.key);

@@ -5,6 +5,7 @@ import { BudgetExceededError } from './budgetExceededError';
 import type { BudgetReservation, RunBudget } from './runBudget';
 import type { ModelKey, RateLimitScheduler, RateReservation } from './rateLimitScheduler';
 import { totalTokens, type Usage } from '../model/usage';
+import { taskWaitedEvent } from '../model/taskWaits';
 
 /** One model request as the gate sees it: where it goes and the most it may use. */
 export interface QuotaRequest {
@@ -15,6 +16,8 @@ export interface QuotaRequest {
   estimatedCostUsd: number;
   taskId?: string;
   agentId?: string;
+  /** The attempt of `taskId` the request belongs to; with both, a wait for the rate limits is recorded. */
+  attempt?: number;
 }
 
 /** What `send` returns: its value and the usage the provider reported (or an estimate of it). */
@@ -34,6 +37,8 @@ export class QuotaGate {
     private readonly budget: RunBudget,
     private readonly rates: RateLimitScheduler,
     private readonly emit: (body: RunEventBody) => void,
+    /** The clock that times waits for the rate limits; without it none is recorded. */
+    private readonly now?: () => number,
   ) {}
 
   /** Runs `send` once budget and rate limits allow it; throws `BudgetExceededError` without sending when the budget would be crossed. */
@@ -63,13 +68,19 @@ export class QuotaGate {
     }
 
     let rateRes: RateReservation;
+    const queuedAt = this.now?.();
+    let admitted = false;
     try {
       rateRes = await this.rates.reserve(req.key, tokens, signal);
+      admitted = true;
+      this.recordRateWait(req, queuedAt);
       if (signal.aborted) {
         rateRes.release();
         throw abortReason(signal);
       }
     } catch (err) {
+      // An aborted wait ended too.
+      if (!admitted) this.recordRateWait(req, queuedAt);
       budgetRes.release();
       throw err;
     }
@@ -100,6 +111,13 @@ export class QuotaGate {
     if (req.agentId !== undefined) recorded.agentId = req.agentId;
     this.emit(recorded);
     return { value: result.value, usage };
+  }
+
+  private recordRateWait(req: QuotaRequest, queuedAt: number | undefined): void {
+    if (queuedAt === undefined || !this.now || req.taskId === undefined || req.attempt === undefined) return;
+    const detail = `${req.key.provider}/${req.key.model}`;
+    const event = taskWaitedEvent(req.taskId, req.attempt, 'rateLimit', queuedAt, this.now(), detail);
+    if (event) this.emit(event);
   }
 }
 

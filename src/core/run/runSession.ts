@@ -65,7 +65,7 @@ export class RunSession {
     this.services = {
       emit,
       commit: () => this.commit(),
-      quota: new QuotaGate(this.budget, deps.rateLimits, emit),
+      quota: new QuotaGate(this.budget, deps.rateLimits, emit, () => deps.clock.now()),
       context,
       messages,
       logger: new RunLogger(emit, { minLevel: deps.settings.logLevel }),

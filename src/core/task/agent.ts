@@ -120,6 +120,11 @@ export interface TaskContext {
    * form): false when another task holds it. Released with the attempt's other locks.
    */
   claimWrite(path: string): boolean;
+  /**
+   * Runs `wait` (a question to a person) and records how long it took as a `task.waited` event of
+   * `kind`, for the run's timeline; `detail` names what was waited for (the file of an edit).
+   */
+  timeWait<T>(kind: 'approval', detail: string, wait: () => Promise<T>): Promise<T>;
   /** Records an event of what the agent's tools did (approvals, edits, verifications, checkpoints). */
   record(body: AgentEventBody): void;
   /** The run's baseline and plan as the task's gate sees them; absent outside a run. */

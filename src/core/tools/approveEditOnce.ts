@@ -60,7 +60,10 @@ export async function approveEditOnce(
     const decision: ApprovalDecision =
       autoAccept && !proposal.protected
         ? { decision: 'accepted', by: 'auto' }
-        : parseApprovalDecision(await ctx.approvals.decideEdit(proposal, task.signal), "The approval port's answer");
+        : parseApprovalDecision(
+            await task.timeWait('approval', proposal.path, () => ctx.approvals.decideEdit(proposal, task.signal)),
+            "The approval port's answer",
+          );
     task.record({
       type: 'approval.decided',
       taskId: proposal.taskId,

@@ -121,7 +121,7 @@ function hostEngineErrorOf(err: ModelSetupError): HostEngineError {
 }
 
 /** The git that VS Code's built-in git extension found, when it is active; otherwise `git` on PATH is used. */
-function gitPath(): string | undefined {
+export function gitPath(): string | undefined {
   const git = vscode.extensions.getExtension<{ getAPI?(version: 1): { git?: { path?: unknown } } }>('vscode.git');
   if (!git?.isActive) return undefined;
   try {

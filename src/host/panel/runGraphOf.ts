@@ -53,6 +53,7 @@ export function taskViewOf(
     title: scrub(title),
     status: viewStatusOf(state, task, deps, awaitingApproval),
     ...(agentId !== undefined ? { agentId } : {}),
+    ...(task?.model !== undefined ? { model: task.model } : {}),
     deps: [...deps],
     tokens: task ? totalTokens(task.usage) : 0,
     costUsd: task?.usage.costUsd ?? 0,

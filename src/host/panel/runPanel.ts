@@ -2,12 +2,14 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import type { RunEvent, RunEventType } from '../../core/model/runEvents';
+import type { RunState } from '../../core/model/runState';
 import type { HostMessage } from '../../protocol/messages';
 import { parseWebviewMessage } from '../../protocol/messages';
 import type { TaskView } from '../../protocol/graph';
 import type { LogLine } from '../../protocol/logs';
 import type { PanelServices } from './panelServices';
 import { approvalViewsOf, runGraphOf } from './runGraphOf';
+import { timelineOf } from './timelineOf';
 import { PanelMessageRouter } from './runPanelMessages';
 import { runPanelHtml, runPanelOptions } from './runPanelHtml';
 
@@ -22,6 +24,8 @@ export class RunPanel extends Disposable {
   private runId: string | undefined;
   private sentTasks = new Map<string, string>();
   private sentStatus: string | undefined;
+  private sentTimeline: string | undefined;
+  private sentAgents: string | undefined;
   private pendingLines: LogLine[] = [];
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly router: PanelMessageRouter;
@@ -54,6 +58,16 @@ export class RunPanel extends Disposable {
       taskAction: (message) => services.taskAction(message),
       editPath: (id, taskId, index) => services.model.get(id)?.details?.tasks[taskId]?.changedPaths?.[index],
       openEdit: (id, taskId, path) => services.openEdit({ runId: id, taskId, path }),
+      planReview: (message) => services.planReviews.handle(message, this.reviewPanel),
+      review: async (message) => {
+        const reply = await services.reviews.handle(message);
+        if (reply) await this.post(reply);
+      },
+      hasAgentFile: (id) => services.agentFile(id) !== undefined,
+      openAgentFile: async (id) => {
+        const file = services.agentFile(id);
+        if (file !== undefined) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+      },
       log: (message) => services.log.warn(message),
     });
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
@@ -131,6 +145,28 @@ export class RunPanel extends Disposable {
       approvals: approvalViewsOf(state, (t) => this.services.scrub(t)),
       logs,
     });
+    await this.services.planReviews.resync(runId, this.reviewPanel);
+    this.sentTimeline = undefined;
+    this.sentAgents = undefined;
+    await this.postTimelineAndAgents(state);
+  }
+
+  /** Posts the shown run's timeline and the agents, each only when it changed since last sent. */
+  private async postTimelineAndAgents(state: Readonly<RunState> | undefined): Promise<void> {
+    if (state) {
+      const timeline = timelineOf(state, (t) => this.services.scrub(t));
+      const json = JSON.stringify(timeline);
+      if (json !== this.sentTimeline) {
+        this.sentTimeline = json;
+        await this.post({ type: 'timeline', timeline });
+      }
+    }
+    const agents = await this.services.agentViews();
+    const json = JSON.stringify(agents);
+    if (json !== this.sentAgents) {
+      this.sentAgents = json;
+      await this.post({ type: 'agents', agents });
+    }
   }
 
   /** Posts the tasks whose view changed, the run's status when it did, and the new log lines. */
@@ -154,6 +190,7 @@ export class RunPanel extends Disposable {
     this.pendingLines = [];
     if (lines.length > 0) await this.post({ type: 'event', runId, event: { kind: 'log', lines } });
     await this.postApprovals();
+    await this.postTimelineAndAgents(state);
   }
 
   private async postApprovals(): Promise<void> {
@@ -170,6 +207,9 @@ export class RunPanel extends Disposable {
     }));
     await this.post({ type: 'runList', runs, ...(this.runId !== undefined ? { selected: this.runId } : {}) });
   }
+
+  /** Where the plan reviews answer. */
+  private readonly reviewPanel = { post: (m: HostMessage) => this.post(m), showRun: (id: string) => this.show(id) };
 
   private async post(message: HostMessage): Promise<void> {
     await this.panel.webview.postMessage(message);

@@ -1,6 +1,8 @@
 // What the host does with each parsed webview message. Free of `vscode`: the panel passes in the
 // actions, so the exactly-once rule and the refusals are unit-tested in Node.
 import type { WebviewMessage } from '../../protocol/messages';
+import type { PlanReviewRequest } from '../../protocol/planReview';
+import type { ReviewRequest } from '../../protocol/review';
 import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { OpenEditMessage } from '../../protocol/taskDetails';
 
@@ -24,6 +26,14 @@ export interface PanelActions {
   editPath(runId: string, taskId: string, index: number): string | undefined;
   /** Opens the diff of an edit the run applied or proposed (the Runs view's "Open Edit"). */
   openEdit(runId: string, taskId: string, path: string): Promise<void>;
+  /** Edit, Run, Discard or Open as JSON on a plan under review (`PlanReviews.handle`). */
+  planReview(message: PlanReviewRequest): Promise<void>;
+  /** The whole-run review: compute it, decide on a hunk, revert a file, open a file's diff. */
+  review(message: ReviewRequest): Promise<void>;
+  /** Whether the host knows a file for this agent id. */
+  hasAgentFile(agentId: string): boolean;
+  /** Opens the file the host knows for the agent. */
+  openAgentFile(agentId: string): Promise<void>;
   log(message: string): void;
 }
 
@@ -61,6 +71,22 @@ export class PanelMessageRouter {
         return a.taskAction(message);
       case 'openEdit':
         return this.openEdit(message);
+      case 'planEdit':
+      case 'planRun':
+      case 'planDiscard':
+      case 'planOpenJson':
+        return a.planReview(message);
+      case 'reviewRequest':
+      case 'hunkDecision':
+      case 'revertFile':
+      case 'openReviewDiff':
+        if (message.runId !== a.shownRunId()) {
+          return a.log(`Run panel: ${message.type} names run ${message.runId}, which is not shown; ignored.`);
+        }
+        return a.review(message);
+      case 'openAgentFile':
+        if (!a.hasAgentFile(message.agentId)) return a.log(`Run panel: agent ${message.agentId} has no file to open.`);
+        return a.openAgentFile(message.agentId);
     }
   }
 

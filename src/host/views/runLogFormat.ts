@@ -18,6 +18,14 @@ export function runEventLogLine(e: RunEvent): LogLine | undefined {
   return line && { level: line.level, message: redactSecrets(`[${e.runId}] ${line.message}`) };
 }
 
+/** What each kind of wait waited for, in words. */
+const WAIT_WORDS = {
+  lock: 'a file lock',
+  rateLimit: 'the rate limit',
+  approval: 'an approval',
+  budget: 'more budget',
+} as const;
+
 function actionDetail(e: Extract<RunEvent, { type: 'task.action' }>): string {
   const detail = e.agentId ?? e.note ?? e.reason;
   return detail === undefined ? '' : ` (${oneLine(detail)})`;
@@ -50,6 +58,10 @@ function describe(e: RunEvent): LogLine | undefined {
     case 'task.attempt.failed':
       return warn(
         `Task ${e.taskId} attempt ${e.attempt} on ${e.agentId} failed (${e.failureClass}, next: ${e.next}${e.retryInMs !== undefined ? ` in ${e.retryInMs} ms` : ''}): ${oneLine(e.message)}`,
+      );
+    case 'task.waited':
+      return debug(
+        `Task ${e.taskId} waited ${e.durationMs} ms for ${WAIT_WORDS[e.kind]}${e.detail ? ` (${oneLine(e.detail)})` : ''}`,
       );
     case 'task.failed':
       return error(`Task ${e.taskId} failed: ${oneLine(e.message)}`);
@@ -115,6 +127,10 @@ function describe(e: RunEvent): LogLine | undefined {
       };
     case 'checkpoint.taken':
       return debug(`Checkpoint before task ${e.taskId}: ${e.checkpointId.slice(0, 12)}`);
+    case 'review.accepted':
+      return info(`Review: kept a change in ${oneLine(e.path)}`);
+    case 'review.reverted':
+      return info(`Review: reverted ${e.hunkId === undefined ? 'every change in' : 'a change in'} ${oneLine(e.path)}`);
     case 'log':
       return { level: e.level, message: `${e.taskId ? `${e.taskId}: ` : ''}${oneLine(e.message)}` };
     case 'task.step.started':

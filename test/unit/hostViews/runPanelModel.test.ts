@@ -115,6 +115,10 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
       taskAction: async (m) => void calls.push(`${m.action} ${m.taskId}`),
       editPath: (run, task, index) => (run === 'run-1' && task === 'a' && index === 0 ? 'src/a.ts' : undefined),
       openEdit: async (run, task, path) => void calls.push(`edit ${run} ${task} ${path}`),
+      planReview: async (m) => void calls.push(`${m.type} ${m.runId}`),
+      review: async (m) => void calls.push(`${m.type} ${m.runId}`),
+      hasAgentFile: (id) => id === 'my-agent',
+      openAgentFile: async (id) => void calls.push(`open ${id}`),
       log: (message) => void calls.push(`log: ${message}`),
     };
     return { router: new PanelMessageRouter(actions), calls };
@@ -157,5 +161,12 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
     await r.handle({ type: 'taskAction', runId: 'run-1', taskId: 'a', action: 'retry', note: 'again' });
     await r.handle({ type: 'openEdit', runId: 'run-1', taskId: 'a', index: 0 });
     assert.deepEqual(calls, ['snapshot', 'show run-1', 'diff ap-2', 'retry a', 'edit run-1 a src/a.ts']);
+  });
+
+  it('opens the file the host knows for an agent, and only for an agent that has one', async () => {
+    const { router: r, calls } = router(new Set());
+    await r.handle({ type: 'openAgentFile', agentId: 'my-agent' });
+    await r.handle({ type: 'openAgentFile', agentId: 'coder' });
+    assert.deepEqual(calls, ['open my-agent', 'log: Run panel: agent coder has no file to open.']);
   });
 });

@@ -111,6 +111,7 @@ export function fakeTask(options: FakeTaskOptions = {}): FakeTask {
       claims.push(p);
       return options.claimWrite?.(p) ?? true;
     },
+    timeWait: (_kind, _detail, wait) => wait(),
     record: (body) => events.push(body),
   };
 }

@@ -35,6 +35,8 @@ export const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<st
       '--vscode-button-foreground': '#ffffff',
       '--vscode-button-secondaryBackground': '#5f6a79',
       '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
+      '--vscode-diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
     },
   },
   dark: {
@@ -68,6 +70,8 @@ export const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<st
       '--vscode-button-foreground': '#ffffff',
       '--vscode-button-secondaryBackground': '#3a3d41',
       '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
+      '--vscode-diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
     },
   },
   highContrast: {
@@ -102,6 +106,8 @@ export const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<st
       '--vscode-button-foreground': '#ffffff',
       '--vscode-button-secondaryBackground': '#000000',
       '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-diffEditor-insertedTextBorder': '#33ff2e',
+      '--vscode-diffEditor-removedTextBorder': '#ff008f',
     },
   },
 };

@@ -23,7 +23,7 @@ export function extensionId(): string {
 
 /**
  * Copies the built extension into `<extensionsDir>/<publisher>.<name>-<version>/` the way an
- * installed VSIX looks: the manifest, its strings, the bundles and the media. It is copied, not
+ * installed VSIX looks: the manifest, its strings, the bundles (the SDKs' too) and the media. It is copied, not
  * symlinked, because Node resolves a symlinked main file to its real path and VS Code would then
  * not recognise which extension is calling `require('vscode')`.
  */
@@ -38,7 +38,10 @@ export function installExtension(extensionsDir: string): string {
   for (const file of ['extension.js', 'extension.js.map']) {
     if (existsSync(join(REPO_ROOT, 'dist', file))) cpSync(join(REPO_ROOT, 'dist', file), join(target, 'dist', file));
   }
-  if (existsSync(join(REPO_ROOT, 'dist', 'webview')))
-    cpSync(join(REPO_ROOT, 'dist', 'webview'), join(target, 'dist', 'webview'), { recursive: true });
+  // The webview bundle, and the provider SDKs the extension requires on their first call (as the VSIX holds them).
+  for (const folder of ['webview', 'sdk']) {
+    if (existsSync(join(REPO_ROOT, 'dist', folder)))
+      cpSync(join(REPO_ROOT, 'dist', folder), join(target, 'dist', folder), { recursive: true });
+  }
   return target;
 }
