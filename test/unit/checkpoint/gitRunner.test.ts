@@ -95,7 +95,9 @@ describe('checkpoint/GitRunner and errors', () => {
     );
   });
 
-  it('tells the user to install git when the binary is missing or not executable', async () => {
+  it('tells the user to install git when the binary is missing or not executable', async function () {
+    // POSIX file modes and a shell-script wrapper.
+    if (process.platform === 'win32') this.skip();
     await assert.rejects(runner({ binary: join(repo().home, 'no-git') }).run(['--version']), GitNotInstalledError);
     const notExecutable = join(repo().home, 'git-not-executable');
     await writeFile(notExecutable, '#!/bin/sh\n');
@@ -107,7 +109,9 @@ describe('checkpoint/GitRunner and errors', () => {
     });
   });
 
-  it('runs a custom binary with each argument as one argv entry, never through a shell', async () => {
+  it('runs a custom binary with each argument as one argv entry, never through a shell', async function () {
+    // POSIX file modes and a shell-script wrapper.
+    if (process.platform === 'win32') this.skip();
     const wrapper = join(repo().home, 'git-wrapper');
     const log = join(repo().home, 'argv.log');
     await writeFile(wrapper, `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nexec git "$@"\n`);
