@@ -18,11 +18,13 @@ import {
   runUndoPrefix,
 } from './checkpointRefs';
 import { GitCommandError } from './gitCommandError';
+import { BaseIndexCache } from './baseIndexCache';
 import { GitRunner } from './gitRunner';
 import { NoCheckpoints } from './noCheckpoints';
 import { restorePaths, restoreWorktree } from './restoreWorktree';
 import { changedFiles } from './runFiles';
 import { SerialQueue } from './serialQueue';
+import { SharedExclusiveQueue } from './sharedExclusiveQueue';
 import { commitTree, resolveHead, snapshotTree } from './worktreeSnapshot';
 
 /** How `GitCheckpoints.open` runs git. */
@@ -38,7 +40,7 @@ export interface GitCheckpointsOptions {
 }
 
 /** Attempts to find a free sequence number when another process takes checkpoints of the same run at the same time. */
-const CREATE_REF_ATTEMPTS = 5;
+const CREATE_REF_ATTEMPTS = 10;
 
 /**
  * Checkpoints as commits on private refs (`refs/agent-orchestrator/checkpoints/<run>/<task>/<n>`), taken and
@@ -49,8 +51,15 @@ const CREATE_REF_ATTEMPTS = 5;
 export class GitCheckpoints implements CheckpointPort {
   readonly enabled = true;
   readonly note = undefined;
-  /** Serialises this instance's git work: parallel tasks take checkpoints at the same moment. */
-  private readonly queue = new SerialQueue();
+  /** Takes, lists and diffs run together (each snapshot has its own index); a rollback or prune runs alone. */
+  private readonly access = new SharedExclusiveQueue();
+  /** Takes resolve in the order they were asked for, so no task edits before an earlier checkpoint is complete. */
+  private readonly takeOrder = new SerialQueue();
+  /** HEAD's tree as an index file, shared by every snapshot while HEAD stays put. */
+  private readonly baseIndex = new BaseIndexCache();
+  /** The highest sequence number known or handed out, per ref prefix; read from git once per prefix. */
+  private readonly highest = new Map<string, number>();
+  private readonly loadingHighest = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly git: GitRunner,
@@ -91,46 +100,53 @@ export class GitCheckpoints implements CheckpointPort {
   async take(input: TakeCheckpointInput): Promise<Checkpoint> {
     const prefix = runCheckpointPrefix(input.runId);
     checkpointRef(input.runId, input.taskId, 1); // validates the ids before any git work
-    return this.queue.run(async () => {
+    const refFor = (n: number): string => checkpointRef(input.runId, input.taskId, n);
+    const work = this.access.shared(async () => {
+      // Numbered on arrival, so the run's order is the order takes were asked for, whichever finishes first.
+      const first = await this.nextSequence(prefix);
       const head = await resolveHead(this.git);
       const createdAt = this.clock.now();
-      const tree = await snapshotTree(this.git, head);
+      const tree = await snapshotTree(this.git, head, this.baseIndex);
       const message = checkpointMessage(input.label, input.runId, input.taskId, createdAt);
       const id = await commitTree(this.git, { tree, parent: head, message, at: createdAt });
-      const { ref, sequence } = await this.createRef(prefix, (n) => checkpointRef(input.runId, input.taskId, n), id);
+      const { ref, sequence } = await this.createRef(prefix, refFor, id, first);
       return { id, ref, runId: input.runId, taskId: input.taskId, label: input.label, sequence, createdAt };
     });
+    return this.takeOrder.run(() => work);
   }
 
   async list(runId: string): Promise<Checkpoint[]> {
-    const prefix = runCheckpointPrefix(runId);
-    return this.queue.run(async () =>
-      parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId),
-    );
+    return this.access.shared(() => this.listNow(runId));
   }
 
   async rollbackTask(runId: string, taskId: string): Promise<RollbackResult> {
-    const first = (await this.list(runId)).find((c) => c.taskId === taskId);
-    if (!first)
-      return nothingToRollBack(
-        `No checkpoint was taken for task "${taskId}" of run "${runId}", so nothing was rolled back.`,
-      );
-    return this.rollbackTo(first);
+    // Exclusive from the moment it is asked for: a take asked for later snapshots the rolled-back files.
+    return this.access.exclusive(async () => {
+      const first = (await this.listNow(runId)).find((c) => c.taskId === taskId);
+      if (!first)
+        return nothingToRollBack(
+          `No checkpoint was taken for task "${taskId}" of run "${runId}", so nothing was rolled back.`,
+        );
+      return this.rollbackTo(first);
+    });
   }
 
   async rollbackRun(runId: string): Promise<RollbackResult> {
-    const first = (await this.list(runId))[0];
-    if (!first)
-      return nothingToRollBack(
-        `Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was rolled back.`,
-      );
-    return this.rollbackTo(first);
+    return this.access.exclusive(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first)
+        return nothingToRollBack(
+          `Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was rolled back.`,
+        );
+      return this.rollbackTo(first);
+    });
   }
 
   async prune(runId: string): Promise<number> {
     const prefixes = [runCheckpointPrefix(runId), runUndoPrefix(runId)];
-    return this.queue.run(async () => {
+    return this.access.exclusive(async () => {
       const refs = await this.refNames(...prefixes);
+      prefixes.forEach((prefix) => this.highest.delete(prefix));
       if (refs.length === 0) return 0;
       // One transaction: either every ref of the run goes, or none.
       await this.git.run(['update-ref', '--stdin'], { input: refs.map((ref) => `delete ${ref}\n`).join('') });
@@ -139,10 +155,10 @@ export class GitCheckpoints implements CheckpointPort {
   }
 
   async runDiff(runId: string, maxChars: number): Promise<RunDiff | undefined> {
-    const first = (await this.list(runId))[0];
-    if (!first) return undefined;
-    return this.queue.run(async () => {
-      const now = await snapshotTree(this.git, await resolveHead(this.git));
+    return this.access.shared(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first) return undefined;
+      const now = await snapshotTree(this.git, await resolveHead(this.git), this.baseIndex);
       const range = [first.id, now, '--relative', '--', '.'];
       const names = await this.git.run(['diff', '--name-only', '--no-renames', ...range]);
       const patch = await this.git.run(['diff', '--no-color', '--no-ext-diff', '--no-renames', ...range]);
@@ -156,38 +172,41 @@ export class GitCheckpoints implements CheckpointPort {
   }
 
   async runFiles(runId: string): Promise<RunFiles | undefined> {
-    const first = (await this.list(runId))[0];
-    if (!first) return undefined;
-    return this.queue.run(async () => {
-      const now = await snapshotTree(this.git, await resolveHead(this.git));
+    return this.access.shared(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first) return undefined;
+      const now = await snapshotTree(this.git, await resolveHead(this.git), this.baseIndex);
       return { checkpoint: first, files: await changedFiles(this.git, first.id, now) };
     });
   }
 
   async rollbackFiles(runId: string, paths: readonly string[]): Promise<RollbackResult> {
-    const first = (await this.list(runId))[0];
-    if (!first)
-      return nothingToRollBack(`Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was reverted.`);
-    return this.rollbackTo(first, paths);
+    return this.access.exclusive(async () => {
+      const first = (await this.listNow(runId))[0];
+      if (!first)
+        return nothingToRollBack(`Run "${runId}" has no checkpoints (none taken, or pruned), so nothing was reverted.`);
+      return this.rollbackTo(first, paths);
+    });
   }
 
-  /** Restores the whole workspace, or only `paths`, to `checkpoint`. */
-  private rollbackTo(checkpoint: Checkpoint, paths?: readonly string[]): Promise<RollbackResult> {
-    return this.queue.run(async () => {
-      const head = await resolveHead(this.git);
-      const input = {
-        root: this.workspaceRoot,
-        target: checkpoint.id,
-        snapshot: () => snapshotTree(this.git, head),
-      };
-      const outcome =
-        paths === undefined
-          ? await restoreWorktree(this.git, input)
-          : await restorePaths(this.git, { ...input, paths });
-      const changed = outcome.restored.length + outcome.removed.length > 0;
-      const undo = changed ? await this.saveUndo(checkpoint, outcome.before, head) : undefined;
-      return { checkpoint, restored: outcome.restored, removed: outcome.removed, undo, note: undefined };
-    });
+  private async listNow(runId: string): Promise<Checkpoint[]> {
+    const prefix = runCheckpointPrefix(runId);
+    return parseCheckpointList(await this.git.run(['for-each-ref', `--format=${LIST_FORMAT}`, prefix]), runId);
+  }
+
+  /** Restores the whole workspace, or only `paths`, to `checkpoint`; runs inside an exclusive job. */
+  private async rollbackTo(checkpoint: Checkpoint, paths?: readonly string[]): Promise<RollbackResult> {
+    const head = await resolveHead(this.git);
+    const input = {
+      root: this.workspaceRoot,
+      target: checkpoint.id,
+      snapshot: () => snapshotTree(this.git, head, this.baseIndex),
+    };
+    const outcome =
+      paths === undefined ? await restoreWorktree(this.git, input) : await restorePaths(this.git, { ...input, paths });
+    const changed = outcome.restored.length + outcome.removed.length > 0;
+    const undo = changed ? await this.saveUndo(checkpoint, outcome.before, head) : undefined;
+    return { checkpoint, restored: outcome.restored, removed: outcome.removed, undo, note: undefined };
   }
 
   /** Keeps the pre-rollback files on an undo ref: a rollback must never be the only copy of the user's later work. */
@@ -200,18 +219,22 @@ export class GitCheckpoints implements CheckpointPort {
     const message = checkpointMessage(`before rollback to ${checkpoint.ref}`, checkpoint.runId, checkpoint.taskId, at);
     const id = await commitTree(this.git, { tree, parent: head, message, at });
     const prefix = runUndoPrefix(checkpoint.runId);
-    const { ref } = await this.createRef(prefix, (n) => `${prefix}${n}`, id);
+    const { ref } = await this.createRef(prefix, (n) => `${prefix}${n}`, id, await this.nextSequence(prefix));
     return { id, ref };
   }
 
-  /** Creates the next free `<prefix>…/<n>` ref; an empty old value makes git refuse to overwrite one another process just made. */
+  /**
+   * Creates `refFor(sequence)`, or the next free number when another process made that ref first: an empty old
+   * value makes git refuse to overwrite it.
+   */
   private async createRef(
     prefix: string,
     refFor: (n: number) => string,
     id: string,
+    firstSequence: number,
   ): Promise<{ ref: string; sequence: number }> {
+    let sequence = firstSequence;
     for (let attempt = 1; ; attempt++) {
-      const sequence = maxSequence(await this.refNames(prefix)) + 1;
       const ref = refFor(sequence);
       try {
         await this.git.run(['update-ref', ref, id, '']);
@@ -219,8 +242,32 @@ export class GitCheckpoints implements CheckpointPort {
       } catch (err) {
         if (!(err instanceof GitCommandError) || !/already exists/i.test(err.stderr) || attempt >= CREATE_REF_ATTEMPTS)
           throw err;
+        await this.loadHighest(prefix, true);
+        sequence = await this.nextSequence(prefix);
       }
     }
+  }
+
+  /** Hands out the next sequence number under `prefix`; only the first call per prefix asks git. */
+  private async nextSequence(prefix: string): Promise<number> {
+    if (!this.highest.has(prefix)) await this.loadHighest(prefix, false);
+    const next = (this.highest.get(prefix) ?? 0) + 1;
+    this.highest.set(prefix, next);
+    return next;
+  }
+
+  /** Reads the highest existing number under `prefix` from git (again when `refresh`); callers at once share one read. */
+  private loadHighest(prefix: string, refresh: boolean): Promise<void> {
+    const pending = this.loadingHighest.get(prefix);
+    if (pending) return pending;
+    if (!refresh && this.highest.has(prefix)) return Promise.resolve();
+    const load = this.refNames(prefix)
+      .then((names) => {
+        this.highest.set(prefix, Math.max(this.highest.get(prefix) ?? 0, maxSequence(names)));
+      })
+      .finally(() => this.loadingHighest.delete(prefix));
+    this.loadingHighest.set(prefix, load);
+    return load;
   }
 
   private async refNames(...prefixes: string[]): Promise<string[]> {

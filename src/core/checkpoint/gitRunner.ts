@@ -1,9 +1,11 @@
-import { simpleGit } from 'simple-git';
-import type { SimpleGitOptions } from 'simple-git';
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { isGitEnvKey, vulnerabilityCheck } from '@simple-git/argv-parser';
 import type { Clock } from '../common/clock';
 import { errorMessage } from '../common/errors';
 import { GitCommandError } from './gitCommandError';
 import { GitNotInstalledError } from './gitNotInstalledError';
+import { GitRefusedError } from './gitRefusedError';
 
 /** How one git command runs: a private index, stdin, extra environment. */
 export interface GitRunOptions {
@@ -28,20 +30,21 @@ export interface GitRunnerOptions {
   lockRetries?: number;
 }
 
-/** Variables simple-git's environment guard refuses when passed through; none of them matter to plumbing commands. */
-const GUARDED_NON_GIT_KEYS = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
-
-/** Runs git plumbing commands through simple-git with clear errors and a short retry on lock contention. */
+/**
+ * Runs git plumbing commands as child processes (an argv array, never a shell) with clear errors and a short retry
+ * on lock contention. Not through simple-git: it waits a fixed 50 ms after every command that prints nothing,
+ * which most plumbing commands do; its argument and environment guard (`@simple-git/argv-parser`) is kept.
+ */
 export class GitRunner {
   readonly cwd: string;
-  private readonly binary: string | undefined;
+  private readonly binary: string;
   private readonly baseEnv: Record<string, string>;
   private readonly clock: Clock;
   private readonly lockRetries: number;
 
   constructor(options: GitRunnerOptions) {
     this.cwd = options.cwd;
-    this.binary = options.binary;
+    this.binary = options.binary ?? 'git';
     this.clock = options.clock;
     this.lockRetries = options.lockRetries ?? 8;
     this.baseEnv = {
@@ -71,60 +74,91 @@ export class GitRunner {
   private async runOnce(args: readonly string[], options: GitRunOptions): Promise<string> {
     const env: Record<string, string> = { ...this.baseEnv, ...options.env };
     if (options.indexFile !== undefined) env.GIT_INDEX_FILE = options.indexFile;
-    let exitCode: number | undefined;
-    let stderr = '';
-    const config: Partial<SimpleGitOptions> = {
-      baseDir: this.cwd,
-      maxConcurrentProcesses: 1,
-      trimmed: false,
-      // simple-git drops GIT_* variables unless they are named here; ours are deliberate.
-      allowEnvironment: Object.keys(env).filter((key) => /^git_/i.test(key)),
-      errors: (error, result) => {
-        exitCode = result.exitCode;
-        stderr = Buffer.concat(result.stdErr).toString('utf8');
-        // simple-git treats a non-zero exit without stderr as success; for plumbing it is a failure.
-        if (error === undefined && result.exitCode !== 0) return Buffer.from(stderr);
-        return error;
-      },
-    };
-    if (this.binary !== undefined) {
-      config.binary = this.binary;
-      // The binary comes from trusted configuration; paths like `C:\Program Files\Git\bin\git.exe` need this.
-      config.unsafe = { allowUnsafeCustomBinary: true };
-    }
-    if (options.input !== undefined) {
-      const input = options.input;
-      config.input = () => input;
-    }
-    let git;
+    // An option that makes git run another program (`--upload-pack=…`, `-c core.sshCommand=…`, GIT_SSH, EDITOR…)
+    // is refused, even where it arrives as a value; pathspecs after `--` are data and pass.
+    const unsafe = vulnerabilityCheck(args, env);
+    if (unsafe.length > 0) throw new GitRefusedError(args, unsafe.map((v) => v.message).join('; '));
     try {
-      git = simpleGit(config).env(env);
+      const { exitCode, signal, stdout, stderr } = await spawnGit(this.binary, args, this.cwd, env, options.input);
+      if (exitCode === 0) return stdout;
+      const detail = stderr || (signal ? `git was stopped by ${signal}` : '');
+      throw new GitCommandError(args, exitCode ?? undefined, detail, this.cwd);
     } catch (err) {
-      throw new Error(
-        `Checkpoints cannot run git in ${this.cwd}: ${errorMessage(err)}. Check that the workspace folder exists.`,
-        {
-          cause: err,
-        },
-      );
-    }
-    try {
-      return await git.raw([...args]);
-    } catch (err) {
-      const message = errorMessage(err);
-      const spawnFailure = /\bspawn\b.*\b(ENOENT|EACCES)\b/.exec(message);
-      if (spawnFailure) throw new GitNotInstalledError(this.binary ?? 'git', spawnFailure[0], { cause: err });
-      throw new GitCommandError(args, exitCode, stderr || message, this.cwd, { cause: err });
+      if (err instanceof GitCommandError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !(await isFolder(this.cwd)))
+        throw new Error(
+          `Checkpoints cannot run git in ${this.cwd}: the folder does not exist. Check that the workspace folder exists.`,
+          { cause: err },
+        );
+      if (code === 'ENOENT' || code === 'EACCES')
+        throw new GitNotInstalledError(this.binary, `spawn ${this.binary} ${code}`, { cause: err });
+      throw new GitCommandError(args, undefined, errorMessage(err), this.cwd, { cause: err });
     }
   }
 }
 
-/** The process environment minus git's own variables, so an outer git (a hook, a test runner) cannot redirect ours. */
+interface GitOutput {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts git without a shell and collects its output; rejects only when the process cannot be started. */
+function spawnGit(
+  binary: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+  input: string | undefined,
+): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, {
+      cwd,
+      env,
+      shell: false,
+      windowsHide: true,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', reject);
+    child.once('close', (exitCode, signal) =>
+      resolve({
+        exitCode,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
+    );
+    if (input !== undefined && child.stdin) {
+      // git may exit before reading all of stdin (a bad argument); its exit code and stderr tell why, not EPIPE.
+      child.stdin.once('error', () => undefined);
+      child.stdin.end(input);
+    }
+  });
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/**
+ * The process environment minus git's own variables and those that name a program for git to run (EDITOR, PAGER…),
+ * so an outer git (a hook, a test runner) cannot redirect ours.
+ */
 function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
     const lower = key.toLowerCase();
-    if (lower.startsWith('git_') || GUARDED_NON_GIT_KEYS.has(lower)) continue;
+    if (lower.startsWith('git_') || isGitEnvKey(lower)) continue;
     env[key] = value;
   }
   return env;

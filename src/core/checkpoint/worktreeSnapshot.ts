@@ -1,13 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BaseIndexCache } from './baseIndexCache';
 import { GitCommandError } from './gitCommandError';
 import type { GitRunner } from './gitRunner';
 
 /** The identity checkpoint commits are made with, so they work without `user.name` / `user.email` configured. */
 const IDENTITY = { name: 'Agent Orchestrator', email: 'checkpoints@agent-orchestrator.invalid' };
 
-/** Runs `fn` with a fresh private folder (for a temporary index or message file) and removes it afterwards. */
+/** Runs `fn` with a fresh private folder (for a temporary index file) and removes it afterwards. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'ao-checkpoint-'));
   try {
@@ -20,15 +21,32 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
 /**
  * Hashes the workspace into a tree object: HEAD's tree with every file under the runner's folder replaced by
  * the working tree (tracked changes, deletions and untracked, non-ignored files). Only a temporary index is
- * written, so the user's index, HEAD and working tree stay exactly as they were.
+ * written, so the user's index, HEAD and working tree stay exactly as they were. Each call has its own index,
+ * so snapshots may run at the same time.
  */
-export async function snapshotTree(git: GitRunner, head: string | undefined): Promise<string> {
+export async function snapshotTree(
+  git: GitRunner,
+  head: string | undefined,
+  base: BaseIndexCache = new BaseIndexCache(),
+): Promise<string> {
   return withTempDir(async (dir) => {
     const indexFile = join(dir, 'index');
-    if (head !== undefined) await git.run(['read-tree', head], { indexFile });
-    await git.run(['add', '--all', '--', '.'], { indexFile });
-    return (await git.run(['write-tree'], { indexFile })).trim();
+    const fromMemory = head !== undefined && (await base.fill(git, head, indexFile));
+    try {
+      return await addAndWriteTree(git, indexFile);
+    } catch (err) {
+      if (!fromMemory || head === undefined) throw err;
+      // A copied index can point at a shared index git has since expired (core.splitIndex): ask git afresh.
+      base.forget();
+      await base.fill(git, head, indexFile);
+      return addAndWriteTree(git, indexFile);
+    }
   });
+}
+
+async function addAndWriteTree(git: GitRunner, indexFile: string): Promise<string> {
+  await git.run(['add', '--all', '--', '.'], { indexFile });
+  return objectId(await git.run(['write-tree'], { indexFile }), 'write-tree');
 }
 
 /** What `commitTree` records. */
@@ -52,24 +70,31 @@ export async function commitTree(git: GitRunner, input: CommitInput): Promise<st
     GIT_COMMITTER_EMAIL: IDENTITY.email,
     GIT_COMMITTER_DATE: date,
   };
-  return withTempDir(async (dir) => {
-    // The message goes through a file: as an argument, a label such as `--upload-pack=x` would trip simple-git's argument guard.
-    const messageFile = join(dir, 'message');
-    await writeFile(messageFile, input.message, 'utf8');
-    const parent = input.parent === undefined ? [] : ['-p', input.parent];
-    // --no-gpg-sign: a user's commit.gpgSign would otherwise pop a pinentry prompt for every checkpoint.
-    const out = await git.run(['commit-tree', '--no-gpg-sign', input.tree, ...parent, '-F', messageFile], { env });
-    return out.trim();
-  });
+  const parent = input.parent === undefined ? [] : ['-p', objectId(input.parent, 'commit-tree')];
+  // The message goes through stdin, never argv: a label such as `--upload-pack=x` stays data.
+  // --no-gpg-sign: a user's commit.gpgSign would otherwise pop a pinentry prompt for every checkpoint.
+  const args = ['commit-tree', '--no-gpg-sign', objectId(input.tree, 'commit-tree'), ...parent];
+  return objectId(await git.run(args, { env, input: input.message }), 'commit-tree');
 }
 
 /** HEAD's commit, or undefined when the branch has no commits yet. */
 export async function resolveHead(git: GitRunner): Promise<string | undefined> {
   try {
-    return (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+    return objectId(await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']), 'rev-parse');
   } catch (err) {
     // --quiet: exit code 1 with nothing on stderr means "no such commit", i.e. an unborn branch.
     if (err instanceof GitCommandError && err.exitCode === 1) return undefined;
     throw err;
   }
+}
+
+/**
+ * A sha-1 or sha-256 object id, checked: ids are passed back to git as arguments, so anything else (an option
+ * such as `--output=…`) must never get there.
+ */
+export function objectId(text: string, where: string): string {
+  const id = text.trim();
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(id))
+    throw new Error(`Checkpoints expected a git object id from \`git ${where}\` but got "${id.slice(0, 80)}".`);
+  return id;
 }

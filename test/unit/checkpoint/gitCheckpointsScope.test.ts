@@ -33,6 +33,18 @@ describe('checkpoint/GitCheckpoints in a workspace that is a subfolder of the re
     assert.equal(await git(repo(), 'show', `${checkpoint.id}:packages/other/index.ts`), 'other\n');
   });
 
+  it('follows HEAD when it moves between checkpoints: the rest of the tree and the parent are the new HEAD', async () => {
+    const checkpoints = await openCheckpoints(repo(), workspace());
+    const first = await checkpoints.take({ runId: 'r', taskId: 'a', label: 'x' });
+    await writeFiles(repo().dir, { 'packages/other/index.ts': 'committed later\n' });
+    await git(repo(), 'commit', '-q', '-am', 'later');
+    const head = (await git(repo(), 'rev-parse', 'HEAD')).trim();
+    const second = await checkpoints.take({ runId: 'r', taskId: 'b', label: 'x' });
+    assert.equal(await git(repo(), 'show', `${first.id}:packages/other/index.ts`), 'other\n');
+    assert.equal(await git(repo(), 'show', `${second.id}:packages/other/index.ts`), 'committed later\n');
+    assert.equal((await git(repo(), 'rev-parse', `${second.id}^`)).trim(), head);
+  });
+
   it('rolls back inside the workspace only and reports paths relative to it', async () => {
     const checkpoints = await openCheckpoints(repo(), workspace());
     await checkpoints.take({ runId: 'r', taskId: 't', label: 'x' });

@@ -147,6 +147,41 @@ describe('checkpoint/GitCheckpoints.take', () => {
     for (const c of results) assert.equal((await git(repo(), 'cat-file', '-t', c.id)).trim(), 'commit');
   });
 
+  it('numbers parallel takes in the order they were asked for, and resolves them in that order', async () => {
+    const checkpoints = await openCheckpoints(repo());
+    const resolved: number[] = [];
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        checkpoints.take({ runId: 'r', taskId: `t${i}`, label: `t${i}` }).then((c) => {
+          resolved.push(i);
+          return c;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((c) => c.sequence),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(
+      resolved,
+      [0, 1, 2, 3, 4, 5],
+      'no task may start editing before an earlier checkpoint is complete',
+    );
+  });
+
+  it('lets a rollback wait for the takes in flight, and takes asked for later wait for the rollback', async () => {
+    const checkpoints = await openCheckpoints(repo());
+    const first = await checkpoints.take({ runId: 'r', taskId: 'a', label: 'x' });
+    await writeFiles(repo().dir, { 'README.md': 'edited\n' });
+    const before = checkpoints.take({ runId: 'r', taskId: 'b', label: 'x' });
+    const rollback = checkpoints.rollbackRun('r');
+    const after = checkpoints.take({ runId: 'r', taskId: 'c', label: 'x' });
+    const [b, rolledBack, c] = await Promise.all([before, rollback, after]);
+    assert.equal(rolledBack.checkpoint?.id, first.id);
+    assert.equal(await git(repo(), 'show', `${b.id}:README.md`), 'edited\n', 'taken before the rollback ran');
+    assert.equal(await git(repo(), 'show', `${c.id}:README.md`), 'hello\n', 'taken after the rollback ran');
+  });
+
   it('gives two instances on the same repository distinct refs when they take at the same time', async () => {
     const [a, b] = [await openCheckpoints(repo()), await openCheckpoints(repo())];
     const results = await Promise.all(
