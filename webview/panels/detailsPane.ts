@@ -1,10 +1,11 @@
 // The selected task: agent, model, attempts with their failures, duration, usage, findings, edits,
-// and the actions that steer it. Model text is rendered as text nodes only.
+// and the actions that steer it. Model text is rendered as sanitised Markdown (webview/markdown.ts).
 import { h, type ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import type { TaskView } from '../../src/protocol/graph.js';
 import type { TaskActionKind } from '../../src/protocol/taskActions.js';
-import { formatCost, formatDuration, formatTokens, STATUS_STYLE } from '../graph/statusStyle.js';
+import { codiconClass, formatCost, formatDuration, formatTokens, STATUS_STYLE } from '../graph/statusStyle.js';
+import { renderMarkdown } from '../markdown.js';
 import { Button } from '../toolkit.js';
 
 /** Props of the pane. */
@@ -27,14 +28,19 @@ export function DetailsPane({ task, agents, onAction, onClose }: DetailsPaneProp
     h(
       'dl',
       null,
-      row('Status', `${style.glyph} ${style.label}`),
+      row('Status', [
+        h('span', { class: `${codiconClass(style)} status-icon`, style: { color: style.color } }),
+        style.label,
+      ]),
       row('Agent', task.agentId ?? '—'),
       row('Model', task.model ?? '—'),
       row('Duration', formatDuration(task.durationMs)),
       row('Tokens', formatTokens(task.tokens)),
       row('Cost', formatCost(task.costUsd)),
     ),
-    task.summary !== undefined ? h('pre', { class: 'model-text', 'data-testid': 'summary' }, task.summary) : null,
+    task.summary !== undefined
+      ? h('div', { class: 'model-text markdown', 'data-testid': 'summary' }, renderMarkdown(task.summary))
+      : null,
     h('h3', null, `Attempts (${task.attempts.length})`),
     h(
       'ol',
@@ -44,12 +50,14 @@ export function DetailsPane({ task, agents, onAction, onClose }: DetailsPaneProp
           'li',
           { key: a.attempt },
           `${a.agentId} · ${a.outcome ?? 'running'}`,
-          a.failure !== undefined ? h('pre', { class: 'model-text failure' }, a.failure) : null,
+          a.failure !== undefined
+            ? h('div', { class: 'model-text markdown failure', 'data-testid': 'failure' }, renderMarkdown(a.failure))
+            : null,
         ),
       ),
     ),
-    list('Findings', task.findings),
-    list('Edits', task.edits),
+    list('Findings', task.findings, true),
+    list('Edits', task.edits, false),
     h(
       'div',
       { class: 'actions' },
@@ -93,11 +101,12 @@ export function DetailsPane({ task, agents, onAction, onClose }: DetailsPaneProp
   );
 }
 
-function row(label: string, value: string): ComponentChild[] {
+function row(label: string, value: ComponentChild): ComponentChild[] {
   return [h('dt', null, label), h('dd', null, value)];
 }
 
-function list(title: string, items: readonly string[]): ComponentChild {
+/** A titled list; findings are model text (Markdown), edits are paths (text). */
+function list(title: string, items: readonly string[], markdown: boolean): ComponentChild {
   return h(
     'div',
     null,
@@ -105,7 +114,11 @@ function list(title: string, items: readonly string[]): ComponentChild {
     h(
       'ul',
       null,
-      items.map((text, i) => h('li', { key: i, class: 'model-text' }, text)),
+      items.map((text, i) =>
+        markdown
+          ? h('li', { key: i, class: 'model-text markdown', 'data-testid': 'finding' }, renderMarkdown(text))
+          : h('li', { key: i, class: 'model-text' }, text),
+      ),
     ),
   );
 }
