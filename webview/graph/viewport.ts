@@ -23,9 +23,9 @@ export interface Box {
 }
 
 /** Below this zoom node text is unreadable: nodes are drawn as coloured boxes with their icon only. */
-export const DETAIL_ZOOM = 0.45;
+export const DETAIL_ZOOM = 0.4;
 /** A graph opens fitted, but never smaller than this (a 1,000-task graph fitted is a grey smear). */
-export const OPENING_ZOOM = 0.5;
+export const OPENING_ZOOM = DETAIL_ZOOM;
 /** Screen pixels drawn beyond the canvas on each side, so a short pan shows no gap. */
 const OVERSCAN = 200;
 

@@ -43,7 +43,7 @@ describe('webview graph layout, viewport and status icons', () => {
   });
 
   it('opens a large graph readable at the top and culls what is out of view', () => {
-    const layout = layoutGraph(layeredTasks(LARGE_GRAPH + 100));
+    const layout = layoutGraph(layeredTasks(LARGE_GRAPH * 3));
     const size = { width: 1200, height: 700 };
     const view = openingView(layout, size);
     assert.ok(view.k >= DETAIL_ZOOM, `opening zoom ${view.k}`);
