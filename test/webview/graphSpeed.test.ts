@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TaskView } from '../../src/protocol/graph';
 import type { HostMessage } from '../../src/protocol/messages';
 import { useBrowserSuite } from './support/browserSuite';
 import { ARTIFACTS, layeredTasks, RUN_ID, snapshot, taskView } from './support/panelBuilders';
@@ -46,6 +47,11 @@ async function timeSnapshot(panel: PanelPage, cdp: CDPSession, message: HostMess
   return { ...measured, renderMs: measured.totalMs - measured.layoutMs, mainThreadCpuMs: cpuMs };
 }
 
+/** `layeredTasks(count)` with ids prefixed by the run. */
+function renamed(count: number, run: number): TaskView[] {
+  return layeredTasks(count).map((t) => ({ ...t, id: `r${run}-${t.id}`, deps: t.deps.map((d) => `r${run}-${d}`) }));
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.floor(sorted.length / 2)]! * 10) / 10;
@@ -70,7 +76,8 @@ describe('run panel graph speed (headless Chromium)', function () {
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     for (const count of [100, 1000]) {
       const runs: Timing[] = [];
-      for (let run = 0; run < 3; run++) runs.push(await timeSnapshot(panel, cdp, snapshot(layeredTasks(count))));
+      // Each run a new shape (other ids): a snapshot of the shape already shown would reuse its layout.
+      for (let run = 0; run < 3; run++) runs.push(await timeSnapshot(panel, cdp, snapshot(renamed(count, run))));
       for (const r of runs) {
         assert.ok(r.layoutMs > 0, 'dagre ran for every snapshot (no layout is reused across snapshots)');
         assert.ok(r.nodesDrawn > 0 && r.nodesDrawn <= count, `${r.nodesDrawn} of ${count} nodes drawn`);
@@ -156,6 +163,18 @@ describe('run panel graph speed (headless Chromium)', function () {
     );
     assert.deepEqual(touched, ['t12']);
     assert.equal(await panel.page.getAttribute('[data-testid=graph]', 'data-shape'), shape, 'same layout');
+  });
+
+  it('a snapshot of the shape already shown (a panel shown again) keeps the layout', async () => {
+    const cdp = await panel.page.context().newCDPSession(panel.page);
+    const first = await timeSnapshot(panel, cdp, snapshot(layeredTasks(300)));
+    const failed = layeredTasks(300).map((t) => ({ ...t, status: 'failed' as const }));
+    const again = await timeSnapshot(panel, cdp, snapshot(failed));
+    assert.equal(again.layoutMs, first.layoutMs, 'the same layout (its dagre time is the first one)');
+    const statuses = await panel.page.locator('[data-task-id]').evaluateAll((els) => els.map((e) => e.dataset.status));
+    assert.ok(statuses.length > 0 && statuses.every((st) => st === 'failed'), 'with the new statuses');
+    const other = await timeSnapshot(panel, cdp, snapshot(layeredTasks(299)));
+    assert.notEqual(other.layoutMs, first.layoutMs, 'a new shape is laid out anew');
   });
 
   it('arrow keys on a large graph pan to the selected node', async () => {

@@ -32,7 +32,13 @@ export interface GraphViewProps {
 /** The graph with its toolbar. */
 export function GraphView(props: GraphViewProps): ComponentChild {
   const { tasks, shapeVersion, selected } = props;
-  const layout = useMemo(() => layoutGraph(tasks), [shapeVersion]); // the shape changes only with shapeVersion
+  // Laid out again only when the shape changes; a snapshot of the same shape (a panel shown again) keeps it.
+  const laidOut = useRef<{ shape: string; layout: GraphLayout } | undefined>(undefined);
+  const layout = useMemo(() => {
+    const shape = shapeOf(tasks);
+    if (laidOut.current?.shape !== shape) laidOut.current = { shape, layout: layoutGraph(tasks) };
+    return laidOut.current.layout;
+  }, [shapeVersion]);
   const renderStarted = performance.now(); // after the layout: data-render-ms is the drawing alone
   const links = useMemo(() => neighbours(tasks), [shapeVersion]);
   const critical = useMemo(() => criticalPath(tasks), [tasks]);
@@ -153,6 +159,11 @@ export function GraphView(props: GraphViewProps): ComponentChild {
 }
 
 type LaidEdge = GraphLayout['edges'][number];
+
+/** What the layout depends on: the tasks' ids and dependencies, in order. */
+function shapeOf(tasks: readonly TaskView[]): string {
+  return tasks.map((t) => `${t.id}<${t.deps.join(',')}`).join('\n');
+}
 
 /** One polyline per edge, when zoomed in enough that there are few. */
 function edgeLines(edges: readonly LaidEdge[], critical: Set<string>): ComponentChild[] {
