@@ -44,14 +44,69 @@ const shared = {
   plugins: [problemMatcherLog],
 };
 
+/**
+ * zod's error messages in 40 languages are 264 kB of the bundle; ours are English (the messages
+ * we show are our own). The locales index zod imports becomes one that has English only.
+ * @type {import('esbuild').Plugin}
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(args.resolveDir, args.path), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** The provider SDKs, each bundled into a file of its own that src/core/llm/sdkLoader.ts requires on first use. */
+const SDK_BUNDLES = { openai: 'sdk/openai.js', '@anthropic-ai/sdk': 'sdk/anthropic.js' };
+
+/**
+ * In the extension and CLI bundles, `require('openai')` and `require('@anthropic-ai/sdk')` stay
+ * requires of the SDK's own file next to the bundle, so neither is parsed until its provider is called.
+ * @type {import('esbuild').Plugin}
+ */
+const lazySdks = {
+  name: 'lazy-sdks',
+  setup(build) {
+    build.onResolve({ filter: /^(openai|@anthropic-ai\/sdk)$/ }, (args) => ({
+      path: `./${SDK_BUNDLES[args.path]}`,
+      external: true,
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
-const extensionOptions = {
+const nodeShared = {
   ...shared,
-  entryPoints: ['src/host/extension.ts'],
-  outfile: 'dist/extension.js',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  plugins: [...shared.plugins, zodEnglishOnly, lazySdks],
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const sdkOptions = {
+  ...shared,
+  entryPoints: Object.entries(SDK_BUNDLES).map(([pkg, out]) => ({ in: pkg, out: `dist/${out.replace(/\.js$/, '')}` })),
+  outdir: '.',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const extensionOptions = {
+  ...nodeShared,
+  entryPoints: ['src/host/extension.ts'],
+  outfile: 'dist/extension.js',
   external: ['vscode'],
 };
 
@@ -81,14 +136,11 @@ const executable = {
 
 /** @type {import('esbuild').BuildOptions} */
 const cliOptions = {
-  ...shared,
+  ...nodeShared,
   entryPoints: ['src/cli/cli.ts'],
   outfile: 'dist/cli.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
   banner: { js: '#!/usr/bin/env node' },
-  plugins: [...shared.plugins, executable],
+  plugins: [...nodeShared.plugins, executable],
 };
 
 /** Files copied as they are into dist/webview: the codicon font and its stylesheet (the page links them). */
@@ -106,12 +158,14 @@ async function main() {
   await rm('dist/webview', { recursive: true, force: true });
   await rm('dist/extension.js.map', { force: true });
   await rm('dist/cli.js.map', { force: true });
+  await rm('dist/sdk', { recursive: true, force: true });
   await copyCodicons();
 
   const contexts = await Promise.all([
     esbuild.context(extensionOptions),
     esbuild.context(webviewOptions),
     esbuild.context(cliOptions),
+    esbuild.context(sdkOptions),
   ]);
   if (watch) {
     await Promise.all(contexts.map((ctx) => ctx.watch()));

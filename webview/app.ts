@@ -8,6 +8,7 @@ import { EMPTY_PANEL_STATE, reducePanelState, type PanelState } from './panelSta
 import { ApprovalsList } from './panels/approvalsList.js';
 import { DetailsPane } from './panels/detailsPane.js';
 import { LogView } from './panels/logView.js';
+import { PlanEditor } from './plan/planEditor.js';
 import { Tabs } from './toolkit.js';
 import type { HostChannel } from './vscodeApi.js';
 
@@ -45,6 +46,12 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
 
   const graph = state.graph;
   const task = graph?.tasks.find((t) => t.id === selected);
+  // A plan under review takes the Graph tab of its dry run (or of an empty panel) until it runs or is discarded.
+  const review = state.plan.review;
+  const planReview =
+    review !== undefined && tab === 'graph' && (graph === undefined || graph.runId === review.runId)
+      ? h(PlanEditor, { plan: { ...state.plan, review }, post: (m) => host.post(m) })
+      : undefined;
   return h(
     'main',
     { class: 'panel' },
@@ -75,8 +82,8 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
         onSelect: setTab,
       }),
     ),
-    !graph
-      ? h('p', { class: 'muted' }, 'No run to show yet.')
+    !graph || planReview
+      ? (planReview ?? h('p', { class: 'muted' }, 'No run to show yet.'))
       : tab === 'graph'
         ? h(
             'div',
@@ -96,9 +103,11 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
                   key: task.id,
                   task,
                   agents: graph.agents,
+                  lines: state.logs,
                   onClose: () => setDetailsOpen(false),
                   onAction: (action, extra) =>
                     host.post({ type: 'taskAction', runId: graph.runId, taskId: task.id, action, ...extra }),
+                  onOpenEdit: (index) => host.post({ type: 'openEdit', runId: graph.runId, taskId: task.id, index }),
                 })
               : h(Legend, null),
           )

@@ -3,6 +3,7 @@ import type { ApprovalView } from '../src/protocol/approvals.js';
 import type { RunGraph } from '../src/protocol/graph.js';
 import type { LogLine } from '../src/protocol/logs.js';
 import type { HostMessage } from '../src/protocol/messages.js';
+import { EMPTY_PLAN_REVIEW, reducePlanReview, type PlanReviewState } from './plan/planReviewState.js';
 
 /** Lines kept in the page; older ones drop off. */
 export const MAX_LOG_LINES = 100_000;
@@ -22,9 +23,18 @@ export interface PanelState {
   runs: RunChoice[];
   /** Bumped when the graph's shape (tasks or edges) changes, so the layout is redone only then. */
   shapeVersion: number;
+  /** The plan under review, if the host opened one. */
+  plan: PlanReviewState;
 }
 
-export const EMPTY_PANEL_STATE: PanelState = { graph: undefined, approvals: [], logs: [], runs: [], shapeVersion: 0 };
+export const EMPTY_PANEL_STATE: PanelState = {
+  graph: undefined,
+  approvals: [],
+  logs: [],
+  runs: [],
+  shapeVersion: 0,
+  plan: EMPTY_PLAN_REVIEW,
+};
 
 /** The state after one host message. */
 export function reducePanelState(state: PanelState, message: HostMessage): PanelState {
@@ -41,6 +51,10 @@ export function reducePanelState(state: PanelState, message: HostMessage): Panel
       return { ...state, runs: message.runs };
     case 'approvalPending':
       return { ...state, approvals: message.approvals };
+    case 'planReview':
+    case 'planIssues':
+    case 'planReviewEnded':
+      return { ...state, plan: reducePlanReview(state.plan, message) };
     case 'event': {
       const graph = state.graph;
       if (!graph || graph.runId !== message.runId) return state;

@@ -18,6 +18,8 @@ export function Button(props: {
   children: ComponentChildren;
   secondary?: boolean;
   title?: string;
+  /** The accessible name, when the visible text alone is ambiguous ("Remove" in a list). */
+  label?: string;
   testId?: string;
   disabled?: boolean;
 }): ComponentChild {
@@ -26,6 +28,7 @@ export function Button(props: {
     {
       appearance: props.secondary ? 'secondary' : 'primary',
       title: props.title,
+      'aria-label': props.label,
       'data-testid': props.testId,
       disabled: props.disabled,
       onClick: () => {

@@ -10,6 +10,7 @@ import { proposalPath } from './approvals/proposalQuery';
 import type { HostServices } from './commands/commandSupport';
 import { HostCommands } from './commands/hostCommands';
 import { panelTaskAction } from './commands/panelTaskActions';
+import { planReviewHost } from './commands/planReviewCommands';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
 import { RunPanels } from './panel/runPanels';
 import { HostEngines } from './runs/hostEngines';
@@ -95,6 +96,9 @@ export class HostContainer extends Disposable {
         scrub: (text) => this.scrubber.scrub(text),
         agentIds: () => [],
         taskAction: (message) => panelTaskAction(message, this.log),
+        readEvents: (runId) => this.store.readEvents(runId),
+        openEdit: (edit) => this.approvals.openEditDiffCommand(edit),
+        planReviewHost: planReviewHost(() => services),
       }),
     );
     this.wireEvents();

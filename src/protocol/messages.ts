@@ -9,6 +9,16 @@ import {
   SnapshotMessageSchema,
 } from './panelLifecycle';
 import { TaskActionMessageSchema } from './taskActions';
+import { OpenEditMessageSchema } from './taskDetails';
+import {
+  PlanDiscardMessageSchema,
+  PlanEditMessageSchema,
+  PlanIssuesMessageSchema,
+  PlanOpenJsonMessageSchema,
+  PlanReviewEndedMessageSchema,
+  PlanReviewMessageSchema,
+  PlanRunMessageSchema,
+} from './planReview';
 
 /** Every message the webview may send. None names a command, a URI or a path to act on. */
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
@@ -17,6 +27,11 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   ApprovalDecisionMessageSchema,
   OpenDiffMessageSchema,
   TaskActionMessageSchema,
+  OpenEditMessageSchema,
+  PlanEditMessageSchema,
+  PlanRunMessageSchema,
+  PlanDiscardMessageSchema,
+  PlanOpenJsonMessageSchema,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
@@ -26,6 +41,9 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   EventMessageSchema,
   RunListMessageSchema,
   ApprovalPendingMessageSchema,
+  PlanReviewMessageSchema,
+  PlanIssuesMessageSchema,
+  PlanReviewEndedMessageSchema,
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

@@ -85,6 +85,36 @@ describe('run panel webview (headless Chromium)', function () {
     ]);
   });
 
+  it("shows the task's own log lines and posts openEdit with the edit's position", async () => {
+    const task = taskView('a', [], { status: 'succeeded', edits: ['src/one.ts', 'src/two.ts'] });
+    const logs = [
+      { seq: 1, at: 0, level: 'info' as const, taskId: 'a', text: 'a started' },
+      { seq: 2, at: 0, level: 'info' as const, taskId: 'b', text: 'b started' },
+      { seq: 3, at: 0, level: 'warn' as const, taskId: 'a', text: 'a retried' },
+    ];
+    await panel.send(snapshot([task, taskView('b')], { logs }));
+    await panel.page.locator('[data-task-id=a]').dblclick();
+    const log = await panel.page.locator('[data-testid=task-log]').innerText();
+    assert.match(log, /a started[\s\S]*a retried/);
+    assert.doesNotMatch(log, /b started/);
+    await panel.page.locator('[data-testid=edit-link]', { hasText: 'src/two.ts' }).click();
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'openEdit', runId: RUN_ID, taskId: 'a', index: 1 });
+  });
+
+  it('shows the run on screen in the switcher, and posts selectRun when another is picked', async () => {
+    const runs = [
+      { runId: 'run-older', goal: 'Older goal', status: 'failed' as const },
+      { runId: RUN_ID, goal: 'The goal', status: 'running' as const },
+    ];
+    await panel.send({ type: 'runList', runs, selected: RUN_ID });
+    await panel.send(snapshot([taskView('a')]));
+    const select = panel.page.locator('[data-testid=run-select]');
+    await panel.page.locator('[data-task-id=a]').waitFor();
+    assert.equal(await select.inputValue(), RUN_ID);
+    await select.selectOption('run-older');
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'selectRun', runId: 'run-older' });
+  });
+
   it('keeps only visible log rows in the DOM and filters by text', async () => {
     await panel.send(snapshot([taskView('a')], { logs: logLines(10_000) }));
     await panel.page.locator('[data-testid=tab-logs]').click();

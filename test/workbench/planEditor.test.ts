@@ -71,10 +71,12 @@ describe('workbench: plan a goal, review the plan, run it', function () {
     await workbench.runCommand('Orchestrator: Plan Goal…');
     await enterGoal(workbench, 'Plan Goal', GOAL);
 
-    // The plan opens as a JSON document named after its dry run, with both tasks.
+    // The plan opens for review in the Run panel; "Open as JSON" opens it as a JSON document named
+    // after its dry run, with both tasks.
+    const planReady = await waitForToast(workbench, /Plan ready: 2 tasks for "Write the two notes"/, 45_000);
+    await planReady.locator('.monaco-button', { hasText: 'Open as JSON' }).click();
     const planTab = editors.tab(/^run-.*\.agent-plan\.json/);
-    await planTab.first().waitFor({ state: 'visible', timeout: 45_000 });
-    await waitForToast(workbench, /Plan ready: 2 tasks for "Write the two notes"/, 20_000);
+    await planTab.first().waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(runIds().length, 1, 'one dry run');
     const dryRun = runIds()[0]!;
     const planFile = join(session.globalStorageDir(), 'plans', `${dryRun}.agent-plan.json`);

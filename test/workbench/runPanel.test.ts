@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../support/scriptedTeam';
 import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
 import { waitUntil } from './support/poll';
+import { nodeStatus, runPanelFrame } from './support/runPanelFrame';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
 
@@ -15,7 +15,7 @@ const GOAL = 'Rewrite the alpha note and the beta note';
 describe('workbench: the run panel', function () {
   const fx = useWorkbenchFixture();
 
-  it('opens during a fake-model run, draws its tasks, and recolours them as they run and succeed', async function () {
+  it('opens from the progress notification during a fake-model run, draws its tasks, and recolours them as they run and succeed', async function () {
     // Each agent waits before proposing, so the panel sees the tasks running.
     const server = (fx.server = await startFakeModelServer({
       respond: scriptedTeam(
@@ -37,29 +37,12 @@ describe('workbench: the run panel', function () {
     const { workbench } = session;
 
     await orchestrateGoal(workbench, GOAL);
-    await workbench.waitForNotification(/Orchestrating/, 30_000);
-    await workbench.runCommand('Orchestrator: Open Run Panel');
+    // The progress notification links to the panel: one click opens it on this run.
+    const progress = await workbench.waitForNotification(/Orchestrating/, 30_000);
+    await progress.locator('a', { hasText: 'Open Run Panel' }).click();
 
-    // The panel is a webview: its page lives in a nested frame of the workbench.
-    const panel = await waitUntil(
-      'the run panel frame with its graph',
-      async (): Promise<Frame | undefined> => {
-        for (const frame of workbench.page.frames()) {
-          const found = await frame
-            .locator('[data-testid=graph]')
-            .count()
-            .catch(() => 0);
-          if (found > 0) return frame;
-        }
-        return undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
-    const statusOf = (id: string): Promise<string | null> =>
-      panel
-        .locator(`[data-task-id=${id}]`)
-        .getAttribute('data-status', { timeout: 1000 })
-        .catch(() => null);
+    const panel = await runPanelFrame(workbench);
+    const statusOf = (id: string): Promise<string | null> => nodeStatus(panel, id);
 
     const running = await waitUntil(
       'a task drawn as running',

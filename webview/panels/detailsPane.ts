@@ -3,21 +3,30 @@
 import { h, type ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import type { TaskView } from '../../src/protocol/graph.js';
+import type { LogLine } from '../../src/protocol/logs.js';
 import type { TaskActionKind } from '../../src/protocol/taskActions.js';
 import { codiconClass, formatCost, formatDuration, formatTokens, STATUS_STYLE } from '../graph/statusStyle.js';
 import { renderMarkdown } from '../markdown.js';
 import { Button } from '../toolkit.js';
+import { logLineText } from './logFilter.js';
+
+/** The task's latest log lines shown in the pane; the Logs tab has them all. */
+const TASK_LOG_LINES = 50;
 
 /** Props of the pane. */
 export interface DetailsPaneProps {
   task: TaskView;
   agents: readonly string[];
+  /** The run's log; the pane shows the lines of this task. */
+  lines: readonly LogLine[];
   onAction: (action: TaskActionKind, extra: { note?: string; agentId?: string }) => void;
+  /** Opens the diff of the task's edit at this position of `task.edits`. */
+  onOpenEdit: (index: number) => void;
   onClose: () => void;
 }
 
 /** The details of one task. */
-export function DetailsPane({ task, agents, onAction, onClose }: DetailsPaneProps): ComponentChild {
+export function DetailsPane({ task, agents, lines, onAction, onOpenEdit, onClose }: DetailsPaneProps): ComponentChild {
   const [note, setNote] = useState('');
   const [agent, setAgent] = useState(agents[0] ?? '');
   const style = STATUS_STYLE[task.status];
@@ -56,8 +65,33 @@ export function DetailsPane({ task, agents, onAction, onClose }: DetailsPaneProp
         ),
       ),
     ),
-    list('Findings', task.findings, true),
-    list('Edits', task.edits, false),
+    list('Findings', task.findings),
+    h('h3', null, `Edits (${task.edits.length})`),
+    h(
+      'ul',
+      { class: 'edits' },
+      task.edits.map((path, i) =>
+        h(
+          'li',
+          { key: i },
+          h(
+            'a',
+            {
+              href: '#',
+              class: 'edit-link',
+              'data-testid': 'edit-link',
+              title: `Open the diff of ${path}`,
+              onClick: (e: Event) => {
+                e.preventDefault();
+                onOpenEdit(i);
+              },
+            },
+            path,
+          ),
+        ),
+      ),
+    ),
+    taskLog(task.id, lines),
     h(
       'div',
       { class: 'actions' },
@@ -101,12 +135,28 @@ export function DetailsPane({ task, agents, onAction, onClose }: DetailsPaneProp
   );
 }
 
+function taskLog(taskId: string, lines: readonly LogLine[]): ComponentChild {
+  const own: LogLine[] = [];
+  for (let i = lines.length - 1; i >= 0 && own.length < TASK_LOG_LINES; i--) {
+    if (lines[i]!.taskId === taskId) own.push(lines[i]!);
+  }
+  own.reverse();
+  return h(
+    'div',
+    null,
+    h('h3', null, 'Log'),
+    own.length === 0
+      ? h('p', { class: 'muted' }, 'No log lines for this task yet.')
+      : h('pre', { class: 'task-log', 'data-testid': 'task-log' }, own.map(logLineText).join('\n')),
+  );
+}
+
 function row(label: string, value: ComponentChild): ComponentChild[] {
   return [h('dt', null, label), h('dd', null, value)];
 }
 
-/** A titled list; findings are model text (Markdown), edits are paths (text). */
-function list(title: string, items: readonly string[], markdown: boolean): ComponentChild {
+/** A titled list of model text (findings), each item as Markdown. */
+function list(title: string, items: readonly string[]): ComponentChild {
   return h(
     'div',
     null,
@@ -115,9 +165,7 @@ function list(title: string, items: readonly string[], markdown: boolean): Compo
       'ul',
       null,
       items.map((text, i) =>
-        markdown
-          ? h('li', { key: i, class: 'model-text markdown', 'data-testid': 'finding' }, renderMarkdown(text))
-          : h('li', { key: i, class: 'model-text' }, text),
+        h('li', { key: i, class: 'model-text markdown', 'data-testid': 'finding' }, renderMarkdown(text)),
       ),
     ),
   );

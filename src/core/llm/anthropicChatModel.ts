@@ -1,4 +1,4 @@
-import { Anthropic } from '@anthropic-ai/sdk';
+import type { Anthropic } from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { abortReason } from '../common/clock';
 import { TaskFailure } from '../model/failure';
@@ -14,6 +14,7 @@ import type {
   ToolCall,
 } from './chatModel';
 import { toLlmFailure, type LlmErrorContext } from './llmErrors';
+import { loadAnthropicSdk } from './sdkLoader';
 import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
@@ -41,7 +42,8 @@ export interface AnthropicChatModelOptions {
 export class AnthropicChatModel implements ChatModel {
   readonly provider: string;
   readonly model: string;
-  private readonly client: Anthropic;
+  private readonly clientOptions: ConstructorParameters<typeof Anthropic>[0];
+  private client: Promise<Anthropic> | undefined;
   private readonly errorContext: Omit<LlmErrorContext, 'signal' | 'midStream'>;
   private readonly promptCaching: boolean;
 
@@ -57,13 +59,13 @@ export class AnthropicChatModel implements ChatModel {
     const baseURL = options.baseURL ?? 'https://api.anthropic.com';
     // The engine owns retries (it honours retry-after and caps the total), so the SDK must not retry too.
     // An explicit key and base URL keep the SDK from reading credentials or profiles of its own.
-    this.client = new Anthropic({
+    this.clientOptions = {
       apiKey: options.apiKey,
       baseURL,
       maxRetries: 0,
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
       ...(options.defaultHeaders === undefined ? {} : { defaultHeaders: options.defaultHeaders }),
-    });
+    };
     this.errorContext = {
       provider: this.provider,
       model: this.model,
@@ -71,6 +73,12 @@ export class AnthropicChatModel implements ChatModel {
       apiKeyEnvVar: envVar,
       secrets: [options.apiKey],
     };
+  }
+
+  /** The SDK client, made on the first call (the SDK loads then). */
+  private sdkClient(): Promise<Anthropic> {
+    this.client ??= loadAnthropicSdk().then((sdk) => new sdk.Anthropic(this.clientOptions));
+    return this.client;
   }
 
   /** Streams the request and resolves with the whole answer once `message_stop` has arrived. */
@@ -81,7 +89,9 @@ export class AnthropicChatModel implements ChatModel {
     let midStream = false;
     const link = callSignal(signal);
     try {
-      const stream = await this.client.messages.create(
+      const stream = await (
+        await this.sdkClient()
+      ).messages.create(
         toAnthropicParams(request, { provider: this.provider, model: this.model, promptCaching: this.promptCaching }),
         {
           signal: link.signal,

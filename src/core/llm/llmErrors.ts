@@ -1,15 +1,6 @@
-import {
-  APIConnectionError as AnthropicConnectionError,
-  APIError as AnthropicApiError,
-  APIUserAbortError as AnthropicAbortError,
-} from '@anthropic-ai/sdk';
-import {
-  APIConnectionError as OpenAiConnectionError,
-  APIError as OpenAiApiError,
-  APIUserAbortError as OpenAiAbortError,
-} from 'openai';
 import { abortReason } from '../common/clock';
 import { TaskFailure } from '../model/failure';
+import { isSdkError } from './sdkErrors';
 
 /** What an error message may say about where the failed call went. */
 export interface LlmErrorContext {
@@ -143,7 +134,7 @@ export function parseRetryAfter(headers: HeaderSource | undefined, now: number):
 
 /** True for the abort errors of fetch and of both SDKs. */
 export function isAbortError(err: unknown): boolean {
-  if (err instanceof OpenAiAbortError || err instanceof AnthropicAbortError) return true;
+  if (isSdkError(err, 'APIUserAbortError')) return true;
   return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError';
 }
 
@@ -173,7 +164,7 @@ function headersOf(err: unknown): HeaderSource | undefined {
 }
 
 function isSdkApiError(err: unknown): boolean {
-  return err instanceof OpenAiApiError || err instanceof AnthropicApiError;
+  return isSdkError(err, 'APIError');
 }
 
 /** The provider's own explanation: Anthropic `error.error.message`, OpenAI `error.message`. */
@@ -203,7 +194,7 @@ function networkCode(err: unknown): string | undefined {
 }
 
 function isNetworkError(err: unknown): boolean {
-  if (err instanceof OpenAiConnectionError || err instanceof AnthropicConnectionError) return true;
+  if (isSdkError(err, 'APIConnectionError')) return true;
   if (networkCode(err) !== undefined) return true;
   // undici reports a body cut short as `TypeError: terminated` and a failed connect as `fetch failed`.
   return err instanceof TypeError && /^(terminated|fetch failed|other side closed)/i.test(err.message);

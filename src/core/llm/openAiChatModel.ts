@@ -1,4 +1,4 @@
-import { OpenAI } from 'openai';
+import type { OpenAI } from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
@@ -22,6 +22,7 @@ import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
 import { ListenerFailure } from './listenerFailure';
+import { loadOpenAiSdk } from './sdkLoader';
 
 /** How to reach an OpenAI or OpenAI-compatible endpoint. */
 export interface OpenAiChatModelOptions {
@@ -51,7 +52,8 @@ export interface OpenAiChatModelOptions {
 export class OpenAiChatModel implements ChatModel {
   readonly provider: string;
   readonly model: string;
-  private readonly client: OpenAI;
+  private readonly clientOptions: ConstructorParameters<typeof OpenAI>[0];
+  private client: Promise<OpenAI> | undefined;
   private readonly errorContext: Omit<LlmErrorContext, 'signal' | 'midStream'>;
   private readonly maxTokensParam: 'max_tokens' | 'max_completion_tokens';
   private readonly includeUsage: boolean;
@@ -74,7 +76,7 @@ export class OpenAiChatModel implements ChatModel {
     this.includeUsage = options.includeUsage ?? true;
     // The engine owns retries (it honours retry-after and caps the total), so the SDK must not retry too.
     // `organization`/`project` are null so stray OPENAI_ORG_ID/OPENAI_PROJECT_ID never leak to another endpoint.
-    this.client = new OpenAI({
+    this.clientOptions = {
       apiKey: options.apiKey,
       baseURL,
       maxRetries: 0,
@@ -82,7 +84,7 @@ export class OpenAiChatModel implements ChatModel {
       project: null,
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
       ...(options.defaultHeaders === undefined ? {} : { defaultHeaders: options.defaultHeaders }),
-    });
+    };
     this.errorContext = {
       provider: this.provider,
       model: this.model,
@@ -90,6 +92,12 @@ export class OpenAiChatModel implements ChatModel {
       apiKeyEnvVar: envVar,
       secrets: [options.apiKey],
     };
+  }
+
+  /** The SDK client, made on the first call (the SDK loads then). */
+  private sdkClient(): Promise<OpenAI> {
+    this.client ??= loadOpenAiSdk().then((sdk) => new sdk.OpenAI(this.clientOptions));
+    return this.client;
   }
 
   /** Streams the request and resolves with the whole answer once the stream has finished. */
@@ -100,7 +108,9 @@ export class OpenAiChatModel implements ChatModel {
     let midStream = false;
     const link = callSignal(signal);
     try {
-      const stream = await this.client.chat.completions.create(this.toParams(request), { signal: link.signal });
+      const stream = await (
+        await this.sdkClient()
+      ).chat.completions.create(this.toParams(request), { signal: link.signal });
       midStream = true;
       const acc = new ChunkAccumulator();
       for await (const chunk of stream) {

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { errorMessage } from '../common/errors';
 import { newId } from '../common/ids';
 import type { Usage } from '../model/usage';
-import type { RunStatus, TaskStatus } from '../model/runEvents';
+import type { RunEvent, RunStatus, TaskStatus } from '../model/runEvents';
 import { countTasks, emptyRunState } from '../model/runState';
 import type { RunState } from '../model/runState';
 import { fsyncDirectory, removeAtomicTempFiles } from './atomicFile';
 import { EventLogWriter } from './eventLogWriter';
+import { readEventLog } from './eventLogReader';
 import type { RunLock } from './runLock';
 import { acquireRunLock, readRunLock } from './runLock';
 import { isSafeRunId, runLayout, RUNS_DIR } from './runLayout';
@@ -164,6 +165,15 @@ export class RunStore {
     } finally {
       await owned.release().catch(() => undefined);
     }
+  }
+
+  /**
+   * A run's events as stored, read without owning the run (another writer may be appending: a torn
+   * last line is skipped quietly). Bad lines are skipped; recovery reports them.
+   */
+  async readEvents(runId: string): Promise<RunEvent[]> {
+    const layout = await this.existing(runId);
+    return (await readEventLog(layout.log, { liveWriter: true })).events;
   }
 
   /** Every run, newest first; a run that cannot be fully read is listed with a warning, never dropped. */

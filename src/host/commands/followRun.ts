@@ -48,7 +48,8 @@ export async function followRun(
     result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: shown ? `${title}: ${shown}` : title,
+        // Notifications render `[label](command:…)` as a link: the panel is one click from the progress.
+        title: `${shown ? `${title}: ${shown}` : title} · ${openPanelLink(handle.runId)}`,
         cancellable: true,
       },
       async (progress, token) => {
@@ -88,6 +89,12 @@ export async function followRun(
   }
   if (result.status !== 'planned' || options.announcePlanned !== false) void announceOutcome(services, result);
   return result;
+}
+
+/** A notification link that opens the run panel on the run. */
+export function openPanelLink(runId: string): string {
+  const args = encodeURIComponent(JSON.stringify([runId]));
+  return `[${vscode.l10n.t('Open Run Panel')}](command:${Commands.openGraph}?${args})`;
 }
 
 /** The message at the end of a run, with buttons for what to do next. */

@@ -12,10 +12,21 @@ const COMMAND_OF = {
   reassign: Commands.reassignTask,
 } as const;
 
-/** Runs the Runs view's command for a panel action. Retry asks for its note and reassign for its agent. */
+/**
+ * Runs the Runs view's command for a panel action. A retry from the panel carries its note (none
+ * when empty) and a reassignment its agent, so neither command asks again; skip still confirms.
+ */
 export async function panelTaskAction(message: TaskActionMessage, log: vscode.LogOutputChannel): Promise<void> {
-  if (message.note !== undefined || message.agentId !== undefined) {
-    log.info(`Run panel: ${message.action} of ${message.taskId}; the command asks for the note or agent again.`);
-  }
-  await vscode.commands.executeCommand(COMMAND_OF[message.action], { runId: message.runId, taskId: message.taskId });
+  log.info(`Run panel: ${message.action} of ${message.taskId} in run ${message.runId}.`);
+  const preset =
+    message.action === 'retry'
+      ? { note: message.note ?? '' }
+      : message.action === 'reassign' && message.agentId !== undefined
+        ? { agentId: message.agentId }
+        : {};
+  await vscode.commands.executeCommand(COMMAND_OF[message.action], {
+    runId: message.runId,
+    taskId: message.taskId,
+    ...preset,
+  });
 }

@@ -2,22 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import { PLAN_FILE_SUFFIX, planFileText } from '../../core/plan/planFile';
-import { planOriginOf } from '../../core/plan/planOrigin';
 import { writeFileAtomic } from '../../core/store/atomicFile';
 import { Commands, pickFolder, trustedCommand, type HostServices } from './commandSupport';
+import { followRun } from './followRun';
 import { askGoal, orchestrateGoal } from './orchestrateCommand';
-import {
-  parsePlanDocument,
-  planDocumentProblems,
-  planProblemsLog,
-  planProblemsMessage,
-  type BrokenPlanDocument,
-} from './planDocument';
+import { parsePlanDocument, planProblemsLog, planProblemsMessage, type BrokenPlanDocument } from './planDocument';
+import { launchReviewedPlan, reviewAgentIds } from './planReviewCommands';
 import { shorten } from './runProgress';
 
 /**
- * **Plan Goal…** (a dry run whose plan opens as a JSON document, checked against
- * `media/plan.schema.json`) and **Run This Plan** (runs the document, saved or not, as it stands).
+ * **Plan Goal…** (a dry run whose plan opens for review in the Run panel, and is written as a JSON
+ * document checked against `media/plan.schema.json`) and **Run This Plan** (runs the document,
+ * saved or not, as it stands).
  */
 export class PlanCommands extends Disposable {
   constructor(services: HostServices) {
@@ -27,7 +23,7 @@ export class PlanCommands extends Disposable {
   }
 }
 
-/** Asks the goal and the folder, plans it (dry run, with progress) and opens the plan for review. */
+/** Asks the goal and the folder, plans it (dry run, with progress) and opens the plan for review in the Run panel. */
 async function planGoal(services: HostServices): Promise<void> {
   const goal = await askGoal(services.workspaceState, vscode.l10n.t('Plan Goal'));
   if (goal === undefined) return;
@@ -41,17 +37,17 @@ async function planGoal(services: HostServices): Promise<void> {
   await mkdir(services.plansFolder.fsPath, { recursive: true });
   await writeFileAtomic(uri.fsPath, planFileText(result.runId, plan));
   services.log.info(`Run ${result.runId}: plan written to ${uri.fsPath} for review.`);
-  await vscode.window.showTextDocument(uri, { preview: false });
-  const run = vscode.l10n.t('Run This Plan');
+  await services.panels.openPlanReview(result.runId, plan, await reviewAgentIds(services, folder));
+  const openJson = vscode.l10n.t('Open as JSON');
   const choice = await vscode.window.showInformationMessage(
     vscode.l10n.t(
-      'Plan ready: {0} tasks for "{1}". Review or edit it, then run it with "Run This Plan" in the editor title.',
+      'Plan ready: {0} tasks for "{1}". Review or edit it in the Run panel, then press Run there (or open it as JSON and use "Run This Plan").',
       plan.tasks.length,
       shorten(goal, 60),
     ),
-    run,
+    openJson,
   );
-  if (choice === run) await vscode.commands.executeCommand(Commands.runPlan, uri);
+  if (choice === openJson) await vscode.window.showTextDocument(uri, { preview: false });
 }
 
 /**
@@ -73,21 +69,10 @@ async function runPlan(services: HostServices, arg: unknown): Promise<void> {
     await showBrokenDocument(document, parsed);
     return;
   }
-  // The folder the dry run was made for; a plan from elsewhere runs where the user says.
-  const folder =
-    (parsed.fromRun === undefined ? undefined : services.launcher.folders.folderOf(parsed.fromRun)) ??
-    (await pickFolder(vscode.l10n.t('Which folder should this plan run in?')));
-  if (!folder) return;
-  const engine = await services.engines.get(folder);
-  const validation = engine.orchestrator.validate(parsed.input);
-  const problems = planDocumentProblems(parsed, validation, vscode.l10n.t);
-  if (!validation.ok || problems.length > 0) {
-    await showProblems(services, document, problems);
-    return;
-  }
-  const loadPlan = async (runId: string) => (await services.store.load(runId)).state.plan;
-  const origin = await planOriginOf('editor', parsed.input, validation.plan, loadPlan);
-  await orchestrateGoal(services, folder, parsed.goal, { plan: { input: parsed.input, origin } });
+  const launch = await launchReviewedPlan(services, parsed);
+  if (launch.kind === 'refused') await showProblems(services, document, launch.problems);
+  if (launch.kind === 'started')
+    await followRun(services, launch.launched, vscode.l10n.t('Running the plan'), parsed.goal);
 }
 
 /** A document that is not JSON: the error with its line and column, and a button that goes there. */

@@ -67,7 +67,10 @@ export function outcomeMessage(status: string, state: Readonly<RunState>, t: Loc
         text: t('Plan ready: {0} tasks for "{1}". Nothing was executed (dry run).', total, goal),
       };
     case 'paused':
-      return { severity: 'warning', text: t('Run paused: {0}', state.pauseReason ?? t('paused by the user.')) };
+      return {
+        severity: 'warning',
+        text: t('Run paused: {0}', noLinks(state.pauseReason ?? t('paused by the user.'))),
+      };
     case 'cancelled':
       return { severity: 'info', text: t('Run cancelled: {0}.', goal) };
     default: {
@@ -85,8 +88,16 @@ export function outcomeMessage(status: string, state: Readonly<RunState>, t: Loc
   }
 }
 
-/** A goal short enough for a notification. */
+/**
+ * A goal short enough for a notification, on one line and with no link in it: notifications turn
+ * `[label](command:…)` into a link that runs a command, so `](` is broken apart.
+ */
 export function shorten(text: string, max = 80): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = noLinks(text.replace(/\s+/g, ' ').trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Text a notification shows as is: `[label](target)` would become a clickable link, so `](` is split. */
+export function noLinks(text: string): string {
+  return text.replace(/\]\s*\(/g, '] (');
 }

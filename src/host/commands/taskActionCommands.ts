@@ -25,6 +25,21 @@ export class TaskActionCommands extends Disposable {
 
 type Target = { runId: string; taskId: string };
 
+/** What a caller already chose (the run panel sends the note or agent with the action), so the command does not ask again. */
+interface Preset {
+  note?: string;
+  agentId?: string;
+}
+
+function presetOf(arg: unknown): Preset {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const { note, agentId } = arg as { note?: unknown; agentId?: unknown };
+  return {
+    ...(typeof note === 'string' ? { note } : {}),
+    ...(typeof agentId === 'string' ? { agentId } : {}),
+  };
+}
+
 /** The task a command was given, or a hint to pick one in the Runs view. */
 function targetOf(arg: unknown, hint: string): Target | undefined {
   const target = taskArg(arg);
@@ -52,16 +67,25 @@ async function retryTask(services: HostServices, arg: unknown): Promise<void> {
     );
     return;
   }
-  const note = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Retry "{0}"', taskTitle(state, target.taskId)),
-    prompt: vscode.l10n.t("Optional: a note added to the task's next brief. Leave empty for none."),
-    placeHolder: vscode.l10n.t('e.g. Use the v2 endpoint; the v1 one is deprecated.'),
-    ignoreFocusOut: true,
-    validateInput: (text) =>
-      text.trim().length > MAX_ACTION_TEXT
-        ? vscode.l10n.t('Keep the note under {0} characters.', MAX_ACTION_TEXT)
-        : undefined,
-  });
+  const preset = presetOf(arg).note;
+  if (preset !== undefined && preset.trim().length > MAX_ACTION_TEXT) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('The retry note has {0} characters; keep it under {1}.', preset.trim().length, MAX_ACTION_TEXT),
+    );
+    return;
+  }
+  const note =
+    preset ??
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('Retry "{0}"', taskTitle(state, target.taskId)),
+      prompt: vscode.l10n.t("Optional: a note added to the task's next brief. Leave empty for none."),
+      placeHolder: vscode.l10n.t('e.g. Use the v2 endpoint; the v1 one is deprecated.'),
+      ignoreFocusOut: true,
+      validateInput: (text) =>
+        text.trim().length > MAX_ACTION_TEXT
+          ? vscode.l10n.t('Keep the note under {0} characters.', MAX_ACTION_TEXT)
+          : undefined,
+    }));
   if (note === undefined) return;
   const action: TaskAction = { kind: 'retry', taskId: target.taskId, ...(note.trim() ? { note: note.trim() } : {}) };
   await act(services, target, action, vscode.l10n.t('Retrying {0}', taskTitle(state, target.taskId)));
@@ -98,6 +122,24 @@ async function reassignTask(services: HostServices, arg: unknown): Promise<void>
         spec.requiredCapabilities.join(', '),
       ),
     );
+    return;
+  }
+  const presetAgent = presetOf(arg).agentId;
+  if (presetAgent !== undefined) {
+    if (!choices.some((c) => c.id === presetAgent)) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'Agent "{0}" cannot run task "{1}": it is not registered or lacks a capability the task needs ({2}). Pick one of: {3}.',
+          presetAgent,
+          spec.title,
+          spec.requiredCapabilities.join(', '),
+          choices.map((c) => c.id).join(', '),
+        ),
+      );
+      return;
+    }
+    const action: TaskAction = { kind: 'reassign', taskId: target.taskId, agentId: presetAgent };
+    await act(services, target, action, vscode.l10n.t('Running {0} on {1}', spec.title, presetAgent));
     return;
   }
   const picked = await vscode.window.showQuickPick(

@@ -4,6 +4,7 @@ import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { LogLine } from '../../protocol/logs';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import type { RunsModel } from '../views/runsModel';
+import type { PlanReviewHost, PlanReviews } from './planReviews';
 
 /** The HostContainer provides these. */
 export interface PanelServices {
@@ -15,8 +16,14 @@ export interface PanelServices {
   scrub(text: string): string;
   /** The agents a task of the run may be reassigned to. */
   agentIds(runId: string): string[];
-  /** The run's recent log lines, for a snapshot. */
-  recentLines(runId: string): LogLine[];
+  /** The run's log lines (stored and live, the most recent ones), for a snapshot. */
+  recentLines(runId: string): Promise<LogLine[]>;
+  /** Opens the diff of a task's edit, as the Runs view's edit items do. */
+  openEdit(edit: { runId: string; taskId: string; path: string }): Promise<void>;
   /** Carries out a task action from a node. */
   taskAction(message: TaskActionMessage): Promise<void>;
+  /** Validates, runs and opens as JSON the plans under review. */
+  readonly planReviewHost: PlanReviewHost;
+  /** The plans under review in this window (RunPanels owns them). */
+  readonly planReviews: PlanReviews;
 }

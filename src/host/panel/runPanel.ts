@@ -52,6 +52,9 @@ export class RunPanel extends Disposable {
       },
       openDiff: (id) => services.approvals.openDiff(id, 'focus'),
       taskAction: (message) => services.taskAction(message),
+      editPath: (id, taskId, index) => services.model.get(id)?.details?.tasks[taskId]?.changedPaths?.[index],
+      openEdit: (id, taskId, path) => services.openEdit({ runId: id, taskId, path }),
+      planReview: (message) => services.planReviews.handle(message, this.reviewPanel),
       log: (message) => services.log.warn(message),
     });
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
@@ -116,16 +119,20 @@ export class RunPanel extends Disposable {
     const entry = this.services.model.get(runId);
     const state = await this.services.model.loadDetails(runId);
     if (!entry || !state) return;
+    const logs = await this.services.recentLines(runId);
     const graph = runGraphOf(state, entry.status, this.services.agentIds(runId), (t) => this.services.scrub(t));
     this.sentTasks = new Map(graph.tasks.map((t) => [t.id, JSON.stringify(t)]));
     this.sentStatus = graph.status;
-    this.pendingLines = [];
+    // Lines that arrived while the stored ones were read are in `logs` already.
+    const lastSeq = logs.at(-1)?.seq ?? 0;
+    this.pendingLines = this.pendingLines.filter((l) => l.seq > lastSeq);
     await this.post({
       type: 'snapshot',
       graph,
       approvals: approvalViewsOf(state, (t) => this.services.scrub(t)),
-      logs: this.services.recentLines(runId),
+      logs,
     });
+    await this.services.planReviews.resync(runId, this.reviewPanel);
   }
 
   /** Posts the tasks whose view changed, the run's status when it did, and the new log lines. */
@@ -165,6 +172,9 @@ export class RunPanel extends Disposable {
     }));
     await this.post({ type: 'runList', runs, ...(this.runId !== undefined ? { selected: this.runId } : {}) });
   }
+
+  /** Where the plan reviews answer. */
+  private readonly reviewPanel = { post: (m: HostMessage) => this.post(m), showRun: (id: string) => this.show(id) };
 
   private async post(message: HostMessage): Promise<void> {
     await this.panel.webview.postMessage(message);

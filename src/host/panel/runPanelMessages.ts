@@ -1,7 +1,9 @@
 // What the host does with each parsed webview message. Free of `vscode`: the panel passes in the
 // actions, so the exactly-once rule and the refusals are unit-tested in Node.
 import type { WebviewMessage } from '../../protocol/messages';
+import type { PlanReviewRequest } from '../../protocol/planReview';
 import type { TaskActionMessage } from '../../protocol/taskActions';
+import type { OpenEditMessage } from '../../protocol/taskDetails';
 
 /** What a panel can do in answer to its webview. */
 export interface PanelActions {
@@ -19,6 +21,12 @@ export interface PanelActions {
   decide(approvalId: string, decision: 'accept' | 'reject'): Promise<void>;
   openDiff(approvalId: string): Promise<void>;
   taskAction(message: TaskActionMessage): Promise<void>;
+  /** The path of the task's edit at `index` in the run's state, if there is one. */
+  editPath(runId: string, taskId: string, index: number): string | undefined;
+  /** Opens the diff of an edit the run applied or proposed (the Runs view's "Open Edit"). */
+  openEdit(runId: string, taskId: string, path: string): Promise<void>;
+  /** Edit, Run, Discard or Open as JSON on a plan under review (`PlanReviews.handle`). */
+  planReview(message: PlanReviewRequest): Promise<void>;
   log(message: string): void;
 }
 
@@ -54,6 +62,23 @@ export class PanelMessageRouter {
           return a.log(`Run panel: ${message.action} names task ${message.taskId} of a run not shown; ignored.`);
         }
         return a.taskAction(message);
+      case 'openEdit':
+        return this.openEdit(message);
+      case 'planEdit':
+      case 'planRun':
+      case 'planDiscard':
+      case 'planOpenJson':
+        return a.planReview(message);
     }
+  }
+
+  private async openEdit(message: OpenEditMessage): Promise<void> {
+    const a = this.actions;
+    const path =
+      message.runId === a.shownRunId() ? a.editPath(message.runId, message.taskId, message.index) : undefined;
+    if (path === undefined) {
+      return a.log(`Run panel: task ${message.taskId} has no edit ${message.index} in the run shown; nothing opened.`);
+    }
+    return a.openEdit(message.runId, message.taskId, path);
   }
 }

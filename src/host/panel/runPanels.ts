@@ -2,24 +2,39 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import type { RunEvent } from '../../core/model/runEvents';
+import type { Plan } from '../../core/model/planSchema';
 import { RunIdSchema } from '../../protocol/ids';
 import { panelLogLine, RecentLogLines } from './panelLog';
 import type { PanelServices } from './panelServices';
+import { PlanReviews } from './planReviews';
 import { RunPanel } from './runPanel';
 import { RUN_PANEL_VIEW_TYPE, runPanelOptions } from './runPanelHtml';
 
-/** The services a panel gets, less what RunPanels supplies itself. */
-export type RunPanelsServices = Omit<PanelServices, 'recentLines'>;
+/** The services a panel gets, less what RunPanels supplies itself, plus where stored logs are read. */
+export type RunPanelsServices = Omit<PanelServices, 'recentLines' | 'planReviews'> & {
+  /** A run's stored events, for the log of a run this window has not followed. */
+  readEvents(runId: string): Promise<RunEvent[]>;
+};
 
 /** The window's run panel: opened from commands, the tree and notifications; restored by VS Code. */
 export class RunPanels extends Disposable {
   private current: RunPanel | undefined;
-  private readonly lines = new RecentLogLines();
+  private readonly lines: RecentLogLines;
   private readonly services: PanelServices;
 
   constructor(services: RunPanelsServices) {
     super();
-    this.services = { ...services, recentLines: (runId) => this.lines.of(runId) };
+    this.lines = new RecentLogLines({
+      readEvents: (runId) => services.readEvents(runId),
+      scrub: (text) => services.scrub(text),
+      warn: (message) => services.log.warn(message),
+    });
+    const planReviews = new PlanReviews(
+      services.planReviewHost,
+      (text) => services.scrub(text),
+      (message) => services.log.warn(message),
+    );
+    this.services = { ...services, recentLines: (runId) => this.lines.of(runId), planReviews };
     this._register(
       vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
@@ -44,6 +59,12 @@ export class RunPanels extends Disposable {
       this.current.panel.reveal();
     }
     await this.current!.show(runId);
+  }
+
+  /** Opens the panel on a dry run's plan in review mode: it is edited there and runs only when the person presses Run. */
+  async openPlanReview(runId: string, plan: Plan, agents: readonly string[]): Promise<void> {
+    await this.services.planReviews.open(runId, plan, agents);
+    await this.open(runId);
   }
 
   /** Takes every event of every run; the panel keeps what concerns the run it shows. */

@@ -8,6 +8,8 @@ import { formatPercent, leftText, quotaTooltipMarkdown, quotaView, type QuotaRun
 
 /** Command the item runs on click, as contributed in package.json. */
 export const SHOW_QUOTA_COMMAND = 'agentOrchestrator.showQuota';
+/** Opens the run panel on the run id it is given. */
+const OPEN_RUN_PANEL_COMMAND = 'agentOrchestrator.openGraph';
 
 /** Redraws are batched this long. */
 const DEBOUNCE_MS = 250;
@@ -104,9 +106,9 @@ function quotaRunOf(entry: RunEntry): QuotaRun {
  * provider/model, and items that open the budget and the rate-limit settings.
  */
 export async function showQuotaDetails(bar: QuotaStatusBar): Promise<void> {
-  const { view, run } = bar.current();
+  const { view, run, entry } = bar.current();
   const locale = safeLocale(vscode.env.language);
-  type Item = vscode.QuickPickItem & { settingsQuery?: string };
+  type Item = vscode.QuickPickItem & { settingsQuery?: string; runId?: string };
   const items: Item[] = [];
   items.push({ label: vscode.l10n.t('Run'), kind: vscode.QuickPickItemKind.Separator });
   if (run) {
@@ -133,6 +135,13 @@ export async function showQuotaDetails(bar: QuotaStatusBar): Promise<void> {
           : '',
       ),
     });
+    if (entry) {
+      items.push({
+        label: `$(type-hierarchy) ${vscode.l10n.t('Open Run Panel')}`,
+        description: vscode.l10n.t('the graph, timeline, approvals and log of this run'),
+        runId: entry.runId,
+      });
+    }
   } else {
     items.push({ label: vscode.l10n.t('No run yet') });
   }
@@ -180,6 +189,7 @@ export async function showQuotaDetails(bar: QuotaStatusBar): Promise<void> {
     title: vscode.l10n.t('Agent Orchestrator: Quota and Cost'),
     placeHolder: view.accessibleLabel,
   });
-  if (picked?.settingsQuery)
+  if (picked?.runId) await vscode.commands.executeCommand(OPEN_RUN_PANEL_COMMAND, picked.runId);
+  else if (picked?.settingsQuery)
     await vscode.commands.executeCommand('workbench.action.openSettings', picked.settingsQuery);
 }

@@ -113,6 +113,9 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
       },
       openDiff: async (id) => void calls.push(`diff ${id}`),
       taskAction: async (m) => void calls.push(`${m.action} ${m.taskId}`),
+      editPath: (run, task, index) => (run === 'run-1' && task === 'a' && index === 0 ? 'src/a.ts' : undefined),
+      openEdit: async (run, task, path) => void calls.push(`edit ${run} ${task} ${path}`),
+      planReview: async (m) => void calls.push(`${m.type} ${m.runId}`),
       log: (message) => void calls.push(`log: ${message}`),
     };
     return { router: new PanelMessageRouter(actions), calls };
@@ -138,19 +141,22 @@ describe('checklist 14: the panel acts on a parsed message once', () => {
     await r.handle({ type: 'taskAction', runId: 'run-9', taskId: 'a', action: 'cancel' });
     await r.handle({ type: 'taskAction', runId: 'run-1', taskId: 'zz', action: 'cancel' });
     await r.handle({ type: 'selectRun', runId: 'run-9' });
-    assert.equal(calls.length, 5);
+    await r.handle({ type: 'openEdit', runId: 'run-1', taskId: 'a', index: 1 });
+    await r.handle({ type: 'openEdit', runId: 'run-9', taskId: 'a', index: 0 });
+    assert.equal(calls.length, 7);
     assert.ok(
       calls.every((c) => c.startsWith('log: ')),
       calls.join('\n'),
     );
   });
 
-  it('routes ready, selectRun, openDiff and task actions', async () => {
+  it('routes ready, selectRun, openDiff, task actions and edits (by index, the path from the run state)', async () => {
     const { router: r, calls } = router(new Set(['ap-2']));
     await r.handle({ type: 'ready' });
     await r.handle({ type: 'selectRun', runId: 'run-1' });
     await r.handle({ type: 'openDiff', approvalId: 'ap-2' });
     await r.handle({ type: 'taskAction', runId: 'run-1', taskId: 'a', action: 'retry', note: 'again' });
-    assert.deepEqual(calls, ['snapshot', 'show run-1', 'diff ap-2', 'retry a']);
+    await r.handle({ type: 'openEdit', runId: 'run-1', taskId: 'a', index: 0 });
+    assert.deepEqual(calls, ['snapshot', 'show run-1', 'diff ap-2', 'retry a', 'edit run-1 a src/a.ts']);
   });
 });

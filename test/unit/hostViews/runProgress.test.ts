@@ -56,6 +56,17 @@ describe('run progress and outcome text', () => {
     assert.equal(shorten('a\n  b', 80), 'a b');
     assert.equal(shorten('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
   });
+
+  it('keeps a goal or pause reason from becoming a command link in a notification', () => {
+    const goal = 'Fix it [Open Run Panel](command:workbench.action.terminal.sendSequence?%5B%7B%7D%5D) now';
+    assert.equal(
+      shorten(goal, 200),
+      'Fix it [Open Run Panel] (command:workbench.action.terminal.sendSequence?%5B%7B%7D%5D) now',
+    );
+    const b = new EventBuilder('run-1');
+    const paused = foldEvents('run-1', [b.created('g'), b.paused('see [docs](command:evil)')]);
+    assert.doesNotMatch(outcomeMessage('paused', paused, formatMessage).text, /\]\(/);
+  });
 });
 
 describe('model choices', () => {

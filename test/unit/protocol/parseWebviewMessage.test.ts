@@ -15,6 +15,7 @@ describe('checklist 14: every webview message is parsed against the protocol', (
     ['taskAction skip', { type: 'taskAction', runId: 'r1', taskId: 't1', action: 'skip' }],
     ['taskAction reassign', { type: 'taskAction', runId: 'r1', taskId: 't1', action: 'reassign', agentId: 'tester' }],
     ['taskAction reassign, agent to be asked', { type: 'taskAction', runId: 'r1', taskId: 't1', action: 'reassign' }],
+    ['openEdit', { type: 'openEdit', runId: 'r1', taskId: 't1', index: 0 }],
   ];
   for (const [name, raw] of accepted) {
     it(`accepts ${name}`, () => {
@@ -72,6 +73,14 @@ describe('checklist 14: every webview message is parsed against the protocol', (
     ],
     ['a message too large to parse', { type: 'ready', pad: 'x'.repeat(20_000) }, /at most 16384 are accepted/],
     ['a cyclic object', cyclic(), /not plain JSON/],
+    [
+      'openEdit with a path',
+      { type: 'openEdit', runId: 'r1', taskId: 't1', index: 0, path: '/etc/passwd' },
+      /unexpected field\(s\) path/,
+    ],
+    ['openEdit with a negative index', { type: 'openEdit', runId: 'r1', taskId: 't1', index: -1 }, /index/],
+    ['openEdit with a fractional index', { type: 'openEdit', runId: 'r1', taskId: 't1', index: 0.5 }, /index/],
+    ['openEdit with a path as index', { type: 'openEdit', runId: 'r1', taskId: 't1', index: '../a' }, /index/],
   ];
   for (const [name, raw, reason] of refused) {
     it(`refuses ${name} with a reason`, () => {

@@ -1,0 +1,29 @@
+import type { Frame } from 'playwright-core';
+import { waitUntil } from './poll';
+import type { Workbench } from './workbench';
+
+/** The run panel's page: a webview, so it lives in a nested frame of the workbench. */
+export async function runPanelFrame(workbench: Workbench, timeoutMs = 30_000): Promise<Frame> {
+  return waitUntil(
+    'the run panel frame with its graph',
+    async (): Promise<Frame | undefined> => {
+      for (const frame of workbench.page.frames()) {
+        const found = await frame
+          .locator('[data-testid=graph]')
+          .count()
+          .catch(() => 0);
+        if (found > 0) return frame;
+      }
+      return undefined;
+    },
+    { timeoutMs },
+  );
+}
+
+/** A node's status as drawn (`data-status`), or null when the node is not (yet) drawn. */
+export function nodeStatus(panel: Frame, taskId: string): Promise<string | null> {
+  return panel
+    .locator(`[data-task-id="${taskId}"]`)
+    .getAttribute('data-status', { timeout: 1000 })
+    .catch(() => null);
+}
