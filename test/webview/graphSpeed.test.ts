@@ -155,9 +155,15 @@ describe('run panel graph speed (headless Chromium)', function () {
 
   it('a snapshot of the shape already shown (a panel shown again) keeps the layout', async () => {
     const first = await timeSnapshot(panel, snapshot(layeredTasks(300)));
+    const transform = (): Promise<string | null> => panel.page.getAttribute('[data-testid=graph] > g', 'transform');
+    const opening = await transform();
+    await panel.page.locator('[data-testid=fit]').click();
+    const fitted = await transform();
+    assert.notEqual(fitted, opening, 'Fit moved the view');
     const failed = layeredTasks(300).map((t) => ({ ...t, status: 'failed' as const }));
     const again = await timeSnapshot(panel, snapshot(failed));
     assert.equal(again.layoutMs, first.layoutMs, 'the same layout (its dagre time is the first one)');
+    assert.equal(await transform(), fitted, 'and the view the person had');
     const statuses = await panel.page.locator('[data-task-id]').evaluateAll((els) => els.map((e) => e.dataset.status));
     assert.ok(statuses.length > 0 && statuses.every((st) => st === 'failed'), 'with the new statuses');
     const other = await timeSnapshot(panel, snapshot(layeredTasks(299)));

@@ -43,10 +43,10 @@ export function GraphView(props: GraphViewProps): ComponentChild {
   const links = useMemo(() => neighbours(tasks), [shapeVersion]);
   const critical = useMemo(() => criticalPath(tasks), [tasks]);
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
-  // A view belongs to one shape; a new shape opens with its own view.
-  const [moved, setMoved] = useState<{ shape: number; view: View } | undefined>(undefined);
-  const view = moved?.shape === shapeVersion ? moved.view : openingView(layout, size);
-  const setView = (next: View): void => setMoved({ shape: shapeVersion, view: next });
+  // A view belongs to one layout: a snapshot that keeps the layout keeps the view; a new shape opens anew.
+  const [moved, setMoved] = useState<{ layout: GraphLayout; view: View } | undefined>(undefined);
+  const view = moved?.layout === layout ? moved.view : openingView(layout, size);
+  const setView = (next: View): void => setMoved({ layout, view: next });
   const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
 
