@@ -1,7 +1,8 @@
 // Builds the extension host bundle (node/cjs), the webview bundle (browser/esm) and the CLI (node/cjs).
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -142,12 +143,23 @@ const cliOptions = {
   plugins: [...nodeShared.plugins, executable],
 };
 
+/** Files copied as they are into dist/webview: the codicon font and its stylesheet (the page links them). */
+const codiconFiles = ['codicon.css', 'codicon.ttf'];
+
+/** Copies the codicons beside the webview bundle. */
+async function copyCodicons() {
+  const from = dirname(createRequire(import.meta.url).resolve('@vscode/codicons/dist/codicon.css'));
+  await mkdir('dist/webview', { recursive: true });
+  await Promise.all(codiconFiles.map((file) => copyFile(join(from, file), join('dist/webview', file))));
+}
+
 async function main() {
   // Stale outputs (e.g. source maps of a dev build) must not end up in a production VSIX.
   await rm('dist/webview', { recursive: true, force: true });
   await rm('dist/extension.js.map', { force: true });
   await rm('dist/cli.js.map', { force: true });
   await rm('dist/sdk', { recursive: true, force: true });
+  await copyCodicons();
 
   const contexts = await Promise.all([
     esbuild.context(extensionOptions),

@@ -3,7 +3,7 @@ import { h, type ComponentChild } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { parseHostMessage } from '../src/protocol/messages.js';
 import { GraphView } from './graph/graphView.js';
-import { STATUS_STYLE } from './graph/statusStyle.js';
+import { codiconClass, STATUS_STYLE } from './graph/statusStyle.js';
 import { EMPTY_PANEL_STATE, reducePanelState, type PanelState } from './panelState.js';
 import { ApprovalsList } from './panels/approvalsList.js';
 import { DetailsPane } from './panels/detailsPane.js';
@@ -159,7 +159,12 @@ function Legend(): ComponentChild {
     'aside',
     { class: 'legend' },
     Object.values(STATUS_STYLE).map((s) =>
-      h('div', { key: s.label }, h('span', { style: { color: s.color } }, s.glyph), ` ${s.label}`),
+      h(
+        'div',
+        { key: s.label },
+        h('span', { class: `${codiconClass(s)} status-icon`, style: { color: s.color } }),
+        s.label,
+      ),
     ),
     h('p', { class: 'muted' }, 'Arrows walk the edges; Enter opens the details.'),
   );

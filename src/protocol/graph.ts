@@ -38,7 +38,7 @@ export const AttemptViewSchema = z.strictObject({
   startedAt: z.number(),
   endedAt: z.number().optional(),
   outcome: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
-  /** Model or engine text: the webview shows it as text, never as HTML. */
+  /** Model or engine text: the webview shows it as sanitised Markdown (webview/markdown.ts), never as HTML. */
   failure: z.string().optional(),
 });
 export type AttemptView = z.infer<typeof AttemptViewSchema>;
@@ -63,7 +63,7 @@ export const TaskViewSchema = z.strictObject({
   findings: z.array(z.string()),
   /** Paths its applied edits changed, relative to the run's folder. */
   edits: z.array(z.string()),
-  /** The task's result summary or last failure: model text, shown as text. */
+  /** The task's result summary or last failure: model text, shown as sanitised Markdown. */
   summary: z.string().optional(),
 });
 export type TaskView = z.infer<typeof TaskViewSchema>;

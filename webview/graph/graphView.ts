@@ -1,17 +1,24 @@
-// The task graph as SVG: status colours and glyphs, the critical path, pan (drag), zoom (wheel),
-// Fit, and the arrow keys walking the edges.
+// The task graph as SVG: status colours and codicons, the critical path, pan (drag), zoom (wheel),
+// Fit, and the arrow keys walking the edges. Laid out once per shape; only what the view shows is
+// drawn, and a status event re-renders one node.
 import { h, type ComponentChild } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TaskView } from '../../src/protocol/graph.js';
 import { Button } from '../toolkit.js';
-import { criticalPath, layoutGraph, neighbours, NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layoutGraph.js';
-import { formatCost, formatTokens, STATUS_STYLE } from './statusStyle.js';
-
-interface View {
-  x: number;
-  y: number;
-  k: number;
-}
+import { GraphNode } from './graphNode.js';
+import { criticalPath, layoutGraph, neighbours, type GraphLayout } from './layoutGraph.js';
+import {
+  DETAIL_ZOOM,
+  edgeVisible,
+  fitView,
+  nodeVisible,
+  openingView,
+  revealNode,
+  visibleBox,
+  zoomAt,
+  type Size,
+  type View,
+} from './viewport.js';
 
 /** Props of the graph. */
 export interface GraphViewProps {
@@ -25,25 +32,54 @@ export interface GraphViewProps {
 /** The graph with its toolbar. */
 export function GraphView(props: GraphViewProps): ComponentChild {
   const { tasks, shapeVersion, selected } = props;
-  const layout = useMemo(() => layoutGraph(tasks), [shapeVersion]); // the shape changes only with shapeVersion
-  const critical = useMemo(() => criticalPath(tasks), [tasks]);
+  // Laid out again only when the shape changes; a snapshot of the same shape (a panel shown again) keeps it.
+  const laidOut = useRef<{ shape: string; layout: GraphLayout } | undefined>(undefined);
+  const layout = useMemo(() => {
+    const shape = shapeOf(tasks);
+    if (laidOut.current?.shape !== shape) laidOut.current = { shape, layout: layoutGraph(tasks) };
+    return laidOut.current.layout;
+  }, [shapeVersion]);
+  const renderStarted = performance.now(); // after the layout: data-render-ms is the drawing alone
   const links = useMemo(() => neighbours(tasks), [shapeVersion]);
-  const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 });
+  const critical = useMemo(() => criticalPath(tasks), [tasks]);
+  const [size, setSize] = useState<Size>({ width: 0, height: 0 });
+  // A view belongs to one layout: a snapshot that keeps the layout keeps the view; a new shape opens anew.
+  const [moved, setMoved] = useState<{ layout: GraphLayout; view: View } | undefined>(undefined);
+  const view = moved?.layout === layout ? moved.view : openingView(layout, size);
+  const setView = (next: View): void => setMoved({ layout, view: next });
   const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
-  const renderStart = useRef(performance.now());
-  renderStart.current = performance.now();
 
-  const fit = (): void => {
-    const box = svg.current?.getBoundingClientRect();
-    if (!box || layout.width === 0) return;
-    const k = Math.min(box.width / layout.width, box.height / layout.height, 1);
-    setView({ k, x: (box.width - layout.width * k) / 2, y: (box.height - layout.height * k) / 2 });
-  };
-  useEffect(fit, [shapeVersion]);
-  useEffect(() => {
-    svg.current?.setAttribute('data-layout-ms', layout.layoutMs.toFixed(1));
-    svg.current?.setAttribute('data-render-ms', (performance.now() - renderStart.current).toFixed(1));
+  useLayoutEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const measure = (): void => {
+      const box = element.getBoundingClientRect();
+      setSize((s) => (s.width === box.width && s.height === box.height ? s : { width: box.width, height: box.height }));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const box = visibleBox(view, size);
+  const detailed = view.k >= DETAIL_ZOOM;
+  const drawn: ComponentChild[] = [];
+  for (const t of tasks) {
+    const at = layout.nodes.get(t.id);
+    if (!at || size.width === 0 || !nodeVisible(at, box)) continue;
+    const node = { task: t, x: at.x, y: at.y, selected: t.id === selected, critical: critical.has(t.id), detailed };
+    drawn.push(h(GraphNode, { key: t.id, ...node }));
+  }
+  const edges = size.width === 0 ? [] : layout.edges.filter((e) => edgeVisible(e.points, box));
+
+  useLayoutEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    element.setAttribute('data-layout-ms', layout.layoutMs.toFixed(1));
+    element.setAttribute('data-render-ms', (performance.now() - renderStarted).toFixed(1));
+    element.setAttribute('data-shape', String(shapeVersion));
   });
 
   const onKeyDown = (e: KeyboardEvent): void => {
@@ -57,9 +93,13 @@ export function GraphView(props: GraphViewProps): ComponentChild {
     const next = step(current, e.key, layout, links);
     if (next !== undefined) {
       props.onSelect(next);
+      const at = layout.nodes.get(next);
+      if (at) setView(revealNode(view, size, at));
       e.preventDefault();
     }
   };
+  const taskIdAt = (e: Event): string | undefined =>
+    (e.target as Element).closest?.('[data-task-id]')?.getAttribute('data-task-id') ?? undefined;
 
   return h(
     'div',
@@ -67,7 +107,7 @@ export function GraphView(props: GraphViewProps): ComponentChild {
     h(
       'div',
       { class: 'toolbar' },
-      h(Button, { onClick: fit, secondary: true, testId: 'fit', children: 'Fit' }),
+      h(Button, { onClick: () => setView(fitView(layout, size)), secondary: true, testId: 'fit', children: 'Fit' }),
       h('span', { class: 'muted' }, `${tasks.length} tasks · critical path ${critical.size}`),
     ),
     h(
@@ -79,16 +119,24 @@ export function GraphView(props: GraphViewProps): ComponentChild {
         role: 'tree',
         'aria-label': 'Task graph',
         'data-testid': 'graph',
+        'data-nodes-drawn': drawn.length,
         onKeyDown,
+        onClick: (e: MouseEvent) => {
+          const id = taskIdAt(e);
+          if (id !== undefined) props.onSelect(id);
+        },
+        onDblClick: (e: MouseEvent) => {
+          const id = taskIdAt(e);
+          if (id !== undefined) props.onOpen(id);
+        },
         onWheel: (e: WheelEvent) => {
           e.preventDefault();
-          const box = svg.current!.getBoundingClientRect();
-          const factor = Math.exp(-e.deltaY / 500);
-          setView((v) => zoomAt(v, factor, e.clientX - box.left, e.clientY - box.top));
+          const r = svg.current!.getBoundingClientRect();
+          setView(zoomAt(view, Math.exp(-e.deltaY / 500), e.clientX - r.left, e.clientY - r.top));
         },
         onPointerDown: (e: PointerEvent) => {
           // A press on a node selects it; only the background pans (capture would steal the node's click).
-          if ((e.target as Element).closest('[data-task-id]')) return;
+          if (taskIdAt(e) !== undefined) return;
           drag.current = { x: e.clientX, y: e.clientY, view };
           (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
         },
@@ -103,56 +151,43 @@ export function GraphView(props: GraphViewProps): ComponentChild {
       h(
         'g',
         { transform: `translate(${view.x} ${view.y}) scale(${view.k})` },
-        layout.edges.map((e) =>
-          h('polyline', {
-            key: `${e.from}>${e.to}`,
-            class: critical.has(e.from) && critical.has(e.to) ? 'edge critical' : 'edge',
-            points: e.points.map((p) => `${p.x},${p.y}`).join(' '),
-          }),
-        ),
-        tasks.map((t) => {
-          const at = layout.nodes.get(t.id);
-          return at ? node(t, at, t.id === selected, critical.has(t.id), props) : null;
-        }),
+        detailed ? edgeLines(edges, critical) : edgePaths(edges, critical),
+        drawn,
       ),
     ),
   );
 }
 
-function node(
-  t: TaskView,
-  at: { x: number; y: number },
-  selected: boolean,
-  critical: boolean,
-  props: GraphViewProps,
-): ComponentChild {
-  const style = STATUS_STYLE[t.status];
-  const classes = ['node', `status-${t.status}`, selected ? 'selected' : '', critical ? 'critical' : ''].join(' ');
-  return h(
-    'g',
-    {
-      key: t.id,
-      class: classes,
-      transform: `translate(${at.x - NODE_WIDTH / 2} ${at.y - NODE_HEIGHT / 2})`,
-      'data-task-id': t.id,
-      'data-status': t.status,
-      role: 'treeitem',
-      'aria-selected': selected ? 'true' : 'false',
-      'aria-label': `${t.title}: ${style.label}`,
-      onClick: () => props.onSelect(t.id),
-      onDblClick: () => props.onOpen(t.id),
-    },
-    h('rect', { class: 'node-box', width: NODE_WIDTH, height: NODE_HEIGHT, rx: 4, stroke: style.color }),
-    h('rect', { class: 'node-band', width: 6, height: NODE_HEIGHT, fill: style.color }),
-    h(
-      'text',
-      { class: `node-glyph ${t.status === 'running' ? 'spin' : ''}`, x: 18, y: 22, fill: style.color },
-      style.glyph,
-    ),
-    h('text', { class: 'node-title', x: 32, y: 22 }, clip(t.title, 19)),
-    h('text', { class: 'node-meta', x: 14, y: 42 }, `${style.label} · ${t.agentId ?? '—'}`),
-    h('text', { class: 'node-meta', x: 14, y: 57 }, `${formatTokens(t.tokens)} tok · ${formatCost(t.costUsd)}`),
+type LaidEdge = GraphLayout['edges'][number];
+
+/** What the layout depends on: the tasks' ids and dependencies, in order. */
+function shapeOf(tasks: readonly TaskView[]): string {
+  return tasks.map((t) => `${t.id}<${t.deps.join(',')}`).join('\n');
+}
+
+/** One polyline per edge, when zoomed in enough that there are few. */
+function edgeLines(edges: readonly LaidEdge[], critical: Set<string>): ComponentChild[] {
+  return edges.map((e) =>
+    h('polyline', {
+      key: `${e.from}>${e.to}`,
+      class: critical.has(e.from) && critical.has(e.to) ? 'edge critical' : 'edge',
+      points: e.points.map((p) => `${p.x},${p.y}`).join(' '),
+    }),
   );
+}
+
+/** Zoomed out, where thousands may show: one path for the plain edges and one for the critical ones. */
+function edgePaths(edges: readonly LaidEdge[], critical: Set<string>): ComponentChild[] {
+  const plain: string[] = [];
+  const onPath: string[] = [];
+  for (const e of edges) {
+    const d = e.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join('');
+    (critical.has(e.from) && critical.has(e.to) ? onPath : plain).push(d);
+  }
+  return [
+    h('path', { key: 'plain', class: 'edge', d: plain.join(''), 'data-edges': plain.length }),
+    h('path', { key: 'critical', class: 'edge critical', d: onPath.join(''), 'data-edges': onPath.length }),
+  ];
 }
 
 /** The node an arrow key moves to: down to a dependent, up to a dependency, sideways within the rank. */
@@ -177,14 +212,4 @@ function step(
     return ahead[0]?.[0];
   }
   return undefined;
-}
-
-function zoomAt(v: View, factor: number, cx: number, cy: number): View {
-  const k = Math.min(4, Math.max(0.05, v.k * factor));
-  const f = k / v.k;
-  return { k, x: cx - (cx - v.x) * f, y: cy - (cy - v.y) * f };
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -1,16 +1,23 @@
 // Positions of the nodes and edges (dagre), the critical path, and the neighbours the keyboard walks.
 import { graphlib, layout } from '@dagrejs/dagre';
 import type { TaskView } from '../../src/protocol/graph.js';
+import { fastOrder } from './fastOrder.js';
 
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 64;
-/** From this many tasks on, the cheaper ranker is used. */
+/** From this many tasks on, the cheaper ranker and crossing reduction are used. */
 export const LARGE_GRAPH = 200;
+
+/** A point of the drawing. */
+export interface Point {
+  x: number;
+  y: number;
+}
 
 /** Where everything goes. */
 export interface GraphLayout {
-  nodes: Map<string, { x: number; y: number }>;
-  edges: { from: string; to: string; points: { x: number; y: number }[] }[];
+  nodes: Map<string, Point>;
+  edges: { from: string; to: string; points: Point[] }[];
   width: number;
   height: number;
   /** Milliseconds dagre took. */
@@ -20,17 +27,24 @@ export interface GraphLayout {
 /** Lays the tasks out top to bottom; dependencies above their dependents. Unknown deps are ignored. */
 export function layoutGraph(tasks: readonly TaskView[]): GraphLayout {
   const started = performance.now();
+  const large = tasks.length > LARGE_GRAPH;
   const g = new graphlib.Graph();
   // Network simplex gives the tightest ranks but grows fast (7.5 s for 1,000 tasks on the shared
   // test machine); longest-path is 6× cheaper there and fine for graphs that large.
-  const ranker = tasks.length > LARGE_GRAPH ? 'longest-path' : 'network-simplex';
-  g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 48, marginx: 16, marginy: 16, ranker });
+  g.setGraph({
+    rankdir: 'TB',
+    nodesep: 24,
+    ranksep: 48,
+    marginx: 16,
+    marginy: 16,
+    ranker: large ? 'longest-path' : 'network-simplex',
+  });
   g.setDefaultEdgeLabel(() => ({}));
   const ids = new Set(tasks.map((t) => t.id));
   for (const t of tasks) g.setNode(t.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const t of tasks) for (const d of t.deps) if (ids.has(d)) g.setEdge(d, t.id);
-  layout(g);
-  const nodes = new Map<string, { x: number; y: number }>();
+  layout(g, large ? { customOrder: fastOrder } : {});
+  const nodes = new Map<string, Point>();
   for (const id of g.nodes()) {
     const n = g.node(id);
     nodes.set(id, { x: n.x, y: n.y });
@@ -47,7 +61,6 @@ export function layoutGraph(tasks: readonly TaskView[]): GraphLayout {
     layoutMs: performance.now() - started,
   };
 }
-
 /**
  * The chain of tasks that bounds the run's length: the longest path, each task weighted by its
  * duration so far (at least 1, so an unstarted plan shows its longest chain of steps).

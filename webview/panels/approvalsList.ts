@@ -1,6 +1,8 @@
-// Proposals waiting for the user, side by side; every button names its proposal's id.
+// Proposals waiting for the user, side by side; every button names its proposal's id. The summary
+// is model text, shown as inline Markdown; the command line stays verbatim text.
 import { h, type ComponentChild } from 'preact';
 import type { ApprovalView } from '../../src/protocol/approvals.js';
+import { renderInlineMarkdown } from '../markdown.js';
 import { Button } from '../toolkit.js';
 
 /** Props of the list. */
@@ -25,7 +27,12 @@ export function ApprovalsList({ approvals, onDecide, onOpenDiff }: ApprovalsList
           { class: 'approval-what' },
           h('strong', null, a.kind === 'edit' ? `Edit ${a.path ?? ''}` : 'Command'),
           a.protected ? h('span', { class: 'protected' }, ' protected') : null,
-          h('span', { class: 'muted' }, ` · task ${a.taskId} · ${a.diffSummary}`),
+          h('span', { class: 'muted' }, ` · task ${a.taskId} · `),
+          h(
+            'span',
+            { class: 'muted markdown', 'data-testid': 'approval-summary' },
+            renderInlineMarkdown(a.diffSummary),
+          ),
         ),
         a.command !== undefined ? h('pre', { class: 'model-text' }, a.command) : null,
         h(

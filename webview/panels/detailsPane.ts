@@ -1,11 +1,12 @@
 // The selected task: agent, model, attempts with their failures, duration, usage, findings, edits,
-// and the actions that steer it. Model text is rendered as text nodes only.
+// and the actions that steer it. Model text is rendered as sanitised Markdown (webview/markdown.ts).
 import { h, type ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import type { TaskView } from '../../src/protocol/graph.js';
 import type { LogLine } from '../../src/protocol/logs.js';
 import type { TaskActionKind } from '../../src/protocol/taskActions.js';
-import { formatCost, formatDuration, formatTokens, STATUS_STYLE } from '../graph/statusStyle.js';
+import { codiconClass, formatCost, formatDuration, formatTokens, STATUS_STYLE } from '../graph/statusStyle.js';
+import { renderMarkdown } from '../markdown.js';
 import { Button } from '../toolkit.js';
 import { logLineText } from './logFilter.js';
 
@@ -36,14 +37,19 @@ export function DetailsPane({ task, agents, lines, onAction, onOpenEdit, onClose
     h(
       'dl',
       null,
-      row('Status', `${style.glyph} ${style.label}`),
+      row('Status', [
+        h('span', { class: `${codiconClass(style)} status-icon`, style: { color: style.color } }),
+        style.label,
+      ]),
       row('Agent', task.agentId ?? '—'),
       row('Model', task.model ?? '—'),
       row('Duration', formatDuration(task.durationMs)),
       row('Tokens', formatTokens(task.tokens)),
       row('Cost', formatCost(task.costUsd)),
     ),
-    task.summary !== undefined ? h('pre', { class: 'model-text', 'data-testid': 'summary' }, task.summary) : null,
+    task.summary !== undefined
+      ? h('div', { class: 'model-text markdown', 'data-testid': 'summary' }, renderMarkdown(task.summary))
+      : null,
     h('h3', null, `Attempts (${task.attempts.length})`),
     h(
       'ol',
@@ -53,7 +59,9 @@ export function DetailsPane({ task, agents, lines, onAction, onOpenEdit, onClose
           'li',
           { key: a.attempt },
           `${a.agentId} · ${a.outcome ?? 'running'}`,
-          a.failure !== undefined ? h('pre', { class: 'model-text failure' }, a.failure) : null,
+          a.failure !== undefined
+            ? h('div', { class: 'model-text markdown failure', 'data-testid': 'failure' }, renderMarkdown(a.failure))
+            : null,
         ),
       ),
     ),
@@ -143,10 +151,11 @@ function taskLog(taskId: string, lines: readonly LogLine[]): ComponentChild {
   );
 }
 
-function row(label: string, value: string): ComponentChild[] {
+function row(label: string, value: ComponentChild): ComponentChild[] {
   return [h('dt', null, label), h('dd', null, value)];
 }
 
+/** A titled list of model text (findings), each item as Markdown. */
 function list(title: string, items: readonly string[]): ComponentChild {
   return h(
     'div',
@@ -155,7 +164,9 @@ function list(title: string, items: readonly string[]): ComponentChild {
     h(
       'ul',
       null,
-      items.map((text, i) => h('li', { key: i, class: 'model-text' }, text)),
+      items.map((text, i) =>
+        h('li', { key: i, class: 'model-text markdown', 'data-testid': 'finding' }, renderMarkdown(text)),
+      ),
     ),
   );
 }

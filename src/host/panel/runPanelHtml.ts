@@ -21,12 +21,13 @@ export function newNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** The page that loads `dist/webview/main.js` and `main.css`. */
+/** The page that loads `dist/webview/main.js`, `main.css` and the codicons (`codicon.css`, its font). */
 export function runPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = newNonce();
   const root = webviewRoot(extensionUri);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css'));
+  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css'));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -34,6 +35,7 @@ export function runPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri):
 <meta property="csp-nonce" content="${nonce}">
 <meta http-equiv="Content-Security-Policy" content="${runPanelCsp(webview.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons.toString()}" nonce="${nonce}">
 <link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
 <title>Run</title>
 </head>

@@ -2,7 +2,7 @@
 // webview to the bundle: the host's CSP, an `acquireVsCodeApi` shim that records posted
 // messages, and the `--vscode-*` theme variables with the body class VS Code sets.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -15,10 +15,12 @@ import { THEMES, type ThemeName } from './themes';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
-/** The bundle as esbuild makes it for dist/webview (minified, like a release). */
+/** The bundle as esbuild makes it for dist/webview (minified, like a release), with the codicons the build copies. */
 export interface WebviewBundle {
   js: string;
   css: string;
+  codiconCss: Buffer;
+  codiconFont: Buffer;
 }
 
 /** Bundles webview/main.ts in memory. */
@@ -35,7 +37,13 @@ export async function bundleWebview(): Promise<WebviewBundle> {
     logLevel: 'silent',
   });
   const text = (suffix: string): string => result.outputFiles.find((f) => f.path.endsWith(suffix))?.text ?? '';
-  return { js: text('main.js'), css: text('main.css') };
+  const codicons = join(REPO_ROOT, 'node_modules/@vscode/codicons/dist');
+  return {
+    js: text('main.js'),
+    css: text('main.css'),
+    codiconCss: readFileSync(join(codicons, 'codicon.css')),
+    codiconFont: readFileSync(join(codicons, 'codicon.ttf')),
+  };
 }
 
 /** Whether a Chromium is there to drive; the reason it is not otherwise. */
@@ -60,6 +68,10 @@ export class WebviewServer {
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle.js);
       } else if (url.startsWith('/main.css')) {
         res.writeHead(200, { 'content-type': 'text/css' }).end(bundle.css);
+      } else if (url.startsWith('/codicon.css')) {
+        res.writeHead(200, { 'content-type': 'text/css' }).end(bundle.codiconCss);
+      } else if (url.startsWith('/codicon.ttf')) {
+        res.writeHead(200, { 'content-type': 'font/ttf' }).end(bundle.codiconFont);
       } else if (url === '/' || url.startsWith('/?')) {
         res.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml(origin, THEMES[theme] ? theme : 'dark'));
       } else if (url === '/favicon.ico') {
@@ -90,6 +102,7 @@ function pageHtml(origin: string, theme: ThemeName): string {
 <meta charset="UTF-8">
 <meta property="csp-nonce" content="${nonce}">
 <meta http-equiv="Content-Security-Policy" content="${runPanelCsp(origin, nonce)}">
+<link rel="stylesheet" href="${origin}/codicon.css">
 <link rel="stylesheet" href="${origin}/main.css">
 <script nonce="${nonce}">
 for (const [name, value] of Object.entries(${JSON.stringify(variables)})) document.documentElement.style.setProperty(name, value);
