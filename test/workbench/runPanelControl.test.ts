@@ -172,7 +172,7 @@ describe('workbench: steering a run from the run panel', function () {
     );
   });
 
-  it('is restored after a window reload, showing the same run', async function () {
+  it('is restored after a window reload, showing the same run, its timeline and its agents', async function () {
     const server = (fx.server = await startFakeModelServer({ respond: scriptedTeam(GOAL, TASKS) }));
     const session = (fx.session = await WorkbenchSession.start({
       title: this.test?.fullTitle() ?? 'panel after reload',
@@ -215,6 +215,23 @@ describe('workbench: steering a run from the run panel', function () {
         )}, run ${runId}`,
     });
     await workbench.screenshot('run panel restored after reload');
+
+    // The timeline draws one attempt per task, the agents tab the coder that ran them.
+    await after.locator('[data-testid=tab-timeline]').click();
+    const attempts = after.locator('[data-testid=segment][data-kind=attempt]');
+    await waitUntil('an attempt segment for each task', async () => (await attempts.count()) >= 2, {
+      timeoutMs: 10_000,
+      describe: async () => `${await attempts.count()} attempt segments`,
+    });
+    assert.deepEqual((await attempts.evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')))).sort(), [
+      'alpha',
+      'beta',
+    ]);
+    await workbench.screenshot('timeline of the restored run');
+    await after.locator('[data-testid=tab-agents]').click();
+    const coder = after.locator('[data-agent-id=coder]');
+    await coder.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await coder.innerText(), /100 % of [1-9]/, 'the coder succeeded every attempt it made');
   });
 
   for (const order of [
