@@ -9,7 +9,8 @@ import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scaledClock } from '../../support/scaledClock';
-import { scriptedTeam } from '../../support/scriptedTeam';
+import { scriptedTeam, taskOfRequest } from '../../support/scriptedTeam';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 describe('end to end: shared rate limits and crash recovery', function () {
   this.timeout(120_000);
@@ -86,7 +87,16 @@ describe('end to end: shared rate limits and crash recovery', function () {
 
     it('finishes the run without repeating a completed edit, verification or approval', async () => {
       const tasks = ['a', 'b', 'c'].map((id) => ({ id, title: `Write ${id}` }));
-      server = await startFakeModelServer({ respond: scriptedTeam('Write three files', tasks, 400) });
+      // a answers first; b and c answer 1.5 s later, so they are still mid-flight when the run is killed
+      // shortly after a's gate, however fast checkpoints and checks are.
+      const team = scriptedTeam('Write three files', tasks, 400);
+      server = await startFakeModelServer({
+        respond: async (request) => {
+          const reply = team(request);
+          if (taskOfRequest(request) !== undefined && taskOfRequest(request) !== 'a') await sleep(1500);
+          return reply;
+        },
+      });
       const { root, state, ws } = sandbox();
       const verifyLog = join(root, 'verify.log');
       const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
