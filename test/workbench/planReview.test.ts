@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { isPlannerRequest, scriptedTeam } from '../support/scriptedTeam';
 import { initGitRepo } from './support/gitRepo';
 import { enterGoal } from './support/goalFlow';
 import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
+import { runPanelFrame } from './support/runPanelFrame';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
 
@@ -64,21 +64,7 @@ describe('workbench: Plan Goal opens the plan for review in the Run panel', func
       45_000,
     );
 
-    // The panel is a webview: its page lives in a nested frame of the workbench.
-    const panel = await waitUntil(
-      'the run panel in plan review mode',
-      async (): Promise<Frame | undefined> => {
-        for (const frame of workbench.page.frames()) {
-          const found = await frame
-            .locator('[data-testid=plan-review] [data-task-id=beta]')
-            .count()
-            .catch(() => 0);
-          if (found > 0) return frame;
-        }
-        return undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
+    const panel = await runPanelFrame(workbench, 30_000, '[data-testid=plan-review] [data-task-id=beta]');
     assert.deepEqual(runIds().length, 1, 'only the dry run so far');
     const dryRun = runIds()[0]!;
     await workbench.screenshot('plan review in the run panel');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../support/scriptedTeam';
 import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
 import { waitUntil } from './support/poll';
+import { runPanelFrame } from './support/runPanelFrame';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
 
@@ -34,20 +34,7 @@ describe('workbench: the whole-run review', function () {
     await orchestrateGoal(workbench, GOAL);
     await workbench.waitForNotification(/Orchestrating/, 30_000);
     await workbench.runCommand('Orchestrator: Open Run Panel');
-    const panel = await waitUntil(
-      'the run panel frame',
-      async (): Promise<Frame | undefined> => {
-        for (const frame of workbench.page.frames()) {
-          const found = await frame
-            .locator('[data-testid=graph]')
-            .count()
-            .catch(() => 0);
-          if (found > 0) return frame;
-        }
-        return undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
+    const panel = await runPanelFrame(workbench);
 
     // The panel was open while the run ran, so its end brings the prompt.
     await panel.locator('[data-testid=review-changes]').click({ timeout: 90_000 });

@@ -2,14 +2,21 @@ import type { Frame } from 'playwright-core';
 import { waitUntil } from './poll';
 import type { Workbench } from './workbench';
 
-/** The run panel's page: a webview, so it lives in a nested frame of the workbench. */
-export async function runPanelFrame(workbench: Workbench, timeoutMs = 30_000): Promise<Frame> {
+/**
+ * The run panel's page: a webview, so it lives in a nested frame of the workbench. The frame is the
+ * one showing `selector` (the graph by default).
+ */
+export async function runPanelFrame(
+  workbench: Workbench,
+  timeoutMs = 30_000,
+  selector = '[data-testid=graph]',
+): Promise<Frame> {
   return waitUntil(
-    'the run panel frame with its graph',
+    `the run panel frame showing ${selector}`,
     async (): Promise<Frame | undefined> => {
       for (const frame of workbench.page.frames()) {
         const found = await frame
-          .locator('[data-testid=graph]')
+          .locator(selector)
           .count()
           .catch(() => 0);
         if (found > 0) return frame;
