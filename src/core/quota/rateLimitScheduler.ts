@@ -1,8 +1,12 @@
 import { abortReason, type Clock } from '../common/clock';
 import type { DisposableLike } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
-import { RateMeter, type MeterGrant } from './rateMeter';
+import { KeyMeters, type KeyGrant, type TokenSplit } from './keyMeters';
+import { OutputSizer } from './outputSizer';
+import { parseRateLimitHeaders, type HeaderLookup } from './rateLimitHeaders';
 import { RequestTooLargeError } from './requestTooLargeError';
+
+export type { TokenSplit } from './keyMeters';
 
 /** Which provider and model a request goes to; limits are kept per key. */
 export interface ModelKey {
@@ -19,13 +23,15 @@ export interface RateLimits {
 /** Capacity taken for one request; settle it with the real token count, or release it if never sent. */
 export interface RateReservation {
   readonly key: ModelKey;
+  /** Input plus output tokens reserved. */
   readonly estimatedTokens: number;
   /**
-   * Records the tokens the request really used. Tokens beyond the reservation are added; unused
-   * ones are not given back: the provider counted the whole reservation (its `max_tokens`) when it
-   * admitted the request, and keeps it until the minute it was counted in has passed.
+   * Records the tokens the request really used (a number is input and output together). Tokens
+   * beyond the reservation are added; unused ones are not given back: the provider counted the
+   * whole reservation (its `max_tokens`) when it admitted the request, and keeps it until the
+   * minute it was counted in has passed.
    */
-  settle(actualTokens: number): void;
+  settle(actualTokens: number | TokenSplit): void;
   /** Gives back the request and its tokens: for a request that was never sent. */
   release(): void;
 }
@@ -46,7 +52,7 @@ export interface RateHeadroom {
 }
 
 interface Waiter {
-  tokens: number;
+  tokens: TokenSplit;
   resolve: (r: RateReservation) => void;
   reject: (err: Error) => void;
   detach: () => void;
@@ -54,8 +60,7 @@ interface Waiter {
 
 interface KeyState {
   key: ModelKey;
-  requests?: RateMeter;
-  tokens?: RateMeter;
+  meters: KeyMeters;
   queue: Waiter[];
   pausedUntil: number;
   pumping: boolean;
@@ -73,13 +78,15 @@ interface RecoveryTimer {
  * The one rate-limit scheduler of the process, shared by every agent of every run, so parallel
  * agents on one provider stay under its requests- and tokens-per-minute limits together. Waiters
  * are served first come, first served per key, so a large request is never starved by small ones.
- * Limits are read through `limitsFor` the first time a key is used.
+ * Limits are read through `limitsFor` the first time a key is used; a limit it leaves open is
+ * learned from the provider's rate-limit headers (`learn`), so a first run needs no settings.
  */
 export class RateLimitScheduler implements DisposableLike {
   private readonly states = new Map<string, KeyState>();
   private readonly changed = new Emitter<void>();
   private recovery: RecoveryTimer | undefined;
   private disposed = false;
+  private readonly outputs: OutputSizer;
 
   constructor(
     private readonly clock: Clock,
@@ -90,8 +97,12 @@ export class RateLimitScheduler implements DisposableLike {
        * On a clock that runs faster than real time (tests), give the margin in that clock's time.
        */
       windowMs?: number;
+      /** Off: provider headers are ignored and output allowances are never sized (the limiter of settings alone). */
+      learn?: boolean;
     } = {},
-  ) {}
+  ) {
+    this.outputs = new OutputSizer();
+  }
 
   /**
    * Fires when `headroom()` changes: a reservation, a settle or release, a pause, a request queued
@@ -110,21 +121,24 @@ export class RateLimitScheduler implements DisposableLike {
     };
   };
 
-  /** Waits until `key` has room for one request of `estimatedTokens`, then takes it. Rejects with the abort reason if `signal` fires first. */
-  reserve(key: ModelKey, estimatedTokens: number, signal?: AbortSignal): Promise<RateReservation> {
+  /**
+   * Waits until `key` has room for one request of `estimatedTokens` (a number is input and output
+   * together), then takes it. Rejects with the abort reason if `signal` fires first.
+   */
+  reserve(key: ModelKey, estimatedTokens: number | TokenSplit, signal?: AbortSignal): Promise<RateReservation> {
     let state: KeyState;
+    let split: TokenSplit;
     try {
-      requireTokens('estimatedTokens', estimatedTokens);
+      split = splitOf('estimatedTokens', estimatedTokens);
       state = this.stateOf(key);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    if (state.tokens && estimatedTokens > state.tokens.perMinute) {
-      return Promise.reject(new RequestTooLargeError(label(key), estimatedTokens, state.tokens.perMinute));
-    }
+    const large = state.meters.tooLarge(split);
+    if (large) return Promise.reject(new RequestTooLargeError(label(key), large.requested, large.limit));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (state.queue.length === 0 && this.waitMs(state, estimatedTokens) === 0) {
-      return Promise.resolve(this.grant(state, estimatedTokens));
+    if (state.queue.length === 0 && this.waitMs(state, split) === 0) {
+      return Promise.resolve(this.grant(state, split));
     }
     return new Promise<RateReservation>((resolve, reject) => {
       const onAbort = (): void => {
@@ -136,7 +150,7 @@ export class RateLimitScheduler implements DisposableLike {
         this.didChange();
       };
       const waiter: Waiter = {
-        tokens: estimatedTokens,
+        tokens: split,
         resolve,
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
@@ -156,18 +170,58 @@ export class RateLimitScheduler implements DisposableLike {
     this.didChange();
   }
 
+  /**
+   * Takes in the rate-limit headers of a response (or a 429) from `key`: limits the settings leave
+   * open are set or changed to what the provider reports, and use the provider counts beyond ours
+   * is held until its reset. Garbage headers are ignored; nothing here throws.
+   */
+  learn(key: ModelKey, headers: HeaderLookup | undefined): void {
+    if (this.options.learn === false) return;
+    try {
+      const observed = parseRateLimitHeaders(headers, this.clock.now());
+      if (observed === undefined) return;
+      const state = this.stateOf(key);
+      if (!state.meters.learn(observed)) return;
+      state.wake?.abort();
+      this.didChange();
+    } catch {
+      // A provider's headers never break a request.
+    }
+  }
+
+  /**
+   * The output allowance (`max_tokens`) to send for `key`'s next turn: the configured `max` while
+   * the key has no token limit (nothing to save), else sized from its recent answers (see
+   * `OutputSizer`).
+   */
+  outputAllowance(key: ModelKey, max: number): number {
+    if (this.options.learn === false) return max;
+    try {
+      return this.stateOf(key).meters.countsTokens ? this.outputs.allowance(label(key), max) : max;
+    } catch {
+      return max;
+    }
+  }
+
+  /** Records an answer's output tokens for `outputAllowance`; `cutMax` when it was cut at a smaller allowance. */
+  recordOutput(key: ModelKey, outputTokens: number, cutMax?: number): void {
+    this.outputs.record(label(key), outputTokens, cutMax);
+  }
+
   /** Headroom of every key used so far. */
   headroom(): RateHeadroom[] {
     const now = this.clock.now();
     return [...this.states.values()].map((s) => {
       const h: RateHeadroom = { key: { ...s.key }, waiting: s.queue.length };
-      if (s.requests) {
-        h.rpm = s.requests.perMinute;
-        h.requestsLeft = Math.floor(s.requests.available());
+      const requests = s.meters.requests;
+      if (requests) {
+        h.rpm = requests.perMinute;
+        h.requestsLeft = Math.floor(requests.available());
       }
-      if (s.tokens) {
-        h.tpm = s.tokens.perMinute;
-        h.tokensLeft = Math.floor(s.tokens.available());
+      const tokens = s.meters.tokens;
+      if (tokens) {
+        h.tpm = tokens.perMinute;
+        h.tokensLeft = Math.floor(tokens.available());
       }
       if (s.pausedUntil > now) h.pausedUntil = s.pausedUntil;
       return h;
@@ -194,10 +248,8 @@ export class RateLimitScheduler implements DisposableLike {
     let next = Infinity;
     for (const state of this.states.values()) {
       if (state.pausedUntil > now) next = Math.min(next, state.pausedUntil);
-      const requests = state.requests?.msUntilRecovery();
-      if (requests !== undefined) next = Math.min(next, now + requests);
-      const tokens = state.tokens?.msUntilRecovery();
-      if (tokens !== undefined) next = Math.min(next, now + tokens);
+      const meters = state.meters.msUntilRecovery();
+      if (meters !== undefined) next = Math.min(next, now + meters);
     }
     return Number.isFinite(next) ? next : undefined;
   }
@@ -232,33 +284,25 @@ export class RateLimitScheduler implements DisposableLike {
     let state = this.states.get(id);
     if (!state) {
       const limits = this.limitsFor(key) ?? {};
-      state = { key: { provider: key.provider, model: key.model }, queue: [], pausedUntil: 0, pumping: false };
-      if (limits.requestsPerMinute !== undefined) {
-        state.requests = new RateMeter(
-          requireLimit(key, 'requestsPerMinute', limits.requestsPerMinute),
-          this.clock,
-          this.options.windowMs,
-        );
-      }
-      if (limits.tokensPerMinute !== undefined) {
-        state.tokens = new RateMeter(
-          requireLimit(key, 'tokensPerMinute', limits.tokensPerMinute),
-          this.clock,
-          this.options.windowMs,
-        );
-      }
+      const configured: RateLimits = {};
+      if (limits.requestsPerMinute !== undefined)
+        configured.requestsPerMinute = requireLimit(key, 'requestsPerMinute', limits.requestsPerMinute);
+      if (limits.tokensPerMinute !== undefined)
+        configured.tokensPerMinute = requireLimit(key, 'tokensPerMinute', limits.tokensPerMinute);
+      state = {
+        key: { provider: key.provider, model: key.model },
+        meters: new KeyMeters(configured, this.clock, this.options.windowMs),
+        queue: [],
+        pausedUntil: 0,
+        pumping: false,
+      };
       this.states.set(id, state);
     }
     return state;
   }
 
-  private waitMs(state: KeyState, tokens: number): number {
-    return Math.max(
-      0,
-      state.pausedUntil - this.clock.now(),
-      state.requests?.msUntil(1) ?? 0,
-      state.tokens?.msUntil(tokens) ?? 0,
-    );
+  private waitMs(state: KeyState, tokens: TokenSplit): number {
+    return Math.max(0, state.pausedUntil - this.clock.now(), state.meters.msUntil(tokens));
   }
 
   /** Serves the queue of one key in order, sleeping until its head fits; one pump per key at a time. */
@@ -269,10 +313,15 @@ export class RateLimitScheduler implements DisposableLike {
       for (let head = state.queue[0]; head; head = state.queue[0]) {
         const wait = this.waitMs(state, head.tokens);
         if (!Number.isFinite(wait)) {
-          // Unreachable while limits are validated; refusing beats sleeping forever.
+          // A limit learned after the request queued is smaller than the request: refusing beats sleeping forever.
           state.queue.shift();
           head.detach();
-          head.reject(new RangeError(`A request to ${label(state.key)} can never fit its rate limits.`));
+          const large = state.meters.tooLarge(head.tokens);
+          head.reject(
+            large
+              ? new RequestTooLargeError(label(state.key), large.requested, large.limit)
+              : new RangeError(`A request to ${label(state.key)} can never fit its rate limits.`),
+          );
           this.didChange();
           continue;
         }
@@ -297,9 +346,8 @@ export class RateLimitScheduler implements DisposableLike {
     }
   }
 
-  private grant(state: KeyState, tokens: number): RateReservation {
-    const request: MeterGrant | undefined = state.requests?.take(1);
-    const tokenGrant: MeterGrant | undefined = state.tokens?.take(tokens);
+  private grant(state: KeyState, tokens: TokenSplit): RateReservation {
+    const taken: KeyGrant = state.meters.take(tokens);
     this.didChange();
     let done = false;
     const finish = (what: string): void => {
@@ -311,18 +359,21 @@ export class RateLimitScheduler implements DisposableLike {
     };
     return {
       key: { ...state.key },
-      estimatedTokens: tokens,
+      estimatedTokens: tokens.input + tokens.output,
       settle: (actualTokens) => {
-        requireTokens('actualTokens', actualTokens);
+        const actual = splitOf('actualTokens', actualTokens);
         finish('settle');
-        tokenGrant?.settle(actualTokens);
+        taken.settle(
+          typeof actualTokens === 'number'
+            ? { input: Math.max(0, actualTokens - tokens.output), output: tokens.output }
+            : actual,
+        );
         state.wake?.abort();
         this.didChange();
       },
       release: () => {
         finish('release');
-        request?.refund();
-        tokenGrant?.refund();
+        taken.refund();
         state.wake?.abort();
         this.didChange();
       },
@@ -332,6 +383,17 @@ export class RateLimitScheduler implements DisposableLike {
 
 function label(key: ModelKey): string {
   return `${key.provider}/${key.model}`;
+}
+
+/** A token amount as input and output; a plain number counts as input (with no output of its own). */
+function splitOf(name: string, tokens: number | TokenSplit): TokenSplit {
+  if (typeof tokens === 'number') {
+    requireTokens(name, tokens);
+    return { input: tokens, output: 0 };
+  }
+  requireTokens(`${name}.input`, tokens?.input);
+  requireTokens(`${name}.output`, tokens?.output);
+  return { input: tokens.input, output: tokens.output };
 }
 
 function requireTokens(name: string, n: number): void {
