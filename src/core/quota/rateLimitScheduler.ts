@@ -4,6 +4,7 @@ import { Emitter, type Event } from '../common/emitter';
 import { KeyMeters, type KeyGrant, type TokenSplit } from './keyMeters';
 import { OutputSizer } from './outputSizer';
 import { parseRateLimitHeaders, type HeaderLookup } from './rateLimitHeaders';
+import { label, requireLimit, requireTokens, splitOf } from './rateArguments';
 import { RequestTooLargeError } from './requestTooLargeError';
 
 export type { TokenSplit } from './keyMeters';
@@ -64,6 +65,9 @@ interface KeyState {
   queue: Waiter[];
   pausedUntil: number;
   pumping: boolean;
+  /** Limits still unknown (none configured, no answer yet): one request at a time goes out as a probe. */
+  unknown: boolean;
+  probeOut: boolean;
   /** Interrupts the pump's sleep when something it waits on may have changed. */
   wake?: AbortController;
 }
@@ -99,6 +103,12 @@ export class RateLimitScheduler implements DisposableLike {
       windowMs?: number;
       /** Off: provider headers are ignored and output allowances are never sized (the limiter of settings alone). */
       learn?: boolean;
+      /**
+       * Until a key with no configured limits has its first answer (its headers, or a settled
+       * request), send it one request at a time: a first wave of parallel agents could exceed
+       * limits nobody knows yet. Costs the first request's time to its headers, once per key.
+       */
+      probeFirst?: boolean;
     } = {},
   ) {
     this.outputs = new OutputSizer();
@@ -178,10 +188,12 @@ export class RateLimitScheduler implements DisposableLike {
   learn(key: ModelKey, headers: HeaderLookup | undefined): void {
     if (this.options.learn === false) return;
     try {
-      const observed = parseRateLimitHeaders(headers, this.clock.now());
-      if (observed === undefined) return;
       const state = this.stateOf(key);
-      if (!state.meters.learn(observed)) return;
+      const observed = parseRateLimitHeaders(headers, this.clock.now());
+      const learned = observed !== undefined && state.meters.learn(observed);
+      // Any answer ends the probe: what it taught (maybe that there are no limits) is all there is to know.
+      if (!learned && !state.unknown) return;
+      state.unknown = false;
       state.wake?.abort();
       this.didChange();
     } catch {
@@ -295,6 +307,12 @@ export class RateLimitScheduler implements DisposableLike {
         queue: [],
         pausedUntil: 0,
         pumping: false,
+        unknown:
+          this.options.probeFirst === true &&
+          this.options.learn !== false &&
+          configured.requestsPerMinute === undefined &&
+          configured.tokensPerMinute === undefined,
+        probeOut: false,
       };
       this.states.set(id, state);
     }
@@ -302,7 +320,9 @@ export class RateLimitScheduler implements DisposableLike {
   }
 
   private waitMs(state: KeyState, tokens: TokenSplit): number {
-    return Math.max(0, state.pausedUntil - this.clock.now(), state.meters.msUntil(tokens));
+    // The probe's answer (or its settle or release) wakes the pump; the wait is only an upper bound.
+    const probe = state.unknown && state.probeOut ? PROBE_WAIT_MS : 0;
+    return Math.max(0, probe, state.pausedUntil - this.clock.now(), state.meters.msUntil(tokens));
   }
 
   /** Serves the queue of one key in order, sleeping until its head fits; one pump per key at a time. */
@@ -348,6 +368,8 @@ export class RateLimitScheduler implements DisposableLike {
 
   private grant(state: KeyState, tokens: TokenSplit): RateReservation {
     const taken: KeyGrant = state.meters.take(tokens);
+    const probe = state.unknown;
+    if (probe) state.probeOut = true;
     this.didChange();
     let done = false;
     const finish = (what: string): void => {
@@ -363,6 +385,7 @@ export class RateLimitScheduler implements DisposableLike {
       settle: (actualTokens) => {
         const actual = splitOf('actualTokens', actualTokens);
         finish('settle');
+        if (probe) state.unknown = false;
         taken.settle(
           typeof actualTokens === 'number'
             ? { input: Math.max(0, actualTokens - tokens.output), output: tokens.output }
@@ -373,6 +396,7 @@ export class RateLimitScheduler implements DisposableLike {
       },
       release: () => {
         finish('release');
+        if (probe) state.probeOut = false;
         taken.refund();
         state.wake?.abort();
         this.didChange();
@@ -381,32 +405,5 @@ export class RateLimitScheduler implements DisposableLike {
   }
 }
 
-function label(key: ModelKey): string {
-  return `${key.provider}/${key.model}`;
-}
-
-/** A token amount as input and output; a plain number counts as input (with no output of its own). */
-function splitOf(name: string, tokens: number | TokenSplit): TokenSplit {
-  if (typeof tokens === 'number') {
-    requireTokens(name, tokens);
-    return { input: tokens, output: 0 };
-  }
-  requireTokens(`${name}.input`, tokens?.input);
-  requireTokens(`${name}.output`, tokens?.output);
-  return { input: tokens.input, output: tokens.output };
-}
-
-function requireTokens(name: string, n: number): void {
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-    throw new RangeError(`${name} must be a finite number >= 0, got ${String(n)}.`);
-  }
-}
-
-function requireLimit(key: ModelKey, name: keyof RateLimits, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-    throw new RangeError(
-      `The ${name} limit for ${label(key)} must be a number of at least 1, got ${String(value)}. Fix it in the rate-limit settings or remove it.`,
-    );
-  }
-  return value;
-}
+/** How long a request waits behind an unanswered probe at most before looking again. */
+const PROBE_WAIT_MS = 60_000;

@@ -95,6 +95,20 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
         assert.equal(learned?.tpm, 50_000, 'the tokens limit came from the headers');
       });
 
+      it('checklist 25: with the first-answer probe (the engine default), a first wave larger than the limits sees no 429 either', async () => {
+        // Six agents start at once against 3 RPM: one probe goes first; its headers teach the
+        // limits before the other five are admitted.
+        const clock = scaledClock(FACTOR);
+        server = await startFakeModelServer({ respond: () => ({ text: 'ok' }), limits: { rpm: 3 }, now: clock.now });
+        const rates = new RateLimitScheduler(clock, () => undefined, { windowMs: WINDOW_MS, probeFirst: true });
+        const model = modelOf(api, server);
+        await Promise.all([1, 2, 3, 4, 5, 6].map(() => meteredComplete(gateContext(rates), model, REQUEST, prices)));
+
+        assert.equal(server.rateLimitedCount, 0, 'the server never had to refuse a request');
+        assert.equal(server.requests.length, 6);
+        assert.ok(busiestMinute(server) <= 3, `at most 3 requests in any minute, got ${busiestMinute(server)}`);
+      });
+
       it('an explicit setting beats the learned limit, and the open one is learned', async () => {
         const clock = scaledClock(FACTOR);
         server = await startFakeModelServer({

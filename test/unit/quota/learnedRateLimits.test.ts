@@ -28,6 +28,14 @@ function setup(limits?: RateLimits, options: { learn?: boolean } = {}) {
   return { clock, rates, granted };
 }
 
+/** Whether `p` resolves before the event loop turns. */
+async function grantedSoon(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(() => (done = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
 describe('learned rate limits', () => {
   it('a key with no settings learns its limits from the first response, counting what was already sent', async () => {
     const { rates } = setup();
@@ -102,6 +110,34 @@ describe('learned rate limits', () => {
     await Promise.resolve();
     assert.equal(next, true, '950 input and 200 output fit both meters (the sum would not fit a 200 limit)');
     await assert.rejects(rates.reserve(CLAUDE, { input: 10, output: 300 }), RequestTooLargeError);
+  });
+
+  it('with probeFirst, a key with unknown limits gets one request until its first answer', async () => {
+    const clock = new ManualClock();
+    const rates = new RateLimitScheduler(clock, () => undefined, { probeFirst: true });
+    const probe = await rates.reserve(KEY, 10);
+    let second = false;
+    void rates.reserve(KEY, 10).then(() => (second = true));
+    await Promise.resolve();
+    assert.equal(second, false, 'the second request waits for the probe’s answer');
+    rates.learn(KEY, new Headers({ 'content-type': 'text/event-stream' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(second, true, 'any answer ends the probe, even one without limit headers');
+    probe.settle(10);
+
+    // A probe that was never sent hands the probe on; one settled without headers ends it.
+    const other = { provider: 'local', model: 'llama' };
+    const first = await rates.reserve(other, 1);
+    let next = false;
+    const queued = rates.reserve(other, 1).then((r) => ((next = true), r));
+    first.release();
+    (await queued).settle(1);
+    assert.equal(next, true);
+    assert.equal(await grantedSoon(rates.reserve(other, 1)), true, 'a settled probe ends the probing');
+    // Configured limits need no probe.
+    const configured = new RateLimitScheduler(clock, () => ({ requestsPerMinute: 100 }), { probeFirst: true });
+    await configured.reserve(KEY, 1);
+    assert.equal(await grantedSoon(configured.reserve(KEY, 1)), true);
   });
 
   it('with learning off, headers change nothing and allowances stay at the maximum', () => {
