@@ -19,6 +19,8 @@ export interface KeyGrant {
   /** Records real use: more than granted is added, less changes nothing. */
   settle(actual: TokenSplit): void;
   refund(): void;
+  /** The response has arrived: count the grant from now (see `RateReservation.answered`). */
+  restamp(): void;
 }
 
 /** The meters of one key, by what they count. */
@@ -119,6 +121,15 @@ export class KeyMeters {
         for (const [, grant] of grants) grant.refund();
         const i = this.recent.indexOf(recent);
         if (i >= 0) this.recent.splice(i, 1);
+      },
+      restamp: () => {
+        for (const [, grant] of grants) grant.restamp();
+        const i = this.recent.indexOf(recent);
+        if (i >= 0) {
+          this.recent.splice(i, 1);
+          recent.at = Math.max(recent.at, this.clock.now());
+          this.recent.push(recent);
+        }
       },
     };
   }

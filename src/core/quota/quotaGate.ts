@@ -95,7 +95,10 @@ export class QuotaGate {
     try {
       result = await send(signal, {
         maxOutputTokens: allowance,
-        observeHeaders: (headers) => this.rates.learn(req.key, headers),
+        observeHeaders: (headers) => {
+          rateRes.answered();
+          this.rates.learn(req.key, headers);
+        },
       });
     } catch (err) {
       budgetRes.release();

@@ -35,6 +35,13 @@ export interface RateReservation {
   settle(actualTokens: number | TokenSplit): void;
   /** Gives back the request and its tokens: for a request that was never sent. */
   release(): void;
+  /**
+   * The response's headers arrived, so the provider admitted the request at the latest now: it is
+   * counted from now, not from the grant. A process stalled between grant and send (a busy
+   * machine, an SDK loading, a new connection) then cannot make our minute end before the
+   * provider's; the cost is holding the request for its time to first byte longer.
+   */
+  answered(): void;
 }
 
 /** What is left of one key's limits right now, for the status bar. */
@@ -393,6 +400,10 @@ export class RateLimitScheduler implements DisposableLike {
         );
         state.wake?.abort();
         this.didChange();
+      },
+      answered: () => {
+        if (done) return;
+        taken.restamp();
       },
       release: () => {
         finish('release');

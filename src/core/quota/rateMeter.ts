@@ -10,6 +10,8 @@ export interface MeterGrant {
   settle(actual: number): void;
   /** Gives the whole amount back. */
   refund(): void;
+  /** Moves the amount to now (the provider has certainly admitted it by now): it leaves the window a minute later. */
+  restamp(): void;
 }
 
 /**
@@ -118,6 +120,14 @@ export class RateMeter {
         entry.amount = 0;
         const i = this.window.indexOf(entry);
         if (i >= 0) this.window.splice(i, 1);
+      },
+      restamp: () => {
+        const i = this.window.indexOf(entry);
+        if (i < 0) return;
+        this.window.splice(i, 1);
+        entry.at = Math.max(entry.at, this.clock.now());
+        const pos = this.window.findIndex((e) => e.at > entry.at);
+        this.window.splice(pos < 0 ? this.window.length : pos, 0, entry);
       },
     };
   }

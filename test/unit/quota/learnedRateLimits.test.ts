@@ -140,6 +140,18 @@ describe('learned rate limits', () => {
     assert.equal(await grantedSoon(configured.reserve(KEY, 1)), true);
   });
 
+  it('a request counts from its answer, not its grant: a stall before sending cannot end our minute early', async () => {
+    const { clock, rates, granted } = setup({ requestsPerMinute: 1 });
+    const res = await rates.reserve(KEY, 1);
+    await clock.advance(5_000);
+    res.answered();
+    res.settle(1);
+    await clock.advance(60_000);
+    assert.equal(await granted(1), false, '65 s after the grant, 60 s after the answer: still in the window');
+    await clock.advance(1_000);
+    assert.equal(rates.headroom()[0]?.waiting, 0, 'a minute and the margin after the answer it leaves');
+  });
+
   it('with learning off, headers change nothing and allowances stay at the maximum', () => {
     const { rates } = setup({ tokensPerMinute: 10_000 }, { learn: false });
     rates.learn(KEY, openAiHeaders(3, 500));
