@@ -58,9 +58,12 @@ export class QuotaGate {
     signal: AbortSignal,
   ): Promise<Metered<T>> {
     checkRequest(req);
-    const allowance = req.fullOutput ? req.maxOutputTokens : this.rates.outputAllowance(req.key, req.maxOutputTokens);
-    const split: TokenSplit = { input: req.estimatedInputTokens, output: allowance };
-    const tokens = split.input + split.output;
+    // The allowance is read again when the request leaves the queue: answers seen meanwhile size it.
+    const sizeNow = (): TokenSplit => ({
+      input: req.estimatedInputTokens,
+      output: req.fullOutput ? req.maxOutputTokens : this.rates.outputAllowance(req.key, req.maxOutputTokens),
+    });
+    const tokens = req.estimatedInputTokens + req.maxOutputTokens;
     let budgetRes: BudgetReservation;
     try {
       budgetRes = this.budget.reserve({ tokens, costUsd: req.estimatedCostUsd });
@@ -81,7 +84,7 @@ export class QuotaGate {
 
     let rateRes: RateReservation;
     try {
-      rateRes = await this.rates.reserve(req.key, split, signal);
+      rateRes = await this.rates.reserve(req.key, sizeNow(), signal, sizeNow);
       if (signal.aborted) {
         rateRes.release();
         throw abortReason(signal);
@@ -91,6 +94,8 @@ export class QuotaGate {
       throw err;
     }
 
+    const split = rateRes.granted;
+    const allowance = split.output;
     let result: Metered<T>;
     try {
       result = await send(signal, {

@@ -26,6 +26,8 @@ export interface RateReservation {
   readonly key: ModelKey;
   /** Input plus output tokens reserved. */
   readonly estimatedTokens: number;
+  /** The input and output tokens granted (the output allowance to send as `max_tokens`). */
+  readonly granted: TokenSplit;
   /**
    * Records the tokens the request really used (a number is input and output together). Tokens
    * beyond the reservation are added; unused ones are not given back: the provider counted the
@@ -62,6 +64,8 @@ export interface RateHeadroom {
 interface Waiter {
   tokens: TokenSplit;
   resolve: (r: RateReservation) => void;
+  /** Re-reads the request's size when it is at the head of the queue. */
+  resize?: () => TokenSplit;
   reject: (err: Error) => void;
   detach: () => void;
 }
@@ -142,7 +146,13 @@ export class RateLimitScheduler implements DisposableLike {
    * Waits until `key` has room for one request of `estimatedTokens` (a number is input and output
    * together), then takes it. Rejects with the abort reason if `signal` fires first.
    */
-  reserve(key: ModelKey, estimatedTokens: number | TokenSplit, signal?: AbortSignal): Promise<RateReservation> {
+  reserve(
+    key: ModelKey,
+    estimatedTokens: number | TokenSplit,
+    signal?: AbortSignal,
+    /** Re-reads the size while the request waits (an output allowance sized meanwhile); `granted` says what was taken. */
+    resize?: () => TokenSplit,
+  ): Promise<RateReservation> {
     let state: KeyState;
     let split: TokenSplit;
     try {
@@ -171,6 +181,7 @@ export class RateLimitScheduler implements DisposableLike {
         resolve,
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
+        ...(resize === undefined ? {} : { resize }),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       state.queue.push(waiter);
@@ -338,6 +349,13 @@ export class RateLimitScheduler implements DisposableLike {
     state.pumping = true;
     try {
       for (let head = state.queue[0]; head; head = state.queue[0]) {
+        if (head.resize !== undefined) {
+          try {
+            head.tokens = splitOf('estimatedTokens', head.resize());
+          } catch {
+            // A size that cannot be read keeps the one the request queued with.
+          }
+        }
         const wait = this.waitMs(state, head.tokens);
         if (!Number.isFinite(wait)) {
           // A limit learned after the request queued is smaller than the request: refusing beats sleeping forever.
@@ -389,6 +407,7 @@ export class RateLimitScheduler implements DisposableLike {
     return {
       key: { ...state.key },
       estimatedTokens: tokens.input + tokens.output,
+      granted: { ...tokens },
       settle: (actualTokens) => {
         const actual = splitOf('actualTokens', actualTokens);
         finish('settle');

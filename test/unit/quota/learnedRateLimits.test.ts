@@ -152,6 +152,19 @@ describe('learned rate limits', () => {
     assert.equal(rates.headroom()[0]?.waiting, 0, 'a minute and the margin after the answer it leaves');
   });
 
+  it('a queued request is sized again when it reaches the head: it takes the allowance of that moment', async () => {
+    const { rates } = setup({ tokensPerMinute: 1_000 });
+    const first = await rates.reserve(KEY, 800);
+    let output = 800;
+    const queued = rates.reserve(KEY, { input: 100, output }, undefined, () => ({ input: 100, output }));
+    // An answer arrives meanwhile: the allowance shrinks, and the settle wakes the queue.
+    output = 50;
+    first.settle(800);
+    const res = await queued;
+    assert.deepEqual(res.granted, { input: 100, output: 50 }, 'granted at once with the smaller allowance');
+    assert.equal(rates.headroom()[0]?.tokensLeft, 50);
+  });
+
   it('with learning off, headers change nothing and allowances stay at the maximum', () => {
     const { rates } = setup({ tokensPerMinute: 10_000 }, { learn: false });
     rates.learn(KEY, openAiHeaders(3, 500));
