@@ -17,7 +17,7 @@ const DEFAULTS: Required<OutputSizerOptions> = { samples: 64, minSamples: 4, hea
  * answers' output, with headroom, never above the configured maximum. A provider that counts
  * `max_tokens` when it admits a request (OpenAI), or until the answer ends (Anthropic), then
  * counts what answers use instead of the largest answer allowed. An answer cut at its allowance is
- * recorded as the full maximum, so answers that keep getting cut raise the percentile.
+ * not recorded (its size is unknown); the full-size retry that follows it records the real one.
  */
 export class OutputSizer {
   private readonly seen = new Map<string, number[]>();
@@ -36,9 +36,9 @@ export class OutputSizer {
     return Math.max(1, Math.min(max, Math.max(this.options.floor, Math.ceil(p95 * this.options.headroom))));
   }
 
-  /** Records one answer's output tokens; `cutMax` (the configured maximum) when it stopped at a smaller allowance. */
-  record(model: string, outputTokens: number, cutMax?: number): void {
-    const n = cutMax ?? outputTokens;
+  /** Records one whole answer's output tokens. */
+  record(model: string, outputTokens: number): void {
+    const n = outputTokens;
     if (!Number.isFinite(n) || n < 0) return;
     let outputs = this.seen.get(model);
     if (outputs === undefined) this.seen.set(model, (outputs = []));

@@ -118,9 +118,9 @@ export class QuotaGate {
     const usage = meteredUsage(result.usage, req);
     budgetRes.settle(usage);
     rateRes.settle({ input: usage.inputTokens, output: usage.outputTokens });
+    // A turn cut at a sized allowance says nothing of its real size; its full-size retry will.
     const cut = result.stoppedAtLimit === true && allowance < req.maxOutputTokens;
-    if (!usage.estimated || cut)
-      this.rates.recordOutput(req.key, usage.outputTokens, cut ? req.maxOutputTokens : undefined);
+    if (!usage.estimated && !cut) this.rates.recordOutput(req.key, usage.outputTokens);
     const recorded: RunEventBody = {
       type: 'usage.recorded',
       provider: req.key.provider,

@@ -233,9 +233,9 @@ export class RateLimitScheduler implements DisposableLike {
     }
   }
 
-  /** Records an answer's output tokens for `outputAllowance`; `cutMax` when it was cut at a smaller allowance. */
-  recordOutput(key: ModelKey, outputTokens: number, cutMax?: number): void {
-    this.outputs.record(label(key), outputTokens, cutMax);
+  /** Records a whole answer's output tokens for `outputAllowance` (not one cut at its allowance). */
+  recordOutput(key: ModelKey, outputTokens: number): void {
+    this.outputs.record(label(key), outputTokens);
   }
 
   /** Headroom of every key used so far. */

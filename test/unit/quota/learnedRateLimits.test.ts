@@ -180,7 +180,7 @@ describe('learned rate limits', () => {
     rates.learn(KEY, openAiHeaders(100, 100_000));
     assert.equal(rates.outputAllowance(KEY, 4_000), Math.ceil(190 * 1.25), 'the 95th percentile with headroom');
     assert.equal(rates.outputAllowance(KEY, 200), 200, 'never above the configured maximum');
-    for (let i = 0; i < 4; i++) rates.recordOutput(KEY, 237, 4_000);
-    assert.equal(rates.outputAllowance(KEY, 4_000), 4_000, 'answers that keep getting cut raise it to the maximum');
+    for (let i = 0; i < 4; i++) rates.recordOutput(KEY, 3_000);
+    assert.equal(rates.outputAllowance(KEY, 4_000), 3_750, 'longer answers raise it');
   });
 });
