@@ -105,7 +105,8 @@ class SharedServices implements EngineServices {
   }
 }
 
-/** The scheduler's window option, when the services were given one. */
-function windowOption(options: EngineServicesOptions): { windowMs?: number } {
-  return options.rateWindowMs === undefined ? {} : { windowMs: options.rateWindowMs };
+/** The scheduler's options: the window, when the services were given one, and the first-answer probe. */
+function windowOption(options: EngineServicesOptions): { windowMs?: number; probeFirst: boolean } {
+  // A model with no configured limits gets one probe request before the parallel agents follow it.
+  return { probeFirst: true, ...(options.rateWindowMs === undefined ? {} : { windowMs: options.rateWindowMs }) };
 }

@@ -3,7 +3,7 @@ import type { MessageBus } from '../context/messageBus';
 import type { SharedContext } from '../context/sharedContext';
 import type { RunLogger } from '../observe/runLogger';
 import type { TaskSpec } from '../model/planSchema';
-import type { QuotaGate } from '../quota/quotaGate';
+import type { ModelTurn, QuotaGate } from '../quota/quotaGate';
 import { addUsage, type Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { ModelCallRequest, TaskContext, TaskGateView } from '../task/agent';
@@ -89,7 +89,7 @@ export function createTaskContext(
     },
     async callModel<T>(
       request: ModelCallRequest,
-      send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>,
+      send: (signal: AbortSignal, turn: ModelTurn) => Promise<{ value: T; usage: Usage; stoppedAtLimit?: boolean }>,
     ): Promise<T> {
       const { value, usage } = await services.quota.call(
         { ...request, taskId: task.id, agentId, attempt },

@@ -15,6 +15,7 @@ import type {
 } from './chatModel';
 import { toLlmFailure, type LlmErrorContext } from './llmErrors';
 import { loadAnthropicSdk } from './sdkLoader';
+import { errorHeaders, reportHeaders } from './responseHeaders';
 import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
@@ -84,19 +85,20 @@ export class AnthropicChatModel implements ChatModel {
   /** Streams the request and resolves with the whole answer once `message_stop` has arrived. */
   async complete(request: ChatRequest, options: ChatCallOptions): Promise<ChatResponse> {
     validateChatRequest(request);
-    const { signal, onText } = options;
+    const { signal, onText, onHeaders } = options;
     if (signal.aborted) throw abortReason(signal);
     let midStream = false;
     const link = callSignal(signal);
     try {
-      const stream = await (
+      const { data: stream, response } = await (
         await this.sdkClient()
-      ).messages.create(
-        toAnthropicParams(request, { provider: this.provider, model: this.model, promptCaching: this.promptCaching }),
-        {
-          signal: link.signal,
-        },
-      );
+      ).messages
+        .create(
+          toAnthropicParams(request, { provider: this.provider, model: this.model, promptCaching: this.promptCaching }),
+          { signal: link.signal },
+        )
+        .withResponse();
+      reportHeaders(onHeaders, response.headers);
       midStream = true;
       const acc = new EventAccumulator();
       for await (const event of stream) {
@@ -114,6 +116,8 @@ export class AnthropicChatModel implements ChatModel {
       return acc.finish(request, this.provider, this.model);
     } catch (err) {
       if (err instanceof ListenerFailure) throw err.error;
+      // A 429 (or any failed response) carries the limits too.
+      if (!midStream) reportHeaders(onHeaders, errorHeaders(err));
       throw toLlmFailure(err, { ...this.errorContext, signal, midStream });
     } finally {
       link.dispose();

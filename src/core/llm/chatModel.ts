@@ -1,3 +1,4 @@
+import type { HeaderLookup } from '../quota/rateLimitHeaders';
 import type { Usage } from '../model/usage';
 
 /** A tool call as it appears in the history: what the model asked for, by id. */
@@ -125,6 +126,8 @@ export interface ChatCallOptions {
   signal: AbortSignal;
   /** Called with each text delta as it streams; the deltas of a failed call must not be committed. */
   onText?: (delta: string) => void;
+  /** Called with the response headers once they arrive (also a failed response's): the rate limits learn from them. */
+  onHeaders?: (headers: HeaderLookup) => void;
 }
 
 /**

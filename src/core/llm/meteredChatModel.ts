@@ -16,8 +16,12 @@ export interface MeteredOptions {
 /**
  * Sends one chat request the way agents must: through `ctx.callModel`, so the run budget and the
  * shared rate limits see it before it is sent. The reservation is the worst case (estimated
- * input at chars/4, all of `maxOutputTokens`, priced by the table); the settlement is the usage
- * the provider reported, with `costUsd` filled in from the table.
+ * input at chars/4, the output allowance the gate chose, priced by the table); the settlement is
+ * the usage the provider reported, with `costUsd` filled in from the table. The gate may send a
+ * smaller `max_tokens` than `request.maxOutputTokens`, sized from the model's recent answers; an
+ * answer cut at that smaller allowance is asked again at once with the full maximum, so the
+ * sizing never fails a turn (the cut answer's text is not streamed twice: it is held back until
+ * the answer is known to be whole).
  */
 export async function meteredComplete(
   ctx: Pick<TaskContext, 'callModel' | 'signal'>,
@@ -35,20 +39,45 @@ export async function meteredComplete(
   }
   const estimatedInputTokens = estimateRequestTokens(request);
   const estimate = prices.estimateCost(model.provider, model.model, estimatedInputTokens, request.maxOutputTokens);
-  const response = await ctx.callModel(
-    {
-      key: { provider: model.provider, model: model.model },
-      estimatedInputTokens,
-      maxOutputTokens: request.maxOutputTokens,
-      estimatedCostUsd: estimate.costUsd,
-    },
-    async (signal) => {
-      const r = await model.complete(request, onText === undefined ? { signal } : { signal, onText });
-      const cost = prices.costOf(model.provider, model.model, r.usage);
-      const priced: ChatResponse = { ...r, usage: { ...r.usage, costUsd: cost.costUsd, priceKnown: cost.priceKnown } };
-      return { value: priced, usage: priced.usage };
-    },
-  );
+  const ask = (fullOutput: boolean): Promise<ChatResponse> =>
+    ctx.callModel(
+      {
+        key: { provider: model.provider, model: model.model },
+        estimatedInputTokens,
+        maxOutputTokens: request.maxOutputTokens,
+        estimatedCostUsd: estimate.costUsd,
+        ...(fullOutput ? { fullOutput } : {}),
+      },
+      async (signal, turn) => {
+        const max = turn?.maxOutputTokens ?? request.maxOutputTokens;
+        const sized = max < request.maxOutputTokens;
+        // A sized turn may be asked again, so its text is held back until it is known to be whole.
+        const held: string[] = [];
+        const textSink = onText === undefined ? undefined : sized ? (d: string): void => void held.push(d) : onText;
+        const r = await model.complete(sized ? { ...request, maxOutputTokens: max } : request, {
+          signal,
+          ...(textSink === undefined ? {} : { onText: textSink }),
+          ...(turn === undefined ? {} : { onHeaders: (h) => turn.observeHeaders(h) }),
+        });
+        const stoppedAtLimit = r.stopReason === 'max_tokens';
+        if (onText !== undefined && sized && !stoppedAtLimit) for (const d of held) onText(d);
+        const cost = prices.costOf(model.provider, model.model, r.usage);
+        const priced: ChatResponse = {
+          ...r,
+          usage: { ...r.usage, costUsd: cost.costUsd, priceKnown: cost.priceKnown },
+        };
+        return {
+          value: sized && stoppedAtLimit ? { ...priced, cutShort: true } : priced,
+          usage: priced.usage,
+          stoppedAtLimit,
+        };
+      },
+    );
+  let response = await ask(false);
+  if ((response as CutResponse).cutShort === true) response = await ask(true);
   cache?.set(model.provider, model.model, request, response);
   return response;
 }
+
+/** An answer cut at an allowance smaller than the request's maximum: asked again, never returned. */
+type CutResponse = ChatResponse & { cutShort?: true };

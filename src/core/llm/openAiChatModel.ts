@@ -23,6 +23,7 @@ import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
 import { ListenerFailure } from './listenerFailure';
 import { loadOpenAiSdk } from './sdkLoader';
+import { errorHeaders, reportHeaders } from './responseHeaders';
 
 /** How to reach an OpenAI or OpenAI-compatible endpoint. */
 export interface OpenAiChatModelOptions {
@@ -103,14 +104,17 @@ export class OpenAiChatModel implements ChatModel {
   /** Streams the request and resolves with the whole answer once the stream has finished. */
   async complete(request: ChatRequest, options: ChatCallOptions): Promise<ChatResponse> {
     validateChatRequest(request);
-    const { signal, onText } = options;
+    const { signal, onText, onHeaders } = options;
     if (signal.aborted) throw abortReason(signal);
     let midStream = false;
     const link = callSignal(signal);
     try {
-      const stream = await (
+      const { data: stream, response } = await (
         await this.sdkClient()
-      ).chat.completions.create(this.toParams(request), { signal: link.signal });
+      ).chat.completions
+        .create(this.toParams(request), { signal: link.signal })
+        .withResponse();
+      reportHeaders(onHeaders, response.headers);
       midStream = true;
       const acc = new ChunkAccumulator();
       for await (const chunk of stream) {
@@ -128,6 +132,8 @@ export class OpenAiChatModel implements ChatModel {
       return acc.finish(request, this.model);
     } catch (err) {
       if (err instanceof ListenerFailure) throw err.error;
+      // A 429 (or any failed response) carries the limits too.
+      if (!midStream) reportHeaders(onHeaders, errorHeaders(err));
       throw toLlmFailure(err, { ...this.errorContext, signal, midStream });
     } finally {
       link.dispose();

@@ -3,7 +3,8 @@ import { TaskFailure } from '../model/failure';
 import type { RunEventBody } from '../model/runEvents';
 import { BudgetExceededError } from './budgetExceededError';
 import type { BudgetReservation, RunBudget } from './runBudget';
-import type { ModelKey, RateLimitScheduler, RateReservation } from './rateLimitScheduler';
+import type { HeaderLookup } from './rateLimitHeaders';
+import type { ModelKey, RateLimitScheduler, RateReservation, TokenSplit } from './rateLimitScheduler';
 import { totalTokens, type Usage } from '../model/usage';
 import { taskWaitedEvent } from '../model/taskWaits';
 
@@ -14,23 +15,37 @@ export interface QuotaRequest {
   maxOutputTokens: number;
   /** Worst-case cost (input estimate plus maximum output, at the model's price). */
   estimatedCostUsd: number;
+  /** Send all of `maxOutputTokens`: the retry of a turn that was cut at a smaller allowance. */
+  fullOutput?: boolean;
   taskId?: string;
   agentId?: string;
   /** The attempt of `taskId` the request belongs to; with both, a wait for the rate limits is recorded. */
   attempt?: number;
 }
 
+/** What the gate hands `send` for the one request it admitted. */
+export interface ModelTurn {
+  /** The output allowance to send as `max_tokens`: sized from the model's recent answers, or the full maximum. */
+  maxOutputTokens: number;
+  /** Give the response's headers (or a failed response's) here: the shared limits learn from them. */
+  observeHeaders(headers: HeaderLookup | undefined): void;
+}
+
 /** What `send` returns: its value and the usage the provider reported (or an estimate of it). */
 export interface Metered<T> {
   value: T;
   usage: Usage;
+  /** True when the answer stopped at its output allowance (`max_tokens`). */
+  stoppedAtLimit?: boolean;
 }
 
 /**
  * The single door every model request goes through: budget first (a request that would cross it
  * is never sent), then the shared rate limits, then the request; then the budget is settled with
  * the real usage, the rate limits keep the whole reservation for its minute (as the provider
- * does), and a `usage.recorded` event is emitted.
+ * does), and a `usage.recorded` event is emitted. The output allowance sent and reserved is the
+ * scheduler's `outputAllowance` (what the model's answers use, with headroom), unless the request
+ * asks for the full maximum; the response's rate-limit headers go to the scheduler.
  */
 export class QuotaGate {
   constructor(
@@ -44,10 +59,15 @@ export class QuotaGate {
   /** Runs `send` once budget and rate limits allow it; throws `BudgetExceededError` without sending when the budget would be crossed. */
   async call<T>(
     req: QuotaRequest,
-    send: (signal: AbortSignal) => Promise<Metered<T>>,
+    send: (signal: AbortSignal, turn: ModelTurn) => Promise<Metered<T>>,
     signal: AbortSignal,
   ): Promise<Metered<T>> {
     checkRequest(req);
+    // The allowance is read again when the request leaves the queue: answers seen meanwhile size it.
+    const sizeNow = (): TokenSplit => ({
+      input: req.estimatedInputTokens,
+      output: req.fullOutput ? req.maxOutputTokens : this.rates.outputAllowance(req.key, req.maxOutputTokens),
+    });
     const tokens = req.estimatedInputTokens + req.maxOutputTokens;
     let budgetRes: BudgetReservation;
     try {
@@ -71,7 +91,7 @@ export class QuotaGate {
     const queuedAt = this.now?.();
     let admitted = false;
     try {
-      rateRes = await this.rates.reserve(req.key, tokens, signal);
+      rateRes = await this.rates.reserve(req.key, sizeNow(), signal, sizeNow);
       admitted = true;
       this.recordRateWait(req, queuedAt);
       if (signal.aborted) {
@@ -85,13 +105,21 @@ export class QuotaGate {
       throw err;
     }
 
+    const split = rateRes.granted;
+    const allowance = split.output;
     let result: Metered<T>;
     try {
-      result = await send(signal);
+      result = await send(signal, {
+        maxOutputTokens: allowance,
+        observeHeaders: (headers) => {
+          rateRes.answered();
+          this.rates.learn(req.key, headers);
+        },
+      });
     } catch (err) {
       budgetRes.release();
       // The request reached the server, so its tokens count against the limit as estimated.
-      rateRes.settle(tokens);
+      rateRes.settle(split);
       if (err instanceof TaskFailure && err.options.retryAfterMs !== undefined && err.options.retryAfterMs > 0) {
         this.rates.pauseFor(req.key, err.options.retryAfterMs);
       }
@@ -100,7 +128,10 @@ export class QuotaGate {
 
     const usage = meteredUsage(result.usage, req);
     budgetRes.settle(usage);
-    rateRes.settle(totalTokens(usage));
+    rateRes.settle({ input: usage.inputTokens, output: usage.outputTokens });
+    // A turn cut at a sized allowance says nothing of its real size; its full-size retry will.
+    const cut = result.stoppedAtLimit === true && allowance < req.maxOutputTokens;
+    if (!usage.estimated && !cut) this.rates.recordOutput(req.key, usage.outputTokens);
     const recorded: RunEventBody = {
       type: 'usage.recorded',
       provider: req.key.provider,

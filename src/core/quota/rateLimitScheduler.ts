@@ -1,8 +1,13 @@
 import { abortReason, type Clock } from '../common/clock';
 import type { DisposableLike } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
-import { RateMeter, type MeterGrant } from './rateMeter';
+import { KeyMeters, type KeyGrant, type TokenSplit } from './keyMeters';
+import { OutputSizer } from './outputSizer';
+import { parseRateLimitHeaders, type HeaderLookup } from './rateLimitHeaders';
+import { label, requireLimit, requireTokens, splitOf } from './rateArguments';
 import { RequestTooLargeError } from './requestTooLargeError';
+
+export type { TokenSplit } from './keyMeters';
 
 /** Which provider and model a request goes to; limits are kept per key. */
 export interface ModelKey {
@@ -19,15 +24,26 @@ export interface RateLimits {
 /** Capacity taken for one request; settle it with the real token count, or release it if never sent. */
 export interface RateReservation {
   readonly key: ModelKey;
+  /** Input plus output tokens reserved. */
   readonly estimatedTokens: number;
+  /** The input and output tokens granted (the output allowance to send as `max_tokens`). */
+  readonly granted: TokenSplit;
   /**
-   * Records the tokens the request really used. Tokens beyond the reservation are added; unused
-   * ones are not given back: the provider counted the whole reservation (its `max_tokens`) when it
-   * admitted the request, and keeps it until the minute it was counted in has passed.
+   * Records the tokens the request really used (a number is input and output together). Tokens
+   * beyond the reservation are added; unused ones are not given back: the provider counted the
+   * whole reservation (its `max_tokens`) when it admitted the request, and keeps it until the
+   * minute it was counted in has passed.
    */
-  settle(actualTokens: number): void;
+  settle(actualTokens: number | TokenSplit): void;
   /** Gives back the request and its tokens: for a request that was never sent. */
   release(): void;
+  /**
+   * The response's headers arrived, so the provider admitted the request at the latest now: it is
+   * counted from now, not from the grant. A process stalled between grant and send (a busy
+   * machine, an SDK loading, a new connection) then cannot make our minute end before the
+   * provider's; the cost is holding the request for its time to first byte longer.
+   */
+  answered(): void;
 }
 
 /** What is left of one key's limits right now, for the status bar. */
@@ -46,19 +62,23 @@ export interface RateHeadroom {
 }
 
 interface Waiter {
-  tokens: number;
+  tokens: TokenSplit;
   resolve: (r: RateReservation) => void;
+  /** Re-reads the request's size when it is at the head of the queue. */
+  resize?: () => TokenSplit;
   reject: (err: Error) => void;
   detach: () => void;
 }
 
 interface KeyState {
   key: ModelKey;
-  requests?: RateMeter;
-  tokens?: RateMeter;
+  meters: KeyMeters;
   queue: Waiter[];
   pausedUntil: number;
   pumping: boolean;
+  /** Limits still unknown (none configured, no answer yet): one request at a time goes out as a probe. */
+  unknown: boolean;
+  probeOut: boolean;
   /** Interrupts the pump's sleep when something it waits on may have changed. */
   wake?: AbortController;
 }
@@ -73,13 +93,15 @@ interface RecoveryTimer {
  * The one rate-limit scheduler of the process, shared by every agent of every run, so parallel
  * agents on one provider stay under its requests- and tokens-per-minute limits together. Waiters
  * are served first come, first served per key, so a large request is never starved by small ones.
- * Limits are read through `limitsFor` the first time a key is used.
+ * Limits are read through `limitsFor` the first time a key is used; a limit it leaves open is
+ * learned from the provider's rate-limit headers (`learn`), so a first run needs no settings.
  */
 export class RateLimitScheduler implements DisposableLike {
   private readonly states = new Map<string, KeyState>();
   private readonly changed = new Emitter<void>();
   private recovery: RecoveryTimer | undefined;
   private disposed = false;
+  private readonly outputs: OutputSizer;
 
   constructor(
     private readonly clock: Clock,
@@ -90,8 +112,18 @@ export class RateLimitScheduler implements DisposableLike {
        * On a clock that runs faster than real time (tests), give the margin in that clock's time.
        */
       windowMs?: number;
+      /** Off: provider headers are ignored and output allowances are never sized (the limiter of settings alone). */
+      learn?: boolean;
+      /**
+       * Until a key with no configured limits has its first answer (its headers, or a settled
+       * request), send it one request at a time: a first wave of parallel agents could exceed
+       * limits nobody knows yet. Costs the first request's time to its headers, once per key.
+       */
+      probeFirst?: boolean;
     } = {},
-  ) {}
+  ) {
+    this.outputs = new OutputSizer();
+  }
 
   /**
    * Fires when `headroom()` changes: a reservation, a settle or release, a pause, a request queued
@@ -110,21 +142,30 @@ export class RateLimitScheduler implements DisposableLike {
     };
   };
 
-  /** Waits until `key` has room for one request of `estimatedTokens`, then takes it. Rejects with the abort reason if `signal` fires first. */
-  reserve(key: ModelKey, estimatedTokens: number, signal?: AbortSignal): Promise<RateReservation> {
+  /**
+   * Waits until `key` has room for one request of `estimatedTokens` (a number is input and output
+   * together), then takes it. Rejects with the abort reason if `signal` fires first.
+   */
+  reserve(
+    key: ModelKey,
+    estimatedTokens: number | TokenSplit,
+    signal?: AbortSignal,
+    /** Re-reads the size while the request waits (an output allowance sized meanwhile); `granted` says what was taken. */
+    resize?: () => TokenSplit,
+  ): Promise<RateReservation> {
     let state: KeyState;
+    let split: TokenSplit;
     try {
-      requireTokens('estimatedTokens', estimatedTokens);
+      split = splitOf('estimatedTokens', estimatedTokens);
       state = this.stateOf(key);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    if (state.tokens && estimatedTokens > state.tokens.perMinute) {
-      return Promise.reject(new RequestTooLargeError(label(key), estimatedTokens, state.tokens.perMinute));
-    }
+    const large = state.meters.tooLarge(split);
+    if (large) return Promise.reject(new RequestTooLargeError(label(key), large.requested, large.limit));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (state.queue.length === 0 && this.waitMs(state, estimatedTokens) === 0) {
-      return Promise.resolve(this.grant(state, estimatedTokens));
+    if (state.queue.length === 0 && this.waitMs(state, split) === 0) {
+      return Promise.resolve(this.grant(state, split));
     }
     return new Promise<RateReservation>((resolve, reject) => {
       const onAbort = (): void => {
@@ -136,10 +177,11 @@ export class RateLimitScheduler implements DisposableLike {
         this.didChange();
       };
       const waiter: Waiter = {
-        tokens: estimatedTokens,
+        tokens: split,
         resolve,
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
+        ...(resize === undefined ? {} : { resize }),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       state.queue.push(waiter);
@@ -156,18 +198,60 @@ export class RateLimitScheduler implements DisposableLike {
     this.didChange();
   }
 
+  /**
+   * Takes in the rate-limit headers of a response (or a 429) from `key`: limits the settings leave
+   * open are set or changed to what the provider reports, and use the provider counts beyond ours
+   * is held until its reset. Garbage headers are ignored; nothing here throws.
+   */
+  learn(key: ModelKey, headers: HeaderLookup | undefined): void {
+    if (this.options.learn === false) return;
+    try {
+      const state = this.stateOf(key);
+      const observed = parseRateLimitHeaders(headers, this.clock.now());
+      const learned = observed !== undefined && state.meters.learn(observed);
+      // Any answer ends the probe: what it taught (maybe that there are no limits) is all there is to know.
+      if (!learned && !state.unknown) return;
+      state.unknown = false;
+      state.wake?.abort();
+      this.didChange();
+    } catch {
+      // A provider's headers never break a request.
+    }
+  }
+
+  /**
+   * The output allowance (`max_tokens`) to send for `key`'s next turn: the configured `max` while
+   * the key has no token limit (nothing to save), else sized from its recent answers (see
+   * `OutputSizer`).
+   */
+  outputAllowance(key: ModelKey, max: number): number {
+    if (this.options.learn === false) return max;
+    try {
+      return this.stateOf(key).meters.countsTokens ? this.outputs.allowance(label(key), max) : max;
+    } catch {
+      return max;
+    }
+  }
+
+  /** Records a whole answer's output tokens for `outputAllowance` (not one cut at its allowance). */
+  recordOutput(key: ModelKey, outputTokens: number): void {
+    this.outputs.record(label(key), outputTokens);
+  }
+
   /** Headroom of every key used so far. */
   headroom(): RateHeadroom[] {
     const now = this.clock.now();
     return [...this.states.values()].map((s) => {
       const h: RateHeadroom = { key: { ...s.key }, waiting: s.queue.length };
-      if (s.requests) {
-        h.rpm = s.requests.perMinute;
-        h.requestsLeft = Math.floor(s.requests.available());
+      const requests = s.meters.requests;
+      if (requests) {
+        h.rpm = requests.perMinute;
+        h.requestsLeft = Math.floor(requests.available());
       }
-      if (s.tokens) {
-        h.tpm = s.tokens.perMinute;
-        h.tokensLeft = Math.floor(s.tokens.available());
+      const tokens = s.meters.tokens;
+      if (tokens) {
+        h.tpm = tokens.perMinute;
+        h.tokensLeft = Math.floor(tokens.available());
       }
       if (s.pausedUntil > now) h.pausedUntil = s.pausedUntil;
       return h;
@@ -194,10 +278,8 @@ export class RateLimitScheduler implements DisposableLike {
     let next = Infinity;
     for (const state of this.states.values()) {
       if (state.pausedUntil > now) next = Math.min(next, state.pausedUntil);
-      const requests = state.requests?.msUntilRecovery();
-      if (requests !== undefined) next = Math.min(next, now + requests);
-      const tokens = state.tokens?.msUntilRecovery();
-      if (tokens !== undefined) next = Math.min(next, now + tokens);
+      const meters = state.meters.msUntilRecovery();
+      if (meters !== undefined) next = Math.min(next, now + meters);
     }
     return Number.isFinite(next) ? next : undefined;
   }
@@ -232,33 +314,33 @@ export class RateLimitScheduler implements DisposableLike {
     let state = this.states.get(id);
     if (!state) {
       const limits = this.limitsFor(key) ?? {};
-      state = { key: { provider: key.provider, model: key.model }, queue: [], pausedUntil: 0, pumping: false };
-      if (limits.requestsPerMinute !== undefined) {
-        state.requests = new RateMeter(
-          requireLimit(key, 'requestsPerMinute', limits.requestsPerMinute),
-          this.clock,
-          this.options.windowMs,
-        );
-      }
-      if (limits.tokensPerMinute !== undefined) {
-        state.tokens = new RateMeter(
-          requireLimit(key, 'tokensPerMinute', limits.tokensPerMinute),
-          this.clock,
-          this.options.windowMs,
-        );
-      }
+      const configured: RateLimits = {};
+      if (limits.requestsPerMinute !== undefined)
+        configured.requestsPerMinute = requireLimit(key, 'requestsPerMinute', limits.requestsPerMinute);
+      if (limits.tokensPerMinute !== undefined)
+        configured.tokensPerMinute = requireLimit(key, 'tokensPerMinute', limits.tokensPerMinute);
+      state = {
+        key: { provider: key.provider, model: key.model },
+        meters: new KeyMeters(configured, this.clock, this.options.windowMs),
+        queue: [],
+        pausedUntil: 0,
+        pumping: false,
+        unknown:
+          this.options.probeFirst === true &&
+          this.options.learn !== false &&
+          configured.requestsPerMinute === undefined &&
+          configured.tokensPerMinute === undefined,
+        probeOut: false,
+      };
       this.states.set(id, state);
     }
     return state;
   }
 
-  private waitMs(state: KeyState, tokens: number): number {
-    return Math.max(
-      0,
-      state.pausedUntil - this.clock.now(),
-      state.requests?.msUntil(1) ?? 0,
-      state.tokens?.msUntil(tokens) ?? 0,
-    );
+  private waitMs(state: KeyState, tokens: TokenSplit): number {
+    // The probe's answer (or its settle or release) wakes the pump; the wait is only an upper bound.
+    const probe = state.unknown && state.probeOut ? PROBE_WAIT_MS : 0;
+    return Math.max(0, probe, state.pausedUntil - this.clock.now(), state.meters.msUntil(tokens));
   }
 
   /** Serves the queue of one key in order, sleeping until its head fits; one pump per key at a time. */
@@ -267,12 +349,24 @@ export class RateLimitScheduler implements DisposableLike {
     state.pumping = true;
     try {
       for (let head = state.queue[0]; head; head = state.queue[0]) {
+        if (head.resize !== undefined) {
+          try {
+            head.tokens = splitOf('estimatedTokens', head.resize());
+          } catch {
+            // A size that cannot be read keeps the one the request queued with.
+          }
+        }
         const wait = this.waitMs(state, head.tokens);
         if (!Number.isFinite(wait)) {
-          // Unreachable while limits are validated; refusing beats sleeping forever.
+          // A limit learned after the request queued is smaller than the request: refusing beats sleeping forever.
           state.queue.shift();
           head.detach();
-          head.reject(new RangeError(`A request to ${label(state.key)} can never fit its rate limits.`));
+          const large = state.meters.tooLarge(head.tokens);
+          head.reject(
+            large
+              ? new RequestTooLargeError(label(state.key), large.requested, large.limit)
+              : new RangeError(`A request to ${label(state.key)} can never fit its rate limits.`),
+          );
           this.didChange();
           continue;
         }
@@ -297,9 +391,10 @@ export class RateLimitScheduler implements DisposableLike {
     }
   }
 
-  private grant(state: KeyState, tokens: number): RateReservation {
-    const request: MeterGrant | undefined = state.requests?.take(1);
-    const tokenGrant: MeterGrant | undefined = state.tokens?.take(tokens);
+  private grant(state: KeyState, tokens: TokenSplit): RateReservation {
+    const taken: KeyGrant = state.meters.take(tokens);
+    const probe = state.unknown;
+    if (probe) state.probeOut = true;
     this.didChange();
     let done = false;
     const finish = (what: string): void => {
@@ -311,18 +406,28 @@ export class RateLimitScheduler implements DisposableLike {
     };
     return {
       key: { ...state.key },
-      estimatedTokens: tokens,
+      estimatedTokens: tokens.input + tokens.output,
+      granted: { ...tokens },
       settle: (actualTokens) => {
-        requireTokens('actualTokens', actualTokens);
+        const actual = splitOf('actualTokens', actualTokens);
         finish('settle');
-        tokenGrant?.settle(actualTokens);
+        if (probe) state.unknown = false;
+        taken.settle(
+          typeof actualTokens === 'number'
+            ? { input: Math.max(0, actualTokens - tokens.output), output: tokens.output }
+            : actual,
+        );
         state.wake?.abort();
         this.didChange();
       },
+      answered: () => {
+        if (done) return;
+        taken.restamp();
+      },
       release: () => {
         finish('release');
-        request?.refund();
-        tokenGrant?.refund();
+        if (probe) state.probeOut = false;
+        taken.refund();
         state.wake?.abort();
         this.didChange();
       },
@@ -330,21 +435,5 @@ export class RateLimitScheduler implements DisposableLike {
   }
 }
 
-function label(key: ModelKey): string {
-  return `${key.provider}/${key.model}`;
-}
-
-function requireTokens(name: string, n: number): void {
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-    throw new RangeError(`${name} must be a finite number >= 0, got ${String(n)}.`);
-  }
-}
-
-function requireLimit(key: ModelKey, name: keyof RateLimits, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-    throw new RangeError(
-      `The ${name} limit for ${label(key)} must be a number of at least 1, got ${String(value)}. Fix it in the rate-limit settings or remove it.`,
-    );
-  }
-  return value;
-}
+/** How long a request waits behind an unanswered probe at most before looking again. */
+const PROBE_WAIT_MS = 60_000;

@@ -10,6 +10,8 @@ export interface MeterGrant {
   settle(actual: number): void;
   /** Gives the whole amount back. */
   refund(): void;
+  /** Moves the amount to now (the provider has certainly admitted it by now): it leaves the window a minute later. */
+  restamp(): void;
 }
 
 /**
@@ -34,10 +36,12 @@ interface WindowEntry {
 export class RateMeter {
   private readonly bucket: TokenBucket;
   private readonly window: WindowEntry[] = [];
+  /** Use the provider reported that this meter did not see (another process, an earlier run). */
+  private outside: WindowEntry | undefined;
 
   constructor(
     /** The per-minute limit. */
-    readonly perMinute: number,
+    public perMinute: number,
     private readonly clock: Clock,
     /** The sliding window: a minute plus the latency margin (see RATE_WINDOW_MS). */
     private readonly windowMs: number = RATE_WINDOW_MS,
@@ -68,11 +72,42 @@ export class RateMeter {
     return refill > 0 ? refill : undefined;
   }
 
-  /** Admits `n` now; callers check `msUntil(n) === 0` first. */
-  take(n: number): MeterGrant {
+  /** A new per-minute limit (learned anew from the provider); what was admitted stays admitted. */
+  resize(perMinute: number): void {
+    if (perMinute === this.perMinute) return;
+    this.bucket.resize(perMinute);
+    this.perMinute = perMinute;
+  }
+
+  /** The amount admitted in this meter's window so far, outside use included. */
+  used(): number {
+    return this.windowSum();
+  }
+
+  /**
+   * The provider counts `amount` more than this meter admitted, until `expiresInMs` from now:
+   * kept as one entry that leaves the window then. A later report replaces it, never adds to it.
+   */
+  noteOutsideUse(amount: number, expiresInMs: number): void {
+    if (this.outside !== undefined) {
+      const i = this.window.indexOf(this.outside);
+      if (i >= 0) this.window.splice(i, 1);
+      this.outside = undefined;
+    }
+    if (!(amount > 0) || !(expiresInMs > 0)) return;
+    const entry: WindowEntry = { at: this.clock.now() + expiresInMs - this.windowMs, amount };
+    // The window stays ordered by time: the oldest entry leaves it first.
+    const at = this.window.findIndex((e) => e.at > entry.at);
+    this.window.splice(at < 0 ? this.window.length : at, 0, entry);
+    this.outside = entry;
+  }
+
+  /** Admits `n` now; callers check `msUntil(n) === 0` first. `at` backdates it (replaying grants made before the meter existed). */
+  take(n: number, at: number = this.clock.now()): MeterGrant {
     this.bucket.debit(n);
-    const entry: WindowEntry = { at: this.clock.now(), amount: n };
-    this.window.push(entry);
+    const entry: WindowEntry = { at, amount: n };
+    const pos = this.window.findIndex((e) => e.at > at);
+    this.window.splice(pos < 0 ? this.window.length : pos, 0, entry);
     return {
       settle: (actual) => {
         const excess = actual - entry.amount;
@@ -85,6 +120,14 @@ export class RateMeter {
         entry.amount = 0;
         const i = this.window.indexOf(entry);
         if (i >= 0) this.window.splice(i, 1);
+      },
+      restamp: () => {
+        const i = this.window.indexOf(entry);
+        if (i < 0) return;
+        this.window.splice(i, 1);
+        entry.at = Math.max(entry.at, this.clock.now());
+        const pos = this.window.findIndex((e) => e.at > entry.at);
+        this.window.splice(pos < 0 ? this.window.length : pos, 0, entry);
       },
     };
   }

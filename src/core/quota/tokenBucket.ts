@@ -14,9 +14,9 @@ const EPSILON = 1e-9;
 /** A bucket that starts full and refills continuously; a debit may push it below zero (debt). */
 export class TokenBucket {
   /** Most tokens the bucket holds. */
-  readonly capacity: number;
+  capacity: number;
   /** Tokens added per minute. */
-  readonly refillPerMinute: number;
+  refillPerMinute: number;
   private tokens: number;
   private last: number;
 
@@ -59,6 +59,15 @@ export class TokenBucket {
     requireAmount(n);
     this.refill();
     this.tokens = Math.min(this.capacity, this.tokens + n);
+  }
+
+  /** A new size and refill speed (a limit learned anew); what was used stays used. */
+  resize(perMinute: number): void {
+    requirePositive('capacity', perMinute);
+    this.refill();
+    this.tokens = Math.min(perMinute, this.tokens + (perMinute - this.capacity));
+    this.capacity = perMinute;
+    this.refillPerMinute = perMinute;
   }
 
   /** Milliseconds until `n` tokens are available: 0 if now, Infinity if `n` exceeds the capacity. */

@@ -4,6 +4,7 @@ import type { SharedContext } from '../context/sharedContext';
 import type { RunLogger } from '../observe/runLogger';
 import type { TaskSpec } from '../model/planSchema';
 import type { ModelKey } from '../quota/rateLimitScheduler';
+import type { ModelTurn } from '../quota/quotaGate';
 import type { Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { Finding } from '../model/finding';
@@ -22,6 +23,8 @@ export interface ModelCallRequest {
   estimatedInputTokens: number;
   maxOutputTokens: number;
   estimatedCostUsd: number;
+  /** Send all of `maxOutputTokens` rather than an allowance sized from recent answers (a cut turn's retry). */
+  fullOutput?: boolean;
 }
 
 /** The agent's mailbox, bound to the agent. */
@@ -107,7 +110,7 @@ export interface TaskContext {
   /** Sends one model request through the run budget and the shared rate limits. */
   callModel<T>(
     request: ModelCallRequest,
-    send: (signal: AbortSignal) => Promise<{ value: T; usage: Usage }>,
+    send: (signal: AbortSignal, turn: ModelTurn) => Promise<{ value: T; usage: Usage; stoppedAtLimit?: boolean }>,
   ): Promise<T>;
   /** The run's shared memory, seen as this agent. */
   readonly context: ReturnType<SharedContext['view']>;

@@ -13,6 +13,7 @@ import {
   type FakeReply,
 } from './fakeReply';
 import { openAiErrorBody } from './openAiWire';
+import { limitHeaders } from './limitHeaders';
 import { RateWindow, type RateLimitConfig } from './rateWindow';
 import { seededRandom } from './seededRandom';
 import { maxOutputTokens, requestTokens } from './wireAnswer';
@@ -70,6 +71,11 @@ export interface FakeModelServerOptions {
   now?: () => number;
   /** The key clients must send; default a random `fake-…` key. */
   apiKey?: string;
+  /**
+   * Extra headers on every model response (answers and errors), after the rate-limit headers
+   * `limits` adds: e.g. malformed `x-ratelimit-*` values.
+   */
+  headers?: Record<string, string>;
 }
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'proxy-authorization', 'cookie']);
@@ -312,6 +318,13 @@ export class FakeModelServer {
     res.destroy();
   }
 
+  /** The rate-limit headers of the enforced window in the API's format, then the configured extras. */
+  private responseHeaders(api: FakeApi): Record<string, string> {
+    const now = this.now();
+    const limits = this.window === undefined ? {} : limitHeaders(api, this.window.state(now), now);
+    return { ...limits, ...this.options.headers };
+  }
+
   private authorized(req: IncomingMessage, api: FakeApi): boolean {
     if (req.headers.authorization === `Bearer ${this.apiKey}`) return true;
     return api === 'anthropic' && req.headers['x-api-key'] === this.apiKey;
@@ -342,6 +355,7 @@ export class FakeModelServer {
       chunkDelayMs: message.chunkDelayMs ?? this.options.chunkDelayMs ?? 0,
       failAfter,
       onBilled: (usage) => this.bills.add(usage),
+      headers: () => this.responseHeaders(api),
       charge: (tokens) => {
         if ((this.options.limits?.tokenCounting ?? 'request') === 'usage') this.window?.charge(tokens);
       },
@@ -365,6 +379,7 @@ export class FakeModelServer {
       'x-request-id': `req_${rec.seq}`,
       'request-id': `req_${rec.seq}`,
     };
+    if (rec.api !== 'unknown') Object.assign(headers, this.responseHeaders(rec.api));
     if (f.retryAfterMs !== undefined) headers['retry-after-ms'] = String(f.retryAfterMs);
     if (f.retryAfterSeconds !== undefined) headers['retry-after'] = String(f.retryAfterSeconds);
     else if (f.retryAfterDate !== undefined) headers['retry-after'] = f.retryAfterDate.toUTCString();

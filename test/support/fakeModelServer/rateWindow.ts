@@ -8,6 +8,13 @@ export interface RateLimitConfig {
   windowMs?: number;
 }
 
+/** One limit as a response reports it. */
+export interface LimitState {
+  limit: number;
+  remaining: number;
+  resetMs: number;
+}
+
 /** The verdict on one request: admitted, or refused with how long to wait. */
 export type RateVerdict = { ok: true } | { ok: false; reason: 'requests' | 'tokens'; retryAfterMs: number };
 
@@ -41,6 +48,24 @@ export class RateWindow {
     }
     this.entries.push({ at: now, tokens });
     return { ok: true };
+  }
+
+  /**
+   * What the window looks like at `now`, as providers report it on every response: each limit,
+   * what is left of it, and the milliseconds until the window is empty again.
+   */
+  state(now: number): { requests?: LimitState; tokens?: LimitState } {
+    this.prune(now);
+    const emptyIn = (): number => {
+      const newest = this.entries[this.entries.length - 1];
+      return newest === undefined ? 0 : Math.max(0, newest.at + this.windowMs - now);
+    };
+    const out: { requests?: LimitState; tokens?: LimitState } = {};
+    const { rpm, tpm } = this.config;
+    if (rpm !== undefined)
+      out.requests = { limit: rpm, remaining: Math.max(0, rpm - this.entries.length), resetMs: emptyIn() };
+    if (tpm !== undefined) out.tokens = { limit: tpm, remaining: Math.max(0, tpm - this.used()), resetMs: emptyIn() };
+    return out;
   }
 
   /** Adds tokens to the latest admitted request (usage counted once the answer is known). */

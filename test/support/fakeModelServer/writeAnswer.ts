@@ -14,6 +14,8 @@ export interface WriteOptions {
   failAfter?: FailAfter | undefined;
   /** Called with the answer's total tokens (for TPM counted from usage). */
   charge: (tokens: number) => void;
+  /** The rate-limit (and any extra) headers of this response, read once the answer was charged. */
+  headers?: () => Record<string, string>;
   /** Called with the usage once an answer that reported it was sent whole. */
   onBilled?: (usage: WireAnswer['usage']) => void;
   signal: AbortSignal;
@@ -37,7 +39,12 @@ export async function writeAnswer(
 
   if (body['stream'] !== true) {
     const json = JSON.stringify(api === 'openai' ? openAiCompletion(a, model) : anthropicMessage(a, model));
-    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': requestId, 'request-id': requestId });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+      'request-id': requestId,
+      ...o.headers?.(),
+    });
     if (o.failAfter !== undefined) {
       // Half a body, then a cut connection.
       await write(res, json.slice(0, Math.floor(json.length / 2)));
@@ -68,6 +75,7 @@ export async function writeAnswer(
     connection: 'keep-alive',
     'x-request-id': requestId,
     'request-id': requestId,
+    ...o.headers?.(),
   });
   for (const [i, frame] of frames.entries()) {
     if (res.destroyed || o.signal.aborted) return;

@@ -1,3 +1,4 @@
+import type { ModelTurn } from '../../../src/core/quota/quotaGate';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
@@ -28,10 +29,13 @@ function stubContext(): Ctx & { calls: ModelCallRequest[]; settled: Usage[] } {
     settled: [] as Usage[],
     async callModel<T>(
       request: ModelCallRequest,
-      send: (s: AbortSignal) => Promise<{ value: T; usage: Usage }>,
+      send: (s: AbortSignal, turn: ModelTurn) => Promise<{ value: T; usage: Usage }>,
     ): Promise<T> {
       ctx.calls.push(request);
-      const { value, usage } = await send(signal);
+      const { value, usage } = await send(signal, {
+        maxOutputTokens: request.maxOutputTokens,
+        observeHeaders: () => undefined,
+      });
       ctx.settled.push(usage);
       return value;
     },
