@@ -1,3 +1,4 @@
+import { readBody } from './requestBody';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -79,7 +80,6 @@ export interface FakeModelServerOptions {
 }
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'proxy-authorization', 'cookie']);
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /**
  * A loopback model server speaking OpenAI Chat Completions (`POST /v1/chat/completions`) and
@@ -392,16 +392,4 @@ export class FakeModelServer {
 /** Starts a `FakeModelServer`; `close()` it in `after`/`afterEach`. */
 export function startFakeModelServer(options: FakeModelServerOptions = {}): Promise<FakeModelServer> {
   return FakeModelServer.start(options);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
