@@ -1,4 +1,3 @@
-import { readBody } from './requestBody';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +15,7 @@ import {
 import { openAiErrorBody } from './openAiWire';
 import { limitHeaders } from './limitHeaders';
 import { RateWindow, type RateLimitConfig } from './rateWindow';
+import { readBody } from './requestBody';
 import { seededRandom } from './seededRandom';
 import { maxOutputTokens, requestTokens } from './wireAnswer';
 import { BillBook, type BilledUsage } from './billedUsage';
