@@ -7,6 +7,12 @@ import { durableOrchestrator } from '../support/durableWorkload';
 import { makeHarness } from '../support/orchestratorHarness';
 import { testAgent } from '../support/testAgents';
 
+/**
+ * The most an agent definition allows; "unlimited" concurrency runs at this, which is more than
+ * the widest layer of any DAG here (50), so no task ever waits for a slot.
+ */
+export const MAX_AGENT_LOAD = 256;
+
 /** How our orchestrator is run: in memory, or on the real durable store in a temp folder. */
 export type OursMode = 'in memory' | 'durable';
 
@@ -19,8 +25,8 @@ export async function runOurs(
   options: { mode: OursMode; concurrency: number; latencyMs?: ReadonlyMap<string, number> },
 ): Promise<number> {
   const tasks = plan.tasks.length;
-  const concurrency = Number.isFinite(options.concurrency) ? options.concurrency : tasks;
-  const agent = testAgent({ id: 'bench', capabilities: ['code'], maxLoad: Math.max(concurrency, 1) }, async (ctx) => {
+  const concurrency = Number.isFinite(options.concurrency) ? options.concurrency : Math.min(tasks, MAX_AGENT_LOAD);
+  const agent = testAgent({ id: 'bench', capabilities: ['code'], maxLoad: concurrency }, async (ctx) => {
     const ms = options.latencyMs?.get(ctx.task.id) ?? 0;
     if (ms > 0) await systemClock.sleep(ms, ctx.signal);
     return {};
