@@ -43,12 +43,12 @@ export interface BenchSection {
 
 /** A figure's target as `≤ limit`. */
 export function atMost(value: number, limit: number, unit = ''): { text: string; met: boolean } {
-  return { text: `≤ ${limit}${unit}`, met: value <= limit };
+  return { text: `≤ ${limit.toLocaleString('en-US')}${unit}`, met: value <= limit };
 }
 
 /** A figure's target as `≥ limit`. */
 export function atLeast(value: number, limit: number, unit = ''): { text: string; met: boolean } {
-  return { text: `≥ ${limit}${unit}`, met: value >= limit };
+  return { text: `≥ ${limit.toLocaleString('en-US')}${unit}`, met: value >= limit };
 }
 
 /** Rounds for display and for the report: 3 significant decimals below 10, fewer above. */

@@ -36,7 +36,7 @@ export const makespanSection: BenchSection = {
           : undefined;
       for (const concurrency of [Number.POSITIVE_INFINITY, 8]) {
         const bound = makespanBoundMs(dag, concurrency);
-        const label = `${size.tasks} tasks (${dag.layers} layers, ${size.minMs}–${size.maxMs} ms), concurrency ${Number.isFinite(concurrency) ? concurrency : 'unlimited'}`;
+        const label = `${size.tasks.toLocaleString('en-US')} tasks (${dag.layers} layers, ${size.minMs}–${size.maxMs} ms), concurrency ${Number.isFinite(concurrency) ? concurrency : 'unlimited'}`;
         const runs: Array<[string, () => Promise<number>]> = [
           ...(['in memory', 'durable'] as OursMode[]).map(
             (mode) =>

@@ -21,7 +21,7 @@ export const overheadSection: BenchSection = {
       options.log(
         `overhead ${tasks} tasks, LangGraph: ${langGraphUs.toFixed(0)} µs/task, build ${graph.buildMs.toFixed(0)} ms`,
       );
-      const label = `${tasks} zero-latency tasks (layers of 100, fan-in 3), concurrency ${CONCURRENCY}`;
+      const label = `${tasks.toLocaleString('en-US')} zero-latency tasks (layers of 100, fan-in 3), concurrency ${CONCURRENCY}`;
       for (const mode of ['in memory', 'durable'] as const) {
         const us = ((await runOurs(plan, { mode, concurrency: CONCURRENCY })) * 1000) / tasks;
         options.log(`overhead ${tasks} tasks, ours ${mode}: ${us.toFixed(0)} µs/task`);
