@@ -58,3 +58,37 @@ export function round(value: number): number {
   const digits = abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
   return Number(value.toFixed(digits));
 }
+
+/** A figure as the stand-alone benches print it (checkpointBench.ts): a target is a ratio to stay under. */
+export interface PlainFigure {
+  name: string;
+  value: number;
+  unit: string;
+  anchor?: { name: string; value: number; unit?: string };
+  ratio?: number;
+  target?: number;
+  command: string;
+}
+
+/** A section from a stand-alone bench that resolves with plain figures; `quick` picks its small size. */
+export function plainSection(
+  name: string,
+  benchmark: string,
+  run: (quick: boolean) => Promise<readonly PlainFigure[]>,
+): BenchSection {
+  return {
+    name,
+    async run(options) {
+      return (await run(options.quick)).map((f) => ({
+        benchmark,
+        measure: f.name,
+        value: round(f.value),
+        unit: f.unit,
+        ...(f.anchor ? { anchor: { name: f.anchor.name, value: round(f.anchor.value) } } : {}),
+        ...(f.ratio !== undefined ? { ratio: round(f.ratio) } : {}),
+        ...(f.target !== undefined && f.ratio !== undefined ? { target: atMost(f.ratio, f.target, '×') } : {}),
+        command: f.command,
+      }));
+    },
+  };
+}

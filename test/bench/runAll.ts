@@ -8,6 +8,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { consoleTable, machineFacts, markdownReport } from './benchReport';
 import type { BenchSection, Figure, MakespanPoint } from './benchTypes';
+import { plainSection } from './benchTypes';
+import { runCheckpointBench } from './checkpointBench';
 import { endToEndSection } from './endToEndBench';
 import { footprintSection } from './footprintBench';
 import { makespanSvg } from './makespanPlot';
@@ -22,6 +24,7 @@ export const SECTIONS: readonly BenchSection[] = [
   overheadSection,
   footprintSection,
   endToEndSection,
+  plainSection('checkpoints', 'Checkpoints', (quick) => runCheckpointBench(quick ? { checkpoints: 3, files: 20 } : {})),
   storeSection,
   webviewSection,
 ];
