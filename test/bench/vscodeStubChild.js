@@ -1,0 +1,89 @@
+// Run by footprintBench.ts in a fresh node process: `node vscodeStubChild.js <dist/extension.js> <storageDir>`.
+// Resolves `vscode` to a stub in which every member is callable, constructible and has every
+// member, then times require() of the bundle and activate() with a stub context. Prints one JSON line.
+'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS child: it require()s the bundle the way VS Code does. */
+const Module = require('node:module');
+
+function stub(name) {
+  const target = function () {};
+  const values = new Map();
+  return new Proxy(target, {
+    set(_t, prop, value) {
+      values.set(prop, value);
+      return true;
+    },
+    defineProperty(_t, prop, descriptor) {
+      values.set(prop, descriptor.get ? descriptor.get() : descriptor.value);
+      return true;
+    },
+    get(_t, prop) {
+      if (values.has(prop)) return values.get(prop);
+      if (prop === 'then') return undefined;
+      if (prop === Symbol.toPrimitive) return () => name;
+      if (prop === Symbol.iterator) return function* () {};
+      if (prop === 'toString' || prop === 'toJSON') return () => name;
+      if (prop === 'length') return 0;
+      return stub(`${name}.${String(prop)}`);
+    },
+    apply() {
+      return stub(`${name}()`);
+    },
+    construct() {
+      return stub(`new ${name}`);
+    },
+  });
+}
+
+// The module's top-level names, from the API's own typings: a bundle's `import * as vscode`
+// copies own keys, so the stub must have them.
+const typings = require('node:fs').readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
+const vscodeStub = {};
+for (const m of typings.matchAll(/^\texport (?:namespace|class|enum|const|let|function) (\w+)/gm))
+  vscodeStub[m[1]] = stub(`vscode.${m[1]}`);
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'vscode') return 'vscode';
+  return resolve.call(this, request, ...rest);
+};
+require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscodeStub };
+
+const [bundle, storage] = process.argv.slice(2);
+const t0 = performance.now();
+const extension = require(bundle);
+const requireMs = performance.now() - t0;
+const result = { requireMs };
+try {
+  const storageUri = { fsPath: storage, path: storage, scheme: 'file', toString: () => `file://${storage}` };
+  const context = {
+    subscriptions: [],
+    globalStorageUri: storageUri,
+    storageUri,
+    logUri: storageUri,
+    extensionUri: { fsPath: __dirname, path: __dirname, scheme: 'file' },
+    extensionPath: __dirname,
+    extensionMode: 1,
+    secrets: {
+      get: async () => undefined,
+      store: async () => undefined,
+      delete: async () => undefined,
+      onDidChange: stub('onDidChange'),
+    },
+    globalState: {
+      get: () => undefined,
+      update: async () => undefined,
+      keys: () => [],
+      setKeysForSync: () => undefined,
+    },
+    workspaceState: { get: () => undefined, update: async () => undefined, keys: () => [] },
+    environmentVariableCollection: stub('env'),
+    asAbsolutePath: (p) => p,
+  };
+  const t1 = performance.now();
+  extension.activate(context);
+  result.activateMs = performance.now() - t1;
+} catch (err) {
+  result.activateError = err instanceof Error ? err.message : String(err);
+}
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
