@@ -15,6 +15,7 @@ import { footprintSection } from './footprintBench';
 import { makespanSvg } from './makespanPlot';
 import { makespanSection } from './makespanBench';
 import { overheadSection } from './overheadBench';
+import { rateLimitSection } from './rateLimitSection';
 import { storeSection } from './storeBench';
 import { webviewSection } from './webviewBench';
 
@@ -25,6 +26,7 @@ export const SECTIONS: readonly BenchSection[] = [
   footprintSection,
   endToEndSection,
   plainSection('checkpoints', 'Checkpoints', (quick) => runCheckpointBench(quick ? { checkpoints: 3, files: 20 } : {})),
+  rateLimitSection,
   storeSection,
   webviewSection,
 ];
