@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import type { AgentView } from '../../src/protocol/agents';
 import type { HostMessage } from '../../src/protocol/messages';
-import { useBrowserSuite } from './support/browserSuite';
+import { useBrowserSuite, usePanelPage } from './support/browserSuite';
 import { snapshot, taskView } from './support/panelBuilders';
-import { PanelPage } from './support/webviewPage';
 
 const AGENTS: AgentView[] = [
   {
@@ -45,22 +44,15 @@ const AGENTS: AgentView[] = [
 describe('run panel agents tab (headless Chromium)', function () {
   this.timeout(30_000);
   const suite = useBrowserSuite();
-  let panel: PanelPage;
-
-  beforeEach(async () => {
-    panel = await PanelPage.open(suite.browser, suite.server);
-    await panel.send(snapshot([taskView('a')]));
-    await panel.send({ type: 'agents', agents: AGENTS } as HostMessage);
-    await panel.page.locator('[data-testid=tab-agents]').click();
-    await panel.page.locator('[data-testid=agents]').waitFor();
-  });
-  afterEach(async () => {
-    assert.deepEqual(panel.errors, [], 'the page reported errors (a CSP violation shows up here)');
-    await panel.page.close();
+  const panel = usePanelPage(suite, async (p) => {
+    await p.send(snapshot([taskView('a')]));
+    await p.send({ type: 'agents', agents: AGENTS } as HostMessage);
+    await p.page.locator('[data-testid=tab-agents]').click();
+    await p.page.locator('[data-testid=agents]').waitFor();
   });
 
   it('lists the agents with capabilities, model, load, success rate, averages and source', async () => {
-    const page = panel.page;
+    const page = panel().page;
     assert.equal(await page.locator('[data-testid=tab-agents]').textContent(), 'Agents (3)');
     const headers = await page.locator('.agents-table thead th').allTextContents();
     assert.deepEqual(headers, [
@@ -97,14 +89,14 @@ describe('run panel agents tab (headless Chromium)', function () {
   });
 
   it('posts openAgentFile with the agent id, never a path, when the source is clicked', async () => {
-    const page = panel.page;
+    const page = panel().page;
     assert.equal(await page.locator('[data-testid=agent-source]').count(), 1, 'only a file is a link');
     await page.locator('[data-testid=agent-source]').click();
-    const posted = await panel.posted();
+    const posted = await panel().posted();
     assert.deepEqual(posted.at(-1), { type: 'openAgentFile', agentId: 'docs-writer' });
     // And from the keyboard.
     await page.locator('[data-testid=agent-source]').focus();
     await page.keyboard.press('Enter');
-    assert.equal((await panel.posted()).filter((m) => m.type === 'openAgentFile').length, 2);
+    assert.equal((await panel().posted()).filter((m) => m.type === 'openAgentFile').length, 2);
   });
 });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ReviewFile, ReviewHunk, ReviewMessage } from '../../src/protocol/review';
-import { useBrowserSuite } from './support/browserSuite';
+import { useBrowserSuite, usePanelPage } from './support/browserSuite';
 import { RUN_ID, snapshot, taskView } from './support/panelBuilders';
-import { PanelPage } from './support/webviewPage';
 
 /** A hunk replacing `removed` with `added` lines. */
 function hunk(hunkId: string, removed: string[], added: string[], accepted = false): ReviewHunk {
@@ -52,47 +51,40 @@ function review(extra: Partial<ReviewMessage> = {}): ReviewMessage {
 describe('run panel review tab (headless Chromium)', function () {
   this.timeout(30_000);
   const suite = useBrowserSuite();
-  let panel: PanelPage;
-
-  beforeEach(async () => {
-    panel = await PanelPage.open(suite.browser, suite.server);
-    await panel.send(snapshot([taskView('a', [], { status: 'succeeded' })]));
-  });
-  afterEach(async () => {
-    assert.deepEqual(panel.errors, [], 'the page reported errors (a CSP violation shows up here)');
-    await panel.page.close();
+  const panel = usePanelPage(suite, async (p) => {
+    await p.send(snapshot([taskView('a', [], { status: 'succeeded' })]));
   });
 
   it('asks for the review when opened, then lists files with counts and their hunks as a unified diff', async () => {
-    await panel.page.locator('[data-testid=tab-review]').click();
-    assert.deepEqual((await panel.posted()).slice(1), [{ type: 'reviewRequest', runId: RUN_ID }]);
-    await panel.send(review());
-    await panel.page.locator('[data-testid=review-summary]').waitFor();
-    assert.equal(await panel.page.locator('[data-testid=review-summary]').textContent(), '2 files changed, +4 −2');
-    assert.deepEqual(await panel.page.locator('[data-file-id] .review-toggle').allTextContents(), [
+    await panel().page.locator('[data-testid=tab-review]').click();
+    assert.deepEqual((await panel().posted()).slice(1), [{ type: 'reviewRequest', runId: RUN_ID }]);
+    await panel().send(review());
+    await panel().page.locator('[data-testid=review-summary]').waitFor();
+    assert.equal(await panel().page.locator('[data-testid=review-summary]').textContent(), '2 files changed, +4 −2');
+    assert.deepEqual(await panel().page.locator('[data-file-id] .review-toggle').allTextContents(), [
       'M src/a.ts +3 −2',
       'A src/b.ts +1 −0',
     ]);
-    const hunkA2 = panel.page.locator(`[data-hunk-id="${H2}"] .review-line`);
+    const hunkA2 = panel().page.locator(`[data-hunk-id="${H2}"] .review-line`);
     assert.deepEqual(await hunkA2.allTextContents(), ['  unchanged', '- old two', '+ new two', '+ more']);
-    const added = await panel.page
-      .locator(`[data-hunk-id="${H2}"] .review-line-added`)
+    const added = await panel()
+      .page.locator(`[data-hunk-id="${H2}"] .review-line-added`)
       .first()
       .evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.notEqual(added, 'rgba(0, 0, 0, 0)', 'added lines take a diff editor background');
-    assert.equal(await panel.page.locator(`[data-hunk-id="${H3}"]`).getAttribute('data-accepted'), 'true');
+    assert.equal(await panel().page.locator(`[data-hunk-id="${H3}"]`).getAttribute('data-accepted'), 'true');
   });
 
   it('Revert and Accept post hunkDecision with the ids; Accept marks the hunk kept; file actions post ids', async () => {
-    await panel.page.locator('[data-testid=tab-review]').click();
-    await panel.send(review());
-    await panel.page.locator(`[data-hunk-id="${H2}"] [data-testid=hunk-revert]`).click();
-    await panel.page.locator(`[data-hunk-id="${H1}"] [data-testid=hunk-accept]`).click();
-    await panel.page.locator(`[data-hunk-id="${H1}"][data-accepted=true]`).waitFor();
-    assert.equal(await panel.page.locator(`[data-hunk-id="${H1}"] [data-testid=kept]`).textContent(), 'Kept');
-    await panel.page.locator(`[data-file-id="${FILE_B}"] [data-testid=revert-file]`).click();
-    await panel.page.locator(`[data-file-id="${FILE_A}"] [data-testid=review-open-diff]`).click();
-    assert.deepEqual((await panel.posted()).slice(2), [
+    await panel().page.locator('[data-testid=tab-review]').click();
+    await panel().send(review());
+    await panel().page.locator(`[data-hunk-id="${H2}"] [data-testid=hunk-revert]`).click();
+    await panel().page.locator(`[data-hunk-id="${H1}"] [data-testid=hunk-accept]`).click();
+    await panel().page.locator(`[data-hunk-id="${H1}"][data-accepted=true]`).waitFor();
+    assert.equal(await panel().page.locator(`[data-hunk-id="${H1}"] [data-testid=kept]`).textContent(), 'Kept');
+    await panel().page.locator(`[data-file-id="${FILE_B}"] [data-testid=revert-file]`).click();
+    await panel().page.locator(`[data-file-id="${FILE_A}"] [data-testid=review-open-diff]`).click();
+    assert.deepEqual((await panel().posted()).slice(2), [
       { type: 'hunkDecision', runId: RUN_ID, fileId: FILE_A, hunkId: H2, decision: 'revert' },
       { type: 'hunkDecision', runId: RUN_ID, fileId: FILE_A, hunkId: H1, decision: 'accept' },
       { type: 'revertFile', runId: RUN_ID, fileId: FILE_B },
@@ -101,19 +93,19 @@ describe('run panel review tab (headless Chromium)', function () {
   });
 
   it('is keyboard accessible: a file folds with Enter on its toggle, hunk buttons work from the keyboard', async () => {
-    await panel.page.locator('[data-testid=tab-review]').click();
-    await panel.send(review());
-    const toggle = panel.page.locator(`[data-file-id="${FILE_A}"] .review-toggle`);
+    await panel().page.locator('[data-testid=tab-review]').click();
+    await panel().send(review());
+    const toggle = panel().page.locator(`[data-file-id="${FILE_A}"] .review-toggle`);
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     await toggle.focus();
-    await panel.page.keyboard.press('Enter');
+    await panel().page.keyboard.press('Enter');
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
-    assert.equal(await panel.page.locator(`[data-hunk-id="${H1}"]`).count(), 0);
-    await panel.page.keyboard.press('Enter');
-    await panel.page.locator(`[data-hunk-id="${H1}"]`).waitFor();
-    await panel.page.locator(`[data-hunk-id="${H1}"] [data-testid=hunk-revert]`).focus();
-    await panel.page.keyboard.press('Enter');
-    assert.deepEqual((await panel.posted()).at(-1), {
+    assert.equal(await panel().page.locator(`[data-hunk-id="${H1}"]`).count(), 0);
+    await panel().page.keyboard.press('Enter');
+    await panel().page.locator(`[data-hunk-id="${H1}"]`).waitFor();
+    await panel().page.locator(`[data-hunk-id="${H1}"] [data-testid=hunk-revert]`).focus();
+    await panel().page.keyboard.press('Enter');
+    assert.deepEqual((await panel().posted()).at(-1), {
       type: 'hunkDecision',
       runId: RUN_ID,
       fileId: FILE_A,
@@ -123,8 +115,8 @@ describe('run panel review tab (headless Chromium)', function () {
   });
 
   it('shows why a review is unavailable, and disables changes while the run runs', async () => {
-    await panel.page.locator('[data-testid=tab-review]').click();
-    await panel.send({
+    await panel().page.locator('[data-testid=tab-review]').click();
+    await panel().send({
       type: 'review',
       runId: RUN_ID,
       status: 'unavailable',
@@ -133,19 +125,19 @@ describe('run panel review tab (headless Chromium)', function () {
       readOnly: false,
       note: 'The review needs checkpoints (git). Run `git init` in the workspace.',
     });
-    await panel.page.locator('[data-testid=review-note]', { hasText: 'needs checkpoints (git)' }).waitFor();
-    await panel.send(review({ readOnly: true }));
-    await panel.page.locator(`[data-hunk-id="${H1}"]`).waitFor();
-    await panel.page.locator(`[data-hunk-id="${H1}"] [data-testid=hunk-revert]`).click();
-    assert.deepEqual((await panel.posted()).slice(2), [], 'nothing posted from a read-only review');
+    await panel().page.locator('[data-testid=review-note]', { hasText: 'needs checkpoints (git)' }).waitFor();
+    await panel().send(review({ readOnly: true }));
+    await panel().page.locator(`[data-hunk-id="${H1}"]`).waitFor();
+    await panel().page.locator(`[data-hunk-id="${H1}"] [data-testid=hunk-revert]`).click();
+    assert.deepEqual((await panel().posted()).slice(2), [], 'nothing posted from a read-only review');
   });
 
   it('offers "Review changes" when the shown run ends, and opens the review tab from it', async () => {
-    await panel.send(snapshot([taskView('a', [], { status: 'running' })]));
-    assert.equal(await panel.page.locator('[data-testid=review-prompt]').count(), 0);
-    await panel.send({ type: 'event', runId: RUN_ID, event: { kind: 'run', status: 'succeeded' } });
-    await panel.page.locator('[data-testid=review-changes]').click();
-    await panel.page.locator('[data-testid=tab-review][aria-selected=true]').waitFor();
-    assert.deepEqual((await panel.posted()).at(-1), { type: 'reviewRequest', runId: RUN_ID });
+    await panel().send(snapshot([taskView('a', [], { status: 'running' })]));
+    assert.equal(await panel().page.locator('[data-testid=review-prompt]').count(), 0);
+    await panel().send({ type: 'event', runId: RUN_ID, event: { kind: 'run', status: 'succeeded' } });
+    await panel().page.locator('[data-testid=review-changes]').click();
+    await panel().page.locator('[data-testid=tab-review][aria-selected=true]').waitFor();
+    assert.deepEqual((await panel().posted()).at(-1), { type: 'reviewRequest', runId: RUN_ID });
   });
 });

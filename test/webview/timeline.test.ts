@@ -3,7 +3,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostMessage } from '../../src/protocol/messages';
 import type { TimelineSegment, TimelineView } from '../../src/protocol/timeline';
-import { useBrowserSuite } from './support/browserSuite';
+import { useBrowserSuite, usePanelPage } from './support/browserSuite';
 import { ARTIFACTS, RUN_ID, snapshot, taskView } from './support/panelBuilders';
 import { PanelPage } from './support/webviewPage';
 
@@ -52,23 +52,16 @@ function timeline(): TimelineView {
 describe('run panel timeline tab (headless Chromium)', function () {
   this.timeout(30_000);
   const suite = useBrowserSuite();
-  let panel: PanelPage;
-
-  beforeEach(async () => {
-    panel = await PanelPage.open(suite.browser, suite.server);
+  const panel = usePanelPage(suite, async (p) => {
     const tasks = ['a', 'b', 'c', 'd'].map((id) => taskView(id, [], { title: `Task ${id.toUpperCase()}` }));
-    await panel.send(snapshot(tasks));
-    await panel.send({ type: 'timeline', timeline: timeline() } as HostMessage);
-    await panel.page.locator('[data-testid=tab-timeline]').click();
-    await panel.page.locator('[data-testid=timeline-canvas]').waitFor();
-  });
-  afterEach(async () => {
-    assert.deepEqual(panel.errors, [], 'the page reported errors (a CSP violation shows up here)');
-    await panel.page.close();
+    await p.send(snapshot(tasks));
+    await p.send({ type: 'timeline', timeline: timeline() } as HostMessage);
+    await p.page.locator('[data-testid=tab-timeline]').click();
+    await p.page.locator('[data-testid=timeline-canvas]').waitFor();
   });
 
   it('renders a labelled lane per agent slot and waits as their own hatched segments', async () => {
-    const page = panel.page;
+    const page = panel().page;
     assert.deepEqual(await page.locator('.lane-label').allTextContents(), [
       'coder #1',
       'coder #2',
@@ -112,7 +105,7 @@ describe('run panel timeline tab (headless Chromium)', function () {
   });
 
   it('shows task title and duration on hover and focus, and Enter opens the task in the graph', async () => {
-    const page = panel.page;
+    const page = panel().page;
     await page.locator('[data-task-id=c][data-kind=rateLimit]').hover();
     assert.match(
       (await page.locator('[data-testid=timeline-info]').textContent()) ?? '',
@@ -137,14 +130,14 @@ describe('run panel timeline tab (headless Chromium)', function () {
   });
 
   it('grows a running segment with a now-line', async () => {
-    const page = panel.page;
+    const page = panel().page;
     const now = Date.now();
     const live: TimelineView = {
       runId: RUN_ID,
       lanes: [{ index: 0, agentId: 'coder', kind: 'slot', label: 'coder #1' }],
       segments: [{ taskId: 'a', attempt: 1, agentId: 'coder', lane: 0, start: now - 5000, kind: 'attempt' }],
     };
-    await panel.send({ type: 'timeline', timeline: live } as HostMessage);
+    await panel().send({ type: 'timeline', timeline: live } as HostMessage);
     // A vertical line has an empty box, so it is never "visible" to Playwright: wait for it to be there.
     await page.locator('[data-testid=now-line]').waitFor({ state: 'attached' });
     const rect = page.locator('[data-task-id=a][data-kind=attempt] rect');
@@ -158,7 +151,7 @@ describe('run panel timeline tab (headless Chromium)', function () {
   });
 
   it('draws 1,000 attempts with their waits (time reported, not asserted)', async () => {
-    const page = panel.page;
+    const page = panel().page;
     const lanes = Array.from({ length: 8 }, (_, i) => ({
       index: i,
       agentId: 'coder',

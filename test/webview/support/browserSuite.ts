@@ -1,7 +1,8 @@
 // One browser, one bundle server for a suite; skipped with a clear reason when Chromium is
 // missing, failed instead under CI (like the workbench suite).
+import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { bundleWebview, chromiumMissing, launchBrowser, WebviewServer } from './webviewPage';
+import { bundleWebview, chromiumMissing, launchBrowser, PanelPage, WebviewServer } from './webviewPage';
 
 /** What the tests of a suite share. */
 export interface BrowserSuite {
@@ -29,4 +30,27 @@ export function useBrowserSuite(): BrowserSuite {
     await suite.server?.close();
   });
   return suite;
+}
+
+/**
+ * A fresh panel page for every test of the suite, made ready by `setUp`; after the test the page is
+ * closed, and the test fails if the page reported an error (a CSP violation shows up there).
+ */
+export function usePanelPage(suite: BrowserSuite, setUp?: (panel: PanelPage) => Promise<void>): () => PanelPage {
+  let current: PanelPage | undefined;
+  beforeEach(async () => {
+    current = await PanelPage.open(suite.browser, suite.server);
+    await setUp?.(current);
+  });
+  afterEach(async () => {
+    const panel = current;
+    current = undefined;
+    if (!panel) return;
+    assert.deepEqual(panel.errors, [], 'the page reported errors (a CSP violation shows up here)');
+    await panel.page.close();
+  });
+  return () => {
+    if (!current) throw new Error('The panel page exists only inside a test.');
+    return current;
+  };
 }
