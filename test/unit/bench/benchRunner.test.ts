@@ -127,7 +127,7 @@ describe('npm run bench: the runner in quick mode', function () {
     const out = join(dir, 'BENCHMARKS.md');
     await assert.rejects(
       runBenchmarks({ quick: true, outFile: out, only: ['stor'], log: () => undefined }),
-      /Unknown section stor; choose from makespan, overhead, footprint, end-to-end, checkpoints, store, webview\./,
+      /Unknown section stor; choose from makespan, overhead, footprint, end-to-end, checkpoints, rates, store, webview\./,
     );
     await assert.rejects(readFile(out), /ENOENT/, 'nothing written');
   });
