@@ -4,52 +4,36 @@
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
 import type * as OpenAiSdk from 'openai';
 import { errorMessage } from '../common/errors';
-import { registerSdkErrors } from './sdkErrors';
+import { registerSdkErrors, type SdkErrorClasses } from './sdkErrors';
 
-let openAi: Promise<typeof OpenAiSdk> | undefined;
-let anthropic: Promise<typeof AnthropicSdk> | undefined;
+// `require`, not `import()`: the CommonJS build, whose types the models use. Each stays a literal
+// `require('<package>')` so the bundler can point it at the SDK's own file.
 
 /** The `openai` module, loaded once. */
-export function loadOpenAiSdk(): Promise<typeof OpenAiSdk> {
-  // `require`, not `import()`: the CommonJS build, whose types the models use, loaded synchronously on first use.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  openAi ??= attempt(() => require('openai') as typeof OpenAiSdk).then(
-    (sdk) => {
-      registerSdkErrors(sdk);
-      return sdk;
-    },
-    (err: unknown) => {
-      openAi = undefined;
-      throw loadFailure('OpenAI', err);
-    },
-  );
-  return openAi;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const loadOpenAiSdk = lazySdk('OpenAI', () => require('openai') as typeof OpenAiSdk);
 
 /** The `@anthropic-ai/sdk` module, loaded once. */
-export function loadAnthropicSdk(): Promise<typeof AnthropicSdk> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  anthropic ??= attempt(() => require('@anthropic-ai/sdk') as typeof AnthropicSdk).then(
-    (sdk) => {
-      registerSdkErrors(sdk);
-      return sdk;
-    },
-    (err: unknown) => {
-      anthropic = undefined;
-      throw loadFailure('Anthropic', err);
-    },
-  );
-  return anthropic;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const loadAnthropicSdk = lazySdk('Anthropic', () => require('@anthropic-ai/sdk') as typeof AnthropicSdk);
 
-/** A promise of what `load` returns, rejected with what it throws. */
-function attempt<T>(load: () => T): Promise<T> {
-  return new Promise((resolve) => resolve(load()));
-}
-
-function loadFailure(name: string, err: unknown): Error {
-  return new Error(
-    `The ${name} client library could not be loaded (${errorMessage(err)}). Reinstall the extension, or run \`npm install\` for the CLI.`,
-    { cause: err },
-  );
+/** A loader that requires an SDK on its first call, registers its error classes, and keeps it; a failed load is tried again next time. */
+function lazySdk<T extends SdkErrorClasses>(name: string, load: () => T): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= new Promise<T>((resolve) => resolve(load())).then(
+      (sdk) => {
+        registerSdkErrors(sdk);
+        return sdk;
+      },
+      (err: unknown) => {
+        loaded = undefined;
+        throw new Error(
+          `The ${name} client library could not be loaded (${errorMessage(err)}). Reinstall the extension, or run \`npm install\` for the CLI.`,
+          { cause: err },
+        );
+      },
+    );
+    return loaded;
+  };
 }

@@ -5,12 +5,12 @@ import type { RunEvent, RunEventType } from '../../core/model/runEvents';
 import type { RunState } from '../../core/model/runState';
 import type { HostMessage } from '../../protocol/messages';
 import { parseWebviewMessage } from '../../protocol/messages';
-import type { TaskView } from '../../protocol/graph';
 import type { LogLine } from '../../protocol/logs';
 import type { PanelServices } from './panelServices';
 import { approvalViewsOf, runGraphOf } from './runGraphOf';
 import { timelineOf } from './timelineOf';
 import { PanelMessageRouter } from './runPanelMessages';
+import { SentValues } from './sentValues';
 import { runPanelHtml, runPanelOptions } from './runPanelHtml';
 
 /** Events that change nothing the graph shows. */
@@ -22,10 +22,10 @@ const UPDATE_DELAY_MS = 50;
 /** One panel: resyncs when shown again, keeps its run id in the webview state for a window reload. */
 export class RunPanel extends Disposable {
   private runId: string | undefined;
-  private sentTasks = new Map<string, string>();
-  private sentStatus: string | undefined;
-  private sentTimeline: string | undefined;
-  private sentAgents: string | undefined;
+  /** What was posted last: each task's view (`task:<id>`), the status, approvals, timeline and agents. */
+  private readonly sent = new SentValues();
+  /** How many tasks the webview's graph has; another count needs a new layout, so a snapshot. */
+  private sentTaskCount = 0;
   private pendingLines: LogLine[] = [];
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly router: PanelMessageRouter;
@@ -134,20 +134,22 @@ export class RunPanel extends Disposable {
     if (!entry || !state) return;
     const logs = await this.services.recentLines(runId);
     const graph = runGraphOf(state, entry.status, this.services.agentIds(runId), (t) => this.services.scrub(t));
-    this.sentTasks = new Map(graph.tasks.map((t) => [t.id, JSON.stringify(t)]));
-    this.sentStatus = graph.status;
+    const approvals = approvalViewsOf(state, (t) => this.services.scrub(t));
+    this.sent.clear();
+    for (const task of graph.tasks) this.sent.changed(`task:${task.id}`, task);
+    this.sentTaskCount = graph.tasks.length;
+    this.sent.changed('status', graph.status);
+    this.sent.changed('approvals', approvals);
     // Lines that arrived while the stored ones were read are in `logs` already.
     const lastSeq = logs.at(-1)?.seq ?? 0;
     this.pendingLines = this.pendingLines.filter((l) => l.seq > lastSeq);
     await this.post({
       type: 'snapshot',
       graph,
-      approvals: approvalViewsOf(state, (t) => this.services.scrub(t)),
+      approvals,
       logs,
     });
     await this.services.planReviews.resync(runId, this.reviewPanel);
-    this.sentTimeline = undefined;
-    this.sentAgents = undefined;
     await this.postTimelineAndAgents(state);
   }
 
@@ -155,18 +157,10 @@ export class RunPanel extends Disposable {
   private async postTimelineAndAgents(state: Readonly<RunState> | undefined): Promise<void> {
     if (state) {
       const timeline = timelineOf(state, (t) => this.services.scrub(t));
-      const json = JSON.stringify(timeline);
-      if (json !== this.sentTimeline) {
-        this.sentTimeline = json;
-        await this.post({ type: 'timeline', timeline });
-      }
+      if (this.sent.changed('timeline', timeline)) await this.post({ type: 'timeline', timeline });
     }
     const agents = await this.services.agentViews();
-    const json = JSON.stringify(agents);
-    if (json !== this.sentAgents) {
-      this.sentAgents = json;
-      await this.post({ type: 'agents', agents });
-    }
+    if (this.sent.changed('agents', agents)) await this.post({ type: 'agents', agents });
   }
 
   /** Posts the tasks whose view changed, the run's status when it did, and the new log lines. */
@@ -176,14 +170,13 @@ export class RunPanel extends Disposable {
     const state = entry?.details;
     if (!runId || !entry || !state) return;
     const graph = runGraphOf(state, entry.status, this.services.agentIds(runId), (t) => this.services.scrub(t));
-    const changed: TaskView[] = graph.tasks.filter((t) => this.sentTasks.get(t.id) !== JSON.stringify(t));
-    if (graph.tasks.length !== this.sentTasks.size) return this.sendSnapshot();
-    for (const task of changed) {
-      this.sentTasks.set(task.id, JSON.stringify(task));
-      await this.post({ type: 'event', runId, event: { kind: 'task', task } });
+    if (graph.tasks.length !== this.sentTaskCount) return this.sendSnapshot();
+    for (const task of graph.tasks) {
+      if (this.sent.changed(`task:${task.id}`, task)) {
+        await this.post({ type: 'event', runId, event: { kind: 'task', task } });
+      }
     }
-    if (graph.status !== this.sentStatus) {
-      this.sentStatus = graph.status;
+    if (this.sent.changed('status', graph.status)) {
       await this.post({ type: 'event', runId, event: { kind: 'run', status: graph.status } });
     }
     const lines = this.pendingLines;
@@ -196,7 +189,8 @@ export class RunPanel extends Disposable {
   private async postApprovals(): Promise<void> {
     const state = this.runId === undefined ? undefined : this.services.model.get(this.runId)?.details;
     if (!state) return;
-    await this.post({ type: 'approvalPending', approvals: approvalViewsOf(state, (t) => this.services.scrub(t)) });
+    const approvals = approvalViewsOf(state, (t) => this.services.scrub(t));
+    if (this.sent.changed('approvals', approvals)) await this.post({ type: 'approvalPending', approvals });
   }
 
   private async postRunList(): Promise<void> {
