@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeModelServer, type RecordedRequest } from '../support/fakeModelServer/fakeModelServer';
 import { isFault, type FakeReply } from '../support/fakeModelServer/fakeReply';
@@ -9,6 +9,7 @@ import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
 import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
+import { onlyRunId, storedEvents } from './support/runJournal';
 import type { Workbench } from './support/workbench';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
@@ -133,13 +134,10 @@ describe('workbench: approvals queue', function () {
     // On disk and in the journal: each proposal applied its own edit, once, in the order accepted.
     assert.equal(read('alpha.txt'), 'written by alpha\n');
     assert.equal(read('beta.txt'), 'written by beta\n');
-    const runsDir = join(session.globalStorageDir(), 'runs');
-    const [runId] = readdirSync(runsDir).filter((name) => statSync(join(runsDir, name)).isDirectory());
-    assert.ok(runId !== undefined, `a run folder under ${runsDir}`);
-    const events = readFileSync(join(runsDir, runId, 'events.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; taskId?: string; decision?: string; path?: string });
+    const events = storedEvents<{ type: string; taskId?: string; decision?: string; path?: string }>(
+      session,
+      onlyRunId(session),
+    );
     assert.deepEqual(
       events.filter((e) => e.type === 'approval.decided').map((e) => `${e.taskId}:${e.decision}`),
       ['beta:accepted', 'alpha:accepted'],

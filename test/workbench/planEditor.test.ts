@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { isPlannerRequest, scriptedTeam } from '../support/scriptedTeam';
@@ -8,6 +8,7 @@ import { initGitRepo } from './support/gitRepo';
 import { enterGoal } from './support/goalFlow';
 import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
+import { storedEvents, storedRunIds } from './support/runJournal';
 import { escapeRegExp, RunsView, type RunsTreeRow } from './support/runsView';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
@@ -57,14 +58,8 @@ describe('workbench: plan a goal, review the plan, run it', function () {
     const { workbench } = session;
     const runs = new RunsView(workbench);
     const editors = new Editors(workbench);
-    const runsDir = join(session.globalStorageDir(), 'runs');
-    const runIds = (): string[] =>
-      existsSync(runsDir) ? readdirSync(runsDir).filter((name) => statSync(join(runsDir, name)).isDirectory()) : [];
-    const eventsOf = (runId: string): StoredEvent[] =>
-      readFileSync(join(runsDir, runId, 'events.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as StoredEvent);
+    const runIds = (): string[] => storedRunIds(session);
+    const eventsOf = (runId: string): StoredEvent[] => storedEvents<StoredEvent>(session, runId);
     await runs.show();
 
     // Plan Goal…: the goal box, then a dry run with progress.

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { isPlannerRequest, scriptedTeam } from '../support/scriptedTeam';
 import { initGitRepo } from './support/gitRepo';
 import { enterGoal } from './support/goalFlow';
 import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
+import { storedEvents, storedRunIds } from './support/runJournal';
 import { runPanelFrame } from './support/runPanelFrame';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
@@ -47,14 +46,8 @@ describe('workbench: Plan Goal opens the plan for review in the Run panel', func
       modelServer: server,
     }));
     const { workbench } = session;
-    const runsDir = join(session.globalStorageDir(), 'runs');
-    const runIds = (): string[] =>
-      existsSync(runsDir) ? readdirSync(runsDir).filter((name) => statSync(join(runsDir, name)).isDirectory()) : [];
-    const eventsOf = (runId: string): StoredEvent[] =>
-      readFileSync(join(runsDir, runId, 'events.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as StoredEvent);
+    const runIds = (): string[] => storedRunIds(session);
+    const eventsOf = (runId: string): StoredEvent[] => storedEvents<StoredEvent>(session, runId);
 
     await workbench.runCommand('Orchestrator: Plan Goal…');
     await enterGoal(workbench, 'Plan Goal', GOAL);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
@@ -8,6 +8,7 @@ import { Editors } from './support/editors';
 import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
 import { waitUntil } from './support/poll';
+import { onlyRunId, storedEvents } from './support/runJournal';
 import { nodeStatus, runPanelFrame } from './support/runPanelFrame';
 import type { Workbench } from './support/workbench';
 import { WorkbenchSession } from './support/workbenchSession';
@@ -30,21 +31,9 @@ interface StoredEvent {
   note?: string;
 }
 
-/** The id of the session's only run: its folder's name. */
-function storedRunId(session: WorkbenchSession): string {
-  const runsDir = join(session.globalStorageDir(), 'runs');
-  const [runId] = readdirSync(runsDir).filter((name) => statSync(join(runsDir, name)).isDirectory());
-  assert.ok(runId !== undefined, `a run folder under ${runsDir}`);
-  return runId;
-}
-
 /** The events of the session's only run, as the extension stored them. */
-function storedEvents(session: WorkbenchSession): StoredEvent[] {
-  const runsDir = join(session.globalStorageDir(), 'runs');
-  return readFileSync(join(runsDir, storedRunId(session), 'events.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as StoredEvent);
+function runEvents(session: WorkbenchSession): StoredEvent[] {
+  return storedEvents<StoredEvent>(session, onlyRunId(session));
 }
 
 /** Opens a workspace file in the active editor group through Quick Open, as a user does. */
@@ -124,7 +113,7 @@ describe('workbench: steering a run from the run panel', function () {
       timeoutMs: 45_000,
       describe: () => JSON.stringify(read('beta.txt')),
     });
-    await waitUntil('the run to end', () => storedEvents(session).some((e) => e.type === 'run.completed'), {
+    await waitUntil('the run to end', () => runEvents(session).some((e) => e.type === 'run.completed'), {
       timeoutMs: 30_000,
     });
     await new Editors(workbench).activate(/^Run: /);
@@ -141,7 +130,7 @@ describe('workbench: steering a run from the run panel', function () {
     await workbench.screenshot('panel shown again after the run');
 
     assert.equal(read('alpha.txt'), FILES['alpha.txt'], 'the cancelled task wrote nothing');
-    const afterCancel = storedEvents(session);
+    const afterCancel = runEvents(session);
     assert.deepEqual(
       afterCancel.filter((e) => e.type === 'task.action').map((e) => `${e.taskId}:${e.action}`),
       ['alpha:cancel'],
@@ -160,7 +149,7 @@ describe('workbench: steering a run from the run panel', function () {
       timeoutMs: 45_000,
       describe: () => JSON.stringify(read('alpha.txt')),
     });
-    const retried = storedEvents(session).filter((e) => e.type === 'task.action' && e.action === 'retry');
+    const retried = runEvents(session).filter((e) => e.type === 'task.action' && e.action === 'retry');
     assert.deepEqual(
       retried.map((e) => [e.taskId, e.note]),
       [['alpha', note]],
@@ -205,7 +194,7 @@ describe('workbench: steering a run from the run panel', function () {
       },
     );
     assert.deepEqual(states, ['succeeded', 'succeeded']);
-    const runId = storedRunId(session);
+    const runId = onlyRunId(session);
     const select = after.locator('[data-testid=run-select]');
     await waitUntil('the switcher to show the restored run', async () => (await select.inputValue()) === runId, {
       timeoutMs: 10_000,
@@ -292,7 +281,7 @@ describe('workbench: steering a run from the run panel', function () {
       await workbench.waitForNotification(/Run succeeded/, 45_000);
       await workbench.screenshot(`both approved from the panel (${order.join(' then ')})`);
 
-      const events = storedEvents(session);
+      const events = runEvents(session);
       assert.deepEqual(
         events.filter((e) => e.type === 'approval.decided').map((e) => `${e.taskId}:${e.decision}`),
         [`${first}:accepted`, `${second}:accepted`],
