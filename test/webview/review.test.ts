@@ -57,6 +57,8 @@ describe('run panel review tab (headless Chromium)', function () {
 
   it('asks for the review when opened, then lists files with counts and their hunks as a unified diff', async () => {
     await panel().page.locator('[data-testid=tab-review]').click();
+    // The request is posted by the tab's effect, after the click's render.
+    await panel().page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 1);
     assert.deepEqual((await panel().posted()).slice(1), [{ type: 'reviewRequest', runId: RUN_ID }]);
     await panel().send(review());
     await panel().page.locator('[data-testid=review-summary]').waitFor();

@@ -37,8 +37,11 @@ export function LogView({ lines }: { lines: readonly LogLine[] }): ComponentChil
     if (follow && el) el.scrollTop = el.scrollHeight;
   }, [follow, shown]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(shown.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // A filter that shortens the list leaves the last scroll position past its end until the next
+  // scroll event: draw the rows the browser will show there (the end), not an empty window.
+  const top = Math.min(scrollTop, Math.max(0, shown.length * ROW_HEIGHT - height));
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(shown.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
   const copy = async (): Promise<void> => {
     const text = shown.map(logLineText).join('\n');
     try {
