@@ -140,13 +140,30 @@ describe('run panel timeline tab (headless Chromium)', function () {
     await panel().send({ type: 'timeline', timeline: live } as HostMessage);
     // A vertical line has an empty box, so it is never "visible" to Playwright: wait for it to be there.
     await page.locator('[data-testid=now-line]').waitFor({ state: 'attached' });
-    const rect = page.locator('[data-task-id=a][data-kind=attempt] rect');
-    const before = Number(await rect.getAttribute('width'));
+    // The axis is rescaled as time passes, so the bar's pixel width is not monotonic; its duration is.
+    const segment = page.locator('[data-task-id=a][data-kind=attempt]');
+    const seconds = async (): Promise<number> =>
+      Number(/ · (\d+(?:\.\d+)?)s · /.exec((await segment.getAttribute('aria-label')) ?? '')?.[1]);
+    const before = await seconds();
+    assert.ok(before >= 5, `the running attempt reads at least 5 s (${before})`);
     await page.waitForFunction(
-      (w) => Number(document.querySelector('[data-task-id=a][data-kind=attempt] rect')?.getAttribute('width')) > w,
+      (s) => {
+        const label = document.querySelector('[data-task-id=a][data-kind=attempt]')?.getAttribute('aria-label') ?? '';
+        return Number(/ · (\d+(?:\.\d+)?)s · /.exec(label)?.[1]) > s;
+      },
       before,
       { timeout: 5000 },
     );
+    // The bar ends at the now-line.
+    const edges = await page.evaluate(() => {
+      const rect = document.querySelector('[data-task-id=a][data-kind=attempt] rect');
+      const line = document.querySelector('[data-testid=now-line]');
+      return {
+        end: Number(rect?.getAttribute('x')) + Number(rect?.getAttribute('width')),
+        now: Number(line?.getAttribute('x1')),
+      };
+    });
+    assert.ok(Math.abs(edges.end - edges.now) < 0.5, `the bar ends at the now-line (${edges.end} vs ${edges.now})`);
     assert.equal(await page.locator('[data-testid=timeline-canvas] .seg-running').count(), 1);
   });
 
