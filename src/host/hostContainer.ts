@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { systemClock } from '../core/common/clock';
 import { Disposable, toDisposable, type DisposableLike } from '../core/common/disposable';
@@ -14,6 +15,7 @@ import { planReviewHost } from './commands/planReviewCommands';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
 import { openFolderCheckpoints, PanelReviews } from './panel/runReviewHost';
 import { PanelAgents } from './panel/panelAgents';
+import { PlanDraftFiles } from './panel/planDraftFiles';
 import { RunPanels } from './panel/runPanels';
 import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
@@ -32,6 +34,8 @@ import type { RunTreeNode } from './views/runTreeNodes';
 
 /** How long after activation the run list is read when no view asked for it yet. */
 const LIST_DELAY_MS = 1500;
+/** Plans under review, beside the runs in global storage (never in the workspace). */
+const PLAN_REVIEWS_DIR = 'plan-reviews';
 
 /**
  * The window's composition root. It owns one of each shared service (run store, agent statistics,
@@ -107,6 +111,7 @@ export class HostContainer extends Disposable {
         agentFile: (agentId) => panelAgents.file(agentId),
         taskAction: (message) => panelTaskAction(message, this.log),
         readEvents: (runId) => this.store.readEvents(runId),
+        planDrafts: new PlanDraftFiles(join(root, PLAN_REVIEWS_DIR), (message) => this.log.warn(message)),
         openEdit: (edit) => this.approvals.openEditDiffCommand(edit),
         planReviewHost: planReviewHost(() => services),
         reviews: this._register(

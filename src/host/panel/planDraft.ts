@@ -3,6 +3,7 @@
 import type { Plan, TaskSpec } from '../../core/model/planSchema';
 import type { PlanIssue } from '../../core/model/runEvents';
 import type { PlanFile } from '../../core/plan/planFile';
+import type { SavedPlanDraft } from './planDraftFiles';
 import { cycleReason, wouldCreateCycle } from '../../protocol/planCycle';
 import {
   TaskDescriptionSchema,
@@ -25,11 +26,14 @@ export class PlanDraft {
   /** What validation said about the current version, for a resync. */
   issues: PlanIssueView[] = [];
 
+  /** A new review (version 0), or one saved before a window reload at `version`. */
   constructor(
     readonly runId: string,
     plan: Plan,
     readonly agents: readonly string[],
+    version = 0,
   ) {
+    this.version = version;
     this.goal = plan.goal;
     this.tasks = plan.tasks.map((t) => ({ ...t, dependencies: [...t.dependencies] }));
   }
@@ -45,6 +49,15 @@ export class PlanDraft {
     const outcome = this.change(task, edit);
     if (outcome.ok) this.version++;
     return outcome;
+  }
+
+  /** What a window reload needs to carry on with this review. */
+  saved(): SavedPlanDraft {
+    return {
+      plan: { goal: this.goal, tasks: this.tasks.map((t) => structuredClone(t)) },
+      version: this.version,
+      agents: [...this.agents],
+    };
   }
 
   /** The plan as the run gets it: `{ fromRun, goal, tasks }`, the format of a plan file. */

@@ -9,6 +9,7 @@ import type { PlanValidation } from '../../core/plan/validatePlan';
 import type { HostMessage } from '../../protocol/messages';
 import type { PlanIssueView, PlanReviewRequest } from '../../protocol/planReview';
 import { PlanDraft } from './planDraft';
+import type { PlanDraftStore } from './planDraftFiles';
 
 /** How Run went: started as a new run, refused by validation (nothing ran), or not started (the user was told why). */
 export type PlanRunOutcome =
@@ -31,7 +32,11 @@ export interface ReviewPanel {
   showRun(runId: string): Promise<void>;
 }
 
-/** Every plan under review in this window; kept while the panel is hidden, closed or reloaded. */
+/**
+ * Every plan under review in this window; kept while the panel is hidden or closed, and, through
+ * `saved`, across a window reload: each applied edit is saved, and a review is read back when its
+ * run is shown again.
+ */
 export class PlanReviews {
   private readonly drafts = new Map<string, PlanDraft>();
   private readonly starting = new Set<string>();
@@ -40,12 +45,14 @@ export class PlanReviews {
     private readonly host: PlanReviewHost,
     private readonly scrub: (text: string) => string,
     private readonly log: (message: string) => void,
+    private readonly saved?: PlanDraftStore,
   ) {}
 
   /** Puts a dry run's plan under review (replacing an earlier review of it) and checks it. */
   async open(runId: string, plan: Plan, agents: readonly string[]): Promise<void> {
     const draft = new PlanDraft(runId, plan, agents);
     this.drafts.set(runId, draft);
+    await this.saved?.save(runId, draft.saved());
     await this.check(draft);
   }
 
@@ -55,7 +62,7 @@ export class PlanReviews {
 
   /** Sends the review of `runId` as it stands, edits and issues included (after a snapshot, on a resync). */
   async resync(runId: string, panel: ReviewPanel): Promise<void> {
-    const draft = this.drafts.get(runId);
+    const draft = await this.draftOf(runId);
     if (!draft) return;
     await panel.post({ type: 'planReview', review: draft.view(this.scrub) });
     await this.postIssues(draft, panel, 'validation', draft.issues);
@@ -63,7 +70,7 @@ export class PlanReviews {
 
   /** Acts on one review message from a panel. */
   async handle(message: PlanReviewRequest, panel: ReviewPanel): Promise<void> {
-    const draft = this.drafts.get(message.runId);
+    const draft = await this.draftOf(message.runId);
     if (!draft) {
       this.log(`Run panel: no plan of ${message.runId} is under review; ${message.type} ignored.`);
       await panel.post({ type: 'planReviewEnded', runId: message.runId });
@@ -80,6 +87,7 @@ export class PlanReviews {
           this.log(`Run panel: ${message.edit.op} on plan ${draft.runId} refused: ${outcome.issue.message}`);
           return this.postIssues(draft, panel, 'edit', [outcome.issue]);
         }
+        await this.saved?.save(draft.runId, draft.saved());
         await this.check(draft);
         await panel.post({
           type: 'planReview',
@@ -91,7 +99,7 @@ export class PlanReviews {
       case 'planRun':
         return this.run(draft, message.version, panel);
       case 'planDiscard':
-        this.drafts.delete(draft.runId);
+        this.end(draft.runId);
         this.log(`Run panel: the review of plan ${draft.runId} was discarded; nothing ran.`);
         return panel.post({ type: 'planReviewEnded', runId: draft.runId });
       case 'planOpenJson':
@@ -115,12 +123,34 @@ export class PlanReviews {
         return await this.postIssues(draft, panel, 'validation', draft.issues);
       }
       if (outcome.kind === 'not-started') return;
-      this.drafts.delete(draft.runId);
+      this.end(draft.runId);
       await panel.post({ type: 'planReviewEnded', runId: draft.runId, startedRunId: outcome.runId });
       await panel.showRun(outcome.runId);
     } finally {
       this.starting.delete(draft.runId);
     }
+  }
+
+  /** The review of `runId` in this window, or the one saved before a reload (checked again). */
+  private async draftOf(runId: string): Promise<PlanDraft | undefined> {
+    const known = this.drafts.get(runId);
+    if (known || !this.saved) return known;
+    const saved = await this.saved.load(runId).catch((err: unknown) => {
+      this.log(`Run panel: the saved review of plan ${runId} could not be read (${errorMessage(err)}).`);
+      return undefined;
+    });
+    // Another message may have read it meanwhile; the first one read wins.
+    if (!saved || this.drafts.has(runId)) return this.drafts.get(runId);
+    const draft = new PlanDraft(runId, saved.plan, saved.agents, saved.version);
+    this.drafts.set(runId, draft);
+    await this.check(draft);
+    return draft;
+  }
+
+  /** The review is over (run or discarded): forgotten here and on disk. */
+  private end(runId: string): void {
+    this.drafts.delete(runId);
+    void this.saved?.remove(runId);
   }
 
   /** Validates the draft with the engine's rules; an engine that cannot be had leaves the issues as they were. */

@@ -6,6 +6,7 @@ import type { Plan } from '../../core/model/planSchema';
 import { RunIdSchema } from '../../protocol/ids';
 import { panelLogLine, RecentLogLines } from './panelLog';
 import type { PanelServices } from './panelServices';
+import type { PlanDraftStore } from './planDraftFiles';
 import { PlanReviews } from './planReviews';
 import { RunPanel } from './runPanel';
 import { RUN_PANEL_VIEW_TYPE, runPanelOptions } from './runPanelHtml';
@@ -14,6 +15,8 @@ import { RUN_PANEL_VIEW_TYPE, runPanelOptions } from './runPanelHtml';
 export type RunPanelsServices = Omit<PanelServices, 'recentLines' | 'planReviews'> & {
   /** A run's stored events, for the log of a run this window has not followed. */
   readEvents(runId: string): Promise<RunEvent[]>;
+  /** Where plans under review are kept across a window reload. */
+  planDrafts: PlanDraftStore;
 };
 
 /** The window's run panel: opened from commands, the tree and notifications; restored by VS Code. */
@@ -33,6 +36,7 @@ export class RunPanels extends Disposable {
       services.planReviewHost,
       (text) => services.scrub(text),
       (message) => services.log.warn(message),
+      services.planDrafts,
     );
     this.services = { ...services, recentLines: (runId) => this.lines.of(runId), planReviews };
     this._register(
