@@ -1,5 +1,5 @@
 // Pending approvals shown in the panel, and the user's answer to one.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ApprovalIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** One proposal waiting for the user. */
@@ -9,9 +9,9 @@ export const ApprovalViewSchema = z.strictObject({
   taskId: TaskIdSchema,
   kind: z.enum(['edit', 'command']),
   /** The file an edit changes, relative to the run's folder. */
-  path: z.string().optional(),
+  path: z.optional(z.string()),
   /** The full command line of a command approval (escapes made visible by the host). */
-  command: z.string().optional(),
+  command: z.optional(z.string()),
   /** "+3 −1 in 2 hunks" and the like. */
   diffSummary: z.string(),
   /** A protected path or script: needs a fresh human decision. */

@@ -1,6 +1,6 @@
 // The run's task graph as the webview sees it: a plain view model the host derives from the
 // engine's run state, so the protocol (and the webview) never depend on the core's types.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AgentIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** Every status a node can show; `ready`, `awaitingApproval` and `retrying` are derived by the host. */
@@ -33,13 +33,13 @@ export type RunViewStatus = z.infer<typeof RunViewStatusSchema>;
 /** One attempt at a task. */
 export const AttemptViewSchema = z.strictObject({
   /** 1 for the first attempt. */
-  attempt: z.number().int().positive(),
+  attempt: z.number().check(z.int(), z.positive()),
   agentId: z.string(),
   startedAt: z.number(),
-  endedAt: z.number().optional(),
-  outcome: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
+  endedAt: z.optional(z.number()),
+  outcome: z.optional(z.enum(['succeeded', 'failed', 'cancelled'])),
   /** Model or engine text: the webview shows it as sanitised Markdown (webview/markdown.ts), never as HTML. */
-  failure: z.string().optional(),
+  failure: z.optional(z.string()),
 });
 export type AttemptView = z.infer<typeof AttemptViewSchema>;
 
@@ -49,22 +49,22 @@ export const TaskViewSchema = z.strictObject({
   title: z.string(),
   status: TaskViewStatusSchema,
   /** The agent of the latest attempt, or the one assigned. */
-  agentId: z.string().optional(),
+  agentId: z.optional(z.string()),
   /** `provider/model` of the latest model call, when known. */
-  model: z.string().optional(),
+  model: z.optional(z.string()),
   /** Ids of the tasks this one waits for. */
   deps: z.array(TaskIdSchema),
-  tokens: z.number().nonnegative(),
-  costUsd: z.number().nonnegative(),
+  tokens: z.number().check(z.nonnegative()),
+  costUsd: z.number().check(z.nonnegative()),
   attempts: z.array(AttemptViewSchema),
   /** Sum of the attempts' durations, in milliseconds. */
-  durationMs: z.number().nonnegative(),
+  durationMs: z.number().check(z.nonnegative()),
   /** Finding messages reported against the task (text). */
   findings: z.array(z.string()),
   /** Paths its applied edits changed, relative to the run's folder. */
   edits: z.array(z.string()),
   /** The task's result summary or last failure: model text, shown as sanitised Markdown. */
-  summary: z.string().optional(),
+  summary: z.optional(z.string()),
 });
 export type TaskView = z.infer<typeof TaskViewSchema>;
 

@@ -1,5 +1,6 @@
 // The two directions of the panel protocol, and the one parser every incoming message goes through.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
 import { ApprovalDecisionMessageSchema, ApprovalPendingMessageSchema, OpenDiffMessageSchema } from './approvals';
 import {
   EventMessageSchema,
@@ -70,8 +71,16 @@ export type ParseResult<T> = { ok: true; message: T } | { ok: false; reason: str
 /** Larger messages are refused before parsing; no legitimate webview message comes close. */
 const MAX_WEBVIEW_MESSAGE_CHARS = 16_384;
 
-const WEBVIEW_TYPES: ReadonlySet<string> = new Set(WebviewMessageSchema.options.map((o) => o.shape.type.value));
-const HOST_TYPES: ReadonlySet<string> = new Set(HostMessageSchema.options.map((o) => o.shape.type.value));
+/** zod/mini loads no locale: without this, an issue the schema gives no message for reads "Invalid input". */
+const ENGLISH: z.core.ParseContext<z.core.$ZodIssue> = { error: en().localeError };
+
+const WEBVIEW_TYPES = messageTypes(WebviewMessageSchema.def.options);
+const HOST_TYPES = messageTypes(HostMessageSchema.def.options);
+
+/** The `type` of every member of a message union, read from the members' own literals. */
+function messageTypes(options: readonly { shape: { type: z.ZodMiniLiteral<string> } }[]): ReadonlySet<string> {
+  return new Set(options.flatMap((o) => o.shape.type.def.values));
+}
 
 /** Checks a message from the webview against the protocol; anything else is refused with a reason. */
 export function parseWebviewMessage(raw: unknown): ParseResult<WebviewMessage> {
@@ -95,7 +104,7 @@ export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
   return parseWith(HostMessageSchema, HOST_TYPES, raw);
 }
 
-function parseWith<T>(schema: z.ZodType<T>, types: ReadonlySet<string>, raw: unknown): ParseResult<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, types: ReadonlySet<string>, raw: unknown): ParseResult<T> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'a message must be an object with a "type"' };
   }
@@ -103,12 +112,12 @@ function parseWith<T>(schema: z.ZodType<T>, types: ReadonlySet<string>, raw: unk
   if (typeof type !== 'string' || !types.has(type)) {
     return { ok: false, reason: `unknown message type ${JSON.stringify(type ?? null)?.slice(0, 80)}` };
   }
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(raw, ENGLISH);
   if (result.success) return { ok: true, message: result.data };
   return { ok: false, reason: `"${type}" message refused: ${describeIssues(result.error)}` };
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {

@@ -1,6 +1,6 @@
 // The handshake and the stream: the webview says ready, the host answers with a snapshot and then
 // sends events; choosing another run asks for its snapshot.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RunGraphSchema, RunViewStatusSchema, TaskViewSchema } from './graph';
 import { RunIdSchema } from './ids';
 import { LogLineSchema } from './logs';
@@ -49,5 +49,5 @@ export const RunListEntrySchema = z.strictObject({
 export const RunListMessageSchema = z.strictObject({
   type: z.literal('runList'),
   runs: z.array(RunListEntrySchema),
-  selected: RunIdSchema.optional(),
+  selected: z.optional(RunIdSchema),
 });

@@ -1,7 +1,7 @@
 // Reviewing a planned (dry-run) plan in the panel before it runs. The host owns the plan and sends
 // it whole; the webview sends one bounded edit at a time, naming tasks by id, so no message from
 // the webview comes near the 16 kB limit whatever the plan's size.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AgentIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** The longest title a task may have (the plan schema's limit). */
@@ -10,12 +10,12 @@ export const MAX_TITLE_CHARS = 200;
 export const MAX_DESCRIPTION_CHARS = 4000;
 
 /** One line, 1 to 200 characters, no control characters. */
-export const TaskTitleSchema = z
-  .string()
-  .max(MAX_TITLE_CHARS, `a title is at most ${MAX_TITLE_CHARS} characters`)
-  .refine((t) => t.trim() !== '', 'a title must not be empty')
+export const TaskTitleSchema = z.string().check(
+  z.maxLength(MAX_TITLE_CHARS, `a title is at most ${MAX_TITLE_CHARS} characters`),
+  z.refine((t) => t.trim() !== '', 'a title must not be empty'),
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'a title is one line with no control characters');
+  z.regex(/^[^\u0000-\u001f\u007f]*$/, 'a title is one line with no control characters'),
+);
 
 // eslint-disable-next-line no-control-regex
 const DESCRIPTION_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
@@ -23,8 +23,13 @@ const DESCRIPTION_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 /** At most 4,000 characters; line breaks and tabs allowed, no other control characters. */
 export const TaskDescriptionSchema = z
   .string()
-  .max(MAX_DESCRIPTION_CHARS, `a description is at most ${MAX_DESCRIPTION_CHARS.toLocaleString('en')} characters`)
-  .regex(DESCRIPTION_TEXT, 'a description has no control characters but line breaks and tabs');
+  .check(
+    z.maxLength(
+      MAX_DESCRIPTION_CHARS,
+      `a description is at most ${MAX_DESCRIPTION_CHARS.toLocaleString('en')} characters`,
+    ),
+    z.regex(DESCRIPTION_TEXT, 'a description has no control characters but line breaks and tabs'),
+  );
 
 /** One task of the plan under review. */
 export const PlanTaskViewSchema = z.strictObject({
@@ -32,7 +37,7 @@ export const PlanTaskViewSchema = z.strictObject({
   title: z.string(),
   description: z.string(),
   /** The agent the task is assigned to; absent when the engine chooses by capability. */
-  agentId: z.string().optional(),
+  agentId: z.optional(z.string()),
   /** Ids of the tasks this one waits for. */
   deps: z.array(TaskIdSchema),
   capabilities: z.array(z.string()),
@@ -45,7 +50,7 @@ export const PlanReviewViewSchema = z.strictObject({
   /** The dry run that produced the plan: the review's id. */
   runId: RunIdSchema,
   /** Bumped by every edit the host applies; Run names the version the person saw. */
-  version: z.number().int().nonnegative(),
+  version: z.number().check(z.int(), z.nonnegative()),
   goal: z.string(),
   tasks: z.array(PlanTaskViewSchema),
   /** The registered agents a task may be assigned to. */
@@ -59,7 +64,7 @@ export type PlanIssueField = z.infer<typeof PlanIssueFieldSchema>;
 
 /** One problem, said so that a person knows what to change. */
 export const PlanIssueViewSchema = z.strictObject({
-  taskId: TaskIdSchema.optional(),
+  taskId: z.optional(TaskIdSchema),
   field: PlanIssueFieldSchema,
   message: z.string(),
 });
@@ -70,7 +75,7 @@ export const PlanReviewMessageSchema = z.strictObject({
   type: z.literal('planReview'),
   review: PlanReviewViewSchema,
   /** What the last edit did beyond the obvious ("b no longer waits for a"). */
-  notice: z.string().optional(),
+  notice: z.optional(z.string()),
 });
 
 /**
@@ -80,7 +85,7 @@ export const PlanReviewMessageSchema = z.strictObject({
 export const PlanIssuesMessageSchema = z.strictObject({
   type: z.literal('planIssues'),
   runId: RunIdSchema,
-  version: z.number().int().nonnegative(),
+  version: z.number().check(z.int(), z.nonnegative()),
   kind: z.enum(['validation', 'edit']),
   issues: z.array(PlanIssueViewSchema),
 });
@@ -89,7 +94,7 @@ export const PlanIssuesMessageSchema = z.strictObject({
 export const PlanReviewEndedMessageSchema = z.strictObject({
   type: z.literal('planReviewEnded'),
   runId: RunIdSchema,
-  startedRunId: RunIdSchema.optional(),
+  startedRunId: z.optional(RunIdSchema),
 });
 
 /** One change to the plan. `dependsOn` is the task that must finish first. */
@@ -97,7 +102,7 @@ export const PlanEditOpSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('setTitle'), taskId: TaskIdSchema, title: TaskTitleSchema }),
   z.strictObject({ op: z.literal('setDescription'), taskId: TaskIdSchema, description: TaskDescriptionSchema }),
   /** `agentId` absent: the engine chooses by capability. */
-  z.strictObject({ op: z.literal('setAgent'), taskId: TaskIdSchema, agentId: AgentIdSchema.optional() }),
+  z.strictObject({ op: z.literal('setAgent'), taskId: TaskIdSchema, agentId: z.optional(AgentIdSchema) }),
   z.strictObject({ op: z.literal('deleteTask'), taskId: TaskIdSchema }),
   z.strictObject({ op: z.literal('addEdge'), taskId: TaskIdSchema, dependsOn: TaskIdSchema }),
   z.strictObject({ op: z.literal('removeEdge'), taskId: TaskIdSchema, dependsOn: TaskIdSchema }),
@@ -116,7 +121,7 @@ export type PlanEditMessage = z.infer<typeof PlanEditMessageSchema>;
 export const PlanRunMessageSchema = z.strictObject({
   type: z.literal('planRun'),
   runId: RunIdSchema,
-  version: z.number().int().nonnegative(),
+  version: z.number().check(z.int(), z.nonnegative()),
 });
 
 /** Webview → host: drop the review (the dry run and its plan document stay). */

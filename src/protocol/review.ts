@@ -1,10 +1,10 @@
 // The whole-run review: every file a run changed, by hunk, with accept and revert. The webview
 // names files and hunks only by the ids the host sent; the host resolves them to paths itself.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RunIdSchema, TaskIdSchema } from './ids';
 
 /** A file or hunk id the host made (16 hex digits of a hash); it carries no path. */
-export const ReviewIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'a review id is 16 lowercase hex digits');
+export const ReviewIdSchema = z.string().check(z.regex(/^[0-9a-f]{16}$/, 'a review id is 16 lowercase hex digits'));
 
 /** One line of a hunk as a unified diff shows it: context, removed or added; the text has no line ending. */
 export const ReviewLineSchema = z.strictObject({
@@ -17,14 +17,14 @@ export type ReviewLine = z.infer<typeof ReviewLineSchema>;
 export const ReviewHunkSchema = z.strictObject({
   hunkId: ReviewIdSchema,
   /** 1-based first line in the checkpoint's version, and how many lines it replaces. */
-  oldStart: z.number().int().nonnegative(),
-  oldLines: z.number().int().nonnegative(),
+  oldStart: z.number().check(z.int(), z.nonnegative()),
+  oldLines: z.number().check(z.int(), z.nonnegative()),
   /** 1-based first line in the file now, and how many lines it has there. */
-  newStart: z.number().int().nonnegative(),
-  newLines: z.number().int().nonnegative(),
+  newStart: z.number().check(z.int(), z.nonnegative()),
+  newLines: z.number().check(z.int(), z.nonnegative()),
   lines: z.array(ReviewLineSchema),
   /** Lines of the hunk left out to keep the message small. */
-  moreLines: z.number().int().nonnegative(),
+  moreLines: z.number().check(z.int(), z.nonnegative()),
   /** A person kept this hunk (recorded in the run). */
   accepted: z.boolean(),
 });
@@ -36,15 +36,15 @@ export const ReviewFileSchema = z.strictObject({
   /** Workspace-relative, for display only; the webview never sends it back. */
   path: z.string(),
   status: z.enum(['added', 'modified', 'deleted']),
-  added: z.number().int().nonnegative(),
-  removed: z.number().int().nonnegative(),
+  added: z.number().check(z.int(), z.nonnegative()),
+  removed: z.number().check(z.int(), z.nonnegative()),
   /** The tasks whose applied edits changed the file. */
   tasks: z.array(TaskIdSchema),
   hunks: z.array(ReviewHunkSchema),
   /** Hunks left out to keep the message small. */
-  moreHunks: z.number().int().nonnegative(),
+  moreHunks: z.number().check(z.int(), z.nonnegative()),
   /** Why the file has no hunks to show (binary, too large, unreadable); it can still be reverted whole. */
-  note: z.string().optional(),
+  note: z.optional(z.string()),
 });
 export type ReviewFile = z.infer<typeof ReviewFileSchema>;
 
@@ -56,9 +56,9 @@ export const ReviewMessageSchema = z.strictObject({
   status: z.enum(['ready', 'unavailable']),
   files: z.array(ReviewFileSchema),
   /** Files left out to keep the message small. */
-  moreFiles: z.number().int().nonnegative(),
+  moreFiles: z.number().check(z.int(), z.nonnegative()),
   /** Why the review is unavailable, or what the last action did (a refusal says what to do next). */
-  note: z.string().optional(),
+  note: z.optional(z.string()),
   /** The run still runs: the review is read-only until it ends. */
   readOnly: z.boolean(),
 });

@@ -1,5 +1,5 @@
 // Steering one task from its node without stopping the rest of the run.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AgentIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** The actions a node offers. */
@@ -14,15 +14,17 @@ export const TaskActionMessageSchema = z
     taskId: TaskIdSchema,
     action: TaskActionKindSchema,
     /** Added to the task's brief on retry; text only. */
-    note: z.string().max(4000, 'a note is at most 4,000 characters').optional(),
-    agentId: AgentIdSchema.optional(),
+    note: z.optional(z.string().check(z.maxLength(4000, 'a note is at most 4,000 characters'))),
+    agentId: z.optional(AgentIdSchema),
   })
-  .refine((m) => m.action === 'reassign' || m.agentId === undefined, {
-    message: 'agentId goes only with reassign',
-    path: ['agentId'],
-  })
-  .refine((m) => m.action === 'retry' || m.note === undefined, {
-    message: 'note goes only with retry',
-    path: ['note'],
-  });
+  .check(
+    z.refine((m) => m.action === 'reassign' || m.agentId === undefined, {
+      message: 'agentId goes only with reassign',
+      path: ['agentId'],
+    }),
+    z.refine((m) => m.action === 'retry' || m.note === undefined, {
+      message: 'note goes only with retry',
+      path: ['note'],
+    }),
+  );
 export type TaskActionMessage = z.infer<typeof TaskActionMessageSchema>;

@@ -1,5 +1,5 @@
 // What the details pane of a task asks of the host besides task actions.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RunIdSchema, TaskIdSchema } from './ids';
 
 /** No task lists more edits than this; a larger index is malformed. */
@@ -13,6 +13,6 @@ export const OpenEditMessageSchema = z.strictObject({
   type: z.literal('openEdit'),
   runId: RunIdSchema,
   taskId: TaskIdSchema,
-  index: z.number().int().nonnegative().max(MAX_EDIT_INDEX),
+  index: z.number().check(z.int(), z.nonnegative(), z.lte(MAX_EDIT_INDEX)),
 });
 export type OpenEditMessage = z.infer<typeof OpenEditMessageSchema>;

@@ -1,6 +1,6 @@
 // The run's timeline as the webview draws it: a Gantt of attempts with their waits, one lane per
 // agent slot, derived by the host from the run state.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AgentIdSchema, RunIdSchema, TaskIdSchema } from './ids';
 
 /** What a segment shows: an attempt, or one kind of wait. */
@@ -10,7 +10,7 @@ export type SegmentKind = z.infer<typeof SegmentKindSchema>;
 /** One row of the Gantt. */
 export const TimelineLaneSchema = z.strictObject({
   /** Position of the row, from 0, top first. */
-  index: z.number().int().nonnegative(),
+  index: z.number().check(z.int(), z.nonnegative()),
   agentId: AgentIdSchema,
   /** `slot`: an attempt runs here (at most the agent's maxLoad of them); `queue`: waits before a start. */
   kind: z.enum(['slot', 'queue']),
@@ -22,19 +22,19 @@ export type TimelineLane = z.infer<typeof TimelineLaneSchema>;
 /** One bar: an attempt at a task, or a wait of it. */
 export const TimelineSegmentSchema = z.strictObject({
   taskId: TaskIdSchema,
-  attempt: z.number().int().positive(),
+  attempt: z.number().check(z.int(), z.positive()),
   agentId: AgentIdSchema,
   /** Index of its lane. */
-  lane: z.number().int().nonnegative(),
+  lane: z.number().check(z.int(), z.nonnegative()),
   /** Milliseconds since the epoch. */
   start: z.number(),
   /** Absent while it runs: the webview grows it up to now. */
-  end: z.number().optional(),
+  end: z.optional(z.number()),
   kind: SegmentKindSchema,
   /** How an attempt ended. */
-  outcome: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
+  outcome: z.optional(z.enum(['succeeded', 'failed', 'cancelled'])),
   /** What a wait waited for (a model, a file); text, shown as text. */
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
 });
 export type TimelineSegment = z.infer<typeof TimelineSegmentSchema>;
 
