@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { AgentRegistry } from '../agents/agentRegistry';
 import { BUILTIN_AGENTS } from '../agents/builtinAgents';
-import { loadCustomAgents } from '../agents/customAgentFile';
+import { collectProjectInstructions, formatProjectInstructions } from '../agents/projectInstructions';
+import { loadWorkspaceAgents } from '../agents/workspaceAgentFiles';
 import { LlmAgent, type LlmAgentDeps } from '../agents/llmAgent';
 import type { Clock } from '../common/clock';
 import { errorMessage } from '../common/errors';
@@ -11,11 +12,10 @@ import { AgentDefinitionSchema, type AgentDefinitionInput } from '../model/agent
 import type { RateHeadroom } from '../quota/rateLimitScheduler';
 import { formatModelRef, parseModelRef } from '../route/modelRef';
 import { ModelRouter, NoModelAvailableError, type CostTier } from '../route/modelRouter';
-import type { Agent } from '../task/agent';
+import type { Agent, TaskContext } from '../task/agent';
 import type { EngineModels } from './engineModels';
 
-/** Where custom agents live in a workspace, relative to its root. */
-export const CUSTOM_AGENTS_DIR = '.orchestrator/agents';
+export { CUSTOM_AGENTS_DIR } from '../agents/workspaceAgentFiles';
 
 /** How an engine's agents are built. */
 export interface EngineAgentsOptions {
@@ -38,8 +38,13 @@ export interface EngineAgentsOptions {
 /** The agents of an engine, and a factory for more agents wired the same way. */
 export interface EngineAgents {
   registry: AgentRegistry;
-  /** The file each custom agent was loaded from (absolute path), by agent id. */
+  /** The file each workspace agent was loaded from (absolute path), by agent id; kept current by `reload`. */
   agentFiles: ReadonlyMap<string, string>;
+  /**
+   * Reads the agent files again and swaps the workspace agents in the registry in one step: tasks
+   * started afterwards get the new set, running ones keep theirs. Calls are serialised.
+   */
+  reload(): Promise<void>;
   /** An LLM agent with the engine's tools, models, policy and gate (for agents of other extensions); not registered. */
   createPromptAgent(definition: AgentDefinitionInput, systemPrompt: string): Agent;
 }
@@ -97,11 +102,13 @@ export function modelChain(
 }
 
 /**
- * The agents of an engine: the five built-in agents, then the custom agents of
- * `<root>/.orchestrator/agents`. Each agent's model chain is its per-agent model, then its own
+ * The agents of an engine: the five built-in agents, then the workspace's agent files (ours in
+ * `.orchestrator/agents`, then `.github/agents/*.agent.md`, then `.claude/agents/*.md`; see
+ * `loadWorkspaceAgents`). Each agent's model chain is its per-agent model, then its own
  * preferred models, then the run's model — each only when the engine can serve its provider —
  * re-ordered on every turn by a router (open circuits dropped, models without rate headroom moved
- * back). A bad custom agent file is skipped with a warning; it never stops a run.
+ * back). A bad agent file is skipped with a warning; it never stops a run. Every brief gets the
+ * project instructions (AGENTS.md, `.github/instructions`) that apply to its task, read as it starts.
  */
 export async function createEngineAgents(options: EngineAgentsOptions): Promise<EngineAgents> {
   const { models, deps, warn } = options;
@@ -111,33 +118,50 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
   let router: ModelRouter | undefined;
   const chain = modelChain(models, () => router);
   const refsOf = (definition: AgentDefinitionInput): string[] => modelRefsOf(models, definition);
-  const agentDeps: LlmAgentDeps = { ...deps, models: chain };
+  const agentDeps: LlmAgentDeps = {
+    ...deps,
+    models: chain,
+    projectInstructions: instructionsFor(options.root, warn),
+  };
   for (const spec of BUILTIN_AGENTS) {
     const maxLoad = options.builtinMaxLoad ?? spec.definition.maxLoad;
     registry.register(new LlmAgent({ ...spec.definition, maxLoad }, spec.systemPrompt, agentDeps));
   }
-  const { agents, errors } = await loadCustomAgents(path.join(options.root, ...CUSTOM_AGENTS_DIR.split('/')), {
-    knownTools: deps.tools.names(),
-    displayDir: CUSTOM_AGENTS_DIR,
-  });
-  for (const error of errors) warn(`Custom agent skipped: ${error}`);
+  const builtinIds = new Set(BUILTIN_AGENTS.map((s) => s.definition.id));
   const agentFiles = new Map<string, string>();
-  for (const spec of agents) {
-    try {
-      registry.register(new LlmAgent(spec.definition, spec.systemPrompt, agentDeps));
+  const shown = (file: string): string => path.relative(options.root, file).split(path.sep).join('/');
+  const load = async (): Promise<void> => {
+    const { agents, warnings } = await loadWorkspaceAgents(options.root, deps.tools.names());
+    for (const warning of warnings) warn(warning);
+    const fresh = agents.filter((spec) => {
+      if (!builtinIds.has(spec.definition.id)) return true;
+      warn(
+        `Custom agent skipped: ${shown(spec.sourceFile)}: "${spec.definition.id}" is a built-in agent; give the file another name.`,
+      );
+      return false;
+    });
+    const { added, errors } = registry.swap(
+      [...agentFiles.keys()],
+      fresh.map((spec) => new LlmAgent(spec.definition, spec.systemPrompt, agentDeps)),
+    );
+    for (const error of errors) warn(`Custom agent skipped: ${error}`);
+    agentFiles.clear();
+    for (const spec of fresh) {
+      if (!added.includes(spec.definition.id)) continue;
       agentFiles.set(spec.definition.id, spec.sourceFile);
-    } catch (err) {
-      warn(`Custom agent skipped: ${CUSTOM_AGENTS_DIR}/${path.basename(spec.sourceFile)}: ${errorMessage(err)}`);
-      continue;
-    }
-    for (const ref of spec.definition.preferredModels) {
-      if (!models.scripted && !refsOf(spec.definition).includes(ref)) {
-        warn(
-          `Custom agent "${spec.definition.id}" prefers ${ref}, which this engine cannot use (no key for its provider); it gets ${runRef} instead.`,
-        );
+      for (const ref of spec.definition.preferredModels) {
+        if (!models.scripted && !refsOf(spec.definition).includes(ref)) {
+          warn(
+            `Custom agent "${spec.definition.id}" prefers ${ref}, which this engine cannot use (no key for its provider); it gets ${runRef} instead.`,
+          );
+        }
       }
     }
-  }
+  };
+  await load();
+  let reloading = Promise.resolve();
+  const reload = (): Promise<void> =>
+    (reloading = reloading.then(load).catch((err: unknown) => warn(`Agent files not reloaded: ${errorMessage(err)}`)));
   const known = new Set(registry.list().map((a) => a.definition.id));
   for (const id of Object.keys(models.agentModels)) {
     if (!known.has(id)) {
@@ -153,7 +177,29 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
   return {
     registry,
     agentFiles,
+    reload,
     createPromptAgent: (definition, systemPrompt) =>
       new LlmAgent(AgentDefinitionSchema.parse(definition), systemPrompt, agentDeps),
+  };
+}
+
+/** The bounded project instructions of a task; each warning about an instruction file is given once. */
+function instructionsFor(
+  root: string,
+  warn: (message: string) => void,
+): (ctx: TaskContext) => Promise<string | undefined> {
+  const warned = new Set<string>();
+  return async (ctx) => {
+    try {
+      const { instructions, warnings } = await collectProjectInstructions(root, [
+        ...ctx.task.writes,
+        ...ctx.task.reads,
+      ]);
+      for (const w of warnings) if (!warned.has(w) && warned.add(w)) warn(`Project instructions: ${w}`);
+      return formatProjectInstructions(instructions);
+    } catch (err) {
+      warn(`Project instructions not read: ${errorMessage(err)}`);
+      return undefined;
+    }
   };
 }
