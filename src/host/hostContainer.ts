@@ -105,6 +105,7 @@ export class HostContainer extends Disposable {
         agentIds: () => panelAgents.ids(),
         agentViews: () => panelAgents.views(),
         agentFile: (agentId) => panelAgents.file(agentId),
+        onAgentsChanged: (listener) => panelAgents.onDidChange(listener),
         taskAction: (message) => panelTaskAction(message, this.log),
         readEvents: (runId) => this.store.readEvents(runId),
         openEdit: (edit) => this.approvals.openEditDiffCommand(edit),

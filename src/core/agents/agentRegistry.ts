@@ -65,17 +65,21 @@ export class AgentRegistry implements DisposableLike {
    * with. An agent of `add` that is invalid or clashes with one that stays is not registered: its
    * error is returned, and the rest of the swap still applies.
    */
-  swap(remove: readonly string[], add: readonly Agent[]): { added: string[]; errors: string[] } {
+  swap(
+    remove: readonly string[],
+    add: readonly Agent[],
+  ): { added: string[]; errors: Array<{ id: string; error: string }> } {
     const removing = new Set(remove);
     const staged = new Map<string, Entry>();
-    const errors: string[] = [];
+    const errors: Array<{ id: string; error: string }> = [];
     for (const agent of add) {
       const parsed = AgentDefinitionSchema.safeParse(agent.definition);
       const id = parsed.success ? parsed.data.id : String((agent.definition as { id?: unknown }).id);
       if (!parsed.success) {
-        errors.push(`Agent "${id}" has an invalid definition: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+        const detail = parsed.error.issues.map((i) => i.message).join('; ');
+        errors.push({ id, error: `Agent "${id}" has an invalid definition: ${detail}` });
       } else if ((this.entries.has(id) && !removing.has(id)) || staged.has(id)) {
-        errors.push(`An agent with id "${id}" is already registered; rename the new one.`);
+        errors.push({ id, error: `An agent with id "${id}" is already registered; rename the new one.` });
       } else {
         const registered: RegisteredAgent = { definition: parsed.data, run: (ctx) => agent.run(ctx) };
         staged.set(id, { agent: registered, health: 'healthy', load: 0 });

@@ -140,15 +140,23 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
       );
       return false;
     });
+    const previous = [...agentFiles.keys()];
+    // Current before the swap's listeners run, so a view never shows a new file agent as built-in.
+    agentFiles.clear();
+    for (const spec of fresh) agentFiles.set(spec.definition.id, spec.sourceFile);
     const { added, errors } = registry.swap(
-      [...agentFiles.keys()],
+      previous,
       fresh.map((spec) => new LlmAgent(spec.definition, spec.systemPrompt, agentDeps)),
     );
-    for (const error of errors) warn(`Custom agent skipped: ${error}`);
-    agentFiles.clear();
+    for (const { id, error } of errors) {
+      const file = agentFiles.get(id);
+      warn(`Custom agent skipped: ${file === undefined ? '' : `${shown(file)}: `}${error}`);
+    }
     for (const spec of fresh) {
-      if (!added.includes(spec.definition.id)) continue;
-      agentFiles.set(spec.definition.id, spec.sourceFile);
+      if (!added.includes(spec.definition.id)) {
+        agentFiles.delete(spec.definition.id);
+        continue;
+      }
       for (const ref of spec.definition.preferredModels) {
         if (!models.scripted && !refsOf(spec.definition).includes(ref)) {
           warn(

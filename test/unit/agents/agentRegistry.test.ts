@@ -72,8 +72,11 @@ describe('AgentRegistry', () => {
       ],
     );
     assert.deepEqual(added, ['docs']);
-    assert.match(errors.join('\n'), /"coder" is already registered/);
-    assert.match(errors.join('\n'), /"bad" has an invalid definition: an agent needs at least one capability/);
+    assert.match(errors.map((e) => e.error).join('\n'), /"coder" is already registered/);
+    assert.match(
+      errors.map((e) => e.error).join('\n'),
+      /"bad" has an invalid definition: an agent needs at least one capability/,
+    );
     assert.deepEqual(seen, [['coder', 'docs']], 'listeners saw only the swapped set, once');
     assert.deepEqual(r.get('docs')!.definition.capabilities, ['docs', 'review']);
     assert.deepEqual((await r.get('docs')!.run(briefContext())).output, 'new docs', 'the next task gets the new agent');

@@ -111,6 +111,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
       '.github/agents/notes.agent.md',
       "---\nname: release-notes\ntools: ['edit', 'search']\ntarget: vscode\n---\nYou write release notes.\n",
     );
+    await write('.github/agents/reviewer.agent.md', '---\nname: reviewer\n---\nA second reviewer.\n');
     await write('AGENTS.md', 'Root rule: keep lines short.');
     await write('src/AGENTS.md', 'Src rule: British spelling.');
     await write(
@@ -124,6 +125,11 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
     assert.equal(e.agentFiles.get('translator'), join(ws, '.claude', 'agents', 'translator.md'));
     assert.equal(e.agentFiles.get('release-notes'), join(ws, '.github', 'agents', 'notes.agent.md'));
     assert.match(warnings.join('\n'), /notes\.agent\.md: line 4: field "target" is ignored/);
+    assert.match(
+      warnings.join('\n'),
+      /Custom agent skipped: \.github\/agents\/reviewer\.agent\.md: "reviewer" is a built-in agent; give the file another name/,
+    );
+    assert.equal(e.agentFiles.has('reviewer'), false, 'the built-in reviewer stays');
     const result = await e.orchestrator.start({ goal: 'Do the work' }).done;
     assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
     assert.equal(result.state.tasks['fr']?.agentId, 'translator');
