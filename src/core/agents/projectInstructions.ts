@@ -36,25 +36,31 @@ export interface CollectedInstructions {
  * glob counts by its static base): every `AGENTS.md` from each path's folder up to the root,
  * nearest first, then each `.github/instructions/*.instructions.md` whose `applyTo` globs match one
  * of the paths, most specific glob first (`**` applies to every task). Links, folders resolving
- * outside the root and oversized files are skipped with a warning.
+ * outside the root, oversized files and files `mayRead` (the read policy) refuses are skipped with a warning.
  */
 export async function collectProjectInstructions(
   root: string,
   taskPaths: readonly string[],
+  mayRead: (relative: string) => Promise<boolean> = async () => true,
 ): Promise<CollectedInstructions> {
   const warnings: string[] = [];
+  const allowed = async (file: string): Promise<boolean> => {
+    if (await mayRead(file).catch(() => false)) return true;
+    warnings.push(`${file}: the read policy does not allow reading it; it is not used`);
+    return false;
+  };
   const rels = taskPaths.map(normalise).filter((p): p is string => p !== undefined);
   const instructions: ProjectInstruction[] = [];
   for (const dir of await foldersNearestFirst(root, rels)) {
     const file = dir === '' ? 'AGENTS.md' : `${dir}/AGENTS.md`;
     const abs = path.join(root, ...file.split('/'));
     if (!(await insideRoot(root, path.dirname(abs)))) continue;
+    if (!(await exists(abs)) || !(await allowed(file))) continue;
     const read = await readLimited(abs);
-    if (read.ok) {
-      if (read.text.trim()) instructions.push({ file, text: read.text.trim() });
-    } else if (!read.error.includes('ENOENT')) warnings.push(`${file}: ${read.error}; it is not used`);
+    if (!read.ok) warnings.push(`${file}: ${read.error}; it is not used`);
+    else if (read.text.trim()) instructions.push({ file, text: read.text.trim() });
   }
-  instructions.push(...(await matchingInstructionFiles(root, rels, warnings)));
+  instructions.push(...(await matchingInstructionFiles(root, rels, warnings, allowed)));
   return { instructions, warnings };
 }
 
@@ -100,6 +106,7 @@ async function matchingInstructionFiles(
   root: string,
   rels: readonly string[],
   warnings: string[],
+  allowed: (file: string) => Promise<boolean>,
 ): Promise<ProjectInstruction[]> {
   const dir = path.join(root, ...INSTRUCTIONS_DIR.split('/'));
   let names: string[];
@@ -111,6 +118,7 @@ async function matchingInstructionFiles(
   const found: Array<ProjectInstruction & { specificity: number }> = [];
   for (const name of names) {
     const file = `${INSTRUCTIONS_DIR}/${name}`;
+    if (!(await allowed(file))) continue;
     const read = await readLimited(path.join(dir, name));
     if (!read.ok) {
       warnings.push(`${file}: ${read.error}; it is not used`);
@@ -171,6 +179,15 @@ function normalise(raw: string): string | undefined {
   if (rel === '.' || rel === '') return '';
   if (rel.startsWith('../') || rel === '..' || path.posix.isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) return undefined;
   return rel;
+}
+
+async function exists(abs: string): Promise<boolean> {
+  try {
+    await fs.lstat(abs);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isFolder(abs: string): Promise<boolean> {

@@ -197,6 +197,9 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
       headroom: () => rateLimits.headroom(),
       clock,
       builtinMaxLoad: settings.maxConcurrency,
+      // Project instructions go into prompts: only what read_file would show (no hard link, no hidden folder).
+      mayRead: async (relative) =>
+        (await policy.evaluate({ kind: 'read', tool: 'read_file', path: relative })).decision === 'allow',
       warn,
     });
   } catch (err) {

@@ -32,6 +32,8 @@ export interface EngineAgentsOptions {
    * every task to one agent still runs its independent tasks in parallel. Custom agents keep their own.
    */
   builtinMaxLoad?: number;
+  /** Whether the read policy lets agents read a workspace-relative file; project instructions honour it. */
+  mayRead?(relative: string): Promise<boolean>;
   warn(message: string): void;
 }
 
@@ -121,7 +123,7 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
   const agentDeps: LlmAgentDeps = {
     ...deps,
     models: chain,
-    projectInstructions: instructionsFor(options.root, warn),
+    projectInstructions: instructionsFor(options.root, options.mayRead, warn),
   };
   for (const spec of BUILTIN_AGENTS) {
     const maxLoad = options.builtinMaxLoad ?? spec.definition.maxLoad;
@@ -194,6 +196,7 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
 /** The bounded project instructions of a task; each warning about an instruction file is given once. */
 function instructionsFor(
   root: string,
+  mayRead: ((relative: string) => Promise<boolean>) | undefined,
   warn: (message: string) => void,
 ): (ctx: TaskContext) => Promise<string | undefined> {
   const warned = new Set<string>();

@@ -8,6 +8,8 @@ import {
   type ProjectInstruction,
 } from '../../../src/core/agents/projectInstructions';
 import { taskBrief } from '../../../src/core/agents/taskBrief';
+import { DEFAULT_POLICY_RULES } from '../../../src/core/policy/defaultRules';
+import { PolicyEngine } from '../../../src/core/policy/policyEngine';
 import { estimateTokens } from '../../../src/core/llm/tokenEstimate';
 import { briefContext } from '../../support/briefBuilders';
 
@@ -85,6 +87,24 @@ describe('project instructions: AGENTS.md and .github/instructions in briefs', (
     const found = await collectProjectInstructions(root, ['linked/x.ts', '../x.ts', '/etc/passwd']);
     assert.deepEqual(files(found), []);
     assert.match(found.warnings.join('\n'), /^AGENTS\.md: is a symbolic link/m);
+  });
+
+  it('honours the read policy: a hard link to a file outside, or a file the rules deny, is left out with a warning', async () => {
+    await fs.writeFile(path.join(base, 'secret.txt'), 'OUTSIDE SECRET');
+    await fs.link(path.join(base, 'secret.txt'), path.join(root, 'AGENTS.md'));
+    await write('private/AGENTS.md', 'Private rules.');
+    await write('src/AGENTS.md', 'Src rules.');
+    const policy = new PolicyEngine({
+      root,
+      rules: [...DEFAULT_POLICY_RULES, { effect: 'deny', path: 'private/**', reason: 'private' }],
+    });
+    const mayRead = async (rel: string): Promise<boolean> =>
+      (await policy.evaluate({ kind: 'read', tool: 'read_file', path: rel })).decision === 'allow';
+    const found = await collectProjectInstructions(root, ['private/x.md', 'src/a.ts'], mayRead);
+    assert.deepEqual(files(found), ['src/AGENTS.md']);
+    const warnings = found.warnings.join('\n');
+    assert.match(warnings, /^AGENTS\.md: the read policy does not allow reading it; it is not used$/m);
+    assert.match(warnings, /^private\/AGENTS\.md: the read policy does not allow reading it/m);
   });
 
   it('the section is bounded by the token budget: the crossing file is cut, the rest listed as left out', () => {
