@@ -48,8 +48,11 @@ export function parseConventionAgentFile(
   const front = hasFront ? parseCustomAgentFrontmatter(text) : { ok: true as const, fields: {}, body: text };
   if (!front.ok) return fail(label, [front.error]);
   const fields = front.fields;
+  // Only the frontmatter's lines: the body may well contain "name:" too.
+  const frontLines = hasFront ? text.split(/\r?\n/) : [];
+  const frontEnd = frontLines.findIndex((l, i) => i > 0 && /^---[ \t]*$/.test(l));
   const lineOf = (key: string): string => {
-    const i = text.split(/\r?\n/).findIndex((l) => l.startsWith(`${key}:`) || l.startsWith(`${key} :`));
+    const i = frontLines.slice(0, Math.max(frontEnd, 0)).findIndex((l) => new RegExp(`^${escape(key)}\\s*:`).test(l));
     return i < 0 ? '' : `line ${i + 1}: `;
   };
   const problems: string[] = [];
@@ -192,4 +195,8 @@ function modelOf(convention: AgentFileConvention, value: unknown, warn: (message
 
 function fail(label: string, problems: readonly string[]): ConventionAgentParseResult {
   return { ok: false, error: neutraliseText(problems.map((p) => `${label}: ${p}`).join('\n')).text };
+}
+
+function escape(key: string): string {
+  return key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -83,6 +83,17 @@ describe('parseConventionAgentFile: GitHub Copilot custom agents', () => {
     assert.deepEqual(warnings, []);
   });
 
+  it('line numbers come from the frontmatter only, never from a body line that looks like a field', () => {
+    const { agent, warnings } = ok(
+      parse('github', 'My Agent.agent.md', '---\ndescription: d\nextra: 1\n---\nname: not a field\nextra: no\n'),
+    );
+    assert.equal(agent.definition.id, 'My-Agent');
+    assert.deepEqual(warnings, [
+      '.github/agents/My Agent.agent.md: line 3: field "extra" is ignored (we use name, description, tools, model, capabilities)',
+      '.github/agents/My Agent.agent.md: name "My Agent" is used as the agent id "My-Agent"',
+    ]);
+  });
+
   it('namespaced VS Code tool names map by their namespace; a provider/model reference is kept', () => {
     const { agent } = ok(
       parse(
