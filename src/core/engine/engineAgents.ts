@@ -109,14 +109,15 @@ export function modelChain(
  * `loadWorkspaceAgents`). Each agent's model chain is its per-agent model, then its own
  * preferred models, then the run's model — each only when the engine can serve its provider —
  * re-ordered on every turn by a router (open circuits dropped, models without rate headroom moved
- * back). A bad agent file is skipped with a warning; it never stops a run. Every brief gets the
+ * back). An agent file replaces a built-in agent of the same id (with a warning), and the built-in
+ * comes back when the file goes. A bad agent file is skipped with a warning; it never stops a run. Every brief gets the
  * project instructions (AGENTS.md, `.github/instructions`) that apply to its task, read as it starts.
  */
 export async function createEngineAgents(options: EngineAgentsOptions): Promise<EngineAgents> {
   const { models, deps, warn } = options;
   const registry = new AgentRegistry();
   const runRef = formatModelRef({ provider: models.provider.id, model: models.model });
-  // The router needs every agent's preferences, known only after loading; it is read lazily.
+  // The router needs every agent's preferences, known only after loading (and again after each reload); read lazily.
   let router: ModelRouter | undefined;
   const chain = modelChain(models, () => router);
   const refsOf = (definition: AgentDefinitionInput): string[] => modelRefsOf(models, definition);
@@ -125,37 +126,56 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
     models: chain,
     projectInstructions: instructionsFor(options.root, options.mayRead, warn),
   };
+  const builtins = new Map<string, Agent>();
   for (const spec of BUILTIN_AGENTS) {
     const maxLoad = options.builtinMaxLoad ?? spec.definition.maxLoad;
-    registry.register(new LlmAgent({ ...spec.definition, maxLoad }, spec.systemPrompt, agentDeps));
+    const agent = new LlmAgent({ ...spec.definition, maxLoad }, spec.systemPrompt, agentDeps);
+    builtins.set(spec.definition.id, agent);
+    registry.register(agent);
   }
-  const builtinIds = new Set(BUILTIN_AGENTS.map((s) => s.definition.id));
   const agentFiles = new Map<string, string>();
+  /** Built-in agents an agent file of the same id replaces right now. */
+  let shadowed = new Set<string>();
   const shown = (file: string): string => path.relative(options.root, file).split(path.sep).join('/');
+  const rebuildRouter = (): void => {
+    if (!deps.breaker) return;
+    // The catalogue holds every agent's preferences, so a reloaded agent's new model is routable.
+    const refs = new Set(registry.list().flatMap((a) => refsOf(a.definition)));
+    const catalogue = [...refs]
+      .map((ref) => parseModelRef(ref)!)
+      .map((r) => ({ ...r, costTier: costTier(deps.prices, r.provider, r.model), capabilities: ['tools', 'json'] }));
+    router = new ModelRouter({ catalogue, breaker: deps.breaker, headroom: options.headroom, clock: options.clock });
+  };
   const load = async (): Promise<void> => {
-    const { agents, warnings } = await loadWorkspaceAgents(options.root, deps.tools.names());
+    const { agents: fresh, warnings } = await loadWorkspaceAgents(options.root, deps.tools.names());
     for (const warning of warnings) warn(warning);
-    const fresh = agents.filter((spec) => {
-      if (!builtinIds.has(spec.definition.id)) return true;
-      warn(
-        `Custom agent skipped: ${shown(spec.sourceFile)}: "${spec.definition.id}" is a built-in agent; give the file another name.`,
-      );
-      return false;
-    });
+    const shadowing = new Set(fresh.map((s) => s.definition.id).filter((id) => builtins.has(id)));
+    for (const spec of fresh) {
+      if (shadowing.has(spec.definition.id))
+        warn(`Agent file ${shown(spec.sourceFile)} replaces the built-in agent "${spec.definition.id}".`);
+    }
     const previous = [...agentFiles.keys()];
+    const hide = [...shadowing].filter((id) => !shadowed.has(id));
+    const restore = [...shadowed].filter((id) => !shadowing.has(id)).map((id) => builtins.get(id)!);
     // Current before the swap's listeners run, so a view never shows a new file agent as built-in.
     agentFiles.clear();
     for (const spec of fresh) agentFiles.set(spec.definition.id, spec.sourceFile);
     const { added, errors } = registry.swap(
-      previous,
-      fresh.map((spec) => new LlmAgent(spec.definition, spec.systemPrompt, agentDeps)),
+      [...previous, ...hide],
+      [...restore, ...fresh.map((spec) => new LlmAgent(spec.definition, spec.systemPrompt, agentDeps))],
     );
     for (const { id, error } of errors) {
       const file = agentFiles.get(id);
       warn(`Custom agent skipped: ${file === undefined ? '' : `${shown(file)}: `}${error}`);
     }
+    shadowed = new Set([...shadowing].filter((id) => added.includes(id)));
+    // A built-in whose replacement could not be registered comes back.
+    for (const id of shadowing) if (!shadowed.has(id) && !registry.get(id)) registry.register(builtins.get(id)!);
     for (const spec of fresh) {
-      if (!added.includes(spec.definition.id)) {
+      if (
+        !added.includes(spec.definition.id) ||
+        (builtins.has(spec.definition.id) && !shadowed.has(spec.definition.id))
+      ) {
         agentFiles.delete(spec.definition.id);
         continue;
       }
@@ -167,6 +187,7 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
         }
       }
     }
+    rebuildRouter();
   };
   await load();
   let reloading = Promise.resolve();
@@ -178,12 +199,6 @@ export async function createEngineAgents(options: EngineAgentsOptions): Promise<
       warn(`A model is set for agent "${id}", which does not exist; agents are: ${[...known].join(', ')}.`);
     }
   }
-  const refs = new Set(registry.list().flatMap((a) => refsOf(a.definition)));
-  const catalogue = [...refs]
-    .map((ref) => parseModelRef(ref)!)
-    .map((r) => ({ ...r, costTier: costTier(deps.prices, r.provider, r.model), capabilities: ['tools', 'json'] }));
-  if (deps.breaker)
-    router = new ModelRouter({ catalogue, breaker: deps.breaker, headroom: options.headroom, clock: options.clock });
   return {
     registry,
     agentFiles,

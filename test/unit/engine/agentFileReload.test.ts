@@ -111,7 +111,10 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
       '.github/agents/notes.agent.md',
       "---\nname: release-notes\ntools: ['edit', 'search']\ntarget: vscode\n---\nYou write release notes.\n",
     );
-    await write('.github/agents/reviewer.agent.md', '---\nname: reviewer\n---\nA second reviewer.\n');
+    await write(
+      '.github/agents/reviewer.agent.md',
+      '---\ndescription: Reviews for security\n---\nA security reviewer.\n',
+    );
     await write('AGENTS.md', 'Root rule: keep lines short.');
     await write('src/AGENTS.md', 'Src rule: British spelling.');
     await write(
@@ -121,15 +124,16 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
     const e = await start([
       { id: 'fr', title: 'Translate', requiredCapabilities: ['translator'], writes: ['src/fr.txt'] },
       { id: 'notes', title: 'Notes', requiredCapabilities: ['release-notes'], writes: ['notes.txt'] },
+      { id: 'rev', title: 'Review', requiredCapabilities: ['review'], writes: ['rev.txt'] },
     ]);
     assert.equal(e.agentFiles.get('translator'), join(ws, '.claude', 'agents', 'translator.md'));
     assert.equal(e.agentFiles.get('release-notes'), join(ws, '.github', 'agents', 'notes.agent.md'));
     assert.match(warnings.join('\n'), /notes\.agent\.md: line 4: field "target" is ignored/);
     assert.match(
       warnings.join('\n'),
-      /Custom agent skipped: \.github\/agents\/reviewer\.agent\.md: "reviewer" is a built-in agent; give the file another name/,
+      /Agent file \.github\/agents\/reviewer\.agent\.md replaces the built-in agent "reviewer"/,
     );
-    assert.equal(e.agentFiles.has('reviewer'), false, 'the built-in reviewer stays');
+    assert.equal(e.agentFiles.get('reviewer'), join(ws, '.github', 'agents', 'reviewer.agent.md'));
     const result = await e.orchestrator.start({ goal: 'Do the work' }).done;
     assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
     assert.equal(result.state.tasks['fr']?.agentId, 'translator');
@@ -142,6 +146,11 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
     const at = order.map((t) => fr.brief.indexOf(t));
     assert.ok(at[0]! > marker && at[0]! < at[1]! && at[1]! < at[2]!, fr.brief);
 
+    assert.equal(
+      promptsOf(server!.requests, 'rev').system,
+      'A security reviewer.',
+      'the file reviewer took the review',
+    );
     const notes = promptsOf(server!.requests, 'notes');
     assert.equal(notes.system, 'You write release notes.');
     assert.match(notes.brief, /Root rule: keep lines short\./);
@@ -171,9 +180,22 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
     assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
     assert.equal(promptsOf(server!.requests, 'fr').system, 'Version two.');
 
+    await write('.claude/agents/coder.md', '---\nname: coder\n---\nOur coder.\n');
+    await registryWhere(e, () => e.agentFiles.has('coder'));
+    assert.deepEqual(
+      e.registry.get('coder')?.definition.capabilities,
+      ['code'],
+      'the file replaced the built-in coder',
+    );
     await unlink(join(ws, '.github', 'agents', 'keep.agent.md'));
-    await registryWhere(e, () => e.registry.get('keeper') === undefined);
+    await unlink(join(ws, '.claude', 'agents', 'coder.md'));
+    await registryWhere(e, () => e.registry.get('keeper') === undefined && !e.agentFiles.has('coder'));
     assert.equal(e.agentFiles.has('keeper'), false);
+    assert.deepEqual(
+      e.registry.get('coder')?.definition.capabilities,
+      ['code', 'refactor', 'docs'],
+      'the built-in is back',
+    );
     assert.ok(e.registry.get('coder'), 'built-in agents are never swapped out');
   });
 });
