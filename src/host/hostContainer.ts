@@ -109,6 +109,7 @@ export class HostContainer extends Disposable {
         agentIds: () => panelAgents.ids(),
         agentViews: () => panelAgents.views(),
         agentFile: (agentId) => panelAgents.file(agentId),
+        onAgentsChanged: (listener) => panelAgents.onDidChange(listener),
         taskAction: (message) => panelTaskAction(message, this.log),
         readEvents: (runId) => this.store.readEvents(runId),
         planDrafts: new PlanDraftFiles(join(root, PLAN_REVIEWS_DIR), (message) => this.log.warn(message)),

@@ -59,6 +59,38 @@ export class AgentRegistry implements DisposableLike {
     return { dispose: () => (this.entries.get(id) === entry ? this.unregister(id) : undefined) };
   }
 
+  /**
+   * Replaces the agents `remove` names with `add` in one synchronous step with one change event, so
+   * no selection ever sees a half-swapped set. Attempts already running keep the agent they started
+   * with. An agent of `add` that is invalid or clashes with one that stays is not registered: its
+   * error is returned, and the rest of the swap still applies.
+   */
+  swap(
+    remove: readonly string[],
+    add: readonly Agent[],
+  ): { added: string[]; errors: Array<{ id: string; error: string }> } {
+    const removing = new Set(remove);
+    const staged = new Map<string, Entry>();
+    const errors: Array<{ id: string; error: string }> = [];
+    for (const agent of add) {
+      const parsed = AgentDefinitionSchema.safeParse(agent.definition);
+      const id = parsed.success ? parsed.data.id : String((agent.definition as { id?: unknown }).id);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => i.message).join('; ');
+        errors.push({ id, error: `Agent "${id}" has an invalid definition: ${detail}` });
+      } else if ((this.entries.has(id) && !removing.has(id)) || staged.has(id)) {
+        errors.push({ id, error: `An agent with id "${id}" is already registered; rename the new one.` });
+      } else {
+        const registered: RegisteredAgent = { definition: parsed.data, run: (ctx) => agent.run(ctx) };
+        staged.set(id, { agent: registered, health: 'healthy', load: 0 });
+      }
+    }
+    for (const id of removing) this.entries.delete(id);
+    for (const [id, entry] of staged) this.entries.set(id, entry);
+    this.changed.fire();
+    return { added: [...staged.keys()], errors };
+  }
+
   /** Removes an agent; attempts already running finish, no new task goes to it. */
   unregister(id: string): void {
     if (this.entries.delete(id)) this.changed.fire();

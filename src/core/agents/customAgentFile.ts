@@ -228,7 +228,7 @@ function tooLarge(bytes: number): string {
 }
 
 /** Reads a regular file without following a link, refusing it by size before reading and if it is not UTF-8. */
-async function readLimited(file: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+export async function readLimited(file: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
   let handle: fs.FileHandle | undefined;
   try {
     // O_NOFOLLOW closes the gap between listing the folder and opening the file (absent on Windows).

@@ -49,6 +49,8 @@ export interface LlmAgentDeps {
   breaker?: CircuitBreaker;
   /** Verification steps (by name) every task that edited must pass (against the run's baseline) before it counts as done. */
   gateSteps?: readonly string[];
+  /** The project's instructions for a task (AGENTS.md, `.instructions.md`), bounded; read as each attempt starts. */
+  projectInstructions?(ctx: TaskContext): Promise<string | undefined>;
 }
 
 /**
@@ -72,7 +74,8 @@ export class LlmAgent implements Agent {
     const toolCtx = this.deps.toolContext(ctx);
     const allowed = this.definition.tools ?? [];
     const specs = this.deps.tools.specs(allowed);
-    const messages: ChatMessage[] = [{ role: 'user', content: taskBrief(ctx) }];
+    const instructions = await this.deps.projectInstructions?.(ctx);
+    const messages: ChatMessage[] = [{ role: 'user', content: taskBrief(ctx, instructions) }];
     const seen = new Map<string, number>();
     let tokens = 0;
     let edits = 0;

@@ -22,9 +22,10 @@ const MAX_FINDING_MESSAGE = 500;
 /**
  * The first message an agent gets for a task: what to do and how it is judged, what it may touch,
  * what its dependencies did, the shared context and messages that concern it, and on a retry why
- * the previous attempt failed and what it already changed. Every part is bounded.
+ * the previous attempt failed and what it already changed, and the project's own instructions
+ * (`projectInstructions`, already bounded and marked as provided by the workspace). Every part is bounded.
  */
-export function taskBrief(ctx: TaskContext): string {
+export function taskBrief(ctx: TaskContext, projectInstructions?: string): string {
   const t = ctx.task;
   const lines = [`Task ${t.id}: ${t.title}`, '', t.description || '(no further description)'];
   if (t.acceptanceCriteria.length) lines.push('', 'Acceptance criteria:', ...t.acceptanceCriteria.map((c) => `- ${c}`));
@@ -36,6 +37,7 @@ export function taskBrief(ctx: TaskContext): string {
     ...messageSection(ctx),
     ...retrySection(ctx),
     ...noteSection(ctx),
+    ...(projectInstructions ? ['', projectInstructions] : []),
   );
   lines.push(
     '',

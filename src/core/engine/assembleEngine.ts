@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { AgentFileWatcher } from '../agents/agentFileWatcher';
 import type { AgentRegistry } from '../agents/agentRegistry';
 import type { CheckpointPort } from '../checkpoint/checkpointPort';
 import { GitCheckpoints } from '../checkpoint/gitCheckpoints';
@@ -68,6 +69,11 @@ export interface EnginePorts {
   packageScripts?: PackageScriptsPort;
   /** The git binary for checkpoints; `git` on PATH by default. */
   gitBinary?: string;
+  /**
+   * Watches the agent files; a change reloads the workspace agents for the next task started (the
+   * host's FileSystemWatcher). Without it, the agent files are read once, when the engine is built.
+   */
+  agentFileWatcher?: AgentFileWatcher;
   /** Something the user should know (a skipped custom agent, no checkpoints…); never fatal. */
   warn(message: string): void;
   /** Told about each baseline and end-of-run verification step as it finishes. */
@@ -79,8 +85,10 @@ export interface Engine {
   orchestrator: Orchestrator;
   /** The engine's agents: built-in, custom (`.orchestrator/agents`), and any added later. */
   registry: AgentRegistry;
-  /** The file each custom agent was loaded from (absolute path), by agent id. */
+  /** The file each workspace agent was loaded from (absolute path), by agent id; current after a reload. */
   agentFiles: ReadonlyMap<string, string>;
+  /** Reads the agent files again; tasks started afterwards get the new agents, running ones keep theirs. */
+  reloadAgents(): Promise<void>;
   models: EngineModels;
   checkpoints: CheckpointPort;
   policy: PolicyEngine;
@@ -189,6 +197,9 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
       headroom: () => rateLimits.headroom(),
       clock,
       builtinMaxLoad: settings.maxConcurrency,
+      // Project instructions go into prompts: only what read_file would show (no hard link, no hidden folder).
+      mayRead: async (relative) =>
+        (await policy.evaluate({ kind: 'read', tool: 'read_file', path: relative })).decision === 'allow',
       warn,
     });
   } catch (err) {
@@ -256,10 +267,14 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     },
   });
   let disposed = false;
+  const watching = ports.agentFileWatcher?.watch(() => {
+    if (!disposed) void agents.reload();
+  });
   return {
     orchestrator,
     registry,
     agentFiles: agents.agentFiles,
+    reloadAgents: agents.reload,
     models,
     checkpoints,
     policy,
@@ -268,6 +283,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     dispose: () => {
       if (disposed) return;
       disposed = true;
+      watching?.dispose();
       registry.dispose();
       breaker.dispose();
     },

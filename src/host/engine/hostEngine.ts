@@ -12,6 +12,7 @@ import type { ApiKeyStore } from '../secrets/apiKeys';
 import { engineSettingsOf } from '../settings/engineSettingsOf';
 import type { HostSettings } from '../settings/hostSettingsSchema';
 import { HOST_ENGINE_ACTIONS, HostEngineError } from './hostEngineError';
+import { vscodeAgentFileWatcher } from './vscodeAgentFileWatcher';
 import { VscodeVerificationRunner } from './vscodeVerificationRunner';
 import { VscodeWorkspace } from './vscodeWorkspace';
 
@@ -84,6 +85,8 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
       services: deps.services,
       providers: demo ? BUILTIN_PROVIDERS.with(demoProvider(demo)) : BUILTIN_PROVIDERS,
       ...(gitBinary === undefined ? {} : { gitBinary }),
+      // A changed agent file applies to the next task started, without a reload of the window.
+      agentFileWatcher: vscodeAgentFileWatcher(folder),
       warn,
       onVerification: (o, phase) =>
         log.info(

@@ -2,6 +2,8 @@
 // extensions), or the built-in ones while no engine is built. Free of `vscode`.
 import { BUILTIN_AGENTS } from '../../core/agents/builtinAgents';
 import type { AgentStatsBook } from '../../core/agents/agentStats';
+import type { DisposableLike } from '../../core/common/disposable';
+import { Emitter, type Event } from '../../core/common/emitter';
 import type { Engine } from '../../core/engine/assembleEngine';
 import { modelRefsOf } from '../../core/engine/engineAgents';
 import { AgentDefinitionSchema } from '../../core/model/agentDefinition';
@@ -12,7 +14,13 @@ const BUILTIN_IDS: ReadonlySet<string> = new Set(BUILTIN_AGENTS.map((a) => a.def
 
 /** Tracks the live engines (`attach`/`detach` from `HostEngines`) and answers for the panel. */
 export class PanelAgents {
-  private readonly engines = new Set<Pick<Engine, 'registry' | 'agentFiles' | 'models' | 'workspaceRoot'>>();
+  private readonly engines = new Map<
+    Pick<Engine, 'registry' | 'agentFiles' | 'models' | 'workspaceRoot'>,
+    DisposableLike
+  >();
+  private readonly changed = new Emitter<void>();
+  /** Fires when an attached engine's agents change (an agent file was added, edited or removed). */
+  readonly onDidChange: Event<void> = this.changed.event;
 
   constructor(
     private readonly stats: () => Promise<AgentStatsBook>,
@@ -20,10 +28,15 @@ export class PanelAgents {
   ) {}
 
   attach(engine: Pick<Engine, 'registry' | 'agentFiles' | 'models' | 'workspaceRoot'>): void {
-    this.engines.add(engine);
+    if (!this.engines.has(engine))
+      this.engines.set(
+        engine,
+        engine.registry.onDidChange(() => this.changed.fire()),
+      );
   }
 
   detach(engine: Pick<Engine, 'registry' | 'agentFiles' | 'models' | 'workspaceRoot'>): void {
+    this.engines.get(engine)?.dispose();
     this.engines.delete(engine);
   }
 
@@ -40,7 +53,7 @@ export class PanelAgents {
 
   /** The file an agent was loaded from, when it came from one; the only path `openAgentFile` opens. */
   file(agentId: string): string | undefined {
-    for (const engine of this.engines) {
+    for (const engine of this.engines.keys()) {
       const file = engine.agentFiles.get(agentId);
       if (file !== undefined) return file;
     }
@@ -57,7 +70,7 @@ export class PanelAgents {
       }));
     }
     const seen = new Map<string, RegisteredAgentInfo>();
-    for (const engine of this.engines) {
+    for (const engine of this.engines.keys()) {
       for (const agent of engine.registry.list()) {
         const d = agent.definition;
         const known = seen.get(d.id);

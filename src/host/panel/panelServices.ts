@@ -24,6 +24,8 @@ export interface PanelServices {
   openEdit(edit: { runId: string; taskId: string; path: string }): Promise<void>;
   /** The registered agents, for the Agents tab (already scrubbed). */
   agentViews(): Promise<AgentView[]>;
+  /** Fires when the registered agents change, so the Agents tab shows an edited agent file at once. */
+  onAgentsChanged?(listener: () => void): vscode.Disposable;
   /** The file an agent was defined in, when it has one: the only file `openAgentFile` opens. */
   agentFile(agentId: string): string | undefined;
   /** Carries out a task action from a node. */

@@ -78,6 +78,8 @@ export class RunPanel extends Disposable {
     );
     this._register(services.approvals.onDidChangePending(() => this.postApprovals()));
     this._register(services.model.onDidChange(() => void this.postRunList()));
+    const agentsChanged = services.onAgentsChanged?.(() => void this.postTimelineAndAgents(undefined));
+    if (agentsChanged) this._register(agentsChanged);
     this._register(
       panel.onDidDispose(() => {
         this.closed.fire();

@@ -4,6 +4,7 @@ import { rankAgents, selectAgent } from '../../../src/core/agents/agentSelector'
 import { AgentStatsBook } from '../../../src/core/agents/agentStats';
 import type { TaskSpec } from '../../../src/core/model/planSchema';
 import { TaskSpecSchema } from '../../../src/core/model/planSchema';
+import { briefContext } from '../../support/briefBuilders';
 import { testAgent } from '../../support/testAgents';
 
 const spec = (over: Partial<TaskSpec> = {}): TaskSpec =>
@@ -51,6 +52,36 @@ describe('AgentRegistry', () => {
     first.release();
     assert.deepEqual(freed, ['a'], 'a lease gives its load back once');
     assert.equal(r.load('a'), 1);
+  });
+
+  it('swap replaces a group in one step with one change event; a running attempt keeps the agent it started with', async () => {
+    const r = new AgentRegistry();
+    r.register(testAgent({ id: 'coder', capabilities: ['code'] }));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    r.register(testAgent({ id: 'docs', capabilities: ['docs'] }, async () => (await held, { output: 'old docs' })));
+    const running = r.get('docs')!.run(briefContext());
+    const seen: string[][] = [];
+    r.onDidChange(() => seen.push(r.list().map((a) => a.definition.id)));
+    const { added, errors } = r.swap(
+      ['docs'],
+      [
+        testAgent({ id: 'docs', capabilities: ['docs', 'review'] }, async () => ({ output: 'new docs' })),
+        testAgent({ id: 'coder', capabilities: ['code'] }),
+        testAgent({ id: 'bad', capabilities: [] }),
+      ],
+    );
+    assert.deepEqual(added, ['docs']);
+    assert.match(errors.map((e) => e.error).join('\n'), /"coder" is already registered/);
+    assert.match(
+      errors.map((e) => e.error).join('\n'),
+      /"bad" has an invalid definition: an agent needs at least one capability/,
+    );
+    assert.deepEqual(seen, [['coder', 'docs']], 'listeners saw only the swapped set, once');
+    assert.deepEqual(r.get('docs')!.definition.capabilities, ['docs', 'review']);
+    assert.deepEqual((await r.get('docs')!.run(briefContext())).output, 'new docs', 'the next task gets the new agent');
+    release();
+    assert.deepEqual((await running).output, 'old docs', 'the task already running finished on the old one');
   });
 });
 

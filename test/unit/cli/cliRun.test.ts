@@ -97,6 +97,11 @@ describe('CLI: run (real child processes against the fake model server)', functi
       join(ws, '.orchestrator', 'agents', 'broken.md'),
       '---\nname: broken\ncapabilities: [review]\ntools: [delete_everything]\n---\nNo.\n',
     );
+    await mkdir(join(ws, '.claude', 'agents'), { recursive: true });
+    await writeFile(
+      join(ws, '.claude', 'agents', 'translator.md'),
+      '---\nname: translator\ndescription: Translates text\ntools: Read, WebSearch\ncolor: red\n---\nTranslate.\n',
+    );
     server = await startFakeModelServer({ replies: [toolCallReply('submit_plan', PLAN)] });
     const r = await runCli(
       [
@@ -123,6 +128,9 @@ describe('CLI: run (real child processes against the fake model server)', functi
       r.stderr,
       /warning: Custom agent skipped: \.orchestrator\/agents\/broken\.md: field "tools": unknown tool "delete_everything"/,
     );
+    assert.match(r.stderr, /warning: Agent file: \.claude\/agents\/translator\.md: line 4: tool "WebSearch" ignored/);
+    assert.match(r.stderr, /warning: Agent file: \.claude\/agents\/translator\.md: line 5: field "color" is ignored/);
+    assert.match(JSON.stringify(server.requests[0]?.body), /translator: Translates text \(capabilities: translator\)/);
     assert.match(
       JSON.stringify(server.requests[0]?.body),
       /docs-writer: no description \(capabilities: docs\)/,

@@ -81,6 +81,25 @@ describe('run panel agents (agentsOf, PanelAgents)', () => {
     assert.equal(agents.file('docs-writer'), undefined, 'a disposed engine is forgotten');
   });
 
+  it("announces a swap of an engine's file agents, and shows the new source path, until the engine is detached", async () => {
+    const agents = new PanelAgents(async () => new AgentStatsBook(), scrub);
+    const e = engine();
+    agents.attach(e);
+    let changes = 0;
+    agents.onDidChange(() => changes++);
+    const file = path.join(ROOT, '.github', 'agents', 'reviewer.agent.md');
+    e.registry.swap(['docs-writer'], [testAgent({ id: 'sec-reviewer', capabilities: ['review'] })]);
+    e.agentFiles.clear();
+    e.agentFiles.set('sec-reviewer', file);
+    assert.equal(changes, 1);
+    const view = (await agents.views()).find((v) => v.id === 'sec-reviewer')!;
+    assert.deepEqual([view.source, view.sourceLabel], ['file', '.github/agents/reviewer.agent.md']);
+    assert.equal(agents.file('sec-reviewer'), file);
+    agents.detach(e);
+    e.registry.swap(['sec-reviewer'], []);
+    assert.equal(changes, 1, 'a detached engine no longer reports');
+  });
+
   it('lists the built-in agents while no engine is built', async () => {
     const agents = new PanelAgents(async () => new AgentStatsBook(), scrub);
     const views = await agents.views();
