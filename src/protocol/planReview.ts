@@ -23,7 +23,7 @@ const DESCRIPTION_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 /** At most 4,000 characters; line breaks and tabs allowed, no other control characters. */
 export const TaskDescriptionSchema = z
   .string()
-  .max(MAX_DESCRIPTION_CHARS, `a description is at most ${MAX_DESCRIPTION_CHARS.toLocaleString('en')} characters`)
+  .max(MAX_DESCRIPTION_CHARS, `a description is at most ${withThousandsCommas(MAX_DESCRIPTION_CHARS)} characters`)
   .regex(DESCRIPTION_TEXT, 'a description has no control characters but line breaks and tabs');
 
 /** One task of the plan under review. */
@@ -131,3 +131,8 @@ export type PlanReviewRequest =
   | z.infer<typeof PlanRunMessageSchema>
   | z.infer<typeof PlanDiscardMessageSchema>
   | z.infer<typeof PlanOpenJsonMessageSchema>;
+
+/** `4000` → `4,000` without `toLocaleString`, which loads ICU's locale data when the extension loads. */
+function withThousandsCommas(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
