@@ -28,40 +28,45 @@ import {
 } from './planReview';
 import { TimelineMessageSchema } from './timeline';
 import { AgentsMessageSchema, OpenAgentFileMessageSchema } from './agents';
+import { lazySchema } from './lazySchema';
 
 /** Every message the webview may send. None names a command, a URI or a path to act on. */
-export const WebviewMessageSchema = z.discriminatedUnion('type', [
-  ReadyMessageSchema,
-  SelectRunMessageSchema,
-  ApprovalDecisionMessageSchema,
-  OpenDiffMessageSchema,
-  TaskActionMessageSchema,
-  OpenEditMessageSchema,
-  PlanEditMessageSchema,
-  PlanRunMessageSchema,
-  PlanDiscardMessageSchema,
-  PlanOpenJsonMessageSchema,
-  ReviewRequestMessageSchema,
-  HunkDecisionMessageSchema,
-  RevertFileMessageSchema,
-  OpenReviewDiffMessageSchema,
-  OpenAgentFileMessageSchema,
-]);
+export const WebviewMessageSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    ReadyMessageSchema,
+    SelectRunMessageSchema,
+    ApprovalDecisionMessageSchema,
+    OpenDiffMessageSchema,
+    TaskActionMessageSchema,
+    OpenEditMessageSchema,
+    PlanEditMessageSchema,
+    PlanRunMessageSchema,
+    PlanDiscardMessageSchema,
+    PlanOpenJsonMessageSchema,
+    ReviewRequestMessageSchema,
+    HunkDecisionMessageSchema,
+    RevertFileMessageSchema,
+    OpenReviewDiffMessageSchema,
+    OpenAgentFileMessageSchema,
+  ]),
+);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
 /** Every message the host may send. */
-export const HostMessageSchema = z.discriminatedUnion('type', [
-  SnapshotMessageSchema,
-  EventMessageSchema,
-  RunListMessageSchema,
-  ApprovalPendingMessageSchema,
-  PlanReviewMessageSchema,
-  PlanIssuesMessageSchema,
-  PlanReviewEndedMessageSchema,
-  ReviewMessageSchema,
-  TimelineMessageSchema,
-  AgentsMessageSchema,
-]);
+export const HostMessageSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    SnapshotMessageSchema,
+    EventMessageSchema,
+    RunListMessageSchema,
+    ApprovalPendingMessageSchema,
+    PlanReviewMessageSchema,
+    PlanIssuesMessageSchema,
+    PlanReviewEndedMessageSchema,
+    ReviewMessageSchema,
+    TimelineMessageSchema,
+    AgentsMessageSchema,
+  ]),
+);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 
 /** A parsed message, or why it was refused. */
@@ -70,8 +75,15 @@ export type ParseResult<T> = { ok: true; message: T } | { ok: false; reason: str
 /** Larger messages are refused before parsing; no legitimate webview message comes close. */
 const MAX_WEBVIEW_MESSAGE_CHARS = 16_384;
 
-const WEBVIEW_TYPES: ReadonlySet<string> = new Set(WebviewMessageSchema.options.map((o) => o.shape.type.value));
-const HOST_TYPES: ReadonlySet<string> = new Set(HostMessageSchema.options.map((o) => o.shape.type.value));
+/** The message types each side may send, read from the schemas on first use (the schemas are built lazily). */
+let messageTypes: { webview: ReadonlySet<string>; host: ReadonlySet<string> } | undefined;
+
+function knownTypes(): NonNullable<typeof messageTypes> {
+  return (messageTypes ??= {
+    webview: new Set(WebviewMessageSchema.options.map((o) => o.shape.type.value)),
+    host: new Set(HostMessageSchema.options.map((o) => o.shape.type.value)),
+  });
+}
 
 /** Checks a message from the webview against the protocol; anything else is refused with a reason. */
 export function parseWebviewMessage(raw: unknown): ParseResult<WebviewMessage> {
@@ -87,12 +99,12 @@ export function parseWebviewMessage(raw: unknown): ParseResult<WebviewMessage> {
       reason: `the message has ${size} characters; at most ${MAX_WEBVIEW_MESSAGE_CHARS} are accepted`,
     };
   }
-  return parseWith(WebviewMessageSchema, WEBVIEW_TYPES, raw);
+  return parseWith(WebviewMessageSchema, knownTypes().webview, raw);
 }
 
 /** Checks a message from the host; the webview drops whatever fails. */
 export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
-  return parseWith(HostMessageSchema, HOST_TYPES, raw);
+  return parseWith(HostMessageSchema, knownTypes().host, raw);
 }
 
 function parseWith<T>(schema: z.ZodType<T>, types: ReadonlySet<string>, raw: unknown): ParseResult<T> {
