@@ -1,4 +1,4 @@
-// Run by footprintBench.ts in a fresh node process: `node vscodeStubChild.js <dist/extension.js> <storageDir>`.
+// Run by footprintBench.ts in a fresh node process: `node vscodeStubChild.js <dist/extensionLoader.js> <storageDir>`.
 // Resolves `vscode` to a stub in which every member is callable, constructible and has every
 // member, then times require() of the bundle and activate() with a stub context. Prints one JSON line.
 'use strict';
@@ -86,4 +86,5 @@ try {
   result.activateError = err instanceof Error ? err.message : String(err);
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);
-process.exit(0);
+// The loader writes V8's code cache after activate() returns; a warm start needs it on disk.
+Promise.resolve(extension.whenCodeCacheSaved?.()).finally(() => process.exit(0));
