@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { BenchOptions, BenchSection, Figure } from './benchTypes';
@@ -25,7 +25,9 @@ async function sizeKb(file: string): Promise<number> {
 /** One fresh process's require() + activate() under the stub, as vscodeStubChild.js prints it. */
 interface StubSample {
   requireMs: number;
+  requireCpuMs: number;
   activateMs?: number;
+  activateCpuMs?: number;
   activateError?: string;
 }
 
@@ -33,6 +35,8 @@ interface StubSample {
 interface LoadTimes {
   requireMs: number;
   activateMs?: number;
+  /** CPU time of require + activate (user + system). */
+  cpuMs: number;
   error?: string;
 }
 
@@ -75,6 +79,7 @@ function medians(samples: StubSample[]): LoadTimes {
   const error = samples.find((s) => s.activateError)?.activateError;
   return {
     requireMs: median(samples.map((s) => s.requireMs)),
+    cpuMs: median(samples.map((s) => s.requireCpuMs + (s.activateCpuMs ?? 0))),
     ...(error ? { error } : { activateMs: median(samples.map((s) => s.activateMs ?? 0)) }),
   };
 }
@@ -157,7 +162,7 @@ export const footprintSection: BenchSection = {
         unit: 'ms',
         target: atMost(total, 60, ' ms'),
         command: COMMAND,
-        note: `require ${round(measured.requireMs)} ms + activate ${round(measured.activateMs)} ms. The stub makes every vscode member a no-op proxy: this times our own work, not VS Code registering views (the workbench figures below do).`,
+        note: `require ${round(measured.requireMs)} ms + activate ${round(measured.activateMs)} ms wall; ${round(measured.cpuMs)} ms CPU (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs). The stub makes every vscode member a no-op proxy: this times our own work, not VS Code registering views (the workbench figures below do).`,
       });
     }
     const workbench = await measureWorkbenchActivation(options.log);
@@ -176,7 +181,7 @@ export const footprintSection: BenchSection = {
           unit: 'ms',
           target: atMost(time.ms, 60, ' ms'),
           command: COMMAND,
-          note: `"${time.shown}" in Developer: Show Running Extensions (loading the code + the activate() call)${time.activationEvent ? `, activated by ${time.activationEvent}` : ''}${split}.`,
+          note: `"${time.shown}" (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs) in Developer: Show Running Extensions (loading the code + the activate() call)${time.activationEvent ? `, activated by ${time.activationEvent}` : ''}${split}.`,
         });
       }
     } else {
