@@ -1,4 +1,4 @@
-// Builds the extension host bundle (node/cjs), the webview bundle (browser/esm) and the CLI (node/cjs).
+// Builds the extension host bundle (node/cjs) and its loader, the webview bundle (browser/esm) and the CLI (node/cjs).
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
@@ -110,6 +110,21 @@ const extensionOptions = {
   external: ['vscode'],
 };
 
+/**
+ * The extension's `main`: a few kB that load dist/extension.js through V8's code cache
+ * (src/host/extensionLoader.ts), so the big bundle is compiled from source only once per build.
+ * @type {import('esbuild').BuildOptions}
+ */
+const loaderOptions = {
+  ...shared,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  entryPoints: ['src/host/extensionLoader.ts'],
+  outfile: 'dist/extensionLoader.js',
+  external: ['vscode'],
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const webviewOptions = {
   ...shared,
@@ -157,12 +172,14 @@ async function main() {
   // Stale outputs (e.g. source maps of a dev build) must not end up in a production VSIX.
   await rm('dist/webview', { recursive: true, force: true });
   await rm('dist/extension.js.map', { force: true });
+  await rm('dist/extensionLoader.js.map', { force: true });
   await rm('dist/cli.js.map', { force: true });
   await rm('dist/sdk', { recursive: true, force: true });
   await copyCodicons();
 
   const contexts = await Promise.all([
     esbuild.context(extensionOptions),
+    esbuild.context(loaderOptions),
     esbuild.context(webviewOptions),
     esbuild.context(cliOptions),
     esbuild.context(sdkOptions),

@@ -7,6 +7,7 @@ import { readJsonFile } from '../core/store/jsonFile';
 import { assertSafeRunId } from '../core/store/runLayout';
 import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
 import { GateThresholdsSchema } from '../core/verify/gateThresholds';
+import { lazySchema } from '../core/common/lazySchema';
 
 /** Folder under the state folder that holds the CLI's settings of each run. */
 export const CLI_RUNS_DIR = 'cli-runs';
@@ -16,21 +17,23 @@ export const CLI_RUNS_DIR = 'cli-runs';
  * base URL, concurrency, `--verify` commands, their limits and repair attempts. Never an API key:
  * those stay in the environment.
  */
-export const CliRunOptionsSchema = z.strictObject({
-  formatVersion: z.literal(1),
-  workspace: z.string().min(1),
-  /** A provider id; checked against the provider table when the run is resumed. */
-  provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
-  model: z.string().min(1),
-  baseUrl: z.string().min(1).optional(),
-  concurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
-  verify: z.array(z.string().min(1)),
-  /** `--pass-env` names; absent in runs of older versions and when none were given. */
-  passEnv: z.array(z.string().min(1)).optional(),
-  /** The limits of `--max-*` and `--threshold`, as the settings write them; absent in runs of older versions. */
-  thresholds: GateThresholdsSchema.optional(),
-  repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS).optional(),
-});
+export const CliRunOptionsSchema = lazySchema(() =>
+  z.strictObject({
+    formatVersion: z.literal(1),
+    workspace: z.string().min(1),
+    /** A provider id; checked against the provider table when the run is resumed. */
+    provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+    model: z.string().min(1),
+    baseUrl: z.string().min(1).optional(),
+    concurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
+    verify: z.array(z.string().min(1)),
+    /** `--pass-env` names; absent in runs of older versions and when none were given. */
+    passEnv: z.array(z.string().min(1)).optional(),
+    /** The limits of `--max-*` and `--threshold`, as the settings write them; absent in runs of older versions. */
+    thresholds: GateThresholdsSchema.optional(),
+    repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS).optional(),
+  }),
+);
 
 /** The settings a run was started with. */
 export type CliRunOptions = z.output<typeof CliRunOptionsSchema>;

@@ -20,14 +20,11 @@ export const TaskTitleSchema = z.string().check(
 // eslint-disable-next-line no-control-regex
 const DESCRIPTION_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
-/** At most 4,000 characters; line breaks and tabs allowed, no other control characters. */
+/** At most MAX_DESCRIPTION_CHARS (4,000) characters, as the message says; line breaks and tabs allowed, no other control characters. */
 export const TaskDescriptionSchema = z
   .string()
   .check(
-    z.maxLength(
-      MAX_DESCRIPTION_CHARS,
-      `a description is at most ${MAX_DESCRIPTION_CHARS.toLocaleString('en')} characters`,
-    ),
+    z.maxLength(MAX_DESCRIPTION_CHARS, 'a description is at most 4,000 characters'),
     z.regex(DESCRIPTION_TEXT, 'a description has no control characters but line breaks and tabs'),
   );
 

@@ -21,7 +21,8 @@ function cells(f: Figure): string[] {
   return [
     f.benchmark,
     f.measure,
-    `${num(f.value)} ${f.unit}`,
+    // A figure that could not be measured here carries NaN; its note says why.
+    Number.isNaN(f.value) ? 'not measured' : `${num(f.value)} ${f.unit}`,
     f.anchor ? `${f.anchor.name}: ${num(f.anchor.value)}` : '—',
     f.ratio === undefined ? '—' : `${num(f.ratio)}×`,
     f.target?.text ?? 'report',

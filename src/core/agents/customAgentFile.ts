@@ -5,6 +5,7 @@ import { neutraliseText } from '../common/visibleText';
 import { parseModelRef } from '../route/modelRef';
 import { AgentDefinitionSchema, type AgentDefinition, type AgentDefinitionInput } from '../model/agentDefinition';
 import { parseCustomAgentFrontmatter } from './customAgentFrontmatter';
+import { lazySchema } from '../common/lazySchema';
 
 /** A custom agent read from `.orchestrator/agents/<name>.md`. */
 export interface CustomAgentSpec {
@@ -46,7 +47,9 @@ export const CUSTOM_AGENT_FIELDS = [
   'priority',
 ] as const;
 
-const nonEmptyString = z.string({ error: 'expected a non-empty string' }).trim().min(1, 'expected a non-empty string');
+const nonEmptyString = lazySchema(() =>
+  z.string({ error: 'expected a non-empty string' }).trim().min(1, 'expected a non-empty string'),
+);
 const stringList = (example: string): z.ZodType<string[]> =>
   z.array(nonEmptyString, {
     error: (iss) =>
@@ -57,21 +60,23 @@ const wholeNumber = (min: number, max: number): z.ZodType<number> => {
   return z.number({ error: msg }).int(msg).min(min, msg).max(max, msg);
 };
 
-const FrontmatterSchema = z.object({
-  name: z.string({
-    error: (iss) => (iss.input === undefined ? 'is required; it becomes the agent id' : 'expected a string'),
+const FrontmatterSchema = lazySchema(() =>
+  z.object({
+    name: z.string({
+      error: (iss) => (iss.input === undefined ? 'is required; it becomes the agent id' : 'expected a string'),
+    }),
+    description: z.string({ error: 'expected a string' }).optional(),
+    capabilities: stringList('[code, review]'),
+    synonyms: stringList('[coding, implementation]').optional(),
+    tools: stringList('[read_file, search_text]').optional(),
+    model: z
+      .string({ error: 'expected a string "provider/model", e.g. "openai/gpt-4o"' })
+      .refine((m) => parseModelRef(m) !== undefined, 'expected "provider/model", e.g. "openai/gpt-4o"')
+      .optional(),
+    maxConcurrent: wholeNumber(1, 256).optional(),
+    priority: wholeNumber(0, 100).optional(),
   }),
-  description: z.string({ error: 'expected a string' }).optional(),
-  capabilities: stringList('[code, review]'),
-  synonyms: stringList('[coding, implementation]').optional(),
-  tools: stringList('[read_file, search_text]').optional(),
-  model: z
-    .string({ error: 'expected a string "provider/model", e.g. "openai/gpt-4o"' })
-    .refine((m) => parseModelRef(m) !== undefined, 'expected "provider/model", e.g. "openai/gpt-4o"')
-    .optional(),
-  maxConcurrent: wholeNumber(1, 256).optional(),
-  priority: wholeNumber(0, 100).optional(),
-});
+);
 
 /** Definition fields that come from a differently named frontmatter key. */
 const FIELD_OF: Record<string, string> = { id: 'name', maxLoad: 'maxConcurrent', preferredModels: 'model' };

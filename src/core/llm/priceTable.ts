@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChatUsage } from './chatModel';
+import { lazySchema } from '../common/lazySchema';
 
 /** A model's list prices in USD per million tokens. */
 export interface ModelPrice {
@@ -38,10 +39,10 @@ export interface PriceTableOptions {
   builtIn?: Record<string, ModelPrice>;
 }
 
-const price = z.number().finite().nonnegative();
-const modelPriceSchema = z
-  .object({ input: price, output: price, cacheRead: price.optional(), cacheWrite: price.optional() })
-  .strict();
+const price = lazySchema(() => z.number().finite().nonnegative());
+const modelPriceSchema = lazySchema(() =>
+  z.object({ input: price, output: price, cacheRead: price.optional(), cacheWrite: price.optional() }).strict(),
+);
 
 /** Prices per model, with user overrides and an optional fallback for unknown models. */
 export class PriceTable {

@@ -1,75 +1,82 @@
 import { z } from 'zod';
 import type { ChatRequest } from './chatModel';
+import { lazySchema } from '../common/lazySchema';
 
 // Both OpenAI and Anthropic reject other tool names; saying so here beats a provider's 400.
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-const toolCallSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
-  arguments: z.unknown(),
-  rawArguments: z.string().optional(),
-});
-
-const messageSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('user'), content: z.string() }),
+const toolCallSchema = lazySchema(() =>
   z.object({
-    role: z.literal('assistant'),
-    content: z.string(),
-    toolCalls: z.array(toolCallSchema).optional(),
-    replay: z.object({ provider: z.string(), model: z.string(), blocks: z.array(z.unknown()) }).optional(),
+    id: z.string().min(1),
+    name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
+    arguments: z.unknown(),
+    rawArguments: z.string().optional(),
   }),
-  z.object({
-    role: z.literal('tool'),
-    toolCallId: z.string().min(1),
-    content: z.string(),
-    isError: z.boolean().optional(),
-  }),
-]);
+);
 
-const requestSchema = z
-  .object({
-    system: z.string().optional(),
-    messages: z.array(messageSchema).min(1, 'a request needs at least one message'),
-    tools: z
-      .array(
-        z.object({
-          name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
-          description: z.string(),
-          parameters: z
-            .record(z.string(), z.unknown())
-            .refine((s) => s['type'] === 'object', 'parameters must be a JSON schema with type "object"'),
+const messageSchema = lazySchema(() =>
+  z.discriminatedUnion('role', [
+    z.object({ role: z.literal('user'), content: z.string() }),
+    z.object({
+      role: z.literal('assistant'),
+      content: z.string(),
+      toolCalls: z.array(toolCallSchema).optional(),
+      replay: z.object({ provider: z.string(), model: z.string(), blocks: z.array(z.unknown()) }).optional(),
+    }),
+    z.object({
+      role: z.literal('tool'),
+      toolCallId: z.string().min(1),
+      content: z.string(),
+      isError: z.boolean().optional(),
+    }),
+  ]),
+);
+
+const requestSchema = lazySchema(() =>
+  z
+    .object({
+      system: z.string().optional(),
+      messages: z.array(messageSchema).min(1, 'a request needs at least one message'),
+      tools: z
+        .array(
+          z.object({
+            name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
+            description: z.string(),
+            parameters: z
+              .record(z.string(), z.unknown())
+              .refine((s) => s['type'] === 'object', 'parameters must be a JSON schema with type "object"'),
+            strict: z.boolean().optional(),
+          }),
+        )
+        .optional(),
+      toolChoice: z.union([z.literal('auto'), z.literal('required'), z.object({ name: z.string().min(1) })]).optional(),
+      maxOutputTokens: z.number().int().positive(),
+      temperature: z.number().min(0).max(2).optional(),
+      responseFormat: z
+        .object({
+          type: z.literal('json_schema'),
+          name: z.string().regex(TOOL_NAME, 'a schema name is 1-64 letters, digits, "_" or "-"'),
+          schema: z.record(z.string(), z.unknown()),
           strict: z.boolean().optional(),
-        }),
-      )
-      .optional(),
-    toolChoice: z.union([z.literal('auto'), z.literal('required'), z.object({ name: z.string().min(1) })]).optional(),
-    maxOutputTokens: z.number().int().positive(),
-    temperature: z.number().min(0).max(2).optional(),
-    responseFormat: z
-      .object({
-        type: z.literal('json_schema'),
-        name: z.string().regex(TOOL_NAME, 'a schema name is 1-64 letters, digits, "_" or "-"'),
-        schema: z.record(z.string(), z.unknown()),
-        strict: z.boolean().optional(),
-      })
-      .optional(),
-  })
-  .superRefine((req, ctx) => {
-    const names = new Set((req.tools ?? []).map((t) => t.name));
-    if (names.size !== (req.tools ?? []).length)
-      ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
-    if (req.toolChoice === 'required' && names.size === 0) {
-      ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: '"required" needs at least one tool' });
-    }
-    if (typeof req.toolChoice === 'object' && !names.has(req.toolChoice.name)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['toolChoice'],
-        message: `no tool named "${req.toolChoice.name}" is offered`,
-      });
-    }
-  });
+        })
+        .optional(),
+    })
+    .superRefine((req, ctx) => {
+      const names = new Set((req.tools ?? []).map((t) => t.name));
+      if (names.size !== (req.tools ?? []).length)
+        ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
+      if (req.toolChoice === 'required' && names.size === 0) {
+        ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: '"required" needs at least one tool' });
+      }
+      if (typeof req.toolChoice === 'object' && !names.has(req.toolChoice.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['toolChoice'],
+          message: `no tool named "${req.toolChoice.name}" is offered`,
+        });
+      }
+    }),
+);
 
 /** Throws a `TypeError` naming every bad field when `request` is not a well-formed `ChatRequest`. */
 export function validateChatRequest(request: ChatRequest): void {

@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { lazySchema } from '../common/lazySchema';
 
 /** Tokens and money spent by one model call or summed over many. */
-export const UsageSchema = z.object({
-  inputTokens: z.number().nonnegative().default(0),
-  outputTokens: z.number().nonnegative().default(0),
-  costUsd: z.number().nonnegative().default(0),
-  /** True when the provider did not report usage and it was estimated. */
-  estimated: z.boolean().optional(),
-});
+export const UsageSchema = lazySchema(() =>
+  z.object({
+    inputTokens: z.number().nonnegative().default(0),
+    outputTokens: z.number().nonnegative().default(0),
+    costUsd: z.number().nonnegative().default(0),
+    /** True when the provider did not report usage and it was estimated. */
+    estimated: z.boolean().optional(),
+  }),
+);
 
 export type Usage = z.output<typeof UsageSchema>;
 

@@ -11,15 +11,31 @@
 
 /** Scripts written without spaces between words: indexed as character bigrams. */
 const UNSPACED = String.raw`\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}`;
-const WORD = /[\p{L}\p{N}\p{M}]+/gu;
-const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 const ASCII_WORD = /^[A-Za-z0-9]+$/;
-const SEGMENT = new RegExp(String.raw`[${UNSPACED}]+|[^${UNSPACED}]+`, 'gu');
-const UNSPACED_CHAR = new RegExp(`^[${UNSPACED}]`, 'u');
-/** Words whose accents can go: the marks there are accents, not parts of letters as in Devanagari or Arabic. */
-const FOLDABLE = /^[\p{scx=Latin}\p{scx=Greek}\p{scx=Cyrillic}\p{N}\p{M}]+$/u;
-const CAMEL_BOUNDARY =
-  /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{N})(?=\p{Lu})|(?<=\p{L})(?=\p{N}{2,})/u;
+
+/** The Unicode-property patterns; built on first use, since compiling them costs milliseconds at extension load. */
+interface UnicodePatterns {
+  word: RegExp;
+  wordChar: RegExp;
+  segment: RegExp;
+  unspacedChar: RegExp;
+  /** Words whose accents can go: the marks there are accents, not parts of letters as in Devanagari or Arabic. */
+  foldable: RegExp;
+  camelBoundary: RegExp;
+}
+
+let unicodePatterns: UnicodePatterns | undefined;
+
+function patterns(): UnicodePatterns {
+  return (unicodePatterns ??= {
+    word: /[\p{L}\p{N}\p{M}]+/gu,
+    wordChar: /^[\p{L}\p{N}\p{M}]$/u,
+    segment: new RegExp(String.raw`[${UNSPACED}]+|[^${UNSPACED}]+`, 'gu'),
+    unspacedChar: new RegExp(`^[${UNSPACED}]`, 'u'),
+    foldable: /^[\p{scx=Latin}\p{scx=Greek}\p{scx=Cyrillic}\p{N}\p{M}]+$/u,
+    camelBoundary: /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{N})(?=\p{Lu})|(?<=\p{L})(?=\p{N}{2,})/u,
+  });
+}
 /** Longer "words" are hashes, base64 and minified code: noise in an index. */
 const MAX_TERM_LENGTH = 48;
 
@@ -81,7 +97,7 @@ export function distinctTermsOf(text: string): string[] {
 
 /** True for a term of an unspaced script (a character bigram): no prefix or fuzzy matching for those. */
 export function isBigramTerm(term: string): boolean {
-  return UNSPACED_CHAR.test(term);
+  return patterns().unspacedChar.test(term);
 }
 
 function pushBigrams(segment: string, terms: string[]): void {
@@ -98,7 +114,7 @@ function widthOfWordChar(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c < 0x80) return isDigit(c) || isUpper(c) || isLower(c) ? 1 : 0;
   const width = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-  return WORD_CHAR.test(text.slice(i, i + width)) ? width : 0;
+  return patterns().wordChar.test(text.slice(i, i + width)) ? width : 0;
 }
 
 function pushAsciiWord(word: string, terms: string[]): void {
@@ -113,7 +129,7 @@ function pushAsciiWord(word: string, terms: string[]): void {
   if (start > 0) keep(lower.slice(start), terms);
 }
 
-/** camelCase, ACRONYMWord, digit-then-capital and letter-then-number boundaries, as `CAMEL_BOUNDARY` for ASCII. */
+/** camelCase, ACRONYMWord, digit-then-capital and letter-then-number boundaries, as `camelBoundary` for ASCII. */
 function isAsciiBoundary(word: string, k: number): boolean {
   const a = word.charCodeAt(k - 1);
   const b = word.charCodeAt(k);
@@ -139,13 +155,14 @@ function isDigit(c: number): boolean {
 }
 
 function pushUnicodeWord(word: string, terms: string[]): void {
-  for (const [part] of word.normalize('NFKC').matchAll(WORD)) {
+  const { word: words, segment: segments, unspacedChar } = patterns();
+  for (const [part] of word.normalize('NFKC').matchAll(words)) {
     if (ASCII_WORD.test(part)) {
       pushAsciiWord(part, terms);
       continue;
     }
-    for (const [segment] of part.matchAll(SEGMENT)) {
-      if (UNSPACED_CHAR.test(segment)) pushBigrams(segment, terms);
+    for (const [segment] of part.matchAll(segments)) {
+      if (unspacedChar.test(segment)) pushBigrams(segment, terms);
       else pushWord(segment, terms);
     }
   }
@@ -154,7 +171,7 @@ function pushUnicodeWord(word: string, terms: string[]): void {
 function pushWord(word: string, terms: string[]): void {
   const whole = fold(word);
   keep(whole, terms);
-  const parts = word.split(CAMEL_BOUNDARY);
+  const parts = word.split(patterns().camelBoundary);
   if (parts.length > 1) for (const part of parts) keep(fold(part), terms);
 }
 
@@ -164,7 +181,7 @@ function keep(term: string, terms: string[]): void {
 
 function fold(word: string): string {
   const lower = word.toLowerCase().replace(/ß/g, 'ss').replace(/ς/g, 'σ');
-  if (!FOLDABLE.test(lower)) return lower;
+  if (!patterns().foldable.test(lower)) return lower;
   return lower
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')

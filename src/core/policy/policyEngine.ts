@@ -14,6 +14,7 @@ import type { PackageScriptsPort } from './packageScripts';
 import { createProtectedPathMatcher, DEFAULT_PROTECTED_PATHS } from './protectedPaths';
 import type { ProtectedPathMatcher } from './protectedPaths';
 import { errorMessage } from '../common/errors';
+import { lazySchema } from '../common/lazySchema';
 
 /** Something an agent wants to do, as the policy sees it. */
 export type PolicyAction =
@@ -57,11 +58,13 @@ export interface PolicyEngineOptions {
   hiddenPaths?: readonly string[];
 }
 
-const ActionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tool'), tool: z.string().min(1) }),
-  z.object({ kind: z.enum(['read', 'write']), tool: z.string().min(1), path: z.string().min(1) }),
-  z.object({ kind: z.literal('command'), tool: z.string().min(1), command: z.string() }),
-]);
+const ActionSchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('tool'), tool: z.string().min(1) }),
+    z.object({ kind: z.enum(['read', 'write']), tool: z.string().min(1), path: z.string().min(1) }),
+    z.object({ kind: z.literal('command'), tool: z.string().min(1), command: z.string() }),
+  ]),
+);
 
 type Matcher = (value: string) => boolean;
 

@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { parseCommandPattern } from './commandRules';
 import { errorMessage } from '../common/errors';
+import { lazySchema } from '../common/lazySchema';
 
 /** Picomatch options for rule path globs: dotfiles match, because `.env` and `.git` are what rules are for. */
 export const PATH_GLOB_OPTIONS = Object.freeze({ dot: true });
@@ -17,46 +18,48 @@ function globProblem(glob: string): string | undefined {
 }
 
 /** One policy rule; a rule applies when every field it sets matches the action. */
-export const PolicyRuleSchema = z
-  .strictObject({
-    /** What happens when the rule matches; deny beats ask beats allow. */
-    effect: z.enum(['deny', 'ask', 'allow'], { error: 'effect must be "deny", "ask" or "allow"' }),
-    /** Glob over tool names, e.g. "fs.*". */
-    tool: z.string().min(1, 'tool must not be empty').optional(),
-    /** Glob over workspace-relative posix paths, e.g. "src/**". */
-    path: z.string().min(1, 'path must not be empty').optional(),
-    /** Command pattern: leading words, optionally ending in "*", e.g. "npm run *". */
-    command: z.string().min(1, 'command must not be empty').optional(),
-    /** Shown to the user when the rule decides. */
-    reason: z.string().optional(),
-  })
-  .superRefine((rule, ctx) => {
-    if (rule.tool === undefined && rule.path === undefined && rule.command === undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'a rule needs at least one of "tool", "path" or "command"' });
-    }
-    if (rule.path !== undefined && rule.command !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['command'],
-        message: 'a rule cannot set both "path" and "command": commands carry no path, so it would never match',
-      });
-    }
-    if (rule.tool !== undefined && rule.tool !== '') {
-      const problem = globProblem(rule.tool);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['tool'], message: problem });
-    }
-    if (rule.path !== undefined && rule.path !== '') {
-      const problem = pathGlobProblem(rule.path);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: problem });
-    }
-    if (rule.command !== undefined && rule.command !== '') {
-      try {
-        parseCommandPattern(rule.command);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['command'], message: errorMessage(err) });
+export const PolicyRuleSchema = lazySchema(() =>
+  z
+    .strictObject({
+      /** What happens when the rule matches; deny beats ask beats allow. */
+      effect: z.enum(['deny', 'ask', 'allow'], { error: 'effect must be "deny", "ask" or "allow"' }),
+      /** Glob over tool names, e.g. "fs.*". */
+      tool: z.string().min(1, 'tool must not be empty').optional(),
+      /** Glob over workspace-relative posix paths, e.g. "src/**". */
+      path: z.string().min(1, 'path must not be empty').optional(),
+      /** Command pattern: leading words, optionally ending in "*", e.g. "npm run *". */
+      command: z.string().min(1, 'command must not be empty').optional(),
+      /** Shown to the user when the rule decides. */
+      reason: z.string().optional(),
+    })
+    .superRefine((rule, ctx) => {
+      if (rule.tool === undefined && rule.path === undefined && rule.command === undefined) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'a rule needs at least one of "tool", "path" or "command"' });
       }
-    }
-  });
+      if (rule.path !== undefined && rule.command !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['command'],
+          message: 'a rule cannot set both "path" and "command": commands carry no path, so it would never match',
+        });
+      }
+      if (rule.tool !== undefined && rule.tool !== '') {
+        const problem = globProblem(rule.tool);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['tool'], message: problem });
+      }
+      if (rule.path !== undefined && rule.path !== '') {
+        const problem = pathGlobProblem(rule.path);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: problem });
+      }
+      if (rule.command !== undefined && rule.command !== '') {
+        try {
+          parseCommandPattern(rule.command);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', path: ['command'], message: errorMessage(err) });
+        }
+      }
+    }),
+);
 
 /** A validated policy rule. */
 export type PolicyRule = z.output<typeof PolicyRuleSchema>;

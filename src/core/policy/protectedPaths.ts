@@ -85,7 +85,10 @@ export function createProtectedPathMatcher(globs: readonly string[]): ProtectedP
   };
 }
 
-const matchDefaults = createProtectedPathMatcher(DEFAULT_PROTECTED_PATHS);
+/** The defaults' matcher, compiled on first use rather than when the extension loads. */
+let defaultsMatcher: ProtectedPathMatcher | undefined;
+const matchDefaults: ProtectedPathMatcher = (relative) =>
+  (defaultsMatcher ??= createProtectedPathMatcher(DEFAULT_PROTECTED_PATHS))(relative);
 
 /** True when a workspace-relative path is protected by the defaults or by one of `extraGlobs`. */
 export function isProtectedPath(relative: string, extraGlobs: readonly string[] = []): boolean {

@@ -4,6 +4,7 @@ import type { FailureClass } from '../model/failure';
 import type { RateHeadroom } from '../quota/rateLimitScheduler';
 import type { CircuitBreaker, CircuitStatus } from './circuitBreaker';
 import { formatModelRef, parseModelRef, type ModelRef } from './modelRef';
+import { lazySchema } from '../common/lazySchema';
 
 /** Cost tiers from cheapest to dearest; the order is what "at most" compares. */
 export const COST_TIERS = ['low', 'standard', 'premium'] as const;
@@ -12,15 +13,17 @@ export const COST_TIERS = ['low', 'standard', 'premium'] as const;
 export type CostTier = (typeof COST_TIERS)[number];
 
 /** One model the router may pick, as configured. */
-export const ModelEntrySchema = z.object({
-  provider: z.string().regex(/^[^/\s]+$/, 'a provider name is non-empty, without "/" or spaces'),
-  model: z.string().regex(/^\S+$/, 'a model name is non-empty, without spaces'),
-  costTier: z.enum(COST_TIERS),
-  /** Largest prompt plus answer the model takes, in tokens; absent means unknown (assumed to fit). */
-  contextWindow: z.number().int().positive().optional(),
-  /** Features such as `tools` or `json` that a request may need. */
-  capabilities: z.array(z.string().min(1)).optional(),
-});
+export const ModelEntrySchema = lazySchema(() =>
+  z.object({
+    provider: z.string().regex(/^[^/\s]+$/, 'a provider name is non-empty, without "/" or spaces'),
+    model: z.string().regex(/^\S+$/, 'a model name is non-empty, without spaces'),
+    costTier: z.enum(COST_TIERS),
+    /** Largest prompt plus answer the model takes, in tokens; absent means unknown (assumed to fit). */
+    contextWindow: z.number().int().positive().optional(),
+    /** Features such as `tools` or `json` that a request may need. */
+    capabilities: z.array(z.string().min(1)).optional(),
+  }),
+);
 
 /** One model the router may pick. */
 export type ModelEntry = z.output<typeof ModelEntrySchema>;

@@ -4,19 +4,22 @@ import type { RunEventOf } from '../model/runEvents';
 import type { RunState } from '../model/runState';
 import { applyTaskAction } from '../model/taskActionFold';
 import { errorMessage } from '../common/errors';
+import { lazySchema } from '../common/lazySchema';
 
 /** Characters a retry note or a reason may have; a note goes into a model's brief. */
 export const MAX_ACTION_TEXT = 4_000;
 
-const text = z.string().trim().min(1).max(MAX_ACTION_TEXT);
+const text = lazySchema(() => z.string().trim().min(1).max(MAX_ACTION_TEXT));
 
 /** A person's action on one task of a run, as the host, the CLI or the API send it. */
-export const TaskActionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('cancel'), taskId: z.string().min(1), reason: text.optional() }),
-  z.object({ kind: z.literal('retry'), taskId: z.string().min(1), note: text.optional() }),
-  z.object({ kind: z.literal('skip'), taskId: z.string().min(1), reason: text.optional() }),
-  z.object({ kind: z.literal('reassign'), taskId: z.string().min(1), agentId: z.string().min(1) }),
-]);
+export const TaskActionSchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('cancel'), taskId: z.string().min(1), reason: text.optional() }),
+    z.object({ kind: z.literal('retry'), taskId: z.string().min(1), note: text.optional() }),
+    z.object({ kind: z.literal('skip'), taskId: z.string().min(1), reason: text.optional() }),
+    z.object({ kind: z.literal('reassign'), taskId: z.string().min(1), agentId: z.string().min(1) }),
+  ]),
+);
 
 /** A person's action on one task: cancel, retry (with a note), skip (dependents go on), reassign. */
 export type TaskAction = z.infer<typeof TaskActionSchema>;

@@ -10,24 +10,29 @@ import type { LockFileSnapshot } from './lockFile';
 import { quarantineFile } from './quarantine';
 import { addAgentStats, type AgentStats, type AgentStatsStore } from '../agents/agentStats';
 import { describeZodError, readJsonFile } from './jsonFile';
+import { lazySchema } from '../common/lazySchema';
 
 /** The statistics file under the storage root. */
 export const AGENT_STATS_FILE = 'agent-stats.json';
 /** The short-lived lock that serialises read-merge-write across processes. */
 export const AGENT_STATS_LOCK = 'agent-stats.lock';
 
-const count = z.number().finite().nonnegative();
-const AgentStatsSchema: z.ZodType<AgentStats> = z.object({
-  attempts: count,
-  successes: count,
-  failures: count,
-  totalDurationMs: count,
-  tokens: count,
-  costUsd: count,
-});
+const count = lazySchema(() => z.number().finite().nonnegative());
+const AgentStatsSchema: z.ZodType<AgentStats> = lazySchema(() =>
+  z.object({
+    attempts: count,
+    successes: count,
+    failures: count,
+    totalDurationMs: count,
+    tokens: count,
+    costUsd: count,
+  }),
+);
 
-const StatsFileSchema = z.object({ formatVersion: z.literal(1), agents: z.record(z.string(), z.unknown()) });
-const LockContentSchema = z.object({ pid: z.number(), hostname: z.string() });
+const StatsFileSchema = lazySchema(() =>
+  z.object({ formatVersion: z.literal(1), agents: z.record(z.string(), z.unknown()) }),
+);
+const LockContentSchema = lazySchema(() => z.object({ pid: z.number(), hostname: z.string() }));
 
 /** How a `FileAgentStatsStore` is set up. */
 export interface FileAgentStatsStoreOptions {

@@ -11,6 +11,7 @@ import {
   removeLockIfUnchanged,
 } from './lockFile';
 import type { LockFileSnapshot } from './lockFile';
+import { lazySchema } from '../common/lazySchema';
 
 /** Name of the ownership lock inside a run folder. */
 export const RUN_LOCK_FILE = 'owner.lock';
@@ -25,12 +26,14 @@ export interface RunLockOwner {
   hostname?: string;
 }
 
-const RunLockInfoSchema = z.object({
-  ownerId: z.string().min(1),
-  pid: z.number().int().positive(),
-  hostname: z.string(),
-  acquiredAt: z.number(),
-});
+const RunLockInfoSchema = lazySchema(() =>
+  z.object({
+    ownerId: z.string().min(1),
+    pid: z.number().int().positive(),
+    hostname: z.string(),
+    acquiredAt: z.number(),
+  }),
+);
 
 /** The content of `owner.lock`. */
 export type RunLockInfo = z.infer<typeof RunLockInfoSchema>;

@@ -5,20 +5,23 @@ import { z } from 'zod';
 import { isProcessAlive, parseLockHolder } from './lockFile';
 import type { LockFileSnapshot } from './lockFile';
 import { startedAfter } from './processStart';
+import { lazySchema } from '../common/lazySchema';
 
 /** The folder of workspace locks inside the per-user lock folder. */
 export const WORKSPACES_DIR = 'workspaces';
 /** A lock file still unreadable after this long was left by a crash between create and write. */
 const UNREADABLE_STALE_MS = 10_000;
 
-const WorkspaceLockInfoSchema = z.object({
-  ownerId: z.string().min(1),
-  pid: z.number().int().positive(),
-  hostname: z.string(),
-  acquiredAt: z.number(),
-  workspace: z.string(),
-  runs: z.array(z.string()),
-});
+const WorkspaceLockInfoSchema = lazySchema(() =>
+  z.object({
+    ownerId: z.string().min(1),
+    pid: z.number().int().positive(),
+    hostname: z.string(),
+    acquiredAt: z.number(),
+    workspace: z.string(),
+    runs: z.array(z.string()),
+  }),
+);
 
 /** The content of a workspace lock (and of its markers): which process (and which of its engine services) runs what where. */
 export type WorkspaceLockInfo = z.infer<typeof WorkspaceLockInfoSchema>;

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { JsonValue } from '../model/runEvents';
 import type { ApprovalDecision, EditProposal } from './approvalPort';
 import type { ToolContext } from './toolContext';
+import { lazySchema } from '../common/lazySchema';
 
-const ApprovalDecisionSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('accepted'), by: z.enum(['user', 'auto']), content: z.string().optional() }),
-  z.object({ decision: z.literal('rejected'), by: z.enum(['user', 'auto']), reason: z.string().optional() }),
-]);
+const ApprovalDecisionSchema = lazySchema(() =>
+  z.discriminatedUnion('decision', [
+    z.object({ decision: z.literal('accepted'), by: z.enum(['user', 'auto']), content: z.string().optional() }),
+    z.object({ decision: z.literal('rejected'), by: z.enum(['user', 'auto']), reason: z.string().optional() }),
+  ]),
+);
 
 /** What the approval port may answer, checked before it is journaled or acted on. */
 export function parseApprovalDecision(value: unknown, source: string): ApprovalDecision {

@@ -8,6 +8,7 @@ import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition } from './toolDefinition';
 import { errorResult, textResult } from './toolResults';
+import { lazySchema } from '../common/lazySchema';
 
 /** Characters of JSON shown for one value or message body before it is cut. */
 const MAX_SHOWN_JSON = 8000;
@@ -15,30 +16,40 @@ const MAX_SHOWN_JSON = 8000;
 const MAX_MESSAGES_TEXT = 40_000;
 
 /** A JSON value as a model-facing schema: any JSON, kept flat (no recursive `$ref`) for every provider. */
-const AnyJson = z.unknown().refine((v) => v !== undefined, 'a value is required (use null for "no value")');
+const AnyJson = lazySchema(() =>
+  z.unknown().refine((v) => v !== undefined, 'a value is required (use null for "no value")'),
+);
 
-const ContextGetArgs = z.strictObject({ key: z.string().min(1).max(256).describe('The key to read.') });
-const ContextSetArgs = z.strictObject({
-  key: z.string().min(1).max(256).describe('The key to write.'),
-  value: AnyJson.describe('Any JSON value.'),
-  scope: ContextScopeSchema.optional().describe(
-    '"shared" (default, every agent), "private" (only you) or "temporary" (every agent, until ttlSeconds pass).',
-  ),
-  ttlSeconds: z
-    .number()
-    .positive()
-    .max(7 * 24 * 3600)
-    .optional()
-    .describe('Lifetime of a temporary entry; implies scope "temporary".'),
-});
-const SendMessageArgs = z.strictObject({
-  to: z.string().min(1).describe('The receiving agent\'s id, or "*" for every agent.'),
-  topic: z.string().min(1).max(200).describe('What the message is about, e.g. "api-shape".'),
-  body: AnyJson.describe('Any JSON value.'),
-});
-const ReadMessagesArgs = z.strictObject({
-  topic: z.string().min(1).optional().describe('Only messages with this topic; others stay waiting.'),
-});
+const ContextGetArgs = lazySchema(() =>
+  z.strictObject({ key: z.string().min(1).max(256).describe('The key to read.') }),
+);
+const ContextSetArgs = lazySchema(() =>
+  z.strictObject({
+    key: z.string().min(1).max(256).describe('The key to write.'),
+    value: AnyJson.describe('Any JSON value.'),
+    scope: ContextScopeSchema.optional().describe(
+      '"shared" (default, every agent), "private" (only you) or "temporary" (every agent, until ttlSeconds pass).',
+    ),
+    ttlSeconds: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .optional()
+      .describe('Lifetime of a temporary entry; implies scope "temporary".'),
+  }),
+);
+const SendMessageArgs = lazySchema(() =>
+  z.strictObject({
+    to: z.string().min(1).describe('The receiving agent\'s id, or "*" for every agent.'),
+    topic: z.string().min(1).max(200).describe('What the message is about, e.g. "api-shape".'),
+    body: AnyJson.describe('Any JSON value.'),
+  }),
+);
+const ReadMessagesArgs = lazySchema(() =>
+  z.strictObject({
+    topic: z.string().min(1).optional().describe('Only messages with this topic; others stay waiting.'),
+  }),
+);
 
 /** JSON text of a value, cut to a readable size. */
 function showJson(value: unknown): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_EDIT_TEXT_CHARS, toolPathArg } from './toolArgLimits';
+import { lazySchema } from '../common/lazySchema';
 
 /** What an edit does to its file: new content, search/replace blocks, or deletion. */
 export type EditChange =
@@ -13,17 +14,19 @@ export interface ProposeEditArgs {
   change: EditChange;
 }
 
-const SearchReplaceBlockSchema = z.strictObject({
-  search: z
-    .string()
-    .min(1, 'search must not be empty')
-    .max(MAX_EDIT_TEXT_CHARS, `search must be at most ${MAX_EDIT_TEXT_CHARS} characters`)
-    .describe('Exact text currently in the file; it must occur exactly once.'),
-  replace: z
-    .string()
-    .max(MAX_EDIT_TEXT_CHARS, `replace must be at most ${MAX_EDIT_TEXT_CHARS} characters`)
-    .describe('The text to put in its place.'),
-});
+const SearchReplaceBlockSchema = lazySchema(() =>
+  z.strictObject({
+    search: z
+      .string()
+      .min(1, 'search must not be empty')
+      .max(MAX_EDIT_TEXT_CHARS, `search must be at most ${MAX_EDIT_TEXT_CHARS} characters`)
+      .describe('Exact text currently in the file; it must occur exactly once.'),
+    replace: z
+      .string()
+      .max(MAX_EDIT_TEXT_CHARS, `replace must be at most ${MAX_EDIT_TEXT_CHARS} characters`)
+      .describe('The text to put in its place.'),
+  }),
+);
 
 /**
  * propose_edit's arguments: `path` plus exactly one of `content`, `edits` or `delete: true`. One

@@ -19,6 +19,7 @@ import { defineTool } from './toolDefinition';
 import type { ToolDefinition } from './toolDefinition';
 import { errorResult } from './toolResults';
 import { workspaceFingerprint } from './workspaceFingerprint';
+import { lazySchema } from '../common/lazySchema';
 
 /** The name the tool is called by. */
 export const RUN_VERIFICATION_TOOL = 'run_verification';
@@ -26,15 +27,17 @@ export const RUN_VERIFICATION_TOOL = 'run_verification';
 /** Findings reported as run findings per verification; the rest are counted in the result. */
 const MAX_REPORTED_FINDINGS = 200;
 
-const RunVerificationArgs = z.strictObject({
-  name: z.string().min(1).optional().describe('Name of a configured verification, e.g. "test" or "build".'),
-  command: z
-    .string()
-    .min(1)
-    .max(2000)
-    .optional()
-    .describe('A shell command to run instead, e.g. "npm test"; it must be allowed by the policy.'),
-});
+const RunVerificationArgs = lazySchema(() =>
+  z.strictObject({
+    name: z.string().min(1).optional().describe('Name of a configured verification, e.g. "test" or "build".'),
+    command: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('A shell command to run instead, e.g. "npm test"; it must be allowed by the policy.'),
+  }),
+);
 
 /**
  * run_verification: runs a configured verification by name, or a command the policy allows outright.

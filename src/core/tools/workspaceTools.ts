@@ -6,6 +6,7 @@ import { defineTool } from './toolDefinition';
 import type { ToolDefinition } from './toolDefinition';
 import { errorResult, textResult } from './toolResults';
 import { globLeavesWorkspace, globOutsideMessage, MAX_QUERY_CHARS, toolPathArg } from './toolArgLimits';
+import { lazySchema } from '../common/lazySchema';
 
 /** Most characters of file text one read_file call returns. */
 export const READ_FILE_MAX_CHARS = 100_000;
@@ -14,11 +15,13 @@ export const READ_FILE_MAX_LINES = 2000;
 /** Characters of one line shown before it is cut. */
 const MAX_LINE_CHARS = 2000;
 
-const ReadFileArgs = z.strictObject({
-  path: toolPathArg('Workspace-relative path of the file, e.g. "src/app.ts".'),
-  startLine: z.number().int().min(1).optional().describe('First line to show (1-based). Default 1.'),
-  endLine: z.number().int().min(1).optional().describe('Last line to show (inclusive). Default: as many as fit.'),
-});
+const ReadFileArgs = lazySchema(() =>
+  z.strictObject({
+    path: toolPathArg('Workspace-relative path of the file, e.g. "src/app.ts".'),
+    startLine: z.number().int().min(1).optional().describe('First line to show (1-based). Default 1.'),
+    endLine: z.number().int().min(1).optional().describe('Last line to show (inclusive). Default: as many as fit.'),
+  }),
+);
 
 /** read_file: a numbered window of a text file, after the policy's read check. */
 export const readFileTool = defineTool<ToolContext, typeof ReadFileArgs>({
@@ -66,17 +69,19 @@ export const readFileTool = defineTool<ToolContext, typeof ReadFileArgs>({
   },
 });
 
-const ListFilesArgs = z.strictObject({
-  glob: z
-    .string()
-    .min(1)
-    .max(MAX_QUERY_CHARS, `a glob must be at most ${MAX_QUERY_CHARS} characters`)
-    .optional()
-    .describe(
-      'Glob over workspace-relative paths, e.g. "src/**/*.ts" or "*.md" (any depth); a folder path lists that folder. Default: all files.',
-    ),
-  limit: z.number().int().min(1).max(1000).optional().describe('Most files to return. Default 200.'),
-});
+const ListFilesArgs = lazySchema(() =>
+  z.strictObject({
+    glob: z
+      .string()
+      .min(1)
+      .max(MAX_QUERY_CHARS, `a glob must be at most ${MAX_QUERY_CHARS} characters`)
+      .optional()
+      .describe(
+        'Glob over workspace-relative paths, e.g. "src/**/*.ts" or "*.md" (any depth); a folder path lists that folder. Default: all files.',
+      ),
+    limit: z.number().int().min(1).max(1000).optional().describe('Most files to return. Default 200.'),
+  }),
+);
 
 /** list_files: workspace files matching a glob, honouring ignore rules, bounded. */
 export const listFilesTool = defineTool<ToolContext, typeof ListFilesArgs>({
@@ -108,24 +113,26 @@ export const listFilesTool = defineTool<ToolContext, typeof ListFilesArgs>({
   },
 });
 
-const SearchTextArgs = z.strictObject({
-  query: z
-    .string()
-    .min(1)
-    .max(
-      MAX_QUERY_CHARS,
-      `a query must be at most ${MAX_QUERY_CHARS} characters; search for a shorter, distinctive part`,
-    )
-    .describe('Text to find (case-sensitive), or a JavaScript regular expression when regex is true.'),
-  glob: z
-    .string()
-    .min(1)
-    .max(MAX_QUERY_CHARS, `a glob must be at most ${MAX_QUERY_CHARS} characters`)
-    .optional()
-    .describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
-  regex: z.boolean().optional().describe('Treat query as a regular expression. Default false.'),
-  limit: z.number().int().min(1).max(500).optional().describe('Most matching lines to return. Default 100.'),
-});
+const SearchTextArgs = lazySchema(() =>
+  z.strictObject({
+    query: z
+      .string()
+      .min(1)
+      .max(
+        MAX_QUERY_CHARS,
+        `a query must be at most ${MAX_QUERY_CHARS} characters; search for a shorter, distinctive part`,
+      )
+      .describe('Text to find (case-sensitive), or a JavaScript regular expression when regex is true.'),
+    glob: z
+      .string()
+      .min(1)
+      .max(MAX_QUERY_CHARS, `a glob must be at most ${MAX_QUERY_CHARS} characters`)
+      .optional()
+      .describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
+    regex: z.boolean().optional().describe('Treat query as a regular expression. Default false.'),
+    limit: z.number().int().min(1).max(500).optional().describe('Most matching lines to return. Default 100.'),
+  }),
+);
 
 /** search_text: matching lines across the workspace; hits in files the policy forbids reading are hidden. */
 export const searchTextTool = defineTool<ToolContext, typeof SearchTextArgs>({

@@ -4,6 +4,7 @@ import { findingKey } from './findingKey';
 import { findingLocation, relativePath } from './findingLocation';
 import type { ParseOptions } from './findingLocation';
 import { outputLines, stripAnsi } from './outputLines';
+import { lazySchema } from '../common/lazySchema';
 
 // Severity choice: an ESLint *error* is a medium lint finding and a *warning* a minor one. Lint
 // rules are style and likely-bug hints, not proof that the build or tests are broken, so the
@@ -12,20 +13,24 @@ import { outputLines, stripAnsi } from './outputLines';
 // error: …", `fatal: true` in JSON): the file does not parse at all, so it is major.
 
 /** One message of `eslint --format json`; fields we do not use are allowed and ignored. */
-const EslintMessageSchema = z.looseObject({
-  ruleId: z.string().nullable().optional(),
-  severity: z.number(),
-  message: z.string(),
-  line: z.number().optional(),
-  column: z.number().optional(),
-  fatal: z.boolean().optional(),
-});
+const EslintMessageSchema = lazySchema(() =>
+  z.looseObject({
+    ruleId: z.string().nullable().optional(),
+    severity: z.number(),
+    message: z.string(),
+    line: z.number().optional(),
+    column: z.number().optional(),
+    fatal: z.boolean().optional(),
+  }),
+);
 
 /** One file's result in `eslint --format json`. */
-const EslintFileResultSchema = z.looseObject({
-  filePath: z.string(),
-  messages: z.array(EslintMessageSchema),
-});
+const EslintFileResultSchema = lazySchema(() =>
+  z.looseObject({
+    filePath: z.string(),
+    messages: z.array(EslintMessageSchema),
+  }),
+);
 
 /** `  12:5  error  message  rule-id` under a file header in the stylish formatter. */
 const STYLISH_MESSAGE = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*?)\s*$/;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Finding } from '../model/finding';
+import { lazySchema } from '../common/lazySchema';
 
 /** How many new problems of each kind a check may show at a gate and still pass; Infinity means no limit. */
 export interface CheckLimits {
@@ -36,20 +37,26 @@ export const DEFAULT_GATE_THRESHOLDS: Readonly<GateThresholds> = Object.freeze({
 });
 
 const LIMIT_MESSAGE = 'must be a whole number ≥ 0, or null for no limit';
-const LimitSchema = z.union([z.number().int(LIMIT_MESSAGE).min(0, LIMIT_MESSAGE), z.null()], { error: LIMIT_MESSAGE });
-const LimitsSchema = z.strictObject({
-  errors: LimitSchema.optional(),
-  warnings: LimitSchema.optional(),
-  failingTests: LimitSchema.optional(),
-});
+const LimitSchema = lazySchema(() =>
+  z.union([z.number().int(LIMIT_MESSAGE).min(0, LIMIT_MESSAGE), z.null()], { error: LIMIT_MESSAGE }),
+);
+const LimitsSchema = lazySchema(() =>
+  z.strictObject({
+    errors: LimitSchema.optional(),
+    warnings: LimitSchema.optional(),
+    failingTests: LimitSchema.optional(),
+  }),
+);
 
 /**
  * Thresholds as written in settings: `{ "errors": 0, "warnings": null, "failingTests": 0, "checks": {
  * "npm run lint": { "warnings": 20 } } }`; `null` means no limit.
  */
-export const GateThresholdsSchema = LimitsSchema.extend({
-  checks: z.record(z.string().trim().min(1, 'a check name must not be empty'), LimitsSchema).optional(),
-});
+export const GateThresholdsSchema = lazySchema(() =>
+  LimitsSchema.extend({
+    checks: z.record(z.string().trim().min(1, 'a check name must not be empty'), LimitsSchema).optional(),
+  }),
+);
 
 /** Thresholds as written in settings (see {@link GateThresholdsSchema}). */
 export type GateThresholdsInput = z.input<typeof GateThresholdsSchema>;

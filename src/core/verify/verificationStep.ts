@@ -7,32 +7,35 @@ import { findingKey } from './findingKey';
 import { outputTail, stripAnsi } from './outputLines';
 import { evaluateFindings } from './verificationThresholds';
 import type { FindingsEvaluation, VerificationThresholds } from './verificationThresholds';
+import { lazySchema } from '../common/lazySchema';
 
 /** The longest a verification may be given: a day. */
 const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** One verification: a shell command (CLI and host) or a VS Code task name (host only). */
-export const VerificationStepSchema = z
-  .strictObject({
-    /** Shown in events, logs and feedback, e.g. "unit tests". */
-    name: z.string().trim().min(1, 'name must not be empty'),
-    /** Shell command run in the workspace, e.g. "npm test"; checked by policy before it runs. */
-    command: z.string().trim().min(1, 'command must not be empty').optional(),
-    /** Label of a VS Code task (e.g. "npm: test"), run by the host through `vscode.tasks`. */
-    task: z.string().trim().min(1, 'task must not be empty').optional(),
-    /** Category of findings no parser recognises; inferred from the command when absent. */
-    category: FindingCategorySchema.optional(),
-    /** Kill the verification after this long. */
-    timeoutMs: z
-      .number()
-      .int()
-      .positive('timeoutMs must be positive')
-      .max(MAX_TIMEOUT_MS, 'timeoutMs must be at most one day')
-      .optional(),
-  })
-  .refine((step) => step.command !== undefined || step.task !== undefined, {
-    message: 'a verification step needs a "command" or a "task"',
-  });
+export const VerificationStepSchema = lazySchema(() =>
+  z
+    .strictObject({
+      /** Shown in events, logs and feedback, e.g. "unit tests". */
+      name: z.string().trim().min(1, 'name must not be empty'),
+      /** Shell command run in the workspace, e.g. "npm test"; checked by policy before it runs. */
+      command: z.string().trim().min(1, 'command must not be empty').optional(),
+      /** Label of a VS Code task (e.g. "npm: test"), run by the host through `vscode.tasks`. */
+      task: z.string().trim().min(1, 'task must not be empty').optional(),
+      /** Category of findings no parser recognises; inferred from the command when absent. */
+      category: FindingCategorySchema.optional(),
+      /** Kill the verification after this long. */
+      timeoutMs: z
+        .number()
+        .int()
+        .positive('timeoutMs must be positive')
+        .max(MAX_TIMEOUT_MS, 'timeoutMs must be at most one day')
+        .optional(),
+    })
+    .refine((step) => step.command !== undefined || step.task !== undefined, {
+      message: 'a verification step needs a "command" or a "task"',
+    }),
+);
 
 /** A validated verification step. */
 export type VerificationStep = z.output<typeof VerificationStepSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Finding, Severity } from '../model/finding';
+import { lazySchema } from '../common/lazySchema';
 
 const LIMIT_MESSAGE = 'must be a whole number ≥ 0, or null for no limit';
 /** A count limit: a whole number ≥ 0, or `null` (or Infinity from code) for no limit. */
@@ -10,26 +11,30 @@ const LimitSchema = z
   .transform((limit) => limit ?? Number.POSITIVE_INFINITY);
 
 /** Most findings of each severity allowed before the limit is crossed. */
-const LimitsSchema = z.strictObject({
-  /** Most major findings allowed. */
-  major: LimitSchema.optional(),
-  /** Most medium findings allowed. */
-  medium: LimitSchema.optional(),
-  /** Most minor findings allowed. */
-  minor: LimitSchema.optional(),
-});
+const LimitsSchema = lazySchema(() =>
+  z.strictObject({
+    /** Most major findings allowed. */
+    major: LimitSchema.optional(),
+    /** Most medium findings allowed. */
+    medium: LimitSchema.optional(),
+    /** Most minor findings allowed. */
+    minor: LimitSchema.optional(),
+  }),
+);
 
 /**
  * Thresholds as written in configuration. `failOn` defaults: major 0, medium and minor unlimited,
  * so only a major finding fails. `warnOn` defaults: medium 0, major 0, minor unlimited, so a medium
  * finding (an ESLint error, a tsc warning) warns.
  */
-export const VerificationThresholdsSchema = z.strictObject({
-  /** Counts above these fail the verification. */
-  failOn: LimitsSchema.optional(),
-  /** Counts above these (and within `failOn`) pass with a warning. */
-  warnOn: LimitsSchema.optional(),
-});
+export const VerificationThresholdsSchema = lazySchema(() =>
+  z.strictObject({
+    /** Counts above these fail the verification. */
+    failOn: LimitsSchema.optional(),
+    /** Counts above these (and within `failOn`) pass with a warning. */
+    warnOn: LimitsSchema.optional(),
+  }),
+);
 
 /** Limits for each severity, with defaults filled in; Infinity means unlimited. */
 export type SeverityLimits = Record<Severity, number>;

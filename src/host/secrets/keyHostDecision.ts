@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { keyHostVerdict } from '../../core/engine/keyHosts';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
+import { lazySchema } from '../../core/common/lazySchema';
 
 /** Whether a key may go to a base URL's host without asking, and why. */
 export type KeyHostDecision =
@@ -10,7 +11,7 @@ export type KeyHostDecision =
 /** Confirmed hosts per provider, as kept in globalState: host names only, never keys. */
 export type ConfirmedKeyHosts = Readonly<Record<string, readonly string[]>>;
 
-const ConfirmedKeyHostsSchema = z.record(z.string(), z.array(z.string()));
+const ConfirmedKeyHostsSchema = lazySchema(() => z.record(z.string(), z.array(z.string())));
 
 /**
  * Whether the user must be asked before `provider`'s key is sent to `baseUrl`: not for the

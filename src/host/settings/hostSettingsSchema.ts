@@ -12,6 +12,7 @@ import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { parseModelRef } from '../../core/route/modelRef';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
 import { isPassableName } from '../../core/verify/childEnvironment';
+import { lazySchema } from '../../core/common/lazySchema';
 
 /** The configuration section every setting of the extension lives under. */
 export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
@@ -66,73 +67,81 @@ function quotedChoice(values: readonly string[]): string {
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** A `provider/model` reference to OpenAI or Anthropic. */
-const ModelRefSchema = z
-  .string()
-  .trim()
-  .refine((ref) => {
-    const parsed = parseModelRef(ref);
-    return parsed !== undefined && MODEL_PROVIDERS.includes(parsed.provider);
-  });
+const ModelRefSchema = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .refine((ref) => {
+      const parsed = parseModelRef(ref);
+      return parsed !== undefined && MODEL_PROVIDERS.includes(parsed.provider);
+    }),
+);
 
 /** `provider/model` (or `provider/*` for every model of a provider) as a rate-limit key. */
-const RateKeySchema = z.string().refine((key) => parseModelRef(key) !== undefined);
+const RateKeySchema = lazySchema(() => z.string().refine((key) => parseModelRef(key) !== undefined));
 
 /** Requests and tokens per minute of one model. */
-const RateLimitsSchema = z.strictObject({
-  requestsPerMinute: z.number().int().min(1).optional(),
-  tokensPerMinute: z.number().int().min(1).optional(),
-});
+const RateLimitsSchema = lazySchema(() =>
+  z.strictObject({
+    requestsPerMinute: z.number().int().min(1).optional(),
+    tokensPerMinute: z.number().int().min(1).optional(),
+  }),
+);
 
 /** An http(s) URL without credentials, or empty for the provider's own endpoint. */
-const BaseUrlSchema = z
-  .string()
-  .trim()
-  .refine((value) => {
-    if (value === '') return true;
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-    } catch {
-      return false;
-    }
-  });
+const BaseUrlSchema = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      if (value === '') return true;
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+      } catch {
+        return false;
+      }
+    }),
+);
 
 /** The whole validated configuration of the host. */
-export const HostSettingsSchema = z.strictObject({
-  /** Which provider runs planner and agents; `auto` picks by the keys that are set. */
-  provider: z.string().refine((value) => PROVIDER_SETTING_VALUES.includes(value)),
-  /** The run's model; empty means the provider's default. */
-  model: z.string().trim().regex(/^\S*$/),
-  /** An OpenAI-compatible endpoint; empty means the provider's own. */
-  baseUrl: BaseUrlSchema,
-  /** Agent id → `provider/model`. */
-  agentModels: z.record(z.string().regex(AGENT_ID), ModelRefSchema),
-  maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
-  maxTasksPerPlan: z.number().int().min(1).max(10_000),
-  taskTimeoutSeconds: z.number().int().min(1).max(86_400),
-  /** Hard limits per run; an absent field (the setting is `null`) means no limit. */
-  budget: z.strictObject({
-    maxTokens: z.number().int().min(1).optional(),
-    maxCostUsd: z.number().min(0).optional(),
+export const HostSettingsSchema = lazySchema(() =>
+  z.strictObject({
+    /** Which provider runs planner and agents; `auto` picks by the keys that are set. */
+    provider: z.string().refine((value) => PROVIDER_SETTING_VALUES.includes(value)),
+    /** The run's model; empty means the provider's default. */
+    model: z.string().trim().regex(/^\S*$/),
+    /** An OpenAI-compatible endpoint; empty means the provider's own. */
+    baseUrl: BaseUrlSchema,
+    /** Agent id → `provider/model`. */
+    agentModels: z.record(z.string().regex(AGENT_ID), ModelRefSchema),
+    maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
+    maxTasksPerPlan: z.number().int().min(1).max(10_000),
+    taskTimeoutSeconds: z.number().int().min(1).max(86_400),
+    /** Hard limits per run; an absent field (the setting is `null`) means no limit. */
+    budget: z.strictObject({
+      maxTokens: z.number().int().min(1).optional(),
+      maxCostUsd: z.number().min(0).optional(),
+    }),
+    /** `provider/model` (or `provider/*`) → per-minute limits shared by every agent of the window. */
+    rateLimits: z.record(RateKeySchema, RateLimitsSchema),
+    approvalMode: z.enum(['ask', 'autoApprove']),
+    /** Extra globs whose edits always ask, on top of the built-in protected paths. */
+    protectedPaths: z.array(z.string().min(1)),
+    /**
+     * Labels of `tasks.json` tasks and shell commands that verify each editing task and the run, the
+     * new problems each may show at a gate, and the repair tasks after a failed end-of-run gate.
+     */
+    verification: z.strictObject({
+      tasks: z.array(z.string().min(1)),
+      commands: z.array(z.string().min(1)),
+      thresholds: z.custom<GateThresholds>(),
+      repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS),
+      /** Environment variables commands may see beyond the safe base set (application scope). */
+      environment: z.array(z.string().min(1)),
+    }),
   }),
-  /** `provider/model` (or `provider/*`) → per-minute limits shared by every agent of the window. */
-  rateLimits: z.record(RateKeySchema, RateLimitsSchema),
-  approvalMode: z.enum(['ask', 'autoApprove']),
-  /** Extra globs whose edits always ask, on top of the built-in protected paths. */
-  protectedPaths: z.array(z.string().min(1)),
-  /**
-   * Labels of `tasks.json` tasks and shell commands that verify each editing task and the run, the
-   * new problems each may show at a gate, and the repair tasks after a failed end-of-run gate.
-   */
-  verification: z.strictObject({
-    tasks: z.array(z.string().min(1)),
-    commands: z.array(z.string().min(1)),
-    thresholds: z.custom<GateThresholds>(),
-    repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS),
-    /** Environment variables commands may see beyond the safe base set (application scope). */
-    environment: z.array(z.string().min(1)),
-  }),
-});
+);
 
 /** The validated settings the host runs with. */
 export type HostSettings = z.output<typeof HostSettingsSchema>;

@@ -66,12 +66,13 @@ export class QuotaStatusBar extends Disposable {
   }
 
   private render(): void {
-    const { view, run, entry } = this.current();
-    // Nothing to show before the first run; the item appears with it.
-    if (!entry && view.rows.length === 0) {
+    // Nothing to show before the first run; the item appears with it. Checked before formatting any
+    // number: the first Intl.NumberFormat loads ICU data, milliseconds that activation need not spend.
+    if (!this.model.focusRun() && this.rates.headroom().length === 0) {
       this.item.hide();
       return;
     }
+    const { view, run, entry } = this.current();
     // The budget lives in the run's full state; read it once for a run the window has not run.
     if (entry && !entry.details) void this.model.loadDetails(entry.runId);
     const locale = safeLocale(vscode.env.language);

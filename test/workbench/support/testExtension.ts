@@ -35,7 +35,7 @@ export function installExtension(extensionsDir: string): string {
     if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(target, file));
   }
   cpSync(join(REPO_ROOT, 'media'), join(target, 'media'), { recursive: true });
-  for (const file of ['extension.js', 'extension.js.map']) {
+  for (const file of ['extensionLoader.js', 'extension.js', 'extension.js.map']) {
     if (existsSync(join(REPO_ROOT, 'dist', file))) cpSync(join(REPO_ROOT, 'dist', file), join(target, 'dist', file));
   }
   // The webview bundle, and the provider SDKs the extension requires on their first call (as the VSIX holds them).
