@@ -89,8 +89,9 @@ export function runCommandProcess(options: CommandProcessOptions): Promise<Comma
     const finish = (): void => {
       if (settled) return;
       cleanup();
-      // Whatever the program left in its group (a background grandchild) goes with it.
-      killTree(child, 'SIGKILL', posix);
+      // Whatever the program left in its group (a background grandchild) goes with it (POSIX: the
+      // group outlives its leader; on Windows an exited pid may already name another process).
+      if (posix) killTree(child, 'SIGKILL', posix);
       if (stopping === 'abort') {
         reject(abortReason(signal));
         return;
@@ -135,7 +136,6 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals, posix: boolean): 
   const pid = child.pid;
   if (pid === undefined) return;
   if (!posix) {
-    if (signal !== 'SIGKILL' && child.exitCode !== null) return;
     const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
     killer.on('error', () => child.kill(signal));
     return;
