@@ -1,6 +1,6 @@
-import { neutralisedMarker, visibleText } from '../core/common/visibleText';
+import { neutralisedMarker, neutraliseText, visibleText } from '../core/common/visibleText';
 import { TaskFailure } from '../core/model/failure';
-import type { ApprovalDecision, ApprovalPort, EditProposal } from '../core/tools/approvalPort';
+import type { ApprovalDecision, ApprovalPort, CommandProposal, EditProposal } from '../core/tools/approvalPort';
 import type { ApproveMode } from './cliCommand';
 import type { TerminalPrompt } from './terminalPrompt';
 import { renderUnifiedDiff } from './unifiedDiff';
@@ -29,6 +29,8 @@ export interface CliApprovalsOptions {
  * `maxDiffLines` is cut, the prompt says exactly how many lines are not shown, `v` shows them all,
  * and applying the edit unseen needs the explicit answer `apply unseen`; `y` alone does not, and
  * the default (Enter) is always no.
+ * Commands (run_command) are never decided by `--approve`: with `auto` or `prompt` they are asked
+ * on the terminal when there is one, shown with escapes made visible, and otherwise pause the run.
  * Pausing is a `TaskFailure` of class `needs-human`, which the executor turns into a paused run.
  */
 export class CliApprovals implements ApprovalPort {
@@ -81,6 +83,31 @@ export class CliApprovals implements ApprovalPort {
       }
       return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
     }
+  }
+
+  async decideCommand(proposal: CommandProposal, signal: AbortSignal): Promise<ApprovalDecision> {
+    const { mode, prompt } = this.options;
+    const needsHuman = (why: string): TaskFailure =>
+      new TaskFailure(
+        `Approval needed to run \`${visibleText(proposal.command)}\` (${why}). Decide with: ${this.options.resumeCommand(proposal.runId)} --approve prompt`,
+        'needs-human',
+      );
+    if (mode === 'never') throw needsHuman('the run was started with --approve never');
+    if (!prompt) throw needsHuman('a command always needs a person, and there is no terminal to ask on');
+    const shown = neutraliseText(proposal.command);
+    const lines = [
+      '',
+      `Task ${visibleText(proposal.taskId)} (${visibleText(proposal.agentId)}) wants to run a command in ${visibleText(proposal.cwd)}:`,
+      `  ${shown.text}`,
+      `Program and arguments (no shell): ${proposal.argv.map((a) => visibleText(JSON.stringify(a))).join(' ')}`,
+      `Policy: ${visibleText(proposal.reason)}`,
+    ];
+    if (shown.neutralised > 0)
+      lines.push(`${neutralisedMarker(shown.neutralised)} in this command; read it with care.`);
+    const answer = await prompt.answer(lines.join('\n'), 'Run this command? [y/N]', signal);
+    if (answer === undefined) throw needsHuman('the terminal closed before an answer');
+    if (/^y(es)?$/i.test(answer)) return { decision: 'accepted', by: 'user' };
+    return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
   }
 
   private needsHuman(proposal: EditProposal, why: string): TaskFailure {

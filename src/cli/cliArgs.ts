@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { MAX_COMMAND_OUTPUT_KIB, MAX_COMMAND_SECONDS, type CommandLimits } from './cliRunOptions';
 import { parseArgs } from 'node:util';
 import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
@@ -36,6 +37,9 @@ const OPTIONS = {
   'max-failing-tests': { type: 'string' },
   threshold: { type: 'string', multiple: true },
   'repair-attempts': { type: 'string' },
+  'command-timeout': { type: 'string' },
+  'command-max-timeout': { type: 'string' },
+  'command-output-kib': { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
@@ -68,6 +72,9 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'max-failing-tests',
     'threshold',
     'repair-attempts',
+    'command-timeout',
+    'command-max-timeout',
+    'command-output-kib',
     'dry-run',
     'json',
     'state-dir',
@@ -247,6 +254,20 @@ function parseRun(
   if (thresholds !== undefined) args.thresholds = thresholds;
   if (values['repair-attempts'] !== undefined)
     args.repairAttempts = limitArg('--repair-attempts', values['repair-attempts'], MAX_REPAIR_ATTEMPTS);
+  const commandLimits: CommandLimits = {
+    ...(values['command-timeout'] === undefined
+      ? {}
+      : { timeoutSeconds: wholeNumber('--command-timeout', values['command-timeout'], MAX_COMMAND_SECONDS) }),
+    ...(values['command-max-timeout'] === undefined
+      ? {}
+      : {
+          maxTimeoutSeconds: wholeNumber('--command-max-timeout', values['command-max-timeout'], MAX_COMMAND_SECONDS),
+        }),
+    ...(values['command-output-kib'] === undefined
+      ? {}
+      : { maxOutputKiB: wholeNumber('--command-output-kib', values['command-output-kib'], MAX_COMMAND_OUTPUT_KIB) }),
+  };
+  if (Object.keys(commandLimits).length > 0) args.commandLimits = commandLimits;
   if (stateDir !== undefined) args.stateDir = stateDir;
   return args;
 }
@@ -319,6 +340,9 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   'max-failing-tests': '0',
   threshold: '"npm run lint=warnings:20"',
   'repair-attempts': '1',
+  'command-timeout': '120',
+  'command-max-timeout': '600',
+  'command-output-kib': '64',
   'state-dir': './state',
   plan: 'plan.json',
   out: 'plan.json',
@@ -337,6 +361,9 @@ const WHY_NOT: Record<string, string> = {
   'resume:threshold': ' A run keeps the limits it was started with.',
   'resume:repair-attempts': ' A run keeps the repair attempts it was started with.',
   'resume:concurrency': ' A run keeps the concurrency it was started with.',
+  'resume:command-timeout': ' A run keeps the command limits it was started with.',
+  'resume:command-max-timeout': ' A run keeps the command limits it was started with.',
+  'resume:command-output-kib': ' A run keeps the command limits it was started with.',
   'run:markdown': ' Use `agent-orchestrator show <runId> --markdown` after the run.',
 };
 

@@ -1,3 +1,4 @@
+import type { CommandLimits } from './cliRunOptions';
 import type { TaskAction } from '../core/run/taskActions';
 // The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
 import type { GateThresholdsInput } from '../core/verify/gateThresholds';
@@ -40,6 +41,8 @@ export interface RunArgs {
   thresholds?: GateThresholdsInput;
   /** `--repair-attempts`. */
   repairAttempts?: number;
+  /** `--command-timeout`, `--command-max-timeout`, `--command-output-kib`: run_command's limits. */
+  commandLimits?: CommandLimits;
   /** Plan only (`plan`, or `run --dry-run`). */
   dryRun: boolean;
   /** `run --plan FILE`: absolute path of a plan to run instead of asking the planner. */

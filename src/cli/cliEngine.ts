@@ -1,3 +1,5 @@
+import { DEFAULT_COMMAND_SETTINGS, type CommandSettings } from '../core/tools/commandService';
+import type { CommandLimits } from './cliRunOptions';
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -35,6 +37,8 @@ export interface CliEngineOptions {
   thresholds?: GateThresholdsInput;
   /** `--repair-attempts`; the default when absent. */
   repairAttempts?: number;
+  /** run_command's limits from the flags; the defaults when absent. */
+  commandLimits?: CommandLimits;
   approvals: ApprovalPort;
   env: Readonly<Record<string, string | undefined>>;
   /** Per-model limits for every provider key; undefined means none. */
@@ -107,6 +111,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
           thresholds: thresholdsOf(options.thresholds),
           ...(options.repairAttempts === undefined ? {} : { repairAttempts: options.repairAttempts }),
         },
+        commands: commandSettingsOf(options.commandLimits),
       },
       services,
       providers,
@@ -118,6 +123,17 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     if (err instanceof ModelSetupError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** run_command's limits in the engine's units; a default timeout above the maximum is held to it. */
+function commandSettingsOf(limits: CommandLimits | undefined): Partial<CommandSettings> {
+  const max = limits?.maxTimeoutSeconds ?? DEFAULT_COMMAND_SETTINGS.maxTimeoutMs / 1000;
+  const timeout = limits?.timeoutSeconds ?? DEFAULT_COMMAND_SETTINGS.defaultTimeoutMs / 1000;
+  return {
+    defaultTimeoutMs: Math.min(timeout, max) * 1000,
+    maxTimeoutMs: max * 1000,
+    ...(limits?.maxOutputKiB === undefined ? {} : { maxOutputBytes: limits.maxOutputKiB * 1024 }),
+  };
 }
 
 /** The limits of the flags (or a run's saved settings), validated; a bad value is a `UsageError`. */

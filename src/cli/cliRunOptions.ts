@@ -9,6 +9,21 @@ import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSetti
 import { GateThresholdsSchema } from '../core/verify/gateThresholds';
 import { lazySchema } from '../core/common/lazySchema';
 
+/** Longest timeout the flags accept, in seconds. */
+export const MAX_COMMAND_SECONDS = 3600;
+/** Largest output cap the flags accept, in KiB. */
+export const MAX_COMMAND_OUTPUT_KIB = 4096;
+
+/** run_command's limits from the flags: seconds and KiB, as the settings write them. */
+export const CommandLimitsSchema = z.strictObject({
+  timeoutSeconds: z.number().int().min(1).max(MAX_COMMAND_SECONDS).optional(),
+  maxTimeoutSeconds: z.number().int().min(1).max(MAX_COMMAND_SECONDS).optional(),
+  maxOutputKiB: z.number().int().min(1).max(MAX_COMMAND_OUTPUT_KIB).optional(),
+});
+
+/** run_command's limits from the flags. */
+export type CommandLimits = z.output<typeof CommandLimitsSchema>;
+
 /** Folder under the state folder that holds the CLI's settings of each run. */
 export const CLI_RUNS_DIR = 'cli-runs';
 
@@ -32,6 +47,8 @@ export const CliRunOptionsSchema = lazySchema(() =>
     /** The limits of `--max-*` and `--threshold`, as the settings write them; absent in runs of older versions. */
     thresholds: GateThresholdsSchema.optional(),
     repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS).optional(),
+    /** `--command-timeout`, `--command-max-timeout`, `--command-output-kib`; absent when none was given. */
+    commandLimits: CommandLimitsSchema.optional(),
   }),
 );
 

@@ -73,6 +73,11 @@ ${providerLines(providers)}
   --repair-attempts N    when the end-of-run check fails, a repair task (for the coder, with the failing
                          output and the run's diff) runs and the check runs again, at most N times
                          (0-5, default 1); then the run fails with its findings
+  --command-timeout S    seconds an agent's run_command gets when it names none (default 120); the
+                         command and every process it started are killed then
+  --command-max-timeout S
+                         longest time an agent may ask for one command (1-3600, default 600)
+  --command-output-kib K output of one command the agent reads and the log gets (1-4096, default 64)
   --plan FILE            run this plan (from \`plan --out\`, or written by hand) instead of asking the
                          planner; it is checked by the same rules; the goal may then be left out
   --dry-run              plan only: print the plan and stop (the same as \`plan\`)

@@ -79,6 +79,7 @@ export async function runCommand(
     ...(args.passEnv.length === 0 ? {} : { passEnv: args.passEnv }),
     ...(args.thresholds === undefined ? {} : { thresholds: args.thresholds }),
     ...(args.repairAttempts === undefined ? {} : { repairAttempts: args.repairAttempts }),
+    ...(args.commandLimits === undefined ? {} : { commandLimits: args.commandLimits }),
   };
   const planInput = args.planFile === undefined ? undefined : await readPlanFile(args.planFile);
   const afterRun = async (result: RunResult): Promise<void> => {
@@ -115,6 +116,7 @@ export async function runCommand(
       ...(settings.passEnv === undefined ? {} : { passEnv: settings.passEnv }),
       ...(settings.thresholds === undefined ? {} : { thresholds: settings.thresholds }),
       ...(settings.repairAttempts === undefined ? {} : { repairAttempts: settings.repairAttempts }),
+      ...(settings.commandLimits === undefined ? {} : { commandLimits: settings.commandLimits }),
     });
     if (!args.json) (args.out === PLAN_TO_STDOUT ? io.stderr : io.stdout).write(`Run ${runId}\n`);
     reporter.releaseWarnings();
@@ -197,6 +199,7 @@ export async function resumeCommand(
     ...(saved?.passEnv === undefined ? {} : { passEnv: saved.passEnv }),
     ...(saved?.thresholds === undefined ? {} : { thresholds: saved.thresholds }),
     ...(saved?.repairAttempts === undefined ? {} : { repairAttempts: saved.repairAttempts }),
+    ...(saved?.commandLimits === undefined ? {} : { commandLimits: saved.commandLimits }),
   };
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
@@ -240,7 +243,7 @@ interface DriveOptions {
   providers: ProviderTable;
   settings: Pick<
     CliRunOptions,
-    'workspace' | 'concurrency' | 'verify' | 'passEnv' | 'thresholds' | 'repairAttempts'
+    'workspace' | 'concurrency' | 'verify' | 'passEnv' | 'thresholds' | 'repairAttempts' | 'commandLimits'
   > & {
     models: ModelChoice;
   };

@@ -6,6 +6,7 @@ import { createEngineServices, type EngineServices } from '../core/engine/engine
 import type { RunStore } from '../core/store/runStore';
 import { ExtensionApi } from './extensionApi';
 import { ExternalAgents } from './api/externalAgents';
+import { CommandApprovals } from './approvals/commandApprovals';
 import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
 import { assertTrustedWorkspace, folderForRun, type HostServices } from './commands/commandSupport';
@@ -59,6 +60,7 @@ export class HostContainer extends Disposable {
   private readonly model: RunsModel;
   private readonly logSink: RunLogSink;
   private readonly approvals: DiffApprovals;
+  private readonly commandApprovals: CommandApprovals;
   private readonly engines: HostEngines;
   private readonly launcher: RunLauncher;
   private readonly panels: RunPanels;
@@ -88,6 +90,7 @@ export class HostContainer extends Disposable {
         taskLabel: (runId, taskId) => this.model.get(runId)?.details?.plan?.tasks.find((t) => t.id === taskId)?.title,
       }),
     );
+    this.commandApprovals = this._register(new CommandApprovals(this.log));
     this.engines = this._register(new HostEngines((folder) => this.buildEngine(folder), this.log));
     this.launcher = this._register(new RunLauncher(this.engines, this.model, folders, this.log));
     const agents = this._register(new ExternalAgents(this.log));
@@ -104,6 +107,7 @@ export class HostContainer extends Disposable {
         extensionUri: context.extensionUri,
         model: this.model,
         approvals: this.approvals,
+        commandApprovals: this.commandApprovals,
         log: this.log,
         scrub: (text) => this.scrubber.scrub(text),
         agentIds: () => panelAgents.ids(),
@@ -187,7 +191,11 @@ export class HostContainer extends Disposable {
       settings,
       keys: this.keys,
       confirmKeyHost: (baseUrl: string, provider: string) => this.keyHosts.confirm(baseUrl, provider),
-      approvals: this.approvals,
+      // Edits wait in diff editors; commands in a notification and the run panel.
+      approvals: {
+        decideEdit: (proposal, signal) => this.approvals.decideEdit(proposal, signal),
+        decideCommand: (proposal, signal) => this.commandApprovals.decideCommand(proposal, signal),
+      },
       services: this.services,
       log: this.log,
     });

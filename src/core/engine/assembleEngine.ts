@@ -24,6 +24,7 @@ import { Orchestrator } from '../run/orchestrator';
 import type { Agent } from '../task/agent';
 import type { ApprovalPort } from '../tools/approvalPort';
 import { builtinTools } from '../tools/builtinTools';
+import { commandService } from '../tools/commandService';
 import { policyReadWorkspace } from '../tools/policyReadWorkspace';
 import { ToolBus } from '../tools/toolBus';
 import type { ToolContext, VerificationService } from '../tools/toolContext';
@@ -176,6 +177,11 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     cwd: root,
     recordDir: path.join(services.storeDir, CHECK_RECORDS_DIR),
   };
+  // The same scrubbed environment as verification commands (checklist 28).
+  const commands = commandService(root, settings.commands, {
+    ...(settings.verification.environment === undefined ? {} : { pass: settings.verification.environment }),
+    secretNames: providerKeyEnvNames(providers),
+  });
   const clock = services.clock;
   const rateLimits = services.rateLimits;
   const breaker = new CircuitBreaker(clock);
@@ -187,6 +193,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     approvals: ports.approvals,
     verification,
     checkpoints,
+    commands,
   });
   let agents: Awaited<ReturnType<typeof createEngineAgents>>;
   try {

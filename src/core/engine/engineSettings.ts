@@ -1,4 +1,5 @@
 import type { LogLevel } from '../model/runEvents';
+import type { CommandSettings } from '../tools/commandService';
 import type { GateThresholds } from '../verify/gateThresholds';
 import type { ModelChoice } from './engineModels';
 
@@ -30,6 +31,8 @@ export interface EngineSettings {
      */
     environment?: readonly string[];
   };
+  /** run_command's default and longest timeout and its output cap; the defaults when absent. */
+  commands?: Partial<CommandSettings>;
 }
 
 /** The defaults every front end starts from (the extension's settings declare the same values). */

@@ -18,6 +18,22 @@ export interface EditProposal {
   policy: 'allow' | 'ask';
 }
 
+/** A command an agent wants to run (run_command), as the user reviews it. */
+export interface CommandProposal {
+  approvalId: string;
+  runId: string;
+  taskId: string;
+  agentId: string;
+  /** The command line as the agent wrote it. */
+  command: string;
+  /** The program and arguments that would run, with no shell in between. */
+  argv: readonly string[];
+  /** Workspace-relative folder it runs in; '.' for the workspace root. */
+  cwd: string;
+  /** Why the policy asks. */
+  reason: string;
+}
+
 /** The user's answer. An accepted edit may carry content the user changed before accepting. */
 export type ApprovalDecision =
   | { decision: 'accepted'; by: 'user' | 'auto'; content?: string }
@@ -30,4 +46,9 @@ export type ApprovalDecision =
  */
 export interface ApprovalPort {
   decideEdit(proposal: EditProposal, signal: AbortSignal): Promise<ApprovalDecision>;
+  /**
+   * The user's decision on a command (never decided by an approval mode: a command always needs a
+   * person). Absent: this front end cannot ask, and run_command refuses commands that need approval.
+   */
+  decideCommand?(proposal: CommandProposal, signal: AbortSignal): Promise<ApprovalDecision>;
 }

@@ -28,7 +28,8 @@ export function parseApprovalDecision(value: unknown, source: string): ApprovalD
     : { decision: 'rejected', by: d.by, reason: d.reason };
 }
 
-function toJson(decision: ApprovalDecision): JsonValue {
+/** A decision as it is journaled. */
+export function decisionToJson(decision: ApprovalDecision): JsonValue {
   const out: Record<string, JsonValue> = { decision: decision.decision, by: decision.by };
   if (decision.decision === 'accepted' && decision.content !== undefined) out.content = decision.content;
   if (decision.decision === 'rejected' && decision.reason !== undefined) out.reason = decision.reason;
@@ -76,7 +77,7 @@ export async function approveEditOnce(
       by: autoAccept && !proposal.protected ? 'policy' : decision.by,
       ...(decision.decision === 'rejected' && decision.reason !== undefined ? { reason: decision.reason } : {}),
     });
-    return toJson(decision);
+    return decisionToJson(decision);
   });
   return parseApprovalDecision(stored, `The journaled decision of step "${stepKey}"`);
 }

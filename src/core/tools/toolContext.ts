@@ -5,6 +5,7 @@ import type { VerificationRunner, VerificationStep } from '../verify/verificatio
 import type { GateThresholds } from '../verify/gateThresholds';
 import type { VerificationThresholds } from '../verify/verificationThresholds';
 import type { ApprovalPort } from './approvalPort';
+import type { CommandService } from './commandService';
 import type { WorkspacePort } from './workspacePort';
 
 /** How verification is reached from a tool: named steps from the settings, and a runner. */
@@ -33,4 +34,6 @@ export interface ToolContext {
   verification: VerificationService;
   /** Git checkpoints; a no-op port outside a git repository. */
   checkpoints: CheckpointPort;
+  /** Where and how run_command runs programs; absent: run_command refuses every call. */
+  commands?: CommandService;
 }

@@ -4,6 +4,7 @@ import type { TaskActionMessage } from '../../protocol/taskActions';
 import type { LogLine } from '../../protocol/logs';
 import type { ReviewMessage, ReviewRequest } from '../../protocol/review';
 import type { AgentView } from '../../protocol/agents';
+import type { CommandApprovals } from '../approvals/commandApprovals';
 import type { DiffApprovals } from '../approvals/diffApprovals';
 import type { RunsModel } from '../views/runsModel';
 import type { PlanReviewHost, PlanReviews } from './planReviews';
@@ -13,6 +14,8 @@ export interface PanelServices {
   readonly extensionUri: vscode.Uri;
   readonly model: RunsModel;
   readonly approvals: Pick<DiffApprovals, 'pending' | 'accept' | 'reject' | 'openDiff' | 'onDidChangePending'>;
+  /** Commands (run_command) waiting for a person; the approvals list decides them like edits. */
+  readonly commandApprovals: Pick<CommandApprovals, 'isPending' | 'decide' | 'onDidChangePending'>;
   readonly log: vscode.LogOutputChannel;
   /** Removes secrets from text sent to the webview (checklist 8). */
   scrub(text: string): string;

@@ -47,10 +47,15 @@ export class RunPanel extends Disposable {
       shownRunId: () => this.runId,
       knowsRun: (id) => services.model.get(id) !== undefined,
       hasTask: (id, taskId) => services.model.get(id)?.details?.plan?.tasks.some((t) => t.id === taskId) ?? false,
-      isPending: (id) => services.approvals.pending().some((p) => p.approvalId === id),
+      isPending: (id) =>
+        services.commandApprovals.isPending(id) || services.approvals.pending().some((p) => p.approvalId === id),
       sendSnapshot: () => this.sendSnapshot(),
       showRun: (id) => this.show(id),
       decide: async (id, decision) => {
+        if (services.commandApprovals.isPending(id)) {
+          services.commandApprovals.decide(id, decision);
+          return;
+        }
         const outcome = await (decision === 'accept' ? services.approvals.accept(id) : services.approvals.reject(id));
         if (outcome !== 'decided') services.log.info(`Run panel: ${decision} of ${id}: ${outcome}.`);
       },
@@ -77,6 +82,7 @@ export class RunPanel extends Disposable {
       }),
     );
     this._register(services.approvals.onDidChangePending(() => this.postApprovals()));
+    this._register(services.commandApprovals.onDidChangePending(() => this.postApprovals()));
     this._register(services.model.onDidChange(() => void this.postRunList()));
     const agentsChanged = services.onAgentsChanged?.(() => void this.postTimelineAndAgents(undefined));
     if (agentsChanged) this._register(agentsChanged);

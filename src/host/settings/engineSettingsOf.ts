@@ -16,5 +16,11 @@ export function engineSettingsOf(settings: HostSettings): EngineSettings {
     logLevel: 'info',
     protectedPaths: settings.protectedPaths,
     verification: settings.verification,
+    // A default above the maximum is held to the maximum: the longer limit is the deliberate one.
+    commands: {
+      defaultTimeoutMs: Math.min(settings.commands.timeoutSeconds, settings.commands.maxTimeoutSeconds) * 1000,
+      maxTimeoutMs: settings.commands.maxTimeoutSeconds * 1000,
+      maxOutputBytes: settings.commands.maxOutputKiB * 1024,
+    },
   };
 }

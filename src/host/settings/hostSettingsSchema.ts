@@ -11,6 +11,7 @@ import {
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { parseModelRef } from '../../core/route/modelRef';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
+import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
 import { isPassableName } from '../../core/verify/childEnvironment';
 import { lazySchema } from '../../core/common/lazySchema';
 
@@ -36,6 +37,9 @@ export const HOST_SETTING_KEYS = [
   'verification.thresholds',
   'verification.repairAttempts',
   'verification.environment',
+  'commands.timeoutSeconds',
+  'commands.maxTimeoutSeconds',
+  'commands.maxOutputKiB',
 ] as const;
 
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
@@ -140,6 +144,12 @@ export const HostSettingsSchema = lazySchema(() =>
       /** Environment variables commands may see beyond the safe base set (application scope). */
       environment: z.array(z.string().min(1)),
     }),
+    /** run_command: the default and longest timeout of one command, and the output an agent reads (and the log gets). */
+    commands: z.strictObject({
+      timeoutSeconds: z.number().int().min(1).max(3600),
+      maxTimeoutSeconds: z.number().int().min(1).max(3600),
+      maxOutputKiB: z.number().int().min(1).max(4096),
+    }),
   }),
 );
 
@@ -168,6 +178,11 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
     thresholds: DEFAULT_GATE_THRESHOLDS,
     repairAttempts: DEFAULT_REPAIR_ATTEMPTS,
     environment: [],
+  },
+  commands: {
+    timeoutSeconds: DEFAULT_COMMAND_SETTINGS.defaultTimeoutMs / 1000,
+    maxTimeoutSeconds: DEFAULT_COMMAND_SETTINGS.maxTimeoutMs / 1000,
+    maxOutputKiB: DEFAULT_COMMAND_SETTINGS.maxOutputBytes / 1024,
   },
 });
 
@@ -294,6 +309,26 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
           isPassableName(name)
             ? undefined
             : `is not a variable name or pattern such as "MY_TOOL_HOME" or "MY_APP_*" (got ${show(name)})`,
+      ),
+    },
+    commands: {
+      timeoutSeconds: one(
+        'commands.timeoutSeconds',
+        s.commands.shape.timeoutSeconds,
+        d.commands.timeoutSeconds,
+        'a whole number of seconds from 1 to 3600',
+      ),
+      maxTimeoutSeconds: one(
+        'commands.maxTimeoutSeconds',
+        s.commands.shape.maxTimeoutSeconds,
+        d.commands.maxTimeoutSeconds,
+        'a whole number of seconds from 1 to 3600',
+      ),
+      maxOutputKiB: one(
+        'commands.maxOutputKiB',
+        s.commands.shape.maxOutputKiB,
+        d.commands.maxOutputKiB,
+        'a whole number of KiB from 1 to 4096',
       ),
     },
   };

@@ -2,6 +2,7 @@ import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { engineSettingsOf } from '../../../src/host/settings/engineSettingsOf';
 import { hostRateLimits } from '../../../src/host/settings/hostRateLimits';
 import {
   DEFAULT_HOST_SETTINGS,
@@ -89,6 +90,20 @@ describe('host settings schema', () => {
       environment: ['JAVA_HOME', 'MY_APP_*'],
     });
     assert.equal(settings.agentModels.coder, 'anthropic/claude-sonnet-5');
+  });
+
+  it('turns the run_command settings into engine limits, holding the default timeout to the maximum', () => {
+    const { settings, problems } = parse({
+      'commands.timeoutSeconds': 900,
+      'commands.maxTimeoutSeconds': 300,
+      'commands.maxOutputKiB': 8,
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(engineSettingsOf(settings).commands, {
+      defaultTimeoutMs: 300_000,
+      maxTimeoutMs: 300_000,
+      maxOutputBytes: 8192,
+    });
   });
 
   it('null budgets mean no limit', () => {
@@ -195,6 +210,17 @@ describe('host settings schema', () => {
       'verification.environment',
       ['A=B'],
       /^agentOrchestrator\.verification\.environment\[0\] is not a variable name or pattern such as "MY_TOOL_HOME" or "MY_APP_\*" \(got "A=B"\); it is ignored\.$/,
+    ],
+    [
+      'commands.timeoutSeconds',
+      0,
+      /^agentOrchestrator\.commands\.timeoutSeconds must be a whole number of seconds from 1 to 3600 \(got 0\); using 120\.$/,
+    ],
+    ['commands.maxTimeoutSeconds', 7200, /^agentOrchestrator\.commands\.maxTimeoutSeconds must be .* using 600\.$/],
+    [
+      'commands.maxOutputKiB',
+      1.5,
+      /^agentOrchestrator\.commands\.maxOutputKiB must be a whole number of KiB .* using 64\.$/,
     ],
   ];
   for (const [key, value, message] of bad) {

@@ -16,6 +16,7 @@ describe('builtinTools', () => {
         'search_text',
         'propose_edit',
         'run_verification',
+        'run_command',
         'context_get',
         'context_set',
         'send_message',

@@ -15,7 +15,14 @@ import { DEFAULT_POLICY_RULES } from '../../../src/core/policy/defaultRules';
 import { PolicyEngine } from '../../../src/core/policy/policyEngine';
 import type { PolicyRule } from '../../../src/core/policy/policyRules';
 import type { JsonValue, RunEventBody } from '../../../src/core/model/runEvents';
-import type { ApprovalDecision, ApprovalPort, EditProposal } from '../../../src/core/tools/approvalPort';
+import type {
+  ApprovalDecision,
+  ApprovalPort,
+  CommandProposal,
+  EditProposal,
+} from '../../../src/core/tools/approvalPort';
+import { commandService } from '../../../src/core/tools/commandService';
+import type { CommandService, CommandSettings } from '../../../src/core/tools/commandService';
 import { builtinTools } from '../../../src/core/tools/builtinTools';
 import { ToolBus } from '../../../src/core/tools/toolBus';
 import type { ToolContext, VerificationService } from '../../../src/core/tools/toolContext';
@@ -32,9 +39,20 @@ export class ScriptedApprovals implements ApprovalPort {
     by: 'user',
   });
 
+  readonly commandProposals: CommandProposal[] = [];
+  decideCommandWith: (proposal: CommandProposal) => ApprovalDecision | Promise<ApprovalDecision> = () => ({
+    decision: 'accepted',
+    by: 'user',
+  });
+
   async decideEdit(proposal: EditProposal): Promise<ApprovalDecision> {
     this.proposals.push(proposal);
     return this.decide(proposal);
+  }
+
+  async decideCommand(proposal: CommandProposal): Promise<ApprovalDecision> {
+    this.commandProposals.push(proposal);
+    return this.decideCommandWith(proposal);
   }
 }
 
@@ -127,6 +145,7 @@ export interface ToolHarness {
   approvals: ScriptedApprovals;
   verification: VerificationService;
   checkpoints: CheckpointPort;
+  commands: CommandService;
   bus: ToolBus<ToolContext>;
   /** Calls a tool through the bus for the given attempt. */
   call(task: FakeTask, name: string, args: unknown): Promise<ToolResult>;
@@ -147,6 +166,8 @@ export interface ToolHarnessOptions {
   root?: string;
   /** Folders (relative to the workspace) the policy hides from agents, as the engine hides its state folder. */
   hiddenPaths?: readonly string[];
+  /** run_command's limits; the defaults when absent. */
+  commands?: Partial<CommandSettings>;
 }
 
 /** Builds a harness; `cleanup` removes the folders it created. */
@@ -177,6 +198,7 @@ export async function createToolHarness(options: ToolHarnessOptions = {}): Promi
     ...options.verification,
   };
   const checkpoints = options.checkpoints ? await options.checkpoints(root) : new NoCheckpoints(root);
+  const commands = commandService(root, options.commands);
   const bus = new ToolBus<ToolContext>(builtinTools());
   return {
     base,
@@ -187,8 +209,10 @@ export async function createToolHarness(options: ToolHarnessOptions = {}): Promi
     approvals,
     verification,
     checkpoints,
+    commands,
     bus,
-    call: (task, name, args) => bus.call(name, args, { task, workspace, policy, approvals, verification, checkpoints }),
+    call: (task, name, args) =>
+      bus.call(name, args, { task, workspace, policy, approvals, verification, checkpoints, commands }),
     read: (rel) => fs.readFile(path.join(root, rel), 'utf8').catch(() => undefined),
     write,
     cleanup: () => fs.rm(base, { recursive: true, force: true }),

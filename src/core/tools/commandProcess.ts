@@ -1,0 +1,223 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+
+/** How to run one program. */
+export interface CommandProcessOptions {
+  argv: readonly string[];
+  cwd: string;
+  /** The whole environment of the child (already scrubbed by the caller). */
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** Most bytes of combined stdout and stderr kept for the result: the first and last halves. */
+  maxOutputBytes: number;
+  /** Stops the process tree and rejects with the signal's reason. */
+  signal: AbortSignal;
+  /** Each chunk of output as it arrives (stdout and stderr interleaved). */
+  onOutput?(chunk: Buffer): void;
+  /** Wait between SIGTERM and SIGKILL of the process group. Default 1 s. */
+  killGraceMs?: number;
+}
+
+/** What a finished (or timed-out) program left. */
+export interface CommandProcessResult {
+  /** The exit code; 128 + signal number when a signal ended it; 124 after a timeout. */
+  exitCode: number;
+  /** Bounded output: head, a "[N bytes not shown]" line, tail. */
+  output: string;
+  /** Bytes of output that are not in `output`. */
+  hiddenBytes: number;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** Exit code of a program killed for running too long (as `timeout(1)` reports). */
+export const COMMAND_TIMEOUT_EXIT_CODE = 124;
+
+const DEFAULT_KILL_GRACE_MS = 1000;
+/** How long to wait for output pipes to close after the program exits (a grandchild may hold them). */
+const CLOSE_GRACE_MS = 500;
+
+/**
+ * Runs argv directly (no shell) in its own process group on POSIX (`detached`), so a timeout or an
+ * abort kills the whole tree: SIGTERM to the group, then SIGKILL; `taskkill /T /F` on Windows.
+ * When the program exits on its own, what it left running in its group is killed too, so a
+ * background grandchild cannot outlive the call. Output is kept bounded as it streams.
+ */
+export function runCommandProcess(options: CommandProcessOptions): Promise<CommandProcessResult> {
+  const { argv, cwd, signal } = options;
+  const [program, ...args] = argv;
+  if (program === undefined) return Promise.reject(new Error('No program to run.'));
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  const posix = process.platform !== 'win32';
+  const output = new BoundedOutput(options.maxOutputBytes);
+  const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const started = performance.now();
+  return new Promise<CommandProcessResult>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(program, args, {
+        cwd,
+        shell: false,
+        detached: posix,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+        env: options.env,
+      });
+    } catch (err) {
+      reject(startError(program, cwd, err));
+      return;
+    }
+    let stopping: 'timeout' | 'abort' | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    const cleanup = (): void => {
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    const stop = (why: 'timeout' | 'abort'): void => {
+      if (stopping !== undefined || settled) return;
+      stopping = why;
+      killTree(child, 'SIGTERM', posix);
+      timers.push(setTimeout(() => killTree(child, 'SIGKILL', posix), graceMs));
+    };
+    const onAbort = (): void => stop('abort');
+    const finish = (): void => {
+      if (settled) return;
+      cleanup();
+      // Whatever the program left in its group (a background grandchild) goes with it (POSIX: the
+      // group outlives its leader; on Windows an exited pid may already name another process).
+      if (posix) killTree(child, 'SIGKILL', posix);
+      if (stopping === 'abort') {
+        reject(abortReason(signal));
+        return;
+      }
+      const durationMs = Math.round(performance.now() - started);
+      const timedOut = stopping === 'timeout';
+      resolve({
+        exitCode: timedOut ? COMMAND_TIMEOUT_EXIT_CODE : exitCodeOf(exit),
+        output: output.text(),
+        hiddenBytes: output.hiddenBytes(),
+        timedOut,
+        durationMs,
+      });
+    };
+    const onChunk = (chunk: Buffer): void => {
+      output.push(chunk);
+      options.onOutput?.(chunk);
+    };
+    child.stdout?.on('data', onChunk);
+    child.stderr?.on('data', onChunk);
+    child.on('error', (err) => {
+      if (child.pid !== undefined || settled) return;
+      cleanup();
+      reject(startError(program, cwd, err));
+    });
+    child.on('exit', (code, exitSignal) => {
+      exit = { code, signal: exitSignal };
+      if (stopping !== undefined) killTree(child, 'SIGKILL', posix);
+      timers.push(setTimeout(finish, CLOSE_GRACE_MS));
+    });
+    child.on('close', (code, exitSignal) => {
+      exit ??= { code, signal: exitSignal };
+      finish();
+    });
+    timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Sends `signal` to the child's whole process tree; a tree that is already gone is fine. */
+function killTree(child: ChildProcess, signal: NodeJS.Signals, posix: boolean): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (!posix) {
+    const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+    killer.on('error', () => child.kill(signal));
+    return;
+  }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function exitCodeOf(exit: { code: number | null; signal: NodeJS.Signals | null } | undefined): number {
+  if (exit?.code !== null && exit?.code !== undefined) return exit.code;
+  const number = exit?.signal ? constants.signals[exit.signal] : undefined;
+  return number === undefined ? 1 : 128 + number;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason;
+  const error = new Error('The command was cancelled.');
+  error.name = 'AbortError';
+  return error;
+}
+
+function startError(program: string, cwd: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT')
+    return new Error(`There is no program "${program}" on PATH (or the folder ${cwd} is gone); check its name.`);
+  const detail = err instanceof Error ? err.message : String(err);
+  return new Error(`Could not start "${program}" in ${cwd}: ${detail}`);
+}
+
+/** The first and last halves of a byte stream, with how much of the middle was dropped. */
+export class BoundedOutput {
+  private readonly head: Buffer[] = [];
+  private headSize = 0;
+  private readonly tail: Buffer[] = [];
+  private tailSize = 0;
+  private dropped = 0;
+  private readonly half: number;
+
+  constructor(maxBytes: number) {
+    this.half = Math.max(1, Math.floor(maxBytes / 2));
+  }
+
+  push(chunk: Buffer): void {
+    let rest = chunk;
+    if (this.headSize < this.half) {
+      const take = rest.subarray(0, this.half - this.headSize);
+      this.head.push(take);
+      this.headSize += take.length;
+      rest = rest.subarray(take.length);
+    }
+    if (rest.length === 0) return;
+    this.tail.push(rest);
+    this.tailSize += rest.length;
+    while (this.tailSize > this.half) {
+      const first = this.tail[0];
+      if (first === undefined) break;
+      const over = this.tailSize - this.half;
+      if (first.length <= over) {
+        this.tail.shift();
+        this.tailSize -= first.length;
+        this.dropped += first.length;
+      } else {
+        this.tail[0] = first.subarray(over);
+        this.tailSize -= over;
+        this.dropped += over;
+      }
+    }
+  }
+
+  /** Bytes not in {@link text}. */
+  hiddenBytes(): number {
+    return this.dropped;
+  }
+
+  /** Head and tail decoded as UTF-8, with the gap between them named. */
+  text(): string {
+    const head = Buffer.concat(this.head).toString('utf8');
+    const tail = Buffer.concat(this.tail).toString('utf8');
+    if (this.dropped === 0) return head + tail;
+    return `${head}\n[… ${this.dropped} bytes not shown …]\n${tail}`;
+  }
+}
