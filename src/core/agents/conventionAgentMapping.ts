@@ -12,7 +12,8 @@ export const ALWAYS_GRANTED_TOOLS: readonly string[] = Object.freeze([
 
 /**
  * Our tools each tool name of Claude Code and GitHub Copilot / VS Code stands for, by lower-case name.
- * `Bash` and the terminal tools map to `run_verification`, which runs only the configured checks.
+ * `Bash` and the terminal tools map to `run_command` (one program, no shell; the policy allows, asks or
+ * denies each) and `run_verification` (the configured checks); `runTests` to the checks only.
  */
 export const CONVENTION_TOOL_MAP: Readonly<Record<string, readonly string[]>> = Object.freeze({
   read: ['read_file'],
@@ -32,12 +33,12 @@ export const CONVENTION_TOOL_MAP: Readonly<Record<string, readonly string[]>> = 
   listdirectory: ['list_files'],
   search: ['search_text', 'list_files'],
   codebase: ['search_text', 'read_file'],
-  bash: ['run_verification'],
-  execute: ['run_verification'],
-  shell: ['run_verification'],
-  terminal: ['run_verification'],
-  runcommands: ['run_verification'],
-  runinterminal: ['run_verification'],
+  bash: ['run_command', 'run_verification'],
+  execute: ['run_command', 'run_verification'],
+  shell: ['run_command', 'run_verification'],
+  terminal: ['run_command', 'run_verification'],
+  runcommands: ['run_command', 'run_verification'],
+  runinterminal: ['run_command', 'run_verification'],
   runtests: ['run_verification'],
 });
 

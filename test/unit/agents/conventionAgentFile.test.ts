@@ -9,20 +9,10 @@ import {
   type ConventionAgentParseResult,
 } from '../../../src/core/agents/conventionAgentFile';
 import type { AgentFileConvention } from '../../../src/core/agents/conventionAgentMapping';
+import { builtinTools } from '../../../src/core/tools/builtinTools';
 
 /** Our tool names, as the engine's tool bus lists them. */
-const TOOLS = [
-  'read_file',
-  'list_files',
-  'search_text',
-  'propose_edit',
-  'run_verification',
-  'context_get',
-  'context_set',
-  'send_message',
-  'read_messages',
-  'finish_task',
-];
+const TOOLS = builtinTools().map((t) => t.name);
 const GRANTED = ['finish_task', 'context_get', 'context_set', 'send_message', 'read_messages'];
 
 function parse(convention: AgentFileConvention, file: string, text: string): ConventionAgentParseResult {
@@ -103,7 +93,10 @@ describe('parseConventionAgentFile: GitHub Copilot custom agents', () => {
       ),
     );
     assert.deepEqual(agent.definition.capabilities, ['code']);
-    assert.deepEqual([...agent.definition.tools].sort(), ['propose_edit', 'run_verification', ...GRANTED].sort());
+    assert.deepEqual(
+      [...agent.definition.tools].sort(),
+      ['propose_edit', 'run_command', 'run_verification', ...GRANTED].sort(),
+    );
     assert.deepEqual(agent.definition.preferredModels, ['openai/gpt-4o']);
   });
 });
@@ -130,7 +123,7 @@ describe('parseConventionAgentFile: Claude Code subagents', () => {
     assert.deepEqual(agent.definition.capabilities, ['test']);
     assert.deepEqual(
       [...agent.definition.tools].sort(),
-      ['read_file', 'propose_edit', 'run_verification', 'search_text', 'list_files', ...GRANTED].sort(),
+      ['read_file', 'propose_edit', 'run_command', 'run_verification', 'search_text', 'list_files', ...GRANTED].sort(),
     );
     assert.deepEqual(agent.definition.preferredModels, ['anthropic/claude-sonnet-5']);
     assert.match(warnings.join('\n'), /test-runner\.md: line 4: tool "WebFetch" ignored/);
