@@ -4,6 +4,14 @@ import type { ChatRequest } from './chatModel';
 // Both OpenAI and Anthropic reject other tool names; saying so here beats a provider's 400.
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * A JSON object, checked without copying it: a tool's schema is sent on every turn, and a record
+ * parse would walk and copy all of it each time.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const toolCallSchema = z.object({
   id: z.string().min(1),
   name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
@@ -36,9 +44,10 @@ const requestSchema = z
         z.object({
           name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
           description: z.string(),
-          parameters: z
-            .record(z.string(), z.unknown())
-            .refine((s) => s['type'] === 'object', 'parameters must be a JSON schema with type "object"'),
+          parameters: z.custom<Record<string, unknown>>(
+            (s) => isPlainObject(s) && s['type'] === 'object',
+            'parameters must be a JSON schema with type "object"',
+          ),
           strict: z.boolean().optional(),
         }),
       )
@@ -50,7 +59,7 @@ const requestSchema = z
       .object({
         type: z.literal('json_schema'),
         name: z.string().regex(TOOL_NAME, 'a schema name is 1-64 letters, digits, "_" or "-"'),
-        schema: z.record(z.string(), z.unknown()),
+        schema: z.custom<Record<string, unknown>>(isPlainObject, 'schema must be a JSON schema object'),
         strict: z.boolean().optional(),
       })
       .optional(),
