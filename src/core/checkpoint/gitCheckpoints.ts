@@ -19,7 +19,7 @@ import {
 } from './checkpointRefs';
 import { GitCommandError } from './gitCommandError';
 import { BaseIndexCache } from './baseIndexCache';
-import { BatchQueue, type BatchOutcome } from './batchQueue';
+import { BatchQueue, type BatchOutcome, type OpenBatch } from './batchQueue';
 import { GitRunner } from './gitRunner';
 import { NoCheckpoints } from './noCheckpoints';
 import { restorePaths, restoreWorktree } from './restoreWorktree';
@@ -55,7 +55,7 @@ export class GitCheckpoints implements CheckpointPort {
   /** Takes, lists and diffs run together (each snapshot has its own index); a rollback or prune runs alone. */
   private readonly access = new SharedExclusiveQueue();
   /** Takes asked for while a snapshot runs wait and share the next one. */
-  private readonly takes = new BatchQueue<TakeCheckpointInput, Checkpoint>((inputs) => this.takeBatch(inputs));
+  private readonly takes = new BatchQueue<TakeCheckpointInput, Checkpoint>((batch) => this.takeBatch(batch));
   /** Takes resolve in the order they were asked for, so no task edits before an earlier checkpoint is complete. */
   private readonly takeOrder = new SerialQueue();
   /** HEAD's tree as an index file, shared by every snapshot while HEAD stays put. */
@@ -111,11 +111,16 @@ export class GitCheckpoints implements CheckpointPort {
    * Takes every checkpoint asked for together with one snapshot: no task of the batch has edited yet (each waits for
    * its checkpoint), so they share the tree, and git runs once per step for all of them instead of once per take.
    */
-  private async takeBatch(inputs: readonly TakeCheckpointInput[]): Promise<Array<BatchOutcome<Checkpoint>>> {
+  private async takeBatch(batch: OpenBatch<TakeCheckpointInput>): Promise<Array<BatchOutcome<Checkpoint>>> {
+    // Work that does not depend on the members comes first: takes asked for meanwhile join this batch.
+    const head = await resolveHead(this.git);
+    const prefixes = new Set(batch.peek().map((input) => runCheckpointPrefix(input.runId)));
+    await Promise.all([...prefixes].map((prefix) => this.loadHighest(prefix, false)));
+    await this.baseIndex.load(this.git, head);
+    const inputs = batch.close();
     const sequences: number[] = [];
     // Numbered on arrival, so the run's order is the order takes were asked for, whichever finishes first.
     for (const input of inputs) sequences.push(await this.nextSequence(runCheckpointPrefix(input.runId)));
-    const head = await resolveHead(this.git);
     const createdAt = this.clock.now();
     const tree = await snapshotTree(this.git, head, this.baseIndex);
     const ids = await commitTrees(
