@@ -1,3 +1,4 @@
+import './zodJitless';
 import { runCli } from './cliMain';
 import { processIo } from './cliIo';
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -8,6 +8,7 @@ import { cliEnv, collect, git, jsonLines } from '../support/cliProcess';
 import { FakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { isPlannerRequest, scriptedTeam, taskOfRequest, type ScriptedTask } from '../support/scriptedTeam';
 import type { BenchOptions, BenchSection, Figure } from './benchTypes';
+import { phaseBreakdown, type PhaseEvent, type PhaseRow } from './endToEndPhases';
 import { atMost, round } from './benchTypes';
 
 const REPO_ROOT = resolve(__dirname, '../..');
@@ -63,7 +64,7 @@ async function cliRun(
   tasks: readonly ScriptedTask[],
   concurrency: number,
   latencyMs: number,
-): Promise<{ wallMs: number; boundMs: number; requests: number }> {
+): Promise<{ wallMs: number; boundMs: number; requests: number; phases: PhaseRow[] }> {
   const server = await FakeModelServer.start({ respond: scriptedTeam(goal, tasks), latencyMs });
   const root = await mkdtemp(join(tmpdir(), 'ao-bench-e2e-'));
   try {
@@ -88,9 +89,11 @@ async function cliRun(
     ];
     args.push('--base-url', server.openAiBaseUrl, '--concurrency', String(concurrency));
     const started = performance.now();
+    const spawnAt = Date.now();
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const result = await collect(child);
     const wallMs = performance.now() - started;
+    const exitAt = Date.now();
     const last = jsonLines(result.stdout).at(-1);
     if (result.code !== 0 || last?.status !== 'succeeded')
       throw new Error(
@@ -103,7 +106,19 @@ async function cliRun(
     }
     const plannerTurns = server.requests.filter(isPlannerRequest).length;
     const boundMs = modelTimeBoundMs(tasks, (id) => turns.get(id) ?? 0, plannerTurns, latencyMs);
-    return { wallMs, boundMs, requests: server.requests.length };
+    const [runId] = await readdir(join(root, 'state', 'runs'));
+    const log = await readFile(join(root, 'state', 'runs', runId!, 'events.jsonl'), 'utf8');
+    const events = log
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as PhaseEvent);
+    const requests = server.requests.map((r) => ({
+      taskId: taskOfRequest(r),
+      receivedAt: r.receivedAt,
+      finishedAt: r.finishedAt ?? r.receivedAt,
+    }));
+    const phases = phaseBreakdown({ spawnAt, exitAt, events, requests }, tasks);
+    return { wallMs, boundMs, requests: server.requests.length, phases };
   } finally {
     await server.close();
     await rm(root, { recursive: true, force: true });
@@ -122,9 +137,10 @@ export const endToEndSection: BenchSection = {
     ];
     const figures: Figure[] = [];
     for (const [label, tasks, concurrency] of cases) {
-      const { wallMs, boundMs, requests } = await cliRun(`Bench: ${label}`, tasks, concurrency, latencyMs);
+      const { wallMs, boundMs, requests, phases } = await cliRun(`Bench: ${label}`, tasks, concurrency, latencyMs);
       const ratio = wallMs / boundMs;
       options.log(`end-to-end ${label}: ${wallMs.toFixed(0)} ms, bound ${boundMs.toFixed(0)} ms, ${ratio.toFixed(2)}×`);
+      for (const [phase, ms] of phases) options.log(`  ${phase}: ${ms.toFixed(0)} ms`);
       figures.push({
         benchmark: 'End to end',
         measure: `CLI run, ${label}, ${latencyMs} ms per model reply (${requests} requests)`,

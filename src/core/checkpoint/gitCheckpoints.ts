@@ -19,13 +19,14 @@ import {
 } from './checkpointRefs';
 import { GitCommandError } from './gitCommandError';
 import { BaseIndexCache } from './baseIndexCache';
+import { BatchQueue, type BatchOutcome, type OpenBatch } from './batchQueue';
 import { GitRunner } from './gitRunner';
 import { NoCheckpoints } from './noCheckpoints';
 import { restorePaths, restoreWorktree } from './restoreWorktree';
 import { changedFiles } from './runFiles';
 import { SerialQueue } from './serialQueue';
 import { SharedExclusiveQueue } from './sharedExclusiveQueue';
-import { commitTree, resolveHead, snapshotTree } from './worktreeSnapshot';
+import { commitTree, commitTrees, resolveHead, snapshotTree } from './worktreeSnapshot';
 
 /** How `GitCheckpoints.open` runs git. */
 export interface GitCheckpointsOptions {
@@ -53,6 +54,8 @@ export class GitCheckpoints implements CheckpointPort {
   readonly note = undefined;
   /** Takes, lists and diffs run together (each snapshot has its own index); a rollback or prune runs alone. */
   private readonly access = new SharedExclusiveQueue();
+  /** Takes asked for while a snapshot runs wait and share the next one. */
+  private readonly takes = new BatchQueue<TakeCheckpointInput, Checkpoint>((batch) => this.takeBatch(batch));
   /** Takes resolve in the order they were asked for, so no task edits before an earlier checkpoint is complete. */
   private readonly takeOrder = new SerialQueue();
   /** HEAD's tree as an index file, shared by every snapshot while HEAD stays put. */
@@ -98,21 +101,76 @@ export class GitCheckpoints implements CheckpointPort {
   }
 
   async take(input: TakeCheckpointInput): Promise<Checkpoint> {
-    const prefix = runCheckpointPrefix(input.runId);
     checkpointRef(input.runId, input.taskId, 1); // validates the ids before any git work
-    const refFor = (n: number): string => checkpointRef(input.runId, input.taskId, n);
-    const work = this.access.shared(async () => {
-      // Numbered on arrival, so the run's order is the order takes were asked for, whichever finishes first.
-      const first = await this.nextSequence(prefix);
-      const head = await resolveHead(this.git);
-      const createdAt = this.clock.now();
-      const tree = await snapshotTree(this.git, head, this.baseIndex);
-      const message = checkpointMessage(input.label, input.runId, input.taskId, createdAt);
-      const id = await commitTree(this.git, { tree, parent: head, message, at: createdAt });
-      const { ref, sequence } = await this.createRef(prefix, refFor, id, first);
-      return { id, ref, runId: input.runId, taskId: input.taskId, label: input.label, sequence, createdAt };
-    });
+    // Shared per take, so a rollback asked for between two takes still runs between them.
+    const work = this.access.shared(() => this.takes.add(input));
     return this.takeOrder.run(() => work);
+  }
+
+  /**
+   * Takes every checkpoint asked for together with one snapshot: no task of the batch has edited yet (each waits for
+   * its checkpoint), so they share the tree, and git runs once per step for all of them instead of once per take.
+   */
+  private async takeBatch(batch: OpenBatch<TakeCheckpointInput>): Promise<Array<BatchOutcome<Checkpoint>>> {
+    // Work that does not depend on the members comes first: takes asked for meanwhile join this batch.
+    const head = await resolveHead(this.git);
+    const prefixes = new Set(batch.peek().map((input) => runCheckpointPrefix(input.runId)));
+    await Promise.all([...prefixes].map((prefix) => this.loadHighest(prefix, false)));
+    await this.baseIndex.load(this.git, head);
+    const inputs = batch.close();
+    const sequences: number[] = [];
+    // Numbered on arrival, so the run's order is the order takes were asked for, whichever finishes first.
+    for (const input of inputs) sequences.push(await this.nextSequence(runCheckpointPrefix(input.runId)));
+    const createdAt = this.clock.now();
+    const tree = await snapshotTree(this.git, head, this.baseIndex);
+    const ids = await commitTrees(
+      this.git,
+      inputs.map((input) => ({
+        tree,
+        parent: head,
+        message: checkpointMessage(input.label, input.runId, input.taskId, createdAt),
+        at: createdAt,
+      })),
+    );
+    const refs = inputs.map((input, i) => checkpointRef(input.runId, input.taskId, sequences[i]!));
+    const together = await this.createRefsAtOnce(refs, ids);
+    return Promise.all(
+      inputs.map(async (input, i): Promise<BatchOutcome<Checkpoint>> => {
+        try {
+          const prefix = runCheckpointPrefix(input.runId);
+          const refFor = (n: number): string => checkpointRef(input.runId, input.taskId, n);
+          const { ref, sequence } = together
+            ? { ref: refs[i]!, sequence: sequences[i]! }
+            : await this.createRef(prefix, refFor, ids[i]!, sequences[i]!);
+          const checkpoint: Checkpoint = {
+            id: ids[i]!,
+            ref,
+            runId: input.runId,
+            taskId: input.taskId,
+            label: input.label,
+            sequence,
+            createdAt,
+          };
+          return { ok: true, value: checkpoint };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+  }
+
+  /** Creates every ref in one git transaction; false (nothing created) when one already exists, so each goes alone. */
+  private async createRefsAtOnce(refs: readonly string[], ids: readonly string[]): Promise<boolean> {
+    if (refs.length < 2) return false;
+    try {
+      await this.git.run(['update-ref', '--stdin'], {
+        input: refs.map((ref, i) => `create ${ref} ${ids[i]}\n`).join(''),
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof GitCommandError && /already exists/i.test(err.stderr)) return false;
+      throw err;
+    }
   }
 
   async list(runId: string): Promise<Checkpoint[]> {

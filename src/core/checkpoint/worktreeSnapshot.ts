@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaseIndexCache } from './baseIndexCache';
@@ -75,6 +75,43 @@ export async function commitTree(git: GitRunner, input: CommitInput): Promise<st
   // --no-gpg-sign: a user's commit.gpgSign would otherwise pop a pinentry prompt for every checkpoint.
   const args = ['commit-tree', '--no-gpg-sign', objectId(input.tree, 'commit-tree'), ...parent];
   return objectId(await git.run(args, { env, input: input.message }), 'commit-tree');
+}
+
+/**
+ * Writes one commit object per input (no branch moves) with a single git process, and resolves with their shas in
+ * input order. Each object is exactly what `commitTree` writes for the same input; it is never signed.
+ */
+export async function commitTrees(git: GitRunner, inputs: readonly CommitInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  if (inputs.length === 1) return [await commitTree(git, inputs[0]!)];
+  return withTempDir(async (dir) => {
+    const files = await Promise.all(
+      inputs.map(async (input, i) => {
+        const file = join(dir, `commit-${i}`);
+        await writeFile(file, commitObject(input), { flag: 'wx' });
+        return file;
+      }),
+    );
+    // Paths go through stdin, one a line: hash-object checks each as a well-formed commit before writing it.
+    const out = await git.run(['hash-object', '-t', 'commit', '-w', '--stdin-paths'], {
+      input: `${files.join('\n')}\n`,
+    });
+    const ids = out.split('\n').filter((line) => line.length > 0);
+    if (ids.length !== inputs.length)
+      throw new Error(
+        `Checkpoints expected ${inputs.length} commit ids from \`git hash-object\` but got ${ids.length}.`,
+      );
+    return ids.map((id) => objectId(id, 'hash-object'));
+  });
+}
+
+/** The raw commit object `git commit-tree` builds for `input` with the checkpoint identity. */
+function commitObject(input: CommitInput): string {
+  const date = `${Math.floor(input.at / 1000)} +0000`;
+  const person = `${IDENTITY.name} <${IDENTITY.email}> ${date}`;
+  const parent = input.parent === undefined ? '' : `parent ${objectId(input.parent, 'commit-tree')}\n`;
+  const tree = objectId(input.tree, 'commit-tree');
+  return `tree ${tree}\n${parent}author ${person}\ncommitter ${person}\n\n${input.message}`;
 }
 
 /** HEAD's commit, or undefined when the branch has no commits yet. */

@@ -1,21 +1,28 @@
 import { z } from 'zod';
-import type { ChatRequest } from './chatModel';
 import { lazySchema } from '../common/lazySchema';
+import type { ChatRequest } from './chatModel';
 
 // Both OpenAI and Anthropic reject other tool names; saying so here beats a provider's 400.
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-const toolCallSchema = lazySchema(() =>
-  z.object({
+/**
+ * A JSON object, checked without copying it: a tool's schema is sent on every turn, and a record
+ * parse would walk and copy all of it each time.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The schema of a request, built on first use (see lazySchema). */
+function buildRequestSchema() {
+  const toolCallSchema = z.object({
     id: z.string().min(1),
     name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
     arguments: z.unknown(),
     rawArguments: z.string().optional(),
-  }),
-);
+  });
 
-const messageSchema = lazySchema(() =>
-  z.discriminatedUnion('role', [
+  const messageSchema = z.discriminatedUnion('role', [
     z.object({ role: z.literal('user'), content: z.string() }),
     z.object({
       role: z.literal('assistant'),
@@ -29,11 +36,9 @@ const messageSchema = lazySchema(() =>
       content: z.string(),
       isError: z.boolean().optional(),
     }),
-  ]),
-);
+  ]);
 
-const requestSchema = lazySchema(() =>
-  z
+  return z
     .object({
       system: z.string().optional(),
       messages: z.array(messageSchema).min(1, 'a request needs at least one message'),
@@ -42,9 +47,10 @@ const requestSchema = lazySchema(() =>
           z.object({
             name: z.string().regex(TOOL_NAME, 'a tool name is 1-64 letters, digits, "_" or "-"'),
             description: z.string(),
-            parameters: z
-              .record(z.string(), z.unknown())
-              .refine((s) => s['type'] === 'object', 'parameters must be a JSON schema with type "object"'),
+            parameters: z.custom<Record<string, unknown>>(
+              (s) => isPlainObject(s) && s['type'] === 'object',
+              'parameters must be a JSON schema with type "object"',
+            ),
             strict: z.boolean().optional(),
           }),
         )
@@ -56,7 +62,7 @@ const requestSchema = lazySchema(() =>
         .object({
           type: z.literal('json_schema'),
           name: z.string().regex(TOOL_NAME, 'a schema name is 1-64 letters, digits, "_" or "-"'),
-          schema: z.record(z.string(), z.unknown()),
+          schema: z.custom<Record<string, unknown>>(isPlainObject, 'schema must be a JSON schema object'),
           strict: z.boolean().optional(),
         })
         .optional(),
@@ -75,8 +81,10 @@ const requestSchema = lazySchema(() =>
           message: `no tool named "${req.toolChoice.name}" is offered`,
         });
       }
-    }),
-);
+    });
+}
+
+const requestSchema = lazySchema(buildRequestSchema);
 
 /** Throws a `TypeError` naming every bad field when `request` is not a well-formed `ChatRequest`. */
 export function validateChatRequest(request: ChatRequest): void {

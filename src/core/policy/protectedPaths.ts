@@ -76,12 +76,23 @@ const PROTECTED_GLOB_OPTIONS = Object.freeze({ dot: true, nocase: true });
 /** Returns the first glob in `globs` that a workspace-relative path matches, or undefined. */
 export type ProtectedPathMatcher = (relative: string) => string | undefined;
 
-/** Compiles a list of protected globs once; throws if a glob cannot be compiled. */
+/** Answers kept per matcher: every edit asks about the same few paths several times (propose, approve, apply). */
+const MAX_REMEMBERED = 1024;
+
+/**
+ * Compiles a list of protected globs once; throws if a glob cannot be compiled. The answer for a
+ * path is remembered (it depends on the path alone): testing 60-odd globs costs about a millisecond.
+ */
 export function createProtectedPathMatcher(globs: readonly string[]): ProtectedPathMatcher {
   const compiled = globs.map((glob) => ({ glob, test: picomatch(glob, PROTECTED_GLOB_OPTIONS) }));
+  const answers = new Map<string, string | undefined>();
   return (relative) => {
     const normalized = normalizeRelative(relative);
-    return compiled.find((entry) => entry.test(normalized))?.glob;
+    if (answers.has(normalized)) return answers.get(normalized);
+    const glob = compiled.find((entry) => entry.test(normalized))?.glob;
+    if (answers.size >= MAX_REMEMBERED) answers.clear();
+    answers.set(normalized, glob);
+    return glob;
   };
 }
 
@@ -93,7 +104,21 @@ const matchDefaults: ProtectedPathMatcher = (relative) =>
 /** True when a workspace-relative path is protected by the defaults or by one of `extraGlobs`. */
 export function isProtectedPath(relative: string, extraGlobs: readonly string[] = []): boolean {
   if (matchDefaults(relative) !== undefined) return true;
-  return extraGlobs.length > 0 && createProtectedPathMatcher(extraGlobs)(relative) !== undefined;
+  return extraGlobs.length > 0 && extraMatcher(extraGlobs)(relative) !== undefined;
+}
+
+/** The last few extra glob lists, compiled: callers pass the same configured list on every check. */
+const extraMatchers = new Map<string, ProtectedPathMatcher>();
+
+function extraMatcher(globs: readonly string[]): ProtectedPathMatcher {
+  const key = JSON.stringify(globs);
+  let matcher = extraMatchers.get(key);
+  if (!matcher) {
+    if (extraMatchers.size >= 8) extraMatchers.clear();
+    matcher = createProtectedPathMatcher(globs);
+    extraMatchers.set(key, matcher);
+  }
+  return matcher;
 }
 
 /** Posix form without a leading "./", so "./.vscode\\settings.json" is checked as ".vscode/settings.json". */

@@ -16,6 +16,8 @@ function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>
  */
 export class ToolBus<C> {
   private readonly tools = new Map<string, ToolDefinition<C, unknown>>();
+  /** Each tool's spec, generated once: every turn of every task sends them, and zod's JSON schema export is slow. */
+  private readonly specCache = new Map<string, ToolSpec>();
 
   constructor(tools: ReadonlyArray<ToolDefinition<C>>) {
     for (const tool of tools) {
@@ -35,7 +37,17 @@ export class ToolBus<C> {
     return pick
       .map((name) => this.tools.get(name))
       .filter((t): t is ToolDefinition<C, unknown> => t !== undefined)
-      .map(toolSpecOf);
+      .map((t) => this.specOf(t));
+  }
+
+  /** The cached spec of `tool`, frozen all the way down so no caller can change what the next turn sends. */
+  private specOf(tool: ToolDefinition<C, unknown>): ToolSpec {
+    let spec = this.specCache.get(tool.name);
+    if (!spec) {
+      spec = deepFreeze(toolSpecOf(tool));
+      this.specCache.set(tool.name, spec);
+    }
+    return spec;
   }
 
   /** Validates and runs one call. `allowed` limits which tools this agent may call. */
@@ -60,4 +72,13 @@ export class ToolBus<C> {
       return { isError: true, content: `${name} failed: ${errorMessage(err)}` };
     }
   }
+}
+
+/** Freezes `value` and everything it holds (a JSON schema: plain objects and arrays). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

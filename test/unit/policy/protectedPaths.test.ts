@@ -72,6 +72,21 @@ describe('protectedPaths (checklist 4)', () => {
     assert.equal(match('src/a.ts'), undefined);
   });
 
+  it('gives the same answers when it remembers them, also past its memory and for other spellings', () => {
+    const match = createProtectedPathMatcher(DEFAULT_PROTECTED_PATHS);
+    const asked = ['.vscode/settings.json', 'src/a.ts', './.VSCODE\\tasks.json', '.env.local', 'README.md'];
+    const first = asked.map((p) => match(p));
+    assert.deepEqual(first, ['**/.vscode/**', undefined, '**/.vscode/**', '**/.env*', undefined]);
+    for (let i = 0; i < 1500; i++) match(`src/file-${i}.ts`);
+    assert.deepEqual(
+      asked.map((p) => match(p)),
+      first,
+    );
+    assert.equal(match('.vscode'), '**/.vscode', 'a remembered ".vscode/…" answer is not reused for another path');
+    assert.equal(isProtectedPath('deploy/prod.yaml', ['deploy/**']), true);
+    assert.equal(isProtectedPath('deploy/prod.yaml', ['other/**']), false, 'extra lists are told apart');
+  });
+
   it('cannot be changed at run time', () => {
     assert.ok(Object.isFrozen(DEFAULT_PROTECTED_PATHS));
     assert.throws(() => (DEFAULT_PROTECTED_PATHS as string[]).pop(), TypeError);

@@ -34,6 +34,18 @@ describe('builtinTools', () => {
     assert.equal(JSON.stringify(specs).includes('$ref'), false, 'no recursive schemas some providers reject');
   });
 
+  it('generates each spec once and hands out the same frozen schema on every turn', () => {
+    const bus = new ToolBus<ToolContext>(builtinTools());
+    const [first, again] = [bus.specs(), bus.specs(['propose_edit'])];
+    const edit = first.find((s) => s.name === 'propose_edit');
+    assert.equal(again[0], edit, 'the second turn gets the spec generated for the first');
+    assert.equal(Object.isFrozen(edit?.parameters.properties), true);
+    assert.throws(() => {
+      (edit?.parameters as Record<string, unknown>).type = 'string';
+    }, TypeError);
+    assert.equal(bus.specs().find((s) => s.name === 'propose_edit')?.parameters.type, 'object');
+  });
+
   it('still asks a human for a protected path when a policy port forgets to flag it (defence in depth)', async () => {
     const h = await createToolHarness({ files: { '.vscode/settings.json': '{}\n' } });
     try {
