@@ -46,6 +46,7 @@ export class RunWriter implements RunEventSink {
   /** Where the log ended, and how large the snapshot was, when the last snapshot was taken. */
   private lastSnapshot = { logOffset: 0, size: 0 };
   private sinceSnapshot = 0;
+  private written = 0;
   private snapshotQueued = false;
   private snapshotChain: Promise<void> = Promise.resolve();
   private snapshotError: unknown;
@@ -125,6 +126,16 @@ export class RunWriter implements RunEventSink {
     await this.log.flush();
   }
 
+  /** Snapshots written so far (periodic and final). */
+  get snapshotsWritten(): number {
+    return this.written;
+  }
+
+  /** Resolves once every periodic snapshot queued so far is written (or has failed). */
+  snapshotsSettled(): Promise<void> {
+    return this.snapshotChain;
+  }
+
   /** The error of the last periodic snapshot that failed, once; undefined when none did. */
   takeSnapshotError(): Error | undefined {
     const failed = this.snapshotError;
@@ -186,5 +197,6 @@ export class RunWriter implements RunEventSink {
     this.lastSnapshot = { logOffset, size: text.length };
     await this.log.flush();
     await writeFileAtomic(this.snapshotPath, text);
+    this.written++;
   }
 }
