@@ -100,7 +100,7 @@ export const storeSection: BenchSection = {
       return [
         {
           benchmark: 'Store',
-          measure: `${n} events appended durably (RunStore, default snapshots every 5,000)`,
+          measure: `${n} events appended durably (RunStore defaults: a snapshot after ≥ 5,000 events once the log outgrew the last one)`,
           value: round(perSecond),
           unit: 'events/s',
           anchor: { name: 'fs floor (same lines, fsync per 1,000)', value: round(floorPerSecond) },

@@ -19,7 +19,7 @@ export interface EngineServicesOptions {
   rateWindowMs?: number;
   /** The per-user folder of workspace locks; every process of the user must use the same one (tests use their own). */
   workspaceLocksDir?: string;
-  /** Events between a run's snapshots; the store's default when absent. */
+  /** Events between a run's snapshots, exactly (crash tests aim kills at them); the store's adaptive default when absent. */
   snapshotEvery?: number;
   warn(message: string): void;
 }
@@ -69,7 +69,7 @@ class SharedServices implements EngineServices {
     this.storeDir = options.storeDir;
     this.store = new RunStore({
       root: options.storeDir,
-      ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+      ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery, snapshotGrowth: 0 }),
     });
     this.statsStore = new FileAgentStatsStore({ root: options.storeDir, onWarning: options.warn });
     this.workspaceLocks = new WorkspaceLocks(options.workspaceLocksDir ?? defaultWorkspaceLocksDir());

@@ -11,7 +11,8 @@ import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
 import { assertJson, createTaskContext } from './taskContext';
 import { offerReadyTasks, type PlannedStart } from './dispatchPass';
 import { taskBackground } from './taskBackground';
-import { RunCancelledError, TaskStoppedError, TaskTimeoutError } from './executorErrors';
+import { RunCancelledError, TaskStoppedError } from './executorErrors';
+import { armAttemptStops } from './attemptStops';
 import { raceAbort } from './raceAbort';
 import { gateView } from './taskGateView';
 import { startWaits } from './startWaits';
@@ -28,6 +29,8 @@ export class RunExecutor implements DisposableLike {
   private readonly scheduler: DagScheduler;
   /** Running attempts by `task#attempt`. */
   private readonly inFlight = new Set<string>();
+  /** Successes whose agents have stopped, waiting for the log to make them durable. */
+  private committing = 0;
   /** The running attempt of each task, to stop it on a person's cancel or reassignment. */
   private readonly running = new Map<number, { controller: AbortController; stoppedFor?: 'cancel' | 'reassign' }>();
   private readonly runAbort = new AbortController();
@@ -185,27 +188,14 @@ export class RunExecutor implements DisposableLike {
     const task = graph.tasks[i]!;
     const agentId = agent.definition.id;
     const attemptKey = `${i}#${attempt}`;
-    const controller = new AbortController();
+    const stops = armAttemptStops(this.runAbort.signal, clock, task.timeoutMs ?? options.taskTimeoutMs, task.id);
+    const { controller } = stops;
     const stop: { controller: AbortController; stoppedFor?: 'cancel' | 'reassign' } = { controller };
     this.running.set(i, stop);
     this.inFlight.add(attemptKey);
-    const onRunAbort = (): void => controller.abort(this.runAbort.signal.reason);
-    if (this.runAbort.signal.aborted) onRunAbort();
-    else this.runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
-    const timeoutMs = task.timeoutMs ?? options.taskTimeoutMs;
-    let timedOut = false;
-    const timer = timeoutMs === undefined ? undefined : new AbortController();
-    if (timer && timeoutMs !== undefined) {
-      clock.sleep(timeoutMs, timer.signal).then(
-        () => (
-          (timedOut = true),
-          controller.abort(new TaskTimeoutError(`Task "${task.id}" ran past its ${timeoutMs} ms limit.`))
-        ),
-        () => undefined,
-      );
-    }
     const agentState = { stopped: true, done: Promise.resolve() as Promise<unknown> };
     let transition: () => void = () => this.scheduler.cancel(i);
+    let committed: Promise<void> | undefined;
     const startedAt = clock.now();
     const span = tracer.startSpan('task', {
       attributes: { taskId: task.id, agentId, attempt },
@@ -264,19 +254,18 @@ export class RunExecutor implements DisposableLike {
       metrics.counter('tasks.succeeded').add();
       metrics.histogram('task.durationMs').record(durationMs);
       span.end('ok');
-      // Dependents start only once this success is on disk, so a crash can never leave a
-      // dependent that ran on top of a dependency the log does not know finished.
-      await services.commit();
+      // Dependents start only once this success is on disk (awaited below, after the agent's slot is
+      // free), so a crash can never leave a dependent that ran on top of a success the log lacks.
+      committed = services.commit();
+      committed.catch(() => undefined);
       transition = () => this.scheduler.succeed(i);
     } catch (err) {
       transition = stop.stoppedFor
         ? this.afterPersonStop(i, attempt, stop.stoppedFor, span)
-        : this.afterError(i, agentId, attempt, clock.now() - startedAt, err, timedOut, span);
+        : this.afterError(i, agentId, attempt, clock.now() - startedAt, err, stops.timedOut(), span);
     } finally {
       this.running.delete(i);
-      controller.abort(ATTEMPT_OVER);
-      timer?.abort(ATTEMPT_OVER);
-      this.runAbort.signal.removeEventListener('abort', onRunAbort);
+      stops.end();
       await waitForAgentToStop(agentState, {
         graceMs: this.deps.options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS,
         clock: this.deps.clock,
@@ -285,8 +274,19 @@ export class RunExecutor implements DisposableLike {
         agentId,
         taskId: task.id,
       });
-      transition();
       this.inFlight.delete(attemptKey);
+      if (committed) {
+        // The agent has stopped: its slot and load serve other tasks while the success is made durable.
+        this.committing++;
+        start.lease.release();
+        this.pump();
+        const durationMs = clock.now() - startedAt;
+        const onStorageError = (err: unknown): (() => void) =>
+          this.afterError(i, agentId, attempt, durationMs, err, false, span);
+        transition = await committed.then(() => transition, onStorageError);
+        this.committing--;
+      }
+      transition();
       this.giveBack(start);
       this.pump();
     }
@@ -386,7 +386,7 @@ export class RunExecutor implements DisposableLike {
   }
 
   private checkDone(): void {
-    if (!this.settle || this.inFlight.size > 0) return;
+    if (!this.settle || this.inFlight.size > 0 || this.committing > 0) return;
     let outcome: ExecutionOutcome | undefined;
     if (this.cancelled) outcome = 'cancelled';
     else if (this.pausedReason !== undefined) outcome = 'paused';

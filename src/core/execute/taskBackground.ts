@@ -55,13 +55,25 @@ export function dependencyResults(
     const done = state.tasks[id];
     const result: DependencyResult = {
       taskId: id,
-      title: tasks.find((t) => t.id === id)?.title ?? id,
+      title: titlesOf(tasks).get(id) ?? id,
       changedPaths: [...(done?.changedPaths ?? [])],
     };
     if (done?.summary) result.summary = done.summary;
     if (done?.output !== undefined) result.output = done.output;
     return result;
   });
+}
+
+/** Task titles by id, built once per task list (a run's plan graph keeps one list), not searched per dependency. */
+const titleIndexes = new WeakMap<readonly TaskSpec[], Map<string, string>>();
+
+function titlesOf(tasks: readonly TaskSpec[]): Map<string, string> {
+  let titles = titleIndexes.get(tasks);
+  if (!titles || titles.size !== tasks.length) {
+    titles = new Map(tasks.map((t) => [t.id, t.title]));
+    titleIndexes.set(tasks, titles);
+  }
+  return titles;
 }
 
 /**

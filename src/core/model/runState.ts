@@ -154,6 +154,11 @@ function newTask(id: string): TaskState {
   };
 }
 
+/** The task's state, created on first mention; a plain function, so folding an event allocates no closure. */
+function taskOf(state: RunState, id: string): TaskState {
+  return (state.tasks[id] ??= newTask(id));
+}
+
 function lastAttempt(task: TaskState, attempt: number): AttemptRecord | undefined {
   for (let i = task.attempts.length - 1; i >= 0; i--) {
     const a = task.attempts[i];
@@ -170,7 +175,6 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
   if (e.seq <= state.lastSeq) return state;
   state.lastSeq = e.seq;
   state.updatedAt = e.at;
-  const task = (id: string): TaskState => (state.tasks[id] ??= newTask(id));
   switch (e.type) {
     case 'run.created':
       state.goal = e.goal;
@@ -186,7 +190,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       state.plan = e.plan;
       if (e.origin) state.planOrigin = e.origin;
       if (!state.goal) state.goal = e.plan.goal;
-      for (const t of e.plan.tasks) task(t.id);
+      for (const t of e.plan.tasks) taskOf(state, t.id);
       break;
     case 'plan.rejected':
       state.planIssues = e.issues;
@@ -195,14 +199,14 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     case 'plan.task.added':
       // A new plan object: the old one may still be the one a logged `plan.ready` event holds.
       if (state.plan) state.plan = { ...state.plan, tasks: [...state.plan.tasks, e.task] };
-      task(e.task.id);
+      taskOf(state, e.task.id);
       if (e.kind === 'repair') state.repairTasks = [...(state.repairTasks ?? []), e.task.id];
       break;
     case 'task.assigned':
-      task(e.taskId).assignedAgent = e.agentId;
+      taskOf(state, e.taskId).assignedAgent = e.agentId;
       break;
     case 'task.reset': {
-      const t = task(e.taskId);
+      const t = taskOf(state, e.taskId);
       t.status = 'pending';
       delete t.failure;
       delete t.personAction;
@@ -211,10 +215,10 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'task.action':
-      applyTaskAction(state, task(e.taskId), e);
+      applyTaskAction(state, taskOf(state, e.taskId), e);
       break;
     case 'task.started': {
-      const t = task(e.taskId);
+      const t = taskOf(state, e.taskId);
       t.status = 'running';
       t.agentId = e.agentId;
       t.attempts.push({ attempt: e.attempt, agentId: e.agentId, startedAt: e.at });
@@ -222,15 +226,15 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'task.waited':
-      appendWait((task(e.taskId).waits ??= []), e);
+      appendWait((taskOf(state, e.taskId).waits ??= []), e);
       break;
     case 'task.step.started':
       break;
     case 'task.step.completed':
-      task(e.taskId).steps[e.key] = e.result;
+      taskOf(state, e.taskId).steps[e.key] = e.result;
       break;
     case 'task.succeeded': {
-      const t = task(e.taskId);
+      const t = taskOf(state, e.taskId);
       t.status = 'succeeded';
       t.agentId = e.agentId;
       delete t.personAction;
@@ -242,7 +246,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'task.attempt.failed': {
-      const t = task(e.taskId);
+      const t = taskOf(state, e.taskId);
       t.status = 'pending';
       const a = lastAttempt(t, e.attempt);
       if (a) Object.assign(a, { endedAt: e.at, outcome: 'failed', failureClass: e.failureClass, message: e.message });
@@ -250,19 +254,19 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'task.failed': {
-      const t = task(e.taskId);
+      const t = taskOf(state, e.taskId);
       t.status = 'failed';
       t.failure = e.message;
       break;
     }
     case 'task.skipped': {
-      const t = task(e.taskId);
+      const t = taskOf(state, e.taskId);
       t.status = 'skipped';
       t.failure = e.reason;
       break;
     }
     case 'task.cancelled': {
-      const t = task(e.taskId);
+      const t = taskOf(state, e.taskId);
       t.status = t.restartOnAssigned ? 'pending' : 'cancelled';
       delete t.restartOnAssigned;
       const a = lastAttempt(t, e.attempt);
@@ -274,7 +278,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       const key = `${e.provider}/${e.model}`;
       state.usageByModel[key] = addUsage(state.usageByModel[key] ?? ZERO_USAGE, e.usage);
       if (e.taskId) {
-        const t = task(e.taskId);
+        const t = taskOf(state, e.taskId);
         t.usage = addUsage(t.usage, e.usage);
         t.model = key;
       }
@@ -288,7 +292,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
       break;
     }
     case 'budget.exceeded':
-      if (e.taskId !== undefined) task(e.taskId).budgetBlockedAt ??= e.at;
+      if (e.taskId !== undefined) taskOf(state, e.taskId).budgetBlockedAt ??= e.at;
       break;
     case 'run.paused':
       state.status = 'paused';
@@ -325,7 +329,7 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
     case 'edit.applied': {
       const rec = state.approvals[e.approvalId];
       if (rec) rec.status = 'applied';
-      const changed = task(e.taskId).changedPaths;
+      const changed = taskOf(state, e.taskId).changedPaths;
       if (!changed.includes(e.path)) changed.push(e.path);
       break;
     }

@@ -29,8 +29,13 @@ export interface RunStoreOptions {
   root: string;
   /** Names this window or process in run locks; a fresh id by default. */
   ownerId?: string;
-  /** Events between snapshots; default 5000. */
+  /** Events between snapshots, at least; default 5000. */
   snapshotEvery?: number;
+  /**
+   * A periodic snapshot also waits until the log has grown by this many times the last snapshot's
+   * size; default 1 (snapshot bytes never outgrow log bytes). 0 snapshots strictly every `snapshotEvery` events.
+   */
+  snapshotGrowth?: number;
   /** Group-commit delay of the event log; default 10 ms. */
   flushIntervalMs?: number;
 }
@@ -67,12 +72,14 @@ export class RunStore {
   readonly ownerId: string;
   private readonly root: string;
   private readonly snapshotEvery: number;
+  private readonly snapshotGrowth: number;
   private readonly flushIntervalMs: number | undefined;
 
   constructor(options: RunStoreOptions) {
     this.root = options.root;
     this.ownerId = options.ownerId ?? newId('store');
     this.snapshotEvery = options.snapshotEvery ?? 5000;
+    this.snapshotGrowth = options.snapshotGrowth ?? 1;
     this.flushIntervalMs = options.flushIntervalMs;
   }
 
@@ -275,6 +282,7 @@ export class RunStore {
       state,
       snapshotPath: join(layout.dir, SNAPSHOT_FILE),
       snapshotEvery: this.snapshotEvery,
+      snapshotGrowth: this.snapshotGrowth,
     });
   }
 

@@ -17,14 +17,22 @@ export interface RunWriterParts {
    */
   state: RunState;
   snapshotPath: string;
-  /** Events between snapshots. */
+  /** Events between snapshots, at least. */
   snapshotEvery: number;
+  /**
+   * A periodic snapshot also waits until the log has grown, since the last snapshot, by this many
+   * times that snapshot's size; 0 snapshots strictly every `snapshotEvery` events.
+   */
+  snapshotGrowth: number;
 }
 
 /**
  * Writes one run: every event goes to the log, and a snapshot of the run's state (the one object
- * its session folds, never a copy) is written every `snapshotEvery` events and on close, always
- * after the events it holds are durable. The caller folds each event into that state, then appends it.
+ * its session folds, never a copy) is written on close and periodically, always after the events it
+ * holds are durable. A periodic snapshot comes after `snapshotEvery` events and once the log has
+ * grown by `snapshotGrowth` times the last snapshot's size, so rewriting a large state never costs
+ * more than appending the log, and recovery reads at most a snapshot plus a log tail of about that
+ * size. The caller folds each event into that state, then appends it.
  */
 export class RunWriter implements RunEventSink {
   private readonly log: EventLogWriter;
@@ -34,7 +42,11 @@ export class RunWriter implements RunEventSink {
   private recordedSeq: number;
   private readonly snapshotPath: string;
   private readonly snapshotEvery: number;
+  private readonly snapshotGrowth: number;
+  /** Where the log ended, and how large the snapshot was, when the last snapshot was taken. */
+  private lastSnapshot = { logOffset: 0, size: 0 };
   private sinceSnapshot = 0;
+  private written = 0;
   private snapshotQueued = false;
   private snapshotChain: Promise<void> = Promise.resolve();
   private snapshotError: unknown;
@@ -48,6 +60,7 @@ export class RunWriter implements RunEventSink {
     this.recordedSeq = parts.state.lastSeq;
     this.snapshotPath = parts.snapshotPath;
     this.snapshotEvery = Math.max(1, Math.floor(parts.snapshotEvery));
+    this.snapshotGrowth = Math.max(0, parts.snapshotGrowth);
   }
 
   /** The run this writer owns. */
@@ -101,7 +114,7 @@ export class RunWriter implements RunEventSink {
     // If the log refuses (it failed earlier), recordedSeq stays behind and no snapshot is taken any more.
     this.log.append(event);
     this.recordedSeq = event.seq;
-    if (++this.sinceSnapshot >= this.snapshotEvery) this.queueSnapshot();
+    if (++this.sinceSnapshot >= this.snapshotEvery) this.considerSnapshot();
   }
 
   /**
@@ -111,6 +124,16 @@ export class RunWriter implements RunEventSink {
    */
   async flush(): Promise<void> {
     await this.log.flush();
+  }
+
+  /** Snapshots written so far (periodic and final). */
+  get snapshotsWritten(): number {
+    return this.written;
+  }
+
+  /** Resolves once every periodic snapshot queued so far is written (or has failed). */
+  snapshotsSettled(): Promise<void> {
+    return this.snapshotChain;
   }
 
   /** The error of the last periodic snapshot that failed, once; undefined when none did. */
@@ -140,8 +163,14 @@ export class RunWriter implements RunEventSink {
     return this.closing;
   }
 
-  private queueSnapshot(): void {
+  /** Every `snapshotEvery` events: a snapshot if the log has grown enough since the last one. */
+  private considerSnapshot(): void {
     this.sinceSnapshot = 0;
+    const grown = this.log.appendedBytes - this.lastSnapshot.logOffset;
+    if (grown >= this.snapshotGrowth * this.lastSnapshot.size) this.queueSnapshot();
+  }
+
+  private queueSnapshot(): void {
     if (this.snapshotQueued) return;
     this.snapshotQueued = true;
     // Runs after the caller's synchronous appends, so `append` itself never pays for serialising.
@@ -163,8 +192,11 @@ export class RunWriter implements RunEventSink {
    */
   private async writeSnapshotNow(): Promise<void> {
     if (this.runState.lastSeq !== this.recordedSeq) return;
-    const text = serializeSnapshot(this.runState, this.log.appendedBytes);
+    const logOffset = this.log.appendedBytes;
+    const text = serializeSnapshot(this.runState, logOffset);
+    this.lastSnapshot = { logOffset, size: text.length };
     await this.log.flush();
     await writeFileAtomic(this.snapshotPath, text);
+    this.written++;
   }
 }

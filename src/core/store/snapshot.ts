@@ -146,11 +146,29 @@ export interface SnapshotEnvelope {
 export type SnapshotReadResult =
   { status: 'ok'; snapshot: SnapshotEnvelope } | { status: 'missing' } | { status: 'invalid'; reason: string };
 
+/**
+ * The JSON of each plan already serialised. A plan is never changed in place (adding a task makes a
+ * new plan object), so every periodic snapshot of a run reuses the text of its, often largest, part.
+ */
+const planTexts = new WeakMap<object, string>();
+
 /** Serialises a snapshot now, so later changes to the live state cannot leak into it. */
 export function serializeSnapshot(state: RunState, logOffset?: number, savedAt: number = Date.now()): string {
-  const envelope: SnapshotEnvelope = { formatVersion: SNAPSHOT_FORMAT_VERSION, savedAt, state };
-  if (logOffset !== undefined) envelope.logOffset = logOffset;
-  return JSON.stringify(envelope);
+  const { plan, ...rest } = state;
+  const envelope = {
+    formatVersion: SNAPSHOT_FORMAT_VERSION,
+    savedAt,
+    ...(logOffset !== undefined ? { logOffset } : {}),
+  };
+  if (plan === undefined) return JSON.stringify({ ...envelope, state });
+  let planText = planTexts.get(plan);
+  if (planText === undefined) {
+    planText = JSON.stringify(plan);
+    planTexts.set(plan, planText);
+  }
+  // `{..., "state": {...rest}}` with the plan's text spliced in as the state's last field.
+  const text = JSON.stringify({ ...envelope, state: rest });
+  return `${text.slice(0, -2)},"plan":${planText}}}`;
 }
 
 /** Writes the snapshot atomically: a crash leaves the previous snapshot or this one. */

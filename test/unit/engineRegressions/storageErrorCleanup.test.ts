@@ -64,11 +64,13 @@ describe('regression: a run stopped by a storage error', () => {
     assert.equal((await resumed.done).status, 'succeeded');
   });
 
-  it('starts no new attempt after the storage error', async () => {
+  it('starts no new attempt after the storage error, and one started during the failing commit makes no side effect', async () => {
     const real = new RunStore({ root: dir });
     const invoked: string[] = [];
+    const effects: string[] = [];
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {
       invoked.push(ctx.task.id);
+      await ctx.step('edit', async () => (effects.push(ctx.task.id), true));
       return {};
     });
     const { orchestrator, events } = makeHarness({
@@ -78,14 +80,14 @@ describe('regression: a run stopped by a storage error', () => {
     });
     const handle = orchestrator.start({
       goal: 'g',
-      plan: plan([task('a', { priority: 90 }), task('b', { priority: 10 })]),
+      plan: plan([task('a', { priority: 90 }), task('b', { priority: 50 }), task('c', { priority: 10 })]),
     });
     await assert.rejects(handle.done, /could not be saved/);
-    assert.deepEqual(
-      events.filter((e) => e.type === 'task.started').map((e) => (e as { taskId: string }).taskId),
-      ['a'],
-      'b was started after the run had to stop',
-    );
-    assert.deepEqual(invoked, ['a'], "b's agent was invoked after the storage error");
+    // a's slot is free while its success commits, so b may start then, before the failure is known;
+    // c could only start after it, and must not.
+    const started = events.filter((e) => e.type === 'task.started').map((e) => (e as { taskId: string }).taskId);
+    assert.ok(!started.includes('c'), `c was started after the run had to stop (started: ${started.join(', ')})`);
+    assert.ok(!invoked.includes('c'), "c's agent was invoked after the storage error");
+    assert.deepEqual(effects, ['a'], 'a step whose intent could not be recorded ran its side effect');
   });
 });
