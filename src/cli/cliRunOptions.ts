@@ -7,6 +7,7 @@ import { readJsonFile } from '../core/store/jsonFile';
 import { assertSafeRunId } from '../core/store/runLayout';
 import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
 import { GateThresholdsSchema } from '../core/verify/gateThresholds';
+import { modelPriceSchema } from '../core/llm/priceTable';
 
 /** Folder under the state folder that holds the CLI's settings of each run. */
 export const CLI_RUNS_DIR = 'cli-runs';
@@ -30,6 +31,10 @@ export const CliRunOptionsSchema = z.strictObject({
   /** The limits of `--max-*` and `--threshold`, as the settings write them; absent in runs of older versions. */
   thresholds: GateThresholdsSchema.optional(),
   repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS).optional(),
+  /** `--price` and `--prices`, merged; absent when none were given. */
+  prices: z.record(z.string().min(1), modelPriceSchema).optional(),
+  /** False with `--no-response-cache`; absent: the cache is on. */
+  responseCache: z.boolean().optional(),
 });
 
 /** The settings a run was started with. */

@@ -39,7 +39,8 @@ export interface PriceTableOptions {
 }
 
 const price = z.number().finite().nonnegative();
-const modelPriceSchema = z
+/** A price as settings, flags and price files write it: USD per million tokens, each >= 0. */
+export const modelPriceSchema = z
   .object({ input: price, output: price, cacheRead: price.optional(), cacheWrite: price.optional() })
   .strict();
 
