@@ -5,6 +5,51 @@ import { startFakeModelServer, type FakeModelServer } from '../../support/fakeMo
 import { cliEnv, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { scriptedTeam } from '../../support/scriptedTeam';
 import { ExitCode } from '../../../src/cli/exitCodes';
+import { parseCliArgs } from '../../../src/cli/cliArgs';
+import { UsageError } from '../../../src/cli/usageError';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+
+describe('--price, --prices and --no-response-cache parsing', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'ao-prices-'))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const parse = (...argv: string[]) => parseCliArgs(argv, dir);
+
+  it('reads a price file, then --price flags over it, and turns the cache off', async () => {
+    await writeFile(
+      join(dir, 'prices.json'),
+      JSON.stringify({ 'my-finetune': { input: 1, output: 2 }, 'ollama:llama3': { input: 0, output: 0 } }),
+    );
+    const args = parse('run', 'g', '--prices', 'prices.json', '--price', 'my-finetune=3/4.5', '--no-response-cache');
+    assert.equal(args.kind, 'run');
+    if (args.kind !== 'run') return;
+    assert.deepEqual(args.prices, {
+      'my-finetune': { input: 3, output: 4.5 },
+      'ollama:llama3': { input: 0, output: 0 },
+    });
+    assert.equal(args.responseCache, false);
+    const plain = parse('run', 'g');
+    assert.equal(plain.kind === 'run' ? plain.prices : 'x', undefined);
+    assert.equal(plain.kind === 'run' ? plain.responseCache : 'x', undefined, 'the cache is on by default');
+  });
+
+  it('refuses a price file that is missing, not JSON or not a price list, saying what to write', async () => {
+    await writeFile(join(dir, 'bad.json'), '{"gpt-4o": {"input": -1, "output": 2}}');
+    await writeFile(join(dir, 'text.json'), 'input=1');
+    for (const [file, pattern] of [
+      ['missing.json', /cannot be read/],
+      ['text.json', /is not JSON/],
+      ['bad.json', /is not a price list \(gpt-4o\.input: .*\); write \{"MODEL": \{"input": 2\.5, "output": 10\}\}/],
+    ] as const) {
+      assert.throws(
+        () => parse('run', 'g', '--prices', file),
+        (err: Error) => err instanceof UsageError && pattern.test(err.message),
+        file,
+      );
+    }
+  });
+});
 
 describe('checklist 24: prices from the command line, and a money budget on an unpriced model', function () {
   this.timeout(60_000);
