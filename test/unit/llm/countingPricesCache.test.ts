@@ -59,7 +59,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
   const anthropic = (): ChatModel =>
     new AnthropicChatModel({ model: 'claude-test', apiKey: server.apiKey, baseURL: server.baseUrl });
 
-  describe('checklist 24: the reservation uses the provider count', () => {
+  describe('checklist 35: the reservation taken before a turn is sent uses the provider count', () => {
     it('an Anthropic request is counted at POST /v1/messages/count_tokens and that count is reserved', async () => {
       server = await startFakeModelServer({ replies: [textReply('ok')], countTokens: () => 1_234 });
       const ctx = gateContext();
