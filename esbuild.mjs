@@ -65,21 +65,33 @@ const zodEnglishOnly = {
   },
 };
 
-/** The provider SDKs, each bundled into a file of its own that src/core/llm/sdkLoader.ts requires on first use. */
-const SDK_BUNDLES = { openai: 'sdk/openai.js', '@anthropic-ai/sdk': 'sdk/anthropic.js' };
+/**
+ * The provider SDKs and OpenAI's tokenizers (megabytes of rank tables), each bundled into a file of
+ * its own that src/core/llm/sdkLoader.ts or src/core/llm/openAiTokenizer.ts requires on first use.
+ */
+const SDK_BUNDLES = {
+  openai: 'sdk/openai.js',
+  '@anthropic-ai/sdk': 'sdk/anthropic.js',
+  'gpt-tokenizer/encoding/o200k_base': 'sdk/tokenizer-o200k.js',
+  'gpt-tokenizer/encoding/cl100k_base': 'sdk/tokenizer-cl100k.js',
+};
 
 /**
- * In the extension and CLI bundles, `require('openai')` and `require('@anthropic-ai/sdk')` stay
- * requires of the SDK's own file next to the bundle, so neither is parsed until its provider is called.
+ * In the extension and CLI bundles, `require('openai')`, `require('@anthropic-ai/sdk')` and the
+ * tokenizers' requires stay requires of their own file next to the bundle, so none is parsed until
+ * its provider is called (or, for a tokenizer, until a request to an OpenAI model is counted).
  * @type {import('esbuild').Plugin}
  */
 const lazySdks = {
   name: 'lazy-sdks',
   setup(build) {
-    build.onResolve({ filter: /^(openai|@anthropic-ai\/sdk)$/ }, (args) => ({
-      path: `./${SDK_BUNDLES[args.path]}`,
-      external: true,
-    }));
+    build.onResolve(
+      { filter: /^(openai|@anthropic-ai\/sdk|gpt-tokenizer\/encoding\/(o200k|cl100k)_base)$/ },
+      (args) => ({
+        path: `./${SDK_BUNDLES[args.path]}`,
+        external: true,
+      }),
+    );
   },
 };
 

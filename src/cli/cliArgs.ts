@@ -11,6 +11,7 @@ import { parseTaskAction, type TaskAction } from '../core/run/taskActions';
 import { errorMessage } from '../core/common/errors';
 
 import { limitArg, thresholdArgs } from './limitArgs';
+import { priceArgs } from './priceArgs';
 import {
   approveArg,
   baseUrlArg,
@@ -29,6 +30,9 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'budget-tokens': { type: 'string' },
   'budget-usd': { type: 'string' },
+  price: { type: 'string', multiple: true },
+  prices: { type: 'string' },
+  'no-response-cache': { type: 'boolean' },
   approve: { type: 'string' },
   verify: { type: 'string', multiple: true },
   'pass-env': { type: 'string', multiple: true },
@@ -64,6 +68,9 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'concurrency',
     'budget-tokens',
     'budget-usd',
+    'price',
+    'prices',
+    'no-response-cache',
     'approve',
     'verify',
     'pass-env',
@@ -80,7 +87,7 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'state-dir',
     'plan',
   ],
-  plan: ['workspace', 'provider', 'model', 'base-url', 'verify', 'json', 'state-dir', 'out'],
+  plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
   resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
@@ -247,6 +254,9 @@ function parseRun(
     args.model = values.model;
   }
   if (values['base-url'] !== undefined) args.baseUrl = baseUrlArg(values['base-url']);
+  const prices = priceArgs(values.price ?? [], values.prices, cwd);
+  if (prices !== undefined) args.prices = prices;
+  if (values['no-response-cache']) args.responseCache = false;
   if (values.concurrency !== undefined)
     args.concurrency = wholeNumber('--concurrency', values.concurrency, MAX_CONCURRENCY);
   if (values.approve !== undefined) args.approve = approveArg(values.approve);
@@ -332,6 +342,8 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   concurrency: '4',
   'budget-tokens': '200000',
   'budget-usd': '1.50',
+  price: 'gpt-4o=2.5/10',
+  prices: './prices.json',
   approve: 'never',
   verify: '"npm test"',
   'pass-env': 'JAVA_HOME',

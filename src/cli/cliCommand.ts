@@ -1,4 +1,5 @@
 import type { CommandLimits } from './cliRunOptions';
+import type { ModelPrice } from '../core/llm/priceTable';
 import type { TaskAction } from '../core/run/taskActions';
 // The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
 import type { GateThresholdsInput } from '../core/verify/gateThresholds';
@@ -33,6 +34,10 @@ export interface RunArgs {
   baseUrl?: string;
   concurrency?: number;
   budget: BudgetArgs;
+  /** `--prices FILE` and `--price MODEL=IN/OUT`: USD per million tokens by `model` or `provider:model`. */
+  prices?: Record<string, ModelPrice>;
+  /** False with `--no-response-cache`: every request is sent, also identical deterministic ones. */
+  responseCache?: boolean;
   approve?: ApproveMode;
   verify: string[];
   /** `--pass-env`: variable names (or `*` patterns) commands may see besides the safe base set. */

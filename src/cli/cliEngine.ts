@@ -39,6 +39,10 @@ export interface CliEngineOptions {
   repairAttempts?: number;
   /** run_command's limits from the flags; the defaults when absent. */
   commandLimits?: CommandLimits;
+  /** `--price` / `--prices`: USD per million tokens over the built-in list prices. */
+  prices?: EngineSettings['prices'];
+  /** False with `--no-response-cache`. */
+  responseCache?: boolean;
   approvals: ApprovalPort;
   env: Readonly<Record<string, string | undefined>>;
   /** Per-model limits for every provider key; undefined means none. */
@@ -102,6 +106,8 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
           ...(tuning.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: tuning.requestTimeoutMs }),
         },
         maxConcurrency: options.concurrency,
+        ...(options.prices === undefined ? {} : { prices: options.prices }),
+        ...(options.responseCache === undefined ? {} : { responseCache: options.responseCache }),
         verification: {
           tasks: [],
           commands: [...options.verify],
@@ -121,6 +127,8 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
     return { ...engine, store: services.store };
   } catch (err) {
     if (err instanceof ModelSetupError) throw new UsageError(err.message);
+    // A bad price (from --price or --prices) is named by the price table.
+    if (err instanceof TypeError && /^Invalid price override/.test(err.message)) throw new UsageError(err.message);
     throw err;
   }
 }

@@ -13,6 +13,18 @@ export function formatCost(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** A usage's cost: `$0.04`, `unknown` when its model has no price, `$0.04 + unknown` when part of it has none. */
+export function formatUsageCost(usage: { costUsd: number; costUnknown?: boolean }): string {
+  if (!usage.costUnknown) return formatCost(usage.costUsd);
+  return usage.costUsd > 0 ? `${formatCost(usage.costUsd)} + unknown` : 'unknown';
+}
+
+/** `, 3 cache hits` when the response cache answered any request, else nothing. */
+export function formatCacheHits(usage: { cacheHits?: number }): string {
+  const hits = usage.cacheHits ?? 0;
+  return hits === 0 ? '' : `, ${hits} cache hit${hits === 1 ? '' : 's'}`;
+}
+
 /** 850ms, 12.3s, 4m 05s, 2h 03m. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;

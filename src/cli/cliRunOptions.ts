@@ -23,6 +23,7 @@ export const CommandLimitsSchema = z.strictObject({
 
 /** run_command's limits from the flags. */
 export type CommandLimits = z.output<typeof CommandLimitsSchema>;
+import { modelPriceSchema } from '../core/llm/priceTable';
 
 /** Folder under the state folder that holds the CLI's settings of each run. */
 export const CLI_RUNS_DIR = 'cli-runs';
@@ -47,6 +48,10 @@ export const CliRunOptionsSchema = lazySchema(() =>
     /** The limits of `--max-*` and `--threshold`, as the settings write them; absent in runs of older versions. */
     thresholds: GateThresholdsSchema.optional(),
     repairAttempts: z.number().int().min(0).max(MAX_REPAIR_ATTEMPTS).optional(),
+    /** `--price` and `--prices`, merged; absent when none were given. */
+    prices: z.record(z.string().min(1), modelPriceSchema).optional(),
+    /** False with `--no-response-cache`; absent: the cache is on. */
+    responseCache: z.boolean().optional(),
     /** `--command-timeout`, `--command-max-timeout`, `--command-output-kib`; absent when none was given. */
     commandLimits: CommandLimitsSchema.optional(),
   }),

@@ -44,7 +44,16 @@ ${providerLines(providers)}
                          on localhost / 127.0.0.1 no API key is needed
   --concurrency N        tasks run at once, 1-64 (default 4)
   --budget-tokens N      stop before the run would use more than N tokens (the run pauses)
-  --budget-usd X         stop before the run would cost more than X US dollars (the run pauses)
+  --budget-usd X         stop before the run would cost more than X US dollars (the run pauses);
+                         refused before the run starts when a model of the run has no price
+  --price MODEL=IN/OUT   a model's price in US dollars per million input/output tokens, e.g.
+                         --price gpt-4o=2.5/10 (MODEL may be provider:model); repeat for several.
+                         A model without a price shows its cost as "unknown"
+  --prices FILE          prices from a JSON file: {"MODEL": {"input": 2.5, "output": 10}} (optional
+                         "cacheRead", "cacheWrite"); --price flags win over it
+  --no-response-cache    send every request, also an identical deterministic one (temperature 0)
+                         asked again in the run; by default such a request is answered from the
+                         run's cache, costs nothing and counts as a cache hit
   --approve MODE         how edits are approved (default: prompt on a terminal, else never):
                            auto    apply edits; protected files (.git, .vscode, .env*, ...) still ask
                                    on a terminal, and pause the run without one
@@ -89,7 +98,8 @@ const PLAN = `agent-orchestrator plan "<goal>" [--out FILE] [options]
   for a person to read or edit, then run with \`agent-orchestrator run --plan FILE\`.
 
   --out FILE             where to write the plan (default: stdout)
-  --workspace, --provider, --model, --base-url, --verify, --json, --state-dir   as for run`;
+  --workspace, --provider, --model, --base-url, --price, --prices, --verify, --json, --state-dir
+                         as for run`;
 
 const RESUME = `agent-orchestrator resume <runId> [options]
   Continues a paused, cancelled, failed or interrupted run; finished steps are not repeated.

@@ -1,7 +1,7 @@
 import { totalTokens } from '../core/model/usage';
 import { runStoreAt, type RunSummary } from '../core/store/runStore';
 import type { ListArgs } from './cliCommand';
-import { clip, formatAge, formatCost, formatTokens, table } from './cliFormat';
+import { clip, formatAge, formatTokens, formatUsageCost, table } from './cliFormat';
 import type { CliIo } from './cliIo';
 import { ExitCode } from './exitCodes';
 
@@ -24,7 +24,7 @@ export async function listCommand(args: ListArgs, io: CliIo, stateDir: string): 
     formatAge(run.createdAt, now),
     tasksCell(run),
     formatTokens(totalTokens(run.usage)),
-    formatCost(run.usage.costUsd),
+    formatUsageCost(run.usage),
     run.goal,
   ]);
   const header = ['ID', 'STATUS', 'AGE', 'TASKS', 'TOKENS', 'COST', 'GOAL'];

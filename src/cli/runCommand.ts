@@ -4,7 +4,7 @@ import type { ModelChoice } from '../core/engine/engineModels';
 import type { PlanOrigin } from '../core/model/runEvents';
 import type { ProviderTable } from '../core/llm/providerTable';
 import { newId } from '../core/common/ids';
-import { ResumeError, type RunHandle } from '../core/run/orchestrator';
+import { BudgetUnenforceableError, ResumeError, type RunHandle } from '../core/run/orchestrator';
 import type { RunResult } from '../core/run/runSession';
 import { RunLockedError } from '../core/store/runLock';
 import { RUNS_DIR } from '../core/store/runLayout';
@@ -80,6 +80,8 @@ export async function runCommand(
     ...(args.thresholds === undefined ? {} : { thresholds: args.thresholds }),
     ...(args.repairAttempts === undefined ? {} : { repairAttempts: args.repairAttempts }),
     ...(args.commandLimits === undefined ? {} : { commandLimits: args.commandLimits }),
+    ...(args.prices === undefined ? {} : { prices: args.prices }),
+    ...(args.responseCache === undefined ? {} : { responseCache: args.responseCache }),
   };
   const planInput = args.planFile === undefined ? undefined : await readPlanFile(args.planFile);
   const afterRun = async (result: RunResult): Promise<void> => {
@@ -105,6 +107,8 @@ export async function runCommand(
     }
     const goal = args.goal || (plan ? (planInput as { goal?: string }).goal?.trim() : '') || '';
     if (goal === '') throw new UsageError(`The plan ${args.planFile} has no goal; give one: run "<goal>" --plan FILE.`);
+    // A money budget on a model nobody priced is refused before anything is saved or sent.
+    budgetCheck(() => engine.orchestrator.checkBudget(budgetOf(args.budget).budget));
     const runId = newId('run');
     const settingsDigest = await saveCliRunOptions(state.dir, runId, {
       workspace: engine.workspaceRoot,
@@ -117,6 +121,8 @@ export async function runCommand(
       ...(settings.thresholds === undefined ? {} : { thresholds: settings.thresholds }),
       ...(settings.repairAttempts === undefined ? {} : { repairAttempts: settings.repairAttempts }),
       ...(settings.commandLimits === undefined ? {} : { commandLimits: settings.commandLimits }),
+      ...(settings.prices === undefined ? {} : { prices: settings.prices }),
+      ...(settings.responseCache === undefined ? {} : { responseCache: settings.responseCache }),
     });
     if (!args.json) (args.out === PLAN_TO_STDOUT ? io.stderr : io.stdout).write(`Run ${runId}\n`);
     reporter.releaseWarnings();
@@ -200,6 +206,8 @@ export async function resumeCommand(
     ...(saved?.thresholds === undefined ? {} : { thresholds: saved.thresholds }),
     ...(saved?.repairAttempts === undefined ? {} : { repairAttempts: saved.repairAttempts }),
     ...(saved?.commandLimits === undefined ? {} : { commandLimits: saved.commandLimits }),
+    ...(saved?.prices === undefined ? {} : { prices: saved.prices }),
+    ...(saved?.responseCache === undefined ? {} : { responseCache: saved.responseCache }),
   };
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
@@ -209,6 +217,7 @@ export async function resumeCommand(
       // Tasks named by --skip or --retry follow the person's action instead.
       const named = new Set((args.actions ?? []).map((a) => a.taskId));
       const retryTasks = retryableTaskIds(stored).filter((id) => !named.has(id));
+      budgetCheck(() => engine.orchestrator.checkBudget(budgetOf(args.budget).budget));
       handle = attach(
         await engine.orchestrator.resume(args.runId, {
           ...budgetOf(args.budget),
@@ -233,6 +242,16 @@ export async function resumeCommand(
   });
 }
 
+/** Runs a budget check; its refusal is a usage error (exit code and message say what to do). */
+function budgetCheck(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof BudgetUnenforceableError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 interface DriveOptions {
   json: boolean;
   /** Called with the outcome before the summary (e.g. to write the plan of a dry run). */
@@ -243,7 +262,15 @@ interface DriveOptions {
   providers: ProviderTable;
   settings: Pick<
     CliRunOptions,
-    'workspace' | 'concurrency' | 'verify' | 'passEnv' | 'thresholds' | 'repairAttempts' | 'commandLimits'
+    | 'workspace'
+    | 'concurrency'
+    | 'verify'
+    | 'passEnv'
+    | 'thresholds'
+    | 'repairAttempts'
+    | 'commandLimits'
+    | 'prices'
+    | 'responseCache'
   > & {
     models: ModelChoice;
   };

@@ -6,7 +6,7 @@ import { totalTokens } from '../core/model/usage';
 import { outcomeFailed } from '../core/verify/baseline';
 import type { VerificationOutcome } from '../core/verify/verificationStep';
 import type { CliOutput } from './cliIo';
-import { clip, formatCost, formatDuration, formatTokens } from './cliFormat';
+import { clip, formatCacheHits, formatDuration, formatTokens, formatUsageCost } from './cliFormat';
 import { describeEvent } from './eventLines';
 
 /** How run output is shaped. */
@@ -116,7 +116,7 @@ export class RunReporter {
     const { state, status, runId } = result;
     const counts = countTasks(state);
     const total = Object.keys(state.tasks).length;
-    const spend = `${formatTokens(totalTokens(state.usage))} tokens${state.usage.estimated ? ' (partly estimated)' : ''}, ${formatCost(state.usage.costUsd)}`;
+    const spend = `${formatTokens(totalTokens(state.usage))} tokens${state.usage.estimated ? ' (partly estimated)' : ''}, ${formatUsageCost(state.usage)}${formatCacheHits(state.usage)}`;
     const took = formatDuration(Date.now() - this.startedAt);
     const lines: string[] = [''];
     switch (status) {
@@ -213,7 +213,7 @@ export function preExistingLines(state: Readonly<RunState>): string[] {
 
 /** `[12/40] running: a, b  tokens 12.3k  $0.04`, or the phase before there is a plan. */
 export function statusLine(state: Readonly<RunState>): string {
-  const spend = `tokens ${formatTokens(totalTokens(state.usage))}  ${formatCost(state.usage.costUsd)}`;
+  const spend = `tokens ${formatTokens(totalTokens(state.usage))}  ${formatUsageCost(state.usage)}`;
   if (!state.plan) return `${state.phase === 'plan' ? 'planning' : state.phase}…  ${spend}`;
   const tasks = Object.values(state.tasks);
   const finished = tasks.filter((t) => t.status !== 'pending' && t.status !== 'running').length;

@@ -6,7 +6,17 @@ import { RUNS_DIR } from '../core/store/runLayout';
 import { readRunLock } from '../core/store/runLock';
 import { runStoreAt } from '../core/store/runStore';
 import type { ShowArgs } from './cliCommand';
-import { clip, formatAge, formatCost, formatDuration, formatTime, formatTokens, table } from './cliFormat';
+import {
+  clip,
+  formatAge,
+  formatCacheHits,
+  formatCost,
+  formatDuration,
+  formatTime,
+  formatTokens,
+  formatUsageCost,
+  table,
+} from './cliFormat';
 import type { CliIo } from './cliIo';
 import { ExitCode } from './exitCodes';
 import { displayStatus } from './listCommand';
@@ -51,7 +61,7 @@ export function renderState(state: RunState, locked: boolean, now: number): stri
   );
   const u = state.usage;
   out.push(
-    `Usage:    ${formatTokens(totalTokens(u))} tokens (${formatTokens(u.inputTokens)} in, ${formatTokens(u.outputTokens)} out${u.estimated ? ', partly estimated' : ''}), ${formatCost(u.costUsd)}`,
+    `Usage:    ${formatTokens(totalTokens(u))} tokens (${formatTokens(u.inputTokens)} in, ${formatTokens(u.outputTokens)} out${u.estimated ? ', partly estimated' : ''}), ${formatUsageCost(u)}${formatCacheHits(u)}`,
   );
   const budget = [
     state.budget.maxTokens !== undefined ? `${formatTokens(state.budget.maxTokens)} tokens` : '',

@@ -56,6 +56,8 @@ export const TaskViewSchema = z.strictObject({
   deps: z.array(TaskIdSchema),
   tokens: z.number().check(z.nonnegative()),
   costUsd: z.number().check(z.nonnegative()),
+  /** True when part of the task's usage came from a model nobody priced: the cost shows as unknown, never $0. */
+  costUnknown: z.optional(z.boolean()),
   attempts: z.array(AttemptViewSchema),
   /** Sum of the attempts' durations, in milliseconds. */
   durationMs: z.number().check(z.nonnegative()),

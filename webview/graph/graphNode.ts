@@ -71,7 +71,11 @@ export class GraphNode extends Component<GraphNodeProps> {
       detailed ? h('text', { class: 'node-title', x: 36, y: 22 }, clip(t.title, 19)) : null,
       detailed ? h('text', { class: 'node-meta', x: 14, y: 42 }, `${style.label} · ${t.agentId ?? '—'}`) : null,
       detailed
-        ? h('text', { class: 'node-meta', x: 14, y: 57 }, `${formatTokens(t.tokens)} tok · ${formatCost(t.costUsd)}`)
+        ? h(
+            'text',
+            { class: 'node-meta', x: 14, y: 57 },
+            `${formatTokens(t.tokens)} tok · ${formatCost(t.costUsd, t.costUnknown)}`,
+          )
         : null,
     );
   }

@@ -64,9 +64,11 @@ export function formatTokens(tokens: number): string {
   return tokens >= 1000 ? `${(tokens / 1000).toFixed(1)}k` : String(tokens);
 }
 
-/** Money as "$0.0123". */
-export function formatCost(usd: number): string {
-  return `$${usd.toFixed(usd >= 1 ? 2 : 4)}`;
+/** Money as "$0.0123"; `unknown` (or "$0.0123 + unknown") when part of it came from a model nobody priced. */
+export function formatCost(usd: number, costUnknown = false): string {
+  const known = `$${usd.toFixed(usd >= 1 ? 2 : 4)}`;
+  if (!costUnknown) return known;
+  return usd > 0 ? `${known} + unknown` : 'unknown';
 }
 
 /** Milliseconds as "1m 05s" or "3.2s". */

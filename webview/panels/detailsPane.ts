@@ -45,7 +45,7 @@ export function DetailsPane({ task, agents, lines, onAction, onOpenEdit, onClose
       row('Model', task.model ?? '—'),
       row('Duration', formatDuration(task.durationMs)),
       row('Tokens', formatTokens(task.tokens)),
-      row('Cost', formatCost(task.costUsd)),
+      row('Cost', formatCost(task.costUsd, task.costUnknown)),
     ),
     task.summary !== undefined
       ? h('div', { class: 'model-text markdown', 'data-testid': 'summary' }, renderMarkdown(task.summary))

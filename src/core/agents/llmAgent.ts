@@ -1,9 +1,9 @@
 import { canonicalJson } from '../llm/canonicalJson';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../llm/chatModel';
 import { meteredComplete } from '../llm/meteredChatModel';
-import { estimateRequestTokens } from '../llm/tokenEstimate';
+import { countRequestTokens } from '../llm/requestTokenCount';
 import type { PriceTable } from '../llm/priceTable';
-import type { ResponseCache } from '../llm/responseCache';
+import type { RunResponseCaches } from '../llm/responseCache';
 import type { Agent, TaskContext, TaskResult } from '../task/agent';
 import { TaskFailure } from '../model/failure';
 import type { CircuitBreaker } from '../route/circuitBreaker';
@@ -45,7 +45,8 @@ export interface LlmAgentDeps {
   /** Builds the tools' context for one attempt. */
   toolContext(ctx: TaskContext): ToolContext;
   limits?: Partial<AgentLoopLimits>;
-  cache?: ResponseCache;
+  /** The runs' response caches; without it every request is sent. */
+  cache?: RunResponseCaches;
   breaker?: CircuitBreaker;
   /** Verification steps (by name) every task that edited must pass (against the run's baseline) before it counts as done. */
   gateSteps?: readonly string[];
@@ -87,7 +88,7 @@ export class LlmAgent implements Agent {
         ...(specs.length ? { tools: specs, toolChoice: 'auto' as const } : {}),
         maxOutputTokens: this.limits.maxOutputTokens,
       };
-      this.refuseTurnOverLimit(ctx, turn, tokens, request);
+      await this.refuseTurnOverLimit(ctx, turn, tokens, request);
       const response = await this.turn(ctx, request);
       tokens += response.usage.inputTokens + response.usage.outputTokens;
       messages.push({
@@ -209,8 +210,9 @@ export class LlmAgent implements Agent {
    * would take the task past its token limit: the turn is not sent, so the limit is never crossed
    * by a turn it could have refused.
    */
-  private refuseTurnOverLimit(ctx: TaskContext, turn: number, used: number, request: ChatRequest): void {
-    const input = estimateRequestTokens(request);
+  private async refuseTurnOverLimit(ctx: TaskContext, turn: number, used: number, request: ChatRequest): Promise<void> {
+    const model = this.deps.models(this.definition)[0];
+    const input = model === undefined ? 0 : (await countRequestTokens(model, request, ctx.signal)).tokens;
     const worstCase = input + request.maxOutputTokens;
     const limit = this.limits.maxTokensPerTask;
     if (used + worstCase <= limit) return;
@@ -232,13 +234,10 @@ export class LlmAgent implements Agent {
       const key = { provider: model.provider, model: model.model };
       if (breaker && chain.length > 1 && !breaker.canRequest(key)) continue;
       try {
-        const response = await meteredComplete(
-          ctx,
-          model,
-          request,
-          this.deps.prices,
-          this.deps.cache ? { cache: this.deps.cache } : {},
-        );
+        const response = await meteredComplete(ctx, model, request, this.deps.prices, {
+          ...(this.deps.cache ? { cache: this.deps.cache.forRun(ctx.runId) } : {}),
+          onNote: (note) => ctx.log.warn(note),
+        });
         breaker?.recordSuccess(key);
         return response;
       } catch (err) {

@@ -7,6 +7,7 @@ import { NoCheckpoints } from '../checkpoint/noCheckpoints';
 import { errorMessage } from '../common/errors';
 import { DEFAULT_RETRY_POLICY } from '../execute/retryPolicy';
 import { BUILTIN_PROVIDERS } from '../llm/builtinProviders';
+import { RunResponseCaches } from '../llm/responseCache';
 import type { ProviderTable } from '../llm/providerTable';
 import type { AgentDefinitionInput } from '../model/agentDefinition';
 import { LlmPlanner } from '../plan/llmPlanner';
@@ -37,6 +38,7 @@ import { DEFAULT_GATE_THRESHOLDS } from '../verify/gateThresholds';
 import { DEFAULT_THRESHOLDS } from '../verify/verificationThresholds';
 import { ensureGitIgnoredFolder } from '../store/gitIgnoredFolder';
 import { createEngineAgents } from './engineAgents';
+import { HOW_TO_SET_A_PRICE, unpricedBudgetProblem, unpricedModels } from './unpricedBudget';
 import { workspaceWithout } from './workspaceWithout';
 import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
 import type { EngineServices } from './engineServices';
@@ -125,10 +127,11 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     confirmKeyHost: (baseUrl, provider) => ports.confirmKeyHost(baseUrl, provider),
     warn,
   });
-  const prices = providers.priceTable();
-  if (!models.scripted && prices.lookup(models.provider.id, models.model) === undefined) {
+  const prices = providers.priceTable(settings.prices === undefined ? {} : { overrides: { ...settings.prices } });
+  const unpriced = unpricedModels(prices, models);
+  if (unpriced.length > 0) {
     warn(
-      `No price is known for ${models.label}: its cost counts as $0, so a money budget cannot limit it; use a token budget.`,
+      `No price is known for ${unpriced.join(', ')}: its cost shows as unknown and a money budget is refused; ${HOW_TO_SET_A_PRICE}, or use a token budget.`,
     );
   }
   const steps = configuredSteps(settings.verification);
@@ -200,7 +203,14 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     agents = await createEngineAgents({
       root,
       models,
-      deps: { prices, tools, toolContext, breaker, gateSteps: steps.map((s) => s.name) },
+      deps: {
+        prices,
+        tools,
+        toolContext,
+        breaker,
+        gateSteps: steps.map((s) => s.name),
+        ...(settings.responseCache === false ? {} : { cache: new RunResponseCaches() }),
+      },
       headroom: () => rateLimits.headroom(),
       clock,
       builtinMaxLoad: settings.maxConcurrency,
@@ -262,6 +272,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     locks: services.locks,
     workspaceLock: services.workspaceLocks.forWorkspace(root),
     clock,
+    budgetProblem: (budget) => unpricedBudgetProblem(prices, models, budget),
     settings: {
       maxConcurrency: settings.maxConcurrency,
       maxTasksPerPlan: settings.maxTasksPerPlan,

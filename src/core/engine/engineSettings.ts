@@ -1,3 +1,4 @@
+import type { ModelPrice } from '../llm/priceTable';
 import type { LogLevel } from '../model/runEvents';
 import type { CommandSettings } from '../tools/commandService';
 import type { GateThresholds } from '../verify/gateThresholds';
@@ -14,6 +15,13 @@ export interface EngineSettings {
   /** An attempt at a task is stopped after this long. */
   taskTimeoutMs: number;
   logLevel: LogLevel;
+  /**
+   * Prices in USD per million tokens by `model` or `provider:model`, over the built-in list prices
+   * (the host reads `agentOrchestrator.prices`, the CLI `--price` and `--prices FILE`).
+   */
+  prices?: Readonly<Record<string, ModelPrice>>;
+  /** Answer identical deterministic requests (temperature 0) of one run from its response cache; default true. */
+  responseCache?: boolean;
   /** Globs whose edits always ask, on top of the built-in protected paths. */
   protectedPaths: readonly string[];
   /** VS Code task labels (host only) and shell commands that gate each editing task and the run. */

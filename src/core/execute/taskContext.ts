@@ -99,6 +99,9 @@ export function createTaskContext(
       spent = addUsage(spent, usage);
       return value;
     },
+    recordCacheHit(key): void {
+      services.quota.recordCacheHit(key, task.id, agentId);
+    },
     context: services.context.view(agentId),
     messages: {
       send: (to, topic, body) => services.messages.send({ from: agentId, to, topic, body }),

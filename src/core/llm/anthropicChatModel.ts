@@ -82,6 +82,21 @@ export class AnthropicChatModel implements ChatModel {
     return this.client;
   }
 
+  /** The request's input tokens from the Messages API's count endpoint (`POST /v1/messages/count_tokens`). */
+  async countTokens(request: ChatRequest, signal: AbortSignal): Promise<number> {
+    const {
+      max_tokens: _max,
+      stream: _stream,
+      ...params
+    } = toAnthropicParams(request, {
+      provider: this.provider,
+      model: this.model,
+      promptCaching: this.promptCaching,
+    });
+    const counted = await (await this.sdkClient()).messages.countTokens(params, { signal });
+    return counted.input_tokens;
+  }
+
   /** Streams the request and resolves with the whole answer once `message_stop` has arrived. */
   async complete(request: ChatRequest, options: ChatCallOptions): Promise<ChatResponse> {
     validateChatRequest(request);

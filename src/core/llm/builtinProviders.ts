@@ -122,7 +122,7 @@ export interface FixedEndpoint {
   scripted?: boolean;
 }
 
-/** A provider entry for a fixed OpenAI-compatible endpoint: no price, no other models, no base URL to change. */
+/** A provider entry for a fixed OpenAI-compatible endpoint: no price (a scripted one costs $0), no other models, no base URL to change. */
 export function fixedEndpointProvider(endpoint: FixedEndpoint): ProviderEntry {
   return {
     id: endpoint.id,
@@ -136,7 +136,8 @@ export function fixedEndpointProvider(endpoint: FixedEndpoint): ProviderEntry {
     strictStructuredOutput: false,
     planOutput: 'response_format',
     ...(endpoint.scripted ? { scripted: true } : {}),
-    prices: {},
+    // A scripted server costs nothing, so its cost is known: $0.
+    prices: endpoint.scripted ? { [endpoint.model]: { input: 0, output: 0 } } : {},
     createClient: ({ model, timeoutMs }) =>
       new OpenAiChatModel({
         model,

@@ -142,4 +142,10 @@ export interface ChatModel {
   readonly model: string;
   /** Sends the request and resolves with the complete answer. */
   complete(request: ChatRequest, options: ChatCallOptions): Promise<ChatResponse>;
+  /**
+   * The request's input tokens as the provider counts them (its tokenizer or its count endpoint),
+   * or undefined when this model has no way to count; rejects when counting failed. Callers fall
+   * back to `estimateRequestTokens` either way (see `countRequestTokens`).
+   */
+  countTokens?(request: ChatRequest, signal: AbortSignal): Promise<number | undefined>;
 }

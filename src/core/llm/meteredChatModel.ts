@@ -1,43 +1,53 @@
 import type { TaskContext } from '../task/agent';
 import type { ChatModel, ChatRequest, ChatResponse } from './chatModel';
 import type { PriceTable } from './priceTable';
-import type { ResponseCache } from './responseCache';
-import { estimateRequestTokens } from './tokenEstimate';
+import { isDeterministic, type ResponseCache } from './responseCache';
+import { countRequestTokens } from './requestTokenCount';
 import { validateChatRequest } from './validateChatRequest';
 
 /** Optional extras of one metered call. */
 export interface MeteredOptions {
-  /** Opt-in exact-match cache: a hit is answered locally without touching budget or rate limits. */
+  /**
+   * The run's exact-match cache: a deterministic request (temperature 0) asked before in this run
+   * is answered locally, without touching budget or rate limits, and counted by `ctx.recordCacheHit`.
+   */
   cache?: ResponseCache;
   /** Streamed text; on a cache hit it gets the whole text at once. */
   onText?: (delta: string) => void;
+  /** Told when the input tokens could not be counted and the estimate was reserved instead. */
+  onNote?: (message: string) => void;
 }
 
 /**
  * Sends one chat request the way agents must: through `ctx.callModel`, so the run budget and the
- * shared rate limits see it before it is sent. The reservation is the worst case (estimated
- * input at chars/4, the output allowance the gate chose, priced by the table); the settlement is
- * the usage the provider reported, with `costUsd` filled in from the table. The gate may send a
+ * shared rate limits see it before it is sent. The reservation is the worst case (input counted by
+ * the model's tokenizer or count endpoint, else estimated at chars/4; the output allowance the gate
+ * chose; priced by the table); the settlement is the usage the provider reported, with `costUsd`
+ * filled in from the table and `costUnknown` set when nobody priced the model. The gate may send a
  * smaller `max_tokens` than `request.maxOutputTokens`, sized from the model's recent answers; an
  * answer cut at that smaller allowance is asked again at once with the full maximum, so the
  * sizing never fails a turn (the cut answer's text is not streamed twice: it is held back until
  * the answer is known to be whole).
  */
 export async function meteredComplete(
-  ctx: Pick<TaskContext, 'callModel' | 'signal'>,
+  ctx: Pick<TaskContext, 'callModel' | 'signal' | 'recordCacheHit'>,
   model: ChatModel,
   request: ChatRequest,
   prices: PriceTable,
   options: MeteredOptions = {},
 ): Promise<ChatResponse> {
   validateChatRequest(request);
-  const { cache, onText } = options;
+  const { onText } = options;
+  const cache = isDeterministic(request) ? options.cache : undefined;
   const hit = cache?.get(model.provider, model.model, request);
   if (hit !== undefined) {
+    ctx.recordCacheHit?.({ provider: model.provider, model: model.model });
     if (hit.text !== '') onText?.(hit.text);
     return hit;
   }
-  const estimatedInputTokens = estimateRequestTokens(request);
+  const count = await countRequestTokens(model, request, ctx.signal);
+  if (count.note !== undefined) options.onNote?.(count.note);
+  const estimatedInputTokens = count.tokens;
   const estimate = prices.estimateCost(model.provider, model.model, estimatedInputTokens, request.maxOutputTokens);
   const ask = (fullOutput: boolean): Promise<ChatResponse> =>
     ctx.callModel(
@@ -46,6 +56,7 @@ export async function meteredComplete(
         estimatedInputTokens,
         maxOutputTokens: request.maxOutputTokens,
         estimatedCostUsd: estimate.costUsd,
+        ...(estimate.priceKnown ? {} : { costUnknown: true }),
         ...(fullOutput ? { fullOutput } : {}),
       },
       async (signal, turn) => {
@@ -64,7 +75,12 @@ export async function meteredComplete(
         const cost = prices.costOf(model.provider, model.model, r.usage);
         const priced: ChatResponse = {
           ...r,
-          usage: { ...r.usage, costUsd: cost.costUsd, priceKnown: cost.priceKnown },
+          usage: {
+            ...r.usage,
+            costUsd: cost.costUsd,
+            priceKnown: cost.priceKnown,
+            ...(cost.priceKnown ? {} : { costUnknown: true }),
+          },
         };
         return {
           value: sized && stoppedAtLimit ? { ...priced, cutShort: true } : priced,

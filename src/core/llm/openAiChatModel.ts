@@ -23,6 +23,7 @@ import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
 import { ListenerFailure } from './listenerFailure';
 import { loadOpenAiSdk } from './sdkLoader';
+import { countOpenAiRequestTokens } from './openAiTokenizer';
 import { errorHeaders, reportHeaders } from './responseHeaders';
 
 /** How to reach an OpenAI or OpenAI-compatible endpoint. */
@@ -99,6 +100,11 @@ export class OpenAiChatModel implements ChatModel {
   private sdkClient(): Promise<OpenAI> {
     this.client ??= loadOpenAiSdk().then((sdk) => new sdk.OpenAI(this.clientOptions));
     return this.client;
+  }
+
+  /** The request's input tokens by the model's OpenAI tokenizer (gpt-tokenizer); undefined for a model that has none. */
+  countTokens(request: ChatRequest): Promise<number | undefined> {
+    return countOpenAiRequestTokens(this.model, request);
   }
 
   /** Streams the request and resolves with the whole answer once the stream has finished. */

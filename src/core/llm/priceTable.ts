@@ -40,7 +40,8 @@ export interface PriceTableOptions {
 }
 
 const price = lazySchema(() => z.number().finite().nonnegative());
-const modelPriceSchema = lazySchema(() =>
+/** A price as settings, flags and price files write it: USD per million tokens, each >= 0. */
+export const modelPriceSchema = lazySchema(() =>
   z.object({ input: price, output: price, cacheRead: price.optional(), cacheWrite: price.optional() }).strict(),
 );
 

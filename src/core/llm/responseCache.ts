@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonicalJson';
 import type { ChatRequest, ChatResponse } from './chatModel';
 
+/** True when asking again should give the same answer: temperature 0, so the provider does not sample. */
+export function isDeterministic(request: ChatRequest): boolean {
+  return request.temperature === 0;
+}
+
 /** How big a `ResponseCache` may grow. */
 export interface ResponseCacheOptions {
   /** Most answers kept; the least recently used is dropped first. Default 256. */
@@ -77,5 +82,30 @@ export class ResponseCache {
   /** Forgets every answer. */
   clear(): void {
     this.entries.clear();
+  }
+}
+
+/**
+ * One `ResponseCache` per run, so an answer is reused only inside the run that got it: a new run
+ * (a new goal, a changed workspace) always asks the model. The caches of the most recent runs are
+ * kept; an older run's is dropped (a resumed old run starts a fresh one).
+ */
+export class RunResponseCaches {
+  private readonly runs = new Map<string, ResponseCache>();
+
+  constructor(private readonly options: ResponseCacheOptions & { maxRuns?: number } = {}) {}
+
+  /** The cache of `runId`, made on first use. */
+  forRun(runId: string): ResponseCache {
+    let cache = this.runs.get(runId);
+    if (cache === undefined) cache = new ResponseCache(this.options);
+    this.runs.delete(runId);
+    this.runs.set(runId, cache);
+    while (this.runs.size > (this.options.maxRuns ?? 8)) {
+      const oldest = this.runs.keys().next();
+      if (oldest.done) break;
+      this.runs.delete(oldest.value);
+    }
+    return cache;
   }
 }

@@ -9,6 +9,10 @@ export const UsageSchema = lazySchema(() =>
     costUsd: z.number().nonnegative().default(0),
     /** True when the provider did not report usage and it was estimated. */
     estimated: z.boolean().optional(),
+    /** True when some of it came from a model nobody priced: `costUsd` then leaves that part out, and the cost shows as unknown. */
+    costUnknown: z.boolean().optional(),
+    /** Answers served from the run's response cache (no request sent, nothing spent). */
+    cacheHits: z.number().int().nonnegative().optional(),
   }),
 );
 
@@ -17,7 +21,7 @@ export type Usage = z.output<typeof UsageSchema>;
 /** The usage of nothing. */
 export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
 
-/** Sum of two usages; estimated if either was. */
+/** Sum of two usages; estimated (or of unknown cost) if either was. */
 export function addUsage(a: Usage, b: Usage): Usage {
   const sum: Usage = {
     inputTokens: a.inputTokens + b.inputTokens,
@@ -25,7 +29,17 @@ export function addUsage(a: Usage, b: Usage): Usage {
     costUsd: a.costUsd + b.costUsd,
   };
   if (a.estimated || b.estimated) sum.estimated = true;
+  if (a.costUnknown || b.costUnknown) sum.costUnknown = true;
+  const hits = (a.cacheHits ?? 0) + (b.cacheHits ?? 0);
+  if (hits > 0) sum.cacheHits = hits;
   return sum;
+}
+
+/** `$1.23`, or `unknown` when nothing priced was used, or `$1.23 + unknown` when part of it was unpriced; never a bare $0 for an unpriced model. */
+export function formatCost(u: Pick<Usage, 'costUsd' | 'costUnknown'>, digits = 2): string {
+  const known = `$${u.costUsd.toFixed(digits)}`;
+  if (!u.costUnknown) return known;
+  return u.costUsd > 0 ? `${known} + unknown` : 'unknown';
 }
 
 /** Input plus output tokens. */

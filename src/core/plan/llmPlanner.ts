@@ -145,6 +145,7 @@ export class LlmPlanner implements Planner {
           maxOutputTokens: this.options.maxOutputTokens ?? 8000,
         },
         prices,
+        { onNote: (note) => ctx.warn?.(note) },
       );
       const args = planArguments(response);
       if (args.ok) {

@@ -17,6 +17,8 @@ export interface QuotaRequest {
   estimatedCostUsd: number;
   /** Send all of `maxOutputTokens`: the retry of a turn that was cut at a smaller allowance. */
   fullOutput?: boolean;
+  /** Nobody priced the model: usage recorded from the estimate is marked of unknown cost. */
+  costUnknown?: boolean;
   taskId?: string;
   agentId?: string;
   /** The attempt of `taskId` the request belongs to; with both, a wait for the rate limits is recorded. */
@@ -144,6 +146,19 @@ export class QuotaGate {
     return { value: result.value, usage };
   }
 
+  /** Records an answer served from the run's response cache: a hit in the usage, no tokens, no cost, nothing reserved. */
+  recordCacheHit(key: ModelKey, taskId?: string, agentId?: string): void {
+    const recorded: RunEventBody = {
+      type: 'usage.recorded',
+      provider: key.provider,
+      model: key.model,
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHits: 1 },
+    };
+    if (taskId !== undefined) recorded.taskId = taskId;
+    if (agentId !== undefined) recorded.agentId = agentId;
+    this.emit(recorded);
+  }
+
   private recordRateWait(req: QuotaRequest, queuedAt: number | undefined): void {
     if (queuedAt === undefined || !this.now || req.taskId === undefined || req.attempt === undefined) return;
     const detail = `${req.key.provider}/${req.key.model}`;
@@ -166,6 +181,7 @@ function meteredUsage(reported: Usage | undefined, req: QuotaRequest): Usage {
       costUsd: reported.costUsd,
     };
     if (reported.estimated) u.estimated = true;
+    if (reported.costUnknown) u.costUnknown = true;
     return u;
   }
   return {
@@ -173,6 +189,7 @@ function meteredUsage(reported: Usage | undefined, req: QuotaRequest): Usage {
     outputTokens: req.maxOutputTokens,
     costUsd: req.estimatedCostUsd,
     estimated: true,
+    ...(req.costUnknown ? { costUnknown: true } : {}),
   };
 }
 

@@ -60,6 +60,11 @@ export interface ResumeOptions {
   actions?: readonly TaskAction[];
 }
 
+/** Thrown before a run starts when its budget could not hold (a money budget on a model nobody priced), with what to do. */
+export class BudgetUnenforceableError extends Error {
+  override readonly name = 'BudgetUnenforceableError';
+}
+
 /** Thrown when a run cannot be resumed, with the reason and what to do. */
 export class ResumeError extends Error {
   override readonly name = 'ResumeError';
@@ -89,6 +94,7 @@ export class Orchestrator {
       throw new TypeError('A run needs a goal: describe in one sentence what the agents should achieve.');
     }
     new RunBudget(request.budget);
+    this.checkBudget(request.budget);
     if (request.settingsDigest !== undefined && !SettingsDigestSchema.safeParse(request.settingsDigest).success)
       throw new TypeError('A settings digest is the SHA-256 of the saved settings, 64 lower-case hex digits.');
     const runId = request.runId ?? newId('run', this.deps.clock.now());
@@ -114,6 +120,7 @@ export class Orchestrator {
     if (this.live.has(runId)) throw new ResumeError(`Run ${runId} is still running in this window.`);
     // Bad limits are refused before the run is taken.
     if (options.budget) new RunBudget(options.budget);
+    this.checkBudget(options.budget);
     for (const agentId of Object.values(options.assign ?? {})) {
       if (!this.deps.registry.get(agentId))
         throw new ResumeError(
@@ -255,6 +262,12 @@ export class Orchestrator {
   private async takeWorkspace(runId: string): Promise<void> {
     const lease = await this.deps.workspaceLock?.acquire(runId);
     if (lease) this.leases.set(runId, lease);
+  }
+
+  /** Throws `BudgetUnenforceableError` when the budget cannot hold for the models runs use (`start` and `resume` ask too). */
+  checkBudget(budget: RunBudgetLimits | undefined): void {
+    const problem = budget === undefined ? undefined : this.deps.budgetProblem?.(budget);
+    if (problem !== undefined) throw new BudgetUnenforceableError(problem);
   }
 
   /** Releases a run's workspace lock; one that cannot be deleted keeps other processes out until this one ends. */

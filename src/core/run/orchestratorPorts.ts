@@ -76,4 +76,9 @@ export interface OrchestratorDeps {
   workspaceLock?: WorkspaceLockPort;
   clock: Clock;
   settings: OrchestratorSettings;
+  /**
+   * Why `budget` cannot hold for the models runs use (a money budget with a model nobody priced),
+   * with what to do; undefined when it can. Asked before a run starts or resumes with a budget.
+   */
+  budgetProblem?(budget: RunBudgetLimits): string | undefined;
 }

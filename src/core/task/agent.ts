@@ -25,6 +25,8 @@ export interface ModelCallRequest {
   estimatedCostUsd: number;
   /** Send all of `maxOutputTokens` rather than an allowance sized from recent answers (a cut turn's retry). */
   fullOutput?: boolean;
+  /** Nobody priced the model: `estimatedCostUsd` is 0 and a usage recorded from the estimate is of unknown cost. */
+  costUnknown?: boolean;
 }
 
 /** The agent's mailbox, bound to the agent. */
@@ -112,6 +114,8 @@ export interface TaskContext {
     request: ModelCallRequest,
     send: (signal: AbortSignal, turn: ModelTurn) => Promise<{ value: T; usage: Usage; stoppedAtLimit?: boolean }>,
   ): Promise<T>;
+  /** Records an answer the run's response cache gave for `key`: a hit in the run's usage, nothing spent or sent. */
+  recordCacheHit?(key: ModelKey): void;
   /** The run's shared memory, seen as this agent. */
   readonly context: ReturnType<SharedContext['view']>;
   readonly messages: AgentMailbox;

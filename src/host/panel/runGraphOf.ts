@@ -57,6 +57,7 @@ export function taskViewOf(
     deps: [...deps],
     tokens: task ? totalTokens(task.usage) : 0,
     costUsd: task?.usage.costUsd ?? 0,
+    ...(task?.usage.costUnknown ? { costUnknown: true } : {}),
     attempts,
     durationMs,
     findings: state.findings.filter((f) => f.taskId === id).map((f) => cut(scrub(f.message))),

@@ -15,6 +15,8 @@ export function engineSettingsOf(settings: HostSettings): EngineSettings {
     taskTimeoutMs: settings.taskTimeoutSeconds * 1000,
     logLevel: 'info',
     protectedPaths: settings.protectedPaths,
+    prices: settings.prices,
+    responseCache: settings.responseCache,
     verification: settings.verification,
     // A default above the maximum is held to the maximum: the longer limit is the deliberate one.
     commands: {

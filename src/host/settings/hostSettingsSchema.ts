@@ -9,6 +9,7 @@ import {
   type GateThresholds,
 } from '../../core/verify/gateThresholds';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
+import { modelPriceSchema } from '../../core/llm/priceTable';
 import { parseModelRef } from '../../core/route/modelRef';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
 import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
@@ -29,6 +30,8 @@ export const HOST_SETTING_KEYS = [
   'taskTimeoutSeconds',
   'budget.maxTokens',
   'budget.maxCostUsd',
+  'prices',
+  'responseCache',
   'rateLimits',
   'approvalMode',
   'protectedPaths',
@@ -54,6 +57,8 @@ export const USER_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostS
   'approvalMode',
   'protectedPaths',
   'verification.environment',
+  // A workspace pricing a model at $0 would let a money budget pass anything.
+  'prices',
 ]);
 
 /** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
@@ -127,6 +132,10 @@ export const HostSettingsSchema = lazySchema(() =>
       maxTokens: z.number().int().min(1).optional(),
       maxCostUsd: z.number().min(0).optional(),
     }),
+    /** `model` or `provider:model` → USD per million tokens, over the built-in list prices. */
+    prices: z.record(z.string().min(1), modelPriceSchema),
+    /** Answer identical deterministic requests of one run from its response cache. */
+    responseCache: z.boolean(),
     /** `provider/model` (or `provider/*`) → per-minute limits shared by every agent of the window. */
     rateLimits: z.record(RateKeySchema, RateLimitsSchema),
     approvalMode: z.enum(['ask', 'autoApprove']),
@@ -169,6 +178,8 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   maxTasksPerPlan: DEFAULT_ENGINE_SETTINGS.maxTasksPerPlan,
   taskTimeoutSeconds: DEFAULT_ENGINE_SETTINGS.taskTimeoutMs / 1000,
   budget: {},
+  prices: {},
+  responseCache: true,
   rateLimits: {},
   approvalMode: 'ask',
   protectedPaths: [],
@@ -270,6 +281,13 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         ),
       ),
     },
+    prices: entries('prices', raw('prices'), problems, (model, value) => {
+      const price = modelPriceSchema.safeParse(value);
+      return price.success
+        ? { value: price.data }
+        : `must be {"input": N, "output": N} in USD per million tokens, each >= 0 (optional "cacheRead", "cacheWrite"; got ${show(value)})`;
+    }),
+    responseCache: one('responseCache', s.responseCache, d.responseCache, 'true or false'),
     rateLimits: entries('rateLimits', raw('rateLimits'), problems, (key, value) => {
       if (!RateKeySchema.safeParse(key).success)
         return 'is not "provider/model" (or "provider/*" for every model of a provider)';

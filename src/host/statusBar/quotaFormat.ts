@@ -2,7 +2,7 @@
 // busiest model, the colour level, and the tooltip table. Free of `vscode` so it is unit-tested in Node.
 import type { RateHeadroom } from '../../core/quota/rateLimitScheduler';
 import type { Usage } from '../../core/model/usage';
-import { formatCostUsd, formatTokens } from '../views/runFormat';
+import { formatCostUsd, formatTokens, formatUsageCostUsd } from '../views/runFormat';
 import type { Localize } from '../views/runTreeFormat';
 
 /** Fraction of a limit at which the item turns to the warning colour. */
@@ -104,17 +104,14 @@ export function quotaView(input: QuotaInput, locale: string | undefined, t: Loca
   const tokenText = maxTokens
     ? t('{0} / {1} tok', formatTokens(tokens, locale), formatTokens(maxTokens, locale))
     : t('{0} tok', formatTokens(tokens, locale));
-  const costText = maxCost
-    ? `${formatCostUsd(cost, locale)} / ${formatCostUsd(maxCost, locale)}`
-    : formatCostUsd(cost, locale);
+  const spent = formatUsageCostUsd({ costUsd: cost, costUnknown: usage?.costUnknown }, locale);
+  const costText = maxCost ? `${spent} / ${formatCostUsd(maxCost, locale)}` : spent;
   const parts = [tokenText, costText];
   const spoken = [
     maxTokens
       ? t('{0} of {1} tokens', formatTokens(tokens, locale), formatTokens(maxTokens, locale))
       : t('{0} tokens', formatTokens(tokens, locale)),
-    maxCost
-      ? t('{0} of {1} budget', formatCostUsd(cost, locale), formatCostUsd(maxCost, locale))
-      : t('{0} spent', formatCostUsd(cost, locale)),
+    maxCost ? t('{0} of {1} budget', spent, formatCostUsd(maxCost, locale)) : t('{0} spent', spent),
   ];
   if (busiest) {
     const free = formatPercent(1 - busiest.used, locale);
@@ -199,7 +196,7 @@ export function quotaTooltipMarkdown(
             : ''),
         row.usage ? formatTokens(row.usage.inputTokens, locale) : '—',
         row.usage ? formatTokens(row.usage.outputTokens, locale) : '—',
-        row.usage ? formatCostUsd(row.usage.costUsd, locale) + (row.usage.estimated ? '*' : '') : '—',
+        row.usage ? formatUsageCostUsd(row.usage, locale) + (row.usage.estimated ? '*' : '') : '—',
         leftText(row.headroom?.requestsLeft, row.headroom?.rpm, locale),
         leftText(row.headroom?.tokensLeft, row.headroom?.tpm, locale),
       ];

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
-import { formatCostUsd, formatTokens, safeLocale } from '../views/runFormat';
+import { formatCostUsd, formatTokens, formatUsageCostUsd, safeLocale } from '../views/runFormat';
 import type { RunEntry } from '../views/runEntry';
 import type { RunsModel } from '../views/runsModel';
 import type { HeadroomSource } from './currentHeadroom';
@@ -126,7 +126,7 @@ export async function showQuotaDetails(bar: QuotaStatusBar): Promise<void> {
               formatPercent(view.tokenFraction ?? 0, locale),
             )
           : '',
-        formatCostUsd(run.usage.costUsd, locale),
+        formatUsageCostUsd(run.usage, locale),
         run.budget.maxCostUsd !== undefined
           ? vscode.l10n.t(
               ' of {0} ({1})',
@@ -157,7 +157,7 @@ export async function showQuotaDetails(bar: QuotaStatusBar): Promise<void> {
               '{0} in · {1} out · {2}',
               formatTokens(row.usage.inputTokens, locale),
               formatTokens(row.usage.outputTokens, locale),
-              formatCostUsd(row.usage.costUsd, locale),
+              formatUsageCostUsd(row.usage, locale),
             )
           : vscode.l10n.t('no usage in this run'),
         detail: row.headroom

@@ -32,6 +32,15 @@ export function formatCostUsd(costUsd: number, locale: string | undefined): stri
   }).format(costUsd);
 }
 
+/** A usage's cost: `$0.04`, `unknown` when its model has no price, `$0.04 + unknown` when part of it has none; never $0 for an unpriced model. */
+export function formatUsageCostUsd(
+  usage: { costUsd: number; costUnknown?: boolean | undefined },
+  locale: string | undefined,
+): string {
+  if (!usage.costUnknown) return formatCostUsd(usage.costUsd, locale);
+  return usage.costUsd > 0 ? `${formatCostUsd(usage.costUsd, locale)} + unknown` : 'unknown';
+}
+
 /** A full date and time for tooltips. */
 export function formatDateTime(timestamp: number, locale: string | undefined): string {
   return new Date(timestamp).toLocaleString(locale);

@@ -71,7 +71,7 @@ function describe(e: RunEvent): LogLine | undefined {
       return info(`Task ${e.taskId} cancelled`);
     case 'usage.recorded':
       return debug(
-        `Usage ${e.provider}/${e.model}${e.taskId ? ` for ${e.taskId}` : ''}: ${e.usage.inputTokens} in, ${e.usage.outputTokens} out, $${e.usage.costUsd.toFixed(4)}${e.usage.estimated ? ' (estimated)' : ''}`,
+        `Usage ${e.provider}/${e.model}${e.taskId ? ` for ${e.taskId}` : ''}: ${e.usage.inputTokens} in, ${e.usage.outputTokens} out, ${e.usage.costUnknown ? 'cost unknown (no price)' : `$${e.usage.costUsd.toFixed(4)}`}${e.usage.estimated ? ' (estimated)' : ''}${e.usage.cacheHits ? ' (answered from the run cache)' : ''}`,
       );
     case 'finding.reported': {
       const f = e.finding;

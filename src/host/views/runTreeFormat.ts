@@ -4,7 +4,7 @@ import type { TaskStatus } from '../../core/model/runEvents';
 import type { ApprovalRecord, AttemptRecord, TaskState } from '../../core/model/runState';
 import type { RunSummary } from '../../core/store/runStore';
 import type { Severity } from '../../core/model/finding';
-import { formatAge, formatCostUsd, formatTokens } from './runFormat';
+import { formatAge, formatTokens, formatUsageCostUsd } from './runFormat';
 import type { RunDisplayStatus } from './runEntry';
 
 /** `vscode.l10n.t` in the host; `formatMessage` in tests. */
@@ -147,7 +147,7 @@ export function runDescription(summary: RunSummary, now: number, locale: string 
     '{0} · {1} tokens · {2}',
     formatAge(summary.updatedAt || summary.createdAt || now, now, locale),
     formatTokens(tokens, locale),
-    formatCostUsd(summary.usage.costUsd, locale),
+    formatUsageCostUsd(summary.usage, locale),
   );
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import type { RunState, TaskState } from '../../core/model/runState';
 import type { Finding } from '../../core/model/finding';
-import { formatCostUsd, formatDateTime, formatTokens, safeLocale } from './runFormat';
+import { formatCostUsd, formatDateTime, formatTokens, formatUsageCostUsd, safeLocale } from './runFormat';
 import type { RunEntry, RunsChange } from './runEntry';
 import type { RunsModel } from './runsModel';
 import {
@@ -241,7 +241,7 @@ export class RunTreeProvider extends Disposable implements vscode.TreeDataProvid
         'Tokens: {0} in, {1} out · Cost: {2}',
         formatTokens(task.usage.inputTokens, locale),
         formatTokens(task.usage.outputTokens, locale),
-        formatCostUsd(task.usage.costUsd, locale),
+        formatUsageCostUsd(task.usage, locale),
       ),
     );
     if (spec?.description) md.appendMarkdown('\n\n').appendText(spec.description);
@@ -378,7 +378,7 @@ function runTooltip(entry: RunEntry, locale: string | undefined): vscode.Markdow
       'Tokens: {0} in, {1} out · Cost: {2}',
       formatTokens(run.usage.inputTokens, locale),
       formatTokens(run.usage.outputTokens, locale),
-      formatCostUsd(run.usage.costUsd, locale),
+      formatUsageCostUsd(run.usage, locale),
     ),
   );
   const budget = entry.details?.budget;

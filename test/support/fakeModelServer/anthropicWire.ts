@@ -1,4 +1,21 @@
-import { pieces, type WireAnswer } from './wireAnswer';
+import type { ServerResponse } from 'node:http';
+import { pieces, requestTokens, type WireAnswer } from './wireAnswer';
+
+/** Anthropic's token-count endpoint (`client.messages.countTokens`). */
+export const ANTHROPIC_COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
+
+/** Answers a count request `{ input_tokens }`, by `count` or chars/4 of the body's strings; records it as `counted`. */
+export function answerCountTokens(
+  res: ServerResponse,
+  rec: { status?: number; outcome?: string },
+  body: unknown,
+  count: (body: unknown) => number = requestTokens,
+): void {
+  const inputTokens = count(body);
+  rec.status = 200;
+  rec.outcome = 'counted';
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ input_tokens: inputTokens }));
+}
 
 /** The Anthropic error body. */
 export function anthropicErrorBody(status: number, message: string, type?: string): object {

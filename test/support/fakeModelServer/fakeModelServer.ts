@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { anthropicErrorBody } from './anthropicWire';
+import { ANTHROPIC_COUNT_TOKENS_PATH, answerCountTokens, anthropicErrorBody } from './anthropicWire';
 import {
   DEFAULT_RANDOM_FAULTS,
   faultAnswer,
@@ -40,7 +40,7 @@ export interface RecordedRequest {
   /** The parsed JSON body (the raw text when it was not JSON). */
   body: unknown;
   status?: number;
-  /** `answered`, `rate-limited`, `unauthorized`, `forbidden-origin`, `forbidden-host`, `no-script`, `bad-request`, `not-found` or `fault:<kind>`. */
+  /** `answered`, `counted`, `rate-limited`, `unauthorized`, `forbidden-origin`, `forbidden-host`, `no-script`, `bad-request`, `not-found` or `fault:<kind>`. */
   outcome?: string;
 }
 
@@ -72,6 +72,8 @@ export interface FakeModelServerOptions {
   now?: () => number;
   /** The key clients must send; default a random `fake-…` key. */
   apiKey?: string;
+  /** Input tokens `POST /v1/messages/count_tokens` answers for a body; default chars/4 of its strings. Throw to answer 500. */
+  countTokens?: (body: unknown) => number;
   /**
    * Extra headers on every model response (answers and errors), after the rate-limit headers
    * `limits` adds: e.g. malformed `x-ratelimit-*` values.
@@ -83,14 +85,16 @@ const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'proxy-authorizati
 
 /**
  * A loopback model server speaking OpenAI Chat Completions (`POST /v1/chat/completions`) and
- * Anthropic Messages (`POST /v1/messages`), JSON and SSE, so the real SDKs can be pointed at it
+ * Anthropic Messages (`POST /v1/messages`, and `POST /v1/messages/count_tokens`), JSON and SSE, so the real SDKs can be pointed at it
  * through `baseURL`. It binds to 127.0.0.1 on a random port, requires a random key, refuses a
  * foreign `Origin` or `Host`, answers from a script, injects faults, enforces RPM/TPM limits and
  * records every request.
  */
 export class FakeModelServer {
-  /** Every request received, in arrival order. */
+  /** Every request received but token counts, in arrival order. */
   readonly requests: RecordedRequest[] = [];
+  /** Every `POST /v1/messages/count_tokens` received, in arrival order. */
+  readonly tokenCounts: RecordedRequest[] = [];
   /** The key clients must send (`Authorization: Bearer` or `x-api-key`). */
   readonly apiKey: string;
   private readonly queue: FakeReply[];
@@ -211,7 +215,7 @@ export class FakeModelServer {
     const api: RecordedRequest['api'] =
       req.method === 'POST' && path === '/v1/chat/completions'
         ? 'openai'
-        : req.method === 'POST' && path === '/v1/messages'
+        : req.method === 'POST' && (path === '/v1/messages' || path === ANTHROPIC_COUNT_TOKENS_PATH)
           ? 'anthropic'
           : 'unknown';
     let body: unknown = raw;
@@ -223,8 +227,11 @@ export class FakeModelServer {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
       if (!SECRET_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    // Token counts are kept apart: `requests` stays the model requests that tests count.
+    const counting = path === ANTHROPIC_COUNT_TOKENS_PATH;
+    const log = counting ? this.tokenCounts : this.requests;
     const rec: RecordedRequest = {
-      seq: this.requests.length + 1,
+      seq: log.length + 1,
       api,
       method: req.method ?? '',
       path,
@@ -232,7 +239,7 @@ export class FakeModelServer {
       headers,
       body,
     };
-    this.requests.push(rec);
+    log.push(rec);
     res.on('close', () => void (rec.finishedAt = this.now()));
     const fail = (
       status: number,
@@ -256,6 +263,8 @@ export class FakeModelServer {
     if (typeof body !== 'object' || body === null)
       return fail(400, 'bad-request', 'The request body is not a JSON object.');
 
+    // Counting is free and has limits of its own at Anthropic: no script, no rate window.
+    if (counting) return answerCountTokens(res, rec, body, this.options.countTokens);
     if (this.window !== undefined) {
       const counting = this.options.limits?.tokenCounting ?? 'request';
       const tokens = counting === 'request' ? requestTokens(body) + maxOutputTokens(body) : 0;

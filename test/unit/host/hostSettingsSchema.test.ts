@@ -8,6 +8,7 @@ import {
   DEFAULT_HOST_SETTINGS,
   HOST_SETTING_KEYS,
   parseHostSettings,
+  USER_ONLY_SETTING_KEYS,
   type HostSettingKey,
 } from '../../../src/host/settings/hostSettingsSchema';
 import { userScopeValue } from '../../../src/host/settings/settingScopeValue';
@@ -268,6 +269,25 @@ describe('host settings schema', () => {
         p.startsWith('agentOrchestrator.rateLimits: the entry "openai/y" must be an object with "requestsPerMinute"'),
       ),
     );
+  });
+
+  it('reads prices per model, drops a bad one with what to write, and reads the response cache switch', () => {
+    const { settings, problems } = parse({
+      prices: { 'my-finetune': { input: 1, output: 2 }, 'openai:gpt-4o': { input: 2, output: 8, cacheRead: 1 }, x: 5 },
+      responseCache: false,
+    });
+    assert.deepEqual(settings.prices, {
+      'my-finetune': { input: 1, output: 2 },
+      'openai:gpt-4o': { input: 2, output: 8, cacheRead: 1 },
+    });
+    assert.equal(settings.responseCache, false);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(
+      problems[0]!,
+      /agentOrchestrator\.prices: the entry "x" must be \{"input": N, "output": N\} in USD per million tokens/,
+    );
+    assert.equal(parse({}).settings.responseCache, true, 'on by default');
+    assert.ok(USER_ONLY_SETTING_KEYS.has('prices'), 'a workspace cannot price a model at $0 to loosen a money budget');
   });
 
   it('never repeats a password given in the base URL', () => {

@@ -58,6 +58,27 @@ describe('quota status bar formatting', () => {
     assert.equal(view.busiest, undefined);
   });
 
+  it("shows an unpriced model's cost as unknown, never $0, in the item, its spoken label and the tooltip", () => {
+    const unpriced = { inputTokens: 10_000, outputTokens: 2_300, costUsd: 0, costUnknown: true };
+    const unpricedRun = run({
+      usage: unpriced,
+      budget: { maxTokens: 100_000 },
+      usageByModel: { 'openai/my-finetune': unpriced },
+    });
+    const view = quotaView({ run: unpricedRun, headroom: [], now: NOW }, 'en-US', formatMessage);
+    assert.equal(view.text, '$(dashboard) 12.3K / 100K tok · unknown');
+    assert.match(view.accessibleLabel, /unknown spent/);
+    const tooltip = quotaTooltipMarkdown(view, unpricedRun, 'en-US', formatMessage, NOW);
+    assert.match(tooltip, /unknown/);
+    assert.doesNotMatch(tooltip, /\$0\.00/);
+    const mixed = quotaView(
+      { run: run({ usage: { ...unpriced, costUsd: 0.04 }, budget: {} }), headroom: [], now: NOW },
+      'en-US',
+      formatMessage,
+    );
+    assert.equal(mixed.text, '$(dashboard) 12.3K tok · $0.04 + unknown');
+  });
+
   it('shows zero spend before any run', () => {
     const view = quotaView({ run: undefined, headroom: [], now: NOW }, 'en-US', formatMessage);
     assert.equal(view.text, '$(dashboard) 0 tok · $0.00');

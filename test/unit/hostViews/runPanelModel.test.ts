@@ -56,6 +56,23 @@ describe('run panel view model', () => {
     assert.equal(byId.get('b')?.attempts.length, 2);
   });
 
+  it('marks a task whose model has no price as of unknown cost, so the panel never shows it as $0', () => {
+    const { events } = sampleRun();
+    const b = new EventBuilder('run-1', { startSeq: events.length + 1, startAt: events.at(-1)!.at + 1000 });
+    const unpriced = b.next({
+      type: 'usage.recorded',
+      taskId: 'b',
+      agentId: 'tester',
+      provider: 'openai',
+      model: 'my-finetune',
+      usage: { inputTokens: 200, outputTokens: 20, costUsd: 0, costUnknown: true },
+    });
+    const graph = runGraphOf(foldEvents('run-1', [...events, unpriced]), 'running', ['coder', 'tester'], scrub);
+    const byId = new Map(graph.tasks.map((t) => [t.id, t]));
+    assert.equal(byId.get('b')?.costUnknown, true);
+    assert.equal(byId.get('a')?.costUnknown, undefined, 'a priced task stays priced');
+  });
+
   it('scrubs secrets from model text and keeps the graph valid under the protocol', () => {
     const { state } = sampleRun();
     const graph = runGraphOf(state, 'running', [], scrub);

@@ -8,6 +8,7 @@ import type { ChatRequest } from '../../../src/core/llm/chatModel';
 import { meteredComplete } from '../../../src/core/llm/meteredChatModel';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
 import { ResponseCache } from '../../../src/core/llm/responseCache';
+import { countTokens as o200kTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { estimateRequestTokens } from '../../../src/core/llm/tokenEstimate';
 import { BudgetExceededError } from '../../../src/core/quota/budgetExceededError';
 import { QuotaGate } from '../../../src/core/quota/quotaGate';
@@ -67,13 +68,19 @@ describe('meteredComplete', () => {
   });
   afterEach(() => server.close());
 
-  it('goes through callModel with a worst-case estimate and settles with the priced real usage', async () => {
+  it('goes through callModel with the tokenizer count as input and settles with the priced real usage', async () => {
     const ctx = stubContext();
     server.enqueue(textReply('Done.', { usage: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 100 } }));
     const r = await meteredComplete(ctx, model, REQUEST, prices);
 
-    const estimated = estimateRequestTokens(REQUEST);
-    assert.ok(estimated > 20 && estimated < 100, `a chars/4 estimate, got ${estimated}`);
+    // gpt-4o's o200k tokens: reply priming, each message framed by 3, and the tool as JSON.
+    const tool = REQUEST.tools![0]!;
+    const estimated =
+      3 +
+      (3 + o200kTokens(REQUEST.system!)) +
+      (3 + o200kTokens(REQUEST.messages[0]!.content)) +
+      o200kTokens(JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters }));
+    assert.notEqual(estimated, estimateRequestTokens(REQUEST), 'the count is not the chars/4 estimate');
     assert.deepEqual(ctx.calls, [
       {
         key: { provider: 'openai', model: 'gpt-4o' },
@@ -95,13 +102,17 @@ describe('meteredComplete', () => {
     assert.equal(server.requests.length, 1);
   });
 
-  it('answers a repeated request from the opt-in cache without calling the model or the gate', async () => {
+  it('answers a repeated deterministic request from the cache without calling the model or the gate', async () => {
     const ctx = stubContext();
     const cache = new ResponseCache();
+    const deterministic = { ...REQUEST, temperature: 0 };
     server.enqueue(textReply('Cached answer.'));
-    await meteredComplete(ctx, model, REQUEST, prices, { cache });
+    await meteredComplete(ctx, model, deterministic, prices, { cache });
     const streamed: string[] = [];
-    const again = await meteredComplete(ctx, model, REQUEST, prices, { cache, onText: (d) => streamed.push(d) });
+    const again = await meteredComplete(ctx, model, deterministic, prices, {
+      cache,
+      onText: (d) => streamed.push(d),
+    });
     assert.equal(again.text, 'Cached answer.');
     assert.deepEqual(again.usage, { inputTokens: 0, outputTokens: 0, costUsd: 0, cached: true });
     assert.deepEqual(streamed, ['Cached answer.']);
