@@ -7,6 +7,7 @@ import {
   layeringSimplex,
   sugiyama,
   type MutGraph,
+  type MutGraphLink,
   type MutGraphNode,
 } from 'd3-dag';
 import type { TaskView } from '../../src/protocol/graph.js';
@@ -41,14 +42,14 @@ export interface GraphLayout {
 
 /**
  * Lays the tasks out top to bottom; dependencies above their dependents. Unknown deps, repeated deps
- * and repeated ids are ignored. Input d3-dag refuses (a cycle) is placed on a grid with a note.
+ * and repeated ids are ignored. A cycle, or input d3-dag refuses, is placed on a grid with a note.
  */
 export function layoutGraph(tasks: readonly TaskView[]): GraphLayout {
   const started = performance.now();
-  const { dag, links, selfLoop } = taskGraph(tasks);
+  const { dag, handles, links, selfLoop } = taskGraph(tasks);
   let laidOut: Omit<GraphLayout, 'layoutMs'>;
   const grid = (note: string): Omit<GraphLayout, 'layoutMs'> => ({
-    ...gridLayout([...new Set(tasks.map((t) => t.id))], links),
+    ...gridLayout([...handles.keys()], links),
     note,
   });
   if (selfLoop !== undefined || !dag.acyclic()) {
@@ -57,7 +58,7 @@ export function layoutGraph(tasks: readonly TaskView[]): GraphLayout {
     laidOut = grid(`Drawn as a grid: the dependencies form a cycle${which}. Remove the dependency that closes it.`);
   } else {
     try {
-      laidOut = dag.nnodes() === 0 ? { nodes: new Map(), edges: [], width: 0, height: 0 } : ranked(dag, links);
+      laidOut = dag.nnodes() === 0 ? { nodes: new Map(), edges: [], width: 0, height: 0 } : ranked(dag, handles, links);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       laidOut = grid(`Drawn as a grid: the graph could not be laid out in ranks (${clip(reason, 120)}).`);
@@ -67,12 +68,18 @@ export function layoutGraph(tasks: readonly TaskView[]): GraphLayout {
 }
 
 type TaskGraph = MutGraph<string, undefined>;
-type Link = { from: string; to: string };
+type Link = { from: string; to: string; link?: MutGraphLink<string, undefined> };
+type Handles = Map<string, { task: TaskView; node: MutGraphNode<string, undefined> }>;
 
 /** The d3-dag graph of the tasks, the known dependencies as from → to pairs, and a task that depends on itself. */
-function taskGraph(tasks: readonly TaskView[]): { dag: TaskGraph; links: Link[]; selfLoop: string | undefined } {
+function taskGraph(tasks: readonly TaskView[]): {
+  dag: TaskGraph;
+  handles: Handles;
+  links: Link[];
+  selfLoop: string | undefined;
+} {
   const dag: TaskGraph = graph<string, undefined>();
-  const byId = new Map<string, { task: TaskView; node: MutGraphNode<string, undefined> }>();
+  const byId: Handles = new Map();
   for (const task of tasks) if (!byId.has(task.id)) byId.set(task.id, { task, node: dag.node(task.id) });
   const links: Link[] = [];
   let selfLoop: string | undefined;
@@ -80,17 +87,15 @@ function taskGraph(tasks: readonly TaskView[]): { dag: TaskGraph; links: Link[];
     for (const d of new Set(task.deps)) {
       const from = byId.get(d);
       if (!from) continue;
-      links.push({ from: d, to: id });
-      if (d === id)
-        selfLoop ??= id; // d3-dag refuses a self loop outright
-      else dag.link(from.node, node);
+      if (d === id) selfLoop ??= id; // d3-dag refuses a self loop outright
+      links.push({ from: d, to: id, link: d === id ? undefined : dag.link(from.node, node) });
     }
   }
-  return { dag, links, selfLoop };
+  return { dag, handles: byId, links, selfLoop };
 }
 
 /** The sugiyama steps by size: the tightest ranks and fewest crossings when small, bounded passes when large. */
-function ranked(dag: TaskGraph, links: Link[]): Omit<GraphLayout, 'layoutMs'> {
+function ranked(dag: TaskGraph, handles: Handles, links: Link[]): Omit<GraphLayout, 'layoutMs'> {
   const large = dag.nnodes() >= LARGE_GRAPH;
   const size = [NODE_WIDTH, NODE_HEIGHT] as const;
   const gap = [GAP.x, GAP.y] as const;
@@ -100,18 +105,17 @@ function ranked(dag: TaskGraph, links: Link[]): Omit<GraphLayout, 'layoutMs'> {
       )
     : sugiyama().layering(layeringSimplex()).decross(decrossTwoLayer()).coord(coordQuad()).nodeSize(size).gap(gap)(dag);
   const nodes = new Map<string, Point>();
-  for (const n of dag.nodes()) nodes.set(n.data, { x: n.x + MARGIN, y: n.y + MARGIN });
-  const pointsOf = new Map<string, Point[]>();
-  for (const link of dag.links()) {
-    const points = link.points.map(([x, y]) => ({ x: x + MARGIN, y: y + MARGIN }));
+  for (const [id, { node }] of handles) nodes.set(id, { x: node.x + MARGIN, y: node.y + MARGIN });
+  // The handles kept while building, not dag.nodes() and dag.links(): those walk the graph through generators.
+  const edges = links.map(({ from, to, link }) => {
+    const points = (link?.points ?? []).map(([x, y]) => ({ x: x + MARGIN, y: y + MARGIN }));
     // d3-dag draws centre to centre; the line starts at the bottom of the dependency and ends at the top of the dependent.
     const first = points[0];
     const last = points[points.length - 1];
     if (first) first.y += NODE_HEIGHT / 2;
     if (last) last.y -= NODE_HEIGHT / 2;
-    pointsOf.set(`${link.source.data}\n${link.target.data}`, points);
-  }
-  const edges = links.map((l) => ({ ...l, points: pointsOf.get(`${l.from}\n${l.to}`) ?? [] }));
+    return { from, to, points };
+  });
   return { nodes, edges, width: width + 2 * MARGIN, height: height + 2 * MARGIN };
 }
 
