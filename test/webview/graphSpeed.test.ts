@@ -7,7 +7,7 @@ import { useBrowserSuite, usePanelPage } from './support/browserSuite';
 import { ARTIFACTS, layeredTasks, RUN_ID, snapshot, taskView } from './support/panelBuilders';
 import type { PanelPage } from './support/webviewPage';
 
-/** One measured snapshot: dagre's time, the rest until the frame is painted, and what was drawn. */
+/** One measured snapshot: the layout's time, the rest until the frame is painted, and what was drawn. */
 interface Timing {
   layoutMs: number;
   renderMs: number;
@@ -61,7 +61,7 @@ describe('run panel graph speed (headless Chromium)', function () {
       // Each run a new shape (other ids): a snapshot of the shape already shown would reuse its layout.
       for (let run = 0; run < 3; run++) runs.push(await timeSnapshot(panel(), snapshot(renamed(count, run))));
       for (const r of runs) {
-        assert.ok(r.layoutMs > 0, 'dagre ran for every snapshot (no layout is reused across snapshots)');
+        assert.ok(r.layoutMs > 0, 'the layout ran for every snapshot (no layout is reused across snapshots)');
         assert.ok(r.nodesDrawn > 0 && r.nodesDrawn <= count, `${r.nodesDrawn} of ${count} nodes drawn`);
       }
       // Fit shows every node (as boxes with their icon when that small): the cost of drawing them all.
@@ -154,7 +154,7 @@ describe('run panel graph speed (headless Chromium)', function () {
     assert.notEqual(fitted, opening, 'Fit moved the view');
     const failed = layeredTasks(300).map((t) => ({ ...t, status: 'failed' as const }));
     const again = await timeSnapshot(panel(), snapshot(failed));
-    assert.equal(again.layoutMs, first.layoutMs, 'the same layout (its dagre time is the first one)');
+    assert.equal(again.layoutMs, first.layoutMs, 'the same layout (its layout time is the first one)');
     assert.equal(await transform(), fitted, 'and the view the person had');
     const statuses = await panel()
       .page.locator('[data-task-id]')

@@ -50,6 +50,19 @@ describe('run panel webview (headless Chromium)', function () {
     await panel().page.locator('[data-testid=details] h2', { hasText: 'Task b' }).waitFor();
   });
 
+  it('draws tasks whose dependencies form a cycle on a grid with a note, and still selects them', async () => {
+    await panel().send(snapshot([taskView('a', ['c']), taskView('b', ['a']), taskView('c', ['b']), taskView('d')]));
+    const note = panel().page.locator('[data-testid=graph-note]');
+    await note.waitFor();
+    assert.match((await note.textContent()) ?? '', /cycle/);
+    assert.equal(await panel().page.locator('[data-task-id]').count(), 4, 'every task is drawn');
+    await panel().page.locator('[data-task-id=c]').click();
+    assert.equal(await panel().page.locator('[aria-selected=true][data-task-id]').getAttribute('data-task-id'), 'c');
+    await panel().send(snapshot([taskView('a'), taskView('b', ['a'])]));
+    await panel().page.locator('[data-task-id=b]').waitFor();
+    assert.equal(await note.count(), 0, 'a plan without the cycle is drawn in ranks again');
+  });
+
   it('posts approvalDecision with the id of the proposal whose Approve was pressed', async () => {
     const approvals = [editApproval('a:edit:src/a.ts:1111', 'a'), editApproval('b:edit:src/b.ts:2222', 'b')];
     await panel().send(snapshot([taskView('a'), taskView('b')], { approvals }));

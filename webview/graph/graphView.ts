@@ -109,6 +109,7 @@ export function GraphView(props: GraphViewProps): ComponentChild {
       { class: 'toolbar' },
       h(Button, { onClick: () => setView(fitView(layout, size)), secondary: true, testId: 'fit', children: 'Fit' }),
       h('span', { class: 'muted' }, `${tasks.length} tasks · critical path ${critical.size}`),
+      layout.note ? h('span', { class: 'graph-note', role: 'status', 'data-testid': 'graph-note' }, layout.note) : null,
     ),
     h(
       'svg',
