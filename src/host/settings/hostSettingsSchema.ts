@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import { z } from 'zod';
 import { DEFAULT_ENGINE_SETTINGS, MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../../core/engine/engineSettings';
 import { DEFAULT_REPAIR_ATTEMPTS } from '../../core/run/repairTask';
@@ -15,6 +14,7 @@ import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
 import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
 import { isPassableName } from '../../core/verify/childEnvironment';
 import { lazySchema } from '../../core/common/lazySchema';
+import { entries, globProblem, limit, list, show } from './settingValues';
 
 /** The configuration section every setting of the extension lives under. */
 export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
@@ -244,7 +244,7 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
       'an http:// or https:// URL without a user name or password (e.g. "http://localhost:11434/v1"), or empty',
       "the provider's own endpoint",
     ),
-    agentModels: entries('agentModels', raw('agentModels'), problems, (id, value) => {
+    agentModels: entries(full('agentModels'), raw('agentModels'), problems, (id, value) => {
       if (!AGENT_ID.test(id)) return 'is not an agent id (letters, digits, ".", "_" or "-")';
       const ref = ModelRefSchema.safeParse(value);
       return ref.success
@@ -281,14 +281,14 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         ),
       ),
     },
-    prices: entries('prices', raw('prices'), problems, (model, value) => {
+    prices: entries(full('prices'), raw('prices'), problems, (model, value) => {
       const price = modelPriceSchema.safeParse(value);
       return price.success
         ? { value: price.data }
         : `must be {"input": N, "output": N} in USD per million tokens, each >= 0 (optional "cacheRead", "cacheWrite"; got ${show(value)})`;
     }),
     responseCache: one('responseCache', s.responseCache, d.responseCache, 'true or false'),
-    rateLimits: entries('rateLimits', raw('rateLimits'), problems, (key, value) => {
+    rateLimits: entries(full('rateLimits'), raw('rateLimits'), problems, (key, value) => {
       if (!RateKeySchema.safeParse(key).success)
         return 'is not "provider/model" (or "provider/*" for every model of a provider)';
       const limits = RateLimitsSchema.safeParse(value);
@@ -297,16 +297,22 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         : `must be an object with "requestsPerMinute" and/or "tokensPerMinute", each a whole number of at least 1 (got ${show(value)})`;
     }),
     approvalMode: one('approvalMode', s.approvalMode, d.approvalMode, '"ask" or "autoApprove"'),
-    protectedPaths: list('protectedPaths', raw('protectedPaths'), problems, 'a glob such as "secrets/**"', globProblem),
+    protectedPaths: list(
+      full('protectedPaths'),
+      raw('protectedPaths'),
+      problems,
+      'a glob such as "secrets/**"',
+      globProblem,
+    ),
     verification: {
       tasks: list(
-        'verification.tasks',
+        full('verification.tasks'),
         raw('verification.tasks'),
         problems,
         'the label of a task in tasks.json, e.g. "npm: test"',
       ),
       commands: list(
-        'verification.commands',
+        full('verification.commands'),
         raw('verification.commands'),
         problems,
         'a shell command, e.g. "npm test"',
@@ -319,7 +325,7 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         `a whole number from 0 to ${MAX_REPAIR_ATTEMPTS}`,
       ),
       environment: list(
-        'verification.environment',
+        full('verification.environment'),
         raw('verification.environment'),
         problems,
         'an environment variable name such as "MY_TOOL_HOME" or a pattern such as "MY_APP_*"',
@@ -370,76 +376,4 @@ function thresholds(value: unknown, problems: string[]): GateThresholds {
 /** The fully qualified name of a setting, as users see it in the Settings editor. */
 export function full(key: HostSettingKey): string {
   return `${HOST_SETTINGS_SECTION}.${key}`;
-}
-
-/** `{ name: value }`, or `{}` when there is no limit (`null` or absent). */
-function limit<K extends string>(name: K, value: number | null | undefined): Partial<Record<K, number>> {
-  return value === undefined || value === null ? {} : ({ [name]: value } as Record<K, number>);
-}
-
-/** A map setting: a non-object falls back to `{}`; a bad entry is dropped with its own problem. */
-function entries<T>(
-  key: HostSettingKey,
-  value: unknown,
-  problems: string[],
-  check: (name: string, value: unknown) => { value: T } | string,
-): Record<string, T> {
-  const out: Record<string, T> = {};
-  if (value === undefined || value === null) return out;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    problems.push(`${full(key)} must be an object (got ${show(value)}); using {}.`);
-    return out;
-  }
-  for (const [name, entry] of Object.entries(value)) {
-    const result = check(name, entry);
-    if (typeof result === 'string')
-      problems.push(`${full(key)}: the entry ${JSON.stringify(name)} ${result}; it is ignored.`);
-    else out[name] = result.value;
-  }
-  return out;
-}
-
-/** A list setting: a non-array falls back to `[]`; a bad item is dropped with its own problem; duplicates go. */
-function list(
-  key: HostSettingKey,
-  value: unknown,
-  problems: string[],
-  what: string,
-  check: (item: string) => string | undefined = () => undefined,
-): string[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    problems.push(`${full(key)} must be a list of strings (got ${show(value)}); using [].`);
-    return [];
-  }
-  const out: string[] = [];
-  value.forEach((item: unknown, index) => {
-    const text = typeof item === 'string' ? item.trim() : '';
-    const problem = text === '' ? `must be ${what} (got ${show(item)})` : check(text);
-    if (problem !== undefined) problems.push(`${full(key)}[${index}] ${problem}; it is ignored.`);
-    else if (!out.includes(text)) out.push(text);
-  });
-  return out;
-}
-
-function globProblem(glob: string): string | undefined {
-  try {
-    picomatch.makeRe(glob, { dot: true });
-    return undefined;
-  } catch (err) {
-    return `is not a valid glob (${err instanceof Error ? err.message : String(err)})`;
-  }
-}
-
-/** A short, safe rendering of a value for a message: credentials in a URL (`//user:pass@`) are blanked. */
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  text = text.replace(/\/\/[^/@\s"]*@/g, '//…@');
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
