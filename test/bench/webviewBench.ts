@@ -55,7 +55,7 @@ export const webviewSection: BenchSection = {
     for (const [label, t] of Object.entries(render ?? {})) {
       figures.push({
         benchmark: 'Webview',
-        measure: `run panel graph, ${label}: layout (dagre) within render`,
+        measure: `run panel graph, ${label}: layout (d3-dag) within render`,
         value: round(t.layoutMs),
         unit: 'ms',
         anchor: { name: 'total render', value: round(t.totalMs) },
