@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
+import { abortErrorOf, exitCodeOf, killProcessTree } from '../common/processTree';
 
 /** How to run one program. */
 export interface CommandProcessOptions {
@@ -48,7 +48,7 @@ export function runCommandProcess(options: CommandProcessOptions): Promise<Comma
   const { argv, cwd, signal } = options;
   const [program, ...args] = argv;
   if (program === undefined) return Promise.reject(new Error('No program to run.'));
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) return Promise.reject(abortErrorOf(signal, 'The command was cancelled.'));
   const posix = process.platform !== 'win32';
   const output = new BoundedOutput(options.maxOutputBytes);
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
@@ -82,8 +82,8 @@ export function runCommandProcess(options: CommandProcessOptions): Promise<Comma
     const stop = (why: 'timeout' | 'abort'): void => {
       if (stopping !== undefined || settled) return;
       stopping = why;
-      killTree(child, 'SIGTERM', posix);
-      timers.push(setTimeout(() => killTree(child, 'SIGKILL', posix), graceMs));
+      killProcessTree(child, 'SIGTERM', posix);
+      timers.push(setTimeout(() => killProcessTree(child, 'SIGKILL', posix), graceMs));
     };
     const onAbort = (): void => stop('abort');
     const finish = (): void => {
@@ -91,9 +91,9 @@ export function runCommandProcess(options: CommandProcessOptions): Promise<Comma
       cleanup();
       // Whatever the program left in its group (a background grandchild) goes with it (POSIX: the
       // group outlives its leader; on Windows an exited pid may already name another process).
-      if (posix) killTree(child, 'SIGKILL', posix);
+      if (posix) killProcessTree(child, 'SIGKILL', posix);
       if (stopping === 'abort') {
-        reject(abortReason(signal));
+        reject(abortErrorOf(signal, 'The command was cancelled.'));
         return;
       }
       const durationMs = Math.round(performance.now() - started);
@@ -119,7 +119,7 @@ export function runCommandProcess(options: CommandProcessOptions): Promise<Comma
     });
     child.on('exit', (code, exitSignal) => {
       exit = { code, signal: exitSignal };
-      if (stopping !== undefined) killTree(child, 'SIGKILL', posix);
+      if (stopping !== undefined) killProcessTree(child, 'SIGKILL', posix);
       timers.push(setTimeout(finish, CLOSE_GRACE_MS));
     });
     child.on('close', (code, exitSignal) => {
@@ -129,35 +129,6 @@ export function runCommandProcess(options: CommandProcessOptions): Promise<Comma
     timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** Sends `signal` to the child's whole process tree; a tree that is already gone is fine. */
-function killTree(child: ChildProcess, signal: NodeJS.Signals, posix: boolean): void {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  if (!posix) {
-    const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
-    killer.on('error', () => child.kill(signal));
-    return;
-  }
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is gone already.
-  }
-}
-
-function exitCodeOf(exit: { code: number | null; signal: NodeJS.Signals | null } | undefined): number {
-  if (exit?.code !== null && exit?.code !== undefined) return exit.code;
-  const number = exit?.signal ? constants.signals[exit.signal] : undefined;
-  return number === undefined ? 1 : 128 + number;
-}
-
-function abortReason(signal: AbortSignal): Error {
-  if (signal.reason instanceof Error) return signal.reason;
-  const error = new Error('The command was cancelled.');
-  error.name = 'AbortError';
-  return error;
 }
 
 function startError(program: string, cwd: string, err: unknown): Error {

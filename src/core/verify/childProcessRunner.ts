@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
-import { constants } from 'node:os';
 import * as path from 'node:path';
 import { captureCommand, readCapturedOutput, readCapturedStatus } from './captureWrapper';
 import { childEnvironment } from './childEnvironment';
@@ -11,6 +10,7 @@ import type {
   VerificationRunner,
   VerificationStep,
 } from './verificationStep';
+import { abortErrorOf, exitCodeOf, killProcessTree } from '../common/processTree';
 
 /** Exit code reported when a verification is killed for running too long (as `timeout(1)` does). */
 export const TIMEOUT_EXIT_CODE = 124;
@@ -91,7 +91,7 @@ export class ChildProcessRunner implements VerificationRunner {
         ),
       );
     }
-    if (signal.aborted) return Promise.reject(abortReason(signal));
+    if (signal.aborted) return Promise.reject(abortErrorOf(signal, 'The verification was aborted.'));
     const timeoutMs = step.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     const output = new OutputTail(this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
@@ -128,8 +128,8 @@ export class ChildProcessRunner implements VerificationRunner {
       const stop = (why: 'timeout' | 'abort'): void => {
         if (stopping !== undefined || settled) return;
         stopping = why;
-        killTree(child, 'SIGTERM', posix);
-        timers.push(setTimeout(() => killTree(child, 'SIGKILL', posix), graceMs));
+        killProcessTree(child, 'SIGTERM', posix);
+        timers.push(setTimeout(() => killProcessTree(child, 'SIGKILL', posix), graceMs));
       };
       const onAbort = (): void => stop('abort');
       const finish = (): void => {
@@ -141,7 +141,7 @@ export class ChildProcessRunner implements VerificationRunner {
         child.stderr?.destroy();
         const durationMs = Math.round(performance.now() - started);
         if (stopping === 'abort') {
-          reject(abortReason(signal));
+          reject(abortErrorOf(signal, 'The verification was aborted.'));
         } else if (stopping === 'timeout') {
           const note = `\n[agent-orchestrator] \`${command}\` timed out after ${timeoutMs} ms; its process tree was killed.\n`;
           resolve({ exitCode: TIMEOUT_EXIT_CODE, output: output.text() + note, durationMs, timedOut: true });
@@ -162,7 +162,7 @@ export class ChildProcessRunner implements VerificationRunner {
       child.on('exit', (code, exitSignal) => {
         exit = { code, signal: exitSignal };
         // Stragglers left in the group after a stop are killed outright; then stop waiting for pipes.
-        if (stopping !== undefined) killTree(child, 'SIGKILL', posix);
+        if (stopping !== undefined) killProcessTree(child, 'SIGKILL', posix);
         timers.push(setTimeout(finish, CLOSE_GRACE_MS));
       });
       child.on('close', (code, exitSignal) => {
@@ -173,39 +173,6 @@ export class ChildProcessRunner implements VerificationRunner {
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
-}
-
-/** Sends `signal` to the child's whole process tree; a tree that is already gone is fine. */
-function killTree(child: ChildProcess, signal: NodeJS.Signals, posix: boolean): void {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  if (!posix) {
-    const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
-    killer.on('error', () => child.kill(signal));
-    return;
-  }
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function exitCodeOf(exit: { code: number | null; signal: NodeJS.Signals | null } | undefined): number {
-  if (exit?.code !== null && exit?.code !== undefined) return exit.code;
-  const number = exit?.signal ? constants.signals[exit.signal] : undefined;
-  return number === undefined ? 1 : 128 + number;
-}
-
-function abortReason(signal: AbortSignal): Error {
-  if (signal.reason instanceof Error) return signal.reason;
-  const error = new Error('The verification was aborted.');
-  error.name = 'AbortError';
-  return error;
 }
 
 function startError(command: string, cwd: string, err: unknown): Error {
