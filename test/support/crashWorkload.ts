@@ -33,7 +33,10 @@ export function crashPlan(count: number): { goal: string; tasks: Array<Record<st
 export function crashFileContent(id: string): string {
   const n = Number(id.slice(1));
   const head = `file of ${id}\n`;
-  return n % 3 === 2 ? head + `${id} `.repeat(Math.ceil(BIG_FILE_CHARS / (id.length + 1))) + '\n' : head;
+  // Plain English words (about 4.5 characters a token): the agent's request that carries the file
+  // stays well inside its token limit as a real tokenizer counts it ("t02 t02 …" is 2 a token).
+  const line = `Task ${id} wrote this line of its big file for the crash loop test.\n`;
+  return n % 3 === 2 ? head + line.repeat(Math.ceil(BIG_FILE_CHARS / line.length)) : head;
 }
 
 /**
