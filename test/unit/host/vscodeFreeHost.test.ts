@@ -7,6 +7,7 @@ const SRC = join(__dirname, '..', '..', '..', 'src');
 /** The thin adapters that may load `vscode` at run time; everything else here is plain Node and unit-tested. */
 const ADAPTERS = new Set([
   'host/engine/hostEngine.ts',
+  'host/engine/vscodeAgentFileWatcher.ts',
   'host/engine/vscodeVerificationRunner.ts',
   'host/engine/vscodeWorkspace.ts',
   'host/settings/hostSettings.ts',
