@@ -105,7 +105,7 @@ export async function resolveEngineModels(input: EngineModelsInput): Promise<Eng
     }
   } else {
     for (const entry of providers.list()) {
-      if (!entry.scripted && (await keyOf(entry.id))) {
+      if (!entry.scripted && !entry.keyless && (await keyOf(entry.id))) {
         run = entry;
         break;
       }
@@ -129,6 +129,8 @@ export async function resolveEngineModels(input: EngineModelsInput): Promise<Eng
     entry: ProviderEntry,
     endpoint: string | undefined,
   ): Promise<{ key: string } | { problem: string; refused: boolean }> => {
+    // Models that come with the editor need no key, and none is looked up or sent.
+    if (entry.keyless === true) return { key: '' };
     const key = await keyOf(entry.id);
     if (!key) {
       if (endpoint !== undefined && isLoopbackUrl(endpoint)) return { key: NO_KEY };

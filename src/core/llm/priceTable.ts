@@ -37,6 +37,8 @@ export interface PriceTableOptions {
    * provider entries. Without them only overrides and the fallback price anything.
    */
   builtIn?: Record<string, ModelPrice>;
+  /** Providers priced only by `provider:model` rows: a bare `model` row never prices their models. */
+  scopedOnly?: readonly string[];
 }
 
 const price = lazySchema(() => z.number().finite().nonnegative());
@@ -49,6 +51,7 @@ export const modelPriceSchema = lazySchema(() =>
 export class PriceTable {
   private readonly prices = new Map<string, ModelPrice>();
   private readonly fallback: ModelPrice | undefined;
+  private readonly scopedOnly: ReadonlySet<string>;
 
   /** Throws a `TypeError` naming the key and field of any override that is not a valid price. */
   constructor(options: PriceTableOptions = {}) {
@@ -65,12 +68,15 @@ export class PriceTable {
     }
     for (const { name, price } of overrides.filter((o) => o.name.includes(':'))) this.prices.set(name, price);
     this.fallback = options.fallback === undefined ? undefined : checked(options.fallback, 'fallback price');
+    this.scopedOnly = new Set((options.scopedOnly ?? []).map((id) => id.trim().toLowerCase()));
   }
 
   /** The price of `model` at `provider`, or undefined when nobody priced it. */
   lookup(provider: string, model: string): ModelPrice | undefined {
     const name = normaliseModel(model);
-    return this.prices.get(`${provider.trim().toLowerCase()}:${name}`) ?? this.prices.get(name);
+    const id = provider.trim().toLowerCase();
+    const scoped = this.prices.get(`${id}:${name}`);
+    return scoped ?? (this.scopedOnly.has(id) ? undefined : this.prices.get(name));
   }
 
   /** What a finished call cost: uncached input, cache reads, cache writes and output, each at its price. */

@@ -36,6 +36,13 @@ export interface ProviderEntry {
   readonly strictStructuredOutput: boolean;
   /** How the planner asks for a plan: a `response_format` JSON schema, or a `submit_plan` tool call. */
   readonly planOutput: 'response_format' | 'tool';
+  /** True when the models come with the editor (VS Code's `vscode.lm`), not an API key: no key is asked for or sent. */
+  readonly keyless?: boolean;
+  /**
+   * True when only `provider:model` prices apply: a bare model's list price from another provider
+   * (OpenAI's `gpt-4o`) does not price this provider's model of the same name (a Copilot `gpt-4o`).
+   */
+  readonly scopedPricesOnly?: boolean;
   /** True when the answers come from a script (the offline demo), not a real model: labelled so, per-agent models ignored. */
   readonly scripted?: boolean;
   /** List prices in USD per million tokens by model name (normalised like `PriceTable` keys). */
@@ -97,6 +104,9 @@ export class ProviderTable {
         rows[model] ??= price;
       }
     }
-    return new PriceTable({ ...options, builtIn: rows });
+    const scopedOnly = this.list()
+      .filter((p) => p.scopedPricesOnly === true)
+      .map((p) => p.id);
+    return new PriceTable({ ...options, builtIn: rows, ...(scopedOnly.length === 0 ? {} : { scopedOnly }) });
   }
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
-import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import type { ProviderEntry } from '../../core/llm/providerTable';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
+import { vscodeLmApi } from '../lm/vscodeLmApi';
+import { lmModelChoices } from '../lm/vscodeLmModelChoices';
+import { HOST_PROVIDER_TABLE } from '../lm/vscodeLmProvider';
 import { validateApiKey } from '../secrets/apiKeys';
 import { readHostSettings, workspaceSettingsApply } from '../settings/hostSettings';
 import { command, Commands, type HostServices } from './commandSupport';
@@ -81,7 +83,7 @@ async function setApiKey(services: HostServices, arg: unknown): Promise<void> {
 async function selectModel(): Promise<void> {
   const current = readHostSettings().settings;
   type ProviderItem = vscode.QuickPickItem & { provider: string; entry?: ProviderEntry };
-  const table = BUILTIN_PROVIDERS.list();
+  const table = HOST_PROVIDER_TABLE.list();
   const providers: ProviderItem[] = [
     {
       label: vscode.l10n.t('Automatic'),
@@ -112,13 +114,26 @@ async function selectModel(): Promise<void> {
   let model = '';
   if (provider.entry) {
     type ModelItem = vscode.QuickPickItem & { model?: string };
+    const offered = provider.entry.keyless ? await lmModelChoices(vscodeLmApi()) : [];
+    if (provider.entry.keyless && offered.length === 0) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'VS Code offers no language models yet: install and sign in to an extension that provides them (e.g. GitHub Copilot Chat), then choose again.',
+        ),
+      );
+      return;
+    }
     const items: ModelItem[] = [
-      { label: vscode.l10n.t('Provider default'), description: '', model: '' },
-      ...modelChoices(provider.entry, BUILTIN_PROVIDERS).map((c) => ({
-        label: c.model,
-        description: priceText(c.price),
-        model: c.model,
-      })),
+      provider.entry.keyless
+        ? { label: vscode.l10n.t('First model VS Code offers'), description: '', model: '' }
+        : { label: vscode.l10n.t('Provider default'), description: '', model: '' },
+      ...(provider.entry.keyless
+        ? offered
+        : modelChoices(provider.entry, HOST_PROVIDER_TABLE).map((c) => ({
+            label: c.model,
+            description: priceText(c.price),
+            model: c.model,
+          }))),
       {
         label: vscode.l10n.t('Other…'),
         detail: vscode.l10n.t('Type a model name, e.g. one served by Ollama or OpenRouter'),

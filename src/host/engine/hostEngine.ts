@@ -15,6 +15,8 @@ import { HOST_ENGINE_ACTIONS, HostEngineError } from './hostEngineError';
 import { vscodeAgentFileWatcher } from './vscodeAgentFileWatcher';
 import { VscodeVerificationRunner } from './vscodeVerificationRunner';
 import { VscodeWorkspace } from './vscodeWorkspace';
+import { vscodeLmApi } from '../lm/vscodeLmApi';
+import { hostProviders } from '../lm/vscodeLmProvider';
 
 /** What the host container hands to {@link createHostEngine}; the services are shared by every engine of the window. */
 export interface HostEngineDeps {
@@ -83,7 +85,8 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
         secretEnvNames: providerKeyEnvNames(BUILTIN_PROVIDERS),
       }),
       services: deps.services,
-      providers: demo ? BUILTIN_PROVIDERS.with(demoProvider(demo)) : BUILTIN_PROVIDERS,
+      // The models VS Code offers (Copilot and other vscode.lm providers) need no key.
+      providers: demo ? hostProviders(vscodeLmApi()).with(demoProvider(demo)) : hostProviders(vscodeLmApi()),
       ...(gitBinary === undefined ? {} : { gitBinary }),
       // A changed agent file applies to the next task started, without a reload of the window.
       agentFileWatcher: vscodeAgentFileWatcher(folder),

@@ -49,9 +49,9 @@ export class ApiKeyStore extends Disposable {
     );
   }
 
-  /** The providers a key can be kept for, in table order (not the scripted demo). */
+  /** The providers a key can be kept for, in table order (not the scripted demo, not the keyless VS Code models). */
   keyedProviders(): ProviderEntry[] {
-    return this.providers.list().filter((p) => !p.scripted);
+    return this.providers.list().filter((p) => !p.scripted && !p.keyless);
   }
 
   /** The provider's key: SecretStorage first, then its environment variable; undefined when neither has one or the provider is unknown. */

@@ -11,6 +11,7 @@ import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { modelPriceSchema } from '../../core/llm/priceTable';
 import { parseModelRef } from '../../core/route/modelRef';
 import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
+import { HOST_PROVIDER_TABLE } from '../lm/vscodeLmProvider';
 import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
 import { isPassableName } from '../../core/verify/childEnvironment';
 import { lazySchema } from '../../core/common/lazySchema';
@@ -62,7 +63,7 @@ export const USER_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostS
 ]);
 
 /** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
-export const MODEL_PROVIDERS: readonly string[] = BUILTIN_PROVIDERS.ids();
+export const MODEL_PROVIDERS: readonly string[] = HOST_PROVIDER_TABLE.ids();
 
 /** The values of `agentOrchestrator.provider`: `auto`, every provider of the table, and the offline demo. */
 export const PROVIDER_SETTING_VALUES: readonly string[] = ['auto', ...MODEL_PROVIDERS, DEMO_PROVIDER_ID];
@@ -75,7 +76,7 @@ function quotedChoice(values: readonly string[]): string {
 
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** A `provider/model` reference to OpenAI or Anthropic. */
+/** A `provider/model` reference to a provider of the host's table. */
 const ModelRefSchema = lazySchema(() =>
   z
     .string()

@@ -119,7 +119,7 @@ describe('host settings schema', () => {
       'provider',
       'gemini',
       new RegExp(
-        `^agentOrchestrator\\.provider must be one of ${quoted(['auto', ...BUILTIN_PROVIDERS.ids(), 'demo'])} \\(got "gemini"\\); using "auto"\\.$`,
+        `^agentOrchestrator\\.provider must be one of ${quoted(['auto', ...BUILTIN_PROVIDERS.ids(), 'vscode-lm', 'demo'])} \\(got "gemini"\\); using "auto"\\.$`,
       ),
     ],
     [
@@ -256,7 +256,7 @@ describe('host settings schema', () => {
     assert.equal(problems.length, 10, problems.join('\n'));
     assert.ok(
       problems.includes(
-        `agentOrchestrator.agentModels: the entry "tester" must be "provider/model" with provider ${quoted(BUILTIN_PROVIDERS.ids())}, e.g. "openai/gpt-4o-mini" (got "gpt-4o"); it is ignored.`,
+        `agentOrchestrator.agentModels: the entry "tester" must be "provider/model" with provider ${quoted([...BUILTIN_PROVIDERS.ids(), 'vscode-lm'])}, e.g. "openai/gpt-4o-mini" (got "gpt-4o"); it is ignored.`,
       ),
     );
     assert.ok(

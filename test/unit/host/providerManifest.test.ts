@@ -20,7 +20,7 @@ describe('the provider setting follows the provider table', () => {
   });
 
   it('the settings schema accepts every provider of the table, auto and demo, and nothing else', () => {
-    assert.deepEqual(PROVIDER_SETTING_VALUES, ['auto', ...BUILTIN_PROVIDERS.ids(), 'demo']);
+    assert.deepEqual(PROVIDER_SETTING_VALUES, ['auto', ...BUILTIN_PROVIDERS.ids(), 'vscode-lm', 'demo']);
     for (const value of PROVIDER_SETTING_VALUES) {
       const { settings, problems } = parseHostSettings((key) => (key === 'provider' ? value : undefined));
       assert.deepEqual([settings.provider, problems], [value, []]);

@@ -12,10 +12,11 @@ const ADAPTERS = new Set([
   'host/engine/vscodeWorkspace.ts',
   'host/settings/hostSettings.ts',
   'host/secrets/keyHostConfirmation.ts',
+  'host/lm/vscodeLmApi.ts',
 ]);
 
 describe('vscode-free host logic', () => {
-  for (const folder of ['host/engine', 'host/settings', 'host/secrets', 'demo']) {
+  for (const folder of ['host/engine', 'host/lm', 'host/settings', 'host/secrets', 'demo']) {
     for (const name of readdirSync(join(SRC, folder)).filter((f) => f.endsWith('.ts'))) {
       const file = `${folder}/${name}`;
       if (ADAPTERS.has(file)) continue;

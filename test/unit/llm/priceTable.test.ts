@@ -72,6 +72,19 @@ describe('PriceTable', () => {
     assert.equal(t.lookup('openai', 'llama3.1'), undefined);
   });
 
+  it("prices a scoped-only provider by its own rows only, never by another provider's bare model row", () => {
+    const t = new PriceTable({
+      builtIn: { 'openai:gpt-4o': { input: 2.5, output: 10 }, 'gpt-4o': { input: 2.5, output: 10 } },
+      overrides: { 'gpt-4.1': { input: 1, output: 1 }, 'editor:o3': { input: 3, output: 3 } },
+      scopedOnly: ['Editor'],
+    });
+    assert.deepEqual(t.lookup('router', 'gpt-4o'), { input: 2.5, output: 10 });
+    assert.equal(t.lookup('editor', 'gpt-4o'), undefined);
+    assert.equal(t.lookup('editor', 'gpt-4.1'), undefined);
+    assert.deepEqual(t.lookup('editor', 'o3'), { input: 3, output: 3 });
+    assert.equal(t.costOf('editor', 'gpt-4o', { inputTokens: 1000, outputTokens: 10, costUsd: 0 }).priceKnown, false);
+  });
+
   it('rejects a bad override naming the key and the field', () => {
     assert.throws(
       () => new PriceTable({ overrides: { 'my-model': { input: -1, output: 2 } } }),
