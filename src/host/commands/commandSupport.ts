@@ -16,6 +16,7 @@ import type { RunsModel } from '../views/runsModel';
 import type { RunTreeProvider } from '../views/runTreeProvider';
 import { isRunTreeNode, type RunTreeNode } from '../views/runTreeNodes';
 import type { ExternalAgents } from '../api/externalAgents';
+import { VSCODE_LM_PROVIDER_ID } from '../lm/vscodeLmChatModel';
 
 /** Command ids, as contributed in package.json (the approval commands belong to DiffApprovals). */
 export const Commands = {
@@ -136,6 +137,17 @@ async function runEngineAction(action: HostEngineAction): Promise<void> {
     case 'setApiKey':
       await vscode.commands.executeCommand(Commands.setApiKey);
       return;
+    case 'useVscodeModels': {
+      const config = vscode.workspace.getConfiguration('agentOrchestrator');
+      await config.update('provider', VSCODE_LM_PROVIDER_ID, vscode.ConfigurationTarget.Global);
+      await config.update('model', '', vscode.ConfigurationTarget.Global);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Agent Orchestrator now uses the first model VS Code offers ("Select Provider and Model" picks another). Run "Orchestrate Goal" again; the first time, VS Code asks you to allow it.',
+        ),
+      );
+      return;
+    }
     case 'useDemo':
       await vscode.workspace
         .getConfiguration('agentOrchestrator')

@@ -119,7 +119,10 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
 function hostEngineErrorOf(err: ModelSetupError): HostEngineError {
   switch (err.problem) {
     case 'no-key':
-      return new HostEngineError(err.message, [HOST_ENGINE_ACTIONS.setApiKey, HOST_ENGINE_ACTIONS.useDemo]);
+      return new HostEngineError(
+        `${err.message} Or use the models VS Code offers (e.g. through GitHub Copilot): no key needed.`,
+        [HOST_ENGINE_ACTIONS.setApiKey, HOST_ENGINE_ACTIONS.useVscodeModels, HOST_ENGINE_ACTIONS.useDemo],
+      );
     case 'key-refused':
     case 'unknown-provider':
       return new HostEngineError(err.message, [HOST_ENGINE_ACTIONS.openSettings]);

@@ -1,13 +1,14 @@
 /** What the user can do about a {@link HostEngineError}; the host shows `label` as a button and maps `id` to its command. */
 export interface HostEngineAction {
-  /** setApiKey: Set API Key; useDemo: set `agentOrchestrator.provider` to `demo`; manageTrust: `workbench.trust.manage`; openSettings: the extension's settings. */
-  id: 'setApiKey' | 'useDemo' | 'manageTrust' | 'openSettings';
+  /** setApiKey: Set API Key; useVscodeModels: set `agentOrchestrator.provider` to `vscode-lm`; useDemo: set it to `demo`; manageTrust: `workbench.trust.manage`; openSettings: the extension's settings. */
+  id: 'setApiKey' | 'useVscodeModels' | 'useDemo' | 'manageTrust' | 'openSettings';
   label: string;
 }
 
 /** The actions, by id. */
 export const HOST_ENGINE_ACTIONS: Readonly<Record<HostEngineAction['id'], HostEngineAction>> = Object.freeze({
   setApiKey: Object.freeze({ id: 'setApiKey', label: 'Set API Key' }),
+  useVscodeModels: Object.freeze({ id: 'useVscodeModels', label: 'Use VS Code Models' }),
   useDemo: Object.freeze({ id: 'useDemo', label: 'Use Offline Demo' }),
   manageTrust: Object.freeze({ id: 'manageTrust', label: 'Manage Workspace Trust' }),
   openSettings: Object.freeze({ id: 'openSettings', label: 'Open Settings' }),
