@@ -185,7 +185,8 @@ export function toMessages(request: ChatRequest): LmMessage[] {
       const parts: LmPart[] = m.content === '' ? [] : [{ kind: 'text', value: m.content }];
       for (const c of m.toolCalls ?? [])
         parts.push({ kind: 'toolCall', callId: c.id, name: c.name, input: asObject(c) });
-      out.push({ role: 'assistant', parts });
+      // VS Code takes no message without content: an empty turn stays an empty text.
+      out.push({ role: 'assistant', parts: parts.length > 0 ? parts : [{ kind: 'text', value: '' }] });
     } else {
       const part: LmPart = {
         kind: 'toolResult',

@@ -3,7 +3,7 @@ import type { ChatRequest } from '../../../src/core/llm/chatModel';
 import { countRequestTokens } from '../../../src/core/llm/requestTokenCount';
 import { estimateRequestTokens } from '../../../src/core/llm/tokenEstimate';
 import { TaskFailure } from '../../../src/core/model/failure';
-import { VscodeLmChatModel } from '../../../src/host/lm/vscodeLmChatModel';
+import { toMessages, VscodeLmChatModel } from '../../../src/host/lm/vscodeLmChatModel';
 import type { LmStreamPart } from '../../../src/host/lm/vscodeLmPort';
 import { FakeLm, FakeLmChat, languageModelError, streamOf, type FakeAnswer } from '../../support/fakeVscodeLm';
 
@@ -134,6 +134,18 @@ describe('the vscode-lm chat model', () => {
     assert.deepEqual(answer.toolCalls, [
       { id: 'c9', name: 'read_file', arguments: { path: 'b.ts' }, rawArguments: '{"path":"b.ts"}' },
     ]);
+  });
+
+  it('keeps an empty assistant turn as an empty text, so VS Code gets no message without content', () => {
+    const messages = toMessages({
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: '' },
+        { role: 'user', content: 'b' },
+      ],
+      maxOutputTokens: 10,
+    });
+    assert.deepEqual(messages[1], { role: 'assistant', parts: [{ kind: 'text', value: '' }] });
   });
 
   it('selects the model by id, then by family, and "auto" takes the first VS Code offers', async () => {
