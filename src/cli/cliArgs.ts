@@ -7,6 +7,7 @@ import type { ProviderTable } from '../core/llm/providerTable';
 import { isSafeRunId } from '../core/store/runLayout';
 import { COMMANDS, PLAN_TO_STDOUT, type CliCommand, type CommandName, type RunArgs } from './cliCommand';
 import { UsageError } from './usageError';
+import { mcpApprove } from './mcpArgs';
 import { parseTaskAction, type TaskAction } from '../core/run/taskActions';
 import { errorMessage } from '../core/common/errors';
 
@@ -91,6 +92,12 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
   resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
+  mcp: [
+    ...['workspace', 'provider', 'model', 'base-url', 'concurrency', 'budget-tokens', 'budget-usd'],
+    ...['price', 'prices', 'no-response-cache', 'approve', 'verify', 'pass-env', 'max-errors', 'max-warnings'],
+    ...['max-failing-tests', 'threshold', 'repair-attempts', 'command-timeout', 'command-max-timeout'],
+    ...['command-output-kib', 'state-dir'],
+  ] as OptionName[],
 };
 
 type Values = {
@@ -189,6 +196,19 @@ export function parseCliArgs(
         ...taskActionArgs(values),
         json: values.json ?? false,
       };
+    }
+    case 'mcp': {
+      noMorePositionals(rest, 'mcp');
+      // The goals come from the MCP client; the placeholder only gets past parseRun's goal check.
+      const {
+        kind: _k,
+        goal: _g,
+        dryRun: _d,
+        json: _j,
+        approve,
+        ...settings
+      } = parseRun(['-'], values, cwd, stateDir, providers);
+      return { kind: 'mcp', ...settings, approve: mcpApprove(approve) };
     }
     case 'list':
       noMorePositionals(rest, 'list');
