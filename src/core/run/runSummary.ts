@@ -11,7 +11,7 @@ export interface RunSummary {
   pauseReason?: string;
   /** The plan's tasks in plan order, with their state. */
   tasks: Array<{ id: string; title: string; status: string; agentId?: string }>;
-  /** Workspace-relative paths of the edits applied, in the order asked. */
+  /** Workspace-relative paths the run's applied edits changed (or deleted). */
   filesChanged: string[];
   usage: { inputTokens: number; outputTokens: number; cost: string };
 }
@@ -28,13 +28,7 @@ export function summariseRun(state: Readonly<RunState>): RunSummary {
       ...(live?.agentId === undefined ? {} : { agentId: live.agentId }),
     };
   });
-  const filesChanged = [
-    ...new Set(
-      Object.values(state.approvals)
-        .filter((a) => a.status === 'applied' && a.path !== undefined)
-        .map((a) => a.path!),
-    ),
-  ];
+  const filesChanged = [...new Set(Object.values(state.tasks).flatMap((t) => t.changedPaths))];
   return {
     runId: state.runId,
     goal: state.goal,

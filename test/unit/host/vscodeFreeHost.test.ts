@@ -11,10 +11,11 @@ const ADAPTERS = new Set([
   'host/engine/vscodeWorkspace.ts',
   'host/settings/hostSettings.ts',
   'host/secrets/keyHostConfirmation.ts',
+  'host/tools/orchestrateTool.ts',
 ]);
 
 describe('vscode-free host logic', () => {
-  for (const folder of ['host/engine', 'host/settings', 'host/secrets', 'demo']) {
+  for (const folder of ['host/engine', 'host/settings', 'host/secrets', 'host/tools', 'demo']) {
     for (const name of readdirSync(join(SRC, folder)).filter((f) => f.endsWith('.ts'))) {
       const file = `${folder}/${name}`;
       if (ADAPTERS.has(file)) continue;
