@@ -131,6 +131,20 @@ describe('CLI: `agent-orchestrator mcp` driven by the SDK MCP client over stdio 
     assert.equal(await readFile(join(sandbox().ws, 'one.txt'), 'utf8'), 'written by one\n');
   });
 
+  it("applies the server's budget and approval mode to every run: a client's own budget or approval fields change nothing", async () => {
+    const client = await connect(['--budget-tokens', '500']);
+    const started = await json(client, 'run', {
+      goal: 'Write one file',
+      budget: { maxTokens: 10_000_000 },
+      approve: 'auto',
+    });
+    const paused = await untilStopped(client, started.runId as string);
+    assert.equal(paused.status, 'paused', JSON.stringify(paused));
+    assert.match(String(paused.pauseReason), /token budget of 500 tokens/);
+    assert.equal(server.requests.length, 0, 'the planner request would cross the budget, so it was not sent');
+    await assert.rejects(access(join(sandbox().ws, 'one.txt')));
+  });
+
   it('answers bad input with an error result that says what to send, and starts nothing', async () => {
     const client = await connect(['--approve', 'auto']);
     const noGoal = await call(client, 'plan', {});
