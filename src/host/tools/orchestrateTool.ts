@@ -38,7 +38,7 @@ interface LmToolClasses {
 export class OrchestrateTool extends Disposable {
   constructor(services: HostServices) {
     super();
-    const lm = vscode.lm as unknown as Partial<LmToolApi>;
+    const lm = (vscode.lm as unknown as Partial<LmToolApi> | undefined) ?? {};
     const classes = vscode as unknown as Partial<LmToolClasses>;
     if (typeof lm.registerTool !== 'function' || !classes.LanguageModelToolResult || !classes.LanguageModelTextPart) {
       services.log.info('This VS Code has no language-model tool API (1.95+); the orchestrate tool is not offered.');
