@@ -67,13 +67,16 @@ const zodEnglishOnly = {
 
 /**
  * The provider SDKs and OpenAI's tokenizers (megabytes of rank tables), each bundled into a file of
- * its own that src/core/llm/sdkLoader.ts or src/core/llm/openAiTokenizer.ts requires on first use.
+ * its own that src/core/llm/sdkLoader.ts or src/core/llm/openAiTokenizer.ts requires on first use;
+ * likewise the MCP server SDK, which only `agent-orchestrator mcp` (src/cli/mcpServer.ts) requires.
  */
 const SDK_BUNDLES = {
   openai: 'sdk/openai.js',
   '@anthropic-ai/sdk': 'sdk/anthropic.js',
   'gpt-tokenizer/encoding/o200k_base': 'sdk/tokenizer-o200k.js',
   'gpt-tokenizer/encoding/cl100k_base': 'sdk/tokenizer-cl100k.js',
+  '@modelcontextprotocol/sdk/server/mcp.js': 'sdk/mcp-server.js',
+  '@modelcontextprotocol/sdk/server/stdio.js': 'sdk/mcp-stdio.js',
 };
 
 /**
@@ -86,7 +89,10 @@ const lazySdks = {
   name: 'lazy-sdks',
   setup(build) {
     build.onResolve(
-      { filter: /^(openai|@anthropic-ai\/sdk|gpt-tokenizer\/encoding\/(o200k|cl100k)_base)$/ },
+      {
+        filter:
+          /^(openai|@anthropic-ai\/sdk|gpt-tokenizer\/encoding\/(o200k|cl100k)_base|@modelcontextprotocol\/sdk\/server\/(mcp|stdio)\.js)$/,
+      },
       (args) => ({
         path: `./${SDK_BUNDLES[args.path]}`,
         external: true,

@@ -7,6 +7,7 @@ import type { ProviderTable } from '../core/llm/providerTable';
 import { isSafeRunId } from '../core/store/runLayout';
 import { COMMANDS, PLAN_TO_STDOUT, type CliCommand, type CommandName, type RunArgs } from './cliCommand';
 import { UsageError } from './usageError';
+import { mcpApprove } from './mcpArgs';
 import { parseTaskAction, type TaskAction } from '../core/run/taskActions';
 import { errorMessage } from '../core/common/errors';
 
@@ -58,39 +59,40 @@ const OPTIONS = {
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
+/** The options of `run` that set up the engine of a run, which `mcp` takes too (for every run it starts). */
+const RUN_SETTING_OPTIONS: readonly OptionName[] = [
+  'workspace',
+  'provider',
+  'model',
+  'base-url',
+  'concurrency',
+  'budget-tokens',
+  'budget-usd',
+  'price',
+  'prices',
+  'no-response-cache',
+  'approve',
+  'verify',
+  'pass-env',
+  'max-errors',
+  'max-warnings',
+  'max-failing-tests',
+  'threshold',
+  'repair-attempts',
+  'command-timeout',
+  'command-max-timeout',
+  'command-output-kib',
+  'state-dir',
+];
+
 /** The options each command accepts (besides --help). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
-  run: [
-    'workspace',
-    'provider',
-    'model',
-    'base-url',
-    'concurrency',
-    'budget-tokens',
-    'budget-usd',
-    'price',
-    'prices',
-    'no-response-cache',
-    'approve',
-    'verify',
-    'pass-env',
-    'max-errors',
-    'max-warnings',
-    'max-failing-tests',
-    'threshold',
-    'repair-attempts',
-    'command-timeout',
-    'command-max-timeout',
-    'command-output-kib',
-    'dry-run',
-    'json',
-    'state-dir',
-    'plan',
-  ],
+  run: [...RUN_SETTING_OPTIONS, 'dry-run', 'json', 'plan'],
   plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
   resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
+  mcp: RUN_SETTING_OPTIONS,
 };
 
 type Values = {
@@ -189,6 +191,12 @@ export function parseCliArgs(
         ...taskActionArgs(values),
         json: values.json ?? false,
       };
+    }
+    case 'mcp': {
+      noMorePositionals(rest, 'mcp');
+      // The goals come from the MCP client; the placeholder only gets past parseRun's goal check.
+      const { kind: _k, goal: _g, dryRun: _d, json: _j, ...run } = parseRun(['-'], values, cwd, stateDir, providers);
+      return { ...run, kind: 'mcp', approve: mcpApprove(run.approve) };
     }
     case 'list':
       noMorePositionals(rest, 'list');

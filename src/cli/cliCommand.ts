@@ -5,7 +5,7 @@ import type { TaskAction } from '../core/run/taskActions';
 import type { GateThresholdsInput } from '../core/verify/gateThresholds';
 
 /** The commands of the CLI. */
-export const COMMANDS = ['run', 'plan', 'resume', 'list', 'show'] as const;
+export const COMMANDS = ['run', 'plan', 'resume', 'list', 'show', 'mcp'] as const;
 /** One of the commands. */
 export type CommandName = (typeof COMMANDS)[number];
 /** How edits are approved: see the help text. */
@@ -88,6 +88,13 @@ export interface ShowArgs {
   format: 'human' | 'json' | 'markdown';
 }
 
+/** `mcp`, validated: the run settings of `run` (no goal) that every run the server starts uses. */
+export interface McpArgs extends Omit<RunArgs, 'kind' | 'goal' | 'dryRun' | 'planFile' | 'out' | 'json' | 'approve'> {
+  kind: 'mcp';
+  /** `never` unless `--approve auto` was given: an MCP client cannot answer a terminal prompt. */
+  approve: 'auto' | 'never';
+}
+
 /** What the command line asks for. */
 export type CliCommand =
-  RunArgs | ResumeArgs | ListArgs | ShowArgs | { kind: 'help'; topic?: CommandName } | { kind: 'version' };
+  RunArgs | ResumeArgs | ListArgs | ShowArgs | McpArgs | { kind: 'help'; topic?: CommandName } | { kind: 'version' };

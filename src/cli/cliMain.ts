@@ -9,6 +9,7 @@ import type { CliIo } from './cliIo';
 import { ExitCode } from './exitCodes';
 import { helpText } from './helpText';
 import { listCommand } from './listCommand';
+import { mcpCommand } from './mcpCommand';
 import { resumeCommand, runCommand, type StateDirChoice } from './runCommand';
 import { showCommand } from './showCommand';
 import { defaultStateDir } from './stateDir';
@@ -40,6 +41,8 @@ export async function runCli(
         return await runCommand(command, io, stateDirOf(command.stateDir, io), providers);
       case 'resume':
         return await resumeCommand(command, io, stateDirOf(command.stateDir, io), providers);
+      case 'mcp':
+        return await mcpCommand(command, io, stateDirOf(command.stateDir, io).dir, providers);
     }
   } catch (err) {
     // Messages quote input (a plan, a flag, a file): escapes in it must not drive the terminal.

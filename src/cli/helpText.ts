@@ -122,12 +122,27 @@ const LIST = `agent-orchestrator list [--state-dir DIR] [--json]
 const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]
   Shows one run: a summary, the whole folded state (--json) or a Markdown report (--markdown).`;
 
+const MCP = `agent-orchestrator mcp [options]
+  An MCP server on stdin/stdout with the tools plan, run, status and resume, so other agents and
+  editors can drive runs. Runs go on in the background and are stored in the state folder like
+  those of run (resume them here or from the terminal). The client cannot change these options.
+
+  --approve MODE         never (default): a run pauses at the first edit, for a person to approve
+                         with \`agent-orchestrator resume\`; auto: edits are accepted (protected files
+                         and commands still pause the run). prompt is refused: nobody is at a terminal.
+  --budget-tokens N, --budget-usd X
+                         the budget of every run and resume the client starts
+  --workspace, --provider, --model, --base-url, --concurrency, --price, --prices, --verify, --pass-env,
+  --max-*, --threshold, --repair-attempts, --command-*, --no-response-cache, --state-dir
+                         as for run`;
+
 const TOPICS: Record<CommandName, (providers: ProviderTable) => string> = {
   run: RUN,
   plan: () => PLAN,
   resume: () => RESUME,
   list: () => LIST,
   show: () => SHOW,
+  mcp: () => MCP,
 };
 
 /** The help text, for every command or for one. */
@@ -142,6 +157,7 @@ export function helpText(topic?: CommandName, providers: ProviderTable = BUILTIN
     '  agent-orchestrator resume <runId> [options]',
     '  agent-orchestrator list [--state-dir DIR] [--json]',
     '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]',
+    '  agent-orchestrator mcp [options]',
     '  agent-orchestrator help [command] | --help | --version',
     '',
     RUN(providers),
@@ -153,6 +169,8 @@ export function helpText(topic?: CommandName, providers: ProviderTable = BUILTIN
     LIST,
     '',
     SHOW,
+    '',
+    MCP,
     '',
     EXIT_CODES,
     '',

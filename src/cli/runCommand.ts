@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ModelChoice } from '../core/engine/engineModels';
 import type { PlanOrigin } from '../core/model/runEvents';
@@ -7,29 +7,21 @@ import { newId } from '../core/common/ids';
 import { BudgetUnenforceableError, ResumeError, type RunHandle } from '../core/run/orchestrator';
 import type { RunResult } from '../core/run/runSession';
 import { RunLockedError } from '../core/store/runLock';
-import { RUNS_DIR } from '../core/store/runLayout';
 import { retryableTaskIds } from '../core/model/runState';
-import { runStoreAt } from '../core/store/runStore';
-import { UnreadableRunError } from '../core/store/recovery';
 import { WorkspaceBusyError } from '../core/store/workspaceLockInfo';
 import { CliApprovals } from './cliApprovals';
 import type { ApproveMode, BudgetArgs, ResumeArgs, RunArgs } from './cliCommand';
 import { DEFAULT_ENGINE_SETTINGS } from '../core/engine/engineSettings';
 import { createCliEngine, rateLimitsFromEnv, type CliEngine } from './cliEngine';
 import type { CliIo } from './cliIo';
-import {
-  CLI_RUNS_DIR,
-  loadVerifiedCliRunOptions,
-  saveCliRunOptions,
-  SavedSettingsError,
-  type CliRunOptions,
-} from './cliRunOptions';
+import { CLI_RUNS_DIR, saveCliRunOptions, type CliRunOptions } from './cliRunOptions';
 import { ExitCode } from './exitCodes';
 import { RunReporter } from './runReporter';
 import { TerminalPrompt } from './terminalPrompt';
 import { tuningFromEnv } from './tuningEnv';
 import { TaskActionError } from '../core/run/taskActions';
 import { UsageError } from './usageError';
+import { resumableRun, type RunEngineSettings } from './resumeSettings';
 import { invalidPlanError, readPlanFile, writePlanFile } from './planFiles';
 import { planFileText } from '../core/plan/planFile';
 import { planOriginOf } from '../core/plan/planOrigin';
@@ -110,20 +102,7 @@ export async function runCommand(
     // A money budget on a model nobody priced is refused before anything is saved or sent.
     budgetCheck(() => engine.orchestrator.checkBudget(budgetOf(args.budget).budget));
     const runId = newId('run');
-    const settingsDigest = await saveCliRunOptions(state.dir, runId, {
-      workspace: engine.workspaceRoot,
-      provider: engine.models.provider.id,
-      model: engine.models.model,
-      ...(engine.models.baseUrl === undefined ? {} : { baseUrl: engine.models.baseUrl }),
-      concurrency: settings.concurrency,
-      verify: settings.verify,
-      ...(settings.passEnv === undefined ? {} : { passEnv: settings.passEnv }),
-      ...(settings.thresholds === undefined ? {} : { thresholds: settings.thresholds }),
-      ...(settings.repairAttempts === undefined ? {} : { repairAttempts: settings.repairAttempts }),
-      ...(settings.commandLimits === undefined ? {} : { commandLimits: settings.commandLimits }),
-      ...(settings.prices === undefined ? {} : { prices: settings.prices }),
-      ...(settings.responseCache === undefined ? {} : { responseCache: settings.responseCache }),
-    });
+    const settingsDigest = await saveCliRunOptions(state.dir, runId, cliRunOptionsOf(engine, settings));
     if (!args.json) (args.out === PLAN_TO_STDOUT ? io.stderr : io.stdout).write(`Run ${runId}\n`);
     reporter.releaseWarnings();
     reporter.info(
@@ -151,64 +130,15 @@ export async function resumeCommand(
   state: StateDirChoice,
   providers: ProviderTable,
 ): Promise<number> {
-  const runDir = path.join(state.dir, RUNS_DIR, args.runId);
-  if (!(await isDirectory(runDir)))
-    throw new UsageError(
-      `There is no run "${args.runId}" in ${path.join(state.dir, RUNS_DIR)}; \`agent-orchestrator list${stateFlag(state)}\` shows the runs.`,
-    );
-  const { state: stored } = await runStoreAt(state.dir)
-    .load(args.runId)
-    .catch((err: unknown) => {
-      throw err instanceof UnreadableRunError ? new UsageError(err.message) : err;
-    });
-  // A run paused before it had a plan (its budget refused the planner's request) plans on resume.
-  const replans = !stored.plan && stored.status === 'paused';
-  if (stored.status === 'succeeded' || stored.status === 'planned' || (!stored.plan && !replans)) {
-    const why = !stored.plan
-      ? 'it has no validated plan; start it again with `run`'
-      : stored.status === 'succeeded'
-        ? 'it already succeeded'
-        : 'it was a dry run; start the goal again without --dry-run';
-    throw new UsageError(`Run ${args.runId} cannot be resumed: ${why}.`);
-  }
-  let saved: CliRunOptions | undefined;
-  try {
-    // Checked before any engine is built: changed settings must not reach a model, nor drop a check.
-    saved = await loadVerifiedCliRunOptions(state.dir, args.runId, stored.settingsDigest);
-  } catch (err) {
-    if (err instanceof SavedSettingsError) throw new UsageError(err.message);
-    throw err;
-  }
-  const workspace = args.workspace ?? saved?.workspace;
-  if (!workspace)
-    throw new UsageError(
-      `Run ${args.runId} was not started by this CLI, so its workspace is unknown; pass it with --workspace DIR.`,
-    );
-  if (!(await isDirectory(workspace)))
-    throw new UsageError(
-      `The workspace of run ${args.runId}, ${workspace}, does not exist any more; pass its new place with --workspace DIR.`,
-    );
+  const { stored, settings } = await resumableRun(
+    args.runId,
+    args.workspace,
+    state.dir,
+    providers,
+    DEFAULT_CONCURRENCY,
+    `agent-orchestrator list${stateFlag(state)}`,
+  );
   const approve = approveMode(args.approve, io);
-  if (saved && !providers.get(saved.provider)) {
-    throw new UsageError(
-      `Run ${args.runId} was started with provider "${saved.provider}", which this version does not know; known providers: ${providers.ids().join(', ')}.`,
-    );
-  }
-  const models: ModelChoice = saved
-    ? { provider: saved.provider, model: saved.model, ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}) }
-    : { provider: 'auto' };
-  const settings = {
-    workspace,
-    models,
-    concurrency: saved?.concurrency ?? DEFAULT_CONCURRENCY,
-    verify: saved?.verify ?? [],
-    ...(saved?.passEnv === undefined ? {} : { passEnv: saved.passEnv }),
-    ...(saved?.thresholds === undefined ? {} : { thresholds: saved.thresholds }),
-    ...(saved?.repairAttempts === undefined ? {} : { repairAttempts: saved.repairAttempts }),
-    ...(saved?.commandLimits === undefined ? {} : { commandLimits: saved.commandLimits }),
-    ...(saved?.prices === undefined ? {} : { prices: saved.prices }),
-    ...(saved?.responseCache === undefined ? {} : { responseCache: saved.responseCache }),
-  };
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
     try {
@@ -243,7 +173,7 @@ export async function resumeCommand(
 }
 
 /** Runs a budget check; its refusal is a usage error (exit code and message say what to do). */
-function budgetCheck(check: () => void): void {
+export function budgetCheck(check: () => void): void {
   try {
     check();
   } catch (err) {
@@ -260,19 +190,24 @@ interface DriveOptions {
   onRefused?(runId: string): Promise<void>;
   approve: ApproveMode;
   providers: ProviderTable;
-  settings: Pick<
-    CliRunOptions,
-    | 'workspace'
-    | 'concurrency'
-    | 'verify'
-    | 'passEnv'
-    | 'thresholds'
-    | 'repairAttempts'
-    | 'commandLimits'
-    | 'prices'
-    | 'responseCache'
-  > & {
-    models: ModelChoice;
+  settings: RunEngineSettings;
+}
+
+/** What a run started with `settings` on `engine` saves, so `resume` rebuilds the same engine. */
+export function cliRunOptionsOf(engine: CliEngine, settings: RunEngineSettings): Omit<CliRunOptions, 'formatVersion'> {
+  return {
+    workspace: engine.workspaceRoot,
+    provider: engine.models.provider.id,
+    model: engine.models.model,
+    ...(engine.models.baseUrl === undefined ? {} : { baseUrl: engine.models.baseUrl }),
+    concurrency: settings.concurrency,
+    verify: settings.verify,
+    ...(settings.passEnv === undefined ? {} : { passEnv: settings.passEnv }),
+    ...(settings.thresholds === undefined ? {} : { thresholds: settings.thresholds }),
+    ...(settings.repairAttempts === undefined ? {} : { repairAttempts: settings.repairAttempts }),
+    ...(settings.commandLimits === undefined ? {} : { commandLimits: settings.commandLimits }),
+    ...(settings.prices === undefined ? {} : { prices: settings.prices }),
+    ...(settings.responseCache === undefined ? {} : { responseCache: settings.responseCache }),
   };
 }
 
@@ -364,7 +299,8 @@ function approveMode(given: ApproveMode | undefined, io: CliIo): ApproveMode {
   return mode;
 }
 
-function budgetOf(budget: BudgetArgs): { budget?: BudgetArgs } {
+/** The `budget` start option of the flags; none when no limit was given. */
+export function budgetOf(budget: BudgetArgs): { budget?: BudgetArgs } {
   return budget.maxTokens === undefined && budget.maxCostUsd === undefined ? {} : { budget };
 }
 
@@ -372,12 +308,4 @@ function budgetOf(budget: BudgetArgs): { budget?: BudgetArgs } {
 export function stateFlag(state: StateDirChoice): string {
   if (!state.given) return '';
   return ` --state-dir ${/^[\w@%+=:,./-]+$/.test(state.dir) ? state.dir : `'${state.dir.replace(/'/g, `'\\''`)}'`}`;
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -11,6 +11,7 @@ import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
 import { assertTrustedWorkspace, folderForRun, type HostServices } from './commands/commandSupport';
 import { HostCommands } from './commands/hostCommands';
+import { OrchestrateTool } from './tools/orchestrateTool';
 import { panelTaskAction } from './commands/panelTaskActions';
 import { planReviewHost } from './commands/planReviewCommands';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
@@ -162,6 +163,7 @@ export class HostContainer extends Disposable {
       plansFolder: vscode.Uri.joinPath(context.globalStorageUri, 'plans'),
     };
     this._register(new HostCommands(services));
+    this._register(new OrchestrateTool(services));
     this.api = this._register(new ExtensionApi(services));
 
     this.wireView(view);

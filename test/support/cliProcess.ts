@@ -73,6 +73,12 @@ export function useCliBundle(): void {
   });
 }
 
+/** The bundled CLI's path (see `useCliBundle`), for a test that spawns it its own way (an MCP client). */
+export function cliBundlePath(): string {
+  if (!bundle) throw new Error('call useCliBundle() in the describe block first');
+  return bundle;
+}
+
 /**
  * Starts the bundled CLI (see `useCliBundle`) with piped stdio, from the repository root. `detached`
  * puts it in a process group of its own, so `process.kill(-pid, 'SIGKILL')` also ends its children

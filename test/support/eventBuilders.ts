@@ -96,7 +96,10 @@ export class EventBuilder {
     return this.next({ type: 'run.paused', reason });
   }
 
-  completed(status: 'succeeded' | 'failed' = 'succeeded', counts: Partial<Record<TaskStatus, number>> = {}): RunEvent {
+  completed(
+    status: 'succeeded' | 'failed' | 'planned' | 'paused' | 'cancelled' = 'succeeded',
+    counts: Partial<Record<TaskStatus, number>> = {},
+  ): RunEvent {
     // The schema's record over task statuses is exhaustive, like `countTasks`: every status has a count.
     const all: Record<TaskStatus, number> = {
       pending: 0,

@@ -13,10 +13,11 @@ const ADAPTERS = new Set([
   'host/settings/hostSettings.ts',
   'host/secrets/keyHostConfirmation.ts',
   'host/lm/vscodeLmApi.ts',
+  'host/tools/orchestrateTool.ts',
 ]);
 
 describe('vscode-free host logic', () => {
-  for (const folder of ['host/engine', 'host/lm', 'host/settings', 'host/secrets', 'demo']) {
+  for (const folder of ['host/engine', 'host/lm', 'host/settings', 'host/secrets', 'host/tools', 'demo']) {
     for (const name of readdirSync(join(SRC, folder)).filter((f) => f.endsWith('.ts'))) {
       const file = `${folder}/${name}`;
       if (ADAPTERS.has(file)) continue;
