@@ -74,6 +74,8 @@ const SDK_BUNDLES = {
   '@anthropic-ai/sdk': 'sdk/anthropic.js',
   'gpt-tokenizer/encoding/o200k_base': 'sdk/tokenizer-o200k.js',
   'gpt-tokenizer/encoding/cl100k_base': 'sdk/tokenizer-cl100k.js',
+  // The MCP client (src/core/tools/mcpClientSdk.ts re-exports it), loaded on the first MCP server start.
+  './src/core/tools/mcpClientSdk.ts': 'sdk/mcp.js',
 };
 
 /**
@@ -92,6 +94,10 @@ const lazySdks = {
         external: true,
       }),
     );
+    build.onResolve({ filter: /^\.\/mcpClientSdk$/ }, () => ({
+      path: `./${SDK_BUNDLES['./src/core/tools/mcpClientSdk.ts']}`,
+      external: true,
+    }));
   },
 };
 
