@@ -36,6 +36,7 @@ const OPTIONS = {
   approve: { type: 'string' },
   verify: { type: 'string', multiple: true },
   'pass-env': { type: 'string', multiple: true },
+  'mcp-config': { type: 'string', multiple: true },
   'max-errors': { type: 'string' },
   'max-warnings': { type: 'string' },
   'max-failing-tests': { type: 'string' },
@@ -74,6 +75,7 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'approve',
     'verify',
     'pass-env',
+    'mcp-config',
     'max-errors',
     'max-warnings',
     'max-failing-tests',
@@ -88,7 +90,18 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'plan',
   ],
   plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
-  resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
+  resume: [
+    'workspace',
+    'state-dir',
+    'approve',
+    'budget-tokens',
+    'budget-usd',
+    'json',
+    'skip',
+    'retry',
+    'note',
+    'mcp-config',
+  ],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
 };
@@ -187,6 +200,7 @@ export function parseCliArgs(
         ...(values.approve === undefined ? {} : { approve: approveArg(values.approve) }),
         budget: budgetArgs(values),
         ...taskActionArgs(values),
+        ...mcpConfigArgs(values['mcp-config'], cwd),
         json: values.json ?? false,
       };
     }
@@ -240,6 +254,7 @@ function parseRun(
       return command.trim();
     }),
     passEnv: passEnvArgs(values['pass-env'] ?? []),
+    ...mcpConfigArgs(values['mcp-config'], cwd),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
     ...(planFile === undefined ? {} : { planFile }),
@@ -287,6 +302,11 @@ function helpFor(topic: string | undefined): CliCommand {
   if (!(COMMANDS as readonly string[]).includes(topic))
     throw new UsageError(`There is no command "${topic}". Use one of: ${COMMANDS.join(', ')}.`);
   return { kind: 'help', topic: topic as CommandName };
+}
+
+/** `--mcp-config FILE` (repeatable): MCP server configs, as absolute paths. */
+function mcpConfigArgs(files: readonly string[] | undefined, cwd: string): { mcpConfig?: string[] } {
+  return files === undefined || files.length === 0 ? {} : { mcpConfig: files.map((f) => path.resolve(cwd, f)) };
 }
 
 function runIdArg(rest: string[], command: 'resume' | 'show'): string {
@@ -347,6 +367,7 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   approve: 'never',
   verify: '"npm test"',
   'pass-env': 'JAVA_HOME',
+  'mcp-config': '.mcp.json',
   'max-errors': '0',
   'max-warnings': '20',
   'max-failing-tests': '0',

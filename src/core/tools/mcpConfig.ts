@@ -100,13 +100,13 @@ function parseServer(
     : { type: 'http', ...(result.data as z.infer<typeof HttpServer>) };
 }
 
-/** Reads one config file; a missing file is no servers and no error. */
-export async function readMcpConfigFile(file: string, label = file): Promise<McpConfigResult> {
+/** Reads one config file; a missing file is no servers, and an error only when `required` (a file the user named). */
+export async function readMcpConfigFile(file: string, label = file, required = false): Promise<McpConfigResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { servers: [], errors: [] };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return { servers: [], errors: [] };
     return fail(`${label}: cannot be read (${errorMessage(err)}).`);
   }
   return parseMcpConfig(text, label);
