@@ -65,10 +65,13 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = async (decide: (p: CommandProposal) => ApprovalDecision, trusted = true): Promise<Engine> => {
+  const start = async (
+    decide: (p: CommandProposal, signal: AbortSignal) => ApprovalDecision | Promise<ApprovalDecision>,
+    trusted = true,
+  ): Promise<Engine> => {
     const approvals: ApprovalPort = {
       decideEdit: async () => ({ decision: 'rejected', by: 'user' }),
-      decideCommand: async (proposal) => decide(proposal),
+      decideCommand: async (proposal, signal) => decide(proposal, signal),
     };
     engine = await assembleEngine({
       root: ws,
@@ -110,6 +113,32 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
     assert.deepEqual(toolMessages, ['echo: hello']);
     assert.ok(pid !== undefined, 'the server was running while the run was');
     assert.ok(await becomesGone(pid), `the server ${pid} outlived the run`);
+  });
+
+  it('cancel while the call waits for approval: the run is cancelled, the call never reaches the server, the server stops', async () => {
+    let cancel: () => void = () => undefined;
+    let pid: number | undefined;
+    // The person never answers: the question waits until the cancel aborts it.
+    const e = await start(
+      (_p, signal) =>
+        new Promise<ApprovalDecision>((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+        ),
+    );
+    const handle = e.orchestrator.start({ goal: 'Echo' });
+    cancel = () => handle.cancel();
+    handle.onEvent((ev) => {
+      if (ev.type === 'approval.requested')
+        void e.mcp?.pidOf('demo').then((p) => {
+          pid = p;
+          cancel();
+        });
+    });
+    const result = await handle.done;
+    assert.equal(result.status, 'cancelled');
+    assert.deepEqual(await callsIn(join(dir, 'calls.txt')), []);
+    assert.ok(pid !== undefined, 'the server was running while the call waited');
+    assert.ok(await becomesGone(pid), `the server ${pid} outlived the cancelled run`);
   });
 
   it('a rejected call never reaches the server, and an untrusted workspace never starts it', async () => {
