@@ -81,25 +81,27 @@ describe('MCP tools through the tool bus (real stdio and HTTP servers)', functio
     assert.deepEqual(await callsIn(calls()), []);
   });
 
-  it('asks before each call (default ask), and a call a person approves reaches the server once; a resume replays it', async () => {
-    const bus = new ToolBus<ToolContext>(builtinTools(), openHub());
-    const task = fakeTask();
-    const result = await call(bus, task, 'mcp__demo__echo', { text: 'hello' }, ['mcp__demo__*']);
-    assert.equal(result.isError, undefined, result.content);
-    assert.equal(result.content, 'echo: hello');
-    assert.equal(h.approvals.commandProposals.length, 1);
-    assert.match(h.approvals.commandProposals[0]!.command, /^mcp__demo__echo \{"text":"hello"\}$/);
-    assert.match(h.approvals.commandProposals[0]!.reason, /MCP server "demo".*default for tool actions is ask/);
-    assert.deepEqual(await callsIn(calls()), ['hello']);
+  describe('checklist 18: a resumed MCP call is neither asked nor called again', () => {
+    it('asks before each call (default ask), and a call a person approves reaches the server once; a resume replays it', async () => {
+      const bus = new ToolBus<ToolContext>(builtinTools(), openHub());
+      const task = fakeTask();
+      const result = await call(bus, task, 'mcp__demo__echo', { text: 'hello' }, ['mcp__demo__*']);
+      assert.equal(result.isError, undefined, result.content);
+      assert.equal(result.content, 'echo: hello');
+      assert.equal(h.approvals.commandProposals.length, 1);
+      assert.match(h.approvals.commandProposals[0]!.command, /^mcp__demo__echo \{"text":"hello"\}$/);
+      assert.match(h.approvals.commandProposals[0]!.reason, /MCP server "demo".*default for tool actions is ask/);
+      assert.deepEqual(await callsIn(calls()), ['hello']);
 
-    // The same attempt resumed after a crash (same journal): neither asked nor called again.
-    const resumed = fakeTask({ journal: task.journal });
-    const again = await call(bus, resumed, 'mcp__demo__echo', { text: 'hello' }, ['mcp__demo__echo']);
-    assert.match(again.content, /^echo: hello\n\(Recorded result/);
-    assert.equal(again.data?.replayed, true);
-    assert.equal(h.approvals.commandProposals.length, 1, 'not asked twice');
-    assert.deepEqual(await callsIn(calls()), ['hello'], 'not called twice');
-    assert.deepEqual(resumed.ran, []);
+      // The same attempt resumed after a crash (same journal): neither asked nor called again.
+      const resumed = fakeTask({ journal: task.journal });
+      const again = await call(bus, resumed, 'mcp__demo__echo', { text: 'hello' }, ['mcp__demo__echo']);
+      assert.match(again.content, /^echo: hello\n\(Recorded result/);
+      assert.equal(again.data?.replayed, true);
+      assert.equal(h.approvals.commandProposals.length, 1, 'not asked twice');
+      assert.deepEqual(await callsIn(calls()), ['hello'], 'not called twice');
+      assert.deepEqual(resumed.ran, []);
+    });
   });
 
   it('a rejected call or a denied tool never reaches the server; a user allow rule skips the question', async () => {
@@ -128,19 +130,21 @@ describe('MCP tools through the tool bus (real stdio and HTTP servers)', functio
     assert.deepEqual(await callsIn(calls()), [], 'no echo reached the server');
   });
 
-  it('bounds a huge result and scrubs secret-looking values, and the server sees the scrubbed environment plus its own', async () => {
-    const bus = new ToolBus<ToolContext>(builtinTools(), openHub());
-    const task = fakeTask();
-    const flood = await call(bus, task, 'mcp__demo__flood', {}, ['mcp__demo__*']);
-    assert.ok(flood.content.length < 4200, `${flood.content.length} chars`);
-    assert.match(flood.content, new RegExp(`${FLOOD_CHARS - 4000} more characters not shown`));
-    const leak = await call(bus, task, 'mcp__demo__leak', {}, ['mcp__demo__*']);
-    assert.ok(!leak.content.includes(LEAKED_KEY) && !leak.content.includes('hunter2-very-secret'), leak.content);
-    assert.match(leak.content, /key=\[redacted\] token=\[redacted\]/);
-    assert.ok(!JSON.stringify([...task.journal.values()]).includes(LEAKED_KEY), 'the journal has the scrubbed text');
-    const env = (await call(bus, task, 'mcp__demo__env', {}, ['mcp__demo__*'])).content.split('\n');
-    assert.ok(env.includes('MCP_DEMO_CALLS') && env.includes('PATH'), env.join(','));
-    assert.ok(!env.includes('DEMO_SERVICE_TOKEN'), 'a token-named variable is scrubbed');
+  describe('checklist 28: an MCP server gets the scrubbed environment, and its output is scrubbed and bounded', () => {
+    it('bounds a huge result and scrubs secret-looking values, and the server sees the scrubbed environment plus its own', async () => {
+      const bus = new ToolBus<ToolContext>(builtinTools(), openHub());
+      const task = fakeTask();
+      const flood = await call(bus, task, 'mcp__demo__flood', {}, ['mcp__demo__*']);
+      assert.ok(flood.content.length < 4200, `${flood.content.length} chars`);
+      assert.match(flood.content, new RegExp(`${FLOOD_CHARS - 4000} more characters not shown`));
+      const leak = await call(bus, task, 'mcp__demo__leak', {}, ['mcp__demo__*']);
+      assert.ok(!leak.content.includes(LEAKED_KEY) && !leak.content.includes('hunter2-very-secret'), leak.content);
+      assert.match(leak.content, /key=\[redacted\] token=\[redacted\]/);
+      assert.ok(!JSON.stringify([...task.journal.values()]).includes(LEAKED_KEY), 'the journal has the scrubbed text');
+      const env = (await call(bus, task, 'mcp__demo__env', {}, ['mcp__demo__*'])).content.split('\n');
+      assert.ok(env.includes('MCP_DEMO_CALLS') && env.includes('PATH'), env.join(','));
+      assert.ok(!env.includes('DEMO_SERVICE_TOKEN'), 'a token-named variable is scrubbed');
+    });
   });
 
   it('close() stops the stdio server (its pid is gone); the next use starts it again', async () => {
@@ -155,14 +159,16 @@ describe('MCP tools through the tool bus (real stdio and HTTP servers)', functio
     assert.ok(second !== undefined && second !== pid);
   });
 
-  it('an untrusted workspace never starts a server: no tools are offered and a call fails', async () => {
-    const bus = new ToolBus<ToolContext>(builtinTools(), openHub({ trusted: false }));
-    assert.deepEqual(await bus.specsFor(['mcp__demo__*']), []);
-    assert.ok(warnings.some((w) => /never started in an untrusted workspace/.test(w)));
-    assert.equal(await hub?.pidOf('demo'), undefined);
-    const result = await call(bus, fakeTask(), 'mcp__demo__echo', { text: 'x' }, ['mcp__demo__*']);
-    assert.equal(result.isError, true);
-    assert.deepEqual(await callsIn(calls()), []);
+  describe('checklist 7: an untrusted workspace never starts an MCP server', () => {
+    it('an untrusted workspace never starts a server: no tools are offered and a call fails', async () => {
+      const bus = new ToolBus<ToolContext>(builtinTools(), openHub({ trusted: false }));
+      assert.deepEqual(await bus.specsFor(['mcp__demo__*']), []);
+      assert.ok(warnings.some((w) => /never started in an untrusted workspace/.test(w)));
+      assert.equal(await hub?.pidOf('demo'), undefined);
+      const result = await call(bus, fakeTask(), 'mcp__demo__echo', { text: 'x' }, ['mcp__demo__*']);
+      assert.equal(result.isError, true);
+      assert.deepEqual(await callsIn(calls()), []);
+    });
   });
 
   it('reaches a streamable HTTP server on loopback with the configured headers', async () => {
