@@ -16,6 +16,7 @@ import {
   approveArg,
   baseUrlArg,
   budgetArgs,
+  mcpConfigArgs,
   passEnvArgs,
   providerArg,
   stateDirArg,
@@ -302,11 +303,6 @@ function helpFor(topic: string | undefined): CliCommand {
   if (!(COMMANDS as readonly string[]).includes(topic))
     throw new UsageError(`There is no command "${topic}". Use one of: ${COMMANDS.join(', ')}.`);
   return { kind: 'help', topic: topic as CommandName };
-}
-
-/** `--mcp-config FILE` (repeatable): MCP server configs, as absolute paths. */
-function mcpConfigArgs(files: readonly string[] | undefined, cwd: string): { mcpConfig?: string[] } {
-  return files === undefined || files.length === 0 ? {} : { mcpConfig: files.map((f) => path.resolve(cwd, f)) };
 }
 
 function runIdArg(rest: string[], command: 'resume' | 'show'): string {
