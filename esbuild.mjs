@@ -77,6 +77,8 @@ const SDK_BUNDLES = {
   'gpt-tokenizer/encoding/cl100k_base': 'sdk/tokenizer-cl100k.js',
   '@modelcontextprotocol/sdk/server/mcp.js': 'sdk/mcp-server.js',
   '@modelcontextprotocol/sdk/server/stdio.js': 'sdk/mcp-stdio.js',
+  // The MCP client (src/core/tools/mcpClientSdk.ts re-exports it), loaded on the first MCP server start.
+  './src/core/tools/mcpClientSdk.ts': 'sdk/mcp.js',
 };
 
 /**
@@ -98,6 +100,10 @@ const lazySdks = {
         external: true,
       }),
     );
+    build.onResolve({ filter: /^\.\/mcpClientSdk$/ }, () => ({
+      path: `./${SDK_BUNDLES['./src/core/tools/mcpClientSdk.ts']}`,
+      external: true,
+    }));
   },
 };
 

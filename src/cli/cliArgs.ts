@@ -17,6 +17,7 @@ import {
   approveArg,
   baseUrlArg,
   budgetArgs,
+  mcpConfigArgs,
   passEnvArgs,
   providerArg,
   stateDirArg,
@@ -37,6 +38,7 @@ const OPTIONS = {
   approve: { type: 'string' },
   verify: { type: 'string', multiple: true },
   'pass-env': { type: 'string', multiple: true },
+  'mcp-config': { type: 'string', multiple: true },
   'max-errors': { type: 'string' },
   'max-warnings': { type: 'string' },
   'max-failing-tests': { type: 'string' },
@@ -87,9 +89,20 @@ const RUN_SETTING_OPTIONS: readonly OptionName[] = [
 
 /** The options each command accepts (besides --help). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
-  run: [...RUN_SETTING_OPTIONS, 'dry-run', 'json', 'plan'],
+  run: [...RUN_SETTING_OPTIONS, 'mcp-config', 'dry-run', 'json', 'plan'],
   plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
-  resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
+  resume: [
+    'workspace',
+    'state-dir',
+    'approve',
+    'budget-tokens',
+    'budget-usd',
+    'json',
+    'skip',
+    'retry',
+    'note',
+    'mcp-config',
+  ],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
   mcp: RUN_SETTING_OPTIONS,
@@ -189,6 +202,7 @@ export function parseCliArgs(
         ...(values.approve === undefined ? {} : { approve: approveArg(values.approve) }),
         budget: budgetArgs(values),
         ...taskActionArgs(values),
+        ...mcpConfigArgs(values['mcp-config'], cwd),
         json: values.json ?? false,
       };
     }
@@ -248,6 +262,7 @@ function parseRun(
       return command.trim();
     }),
     passEnv: passEnvArgs(values['pass-env'] ?? []),
+    ...mcpConfigArgs(values['mcp-config'], cwd),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
     ...(planFile === undefined ? {} : { planFile }),
@@ -355,6 +370,7 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   approve: 'never',
   verify: '"npm test"',
   'pass-env': 'JAVA_HOME',
+  'mcp-config': '.mcp.json',
   'max-errors': '0',
   'max-warnings': '20',
   'max-failing-tests': '0',

@@ -42,6 +42,8 @@ export interface RunArgs {
   verify: string[];
   /** `--pass-env`: variable names (or `*` patterns) commands may see besides the safe base set. */
   passEnv: string[];
+  /** `--mcp-config FILE`: MCP server configs (absolute paths); agents that list their tools may use them. */
+  mcpConfig?: string[];
   /** `--max-errors`, `--max-warnings`, `--max-failing-tests` and `--threshold`, as the settings write them (null: no limit). */
   thresholds?: GateThresholdsInput;
   /** `--repair-attempts`. */
@@ -71,6 +73,8 @@ export interface ResumeArgs {
   /** `--skip` and `--retry [--note]`: a person's actions on tasks, recorded when the run resumes. */
   actions?: TaskAction[];
   json: boolean;
+  /** `--mcp-config FILE`: MCP server configs (absolute paths); not saved with the run. */
+  mcpConfig?: string[];
 }
 
 /** `list`, validated. */

@@ -1,3 +1,4 @@
+import { mergeMcpConfigs, readMcpConfigFile, type McpServerConfig } from '../core/tools/mcpConfig';
 import { DEFAULT_COMMAND_SETTINGS, type CommandSettings } from '../core/tools/commandService';
 import type { CommandLimits } from './cliRunOptions';
 import { constants } from 'node:fs';
@@ -47,6 +48,11 @@ export interface CliEngineOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Per-model limits for every provider key; undefined means none. */
   rateLimits: RateLimits | undefined;
+  /**
+   * `--mcp-config` files. The CLI reads no MCP config on its own (not even the workspace's
+   * `.mcp.json`): a server is a program, and only the person at the terminal names which run.
+   */
+  mcpConfigFiles?: readonly string[];
   /** Warnings for stderr (custom agent errors, checkpoint notes, …). */
   warn(message: string): void;
   /** Told about each baseline and end-of-run verification as it finishes. */
@@ -121,6 +127,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
       },
       services,
       providers,
+      ...(await mcpOf(options.mcpConfigFiles, warn)),
       warn,
       ...(options.onVerification ? { onVerification: options.onVerification } : {}),
     });
@@ -195,4 +202,15 @@ async function checkStateDir(dir: string): Promise<void> {
       `The state folder ${dir} cannot be created (${errorMessage(err)}); pass a writable folder with --state-dir.`,
     );
   });
+}
+
+/** The servers of the `--mcp-config` files; a bad server or file is a warning, and the rest load. */
+async function mcpOf(
+  files: readonly string[] | undefined,
+  warn: (message: string) => void,
+): Promise<{ mcp?: { servers: McpServerConfig[]; trusted: boolean } }> {
+  if (files === undefined || files.length === 0) return {};
+  const config = mergeMcpConfigs(await Promise.all(files.map((f) => readMcpConfigFile(f, f, true))));
+  for (const error of config.errors) warn(`MCP config ${error}`);
+  return { mcp: { servers: config.servers, trusted: true } };
 }

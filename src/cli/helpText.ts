@@ -73,6 +73,9 @@ ${providerLines(providers)}
                          such as "MY_APP_*"); repeatable. They otherwise get PATH, HOME, the locale and
                          a few more, never a provider key or a name like *_KEY, *_TOKEN, *_SECRET,
                          *PASSWORD* unless that exact name is given
+  --mcp-config FILE      MCP servers (.mcp.json or .vscode/mcp.json shape) whose tools agents may use when
+                         their definition lists them (mcp__<server>__<tool> or mcp__<server>__*); each
+                         call asks unless a policy rule allows it; repeatable. No other MCP config is read
   --max-errors N         new errors (compiler errors, ESLint errors, a crashed check) each check may
                          show at the end and after a task (default 0; "any" for no limit)
   --max-warnings N       new warnings each check may show (default: any)
@@ -113,6 +116,7 @@ const RESUME = `agent-orchestrator resume <runId> [options]
   --skip TASK            skip a pending or failed task; its dependents treat it as done (repeatable)
   --retry TASK           run a failed, cancelled or skipped task again (repeatable)
   --note TEXT            with one --retry: a note added to that task's next brief
+  --mcp-config FILE      MCP servers, as for run (not remembered from the run: name them again)
   --json                 run events on stdout, one JSON object per line
   --state-dir DIR        where runs are stored`;
 

@@ -88,7 +88,15 @@ export async function runCommand(
   // A run refused because another one edits the workspace was never created; its saved settings go too.
   const onRefused = (runId: string): Promise<void> =>
     rm(path.join(state.dir, CLI_RUNS_DIR, `${runId}.json`), { force: true });
-  const options = { json: args.json, approve, providers, settings, afterRun, onRefused };
+  const options = {
+    json: args.json,
+    approve,
+    providers,
+    settings,
+    afterRun,
+    onRefused,
+    ...(args.mcpConfig === undefined ? {} : { mcpConfig: args.mcpConfig }),
+  };
   return drive(io, state, options, async (engine, reporter, attach) => {
     let plan: { input: unknown; origin: PlanOrigin } | undefined;
     if (planInput !== undefined && args.planFile !== undefined) {
@@ -139,7 +147,14 @@ export async function resumeCommand(
     `agent-orchestrator list${stateFlag(state)}`,
   );
   const approve = approveMode(args.approve, io);
-  return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
+  const options = {
+    json: args.json,
+    approve,
+    providers,
+    settings,
+    ...(args.mcpConfig === undefined ? {} : { mcpConfig: args.mcpConfig }),
+  };
+  return drive(io, state, options, async (engine, reporter, attach) => {
     let handle: RunHandle;
     try {
       // A failed or cancelled run gets another go at its failed, cancelled and skipped tasks; each
@@ -190,6 +205,8 @@ interface DriveOptions {
   onRefused?(runId: string): Promise<void>;
   approve: ApproveMode;
   providers: ProviderTable;
+  /** `--mcp-config` files. */
+  mcpConfig?: readonly string[];
   settings: RunEngineSettings;
 }
 
@@ -241,6 +258,7 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       ...options.settings,
       stateDir: state.dir,
       providers: options.providers,
+      ...(options.mcpConfig === undefined ? {} : { mcpConfigFiles: options.mcpConfig }),
       env: io.env,
       approvals,
       rateLimits,

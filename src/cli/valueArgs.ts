@@ -101,3 +101,8 @@ export function wholeNumber(flag: string, value: string, max: number): number {
   }
   return n;
 }
+
+/** `--mcp-config FILE` (repeatable): MCP server configs, as absolute paths. */
+export function mcpConfigArgs(files: readonly string[] | undefined, cwd: string): { mcpConfig?: string[] } {
+  return files === undefined || files.length === 0 ? {} : { mcpConfig: files.map((f) => path.resolve(cwd, f)) };
+}

@@ -1,3 +1,5 @@
+import { isMcpToolName } from '../tools/mcpToolNames';
+
 /** The agent-file conventions of other tools that we read, besides our own `.orchestrator/agents`. */
 export type AgentFileConvention = 'github' | 'claude';
 
@@ -64,12 +66,16 @@ export function mapConventionTools(names: readonly string[] | undefined, knownTo
     const lower = name.toLowerCase();
     const ours = CONVENTION_TOOL_MAP[lower] ?? CONVENTION_TOOL_MAP[lower.split('/')[0] ?? ''];
     if (ours) for (const t of ours) tools.add(t);
-    else if (knownTools.includes(name)) tools.add(name);
+    else if (knownTools.includes(name) || isMcpToolName(name)) tools.add(name);
     else ignored.push(name);
   }
   for (const t of ALWAYS_GRANTED_TOOLS) tools.add(t);
   const known = new Set(knownTools);
-  return { tools: knownTools.length > 0 ? [...tools].filter((t) => known.has(t)) : [...tools], ignored };
+  // MCP tools (`mcp__server__tool`, Claude Code's own naming) are kept: their servers say later whether they exist.
+  return {
+    tools: knownTools.length > 0 ? [...tools].filter((t) => known.has(t) || isMcpToolName(t)) : [...tools],
+    ignored,
+  };
 }
 
 /** Capabilities found as whole words in a convention agent's name (or, failing that, its description). */

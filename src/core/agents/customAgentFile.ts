@@ -6,6 +6,7 @@ import { parseModelRef } from '../route/modelRef';
 import { AgentDefinitionSchema, type AgentDefinition, type AgentDefinitionInput } from '../model/agentDefinition';
 import { parseCustomAgentFrontmatter } from './customAgentFrontmatter';
 import { lazySchema } from '../common/lazySchema';
+import { isMcpToolName } from '../tools/mcpToolNames';
 
 /** A custom agent read from `.orchestrator/agents/<name>.md`. */
 export interface CustomAgentSpec {
@@ -185,7 +186,8 @@ function parseLabelled(
     problems.push('the system prompt is empty; write the agent\'s instructions as Markdown below the closing "---"');
   if (fm.success && options.knownTools) {
     const known = new Set(options.knownTools);
-    const bad = (fm.data.tools ?? []).filter((t) => !known.has(t));
+    // MCP tools (`mcp__<server>__<tool>` or `mcp__<server>__*`) are known only once their server runs.
+    const bad = (fm.data.tools ?? []).filter((t) => !known.has(t) && !isMcpToolName(t));
     if (bad.length > 0) {
       problems.push(
         `field "tools": unknown tool${bad.length > 1 ? 's' : ''} ${bad.map((t) => `"${t}"`).join(', ')}; known tools: ${[...known].join(', ')}`,

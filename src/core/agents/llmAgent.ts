@@ -74,7 +74,7 @@ export class LlmAgent implements Agent {
   async run(ctx: TaskContext): Promise<TaskResult> {
     const toolCtx = this.deps.toolContext(ctx);
     const allowed = this.definition.tools ?? [];
-    const specs = this.deps.tools.specs(allowed);
+    const specs = await this.deps.tools.specsFor(allowed);
     const instructions = await this.deps.projectInstructions?.(ctx);
     const messages: ChatMessage[] = [{ role: 'user', content: taskBrief(ctx, instructions) }];
     const seen = new Map<string, number>();

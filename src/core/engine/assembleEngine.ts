@@ -27,6 +27,8 @@ import type { ApprovalPort } from '../tools/approvalPort';
 import { builtinTools } from '../tools/builtinTools';
 import { commandService } from '../tools/commandService';
 import { policyReadWorkspace } from '../tools/policyReadWorkspace';
+import type { McpServerConfig } from '../tools/mcpConfig';
+import { McpHub } from '../tools/mcpHub';
 import { ToolBus } from '../tools/toolBus';
 import type { ToolContext, VerificationService } from '../tools/toolContext';
 import type { WorkspacePort } from '../tools/workspacePort';
@@ -77,6 +79,8 @@ export interface EnginePorts {
    * host's FileSystemWatcher). Without it, the agent files are read once, when the engine is built.
    */
   agentFileWatcher?: AgentFileWatcher;
+  /** MCP servers agents may use when their definition lists the tools; `trusted: false` refuses to start any. */
+  mcp?: { servers: readonly McpServerConfig[]; trusted: boolean };
   /** Something the user should know (a skipped custom agent, no checkpoints…); never fatal. */
   warn(message: string): void;
   /** Told about each baseline and end-of-run verification step as it finishes. */
@@ -99,7 +103,9 @@ export interface Engine {
   workspaceRoot: string;
   /** An LLM agent wired like the built-in ones (tools, models, policy, gate), for the registry; not registered. */
   createPromptAgent(definition: AgentDefinitionInput, systemPrompt: string): Agent;
-  /** Releases the agents and the breaker; stop the runs in flight first. */
+  /** The MCP servers (started lazily, stopped when no run is live); undefined without any configured. */
+  mcp: McpHub | undefined;
+  /** Releases the agents and the breaker, and stops MCP servers; stop the runs in flight first. */
   dispose(): void;
 }
 
@@ -188,7 +194,17 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const clock = services.clock;
   const rateLimits = services.rateLimits;
   const breaker = new CircuitBreaker(clock);
-  const tools = new ToolBus<ToolContext>(builtinTools());
+  const mcp =
+    ports.mcp && ports.mcp.servers.length > 0
+      ? new McpHub({
+          servers: ports.mcp.servers,
+          trusted: ports.mcp.trusted,
+          cwd: root,
+          environment: () => commands.environment(),
+          warn,
+        })
+      : undefined;
+  const tools = new ToolBus<ToolContext>(builtinTools(), mcp);
   const toolContext = (task: ToolContext['task']): ToolContext => ({
     task,
     workspace,
@@ -273,6 +289,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     workspaceLock: services.workspaceLocks.forWorkspace(root),
     clock,
     budgetProblem: (budget) => unpricedBudgetProblem(prices, models, budget),
+    ...(mcp === undefined ? {} : { onIdle: () => mcp.close() }),
     settings: {
       maxConcurrency: settings.maxConcurrency,
       maxTasksPerPlan: settings.maxTasksPerPlan,
@@ -298,12 +315,14 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     policy,
     workspaceRoot: root,
     createPromptAgent: agents.createPromptAgent,
+    mcp,
     dispose: () => {
       if (disposed) return;
       disposed = true;
       watching?.dispose();
       registry.dispose();
       breaker.dispose();
+      void mcp?.close();
     },
   };
 }

@@ -176,7 +176,8 @@ export class PolicyEngine {
       );
       if (hit !== undefined) return fromRule(hit, `tool "${tool}"`);
     }
-    return this.#fallback('tool', 'allow', `tool "${tool}"`);
+    // A tool from an MCP server runs someone else's code: it asks unless a rule allows it.
+    return this.#fallback('tool', tool.startsWith('mcp__') ? 'ask' : 'allow', `tool "${tool}"`);
   }
 
   async #decidePath(

@@ -239,6 +239,7 @@ export class Orchestrator {
       this.live.delete(runId);
       if (!this.deps.store) this.memory.set(runId, state);
       forward.dispose();
+      if (this.live.size === 0) await this.deps.onIdle?.().catch(() => undefined);
     });
     return {
       runId,

@@ -81,4 +81,6 @@ export interface OrchestratorDeps {
    * with what to do; undefined when it can. Asked before a run starts or resumes with a budget.
    */
   budgetProblem?(budget: RunBudgetLimits): string | undefined;
+  /** Called when the last live run has ended (any way, cancel included): the engine stops its MCP servers. */
+  onIdle?(): Promise<void>;
 }

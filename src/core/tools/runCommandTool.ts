@@ -181,7 +181,7 @@ async function commandFolder(
  * the previous attempt was interrupted (a crash, a stop) or paused for a person, that attempt's
  * epoch, so the resumed attempt finds what it already did. Itself a journaled step.
  */
-async function commandEpoch(task: TaskContext): Promise<number> {
+export async function commandEpoch(task: TaskContext): Promise<number> {
   const previous = task.previousAttempt;
   const continues =
     previous !== undefined &&

@@ -20,6 +20,8 @@ export interface ToolDefinition<C, P = unknown> {
   name: string;
   description: string;
   parameters: z.ZodType<P>;
+  /** The JSON schema the model is shown, when it does not come from `parameters` (an MCP server's tool). */
+  jsonSchema?: Record<string, unknown>;
   run(args: P, ctx: C): Promise<ToolResult>;
 }
 
@@ -37,6 +39,7 @@ export function defineTool<C, S extends z.ZodType>(def: {
 
 /** The model-facing spec of a tool; the JSON schema is generated from the zod schema. */
 export function toolSpecOf<C>(def: ToolDefinition<C, unknown>): ToolSpec {
+  if (def.jsonSchema !== undefined) return { name: def.name, description: def.description, parameters: def.jsonSchema };
   const schema = z.toJSONSchema(def.parameters, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete schema.$schema;
   return { name: def.name, description: def.description, parameters: schema };

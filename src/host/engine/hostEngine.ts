@@ -12,6 +12,7 @@ import type { ApiKeyStore } from '../secrets/apiKeys';
 import { engineSettingsOf } from '../settings/engineSettingsOf';
 import type { HostSettings } from '../settings/hostSettingsSchema';
 import { HOST_ENGINE_ACTIONS, HostEngineError } from './hostEngineError';
+import { hostMcpServers } from './hostMcpServers';
 import { vscodeAgentFileWatcher } from './vscodeAgentFileWatcher';
 import { VscodeVerificationRunner } from './vscodeVerificationRunner';
 import { VscodeWorkspace } from './vscodeWorkspace';
@@ -90,6 +91,7 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
       ...(gitBinary === undefined ? {} : { gitBinary }),
       // A changed agent file applies to the next task started, without a reload of the window.
       agentFileWatcher: vscodeAgentFileWatcher(folder),
+      ...(await hostMcpServers(root, settings, warn)),
       warn,
       onVerification: (o, phase) =>
         log.info(

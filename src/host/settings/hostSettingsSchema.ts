@@ -33,6 +33,7 @@ export const HOST_SETTING_KEYS = [
   'budget.maxCostUsd',
   'prices',
   'responseCache',
+  'mcp.servers',
   'rateLimits',
   'approvalMode',
   'protectedPaths',
@@ -60,6 +61,8 @@ export const USER_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostS
   'verification.environment',
   // A workspace pricing a model at $0 would let a money budget pass anything.
   'prices',
+  // A server is a program; the workspace names its own in .vscode/mcp.json, read only when trusted.
+  'mcp.servers',
 ]);
 
 /** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
@@ -137,6 +140,8 @@ export const HostSettingsSchema = lazySchema(() =>
     prices: z.record(z.string().min(1), modelPriceSchema),
     /** Answer identical deterministic requests of one run from its response cache. */
     responseCache: z.boolean(),
+    /** MCP servers by name, as in `.vscode/mcp.json`'s `servers`; checked when the engine reads them. */
+    mcp: z.strictObject({ servers: z.record(z.string(), z.unknown()) }),
     /** `provider/model` (or `provider/*`) → per-minute limits shared by every agent of the window. */
     rateLimits: z.record(RateKeySchema, RateLimitsSchema),
     approvalMode: z.enum(['ask', 'autoApprove']),
@@ -181,6 +186,7 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   budget: {},
   prices: {},
   responseCache: true,
+  mcp: { servers: {} },
   rateLimits: {},
   approvalMode: 'ask',
   protectedPaths: [],
@@ -289,6 +295,7 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         : `must be {"input": N, "output": N} in USD per million tokens, each >= 0 (optional "cacheRead", "cacheWrite"; got ${show(value)})`;
     }),
     responseCache: one('responseCache', s.responseCache, d.responseCache, 'true or false'),
+    mcp: { servers: entries(full('mcp.servers'), raw('mcp.servers'), problems, (_name, value) => ({ value })) },
     rateLimits: entries(full('rateLimits'), raw('rateLimits'), problems, (key, value) => {
       if (!RateKeySchema.safeParse(key).success)
         return 'is not "provider/model" (or "provider/*" for every model of a provider)';

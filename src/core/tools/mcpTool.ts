@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { TaskContext } from '../task/agent';
+import type { CommandProposal } from './approvalPort';
+import { approveCommandOnce } from './approveCommandOnce';
+import { commandEpoch } from './runCommandTool';
+import type { ToolContext } from './toolContext';
+import type { ToolDefinition, ToolResult } from './toolDefinition';
+import { errorResult } from './toolResults';
+
+/** Longest argument text shown in an approval prompt; the rest is counted, not hidden silently. */
+const MAX_SHOWN_ARGS = 2000;
+
+/** Calls one tool of one server; the hub implements it. */
+export interface McpCaller {
+  callTool(
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<{ content: string; isError: boolean }>;
+}
+
+/** One tool a server listed, as the engine offers it. */
+export interface McpToolInfo {
+  server: string;
+  /** The tool's name on its server. */
+  tool: string;
+  /** `mcp__<server>__<tool>`, sanitised. */
+  name: string;
+  description: string;
+  schema: Record<string, unknown>;
+}
+
+const StoredCall = z.object({ content: z.string(), isError: z.boolean() });
+
+/**
+ * An MCP tool as an agent tool. Every call goes through the policy like a built-in tool (an MCP
+ * tool asks unless a user rule allows it): deny refuses, ask goes to a person through the command
+ * approval of the approval port. The approval and the call are journaled steps keyed like
+ * run_command's (epoch, arguments, occurrence), so a resume neither asks twice nor calls twice.
+ * The result the journal keeps is already bounded and scrubbed by the hub.
+ */
+export function mcpToolDefinition(caller: McpCaller, info: McpToolInfo): ToolDefinition<ToolContext> {
+  const occurrences = new WeakMap<TaskContext, Map<string, number>>();
+  return {
+    name: info.name,
+    description: info.description || `Tool "${info.tool}" of the MCP server "${info.server}".`,
+    parameters: z.record(z.string(), z.unknown()),
+    jsonSchema: info.schema,
+    async run(raw, ctx): Promise<ToolResult> {
+      const args = raw as Record<string, unknown>;
+      const verdict = await ctx.policy.evaluate({ kind: 'tool', tool: info.name });
+      if (verdict.decision === 'deny')
+        return errorResult(`${info.name} was refused: ${verdict.reason}. Do without it.`, { refused: true });
+      if (verdict.decision === 'ask' && ctx.approvals.decideCommand === undefined)
+        return errorResult(
+          `${info.name} needs a person's approval (${verdict.reason}), and nobody can be asked here; it was not called.`,
+          { refused: true },
+        );
+      const { task } = ctx;
+      const argText = JSON.stringify(args);
+      const id = createHash('sha256')
+        .update(JSON.stringify([info.name, argText]))
+        .digest('hex')
+        .slice(0, 16);
+      const seen = occurrences.get(task) ?? new Map<string, number>();
+      occurrences.set(task, seen);
+      const n = (seen.get(id) ?? 0) + 1;
+      seen.set(id, n);
+      const key = `${await commandEpoch(task)}:${id}#${n}`;
+
+      if (verdict.decision === 'ask') {
+        const shown =
+          argText.length > MAX_SHOWN_ARGS
+            ? `${argText.slice(0, MAX_SHOWN_ARGS)} … (${argText.length - MAX_SHOWN_ARGS} more characters not shown)`
+            : argText;
+        const proposal: CommandProposal = {
+          approvalId: `${task.task.id}:mcp:${key}`,
+          runId: task.runId,
+          taskId: task.task.id,
+          agentId: task.agentId,
+          command: `${info.name} ${shown}`,
+          argv: [],
+          cwd: '.',
+          reason: `call the tool "${info.tool}" of the MCP server "${info.server}": ${verdict.reason}`,
+        };
+        const decision = await approveCommandOnce(ctx, proposal, `mcp-approval:${key}`);
+        if (decision.decision === 'rejected') {
+          const why = decision.reason?.trim() || 'no reason given';
+          return errorResult(`${info.name} was not approved (${why}); it was not called. Do without it.`, {
+            refused: true,
+          });
+        }
+      }
+
+      let calledNow = false;
+      const stored = await task.step(`mcp:${key}`, async () => {
+        calledNow = true;
+        task.log.info(`MCP ${info.name}`);
+        const result = await caller.callTool(info.server, info.tool, args, task.signal);
+        return { content: result.content, isError: result.isError };
+      });
+      const parsed = StoredCall.safeParse(stored);
+      if (!parsed.success) throw new Error('The journaled MCP call result is malformed; the run state may be corrupt.');
+      const note = calledNow
+        ? ''
+        : '\n(Recorded result: this call had completed before the run was resumed; it was not called again.)';
+      return {
+        content: parsed.data.content + note,
+        ...(parsed.data.isError ? { isError: true } : {}),
+        data: { replayed: !calledNow },
+      };
+    },
+  };
+}
