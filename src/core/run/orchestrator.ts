@@ -13,6 +13,8 @@ import { RunSession, type RunResult } from './runSession';
 import { actionsProblem, parseTaskAction, taskActionEvent, TaskActionError, type TaskAction } from './taskActions';
 import { emptyRunState, type RunState } from '../model/runState';
 import type { WorkspaceLease } from '../store/workspaceLock';
+import type { Span } from '../observe/tracer';
+import { errorType, traceModelCall } from '../execute/modelCallSpan';
 
 /** What the user asks for. */
 export interface RunRequest {
@@ -341,16 +343,31 @@ export class Orchestrator {
   private async planWithRetries(session: RunSession, planner: Planner, goal: string): Promise<unknown> {
     const signal = session.planSignal;
     const { retry, random } = this.deps.settings;
+    const { tracer } = session;
     for (let attempt = 1; ; attempt++) {
+      const span = tracer.startSpan('plan', { attributes: { attempt } });
+      const startSpan = (name: string, attributes?: Readonly<Record<string, unknown>>): Span =>
+        tracer.startSpan(name, { parentId: span.id, ...(attributes ? { attributes } : {}) });
       try {
-        return await planner.plan(goal, {
+        const plan = await planner.plan(goal, {
           signal,
           limits: this.planLimits(),
-          callModel: async (req, send) =>
-            (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
+          callModel: (req, send) =>
+            traceModelCall(
+              startSpan,
+              req,
+              send,
+              async (traced) =>
+                (await session.services.quota.call({ ...req, agentId: 'planner' }, traced, signal)).value,
+            ),
           warn: (message, fields) => session.services.logger.warn(message, fields),
         });
+        span.end('ok');
+        return plan;
       } catch (err) {
+        span.end(err instanceof Error && err.name === 'AbortError' ? 'cancelled' : 'error', {
+          'error.type': errorType(err),
+        });
         if (!(err instanceof TaskFailure) || err.failureClass !== 'retryable' || attempt >= retry.maxAttemptsPerTask)
           throw err;
         const delayMs = backoffDelay(retry, attempt - 1, err.options.retryAfterMs, random);

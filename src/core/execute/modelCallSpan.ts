@@ -1,0 +1,68 @@
+import { TaskFailure } from '../model/failure';
+import type { ModelTurn } from '../quota/quotaGate';
+import type { ModelCallRequest, ModelCallResult, StartChildSpan } from '../task/agent';
+
+/** The `send` of a model call, as `callModel` takes it. */
+type Send<T> = (signal: AbortSignal, turn: ModelTurn) => Promise<ModelCallResult<T>>;
+
+/** Providers whose OpenTelemetry name differs from ours. */
+const OTEL_PROVIDER_NAMES: Readonly<Record<string, string>> = { azure: 'azure.ai.openai', vertex: 'gcp.vertex_ai' };
+
+/**
+ * Runs one model call inside a `chat <model>` span with the OpenTelemetry GenAI attributes: the
+ * request's model, provider and limits when it starts, the answer's id, model, finish reason and
+ * token usage when it ends. Only sizes and counts are recorded, never prompt or answer text.
+ * `call` is the gate that sends: it gets a `send` that also notes the answer for the span.
+ */
+export async function traceModelCall<T>(
+  startSpan: StartChildSpan | undefined,
+  request: ModelCallRequest,
+  send: Send<T>,
+  call: (send: Send<T>) => Promise<T>,
+): Promise<T> {
+  if (startSpan === undefined) return call(send);
+  const provider = request.key.provider;
+  const span = startSpan(`chat ${request.key.model}`, {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': OTEL_PROVIDER_NAMES[provider] ?? provider,
+    'gen_ai.system': provider,
+    'gen_ai.request.model': request.key.model,
+    'gen_ai.request.max_tokens': request.maxOutputTokens,
+    ...(request.temperature === undefined ? {} : { 'gen_ai.request.temperature': request.temperature }),
+    'agent_orchestrator.estimated_input_tokens': request.estimatedInputTokens,
+  });
+  let last: ModelCallResult<T> | undefined;
+  try {
+    const value = await call(async (signal, turn) => {
+      last = undefined;
+      const result = await send(signal, turn);
+      last = result;
+      return result;
+    });
+    span.end('ok', endAttributes(last));
+    return value;
+  } catch (err) {
+    const cancelled = err instanceof Error && err.name === 'AbortError';
+    span.end(cancelled ? 'cancelled' : 'error', { ...endAttributes(last), 'error.type': errorType(err) });
+    throw err;
+  }
+}
+
+function endAttributes<T>(result: ModelCallResult<T> | undefined): Record<string, unknown> {
+  if (result === undefined) return {};
+  const { answer, usage } = result;
+  return {
+    ...(answer?.responseId === undefined ? {} : { 'gen_ai.response.id': answer.responseId }),
+    ...(answer?.responseModel === undefined ? {} : { 'gen_ai.response.model': answer.responseModel }),
+    ...(answer?.finishReason === undefined ? {} : { 'gen_ai.response.finish_reasons': [answer.finishReason] }),
+    'gen_ai.usage.input_tokens': usage.inputTokens,
+    'gen_ai.usage.output_tokens': usage.outputTokens,
+  };
+}
+
+/** A low-cardinality name for what went wrong (OpenTelemetry `error.type`). */
+export function errorType(err: unknown): string {
+  if (err instanceof TaskFailure) return `${err.name}.${err.failureClass}`;
+  if (err instanceof Error && err.name !== '' && err.name !== 'Error') return err.name;
+  return '_OTHER';
+}
