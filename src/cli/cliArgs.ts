@@ -47,6 +47,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
+  spans: { type: 'boolean' },
   'state-dir': { type: 'string' },
   plan: { type: 'string' },
   out: { type: 'string' },
@@ -90,7 +91,7 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
   plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
   resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
   list: ['state-dir', 'json'],
-  show: ['state-dir', 'json', 'markdown'],
+  show: ['state-dir', 'json', 'markdown', 'spans'],
 };
 
 type Values = {
@@ -195,13 +196,16 @@ export function parseCliArgs(
       return { kind: 'list', ...(stateDir === undefined ? {} : { stateDir }), json: values.json ?? false };
     case 'show': {
       const runId = runIdArg(rest, 'show');
-      if (values.json && values.markdown)
-        throw new UsageError('--json and --markdown cannot be combined; pick one output format.');
+      const formats = (['json', 'markdown', 'spans'] as const).filter((f) => values[f]);
+      if (formats.length > 1)
+        throw new UsageError(
+          `${formats.map((f) => `--${f}`).join(' and ')} cannot be combined; pick one output format.`,
+        );
       return {
         kind: 'show',
         runId,
         ...(stateDir === undefined ? {} : { stateDir }),
-        format: values.json ? 'json' : values.markdown ? 'markdown' : 'human',
+        format: formats[0] ?? 'human',
       };
     }
   }

@@ -85,7 +85,8 @@ export interface ShowArgs {
   kind: 'show';
   runId: string;
   stateDir?: string;
-  format: 'human' | 'json' | 'markdown';
+  /** `spans`: the run's span tree (model calls, tool calls) from its events. */
+  format: 'human' | 'json' | 'markdown' | 'spans';
 }
 
 /** What the command line asks for. */

@@ -119,8 +119,10 @@ const RESUME = `agent-orchestrator resume <runId> [options]
 const LIST = `agent-orchestrator list [--state-dir DIR] [--json]
   Lists the runs, newest first; --json prints one summary object per line.`;
 
-const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]
-  Shows one run: a summary, the whole folded state (--json) or a Markdown report (--markdown).`;
+const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown | --spans]
+  Shows one run: a summary, the whole folded state (--json), a Markdown report (--markdown) or the
+  tree of its spans (--spans): run, plan, tasks, model calls and tool calls, with durations,
+  statuses, models and tokens.`;
 
 const TOPICS: Record<CommandName, (providers: ProviderTable) => string> = {
   run: RUN,
@@ -141,7 +143,7 @@ export function helpText(topic?: CommandName, providers: ProviderTable = BUILTIN
     '  agent-orchestrator plan "<goal>" [--out FILE] [options]',
     '  agent-orchestrator resume <runId> [options]',
     '  agent-orchestrator list [--state-dir DIR] [--json]',
-    '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]',
+    '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown | --spans]',
     '  agent-orchestrator help [command] | --help | --version',
     '',
     RUN(providers),
