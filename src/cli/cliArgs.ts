@@ -16,6 +16,7 @@ import {
   approveArg,
   baseUrlArg,
   budgetArgs,
+  otlpArgs,
   passEnvArgs,
   providerArg,
   stateDirArg,
@@ -49,6 +50,7 @@ const OPTIONS = {
   markdown: { type: 'boolean' },
   spans: { type: 'boolean' },
   'state-dir': { type: 'string' },
+  'otlp-endpoint': { type: 'string' },
   plan: { type: 'string' },
   out: { type: 'string' },
   skip: { type: 'string', multiple: true },
@@ -87,9 +89,21 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'json',
     'state-dir',
     'plan',
+    'otlp-endpoint',
   ],
   plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
-  resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
+  resume: [
+    'workspace',
+    'state-dir',
+    'approve',
+    'budget-tokens',
+    'budget-usd',
+    'json',
+    'skip',
+    'retry',
+    'note',
+    'otlp-endpoint',
+  ],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown', 'spans'],
 };
@@ -189,6 +203,7 @@ export function parseCliArgs(
         budget: budgetArgs(values),
         ...taskActionArgs(values),
         json: values.json ?? false,
+        ...otlpArgs(values),
       };
     }
     case 'list':
@@ -246,6 +261,7 @@ function parseRun(
     passEnv: passEnvArgs(values['pass-env'] ?? []),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
+    ...otlpArgs(values),
     ...(planFile === undefined ? {} : { planFile }),
     ...(values.out === undefined ? {} : { out: path.resolve(cwd, values.out) }),
   };

@@ -57,6 +57,8 @@ export interface RunArgs {
   json: boolean;
   /** Absolute; undefined means the per-user default. */
   stateDir?: string;
+  /** `--otlp-endpoint URL`: export the run's spans to this OTLP/HTTP collector. */
+  otlpEndpoint?: string;
 }
 
 /** `resume <runId>`, validated. */
@@ -71,6 +73,8 @@ export interface ResumeArgs {
   /** `--skip` and `--retry [--note]`: a person's actions on tasks, recorded when the run resumes. */
   actions?: TaskAction[];
   json: boolean;
+  /** `--otlp-endpoint URL`: export the run's spans to this OTLP/HTTP collector. */
+  otlpEndpoint?: string;
 }
 
 /** `list`, validated. */

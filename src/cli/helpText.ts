@@ -91,7 +91,10 @@ ${providerLines(providers)}
                          planner; it is checked by the same rules; the goal may then be left out
   --dry-run              plan only: print the plan and stop (the same as \`plan\`)
   --json                 print the run events on stdout, one JSON object per line, and nothing else
-  --state-dir DIR        where runs are stored (default: a per-user folder, see below)`;
+  --state-dir DIR        where runs are stored (default: a per-user folder, see below)
+  --otlp-endpoint URL    also export the run's spans (model calls with GenAI attributes, tool calls)
+                         as OTLP/HTTP JSON to this collector, e.g. http://localhost:4318; prompt and
+                         answer text are never sent. Export failures are reported once, never fail the run`;
 
 const PLAN = `agent-orchestrator plan "<goal>" [--out FILE] [options]
   Plans the goal and stops: the validated plan is written to FILE (or printed as JSON on stdout),
@@ -114,7 +117,8 @@ const RESUME = `agent-orchestrator resume <runId> [options]
   --retry TASK           run a failed, cancelled or skipped task again (repeatable)
   --note TEXT            with one --retry: a note added to that task's next brief
   --json                 run events on stdout, one JSON object per line
-  --state-dir DIR        where runs are stored`;
+  --state-dir DIR        where runs are stored
+  --otlp-endpoint URL    export the spans of the resumed run to this OTLP/HTTP collector`;
 
 const LIST = `agent-orchestrator list [--state-dir DIR] [--json]
   Lists the runs, newest first; --json prints one summary object per line.`;

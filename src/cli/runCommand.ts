@@ -34,6 +34,8 @@ import { invalidPlanError, readPlanFile, writePlanFile } from './planFiles';
 import { planFileText } from '../core/plan/planFile';
 import { planOriginOf } from '../core/plan/planOrigin';
 import { PLAN_TO_STDOUT } from './cliCommand';
+import { OtlpSpanExporter } from '../core/observe/otlpSpanExporter';
+import { version as VERSION } from '../../package.json';
 
 /** Concurrency when `--concurrency` is not given (the extension's default). */
 export const DEFAULT_CONCURRENCY = DEFAULT_ENGINE_SETTINGS.maxConcurrency;
@@ -96,7 +98,7 @@ export async function runCommand(
   // A run refused because another one edits the workspace was never created; its saved settings go too.
   const onRefused = (runId: string): Promise<void> =>
     rm(path.join(state.dir, CLI_RUNS_DIR, `${runId}.json`), { force: true });
-  const options = { json: args.json, approve, providers, settings, afterRun, onRefused };
+  const options = { json: args.json, approve, providers, settings, afterRun, onRefused, ...otlpOf(args) };
   return drive(io, state, options, async (engine, reporter, attach) => {
     let plan: { input: unknown; origin: PlanOrigin } | undefined;
     if (planInput !== undefined && args.planFile !== undefined) {
@@ -209,7 +211,8 @@ export async function resumeCommand(
     ...(saved?.prices === undefined ? {} : { prices: saved.prices }),
     ...(saved?.responseCache === undefined ? {} : { responseCache: saved.responseCache }),
   };
-  return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
+  const options = { json: args.json, approve, providers, settings, ...otlpOf(args) };
+  return drive(io, state, options, async (engine, reporter, attach) => {
     let handle: RunHandle;
     try {
       // A failed or cancelled run gets another go at its failed, cancelled and skipped tasks; each
@@ -254,6 +257,8 @@ function budgetCheck(check: () => void): void {
 
 interface DriveOptions {
   json: boolean;
+  /** Export the run's spans to this OTLP/HTTP collector. */
+  otlpEndpoint?: string;
   /** Called with the outcome before the summary (e.g. to write the plan of a dry run). */
   afterRun?(result: RunResult): Promise<void>;
   /** Called when the run was refused before it was created (another run edits the workspace). */
@@ -314,9 +319,20 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       onVerification: (outcome, phase) => reporter.verification(outcome, phase),
     });
     cleanups.push(() => engine.dispose());
+    let exporter: OtlpSpanExporter | undefined;
     const handle = await start(engine, reporter, (h) => {
       reporter.follow(h.state);
       h.onEvent((e) => reporter.event(e));
+      if (options.otlpEndpoint !== undefined) {
+        const spans = new OtlpSpanExporter({
+          endpoint: options.otlpEndpoint,
+          runId: h.runId,
+          serviceVersion: VERSION,
+          warn: (message) => reporter.warn(message),
+        });
+        h.onEvent((e) => spans.onEvent(e));
+        exporter = spans;
+      }
       return h;
     });
     reporter.releaseWarnings();
@@ -345,12 +361,17 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       throw new UsageError(`Run ${handle.runId} was not started: ${err.message}`);
     }
     if (outcome === 'forced') return ExitCode.failed;
+    await exporter?.flush();
     await options.afterRun?.(outcome);
     reporter.summary(outcome);
     return exitCodeOf(outcome.status);
   } finally {
     for (const cleanup of cleanups.reverse()) cleanup();
   }
+}
+
+function otlpOf(args: { otlpEndpoint?: string }): { otlpEndpoint?: string } {
+  return args.otlpEndpoint === undefined ? {} : { otlpEndpoint: args.otlpEndpoint };
 }
 
 /** `--approve`, or its default: prompt on a terminal, never without one. */
