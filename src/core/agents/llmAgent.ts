@@ -110,7 +110,8 @@ export class LlmAgent implements Agent {
               ? { output: JSON.parse(JSON.stringify(args.output)) as TaskResult['output'] }
               : {}),
           };
-          messages.push({ role: 'tool', toolCallId: call.id, content: 'Noted.' });
+          const noted = await traceToolCall(ctx.startSpan, FINISH_TOOL, call.id, async () => ({ content: 'Noted.' }));
+          messages.push({ role: 'tool', toolCallId: call.id, content: noted.content });
           continue;
         }
         const key = `${call.name}:${canonicalJson(call.arguments ?? call.rawArguments)}`;
