@@ -11,10 +11,11 @@ const OTEL_PROVIDER_NAMES: Readonly<Record<string, string>> = { azure: 'azure.ai
 /**
  * Runs one model call inside a `chat <model>` span with the OpenTelemetry GenAI attributes: the
  * request's model, provider and limits when it starts, the answer's id, model, finish reason and
- * token usage when it ends. Only sizes and counts are recorded, never prompt or answer text.
- * `call` is the gate that sends: it gets a `send` that also notes the answer for the span.
+ * token usage when it ends. The span covers the request itself: it starts when the gate lets it go
+ * (after any rate-limit wait), so a request the budget refuses is not a model call and has none.
+ * Only sizes and counts are recorded, never prompt or answer text. `call` is the gate that sends.
  */
-export async function traceModelCall<T>(
+export function traceModelCall<T>(
   startSpan: StartChildSpan | undefined,
   request: ModelCallRequest,
   send: Send<T>,
@@ -22,34 +23,29 @@ export async function traceModelCall<T>(
 ): Promise<T> {
   if (startSpan === undefined) return call(send);
   const provider = request.key.provider;
-  const span = startSpan(`chat ${request.key.model}`, {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': OTEL_PROVIDER_NAMES[provider] ?? provider,
-    'gen_ai.system': provider,
-    'gen_ai.request.model': request.key.model,
-    'gen_ai.request.max_tokens': request.maxOutputTokens,
-    ...(request.temperature === undefined ? {} : { 'gen_ai.request.temperature': request.temperature }),
-    'agent_orchestrator.estimated_input_tokens': request.estimatedInputTokens,
-  });
-  let last: ModelCallResult<T> | undefined;
-  try {
-    const value = await call(async (signal, turn) => {
-      last = undefined;
-      const result = await send(signal, turn);
-      last = result;
-      return result;
+  return call(async (signal, turn) => {
+    const span = startSpan(`chat ${request.key.model}`, {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': OTEL_PROVIDER_NAMES[provider] ?? provider,
+      'gen_ai.system': provider,
+      'gen_ai.request.model': request.key.model,
+      'gen_ai.request.max_tokens': turn?.maxOutputTokens ?? request.maxOutputTokens,
+      ...(request.temperature === undefined ? {} : { 'gen_ai.request.temperature': request.temperature }),
+      'agent_orchestrator.estimated_input_tokens': request.estimatedInputTokens,
     });
-    span.end('ok', endAttributes(last));
-    return value;
-  } catch (err) {
-    const cancelled = err instanceof Error && err.name === 'AbortError';
-    span.end(cancelled ? 'cancelled' : 'error', { ...endAttributes(last), 'error.type': errorType(err) });
-    throw err;
-  }
+    try {
+      const result = await send(signal, turn);
+      span.end('ok', endAttributes(result));
+      return result;
+    } catch (err) {
+      const cancelled = (err instanceof Error && err.name === 'AbortError') || signal.aborted;
+      span.end(cancelled ? 'cancelled' : 'error', { 'error.type': errorType(err) });
+      throw err;
+    }
+  });
 }
 
-function endAttributes<T>(result: ModelCallResult<T> | undefined): Record<string, unknown> {
-  if (result === undefined) return {};
+function endAttributes<T>(result: ModelCallResult<T>): Record<string, unknown> {
   const { answer, usage } = result;
   return {
     ...(answer?.responseId === undefined ? {} : { 'gen_ai.response.id': answer.responseId }),

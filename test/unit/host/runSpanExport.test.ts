@@ -22,7 +22,7 @@ function runEvents(runId: string): RunEvent[] {
   return events;
 }
 
-describe('checklist 6: the OTLP endpoint is a user-only setting, and the host exports run spans to it', () => {
+describe('the OTLP endpoint is a user-only setting, and the host exports run spans to it', () => {
   let server: Server;
   let url: string;
   let bodies: string[];
