@@ -324,14 +324,8 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       reporter.follow(h.state);
       h.onEvent((e) => reporter.event(e));
       if (options.otlpEndpoint !== undefined) {
-        const spans = new OtlpSpanExporter({
-          endpoint: options.otlpEndpoint,
-          runId: h.runId,
-          serviceVersion: VERSION,
-          warn: (message) => reporter.warn(message),
-        });
-        h.onEvent((e) => spans.onEvent(e));
-        exporter = spans;
+        const warn = (message: string): void => reporter.warn(message);
+        exporter = OtlpSpanExporter.follow(h, { endpoint: options.otlpEndpoint, serviceVersion: VERSION, warn });
       }
       return h;
     });

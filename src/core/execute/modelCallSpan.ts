@@ -1,5 +1,6 @@
 import { TaskFailure } from '../model/failure';
 import type { ModelTurn } from '../quota/quotaGate';
+import type { Tracer } from '../observe/tracer';
 import type { ModelCallRequest, ModelCallResult, StartChildSpan } from '../task/agent';
 
 /** The `send` of a model call, as `callModel` takes it. */
@@ -61,4 +62,28 @@ export function errorType(err: unknown): string {
   if (err instanceof TaskFailure) return `${err.name}.${err.failureClass}`;
   if (err instanceof Error && err.name !== '' && err.name !== 'Error') return err.name;
   return '_OTHER';
+}
+
+/**
+ * Runs `work` inside a span named `name`; `work` gets a starter of child spans (for its model
+ * calls). The span ends `ok`, `cancelled` on an AbortError, else `error` with `error.type`.
+ */
+export async function withChildSpans<T>(
+  tracer: Tracer,
+  name: string,
+  attributes: Readonly<Record<string, unknown>>,
+  work: (startSpan: StartChildSpan) => Promise<T>,
+): Promise<T> {
+  const span = tracer.startSpan(name, { attributes });
+  try {
+    const result = await work((child, attrs) =>
+      tracer.startSpan(child, { parentId: span.id, ...(attrs ? { attributes: attrs } : {}) }),
+    );
+    span.end('ok');
+    return result;
+  } catch (err) {
+    const cancelled = err instanceof Error && err.name === 'AbortError';
+    span.end(cancelled ? 'cancelled' : 'error', { 'error.type': errorType(err) });
+    throw err;
+  }
 }

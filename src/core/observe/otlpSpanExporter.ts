@@ -54,6 +54,16 @@ export class OtlpSpanExporter {
     this.url = otlpTracesUrl(options.endpoint);
   }
 
+  /** An exporter that listens to `run`'s events from now on. */
+  static follow(
+    run: { readonly runId: string; onEvent(listener: (event: RunEvent) => void): unknown },
+    options: Omit<OtlpExporterOptions, 'runId'>,
+  ): OtlpSpanExporter {
+    const exporter = new OtlpSpanExporter({ ...options, runId: run.runId });
+    run.onEvent((event) => exporter.onEvent(event));
+    return exporter;
+  }
+
   /** Takes one run event; a `span.ended` adds its span to the batch. */
   onEvent(event: RunEvent): void {
     if (event.type === 'span.started') this.started.set(event.spanId, event);

@@ -13,8 +13,7 @@ import { RunSession, type RunResult } from './runSession';
 import { actionsProblem, parseTaskAction, taskActionEvent, TaskActionError, type TaskAction } from './taskActions';
 import { emptyRunState, type RunState } from '../model/runState';
 import type { WorkspaceLease } from '../store/workspaceLock';
-import type { Span } from '../observe/tracer';
-import { errorType, traceModelCall } from '../execute/modelCallSpan';
+import { traceModelCall, withChildSpans } from '../execute/modelCallSpan';
 
 /** What the user asks for. */
 export interface RunRequest {
@@ -343,31 +342,25 @@ export class Orchestrator {
   private async planWithRetries(session: RunSession, planner: Planner, goal: string): Promise<unknown> {
     const signal = session.planSignal;
     const { retry, random } = this.deps.settings;
-    const { tracer } = session;
+    const quota = session.services.quota;
     for (let attempt = 1; ; attempt++) {
-      const span = tracer.startSpan('plan', { attributes: { attempt } });
-      const startSpan = (name: string, attributes?: Readonly<Record<string, unknown>>): Span =>
-        tracer.startSpan(name, { parentId: span.id, ...(attributes ? { attributes } : {}) });
       try {
-        const plan = await planner.plan(goal, {
-          signal,
-          limits: this.planLimits(),
-          callModel: (req, send) =>
-            traceModelCall(
-              startSpan,
-              req,
-              send,
-              async (traced) =>
-                (await session.services.quota.call({ ...req, agentId: 'planner' }, traced, signal)).value,
-            ),
-          warn: (message, fields) => session.services.logger.warn(message, fields),
-        });
-        span.end('ok');
-        return plan;
+        // The planner's model calls are children of a `plan` span, one per attempt.
+        return await withChildSpans(session.tracer, 'plan', { attempt }, (startSpan) =>
+          planner.plan(goal, {
+            signal,
+            limits: this.planLimits(),
+            callModel: (req, send) =>
+              traceModelCall(
+                startSpan,
+                req,
+                send,
+                async (t) => (await quota.call({ ...req, agentId: 'planner' }, t, signal)).value,
+              ),
+            warn: (message, fields) => session.services.logger.warn(message, fields),
+          }),
+        );
       } catch (err) {
-        span.end(err instanceof Error && err.name === 'AbortError' ? 'cancelled' : 'error', {
-          'error.type': errorType(err),
-        });
         if (!(err instanceof TaskFailure) || err.failureClass !== 'retryable' || attempt >= retry.maxAttemptsPerTask)
           throw err;
         const delayMs = backoffDelay(retry, attempt - 1, err.options.retryAfterMs, random);
