@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../../src/cli/cliArgs';
+import { renderSpanTree } from '../../../src/cli/spanTreeText';
 import { UsageError } from '../../../src/cli/usageError';
+import { spanRecords, spanTree } from '../../../src/core/observe/spanRecords';
+import type { RunEvent } from '../../../src/core/model/runEvents';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { cliEnv, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
@@ -16,6 +19,29 @@ describe('agent-orchestrator show <run> --spans', function () {
       () => parse('show', 'run-m1abc-0123456789', '--spans', '--json'),
       (err: Error) => err instanceof UsageError && /--json and --spans cannot be combined; pick one/.test(err.message),
     );
+  });
+
+  it('marks a span the run stopped inside as not ended, puts orphans at the top, and says when there are none', () => {
+    const ev = (e: object): RunEvent => ({ runId: 'r', seq: 0, ...e }) as RunEvent;
+    const events = [
+      ev({ type: 'span.started', at: 10, spanId: 't', name: 'task', attributes: { taskId: 'a' } }),
+      ev({ type: 'span.started', at: 20, spanId: 'c', parentId: 't', name: 'chat m' }),
+      ev({ type: 'span.started', at: 5, spanId: 'o', parentId: 'gone', name: 'orphan' }),
+      ev({
+        type: 'span.ended',
+        at: 30,
+        spanId: 'o',
+        name: 'orphan',
+        durationMs: 25,
+        status: 'error',
+        attributes: { 'error.type': 'X' },
+      }),
+    ];
+    assert.equal(
+      renderSpanTree(spanTree(spanRecords(events))),
+      ['orphan  25ms error  error=X', 'task  not ended  task=a', '  chat m  not ended'].join('\n'),
+    );
+    assert.match(renderSpanTree([]), /No spans were recorded for this run/);
   });
 
   describe('a real CLI run against the fake model server', () => {
