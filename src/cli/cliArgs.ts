@@ -18,6 +18,7 @@ import {
   baseUrlArg,
   budgetArgs,
   mcpConfigArgs,
+  otlpArgs,
   passEnvArgs,
   providerArg,
   stateDirArg,
@@ -50,7 +51,9 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
+  spans: { type: 'boolean' },
   'state-dir': { type: 'string' },
+  'otlp-endpoint': { type: 'string' },
   plan: { type: 'string' },
   out: { type: 'string' },
   skip: { type: 'string', multiple: true },
@@ -89,7 +92,7 @@ const RUN_SETTING_OPTIONS: readonly OptionName[] = [
 
 /** The options each command accepts (besides --help). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
-  run: [...RUN_SETTING_OPTIONS, 'mcp-config', 'dry-run', 'json', 'plan'],
+  run: [...RUN_SETTING_OPTIONS, 'mcp-config', 'otlp-endpoint', 'dry-run', 'json', 'plan'],
   plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
   resume: [
     'workspace',
@@ -102,9 +105,10 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'retry',
     'note',
     'mcp-config',
+    'otlp-endpoint',
   ],
   list: ['state-dir', 'json'],
-  show: ['state-dir', 'json', 'markdown'],
+  show: ['state-dir', 'json', 'markdown', 'spans'],
   mcp: RUN_SETTING_OPTIONS,
 };
 
@@ -204,6 +208,7 @@ export function parseCliArgs(
         ...taskActionArgs(values),
         ...mcpConfigArgs(values['mcp-config'], cwd),
         json: values.json ?? false,
+        ...otlpArgs(values),
       };
     }
     case 'mcp': {
@@ -217,13 +222,16 @@ export function parseCliArgs(
       return { kind: 'list', ...(stateDir === undefined ? {} : { stateDir }), json: values.json ?? false };
     case 'show': {
       const runId = runIdArg(rest, 'show');
-      if (values.json && values.markdown)
-        throw new UsageError('--json and --markdown cannot be combined; pick one output format.');
+      const formats = (['json', 'markdown', 'spans'] as const).filter((f) => values[f]);
+      if (formats.length > 1)
+        throw new UsageError(
+          `${formats.map((f) => `--${f}`).join(' and ')} cannot be combined; pick one output format.`,
+        );
       return {
         kind: 'show',
         runId,
         ...(stateDir === undefined ? {} : { stateDir }),
-        format: values.json ? 'json' : values.markdown ? 'markdown' : 'human',
+        format: formats[0] ?? 'human',
       };
     }
   }
@@ -265,6 +273,7 @@ function parseRun(
     ...mcpConfigArgs(values['mcp-config'], cwd),
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
+    ...otlpArgs(values),
     ...(planFile === undefined ? {} : { planFile }),
     ...(values.out === undefined ? {} : { out: path.resolve(cwd, values.out) }),
   };

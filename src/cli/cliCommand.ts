@@ -59,6 +59,8 @@ export interface RunArgs {
   json: boolean;
   /** Absolute; undefined means the per-user default. */
   stateDir?: string;
+  /** `--otlp-endpoint URL`: export the run's spans to this OTLP/HTTP collector. */
+  otlpEndpoint?: string;
 }
 
 /** `resume <runId>`, validated. */
@@ -75,6 +77,8 @@ export interface ResumeArgs {
   json: boolean;
   /** `--mcp-config FILE`: MCP server configs (absolute paths); not saved with the run. */
   mcpConfig?: string[];
+  /** `--otlp-endpoint URL`: export the run's spans to this OTLP/HTTP collector. */
+  otlpEndpoint?: string;
 }
 
 /** `list`, validated. */
@@ -89,7 +93,8 @@ export interface ShowArgs {
   kind: 'show';
   runId: string;
   stateDir?: string;
-  format: 'human' | 'json' | 'markdown';
+  /** `spans`: the run's span tree (model calls, tool calls) from its events. */
+  format: 'human' | 'json' | 'markdown' | 'spans';
 }
 
 /** `mcp`, validated: the run settings of `run` (no goal) that every run the server starts uses. */

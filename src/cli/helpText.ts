@@ -94,7 +94,10 @@ ${providerLines(providers)}
                          planner; it is checked by the same rules; the goal may then be left out
   --dry-run              plan only: print the plan and stop (the same as \`plan\`)
   --json                 print the run events on stdout, one JSON object per line, and nothing else
-  --state-dir DIR        where runs are stored (default: a per-user folder, see below)`;
+  --state-dir DIR        where runs are stored (default: a per-user folder, see below)
+  --otlp-endpoint URL    also export the run's spans (model calls with GenAI attributes, tool calls)
+                         as OTLP/HTTP JSON to this collector, e.g. http://localhost:4318; prompt and
+                         answer text are never sent. Export failures are reported once, never fail the run`;
 
 const PLAN = `agent-orchestrator plan "<goal>" [--out FILE] [options]
   Plans the goal and stops: the validated plan is written to FILE (or printed as JSON on stdout),
@@ -118,13 +121,16 @@ const RESUME = `agent-orchestrator resume <runId> [options]
   --note TEXT            with one --retry: a note added to that task's next brief
   --mcp-config FILE      MCP servers, as for run (not remembered from the run: name them again)
   --json                 run events on stdout, one JSON object per line
-  --state-dir DIR        where runs are stored`;
+  --state-dir DIR        where runs are stored
+  --otlp-endpoint URL    export the spans of the resumed run to this OTLP/HTTP collector`;
 
 const LIST = `agent-orchestrator list [--state-dir DIR] [--json]
   Lists the runs, newest first; --json prints one summary object per line.`;
 
-const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]
-  Shows one run: a summary, the whole folded state (--json) or a Markdown report (--markdown).`;
+const SHOW = `agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown | --spans]
+  Shows one run: a summary, the whole folded state (--json), a Markdown report (--markdown) or the
+  tree of its spans (--spans): run, plan, tasks, model calls and tool calls, with durations,
+  statuses, models and tokens.`;
 
 const MCP = `agent-orchestrator mcp [options]
   An MCP server on stdin/stdout with the tools plan, run, status and resume, so other agents and
@@ -160,7 +166,7 @@ export function helpText(topic?: CommandName, providers: ProviderTable = BUILTIN
     '  agent-orchestrator plan "<goal>" [--out FILE] [options]',
     '  agent-orchestrator resume <runId> [options]',
     '  agent-orchestrator list [--state-dir DIR] [--json]',
-    '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown]',
+    '  agent-orchestrator show <runId> [--state-dir DIR] [--json | --markdown | --spans]',
     '  agent-orchestrator mcp [options]',
     '  agent-orchestrator help [command] | --help | --version',
     '',

@@ -26,6 +26,8 @@ import { invalidPlanError, readPlanFile, writePlanFile } from './planFiles';
 import { planFileText } from '../core/plan/planFile';
 import { planOriginOf } from '../core/plan/planOrigin';
 import { PLAN_TO_STDOUT } from './cliCommand';
+import { OtlpSpanExporter } from '../core/observe/otlpSpanExporter';
+import { version as VERSION } from '../../package.json';
 
 /** Concurrency when `--concurrency` is not given (the extension's default). */
 export const DEFAULT_CONCURRENCY = DEFAULT_ENGINE_SETTINGS.maxConcurrency;
@@ -96,6 +98,7 @@ export async function runCommand(
     afterRun,
     onRefused,
     ...(args.mcpConfig === undefined ? {} : { mcpConfig: args.mcpConfig }),
+    ...otlpOf(args),
   };
   return drive(io, state, options, async (engine, reporter, attach) => {
     let plan: { input: unknown; origin: PlanOrigin } | undefined;
@@ -153,6 +156,7 @@ export async function resumeCommand(
     providers,
     settings,
     ...(args.mcpConfig === undefined ? {} : { mcpConfig: args.mcpConfig }),
+    ...otlpOf(args),
   };
   return drive(io, state, options, async (engine, reporter, attach) => {
     let handle: RunHandle;
@@ -199,6 +203,8 @@ export function budgetCheck(check: () => void): void {
 
 interface DriveOptions {
   json: boolean;
+  /** Export the run's spans to this OTLP/HTTP collector. */
+  otlpEndpoint?: string;
   /** Called with the outcome before the summary (e.g. to write the plan of a dry run). */
   afterRun?(result: RunResult): Promise<void>;
   /** Called when the run was refused before it was created (another run edits the workspace). */
@@ -267,9 +273,14 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       onVerification: (outcome, phase) => reporter.verification(outcome, phase),
     });
     cleanups.push(() => engine.dispose());
+    let exporter: OtlpSpanExporter | undefined;
     const handle = await start(engine, reporter, (h) => {
       reporter.follow(h.state);
       h.onEvent((e) => reporter.event(e));
+      if (options.otlpEndpoint !== undefined) {
+        const warn = (message: string): void => reporter.warn(message);
+        exporter = OtlpSpanExporter.follow(h, { endpoint: options.otlpEndpoint, serviceVersion: VERSION, warn });
+      }
       return h;
     });
     reporter.releaseWarnings();
@@ -298,12 +309,17 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
       throw new UsageError(`Run ${handle.runId} was not started: ${err.message}`);
     }
     if (outcome === 'forced') return ExitCode.failed;
+    await exporter?.flush();
     await options.afterRun?.(outcome);
     reporter.summary(outcome);
     return exitCodeOf(outcome.status);
   } finally {
     for (const cleanup of cleanups.reverse()) cleanup();
   }
+}
+
+function otlpOf(args: { otlpEndpoint?: string }): { otlpEndpoint?: string } {
+  return args.otlpEndpoint === undefined ? {} : { otlpEndpoint: args.otlpEndpoint };
 }
 
 /** `--approve`, or its default: prompt on a terminal, never without one. */

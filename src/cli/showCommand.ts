@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { totalTokens } from '../core/model/usage';
 import type { RunState } from '../core/model/runState';
+import { spanRecords, spanTree } from '../core/observe/spanRecords';
 import { RUNS_DIR } from '../core/store/runLayout';
 import { readRunLock } from '../core/store/runLock';
 import { runStoreAt } from '../core/store/runStore';
@@ -20,9 +21,10 @@ import {
 import type { CliIo } from './cliIo';
 import { ExitCode } from './exitCodes';
 import { displayStatus } from './listCommand';
+import { renderSpanTree } from './spanTreeText';
 import { UsageError } from './usageError';
 
-/** `show <runId>`: a summary, the folded state (`--json`) or the Markdown report (`--markdown`). */
+/** `show <runId>`: a summary, the folded state (`--json`), the Markdown report (`--markdown`) or the span tree (`--spans`). */
 export async function showCommand(args: ShowArgs, io: CliIo, stateDir: string): Promise<number> {
   const runDir = path.join(stateDir, RUNS_DIR, args.runId);
   const exists = await stat(runDir).then(
@@ -36,6 +38,10 @@ export async function showCommand(args: ShowArgs, io: CliIo, stateDir: string): 
   const store = runStoreAt(stateDir);
   if (args.format === 'markdown') {
     io.stdout.write(await store.exportMarkdown(args.runId));
+    return ExitCode.ok;
+  }
+  if (args.format === 'spans') {
+    io.stdout.write(`${renderSpanTree(spanTree(spanRecords(await store.readEvents(args.runId))))}\n`);
     return ExitCode.ok;
   }
   const { state, warnings } = await store.load(args.runId);

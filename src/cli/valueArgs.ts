@@ -7,6 +7,8 @@ import type { ProviderTable } from '../core/llm/providerTable';
 import { isPassableName } from '../core/verify/childEnvironment';
 import { APPROVE_MODES, type ApproveMode, type BudgetArgs } from './cliCommand';
 import { UsageError } from './usageError';
+import { errorMessage } from '../core/common/errors';
+import { otlpTracesUrl } from '../core/observe/otlpSpanExporter';
 
 /** `--pass-env NAME`: names checks and agents' commands may see; each a variable name or a `*` pattern. */
 export function passEnvArgs(names: readonly string[]): string[] {
@@ -105,4 +107,20 @@ export function wholeNumber(flag: string, value: string, max: number): number {
 /** `--mcp-config FILE` (repeatable): MCP server configs, as absolute paths. */
 export function mcpConfigArgs(files: readonly string[] | undefined, cwd: string): { mcpConfig?: string[] } {
   return files === undefined || files.length === 0 ? {} : { mcpConfig: files.map((f) => path.resolve(cwd, f)) };
+}
+
+/** `--otlp-endpoint`, when given, as the command's `otlpEndpoint`. */
+export function otlpArgs(values: { 'otlp-endpoint'?: string }): { otlpEndpoint?: string } {
+  const given = values['otlp-endpoint'];
+  return given === undefined ? {} : { otlpEndpoint: otlpEndpointArg(given) };
+}
+
+/** `--otlp-endpoint URL`: the OTLP/HTTP collector spans are exported to (http or https, no credentials). */
+export function otlpEndpointArg(value: string): string {
+  try {
+    otlpTracesUrl(value);
+  } catch (err) {
+    throw new UsageError(`--otlp-endpoint: ${errorMessage(err)}`);
+  }
+  return value.trim();
 }

@@ -25,6 +25,7 @@ import { ApiKeyStore } from './secrets/apiKeys';
 import { KeyHostConfirmation } from './secrets/keyHostConfirmation';
 import { hostRateLimits } from './settings/hostRateLimits';
 import { onDidChangeHostSettings, readHostSettings } from './settings/hostSettings';
+import { RunSpanExport } from './runs/runSpanExport';
 import { CurrentHeadroom } from './statusBar/currentHeadroom';
 import { QuotaStatusBar } from './statusBar/quotaStatusBar';
 import { RunContextKeys } from './views/runContextKeys';
@@ -66,6 +67,10 @@ export class HostContainer extends Disposable {
   private readonly launcher: RunLauncher;
   private readonly panels: RunPanels;
   private readonly shownProblems = new Set<string>();
+  private readonly spanExport = new RunSpanExport(
+    () => readHostSettings().settings.telemetry.otlpEndpoint,
+    (message) => this.log.warn(message),
+  );
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -220,6 +225,7 @@ export class HostContainer extends Disposable {
             this.model.append(event);
             this.logSink.append(event);
             this.panels.append(event);
+            this.spanExport.append(event);
           }),
         );
       }),

@@ -1,3 +1,4 @@
+import { traceToolCall } from '../tools/toolCallSpan';
 import { canonicalJson } from '../llm/canonicalJson';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../llm/chatModel';
 import { meteredComplete } from '../llm/meteredChatModel';
@@ -109,7 +110,8 @@ export class LlmAgent implements Agent {
               ? { output: JSON.parse(JSON.stringify(args.output)) as TaskResult['output'] }
               : {}),
           };
-          messages.push({ role: 'tool', toolCallId: call.id, content: 'Noted.' });
+          const noted = await traceToolCall(ctx.startSpan, FINISH_TOOL, call.id, async () => ({ content: 'Noted.' }));
+          messages.push({ role: 'tool', toolCallId: call.id, content: noted.content });
           continue;
         }
         const key = `${call.name}:${canonicalJson(call.arguments ?? call.rawArguments)}`;
@@ -125,7 +127,9 @@ export class LlmAgent implements Agent {
               content: `Your arguments for ${call.name} were refused: ${call.argumentsError} Call it again with valid JSON arguments.`,
               isError: true,
             }
-          : await this.deps.tools.call(call.name, call.arguments, toolCtx, allowed);
+          : await traceToolCall(ctx.startSpan, call.name, call.id, () =>
+              this.deps.tools.call(call.name, call.arguments, toolCtx, allowed),
+            );
         // An edit already in place (applied by an attempt that crashed) still has to pass the gate.
         if (
           call.name === 'propose_edit' &&
@@ -185,11 +189,13 @@ export class LlmAgent implements Agent {
     ];
     const failures: string[] = [];
     for (const check of checks) {
-      const result = await this.deps.tools.call(
-        'run_verification',
-        check,
-        toolCtx,
-        allowed.length ? [...allowed, 'run_verification'] : allowed,
+      const result = await traceToolCall(ctx.startSpan, 'run_verification', undefined, () =>
+        this.deps.tools.call(
+          'run_verification',
+          check,
+          toolCtx,
+          allowed.length ? [...allowed, 'run_verification'] : allowed,
+        ),
       );
       if ('command' in check && result.data?.refused === true) {
         ctx.report({

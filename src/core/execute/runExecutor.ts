@@ -222,6 +222,8 @@ export class RunExecutor implements DisposableLike {
           claimWrite,
           now: () => clock.now(),
           gate: gateView(state, task.id),
+          startSpan: (name, attributes) =>
+            tracer.startSpan(name, { parentId: span.id, ...(attributes ? { attributes } : {}) }),
         },
         services,
       );

@@ -6,7 +6,8 @@ import type { TaskSpec } from '../model/planSchema';
 import type { ModelTurn, QuotaGate } from '../quota/quotaGate';
 import { addUsage, type Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
-import type { ModelCallRequest, TaskContext, TaskGateView } from '../task/agent';
+import type { ModelCallRequest, ModelCallResult, StartChildSpan, TaskContext, TaskGateView } from '../task/agent';
+import { traceModelCall } from './modelCallSpan';
 import { TaskFailure } from '../model/failure';
 import { taskWaitedEvent } from '../model/taskWaits';
 import type { TaskBackground } from './taskBackground';
@@ -40,6 +41,8 @@ export interface AttemptInfo {
   now(): number;
   /** The run's baseline and plan, for the task's gate. */
   gate?: TaskGateView;
+  /** Starts a child of the attempt's task span (its model calls and tool calls); none when untraced. */
+  startSpan?: StartChildSpan;
 }
 
 function assertJson(value: unknown, what: string): asserts value is JsonValue {
@@ -61,6 +64,7 @@ export function createTaskContext(
   const { task, attempt, agentId, signal } = info;
   let spent: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const log = services.logger.child({ taskId: task.id, agentId });
+  const { startSpan } = info;
   const ctx: TaskContext = {
     runId: info.runId,
     task,
@@ -89,16 +93,19 @@ export function createTaskContext(
     },
     async callModel<T>(
       request: ModelCallRequest,
-      send: (signal: AbortSignal, turn: ModelTurn) => Promise<{ value: T; usage: Usage; stoppedAtLimit?: boolean }>,
+      send: (signal: AbortSignal, turn: ModelTurn) => Promise<ModelCallResult<T>>,
     ): Promise<T> {
-      const { value, usage } = await services.quota.call(
-        { ...request, taskId: task.id, agentId, attempt },
-        send,
-        signal,
-      );
-      spent = addUsage(spent, usage);
-      return value;
+      return traceModelCall(startSpan, request, send, async (traced) => {
+        const { value, usage } = await services.quota.call(
+          { ...request, taskId: task.id, agentId, attempt },
+          traced,
+          signal,
+        );
+        spent = addUsage(spent, usage);
+        return value;
+      });
     },
+    ...(startSpan ? { startSpan } : {}),
     recordCacheHit(key): void {
       services.quota.recordCacheHit(key, task.id, agentId);
     },

@@ -153,11 +153,16 @@ class EventAccumulator {
   private stopped = false;
   private input: { input: number; creation: number; read: number } | undefined;
   private output = 0;
+  private responseId: string | undefined;
+  private responseModel: string | undefined;
 
   /** Takes one event; returns its text delta ('' when none). */
   add(event: RawMessageStreamEvent): string {
     switch (event.type) {
       case 'message_start': {
+        if (typeof event.message.id === 'string' && event.message.id !== '') this.responseId = event.message.id;
+        if (typeof event.message.model === 'string' && event.message.model !== '')
+          this.responseModel = event.message.model;
         const u = event.message.usage;
         this.input = {
           input: u.input_tokens ?? 0,
@@ -245,6 +250,9 @@ class EventAccumulator {
       stopReason: stopReason(this.stop, toolCalls.length),
       usage: this.toUsage(request, text, toolCalls),
       replay: { provider, model, blocks },
+      ...(typeof this.stop === 'string' ? { finishReason: this.stop } : {}),
+      ...(this.responseId === undefined ? {} : { responseId: this.responseId }),
+      ...(this.responseModel === undefined ? {} : { responseModel: this.responseModel }),
     };
   }
 

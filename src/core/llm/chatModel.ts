@@ -117,6 +117,12 @@ export interface ChatResponse {
   toolCalls: ToolCall[];
   stopReason: StopReason;
   usage: ChatUsage;
+  /** The provider's id of this answer, when it sent one (for traces). */
+  responseId?: string;
+  /** The model that actually answered, when the provider said (for traces). */
+  responseModel?: string;
+  /** The provider's own finish reason (`stop`, `end_turn`, …), when it sent one (for traces). */
+  finishReason?: string;
   /** Set by providers whose next turn needs this answer verbatim; keep it on the history's assistant message. */
   replay?: ProviderReplay;
 }

@@ -58,6 +58,7 @@ export async function meteredComplete(
         estimatedCostUsd: estimate.costUsd,
         ...(estimate.priceKnown ? {} : { costUnknown: true }),
         ...(fullOutput ? { fullOutput } : {}),
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       },
       async (signal, turn) => {
         const max = turn?.maxOutputTokens ?? request.maxOutputTokens;
@@ -86,6 +87,11 @@ export async function meteredComplete(
           value: sized && stoppedAtLimit ? { ...priced, cutShort: true } : priced,
           usage: priced.usage,
           stoppedAtLimit,
+          answer: {
+            ...(r.responseId === undefined ? {} : { responseId: r.responseId }),
+            ...(r.responseModel === undefined ? {} : { responseModel: r.responseModel }),
+            finishReason: r.finishReason ?? r.stopReason,
+          },
         };
       },
     );

@@ -215,10 +215,14 @@ class ChunkAccumulator {
   private readonly calls = new Map<number, { id: string; name: string; args: string }>();
   private finishReason: string | undefined;
   private usage: ChatCompletionChunk['usage'];
+  private responseId: string | undefined;
+  private responseModel: string | undefined;
 
   /** Takes one chunk; returns its text delta ('' when none). */
   add(chunk: ChatCompletionChunk): string {
     if (chunk.usage) this.usage = chunk.usage;
+    if (typeof chunk.id === 'string' && chunk.id !== '') this.responseId ??= chunk.id;
+    if (typeof chunk.model === 'string' && chunk.model !== '') this.responseModel ??= chunk.model;
     let delta = '';
     for (const choice of chunk.choices ?? []) {
       if (choice.index !== 0 && choice.index !== undefined) continue;
@@ -262,6 +266,9 @@ class ChunkAccumulator {
       toolCalls,
       stopReason: stopReason(this.finishReason, toolCalls.length),
       usage: this.toUsage(request, toolCalls),
+      finishReason: this.finishReason,
+      ...(this.responseId === undefined ? {} : { responseId: this.responseId }),
+      ...(this.responseModel === undefined ? {} : { responseModel: this.responseModel }),
     };
   }
 

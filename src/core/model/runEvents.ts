@@ -291,6 +291,8 @@ export const RunEventSchema = lazySchema(() =>
       name: z.string(),
       durationMs: z.number().nonnegative(),
       status: z.enum(['ok', 'error', 'cancelled']),
+      /** Attributes known only at the end (usage, finish reasons, error type); absent in older logs. */
+      attributes: z.record(z.string(), JsonValueSchema).optional(),
     }),
     ev('metrics', {
       counters: z.record(z.string(), z.number()),

@@ -20,8 +20,8 @@ export interface Span {
   readonly parentId: string | undefined;
   /** Whether `end` has been called. */
   readonly ended: boolean;
-  /** Emits `span.ended` with the duration; later calls do nothing. */
-  end(status?: SpanStatus): void;
+  /** Emits `span.ended` with the duration and any attributes known only now; later calls do nothing. */
+  end(status?: SpanStatus, attributes?: Readonly<Record<string, unknown>>): void;
 }
 
 /** Timed spans of a run, written as `span.started` / `span.ended` run events. */
@@ -50,11 +50,13 @@ export class Tracer {
       get ended() {
         return ended;
       },
-      end: (status: SpanStatus = 'ok') => {
+      end: (status: SpanStatus = 'ok', attributes?: Readonly<Record<string, unknown>>) => {
         if (ended) return;
         ended = true;
         const durationMs = Math.max(0, this.clock.now() - startedAt);
-        this.emit({ type: 'span.ended', spanId: id, name, durationMs, status });
+        const body: RunEventBody = { type: 'span.ended', spanId: id, name, durationMs, status };
+        if (attributes !== undefined) body.attributes = sanitizeFields(attributes);
+        this.emit(body);
       },
     };
   }

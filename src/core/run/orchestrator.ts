@@ -13,6 +13,7 @@ import { RunSession, type RunResult } from './runSession';
 import { actionsProblem, parseTaskAction, taskActionEvent, TaskActionError, type TaskAction } from './taskActions';
 import { emptyRunState, type RunState } from '../model/runState';
 import type { WorkspaceLease } from '../store/workspaceLock';
+import { traceModelCall, withChildSpans } from '../execute/modelCallSpan';
 
 /** What the user asks for. */
 export interface RunRequest {
@@ -342,15 +343,24 @@ export class Orchestrator {
   private async planWithRetries(session: RunSession, planner: Planner, goal: string): Promise<unknown> {
     const signal = session.planSignal;
     const { retry, random } = this.deps.settings;
+    const quota = session.services.quota;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await planner.plan(goal, {
-          signal,
-          limits: this.planLimits(),
-          callModel: async (req, send) =>
-            (await session.services.quota.call({ ...req, agentId: 'planner' }, send, signal)).value,
-          warn: (message, fields) => session.services.logger.warn(message, fields),
-        });
+        // The planner's model calls are children of a `plan` span, one per attempt.
+        return await withChildSpans(session.tracer, 'plan', { attempt }, (startSpan) =>
+          planner.plan(goal, {
+            signal,
+            limits: this.planLimits(),
+            callModel: (req, send) =>
+              traceModelCall(
+                startSpan,
+                req,
+                send,
+                async (t) => (await quota.call({ ...req, agentId: 'planner' }, t, signal)).value,
+              ),
+            warn: (message, fields) => session.services.logger.warn(message, fields),
+          }),
+        );
       } catch (err) {
         if (!(err instanceof TaskFailure) || err.failureClass !== 'retryable' || attempt >= retry.maxAttemptsPerTask)
           throw err;

@@ -2,6 +2,7 @@ import type { AgentDefinitionInput } from '../model/agentDefinition';
 import type { AgentMessage } from '../context/messageBus';
 import type { SharedContext } from '../context/sharedContext';
 import type { RunLogger } from '../observe/runLogger';
+import type { Span } from '../observe/tracer';
 import type { TaskSpec } from '../model/planSchema';
 import type { ModelKey } from '../quota/rateLimitScheduler';
 import type { ModelTurn } from '../quota/quotaGate';
@@ -27,7 +28,27 @@ export interface ModelCallRequest {
   fullOutput?: boolean;
   /** Nobody priced the model: `estimatedCostUsd` is 0 and a usage recorded from the estimate is of unknown cost. */
   costUnknown?: boolean;
+  /** The sampling temperature asked for, when set (for traces). */
+  temperature?: number;
 }
+
+/** What the provider said about an answer, for the model call's span (never its text). */
+export interface ModelAnswerInfo {
+  responseId?: string;
+  responseModel?: string;
+  finishReason?: string;
+}
+
+/** What `callModel`'s `send` resolves with: the value, its usage, and facts about the answer for traces. */
+export interface ModelCallResult<T> {
+  value: T;
+  usage: Usage;
+  stoppedAtLimit?: boolean;
+  answer?: ModelAnswerInfo;
+}
+
+/** Starts a span under the attempt's task span (model calls, tool calls). */
+export type StartChildSpan = (name: string, attributes?: Readonly<Record<string, unknown>>) => Span;
 
 /** The agent's mailbox, bound to the agent. */
 export interface AgentMailbox {
@@ -112,8 +133,10 @@ export interface TaskContext {
   /** Sends one model request through the run budget and the shared rate limits. */
   callModel<T>(
     request: ModelCallRequest,
-    send: (signal: AbortSignal, turn: ModelTurn) => Promise<{ value: T; usage: Usage; stoppedAtLimit?: boolean }>,
+    send: (signal: AbortSignal, turn: ModelTurn) => Promise<ModelCallResult<T>>,
   ): Promise<T>;
+  /** Starts a child span of this attempt's task span; absent outside a traced run. */
+  readonly startSpan?: StartChildSpan;
   /** Records an answer the run's response cache gave for `key`: a hit in the run's usage, nothing spent or sent. */
   recordCacheHit?(key: ModelKey): void;
   /** The run's shared memory, seen as this agent. */

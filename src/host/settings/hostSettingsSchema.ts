@@ -45,6 +45,7 @@ export const HOST_SETTING_KEYS = [
   'commands.timeoutSeconds',
   'commands.maxTimeoutSeconds',
   'commands.maxOutputKiB',
+  'telemetry.otlpEndpoint',
 ] as const;
 
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
@@ -63,6 +64,8 @@ export const USER_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostS
   'prices',
   // A server is a program; the workspace names its own in .vscode/mcp.json, read only when trusted.
   'mcp.servers',
+  // A workspace must not be able to send run data to a collector of its choosing.
+  'telemetry.otlpEndpoint',
 ]);
 
 /** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
@@ -165,6 +168,8 @@ export const HostSettingsSchema = lazySchema(() =>
       maxTimeoutSeconds: z.number().int().min(1).max(3600),
       maxOutputKiB: z.number().int().min(1).max(4096),
     }),
+    /** Where a run's spans are exported (OTLP/HTTP); empty: nowhere. */
+    telemetry: z.strictObject({ otlpEndpoint: BaseUrlSchema }),
   }),
 );
 
@@ -202,6 +207,7 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
     maxTimeoutSeconds: DEFAULT_COMMAND_SETTINGS.maxTimeoutMs / 1000,
     maxOutputKiB: DEFAULT_COMMAND_SETTINGS.maxOutputBytes / 1024,
   },
+  telemetry: { otlpEndpoint: '' },
 });
 
 /** Settings plus one sentence per value that was bad and replaced by its default. */
@@ -361,6 +367,15 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         s.commands.shape.maxOutputKiB,
         d.commands.maxOutputKiB,
         'a whole number of KiB from 1 to 4096',
+      ),
+    },
+    telemetry: {
+      otlpEndpoint: one(
+        'telemetry.otlpEndpoint',
+        s.telemetry.shape.otlpEndpoint,
+        d.telemetry.otlpEndpoint,
+        'an http:// or https:// URL without a user name or password (e.g. "http://localhost:4318"), or empty',
+        'no export',
       ),
     },
   };
