@@ -25,6 +25,7 @@ import {
   wholeNumber,
   workspaceArg,
 } from './valueArgs';
+import { EXAMPLES, WHY_NOT } from './cliOptionHints';
 const OPTIONS = {
   workspace: { type: 'string' },
   provider: { type: 'string' },
@@ -365,52 +366,6 @@ function noMorePositionals(extra: string[], command: CommandName): void {
       `Unexpected argument "${extra[0]}" for \`${command}\`. See \`agent-orchestrator help ${command}\`.`,
     );
 }
-
-const EXAMPLES: Partial<Record<OptionName, string>> = {
-  workspace: './my-project',
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  'base-url': 'http://localhost:11434/v1',
-  concurrency: '4',
-  'budget-tokens': '200000',
-  'budget-usd': '1.50',
-  price: 'gpt-4o=2.5/10',
-  prices: './prices.json',
-  approve: 'never',
-  verify: '"npm test"',
-  'pass-env': 'JAVA_HOME',
-  'mcp-config': '.mcp.json',
-  'max-errors': '0',
-  'max-warnings': '20',
-  'max-failing-tests': '0',
-  threshold: '"npm run lint=warnings:20"',
-  'repair-attempts': '1',
-  'command-timeout': '120',
-  'command-max-timeout': '600',
-  'command-output-kib': '64',
-  'state-dir': './state',
-  plan: 'plan.json',
-  out: 'plan.json',
-};
-
-/** Why an option a user might expect is refused, for the commands where it is. */
-const WHY_NOT: Record<string, string> = {
-  'resume:provider': ' A run keeps the provider, model and base URL it was started with.',
-  'resume:model': ' A run keeps the provider, model and base URL it was started with.',
-  'resume:base-url': ' A run keeps the provider, model and base URL it was started with.',
-  'resume:verify': ' A run keeps the --verify commands it was started with.',
-  'resume:pass-env': ' A run keeps the --pass-env names it was started with.',
-  'resume:max-errors': ' A run keeps the limits it was started with.',
-  'resume:max-warnings': ' A run keeps the limits it was started with.',
-  'resume:max-failing-tests': ' A run keeps the limits it was started with.',
-  'resume:threshold': ' A run keeps the limits it was started with.',
-  'resume:repair-attempts': ' A run keeps the repair attempts it was started with.',
-  'resume:concurrency': ' A run keeps the concurrency it was started with.',
-  'resume:command-timeout': ' A run keeps the command limits it was started with.',
-  'resume:command-max-timeout': ' A run keeps the command limits it was started with.',
-  'resume:command-output-kib': ' A run keeps the command limits it was started with.',
-  'run:markdown': ' Use `agent-orchestrator show <runId> --markdown` after the run.',
-};
 
 function suggestOption(name: string): string {
   const norm = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');

@@ -14,6 +14,8 @@ import { actionsProblem, parseTaskAction, taskActionEvent, TaskActionError, type
 import { emptyRunState, type RunState } from '../model/runState';
 import type { WorkspaceLease } from '../store/workspaceLock';
 import { traceModelCall, withChildSpans } from '../execute/modelCallSpan';
+import { BudgetUnenforceableError, ResumeError } from './runErrors';
+import { applyUserChanges } from './userChanges';
 
 /** What the user asks for. */
 export interface RunRequest {
@@ -59,16 +61,6 @@ export interface ResumeOptions {
   assign?: Readonly<Record<string, string>>;
   /** A person's actions on tasks, recorded (in order) when the run resumes; each is checked first. */
   actions?: readonly TaskAction[];
-}
-
-/** Thrown before a run starts when its budget could not hold (a money budget on a model nobody priced), with what to do. */
-export class BudgetUnenforceableError extends Error {
-  override readonly name = 'BudgetUnenforceableError';
-}
-
-/** Thrown when a run cannot be resumed, with the reason and what to do. */
-export class ResumeError extends Error {
-  override readonly name = 'ResumeError';
 }
 
 /**
@@ -384,27 +376,4 @@ export class Orchestrator {
     session.emit({ type: 'finding.reported', finding: { severity: 'major', category: 'custom', message } });
     return session.complete('failed');
   }
-}
-
-/** Records the user's retries (with the tasks skipped because of them) and manual assignments before execution. */
-function applyUserChanges(
-  session: RunSession,
-  tasks: ReadonlyArray<{ id: string; dependencies: readonly string[] }>,
-  options: ResumeOptions,
-): void {
-  for (const [taskId, agentId] of Object.entries(options.assign ?? {}))
-    session.emit({ type: 'task.assigned', taskId, agentId });
-  const reset = new Set<string>();
-  const again = (taskId: string, reason: string): void => {
-    const status = session.state.tasks[taskId]?.status;
-    if (reset.has(taskId) || (status !== 'failed' && status !== 'skipped' && status !== 'cancelled')) return;
-    reset.add(taskId);
-    session.emit({ type: 'task.reset', taskId, reason });
-    for (const t of tasks)
-      if (t.dependencies.includes(taskId) && !session.state.tasks[t.id]?.personAction)
-        again(t.id, `its dependency "${taskId}" runs again`);
-  };
-  for (const taskId of options.retryTasks ?? []) again(taskId, 'retried by the user');
-  // A reassigned task that had failed gets its retry with the new agent.
-  for (const taskId of Object.keys(options.assign ?? {})) again(taskId, 'reassigned by the user');
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/common/errors';
-import { ResumeError } from '../../core/run/orchestrator';
+import { ResumeError } from '../../core/run/runErrors';
 import { TaskActionError } from '../../core/run/taskActions';
 import type { RunStore } from '../../core/store/runStore';
 import type { DiffApprovals } from '../approvals/diffApprovals';

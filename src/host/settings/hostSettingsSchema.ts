@@ -15,7 +15,7 @@ import { HOST_PROVIDER_TABLE } from '../lm/vscodeLmProvider';
 import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
 import { isPassableName } from '../../core/verify/childEnvironment';
 import { lazySchema } from '../../core/common/lazySchema';
-import { entries, globProblem, limit, list, show } from './settingValues';
+import { entries, globProblem, limit, list, quotedChoice, show } from './settingValues';
 
 /** The configuration section every setting of the extension lives under. */
 export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
@@ -73,12 +73,6 @@ export const MODEL_PROVIDERS: readonly string[] = HOST_PROVIDER_TABLE.ids();
 
 /** The values of `agentOrchestrator.provider`: `auto`, every provider of the table, and the offline demo. */
 export const PROVIDER_SETTING_VALUES: readonly string[] = ['auto', ...MODEL_PROVIDERS, DEMO_PROVIDER_ID];
-
-/** `"a", "b" or "c"`. */
-function quotedChoice(values: readonly string[]): string {
-  const quoted = values.map((v) => `"${v}"`);
-  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
-}
 
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 

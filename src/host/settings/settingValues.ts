@@ -74,3 +74,9 @@ export function show(value: unknown): string {
   text = text.replace(/\/\/[^/@\s"]*@/g, '//…@');
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
+
+/** `"a", "b" or "c"`. */
+export function quotedChoice(values: readonly string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+}

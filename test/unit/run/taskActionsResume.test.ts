@@ -6,7 +6,8 @@ import { GatedTeam } from '../../support/gatedAgents';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { RunStore } from '../../../src/core/store/runStore';
-import { ResumeError, type RunHandle } from '../../../src/core/run/orchestrator';
+import type { RunHandle } from '../../../src/core/run/orchestrator';
+import { ResumeError } from '../../../src/core/run/runErrors';
 import type { TaskAction } from '../../../src/core/run/taskActions';
 import { retryableTaskIds } from '../../../src/core/model/runState';
 
