@@ -15,6 +15,10 @@ import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
 import { isPassableName } from '../../core/verify/childEnvironment';
 import { lazySchema } from '../../core/common/lazySchema';
 import { entries, globProblem, limit, list, show } from './settingValues';
+import { DEFAULT_RETRY_SETTINGS, logLevelSetting, policyRulesSetting, retrySetting } from './userPolicySettings';
+import type { PolicyRule } from '../../core/policy/policyRules';
+import type { RetrySettings } from '../../core/execute/retryPolicy';
+import type { LogLevel } from '../../core/model/runEvents';
 
 /** The configuration section every setting of the extension lives under. */
 export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
@@ -43,6 +47,11 @@ export const HOST_SETTING_KEYS = [
   'commands.timeoutSeconds',
   'commands.maxTimeoutSeconds',
   'commands.maxOutputKiB',
+  'policy.rules',
+  'retry.maxAttempts',
+  'retry.baseDelayMs',
+  'retry.maxDelayMs',
+  'logLevel',
 ] as const;
 
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
@@ -59,7 +68,17 @@ export const USER_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostS
   'verification.environment',
   // A workspace pricing a model at $0 would let a money budget pass anything.
   'prices',
+  // More attempts spend more of the user's money.
+  'retry.maxAttempts',
+  'retry.baseDelayMs',
+  'retry.maxDelayMs',
 ]);
+
+/**
+ * Settings a workspace may only tighten (`window` scope, read by `policyRulesSetting`): the user's
+ * value counts in full; a trusted workspace may add to it, and what would loosen it is dropped.
+ */
+export const TIGHTEN_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostSettingKey>(['policy.rules']);
 
 /** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
 export const MODEL_PROVIDERS: readonly string[] = BUILTIN_PROVIDERS.ids();
@@ -159,6 +178,12 @@ export const HostSettingsSchema = lazySchema(() =>
       maxTimeoutSeconds: z.number().int().min(1).max(3600),
       maxOutputKiB: z.number().int().min(1).max(4096),
     }),
+    /** The user's policy rules (deny → ask → allow), plus a trusted workspace's deny and ask rules. */
+    policy: z.strictObject({ rules: z.custom<PolicyRule[]>() }),
+    /** Attempts per task and backoff; an absent field keeps the engine's default. */
+    retry: z.custom<Required<RetrySettings>>(),
+    /** Run log entries below this level are dropped from the run log and the Output channel. */
+    logLevel: z.custom<LogLevel>(),
   }),
 );
 
@@ -195,6 +220,9 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
     maxTimeoutSeconds: DEFAULT_COMMAND_SETTINGS.maxTimeoutMs / 1000,
     maxOutputKiB: DEFAULT_COMMAND_SETTINGS.maxOutputBytes / 1024,
   },
+  policy: { rules: [] },
+  retry: DEFAULT_RETRY_SETTINGS,
+  logLevel: 'info',
 });
 
 /** Settings plus one sentence per value that was bad and replaced by its default. */
@@ -208,9 +236,13 @@ export interface ParsedHostSettings {
  * Reads every setting through `raw` (keys relative to the section, e.g. `budget.maxTokens`) and
  * validates each on its own: a bad value becomes a problem naming the setting and what is wrong,
  * and that setting (or, for lists and maps, that entry) falls back to its default. One bad
- * setting never blocks the others.
+ * setting never blocks the others. `raw('policy.rules')` is the user's list; `workspacePolicyRules`
+ * are a trusted workspace's and folder's lists, of which only deny and ask rules are kept.
  */
-export function parseHostSettings(raw: (key: HostSettingKey) => unknown): ParsedHostSettings {
+export function parseHostSettings(
+  raw: (key: HostSettingKey) => unknown,
+  workspacePolicyRules: readonly unknown[] = [],
+): ParsedHostSettings {
   const problems: string[] = [];
   const d = DEFAULT_HOST_SETTINGS;
   const one = <T>(
@@ -355,6 +387,21 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         'a whole number of KiB from 1 to 4096',
       ),
     },
+    policy: { rules: policyRulesSetting(full('policy.rules'), raw('policy.rules'), workspacePolicyRules, problems) },
+    retry: retrySetting(
+      {
+        maxAttempts: full('retry.maxAttempts'),
+        baseDelayMs: full('retry.baseDelayMs'),
+        maxDelayMs: full('retry.maxDelayMs'),
+      },
+      {
+        maxAttempts: raw('retry.maxAttempts'),
+        baseDelayMs: raw('retry.baseDelayMs'),
+        maxDelayMs: raw('retry.maxDelayMs'),
+      },
+      problems,
+    ),
+    logLevel: logLevelSetting(full('logLevel'), raw('logLevel'), problems),
   };
   return { settings, problems };
 }
