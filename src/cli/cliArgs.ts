@@ -12,6 +12,8 @@ import { errorMessage } from '../core/common/errors';
 
 import { limitArg, thresholdArgs } from './limitArgs';
 import { priceArgs } from './priceArgs';
+import { EXAMPLES, WHY_NOT } from './cliOptionHints';
+import { logLevelArg, policyRuleArgs, retryArgs } from './policyArgs';
 import {
   approveArg,
   baseUrlArg,
@@ -53,10 +55,34 @@ const OPTIONS = {
   skip: { type: 'string', multiple: true },
   retry: { type: 'string', multiple: true },
   note: { type: 'string' },
+  policy: { type: 'string' },
+  'allow-command': { type: 'string', multiple: true },
+  'ask-command': { type: 'string', multiple: true },
+  'deny-command': { type: 'string', multiple: true },
+  'ask-path': { type: 'string', multiple: true },
+  'deny-path': { type: 'string', multiple: true },
+  'max-attempts': { type: 'string' },
+  'backoff-base-ms': { type: 'string' },
+  'backoff-max-ms': { type: 'string' },
+  'log-level': { type: 'string' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
+
+/** The user's policy rules and retry policy: given to `run`, kept by `resume`. */
+const POLICY_OPTIONS = [
+  'policy',
+  'allow-command',
+  'ask-command',
+  'deny-command',
+  'ask-path',
+  'deny-path',
+  'max-attempts',
+  'backoff-base-ms',
+  'backoff-max-ms',
+] as const satisfies readonly OptionName[];
 
 /** The options each command accepts (besides --help). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
@@ -86,9 +112,29 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'json',
     'state-dir',
     'plan',
+    ...POLICY_OPTIONS,
+    'log-level',
+    'verbose',
   ],
-  plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
-  resume: ['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'],
+  plan: [
+    ...([
+      'workspace',
+      'provider',
+      'model',
+      'base-url',
+      'price',
+      'prices',
+      'verify',
+      'json',
+      'state-dir',
+      'out',
+    ] as const),
+    ...(['log-level', 'verbose'] as const),
+  ],
+  resume: [
+    ...(['workspace', 'state-dir', 'approve', 'budget-tokens', 'budget-usd', 'json', 'skip', 'retry', 'note'] as const),
+    ...(['log-level', 'verbose'] as const),
+  ],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown'],
 };
@@ -187,6 +233,7 @@ export function parseCliArgs(
         ...(values.approve === undefined ? {} : { approve: approveArg(values.approve) }),
         budget: budgetArgs(values),
         ...taskActionArgs(values),
+        ...optional('logLevel', logLevelArg(values)),
         json: values.json ?? false,
       };
     }
@@ -279,7 +326,21 @@ function parseRun(
   };
   if (Object.keys(commandLimits).length > 0) args.commandLimits = commandLimits;
   if (stateDir !== undefined) args.stateDir = stateDir;
-  return args;
+  return { ...args, ...userPolicyArgs(values, cwd) };
+}
+
+/** `--policy`, the rule flags, the retry flags and the log level, as `RunArgs` fields (absent when not given). */
+function userPolicyArgs(values: Values, cwd: string): Pick<RunArgs, 'policyRules' | 'retry' | 'logLevel'> {
+  return {
+    ...optional('policyRules', policyRuleArgs(values, cwd)),
+    ...optional('retry', retryArgs(values)),
+    ...optional('logLevel', logLevelArg(values)),
+  };
+}
+
+/** `{ [key]: value }`, or `{}` when the value is undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 function helpFor(topic: string | undefined): CliCommand {
@@ -333,51 +394,6 @@ function noMorePositionals(extra: string[], command: CommandName): void {
       `Unexpected argument "${extra[0]}" for \`${command}\`. See \`agent-orchestrator help ${command}\`.`,
     );
 }
-
-const EXAMPLES: Partial<Record<OptionName, string>> = {
-  workspace: './my-project',
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  'base-url': 'http://localhost:11434/v1',
-  concurrency: '4',
-  'budget-tokens': '200000',
-  'budget-usd': '1.50',
-  price: 'gpt-4o=2.5/10',
-  prices: './prices.json',
-  approve: 'never',
-  verify: '"npm test"',
-  'pass-env': 'JAVA_HOME',
-  'max-errors': '0',
-  'max-warnings': '20',
-  'max-failing-tests': '0',
-  threshold: '"npm run lint=warnings:20"',
-  'repair-attempts': '1',
-  'command-timeout': '120',
-  'command-max-timeout': '600',
-  'command-output-kib': '64',
-  'state-dir': './state',
-  plan: 'plan.json',
-  out: 'plan.json',
-};
-
-/** Why an option a user might expect is refused, for the commands where it is. */
-const WHY_NOT: Record<string, string> = {
-  'resume:provider': ' A run keeps the provider, model and base URL it was started with.',
-  'resume:model': ' A run keeps the provider, model and base URL it was started with.',
-  'resume:base-url': ' A run keeps the provider, model and base URL it was started with.',
-  'resume:verify': ' A run keeps the --verify commands it was started with.',
-  'resume:pass-env': ' A run keeps the --pass-env names it was started with.',
-  'resume:max-errors': ' A run keeps the limits it was started with.',
-  'resume:max-warnings': ' A run keeps the limits it was started with.',
-  'resume:max-failing-tests': ' A run keeps the limits it was started with.',
-  'resume:threshold': ' A run keeps the limits it was started with.',
-  'resume:repair-attempts': ' A run keeps the repair attempts it was started with.',
-  'resume:concurrency': ' A run keeps the concurrency it was started with.',
-  'resume:command-timeout': ' A run keeps the command limits it was started with.',
-  'resume:command-max-timeout': ' A run keeps the command limits it was started with.',
-  'resume:command-output-kib': ' A run keeps the command limits it was started with.',
-  'run:markdown': ' Use `agent-orchestrator show <runId> --markdown` after the run.',
-};
 
 function suggestOption(name: string): string {
   const norm = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');

@@ -82,6 +82,7 @@ export async function runCommand(
     ...(args.commandLimits === undefined ? {} : { commandLimits: args.commandLimits }),
     ...(args.prices === undefined ? {} : { prices: args.prices }),
     ...(args.responseCache === undefined ? {} : { responseCache: args.responseCache }),
+    ...userPolicyOf(args),
   };
   const planInput = args.planFile === undefined ? undefined : await readPlanFile(args.planFile);
   const afterRun = async (result: RunResult): Promise<void> => {
@@ -123,6 +124,7 @@ export async function runCommand(
       ...(settings.commandLimits === undefined ? {} : { commandLimits: settings.commandLimits }),
       ...(settings.prices === undefined ? {} : { prices: settings.prices }),
       ...(settings.responseCache === undefined ? {} : { responseCache: settings.responseCache }),
+      ...userPolicyOf(settings),
     });
     if (!args.json) (args.out === PLAN_TO_STDOUT ? io.stderr : io.stdout).write(`Run ${runId}\n`);
     reporter.releaseWarnings();
@@ -208,6 +210,8 @@ export async function resumeCommand(
     ...(saved?.commandLimits === undefined ? {} : { commandLimits: saved.commandLimits }),
     ...(saved?.prices === undefined ? {} : { prices: saved.prices }),
     ...(saved?.responseCache === undefined ? {} : { responseCache: saved.responseCache }),
+    // The saved rules and retry policy are kept; only the log level may change for this session.
+    ...userPolicyOf({ ...saved, ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }) }),
   };
   return drive(io, state, { json: args.json, approve, providers, settings }, async (engine, reporter, attach) => {
     let handle: RunHandle;
@@ -271,8 +275,20 @@ interface DriveOptions {
     | 'commandLimits'
     | 'prices'
     | 'responseCache'
+    | 'policyRules'
+    | 'retry'
+    | 'logLevel'
   > & {
     models: ModelChoice;
+  };
+}
+
+/** The policy rules, retry policy and log level of flags or saved settings, without absent ones. */
+function userPolicyOf(from: Partial<Pick<CliRunOptions, 'policyRules' | 'retry' | 'logLevel'>>) {
+  return {
+    ...(from.policyRules === undefined ? {} : { policyRules: from.policyRules }),
+    ...(from.retry === undefined ? {} : { retry: from.retry }),
+    ...(from.logLevel === undefined ? {} : { logLevel: from.logLevel }),
   };
 }
 
