@@ -10,7 +10,7 @@ import {
   type FakeModelServer,
   type RecordedRequest,
 } from '../../support/fakeModelServer/fakeModelServer';
-import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
+import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { cliEnv, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 
 const PLAN = {
@@ -227,5 +227,30 @@ describe('checklist 27: rules from the command line, applied by the real policy 
     assert.match(toolResults(first), /The command was refused: Denied command/, resumed.stderr);
     assert.equal(existsSync(join(ws, 'ran')), false);
     assert.match(resumed.stderr, /debug: Policy: deny — Denied command "touch ran"/);
+  });
+
+  it('--max-attempts and the backoff flags decide how often a failing task is tried', async () => {
+    const agentRequests: number[] = [];
+    for (const attempts of ['1', '3']) {
+      const fresh = await startFakeModelServer({
+        respond: (request) =>
+          (request.body as { response_format?: unknown }).response_format ? jsonReply(PLAN) : httpError(500),
+      });
+      try {
+        const { root, state, ws } = sandbox();
+        const env = cliEnv(root, { OPENAI_API_KEY: fresh.apiKey });
+        const flags = ['--max-attempts', attempts, '--backoff-base-ms', '0', '--backoff-max-ms', '0'];
+        const common = ['--workspace', ws, '--state-dir', state, '--base-url', fresh.openAiBaseUrl];
+        const r = await runCli(['run', 'Check the tools', '--approve', 'never', ...common, ...flags], env);
+        assert.equal(r.code, 1, r.stderr);
+        agentRequests.push(
+          fresh.requests.filter((q) => !(q.body as { response_format?: unknown }).response_format).length,
+        );
+      } finally {
+        await fresh.close();
+      }
+    }
+    assert.ok((agentRequests[0] ?? 0) > 0, 'the agent was asked at all');
+    assert.equal(agentRequests[1], 3 * (agentRequests[0] ?? 0), `agent requests per run: ${agentRequests.join(', ')}`);
   });
 });
