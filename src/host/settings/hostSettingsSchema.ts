@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_ENGINE_SETTINGS, MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../../core/engine/engineSettings';
 import { DEFAULT_REPAIR_ATTEMPTS } from '../../core/run/repairTask';
-import {
-  DEFAULT_GATE_THRESHOLDS,
-  GateThresholdsError,
-  parseGateThresholds,
-  type GateThresholds,
-} from '../../core/verify/gateThresholds';
+import { DEFAULT_GATE_THRESHOLDS, type GateThresholds } from '../../core/verify/gateThresholds';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { modelPriceSchema } from '../../core/llm/priceTable';
 import { parseModelRef } from '../../core/route/modelRef';
@@ -14,7 +9,7 @@ import { DEMO_PROVIDER_ID } from '../../demo/demoProvider';
 import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
 import { isPassableName } from '../../core/verify/childEnvironment';
 import { lazySchema } from '../../core/common/lazySchema';
-import { entries, globProblem, limit, list, show } from './settingValues';
+import { entries, globProblem, limit, list, show, thresholdsSetting } from './settingValues';
 import { DEFAULT_RETRY_SETTINGS, logLevelSetting, policyRulesSetting, retrySetting } from './userPolicySettings';
 import type { PolicyRule } from '../../core/policy/policyRules';
 import type { RetrySettings } from '../../core/execute/retryPolicy';
@@ -349,7 +344,7 @@ export function parseHostSettings(
         problems,
         'a shell command, e.g. "npm test"',
       ),
-      thresholds: thresholds(raw('verification.thresholds'), problems),
+      thresholds: thresholdsSetting(full('verification.thresholds'), raw('verification.thresholds'), problems),
       repairAttempts: one(
         'verification.repairAttempts',
         s.verification.shape.repairAttempts,
@@ -404,20 +399,6 @@ export function parseHostSettings(
     logLevel: logLevelSetting(full('logLevel'), raw('logLevel'), problems),
   };
   return { settings, problems };
-}
-
-/** `verification.thresholds`: a bad value is reported with every problem and falls back to the defaults. */
-function thresholds(value: unknown, problems: string[]): GateThresholds {
-  if (value === undefined || value === null) return DEFAULT_GATE_THRESHOLDS;
-  try {
-    return parseGateThresholds(value);
-  } catch (err) {
-    if (!(err instanceof GateThresholdsError)) throw err;
-    problems.push(
-      `${full('verification.thresholds')} is not valid (${err.problems.join('; ')}); using the defaults (no new error, no new failing test, any warnings).`,
-    );
-    return DEFAULT_GATE_THRESHOLDS;
-  }
 }
 
 /** The fully qualified name of a setting, as users see it in the Settings editor. */
