@@ -13,6 +13,8 @@ import { errorMessage } from '../core/common/errors';
 
 import { limitArg, thresholdArgs } from './limitArgs';
 import { priceArgs } from './priceArgs';
+import { EXAMPLES, WHY_NOT } from './cliOptionHints';
+import { logLevelArg, policyRuleArgs, retryArgs } from './policyArgs';
 import {
   approveArg,
   baseUrlArg,
@@ -25,7 +27,6 @@ import {
   wholeNumber,
   workspaceArg,
 } from './valueArgs';
-import { EXAMPLES, WHY_NOT } from './cliOptionHints';
 const OPTIONS = {
   workspace: { type: 'string' },
   provider: { type: 'string' },
@@ -60,6 +61,17 @@ const OPTIONS = {
   skip: { type: 'string', multiple: true },
   retry: { type: 'string', multiple: true },
   note: { type: 'string' },
+  policy: { type: 'string' },
+  'allow-command': { type: 'string', multiple: true },
+  'ask-command': { type: 'string', multiple: true },
+  'deny-command': { type: 'string', multiple: true },
+  'ask-path': { type: 'string', multiple: true },
+  'deny-path': { type: 'string', multiple: true },
+  'max-attempts': { type: 'string' },
+  'backoff-base-ms': { type: 'string' },
+  'backoff-max-ms': { type: 'string' },
+  'log-level': { type: 'string' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -91,10 +103,46 @@ const RUN_SETTING_OPTIONS: readonly OptionName[] = [
   'state-dir',
 ];
 
+/** The user's policy rules and retry policy: given to `run`, kept by `resume`. */
+const POLICY_OPTIONS = [
+  'policy',
+  'allow-command',
+  'ask-command',
+  'deny-command',
+  'ask-path',
+  'deny-path',
+  'max-attempts',
+  'backoff-base-ms',
+  'backoff-max-ms',
+] as const satisfies readonly OptionName[];
+
 /** The options each command accepts (besides --help). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
-  run: [...RUN_SETTING_OPTIONS, 'mcp-config', 'otlp-endpoint', 'dry-run', 'json', 'plan'],
-  plan: ['workspace', 'provider', 'model', 'base-url', 'price', 'prices', 'verify', 'json', 'state-dir', 'out'],
+  run: [
+    ...RUN_SETTING_OPTIONS,
+    ...POLICY_OPTIONS,
+    'log-level',
+    'verbose',
+    'mcp-config',
+    'otlp-endpoint',
+    'dry-run',
+    'json',
+    'plan',
+  ],
+  plan: [
+    'workspace',
+    'provider',
+    'model',
+    'base-url',
+    'price',
+    'prices',
+    'verify',
+    'json',
+    'state-dir',
+    'out',
+    'log-level',
+    'verbose',
+  ],
   resume: [
     'workspace',
     'state-dir',
@@ -107,6 +155,8 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
     'note',
     'mcp-config',
     'otlp-endpoint',
+    'log-level',
+    'verbose',
   ],
   list: ['state-dir', 'json'],
   show: ['state-dir', 'json', 'markdown', 'spans'],
@@ -208,6 +258,7 @@ export function parseCliArgs(
         budget: budgetArgs(values),
         ...taskActionArgs(values),
         ...mcpConfigArgs(values['mcp-config'], cwd),
+        ...optional('logLevel', logLevelArg(values)),
         json: values.json ?? false,
         ...otlpArgs(values),
       };
@@ -312,7 +363,21 @@ function parseRun(
   };
   if (Object.keys(commandLimits).length > 0) args.commandLimits = commandLimits;
   if (stateDir !== undefined) args.stateDir = stateDir;
-  return args;
+  return { ...args, ...userPolicyArgs(values, cwd) };
+}
+
+/** `--policy`, the rule flags, the retry flags and the log level, as `RunArgs` fields (absent when not given). */
+function userPolicyArgs(values: Values, cwd: string): Pick<RunArgs, 'policyRules' | 'retry' | 'logLevel'> {
+  return {
+    ...optional('policyRules', policyRuleArgs(values, cwd)),
+    ...optional('retry', retryArgs(values)),
+    ...optional('logLevel', logLevelArg(values)),
+  };
+}
+
+/** `{ [key]: value }`, or `{}` when the value is undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 function helpFor(topic: string | undefined): CliCommand {

@@ -1,6 +1,9 @@
 import type { CommandLimits } from './cliRunOptions';
 import type { ModelPrice } from '../core/llm/priceTable';
 import type { TaskAction } from '../core/run/taskActions';
+import type { RetrySettings } from '../core/execute/retryPolicy';
+import type { LogLevel } from '../core/model/runEvents';
+import type { PolicyRule } from '../core/policy/policyRules';
 // The command line as the rest of the CLI sees it, once parsed and validated (see cliArgs.ts).
 import type { GateThresholdsInput } from '../core/verify/gateThresholds';
 
@@ -50,6 +53,12 @@ export interface RunArgs {
   repairAttempts?: number;
   /** `--command-timeout`, `--command-max-timeout`, `--command-output-kib`: run_command's limits. */
   commandLimits?: CommandLimits;
+  /** `--policy FILE` and the `--allow-command`/`--ask-command`/`--deny-command`/`--ask-path`/`--deny-path` rules. */
+  policyRules?: PolicyRule[];
+  /** `--max-attempts`, `--backoff-base-ms`, `--backoff-max-ms`. */
+  retry?: RetrySettings;
+  /** `--log-level` (`--verbose`: debug). */
+  logLevel?: LogLevel;
   /** Plan only (`plan`, or `run --dry-run`). */
   dryRun: boolean;
   /** `run --plan FILE`: absolute path of a plan to run instead of asking the planner. */
@@ -74,6 +83,8 @@ export interface ResumeArgs {
   budget: BudgetArgs;
   /** `--skip` and `--retry [--note]`: a person's actions on tasks, recorded when the run resumes. */
   actions?: TaskAction[];
+  /** `--log-level` (`--verbose`: debug); the run's own level when absent. */
+  logLevel?: LogLevel;
   json: boolean;
   /** `--mcp-config FILE`: MCP server configs (absolute paths); not saved with the run. */
   mcpConfig?: string[];

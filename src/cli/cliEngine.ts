@@ -44,6 +44,12 @@ export interface CliEngineOptions {
   prices?: EngineSettings['prices'];
   /** False with `--no-response-cache`. */
   responseCache?: boolean;
+  /** `--policy FILE` and the rule flags: added to the default rules. */
+  policyRules?: EngineSettings['policyRules'];
+  /** `--max-attempts`, `--backoff-base-ms`, `--backoff-max-ms`; the defaults when absent. */
+  retry?: EngineSettings['retry'];
+  /** `--log-level` / `--verbose`; `info` when absent. */
+  logLevel?: EngineSettings['logLevel'];
   approvals: ApprovalPort;
   env: Readonly<Record<string, string | undefined>>;
   /** Per-model limits for every provider key; undefined means none. */
@@ -114,6 +120,9 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
         maxConcurrency: options.concurrency,
         ...(options.prices === undefined ? {} : { prices: options.prices }),
         ...(options.responseCache === undefined ? {} : { responseCache: options.responseCache }),
+        ...(options.policyRules === undefined ? {} : { policyRules: options.policyRules }),
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
         verification: {
           tasks: [],
           commands: [...options.verify],

@@ -27,6 +27,16 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'state-dir': './state',
   plan: 'plan.json',
   out: 'plan.json',
+  policy: './policy.json',
+  'allow-command': '"npm test"',
+  'ask-command': '"git push *"',
+  'deny-command': '"docker *"',
+  'ask-path': '"migrations/**"',
+  'deny-path': '"secrets/**"',
+  'max-attempts': '3',
+  'backoff-base-ms': '1000',
+  'backoff-max-ms': '60000',
+  'log-level': 'debug',
 };
 
 /** Why an option a user might expect is refused, for the commands where it is. */
@@ -45,5 +55,14 @@ export const WHY_NOT: Readonly<Record<string, string>> = {
   'resume:command-timeout': ' A run keeps the command limits it was started with.',
   'resume:command-max-timeout': ' A run keeps the command limits it was started with.',
   'resume:command-output-kib': ' A run keeps the command limits it was started with.',
+  'resume:policy': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:allow-command': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:ask-command': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:deny-command': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:ask-path': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:deny-path': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:max-attempts': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:backoff-base-ms': ' A run keeps the policy rules and retry policy it was started with.',
+  'resume:backoff-max-ms': ' A run keeps the policy rules and retry policy it was started with.',
   'run:markdown': ' Use `agent-orchestrator show <runId> --markdown` after the run.',
 };

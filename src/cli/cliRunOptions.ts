@@ -8,6 +8,9 @@ import { assertSafeRunId } from '../core/store/runLayout';
 import { MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../core/engine/engineSettings';
 import { GateThresholdsSchema } from '../core/verify/gateThresholds';
 import { lazySchema } from '../core/common/lazySchema';
+import { MAX_BACKOFF_MS, MAX_RETRY_ATTEMPTS } from '../core/execute/retryPolicy';
+import { LogLevelSchema } from '../core/model/runEvents';
+import { PolicyRuleSchema } from '../core/policy/policyRules';
 
 /** Longest timeout the flags accept, in seconds. */
 export const MAX_COMMAND_SECONDS = 3600;
@@ -30,7 +33,8 @@ export const CLI_RUNS_DIR = 'cli-runs';
 
 /**
  * What `resume` needs to continue a run the way it was started: the workspace, provider, model,
- * base URL, concurrency, `--verify` commands, their limits and repair attempts. Never an API key:
+ * base URL, concurrency, `--verify` commands, their limits and repair attempts, the policy rules,
+ * retry policy and log level. Never an API key:
  * those stay in the environment.
  */
 export const CliRunOptionsSchema = lazySchema(() =>
@@ -54,6 +58,18 @@ export const CliRunOptionsSchema = lazySchema(() =>
     responseCache: z.boolean().optional(),
     /** `--command-timeout`, `--command-max-timeout`, `--command-output-kib`; absent when none was given. */
     commandLimits: CommandLimitsSchema.optional(),
+    /** `--policy FILE` and the rule flags; absent when none was given. */
+    policyRules: z.array(PolicyRuleSchema).optional(),
+    /** `--max-attempts`, `--backoff-base-ms`, `--backoff-max-ms`; absent when none was given. */
+    retry: z
+      .strictObject({
+        maxAttempts: z.number().int().min(1).max(MAX_RETRY_ATTEMPTS).optional(),
+        baseDelayMs: z.number().int().min(0).max(MAX_BACKOFF_MS).optional(),
+        maxDelayMs: z.number().int().min(0).max(MAX_BACKOFF_MS).optional(),
+      })
+      .optional(),
+    /** `--log-level` / `--verbose`; `resume --log-level` overrides it for that session. */
+    logLevel: LogLevelSchema.optional(),
   }),
 );
 

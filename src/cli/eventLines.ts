@@ -80,9 +80,10 @@ export function describeEvent(e: RunEvent, state: Readonly<RunState> | undefined
     case 'run.resumed':
       return 'Resumed.';
     case 'log':
-      return e.level === 'warn' || e.level === 'error'
-        ? `${e.level === 'warn' ? 'warning' : 'error'}: ${clip(e.message, MAX_MESSAGE)}${e.taskId ? ` [${e.taskId}]` : ''}`
-        : undefined;
+      // Info lines (command output) stay in the run log; a debug line exists only with --log-level debug.
+      return e.level === 'info'
+        ? undefined
+        : `${e.level === 'warn' ? 'warning' : e.level}: ${clip(e.message, MAX_MESSAGE)}${e.taskId ? ` [${e.taskId}]` : ''}`;
     default:
       return undefined;
   }

@@ -90,6 +90,28 @@ ${providerLines(providers)}
   --command-max-timeout S
                          longest time an agent may ask for one command (1-3600, default 600)
   --command-output-kib K output of one command the agent reads and the log gets (1-4096, default 64)
+  --allow-command "<pattern>"
+                         run this command without asking: its leading words, optionally ending in *
+                         ("npm test", "git diff *"); repeatable. Only a single simple command matches
+                         (no ; && | > $( )); inline code (node -e, bash -c, npx) still asks
+  --ask-command "<pattern>", --deny-command "<pattern>"
+                         always ask before / never run a matching command (checked in every part of
+                         a chain); repeatable
+  --ask-path GLOB, --deny-path GLOB
+                         always ask before / never allow reading or editing matching files, e.g.
+                         "secrets/**" (relative to the workspace); repeatable
+  --policy FILE          rules from a JSON list, the shape of the agentOrchestrator.policy.rules setting:
+                         [{"effect": "allow", "command": "npm test"}, {"effect": "deny", "path": "secrets/**"}]
+                         ("effect" deny | ask | allow; one of "command", "path", "tool"; optional "reason").
+                         Deny beats ask beats allow; no allow opens a protected path or a .env file.
+                         Rules, like the retry flags, are saved with the run and kept on resume
+  --max-attempts N       attempts a task gets across agents before it fails (1-20, default 6)
+  --backoff-base-ms MS   first wait before a retry, doubled each time (default 500); never shorter
+                         than the provider's retry-after
+  --backoff-max-ms MS    longest single wait before a retry (default 30000)
+  --log-level LEVEL      error | warn | info | debug (default info): the run log's detail; debug adds
+                         each policy decision, also printed here
+  --verbose              the same as --log-level debug
   --plan FILE            run this plan (from \`plan --out\`, or written by hand) instead of asking the
                          planner; it is checked by the same rules; the goal may then be left out
   --dry-run              plan only: print the plan and stop (the same as \`plan\`)
@@ -104,8 +126,8 @@ const PLAN = `agent-orchestrator plan "<goal>" [--out FILE] [options]
   for a person to read or edit, then run with \`agent-orchestrator run --plan FILE\`.
 
   --out FILE             where to write the plan (default: stdout)
-  --workspace, --provider, --model, --base-url, --price, --prices, --verify, --json, --state-dir
-                         as for run`;
+  --workspace, --provider, --model, --base-url, --price, --prices, --verify, --json, --state-dir,
+  --log-level, --verbose as for run`;
 
 const RESUME = `agent-orchestrator resume <runId> [options]
   Continues a paused, cancelled, failed or interrupted run; finished steps are not repeated.
@@ -120,6 +142,8 @@ const RESUME = `agent-orchestrator resume <runId> [options]
   --retry TASK           run a failed, cancelled or skipped task again (repeatable)
   --note TEXT            with one --retry: a note added to that task's next brief
   --mcp-config FILE      MCP servers, as for run (not remembered from the run: name them again)
+  --log-level LEVEL      error | warn | info | debug for this session (default: the run's own);
+                         --verbose is debug. Policy rules and retry flags are the run's own
   --json                 run events on stdout, one JSON object per line
   --state-dir DIR        where runs are stored
   --otlp-endpoint URL    export the spans of the resumed run to this OTLP/HTTP collector`;

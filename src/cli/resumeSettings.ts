@@ -21,6 +21,9 @@ export type RunEngineSettings = Pick<
   | 'commandLimits'
   | 'prices'
   | 'responseCache'
+  | 'policyRules'
+  | 'retry'
+  | 'logLevel'
 > & { models: ModelChoice };
 
 /** A run that can be resumed, and the settings to build its engine from. */
@@ -97,6 +100,8 @@ export async function resumableRun(
     ...(saved?.commandLimits === undefined ? {} : { commandLimits: saved.commandLimits }),
     ...(saved?.prices === undefined ? {} : { prices: saved.prices }),
     ...(saved?.responseCache === undefined ? {} : { responseCache: saved.responseCache }),
+    // The saved rules, retry policy and log level are kept (the log level may be changed per session).
+    ...userPolicyOf(saved ?? {}),
   };
   return { stored, settings };
 }
@@ -107,4 +112,13 @@ async function isDirectory(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The policy rules, retry policy and log level of flags or saved settings, without absent ones. */
+export function userPolicyOf(from: Partial<Pick<CliRunOptions, 'policyRules' | 'retry' | 'logLevel'>>) {
+  return {
+    ...(from.policyRules === undefined ? {} : { policyRules: from.policyRules }),
+    ...(from.retry === undefined ? {} : { retry: from.retry }),
+    ...(from.logLevel === undefined ? {} : { logLevel: from.logLevel }),
+  };
 }

@@ -22,7 +22,7 @@ import { TerminalPrompt } from './terminalPrompt';
 import { tuningFromEnv } from './tuningEnv';
 import { TaskActionError } from '../core/run/taskActions';
 import { UsageError } from './usageError';
-import { resumableRun, type RunEngineSettings } from './resumeSettings';
+import { resumableRun, userPolicyOf, type RunEngineSettings } from './resumeSettings';
 import { invalidPlanError, readPlanFile, writePlanFile } from './planFiles';
 import { planFileText } from '../core/plan/planFile';
 import { planOriginOf } from '../core/plan/planOrigin';
@@ -77,6 +77,7 @@ export async function runCommand(
     ...(args.commandLimits === undefined ? {} : { commandLimits: args.commandLimits }),
     ...(args.prices === undefined ? {} : { prices: args.prices }),
     ...(args.responseCache === undefined ? {} : { responseCache: args.responseCache }),
+    ...userPolicyOf(args),
   };
   const planInput = args.planFile === undefined ? undefined : await readPlanFile(args.planFile);
   const afterRun = async (result: RunResult): Promise<void> => {
@@ -155,7 +156,7 @@ export async function resumeCommand(
     json: args.json,
     approve,
     providers,
-    settings,
+    settings: args.logLevel === undefined ? settings : { ...settings, logLevel: args.logLevel },
     ...(args.mcpConfig === undefined ? {} : { mcpConfig: args.mcpConfig }),
     ...otlpOf(args),
   };
@@ -232,6 +233,7 @@ export function cliRunOptionsOf(engine: CliEngine, settings: RunEngineSettings):
     ...(settings.commandLimits === undefined ? {} : { commandLimits: settings.commandLimits }),
     ...(settings.prices === undefined ? {} : { prices: settings.prices }),
     ...(settings.responseCache === undefined ? {} : { responseCache: settings.responseCache }),
+    ...userPolicyOf(settings),
   };
 }
 

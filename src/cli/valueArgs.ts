@@ -95,10 +95,11 @@ export function budgetArgs(values: { 'budget-tokens'?: string; 'budget-usd'?: st
   return budget;
 }
 
-export function wholeNumber(flag: string, value: string, max: number): number {
+export function wholeNumber(flag: string, value: string, max: number, min = 1): number {
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number of at least 1' : `a whole number from 1 to ${max}`;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range =
+      max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
     throw new UsageError(`${flag} must be ${range}; got "${value}".`);
   }
   return n;

@@ -5,7 +5,7 @@ import type { CheckpointPort } from '../checkpoint/checkpointPort';
 import { GitCheckpoints } from '../checkpoint/gitCheckpoints';
 import { NoCheckpoints } from '../checkpoint/noCheckpoints';
 import { errorMessage } from '../common/errors';
-import { DEFAULT_RETRY_POLICY } from '../execute/retryPolicy';
+import { retryPolicyOf } from '../execute/retryPolicy';
 import { BUILTIN_PROVIDERS } from '../llm/builtinProviders';
 import { RunResponseCaches } from '../llm/responseCache';
 import type { ProviderTable } from '../llm/providerTable';
@@ -42,6 +42,7 @@ import { ensureGitIgnoredFolder } from '../store/gitIgnoredFolder';
 import { createEngineAgents } from './engineAgents';
 import { HOW_TO_SET_A_PRICE, unpricedBudgetProblem, unpricedModels } from './unpricedBudget';
 import { workspaceWithout } from './workspaceWithout';
+import { loggedPolicy } from './loggedPolicy';
 import { resolveEngineModels, type EngineModels, type KeyHint, type KeySource } from './engineModels';
 import type { EngineServices } from './engineServices';
 import type { EngineSettings } from './engineSettings';
@@ -119,6 +120,8 @@ export interface Engine {
 export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const { root, workspace, settings, services, warn } = ports;
   const providers = ports.providers ?? BUILTIN_PROVIDERS;
+  // Bad retry settings are refused before anything is built.
+  const retry = retryPolicyOf(settings.retry);
   const runner =
     ports.runner ??
     new ChildProcessRunner({
@@ -144,6 +147,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const rules = [
     ...DEFAULT_POLICY_RULES,
     ...verificationAllowRules(steps, (s) => `a configured verification command (${s.name})`),
+    ...(settings.policyRules ?? []).map((rule) => ({ ...rule, reason: rule.reason ?? 'a rule in your settings' })),
   ];
   // The package scripts the allow rules name, as they are now: an edited script asks again.
   const scriptsPort = ports.packageScripts ?? packageJsonScripts(root);
@@ -208,7 +212,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const toolContext = (task: ToolContext['task']): ToolContext => ({
     task,
     workspace,
-    policy,
+    policy: loggedPolicy(policy, task.log),
     approvals: ports.approvals,
     verification,
     checkpoints,
@@ -293,7 +297,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     settings: {
       maxConcurrency: settings.maxConcurrency,
       maxTasksPerPlan: settings.maxTasksPerPlan,
-      retry: DEFAULT_RETRY_POLICY,
+      retry,
       taskTimeoutMs: settings.taskTimeoutMs,
       logLevel: settings.logLevel,
       ...(settings.verification.repairAttempts === undefined

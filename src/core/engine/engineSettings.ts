@@ -1,5 +1,7 @@
 import type { ModelPrice } from '../llm/priceTable';
+import type { RetrySettings } from '../execute/retryPolicy';
 import type { LogLevel } from '../model/runEvents';
+import type { PolicyRule } from '../policy/policyRules';
 import type { CommandSettings } from '../tools/commandService';
 import type { GateThresholds } from '../verify/gateThresholds';
 import type { ModelChoice } from './engineModels';
@@ -14,7 +16,16 @@ export interface EngineSettings {
   maxTasksPerPlan: number;
   /** An attempt at a task is stopped after this long. */
   taskTimeoutMs: number;
+  /** Run log entries below this level are dropped; `debug` adds each policy decision. */
   logLevel: LogLevel;
+  /**
+   * The user's own policy rules (`agentOrchestrator.policy.rules`, `--allow-command`, `--policy FILE`…),
+   * added to the defaults: deny beats ask beats allow, and no allow opens a protected path, a secrets
+   * file or inline code (checklist 27).
+   */
+  policyRules?: readonly PolicyRule[];
+  /** Attempts per task and backoff; the defaults (`DEFAULT_RETRY_POLICY`) when absent. */
+  retry?: RetrySettings;
   /**
    * Prices in USD per million tokens by `model` or `provider:model`, over the built-in list prices
    * (the host reads `agentOrchestrator.prices`, the CLI `--price` and `--prices FILE`).

@@ -36,3 +36,55 @@ export function backoffDelay(
   const jittered = exponential / 2 + random() * (exponential / 2);
   return Math.round(Math.max(jittered, retryAfterMs ?? 0));
 }
+
+/** Most attempts per task the settings and flags accept. */
+export const MAX_RETRY_ATTEMPTS = 20;
+/** Longest backoff, in ms, the settings and flags accept (10 minutes). */
+export const MAX_BACKOFF_MS = 600_000;
+
+/** The retry knobs a user sets (`agentOrchestrator.retry.*`, `--max-attempts`, `--backoff-base-ms`, `--backoff-max-ms`). */
+export interface RetrySettings {
+  /** Attempts a task gets in all, across agents (1: never retried). */
+  maxAttempts?: number;
+  /** First backoff in ms; each retry doubles it. */
+  baseDelayMs?: number;
+  /** Cap on one backoff in ms. */
+  maxDelayMs?: number;
+}
+
+/** Why these retry settings cannot be used, or undefined when they can; each sentence says what to change. */
+export function retrySettingsProblem(settings: RetrySettings): string | undefined {
+  const { maxAttempts, baseDelayMs, maxDelayMs } = settings;
+  const whole = (n: number | undefined, min: number, max: number): boolean =>
+    n === undefined || (Number.isInteger(n) && n >= min && n <= max);
+  if (!whole(maxAttempts, 1, MAX_RETRY_ATTEMPTS))
+    return `maxAttempts must be a whole number from 1 to ${MAX_RETRY_ATTEMPTS} (got ${String(maxAttempts)})`;
+  if (!whole(baseDelayMs, 0, MAX_BACKOFF_MS))
+    return `baseDelayMs must be a whole number of ms from 0 to ${MAX_BACKOFF_MS} (got ${String(baseDelayMs)})`;
+  if (!whole(maxDelayMs, 0, MAX_BACKOFF_MS))
+    return `maxDelayMs must be a whole number of ms from 0 to ${MAX_BACKOFF_MS} (got ${String(maxDelayMs)})`;
+  const base = baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs;
+  const cap = maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs;
+  if (base > cap)
+    return `the first backoff (${base} ms) is longer than the cap on one backoff (${cap} ms); raise the cap or lower the first backoff`;
+  return undefined;
+}
+
+/**
+ * The retry policy for these settings over the defaults; throws a TypeError naming the bad value.
+ * `maxAttempts` caps the attempts per task, and per agent too when it is lower than the default.
+ */
+export function retryPolicyOf(settings: RetrySettings | undefined): RetryPolicy {
+  if (settings === undefined) return DEFAULT_RETRY_POLICY;
+  const problem = retrySettingsProblem(settings);
+  if (problem !== undefined) throw new TypeError(`Invalid retry settings: ${problem}.`);
+  const d = DEFAULT_RETRY_POLICY;
+  const perTask = settings.maxAttempts ?? d.maxAttemptsPerTask;
+  return Object.freeze({
+    maxAttemptsPerAgent: Math.min(d.maxAttemptsPerAgent, perTask),
+    maxAttemptsPerTask: perTask,
+    baseDelayMs: settings.baseDelayMs ?? d.baseDelayMs,
+    maxDelayMs: settings.maxDelayMs ?? d.maxDelayMs,
+    maxTotalRetryMs: d.maxTotalRetryMs,
+  });
+}

@@ -62,13 +62,22 @@ export class RunSession {
     // Unread messages survive a pause or a crash: the inboxes are rebuilt like the context.
     const messages = new MessageBus(emit);
     messages.restore(state.inboxes);
+    const logger = new RunLogger(emit, { minLevel: deps.settings.logLevel });
+    // At debug, each rate-limit wait is also a log line, next to the policy decisions.
+    const quotaEmit = (body: RunEventBody): void => {
+      emit(body);
+      if (body.type === 'task.waited' && logger.isEnabled('debug'))
+        logger.debug(`Waited ${body.durationMs} ms for the rate limit of ${body.detail ?? 'the model'}.`, {
+          taskId: body.taskId,
+        });
+    };
     this.services = {
       emit,
       commit: () => this.commit(),
-      quota: new QuotaGate(this.budget, deps.rateLimits, emit, () => deps.clock.now()),
+      quota: new QuotaGate(this.budget, deps.rateLimits, quotaEmit, () => deps.clock.now()),
       context,
       messages,
-      logger: new RunLogger(emit, { minLevel: deps.settings.logLevel }),
+      logger,
     };
     // Span ids: one random prefix per session, then a counter; cheap, and unique across resumes.
     const spanPrefix = newId('span', deps.clock.now());

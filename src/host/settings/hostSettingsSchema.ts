@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_ENGINE_SETTINGS, MAX_CONCURRENCY, MAX_REPAIR_ATTEMPTS } from '../../core/engine/engineSettings';
 import { DEFAULT_REPAIR_ATTEMPTS } from '../../core/run/repairTask';
-import {
-  DEFAULT_GATE_THRESHOLDS,
-  GateThresholdsError,
-  parseGateThresholds,
-  type GateThresholds,
-} from '../../core/verify/gateThresholds';
+import { DEFAULT_GATE_THRESHOLDS, type GateThresholds } from '../../core/verify/gateThresholds';
 import { BUILTIN_PROVIDERS } from '../../core/llm/builtinProviders';
 import { modelPriceSchema } from '../../core/llm/priceTable';
 import { parseModelRef } from '../../core/route/modelRef';
@@ -15,7 +10,11 @@ import { HOST_PROVIDER_TABLE } from '../lm/vscodeLmProvider';
 import { DEFAULT_COMMAND_SETTINGS } from '../../core/tools/commandService';
 import { isPassableName } from '../../core/verify/childEnvironment';
 import { lazySchema } from '../../core/common/lazySchema';
-import { entries, globProblem, limit, list, quotedChoice, show } from './settingValues';
+import { entries, globProblem, limit, list, quotedChoice, show, thresholdsSetting } from './settingValues';
+import { DEFAULT_RETRY_SETTINGS, logLevelSetting, policyRulesSetting, retrySetting } from './userPolicySettings';
+import type { PolicyRule } from '../../core/policy/policyRules';
+import type { RetrySettings } from '../../core/execute/retryPolicy';
+import type { LogLevel } from '../../core/model/runEvents';
 
 /** The configuration section every setting of the extension lives under. */
 export const HOST_SETTINGS_SECTION = 'agentOrchestrator';
@@ -46,6 +45,11 @@ export const HOST_SETTING_KEYS = [
   'commands.maxTimeoutSeconds',
   'commands.maxOutputKiB',
   'telemetry.otlpEndpoint',
+  'policy.rules',
+  'retry.maxAttempts',
+  'retry.baseDelayMs',
+  'retry.maxDelayMs',
+  'logLevel',
 ] as const;
 
 /** One setting key, relative to {@link HOST_SETTINGS_SECTION}. */
@@ -66,7 +70,17 @@ export const USER_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostS
   'mcp.servers',
   // A workspace must not be able to send run data to a collector of its choosing.
   'telemetry.otlpEndpoint',
+  // More attempts spend more of the user's money.
+  'retry.maxAttempts',
+  'retry.baseDelayMs',
+  'retry.maxDelayMs',
 ]);
+
+/**
+ * Settings a workspace may only tighten (`window` scope, read by `policyRulesSetting`): the user's
+ * value counts in full; a trusted workspace may add to it, and what would loosen it is dropped.
+ */
+export const TIGHTEN_ONLY_SETTING_KEYS: ReadonlySet<HostSettingKey> = new Set<HostSettingKey>(['policy.rules']);
 
 /** Providers an agent model (`provider/model`) may name: the provider table's; the offline demo is chosen with `provider` only. */
 export const MODEL_PROVIDERS: readonly string[] = HOST_PROVIDER_TABLE.ids();
@@ -164,6 +178,12 @@ export const HostSettingsSchema = lazySchema(() =>
     }),
     /** Where a run's spans are exported (OTLP/HTTP); empty: nowhere. */
     telemetry: z.strictObject({ otlpEndpoint: BaseUrlSchema }),
+    /** The user's policy rules (deny → ask → allow), plus a trusted workspace's deny and ask rules. */
+    policy: z.strictObject({ rules: z.custom<PolicyRule[]>() }),
+    /** Attempts per task and backoff; an absent field keeps the engine's default. */
+    retry: z.custom<Required<RetrySettings>>(),
+    /** Run log entries below this level are dropped from the run log and the Output channel. */
+    logLevel: z.custom<LogLevel>(),
   }),
 );
 
@@ -202,6 +222,9 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
     maxOutputKiB: DEFAULT_COMMAND_SETTINGS.maxOutputBytes / 1024,
   },
   telemetry: { otlpEndpoint: '' },
+  policy: { rules: [] },
+  retry: DEFAULT_RETRY_SETTINGS,
+  logLevel: 'info',
 });
 
 /** Settings plus one sentence per value that was bad and replaced by its default. */
@@ -215,9 +238,13 @@ export interface ParsedHostSettings {
  * Reads every setting through `raw` (keys relative to the section, e.g. `budget.maxTokens`) and
  * validates each on its own: a bad value becomes a problem naming the setting and what is wrong,
  * and that setting (or, for lists and maps, that entry) falls back to its default. One bad
- * setting never blocks the others.
+ * setting never blocks the others. `raw('policy.rules')` is the user's list; `workspacePolicyRules`
+ * are a trusted workspace's and folder's lists, of which only deny and ask rules are kept.
  */
-export function parseHostSettings(raw: (key: HostSettingKey) => unknown): ParsedHostSettings {
+export function parseHostSettings(
+  raw: (key: HostSettingKey) => unknown,
+  workspacePolicyRules: readonly unknown[] = [],
+): ParsedHostSettings {
   const problems: string[] = [];
   const d = DEFAULT_HOST_SETTINGS;
   const one = <T>(
@@ -325,7 +352,7 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         problems,
         'a shell command, e.g. "npm test"',
       ),
-      thresholds: thresholds(raw('verification.thresholds'), problems),
+      thresholds: thresholdsSetting(full('verification.thresholds'), raw('verification.thresholds'), problems),
       repairAttempts: one(
         'verification.repairAttempts',
         s.verification.shape.repairAttempts,
@@ -372,22 +399,23 @@ export function parseHostSettings(raw: (key: HostSettingKey) => unknown): Parsed
         'no export',
       ),
     },
+    policy: { rules: policyRulesSetting(full('policy.rules'), raw('policy.rules'), workspacePolicyRules, problems) },
+    retry: retrySetting(
+      {
+        maxAttempts: full('retry.maxAttempts'),
+        baseDelayMs: full('retry.baseDelayMs'),
+        maxDelayMs: full('retry.maxDelayMs'),
+      },
+      {
+        maxAttempts: raw('retry.maxAttempts'),
+        baseDelayMs: raw('retry.baseDelayMs'),
+        maxDelayMs: raw('retry.maxDelayMs'),
+      },
+      problems,
+    ),
+    logLevel: logLevelSetting(full('logLevel'), raw('logLevel'), problems),
   };
   return { settings, problems };
-}
-
-/** `verification.thresholds`: a bad value is reported with every problem and falls back to the defaults. */
-function thresholds(value: unknown, problems: string[]): GateThresholds {
-  if (value === undefined || value === null) return DEFAULT_GATE_THRESHOLDS;
-  try {
-    return parseGateThresholds(value);
-  } catch (err) {
-    if (!(err instanceof GateThresholdsError)) throw err;
-    problems.push(
-      `${full('verification.thresholds')} is not valid (${err.problems.join('; ')}); using the defaults (no new error, no new failing test, any warnings).`,
-    );
-    return DEFAULT_GATE_THRESHOLDS;
-  }
 }
 
 /** The fully qualified name of a setting, as users see it in the Settings editor. */

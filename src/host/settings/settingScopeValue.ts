@@ -28,3 +28,17 @@ export function hostSettingValue(
 ): unknown {
   return options.trusted && !options.userOnly ? merged : userScopeValue(inspected);
 }
+
+/**
+ * A tighten-only setting's layers: the user's value (else the default) and, in a trusted workspace
+ * only, the workspace and folder values, which the caller may use to tighten but never to loosen.
+ */
+export function tightenOnlyLayers(
+  inspected: InspectedSetting | undefined,
+  trusted: boolean,
+): { user: unknown; workspace: unknown[] } {
+  const workspace = trusted
+    ? [inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined)
+    : [];
+  return { user: userScopeValue(inspected), workspace };
+}

@@ -1,6 +1,12 @@
-// Reading one setting's value: maps, lists and limits with a sentence per bad item, and a safe
+// Reading one setting's value: maps, lists, limits and gate thresholds with a sentence per bad item, and a safe
 // rendering of any value for those sentences. Each takes the setting's full name for its messages.
 import picomatch from 'picomatch';
+import {
+  DEFAULT_GATE_THRESHOLDS,
+  GateThresholdsError,
+  parseGateThresholds,
+  type GateThresholds,
+} from '../../core/verify/gateThresholds';
 
 /** `{ name: value }`, or `{}` when there is no limit (`null` or absent). */
 export function limit<K extends string>(name: K, value: number | null | undefined): Partial<Record<K, number>> {
@@ -79,4 +85,18 @@ export function show(value: unknown): string {
 export function quotedChoice(values: readonly string[]): string {
   const quoted = values.map((v) => `"${v}"`);
   return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+}
+
+/** `verification.thresholds`: a bad value is reported with every problem and falls back to the defaults. */
+export function thresholdsSetting(name: string, value: unknown, problems: string[]): GateThresholds {
+  if (value === undefined || value === null) return DEFAULT_GATE_THRESHOLDS;
+  try {
+    return parseGateThresholds(value);
+  } catch (err) {
+    if (!(err instanceof GateThresholdsError)) throw err;
+    problems.push(
+      `${name} is not valid (${err.problems.join('; ')}); using the defaults (no new error, no new failing test, any warnings).`,
+    );
+    return DEFAULT_GATE_THRESHOLDS;
+  }
 }

@@ -12,7 +12,11 @@ export class RunLogSink implements RunEventSink {
 
   append(event: RunEvent): void {
     const line = runEventLogLine(event);
-    if (line) this.log[line.level](this.scrubber.scrub(line.message));
+    if (!line) return;
+    // A debug line exists only when agentOrchestrator.logLevel is debug: that one setting decides, so
+    // it is written at info, where the channel shows it without also changing the channel's own level.
+    if (line.level === 'debug') this.log.info(this.scrubber.scrub(`[debug] ${line.message}`));
+    else this.log[line.level](this.scrubber.scrub(line.message));
   }
 
   /** Nothing is buffered. */
