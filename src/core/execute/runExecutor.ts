@@ -2,7 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { DisposableStore, type DisposableLike } from '../common/disposable';
 import { DagScheduler } from '../schedule/dagScheduler';
 import { ATTEMPT_OVER, DEFAULT_ABANDON_GRACE_MS, waitForAgentToStop } from './agentStop';
-import { blocksDependents, recoveredStatus } from './recoveredStatus';
+import { recoveredStatus } from './recoveredStatus';
+import { recordBlockedSkips, recordTaskFailure } from './failureEvents';
 import { afterFailedAttempt } from './afterFailedAttempt';
 import { failedTaskMessage } from './attemptOutcome';
 import { classifyFailure } from '../model/failure';
@@ -63,7 +64,7 @@ export class RunExecutor implements DisposableLike {
     if (this.settle) throw new Error('RunExecutor.run() may only be called once; build a new executor to resume.');
     const done = new Promise<ExecutionOutcome>((resolve) => (this.settle = resolve));
     // A crash can land between a failure and the skips it causes; record those skips now.
-    this.recordBlockedSkips();
+    recordBlockedSkips(this.deps, this.scheduler);
     this.pump();
     return done;
   }
@@ -90,24 +91,7 @@ export class RunExecutor implements DisposableLike {
   /** The scheduler follows the state for every task not running, and new blocked skips are recorded. */
   private reconcile(): void {
     this.scheduler.refresh((id) => recoveredStatus(this.deps.state.tasks[id]));
-    this.recordBlockedSkips();
-  }
-
-  /** Records a skip for each task the scheduler skipped because a dependency failed, was skipped or cancelled. */
-  private recordBlockedSkips(): void {
-    const tasks = this.deps.state.tasks;
-    const blocks = (d: string): boolean => blocksDependents(tasks[d]);
-    this.deps.graph.tasks.forEach((t, i) => {
-      if (this.scheduler.stateOf(i) === 'skipped' && tasks[t.id]?.status !== 'skipped') {
-        const blocker = t.dependencies.find(blocks) ?? '';
-        this.deps.services.emit({
-          type: 'task.skipped',
-          taskId: t.id,
-          blockedBy: blocker,
-          reason: `Dependency "${blocker}" did not succeed.`,
-        });
-      }
-    });
+    recordBlockedSkips(this.deps, this.scheduler);
   }
 
   /** Stops starting tasks; running ones finish, then `run()` resolves with `paused`. */
@@ -364,27 +348,7 @@ export class RunExecutor implements DisposableLike {
   }
 
   private failTask(i: number, message: string): void {
-    const { graph, services, metrics } = this.deps;
-    const task = graph.tasks[i]!;
-    services.emit({ type: 'task.failed', taskId: task.id, message });
-    services.emit({
-      type: 'finding.reported',
-      finding: {
-        severity: 'major',
-        category: 'custom',
-        message: `Task "${task.id}" failed: ${message}`,
-        taskId: task.id,
-      },
-    });
-    metrics.counter('tasks.failed').add();
-    for (const d of this.scheduler.fail(i)) {
-      services.emit({
-        type: 'task.skipped',
-        taskId: graph.tasks[d]!.id,
-        blockedBy: task.id,
-        reason: `Dependency "${task.id}" failed.`,
-      });
-    }
+    recordTaskFailure(this.deps, this.scheduler, i, message);
   }
 
   private checkDone(): void {
