@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Frame, Locator } from 'playwright-core';
 import { startFakeModelServer, type RecordedRequest } from '../support/fakeModelServer/fakeModelServer';
 import { toolCallReply, type FakeReply } from '../support/fakeModelServer/fakeReply';
 import { scriptedTeam, taskOfRequest } from '../support/scriptedTeam';
@@ -10,6 +11,7 @@ import { orchestrateGoal } from './support/goalFlow';
 import { briefOf, requestsOfTask, systemPromptOf } from './support/modelRequests';
 import { waitUntil } from './support/poll';
 import { storedEvents, waitForCompletion, waitForNewRun } from './support/runJournal';
+import { runPanelFrame } from './support/runPanelFrame';
 import { escapeRegExp, RunsView } from './support/runsView';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
@@ -17,11 +19,15 @@ import { useWorkbenchFixture } from './support/workbenchFixture';
 const GOAL = 'Write the impl note and review it';
 const IMPL = 'Write the impl note';
 const REVIEW = 'Review the impl note';
-/** The second run, after AGENTS.md was edited in the editor. */
-const NEXT_GOAL = 'Write the release notes';
+/** The second run, after the agent file and AGENTS.md were edited in the editor. */
+const NEXT_GOAL = 'Write the release notes and review them';
+const NOTES = 'Write the release notes';
+const NOTES_REVIEW = 'Review the release notes';
 
 /** A sentence only the reviewer's agent file holds: it reaches a model only as that agent's system prompt. */
 const REVIEWER_SENTENCE = 'Review like a lighthouse keeper: name every rock you see.';
+/** The same sentence after the person edits the agent file in the editor. */
+const EDITED_REVIEWER_SENTENCE = 'Review like a harbour pilot: name every rock you see.';
 const REVIEWER_FILE = [
   '---',
   'name: reviewer',
@@ -45,20 +51,23 @@ interface StoredEvent {
 /**
  * The scripted model: the planner plans a coding task and a review of it (capability `review`,
  * after the coding task); the coder proposes `impl.txt`, the reviewer reads it, and each finishes
- * once it has seen a tool result. After `next()`, the planner plans one notes task instead.
+ * once it has seen a tool result. After `next()`, the planner plans a notes task and its review.
  */
 function reviewTeam(): { respond: (request: RecordedRequest) => FakeReply; next: () => void } {
   const first = scriptedTeam(GOAL, [
     { id: 'impl', title: IMPL },
     { id: 'review', title: REVIEW, requiredCapabilities: ['review'], dependencies: ['impl'], writes: [] },
   ]);
-  const second = scriptedTeam(NEXT_GOAL, [{ id: 'notes', title: NEXT_GOAL }]);
+  const second = scriptedTeam(NEXT_GOAL, [
+    { id: 'notes', title: NOTES },
+    { id: 'review2', title: NOTES_REVIEW, requiredCapabilities: ['review'], dependencies: ['notes'], writes: [] },
+  ]);
   let team = first;
   return {
     next: () => (team = second),
     respond: (request) => {
       const messages = (request.body as { messages?: Array<{ role: string }> }).messages ?? [];
-      if (taskOfRequest(request) === 'review' && messages.at(-1)?.role !== 'tool')
+      if (taskOfRequest(request)?.startsWith('review') && messages.at(-1)?.role !== 'tool')
         return toolCallReply('read_file', { path: 'impl.txt' });
       return team(request);
     },
@@ -68,7 +77,7 @@ function reviewTeam(): { respond: (request: RecordedRequest) => FakeReply; next:
 describe('workbench: agent files and project instructions', function () {
   const fx = useWorkbenchFixture();
 
-  it('a review task goes to the agent of .github/agents/reviewer.agent.md, AGENTS.md reaches the briefs, and an edit of AGENTS.md reaches the next run without a reload', async function () {
+  it('a review task goes to the agent of .github/agents/reviewer.agent.md and AGENTS.md reaches the briefs; both edited in the editor reach the next run without a reload', async function () {
     const team = reviewTeam();
     const server = (fx.server = await startFakeModelServer({ respond: team.respond }));
     const session = (fx.session = await WorkbenchSession.start({
@@ -126,6 +135,44 @@ describe('workbench: agent files and project instructions', function () {
       assert.ok(brief.indexOf(`=== AGENTS.md ===\n# Rules for agents\n\n${OLD_RULE}`) > marker, brief);
     }
 
+    // The run panel's Agents tab lists the reviewer as defined by that file.
+    await workbench.runCommand('Orchestrator: Open Run Panel');
+    let panel = await runPanelFrame(workbench, 30_000, '[data-testid=tab-agents]');
+    await panel.locator('[data-testid=tab-agents]').click();
+    const reviewerRow = (frame: Frame): Locator => frame.locator('[data-agent-id=reviewer]');
+    await reviewerRow(panel).waitFor({ state: 'visible', timeout: 20_000 });
+    const row = await reviewerRow(panel).innerText();
+    assert.match(row, /Reviews the change for correctness/, row);
+    assert.match(row, /\.github\/agents\/reviewer\.agent\.md/, row);
+    await workbench.screenshot('agents tab lists the file reviewer');
+
+    // The person opens the agent file from there, edits its description and body, and saves; no reload.
+    await reviewerRow(panel).locator('[data-testid=agent-source]').click();
+    await editors
+      .tab('reviewer.agent.md')
+      .and(workbench.page.locator('.tab.active'))
+      .first()
+      .waitFor({ state: 'visible', timeout: 20_000 });
+    await editors.replaceAll('for correctness', 'for safety');
+    await editors.replaceAll('lighthouse keeper', 'harbour pilot');
+    await workbench.page.keyboard.press('Control+S');
+    const agentFile = join(session.workspace, '.github', 'agents', 'reviewer.agent.md');
+    await waitUntil(
+      'reviewer.agent.md to be saved with the new body',
+      () => readFileSync(agentFile, 'utf8').includes(EDITED_REVIEWER_SENTENCE),
+      { timeoutMs: 20_000, describe: () => readFileSync(agentFile, 'utf8') },
+    );
+    // The watcher reloads the agents: the Agents tab shows the new description.
+    await workbench.runCommand('Orchestrator: Open Run Panel');
+    panel = await runPanelFrame(workbench, 30_000, '[data-testid=tab-agents]');
+    await panel.locator('[data-testid=tab-agents]').click();
+    await waitUntil(
+      'the Agents tab to show the edited description',
+      async () => /Reviews the change for safety/.test(await reviewerRow(panel).innerText({ timeout: 2000 })),
+      { timeoutMs: 30_000, describe: () => reviewerRow(panel).innerText({ timeout: 2000 }) },
+    );
+    await workbench.screenshot('agents tab after the file edit');
+
     // The person edits AGENTS.md in the editor and saves it; the window is not reloaded.
     await editors.quickOpen('AGENTS.md');
     await editors.replaceAll('marmalade', 'gooseberry');
@@ -137,16 +184,21 @@ describe('workbench: agent files and project instructions', function () {
     );
     await workbench.screenshot('AGENTS.md edited');
 
-    // The next run's brief carries the new text, and not the old.
+    // The next run's briefs carry the new rule, and its review runs on the edited agent.
     team.next();
     await orchestrateGoal(workbench, NEXT_GOAL);
     const nextRun = await waitForNewRun(session, [runId]);
     assert.equal(await waitForCompletion(session, nextRun, 90_000), 'succeeded');
+    await runs.waitForRow('the notes review done by reviewer', task(NOTES_REVIEW, 'reviewer'), 30_000);
     await workbench.screenshot('next run done');
-    const notes = requestsOfTask(server.requests, 'notes');
-    assert.ok(notes.length > 0, 'the notes task asked the model');
-    const brief = briefOf(notes[0]!);
-    assert.ok(brief.includes(NEW_RULE), `the next brief has the edited rule:\n${brief}`);
-    assert.ok(!brief.includes(OLD_RULE), 'and not the old one');
+    for (const id of ['notes', 'review2']) {
+      const requests = requestsOfTask(server.requests, id);
+      assert.ok(requests.length > 0, `the ${id} task asked the model`);
+      const brief = briefOf(requests[0]!);
+      assert.ok(brief.includes(NEW_RULE), `the ${id} brief has the edited rule:\n${brief}`);
+      assert.ok(!brief.includes(OLD_RULE), `the ${id} brief no longer has the old rule`);
+    }
+    for (const request of requestsOfTask(server.requests, 'review2'))
+      assert.equal(systemPromptOf(request), EDITED_REVIEWER_SENTENCE, 'the edited agent file took the next review');
   });
 });
