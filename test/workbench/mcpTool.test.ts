@@ -85,7 +85,9 @@ describe('workbench: an MCP tool from .vscode/mcp.json, approved in a notificati
     await orchestrateGoal(workbench, goalOf(APPROVED));
     const ask = await waitForToast(
       workbench,
-      new RegExp(`Task ${APPROVED} wants to run .*mcp__demo__echo \\{"text":"${APPROVED}"\\}.*MCP server "demo"`),
+      new RegExp(
+        `Task ${APPROVED} wants to run .*mcp__demo__echo \\{"text":"${APPROVED}"\\}.*It calls the tool "echo" of the MCP server "demo"\\.`,
+      ),
       90_000,
     );
     const firstRun = await waitForNewRun(session, []);
