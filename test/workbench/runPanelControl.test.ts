@@ -10,7 +10,6 @@ import { orchestrateGoal } from './support/goalFlow';
 import { waitUntil } from './support/poll';
 import { onlyRunId, storedEvents } from './support/runJournal';
 import { nodeStatus, runPanelFrame } from './support/runPanelFrame';
-import type { Workbench } from './support/workbench';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
 
@@ -34,20 +33,6 @@ interface StoredEvent {
 /** The events of the session's only run, as the extension stored them. */
 function runEvents(session: WorkbenchSession): StoredEvent[] {
   return storedEvents<StoredEvent>(session, onlyRunId(session));
-}
-
-/** Opens a workspace file in the active editor group through Quick Open, as a user does. */
-async function quickOpen(workbench: Workbench, name: string): Promise<void> {
-  const input = await workbench.openPalette();
-  await input.fill(name);
-  const row = workbench.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name });
-  await row.first().waitFor({ state: 'visible', timeout: 20_000 });
-  await input.press('Enter');
-  await new Editors(workbench)
-    .tab(name)
-    .and(workbench.page.locator('.tab.active'))
-    .first()
-    .waitFor({ timeout: 20_000 });
 }
 
 /** Clicks the panel's button `testId` inside the approval of `file`. */
@@ -108,7 +93,7 @@ describe('workbench: steering a run from the run panel', function () {
     await workbench.screenshot('alpha cancelled from the panel, beta running');
 
     // Hide the panel behind another editor while the run goes on, then show it again.
-    await quickOpen(workbench, 'README.md');
+    await new Editors(workbench).quickOpen('README.md');
     await waitUntil('beta.txt written by beta', () => read('beta.txt') === 'written by beta\n', {
       timeoutMs: 45_000,
       describe: () => JSON.stringify(read('beta.txt')),

@@ -217,10 +217,11 @@ function instructionsFor(
   const warned = new Set<string>();
   return async (ctx) => {
     try {
-      const { instructions, warnings } = await collectProjectInstructions(root, [
-        ...ctx.task.writes,
-        ...ctx.task.reads,
-      ]);
+      const { instructions, warnings } = await collectProjectInstructions(
+        root,
+        [...ctx.task.writes, ...ctx.task.reads],
+        mayRead,
+      );
       for (const w of warnings) if (!warned.has(w) && warned.add(w)) warn(`Project instructions: ${w}`);
       return formatProjectInstructions(instructions);
     } catch (err) {

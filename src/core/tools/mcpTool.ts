@@ -83,7 +83,7 @@ export function mcpToolDefinition(caller: McpCaller, info: McpToolInfo): ToolDef
           command: `${info.name} ${shown}`,
           argv: [],
           cwd: '.',
-          reason: `call the tool "${info.tool}" of the MCP server "${info.server}": ${verdict.reason}`,
+          reason: `It calls the tool "${info.tool}" of the MCP server "${info.server}". ${verdict.reason}`,
         };
         const decision = await approveCommandOnce(ctx, proposal, `mcp-approval:${key}`);
         if (decision.decision === 'rejected') {

@@ -8,6 +8,7 @@ import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
 import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
+import type { PolicyRule } from '../../../src/core/policy/policyRules';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
 import { engineSettingsOf } from '../../../src/host/settings/engineSettingsOf';
 import { DEFAULT_HOST_SETTINGS } from '../../../src/host/settings/hostSettingsSchema';
@@ -60,7 +61,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
   }
 
   /** An engine as the host builds it, on the fake OpenAI server, with `fs.watch` as its agent-file watcher. */
-  async function start(tasks: ScriptedTask[]): Promise<Engine> {
+  async function start(tasks: ScriptedTask[], policyRules: PolicyRule[] = []): Promise<Engine> {
     const fake = await startFakeModelServer({ respond: scriptedTeam('Do the work', tasks) });
     server = fake;
     engine = await assembleEngine({
@@ -75,6 +76,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
         provider: 'openai',
         model: 'gpt-test',
         baseUrl: fake.openAiBaseUrl,
+        policy: { rules: policyRules },
       }),
       services: createEngineServices({
         storeDir: join(dir, 'state'),
@@ -155,6 +157,24 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
     assert.equal(notes.system, 'You write release notes.');
     assert.match(notes.brief, /Root rule: keep lines short\./);
     assert.doesNotMatch(notes.brief, /Src rule|Txt rule/, 'only what applies to notes.txt');
+  });
+
+  it("the engine's read policy decides which instruction files reach a brief: a denied AGENTS.md is left out with a warning", async () => {
+    await write('AGENTS.md', 'Root rule: keep lines short.');
+    await write('private/AGENTS.md', 'Private rule: never shown to a model.');
+    const e = await start(
+      [{ id: 'hid', title: 'Private work', writes: ['private/notes.txt'] }],
+      [{ effect: 'deny', path: 'private/**', reason: 'private folder' }],
+    );
+    const result = await e.orchestrator.start({ goal: 'Do the work' }).done;
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
+    const { brief } = promptsOf(server!.requests, 'hid');
+    assert.match(brief, /Root rule: keep lines short\./, 'the allowed AGENTS.md reached the brief');
+    assert.doesNotMatch(brief, /Private rule/, 'the denied AGENTS.md did not');
+    assert.match(
+      warnings.join('\n'),
+      /Project instructions: private\/AGENTS\.md: the read policy does not allow reading it; it is not used/,
+    );
   });
 
   it('a file created, broken and deleted while the engine lives changes the agents for the next task, without a restart', async () => {

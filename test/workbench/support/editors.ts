@@ -18,6 +18,16 @@ export class Editors {
     );
   }
 
+  /** Opens a workspace file in the active editor group through Quick Open, as a user does, and waits for its tab. */
+  async quickOpen(name: string, timeoutMs = 20_000): Promise<void> {
+    const input = await this.workbench.openPalette();
+    await input.fill(name);
+    const row = this.workbench.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name });
+    await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await input.press('Enter');
+    await this.tab(name).and(this.workbench.page.locator('.tab.active')).first().waitFor({ timeout: timeoutMs });
+  }
+
   /** Activates the tab (a click on it) and waits until it is the active one. */
   async activate(title: string | RegExp, timeoutMs = 20_000): Promise<void> {
     const tab = this.tab(title).first();

@@ -13,3 +13,10 @@ export async function waitForToast(workbench: Workbench, text: string | RegExp, 
   await toast.waitFor({ state: 'visible', timeout: timeoutMs });
   return toast;
 }
+
+/** Clicks the button labelled `label` on a notification toast, as a user answers it. */
+export async function clickToastButton(toast: Locator, label: string, timeoutMs = 10_000): Promise<void> {
+  const button = toast.locator('.monaco-button', { hasText: new RegExp(`^\\s*${label}\\s*$`) }).first();
+  await button.waitFor({ state: 'visible', timeout: timeoutMs });
+  await button.click();
+}
