@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
+import { isPlannerRequest, scriptedTeam, taskOfRequest } from '../support/scriptedTeam';
+import {
+  allowModelAccess,
+  cameThroughVscodeLm,
+  FAKE_LM_EXTENSION,
+  FAKE_LM_MODEL,
+  fakeLmEnv,
+  readFakeLmFile,
+  type FakeLmReport,
+} from './support/fakeLmExtension';
+import { initGitRepo } from './support/gitRepo';
+import { orchestrateGoal } from './support/goalFlow';
+import { waitForToast } from './support/notifications';
+import { waitUntil } from './support/poll';
+import { onlyRunId, storedEvents } from './support/runJournal';
+import { escapeRegExp, RunsView } from './support/runsView';
+import { extensionId } from './support/testExtension';
+import { WorkbenchSession } from './support/workbenchSession';
+import { useWorkbenchFixture } from './support/workbenchFixture';
+
+const GOAL = 'Rewrite the alpha note and the beta note';
+const FILES = {
+  'README.md': '# Notes\n',
+  'alpha.txt': 'alpha: first draft\n',
+  'beta.txt': 'beta: first draft\n',
+};
+const MAX_TOKENS = 500_000;
+
+/** The fields of the journal's events this test reads. */
+interface StoredEvent {
+  type: string;
+  provider?: string;
+  model?: string;
+  usage?: { inputTokens: number; outputTokens: number; estimated?: boolean; costUnknown?: boolean };
+  budget?: { maxTokens?: number; maxCostUsd?: number };
+  status?: string;
+  path?: string;
+}
+
+describe('workbench: a run on a vscode.lm model', function () {
+  const fx = useWorkbenchFixture();
+
+  it('plans and runs a goal with a model another extension offers through vscode.lm, after consent, with no API key', async function () {
+    // The model server answers only what the test extension forwards from its vscode.lm provider.
+    const server = (fx.server = await startFakeModelServer({
+      respond: scriptedTeam(GOAL, [
+        { id: 'alpha', title: 'Rewrite the alpha note' },
+        { id: 'beta', title: 'Rewrite the beta note' },
+      ]),
+    }));
+    const session = (fx.session = await WorkbenchSession.start({
+      title: this.test?.fullTitle() ?? 'vscode lm run',
+      files: FILES,
+      prepareWorkspace: initGitRepo,
+      extraExtensions: [FAKE_LM_EXTENSION],
+      env: fakeLmEnv(server),
+      settings: {
+        'agentOrchestrator.provider': 'vscode-lm',
+        'agentOrchestrator.model': FAKE_LM_MODEL.id,
+        'agentOrchestrator.approvalMode': 'autoApprove',
+        'agentOrchestrator.budget.maxTokens': MAX_TOKENS,
+      },
+    }));
+    const { workbench } = session;
+    const read = (name: string): string => readFileSync(join(session.workspace, name), 'utf8');
+    const runs = new RunsView(workbench);
+    await runs.show();
+
+    // The goal from the palette; the first model request brings VS Code's consent question.
+    await orchestrateGoal(workbench, GOAL);
+    const consent = await allowModelAccess(workbench);
+    assert.match(consent, /The extension 'Agent Orchestrator' wants to access the language models provided by/);
+    assert.match(consent, /Agent Orchestrator runs the planner and agents/, 'the dialog shows our justification');
+
+    await waitForToast(workbench, /Run succeeded: .*\(2 tasks\)/, 90_000);
+    await runs.waitForRow(
+      'the run, succeeded',
+      (r) => r.level === 1 && new RegExp(`^Run ${escapeRegExp(GOAL)}, succeeded`).test(r.label),
+      20_000,
+    );
+    // The status bar counts the run's tokens against the token budget; VS Code has no prices, so the cost is unknown.
+    const spent = await waitUntil('the status bar to show tokens against the budget', async () =>
+      (await workbench.statusBarText(/tok/)).find((text) => /[1-9][\d.,]*K? \/ 500K tok · unknown/.test(text)),
+    );
+    assert.doesNotMatch(spent, /\$/, `no dollar amount for an unpriced model: ${spent}`);
+    await workbench.screenshot('run succeeded on the vscode.lm model');
+
+    // The agents' edits are applied (auto-approved).
+    assert.equal(read('alpha.txt'), 'written by alpha\n');
+    assert.equal(read('beta.txt'), 'written by beta\n');
+
+    // No API key anywhere: the extension host had no OpenAI or Anthropic variable, and every request
+    // reached the server through the vscode.lm provider, sent by our extension.
+    const report = await waitUntil('the fake provider report', () =>
+      readFakeLmFile<FakeLmReport>(session, 'report.json'),
+    );
+    assert.deepEqual(report.envKeys, [], 'no OPENAI_* or ANTHROPIC_* variable in the extension host');
+    assert.deepEqual(report.errors, [], 'the provider threw nothing');
+    assert.deepEqual(report.requesters, [extensionId()], 'only our extension sent chat requests');
+    assert.ok(report.tokenCounts > 0, `the model's own countTokens was used: ${report.tokenCounts} calls`);
+    assert.ok(server.requests.length > 0);
+    assert.deepEqual(
+      server.requests.filter((r) => !cameThroughVscodeLm(r)).map((r) => `${r.seq} ${r.headers['user-agent']}`),
+      [],
+      'no request came from an SDK client',
+    );
+    assert.equal(report.requests, server.requests.length, 'the server saw exactly what the provider forwarded');
+    assert.equal(server.requests.filter(isPlannerRequest).length, 1, 'one planner request');
+    for (const task of ['alpha', 'beta']) {
+      const turns = server.requests.filter((r) => taskOfRequest(r) === task);
+      assert.equal(turns.length, 2, `task ${task}: propose_edit, then finish_task after the tool result`);
+      // The second turn carries the first turn's tool call and its result, converted both ways.
+      const second = turns[1]?.body as { messages: Array<{ role: string; tool_calls?: unknown[] }> };
+      assert.ok(second.messages.some((m) => m.role === 'assistant' && (m.tool_calls ?? []).length === 1));
+      assert.equal(second.messages.at(-1)?.role, 'tool');
+    }
+
+    // The stored run: the budget in tokens, every call on the vscode.lm model, tokens counted by it.
+    const events = storedEvents<StoredEvent>(session, onlyRunId(session));
+    assert.deepEqual(events.find((e) => e.type === 'run.created')?.budget, { maxTokens: MAX_TOKENS });
+    const usage = events.filter((e) => e.type === 'usage.recorded');
+    assert.equal(usage.length, server.requests.length, 'one usage record per model call');
+    for (const u of usage) {
+      assert.equal(u.provider, 'vscode-lm');
+      assert.equal(u.model, FAKE_LM_MODEL.id);
+      assert.ok((u.usage?.inputTokens ?? 0) > 0, `input tokens counted: ${JSON.stringify(u.usage)}`);
+      assert.notEqual(u.usage?.estimated, true, `counted by the model, not estimated: ${JSON.stringify(u.usage)}`);
+    }
+    assert.deepEqual(
+      events
+        .filter((e) => e.type === 'edit.applied')
+        .map((e) => e.path)
+        .sort(),
+      ['alpha.txt', 'beta.txt'],
+    );
+    assert.equal(events.filter((e) => e.type === 'run.completed').at(-1)?.status, 'succeeded');
+  });
+});
