@@ -44,9 +44,14 @@ function storageDir(session: WorkbenchSession): string {
   return session.server.globalStorageDir(extensionId(FAKE_LM_EXTENSION));
 }
 
+/** The path of a file the extension writes to its globalStorage. */
+export function fakeLmFile(session: WorkbenchSession, name: string): string {
+  return join(storageDir(session), name);
+}
+
 /** A JSON file the extension wrote to its globalStorage (atomically), or undefined before it did. */
 export function readFakeLmFile<T>(session: WorkbenchSession, name: string): T | undefined {
-  const file = join(storageDir(session), name);
+  const file = fakeLmFile(session, name);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
