@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeModelServer } from '../support/fakeModelServer/fakeModelServer';
+import { startFakeModelServer, type FakeModelServer } from '../support/fakeModelServer/fakeModelServer';
 import { isPlannerRequest, scriptedTeam, taskOfRequest } from '../support/scriptedTeam';
 import {
-  allowModelAccess,
+  answerModelAccess,
   cameThroughVscodeLm,
   FAKE_LM_EXTENSION,
   FAKE_LM_MODEL,
@@ -16,7 +16,7 @@ import { initGitRepo } from './support/gitRepo';
 import { orchestrateGoal } from './support/goalFlow';
 import { waitForToast } from './support/notifications';
 import { waitUntil } from './support/poll';
-import { onlyRunId, storedEvents } from './support/runJournal';
+import { onlyRunId, storedEvents, storedRunIds } from './support/runJournal';
 import { escapeRegExp, RunsView } from './support/runsView';
 import { extensionId } from './support/testExtension';
 import { WorkbenchSession } from './support/workbenchSession';
@@ -41,30 +41,40 @@ interface StoredEvent {
   path?: string;
 }
 
+/** A workbench with the test extension's model chosen in settings (provider `vscode-lm`), forwarding to `server`. */
+function startOnFakeLm(title: string, server: FakeModelServer): Promise<WorkbenchSession> {
+  return WorkbenchSession.start({
+    title,
+    files: FILES,
+    prepareWorkspace: initGitRepo,
+    extraExtensions: [FAKE_LM_EXTENSION],
+    env: fakeLmEnv(server),
+    settings: {
+      'agentOrchestrator.provider': 'vscode-lm',
+      'agentOrchestrator.model': FAKE_LM_MODEL.id,
+      'agentOrchestrator.approvalMode': 'autoApprove',
+      'agentOrchestrator.budget.maxTokens': MAX_TOKENS,
+    },
+  });
+}
+
+/** The two-task team both tests script. */
+function team(): Parameters<typeof startFakeModelServer>[0] {
+  return {
+    respond: scriptedTeam(GOAL, [
+      { id: 'alpha', title: 'Rewrite the alpha note' },
+      { id: 'beta', title: 'Rewrite the beta note' },
+    ]),
+  };
+}
+
 describe('workbench: a run on a vscode.lm model', function () {
   const fx = useWorkbenchFixture();
 
   it('plans and runs a goal with a model another extension offers through vscode.lm, after consent, with no API key', async function () {
     // The model server answers only what the test extension forwards from its vscode.lm provider.
-    const server = (fx.server = await startFakeModelServer({
-      respond: scriptedTeam(GOAL, [
-        { id: 'alpha', title: 'Rewrite the alpha note' },
-        { id: 'beta', title: 'Rewrite the beta note' },
-      ]),
-    }));
-    const session = (fx.session = await WorkbenchSession.start({
-      title: this.test?.fullTitle() ?? 'vscode lm run',
-      files: FILES,
-      prepareWorkspace: initGitRepo,
-      extraExtensions: [FAKE_LM_EXTENSION],
-      env: fakeLmEnv(server),
-      settings: {
-        'agentOrchestrator.provider': 'vscode-lm',
-        'agentOrchestrator.model': FAKE_LM_MODEL.id,
-        'agentOrchestrator.approvalMode': 'autoApprove',
-        'agentOrchestrator.budget.maxTokens': MAX_TOKENS,
-      },
-    }));
+    const server = (fx.server = await startFakeModelServer(team()));
+    const session = (fx.session = await startOnFakeLm(this.test?.fullTitle() ?? 'vscode lm run', server));
     const { workbench } = session;
     const read = (name: string): string => readFileSync(join(session.workspace, name), 'utf8');
     const runs = new RunsView(workbench);
@@ -72,7 +82,7 @@ describe('workbench: a run on a vscode.lm model', function () {
 
     // The goal from the palette; the first model request brings VS Code's consent question.
     await orchestrateGoal(workbench, GOAL);
-    const consent = await allowModelAccess(workbench);
+    const consent = await answerModelAccess(workbench, 'Allow');
     assert.match(consent, /The extension 'Agent Orchestrator' wants to access the language models provided by/);
     assert.match(consent, /Agent Orchestrator runs the planner and agents/, 'the dialog shows our justification');
 
@@ -138,5 +148,43 @@ describe('workbench: a run on a vscode.lm model', function () {
       ['alpha.txt', 'beta.txt'],
     );
     assert.equal(events.filter((e) => e.type === 'run.completed').at(-1)?.status, 'succeeded');
+  });
+
+  it('without consent the run pauses and says how to go on; Resume asks again, and Allow finishes it', async function () {
+    const server = (fx.server = await startFakeModelServer(team()));
+    const session = (fx.session = await startOnFakeLm(this.test?.fullTitle() ?? 'vscode lm consent', server));
+    const { workbench } = session;
+    const runs = new RunsView(workbench);
+    await runs.show();
+
+    // Cancel VS Code's question: nothing reaches the model, and the run pauses (it does not fail).
+    await orchestrateGoal(workbench, GOAL);
+    await answerModelAccess(workbench, 'Cancel');
+    const paused = await waitForToast(workbench, /Run paused: VS Code has not allowed Agent Orchestrator/, 45_000);
+    assert.match((await paused.innerText()).replace(/\s+/g, ' '), /choose Allow when VS Code asks/);
+    await runs.waitForRow(
+      'the run, paused',
+      (r) => r.level === 1 && new RegExp(`^Run ${escapeRegExp(GOAL)}, paused`).test(r.label),
+      20_000,
+    );
+    await workbench.screenshot('paused without consent');
+    assert.equal(server.requests.length, 0, 'no request reached the model without consent');
+    const runId = onlyRunId(session);
+    assert.equal(
+      storedEvents<StoredEvent>(session, runId)
+        .filter((e) => e.type === 'run.completed')
+        .at(-1)?.status,
+      'paused',
+    );
+
+    // Resume from the notification: VS Code asks again; Allow, and the same run finishes.
+    await paused.locator('.monaco-button', { hasText: /^\s*Resume\s*$/ }).click();
+    await answerModelAccess(workbench, 'Allow');
+    await waitForToast(workbench, /Run succeeded: .*\(2 tasks\)/, 90_000);
+    await workbench.screenshot('resumed and succeeded');
+    assert.deepEqual(storedRunIds(session), [runId], 'the paused run was resumed, not a new one started');
+    assert.equal(readFileSync(join(session.workspace, 'alpha.txt'), 'utf8'), 'written by alpha\n');
+    assert.equal(readFileSync(join(session.workspace, 'beta.txt'), 'utf8'), 'written by beta\n');
+    assert.ok(server.requests.every(cameThroughVscodeLm));
   });
 });

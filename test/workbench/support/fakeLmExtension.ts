@@ -57,16 +57,21 @@ export function readFakeLmFile<T>(session: WorkbenchSession, name: string): T | 
 
 /**
  * Waits for VS Code's modal asking whether our extension may use the language models of the
- * fake provider (it comes with the first request), checks its justification and clicks Allow.
+ * fake provider (it comes with the first request), takes a screenshot and clicks `answer`;
+ * returns the dialog's text.
  */
-export async function allowModelAccess(workbench: Workbench, timeoutMs = 60_000): Promise<string> {
+export async function answerModelAccess(
+  workbench: Workbench,
+  answer: 'Allow' | 'Cancel',
+  timeoutMs = 60_000,
+): Promise<string> {
   const dialog = workbench.page
     .locator('.monaco-dialog-box')
     .filter({ hasText: /wants to access the language models provided by/ });
   await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
   const text = (await dialog.innerText()).replace(/\s+/g, ' ');
-  await workbench.screenshot('language model access consent');
-  await dialog.locator('.monaco-button', { hasText: /^\s*Allow\s*$/ }).click();
+  await workbench.screenshot(`language model access consent, ${answer}`);
+  await dialog.locator('.monaco-button', { hasText: new RegExp(`^\\s*${answer}\\s*$`) }).click();
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
   return text;
 }
