@@ -161,7 +161,9 @@ describe('workbench: a run on a vscode.lm model', function () {
     await orchestrateGoal(workbench, GOAL);
     await answerModelAccess(workbench, 'Cancel');
     const paused = await waitForToast(workbench, /Run paused: VS Code has not allowed Agent Orchestrator/, 45_000);
-    assert.match((await paused.innerText()).replace(/\s+/g, ' '), /choose Allow when VS Code asks/);
+    const pausedText = (await paused.innerText()).replace(/\s+/g, ' ');
+    assert.match(pausedText, /choose Allow when VS Code asks/);
+    assert.doesNotMatch(pausedText, /\.\)/, "VS Code's reason is quoted without its period");
     await runs.waitForRow(
       'the run, paused',
       (r) => r.level === 1 && new RegExp(`^Run ${escapeRegExp(GOAL)}, paused`).test(r.label),
