@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeModelServer, type FakeModelServer } from '../support/fakeModelServer/fakeModelServer';
+import { httpError } from '../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, scriptedTeam, taskOfRequest } from '../support/scriptedTeam';
 import {
   answerModelAccess,
@@ -58,14 +59,12 @@ function startOnFakeLm(title: string, server: FakeModelServer): Promise<Workbenc
   });
 }
 
-/** The two-task team both tests script. */
-function team(): Parameters<typeof startFakeModelServer>[0] {
-  return {
-    respond: scriptedTeam(GOAL, [
-      { id: 'alpha', title: 'Rewrite the alpha note' },
-      { id: 'beta', title: 'Rewrite the beta note' },
-    ]),
-  };
+/** The two-task team the tests script: each agent writes `<task>.txt`. */
+function team(): ReturnType<typeof scriptedTeam> {
+  return scriptedTeam(GOAL, [
+    { id: 'alpha', title: 'Rewrite the alpha note' },
+    { id: 'beta', title: 'Rewrite the beta note' },
+  ]);
 }
 
 describe('workbench: a run on a vscode.lm model', function () {
@@ -73,7 +72,7 @@ describe('workbench: a run on a vscode.lm model', function () {
 
   it('plans and runs a goal with a model another extension offers through vscode.lm, after consent, with no API key', async function () {
     // The model server answers only what the test extension forwards from its vscode.lm provider.
-    const server = (fx.server = await startFakeModelServer(team()));
+    const server = (fx.server = await startFakeModelServer({ respond: team() }));
     const session = (fx.session = await startOnFakeLm(this.test?.fullTitle() ?? 'vscode lm run', server));
     const { workbench } = session;
     const read = (name: string): string => readFileSync(join(session.workspace, name), 'utf8');
@@ -151,7 +150,7 @@ describe('workbench: a run on a vscode.lm model', function () {
   });
 
   it('without consent the run pauses and says how to go on; Resume asks again, and Allow finishes it', async function () {
-    const server = (fx.server = await startFakeModelServer(team()));
+    const server = (fx.server = await startFakeModelServer({ respond: team() }));
     const session = (fx.session = await startOnFakeLm(this.test?.fullTitle() ?? 'vscode lm consent', server));
     const { workbench } = session;
     const runs = new RunsView(workbench);
@@ -188,5 +187,43 @@ describe('workbench: a run on a vscode.lm model', function () {
     assert.equal(readFileSync(join(session.workspace, 'alpha.txt'), 'utf8'), 'written by alpha\n');
     assert.equal(readFileSync(join(session.workspace, 'beta.txt'), 'utf8'), 'written by beta\n');
     assert.ok(server.requests.every(cameThroughVscodeLm));
+  });
+
+  it('a used-up quota (Blocked) pauses the run; Resume after the limit finishes it', async function () {
+    // The planner's first request is rate-limited; the test extension turns the 429 into VS Code's `Blocked`.
+    const respond = team();
+    let limited = 0;
+    const server = (fx.server = await startFakeModelServer({
+      respond: (request) => (isPlannerRequest(request) && limited++ === 0 ? httpError(429) : respond(request)),
+    }));
+    const session = (fx.session = await startOnFakeLm(this.test?.fullTitle() ?? 'vscode lm quota', server));
+    const { workbench } = session;
+    const runs = new RunsView(workbench);
+    await runs.show();
+
+    await orchestrateGoal(workbench, GOAL);
+    await answerModelAccess(workbench, 'Allow');
+    const paused = await waitForToast(workbench, /Run paused: VS Code blocked requests to vscode-lm model/, 45_000);
+    assert.match((await paused.innerText()).replace(/\s+/g, ' '), /resume it once the limit resets/);
+    await workbench.screenshot('paused by a used-up quota');
+    assert.deepEqual(
+      server.requests.map((r) => r.outcome),
+      ['fault:http-429'],
+      'the rate-limited request was not retried in a loop',
+    );
+    const runId = onlyRunId(session);
+    assert.equal(
+      storedEvents<StoredEvent>(session, runId)
+        .filter((e) => e.type === 'run.completed')
+        .at(-1)?.status,
+      'paused',
+    );
+
+    // The limit has reset: Resume from the notification, no second consent question, and the run finishes.
+    await paused.locator('.monaco-button', { hasText: /^\s*Resume\s*$/ }).click();
+    await waitForToast(workbench, /Run succeeded: .*\(2 tasks\)/, 90_000);
+    await workbench.screenshot('resumed after the quota');
+    assert.deepEqual(storedRunIds(session), [runId]);
+    assert.equal(readFileSync(join(session.workspace, 'beta.txt'), 'utf8'), 'written by beta\n');
   });
 });
