@@ -20,6 +20,7 @@ import { waitUntil } from './support/poll';
 import { onlyRunId, storedEvents, storedRunIds } from './support/runJournal';
 import { escapeRegExp, RunsView } from './support/runsView';
 import { extensionId } from './support/testExtension';
+import type { Workbench } from './support/workbench';
 import { WorkbenchSession } from './support/workbenchSession';
 import { useWorkbenchFixture } from './support/workbenchFixture';
 
@@ -42,8 +43,11 @@ interface StoredEvent {
   path?: string;
 }
 
-/** A workbench with the test extension's model chosen in settings (provider `vscode-lm`), forwarding to `server`. */
-function startOnFakeLm(title: string, server: FakeModelServer): Promise<WorkbenchSession> {
+/**
+ * A workbench with the test extension's model, forwarding to `server`, chosen in the user settings
+ * (provider `vscode-lm`) unless `modelInSettings` is false.
+ */
+function startOnFakeLm(title: string, server: FakeModelServer, modelInSettings = true): Promise<WorkbenchSession> {
   return WorkbenchSession.start({
     title,
     files: FILES,
@@ -51,12 +55,35 @@ function startOnFakeLm(title: string, server: FakeModelServer): Promise<Workbenc
     extraExtensions: [FAKE_LM_EXTENSION],
     env: fakeLmEnv(server),
     settings: {
-      'agentOrchestrator.provider': 'vscode-lm',
-      'agentOrchestrator.model': FAKE_LM_MODEL.id,
+      ...(modelInSettings
+        ? { 'agentOrchestrator.provider': 'vscode-lm', 'agentOrchestrator.model': FAKE_LM_MODEL.id }
+        : {}),
       'agentOrchestrator.approvalMode': 'autoApprove',
       'agentOrchestrator.budget.maxTokens': MAX_TOKENS,
     },
   });
+}
+
+/**
+ * Chooses the test extension's model with "Select Provider and Model", as a user does: the provider
+ * list offers VS Code's models beside the API-key providers, and the model list shows what
+ * `vscode.lm` offers. Returns the model row's text.
+ */
+async function pickFakeLmModel(workbench: Workbench): Promise<string> {
+  const rows = workbench.quickInputWidget().locator('.quick-input-list .monaco-list-row');
+  const pick = async (label: RegExp, step: string): Promise<string> => {
+    const row = rows.filter({ has: workbench.page.locator('.label-name', { hasText: label }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    await workbench.screenshot(step);
+    await row.click();
+    return text;
+  };
+  await workbench.runCommand('Orchestrator: Select Provider and Model');
+  await pick(/^\s*VS Code language models\s*$/, 'provider pick');
+  const model = await pick(/^\s*Fake LM Model\s*$/, 'model pick');
+  await workbench.waitForNotification(/Agent Orchestrator uses VS Code language models with fake-lm-model/);
+  return model;
 }
 
 /** The two-task team the tests script: each agent writes `<task>.txt`. */
@@ -73,11 +100,22 @@ describe('workbench: a run on a vscode.lm model', function () {
   it('plans and runs a goal with a model another extension offers through vscode.lm, after consent, with no API key', async function () {
     // The model server answers only what the test extension forwards from its vscode.lm provider.
     const server = (fx.server = await startFakeModelServer({ respond: team() }));
-    const session = (fx.session = await startOnFakeLm(this.test?.fullTitle() ?? 'vscode lm run', server));
+    const session = (fx.session = await startOnFakeLm(this.test?.fullTitle() ?? 'vscode lm run', server, false));
     const { workbench } = session;
     const read = (name: string): string => readFileSync(join(session.workspace, name), 'utf8');
     const runs = new RunsView(workbench);
     await runs.show();
+
+    // The model, chosen in the picker; it lands in the user settings.
+    const row = await pickFakeLmModel(workbench);
+    assert.match(row, /fake-lm · fake-family · 100,000 input tokens/, row);
+    const settings = await waitUntil('the choice in the user settings', () => {
+      const json = JSON.parse(
+        readFileSync(join(session.server.userDataDir, 'User', 'settings.json'), 'utf8'),
+      ) as Record<string, unknown>;
+      return json['agentOrchestrator.model'] === FAKE_LM_MODEL.id ? json : undefined;
+    });
+    assert.equal(settings['agentOrchestrator.provider'], 'vscode-lm');
 
     // The goal from the palette; the first model request brings VS Code's consent question.
     await orchestrateGoal(workbench, GOAL);
