@@ -33,11 +33,18 @@ function endsWithToolResult(messages: readonly WireMessage[]): boolean {
   return Array.isArray(last.content) && last.content.some((b) => (b as { type?: string }).type === 'tool_result');
 }
 
-/** The task a request works on, from the brief `Task <id>: …`; undefined for the planner. */
+/**
+ * The task a request works on, from the brief `Task <id>: …` (the first user message that starts so:
+ * a client without a system role, such as `vscode.lm`, sends the system prompt as a user message
+ * first); undefined for the planner.
+ */
 export function taskOfRequest(request: RecordedRequest): string | undefined {
   const body = request.body as { messages?: WireMessage[] };
-  const first = body.messages?.find((m) => m.role === 'user');
-  return /^Task (\S+):/.exec(textOf(first?.content))?.[1];
+  for (const message of body.messages ?? []) {
+    const task = message.role === 'user' ? /^Task (\S+):/.exec(textOf(message.content))?.[1] : undefined;
+    if (task !== undefined) return task;
+  }
+  return undefined;
 }
 
 /** Whether a request is the planner's (it asks for the plan schema or offers `submit_plan`). */

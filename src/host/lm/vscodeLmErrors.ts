@@ -26,7 +26,8 @@ const QUOTA_TEXT = /quota|rate.?limit|too many requests|exceeded|allowance/i;
 export function lmFailure(err: unknown, ctx: LmErrorContext): Error {
   if (ctx.signal.aborted) return abortReason(ctx.signal);
   if (err instanceof TaskFailure) return err;
-  const detail = errorMessage(err);
+  // VS Code's own messages end with a period; inside our parentheses it would read "….)."
+  const detail = errorMessage(err).replace(/\.\s*$/, '');
   const suffix = detail === '' ? '' : ` (${detail})`;
   switch (lmErrorCode(err)) {
     case 'NoPermissions':

@@ -219,6 +219,18 @@ describe('vscode-lm errors become run states', () => {
     assert.match(err.message, /Resume Run/);
   });
 
+  it('VS Code\'s own message, which ends with a period, is quoted without one (no ".).")', async () => {
+    // The text VS Code 1.99 throws when the user cancels its consent question (seen in the workbench test).
+    const vscodeText =
+      "Language model 'tests.fake-lm/fake-lm-model' cannot be used by 'agent-orchestrator.agent-orchestrator'.";
+    const err = await fail(languageModelError('NoPermissions', vscodeText));
+    assert.match(
+      err.message,
+      /\(Language model '.*' cannot be used by 'agent-orchestrator\.agent-orchestrator'\)\. VS Code asks/,
+    );
+    assert.doesNotMatch(err.message, /\.\)/);
+  });
+
   it('Blocked: the run pauses with a clear message', async () => {
     const err = await fail(languageModelError('Blocked', 'Rate limited'));
     assert.equal(err.failureClass, 'needs-human');

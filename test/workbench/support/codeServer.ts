@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { findFiles } from './artifacts';
 import { codeServerEntry } from './prerequisites';
-import { extensionId, installExtension } from './testExtension';
+import { extensionId, installExtension, installExtraExtension } from './testExtension';
 import { writeUserSettings, type SettingValue } from './userSettings';
 
 /** How to start one code-server for one test. */
@@ -24,6 +24,11 @@ export interface CodeServerOptions {
   logLevel?: 'trace' | 'debug' | 'info';
   /** How long to wait for the server to answer; default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * Folders of further extensions (package.json and plain JS, no build) installed next to ours, each
+   * with `--enable-proposed-api` so it may use the proposals its manifest lists (e.g. `chatProvider`).
+   */
+  extraExtensions?: string[];
 }
 
 /** Servers still running, with their throw-away folders: killed and removed if the test process exits or is interrupted first. */
@@ -57,7 +62,7 @@ export class CodeServer {
     readonly workspace: string,
     /** `--user-data-dir`: settings, logs, globalStorage. */
     readonly userDataDir: string,
-    /** `--extensions-dir`, holding our extension only. */
+    /** `--extensions-dir`, holding our extension and the `extraExtensions`. */
     readonly extensionsDir: string,
     /** code-server's own stdout and stderr. */
     readonly logFile: string,
@@ -70,6 +75,7 @@ export class CodeServer {
     const logFile = join(options.root, 'code-server.log');
     mkdirSync(extensionsDir, { recursive: true });
     installExtension(extensionsDir);
+    const extraIds = (options.extraExtensions ?? []).map((folder) => installExtraExtension(extensionsDir, folder));
     writeUserSettings(userDataDir, options.settings ?? {});
     const config = join(options.root, 'config.yaml');
     writeFileSync(config, 'auth: none\ncert: false\n');
@@ -94,6 +100,7 @@ export class CodeServer {
       '--log',
       options.logLevel ?? 'info',
       ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
+      ...extraIds.flatMap((id) => ['--enable-proposed-api', id]),
       options.workspace,
     ];
     const log = createWriteStream(logFile);
@@ -127,9 +134,9 @@ export class CodeServer {
     return `${this.url}/?folder=${encodeURIComponent(folder)}`;
   }
 
-  /** Our extension's `globalStorageUri` on disk: `<ud>/User/globalStorage/<publisher>.<name>/`. */
-  globalStorageDir(): string {
-    return join(this.userDataDir, 'User', 'globalStorage', extensionId());
+  /** An extension's `globalStorageUri` on disk, `<ud>/User/globalStorage/<publisher>.<name>/`; default ours. */
+  globalStorageDir(id = extensionId()): string {
+    return join(this.userDataDir, 'User', 'globalStorage', id);
   }
 
   /** The extension host logs (`<ud>/logs/<session>/exthost<n>/remoteexthost.log`), oldest session first. */

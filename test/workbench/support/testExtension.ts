@@ -9,15 +9,15 @@ interface Manifest {
   version: string;
 }
 
-/** Publisher, name and version from the repository's package.json. */
-export function readManifest(): Manifest {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+/** Publisher, name and version from the package.json in `folder` (default: the repository's). */
+export function readManifest(folder = REPO_ROOT): Manifest {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as Manifest;
   return { publisher: manifest.publisher, name: manifest.name, version: manifest.version };
 }
 
 /** `publisher.name`, as VS Code identifies the extension (globalStorage folder, logs, running-extensions list). */
-export function extensionId(): string {
-  const { publisher, name } = readManifest();
+export function extensionId(folder = REPO_ROOT): string {
+  const { publisher, name } = readManifest(folder);
   return `${publisher}.${name}`;
 }
 
@@ -44,4 +44,14 @@ export function installExtension(extensionsDir: string): string {
       cpSync(join(REPO_ROOT, 'dist', folder), join(target, 'dist', folder), { recursive: true });
   }
   return target;
+}
+
+/**
+ * Copies an unbuilt extension folder (package.json and plain JS, e.g. a test fixture) into
+ * `<extensionsDir>/<publisher>.<name>-<version>/`, next to ours; returns its id `publisher.name`.
+ */
+export function installExtraExtension(extensionsDir: string, folder: string): string {
+  const { publisher, name, version } = readManifest(folder);
+  cpSync(folder, join(extensionsDir, `${publisher}.${name}-${version}`), { recursive: true });
+  return `${publisher}.${name}`;
 }

@@ -17,7 +17,10 @@ export interface ModelEndpoint {
 }
 
 /** What one workbench test needs. */
-export interface WorkbenchSessionOptions extends Pick<CodeServerOptions, 'env' | 'workspaceTrust' | 'logLevel'> {
+export interface WorkbenchSessionOptions extends Pick<
+  CodeServerOptions,
+  'env' | 'workspaceTrust' | 'logLevel' | 'extraExtensions'
+> {
   /** The test's title; names its artefact folder under `.test-artifacts/workbench/`. */
   title: string;
   /** Files of the fresh workspace folder, by relative path; default a README and a package.json. */
@@ -93,6 +96,7 @@ export class WorkbenchSession {
         env,
         workspaceTrust: options.workspaceTrust,
         logLevel: options.logLevel,
+        extraExtensions: options.extraExtensions,
       });
       browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
       const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
