@@ -1,6 +1,12 @@
 import { neutralisedMarker, neutraliseText, visibleText } from '../core/common/visibleText';
 import { TaskFailure } from '../core/model/failure';
-import type { ApprovalDecision, ApprovalPort, CommandProposal, EditProposal } from '../core/tools/approvalPort';
+import type {
+  ApprovalDecision,
+  ApprovalPort,
+  CommandProposal,
+  EditProposal,
+  McpCallShown,
+} from '../core/tools/approvalPort';
 import type { ApproveMode } from './cliCommand';
 import type { TerminalPrompt } from './terminalPrompt';
 import { renderUnifiedDiff } from './unifiedDiff';
@@ -31,6 +37,8 @@ export interface CliApprovalsOptions {
  * the default (Enter) is always no.
  * Commands (run_command) are never decided by `--approve`: with `auto` or `prompt` they are asked
  * on the terminal when there is one, shown with escapes made visible, and otherwise pause the run.
+ * An MCP tool call is asked the same way but says what it is: server, tool and the arguments as
+ * indented JSON with escapes visible; arguments too long to show need the answer `call unseen`.
  * Pausing is a `TaskFailure` of class `needs-human`, which the executor turns into a paused run.
  */
 export class CliApprovals implements ApprovalPort {
@@ -87,13 +95,26 @@ export class CliApprovals implements ApprovalPort {
 
   async decideCommand(proposal: CommandProposal, signal: AbortSignal): Promise<ApprovalDecision> {
     const { mode, prompt } = this.options;
+    const { mcp } = proposal;
+    const what =
+      mcp === undefined
+        ? `to run \`${visibleText(proposal.command)}\``
+        : `to call the MCP tool "${visibleText(mcp.tool)}" of server "${visibleText(mcp.server)}"`;
     const needsHuman = (why: string): TaskFailure =>
       new TaskFailure(
-        `Approval needed to run \`${visibleText(proposal.command)}\` (${why}). Decide with: ${this.options.resumeCommand(proposal.runId)} --approve prompt`,
+        `Approval needed ${what} (${why}). Decide with: ${this.options.resumeCommand(proposal.runId)} --approve prompt`,
         'needs-human',
       );
     if (mode === 'never') throw needsHuman('the run was started with --approve never');
-    if (!prompt) throw needsHuman('a command always needs a person, and there is no terminal to ask on');
+    const nobody = mcp === undefined ? 'a command' : 'an MCP tool call';
+    if (!prompt) throw needsHuman(`${nobody} always needs a person, and there is no terminal to ask on`);
+    if (mcp !== undefined) {
+      const answer = await prompt.answer(mcpCallText(proposal, mcp), mcpQuestion(mcp), signal);
+      if (answer === undefined) throw needsHuman('the terminal closed before an answer');
+      const yes = mcp.notShown > 0 ? /^call unseen$/i.test(answer.trim()) : /^y(es)?$/i.test(answer);
+      if (yes) return { decision: 'accepted', by: 'user' };
+      return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
+    }
     const shown = neutraliseText(proposal.command);
     const lines = [
       '',
@@ -116,4 +137,28 @@ export class CliApprovals implements ApprovalPort {
       'needs-human',
     );
   }
+}
+
+/** What the terminal shows before asking about an MCP tool call. */
+function mcpCallText(proposal: CommandProposal, mcp: McpCallShown): string {
+  const lines = [
+    '',
+    `Task ${visibleText(proposal.taskId)} (${visibleText(proposal.agentId)}) wants to call an MCP tool:`,
+    `  Server:    ${visibleText(mcp.server)}`,
+    `  Tool:      ${visibleText(mcp.tool)}`,
+    '  Arguments:',
+    ...mcp.arguments.split('\n').map((line) => `    ${line}`),
+  ];
+  if (mcp.notShown > 0) lines.push(`    … ${mcp.notShown} more characters of the arguments are not shown.`);
+  lines.push(`Policy: ${visibleText(proposal.reason)}`);
+  if (mcp.hiddenCharacters > 0)
+    lines.push(`${neutralisedMarker(mcp.hiddenCharacters)} in these arguments; read them with care.`);
+  return lines.join('\n');
+}
+
+/** The question; arguments not all shown are never approved by a plain yes. */
+function mcpQuestion(mcp: McpCallShown): string {
+  return mcp.notShown > 0
+    ? 'Not all arguments are shown. call unseen: call it anyway, Enter: no [call unseen/N]'
+    : 'Call this MCP tool? [y/N]';
 }

@@ -1,4 +1,5 @@
 import { mergeMcpConfigs, readMcpConfigFile, type McpServerConfig } from '../core/tools/mcpConfig';
+import { mcpInputEnvName, resolveMcpVariables } from '../core/tools/mcpVariables';
 import { DEFAULT_COMMAND_SETTINGS, type CommandSettings } from '../core/tools/commandService';
 import type { CommandLimits } from './cliRunOptions';
 import { constants } from 'node:fs';
@@ -92,6 +93,8 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
   } catch (err) {
     throw new UsageError(`The workspace folder ${options.workspace} cannot be opened (${errorMessage(err)}).`);
   }
+  // Before anything is created: a server whose variables cannot be filled refuses the command.
+  const mcp = await mcpOf(options.mcpConfigFiles, root, options.env, warn);
   await checkStateDir(options.stateDir);
   const services = createEngineServices({
     storeDir: options.stateDir,
@@ -136,7 +139,7 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
       },
       services,
       providers,
-      ...(await mcpOf(options.mcpConfigFiles, warn)),
+      ...mcp,
       warn,
       ...(options.onVerification ? { onVerification: options.onVerification } : {}),
     });
@@ -216,10 +219,20 @@ async function checkStateDir(dir: string): Promise<void> {
 /** The servers of the `--mcp-config` files; a bad server or file is a warning, and the rest load. */
 async function mcpOf(
   files: readonly string[] | undefined,
+  root: string,
+  env: Readonly<Record<string, string | undefined>>,
   warn: (message: string) => void,
 ): Promise<{ mcp?: { servers: McpServerConfig[]; trusted: boolean } }> {
   if (files === undefined || files.length === 0) return {};
   const config = mergeMcpConfigs(await Promise.all(files.map((f) => readMcpConfigFile(f, f, true))));
   for (const error of config.errors) warn(`MCP config ${error}`);
-  return { mcp: { servers: config.servers, trusted: true } };
+  // `${input:ID}` comes from AO_MCP_INPUT_<ID>: the terminal has no secret store to prompt into.
+  const resolved = await resolveMcpVariables(config.servers, {
+    workspaceFolder: root,
+    env,
+    input: async (_server, input) => env[mcpInputEnvName(input.id)],
+    howToSupply: (input) => `set ${mcpInputEnvName(input.id)} in the environment`,
+  });
+  if (resolved.errors.length > 0) throw new UsageError(resolved.errors.map((e) => `MCP config ${e}`).join('\n'));
+  return { mcp: { servers: resolved.servers, trusted: true } };
 }

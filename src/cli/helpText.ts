@@ -75,7 +75,9 @@ ${providerLines(providers)}
                          *PASSWORD* unless that exact name is given
   --mcp-config FILE      MCP servers (.mcp.json or .vscode/mcp.json shape) whose tools agents may use when
                          their definition lists them (mcp__<server>__<tool> or mcp__<server>__*); each
-                         call asks unless a policy rule allows it; repeatable. No other MCP config is read
+                         call asks unless a policy rule allows it; repeatable. No other MCP config is read.
+                         \${input:ID} comes from AO_MCP_INPUT_<ID> (upper-cased, - and . as _), e.g.
+                         AO_MCP_INPUT_GH_TOKEN for gh-token; \${env:NAME} and \${workspaceFolder} work too
   --max-errors N         new errors (compiler errors, ESLint errors, a crashed check) each check may
                          show at the end and after a task (default 0; "any" for no limit)
   --max-warnings N       new warnings each check may show (default: any)

@@ -23,6 +23,7 @@ import { HostEngines } from './runs/hostEngines';
 import { RunFolders, RunLauncher } from './runs/runLauncher';
 import { ApiKeyStore } from './secrets/apiKeys';
 import { KeyHostConfirmation } from './secrets/keyHostConfirmation';
+import { McpInputSecrets } from './secrets/mcpInputSecrets';
 import { hostRateLimits } from './settings/hostRateLimits';
 import { onDidChangeHostSettings, readHostSettings } from './settings/hostSettings';
 import { RunSpanExport } from './runs/runSpanExport';
@@ -58,6 +59,7 @@ export class HostContainer extends Disposable {
   private readonly store: RunStore;
   private rateLimitsStale = false;
   private readonly keys: ApiKeyStore;
+  private readonly mcpInputs: McpInputSecrets;
   private readonly keyHosts: KeyHostConfirmation;
   private readonly model: RunsModel;
   private readonly logSink: RunLogSink;
@@ -84,6 +86,11 @@ export class HostContainer extends Disposable {
     });
     this.store = this.services.store;
     this.keys = this._register(new ApiKeyStore(context.secrets));
+    this.mcpInputs = new McpInputSecrets(
+      context.secrets,
+      (options) => vscode.window.showInputBox(options),
+      (value) => this.scrubber.add(value),
+    );
     this.keyHosts = new KeyHostConfirmation(context.globalState);
     this.model = this._register(new RunsModel(this.store));
     this.logSink = new RunLogSink(this.log, this.scrubber);
@@ -205,6 +212,7 @@ export class HostContainer extends Disposable {
       },
       services: this.services,
       log: this.log,
+      mcpInputs: this.mcpInputs,
     });
   }
 

@@ -63,7 +63,7 @@ function approvalsOf(session: WorkbenchSession, runId: string): string[] {
 describe('workbench: an MCP tool from .vscode/mcp.json, approved in a notification, then used', function () {
   const fx = useWorkbenchFixture();
 
-  it('Run: the call reaches the stdio server and its result the next model request; Reject: the model is told, the server gets nothing', async function () {
+  it('Call: the call reaches the stdio server and its result the next model request; Reject: the model is told, the server gets nothing', async function () {
     const server = (fx.server = await startFakeModelServer({ respond: echoTeam }));
     let callsFile = '';
     const session = (fx.session = await WorkbenchSession.start({
@@ -86,14 +86,14 @@ describe('workbench: an MCP tool from .vscode/mcp.json, approved in a notificati
     const ask = await waitForToast(
       workbench,
       new RegExp(
-        `Task ${APPROVED} wants to run .*mcp__demo__echo \\{"text":"${APPROVED}"\\}.*It calls the tool "echo" of the MCP server "demo"\\.`,
+        `Task ${APPROVED} wants to call the MCP tool "echo" of server "demo" with the arguments \\{ ?"text": ?"${APPROVED}" ?\\}\\.`,
       ),
       90_000,
     );
     const firstRun = await waitForNewRun(session, []);
     await workbench.screenshot('mcp call waits for approval');
     assert.deepEqual(demoMcpCalls(callsFile), [], 'nothing reached the server before the approval');
-    await clickToastButton(ask, 'Run');
+    await clickToastButton(ask, 'Call');
 
     await waitUntil('the echo call to reach the MCP server', () => demoMcpCalls(callsFile).length > 0, {
       timeoutMs: 60_000,
@@ -115,7 +115,11 @@ describe('workbench: an MCP tool from .vscode/mcp.json, approved in a notificati
 
     // Rejected: a second run in the same window; the person says no, the model reads why, the server gets nothing.
     await orchestrateGoal(workbench, goalOf(REJECTED));
-    const second = await waitForToast(workbench, new RegExp(`Task ${REJECTED} wants to run .*mcp__demo__echo`), 90_000);
+    const second = await waitForToast(
+      workbench,
+      new RegExp(`Task ${REJECTED} wants to call the MCP tool "echo" of server "demo"`),
+      90_000,
+    );
     const secondRun = await waitForNewRun(session, [firstRun]);
     await workbench.screenshot('second call waits for approval');
     await clickToastButton(second, 'Reject');

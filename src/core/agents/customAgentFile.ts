@@ -46,6 +46,7 @@ export const CUSTOM_AGENT_FIELDS = [
   'model',
   'maxConcurrent',
   'priority',
+  'temperature',
 ] as const;
 
 const nonEmptyString = lazySchema(() =>
@@ -76,6 +77,11 @@ const FrontmatterSchema = lazySchema(() =>
       .optional(),
     maxConcurrent: wholeNumber(1, 256).optional(),
     priority: wholeNumber(0, 100).optional(),
+    temperature: z
+      .number({ error: 'expected a number from 0 to 2, e.g. 0.7 (leave it out for 0, which makes answers cacheable)' })
+      .min(0, 'expected a number from 0 to 2')
+      .max(2, 'expected a number from 0 to 2')
+      .optional(),
   }),
 );
 
@@ -84,7 +90,7 @@ const FIELD_OF: Record<string, string> = { id: 'name', maxLoad: 'maxConcurrent',
 
 /**
  * Parses one custom agent file: YAML frontmatter (name, description, capabilities, synonyms, tools,
- * model, maxConcurrent, priority) between `---` lines, then the system prompt as Markdown. Every problem
+ * model, maxConcurrent, priority, temperature) between `---` lines, then the system prompt as Markdown. Every problem
  * found is reported, one line each, starting with `fileName` and naming the field.
  */
 export function parseCustomAgentFile(
@@ -205,6 +211,7 @@ function parseLabelled(
     preferredModels: fm.data.model === undefined ? [] : [fm.data.model],
     ...(fm.data.maxConcurrent === undefined ? {} : { maxLoad: fm.data.maxConcurrent }),
     ...(fm.data.priority === undefined ? {} : { priority: fm.data.priority }),
+    ...(fm.data.temperature === undefined ? {} : { temperature: fm.data.temperature }),
   };
   const def = AgentDefinitionSchema.safeParse(input);
   if (!def.success) {

@@ -88,6 +88,8 @@ export class LlmAgent implements Agent {
         messages,
         ...(specs.length ? { tools: specs, toolChoice: 'auto' as const } : {}),
         maxOutputTokens: this.limits.maxOutputTokens,
+        // Deterministic unless the agent file asks otherwise, so a repeated turn of the run is answered from its cache.
+        temperature: this.definition.temperature ?? 0,
       };
       await this.refuseTurnOverLimit(ctx, turn, tokens, request);
       const response = await this.turn(ctx, request);

@@ -1,5 +1,5 @@
-// Stopping a child process with everything it started, and reading how it ended. Shared by the
-// verification runner and run_command, which both start children in a process group of their own.
+// Supervising a child process: stopping it with everything it started, and reading how it ended.
+// Shared by the verification runner and run_command, which both start children in a process group of their own.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
@@ -40,4 +40,108 @@ export function abortErrorOf(signal: AbortSignal, message: string): Error {
   const error = new Error(message);
   error.name = 'AbortError';
   return error;
+}
+
+/** How {@link superviseChild} watches one child. */
+export interface SuperviseOptions {
+  /** Stops the process tree; the promise then rejects with the signal's reason (or `abortMessage`). */
+  signal: AbortSignal;
+  abortMessage: string;
+  /** After this long the tree is stopped and the result says `timedOut`. */
+  timeoutMs: number;
+  /** Wait between SIGTERM and SIGKILL of the tree. */
+  killGraceMs: number;
+  /** How long to wait for the output pipes to close after the child exits (a grandchild may hold them). */
+  closeGraceMs: number;
+  /** Each chunk of stdout and stderr, interleaved, as it arrives. */
+  onOutput(chunk: Buffer): void;
+  /** The error for a child that could not start (spawn threw, or emitted `error` with no pid). */
+  startError(err: unknown): Error;
+  /** Kill what the child left running in its group once it ends (POSIX), so no grandchild outlives it. */
+  killLeftovers?: boolean;
+}
+
+/** How a supervised child ended, when it was not aborted. */
+export interface SupervisedExit {
+  /** As a shell reports it (see {@link exitCodeOf}); meaningless when `timedOut`. */
+  exitCode: number;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/**
+ * Starts a child with `start` and watches it to the end: the one place that owns the SIGTERM →
+ * SIGKILL grace, the exit/close wait and the process-group kill, for run_command and the
+ * verification runner alike. `start` gets `posix` and must put the child in a process group of its
+ * own there (`detached: true`), with piped stdout and stderr. A timeout or an abort sends SIGTERM
+ * to the tree, then SIGKILL after the grace; stragglers still in the group when the leader exits
+ * are killed outright. The promise settles on `close`, or `closeGraceMs` after `exit` when a
+ * grandchild holds the pipes; an abort rejects, everything else resolves.
+ */
+export function superviseChild(
+  start: (posix: boolean) => ChildProcess,
+  options: SuperviseOptions,
+): Promise<SupervisedExit> {
+  const { signal } = options;
+  if (signal.aborted) return Promise.reject(abortErrorOf(signal, options.abortMessage));
+  const posix = process.platform !== 'win32';
+  const started = performance.now();
+  return new Promise<SupervisedExit>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = start(posix);
+    } catch (err) {
+      reject(options.startError(err));
+      return;
+    }
+    let stopping: 'timeout' | 'abort' | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    const cleanup = (): void => {
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    const stop = (why: 'timeout' | 'abort'): void => {
+      if (stopping !== undefined || settled) return;
+      stopping = why;
+      killProcessTree(child, 'SIGTERM', posix);
+      timers.push(setTimeout(() => killProcessTree(child, 'SIGKILL', posix), options.killGraceMs));
+    };
+    const onAbort = (): void => stop('abort');
+    const finish = (): void => {
+      if (settled) return;
+      cleanup();
+      // POSIX: the group outlives its leader; on Windows an exited pid may already name another process.
+      if (options.killLeftovers && posix) killProcessTree(child, 'SIGKILL', posix);
+      if (stopping === 'abort') {
+        reject(abortErrorOf(signal, options.abortMessage));
+        return;
+      }
+      const durationMs = Math.round(performance.now() - started);
+      resolve({ exitCode: exitCodeOf(exit), timedOut: stopping === 'timeout', durationMs });
+    };
+    child.stdout?.on('data', options.onOutput);
+    child.stderr?.on('data', options.onOutput);
+    child.on('error', (err) => {
+      if (child.pid !== undefined || settled) return;
+      cleanup();
+      reject(options.startError(err));
+    });
+    child.on('exit', (code, exitSignal) => {
+      exit = { code, signal: exitSignal };
+      // Stragglers left in the group after a stop are killed outright; then stop waiting for pipes.
+      if (stopping !== undefined) killProcessTree(child, 'SIGKILL', posix);
+      timers.push(setTimeout(finish, options.closeGraceMs));
+    });
+    child.on('close', (code, exitSignal) => {
+      exit ??= { code, signal: exitSignal };
+      finish();
+    });
+    timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -209,6 +209,8 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
         })
       : undefined;
   const tools = new ToolBus<ToolContext>(builtinTools(), mcp);
+  // One cache per run, shared by its planner and agents; off with the setting.
+  const cache = settings.responseCache === false ? undefined : new RunResponseCaches();
   const toolContext = (task: ToolContext['task']): ToolContext => ({
     task,
     workspace,
@@ -229,7 +231,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
         toolContext,
         breaker,
         gateSteps: steps.map((s) => s.name),
-        ...(settings.responseCache === false ? {} : { cache: new RunResponseCaches() }),
+        ...(cache ? { cache } : {}),
       },
       headroom: () => rateLimits.headroom(),
       clock,
@@ -258,6 +260,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     prices,
     structuredOutput: models.provider.planOutput === 'tool' ? 'tool' : 'response_format',
     strict: models.provider.strictStructuredOutput,
+    ...(cache ? { cache } : {}),
     summarise: (goal, signal) => workspaceSummary.summarise(goal, signal),
     checks: () => steps.map((s) => s.command ?? s.task ?? s.name),
     agents: () =>

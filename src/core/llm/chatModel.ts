@@ -93,6 +93,8 @@ export interface ChatRequest {
   maxOutputTokens: number;
   /** OpenAI-style sampling temperature (0–2); not sent to Anthropic, whose current models reject it. */
   temperature?: number;
+  /** OpenAI `seed`: asks for reproducible sampling; a request with one counts as deterministic (cacheable). */
+  seed?: number;
   responseFormat?: JsonSchemaResponseFormat;
 }
 

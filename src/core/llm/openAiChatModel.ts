@@ -154,7 +154,8 @@ export class OpenAiChatModel implements ChatModel {
     };
     if (this.includeUsage) params.stream_options = { include_usage: true };
     params[this.maxTokensParam] = request.maxOutputTokens;
-    if (request.temperature !== undefined) params.temperature = request.temperature;
+    if (request.temperature !== undefined && takesTemperature(this.model)) params.temperature = request.temperature;
+    if (request.seed !== undefined) params.seed = request.seed;
     if (request.tools !== undefined && request.tools.length > 0) {
       params.tools = request.tools.map((t) => ({
         type: 'function',
@@ -302,4 +303,13 @@ function stopReason(finish: string, toolCallCount: number): StopReason {
   if (finish === 'length') return 'max_tokens';
   if (finish === 'tool_calls' || finish === 'function_call') return 'tool_use';
   return 'other';
+}
+
+/**
+ * False for OpenAI's reasoning models (o1, o3, o4-mini, gpt-5 but not gpt-5-chat), which answer 400
+ * to any temperature but the default; the name may carry a router's prefix (`openai/o3`).
+ */
+export function takesTemperature(model: string): boolean {
+  const name = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
+  return !/^(o\d+(-|$)|gpt-5(?!-chat))/.test(name);
 }

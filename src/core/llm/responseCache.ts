@@ -2,9 +2,21 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonicalJson';
 import type { ChatRequest, ChatResponse } from './chatModel';
 
-/** True when asking again should give the same answer: temperature 0, so the provider does not sample. */
+/**
+ * True when the caller asked for the same answer to the same request: temperature 0 or a fixed
+ * seed. Our agents and planner send temperature 0 unless an agent file sets one, so their repeated
+ * requests in a run are cacheable. A model that cannot honour it on the wire (Anthropic's SDK has no
+ * sampling parameters; OpenAI reasoning models take only the default) still gets the run's cached
+ * answer: the cache is what makes the repeat deterministic.
+ */
 export function isDeterministic(request: ChatRequest): boolean {
-  return request.temperature === 0;
+  return request.temperature === 0 || request.seed !== undefined;
+}
+
+/** A whole, usable answer that was really sent (not itself a cache hit). */
+function isCacheable(response: ChatResponse): boolean {
+  if (response.stopReason === 'other' || response.stopReason === 'max_tokens' || response.usage.cached) return false;
+  return response.toolCalls.every((c) => c.argumentsError === undefined);
 }
 
 /** How big a `ResponseCache` may grow. */
@@ -54,11 +66,13 @@ export class ResponseCache {
   }
 
   /**
-   * Keeps a complete answer. Answers that stopped for an unknown reason (a content filter, a
-   * refusal) are not kept, since asking again may well give a better one.
+   * Keeps a complete answer: only the model's answer, never a tool's result. Answers cut at the
+   * output limit, stopped for an unknown reason (a content filter, a refusal) or carrying tool
+   * arguments that are not JSON are not kept, since asking again may well give a better one.
+   * Failed and partial streams never get here (`complete` rejects on them).
    */
   set(provider: string, model: string, request: ChatRequest, response: ChatResponse): void {
-    if (response.stopReason === 'other' || response.usage.cached) return;
+    if (!isCacheable(response)) return;
     const key = ResponseCache.keyOf(provider, model, request);
     this.entries.delete(key);
     this.entries.set(key, structuredClone(response));

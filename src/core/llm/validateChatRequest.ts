@@ -58,6 +58,7 @@ function buildRequestSchema() {
       toolChoice: z.union([z.literal('auto'), z.literal('required'), z.object({ name: z.string().min(1) })]).optional(),
       maxOutputTokens: z.number().int().positive(),
       temperature: z.number().min(0).max(2).optional(),
+      seed: z.number().int().optional(),
       responseFormat: z
         .object({
           type: z.literal('json_schema'),

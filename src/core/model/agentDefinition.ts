@@ -24,6 +24,8 @@ export const AgentDefinitionSchema = lazySchema(() =>
     maxLoad: z.number().int().min(1).max(256).default(1),
     /** Tie-breaker between equally scored agents; higher wins. */
     priority: z.number().int().min(0).max(100).default(50),
+    /** Sampling temperature of its model turns (0–2); unset means 0, so identical turns of a run are cacheable. */
+    temperature: z.number().min(0).max(2).optional(),
   }),
 );
 

@@ -1,6 +1,7 @@
 import type { ChatMessage, ChatModel, ChatResponse } from '../llm/chatModel';
 import { meteredComplete } from '../llm/meteredChatModel';
 import type { PriceTable } from '../llm/priceTable';
+import type { RunResponseCaches } from '../llm/responseCache';
 import { dropOptionalNulls } from '../llm/strictJsonSchema';
 import type { Plan } from '../model/planSchema';
 import type { PlanIssue } from '../model/runEvents';
@@ -55,6 +56,8 @@ export interface LlmPlannerOptions {
   /** Times an invalid plan is sent back with its problems before giving up (default 2). */
   maxRepairs?: number;
   maxOutputTokens?: number;
+  /** The runs' response caches: a planning request repeated in a run (a retry, a resume) is answered from it. */
+  cache?: RunResponseCaches;
 }
 
 const SUBMIT_PLAN = 'submit_plan';
@@ -143,9 +146,13 @@ export class LlmPlanner implements Planner {
               }
             : { responseFormat: { type: 'json_schema' as const, name: 'plan', schema, strict } }),
           maxOutputTokens: this.options.maxOutputTokens ?? 8000,
+          temperature: 0,
         },
         prices,
-        { onNote: (note) => ctx.warn?.(note) },
+        {
+          onNote: (note) => ctx.warn?.(note),
+          ...(this.options.cache && ctx.runId !== undefined ? { cache: this.options.cache.forRun(ctx.runId) } : {}),
+        },
       );
       const args = planArguments(response);
       if (args.ok) {

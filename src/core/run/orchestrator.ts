@@ -351,6 +351,8 @@ export class Orchestrator {
                 async (t) => (await quota.call({ ...req, agentId: 'planner' }, t, signal)).value,
               ),
             warn: (message, fields) => session.services.logger.warn(message, fields),
+            runId: session.runId,
+            recordCacheHit: (key) => quota.recordCacheHit(key, undefined, 'planner'),
           }),
         );
       } catch (err) {

@@ -32,6 +32,22 @@ export interface CommandProposal {
   cwd: string;
   /** Why the policy asks. */
   reason: string;
+  /** Set when this is not a command but an MCP tool call: prompts then say so and show these. */
+  mcp?: McpCallShown;
+}
+
+/** An MCP tool call as an approval prompt shows it (`mcpTool.ts` fills it). */
+export interface McpCallShown {
+  /** The server's name as configured. */
+  server: string;
+  /** The tool's name on its server. */
+  tool: string;
+  /** The arguments as indented JSON, control, escape and bidi characters already shown as escapes. */
+  arguments: string;
+  /** Characters of the arguments cut off the end of `arguments` (0: all of it is shown). */
+  notShown: number;
+  /** Hidden or control characters the arguments contain (now shown as escapes); 0 when none. */
+  hiddenCharacters: number;
 }
 
 /** The user's answer. An accepted edit may carry content the user changed before accepting. */

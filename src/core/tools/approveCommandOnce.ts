@@ -51,9 +51,18 @@ export async function approveCommandOnce(
   return parseApprovalDecision(stored, `The journaled decision of step "${stepKey}"`);
 }
 
-/** "Run `npm test` in packages/a", escapes made visible, shortened for the run tree and the approval list. */
-export function describeCommand(proposal: Pick<CommandProposal, 'command' | 'cwd'>): string {
-  const line = visibleText(proposal.command);
-  const shown = line.length > MAX_SUMMARY_CHARS ? `${line.slice(0, MAX_SUMMARY_CHARS - 1)}…` : line;
-  return `Run \`${shown}\`${proposal.cwd === '.' ? '' : ` in ${visibleText(proposal.cwd)}`}`;
+/**
+ * "Run `npm test` in packages/a", or "Call MCP tool `search` of server `github` with {…}", escapes
+ * made visible, shortened for the run tree and the approval list.
+ */
+export function describeCommand(proposal: Pick<CommandProposal, 'command' | 'cwd' | 'mcp'>): string {
+  const short = (text: string): string =>
+    text.length > MAX_SUMMARY_CHARS ? `${text.slice(0, MAX_SUMMARY_CHARS - 1)}…` : text;
+  const { mcp } = proposal;
+  if (mcp !== undefined) {
+    const args = short(mcp.arguments.replace(/\s*\n\s*/g, ' '));
+    return `Call MCP tool \`${visibleText(mcp.tool)}\` of server \`${visibleText(mcp.server)}\` with ${args}`;
+  }
+  const line = short(visibleText(proposal.command));
+  return `Run \`${line}\`${proposal.cwd === '.' ? '' : ` in ${visibleText(proposal.cwd)}`}`;
 }

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { abortErrorOf, exitCodeOf, killProcessTree } from '../common/processTree';
+import { superviseChild } from '../common/processTree';
 
 /** How to run one program. */
 export interface CommandProcessOptions {
@@ -44,91 +43,43 @@ const CLOSE_GRACE_MS = 500;
  * When the program exits on its own, what it left running in its group is killed too, so a
  * background grandchild cannot outlive the call. Output is kept bounded as it streams.
  */
-export function runCommandProcess(options: CommandProcessOptions): Promise<CommandProcessResult> {
-  const { argv, cwd, signal } = options;
+export async function runCommandProcess(options: CommandProcessOptions): Promise<CommandProcessResult> {
+  const { argv, cwd } = options;
   const [program, ...args] = argv;
-  if (program === undefined) return Promise.reject(new Error('No program to run.'));
-  if (signal.aborted) return Promise.reject(abortErrorOf(signal, 'The command was cancelled.'));
-  const posix = process.platform !== 'win32';
+  if (program === undefined) throw new Error('No program to run.');
   const output = new BoundedOutput(options.maxOutputBytes);
-  const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  const started = performance.now();
-  return new Promise<CommandProcessResult>((resolve, reject) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(program, args, {
+  const ended = await superviseChild(
+    (posix) =>
+      spawn(program, args, {
         cwd,
         shell: false,
         detached: posix,
         stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
         env: options.env,
-      });
-    } catch (err) {
-      reject(startError(program, cwd, err));
-      return;
-    }
-    let stopping: 'timeout' | 'abort' | undefined;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-    let settled = false;
-    const timers: NodeJS.Timeout[] = [];
-    const cleanup = (): void => {
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    };
-    const stop = (why: 'timeout' | 'abort'): void => {
-      if (stopping !== undefined || settled) return;
-      stopping = why;
-      killProcessTree(child, 'SIGTERM', posix);
-      timers.push(setTimeout(() => killProcessTree(child, 'SIGKILL', posix), graceMs));
-    };
-    const onAbort = (): void => stop('abort');
-    const finish = (): void => {
-      if (settled) return;
-      cleanup();
-      // Whatever the program left in its group (a background grandchild) goes with it (POSIX: the
-      // group outlives its leader; on Windows an exited pid may already name another process).
-      if (posix) killProcessTree(child, 'SIGKILL', posix);
-      if (stopping === 'abort') {
-        reject(abortErrorOf(signal, 'The command was cancelled.'));
-        return;
-      }
-      const durationMs = Math.round(performance.now() - started);
-      const timedOut = stopping === 'timeout';
-      resolve({
-        exitCode: timedOut ? COMMAND_TIMEOUT_EXIT_CODE : exitCodeOf(exit),
-        output: output.text(),
-        hiddenBytes: output.hiddenBytes(),
-        timedOut,
-        durationMs,
-      });
-    };
-    const onChunk = (chunk: Buffer): void => {
-      output.push(chunk);
-      options.onOutput?.(chunk);
-    };
-    child.stdout?.on('data', onChunk);
-    child.stderr?.on('data', onChunk);
-    child.on('error', (err) => {
-      if (child.pid !== undefined || settled) return;
-      cleanup();
-      reject(startError(program, cwd, err));
-    });
-    child.on('exit', (code, exitSignal) => {
-      exit = { code, signal: exitSignal };
-      if (stopping !== undefined) killProcessTree(child, 'SIGKILL', posix);
-      timers.push(setTimeout(finish, CLOSE_GRACE_MS));
-    });
-    child.on('close', (code, exitSignal) => {
-      exit ??= { code, signal: exitSignal };
-      finish();
-    });
-    timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+      }),
+    {
+      signal: options.signal,
+      abortMessage: 'The command was cancelled.',
+      timeoutMs: options.timeoutMs,
+      killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+      closeGraceMs: CLOSE_GRACE_MS,
+      onOutput: (chunk) => {
+        output.push(chunk);
+        options.onOutput?.(chunk);
+      },
+      startError: (err) => startError(program, cwd, err),
+      // What the program left in its group (a background grandchild) goes with it.
+      killLeftovers: true,
+    },
+  );
+  return {
+    exitCode: ended.timedOut ? COMMAND_TIMEOUT_EXIT_CODE : ended.exitCode,
+    output: output.text(),
+    hiddenBytes: output.hiddenBytes(),
+    timedOut: ended.timedOut,
+    durationMs: ended.durationMs,
+  };
 }
 
 function startError(program: string, cwd: string, err: unknown): Error {

@@ -3,19 +3,36 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../common/errors';
 
+/** A value a config asks the user for (VS Code's `inputs`, type `promptString`), used as `${input:ID}`. */
+export interface McpInputSpec {
+  id: string;
+  /** Shown in the prompt. */
+  description: string;
+  /** Masked when typed, kept only in secret storage, redacted from anything shown. */
+  password: boolean;
+}
+
+/** What every server config carries besides its transport. */
+interface McpServerCommon {
+  name: string;
+  /** Where the config came from, for messages. */
+  source: string;
+  /** The inputs its file declares; `${input:ID}` may name only these (see `mcpVariables.ts`). */
+  inputs?: McpInputSpec[];
+  /** Values put in by variables that must never be shown (password inputs, secret-named variables). */
+  secrets?: string[];
+}
+
 /** One MCP server the engine may start: a local program over stdio, or a streamable HTTP endpoint. */
 export type McpServerConfig =
-  | {
-      name: string;
+  | (McpServerCommon & {
       type: 'stdio';
       command: string;
       args: string[];
       /** Only these variables are added to the scrubbed environment (checklist 28). */
       env: Record<string, string>;
-      /** Where the config came from, for messages. */
-      source: string;
-    }
-  | { name: string; type: 'http'; url: string; headers: Record<string, string>; source: string };
+    })
+  | (McpServerCommon & { type: 'http'; url: string; headers: Record<string, string> });
 
 /** The servers a config names, and one message per server or file that could not be used. */
 export interface McpConfigResult {
@@ -33,6 +50,13 @@ const StdioServer = z.object({
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: StringMap.default({}),
+});
+
+const InputSpec = z.object({
+  type: z.literal('promptString', { error: 'only "promptString" inputs are supported' }),
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'an input id is 1–64 letters, digits, "_", "-" or "."'),
+  description: z.string().default(''),
+  password: z.boolean().default(false),
 });
 
 const HttpServer = z.object({
@@ -58,7 +82,34 @@ export function parseMcpConfig(text: string, source: string): McpConfigResult {
   const record = json as Record<string, unknown>;
   const key = 'servers' in record ? 'servers' : 'mcpServers' in record ? 'mcpServers' : undefined;
   if (key === undefined) return fail(`${source}: no "servers" or "mcpServers" field; add one, or remove the file.`);
-  return parseMcpServers(record[key], source, key);
+  const inputs = parseInputs(record['inputs'], source);
+  const result = parseMcpServers(record[key], source, key);
+  if (inputs.specs.length === 0) return { ...result, errors: [...inputs.errors, ...result.errors] };
+  return {
+    servers: result.servers.map((s) => ({ ...s, inputs: inputs.specs })),
+    errors: [...inputs.errors, ...result.errors],
+  };
+}
+
+/** The `inputs` of a config file; a bad one is reported and left out (a server naming it then says so). */
+function parseInputs(value: unknown, source: string): { specs: McpInputSpec[]; errors: string[] } {
+  if (value === undefined) return { specs: [], errors: [] };
+  if (!Array.isArray(value))
+    return { specs: [], errors: [`${source}: field "inputs" must be a list of inputs; fix it.`] };
+  const specs: McpInputSpec[] = [];
+  const errors: string[] = [];
+  value.forEach((raw, i) => {
+    const parsed = InputSpec.safeParse(raw);
+    if (parsed.success) {
+      const { id, description, password } = parsed.data;
+      specs.push({ id, description, password });
+      return;
+    }
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(input)';
+    errors.push(`${source}: field "inputs[${i}].${field}": ${issue?.message ?? 'invalid'}; fix it.`);
+  });
+  return { specs, errors };
 }
 
 /** Parses a map of server name to server, as found under `field` of `source` (a file or a setting). */

@@ -59,7 +59,11 @@ export class McpHub implements McpCaller {
         );
       else this.#byPrefix.set(prefix, server);
     }
-    this.#secrets = (options.secretValues ?? secretValuesOf(process.env)).filter((v) => v.length >= 8);
+    // Password inputs and secret-named variables a config put in (`mcpVariables.ts`) are never shown either.
+    const fromConfigs = options.servers.flatMap((s) => s.secrets ?? []);
+    this.#secrets = [...(options.secretValues ?? secretValuesOf(process.env)), ...fromConfigs].filter(
+      (v) => v.length >= 8,
+    );
   }
 
   /** Names of the configured servers. */
@@ -117,7 +121,7 @@ export class McpHub implements McpCaller {
     if (connection === undefined) {
       connection = this.#start(config).catch((err: unknown) => {
         this.options.warn(
-          `The MCP server "${config.name}" (${config.source}) could not be started: ${errorMessage(err)}`,
+          this.#redact(`The MCP server "${config.name}" (${config.source}) could not be started: ${errorMessage(err)}`),
         );
         return undefined;
       });
@@ -182,9 +186,14 @@ export class McpHub implements McpCaller {
     return defs;
   }
 
-  #bound(text: string, max = this.options.maxResultChars ?? DEFAULT_MCP_RESULT_CHARS): string {
+  #redact(text: string): string {
     let clean = redactSecrets(text);
     for (const secret of this.#secrets) clean = clean.split(secret).join('[redacted]');
+    return clean;
+  }
+
+  #bound(text: string, max = this.options.maxResultChars ?? DEFAULT_MCP_RESULT_CHARS): string {
+    const clean = this.#redact(text);
     if (clean.length <= max) return clean;
     return `${clean.slice(0, max)}\n… (${clean.length - max} more characters not shown)`;
   }

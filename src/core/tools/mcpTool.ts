@@ -1,15 +1,41 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TaskContext } from '../task/agent';
-import type { CommandProposal } from './approvalPort';
+import { neutraliseText } from '../common/visibleText';
+import type { CommandProposal, McpCallShown } from './approvalPort';
 import { approveCommandOnce } from './approveCommandOnce';
 import { commandEpoch } from './runCommandTool';
 import type { ToolContext } from './toolContext';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult } from './toolResults';
 
-/** Longest argument text shown in an approval prompt; the rest is counted, not hidden silently. */
+/** Longest argument text in the one-line `command` of an approval; the rest is counted, not hidden silently. */
 const MAX_SHOWN_ARGS = 2000;
+
+/** Longest indented argument text an approval prompt shows; the rest is counted. */
+const MAX_PROMPT_ARGS = 20_000;
+
+/** JSON's own escapes of control characters (`\u001b`): hidden characters the prompt should warn about. */
+const JSON_CONTROL_ESCAPE = /\\u00[01][0-9a-f]/gi;
+
+/**
+ * The arguments as an approval prompt shows them: indented JSON (which escapes C0 controls), then
+ * every other hidden or control character (C1, bidi, zero-width) made an escape; cut at a bound
+ * that is stated, never silently.
+ */
+export function mcpCallShown(server: string, tool: string, args: Record<string, unknown>): McpCallShown {
+  const json = JSON.stringify(args, null, 2);
+  const { text, neutralised } = neutraliseText(json);
+  const hiddenCharacters = neutralised + (json.match(JSON_CONTROL_ESCAPE)?.length ?? 0);
+  const cut = text.length > MAX_PROMPT_ARGS;
+  return {
+    server,
+    tool,
+    arguments: cut ? text.slice(0, MAX_PROMPT_ARGS) : text,
+    notShown: cut ? text.length - MAX_PROMPT_ARGS : 0,
+    hiddenCharacters,
+  };
+}
 
 /** Calls one tool of one server; the hub implements it. */
 export interface McpCaller {
@@ -83,7 +109,9 @@ export function mcpToolDefinition(caller: McpCaller, info: McpToolInfo): ToolDef
           command: `${info.name} ${shown}`,
           argv: [],
           cwd: '.',
-          reason: `It calls the tool "${info.tool}" of the MCP server "${info.server}". ${verdict.reason}`,
+          // Every prompt names the server and the tool from `mcp`; the reason is the policy's own.
+          reason: verdict.reason,
+          mcp: mcpCallShown(info.server, info.tool, args),
         };
         const decision = await approveCommandOnce(ctx, proposal, `mcp-approval:${key}`);
         if (decision.decision === 'rejected') {

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { captureCommand, readCapturedOutput, readCapturedStatus } from './captureWrapper';
@@ -10,7 +9,7 @@ import type {
   VerificationRunner,
   VerificationStep,
 } from './verificationStep';
-import { abortErrorOf, exitCodeOf, killProcessTree } from '../common/processTree';
+import { superviseChild } from '../common/processTree';
 
 /** Exit code reported when a verification is killed for running too long (as `timeout(1)` does). */
 export const TIMEOUT_EXIT_CODE = 124;
@@ -78,31 +77,23 @@ export class ChildProcessRunner implements VerificationRunner {
     return this.spawnRun(step, options, files);
   }
 
-  private spawnRun(
+  private async spawnRun(
     step: VerificationStep,
     { signal, cwd }: VerificationRunOptions,
     files: { output: string; status: string } | undefined,
   ): Promise<VerificationRunResult> {
     const command = step.command;
     if (command === undefined) {
-      return Promise.reject(
-        new Error(
-          `Verification "${step.name}" names VS Code task "${step.task ?? ''}" and no command; only the VS Code host can run tasks.`,
-        ),
+      throw new Error(
+        `Verification "${step.name}" names VS Code task "${step.task ?? ''}" and no command; only the VS Code host can run tasks.`,
       );
     }
-    if (signal.aborted) return Promise.reject(abortErrorOf(signal, 'The verification was aborted.'));
     const timeoutMs = step.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     const output = new OutputTail(this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
-    const posix = process.platform !== 'win32';
-    const started = performance.now();
-
-    return new Promise<VerificationRunResult>((resolve, reject) => {
-      let child: ChildProcess;
-      try {
+    const ended = await superviseChild(
+      (posix) => {
         const wrapped = files === undefined ? undefined : captureCommand(command, files.output, files.status);
-        child = spawn(wrapped?.process ?? command, wrapped?.args ?? [], {
+        return spawn(wrapped?.process ?? command, wrapped?.args ?? [], {
           cwd,
           shell: wrapped === undefined,
           detached: posix,
@@ -116,62 +107,20 @@ export class ChildProcessRunner implements VerificationRunner {
             ...this.options.env,
           },
         });
-      } catch (err) {
-        reject(startError(command, cwd, err));
-        return;
-      }
-      let stopping: 'timeout' | 'abort' | undefined;
-      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-      let settled = false;
-      const timers: NodeJS.Timeout[] = [];
-
-      const stop = (why: 'timeout' | 'abort'): void => {
-        if (stopping !== undefined || settled) return;
-        stopping = why;
-        killProcessTree(child, 'SIGTERM', posix);
-        timers.push(setTimeout(() => killProcessTree(child, 'SIGKILL', posix), graceMs));
-      };
-      const onAbort = (): void => stop('abort');
-      const finish = (): void => {
-        if (settled) return;
-        settled = true;
-        for (const timer of timers) clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        const durationMs = Math.round(performance.now() - started);
-        if (stopping === 'abort') {
-          reject(abortErrorOf(signal, 'The verification was aborted.'));
-        } else if (stopping === 'timeout') {
-          const note = `\n[agent-orchestrator] \`${command}\` timed out after ${timeoutMs} ms; its process tree was killed.\n`;
-          resolve({ exitCode: TIMEOUT_EXIT_CODE, output: output.text() + note, durationMs, timedOut: true });
-        } else {
-          resolve({ exitCode: exitCodeOf(exit), output: output.text(), durationMs });
-        }
-      };
-
-      child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-      child.on('error', (err) => {
-        if (child.pid !== undefined || settled) return;
-        settled = true;
-        for (const timer of timers) clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        reject(startError(command, cwd, err));
-      });
-      child.on('exit', (code, exitSignal) => {
-        exit = { code, signal: exitSignal };
-        // Stragglers left in the group after a stop are killed outright; then stop waiting for pipes.
-        if (stopping !== undefined) killProcessTree(child, 'SIGKILL', posix);
-        timers.push(setTimeout(finish, CLOSE_GRACE_MS));
-      });
-      child.on('close', (code, exitSignal) => {
-        exit ??= { code, signal: exitSignal };
-        finish();
-      });
-      timers.push(setTimeout(() => stop('timeout'), timeoutMs));
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+      },
+      {
+        signal,
+        abortMessage: 'The verification was aborted.',
+        timeoutMs,
+        killGraceMs: this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+        closeGraceMs: CLOSE_GRACE_MS,
+        onOutput: (chunk) => output.push(chunk),
+        startError: (err) => startError(command, cwd, err),
+      },
+    );
+    if (!ended.timedOut) return { exitCode: ended.exitCode, output: output.text(), durationMs: ended.durationMs };
+    const note = `\n[agent-orchestrator] \`${command}\` timed out after ${timeoutMs} ms; its process tree was killed.\n`;
+    return { exitCode: TIMEOUT_EXIT_CODE, output: output.text() + note, durationMs: ended.durationMs, timedOut: true };
   }
 }
 

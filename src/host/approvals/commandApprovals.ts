@@ -1,19 +1,17 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
-import { visibleText } from '../../core/common/visibleText';
 import type { ApprovalDecision, CommandProposal } from '../../core/tools/approvalPort';
+import { commandNotice } from './commandNotice';
 import type { DecisionOutcome } from './pendingEdits';
 import { PendingCommands } from './pendingCommands';
-
-/** Longest command line a notification shows; the run panel shows all of it. */
-const MAX_NOTIFIED_CHARS = 300;
 
 /**
  * The host's decision on a command an agent wants to run (run_command): it waits in this window
  * until a person answers in the notification (Run / Reject) or in the run panel's approvals list.
  * The `autoApprove` setting never answers for a command. The command line is shown with control,
  * escape and bidi characters made visible (checklist 30); a line too long for a notification says
- * so and points to the run panel, where all of it shows.
+ * so and points to the run panel, where all of it shows. An MCP tool call waits the same way and
+ * says what it is (`commandNotice.ts`: server, tool, arguments, "Call").
  */
 export class CommandApprovals extends Disposable {
   private readonly store = this._register(new PendingCommands());
@@ -27,9 +25,7 @@ export class CommandApprovals extends Disposable {
 
   decideCommand(proposal: CommandProposal, signal: AbortSignal): Promise<ApprovalDecision> {
     const decided = this.store.wait(proposal, signal);
-    this.log.info(
-      `Waiting for your decision on running \`${visibleText(proposal.command)}\` (${proposal.approvalId}).`,
-    );
+    this.log.info(commandNotice(proposal, (m) => m).logLine);
     void this.notify(proposal).catch((err: unknown) => this.log.error('Could not show the command approval', err));
     return decided;
   }
@@ -56,29 +52,11 @@ export class CommandApprovals extends Disposable {
   }
 
   private async notify(proposal: CommandProposal): Promise<void> {
-    const line = visibleText(proposal.command);
-    const shown =
-      line.length > MAX_NOTIFIED_CHARS
-        ? vscode.l10n.t(
-            '{0}… ({1} more characters: read all of it in the run panel before you decide)',
-            line.slice(0, MAX_NOTIFIED_CHARS),
-            line.length - MAX_NOTIFIED_CHARS,
-          )
-        : line;
-    const where = proposal.cwd === '.' ? '' : vscode.l10n.t(' in {0}', visibleText(proposal.cwd));
-    const run = vscode.l10n.t('Run');
-    const reject = vscode.l10n.t('Reject');
-    const message = vscode.l10n.t(
-      'Task {0} wants to run `{1}`{2}. {3}',
-      visibleText(proposal.taskId),
-      shown,
-      where,
-      visibleText(proposal.reason),
-    );
-    // A long line is decided in the run panel only, where it is shown whole (nothing unseen is approved).
-    const choices = line.length > MAX_NOTIFIED_CHARS ? [reject] : [run, reject];
-    const choice = await vscode.window.showWarningMessage(message, ...choices);
+    const notice = commandNotice(proposal, (message, ...args) => vscode.l10n.t(message, ...args));
+    // Anything too long is decided in the run panel only, where it is shown whole (nothing unseen is approved).
+    const choices = notice.acceptHere ? [notice.accept, notice.reject] : [notice.reject];
+    const choice = await vscode.window.showWarningMessage(notice.message, ...choices);
     if (choice === undefined || !this.store.isPending(proposal.approvalId)) return;
-    this.decide(proposal.approvalId, choice === run ? 'accept' : 'reject');
+    this.decide(proposal.approvalId, choice === notice.accept ? 'accept' : 'reject');
   }
 }

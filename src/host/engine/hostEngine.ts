@@ -9,7 +9,9 @@ import type { ApprovalPort } from '../../core/tools/approvalPort';
 import { DemoModelServer } from '../../demo/demoModelServer';
 import { DEMO_PROVIDER_ID, demoProvider } from '../../demo/demoProvider';
 import type { ApiKeyStore } from '../secrets/apiKeys';
+import type { McpInputSecrets } from '../secrets/mcpInputSecrets';
 import { engineSettingsOf } from '../settings/engineSettingsOf';
+import { workspaceSettingsApply } from '../settings/hostSettings';
 import type { HostSettings } from '../settings/hostSettingsSchema';
 import { HOST_ENGINE_ACTIONS, HostEngineError } from './hostEngineError';
 import { hostMcpServers } from './hostMcpServers';
@@ -29,6 +31,8 @@ export interface HostEngineDeps {
   approvals: ApprovalPort;
   services: EngineServices;
   log: vscode.LogOutputChannel;
+  /** Values of MCP config inputs (`${input:ID}`): asked once, kept in SecretStorage. */
+  mcpInputs?: McpInputSecrets;
 }
 
 /** An engine for one workspace folder. */
@@ -91,7 +95,7 @@ export async function createHostEngine(deps: HostEngineDeps): Promise<HostEngine
       ...(gitBinary === undefined ? {} : { gitBinary }),
       // A changed agent file applies to the next task started, without a reload of the window.
       agentFileWatcher: vscodeAgentFileWatcher(folder),
-      ...(await hostMcpServers(root, settings, warn)),
+      ...(await hostMcpServers(root, settings, workspaceSettingsApply(), warn, deps.mcpInputs)),
       warn,
       onVerification: (o, phase) =>
         log.info(

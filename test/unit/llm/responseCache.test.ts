@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { canonicalJson } from '../../../src/core/llm/canonicalJson';
 import type { ChatRequest, ChatResponse } from '../../../src/core/llm/chatModel';
-import { ResponseCache } from '../../../src/core/llm/responseCache';
+import { isDeterministic, ResponseCache } from '../../../src/core/llm/responseCache';
 
 const req = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   messages: [{ role: 'user', content }],
@@ -61,6 +61,26 @@ describe('ResponseCache', () => {
     const first = cache.get('p', 'm', req('y'));
     if (first) first.text = 'mutated';
     assert.equal(cache.get('p', 'm', req('y'))?.text, 'Y');
+  });
+
+  it('counts temperature 0 or a seed as deterministic, and nothing else', () => {
+    assert.equal(isDeterministic(req('a', { temperature: 0 })), true);
+    assert.equal(isDeterministic(req('a', { temperature: 0.7, seed: 7 })), true);
+    assert.equal(isDeterministic(req('a', { temperature: 0.7 })), false);
+    assert.equal(isDeterministic(req('a')), false);
+  });
+
+  it('keeps no answer cut at the output limit or with tool arguments that are not JSON', () => {
+    const cache = new ResponseCache();
+    cache.set('p', 'm', req('cut'), answer('half an ans', 'max_tokens'));
+    const broken: ChatResponse = {
+      ...answer('', 'tool_use'),
+      toolCalls: [{ id: 'c1', name: 'echo', arguments: undefined, rawArguments: '{"te', argumentsError: 'not JSON' }],
+    };
+    cache.set('p', 'm', req('broken'), broken);
+    assert.equal(cache.get('p', 'm', req('cut')), undefined);
+    assert.equal(cache.get('p', 'm', req('broken')), undefined);
+    assert.equal(cache.size, 0);
   });
 
   it('refuses a nonsensical bound', () => {

@@ -109,8 +109,10 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
     assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
     assert.equal(asked.length, 1);
     assert.match(asked[0]!.command, /^mcp__demo__echo \{"text":"hello"\}$/);
-    // The host shows the reason after the command line, as a sentence of its own.
-    assert.match(asked[0]!.reason, /^It calls the tool "echo" of the MCP server "demo"\. No rule matched/);
+    // Every prompt names the server and tool from `mcp`, then gives the policy's reason.
+    assert.equal(asked[0]!.mcp?.server, 'demo');
+    assert.equal(asked[0]!.mcp?.tool, 'echo');
+    assert.match(asked[0]!.reason, /^No rule matched/);
     assert.deepEqual(await callsIn(join(dir, 'calls.txt')), ['hello']);
     assert.deepEqual(toolMessages, ['echo: hello']);
     assert.ok(pid !== undefined, 'the server was running while the run was');

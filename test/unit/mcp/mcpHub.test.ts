@@ -90,7 +90,11 @@ describe('MCP tools through the tool bus (real stdio and HTTP servers)', functio
       assert.equal(result.content, 'echo: hello');
       assert.equal(h.approvals.commandProposals.length, 1);
       assert.match(h.approvals.commandProposals[0]!.command, /^mcp__demo__echo \{"text":"hello"\}$/);
-      assert.match(h.approvals.commandProposals[0]!.reason, /MCP server "demo".*default for tool actions is ask/);
+      assert.deepEqual(
+        [h.approvals.commandProposals[0]!.mcp?.server, h.approvals.commandProposals[0]!.mcp?.tool],
+        ['demo', 'echo'],
+      );
+      assert.match(h.approvals.commandProposals[0]!.reason, /default for tool actions is ask/);
       assert.deepEqual(await callsIn(calls()), ['hello']);
 
       // The same attempt resumed after a crash (same journal): neither asked nor called again.
