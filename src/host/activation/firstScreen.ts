@@ -15,6 +15,7 @@ import type { EngineHandle, FirstScreenParts } from './engineContract';
 import { LazyEngine } from './lazyEngine';
 import { LmToolRegistration } from './lmToolRegistration';
 import { contributedNames } from './manifestNames';
+import { hasRunFolders } from './runFolders';
 
 /** How long after activation the run list is read when no view asked for it yet. */
 const LIST_DELAY_MS = 1500;
@@ -45,8 +46,13 @@ export class FirstScreen extends Disposable {
       (error) => log.error(error.message),
     );
     const engine = (): EngineHandle => this.engine.get();
+    const storeRoot = context.globalStorageUri.fsPath;
     const model = this._register(
-      new RunsModel({ list: async () => engine().runs.list(), load: async (runId) => engine().runs.load(runId) }),
+      new RunsModel({
+        // No run folder yet: an empty list needs no engine. Otherwise the engine's store reads the runs.
+        list: async () => (this.engine.loaded || (await hasRunFolders(storeRoot)) ? engine().runs.list() : []),
+        load: async (runId) => engine().runs.load(runId),
+      }),
     );
     const tree = this._register(new RunTreeProvider(model));
     const view = this._register(

@@ -114,6 +114,30 @@ describe('host activation: the first screen at once, the engine after it or on t
     );
   });
 
+  it('with no run yet, the Runs view’s first read is empty without the engine’s store; with a run folder, the store lists', async () => {
+    let listed = 0;
+    const counting = (screen: FirstScreenParts): EngineHandle => {
+      const engine = realEngine(screen);
+      const runs = engine.runs;
+      return Object.assign(Object.create(engine) as EngineHandle, {
+        runs: { list: () => (listed++, runs.list()), load: (runId: string) => runs.load(runId) },
+      });
+    };
+    extension.activate(context, counting);
+    const tree = record.treeViews.get('agentOrchestrator.runs') as RunTreeProvider;
+    assert.deepEqual(await tree.getChildren(), []);
+    assert.equal(listed, 0, 'no run folder: nothing for the store to read');
+
+    const store = new RunStore({ root: storage, flushIntervalMs: 0 });
+    await (await createRun(store, 'r2')).writer.close();
+    for (const d of context.subscriptions.splice(0)) d.dispose();
+    clearRecord(record);
+    extension.activate(context, counting);
+    const again = record.treeViews.get('agentOrchestrator.runs') as RunTreeProvider;
+    assert.equal((await again.getChildren()).length, 1);
+    assert.equal(listed, 1);
+  });
+
   it('the API works before the engine loaded: a call loads it and gets its answer', async () => {
     const api = extension.activate(context, realEngine);
     assert.equal(api.version, 1);
