@@ -87,16 +87,6 @@ export class FirstScreen extends Disposable {
     this.engine.loadSoon();
   }
 
-  /** The engine if it is loaded (tests and the footprint bench look). */
-  get loadedEngine(): EngineHandle | undefined {
-    return this.engine.loaded;
-  }
-
-  /** Loads the engine now if it is not yet (throws `EngineLoadError` when it cannot be loaded). */
-  ensureEngine(): EngineHandle {
-    return this.engine.get();
-  }
-
   /** The view's message mirrors a failed listing; showing the view again re-reads the store (other windows and the CLI add runs). */
   private wireView(model: RunsModel, view: vscode.TreeView<RunTreeNode>): void {
     let shownError: string | undefined;
