@@ -5,6 +5,16 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 
+/** A webview serializer as `registerWebviewPanelSerializer` gets it. */
+export interface RecordedSerializer {
+  deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void>;
+}
+
+/** A language-model tool as `lm.registerTool` gets it. */
+export interface RecordedTool {
+  invoke(options: { input: unknown }, token: unknown): Promise<unknown>;
+}
+
 /** What the fake records. */
 export interface VscodeRecord {
   /** Registered commands by id; disposing a registration removes it. */
@@ -13,10 +23,10 @@ export interface VscodeRecord {
   treeViews: Map<string, unknown>;
   /** Ids of the status-bar items created. */
   statusBarItems: string[];
-  /** View types of the webview serializers registered. */
-  serializers: string[];
-  /** Names of the language-model tools registered. */
-  lmTools: string[];
+  /** The webview serializers registered, by view type. */
+  serializers: Map<string, RecordedSerializer>;
+  /** The language-model tools registered, by name. */
+  lmTools: Map<string, RecordedTool>;
   /** Error messages shown. */
   errors: string[];
   /** How often an output channel was shown. */
@@ -51,8 +61,9 @@ const disposable = (onDispose: () => void = () => undefined) => ({ dispose: onDi
 export function clearRecord(record: VscodeRecord): void {
   record.commands.clear();
   record.treeViews.clear();
-  for (const list of [record.statusBarItems, record.serializers, record.lmTools, record.errors, record.logErrors])
-    list.length = 0;
+  record.serializers.clear();
+  record.lmTools.clear();
+  for (const list of [record.statusBarItems, record.errors, record.logErrors]) list.length = 0;
   record.logShown = 0;
 }
 
@@ -62,8 +73,8 @@ export function recordingVscode(): { vscode: Record<string, unknown>; record: Vs
     commands: new Map(),
     treeViews: new Map(),
     statusBarItems: [],
-    serializers: [],
-    lmTools: [],
+    serializers: new Map(),
+    lmTools: new Map(),
     errors: [],
     logShown: 0,
     logErrors: [],
@@ -87,8 +98,8 @@ export function recordingVscode(): { vscode: Record<string, unknown>; record: Vs
     record.statusBarItems.push(id);
     return stub(`statusBarItem ${id}`);
   };
-  window.registerWebviewPanelSerializer = (viewType: string) => {
-    record.serializers.push(viewType);
+  window.registerWebviewPanelSerializer = (viewType: string, serializer: RecordedSerializer) => {
+    record.serializers.set(viewType, serializer);
     return disposable();
   };
   window.showErrorMessage = async (message: string) => {
@@ -103,8 +114,8 @@ export function recordingVscode(): { vscode: Record<string, unknown>; record: Vs
   };
   // The language-model tool API came with VS Code 1.95; the typings are 1.90's, the fake has it.
   for (const name of ['LanguageModelToolResult', 'LanguageModelTextPart']) vscode[name] ??= stub(`vscode.${name}`);
-  members('lm').registerTool = (name: string) => {
-    record.lmTools.push(name);
+  members('lm').registerTool = (name: string, tool: RecordedTool) => {
+    record.lmTools.set(name, tool);
     return disposable();
   };
   members('workspace').isTrusted = true;

@@ -75,9 +75,9 @@ describe('host activation: the first screen at once, the engine after it or on t
     assert.deepEqual([...record.commands.keys()].sort(), contributes.commands!.map((c) => c.command).sort());
     assert.deepEqual([...record.treeViews.keys()], ['agentOrchestrator.runs']);
     assert.deepEqual(record.statusBarItems, ['agentOrchestrator.quota']);
-    assert.deepEqual(record.serializers, ['agentOrchestrator.runPanel']);
+    assert.deepEqual([...record.serializers.keys()], ['agentOrchestrator.runPanel']);
     assert.deepEqual(
-      record.lmTools,
+      [...record.lmTools.keys()],
       contributes.languageModelTools!.map((t) => t.name),
     );
 
@@ -136,6 +136,21 @@ describe('host activation: the first screen at once, the engine after it or on t
     const again = record.treeViews.get('agentOrchestrator.runs') as RunTreeProvider;
     assert.equal((await again.getChildren()).length, 1);
     assert.equal(listed, 1);
+  });
+
+  it('a panel restored or a tool called before the engine loaded is handed to the engine once it is loaded', async () => {
+    const calls: string[] = [];
+    extension.activate(context, () => {
+      calls.push('engine loaded');
+      return {
+        restorePanel: (_panel: unknown, state: unknown) => calls.push(`panel ${JSON.stringify(state)}`),
+        tool: (name: string) => ({ invoke: async () => calls.push(`tool ${name}`) }),
+        dispose: () => undefined,
+      } as unknown as EngineHandle;
+    });
+    await record.serializers.get('agentOrchestrator.runPanel')!.deserializeWebviewPanel({}, { runId: 'r1' });
+    await record.lmTools.get('agent-orchestrator_orchestrate')!.invoke({ input: { goal: 'g' } }, {});
+    assert.deepEqual(calls, ['engine loaded', 'panel {"runId":"r1"}', 'tool agent-orchestrator_orchestrate']);
   });
 
   it('the API works before the engine loaded: a call loads it and gets its answer', async () => {
