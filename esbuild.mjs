@@ -1,4 +1,4 @@
-// Builds the extension host bundle (node/cjs) and its loader, the webview bundle (browser/esm) and the CLI (node/cjs).
+// Builds the extension host bundles (node/cjs: the loader, activation and the engine), the webview bundle (browser/esm) and the CLI (node/cjs).
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
@@ -126,11 +126,28 @@ const sdkOptions = {
   target: 'node20',
 };
 
-/** @type {import('esbuild').BuildOptions} */
+/**
+ * Activation (src/host/extension.ts): the first screen only — views, status bar, the command table,
+ * the API — about 30 kB. It requires dist/engine.js itself, by path, after activation.
+ * @type {import('esbuild').BuildOptions}
+ */
 const extensionOptions = {
   ...nodeShared,
   entryPoints: ['src/host/extension.ts'],
   outfile: 'dist/extension.js',
+  external: ['vscode'],
+};
+
+/**
+ * The engine (src/host/engineMain.ts): planner, executor, providers, tools, policies, store,
+ * approvals, commands' handlers, the run panel's host; loaded right after activation, or by the
+ * first command that comes sooner (src/host/activation/lazyEngine.ts).
+ * @type {import('esbuild').BuildOptions}
+ */
+const engineOptions = {
+  ...nodeShared,
+  entryPoints: ['src/host/engineMain.ts'],
+  outfile: 'dist/engine.js',
   external: ['vscode'],
 };
 
@@ -196,6 +213,7 @@ async function main() {
   // Stale outputs (e.g. source maps of a dev build) must not end up in a production VSIX.
   await rm('dist/webview', { recursive: true, force: true });
   await rm('dist/extension.js.map', { force: true });
+  await rm('dist/engine.js.map', { force: true });
   await rm('dist/extensionLoader.js.map', { force: true });
   await rm('dist/cli.js.map', { force: true });
   await rm('dist/sdk', { recursive: true, force: true });
@@ -203,6 +221,7 @@ async function main() {
 
   const contexts = await Promise.all([
     esbuild.context(extensionOptions),
+    esbuild.context(engineOptions),
     esbuild.context(loaderOptions),
     esbuild.context(webviewOptions),
     esbuild.context(cliOptions),

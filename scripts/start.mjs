@@ -136,11 +136,14 @@ function installExtension(extensionsDir) {
     if (existsSync(join(REPO, file))) cpSync(join(REPO, file), join(target, file));
   }
   cpSync(join(REPO, 'media'), join(target, 'media'), { recursive: true });
-  for (const file of ['extension.js', 'extension.js.map']) {
+  // The manifest's main (the loader), activation, the engine, and the SDKs they require on first use.
+  for (const file of ['extensionLoader.js', 'extension.js', 'extension.js.map', 'engine.js', 'engine.js.map']) {
     if (existsSync(join(REPO, 'dist', file))) cpSync(join(REPO, 'dist', file), join(target, 'dist', file));
   }
-  if (existsSync(join(REPO, 'dist', 'webview')))
-    cpSync(join(REPO, 'dist', 'webview'), join(target, 'dist', 'webview'), { recursive: true });
+  for (const folder of ['webview', 'sdk']) {
+    if (existsSync(join(REPO, 'dist', folder)))
+      cpSync(join(REPO, 'dist', folder), join(target, 'dist', folder), { recursive: true });
+  }
 }
 
 /** Whether 127.0.0.1:`port` can be bound right now. */

@@ -11,7 +11,10 @@ import { DiffApprovals } from './approvals/diffApprovals';
 import { proposalPath } from './approvals/proposalQuery';
 import { assertTrustedWorkspace, folderForRun, type HostServices } from './commands/commandSupport';
 import { HostCommands } from './commands/hostCommands';
-import { OrchestrateTool } from './tools/orchestrateTool';
+import { orchestrateTool, type LmTool } from './tools/orchestrateTool';
+import { ORCHESTRATE_TOOL } from './tools/orchestrateToolLogic';
+import type { EngineHandle, FirstScreenParts } from './activation/engineContract';
+import type { HeadroomSource } from './statusBar/currentHeadroom';
 import { panelTaskAction } from './commands/panelTaskActions';
 import { planReviewHost } from './commands/planReviewCommands';
 import { createHostEngine, type HostEngine } from './engine/hostEngine';
@@ -27,30 +30,26 @@ import { McpInputSecrets } from './secrets/mcpInputSecrets';
 import { hostRateLimits } from './settings/hostRateLimits';
 import { onDidChangeHostSettings, readHostSettings } from './settings/hostSettings';
 import { RunSpanExport } from './runs/runSpanExport';
-import { CurrentHeadroom } from './statusBar/currentHeadroom';
-import { QuotaStatusBar } from './statusBar/quotaStatusBar';
-import { RunContextKeys } from './views/runContextKeys';
 import { RunLogSink } from './views/runLogSink';
 import { SecretScrubber } from './views/runLogFormat';
-import { RunsModel } from './views/runsModel';
-import { RunTreeProvider, RUNS_VIEW_ID } from './views/runTreeProvider';
+import type { RunsModel } from './views/runsModel';
 import type { RunTreeNode } from './views/runTreeNodes';
-
-/** How long after activation the run list is read when no view asked for it yet. */
-const LIST_DELAY_MS = 1500;
 /** Plans under review, beside the runs in global storage (never in the workspace). */
 const PLAN_REVIEWS_DIR = 'plan-reviews';
 
 /**
- * The window's composition root. It owns one of each shared service (run store, agent statistics,
- * rate-limit scheduler, path locks, log channel, approvals, keys), the views and the commands, and
- * builds an engine per workspace folder only when a run needs one. Construction reads no files and
- * calls no model; every registration is `_register`ed as it is made, and `activate()` hands the
- * container itself to `context.subscriptions`.
+ * The engine side of the window (dist/engine.js), built once activation's first screen
+ * (activation/firstScreen.ts: log, Runs view and model, status bar, command table) exists. It owns
+ * one of each shared service (run store, agent statistics, rate-limit scheduler, path locks,
+ * approvals, keys), the command handlers, the run panel and the API, and builds an engine per
+ * workspace folder only when a run needs one. Construction reads no files and calls no model;
+ * every registration is `_register`ed as it is made, and the first screen owns the container.
  */
-export class HostContainer extends Disposable {
-  /** What `activate()` returns to other extensions. */
+export class HostContainer extends Disposable implements EngineHandle {
+  /** What other extensions call (through the first screen's forwarding API). */
   readonly api: ExtensionApi;
+  /** The run store, which the first screen's RunsModel lists and loads. */
+  readonly runs: RunStore;
 
   private readonly log: vscode.LogOutputChannel;
   private readonly scrubber = new SecretScrubber();
@@ -68,16 +67,17 @@ export class HostContainer extends Disposable {
   private readonly engines: HostEngines;
   private readonly launcher: RunLauncher;
   private readonly panels: RunPanels;
+  private readonly tools: ReadonlyMap<string, LmTool>;
   private readonly shownProblems = new Set<string>();
   private readonly spanExport = new RunSpanExport(
     () => readHostSettings().settings.telemetry.otlpEndpoint,
     (message) => this.log.warn(message),
   );
 
-  constructor(context: vscode.ExtensionContext) {
+  constructor(context: vscode.ExtensionContext, screen: FirstScreenParts) {
     super();
     const root = context.globalStorageUri.fsPath;
-    this.log = this._register(vscode.window.createOutputChannel('Agent Orchestrator', { log: true }));
+    this.log = screen.log;
     this.services = createEngineServices({
       storeDir: root,
       clock: systemClock,
@@ -85,6 +85,7 @@ export class HostContainer extends Disposable {
       warn: (message) => this.log.warn(message),
     });
     this.store = this.services.store;
+    this.runs = this.store;
     this.keys = this._register(new ApiKeyStore(context.secrets));
     this.mcpInputs = new McpInputSecrets(
       context.secrets,
@@ -92,13 +93,14 @@ export class HostContainer extends Disposable {
       (value) => this.scrubber.add(value),
     );
     this.keyHosts = new KeyHostConfirmation(context.globalState);
-    this.model = this._register(new RunsModel(this.store));
+    this.model = screen.model;
     this.logSink = new RunLogSink(this.log, this.scrubber);
     const folders = new RunFolders(context.workspaceState);
     this.approvals = this._register(
       new DiffApprovals({
         approvalMode: () => readHostSettings().settings.approvalMode,
         log: this.log,
+        registerCommand: screen.registerCommand,
         resolveUri: (path) => this.proposalUri(path),
         taskLabel: (runId, taskId) => this.model.get(runId)?.details?.plan?.tasks.find((t) => t.id === taskId)?.title,
       }),
@@ -149,14 +151,7 @@ export class HostContainer extends Disposable {
     );
     this.wireEvents();
 
-    const tree = this._register(new RunTreeProvider(this.model));
-    const view = this._register(
-      vscode.window.createTreeView<RunTreeNode>(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
-    );
-    this._register(new RunContextKeys(this.model));
-    const headroom = this._register(new CurrentHeadroom(() => this.services.rateLimits));
-    const quota = this._register(new QuotaStatusBar(this.model, headroom));
-
+    const { tree, view, quota } = screen;
     const services: HostServices = {
       model: this.model,
       launcher: this.launcher,
@@ -173,18 +168,32 @@ export class HostContainer extends Disposable {
       agents,
       workspaceState: context.workspaceState,
       plansFolder: vscode.Uri.joinPath(context.globalStorageUri, 'plans'),
+      registerCommand: screen.registerCommand,
     };
     this._register(new HostCommands(services));
-    this._register(new OrchestrateTool(services));
+    this.tools = new Map([[ORCHESTRATE_TOOL, orchestrateTool(services)]]);
     this.api = this._register(new ExtensionApi(services));
 
-    this.wireView(view);
-    // The context keys (Resume Run in the palette, say) need the run list even when the view is
-    // closed; it is read once, shortly after activation, never during it.
-    const listSoon = setTimeout(() => void this.model.ensureLoaded(), LIST_DELAY_MS);
-    this._register(toDisposable(() => clearTimeout(listSoon)));
     this.wireBadge(view);
     this.wireInvalidation();
+  }
+
+  /** The rate-limit scheduler every engine shares now. */
+  headroom(): HeadroomSource {
+    return this.services.rateLimits;
+  }
+
+  /** Takes over a run panel VS Code restores after a reload. */
+  restorePanel(panel: vscode.WebviewPanel, state: unknown): void {
+    this.panels.restore(panel, state);
+  }
+
+  /** The language-model tool of this name; package.json contributes only `orchestrate`. */
+  tool(name: string): LmTool {
+    const tool = this.tools.get(name);
+    if (!tool)
+      throw new Error(`The language-model tool ${name} is not provided by this version of Agent Orchestrator.`);
+    return tool;
   }
 
   /** Builds the engine of one folder with the window's shared services; the settings are read now. */
@@ -278,23 +287,6 @@ export class HostContainer extends Disposable {
       .then((choice) => {
         if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'agentOrchestrator');
       });
-  }
-
-  /** The view's message mirrors a failed listing; showing the view again re-reads the store (other windows and the CLI add runs). */
-  private wireView(view: vscode.TreeView<RunTreeNode>): void {
-    let shownError: string | undefined;
-    this._register(
-      this.model.onDidChange(() => {
-        if (this.model.error === shownError) return;
-        shownError = this.model.error;
-        view.message = shownError ? vscode.l10n.t('Could not read runs: {0}', shownError) : undefined;
-      }),
-    );
-    this._register(
-      view.onDidChangeVisibility((e) => {
-        if (e.visible && this.model.loaded) void this.model.refresh();
-      }),
-    );
   }
 
   /** The Runs view's badge counts the edits waiting for review. */

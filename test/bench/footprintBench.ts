@@ -15,6 +15,8 @@ const COMMAND = 'npm run bench -- --only footprint';
 /** What a bundle besides dist/extension.js is for, in its figure's name. */
 const FILE_ROLES: Record<string, string> = {
   'extensionLoader.js': " (the extension's main: loads extension.js through V8's code cache)",
+  'extension.js': ' (activation: views, status bar, command table, API)',
+  'engine.js': ' (the engine: loaded right after activation or by the first command)',
   sdk: ' (loaded on first use of its provider)',
 };
 
@@ -29,6 +31,10 @@ interface StubSample {
   activateMs?: number;
   activateCpuMs?: number;
   activateError?: string;
+  /** Refresh Runs run right after activate(): it loads the engine bundle first. */
+  firstCommandMs?: number;
+  firstCommandCpuMs?: number;
+  firstCommandError?: string;
 }
 
 /** Medians of require() and activate() over `repeats` fresh processes. */
@@ -38,6 +44,9 @@ interface LoadTimes {
   /** CPU time of require + activate (user + system). */
   cpuMs: number;
   error?: string;
+  /** The first command right after activation, which loads the engine (wall, CPU). */
+  firstCommand?: { ms: number; cpuMs: number };
+  firstCommandError?: string;
 }
 
 /**
@@ -77,10 +86,21 @@ async function loadTimes(main: string, repeats: number): Promise<{ cold: LoadTim
 function medians(samples: StubSample[]): LoadTimes {
   const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const error = samples.find((s) => s.activateError)?.activateError;
+  const commandError = samples.find((s) => s.firstCommandError)?.firstCommandError;
+  const commands = samples.filter((s) => s.firstCommandMs !== undefined);
   return {
     requireMs: median(samples.map((s) => s.requireMs)),
     cpuMs: median(samples.map((s) => s.requireCpuMs + (s.activateCpuMs ?? 0))),
     ...(error ? { error } : { activateMs: median(samples.map((s) => s.activateMs ?? 0)) }),
+    ...(commandError ? { firstCommandError: commandError } : {}),
+    ...(commands.length === samples.length
+      ? {
+          firstCommand: {
+            ms: median(commands.map((s) => s.firstCommandMs!)),
+            cpuMs: median(commands.map((s) => s.firstCommandCpuMs ?? 0)),
+          },
+        }
+      : {}),
   };
 }
 
@@ -92,17 +112,18 @@ export const footprintSection: BenchSection = {
     await run(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, timeout: 300_000 });
     const dist = join(REPO_ROOT, 'dist');
     const figures: Figure[] = [];
-    const extensionKb = await sizeKb(join(dist, 'extension.js'));
+    // The host bundle the issue's 1.2 MB target is about is now two files: activation and the engine.
+    const hostKb = (await sizeKb(join(dist, 'extension.js'))) + (await sizeKb(join(dist, 'engine.js')));
     figures.push({
       benchmark: 'Footprint',
-      measure: 'dist/extension.js, production build',
-      value: round(extensionKb),
+      measure: 'dist/extension.js + dist/engine.js (the host bundle: activation + engine), production build',
+      value: round(hostKb),
       unit: 'kB',
-      target: atMost(extensionKb / 1000, 1.2, ' MB'),
+      target: atMost(hostKb / 1000, 1.2, ' MB'),
       command: `${COMMAND} (node esbuild.mjs --production)`,
     });
     const sdks = (await readdir(join(dist, 'sdk')).catch(() => [] as string[])).filter((f) => f.endsWith('.js'));
-    for (const file of ['extensionLoader.js', ...sdks.map((f) => `sdk/${f}`), 'cli.js']) {
+    for (const file of ['extensionLoader.js', 'extension.js', 'engine.js', ...sdks.map((f) => `sdk/${f}`), 'cli.js']) {
       figures.push({
         benchmark: 'Footprint',
         measure: `dist/${file}, production build${FILE_ROLES[file.replace(/^sdk\/.*/, 'sdk')] ?? ''}`,
@@ -164,6 +185,18 @@ export const footprintSection: BenchSection = {
         command: COMMAND,
         note: `require ${round(measured.requireMs)} ms + activate ${round(measured.activateMs)} ms wall; ${round(measured.cpuMs)} ms CPU (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs). The stub makes every vscode member a no-op proxy: this times our own work, not VS Code registering views (the workbench figures below do).`,
       });
+      if (measured.firstCommand || measured.firstCommandError) {
+        figures.push({
+          benchmark: 'Footprint',
+          measure: `first command right after activate() (Refresh Runs; loads the engine bundle), ${kind}`,
+          value: measured.firstCommand ? round(measured.firstCommand.ms) : NaN,
+          unit: 'ms',
+          command: COMMAND,
+          note: measured.firstCommand
+            ? `${round(measured.firstCommand.cpuMs)} ms CPU. The engine normally loads on its own right after activation; this is a command that comes before that.`
+            : `the first command failed under the stub: ${measured.firstCommandError}`,
+        });
+      }
     }
     const workbench = await measureWorkbenchActivation(options.log);
     if (workbench.measured) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PlanSchema, TaskSpecSchema } from './planSchema';
 import { FindingSchema } from './finding';
 import { BaselineCheckSchema, CheckOutcomeSchema, GateCheckResultSchema } from './verificationBaseline';
-import { UsageSchema } from './usage';
+import { UsageSchema } from './usageSchema';
 import { lazySchema } from '../common/lazySchema';
 
 /** The phases of a run, in the order the orchestrator moves through them. */

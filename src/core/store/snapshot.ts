@@ -12,7 +12,7 @@ import type { JsonValue } from '../model/runEvents';
 import type { RunState } from '../model/runState';
 import { PlanSchema } from '../model/planSchema';
 import { FindingSchema } from '../model/finding';
-import { UsageSchema } from '../model/usage';
+import { UsageSchema } from '../model/usageSchema';
 import { readJsonFile } from './jsonFile';
 import { writeFileAtomic } from './atomicFile';
 import { lazySchema } from '../common/lazySchema';

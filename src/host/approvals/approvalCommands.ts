@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
+import type { CommandRegistrar } from '../activation/commandTable';
 
 /** Command ids and context keys of the approval UI, as contributed in package.json. */
 export const ApprovalCommandIds = {
@@ -26,11 +27,11 @@ export interface ApprovalCommandHandlers {
 
 /** The registered approval commands; a failing command is logged and shown, never thrown into VS Code. */
 export class ApprovalCommands extends Disposable {
-  constructor(handlers: ApprovalCommandHandlers, log: vscode.LogOutputChannel) {
+  constructor(handlers: ApprovalCommandHandlers, log: vscode.LogOutputChannel, registerCommand: CommandRegistrar) {
     super();
     const command = (id: string, run: (...args: unknown[]) => Promise<void>): void => {
       this._register(
-        vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        registerCommand(id, async (...args: unknown[]) => {
           try {
             await run(...args);
           } catch (err) {

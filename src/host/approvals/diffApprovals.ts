@@ -4,6 +4,7 @@ import { visibleText } from '../../core/common/visibleText';
 import { TaskFailure } from '../../core/model/failure';
 import type { ApprovalDecision, ApprovalPort, EditProposal } from '../../core/tools/approvalPort';
 import { openAppliedEditDiff } from './appliedEditDiff';
+import type { CommandRegistrar } from '../activation/commandTable';
 import { ApprovalCommandIds, ApprovalCommands, ContextKeys } from './approvalCommands';
 import type { ApprovalCommandHandlers } from './approvalCommands';
 import { diffTitle, dirtyMessage, hunkChoiceText, protectedWarning, rejectTitle, staleMessage } from './approvalText';
@@ -31,6 +32,8 @@ export interface DiffApprovalsOptions {
   /** The `agentOrchestrator.approvalMode` setting, read at each proposal. */
   approvalMode: () => 'ask' | 'autoApprove';
   log: vscode.LogOutputChannel;
+  /** Gives the approval commands their handlers (activation registered them with VS Code). */
+  registerCommand: CommandRegistrar;
   /** The file a workspace-relative path names; default: under the first workspace folder. */
   resolveUri?: (path: string) => vscode.Uri | undefined;
   /** A task's title for labels; default: its id. */
@@ -96,7 +99,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     );
     this._register(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.documents));
     this._register(vscode.languages.registerCodeLensProvider({ scheme: PROPOSAL_SCHEME }, this.lenses));
-    this._register(new ApprovalCommands(this, options.log));
+    this._register(new ApprovalCommands(this, options.log, options.registerCommand));
     this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.updateContextKeys()));
     this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => this.updateContextKeys()));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKeys()));

@@ -17,6 +17,8 @@ import type { RunTreeProvider } from '../views/runTreeProvider';
 import { isRunTreeNode, type RunTreeNode } from '../views/runTreeNodes';
 import type { ExternalAgents } from '../api/externalAgents';
 import { VSCODE_LM_PROVIDER_ID } from '../lm/vscodeLmChatModel';
+import type { CommandRegistrar } from '../activation/commandTable';
+import type { DisposableLike } from '../../core/common/disposable';
 
 /** Command ids, as contributed in package.json (the approval commands belong to DiffApprovals). */
 export const Commands = {
@@ -62,6 +64,8 @@ export interface HostServices {
   readonly workspaceState: vscode.Memento;
   /** Where Plan Goal writes plan documents: `<globalStorage>/plans`. */
   readonly plansFolder: vscode.Uri;
+  /** Gives a contributed command its handler (activation registered every command with VS Code already). */
+  readonly registerCommand: CommandRegistrar;
 }
 
 /** What a run command may be given: a tree element, a run id (from the API or a test), or nothing (palette). */
@@ -69,10 +73,10 @@ export type RunArg = RunTreeNode | string | undefined;
 
 /** Wraps a command so an unexpected error is logged and shown, never swallowed. */
 export function command(
-  services: Pick<HostServices, 'log'>,
+  services: Pick<HostServices, 'log' | 'registerCommand'>,
   id: string,
   run: (...args: unknown[]) => Promise<unknown> | unknown,
-): vscode.Disposable {
+): DisposableLike {
   return register(services, id, run, false);
 }
 
@@ -83,10 +87,10 @@ export function command(
  * behind it (launcher, engines, the engine assembly) checks again.
  */
 export function trustedCommand(
-  services: Pick<HostServices, 'log'>,
+  services: Pick<HostServices, 'log' | 'registerCommand'>,
   id: string,
   run: (...args: unknown[]) => Promise<unknown> | unknown,
-): vscode.Disposable {
+): DisposableLike {
   return register(services, id, run, true);
 }
 
@@ -96,12 +100,12 @@ export function assertTrustedWorkspace(): void {
 }
 
 function register(
-  services: Pick<HostServices, 'log'>,
+  services: Pick<HostServices, 'log' | 'registerCommand'>,
   id: string,
   run: (...args: unknown[]) => Promise<unknown> | unknown,
   needsTrust: boolean,
-): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+): DisposableLike {
+  return services.registerCommand(id, async (...args: unknown[]) => {
     try {
       if (needsTrust) assertTrustedWorkspace();
       return await run(...args);

@@ -1,4 +1,4 @@
-// Owns the run panel (one per window), restores it after a reload, and feeds it run events.
+// Owns the run panel (one per window), takes it over after a reload, and feeds it run events.
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/disposable';
 import type { RunEvent } from '../../core/model/runEvents';
@@ -39,14 +39,12 @@ export class RunPanels extends Disposable {
       services.planDrafts,
     );
     this.services = { ...services, recentLines: (runId) => this.lines.of(runId), planReviews };
-    this._register(
-      vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          const saved = RunIdSchema.safeParse((state as { runId?: unknown } | undefined)?.runId);
-          this.adopt(panel, saved.success ? saved.data : undefined);
-        },
-      }),
-    );
+  }
+
+  /** Takes over a panel VS Code restores after a reload (activation registers the serializer and forwards here). */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const saved = RunIdSchema.safeParse((state as { runId?: unknown } | undefined)?.runId);
+    this.adopt(panel, saved.success ? saved.data : undefined);
   }
 
   /** Opens the panel (or brings it forward) on a run. */

@@ -23,7 +23,7 @@ export function extensionId(folder = REPO_ROOT): string {
 
 /**
  * Copies the built extension into `<extensionsDir>/<publisher>.<name>-<version>/` the way an
- * installed VSIX looks: the manifest, its strings, the bundles (the SDKs' too) and the media. It is copied, not
+ * installed VSIX looks: the manifest, its strings, the bundles (loader, activation, engine, the SDKs) and the media. It is copied, not
  * symlinked, because Node resolves a symlinked main file to its real path and VS Code would then
  * not recognise which extension is calling `require('vscode')`.
  */
@@ -35,7 +35,7 @@ export function installExtension(extensionsDir: string): string {
     if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(target, file));
   }
   cpSync(join(REPO_ROOT, 'media'), join(target, 'media'), { recursive: true });
-  for (const file of ['extensionLoader.js', 'extension.js', 'extension.js.map']) {
+  for (const file of ['extensionLoader.js', 'extension.js', 'extension.js.map', 'engine.js', 'engine.js.map']) {
     if (existsSync(join(REPO_ROOT, 'dist', file))) cpSync(join(REPO_ROOT, 'dist', file), join(target, 'dist', file));
   }
   // The webview bundle, and the provider SDKs the extension requires on their first call (as the VSIX holds them).
