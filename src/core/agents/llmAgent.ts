@@ -218,9 +218,12 @@ export class LlmAgent implements Agent {
    */
   private async refuseTurnOverLimit(ctx: TaskContext, turn: number, used: number, request: ChatRequest): Promise<void> {
     const model = this.deps.models(this.definition)[0];
-    const input = model === undefined ? 0 : (await countRequestTokens(model, request, ctx.signal)).tokens;
-    const worstCase = input + request.maxOutputTokens;
+    const count = model === undefined ? undefined : await countRequestTokens(model, request, ctx.signal);
     const limit = this.limits.maxTokensPerTask;
+    if (used + (count?.tokens ?? 0) + request.maxOutputTokens <= limit) return;
+    // An upper bound (the tokenizer still loads) over the limit says nothing yet: count exactly.
+    const input = count?.exact === undefined ? (count?.tokens ?? 0) : (await count.exact()).tokens;
+    const worstCase = input + request.maxOutputTokens;
     if (used + worstCase <= limit) return;
     const message =
       `Agent "${ctx.agentId}" was stopped before turn ${turn} of task "${ctx.task.id}": it has used ${used} of its ` +
