@@ -9,6 +9,8 @@ import type { Agent, TaskContext, TaskResult } from '../task/agent';
 import { TaskFailure } from '../model/failure';
 import type { CircuitBreaker } from '../route/circuitBreaker';
 import { FINISH_TOOL, isFinishTaskArgs } from '../tools/finishTaskTool';
+import { PROPOSE_EDIT_TOOL } from '../tools/proposeEditTool';
+import { startCheckpointEarly } from '../tools/taskCheckpoint';
 import type { ToolBus } from '../tools/toolBus';
 import type { ToolContext } from '../tools/toolContext';
 import type { AgentDefinitionInput } from '../model/agentDefinition';
@@ -75,6 +77,19 @@ export class LlmAgent implements Agent {
   async run(ctx: TaskContext): Promise<TaskResult> {
     const toolCtx = this.deps.toolContext(ctx);
     const allowed = this.definition.tools ?? [];
+    // An agent that may edit takes its checkpoint while its first turn waits for the model; propose_edit awaits it.
+    const checkpoint =
+      allowed.length === 0 || allowed.includes(PROPOSE_EDIT_TOOL) ? startCheckpointEarly(toolCtx) : undefined;
+    try {
+      return await this.loop(ctx, toolCtx, allowed);
+    } finally {
+      // No step outlives its attempt.
+      await checkpoint;
+    }
+  }
+
+  /** The turns of one attempt: model turn, tool calls, gate, until finished or a limit stops it. */
+  private async loop(ctx: TaskContext, toolCtx: ToolContext, allowed: readonly string[]): Promise<TaskResult> {
     const specs = await this.deps.tools.specsFor(allowed);
     const instructions = await this.deps.projectInstructions?.(ctx);
     const messages: ChatMessage[] = [{ role: 'user', content: taskBrief(ctx, instructions) }];
