@@ -16,6 +16,7 @@ const COMMAND = 'npm run bench -- --only footprint';
 const FILE_ROLES: Record<string, string> = {
   'extensionLoader.js': " (the extension's main: loads extension.js through V8's code cache)",
   sdk: ' (loaded on first use of its provider)',
+  'cli.js': " (the CLI's bin: loads cliBundle.js through V8's code cache)",
 };
 
 async function sizeKb(file: string): Promise<number> {
@@ -102,7 +103,7 @@ export const footprintSection: BenchSection = {
       command: `${COMMAND} (node esbuild.mjs --production)`,
     });
     const sdks = (await readdir(join(dist, 'sdk')).catch(() => [] as string[])).filter((f) => f.endsWith('.js'));
-    for (const file of ['extensionLoader.js', ...sdks.map((f) => `sdk/${f}`), 'cli.js']) {
+    for (const file of ['extensionLoader.js', ...sdks.map((f) => `sdk/${f}`), 'cli.js', 'cliBundle.js']) {
       figures.push({
         benchmark: 'Footprint',
         measure: `dist/${file}, production build${FILE_ROLES[file.replace(/^sdk\/.*/, 'sdk')] ?? ''}`,

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { requireWithCodeCache } from '../../../src/host/codeCache/codeCachedModule';
+import { requireWithCodeCache } from '../../../src/core/common/codeCachedModule';
 
 /** A CommonJS file that uses what `require` gives a module: a builtin, a relative file, its own paths. */
 function writeBundle(dir: string, greeting: string): string {

@@ -14,6 +14,8 @@ export interface CodeCachedModule {
    * `activate()`), unless the cache was a hit. Resolves when written; never rejects (the cache is optional).
    */
   saveCache(): Promise<void>;
+  /** `saveCache` at once, for a process about to exit (an `exit` listener cannot wait). */
+  saveCacheNow(): void;
 }
 
 /** The wrapper Node puts around every CommonJS file. */
@@ -56,6 +58,9 @@ export function requireWithCodeCache(file: string, cacheDir: string): CodeCached
     cache,
     saveCache: () =>
       cache === 'hit' ? Promise.resolve() : new Promise((done) => setImmediate(() => done(writeCache(script)))),
+    saveCacheNow: () => {
+      if (cache !== 'hit') writeCache(script);
+    },
   };
 
   function writeCache(compiled: vm.Script): void {
