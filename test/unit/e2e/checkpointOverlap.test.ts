@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cliEnv, git, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
+import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
 
@@ -15,6 +15,15 @@ const TASKS: ScriptedTask[] = [
   { id: 'b', title: 'Write b' },
   { id: 'c', title: 'Write c', dependencies: ['a'] },
 ];
+
+/** Polls `check` every 20 ms until it holds; false after `maxMs` (only so a broken run cannot hang the test). */
+async function until(check: () => Promise<boolean>, maxMs = 15_000): Promise<boolean> {
+  for (let waited = 0; waited < maxMs; waited += 20) {
+    if (await check()) return true;
+    await sleep(20);
+  }
+  return false;
+}
 
 /** The events the run has made durable so far (every run folder under the state folder). */
 async function durableEvents(stateDir: string): Promise<Event[]> {
@@ -48,15 +57,11 @@ describe('checklist 18: the pre-edit checkpoint runs during the first model turn
         const taskId = taskOfRequest(request);
         if (taskId === undefined || tookWhileWaiting.has(taskId)) return reply;
         tookWhileWaiting.set(taskId, false);
-        // Had the checkpoint waited for the first edit (which needs this answer), it would never show: stop after 15 s.
-        for (let waited = 0; waited < 15_000; waited += 20) {
-          const events = await durableEvents(box.state);
-          if (events.some((e) => e.type === 'checkpoint.taken' && e.taskId === taskId)) {
-            tookWhileWaiting.set(taskId, true);
-            break;
-          }
-          await sleep(20);
-        }
+        // Had the checkpoint waited for the first edit (which needs this answer), it would never show.
+        const taken = await until(async () =>
+          (await durableEvents(box.state)).some((e) => e.type === 'checkpoint.taken' && e.taskId === taskId),
+        );
+        tookWhileWaiting.set(taskId, taken);
         return reply;
       },
     });
@@ -111,5 +116,58 @@ describe('checklist 18: the pre-edit checkpoint runs during the first model turn
     }
     const refs = await git(box.ws, env, 'for-each-ref', '--format=%(refname)', 'refs/agent-orchestrator/checkpoints/');
     assert.equal(refs.trim().split('\n').length, 3, 'one checkpoint ref per task');
+  });
+
+  it('killed while tasks wait for their first answer, checkpoints durable: resume takes none again and edits once', async () => {
+    const box = sandbox();
+    const team = scriptedTeam(GOAL, TASKS);
+    let answer = false;
+    server = await startFakeModelServer({
+      respond: async (request) => {
+        // Until the kill, tasks' requests wait: the run dies with a and b between checkpoint and edit.
+        if (taskOfRequest(request) !== undefined) await until(async () => answer, 60_000);
+        return team(request);
+      },
+    });
+    const env = cliEnv(box.root, { OPENAI_API_KEY: server.apiKey });
+    await git(box.ws, env, 'init', '-q', '-b', 'main');
+    await git(box.ws, env, 'add', '-A');
+    await git(box.ws, env, 'commit', '-q', '-m', 'initial');
+    const args = ['--json', '--approve', 'auto', '--workspace', box.ws, '--state-dir', box.state];
+    const child = spawnCli(['run', GOAL, ...args, '--concurrency', '2', '--base-url', server.openAiBaseUrl], env);
+    child.stdin?.end();
+    const output = collect(child);
+    const bothTaken = await until(async () => {
+      const taken = (await durableEvents(box.state)).filter(
+        (e) => e.type === 'task.step.completed' && e.key === 'checkpoint',
+      );
+      return taken.length === 2;
+    }, 60_000);
+    child.kill('SIGKILL');
+    const first = await output;
+    answer = true;
+    assert.ok(bothTaken, `a's and b's checkpoints were durable before the kill: ${first.stderr}`);
+    const before = await durableEvents(box.state);
+    assert.deepEqual(
+      before.filter((e) => e.type === 'edit.applied'),
+      [],
+      'no edit was made before the kill',
+    );
+    const runId = String(before[0]?.runId);
+
+    const resumed = await runCli(['resume', runId, ...args], env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(jsonLines(resumed.stdout).at(-1)?.status, 'succeeded');
+    const log = await durableEvents(box.state);
+    for (const { id } of TASKS) {
+      const ofTask = (type: string, key?: string): Event[] =>
+        log.filter((e) => e.taskId === id && e.type === type && (key === undefined || e.key === key));
+      assert.equal(ofTask('task.step.started', 'checkpoint').length, 1, `${id}: its checkpoint step ran once`);
+      assert.equal(ofTask('checkpoint.taken').length, 1, `${id}: one checkpoint`);
+      assert.equal(ofTask('edit.applied').length, 1, `${id}: its edit was applied once`);
+      assert.equal(await readFile(join(box.ws, `${id}.txt`), 'utf8'), `written by ${id}\n`);
+    }
+    const refs = await git(box.ws, env, 'for-each-ref', '--format=%(refname)', 'refs/agent-orchestrator/checkpoints/');
+    assert.equal(refs.trim().split('\n').length, 3, 'one checkpoint ref per task, none taken again on resume');
   });
 });
