@@ -7,5 +7,8 @@ import { requireWithCodeCache } from '../core/common/codeCachedModule';
 // unlike a shared temp folder where another user could plant compiled code. Where that folder
 // cannot be written (a read-only install), every run compiles from source, as without a cache.
 // The cache is written when the process exits, so it holds every function the run compiled.
-const loaded = requireWithCodeCache(join(__dirname, 'cliBundle.js'), join(__dirname, 'code-cache'));
+// One cache per command: each holds the functions its kind of run compiled.
+const command = process.argv[2] ?? '';
+const variant = ['run', 'resume', 'show', 'list', 'mcp'].includes(command) ? command : 'other';
+const loaded = requireWithCodeCache(join(__dirname, 'cliBundle.js'), join(__dirname, 'code-cache'), variant);
 process.once('exit', () => loaded.saveCacheNow());
