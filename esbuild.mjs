@@ -190,13 +190,27 @@ const executable = {
   },
 };
 
-/** @type {import('esbuild').BuildOptions} */
+/**
+ * The CLI's `bin`: a few kB that run dist/cliBundle.js through V8's code cache (src/cli/cliLoader.ts),
+ * so the bundle is compiled from source only on the first run after a build.
+ * @type {import('esbuild').BuildOptions}
+ */
 const cliOptions = {
-  ...nodeShared,
-  entryPoints: ['src/cli/cli.ts'],
+  ...shared,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  entryPoints: ['src/cli/cliLoader.ts'],
   outfile: 'dist/cli.js',
   banner: { js: '#!/usr/bin/env node' },
-  plugins: [...nodeShared.plugins, executable],
+  plugins: [...shared.plugins, executable],
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const cliBundleOptions = {
+  ...nodeShared,
+  entryPoints: ['src/cli/cli.ts'],
+  outfile: 'dist/cliBundle.js',
 };
 
 /** Files copied as they are into dist/webview: the codicon font and its stylesheet (the page links them). */
@@ -216,6 +230,9 @@ async function main() {
   await rm('dist/engine.js.map', { force: true });
   await rm('dist/extensionLoader.js.map', { force: true });
   await rm('dist/cli.js.map', { force: true });
+  await rm('dist/cliBundle.js.map', { force: true });
+  // Compiled code of an earlier build is dead weight; the first run of this build writes a new one.
+  await rm('dist/code-cache', { recursive: true, force: true });
   await rm('dist/sdk', { recursive: true, force: true });
   await copyCodicons();
 
@@ -225,6 +242,7 @@ async function main() {
     esbuild.context(loaderOptions),
     esbuild.context(webviewOptions),
     esbuild.context(cliOptions),
+    esbuild.context(cliBundleOptions),
     esbuild.context(sdkOptions),
   ]);
   if (watch) {

@@ -2,7 +2,7 @@ import './zodJitless';
 import { runCli } from './cliMain';
 import { processIo } from './cliIo';
 
-// Entry point of the `agent-orchestrator` command (dist/cli.js). Library code must never write to
+// The `agent-orchestrator` command (dist/cliBundle.js, run by cliLoader.ts). Library code must never write to
 // stdout, where `--json` promises run events only: console output is routed to stderr.
 console.log = console.error;
 console.info = console.error;

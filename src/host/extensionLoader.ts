@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { AgentOrchestratorApi } from './api/agentOrchestratorApi';
-import { requireWithCodeCache } from './codeCache/codeCachedModule';
+import { requireWithCodeCache } from '../core/common/codeCachedModule';
 
 /** The extension bundle's exports (src/host/extension.ts). */
 interface ExtensionModule {

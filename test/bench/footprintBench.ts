@@ -18,6 +18,7 @@ const FILE_ROLES: Record<string, string> = {
   'extension.js': ' (activation: views, status bar, command table, API)',
   'engine.js': ' (the engine: loaded right after activation or by the first command)',
   sdk: ' (loaded on first use of its provider)',
+  'cli.js': " (the CLI's bin: loads cliBundle.js through V8's code cache)",
 };
 
 async function sizeKb(file: string): Promise<number> {
@@ -123,7 +124,14 @@ export const footprintSection: BenchSection = {
       command: `${COMMAND} (node esbuild.mjs --production)`,
     });
     const sdks = (await readdir(join(dist, 'sdk')).catch(() => [] as string[])).filter((f) => f.endsWith('.js'));
-    for (const file of ['extensionLoader.js', 'extension.js', 'engine.js', ...sdks.map((f) => `sdk/${f}`), 'cli.js']) {
+    for (const file of [
+      'extensionLoader.js',
+      'extension.js',
+      'engine.js',
+      ...sdks.map((f) => `sdk/${f}`),
+      'cli.js',
+      'cliBundle.js',
+    ]) {
       figures.push({
         benchmark: 'Footprint',
         measure: `dist/${file}, production build${FILE_ROLES[file.replace(/^sdk\/.*/, 'sdk')] ?? ''}`,

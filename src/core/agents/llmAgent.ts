@@ -9,6 +9,8 @@ import type { Agent, TaskContext, TaskResult } from '../task/agent';
 import { TaskFailure } from '../model/failure';
 import type { CircuitBreaker } from '../route/circuitBreaker';
 import { FINISH_TOOL, isFinishTaskArgs } from '../tools/finishTaskTool';
+import { PROPOSE_EDIT_TOOL } from '../tools/proposeEditTool';
+import { startCheckpointEarly } from '../tools/taskCheckpoint';
 import type { ToolBus } from '../tools/toolBus';
 import type { ToolContext } from '../tools/toolContext';
 import type { AgentDefinitionInput } from '../model/agentDefinition';
@@ -75,6 +77,19 @@ export class LlmAgent implements Agent {
   async run(ctx: TaskContext): Promise<TaskResult> {
     const toolCtx = this.deps.toolContext(ctx);
     const allowed = this.definition.tools ?? [];
+    // An agent that may edit takes its checkpoint while its first turn waits for the model; propose_edit awaits it.
+    const checkpoint =
+      allowed.length === 0 || allowed.includes(PROPOSE_EDIT_TOOL) ? startCheckpointEarly(toolCtx) : undefined;
+    try {
+      return await this.loop(ctx, toolCtx, allowed);
+    } finally {
+      // No step outlives its attempt.
+      await checkpoint;
+    }
+  }
+
+  /** The turns of one attempt: model turn, tool calls, gate, until finished or a limit stops it. */
+  private async loop(ctx: TaskContext, toolCtx: ToolContext, allowed: readonly string[]): Promise<TaskResult> {
     const specs = await this.deps.tools.specsFor(allowed);
     const instructions = await this.deps.projectInstructions?.(ctx);
     const messages: ChatMessage[] = [{ role: 'user', content: taskBrief(ctx, instructions) }];
@@ -220,9 +235,12 @@ export class LlmAgent implements Agent {
    */
   private async refuseTurnOverLimit(ctx: TaskContext, turn: number, used: number, request: ChatRequest): Promise<void> {
     const model = this.deps.models(this.definition)[0];
-    const input = model === undefined ? 0 : (await countRequestTokens(model, request, ctx.signal)).tokens;
-    const worstCase = input + request.maxOutputTokens;
+    const count = model === undefined ? undefined : await countRequestTokens(model, request, ctx.signal);
     const limit = this.limits.maxTokensPerTask;
+    if (used + (count?.tokens ?? 0) + request.maxOutputTokens <= limit) return;
+    // An upper bound (the tokenizer still loads) over the limit says nothing yet: count exactly.
+    const input = count?.exact === undefined ? (count?.tokens ?? 0) : (await count.exact()).tokens;
+    const worstCase = input + request.maxOutputTokens;
     if (used + worstCase <= limit) return;
     const message =
       `Agent "${ctx.agentId}" was stopped before turn ${turn} of task "${ctx.task.id}": it has used ${used} of its ` +

@@ -119,6 +119,8 @@ export interface Engine {
  */
 export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   const { root, workspace, settings, services, warn } = ports;
+  // Two git processes: they run while the rest is set up (their note is told where it was before).
+  const opening = openCheckpoints(root, ports.gitBinary);
   const providers = ports.providers ?? BUILTIN_PROVIDERS;
   // Bad retry settings are refused before anything is built.
   const retry = retryPolicyOf(settings.retry);
@@ -173,7 +175,8 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   }
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   await sweepInterruptedWrites(root, warn);
-  const checkpoints = await openCheckpoints(root, ports.gitBinary, warn);
+  const { checkpoints, note } = await opening;
+  if (note !== undefined) warn(note);
   const thresholds = DEFAULT_THRESHOLDS;
   const limits = settings.verification.thresholds ?? DEFAULT_GATE_THRESHOLDS;
   for (const name of Object.keys(limits.checks)) {
@@ -349,21 +352,21 @@ async function sweepInterruptedWrites(root: string, warn: (message: string) => v
   }
 }
 
-/** Git checkpoints, or none with a warning (no repository, or git missing). */
+/** Git checkpoints, or none with a note for the user (no repository, or git missing); never rejects. */
 async function openCheckpoints(
   root: string,
   gitBinary: string | undefined,
-  warn: (message: string) => void,
-): Promise<CheckpointPort> {
+): Promise<{ checkpoints: CheckpointPort; note?: string }> {
   let port: CheckpointPort;
   try {
     port = await GitCheckpoints.open(root, gitBinary === undefined ? {} : { gitBinary });
   } catch (err) {
-    warn(`No checkpoints are taken, so agent edits cannot be rolled back: ${errorMessage(err)}`);
-    return new NoCheckpoints(root);
+    return {
+      checkpoints: new NoCheckpoints(root),
+      note: `No checkpoints are taken, so agent edits cannot be rolled back: ${errorMessage(err)}`,
+    };
   }
-  if (!port.enabled && port.note) warn(port.note);
-  return port;
+  return !port.enabled && port.note ? { checkpoints: port, note: port.note } : { checkpoints: port };
 }
 
 /** The provider table's key variables that are real variable names (a fixed endpoint's is a description). */

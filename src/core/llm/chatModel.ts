@@ -156,4 +156,9 @@ export interface ChatModel {
    * back to `estimateRequestTokens` either way (see `countRequestTokens`).
    */
   countTokens?(request: ChatRequest, signal: AbortSignal): Promise<number | undefined>;
+  /**
+   * An upper bound on the request's input tokens, at once, while `countTokens` would have to wait
+   * (its tokenizer still loads); undefined when counting is quick or this model cannot bound.
+   */
+  tokenBound?(request: ChatRequest): number | undefined;
 }

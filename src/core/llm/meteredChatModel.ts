@@ -1,3 +1,4 @@
+import type { ExactEstimate } from '../quota/quotaGate';
 import type { TaskContext } from '../task/agent';
 import type { ChatModel, ChatRequest, ChatResponse } from './chatModel';
 import type { PriceTable } from './priceTable';
@@ -21,7 +22,8 @@ export interface MeteredOptions {
 /**
  * Sends one chat request the way agents must: through `ctx.callModel`, so the run budget and the
  * shared rate limits see it before it is sent. The reservation is the worst case (input counted by
- * the model's tokenizer or count endpoint, else estimated at chars/4; the output allowance the gate
+ * the model's tokenizer or count endpoint, or bounded while the tokenizer loads, else estimated at
+ * chars/4; the output allowance the gate
  * chose; priced by the table); the settlement is the usage the provider reported, with `costUsd`
  * filled in from the table and `costUnknown` set when nobody priced the model. The gate may send a
  * smaller `max_tokens` than `request.maxOutputTokens`, sized from the model's recent answers; an
@@ -49,6 +51,17 @@ export async function meteredComplete(
   if (count.note !== undefined) options.onNote?.(count.note);
   const estimatedInputTokens = count.tokens;
   const estimate = prices.estimateCost(model.provider, model.model, estimatedInputTokens, request.maxOutputTokens);
+  const { exact } = count;
+  // A bound (the tokenizer still loads) is reserved as it is, unless a limit would refuse it: then the gate asks for this.
+  const exactEstimate =
+    exact === undefined
+      ? undefined
+      : async (): Promise<ExactEstimate> => {
+          const counted = await exact();
+          if (counted.note !== undefined) options.onNote?.(counted.note);
+          const cost = prices.estimateCost(model.provider, model.model, counted.tokens, request.maxOutputTokens);
+          return { estimatedInputTokens: counted.tokens, estimatedCostUsd: cost.costUsd };
+        };
   const ask = (fullOutput: boolean): Promise<ChatResponse> =>
     ctx.callModel(
       {
@@ -58,6 +71,7 @@ export async function meteredComplete(
         estimatedCostUsd: estimate.costUsd,
         ...(estimate.priceKnown ? {} : { costUnknown: true }),
         ...(fullOutput ? { fullOutput } : {}),
+        ...(exactEstimate === undefined ? {} : { exactEstimate }),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       },
       async (signal, turn) => {

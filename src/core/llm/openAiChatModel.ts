@@ -23,7 +23,12 @@ import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
 import { ListenerFailure } from './listenerFailure';
 import { loadOpenAiSdk } from './sdkLoader';
-import { countOpenAiRequestTokens } from './openAiTokenizer';
+import {
+  countOpenAiRequestTokens,
+  OPENAI_TOKENIZERS,
+  openAiTokenBound,
+  type OpenAiTokenizers,
+} from './openAiTokenizer';
 import { errorHeaders, reportHeaders } from './responseHeaders';
 
 /** How to reach an OpenAI or OpenAI-compatible endpoint. */
@@ -48,6 +53,8 @@ export interface OpenAiChatModelOptions {
   includeUsage?: boolean;
   /** Extra headers, e.g. OpenRouter's `HTTP-Referer`. */
   defaultHeaders?: Record<string, string>;
+  /** The tokenizers that count requests; the process's shared ones by default. */
+  tokenizers?: OpenAiTokenizers;
 }
 
 /** A `ChatModel` over the Chat Completions API of the `openai` SDK, always streamed. */
@@ -59,6 +66,7 @@ export class OpenAiChatModel implements ChatModel {
   private readonly errorContext: Omit<LlmErrorContext, 'signal' | 'midStream'>;
   private readonly maxTokensParam: 'max_tokens' | 'max_completion_tokens';
   private readonly includeUsage: boolean;
+  private readonly tokenizers: OpenAiTokenizers;
 
   constructor(options: OpenAiChatModelOptions) {
     this.provider = options.provider ?? 'openai';
@@ -76,6 +84,7 @@ export class OpenAiChatModel implements ChatModel {
       options.maxTokensParam ??
       (new URL(baseURL).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
     this.includeUsage = options.includeUsage ?? true;
+    this.tokenizers = options.tokenizers ?? OPENAI_TOKENIZERS;
     // The engine owns retries (it honours retry-after and caps the total), so the SDK must not retry too.
     // `organization`/`project` are null so stray OPENAI_ORG_ID/OPENAI_PROJECT_ID never leak to another endpoint.
     this.clientOptions = {
@@ -104,7 +113,12 @@ export class OpenAiChatModel implements ChatModel {
 
   /** The request's input tokens by the model's OpenAI tokenizer (gpt-tokenizer); undefined for a model that has none. */
   countTokens(request: ChatRequest): Promise<number | undefined> {
-    return countOpenAiRequestTokens(this.model, request);
+    return countOpenAiRequestTokens(this.model, request, this.tokenizers);
+  }
+
+  /** A byte-count bound on the input tokens while the model's tokenizer loads in the background. */
+  tokenBound(request: ChatRequest): number | undefined {
+    return openAiTokenBound(this.model, request, this.tokenizers);
   }
 
   /** Streams the request and resolves with the whole answer once the stream has finished. */

@@ -1,29 +1,115 @@
 // OpenAI's tokenizers (gpt-tokenizer's o200k_base and cl100k_base). Their rank tables are megabytes
-// of JavaScript, so each loads on its first count, not when the extension or the CLI starts: the
-// bundles keep them in files of their own next to the SDKs (dist/sdk/*.js, see esbuild.mjs).
+// of JavaScript that take 100–300 ms of one CPU to load, so a load never sits on the way of a
+// request: until an encoding has loaded, a request is measured by a safe upper bound and the
+// encoding loads once the event loop is idle (the first request is then out, waiting for its
+// answer). The bundles keep the tables in files of their own next to the SDKs (dist/sdk/*.js).
+import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../common/errors';
 import type { ChatRequest } from './chatModel';
 
 /** The part of a gpt-tokenizer encoding module we use. */
-interface Encoding {
+export interface Encoding {
   countTokens(text: string): number;
 }
 
 /** The tokenizer families of OpenAI's chat models. */
 export type OpenAiEncodingName = 'o200k_base' | 'cl100k_base';
 
-// Each stays a literal `require('<module>')` so the bundler can point it at its own file.
-const loaders: Record<OpenAiEncodingName, () => Promise<Encoding>> = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  o200k_base: lazyEncoding('o200k_base', () => require('gpt-tokenizer/encoding/o200k_base') as Encoding),
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  cl100k_base: lazyEncoding('cl100k_base', () => require('gpt-tokenizer/encoding/cl100k_base') as Encoding),
-};
-
 /** Tokens the Chat Completions format adds around each message (`<|start|>role … <|end|>`). */
 export const OPENAI_TOKENS_PER_MESSAGE = 3;
 /** Tokens that prime the assistant's reply (`<|start|>assistant<|message|>`). */
 export const OPENAI_REPLY_PRIMING_TOKENS = 3;
+
+/** How often the idle check looks at the event loop, and how idle the last look must have been. */
+const IDLE_CHECK_MS = 10;
+const IDLE_UTILISATION = 0.1;
+/** A loop that never idles (a busy extension host) loads the encoding after this long anyway. */
+const MAX_IDLE_WAIT_MS = 2_000;
+/** Counts of texts at least this long (system prompts, tool definitions) are kept: each request repeats them. */
+const MEMO_MIN_CHARS = 256;
+const MEMO_MAX_ENTRIES = 512;
+
+/**
+ * One encoding, loaded at most once: `ready` once it has loaded, `loadWhenIdle` to start the load
+ * in the background, `load` to wait for it. A failed load is tried again on the next ask.
+ */
+export class TokenizerLoader {
+  private encoding: Encoding | undefined;
+  private loading: Promise<Encoding> | undefined;
+  private idleTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly memo = new Map<string, number>();
+
+  constructor(
+    readonly name: string,
+    private readonly require: () => Encoding,
+  ) {}
+
+  /** The encoding if it has loaded; never loads. */
+  get ready(): Encoding | undefined {
+    return this.encoding;
+  }
+
+  /** The encoding, loading it now if it has not loaded (synchronously: the caller waits anyway). */
+  load(): Promise<Encoding> {
+    this.stopIdleWait();
+    this.loading ??= new Promise<Encoding>((resolve) => resolve(this.require())).then(
+      (encoding) => (this.encoding = encoding),
+      (err: unknown) => {
+        this.loading = undefined;
+        throw new Error(`The ${this.name} tokenizer could not be loaded (${errorMessage(err)}).`, { cause: err });
+      },
+    );
+    return this.loading;
+  }
+
+  /**
+   * Starts the load once the event loop has been idle for a check interval (or after two seconds),
+   * so the megabytes of tables are parsed while requests wait for answers, not before they go out.
+   */
+  loadWhenIdle(): void {
+    if (this.encoding !== undefined || this.loading !== undefined || this.idleTimer !== undefined) return;
+    const startedAt = performance.now();
+    let last = performance.eventLoopUtilization();
+    this.idleTimer = setInterval(() => {
+      const now = performance.eventLoopUtilization();
+      const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILISATION;
+      last = now;
+      if (idle || performance.now() - startedAt > MAX_IDLE_WAIT_MS) void this.load().catch(() => undefined);
+    }, IDLE_CHECK_MS);
+    // The wait alone never keeps a process alive.
+    this.idleTimer.unref?.();
+  }
+
+  /** Tokens of `text` by the loaded encoding; long texts are remembered, since every turn of a task resends them. */
+  count(encoding: Encoding, text: string): number {
+    if (text === '') return 0;
+    if (text.length < MEMO_MIN_CHARS) return encoding.countTokens(text);
+    const known = this.memo.get(text);
+    if (known !== undefined) return known;
+    const tokens = encoding.countTokens(text);
+    if (this.memo.size >= MEMO_MAX_ENTRIES) this.memo.clear();
+    this.memo.set(text, tokens);
+    return tokens;
+  }
+
+  private stopIdleWait(): void {
+    if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+}
+
+/** The loaders of one process; tests make their own to see a tokenizer that has not loaded yet. */
+export type OpenAiTokenizers = Readonly<Record<OpenAiEncodingName, TokenizerLoader>>;
+
+// Each stays a literal `require('<module>')` so the bundler can point it at its own file.
+/** The process's tokenizers: an encoding's tables are loaded once and shared by every model and run. */
+export const OPENAI_TOKENIZERS: OpenAiTokenizers = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  o200k_base: new TokenizerLoader('o200k_base', () => require('gpt-tokenizer/encoding/o200k_base') as Encoding),
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cl100k_base: new TokenizerLoader('cl100k_base', () => require('gpt-tokenizer/encoding/cl100k_base') as Encoding),
+};
 
 /**
  * The tokenizer of an OpenAI model by its name (`gpt-4o`, `openai/gpt-4.1-mini`, `o3`, `gpt-5`…):
@@ -41,12 +127,41 @@ export function openAiEncodingOf(model: string): OpenAiEncodingName | undefined 
  * The input tokens of a request as the model's tokenizer counts them: each message's text (and
  * tool calls' names and arguments) plus the per-message framing, the reply priming, and the tool
  * definitions and response schema as JSON. Undefined when the model has no known OpenAI tokenizer.
+ * Waits for the tokenizer to load if it has not (see `openAiTokenBound` for the answer that does not wait).
  */
-export async function countOpenAiRequestTokens(model: string, request: ChatRequest): Promise<number | undefined> {
+export async function countOpenAiRequestTokens(
+  model: string,
+  request: ChatRequest,
+  tokenizers: OpenAiTokenizers = OPENAI_TOKENIZERS,
+): Promise<number | undefined> {
   const name = openAiEncodingOf(model);
   if (name === undefined) return undefined;
-  const enc = await loaders[name]();
-  const count = (text: string): number => (text === '' ? 0 : enc.countTokens(text));
+  const loader = tokenizers[name];
+  const encoding = loader.ready ?? (await loader.load());
+  return requestTokens(request, (text) => loader.count(encoding, text));
+}
+
+/**
+ * An upper bound on the request's input tokens while the model's tokenizer has not loaded, and
+ * starts that load in the background; undefined once it has loaded (count exactly: it is quick) or
+ * for a model without an OpenAI tokenizer. The bound holds because o200k and cl100k are byte-level
+ * BPE: every token stands for at least one byte of UTF-8, so a text has at most as many tokens as bytes.
+ */
+export function openAiTokenBound(
+  model: string,
+  request: ChatRequest,
+  tokenizers: OpenAiTokenizers = OPENAI_TOKENIZERS,
+): number | undefined {
+  const name = openAiEncodingOf(model);
+  if (name === undefined) return undefined;
+  const loader = tokenizers[name];
+  if (loader.ready !== undefined) return undefined;
+  loader.loadWhenIdle();
+  return requestTokens(request, (text) => Buffer.byteLength(text, 'utf8'));
+}
+
+/** A request's tokens in the Chat Completions framing, each text measured by `count`. */
+function requestTokens(request: ChatRequest, count: (text: string) => number): number {
   let tokens = OPENAI_REPLY_PRIMING_TOKENS;
   if (request.system !== undefined && request.system !== '')
     tokens += OPENAI_TOKENS_PER_MESSAGE + count(request.system);
@@ -60,16 +175,4 @@ export async function countOpenAiRequestTokens(model: string, request: ChatReque
     tokens += count(JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters }));
   if (request.responseFormat !== undefined) tokens += count(JSON.stringify(request.responseFormat.schema));
   return tokens;
-}
-
-/** A loader that requires an encoding on its first call and keeps it; a failed load is tried again next time. */
-function lazyEncoding(name: string, load: () => Encoding): () => Promise<Encoding> {
-  let loaded: Promise<Encoding> | undefined;
-  return () => {
-    loaded ??= new Promise<Encoding>((resolve) => resolve(load())).catch((err: unknown) => {
-      loaded = undefined;
-      throw new Error(`The ${name} tokenizer could not be loaded (${errorMessage(err)}).`, { cause: err });
-    });
-    return loaded;
-  };
 }

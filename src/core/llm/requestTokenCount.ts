@@ -6,10 +6,15 @@ import { estimateRequestTokens } from './tokenEstimate';
 /** A request's input tokens and how they were found. */
 export interface RequestTokenCount {
   tokens: number;
-  /** `counted` by the model's tokenizer or count endpoint; `estimated` at chars/4 when it has none or counting failed. */
-  source: 'counted' | 'estimated';
+  /**
+   * `counted` by the model's tokenizer or count endpoint; `estimated` at chars/4 when it has none or
+   * counting failed; `bound`: an upper bound given at once while the tokenizer loads (see `exact`).
+   */
+  source: 'counted' | 'estimated' | 'bound';
   /** Why counting failed, when it did: worth a log line, never a failed run. */
   note?: string;
+  /** With `bound`: the count the model's own way, for a limit the bound alone would cross (waits for the tokenizer). */
+  exact?: () => Promise<RequestTokenCount>;
 }
 
 // One count per request object and model: the agent's turn-limit check and the metered call ask for
@@ -19,6 +24,8 @@ const counted = new WeakMap<ChatRequest, Map<ChatModel, Promise<RequestTokenCoun
 /**
  * The input tokens a request will use, counted the model's own way (`ChatModel.countTokens`), or
  * the chars/4 estimate when the model cannot count or counting fails: counting never blocks a run.
+ * While the model's tokenizer still loads, its upper bound (`ChatModel.tokenBound`) answers at once,
+ * with the exact count one call away for a check the bound alone would fail.
  * An abort of `signal` still rejects, so a cancelled task does not go on to send.
  */
 export function countRequestTokens(
@@ -30,6 +37,16 @@ export function countRequestTokens(
   if (byModel === undefined) counted.set(request, (byModel = new Map()));
   let count = byModel.get(model);
   if (count === undefined) {
+    const bound = model.tokenBound?.(request);
+    if (bound !== undefined && Number.isFinite(bound) && bound >= 0) {
+      // Not kept: once the tokenizer has loaded, the next ask counts exactly.
+      let exact: Promise<RequestTokenCount> | undefined;
+      return Promise.resolve({
+        tokens: Math.max(1, Math.ceil(bound)),
+        source: 'bound',
+        exact: () => (exact ??= countNow(model, request, signal)),
+      });
+    }
     count = countNow(model, request, signal);
     byModel.set(model, count);
     // A failed or aborted count is not kept: the next ask tries again.

@@ -23,6 +23,17 @@ export interface QuotaRequest {
   agentId?: string;
   /** The attempt of `taskId` the request belongs to; with both, a wait for the rate limits is recorded. */
   attempt?: number;
+  /**
+   * Set when `estimatedInputTokens` is only an upper bound (the tokenizer still loads): the exact
+   * input and cost, asked for only when the bound alone would cross the budget or a rate limit.
+   */
+  exactEstimate?: () => Promise<ExactEstimate>;
+}
+
+/** A request's input tokens counted exactly, and its worst-case cost at that count. */
+export interface ExactEstimate {
+  estimatedInputTokens: number;
+  estimatedCostUsd: number;
 }
 
 /** What the gate hands `send` for the one request it admitted. */
@@ -60,11 +71,12 @@ export class QuotaGate {
 
   /** Runs `send` once budget and rate limits allow it; throws `BudgetExceededError` without sending when the budget would be crossed. */
   async call<T>(
-    req: QuotaRequest,
+    request: QuotaRequest,
     send: (signal: AbortSignal, turn: ModelTurn) => Promise<Metered<T>>,
     signal: AbortSignal,
   ): Promise<Metered<T>> {
-    checkRequest(req);
+    checkRequest(request);
+    const req = await this.exactWhereBoundFails(request, signal);
     // The allowance is read again when the request leaves the queue: answers seen meanwhile size it.
     const sizeNow = (): TokenSplit => ({
       input: req.estimatedInputTokens,
@@ -144,6 +156,26 @@ export class QuotaGate {
     if (req.agentId !== undefined) recorded.agentId = req.agentId;
     this.emit(recorded);
     return { value: result.value, usage };
+  }
+
+  /**
+   * The request as it will be admitted: an upper-bound estimate stands when it fits the budget and
+   * the rate limits (a conservative reservation, settled with the real usage); otherwise the exact
+   * count replaces it, so the bound never refuses a request the exact count lets through.
+   */
+  private async exactWhereBoundFails(req: QuotaRequest, signal: AbortSignal): Promise<QuotaRequest> {
+    const { exactEstimate, ...rest } = req;
+    if (exactEstimate === undefined) return req;
+    const tokens = { input: req.estimatedInputTokens, output: req.maxOutputTokens };
+    const fits =
+      this.budget.fits({ tokens: tokens.input + tokens.output, costUsd: req.estimatedCostUsd }) &&
+      this.rates.fitsAtAll(req.key, tokens);
+    if (fits) return rest;
+    const exact = await exactEstimate();
+    if (signal.aborted) throw abortReason(signal);
+    const refined = { ...rest, ...exact };
+    checkRequest(refined);
+    return refined;
   }
 
   /** Records an answer served from the run's response cache: a hit in the usage, no tokens, no cost, nothing reserved. */

@@ -93,6 +93,11 @@ export class RateLimitScheduler implements DisposableLike {
     };
   };
 
+  /** Whether a request of `tokens` could ever be admitted under `key`'s limits (none larger than its tokens per minute). */
+  fitsAtAll(key: ModelKey, tokens: TokenSplit): boolean {
+    return this.stateOf(key).meters.tooLarge(tokens) === undefined;
+  }
+
   /**
    * Waits until `key` has room for one request of `estimatedTokens` (a number is input and output
    * together), then takes it. Rejects with the abort reason if `signal` fires first.

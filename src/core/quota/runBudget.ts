@@ -66,22 +66,16 @@ export class RunBudget {
     this.max = checkLimits(newLimits, this.max);
   }
 
+  /** Whether `estimate` could be reserved now (`reserve` would not throw). */
+  fits(estimate: BudgetEstimate): boolean {
+    return this.crossed(checkEstimate(estimate)) === undefined;
+  }
+
   /** Reserves `estimate`; throws `BudgetExceededError` if used + reserved + estimate would cross a limit. */
   reserve(estimate: BudgetEstimate): BudgetReservation {
     const est = checkEstimate(estimate);
-    const held = this.reserved;
-    if (this.max.maxTokens !== undefined) {
-      const committed = totalTokens(this.spent) + held.tokens;
-      if (committed + est.tokens > this.max.maxTokens) {
-        throw new BudgetExceededError('tokens', this.max.maxTokens, committed, est.tokens);
-      }
-    }
-    if (this.max.maxCostUsd !== undefined) {
-      const committed = this.spent.costUsd + held.costUsd;
-      if (committed + est.costUsd > this.max.maxCostUsd + COST_EPSILON) {
-        throw new BudgetExceededError('cost', this.max.maxCostUsd, committed, est.costUsd);
-      }
-    }
+    const crossed = this.crossed(est);
+    if (crossed) throw crossed;
     this.outstanding.add(est);
     let done = false;
     const finish = (what: string): void => {
@@ -98,6 +92,22 @@ export class RunBudget {
       },
       release: () => finish('release'),
     };
+  }
+
+  /** The error `reserve` throws for `est`, if it would cross a limit. */
+  private crossed(est: BudgetEstimate): BudgetExceededError | undefined {
+    const held = this.reserved;
+    if (this.max.maxTokens !== undefined) {
+      const committed = totalTokens(this.spent) + held.tokens;
+      if (committed + est.tokens > this.max.maxTokens)
+        return new BudgetExceededError('tokens', this.max.maxTokens, committed, est.tokens);
+    }
+    if (this.max.maxCostUsd !== undefined) {
+      const committed = this.spent.costUsd + held.costUsd;
+      if (committed + est.costUsd > this.max.maxCostUsd + COST_EPSILON)
+        return new BudgetExceededError('cost', this.max.maxCostUsd, committed, est.costUsd);
+    }
+    return undefined;
   }
 }
 

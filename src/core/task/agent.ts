@@ -5,7 +5,7 @@ import type { RunLogger } from '../observe/runLogger';
 import type { Span } from '../observe/tracer';
 import type { TaskSpec } from '../model/planSchema';
 import type { ModelKey } from '../quota/rateLimitScheduler';
-import type { ModelTurn } from '../quota/quotaGate';
+import type { ExactEstimate, ModelTurn } from '../quota/quotaGate';
 import type { Usage } from '../model/usage';
 import type { JsonValue, RunEventBody } from '../model/runEvents';
 import type { Finding } from '../model/finding';
@@ -30,6 +30,11 @@ export interface ModelCallRequest {
   costUnknown?: boolean;
   /** The sampling temperature asked for, when set (for traces). */
   temperature?: number;
+  /**
+   * Set when `estimatedInputTokens` is only an upper bound (the tokenizer still loads): the exact
+   * input and cost, which the gate asks for only when the bound alone would be refused.
+   */
+  exactEstimate?: () => Promise<ExactEstimate>;
 }
 
 /** What the provider said about an answer, for the model call's span (never its text). */

@@ -14,6 +14,7 @@ import { defineTool } from './toolDefinition';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult, textResult } from './toolResults';
 import { failedWrite } from './writeFailure';
+import { checkpointOnce } from './taskCheckpoint';
 
 /** The name the tool is called by. */
 export const PROPOSE_EDIT_TOOL = 'propose_edit';
@@ -109,7 +110,8 @@ async function proposeEdit(
   // A script is a command: changing one needs the same fresh approval as a protected file (checklist 27).
   const scriptsChanged = changesPackageScripts(path, before, after);
 
-  await checkpointBeforeFirstEdit(ctx);
+  // Started with the task's first model turn when the agent may edit; awaited here, before any approval or write.
+  await checkpointOnce(ctx);
 
   const key = editStepKey(path, before, after);
   const base = {
@@ -184,20 +186,4 @@ async function proposeEdit(
   return errorResult(
     `This exact change to ${path} was applied and undone ${MAX_OCCURRENCES} times; stop and report the conflict instead of repeating it.`,
   );
-}
-
-/** Takes the task's checkpoint once, before its first edit; null (and no event) when checkpoints are off. */
-async function checkpointBeforeFirstEdit(ctx: ToolContext): Promise<void> {
-  const { task } = ctx;
-  await task.step('checkpoint', async () => {
-    if (!ctx.checkpoints.enabled) return null;
-    const checkpoint = await ctx.checkpoints.take({
-      runId: task.runId,
-      taskId: task.task.id,
-      label: `before task ${task.task.id}: ${task.task.title}`,
-    });
-    if (checkpoint === undefined) return null;
-    task.record({ type: 'checkpoint.taken', taskId: task.task.id, checkpointId: checkpoint.id, ref: checkpoint.ref });
-    return { id: checkpoint.id, ref: checkpoint.ref };
-  });
 }

@@ -8,6 +8,7 @@ import type { ChatModel } from '../../../src/core/llm/chatModel';
 import { defineTool } from '../../../src/core/tools/toolDefinition';
 import { ToolBus } from '../../../src/core/tools/toolBus';
 import type { ToolContext } from '../../../src/core/tools/toolContext';
+import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, textReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { makeHarness } from '../../support/orchestratorHarness';
@@ -56,7 +57,9 @@ function agentWith(models: ChatModel[], extra: Partial<LlmAgentDeps> = {}): LlmA
       models: () => models,
       prices: BUILTIN_PROVIDERS.priceTable(),
       tools,
-      toolContext: (ctx) => ({ task: ctx }) as unknown as ToolContext,
+      // No git here: the agent's early checkpoint step sees checkpoints off.
+      toolContext: (ctx) =>
+        ({ task: ctx, checkpoints: new NoCheckpoints('/not-a-repository') }) as unknown as ToolContext,
       ...extra,
     },
   );

@@ -6,6 +6,7 @@ import type { ChatModel, ChatRequest, ChatResponse } from '../../../src/core/llm
 import { defineTool } from '../../../src/core/tools/toolDefinition';
 import { ToolBus } from '../../../src/core/tools/toolBus';
 import type { ToolContext } from '../../../src/core/tools/toolContext';
+import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 
@@ -55,7 +56,9 @@ describe("LlmAgent gate: a task's own checks", () => {
       models: () => [finishingModel(told)],
       prices: BUILTIN_PROVIDERS.priceTable(),
       tools,
-      toolContext: (ctx) => ({ task: ctx }) as unknown as ToolContext,
+      // No git here: the agent's early checkpoint step sees checkpoints off.
+      toolContext: (ctx) =>
+        ({ task: ctx, checkpoints: new NoCheckpoints('/not-a-repository') }) as unknown as ToolContext,
       gateSteps: ['npm test'],
       limits: { maxFixAttempts: 1 },
     });

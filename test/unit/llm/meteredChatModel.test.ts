@@ -7,6 +7,7 @@ import { TaskFailure } from '../../../src/core/model/failure';
 import type { ChatRequest } from '../../../src/core/llm/chatModel';
 import { meteredComplete } from '../../../src/core/llm/meteredChatModel';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
+import { OPENAI_TOKENIZERS } from '../../../src/core/llm/openAiTokenizer';
 import { ResponseCache } from '../../../src/core/llm/responseCache';
 import { countTokens as o200kTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { estimateRequestTokens } from '../../../src/core/llm/tokenEstimate';
@@ -62,6 +63,8 @@ describe('meteredComplete', () => {
   let model: OpenAiChatModel;
   const prices = BUILTIN_PROVIDERS.priceTable();
 
+  // The exact count: until o200k has loaded, a request reserves its byte bound (test/unit/llm/tokenizerBound.test.ts).
+  before(() => OPENAI_TOKENIZERS.o200k_base.load());
   beforeEach(async () => {
     server = await FakeModelServer.start();
     model = new OpenAiChatModel({ model: 'gpt-4o', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });

@@ -7,6 +7,7 @@ import { RateLimitScheduler } from '../../../src/core/quota/rateLimitScheduler';
 import { defineTool } from '../../../src/core/tools/toolDefinition';
 import { ToolBus } from '../../../src/core/tools/toolBus';
 import type { ToolContext } from '../../../src/core/tools/toolContext';
+import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
 import {
   startFakeModelServer,
   type FakeModelServer,
@@ -53,7 +54,9 @@ describe('checklist 35: token and request limits are checked before a turn is se
       models: () => [new OpenAiChatModel({ model: 'gpt-4o-mini', apiKey: srv.apiKey, baseURL: srv.openAiBaseUrl })],
       prices: BUILTIN_PROVIDERS.priceTable(),
       tools,
-      toolContext: (ctx) => ({ task: ctx }) as unknown as ToolContext,
+      // No git here: the agent's early checkpoint step sees checkpoints off.
+      toolContext: (ctx) =>
+        ({ task: ctx, checkpoints: new NoCheckpoints('/not-a-repository') }) as unknown as ToolContext,
       limits,
     });
 

@@ -14,6 +14,8 @@ export interface CodeCachedModule {
    * `activate()`), unless the cache was a hit. Resolves when written; never rejects (the cache is optional).
    */
   saveCache(): Promise<void>;
+  /** `saveCache` at once, for a process about to exit (an `exit` listener cannot wait). */
+  saveCacheNow(): void;
 }
 
 /** The wrapper Node puts around every CommonJS file. */
@@ -30,11 +32,20 @@ const SUFFIX = '.v8cache';
  * it was made from (its name holds the file's size and time, and V8 checks the source length too);
  * any error reading it means compiling from source.
  */
-export function requireWithCodeCache(file: string, cacheDir: string): CodeCachedModule {
+export function requireWithCodeCache(
+  file: string,
+  cacheDir: string,
+  /**
+   * Keeps a cache of its own per variant (a word, e.g. the CLI's command): a cache holds the
+   * functions of the run that wrote it, so `--version` run first must not decide what `run` gets.
+   */
+  variant?: string,
+): CodeCachedModule {
   // The build is known by size and modification time: hashing the source would cost more than the cache saves.
   const { size, mtimeMs } = statSync(file);
   const source = readFileSync(file, 'utf8');
-  const prefix = `${basename(file).replace(/\.js$/, '')}-`;
+  const tag = variant === undefined ? '' : `${variant.replace(/\W/g, '_')}-`;
+  const prefix = `${basename(file).replace(/\.js$/, '')}-${tag}`;
   const key = `${size}-${Math.round(mtimeMs)}-${process.versions.v8}-${process.arch}`.replace(/[^\w.-]/g, '_');
   const cacheFile = join(cacheDir, `${prefix}${key}${SUFFIX}`);
   const cachedData = readOptional(cacheFile);
@@ -56,6 +67,9 @@ export function requireWithCodeCache(file: string, cacheDir: string): CodeCached
     cache,
     saveCache: () =>
       cache === 'hit' ? Promise.resolve() : new Promise((done) => setImmediate(() => done(writeCache(script)))),
+    saveCacheNow: () => {
+      if (cache !== 'hit') writeCache(script);
+    },
   };
 
   function writeCache(compiled: vm.Script): void {

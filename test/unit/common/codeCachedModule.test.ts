@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { requireWithCodeCache } from '../../../src/host/codeCache/codeCachedModule';
+import { requireWithCodeCache } from '../../../src/core/common/codeCachedModule';
 
 /** A CommonJS file that uses what `require` gives a module: a builtin, a relative file, its own paths. */
 function writeBundle(dir: string, greeting: string): string {
@@ -90,6 +90,20 @@ describe('requireWithCodeCache', () => {
     assert.deepEqual((second.exports.where as () => string[])(), ['bundle.js', dirname(copy)]);
     await second.saveCache();
     assert.equal(cacheFiles(cacheDir).length, 1, 'a hit writes nothing');
+  });
+
+  it('keeps one cache per variant: the first load of another variant misses, and saving it keeps the other', () => {
+    const file = writeBundle(root, 'hi');
+    const version = requireWithCodeCache(file, cacheDir, 'other');
+    assert.equal(version.cache, 'miss');
+    version.saveCacheNow();
+    assert.equal(cacheFiles(cacheDir).length, 1, 'saveCacheNow writes at once');
+    const run = requireWithCodeCache(sameBuildElsewhere(file), cacheDir, 'run');
+    assert.equal(run.cache, 'miss', "the `other` cache is not the `run` one's");
+    run.saveCacheNow();
+    assert.equal(cacheFiles(cacheDir).length, 2);
+    assert.equal(requireWithCodeCache(sameBuildElsewhere(file), cacheDir, 'run').cache, 'hit');
+    assert.equal(requireWithCodeCache(sameBuildElsewhere(file), cacheDir, 'other').cache, 'hit');
   });
 
   it('ignores the cache of an earlier build and removes it when the new one is saved', async () => {
