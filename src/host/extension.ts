@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { AgentOrchestratorApi } from './api/agentOrchestratorApi';
 import type { EngineHandle, EngineModule, FirstScreenParts } from './activation/engineContract';
 import { FirstScreen } from './activation/firstScreen';
-import { requireWithCodeCache } from './codeCache/codeCachedModule';
+import { requireWithCodeCache } from '../core/common/codeCachedModule';
 
 /** Starts the engine on the first screen's parts. */
 export type EngineStarter = (screen: FirstScreenParts) => EngineHandle;
