@@ -3,6 +3,7 @@ import { neutraliseText } from '../common/visibleText';
 import type { PlanIssue } from '../model/runEvents';
 import { buildPlanGraph, findCycle, type PlanGraph } from './planGraph';
 import { PlanSchema, type Plan } from '../model/planSchema';
+import { parsePlanFast } from './planFastParse';
 
 /** What a plan is checked against. */
 export interface PlanLimits {
@@ -96,9 +97,13 @@ function schemaIssues(error: z.ZodError, input: unknown): PlanIssue[] {
  * allowed there.
  */
 export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation {
-  const parsed = PlanSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error, input) };
-  const plan = parsed.data;
+  // Plainly valid plans skip zod (same result, a fraction of the time); zod words every problem.
+  let plan = parsePlanFast(input);
+  if (plan === undefined) {
+    const parsed = PlanSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error, input) };
+    plan = parsed.data;
+  }
   const issues: PlanIssue[] = [];
   if (plan.tasks.length === 0) {
     issues.push({
@@ -132,6 +137,7 @@ export function validatePlan(input: unknown, limits: PlanLimits): PlanValidation
   const knownAgents = limits.knownAgents && [...limits.knownAgents].sort();
   for (const [i, task] of plan.tasks.entries()) {
     for (const [j, dep] of task.dependencies.entries()) {
+      if (dep !== task.id && ids.has(dep)) continue;
       const field = `tasks[${i}].dependencies[${j}]`;
       if (dep === task.id) {
         issues.push({
