@@ -66,14 +66,22 @@ export class AgentStatsBook {
     }
   }
 
+  /**
+   * Laplace-smoothed share of successful attempts: an unseen agent starts at 0.5, one failure does
+   * not zero it. Allocates nothing, for selection on every dispatch.
+   */
+  successRate(agentId: string): number {
+    const s = this.totals.get(agentId);
+    return s === undefined ? 0.5 : (s.successes + 1) / (s.attempts + 2);
+  }
+
   /** Totals for one agent (zero when unseen) with the mean duration. */
   get(agentId: string): AgentStats & { meanDurationMs: number; successRate: number } {
     const s = this.totals.get(agentId) ?? zero();
     return {
       ...s,
       meanDurationMs: s.attempts === 0 ? 0 : s.totalDurationMs / s.attempts,
-      // Laplace smoothing: an unseen agent starts at 0.5, one failure does not zero it.
-      successRate: (s.successes + 1) / (s.attempts + 2),
+      successRate: this.successRate(agentId),
     };
   }
 
