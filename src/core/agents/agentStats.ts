@@ -49,6 +49,12 @@ function add(into: AgentStats, o: AttemptOutcome): void {
   into.costUsd += o.costUsd;
 }
 
+function entryOf(map: Map<string, AgentStats>, agentId: string): AgentStats {
+  let s = map.get(agentId);
+  if (!s) map.set(agentId, (s = zero()));
+  return s;
+}
+
 /** Per-agent statistics in memory: what was loaded plus every outcome since, and the unsaved part. */
 export class AgentStatsBook {
   private readonly totals = new Map<string, AgentStats>();
@@ -59,11 +65,8 @@ export class AgentStatsBook {
   }
 
   record(agentId: string, outcome: AttemptOutcome): void {
-    for (const map of [this.totals, this.pending]) {
-      let s = map.get(agentId);
-      if (!s) map.set(agentId, (s = zero()));
-      add(s, outcome);
-    }
+    add(entryOf(this.totals, agentId), outcome);
+    add(entryOf(this.pending, agentId), outcome);
   }
 
   /**

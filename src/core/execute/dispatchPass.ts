@@ -51,7 +51,7 @@ export function offerReadyTasks(
 ): PlannedStart[] {
   const { graph, state, registry, stats, locks, runId } = deps;
   const starts: PlannedStart[] = [];
-  if (freeSlots <= 0) return starts;
+  if (freeSlots <= 0 || scheduler.count('ready') === 0) return starts;
   const anyRoom = (): boolean =>
     registry
       .agents()

@@ -9,7 +9,7 @@ import { failedTaskMessage } from './attemptOutcome';
 import { classifyFailure } from '../model/failure';
 import { RunStorageError } from './runStorageError';
 import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
-import { assertJson, createTaskContext } from './taskContext';
+import { assertJson, createTaskContext, type AttemptHost } from './taskContext';
 import { offerReadyTasks, type PlannedStart } from './dispatchPass';
 import { taskBackground } from './taskBackground';
 import { RunCancelledError, TaskStoppedError } from './executorErrors';
@@ -49,8 +49,18 @@ export class RunExecutor implements DisposableLike {
   /** Set when the run state could not be made durable; the run stops and the orchestrator reports it. */
   storageError: RunStorageError | undefined;
 
+  /** What every attempt's context borrows from the executor. */
+  private readonly host: AttemptHost;
+
   constructor(private readonly deps: ExecutorDeps) {
     const { state } = deps;
+    this.host = {
+      claimWrite: (owner, path) => deps.locks.tryAcquire(owner, { reads: [], writes: [path] }),
+      now: () => deps.clock.now(),
+      gate: (taskId) => gateView(state, taskId),
+      startSpan: (parentId, name, attributes) =>
+        deps.tracer.startSpan(name, { parentId, ...(attributes ? { attributes } : {}) }),
+    };
     this.scheduler = new DagScheduler(deps.graph, (id) => recoveredStatus(state.tasks[id]));
     // Every backoff listens on the run's signal (attempts are aborted by the executor itself); that is by design.
     setMaxListeners(0, this.runAbort.signal, this.disposed.signal);
@@ -188,7 +198,8 @@ export class RunExecutor implements DisposableLike {
     /** The agent's work, once it was handed the task; `settled` once it is known to have stopped. */
     let work: Promise<TaskResult> | undefined;
     let settled = false;
-    let transition: () => void = () => this.scheduler.cancel(i);
+    /** The scheduler move once the agent has stopped: the common two by name, the rest as a function. */
+    let transition: 'succeed' | 'cancel' | (() => void) = 'cancel';
     let committed: Promise<void> | undefined;
     const startedAt = clock.now();
     // The attempt's span is told by its own events: `task.started` opens it, the attempt's outcome ends it.
@@ -205,7 +216,7 @@ export class RunExecutor implements DisposableLike {
       });
       const dependencyOutputs: Record<string, JsonValue | undefined> = {};
       for (const d of task.dependencies) dependencyOutputs[d] = state.tasks[d]?.output;
-      const { ctx, usage, delivered } = createTaskContext(
+      const ctx = createTaskContext(
         {
           runId: this.deps.runId,
           task,
@@ -215,11 +226,9 @@ export class RunExecutor implements DisposableLike {
           steps: state.tasks[task.id]?.steps ?? {},
           dependencyOutputs,
           background: taskBackground(state, graph.tasks, task, attempt, services.messages.peek(agentId)),
-          claimWrite: (path) => this.deps.locks.tryAcquire(start.lockOwner, { reads: [], writes: [path] }),
-          now: () => clock.now(),
-          gate: () => gateView(state, task.id),
-          startSpan: (name, attributes) =>
-            tracer.startSpan(name, { parentId: spanId, ...(attributes ? { attributes } : {}) }),
+          host: this.host,
+          lockOwner: start.lockOwner,
+          spanId,
         },
         services,
       );
@@ -228,7 +237,7 @@ export class RunExecutor implements DisposableLike {
       settled = true;
       if (result.output !== undefined) assertJson(result.output, `The output of task "${task.id}"`);
       const durationMs = clock.now() - startedAt;
-      delivered();
+      ctx.delivered();
       services.emit({
         type: 'task.succeeded',
         taskId: task.id,
@@ -238,7 +247,7 @@ export class RunExecutor implements DisposableLike {
         ...(result.output !== undefined ? { output: result.output } : {}),
         ...(result.summary !== undefined ? { summary: result.summary } : {}),
       });
-      const spent = usage();
+      const spent = ctx.spent;
       this.deps.stats.record(agentId, {
         success: true,
         durationMs,
@@ -251,7 +260,7 @@ export class RunExecutor implements DisposableLike {
       // free), so a crash can never leave a dependent that ran on top of a success the log lacks.
       committed = services.commit();
       committed.catch(() => undefined);
-      transition = () => this.scheduler.succeed(i);
+      transition = 'succeed';
     } catch (err) {
       // A rejection that is not the attempt's stop came from the agent's own work: it has stopped.
       if (err !== stops.reason) settled = true;
@@ -284,7 +293,9 @@ export class RunExecutor implements DisposableLike {
         }
         this.committing--;
       }
-      transition();
+      if (transition === 'succeed') this.scheduler.succeed(i);
+      else if (transition === 'cancel') this.scheduler.cancel(i);
+      else transition();
       this.giveBack(start);
       this.pump();
     }

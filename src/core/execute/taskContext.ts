@@ -2,6 +2,7 @@ import { abortReason } from '../common/clock';
 import type { MessageBus } from '../context/messageBus';
 import type { ContextView, SharedContext } from '../context/sharedContext';
 import type { RunLogger } from '../observe/runLogger';
+import type { Span } from '../observe/tracer';
 import type { TaskSpec } from '../model/planSchema';
 import type { ModelTurn, QuotaGate } from '../quota/quotaGate';
 import { addUsage, type Usage } from '../model/usage';
@@ -34,6 +35,18 @@ export interface AttemptServices {
   logger: RunLogger;
 }
 
+/** What the executor lends every attempt's context; one object per executor, so an attempt allocates no closures for it. */
+export interface AttemptHost {
+  /** Takes an extra write lock for the attempt that owns `lockOwner`, without waiting. */
+  claimWrite(lockOwner: string, path: string): boolean;
+  /** The executor's clock, for timing waits. */
+  now(): number;
+  /** The run's baseline and plan, for a task's gate. */
+  gate(taskId: string): TaskGateView;
+  /** Starts a span under `parentId`. */
+  startSpan(parentId: string, name: string, attributes?: Readonly<Record<string, unknown>>): Span;
+}
+
 /** What one attempt needs besides the services. */
 export interface AttemptInfo {
   runId: string;
@@ -47,14 +60,11 @@ export interface AttemptInfo {
   dependencyOutputs: Readonly<Record<string, JsonValue | undefined>>;
   /** Dependencies' results, shared context, unread messages and the previous attempt (`taskBackground`). */
   background: TaskBackground;
-  /** Takes an extra write lock for this attempt, without waiting. */
-  claimWrite(path: string): boolean;
-  /** The executor's clock, for timing waits. */
-  now(): number;
-  /** The run's baseline and plan, for the task's gate; made on first use. */
-  gate?: () => TaskGateView;
-  /** Starts a child of the attempt's task span (its model calls and tool calls); none when untraced. */
-  startSpan?: StartChildSpan;
+  host: AttemptHost;
+  /** Who owns the attempt's path locks. */
+  lockOwner: string;
+  /** The attempt's task span, parent of its model and tool calls; none when untraced. */
+  spanId?: string;
 }
 
 function assertJson(value: unknown, what: string): asserts value is JsonValue {
@@ -66,15 +76,11 @@ function assertJson(value: unknown, what: string): asserts value is JsonValue {
 }
 
 /**
- * Builds the context handed to an agent for one attempt; `usage` accumulates what its model calls
- * spent, and `delivered` marks the messages the context handed over as read (call it on success).
+ * Builds the context handed to an agent for one attempt; its `spent` accumulates what its model
+ * calls spent, and `delivered()` marks the messages it handed over as read (call it on success).
  */
-export function createTaskContext(
-  info: AttemptInfo,
-  services: AttemptServices,
-): { ctx: TaskContext; usage: () => Usage; delivered: () => void } {
-  const ctx = new AttemptContext(info, services);
-  return { ctx, usage: () => ctx.spent, delivered: () => ctx.delivered() };
+export function createTaskContext(info: AttemptInfo, services: AttemptServices): AttemptContext {
+  return new AttemptContext(info, services);
 }
 
 /**
@@ -82,7 +88,7 @@ export function createTaskContext(
  * need (logger, context view, mailbox, gate) are made on first use, so starting an attempt
  * allocates a handful of objects whatever the agent does with them.
  */
-class AttemptContext implements TaskContext {
+export class AttemptContext implements TaskContext {
   readonly runId: string;
   readonly task: TaskSpec;
   readonly attempt: number;
@@ -94,13 +100,13 @@ class AttemptContext implements TaskContext {
   readonly moreUnreadMessages: number;
   readonly previousAttempt?: PreviousAttempt;
   readonly retryNote?: string;
-  readonly startSpan?: StartChildSpan;
   /** What the attempt's model calls spent so far. */
   spent: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   private logger: RunLogger | undefined;
   private contextView: ContextView | undefined;
   private mailbox: AgentMailbox | undefined;
   private gateView: TaskGateView | undefined;
+  private childSpans: StartChildSpan | undefined;
 
   constructor(
     private readonly info: AttemptInfo,
@@ -118,7 +124,6 @@ class AttemptContext implements TaskContext {
     this.moreUnreadMessages = background.moreUnreadMessages;
     if (background.previousAttempt) this.previousAttempt = background.previousAttempt;
     if (background.retryNote !== undefined) this.retryNote = background.retryNote;
-    if (info.startSpan) this.startSpan = info.startSpan;
   }
 
   get signal(): AbortSignal {
@@ -141,8 +146,15 @@ class AttemptContext implements TaskContext {
     });
   }
 
-  get gate(): TaskGateView | undefined {
-    return (this.gateView ??= this.info.gate?.());
+  get gate(): TaskGateView {
+    return (this.gateView ??= this.info.host.gate(this.task.id));
+  }
+
+  /** Starts a child of the attempt's task span; a function of its own, as callers pass it on. */
+  get startSpan(): StartChildSpan | undefined {
+    const { host, spanId } = this.info;
+    if (spanId === undefined) return undefined;
+    return (this.childSpans ??= (name, attributes) => host.startSpan(spanId, name, attributes));
   }
 
   async step<T extends JsonValue>(key: string, effect: () => Promise<T>): Promise<T> {
@@ -188,15 +200,15 @@ class AttemptContext implements TaskContext {
   }
 
   claimWrite(path: string): boolean {
-    return this.info.claimWrite(path);
+    return this.info.host.claimWrite(this.info.lockOwner, path);
   }
 
   async timeWait<T>(kind: 'approval', detail: string, wait: () => Promise<T>): Promise<T> {
-    const startedAt = this.info.now();
+    const startedAt = this.info.host.now();
     try {
       return await wait();
     } finally {
-      const event = taskWaitedEvent(this.task.id, this.attempt, kind, startedAt, this.info.now(), detail);
+      const event = taskWaitedEvent(this.task.id, this.attempt, kind, startedAt, this.info.host.now(), detail);
       if (event) this.services.emit(event);
     }
   }
