@@ -31,6 +31,8 @@ export class AgentRegistrationError extends Error {
  */
 export class AgentRegistry implements DisposableLike {
   private readonly entries = new Map<string, Entry>();
+  /** `list()` as of the last change; dropped whenever the entries change. */
+  private shared: readonly RegisteredAgent[] | undefined;
   private readonly changed = new Emitter<void>();
   /** Fires when an agent is registered, unregistered, or changes health. */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -55,6 +57,7 @@ export class AgentRegistry implements DisposableLike {
     const registered: RegisteredAgent = { definition: parsed.data, run: (ctx) => agent.run(ctx) };
     const entry: Entry = { agent: registered, health: 'healthy', load: 0 };
     this.entries.set(id, entry);
+    this.shared = undefined;
     this.changed.fire();
     return { dispose: () => (this.entries.get(id) === entry ? this.unregister(id) : undefined) };
   }
@@ -87,13 +90,17 @@ export class AgentRegistry implements DisposableLike {
     }
     for (const id of removing) this.entries.delete(id);
     for (const [id, entry] of staged) this.entries.set(id, entry);
+    this.shared = undefined;
     this.changed.fire();
     return { added: [...staged.keys()], errors };
   }
 
   /** Removes an agent; attempts already running finish, no new task goes to it. */
   unregister(id: string): void {
-    if (this.entries.delete(id)) this.changed.fire();
+    if (this.entries.delete(id)) {
+      this.shared = undefined;
+      this.changed.fire();
+    }
   }
 
   get(id: string): RegisteredAgent | undefined {
@@ -101,7 +108,12 @@ export class AgentRegistry implements DisposableLike {
   }
 
   list(): RegisteredAgent[] {
-    return [...this.entries.values()].map((e) => e.agent);
+    return [...this.agents()];
+  }
+
+  /** The registered agents, one shared read-only array until the next change: for selection on every dispatch. */
+  agents(): readonly RegisteredAgent[] {
+    return (this.shared ??= [...this.entries.values()].map((e) => e.agent));
   }
 
   /** Every capability some registered agent has. */
@@ -152,6 +164,7 @@ export class AgentRegistry implements DisposableLike {
 
   dispose(): void {
     this.entries.clear();
+    this.shared = undefined;
     this.changed.dispose();
     this.freed.dispose();
   }

@@ -37,7 +37,7 @@ export function rankAgents(
   const pool =
     assigned !== undefined
       ? [registry.get(assigned)].filter((a): a is RegisteredAgent => a !== undefined)
-      : registry.list();
+      : registry.agents();
   const ranked: Array<{ agent: RegisteredAgent; score: number }> = [];
   for (const agent of pool) {
     const def = agent.definition;
@@ -46,7 +46,7 @@ export function rankAgents(
       continue;
     // A specialist whose capabilities are exactly what the task needs fits best.
     const fit = (task.requiredCapabilities.length + 1) / (def.capabilities.length + 1);
-    const success = stats.get(def.id).successRate;
+    const success = stats.successRate(def.id);
     const free = 1 - registry.load(def.id) / def.maxLoad;
     ranked.push({ agent, score: fit * success * free * (health === 'degraded' ? 0.5 : 1) });
   }

@@ -49,6 +49,12 @@ function add(into: AgentStats, o: AttemptOutcome): void {
   into.costUsd += o.costUsd;
 }
 
+function entryOf(map: Map<string, AgentStats>, agentId: string): AgentStats {
+  let s = map.get(agentId);
+  if (!s) map.set(agentId, (s = zero()));
+  return s;
+}
+
 /** Per-agent statistics in memory: what was loaded plus every outcome since, and the unsaved part. */
 export class AgentStatsBook {
   private readonly totals = new Map<string, AgentStats>();
@@ -59,11 +65,17 @@ export class AgentStatsBook {
   }
 
   record(agentId: string, outcome: AttemptOutcome): void {
-    for (const map of [this.totals, this.pending]) {
-      let s = map.get(agentId);
-      if (!s) map.set(agentId, (s = zero()));
-      add(s, outcome);
-    }
+    add(entryOf(this.totals, agentId), outcome);
+    add(entryOf(this.pending, agentId), outcome);
+  }
+
+  /**
+   * Laplace-smoothed share of successful attempts: an unseen agent starts at 0.5, one failure does
+   * not zero it. Allocates nothing, for selection on every dispatch.
+   */
+  successRate(agentId: string): number {
+    const s = this.totals.get(agentId);
+    return s === undefined ? 0.5 : (s.successes + 1) / (s.attempts + 2);
   }
 
   /** Totals for one agent (zero when unseen) with the mean duration. */
@@ -72,8 +84,7 @@ export class AgentStatsBook {
     return {
       ...s,
       meanDurationMs: s.attempts === 0 ? 0 : s.totalDurationMs / s.attempts,
-      // Laplace smoothing: an unseen agent starts at 0.5, one failure does not zero it.
-      successRate: (s.successes + 1) / (s.attempts + 2),
+      successRate: this.successRate(agentId),
     };
   }
 

@@ -6,17 +6,31 @@ export type Event<T> = (listener: (e: T) => void) => DisposableLike;
 /** A typed event source with no `vscode` dependency; a throwing listener never stops the others. */
 export class Emitter<T> implements DisposableLike {
   private listeners = new Set<(e: T) => void>();
+  /**
+   * The listeners as of the last change, shared by every `fire` until the next one (copy on write):
+   * a listener added or removed during a fire does not change who hears that event, and firing
+   * allocates nothing.
+   */
+  private current: ReadonlyArray<(e: T) => void> | undefined;
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}
 
   /** Subscribe to the events of this emitter. */
   readonly event: Event<T> = (listener) => {
     this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    this.current = undefined;
+    return {
+      dispose: () => {
+        this.current = undefined;
+        return this.listeners.delete(listener);
+      },
+    };
   };
 
   fire(value: T): void {
-    for (const listener of [...this.listeners]) {
+    if (this.listeners.size === 0) return;
+    const listeners = (this.current ??= [...this.listeners]);
+    for (const listener of listeners) {
       try {
         listener(value);
       } catch (err) {
@@ -32,5 +46,6 @@ export class Emitter<T> implements DisposableLike {
 
   dispose(): void {
     this.listeners.clear();
+    this.current = undefined;
   }
 }

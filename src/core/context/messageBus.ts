@@ -114,9 +114,10 @@ export class MessageBus {
 
   /** The agent's messages (matching `filter`), oldest first, left in the inbox (copies). */
   peek(agentId: string, filter: InboxFilter = {}): AgentMessage[] {
-    return this.inbox(agentId)
-      .filter((m) => matches(m, filter))
-      .map((m) => copyMessage(m));
+    const inbox = this.inbox(agentId);
+    // Every attempt peeks; most inboxes are empty.
+    if (inbox.length === 0) return [];
+    return inbox.filter((m) => matches(m, filter)).map((m) => copyMessage(m));
   }
 
   /** Calls `listener` with a copy of each message delivered to `agentId` from now on. */

@@ -18,14 +18,14 @@ export interface AgentStopWait {
 }
 
 /**
- * Waits for an aborted agent to stop, so its locks and load stay held while it might still write;
- * after `graceMs` they are released anyway, with a warning.
+ * Waits for an aborted agent's `work` to settle, so its locks and load stay held while it might
+ * still write; after `graceMs` they are released anyway, with a warning.
  */
-export async function waitForAgentToStop(
-  agent: { stopped: boolean; done: Promise<unknown> },
-  wait: AgentStopWait,
-): Promise<void> {
-  if (agent.stopped) return;
+export async function waitForAgentToStop(work: Promise<unknown>, wait: AgentStopWait): Promise<void> {
+  const stopped = work.then(
+    () => 'stopped' as const,
+    () => 'stopped' as const,
+  );
   const timer = new AbortController();
   const onDispose = (): void => timer.abort(ATTEMPT_OVER);
   wait.disposed.addEventListener('abort', onDispose, { once: true });
@@ -33,7 +33,7 @@ export async function waitForAgentToStop(
     () => 'late' as const,
     () => 'late' as const,
   );
-  const verdict = await Promise.race([agent.done.then(() => 'stopped' as const), late]);
+  const verdict = await Promise.race([stopped, late]);
   timer.abort(ATTEMPT_OVER);
   wait.disposed.removeEventListener('abort', onDispose);
   if (verdict === 'late') {

@@ -2,45 +2,77 @@ import type { Clock } from '../common/clock';
 import { ATTEMPT_OVER } from './agentStop';
 import { TaskTimeoutError } from './executorErrors';
 
-/** What stops one attempt: the run's abort, and the task's time limit. */
-export interface AttemptStops {
-  /** Aborted when the run is, when the time limit passes, or when the attempt is over. */
-  readonly controller: AbortController;
-  /** Whether the time limit stopped it. */
-  timedOut(): boolean;
-  /** The attempt is over: aborts what it left running and lets go of the run's signal and the timer. */
-  end(): void;
-}
+/**
+ * What stops one attempt: the run's cancel (the executor passes it on), a person's cancel or
+ * reassignment, the task's time limit, and the end of the attempt. The agent's `AbortSignal` is
+ * made on first use, already aborted if the attempt was stopped before; an agent that never looks
+ * at it costs no controller, no listener and no abort event. Nothing here listens on the run's
+ * signal: the executor aborts its running attempts itself.
+ */
+export class AttemptStops {
+  private controller: AbortController | undefined;
+  private abortReason: Error | undefined;
+  private rejectRace: ((reason: Error) => void) | undefined;
+  private readonly timer: AbortController | undefined;
+  private timedOutAt = false;
+  /** Set when a person stopped the attempt (cancel, or reassignment to another agent). */
+  stoppedFor: 'cancel' | 'reassign' | undefined;
 
-/** Ties a new attempt's controller to the run's signal and, when there is one, to its time limit. */
-export function armAttemptStops(
-  runSignal: AbortSignal,
-  clock: Clock,
-  timeoutMs: number | undefined,
-  taskId: string,
-): AttemptStops {
-  const controller = new AbortController();
-  const onRunAbort = (): void => controller.abort(runSignal.reason);
-  if (runSignal.aborted) onRunAbort();
-  else runSignal.addEventListener('abort', onRunAbort, { once: true });
-  let timedOut = false;
-  const timer = timeoutMs === undefined ? undefined : new AbortController();
-  if (timer && timeoutMs !== undefined) {
+  constructor(clock: Clock, timeoutMs: number | undefined, taskId: string) {
+    if (timeoutMs === undefined) return;
+    const timer = (this.timer = new AbortController());
     clock.sleep(timeoutMs, timer.signal).then(
-      () => (
-        (timedOut = true),
-        controller.abort(new TaskTimeoutError(`Task "${taskId}" ran past its ${timeoutMs} ms limit.`))
-      ),
+      () => {
+        this.timedOutAt = true;
+        this.abort(new TaskTimeoutError(`Task "${taskId}" ran past its ${timeoutMs} ms limit.`));
+      },
       () => undefined,
     );
   }
-  return {
-    controller,
-    timedOut: () => timedOut,
-    end: () => {
-      controller.abort(ATTEMPT_OVER);
-      timer?.abort(ATTEMPT_OVER);
-      runSignal.removeEventListener('abort', onRunAbort);
-    },
-  };
+
+  /** The agent's signal: aborted on cancel, on the time limit and when the attempt is over. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Why the attempt was stopped, once it was; the first reason wins, as with an `AbortController`. */
+  get reason(): Error | undefined {
+    return this.abortReason;
+  }
+
+  /** Whether the time limit stopped it. */
+  timedOut(): boolean {
+    return this.timedOutAt;
+  }
+
+  /** Stops the attempt: the signal aborts and `race` rejects with `reason`. Later calls do nothing. */
+  abort(reason: Error): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    const reject = this.rejectRace;
+    this.rejectRace = undefined;
+    reject?.(reason);
+  }
+
+  /** Resolves with the work, or rejects with the reason as soon as the attempt is stopped. */
+  race<T>(work: Promise<T>): Promise<T> {
+    const stopped = this.abortReason;
+    if (stopped !== undefined) return Promise.reject(stopped);
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      work.then(resolve, reject);
+    });
+  }
+
+  /** The attempt is over: aborts what it left running and stops the timer. */
+  end(): void {
+    this.abort(ATTEMPT_OVER);
+    this.rejectRace = undefined;
+    this.timer?.abort(ATTEMPT_OVER);
+  }
 }

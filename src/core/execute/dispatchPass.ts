@@ -23,6 +23,14 @@ const MAX_LOCK_SKIPS = 512;
 /** Ready tasks passed over because their agents are full, at most; a generous bound, as these are cheap. */
 const MAX_BUSY_SKIPS = 8192;
 
+const NO_AGENTS: ReadonlySet<string> = new Set();
+
+/** The items sorted and joined by commas; no copy for the usual list of none or one. */
+function sortedList(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return [...items].sort().join(',');
+}
+
 /** Locks are owned per attempt, so an abandoned attempt keeps its locks even while a retry waits. */
 export function attemptLockOwner(runId: string, taskId: string, attempt: number): string {
   return `${runId}/${taskId}#${attempt}`;
@@ -43,10 +51,10 @@ export function offerReadyTasks(
 ): PlannedStart[] {
   const { graph, state, registry, stats, locks, runId } = deps;
   const starts: PlannedStart[] = [];
-  if (freeSlots <= 0) return starts;
+  if (freeSlots <= 0 || scheduler.count('ready') === 0) return starts;
   const anyRoom = (): boolean =>
     registry
-      .list()
+      .agents()
       .some(
         (a) =>
           registry.health(a.definition.id) !== 'unhealthy' && registry.load(a.definition.id) < a.definition.maxLoad,
@@ -62,13 +70,13 @@ export function offerReadyTasks(
     const ts = state.tasks[task.id];
     const excluded = ts?.excludedAgents ?? [];
     const assigned = ts?.assignedAgent ?? task.agent;
-    const signature = `${[...task.requiredCapabilities].sort().join(',')}|${assigned ?? ''}|${[...excluded].sort().join(',')}`;
+    const signature = `${sortedList(task.requiredCapabilities)}|${assigned ?? ''}|${sortedList(excluded)}`;
     if (busySignatures.has(signature)) {
       busySkips++;
       return 'skip';
     }
     const selection = selectAgent(task, registry, stats, {
-      excluded: new Set(excluded),
+      excluded: excluded.length === 0 ? NO_AGENTS : new Set(excluded),
       ...(ts?.assignedAgent ? { assignedAgent: ts.assignedAgent } : {}),
     });
     if (selection.kind === 'none') {

@@ -9,12 +9,14 @@ import { failedTaskMessage } from './attemptOutcome';
 import { classifyFailure } from '../model/failure';
 import { RunStorageError } from './runStorageError';
 import type { ExecutionOutcome, ExecutorDeps } from './runExecutorTypes';
-import { assertJson, createTaskContext } from './taskContext';
+import { assertJson, createTaskContext, type AttemptHost } from './taskContext';
 import { offerReadyTasks, type PlannedStart } from './dispatchPass';
 import { taskBackground } from './taskBackground';
 import { RunCancelledError, TaskStoppedError } from './executorErrors';
-import { armAttemptStops } from './attemptStops';
-import { raceAbort } from './raceAbort';
+import { AttemptStops } from './attemptStops';
+import { abortReason } from '../common/clock';
+import type { JsonValue } from '../model/runEvents';
+import type { TaskResult } from '../task/agent';
 import { gateView } from './taskGateView';
 import { startWaits } from './startWaits';
 import type { TaskActionKind } from '../model/runEvents';
@@ -28,12 +30,12 @@ import type { TaskActionKind } from '../model/runEvents';
  */
 export class RunExecutor implements DisposableLike {
   private readonly scheduler: DagScheduler;
-  /** Running attempts by `task#attempt`. */
-  private readonly inFlight = new Set<string>();
+  /** Running attempts, until their agents have stopped. */
+  private inFlight = 0;
   /** Successes whose agents have stopped, waiting for the log to make them durable. */
   private committing = 0;
   /** The running attempt of each task, to stop it on a person's cancel or reassignment. */
-  private readonly running = new Map<number, { controller: AbortController; stoppedFor?: 'cancel' | 'reassign' }>();
+  private readonly running = new Map<number, AttemptStops>();
   private readonly runAbort = new AbortController();
   private readonly disposed = new AbortController();
   private readonly waitedMs = new Map<number, number>();
@@ -47,10 +49,20 @@ export class RunExecutor implements DisposableLike {
   /** Set when the run state could not be made durable; the run stops and the orchestrator reports it. */
   storageError: RunStorageError | undefined;
 
+  /** What every attempt's context borrows from the executor. */
+  private readonly host: AttemptHost;
+
   constructor(private readonly deps: ExecutorDeps) {
     const { state } = deps;
+    this.host = {
+      claimWrite: (owner, path) => deps.locks.tryAcquire(owner, { reads: [], writes: [path] }),
+      now: () => deps.clock.now(),
+      gate: (taskId) => gateView(state, taskId),
+      startSpan: (parentId, name, attributes) =>
+        deps.tracer.startSpan(name, { parentId, ...(attributes ? { attributes } : {}) }),
+    };
     this.scheduler = new DagScheduler(deps.graph, (id) => recoveredStatus(state.tasks[id]));
-    // Every running attempt and every backoff listens on the run's signal; that is by design.
+    // Every backoff listens on the run's signal (attempts are aborted by the executor itself); that is by design.
     setMaxListeners(0, this.runAbort.signal, this.disposed.signal);
     const wake = (): void => this.pump();
     this.disposables.add(deps.registry.onDidFreeCapacity(wake));
@@ -81,7 +93,7 @@ export class RunExecutor implements DisposableLike {
     const attempt = this.running.get(i);
     if (attempt && (action === 'cancel' || action === 'reassign')) {
       attempt.stoppedFor = action;
-      attempt.controller.abort(new TaskStoppedError(action, taskId));
+      attempt.abort(new TaskStoppedError(action, taskId));
       return;
     }
     this.reconcile();
@@ -106,7 +118,7 @@ export class RunExecutor implements DisposableLike {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    this.runAbort.abort(new RunCancelledError());
+    this.abortRun();
     this.checkDone();
   }
 
@@ -127,9 +139,16 @@ export class RunExecutor implements DisposableLike {
   }
 
   dispose(): void {
-    this.runAbort.abort(new RunCancelledError());
+    this.abortRun();
     this.disposed.abort(ATTEMPT_OVER);
     this.disposables.dispose();
+  }
+
+  /** Aborts the run's signal (backoffs wait on it) and every running attempt with the same reason. */
+  private abortRun(): void {
+    if (!this.runAbort.signal.aborted) this.runAbort.abort(new RunCancelledError());
+    const reason = abortReason(this.runAbort.signal);
+    for (const stops of this.running.values()) stops.abort(reason);
   }
 
   private get stopped(): boolean {
@@ -141,7 +160,7 @@ export class RunExecutor implements DisposableLike {
     if (this.pumping || !this.settle || this.stopped) return this.checkDone();
     this.pumping = true;
     try {
-      const free = this.deps.options.maxConcurrency - this.inFlight.size;
+      const free = this.deps.options.maxConcurrency - this.inFlight;
       const starts = offerReadyTasks(this.scheduler, this.deps, free, this.lockBlockedSince);
       for (const start of starts) {
         // A listener of an event emitted in this pass may have paused or cancelled the run.
@@ -171,56 +190,54 @@ export class RunExecutor implements DisposableLike {
     const { task: i, agent, attempt } = start;
     const task = graph.tasks[i]!;
     const agentId = agent.definition.id;
-    const attemptKey = `${i}#${attempt}`;
-    const stops = armAttemptStops(this.runAbort.signal, clock, task.timeoutMs ?? options.taskTimeoutMs, task.id);
-    const { controller } = stops;
-    const stop: { controller: AbortController; stoppedFor?: 'cancel' | 'reassign' } = { controller };
-    this.running.set(i, stop);
-    this.inFlight.add(attemptKey);
-    const agentState = { stopped: true, done: Promise.resolve() as Promise<unknown> };
-    let transition: () => void = () => this.scheduler.cancel(i);
+    const stops = new AttemptStops(clock, task.timeoutMs ?? options.taskTimeoutMs, task.id);
+    const runSignal = this.runAbort.signal;
+    if (runSignal.aborted) stops.abort(abortReason(runSignal));
+    this.running.set(i, stops);
+    this.inFlight++;
+    /** The agent's work, once it was handed the task; `settled` once it is known to have stopped. */
+    let work: Promise<TaskResult> | undefined;
+    let settled = false;
+    /** The scheduler move once the agent has stopped: the common two by name, the rest as a function. */
+    let transition: 'succeed' | 'cancel' | (() => void) = 'cancel';
     let committed: Promise<void> | undefined;
     const startedAt = clock.now();
-    const span = tracer.startSpan('task', {
-      attributes: { taskId: task.id, agentId, attempt },
-      ...(options.parentSpanId ? { parentId: options.parentSpanId } : {}),
-    });
+    // The attempt's span is told by its own events: `task.started` opens it, the attempt's outcome ends it.
+    const spanId = tracer.newSpanId();
     try {
       for (const wait of startWaits(state, task.id, start, startedAt)) services.emit(wait);
-      services.emit({ type: 'task.started', taskId: task.id, agentId, attempt });
-      const dependencyOutputs = Object.fromEntries(task.dependencies.map((d) => [d, state.tasks[d]?.output]));
-      const steps = state.tasks[task.id]?.steps ?? {};
-      const claimWrite = (path: string): boolean =>
-        this.deps.locks.tryAcquire(start.lockOwner, { reads: [], writes: [path] });
-      const background = taskBackground(state, graph.tasks, task, attempt, services.messages.peek(agentId));
-      const { ctx, usage, delivered } = createTaskContext(
+      services.emit({
+        type: 'task.started',
+        taskId: task.id,
+        agentId,
+        attempt,
+        spanId,
+        ...(options.parentSpanId ? { parentSpanId: options.parentSpanId } : {}),
+      });
+      const dependencyOutputs: Record<string, JsonValue | undefined> = {};
+      for (const d of task.dependencies) dependencyOutputs[d] = state.tasks[d]?.output;
+      const ctx = createTaskContext(
         {
           runId: this.deps.runId,
           task,
           attempt,
           agentId,
-          signal: controller.signal,
-          steps,
+          stops,
+          steps: state.tasks[task.id]?.steps ?? {},
           dependencyOutputs,
-          background,
-          claimWrite,
-          now: () => clock.now(),
-          gate: gateView(state, task.id),
-          startSpan: (name, attributes) =>
-            tracer.startSpan(name, { parentId: span.id, ...(attributes ? { attributes } : {}) }),
+          background: taskBackground(state, graph.tasks, task, attempt, services.messages.peek(agentId)),
+          host: this.host,
+          lockOwner: start.lockOwner,
+          spanId,
         },
         services,
       );
-      const work = Promise.resolve().then(() => agent.run(ctx));
-      agentState.stopped = false;
-      agentState.done = work.then(
-        () => (agentState.stopped = true),
-        () => (agentState.stopped = true),
-      );
-      const result = await raceAbort(work, controller.signal);
+      work = Promise.resolve().then(() => agent.run(ctx));
+      const result = await stops.race(work);
+      settled = true;
       if (result.output !== undefined) assertJson(result.output, `The output of task "${task.id}"`);
       const durationMs = clock.now() - startedAt;
-      delivered();
+      ctx.delivered();
       services.emit({
         type: 'task.succeeded',
         taskId: task.id,
@@ -230,7 +247,7 @@ export class RunExecutor implements DisposableLike {
         ...(result.output !== undefined ? { output: result.output } : {}),
         ...(result.summary !== undefined ? { summary: result.summary } : {}),
       });
-      const spent = usage();
+      const spent = ctx.spent;
       this.deps.stats.record(agentId, {
         success: true,
         durationMs,
@@ -239,40 +256,46 @@ export class RunExecutor implements DisposableLike {
       });
       metrics.counter('tasks.succeeded').add();
       metrics.histogram('task.durationMs').record(durationMs);
-      span.end('ok');
       // Dependents start only once this success is on disk (awaited below, after the agent's slot is
       // free), so a crash can never leave a dependent that ran on top of a success the log lacks.
       committed = services.commit();
       committed.catch(() => undefined);
-      transition = () => this.scheduler.succeed(i);
+      transition = 'succeed';
     } catch (err) {
-      transition = stop.stoppedFor
-        ? this.afterPersonStop(i, attempt, stop.stoppedFor, span)
-        : this.afterError(i, agentId, attempt, clock.now() - startedAt, err, stops.timedOut(), span);
+      // A rejection that is not the attempt's stop came from the agent's own work: it has stopped.
+      if (err !== stops.reason) settled = true;
+      transition = stops.stoppedFor
+        ? this.afterPersonStop(i, attempt, stops.stoppedFor)
+        : this.afterError(i, agentId, attempt, clock.now() - startedAt, err, stops.timedOut());
     } finally {
       this.running.delete(i);
       stops.end();
-      await waitForAgentToStop(agentState, {
-        graceMs: this.deps.options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS,
-        clock: this.deps.clock,
-        disposed: this.disposed.signal,
-        warn: (message) => this.deps.services.logger.warn(message),
-        agentId,
-        taskId: task.id,
-      });
-      this.inFlight.delete(attemptKey);
+      if (work !== undefined && !settled) {
+        await waitForAgentToStop(work, {
+          graceMs: this.deps.options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS,
+          clock: this.deps.clock,
+          disposed: this.disposed.signal,
+          warn: (message) => this.deps.services.logger.warn(message),
+          agentId,
+          taskId: task.id,
+        });
+      }
+      this.inFlight--;
       if (committed) {
         // The agent has stopped: its slot and load serve other tasks while the success is made durable.
         this.committing++;
         start.lease.release();
         this.pump();
-        const durationMs = clock.now() - startedAt;
-        const onStorageError = (err: unknown): (() => void) =>
-          this.afterError(i, agentId, attempt, durationMs, err, false, span);
-        transition = await committed.then(() => transition, onStorageError);
+        try {
+          await committed;
+        } catch (err) {
+          transition = this.afterError(i, agentId, attempt, clock.now() - startedAt, err, false);
+        }
         this.committing--;
       }
-      transition();
+      if (transition === 'succeed') this.scheduler.succeed(i);
+      else if (transition === 'cancel') this.scheduler.cancel(i);
+      else transition();
       this.giveBack(start);
       this.pump();
     }
@@ -282,14 +305,8 @@ export class RunExecutor implements DisposableLike {
    * An attempt a person stopped: recorded as cancelled; a cancelled task's dependents are then
    * skipped, a reassigned task is ready again for its new agent.
    */
-  private afterPersonStop(
-    i: number,
-    attempt: number,
-    stoppedFor: 'cancel' | 'reassign',
-    span: { end(s: 'ok' | 'error' | 'cancelled'): void },
-  ): () => void {
+  private afterPersonStop(i: number, attempt: number, stoppedFor: 'cancel' | 'reassign'): () => void {
     this.deps.services.emit({ type: 'task.cancelled', taskId: this.deps.graph.tasks[i]!.id, attempt });
-    span.end('cancelled');
     if (stoppedFor === 'reassign') return () => this.scheduler.requeue(i);
     return () => (this.scheduler.cancel(i), this.reconcile());
   }
@@ -302,21 +319,18 @@ export class RunExecutor implements DisposableLike {
     durationMs: number,
     err: unknown,
     timedOut: boolean,
-    span: { end(s: 'ok' | 'error' | 'cancelled'): void },
   ): () => void {
     const { graph, services } = this.deps;
     const task = graph.tasks[i]!;
     if (err instanceof RunStorageError || this.storageError) {
+      // Nothing more is recorded: the attempt's span stays open, as after a crash.
       this.stopForStorage(err instanceof RunStorageError ? err : this.storageError!);
-      span.end('error');
       return () => this.scheduler.cancel(i);
     }
     if (this.runAbort.signal.aborted && !timedOut) {
       services.emit({ type: 'task.cancelled', taskId: task.id, attempt });
-      span.end('cancelled');
       return () => this.scheduler.cancel(i);
     }
-    span.end('error');
     const failure = classifyFailure(err, { timedOut });
     const step = afterFailedAttempt(this.deps, {
       task: i,
@@ -352,7 +366,7 @@ export class RunExecutor implements DisposableLike {
   }
 
   private checkDone(): void {
-    if (!this.settle || this.inFlight.size > 0 || this.committing > 0) return;
+    if (!this.settle || this.inFlight > 0 || this.committing > 0) return;
     let outcome: ExecutionOutcome | undefined;
     if (this.cancelled) outcome = 'cancelled';
     else if (this.pausedReason !== undefined) outcome = 'paused';

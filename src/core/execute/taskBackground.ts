@@ -83,11 +83,12 @@ function titlesOf(tasks: readonly TaskSpec[]): Map<string, string> {
  * are left out: the agent reads them with its tools.
  */
 export function relevantContext(state: Readonly<RunState>, task: TaskSpec): ContextEntry[] {
-  const terms = mentionTerms(task);
   // `state.context` keeps the order of last writes (the fold re-inserts a rewritten key).
   const shared = Object.values(state.context)
     .filter((r) => r.scope === 'shared')
     .reverse();
+  if (shared.length === 0) return [];
+  const terms = mentionTerms(task);
   const mentioning = shared.filter((r) => terms.some((term) => mentions(r.key, term)));
   const rest = shared.filter((r) => !mentioning.includes(r));
   return [...mentioning, ...rest].slice(0, MAX_CONTEXT_ENTRIES).map((r) => ({ key: r.key, value: r.value }));

@@ -129,7 +129,15 @@ export const RunEventSchema = lazySchema(() =>
       /** For a reassignment: the agent of the next attempt. */
       agentId: z.string().optional(),
     }),
-    ev('task.started', { taskId: z.string(), agentId: z.string(), attempt: z.number().int().positive() }),
+    ev('task.started', {
+      taskId: z.string(),
+      agentId: z.string(),
+      attempt: z.number().int().positive(),
+      /** The attempt's `task` span, which this event opens and the attempt's outcome ends; absent in older logs. */
+      spanId: z.string().optional(),
+      /** The span it runs under (`run.execute`). */
+      parentSpanId: z.string().optional(),
+    }),
     ev('task.step.started', { taskId: z.string(), attempt: z.number().int().positive(), key: z.string() }),
     ev('task.step.completed', {
       taskId: z.string(),

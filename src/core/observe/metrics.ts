@@ -31,13 +31,18 @@ export class Metrics {
   private readonly counters = new Map<string, number>();
   private readonly histograms = new Map<string, HistogramStats>();
   private dirty = false;
+  /** Instruments handed out, by name: asking again on a hot path allocates nothing. */
+  private readonly counterHandles = new Map<string, Counter>();
+  private readonly histogramHandles = new Map<string, Histogram>();
 
   constructor(private readonly emit: (body: RunEventBody) => void) {}
 
   /** The counter called `name` (created at 0 on first use). */
   counter(name: string): Counter {
+    const known = this.counterHandles.get(name);
+    if (known) return known;
     requireName(name);
-    return {
+    const counter: Counter = {
       add: (n = 1) => {
         if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
           throw new RangeError(
@@ -48,12 +53,16 @@ export class Metrics {
         if (n > 0) this.dirty = true;
       },
     };
+    this.counterHandles.set(name, counter);
+    return counter;
   }
 
   /** The histogram called `name`. */
   histogram(name: string): Histogram {
+    const known = this.histogramHandles.get(name);
+    if (known) return known;
     requireName(name);
-    return {
+    const histogram: Histogram = {
       record: (value) => {
         if (typeof value !== 'number' || !Number.isFinite(value)) {
           throw new RangeError(`Histogram "${name}" needs a finite number, got ${String(value)}.`);
@@ -70,6 +79,8 @@ export class Metrics {
         this.dirty = true;
       },
     };
+    this.histogramHandles.set(name, histogram);
+    return histogram;
   }
 
   /** Current totals (copies). */

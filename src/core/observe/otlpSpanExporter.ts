@@ -1,7 +1,6 @@
 import type { RunEvent } from '../model/runEvents';
 import { encodeOtlpTraces } from './otlpJson';
-import type { SpanRecord } from './spanRecords';
-import { spanRecords } from './spanRecords';
+import { SpanFolder, type SpanRecord } from './spanRecords';
 
 /** How a run's spans are exported. */
 export interface OtlpExporterOptions {
@@ -43,7 +42,8 @@ export function otlpTracesUrl(endpoint: string): URL {
  */
 export class OtlpSpanExporter {
   private readonly url: URL;
-  private readonly started = new Map<string, RunEvent>();
+  /** Spans started and not yet ended; each is exported once, as it ends. */
+  private readonly spans = new SpanFolder(false);
   private batch: SpanRecord[] = [];
   private sending: Promise<void> = Promise.resolve();
   private warned = false;
@@ -64,14 +64,11 @@ export class OtlpSpanExporter {
     return exporter;
   }
 
-  /** Takes one run event; a `span.ended` adds its span to the batch. */
+  /** Takes one run event; one that ends a span adds the span to the batch. */
   onEvent(event: RunEvent): void {
-    if (event.type === 'span.started') this.started.set(event.spanId, event);
-    if (event.type !== 'span.ended') return;
-    const start = this.started.get(event.spanId);
-    if (start === undefined) return;
-    this.started.delete(event.spanId);
-    this.batch.push(...spanRecords([start, event]));
+    const ended = this.spans.add(event);
+    if (ended === undefined) return;
+    this.batch.push(ended);
     if (this.batch.length >= (this.options.batchSize ?? 64)) this.send();
   }
 

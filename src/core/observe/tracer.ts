@@ -32,6 +32,14 @@ export class Tracer {
     private readonly idGen: () => string = () => newId('span'),
   ) {}
 
+  /**
+   * A fresh span id for a span told by other events (an attempt's `task.started` and its outcome),
+   * which costs no `span.*` event of its own.
+   */
+  newSpanId(): string {
+    return this.idGen();
+  }
+
   /** Starts a span and emits `span.started`. */
   startSpan(name: string, options: SpanOptions = {}): Span {
     if (typeof name !== 'string' || name.length === 0)

@@ -55,26 +55,50 @@ export function findCycle(tasks: readonly TaskSpec[]): string[] | undefined {
 
 /** Builds the graph of a plan already known to have unique ids, known dependencies and no cycle. */
 export function buildPlanGraph(tasks: readonly TaskSpec[]): PlanGraph {
-  const indexOf = new Map(tasks.map((t, i) => [t.id, i]));
-  const dependencies = tasks.map((t) => t.dependencies.map((d) => indexOf.get(d)!));
-  const dependents: number[][] = tasks.map(() => []);
-  dependencies.forEach((deps, i) => deps.forEach((d) => dependents[d]!.push(i)));
+  const graph = acyclicPlanGraph(tasks);
+  if (graph === undefined) throw new Error('buildPlanGraph: the plan has a cycle; validate it first');
+  return graph;
+}
+
+/**
+ * The graph of a plan with unique ids and known dependencies, or undefined when it has a cycle
+ * (Kahn's order then misses some tasks; `findCycle` names one). Plain loops: it runs once per run,
+ * mostly before the optimiser has seen it.
+ */
+export function acyclicPlanGraph(tasks: readonly TaskSpec[]): PlanGraph | undefined {
+  const n = tasks.length;
+  const indexOf = new Map<string, number>();
+  for (let i = 0; i < n; i++) indexOf.set(tasks[i]!.id, i);
+  const dependencies = new Array<number[]>(n);
+  const dependents = new Array<number[]>(n);
+  const remaining = new Int32Array(n);
+  for (let i = 0; i < n; i++) dependents[i] = [];
+  for (let i = 0; i < n; i++) {
+    const ids = tasks[i]!.dependencies;
+    const deps = new Array<number>(ids.length);
+    for (let k = 0; k < ids.length; k++) {
+      const d = indexOf.get(ids[k]!)!;
+      deps[k] = d;
+      dependents[d]!.push(i);
+    }
+    dependencies[i] = deps;
+    remaining[i] = deps.length;
+  }
 
   // Kahn's algorithm gives the order; the critical path is then folded in reverse.
-  const remaining = dependencies.map((d) => d.length);
   const order: number[] = [];
-  for (let i = 0; i < tasks.length; i++) if (remaining[i] === 0) order.push(i);
+  for (let i = 0; i < n; i++) if (remaining[i] === 0) order.push(i);
   for (let head = 0; head < order.length; head++) {
-    for (const next of dependents[order[head]!]!) {
-      if (--remaining[next]! === 0) order.push(next);
-    }
+    const next = dependents[order[head]!]!;
+    for (let k = 0; k < next.length; k++) if (--remaining[next[k]!]! === 0) order.push(next[k]!);
   }
-  if (order.length !== tasks.length) throw new Error('buildPlanGraph: the plan has a cycle; validate it first');
-  const criticalPath = new Array<number>(tasks.length).fill(1);
-  for (let k = order.length - 1; k >= 0; k--) {
+  if (order.length !== n) return undefined;
+  const criticalPath = new Array<number>(n).fill(1);
+  for (let k = n - 1; k >= 0; k--) {
     const i = order[k]!;
+    const next = dependents[i]!;
     let longest = 0;
-    for (const d of dependents[i]!) longest = Math.max(longest, criticalPath[d]!);
+    for (let j = 0; j < next.length; j++) if (criticalPath[next[j]!]! > longest) longest = criticalPath[next[j]!]!;
     criticalPath[i] = 1 + longest;
   }
   return { tasks, indexOf, dependencies, dependents, criticalPath, topologicalOrder: order };

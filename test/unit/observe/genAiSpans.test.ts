@@ -9,10 +9,10 @@ import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import type { RunEvent } from '../../../src/core/model/runEvents';
+import { spanRecords } from '../../../src/core/observe/spanRecords';
 import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 
-type Started = Extract<RunEvent, { type: 'span.started' }>;
 type Ended = Extract<RunEvent, { type: 'span.ended' }>;
 
 /** One span as the run log tells it: its start and (when it ended) its end. */
@@ -25,24 +25,20 @@ interface SpanView {
 }
 
 function spansOf(events: readonly RunEvent[]): SpanView[] {
-  const byId = new Map<string, SpanView>();
+  const started = new Set<string>();
   for (const e of events) {
-    if (e.type === 'span.started')
-      byId.set(e.spanId, {
-        id: e.spanId,
-        name: e.name,
-        parentId: (e as Started).parentId,
-        attributes: { ...e.attributes },
-        status: undefined,
-      });
-    if (e.type === 'span.ended') {
-      const s = byId.get(e.spanId);
-      assert.ok(s, `span.ended for ${e.spanId} follows its span.started`);
-      s.status = e.status;
-      Object.assign(s.attributes, (e as Ended).attributes ?? {});
-    }
+    if (e.type === 'span.started') started.add(e.spanId);
+    if (e.type === 'span.ended')
+      assert.ok(started.has(e.spanId), `span.ended for ${e.spanId} follows its span.started`);
   }
-  return [...byId.values()];
+  // Task spans are told by task events (task.started opens, the outcome ends): the product's fold reads both.
+  return spanRecords(events).map((s) => ({
+    id: s.spanId,
+    name: s.name,
+    parentId: s.parentId,
+    attributes: s.attributes,
+    status: s.status,
+  }));
 }
 
 const PROMPT_SECRET = 'Zebra-Quokka-7731';

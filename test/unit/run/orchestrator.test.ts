@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
 import { TaskFailure } from '../../../src/core/model/failure';
 import type { RunEvent, RunEventOf } from '../../../src/core/model/runEvents';
+import { spanRecords } from '../../../src/core/observe/spanRecords';
 import { eventTypes, makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent, Timeline, waitingAgent } from '../../support/testAgents';
@@ -39,12 +40,21 @@ describe('Orchestrator', () => {
     });
     const { orchestrator, events } = makeHarness({ agents: [agent] });
     await orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b')]) }).done;
-    const started = ofType(events, 'span.started');
-    const run = started.find((s) => s.name === 'run.execute')!;
-    const tasks = started.filter((s) => s.name === 'task');
-    assert.equal(tasks.length, 2);
+    const spans = spanRecords(events);
+    const run = spans.find((s) => s.name === 'run.execute')!;
+    const tasks = spans.filter((s) => s.name === 'task');
+    assert.deepEqual(tasks.map((t) => t.attributes['taskId']).sort(), ['a', 'b']);
     assert.ok(tasks.every((t) => t.parentId === run.spanId));
-    assert.equal(ofType(events, 'span.ended').length, 3);
+    assert.deepEqual(
+      spans.map((s) => s.status),
+      ['ok', 'ok', 'ok'],
+      'every span ended ok',
+    );
+    // A task's span is told by its own task events: no span.* event of its own.
+    assert.deepEqual(
+      ofType(events, 'span.started').map((s) => s.name),
+      ['run.execute'],
+    );
     const log = ofType(events, 'log').find((l) => l.message === 'working')!;
     assert.equal(log.taskId, 'a');
     const metrics = ofType(events, 'metrics').at(-1)!;
