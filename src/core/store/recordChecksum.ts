@@ -1,0 +1,39 @@
+import { crc32 } from 'node:zlib';
+
+/** Lower-case hex digits, as bytes. */
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Hex digit byte → its value, or -1 for any other byte. */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUE[HEX_DIGITS[i]!] = i;
+
+/** Characters of a CRC-32 written as hex. */
+export const CHECKSUM_HEX_LENGTH = 8;
+
+/** The CRC-32 (zlib's, as in gzip and PNG) of `bytes[start, end)`, unsigned. */
+export function checksumOf(bytes: Buffer, start: number, end: number): number {
+  return crc32(bytes.subarray(start, end)) >>> 0;
+}
+
+/** Writes `checksum` as 8 lower-case hex digits at `offset`; returns the offset after them. */
+export function writeChecksumHex(target: Buffer, offset: number, checksum: number): number {
+  for (let shift = 28; shift >= 0; shift -= 4) target[offset++] = HEX_DIGITS[(checksum >>> shift) & 15]!;
+  return offset;
+}
+
+/** Reads 8 lower-case hex digits at `offset`; -1 when any of them is not one. */
+export function readChecksumHex(source: Buffer, offset: number): number {
+  let value = 0;
+  for (let i = 0; i < CHECKSUM_HEX_LENGTH; i++) {
+    const digit = HEX_VALUE[source[offset + i] ?? 0]!;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/** Whether `source` holds exactly the bytes of `expected` at `offset`. */
+export function bytesAt(source: Buffer, offset: number, expected: Buffer): boolean {
+  if (offset < 0 || offset + expected.length > source.length) return false;
+  for (let i = 0; i < expected.length; i++) if (source[offset + i] !== expected[i]) return false;
+  return true;
+}
