@@ -5,12 +5,10 @@ import { errorMessage } from '../common/errors';
 import type { RunEvent } from '../model/runEvents';
 import type { RunEventSink } from '../model/runEventSink';
 import { fsyncDirectory } from './atomicFile';
-import { recordCapacity, writeRecord } from './logRecord';
+import { recordLine } from './logRecord';
 
 const NEWLINE = 0x0a;
 const TAIL_CHUNK = 64 * 1024;
-/** Bytes of the first buffer appends are written into; it doubles when a batch needs more. */
-const INITIAL_BUFFER = 256 * 1024;
 
 /** Tuning of an `EventLogWriter`. */
 export interface EventLogWriterOptions {
@@ -57,14 +55,10 @@ interface FlushWaiter {
 /**
  * Appends run events to a JSON-lines file with group commit: appends are buffered synchronously and
  * written in batches, one write and one fdatasync per batch, so tens of thousands of events cost few syscalls.
- * Each event is serialised once, straight into the batch's bytes, with its checksum (`logRecord.ts`).
+ * Each event is serialised once, into its line with a checksum (`logRecord.ts`).
  */
 export class EventLogWriter implements RunEventSink {
-  /** The batch being gathered: `bufferUsed` bytes of `buffer`. */
-  private buffer: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
-  private bufferUsed = 0;
-  /** The previous batch's buffer, reused once its write is done. */
-  private spare: Buffer | undefined;
+  private buffer = '';
   private buffered = 0;
   private appended = 0;
   private durable = 0;
@@ -116,10 +110,10 @@ export class EventLogWriter implements RunEventSink {
 
   /**
    * Size the file will have once every event appended so far is written: the exact end of the
-   * latest event, where recovery can resume reading after a snapshot.
+   * latest event, where recovery can resume reading after a snapshot. Costs one pass over the buffer.
    */
   get appendedBytes(): number {
-    return this.durableBytesCount + this.inFlightBytes + this.bufferUsed;
+    return this.durableBytesCount + this.inFlightBytes + Buffer.byteLength(this.buffer, 'utf8');
   }
 
   /** Counters of what has been written so far. */
@@ -133,9 +127,8 @@ export class EventLogWriter implements RunEventSink {
     if (this.closing)
       throw new EventLogError(`The event log ${this.path} is closed; open the run again to append to it.`);
     // Serialise first: if it throws, nothing has been buffered.
-    const json = JSON.stringify(event);
-    this.reserve(recordCapacity(json));
-    this.bufferUsed = writeRecord(this.buffer, this.bufferUsed, json);
+    const line = recordLine(JSON.stringify(event));
+    this.buffer += line;
     this.buffered++;
     this.appended++;
     if (this.buffered >= this.maxBatch) {
@@ -173,15 +166,6 @@ export class EventLogWriter implements RunEventSink {
     return this.closing;
   }
 
-  /** Makes room for `bytes` more in the batch being gathered. */
-  private reserve(bytes: number): void {
-    const needed = this.bufferUsed + bytes;
-    if (needed <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
-    this.buffer.copy(grown, 0, 0, this.bufferUsed);
-    this.buffer = grown;
-  }
-
   private startWrite(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -195,14 +179,10 @@ export class EventLogWriter implements RunEventSink {
   private async writeLoop(): Promise<void> {
     // Appends that arrive while a batch is on its way to disk gather in `buffer` and form the next batch.
     while (this.buffered > 0 && !this.failure) {
-      const batch = this.buffer;
-      const data = batch.subarray(0, this.bufferUsed);
+      const data = Buffer.from(this.buffer, 'utf8');
       const count = this.buffered;
       const upTo = this.appended;
-      // Appends go on into the other buffer while this one is on its way to disk.
-      this.buffer = this.spare ?? Buffer.allocUnsafe(INITIAL_BUFFER);
-      this.spare = undefined;
-      this.bufferUsed = 0;
+      this.buffer = '';
       this.buffered = 0;
       this.inFlightBytes = data.length;
       try {
@@ -214,8 +194,6 @@ export class EventLogWriter implements RunEventSink {
       } finally {
         this.inFlightBytes = 0;
       }
-      // A buffer that grew for one huge event is not kept.
-      if (batch.length <= INITIAL_BUFFER * 4) this.spare = batch;
       this.durable = upTo;
       this.durableBytesCount += data.length;
       this.counters.batches++;
@@ -243,7 +221,7 @@ export class EventLogWriter implements RunEventSink {
       { cause: err },
     );
     this.failure = failure;
-    this.bufferUsed = 0;
+    this.buffer = '';
     this.buffered = 0;
     for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
     this.options.onError?.(failure);

@@ -1,4 +1,5 @@
-import { bytesAt, checksumOf, readChecksumHex, writeChecksumHex } from './recordChecksum';
+import { crc32 } from 'node:zlib';
+import { bytesAt, checksumHex, checksumOf, readChecksumHex } from './recordChecksum';
 
 /**
  * One line of the event log since format 2: the event's JSON with a CRC-32 of its bytes as the
@@ -6,10 +7,10 @@ import { bytesAt, checksumOf, readChecksumHex, writeChecksumHex } from './record
  * versions read it; zod drops the extra field), and a reader can tell a damaged or torn record from
  * an intact one without validating it field by field. The checksum covers every byte before `,"crc"`.
  */
-const TRAILER_HEAD = Buffer.from(',"crc":"', 'latin1');
+const TRAILER_TEXT = ',"crc":"';
+const TRAILER_HEAD = Buffer.from(TRAILER_TEXT, 'latin1');
 const QUOTE = 0x22;
 const CLOSING_BRACE = 0x7d;
-const NEWLINE = 0x0a;
 
 /** Bytes a record adds after the event's fields: `,"crc":"` + 8 hex digits + `"}`. */
 export const RECORD_TRAILER_BYTES = TRAILER_HEAD.length + 8 + 2;
@@ -19,25 +20,14 @@ export const UNCHECKED_RECORD = -1;
 /** `recordBodyEnd` of a line whose checksum does not match its bytes: damaged after it was written. */
 export const DAMAGED_RECORD = -2;
 
-/** The most bytes `writeRecord` can take for `json`, its newline included (UTF-8 needs at most 3 bytes per UTF-16 unit). */
-export function recordCapacity(json: string): number {
-  return json.length * 3 + RECORD_TRAILER_BYTES + 1;
-}
-
 /**
- * Writes the record of `json` (the JSON of an object with at least one field) and its newline at
- * `offset`, which must leave `recordCapacity(json)` bytes; returns the offset after the newline.
+ * The log line of `json` (the JSON of an object with at least one field), newline included. The
+ * object's closing brace gives way to the checksum field, which closes the object again.
  */
-export function writeRecord(target: Buffer, offset: number, json: string): number {
-  // The object's closing brace is overwritten by the trailer, which closes the object again.
-  const bodyEnd = offset + target.write(json, offset, 'utf8') - 1;
-  const checksum = checksumOf(target, offset, bodyEnd);
-  let at = bodyEnd + TRAILER_HEAD.copy(target, bodyEnd);
-  at = writeChecksumHex(target, at, checksum);
-  target[at++] = QUOTE;
-  target[at++] = CLOSING_BRACE;
-  target[at++] = NEWLINE;
-  return at;
+export function recordLine(json: string): string {
+  const body = json.slice(0, -1);
+  // zlib hashes a string as its UTF-8 bytes: the bytes this line will have in the file.
+  return `${body}${TRAILER_TEXT}${checksumHex(crc32(body))}"}\n`;
 }
 
 /**

@@ -14,6 +14,19 @@ export function checksumOf(bytes: Buffer, start: number, end: number): number {
   return crc32(bytes.subarray(start, end)) >>> 0;
 }
 
+/** Two lower-case hex digits of each byte value. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** `checksum` as 8 lower-case hex digits. */
+export function checksumHex(checksum: number): string {
+  return (
+    HEX_PAIRS[(checksum >>> 24) & 255]! +
+    HEX_PAIRS[(checksum >>> 16) & 255]! +
+    HEX_PAIRS[(checksum >>> 8) & 255]! +
+    HEX_PAIRS[checksum & 255]!
+  );
+}
+
 /** Writes `checksum` as 8 lower-case hex digits at `offset`; returns the offset after them. */
 export function writeChecksumHex(target: Buffer, offset: number, checksum: number): number {
   for (let shift = 28; shift >= 0; shift -= 4) target[offset++] = HEX_DIGITS[(checksum >>> shift) & 15]!;
