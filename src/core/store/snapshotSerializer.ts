@@ -14,17 +14,25 @@ export const SNAPSHOT_HEADER_START = `{"formatVersion":${SNAPSHOT_FORMAT_VERSION
 /** Bytes of the header: its start, 8 hex digits, then `",`. */
 export const SNAPSHOT_HEADER_BYTES = SNAPSHOT_HEADER_START.length + 8 + 2;
 
-/** A task's JSON, `"id":{…}`, kept while the task object it was made from has not changed. */
+/** A task's JSON as UTF-8, `"id":{…}`, kept while the task object it was made from has not changed. */
 interface CachedTask {
   task: TaskState;
-  text: string;
+  bytes: Buffer;
 }
 
+const COMMA = Buffer.from(',', 'latin1');
+/** Closes the tasks, the state and the envelope. */
+const CLOSE_WITHOUT_PLAN = Buffer.from('}}}', 'latin1');
+/** Closes the tasks and opens the plan, the state's last field. */
+const PLAN_FIELD = Buffer.from('},"plan":', 'latin1');
+/** Closes the state and the envelope after the plan. */
+const CLOSE_AFTER_PLAN = Buffer.from('}}', 'latin1');
+
 /**
- * The JSON of each plan already serialised. A plan is never changed in place (adding a task makes a
- * new plan object), so every snapshot of a run reuses the text of its, often largest, part.
+ * The JSON (UTF-8) of each plan already serialised. A plan is never changed in place (adding a task
+ * makes a new plan object), so every snapshot of a run reuses the bytes of its, often largest, part.
  */
-const planTexts = new WeakMap<object, string>();
+const planBytes = new WeakMap<object, Buffer>();
 
 /**
  * Serialises snapshots of one run incrementally: the text of each task is kept and reused until an
@@ -47,37 +55,33 @@ export class SnapshotSerializer {
     const { plan, tasks, ...rest } = state;
     // `"savedAt":…,"logOffset":…,"state":{…rest}}` once the opening brace and the final `}}` are cut.
     const head = JSON.stringify({ savedAt, ...(logOffset !== undefined ? { logOffset } : {}), state: rest });
-    const parts = [head.slice(1, -2), ',"tasks":{'];
+    const parts: Buffer[] = [Buffer.from(`${SNAPSHOT_HEADER_START}00000000",${head.slice(1, -2)},"tasks":{`, 'utf8')];
     let first = true;
     for (const id of Object.keys(tasks)) {
       const task = tasks[id]!;
       let cached = this.tasks.get(id);
       if (cached?.task !== task) {
-        cached = { task, text: `${JSON.stringify(id)}:${JSON.stringify(task)}` };
+        cached = { task, bytes: Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(task)}`, 'utf8') };
         this.tasks.set(id, cached);
       }
-      parts.push(first ? cached.text : `,${cached.text}`);
+      if (!first) parts.push(COMMA);
+      parts.push(cached.bytes);
       first = false;
     }
-    parts.push('}');
-    if (plan !== undefined) parts.push(',"plan":', planTextOf(plan));
-    parts.push('}}');
-    const body = parts.join('');
-    const bytes = Buffer.allocUnsafe(SNAPSHOT_HEADER_BYTES + Buffer.byteLength(body, 'utf8'));
-    let at = bytes.write(SNAPSHOT_HEADER_START, 0, 'latin1');
-    at = writeChecksumHex(bytes, at, 0);
-    bytes.write('",', at, 'latin1');
-    bytes.write(body, SNAPSHOT_HEADER_BYTES, 'utf8');
+    if (plan === undefined) parts.push(CLOSE_WITHOUT_PLAN);
+    else parts.push(PLAN_FIELD, planBytesOf(plan), CLOSE_AFTER_PLAN);
+    // One copy of every part; the checksum then covers everything after the fixed-length header.
+    const bytes = Buffer.concat(parts);
     writeChecksumHex(bytes, SNAPSHOT_HEADER_START.length, checksumOf(bytes, SNAPSHOT_HEADER_BYTES, bytes.length));
     return bytes;
   }
 }
 
-function planTextOf(plan: object): string {
-  let text = planTexts.get(plan);
-  if (text === undefined) {
-    text = JSON.stringify(plan);
-    planTexts.set(plan, text);
+function planBytesOf(plan: object): Buffer {
+  let bytes = planBytes.get(plan);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(plan), 'utf8');
+    planBytes.set(plan, bytes);
   }
-  return text;
+  return bytes;
 }
