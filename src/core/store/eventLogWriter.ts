@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors';
 import type { RunEvent } from '../model/runEvents';
 import type { RunEventSink } from '../model/runEventSink';
 import { fsyncDirectory } from './atomicFile';
-import { recordLine } from './logRecord';
+import { sealRecords, unsealedRecordLine } from './logRecord';
 
 const NEWLINE = 0x0a;
 const TAIL_CHUNK = 64 * 1024;
@@ -127,7 +127,7 @@ export class EventLogWriter implements RunEventSink {
     if (this.closing)
       throw new EventLogError(`The event log ${this.path} is closed; open the run again to append to it.`);
     // Serialise first: if it throws, nothing has been buffered.
-    const line = recordLine(JSON.stringify(event));
+    const line = unsealedRecordLine(JSON.stringify(event));
     this.buffer += line;
     this.buffered++;
     this.appended++;
@@ -180,6 +180,7 @@ export class EventLogWriter implements RunEventSink {
     // Appends that arrive while a batch is on its way to disk gather in `buffer` and form the next batch.
     while (this.buffered > 0 && !this.failure) {
       const data = Buffer.from(this.buffer, 'utf8');
+      sealRecords(data);
       const count = this.buffered;
       const upTo = this.appended;
       this.buffer = '';

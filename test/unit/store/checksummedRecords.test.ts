@@ -38,6 +38,21 @@ describe('checklist 16: every log record and snapshot carries a checksum; a torn
     assert.match(snapshot, /^\{"formatVersion":2,"crc":"[0-9a-f]{8}",/);
   });
 
+  it('seals records of any text: multi-byte UTF-8, escapes and quotes hash as the bytes on disk', async () => {
+    const b = new EventBuilder('utf8');
+    const events = [b.created('héllo ✓ 🚀 "quoted" \\ back\nslash'), b.log('日本語のログ\u2028'), b.log('plain')];
+    await writeRun('utf8', events);
+    const read = await readEventLog(logOf('utf8'));
+    assert.deepEqual(read.damagedRecords, []);
+    assert.deepEqual(read.warnings, []);
+    assert.deepEqual(read.events, events);
+    const lines = (await readFile(logOf('utf8'), 'utf8')).trimEnd().split('\n');
+    assert.deepEqual(
+      lines,
+      events.map((e) => recordLine(JSON.stringify(e)).trimEnd()),
+    );
+  });
+
   it('a torn last record is skipped with a warning on load and cut off on open; the next append reads back', async () => {
     const events = sampleRunEvents('torn', 2);
     await writeRun('torn', events);
