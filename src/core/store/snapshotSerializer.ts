@@ -21,10 +21,12 @@ interface CachedTask {
 }
 
 const COMMA = Buffer.from(',', 'latin1');
-/** Closes the tasks, the state and the envelope. */
-const CLOSE_WITHOUT_PLAN = Buffer.from('}}}', 'latin1');
-/** Closes the tasks and opens the plan, the state's last field. */
-const PLAN_FIELD = Buffer.from('},"plan":', 'latin1');
+const OPEN_BRACE = Buffer.from('{', 'latin1');
+const CLOSE_BRACE = Buffer.from('}', 'latin1');
+/** Closes the state and the envelope. */
+const CLOSE_WITHOUT_PLAN = Buffer.from('}}', 'latin1');
+/** Opens the plan, the state's last field. */
+const PLAN_FIELD = Buffer.from(',"plan":', 'latin1');
 /** Closes the state and the envelope after the plan. */
 const CLOSE_AFTER_PLAN = Buffer.from('}}', 'latin1');
 
@@ -35,19 +37,24 @@ const CLOSE_AFTER_PLAN = Buffer.from('}}', 'latin1');
 const planBytes = new WeakMap<object, Buffer>();
 
 /**
- * Serialises snapshots of one run incrementally: the text of each task is kept and reused until an
+ * Serialises snapshots of one run incrementally: the JSON of each task is kept and reused until an
  * event that may change it is noted (`noteEvent`, which the writer calls for every event it records),
  * so a periodic snapshot costs the tasks that changed since the last one plus the run-wide fields,
- * not the whole state. The file written is always complete; only the work to make it is incremental.
+ * not the whole state. When more than a quarter of the tasks changed (many short tasks, the first snapshot),
+ * all tasks are serialised in one pass instead, which is cheaper than task by task. The file written
+ * is always complete; only the work to make it is incremental.
  */
 export class SnapshotSerializer {
   private readonly tasks = new Map<string, CachedTask>();
+  /** Tasks changed since the last snapshot, unless `allChanged`. */
+  private readonly changed = new Set<string>();
+  private allChanged = true;
 
   /** Forgets the text of every task `event` may have changed. */
   noteEvent(event: RunEvent): void {
     const touched = tasksTouchedBy(event);
-    if (touched === ALL_TASKS) this.tasks.clear();
-    else if (touched !== undefined) this.tasks.delete(touched);
+    if (touched === ALL_TASKS) this.allChanged = true;
+    else if (touched !== undefined && !this.allChanged) this.changed.add(touched);
   }
 
   /** The snapshot file's bytes for `state` now: header with checksum, then the envelope and the state. */
@@ -55,19 +62,32 @@ export class SnapshotSerializer {
     const { plan, tasks, ...rest } = state;
     // `"savedAt":…,"logOffset":…,"state":{…rest}}` once the opening brace and the final `}}` are cut.
     const head = JSON.stringify({ savedAt, ...(logOffset !== undefined ? { logOffset } : {}), state: rest });
-    const parts: Buffer[] = [Buffer.from(`${SNAPSHOT_HEADER_START}00000000",${head.slice(1, -2)},"tasks":{`, 'utf8')];
-    let first = true;
-    for (const id of Object.keys(tasks)) {
-      const task = tasks[id]!;
-      let cached = this.tasks.get(id);
-      if (cached?.task !== task) {
-        cached = { task, bytes: Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(task)}`, 'utf8') };
-        this.tasks.set(id, cached);
+    const parts: Buffer[] = [Buffer.from(`${SNAPSHOT_HEADER_START}00000000",${head.slice(1, -2)},"tasks":`, 'utf8')];
+    const ids = Object.keys(tasks);
+    if (this.allChanged || this.changed.size * 4 > ids.length) {
+      // Many tasks changed: one pass over all of them costs less than one per task, and keeps none.
+      // Tasks are kept (task by task, once) only from a snapshot where few changed: a run whose tasks
+      // each record many events, where the kept JSON then pays off at every later snapshot.
+      this.tasks.clear();
+      parts.push(Buffer.from(JSON.stringify(tasks), 'utf8'));
+    } else {
+      for (const id of this.changed) this.tasks.delete(id);
+      parts.push(OPEN_BRACE);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        const task = tasks[id]!;
+        let cached = this.tasks.get(id);
+        if (cached?.task !== task) {
+          cached = { task, bytes: Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(task)}`, 'utf8') };
+          this.tasks.set(id, cached);
+        }
+        if (i > 0) parts.push(COMMA);
+        parts.push(cached.bytes);
       }
-      if (!first) parts.push(COMMA);
-      parts.push(cached.bytes);
-      first = false;
+      parts.push(CLOSE_BRACE);
     }
+    this.changed.clear();
+    this.allChanged = false;
     if (plan === undefined) parts.push(CLOSE_WITHOUT_PLAN);
     else parts.push(PLAN_FIELD, planBytesOf(plan), CLOSE_AFTER_PLAN);
     // One copy of every part; the checksum then covers everything after the fixed-length header.
