@@ -40,21 +40,20 @@ const planBytes = new WeakMap<object, Buffer>();
  * Serialises snapshots of one run incrementally: the JSON of each task is kept and reused until an
  * event that may change it is noted (`noteEvent`, which the writer calls for every event it records),
  * so a periodic snapshot costs the tasks that changed since the last one plus the run-wide fields,
- * not the whole state. When more than a quarter of the tasks changed (many short tasks, the first snapshot),
+ * not the whole state. When more than a quarter of the tasks changed (many short tasks),
  * all tasks are serialised in one pass instead, which is cheaper than task by task. The file written
  * is always complete; only the work to make it is incremental.
  */
 export class SnapshotSerializer {
   private readonly tasks = new Map<string, CachedTask>();
-  /** Tasks changed since the last snapshot, unless `allChanged`. */
+  /** Tasks an event named since the last snapshot; how many decides between one pass and task by task. */
   private readonly changed = new Set<string>();
-  private allChanged = true;
 
-  /** Forgets the text of every task `event` may have changed. */
+  /** Forgets the JSON of every task `event` may have changed. */
   noteEvent(event: RunEvent): void {
     const touched = tasksTouchedBy(event);
-    if (touched === ALL_TASKS) this.allChanged = true;
-    else if (touched !== undefined && !this.allChanged) this.changed.add(touched);
+    if (touched === ALL_TASKS) this.tasks.clear();
+    else if (touched !== undefined) this.changed.add(touched);
   }
 
   /** The snapshot file's bytes for `state` now: header with checksum, then the envelope and the state. */
@@ -64,7 +63,7 @@ export class SnapshotSerializer {
     const head = JSON.stringify({ savedAt, ...(logOffset !== undefined ? { logOffset } : {}), state: rest });
     const parts: Buffer[] = [Buffer.from(`${SNAPSHOT_HEADER_START}00000000",${head.slice(1, -2)},"tasks":`, 'utf8')];
     const ids = Object.keys(tasks);
-    if (this.allChanged || this.changed.size * 4 > ids.length) {
+    if (this.changed.size * 4 > ids.length) {
       // Many tasks changed: one pass over all of them costs less than one per task, and keeps none.
       // Tasks are kept (task by task, once) only from a snapshot where few changed: a run whose tasks
       // each record many events, where the kept JSON then pays off at every later snapshot.
@@ -87,7 +86,6 @@ export class SnapshotSerializer {
       parts.push(CLOSE_BRACE);
     }
     this.changed.clear();
-    this.allChanged = false;
     if (plan === undefined) parts.push(CLOSE_WITHOUT_PLAN);
     else parts.push(PLAN_FIELD, planBytesOf(plan), CLOSE_AFTER_PLAN);
     // One copy of every part; the checksum then covers everything after the fixed-length header.

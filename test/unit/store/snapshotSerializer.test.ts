@@ -205,8 +205,7 @@ describe('store/snapshotSerializer: snapshots reuse the JSON of tasks no event c
     const state = emptyRunState('r1');
     applyRunEvent(state, b.next({ type: 'plan.ready', plan: plan(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) }));
     const serializer = new SnapshotSerializer();
-    serializer.serialize(state, 0, 1); // the first snapshot serialises every task in one pass
-    serializer.serialize(state, 0, 1); // nothing changed: every task's JSON is kept from here on
+    serializer.serialize(state, 0, 1); // few tasks changed: every task's JSON is kept from here on
     // Changed without an event (never done outside the fold): the kept JSON shows the change is not seen...
     state.tasks.b!.failure = 'changed in place';
     const event = b.next({ type: 'task.started', taskId: 'c', agentId: 'coder', attempt: 1 });
