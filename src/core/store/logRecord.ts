@@ -1,5 +1,4 @@
-import { crc32 } from 'node:zlib';
-import { bytesAt, checksumHex, checksumOf, readChecksumHex, writeChecksumHex } from './recordChecksum';
+import { bytesAt, checksumHex, checksumOf, crc32, readChecksumHex, writeChecksumHex } from './recordChecksum';
 
 /**
  * One line of the event log since format 2: the event's JSON with a CRC-32 of its bytes as the

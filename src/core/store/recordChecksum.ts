@@ -1,4 +1,32 @@
-import { crc32 } from 'node:zlib';
+import * as zlib from 'node:zlib';
+
+/** A CRC-32 of bytes, or of a string's UTF-8 bytes. */
+type Crc32 = (data: string | Uint8Array) => number;
+
+/** CRC-32 table of the reflected polynomial 0xEDB88320 (zlib's, gzip's, PNG's). */
+let table: Int32Array | undefined;
+
+/**
+ * The same CRC-32 in plain JavaScript, for Node before 20.15 (VS Code before 1.94 ships one), which
+ * lacks `zlib.crc32`. Exported for the test that keeps it equal to zlib's.
+ */
+export function crc32InJavaScript(data: string | Uint8Array): number {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (table === undefined) {
+    table = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c;
+    }
+  }
+  let crc = -1;
+  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 255]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+/** zlib's native CRC-32 where Node has it (20.15 and later), else the JavaScript one. */
+export const crc32: Crc32 = (zlib as { crc32?: Crc32 }).crc32 ?? crc32InJavaScript;
 
 /** Lower-case hex digits, as bytes. */
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');

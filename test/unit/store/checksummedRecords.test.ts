@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { recordLine } from '../../../src/core/store/logRecord';
+import { crc32InJavaScript } from '../../../src/core/store/recordChecksum';
 import { RunStore } from '../../../src/core/store/runStore';
 import { EventBuilder, foldEvents, sampleRunEvents, toJsonLines } from '../../support/eventBuilders';
 import { createRun, openRun, useTempDir } from './storeTestUtils';
@@ -51,6 +53,17 @@ describe('checklist 16: every log record and snapshot carries a checksum; a torn
       lines,
       events.map((e) => recordLine(JSON.stringify(e)).trimEnd()),
     );
+  });
+
+  it("the JavaScript CRC-32 used where Node lacks zlib.crc32 (before 20.15, VS Code before 1.94) equals zlib's", () => {
+    const native = (zlib as { crc32?: (data: string | Uint8Array) => number }).crc32;
+    const texts = ['', 'a', 'héllo ✓ 🚀', JSON.stringify(sampleRunEvents('r1', 2)), '\u0000\uffff'];
+    const buffers = [Buffer.alloc(0), Buffer.from([0, 255, 128, 7]), Buffer.alloc(5000, 0xa5)];
+    // Known values: the standard check value of "123456789", and an empty input.
+    assert.equal(crc32InJavaScript('123456789'), 0xcbf43926);
+    assert.equal(crc32InJavaScript(''), 0);
+    if (native === undefined) return;
+    for (const data of [...texts, ...buffers]) assert.equal(crc32InJavaScript(data), native(data) >>> 0);
   });
 
   it('a torn last record is skipped with a warning on load and cut off on open; the next append reads back', async () => {
