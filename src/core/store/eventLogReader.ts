@@ -4,6 +4,8 @@ import { RunEventSchema } from '../model/runEvents';
 import type { RunEvent } from '../model/runEvents';
 import { errorMessage } from '../common/errors';
 import { neutraliseText } from '../common/visibleText';
+import { isKnownEventType } from './knownEventTypes';
+import { DAMAGED_RECORD, recordBodyEnd, UNCHECKED_RECORD } from './logRecord';
 
 const NEWLINE = 0x0a;
 const DEFAULT_MAX_WARNINGS = 20;
@@ -31,6 +33,11 @@ export interface EventLogReadResult {
   validBytes: number;
   /** Lines skipped because they were torn, corrupt, invalid or out of order. */
   skippedLines: number;
+  /**
+   * Byte offsets of complete lines whose checksum did not match: records damaged after they were
+   * written (a bad disk, an edit by hand). A torn last line is not counted here.
+   */
+  damagedRecords: number[];
   /** Where reading started (0, or `fromOffset` when it was usable). */
   startOffset: number;
 }
@@ -38,14 +45,17 @@ export interface EventLogReadResult {
 /**
  * Reads a JSON-lines event log. Bad lines are skipped with a warning rather than failing the whole
  * run: a torn last line (crash mid-write), a corrupt line in the middle, a line that is not a valid
- * event, and an event whose `seq` does not increase. Linear in the size of the file. A file that
- * cannot be opened (for example ENOENT) throws.
+ * event, and an event whose `seq` does not increase. A line with a checksum (format 2) is trusted
+ * once the checksum matches, since this store wrote it from a typed event; a line without one
+ * (format 1, written before checksums) is validated against the event schema. Linear in the size of
+ * the file. A file that cannot be opened (for example ENOENT) throws.
  */
 export async function readEventLog(path: string, options: ReadEventLogOptions = {}): Promise<EventLogReadResult> {
   const warnings: string[] = [];
   const { data, startOffset } = await readFrom(path, options.fromOffset ?? 0, warnings);
   const maxWarnings = options.maxWarnings ?? DEFAULT_MAX_WARNINGS;
   const events: RunEvent[] = [];
+  const damagedRecords: number[] = [];
   let skippedLines = 0;
   let unreported = 0;
   const skip = (message: string): void => {
@@ -69,7 +79,14 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
     }
     validEnd = newline + 1;
     const isLast = validEnd === data.length;
-    const parsed = parseLine(data.toString('utf8', pos, newline));
+    const bodyEnd = recordBodyEnd(data, pos, newline);
+    if (bodyEnd === DAMAGED_RECORD) damagedRecords.push(at);
+    const parsed =
+      bodyEnd === UNCHECKED_RECORD
+        ? parseLine(data.toString('utf8', pos, newline))
+        : bodyEnd === DAMAGED_RECORD
+          ? DAMAGED
+          : parseCheckedRecord(data.toString('utf8', pos, bodyEnd));
     if (!parsed.ok && parsed.unknownType !== undefined) {
       skip(
         `${path}: skipped the event at byte ${at}: its type "${neutraliseText(parsed.unknownType).text}" is unknown to this version of Agent Orchestrator (a newer version may have written it).`,
@@ -86,11 +103,38 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
     pos = validEnd;
   }
   if (unreported > 0) warnings.push(`${path}: skipped ${unreported} more bad lines (${skippedLines} in total).`);
-  return { events, warnings, validBytes: startOffset + validEnd, skippedLines, startOffset };
+  return { events, warnings, validBytes: startOffset + validEnd, skippedLines, startOffset, damagedRecords };
 }
 
 /** A line that is no event: why, and the type it names when that type is one this version does not know. */
 type ParsedLine = { ok: true; event: RunEvent } | { ok: false; reason: string; unknownType?: string };
+
+const DAMAGED: ParsedLine = {
+  ok: false,
+  reason: 'its checksum does not match its bytes (the record was damaged after it was written)',
+};
+
+/**
+ * A record whose checksum matched: the bytes are the ones this store wrote from a typed event, so
+ * only what the reader relies on is checked (an object, a known type, a positive integer seq, a run
+ * id), not every field. `body` is the record without its checksum field and closing brace.
+ */
+function parseCheckedRecord(body: string): ParsedLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(`${body}}`);
+  } catch (err) {
+    return { ok: false, reason: `not JSON although its checksum matches (${neutraliseText(errorMessage(err)).text})` };
+  }
+  if (typeof json !== 'object' || json === null) return { ok: false, reason: 'not an event object' };
+  const event = json as { type?: unknown; seq?: unknown; runId?: unknown };
+  if (typeof event.type !== 'string') return { ok: false, reason: 'an event without a type' };
+  if (!isKnownEventType(event.type))
+    return { ok: false, reason: `unknown event type "${event.type}"`, unknownType: event.type };
+  if (!Number.isSafeInteger(event.seq) || (event.seq as number) < 1 || typeof event.runId !== 'string')
+    return { ok: false, reason: `not a valid "${event.type}" event (seq or runId missing)` };
+  return { ok: true, event: json as RunEvent };
+}
 
 function parseLine(text: string): ParsedLine {
   if (text.trim() === '') return { ok: false, reason: 'the line is empty' };

@@ -5,6 +5,7 @@ import { errorMessage } from '../common/errors';
 import type { RunEvent } from '../model/runEvents';
 import type { RunEventSink } from '../model/runEventSink';
 import { fsyncDirectory } from './atomicFile';
+import { sealRecords, unsealedRecordLine } from './logRecord';
 
 const NEWLINE = 0x0a;
 const TAIL_CHUNK = 64 * 1024;
@@ -54,6 +55,7 @@ interface FlushWaiter {
 /**
  * Appends run events to a JSON-lines file with group commit: appends are buffered synchronously and
  * written in batches, one write and one fdatasync per batch, so tens of thousands of events cost few syscalls.
+ * Each event is serialised once, into its line with a checksum (`logRecord.ts`).
  */
 export class EventLogWriter implements RunEventSink {
   private buffer = '';
@@ -125,9 +127,8 @@ export class EventLogWriter implements RunEventSink {
     if (this.closing)
       throw new EventLogError(`The event log ${this.path} is closed; open the run again to append to it.`);
     // Serialise first: if it throws, nothing has been buffered.
-    const line = JSON.stringify(event);
+    const line = unsealedRecordLine(JSON.stringify(event));
     this.buffer += line;
-    this.buffer += '\n';
     this.buffered++;
     this.appended++;
     if (this.buffered >= this.maxBatch) {
@@ -179,6 +180,7 @@ export class EventLogWriter implements RunEventSink {
     // Appends that arrive while a batch is on its way to disk gather in `buffer` and form the next batch.
     while (this.buffered > 0 && !this.failure) {
       const data = Buffer.from(this.buffer, 'utf8');
+      sealRecords(data);
       const count = this.buffered;
       const upTo = this.appended;
       this.buffer = '';

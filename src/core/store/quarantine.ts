@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename } from 'node:fs/promises';
+import { constants, copyFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory } from './atomicFile';
 
@@ -25,5 +25,24 @@ export async function quarantineFile(
   await rename(file, destination);
   await fsyncDirectory(target);
   await fsyncDirectory(dir);
+  return destination;
+}
+
+/**
+ * Copies a file that is still in use but holds damage into `<dir>/quarantine/<name>` and returns
+ * the copy's path, so the damaged bytes are kept for inspection. A copy already there under that
+ * name (the same damage found before) is kept, not made again.
+ */
+export async function quarantineCopy(file: string, dir: string, name: string): Promise<string> {
+  const target = join(dir, QUARANTINE_DIR);
+  await mkdir(target, { recursive: true });
+  const destination = join(target, name);
+  try {
+    await copyFile(file, destination, constants.COPYFILE_EXCL);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return destination;
+  }
+  await fsyncDirectory(target);
   return destination;
 }

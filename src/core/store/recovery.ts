@@ -5,7 +5,7 @@ import { applyRunEvent, emptyRunState } from '../model/runState';
 import type { RunState } from '../model/runState';
 import { readEventLog } from './eventLogReader';
 import type { EventLogReadResult } from './eventLogReader';
-import { QUARANTINE_DIR, quarantineFile } from './quarantine';
+import { QUARANTINE_DIR, quarantineCopy, quarantineFile } from './quarantine';
 import { EVENT_LOG_FILE } from './runLayout';
 import { readSnapshot, SNAPSHOT_FILE } from './snapshot';
 
@@ -136,6 +136,7 @@ export async function recoverRunState(
     if (quarantine) quarantined.push(await quarantineFile(logPath, runDir, 'events', 'jsonl'));
     throw unreadable(runDir, runId, damage, quarantined, quarantine);
   }
+  if (log.damagedRecords.length > 0) warnings.push(await damagedLogWarning(runDir, runId, logPath, log, quarantine));
 
   let previous = 0;
   let foreign = 0;
@@ -167,6 +168,28 @@ export async function recoverRunState(
 }
 
 const NEXT_STEP = 'The run cannot be resumed or shown; start its goal again as a new run.';
+
+/**
+ * Records whose checksum failed were damaged after they were written (a bad disk, an edit by hand):
+ * their events are not folded, so the owner keeps a copy of the log as it is in `quarantine/` and
+ * the warning says which records, where the copy is, and what the run now lacks.
+ */
+async function damagedLogWarning(
+  runDir: string,
+  runId: string,
+  logPath: string,
+  log: EventLogReadResult,
+  quarantine: boolean,
+): Promise<string> {
+  const offsets = log.damagedRecords;
+  const where = `${offsets.length === 1 ? 'a damaged record' : `${offsets.length} damaged records`} (checksum mismatch at byte ${offsets.slice(0, 5).join(', ')}${offsets.length > 5 ? ', …' : ''})`;
+  const consequence =
+    'the run continues without the events they held, so a step they recorded may run again; inspect the copy, or start the goal again as a new run if that is not safe.';
+  if (!quarantine)
+    return `The event log ${logPath} of run "${runId}" has ${where}. A copy will be kept in ${join(runDir, QUARANTINE_DIR)} when the run is next opened; ${consequence}`;
+  const copy = await quarantineCopy(logPath, runDir, `events-damaged-at-${offsets[0]}.jsonl`);
+  return `The event log ${logPath} of run "${runId}" has ${where}. Kept a copy of the log as it is in ${copy}; ${consequence}`;
+}
 
 /** The error for a run of which nothing could be recovered, after its files were (or were not) quarantined. */
 function unreadable(

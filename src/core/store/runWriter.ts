@@ -5,7 +5,7 @@ import type { RunState } from '../model/runState';
 import { writeFileAtomic } from './atomicFile';
 import type { EventLogWriter } from './eventLogWriter';
 import type { RunLock } from './runLock';
-import { serializeSnapshot } from './snapshot';
+import { SnapshotSerializer } from './snapshotSerializer';
 
 /** The parts a `RunWriter` is made of; `RunStore` assembles them. */
 export interface RunWriterParts {
@@ -52,6 +52,8 @@ export class RunWriter implements RunEventSink {
   private snapshotError: unknown;
   private closing: Promise<void> | undefined;
   private duplicates = 0;
+  /** Keeps each task's JSON between snapshots until an event may change the task. */
+  private readonly serializer = new SnapshotSerializer();
 
   constructor(parts: RunWriterParts) {
     this.log = parts.log;
@@ -90,6 +92,8 @@ export class RunWriter implements RunEventSink {
    */
   append(event: RunEvent): void {
     if (this.closing) throw new Error(`Run "${this.runId}" is closed; open it again to append events.`);
+    // First, whatever happens next: the caller has already folded the event into the state.
+    this.serializer.noteEvent(event);
     if (event.runId !== this.runId) {
       throw new Error(
         `Event "${event.type}" (seq ${event.seq}) belongs to run "${event.runId}", not to run "${this.runId}".`,
@@ -193,10 +197,10 @@ export class RunWriter implements RunEventSink {
   private async writeSnapshotNow(): Promise<void> {
     if (this.runState.lastSeq !== this.recordedSeq) return;
     const logOffset = this.log.appendedBytes;
-    const text = serializeSnapshot(this.runState, logOffset);
-    this.lastSnapshot = { logOffset, size: text.length };
+    const bytes = this.serializer.serialize(this.runState, logOffset);
+    this.lastSnapshot = { logOffset, size: bytes.length };
     await this.log.flush();
-    await writeFileAtomic(this.snapshotPath, text);
+    await writeFileAtomic(this.snapshotPath, bytes);
     this.written++;
   }
 }

@@ -18,7 +18,7 @@ describe('store/snapshot', () => {
     if (read.status !== 'ok') return;
     assert.deepEqual(read.snapshot.state, original);
     assert.equal(read.snapshot.logOffset, 1234);
-    assert.equal(read.snapshot.formatVersion, 1);
+    assert.equal(read.snapshot.formatVersion, 2);
   });
 
   it('reports a missing snapshot as missing, not as invalid', async () => {
@@ -35,12 +35,13 @@ describe('store/snapshot', () => {
     );
   });
 
+  // A snapshot without a checksum (format 1, or written by hand) is validated field by field.
   const invalid: Array<
     [string, (envelope: Record<string, unknown> & { state: Record<string, unknown> }) => unknown, RegExp]
   > = [
     ['not JSON', () => '{"formatVersion":1,"state":', /not JSON/],
     ['not an object', () => 42, /expected object/],
-    ['another format version', (e) => ({ ...e, formatVersion: 2 }), /formatVersion/],
+    ['another format version', (e) => ({ ...e, formatVersion: 3 }), /formatVersion: it has format version 3/],
     ['another run', (e) => ({ ...e, state: { ...e.state, runId: 'r2' } }), /belongs to run "r2"/],
     ['lastSeq not a number', (e) => ({ ...e, state: { ...e.state, lastSeq: 'many' } }), /state\.lastSeq/],
     ['tasks not an object', (e) => ({ ...e, state: { ...e.state, tasks: [] } }), /state\.tasks/],
@@ -52,10 +53,11 @@ describe('store/snapshot', () => {
   ];
   for (const [name, mutate, reason] of invalid) {
     it(`rejects a snapshot that is ${name}`, async () => {
-      const envelope = JSON.parse(serializeSnapshot(state())) as Record<string, unknown> & {
+      const { crc, ...envelope } = JSON.parse(serializeSnapshot(state())) as Record<string, unknown> & {
         state: Record<string, unknown>;
       };
-      const bad = mutate(envelope);
+      assert.match(String(crc), /^[0-9a-f]{8}$/);
+      const bad = mutate({ ...envelope, formatVersion: 1 });
       await writeFile(path(), typeof bad === 'string' ? bad : JSON.stringify(bad));
       const read = await readSnapshot(path(), 'r1');
       assert.equal(read.status, 'invalid');
@@ -66,6 +68,6 @@ describe('store/snapshot', () => {
   it('writes atomically: the file is always a whole snapshot', async () => {
     await writeSnapshot(path(), state());
     const envelope = JSON.parse(await readFile(path(), 'utf8')) as { formatVersion: number };
-    assert.equal(envelope.formatVersion, 1);
+    assert.equal(envelope.formatVersion, 2);
   });
 });
