@@ -12,16 +12,16 @@ import type { EditAction, Localize } from './approvalText';
 import { appliedEditArg, hunkArgs, rejection, runIdArg } from './commandArgs';
 import { CommandTargets } from './commandTargets';
 import { logIgnoredDecision, settleDecision } from './decisionLog';
-import type { AppliedEditRef } from './commandArgs';
 import { offerDiffCodeLens } from './diffCodeLensSetting';
 import { readDiskText } from './diskText';
 import { HunkCodeLensProvider } from './hunkCodeLens';
+import type { AppliedEditRef } from './commandArgs';
 import { hunkStats } from './hunks';
 import { PendingEdits } from './pendingEdits';
 import type { DecisionOutcome, PendingEdit } from './pendingEdits';
 import { PROPOSAL_SCHEME, ProposalDocuments } from './proposalDocuments';
 import { ProposalDrafts } from './proposalDrafts';
-import { proposalPath } from './proposalQuery';
+import { fileUriOf, sameEdit } from './editLocation';
 import { presentProposal } from './proposalArrival';
 import { activeTabUri, closeTabsShowing, isShowing } from './proposalTabs';
 import { reviewPendingEdits } from './reviewPicker';
@@ -84,7 +84,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
       store: this.store,
       documents: this.documents,
       drafts: this.drafts,
-      fileUri: (path) => this.fileUri(path),
+      fileUri: (path) => fileUriOf(path, this.options.resolveUri),
       taskLabel: (edit) => this.taskLabel(edit),
       t,
     });
@@ -113,7 +113,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
       this.options.log.info(`Auto-approved the edit of ${visibleText(proposal.path)} (${proposal.approvalId}).`);
       return { decision: 'accepted', by: 'auto' };
     }
-    if (this.fileUri(proposal.path) === undefined) {
+    if (fileUriOf(proposal.path, this.options.resolveUri) === undefined) {
       return {
         decision: 'rejected',
         by: 'auto',
@@ -161,7 +161,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
    */
   async openDiff(approvalId: string, how: 'focus' | 'reveal' | 'background' = 'focus'): Promise<void> {
     const proposal = this.store.get(approvalId)?.proposal;
-    const file = proposal === undefined ? undefined : this.fileUri(proposal.path);
+    const file = proposal === undefined ? undefined : fileUriOf(proposal.path, this.options.resolveUri);
     if (proposal === undefined || file === undefined) return;
     // A diff still open is focused; one opened anew gets new URI versions, so no cached text shows.
     const open = this.documents.urisOf(approvalId).some(isShowing);
@@ -186,7 +186,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     const outcome = this.store.acceptOutcome(approvalId);
     if (outcome.kind === 'allRejected') return this.reject(approvalId);
     const proposal = entry.proposal;
-    const file = this.fileUri(proposal.path);
+    const file = fileUriOf(proposal.path, this.options.resolveUri);
     if (file === undefined) return 'notPending';
     if (vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.toString() === file.toString())) {
       void vscode.window.showWarningMessage(dirtyMessage(t, proposal.path));
@@ -224,7 +224,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   /** Opens the proposed text (with the current hunk decisions) in an editable draft that becomes the proposal. */
   async editProposal(approvalId: string): Promise<void> {
     const entry = this.store.get(approvalId);
-    const file = entry === undefined ? undefined : this.fileUri(entry.proposal.path);
+    const file = entry === undefined ? undefined : fileUriOf(entry.proposal.path, this.options.resolveUri);
     if (entry !== undefined && file !== undefined) await this.drafts.openFor(entry.proposal, file, t);
   }
 
@@ -287,7 +287,7 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     if (ref === undefined) return this.withTarget(arg, 'open', (id) => this.openDiff(id));
     const pendingId = this.store.list().find((e) => sameEdit(e.proposal, ref))?.proposal.approvalId;
     if (pendingId !== undefined) return this.openDiff(pendingId);
-    const file = this.fileUri(ref.path);
+    const file = fileUriOf(ref.path, this.options.resolveUri);
     if (file === undefined) {
       void vscode.window.showInformationMessage(t('That edit is no longer waiting for approval.'));
       return;
@@ -370,13 +370,6 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
     this.contextKeys.set(ApprovalCommandIds.hasPendingEditsKey, this.store.list().length > 0);
   }
 
-  private fileUri(path: string): vscode.Uri | undefined {
-    if (this.options.resolveUri !== undefined) return this.options.resolveUri(path);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    const clean = proposalPath(path);
-    return folder === undefined || clean === undefined ? undefined : vscode.Uri.joinPath(folder.uri, clean);
-  }
-
   private taskLabel(edit: { runId: string; taskId: string }): string {
     return this.options.taskLabel?.(edit.runId, edit.taskId) ?? edit.taskId;
   }
@@ -385,10 +378,6 @@ export class DiffApprovals extends Disposable implements ApprovalPort, ReviewAct
   private describe(proposal: EditProposal): string {
     return `the edit of ${visibleText(proposal.path)} for task ${visibleText(this.taskLabel(proposal))} (${visibleText(proposal.approvalId)})`;
   }
-}
-
-function sameEdit(proposal: EditProposal, ref: AppliedEditRef): boolean {
-  return proposal.path === ref.path && proposal.runId === ref.runId && proposal.taskId === ref.taskId;
 }
 
 /** An optional reason for the agent; Escape gives none. */
