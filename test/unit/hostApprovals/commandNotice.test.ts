@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { CommandProposal } from '../../../src/core/tools/approvalPort';
 import { describeCommand } from '../../../src/core/tools/approveCommandOnce';
-import { mcpCallShown } from '../../../src/core/tools/mcpTool';
+import { mcpProposal as mcpProposalOf } from '../../support/mcpProposal';
 import { commandNotice, MAX_NOTIFIED_CHARS, type Translate } from '../../../src/host/approvals/commandNotice';
 
 /** `vscode.l10n.t` without a bundle: placeholders filled in. */
@@ -9,19 +9,7 @@ const t: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (_, i: 
 
 const ESC = '\u001b';
 
-function mcpProposal(args: Record<string, unknown>): CommandProposal {
-  return {
-    approvalId: 'T1:mcp:abc#1',
-    runId: 'r1',
-    taskId: 'T1',
-    agentId: 'coder',
-    command: `mcp__github__create_issue ${JSON.stringify(args)}`,
-    argv: [],
-    cwd: '.',
-    reason: 'call the tool "create_issue" of the MCP server "github": MCP tools ask',
-    mcp: mcpCallShown('github', 'create_issue', args),
-  };
-}
+const mcpProposal = (args: Record<string, unknown>) => mcpProposalOf(args, 'T1:mcp:abc#1');
 
 describe('checklist 30: the host asks about an MCP tool call as one, not as a command', () => {
   it('names server and tool, shows the arguments with escapes and a warning, and offers Call / Reject', () => {
