@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 import { httpError, jsonReply, textReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import {
   cliEnv,
@@ -28,15 +28,11 @@ describe('CLI: run (real child processes against the fake model server)', functi
   this.timeout(60_000);
   useCliBundle();
   const sandbox = useSandbox();
-  let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fakeServer = useFakeModelServer();
 
   it('run --dry-run --json prints only run events, one per line, starting with run.created; exit 0', async () => {
     const { root, state, ws } = sandbox();
-    server = await startFakeModelServer({ replies: [jsonReply(PLAN)] });
+    const server = await fakeServer({ replies: [jsonReply(PLAN)] });
     const r = await runCli(
       [
         'run',
@@ -102,7 +98,7 @@ describe('CLI: run (real child processes against the fake model server)', functi
       join(ws, '.claude', 'agents', 'translator.md'),
       '---\nname: translator\ndescription: Translates text\ntools: Read, WebSearch\ncolor: red\n---\nTranslate.\n',
     );
-    server = await startFakeModelServer({ replies: [toolCallReply('submit_plan', PLAN)] });
+    const server = await fakeServer({ replies: [toolCallReply('submit_plan', PLAN)] });
     const r = await runCli(
       [
         'run',
@@ -142,7 +138,7 @@ describe('CLI: run (real child processes against the fake model server)', functi
 
   it('exits 1 when the planner never produces a valid plan', async () => {
     const { root, state, ws } = sandbox();
-    server = await startFakeModelServer({
+    const server = await fakeServer({
       replies: [textReply('no plan'), textReply('still none'), textReply('never')],
     });
     const r = await runCli(
@@ -158,7 +154,7 @@ describe('CLI: run (real child processes against the fake model server)', functi
 
   it('Ctrl+C cancels the run gracefully: the run ends cancelled, exit 1', async () => {
     const { root, state, ws } = sandbox();
-    server = await startFakeModelServer({ replies: [jsonReply(PLAN, { delayMs: 30_000 })] });
+    const server = await fakeServer({ replies: [jsonReply(PLAN, { delayMs: 30_000 })] });
     const child = spawnCli(
       ['run', 'g', '--json', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl],
       cliEnv(root, { OPENAI_API_KEY: server.apiKey }),
@@ -186,7 +182,7 @@ describe('CLI: run (real child processes against the fake model server)', functi
 
   it('never prints the API key or stores it under the state folder', async () => {
     const { root, state, ws } = sandbox();
-    server = await startFakeModelServer({
+    const server = await fakeServer({
       replies: [jsonReply(PLAN), jsonReply(PLAN), httpError(401, { message: 'Incorrect API key provided.' })],
     });
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });

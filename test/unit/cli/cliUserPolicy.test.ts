@@ -12,6 +12,7 @@ import {
 } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { cliEnv, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const PLAN = {
   goal: 'Check the tools',
@@ -152,14 +153,10 @@ describe('checklist 27: rules from the command line, applied by the real policy 
   this.timeout(60_000);
   useCliBundle();
   const sandbox = useSandbox();
-  let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fakeServer = useFakeModelServer();
 
   async function cli(command: string, flags: string[], editFirst = false) {
-    server = await startFakeModelServer({ respond: commandModel(command, editFirst) });
+    const server = await fakeServer({ respond: commandModel(command, editFirst) });
     const { root, state, ws } = sandbox();
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
     const common = ['--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl];

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 import { scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
 
 type Event = Record<string, unknown> & { type: string; taskId?: string; key?: string };
@@ -40,18 +40,14 @@ describe('checklist 18: the pre-edit checkpoint runs during the first model turn
   this.timeout(120_000);
   useCliBundle();
   const sandbox = useSandbox();
-  let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fakeServer = useFakeModelServer();
 
   it("each task's first answer is held until its checkpoint is in the log; every edit is applied once, after it", async () => {
     const box = sandbox();
     const team = scriptedTeam(GOAL, TASKS);
     /** Per task: whether its checkpoint was durable while its first request still waited for the model. */
     const tookWhileWaiting = new Map<string, boolean>();
-    server = await startFakeModelServer({
+    const server = await fakeServer({
       respond: async (request) => {
         const reply = team(request);
         const taskId = taskOfRequest(request);
@@ -122,7 +118,7 @@ describe('checklist 18: the pre-edit checkpoint runs during the first model turn
     const box = sandbox();
     const team = scriptedTeam(GOAL, TASKS);
     let answer = false;
-    server = await startFakeModelServer({
+    const server = await fakeServer({
       respond: async (request) => {
         // Until the kill, tasks' requests wait: the run dies with a and b between checkpoint and edit.
         if (taskOfRequest(request) !== undefined) await until(async () => answer, 60_000);
