@@ -10,7 +10,8 @@ import type { FakeTask, FakeTaskOptions } from './toolHarness';
 export const COMMAND_SCRIPTS: Record<string, string> = {
   // Appends a line per run: how many times it ran is how many lines there are.
   'marker.js': "require('fs').appendFileSync('marker.txt', 'ran\\n');\nconsole.log('marker written');\n",
-  'big.js': "process.stdout.write('x'.repeat(300000));\nprocess.stderr.write('\\nEND-OF-OUTPUT\\n');\n",
+  // One stream only: stdout and stderr are two pipes, and which one the parent reads first is not fixed.
+  'big.js': "process.stdout.write('x'.repeat(300000) + '\\nEND-OF-OUTPUT\\n');\n",
   'lines.js': "for (let i = 1; i <= 3; i++) console.log('line ' + i);\nconsole.error('to stderr');\nprocess.exit(3);\n",
   // A child that starts a grandchild, writes both pids, and waits forever.
   'tree.js': [
