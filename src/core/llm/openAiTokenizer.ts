@@ -1,17 +1,16 @@
 // OpenAI's tokenizers (gpt-tokenizer's o200k_base and cl100k_base). Their rank tables are megabytes
 // of JavaScript that take 100–300 ms of one CPU to load, so a load never sits on the way of a
-// request: until an encoding has loaded, a request is measured by a safe upper bound and the
-// encoding loads once the event loop is idle (the first request is then out, waiting for its
-// answer). The bundles keep the tables in files of their own next to the SDKs (dist/sdk/*.js).
+// request: until an encoding has loaded, a request is measured by a safe upper bound, and the
+// encoding loads in a worker thread (tokenizerThread.ts) while the first request waits for its
+// answer; counting happens there too. The bundles keep the tables in files of their own next to the
+// SDKs (dist/sdk/*.js).
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../common/errors';
 import type { ChatRequest } from './chatModel';
+import { workerTokenizer, type Encoding, type TextCounter, type TokenizerSource } from './tokenizerThread';
 
-/** The part of a gpt-tokenizer encoding module we use. */
-export interface Encoding {
-  countTokens(text: string): number;
-}
+export { inThreadTokenizer, type Encoding } from './tokenizerThread';
 
 /** The tokenizer families of OpenAI's chat models. */
 export type OpenAiEncodingName = 'o200k_base' | 'cl100k_base';
@@ -31,30 +30,30 @@ const MEMO_MIN_CHARS = 256;
 const MEMO_MAX_ENTRIES = 512;
 
 /**
- * One encoding, loaded at most once: `ready` once it has loaded, `loadWhenIdle` to start the load
- * in the background, `load` to wait for it. A failed load is tried again on the next ask.
+ * One encoding, loaded at most once: `ready` once it has loaded, `loadInBackground` to start the
+ * load without waiting, `load` to wait for it. A failed load is tried again on the next ask.
  */
 export class TokenizerLoader {
-  private encoding: Encoding | undefined;
-  private loading: Promise<Encoding> | undefined;
-  private idleTimer: ReturnType<typeof setInterval> | undefined;
+  private counter: TextCounter | undefined;
+  private loading: Promise<TextCounter> | undefined;
+  private backgroundTimer: ReturnType<typeof setInterval> | undefined;
   private readonly memo = new Map<string, number>();
 
   constructor(
     readonly name: string,
-    private readonly require: () => Encoding,
+    private readonly source: TokenizerSource,
   ) {}
 
-  /** The encoding if it has loaded; never loads. */
-  get ready(): Encoding | undefined {
-    return this.encoding;
+  /** True once the encoding has loaded; never loads. */
+  get ready(): boolean {
+    return this.counter !== undefined;
   }
 
-  /** The encoding, loading it now if it has not loaded (synchronously: the caller waits anyway). */
-  load(): Promise<Encoding> {
-    this.stopIdleWait();
-    this.loading ??= new Promise<Encoding>((resolve) => resolve(this.require())).then(
-      (encoding) => (this.encoding = encoding),
+  /** The encoding, loading it now if it has not loaded. */
+  load(): Promise<TextCounter> {
+    this.stopBackgroundWait();
+    this.loading ??= this.source.open().then(
+      (counter) => (this.counter = counter),
       (err: unknown) => {
         this.loading = undefined;
         throw new Error(`The ${this.name} tokenizer could not be loaded (${errorMessage(err)}).`, { cause: err });
@@ -64,51 +63,77 @@ export class TokenizerLoader {
   }
 
   /**
-   * Starts the load once the event loop has been idle for a check interval (or after two seconds),
-   * so the megabytes of tables are parsed while requests wait for answers, not before they go out.
+   * Starts the load without holding up the caller: a worker thread starts on the next turn of the
+   * event loop (its load costs this thread nothing); a load in this thread waits until the loop has
+   * been idle for a check interval (or two seconds), so the tables are parsed while requests wait
+   * for answers, not before they go out.
    */
-  loadWhenIdle(): void {
-    if (this.encoding !== undefined || this.loading !== undefined || this.idleTimer !== undefined) return;
-    const startedAt = performance.now();
-    let last = performance.eventLoopUtilization();
-    this.idleTimer = setInterval(() => {
-      const now = performance.eventLoopUtilization();
-      const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILISATION;
-      last = now;
-      if (idle || performance.now() - startedAt > MAX_IDLE_WAIT_MS) void this.load().catch(() => undefined);
-    }, IDLE_CHECK_MS);
+  loadInBackground(): void {
+    if (this.counter !== undefined || this.loading !== undefined || this.backgroundTimer !== undefined) return;
+    const start = (): void => void this.load().catch(() => undefined);
+    if (this.source.offThread) {
+      this.backgroundTimer = setTimeout(start, 0);
+    } else {
+      const startedAt = performance.now();
+      let last = performance.eventLoopUtilization();
+      this.backgroundTimer = setInterval(() => {
+        const now = performance.eventLoopUtilization();
+        const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILISATION;
+        last = now;
+        if (idle || performance.now() - startedAt > MAX_IDLE_WAIT_MS) start();
+      }, IDLE_CHECK_MS);
+    }
     // The wait alone never keeps a process alive.
-    this.idleTimer.unref?.();
+    this.backgroundTimer.unref?.();
   }
 
-  /** Tokens of `text` by the loaded encoding; long texts are remembered, since every turn of a task resends them. */
-  count(encoding: Encoding, text: string): number {
-    if (text === '') return 0;
-    if (text.length < MEMO_MIN_CHARS) return encoding.countTokens(text);
-    const known = this.memo.get(text);
-    if (known !== undefined) return known;
-    const tokens = encoding.countTokens(text);
-    if (this.memo.size >= MEMO_MAX_ENTRIES) this.memo.clear();
-    this.memo.set(text, tokens);
-    return tokens;
+  /** Tokens of each text; long texts are remembered, since every turn of a task resends them. */
+  async countTexts(texts: readonly string[]): Promise<number[]> {
+    const counter = this.counter ?? (await this.load());
+    const counts = texts.map((text) => (text === '' ? 0 : this.memo.get(text)));
+    const missing = texts.filter((_, i) => counts[i] === undefined);
+    const fresh = await counter.countTexts(missing);
+    let next = 0;
+    return texts.map((text, i) => {
+      const known = counts[i];
+      if (known !== undefined) return known;
+      const tokens = fresh[next++] ?? 0;
+      if (text.length >= MEMO_MIN_CHARS) {
+        if (this.memo.size >= MEMO_MAX_ENTRIES) this.memo.clear();
+        this.memo.set(text, tokens);
+      }
+      return tokens;
+    });
   }
 
-  private stopIdleWait(): void {
-    if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
-    this.idleTimer = undefined;
+  private stopBackgroundWait(): void {
+    if (this.backgroundTimer !== undefined) clearInterval(this.backgroundTimer);
+    this.backgroundTimer = undefined;
   }
 }
 
 /** The loaders of one process; tests make their own to see a tokenizer that has not loaded yet. */
 export type OpenAiTokenizers = Readonly<Record<OpenAiEncodingName, TokenizerLoader>>;
 
-// Each stays a literal `require('<module>')` so the bundler can point it at its own file.
-/** The process's tokenizers: an encoding's tables are loaded once and shared by every model and run. */
+// Each stays a literal `require('<module>')` / `require.resolve('<module>')` so the bundler can point it at its own file.
+/** The process's tokenizers: an encoding's tables are loaded once (in a worker) and shared by every model and run. */
 export const OPENAI_TOKENIZERS: OpenAiTokenizers = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  o200k_base: new TokenizerLoader('o200k_base', () => require('gpt-tokenizer/encoding/o200k_base') as Encoding),
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  cl100k_base: new TokenizerLoader('cl100k_base', () => require('gpt-tokenizer/encoding/cl100k_base') as Encoding),
+  o200k_base: new TokenizerLoader(
+    'o200k_base',
+    workerTokenizer(
+      () => require.resolve('gpt-tokenizer/encoding/o200k_base'),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      () => require('gpt-tokenizer/encoding/o200k_base') as Encoding,
+    ),
+  ),
+  cl100k_base: new TokenizerLoader(
+    'cl100k_base',
+    workerTokenizer(
+      () => require.resolve('gpt-tokenizer/encoding/cl100k_base'),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      () => require('gpt-tokenizer/encoding/cl100k_base') as Encoding,
+    ),
+  ),
 };
 
 /**
@@ -136,9 +161,9 @@ export async function countOpenAiRequestTokens(
 ): Promise<number | undefined> {
   const name = openAiEncodingOf(model);
   if (name === undefined) return undefined;
-  const loader = tokenizers[name];
-  const encoding = loader.ready ?? (await loader.load());
-  return requestTokens(request, (text) => loader.count(encoding, text));
+  const { framing, texts } = requestTexts(request);
+  const counts = await tokenizers[name].countTexts(texts);
+  return counts.reduce((sum, n) => sum + n, framing);
 }
 
 /**
@@ -155,24 +180,29 @@ export function openAiTokenBound(
   const name = openAiEncodingOf(model);
   if (name === undefined) return undefined;
   const loader = tokenizers[name];
-  if (loader.ready !== undefined) return undefined;
-  loader.loadWhenIdle();
-  return requestTokens(request, (text) => Buffer.byteLength(text, 'utf8'));
+  if (loader.ready) return undefined;
+  loader.loadInBackground();
+  const { framing, texts } = requestTexts(request);
+  return texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), framing);
 }
 
-/** A request's tokens in the Chat Completions framing, each text measured by `count`. */
-function requestTokens(request: ChatRequest, count: (text: string) => number): number {
-  let tokens = OPENAI_REPLY_PRIMING_TOKENS;
-  if (request.system !== undefined && request.system !== '')
-    tokens += OPENAI_TOKENS_PER_MESSAGE + count(request.system);
+/** A request in the Chat Completions framing: the tokens the framing adds, and the texts to count. */
+function requestTexts(request: ChatRequest): { framing: number; texts: string[] } {
+  let framing = OPENAI_REPLY_PRIMING_TOKENS;
+  const texts: string[] = [];
+  if (request.system !== undefined && request.system !== '') {
+    framing += OPENAI_TOKENS_PER_MESSAGE;
+    texts.push(request.system);
+  }
   for (const m of request.messages) {
-    tokens += OPENAI_TOKENS_PER_MESSAGE + count(m.content);
+    framing += OPENAI_TOKENS_PER_MESSAGE;
+    texts.push(m.content);
     if (m.role === 'assistant')
       for (const call of m.toolCalls ?? [])
-        tokens += count(call.name) + count(call.rawArguments ?? JSON.stringify(call.arguments ?? {}));
+        texts.push(call.name, call.rawArguments ?? JSON.stringify(call.arguments ?? {}));
   }
   for (const tool of request.tools ?? [])
-    tokens += count(JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters }));
-  if (request.responseFormat !== undefined) tokens += count(JSON.stringify(request.responseFormat.schema));
-  return tokens;
+    texts.push(JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters }));
+  if (request.responseFormat !== undefined) texts.push(JSON.stringify(request.responseFormat.schema));
+  return { framing, texts };
 }

@@ -9,6 +9,7 @@ import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
 import {
   countOpenAiRequestTokens,
   openAiTokenBound,
+  inThreadTokenizer,
   TokenizerLoader,
   type Encoding,
   type OpenAiTokenizers,
@@ -28,11 +29,14 @@ function freshTokenizers(): { tokenizers: OpenAiTokenizers; loads: () => number;
   let markLoaded!: () => void;
   const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
   const loader = (name: string, encoding: Encoding): TokenizerLoader =>
-    new TokenizerLoader(name, () => {
-      loads++;
-      markLoaded();
-      return encoding;
-    });
+    new TokenizerLoader(
+      name,
+      inThreadTokenizer(() => {
+        loads++;
+        markLoaded();
+        return encoding;
+      }),
+    );
   return {
     tokenizers: {
       o200k_base: loader('o200k_base', { countTokens: o200kTokens }),
