@@ -21,8 +21,8 @@ export type PhaseRow = [phase: string, ms: number];
 /**
  * Where the wall time of one CLI run went, along its critical path: start-up, planning, then for
  * each task of the chain that finished last (the last task, its last-finishing dependency, …) the
- * time from its start to its first request, its model turns, its checkpoint, its edit, and the
- * end of the run. Each scripted task takes two turns (edit, then finish), so the rows add up to the
+ * time from its start to its first request, its model turns, what is left of its checkpoint after
+ * the first reply (it runs during the first turn), its edit, and the end of the run. Each scripted task takes two turns (edit, then finish), so the rows add up to the
  * wall time; `model turns` and `planner model turns` are what the bound counts.
  */
 export function phaseBreakdown(
@@ -57,8 +57,10 @@ export function phaseBreakdown(
       'model turns',
       turns.reduce((sum, r) => sum + r.finishedAt - r.receivedAt, 0),
     );
-    add('first reply → checkpoint taken (git)', checkpoint - turns[0]!.finishedAt);
-    add('checkpoint → next request (approval, edit, store)', turns[1]!.receivedAt - checkpoint);
+    // The checkpoint is taken while the first turn runs; only what is left of it after the reply waits.
+    const firstReply = turns[0]!.finishedAt;
+    add('first reply → checkpoint taken (git, if still running)', Math.max(0, checkpoint - firstReply));
+    add('→ next request (approval, edit, store)', turns[1]!.receivedAt - Math.max(checkpoint, firstReply));
     add('last reply → task.succeeded', succeeded.get(id)! - turns.at(-1)!.finishedAt);
     previous = succeeded.get(id)!;
   }

@@ -32,6 +32,30 @@ describe('bench/end to end: the model-time bound and the phase breakdown', () =>
     );
   });
 
+  it('a checkpoint taken during the first turn leaves no wait after the reply', () => {
+    const events: PhaseEvent[] = [
+      { type: 'run.created', at: 100 },
+      { type: 'run.phase', at: 470, phase: 'execute' },
+      { type: 'task.started', at: 480, taskId: 'x' },
+      { type: 'checkpoint.taken', at: 600, taskId: 'x' },
+      { type: 'task.succeeded', at: 1150, taskId: 'x' },
+      { type: 'run.completed', at: 1155 },
+    ];
+    const requests: PhaseRequest[] = [
+      { taskId: undefined, receivedAt: 150, finishedAt: 450 },
+      { taskId: 'x', receivedAt: 500, finishedAt: 800 },
+      { taskId: 'x', receivedAt: 840, finishedAt: 1140 },
+    ];
+    const rows = phaseBreakdown({ spawnAt: 0, exitAt: 1200, events, requests }, [{ id: 'x', title: 'x' }]);
+    const byName = new Map(rows);
+    assert.equal(byName.get('first reply → checkpoint taken (git, if still running)'), 0);
+    assert.equal(byName.get('→ next request (approval, edit, store)'), 40);
+    assert.equal(
+      rows.reduce((sum, [, ms]) => sum + ms, 0),
+      1200,
+    );
+  });
+
   it('splits the wall time along the critical chain into phases that add up to it', () => {
     const events: PhaseEvent[] = [];
     const requests: PhaseRequest[] = [{ taskId: undefined, receivedAt: 150, finishedAt: 450 }];
@@ -57,7 +81,8 @@ describe('bench/end to end: the model-time bound and the phase breakdown', () =>
     assert.equal(byName.get('CLI start → run.created'), 100);
     assert.equal(byName.get('planner model turns'), 300);
     assert.equal(byName.get('model turns'), 1200);
-    assert.equal(byName.get('first reply → checkpoint taken (git)'), 80);
+    assert.equal(byName.get('first reply → checkpoint taken (git, if still running)'), 80);
+    assert.equal(byName.get('→ next request (approval, edit, store)'), 30);
     assert.equal(byName.get('run.completed → process exit'), 30);
     assert.equal(
       rows.reduce((sum, [, ms]) => sum + ms, 0),
