@@ -4,31 +4,73 @@
  * Throws a `TypeError` on what JSON cannot represent (functions, bigints, non-finite numbers, cycles).
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, new Set(), '$');
+  const writer = new CanonicalWriter();
+  try {
+    writer.write(value);
+  } catch (err) {
+    if (err instanceof NotJson)
+      throw new TypeError(`canonicalJson: ${err.pathOf(writer.keys)} ${err.what}.`, { cause: err });
+    throw err;
+  }
+  return writer.parts.join('');
 }
 
-function write(value: unknown, seen: Set<object>, path: string): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new TypeError(`canonicalJson: ${path} is ${value}, which JSON cannot represent.`);
-    return JSON.stringify(value);
+/** Thrown inside the walk; the path is spelled out only then (the response cache hashes every request). */
+class NotJson {
+  constructor(readonly what: string) {}
+
+  pathOf(keys: readonly (string | number)[]): string {
+    return keys.reduce<string>((path, k) => (typeof k === 'number' ? `${path}[${k}]` : `${path}.${k}`), '$');
   }
-  if (typeof value !== 'object')
-    throw new TypeError(`canonicalJson: ${path} is a ${typeof value}, which JSON cannot represent.`);
-  if (seen.has(value)) throw new TypeError(`canonicalJson: ${path} is a circular reference.`);
-  seen.add(value);
-  try {
-    if (Array.isArray(value)) {
-      return `[${value.map((v, i) => (v === undefined ? 'null' : write(v, seen, `${path}[${i}]`))).join(',')}]`;
+}
+
+class CanonicalWriter {
+  readonly parts: string[] = [];
+  /** The keys from the root to the value being written. */
+  readonly keys: (string | number)[] = [];
+  private readonly open = new Set<object>();
+
+  write(value: unknown): void {
+    if (value === null || typeof value === 'boolean' || typeof value === 'string') {
+      this.parts.push(JSON.stringify(value));
+      return;
     }
-    const rec = value as Record<string, unknown>;
-    const parts = Object.keys(rec)
-      .filter((k) => rec[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${write(rec[k], seen, `${path}.${k}`)}`);
-    return `{${parts.join(',')}}`;
-  } finally {
-    seen.delete(value);
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new NotJson(`is ${value}, which JSON cannot represent`);
+      this.parts.push(JSON.stringify(value));
+      return;
+    }
+    if (typeof value !== 'object') throw new NotJson(`is a ${typeof value}, which JSON cannot represent`);
+    if (this.open.has(value)) throw new NotJson('is a circular reference');
+    this.open.add(value);
+    if (Array.isArray(value)) {
+      this.parts.push('[');
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.parts.push(',');
+        const item: unknown = value[i];
+        if (item === undefined) this.parts.push('null');
+        else {
+          this.keys.push(i);
+          this.write(item);
+          this.keys.pop();
+        }
+      }
+      this.parts.push(']');
+    } else {
+      const rec = value as Record<string, unknown>;
+      this.parts.push('{');
+      let first = true;
+      for (const k of Object.keys(rec).sort()) {
+        const v = rec[k];
+        if (v === undefined) continue;
+        this.parts.push(`${first ? '' : ','}${JSON.stringify(k)}:`);
+        first = false;
+        this.keys.push(k);
+        this.write(v);
+        this.keys.pop();
+      }
+      this.parts.push('}');
+    }
+    this.open.delete(value);
   }
 }

@@ -2,7 +2,7 @@ import type { ExactEstimate } from '../quota/quotaGate';
 import type { TaskContext } from '../task/agent';
 import type { ChatModel, ChatRequest, ChatResponse } from './chatModel';
 import type { PriceTable } from './priceTable';
-import { isDeterministic, type ResponseCache } from './responseCache';
+import { isDeterministic, ResponseCache } from './responseCache';
 import { countRequestTokens } from './requestTokenCount';
 import { validateChatRequest } from './validateChatRequest';
 
@@ -41,7 +41,9 @@ export async function meteredComplete(
   validateChatRequest(request);
   const { onText } = options;
   const cache = isDeterministic(request) ? options.cache : undefined;
-  const hit = cache?.get(model.provider, model.model, request);
+  // Hashed once: the key that missed is the key the answer is kept under.
+  const cacheKey = cache === undefined ? undefined : ResponseCache.keyOf(model.provider, model.model, request);
+  const hit = cacheKey === undefined ? undefined : cache?.getByKey(cacheKey);
   if (hit !== undefined) {
     ctx.recordCacheHit?.({ provider: model.provider, model: model.model });
     if (hit.text !== '') onText?.(hit.text);
@@ -111,7 +113,7 @@ export async function meteredComplete(
     );
   let response = await ask(false);
   if ((response as CutResponse).cutShort === true) response = await ask(true);
-  cache?.set(model.provider, model.model, request, response);
+  if (cacheKey !== undefined) cache?.setByKey(cacheKey, response);
   return response;
 }
 

@@ -52,7 +52,11 @@ export class ResponseCache {
 
   /** A copy of the cached answer with zero usage and `cached: true`, or undefined on a miss. */
   get(provider: string, model: string, request: ChatRequest): ChatResponse | undefined {
-    const key = ResponseCache.keyOf(provider, model, request);
+    return this.getByKey(ResponseCache.keyOf(provider, model, request));
+  }
+
+  /** `get` by a key from `keyOf`: a caller that asks and then keeps the answer hashes the request once. */
+  getByKey(key: string): ChatResponse | undefined {
     const hit = this.entries.get(key);
     if (hit === undefined) {
       this.missCount++;
@@ -72,8 +76,12 @@ export class ResponseCache {
    * Failed and partial streams never get here (`complete` rejects on them).
    */
   set(provider: string, model: string, request: ChatRequest, response: ChatResponse): void {
+    this.setByKey(ResponseCache.keyOf(provider, model, request), response);
+  }
+
+  /** `set` by a key from `keyOf`. */
+  setByKey(key: string, response: ChatResponse): void {
     if (!isCacheable(response)) return;
-    const key = ResponseCache.keyOf(provider, model, request);
     this.entries.delete(key);
     this.entries.set(key, structuredClone(response));
     while (this.entries.size > this.maxEntries) {

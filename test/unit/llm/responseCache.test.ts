@@ -101,5 +101,15 @@ describe('canonicalJson', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     assert.throws(() => canonicalJson(cyclic), /circular/);
+    assert.throws(
+      () => canonicalJson({ a: [1, { b: { c: () => 1 } }] }),
+      /canonicalJson: \$\.a\[1\]\.b\.c is a function, which JSON cannot represent\./,
+    );
+  });
+
+  it('writes what JSON.stringify writes for sorted keys, and a value met twice (not a cycle) both times', () => {
+    const shared = { k: 'v', n: [1.5, -0, 'é\n"'] };
+    const value = { a: shared, b: [shared, null, true, { c: '' }], d: 1e21 };
+    assert.equal(canonicalJson(value), JSON.stringify(value));
   });
 });
