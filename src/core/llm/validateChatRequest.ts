@@ -87,10 +87,111 @@ function buildRequestSchema() {
 
 const requestSchema = lazySchema(buildRequestSchema);
 
-/** Throws a `TypeError` naming every bad field when `request` is not a well-formed `ChatRequest`. */
+/**
+ * Throws a `TypeError` naming every bad field when `request` is not a well-formed `ChatRequest`.
+ * A request is checked on every turn (by the metered call and again by the model), so a plainly
+ * valid one passes a plain check; anything else goes to the schema, which names what is wrong.
+ */
 export function validateChatRequest(request: ChatRequest): void {
+  if (isPlainlyValidChatRequest(request)) return;
+  const problems = chatRequestProblems(request);
+  if (problems !== undefined) throw new TypeError(`Invalid chat request: ${problems}.`);
+}
+
+/** What the schema finds wrong with `request` (every bad field), or undefined when it is well formed. */
+export function chatRequestProblems(request: unknown): string | undefined {
   const parsed = requestSchema.safeParse(request);
-  if (parsed.success) return;
-  const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-  throw new TypeError(`Invalid chat request: ${details}.`);
+  if (parsed.success) return undefined;
+  return parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+}
+
+/**
+ * True only for a request the schema accepts, checked field by field without zod; false means
+ * "ask the schema", never "invalid" (test/unit/llm/validateChatRequest.test.ts holds the two to the same verdicts).
+ */
+export function isPlainlyValidChatRequest(request: unknown): boolean {
+  if (!isPlainObject(request)) return false;
+  const r = request;
+  if (r['system'] !== undefined && typeof r['system'] !== 'string') return false;
+  const messages = r['messages'];
+  if (!Array.isArray(messages) || messages.length === 0 || !messages.every(isPlainMessage)) return false;
+  const names = new Set<string>();
+  const tools = r['tools'];
+  if (tools !== undefined) {
+    if (!Array.isArray(tools)) return false;
+    for (const tool of tools as unknown[]) {
+      if (!isPlainObject(tool) || !isName(tool['name']) || typeof tool['description'] !== 'string') return false;
+      const parameters = tool['parameters'];
+      if (!isPlainObject(parameters) || parameters['type'] !== 'object' || !isOptionalBoolean(tool['strict']))
+        return false;
+      if (names.has(tool['name'])) return false;
+      names.add(tool['name']);
+    }
+  }
+  const choice = r['toolChoice'];
+  if (choice === 'required') {
+    if (names.size === 0) return false;
+  } else if (choice !== undefined && choice !== 'auto') {
+    if (!isPlainObject(choice) || typeof choice['name'] !== 'string' || !names.has(choice['name'])) return false;
+  }
+  const max = r['maxOutputTokens'];
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max <= 0) return false;
+  const temperature = r['temperature'];
+  if (temperature !== undefined && (typeof temperature !== 'number' || !(temperature >= 0 && temperature <= 2)))
+    return false;
+  const seed = r['seed'];
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) return false;
+  const format = r['responseFormat'];
+  if (format !== undefined) {
+    if (!isPlainObject(format) || format['type'] !== 'json_schema' || !isName(format['name'])) return false;
+    if (!isPlainObject(format['schema']) || !isOptionalBoolean(format['strict'])) return false;
+  }
+  return true;
+}
+
+function isPlainMessage(message: unknown): boolean {
+  if (!isPlainObject(message) || typeof message['content'] !== 'string') return false;
+  switch (message['role']) {
+    case 'user':
+      return true;
+    case 'tool':
+      return isFilled(message['toolCallId']) && isOptionalBoolean(message['isError']);
+    case 'assistant': {
+      const calls = message['toolCalls'];
+      if (calls !== undefined && (!Array.isArray(calls) || !calls.every(isPlainToolCall))) return false;
+      const replay = message['replay'];
+      return (
+        replay === undefined ||
+        (isPlainObject(replay) &&
+          typeof replay['provider'] === 'string' &&
+          typeof replay['model'] === 'string' &&
+          Array.isArray(replay['blocks']))
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+function isPlainToolCall(call: unknown): boolean {
+  return (
+    isPlainObject(call) &&
+    isFilled(call['id']) &&
+    isName(call['name']) &&
+    // The schema wants the key, even when its value is undefined.
+    'arguments' in call &&
+    (call['rawArguments'] === undefined || typeof call['rawArguments'] === 'string')
+  );
+}
+
+function isName(value: unknown): value is string {
+  return typeof value === 'string' && TOOL_NAME.test(value);
+}
+
+function isFilled(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isOptionalBoolean(value: unknown): boolean {
+  return value === undefined || typeof value === 'boolean';
 }
