@@ -1,8 +1,8 @@
 // OpenAI's tokenizers (gpt-tokenizer's o200k_base and cl100k_base). Their rank tables are megabytes
 // of JavaScript that take 100–300 ms of one CPU to load, so a load never sits on the way of a
 // request: until an encoding has loaded, a request is measured by a safe upper bound, and the
-// encoding loads in a worker thread (tokenizerThread.ts) while the first request waits for its
-// answer; counting happens there too. The bundles keep the tables in files of their own next to the
+// encoding loads in a worker thread (tokenizerThread.ts) once the event loop is idle (the first
+// request is then out, waiting for its answer); counting happens there too. The bundles keep the tables in files of their own next to the
 // SDKs (dist/sdk/*.js).
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +31,7 @@ const MEMO_MAX_ENTRIES = 512;
 
 /**
  * One encoding, loaded at most once: `ready` once it has loaded, `loadInBackground` to start the
- * load without waiting, `load` to wait for it. A failed load is tried again on the next ask.
+ * load when the event loop is idle, `load` to wait for it. A failed load is tried again on the next ask.
  */
 export class TokenizerLoader {
   private counter: TextCounter | undefined;
@@ -63,26 +63,20 @@ export class TokenizerLoader {
   }
 
   /**
-   * Starts the load without holding up the caller: a worker thread starts on the next turn of the
-   * event loop (its load costs this thread nothing); a load in this thread waits until the loop has
-   * been idle for a check interval (or two seconds), so the tables are parsed while requests wait
-   * for answers, not before they go out.
+   * Starts the load once the event loop has been idle for a check interval (or after two seconds),
+   * i.e. while requests wait for answers: even in a worker the load takes a CPU, which a loaded
+   * machine does not have to spare while the run builds requests or applies edits.
    */
   loadInBackground(): void {
     if (this.counter !== undefined || this.loading !== undefined || this.backgroundTimer !== undefined) return;
-    const start = (): void => void this.load().catch(() => undefined);
-    if (this.source.offThread) {
-      this.backgroundTimer = setTimeout(start, 0);
-    } else {
-      const startedAt = performance.now();
-      let last = performance.eventLoopUtilization();
-      this.backgroundTimer = setInterval(() => {
-        const now = performance.eventLoopUtilization();
-        const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILISATION;
-        last = now;
-        if (idle || performance.now() - startedAt > MAX_IDLE_WAIT_MS) start();
-      }, IDLE_CHECK_MS);
-    }
+    const startedAt = performance.now();
+    let last = performance.eventLoopUtilization();
+    this.backgroundTimer = setInterval(() => {
+      const now = performance.eventLoopUtilization();
+      const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILISATION;
+      last = now;
+      if (idle || performance.now() - startedAt > MAX_IDLE_WAIT_MS) void this.load().catch(() => undefined);
+    }, IDLE_CHECK_MS);
     // The wait alone never keeps a process alive.
     this.backgroundTimer.unref?.();
   }

@@ -16,16 +16,14 @@ export interface TextCounter {
   countTexts(texts: readonly string[]): Promise<number[]>;
 }
 
-/** How an encoding is loaded: `open` resolves once it can count; `offThread` when loading costs this thread nothing. */
+/** How an encoding is loaded: `open` resolves once it can count. */
 export interface TokenizerSource {
-  readonly offThread: boolean;
   open(): Promise<TextCounter>;
 }
 
 /** An encoding required and counted in this thread: loading blocks it for as long as the tables take. */
 export function inThreadTokenizer(require: () => Encoding): TokenizerSource {
   return {
-    offThread: false,
     open: async () => {
       const encoding = require();
       return { countTexts: async (texts) => texts.map((text) => encoding.countTokens(text)) };
@@ -41,7 +39,6 @@ export function inThreadTokenizer(require: () => Encoding): TokenizerSource {
  */
 export function workerTokenizer(modulePath: () => string, fallback: () => Encoding): TokenizerSource {
   return {
-    offThread: true,
     open: async () => {
       let path: string;
       let worker: Worker;
