@@ -7,6 +7,7 @@
 # It installs into a cache outside node_modules, so `npm ci` keeps it:
 #   ${AO_CODE_SERVER_HOME:-<repo>/.cache/code-server}/<version>/node_modules/code-server
 # A finished install is marked by `.installed`; a second run only checks the apt packages and exits.
+# Runs of one cache folder take turns (flock on <home>/.install.lock).
 #
 # Usage: scripts/installCodeServer.sh [--no-browser] [--print-entry]
 #   --no-browser   do not install Debian chromium (the workbench tests need it; `npm start` does not)
@@ -119,6 +120,14 @@ installed_for_this_node() {
 }
 
 NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
+# One run at a time per cache folder: a second run (the workbench setup while .ci/run's early
+# install is still going) waits for the first, then finds code-server installed.
+mkdir -p "$home"
+exec 9>"$home/.install.lock"
+if command -v flock >/dev/null && ! flock -n 9; then
+  log "another installCodeServer.sh is running for $home; waiting for it"
+  flock 9
+fi
 ensure_apt_packages
 if installed_for_this_node; then
   log "code-server $VERSION already installed in $cs"

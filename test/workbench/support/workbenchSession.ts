@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { Artifacts } from './artifacts';
 import { CodeServer, type CodeServerOptions } from './codeServer';
-import { chromiumPath } from './prerequisites';
+import { leaseBrowser, type BrowserLease } from './sharedBrowser';
 import type { SettingValue } from './userSettings';
-import { CHROMIUM_ARGS, Workbench } from './workbench';
+import { timePhase } from './suiteTimings';
+import { Workbench } from './workbench';
 
 /** The parts of a fake model server the workbench needs to point the extension at it. */
 export interface ModelEndpoint {
@@ -42,8 +43,9 @@ const DEFAULT_FILES: Record<string, string> = {
 };
 
 /**
- * One test's real VS Code: a code-server with our built extension, a headless Chromium on its
- * workbench, the artefact folder, and a clean shutdown that keeps the logs when the test failed.
+ * One test's real VS Code: a code-server with our built extension, a headless Chromium page on its
+ * workbench in a browser context of its own, the artefact folder, and a clean shutdown that keeps
+ * the logs when the test failed.
  */
 export class WorkbenchSession {
   private readonly consoleLines: string[] = [];
@@ -54,7 +56,8 @@ export class WorkbenchSession {
     readonly root: string,
     /** The code-server process. */
     readonly server: CodeServer,
-    private readonly browser: Browser,
+    private readonly context: BrowserContext,
+    private readonly lease: BrowserLease,
     /** The page helpers. */
     readonly workbench: Workbench,
     /** Screenshots and kept logs. */
@@ -86,30 +89,43 @@ export class WorkbenchSession {
     };
     const env = { ...(model ? { OPENAI_API_KEY: model.apiKey } : {}), ...options.env };
 
+    // Chromium starts (or the shared one is reused) while code-server starts.
+    const leasing = leaseBrowser();
+    leasing.catch(() => undefined);
     let server: CodeServer | undefined;
-    let browser: Browser | undefined;
+    let lease: BrowserLease | undefined;
+    let context: BrowserContext | undefined;
     try {
-      server = await CodeServer.start({
-        workspace,
-        root,
-        settings,
-        env,
-        workspaceTrust: options.workspaceTrust,
-        logLevel: options.logLevel,
-        extraExtensions: options.extraExtensions,
+      server = await timePhase('code-server start', () =>
+        CodeServer.start({
+          workspace,
+          root,
+          settings,
+          env,
+          workspaceTrust: options.workspaceTrust,
+          logLevel: options.logLevel,
+          extraExtensions: options.extraExtensions,
+        }),
+      );
+      lease = await timePhase('chromium launch', () => leasing);
+      context = await lease.browser.newContext({
+        viewport: options.viewport ?? { width: 1440, height: 900 },
+        // code-server compresses each response on the fly (brotli): 15 MB of workbench scripts per
+        // window load. Uncompressed over loopback, the same bytes load seconds sooner on a busy machine.
+        extraHTTPHeaders: { 'Accept-Encoding': 'identity' },
       });
-      browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
       const page = await context.newPage();
-      const session = new WorkbenchSession(root, server, browser, new Workbench(page, artifacts), artifacts);
+      const session = new WorkbenchSession(root, server, context, lease, new Workbench(page, artifacts), artifacts);
       page.on('console', (message) => session.consoleLines.push(`[${message.type()}] ${message.text()}`));
       page.on('pageerror', (error) => session.consoleLines.push(`[pageerror] ${error.message}`));
-      await session.workbench.open(server.workbenchUrl());
+      const url = server.workbenchUrl();
+      await timePhase('workbench load', () => session.workbench.open(url));
       return session;
     } catch (error) {
       if (server) artifacts.keep(server.logFile);
       if (server) artifacts.keep(server.logsDir(), 'vscode-logs');
-      await browser?.close().catch(() => undefined);
+      await context?.close().catch(() => undefined);
+      await (lease ?? (await leasing.catch(() => undefined)))?.release();
       await server?.stop();
       rmSync(root, { recursive: true, force: true });
       throw error;
@@ -127,7 +143,7 @@ export class WorkbenchSession {
   }
 
   /**
-   * Closes Chromium and code-server. When `failed`, first saves a last screenshot, the browser
+   * Closes the browser context (and Chromium, unless it is shared) and code-server. When `failed`, first saves a last screenshot, the browser
    * console, code-server's output and VS Code's logs (server, extension host) into the artefacts.
    */
   async close(failed: boolean): Promise<void> {
@@ -140,8 +156,11 @@ export class WorkbenchSession {
         writeFileSync(join(this.artifacts.dir, 'logs', 'browser-console.log'), `${this.consoleLines.join('\n')}\n`);
       }
     } finally {
-      await this.browser.close().catch(() => undefined);
-      await this.server.stop();
+      await timePhase('chromium close', async () => {
+        await this.context.close().catch(() => undefined);
+        await this.lease.release();
+      });
+      await timePhase('code-server stop', () => this.server.stop());
       if (failed) {
         this.artifacts.keep(this.server.logFile);
         this.artifacts.keep(this.server.logsDir(), 'vscode-logs');
