@@ -1,4 +1,4 @@
-import { bytesAt, checksumHex, checksumOf, crc32, readChecksumHex, writeChecksumHex } from './recordChecksum';
+import { bytesAt, checksumHex, checksumOf, crc32, readChecksumHex } from './recordChecksum';
 
 /**
  * One line of the event log since format 2: the event's JSON with a CRC-32 of its bytes as the
@@ -7,7 +7,8 @@ import { bytesAt, checksumHex, checksumOf, crc32, readChecksumHex, writeChecksum
  * an intact one without validating it field by field. The checksum covers every byte before `,"crc"`.
  */
 const TRAILER_TEXT = ',"crc":"';
-const TRAILER_HEAD = Buffer.from(TRAILER_TEXT, 'latin1');
+/** The trailer's bytes before the checksum digits. */
+export const TRAILER_HEAD = Buffer.from(TRAILER_TEXT, 'latin1');
 const QUOTE = 0x22;
 const CLOSING_BRACE = 0x7d;
 
@@ -21,37 +22,13 @@ export const DAMAGED_RECORD = -2;
 
 /**
  * The log line of `json` (the JSON of an object with at least one field), newline included. The
- * object's closing brace gives way to the checksum field, which closes the object again.
+ * object's closing brace gives way to the checksum field, which closes the object again. The writer
+ * encodes whole batches with `RecordBatch` instead, which gives the same bytes.
  */
 export function recordLine(json: string): string {
   const body = json.slice(0, -1);
   // zlib hashes a string as its UTF-8 bytes: the bytes this line will have in the file.
   return `${body}${TRAILER_TEXT}${checksumHex(crc32(body))}"}\n`;
-}
-
-/** The checksum digits of a line from `unsealedRecordLine` until `sealRecords` fills them in. */
-const UNSEALED = '00000000';
-const NEWLINE = 0x0a;
-
-/**
- * The log line of `json` like `recordLine`, with its checksum still to be computed by `sealRecords`
- * once the batch holding it is bytes: hashing a whole batch's bytes costs less than hashing each
- * event's string apart (which encodes it to UTF-8 once more).
- */
-export function unsealedRecordLine(json: string): string {
-  return `${json.slice(0, -1)}${TRAILER_TEXT}${UNSEALED}"}\n`;
-}
-
-/** Computes and writes the checksum of every line of `data`, a batch of `unsealedRecordLine` lines. */
-export function sealRecords(data: Buffer): void {
-  let start = 0;
-  while (start < data.length) {
-    const newline = data.indexOf(NEWLINE, start);
-    const end = newline < 0 ? data.length : newline;
-    const bodyEnd = end - RECORD_TRAILER_BYTES;
-    writeChecksumHex(data, bodyEnd + TRAILER_HEAD.length, checksumOf(data, start, bodyEnd));
-    start = end + 1;
-  }
 }
 
 /**
