@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors';
 import type { RunEvent } from '../model/runEvents';
 import type { RunEventSink } from '../model/runEventSink';
 import { fsyncDirectory } from './atomicFile';
-import { RecordBatch } from './recordBatch';
+import { RecordBatch } from './logRecord';
 
 const NEWLINE = 0x0a;
 const TAIL_CHUNK = 64 * 1024;
@@ -55,7 +55,7 @@ interface FlushWaiter {
 /**
  * Appends run events to a JSON-lines file with group commit: appends are buffered synchronously and
  * written in batches, one write and one fdatasync per batch, so tens of thousands of events cost few syscalls.
- * Each event is serialised once, straight into its record's bytes with a checksum (`recordBatch.ts`).
+ * Each event is serialised once, straight into its record's bytes with a checksum (`logRecord.ts`).
  */
 export class EventLogWriter implements RunEventSink {
   /** Appended events not yet handed to a write, already encoded as sealed records. */
