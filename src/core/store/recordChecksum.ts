@@ -59,8 +59,8 @@ const nativeCrc32 = (zlib as { crc32?: Crc32 }).crc32;
 /** zlib's native CRC-32 where Node has it (20.15 and later), else the JavaScript one. */
 export const crc32: Crc32 = nativeCrc32 ?? crc32InJavaScript;
 
-/** From this many bytes on, zlib's CRC-32 (about three times faster per byte) outweighs the cost of calling it. */
-const NATIVE_FROM_BYTES = 2048;
+/** From this many bytes on (measured: between 384 and 768), zlib's CRC-32, faster per byte, outweighs the cost of calling it. */
+const NATIVE_FROM_BYTES = 512;
 
 /** Lower-case hex digits, as bytes. */
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');

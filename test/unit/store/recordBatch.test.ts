@@ -167,6 +167,8 @@ describe('store/recordChecksum: the slicing-by-8 CRC-32', () => {
       [3, 10],
       [1, 17],
       [100, 2_147],
+      [7, 7 + 511],
+      [7, 7 + 512],
       [13, 2_048 + 13],
       [0, 9_000],
       ...Array.from({ length: 64 }, (_, i) => [i, i + 1 + i * 37]),
