@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors';
 import type { RunEvent } from '../model/runEvents';
 import type { RunEventSink } from '../model/runEventSink';
 import { fsyncDirectory } from './atomicFile';
-import { sealRecords, unsealedRecordLine } from './logRecord';
+import { RecordBatch } from './logRecord';
 
 const NEWLINE = 0x0a;
 const TAIL_CHUNK = 64 * 1024;
@@ -55,11 +55,11 @@ interface FlushWaiter {
 /**
  * Appends run events to a JSON-lines file with group commit: appends are buffered synchronously and
  * written in batches, one write and one fdatasync per batch, so tens of thousands of events cost few syscalls.
- * Each event is serialised once, into its line with a checksum (`logRecord.ts`).
+ * Each event is serialised once, straight into its record's bytes with a checksum (`logRecord.ts`).
  */
 export class EventLogWriter implements RunEventSink {
-  private buffer = '';
-  private buffered = 0;
+  /** Appended events not yet handed to a write, already encoded as sealed records. */
+  private readonly batch = new RecordBatch();
   private appended = 0;
   private durable = 0;
   private durableBytesCount: number;
@@ -110,10 +110,10 @@ export class EventLogWriter implements RunEventSink {
 
   /**
    * Size the file will have once every event appended so far is written: the exact end of the
-   * latest event, where recovery can resume reading after a snapshot. Costs one pass over the buffer.
+   * latest event, where recovery can resume reading after a snapshot.
    */
   get appendedBytes(): number {
-    return this.durableBytesCount + this.inFlightBytes + Buffer.byteLength(this.buffer, 'utf8');
+    return this.durableBytesCount + this.inFlightBytes + this.batch.byteLength;
   }
 
   /** Counters of what has been written so far. */
@@ -126,12 +126,10 @@ export class EventLogWriter implements RunEventSink {
     if (this.failure) throw this.failure;
     if (this.closing)
       throw new EventLogError(`The event log ${this.path} is closed; open the run again to append to it.`);
-    // Serialise first: if it throws, nothing has been buffered.
-    const line = unsealedRecordLine(JSON.stringify(event));
-    this.buffer += line;
-    this.buffered++;
+    // If serialising throws, nothing has been added.
+    this.batch.add(JSON.stringify(event));
     this.appended++;
-    if (this.buffered >= this.maxBatch) {
+    if (this.batch.count >= this.maxBatch) {
       this.startWrite();
     } else if (!this.timer && !this.writing) {
       this.timer = setTimeout(() => {
@@ -171,20 +169,17 @@ export class EventLogWriter implements RunEventSink {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.writing || this.failure || this.buffered === 0) return;
+    if (this.writing || this.failure || this.batch.count === 0) return;
     this.writing = true;
     void this.writeLoop();
   }
 
   private async writeLoop(): Promise<void> {
-    // Appends that arrive while a batch is on its way to disk gather in `buffer` and form the next batch.
-    while (this.buffered > 0 && !this.failure) {
-      const data = Buffer.from(this.buffer, 'utf8');
-      sealRecords(data);
-      const count = this.buffered;
+    // Appends that arrive while a batch is on its way to disk gather in `batch` and form the next one.
+    while (this.batch.count > 0 && !this.failure) {
+      const count = this.batch.count;
       const upTo = this.appended;
-      this.buffer = '';
-      this.buffered = 0;
+      const data = this.batch.take();
       this.inFlightBytes = data.length;
       try {
         await this.writeAll(data);
@@ -222,8 +217,7 @@ export class EventLogWriter implements RunEventSink {
       { cause: err },
     );
     this.failure = failure;
-    this.buffer = '';
-    this.buffered = 0;
+    this.batch.clear();
     for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
     this.options.onError?.(failure);
   }

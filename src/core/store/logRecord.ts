@@ -7,9 +7,11 @@ import { bytesAt, checksumHex, checksumOf, crc32, readChecksumHex, writeChecksum
  * an intact one without validating it field by field. The checksum covers every byte before `,"crc"`.
  */
 const TRAILER_TEXT = ',"crc":"';
+/** The trailer's bytes before the checksum digits. */
 const TRAILER_HEAD = Buffer.from(TRAILER_TEXT, 'latin1');
 const QUOTE = 0x22;
 const CLOSING_BRACE = 0x7d;
+const NEWLINE = 0x0a;
 
 /** Bytes a record adds after the event's fields: `,"crc":"` + 8 hex digits + `"}`. */
 export const RECORD_TRAILER_BYTES = TRAILER_HEAD.length + 8 + 2;
@@ -21,37 +23,13 @@ export const DAMAGED_RECORD = -2;
 
 /**
  * The log line of `json` (the JSON of an object with at least one field), newline included. The
- * object's closing brace gives way to the checksum field, which closes the object again.
+ * object's closing brace gives way to the checksum field, which closes the object again. The writer
+ * encodes whole batches with `RecordBatch` instead, which gives the same bytes.
  */
 export function recordLine(json: string): string {
   const body = json.slice(0, -1);
   // zlib hashes a string as its UTF-8 bytes: the bytes this line will have in the file.
   return `${body}${TRAILER_TEXT}${checksumHex(crc32(body))}"}\n`;
-}
-
-/** The checksum digits of a line from `unsealedRecordLine` until `sealRecords` fills them in. */
-const UNSEALED = '00000000';
-const NEWLINE = 0x0a;
-
-/**
- * The log line of `json` like `recordLine`, with its checksum still to be computed by `sealRecords`
- * once the batch holding it is bytes: hashing a whole batch's bytes costs less than hashing each
- * event's string apart (which encodes it to UTF-8 once more).
- */
-export function unsealedRecordLine(json: string): string {
-  return `${json.slice(0, -1)}${TRAILER_TEXT}${UNSEALED}"}\n`;
-}
-
-/** Computes and writes the checksum of every line of `data`, a batch of `unsealedRecordLine` lines. */
-export function sealRecords(data: Buffer): void {
-  let start = 0;
-  while (start < data.length) {
-    const newline = data.indexOf(NEWLINE, start);
-    const end = newline < 0 ? data.length : newline;
-    const bodyEnd = end - RECORD_TRAILER_BYTES;
-    writeChecksumHex(data, bodyEnd + TRAILER_HEAD.length, checksumOf(data, start, bodyEnd));
-    start = end + 1;
-  }
 }
 
 /**
@@ -70,4 +48,84 @@ export function recordBodyEnd(data: Buffer, start: number, end: number): number 
     return UNCHECKED_RECORD;
   const stored = readChecksumHex(data, bodyEnd + TRAILER_HEAD.length);
   return stored >= 0 && stored === checksumOf(data, start, bodyEnd) ? bodyEnd : DAMAGED_RECORD;
+}
+
+const OPENING_BRACE = 0x7b;
+/** Capacity of a batch's first buffer; it doubles when a batch needs more. */
+const INITIAL_BYTES = 64 * 1024;
+/** The most a batch's next buffer starts with, however large the last batch was. */
+const MAX_HINT_BYTES = 4 * 1024 * 1024;
+/** Past this many UTF-16 units a line's UTF-8 length is measured instead of bounded by 3 bytes a unit. */
+const MEASURE_FROM_UNITS = 64 * 1024;
+
+/**
+ * The next batch of the event log as bytes: each record (`logRecord.ts`) is encoded straight into
+ * one growing buffer and sealed with its checksum at once, so a batch is encoded to UTF-8 once and
+ * its bytes are never scanned again before they are written.
+ */
+export class RecordBatch {
+  private bytes: Buffer | undefined;
+  private used = 0;
+  private records = 0;
+  /** What the next batch's buffer starts with, from the size of the last one. */
+  private capacityHint = INITIAL_BYTES;
+
+  /** Records in the batch. */
+  get count(): number {
+    return this.records;
+  }
+
+  /** Bytes of the batch. */
+  get byteLength(): number {
+    return this.used;
+  }
+
+  /**
+   * Adds the record of `json`, the JSON of an object with at least one field. Throws, adding
+   * nothing, when `json` is not such an object.
+   */
+  add(json: string): void {
+    // A UTF-16 unit takes at most 3 bytes in UTF-8 (a lone surrogate becomes U+FFFD, 3 bytes).
+    const most = json.length > MEASURE_FROM_UNITS ? Buffer.byteLength(json, 'utf8') : json.length * 3;
+    const bytes = this.reserve(most + RECORD_TRAILER_BYTES + 1);
+    const start = this.used;
+    const bodyEnd = start + bytes.write(json, start, 'utf8') - 1;
+    if (bodyEnd <= start + 1 || bytes[start] !== OPENING_BRACE || bytes[bodyEnd] !== CLOSING_BRACE)
+      throw new Error(`An event log record must be a JSON object with at least one field, not ${json.slice(0, 40)}`);
+    // The object's closing brace gives way to the checksum field, which closes the object again.
+    let at = bodyEnd;
+    for (let i = 0; i < TRAILER_HEAD.length; i++) bytes[at++] = TRAILER_HEAD[i]!;
+    at = writeChecksumHex(bytes, at, checksumOf(bytes, start, bodyEnd));
+    bytes[at++] = QUOTE;
+    bytes[at++] = CLOSING_BRACE;
+    bytes[at++] = NEWLINE;
+    this.used = at;
+    this.records++;
+  }
+
+  /** Hands out the batch's bytes and starts an empty batch; the bytes are the caller's from now on. */
+  take(): Buffer {
+    const taken = (this.bytes ?? Buffer.alloc(0)).subarray(0, this.used);
+    // Twice the last batch: the worst-case room each add reserves rarely makes the next one grow (and copy).
+    this.capacityHint = Math.min(MAX_HINT_BYTES, Math.max(INITIAL_BYTES, 2 * this.used));
+    this.clear();
+    return taken;
+  }
+
+  /** Drops the batch. */
+  clear(): void {
+    this.bytes = undefined;
+    this.used = 0;
+    this.records = 0;
+  }
+
+  /** The buffer, with room for `more` bytes after what is used. */
+  private reserve(more: number): Buffer {
+    const needed = this.used + more;
+    if (this.bytes !== undefined && needed <= this.bytes.length) return this.bytes;
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.capacityHint, 2 * (this.bytes?.length ?? 0)));
+    this.bytes?.copy(grown, 0, 0, this.used);
+    this.bytes = grown;
+    return grown;
+  }
 }

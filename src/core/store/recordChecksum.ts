@@ -3,8 +3,46 @@ import * as zlib from 'node:zlib';
 /** A CRC-32 of bytes, or of a string's UTF-8 bytes. */
 type Crc32 = (data: string | Uint8Array) => number;
 
-/** CRC-32 table of the reflected polynomial 0xEDB88320 (zlib's, gzip's, PNG's). */
-let table: Int32Array | undefined;
+/**
+ * Eight CRC-32 tables of the reflected polynomial 0xEDB88320 (zlib's, gzip's, PNG's): table 0 is the
+ * classic byte-at-a-time one, table k advances a byte by k more zero bytes (slicing-by-8).
+ */
+const TABLES = new Int32Array(8 * 256);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  TABLES[n] = c;
+}
+for (let n = 0; n < 256; n++) {
+  let c = TABLES[n]!;
+  for (let k = 1; k < 8; k++) {
+    c = TABLES[c & 255]! ^ (c >>> 8);
+    TABLES[k * 256 + n] = c;
+  }
+}
+
+/**
+ * The CRC-32 of `bytes[start, end)` in JavaScript, eight bytes per step. On a log record (about 150
+ * bytes) it costs a third of a `zlib.crc32` call, which must first be given a view of the range.
+ */
+export function crc32OfRange(bytes: Uint8Array, start: number, end: number): number {
+  let crc = -1;
+  let i = start;
+  for (const end8 = end - ((end - start) & 7); i < end8; i += 8) {
+    const low = crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    crc =
+      TABLES[1792 + (low & 255)]! ^
+      TABLES[1536 + ((low >>> 8) & 255)]! ^
+      TABLES[1280 + ((low >>> 16) & 255)]! ^
+      TABLES[1024 + (low >>> 24)]! ^
+      TABLES[768 + bytes[i + 4]!]! ^
+      TABLES[512 + bytes[i + 5]!]! ^
+      TABLES[256 + bytes[i + 6]!]! ^
+      TABLES[bytes[i + 7]!]!;
+  }
+  for (; i < end; i++) crc = TABLES[(crc ^ bytes[i]!) & 255]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
 
 /**
  * The same CRC-32 in plain JavaScript, for Node before 20.15 (VS Code before 1.94 ships one), which
@@ -12,21 +50,17 @@ let table: Int32Array | undefined;
  */
 export function crc32InJavaScript(data: string | Uint8Array): number {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  if (table === undefined) {
-    table = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c;
-    }
-  }
-  let crc = -1;
-  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 255]! ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
+  return crc32OfRange(bytes, 0, bytes.length);
 }
 
+/** zlib's native CRC-32, where Node has it (20.15 and later). */
+const nativeCrc32 = (zlib as { crc32?: Crc32 }).crc32;
+
 /** zlib's native CRC-32 where Node has it (20.15 and later), else the JavaScript one. */
-export const crc32: Crc32 = (zlib as { crc32?: Crc32 }).crc32 ?? crc32InJavaScript;
+export const crc32: Crc32 = nativeCrc32 ?? crc32InJavaScript;
+
+/** From this many bytes on (measured: between 384 and 768), zlib's CRC-32, faster per byte, outweighs the cost of calling it. */
+const NATIVE_FROM_BYTES = 512;
 
 /** Lower-case hex digits, as bytes. */
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
@@ -39,7 +73,9 @@ export const CHECKSUM_HEX_LENGTH = 8;
 
 /** The CRC-32 (zlib's, as in gzip and PNG) of `bytes[start, end)`, unsigned. */
 export function checksumOf(bytes: Buffer, start: number, end: number): number {
-  return crc32(bytes.subarray(start, end)) >>> 0;
+  if (nativeCrc32 !== undefined && end - start >= NATIVE_FROM_BYTES)
+    return nativeCrc32(bytes.subarray(start, end)) >>> 0;
+  return crc32OfRange(bytes, start, end);
 }
 
 /** Two lower-case hex digits of each byte value. */
