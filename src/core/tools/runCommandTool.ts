@@ -12,6 +12,7 @@ import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult } from './toolResults';
+import { rejectionText } from './rejectionText';
 
 /** The name the tool is called by. */
 export const RUN_COMMAND_TOOL = 'run_command';
@@ -117,10 +118,8 @@ export function runCommandTool(): ToolDefinition<ToolContext> {
         };
         const decision = await approveCommandOnce(ctx, proposal, `command-approval:${key}`);
         if (decision.decision === 'rejected') {
-          const why =
-            decision.reason === undefined || decision.reason.trim() === '' ? 'no reason given' : decision.reason;
           return errorResult(
-            `The command was not approved (${why}); it did not run. Do without it or try another way.`,
+            `The command was not approved (${rejectionText(decision)}); it did not run. Do without it or try another way.`,
             {
               refused: true,
             },
