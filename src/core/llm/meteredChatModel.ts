@@ -41,6 +41,7 @@ export async function meteredComplete(
   validateChatRequest(request);
   const { onText } = options;
   const cache = isDeterministic(request) ? options.cache : undefined;
+  await cache?.ready();
   const hit = cache?.get(model.provider, model.model, request);
   if (hit !== undefined) {
     ctx.recordCacheHit?.({ provider: model.provider, model: model.model });
