@@ -137,7 +137,8 @@ export function App({ host }: { host: HostChannel }): ComponentChild {
             : tab === 'approvals'
               ? h(ApprovalsList, {
                   approvals: state.approvals,
-                  onDecide: (approvalId, decision) => host.post({ type: 'approvalDecision', approvalId, decision }),
+                  onDecide: (approvalId, decision, reason) =>
+                    host.post({ type: 'approvalDecision', approvalId, decision, ...(reason ? { reason } : {}) }),
                   onOpenDiff: (approvalId) => host.post({ type: 'openDiff', approvalId }),
                 })
               : tab === 'review'

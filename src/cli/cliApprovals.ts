@@ -39,6 +39,8 @@ export interface CliApprovalsOptions {
  * on the terminal when there is one, shown with escapes made visible, and otherwise pause the run.
  * An MCP tool call is asked the same way but says what it is: server, tool and the arguments as
  * indented JSON with escapes visible; arguments too long to show need the answer `call unseen`.
+ * Every question takes a reason: any answer other than yes, n or Enter rejects, and the words typed
+ * reach the agent quoted as the person's (`terminalRejection`), as the editor's "Reject with Reason…" does.
  * Pausing is a `TaskFailure` of class `needs-human`, which the executor turns into a paused run.
  */
 export class CliApprovals implements ApprovalPort {
@@ -69,9 +71,9 @@ export class CliApprovals implements ApprovalPort {
     let seenAll = diff.hiddenLines === 0;
     for (;;) {
       const question = seenAll
-        ? `Apply this edit to ${path}? [y/N]`
-        : `Apply this edit to ${path}? ${diff.hiddenLines} of its ${diff.totalLines} diff lines were not shown. ` +
-          `v: view them all, apply unseen: apply without viewing them, Enter: no [v/apply unseen/N]`;
+        ? `${REASON_HINT}\nApply this edit to ${path}? [y/N/reason]`
+        : `${REASON_HINT}\nApply this edit to ${path}? ${diff.hiddenLines} of its ${diff.totalLines} diff lines were not shown. ` +
+          `v: view them all, apply unseen: apply without viewing them, Enter: no [v/apply unseen/N/reason]`;
       const answer = await prompt.answer(text, question, signal);
       if (answer === undefined) throw this.needsHuman(proposal, 'the terminal closed before an answer');
       if (seenAll ? /^y(es)?$/i.test(answer) : /^apply unseen$/i.test(answer))
@@ -89,7 +91,7 @@ export class CliApprovals implements ApprovalPort {
         text = `Not all of this edit was shown: answer v to view it all, or apply unseen to apply it anyway.`;
         continue;
       }
-      return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
+      return terminalRejection(answer);
     }
   }
 
@@ -113,7 +115,7 @@ export class CliApprovals implements ApprovalPort {
       if (answer === undefined) throw needsHuman('the terminal closed before an answer');
       const yes = mcp.notShown > 0 ? /^call unseen$/i.test(answer.trim()) : /^y(es)?$/i.test(answer);
       if (yes) return { decision: 'accepted', by: 'user' };
-      return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
+      return terminalRejection(answer);
     }
     const shown = neutraliseText(proposal.command);
     const lines = [
@@ -125,10 +127,10 @@ export class CliApprovals implements ApprovalPort {
     ];
     if (shown.neutralised > 0)
       lines.push(`${neutralisedMarker(shown.neutralised)} in this command; read it with care.`);
-    const answer = await prompt.answer(lines.join('\n'), 'Run this command? [y/N]', signal);
+    const answer = await prompt.answer(lines.join('\n'), `${REASON_HINT}\nRun this command? [y/N/reason]`, signal);
     if (answer === undefined) throw needsHuman('the terminal closed before an answer');
     if (/^y(es)?$/i.test(answer)) return { decision: 'accepted', by: 'user' };
-    return { decision: 'rejected', by: 'user', reason: 'Rejected on the terminal.' };
+    return terminalRejection(answer);
   }
 
   private needsHuman(proposal: EditProposal, why: string): TaskFailure {
@@ -137,6 +139,21 @@ export class CliApprovals implements ApprovalPort {
       'needs-human',
     );
   }
+}
+
+/** Said before every question: how to give the agent a reason, as the editor's "Reject…" box does. */
+const REASON_HINT = 'To reject it and tell the agent why, type your reason instead of n.';
+
+/**
+ * A rejection typed on the terminal: Enter, n, no (or y where a plain yes does not approve) give no
+ * reason; any other answer is the person's reason, passed to the agent as their words (a leading
+ * "n:" or "no," is dropped).
+ */
+export function terminalRejection(answer: string): ApprovalDecision {
+  const why = answer.trim().replace(/^no?\s*[:,]\s*/i, '');
+  return /^(y(es)?|no?)?$/i.test(why)
+    ? { decision: 'rejected', by: 'user' }
+    : { decision: 'rejected', by: 'user', reason: why };
 }
 
 /** What the terminal shows before asking about an MCP tool call. */
@@ -159,6 +176,6 @@ function mcpCallText(proposal: CommandProposal, mcp: McpCallShown): string {
 /** The question; arguments not all shown are never approved by a plain yes. */
 function mcpQuestion(mcp: McpCallShown): string {
   return mcp.notShown > 0
-    ? 'Not all arguments are shown. call unseen: call it anyway, Enter: no [call unseen/N]'
-    : 'Call this MCP tool? [y/N]';
+    ? `${REASON_HINT}\nNot all arguments are shown. call unseen: call it anyway, Enter: no [call unseen/N/reason]`
+    : `${REASON_HINT}\nCall this MCP tool? [y/N/reason]`;
 }

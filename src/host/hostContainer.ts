@@ -158,6 +158,7 @@ export class HostContainer extends Disposable implements EngineHandle {
       engines: this.engines,
       store: this.store,
       keys: this.keys,
+      mcpInputs: this.mcpInputs,
       approvals: this.approvals,
       panels: this.panels,
       log: this.log,

@@ -25,12 +25,33 @@ export const ApprovalPendingMessageSchema = z.strictObject({
   approvals: z.array(ApprovalViewSchema),
 });
 
-/** Webview → host: Approve or Reject on one proposal. */
-export const ApprovalDecisionMessageSchema = z.strictObject({
-  type: z.literal('approvalDecision'),
-  approvalId: ApprovalIdSchema,
-  decision: z.enum(['accept', 'reject']),
-});
+/** Longest rejection reason the panel sends (the same bound as the editor's reason box). */
+export const MAX_REJECT_REASON_CHARS = 1000;
+
+/** Webview → host: Approve or Reject on one proposal; a rejection may carry the person's reason for the agent. */
+export const ApprovalDecisionMessageSchema = z
+  .strictObject({
+    type: z.literal('approvalDecision'),
+    approvalId: ApprovalIdSchema,
+    decision: z.enum(['accept', 'reject']),
+    /** The person's words for the agent, with Reject only; empty means none. */
+    reason: z.optional(
+      z
+        .string()
+        .check(
+          z.maxLength(
+            MAX_REJECT_REASON_CHARS,
+            `a rejection reason is at most ${MAX_REJECT_REASON_CHARS} characters; shorten it`,
+          ),
+        ),
+    ),
+  })
+  .check(
+    z.refine((m) => m.decision === 'reject' || m.reason === undefined, {
+      message: 'a reason goes with Reject only; send Approve without one',
+      path: ['reason'],
+    }),
+  );
 
 /** Webview → host: show the proposal's diff (beside, never over, the one being read). */
 export const OpenDiffMessageSchema = z.strictObject({

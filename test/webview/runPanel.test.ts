@@ -76,6 +76,22 @@ describe('run panel webview (headless Chromium)', function () {
     ]);
   });
 
+  it('posts Reject with the reason typed for that proposal, and without one when none is typed', async () => {
+    const approvals = [editApproval('a:edit:src/a.ts:1111', 'a'), editApproval('b:edit:src/b.ts:2222', 'b')];
+    await panel().send(snapshot([taskView('a'), taskView('b')], { approvals }));
+    await panel().page.locator('[data-testid=tab-approvals]').click();
+    const b = panel().page.locator('[data-approval-id="b:edit:src/b.ts:2222"]');
+    await b.locator('[data-testid=reject-reason]').fill('  keep the old API  ');
+    assert.equal(await b.locator('[data-testid=reject-reason]').getAttribute('maxlength'), '1000');
+    await b.locator('[data-testid=reject]').click();
+    await panel().page.locator('[data-approval-id="a:edit:src/a.ts:1111"] [data-testid=reject]').click();
+    const posted = await panel().posted();
+    assert.deepEqual(posted.slice(1), [
+      { type: 'approvalDecision', approvalId: 'b:edit:src/b.ts:2222', decision: 'reject', reason: 'keep the old API' },
+      { type: 'approvalDecision', approvalId: 'a:edit:src/a.ts:1111', decision: 'reject' },
+    ]);
+  });
+
   it('posts taskAction from the details pane', async () => {
     await panel().send(snapshot([taskView('a', [], { status: 'failed' })]));
     await panel().page.locator('[data-task-id=a]').dblclick();

@@ -63,7 +63,7 @@ function approvalsOf(session: WorkbenchSession, runId: string): string[] {
 describe('workbench: an MCP tool from .vscode/mcp.json, approved in a notification, then used', function () {
   const fx = useWorkbenchFixture();
 
-  it('Call: the call reaches the stdio server and its result the next model request; Reject: the model is told, the server gets nothing', async function () {
+  it('Call: the call reaches the stdio server and its result the next model request; Reject with Reason…: the model reads the person’s words, the server gets nothing', async function () {
     const server = (fx.server = await startFakeModelServer({ respond: echoTeam }));
     let callsFile = '';
     const session = (fx.session = await WorkbenchSession.start({
@@ -122,14 +122,27 @@ describe('workbench: an MCP tool from .vscode/mcp.json, approved in a notificati
     );
     const secondRun = await waitForNewRun(session, [firstRun]);
     await workbench.screenshot('second call waits for approval');
-    await clickToastButton(second, 'Reject');
+    // Reject with Reason…: the person's words reach the model, quoted as theirs.
+    await clickToastButton(second, 'Reject with Reason…');
+    const reason = workbench.quickInput();
+    await workbench
+      .quickInputWidget()
+      .locator('.quick-input-title', { hasText: 'Reject the call of the MCP tool "echo" of server "demo"' })
+      .waitFor({ state: 'visible', timeout: 20_000 });
+    await reason.pressSequentially('Not at midnight, please', { delay: 5 });
+    await workbench.screenshot('reject reason for the call');
+    await reason.press('Enter');
     assert.equal(await waitForCompletion(session, secondRun), 'succeeded');
     await workbench.screenshot('rejected call refused');
     const rejectedTask = requestsOfTask(server.requests, REJECTED);
     const told = rejectedTask.flatMap(toolResultsOf);
     assert.ok(
-      told.some((text) => /^(Error: )?mcp__demo__echo was not approved \(.+\); it was not called\./.test(text)),
-      `the model was told the call was refused: ${JSON.stringify(told)}`,
+      told.some((text) =>
+        /^(Error: )?mcp__demo__echo was not approved \(rejected by the user, who wrote: "Not at midnight, please"\); it was not called\./.test(
+          text,
+        ),
+      ),
+      `the model was told the call was refused, with the person's words: ${JSON.stringify(told)}`,
     );
     assert.deepEqual(demoMcpCalls(callsFile), [APPROVED], 'the rejected call never reached the server');
     assert.deepEqual(approvalsOf(session, secondRun), [

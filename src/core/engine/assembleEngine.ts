@@ -39,6 +39,7 @@ import type { VerificationOutcome, VerificationRunner } from '../verify/verifica
 import { DEFAULT_GATE_THRESHOLDS } from '../verify/gateThresholds';
 import { DEFAULT_THRESHOLDS } from '../verify/verificationThresholds';
 import { ensureGitIgnoredFolder } from '../store/gitIgnoredFolder';
+import { ResponseCacheFile } from '../store/responseCacheFile';
 import { createEngineAgents } from './engineAgents';
 import { HOW_TO_SET_A_PRICE, unpricedBudgetProblem, unpricedModels } from './unpricedBudget';
 import { workspaceWithout } from './workspaceWithout';
@@ -212,8 +213,11 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
         })
       : undefined;
   const tools = new ToolBus<ToolContext>(builtinTools(), mcp);
-  // One cache per run, shared by its planner and agents; off with the setting.
-  const cache = settings.responseCache === false ? undefined : new RunResponseCaches();
+  // One cache per run, shared by its planner and agents, kept in the run's folder for a resume; off with the setting.
+  const cache =
+    settings.responseCache === false
+      ? undefined
+      : new RunResponseCaches({ persistence: new ResponseCacheFile({ root: services.storeDir, warn }) });
   const toolContext = (task: ToolContext['task']): ToolContext => ({
     task,
     workspace,

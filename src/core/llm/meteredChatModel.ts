@@ -41,6 +41,7 @@ export async function meteredComplete(
   validateChatRequest(request);
   const { onText } = options;
   const cache = isDeterministic(request) ? options.cache : undefined;
+  await cache?.ready();
   // Hashed once: the key that missed is the key the answer is kept under.
   const cacheKey = cache === undefined ? undefined : ResponseCache.keyOf(model.provider, model.model, request);
   const hit = cacheKey === undefined ? undefined : cache?.getByKey(cacheKey);

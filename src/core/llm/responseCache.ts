@@ -25,8 +25,20 @@ export interface ResponseCacheOptions {
   maxEntries?: number;
 }
 
+/** One kept answer: the request's key (a SHA-256, never the request) and the model's answer. */
+export type ResponseCacheEntry = readonly [key: string, response: ChatResponse];
+
 /**
- * An opt-in, in-memory, exact-match cache of complete answers, keyed by a SHA-256 of the canonical
+ * Where a run's answers outlive the process (`ResponseCacheFile` in the store): `load` gives the
+ * answers kept so far (none when there is no usable file), `append` keeps one more.
+ */
+export interface ResponseCachePersistence {
+  load(runId: string): Promise<ResponseCacheEntry[]>;
+  append(runId: string, entry: ResponseCacheEntry): Promise<void>;
+}
+
+/**
+ * An opt-in, exact-match cache of complete answers (in memory; `persistTo` also keeps them on disk), keyed by a SHA-256 of the canonical
  * JSON of (provider, model, request). A hit costs nothing and reports zero usage with
  * `cached: true`. It is exact-match only: any change to the request (a message, a tool, the
  * temperature, `maxOutputTokens`) is a miss. With a temperature above 0 a hit replays one sample
@@ -37,6 +49,10 @@ export class ResponseCache {
   private readonly maxEntries: number;
   private hitCount = 0;
   private missCount = 0;
+  /** Settles once the persisted answers (if any) are in. */
+  private loaded: Promise<void> = Promise.resolve();
+  /** Told of each answer kept (the run's file appends it). */
+  private onKept: ((entry: ResponseCacheEntry) => void) | undefined;
 
   constructor(options: ResponseCacheOptions = {}) {
     const max = options.maxEntries ?? 256;
@@ -82,8 +98,32 @@ export class ResponseCache {
   /** `set` by a key from `keyOf`. */
   setByKey(key: string, response: ChatResponse): void {
     if (!isCacheable(response)) return;
+    const kept = structuredClone(response);
+    this.keep(key, kept);
+    this.onKept?.([key, kept]);
+  }
+
+  /** Resolves once answers persisted by an earlier process are in; look up only after it. */
+  ready(): Promise<void> {
+    return this.loaded;
+  }
+
+  /** Loads `load`'s answers (older than any kept since) and reports each later one to `onKept`. */
+  persistTo(load: Promise<readonly ResponseCacheEntry[]>, onKept: (entry: ResponseCacheEntry) => void): void {
+    this.onKept = onKept;
+    this.loaded = load.then(
+      (entries) => {
+        const newer = [...this.entries];
+        this.entries.clear();
+        for (const [key, response] of [...entries, ...newer]) this.keep(key, response);
+      },
+      () => undefined,
+    );
+  }
+
+  private keep(key: string, response: ChatResponse): void {
     this.entries.delete(key);
-    this.entries.set(key, structuredClone(response));
+    this.entries.set(key, response);
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
@@ -110,17 +150,28 @@ export class ResponseCache {
 /**
  * One `ResponseCache` per run, so an answer is reused only inside the run that got it: a new run
  * (a new goal, a changed workspace) always asks the model. The caches of the most recent runs are
- * kept; an older run's is dropped (a resumed old run starts a fresh one).
+ * kept in memory; an older run's is dropped. With `persistence` each run's answers are also kept in
+ * its folder, so a resume, even in a new process (CLI `resume`), does not pay for them again.
  */
 export class RunResponseCaches {
   private readonly runs = new Map<string, ResponseCache>();
 
-  constructor(private readonly options: ResponseCacheOptions & { maxRuns?: number } = {}) {}
+  constructor(
+    private readonly options: ResponseCacheOptions & {
+      maxRuns?: number;
+      /** Keeps each run's answers in its folder, so a resume in a new process finds them. */
+      persistence?: ResponseCachePersistence;
+    } = {},
+  ) {}
 
   /** The cache of `runId`, made on first use. */
   forRun(runId: string): ResponseCache {
     let cache = this.runs.get(runId);
-    if (cache === undefined) cache = new ResponseCache(this.options);
+    if (cache === undefined) {
+      cache = new ResponseCache(this.options);
+      const store = this.options.persistence;
+      if (store) cache.persistTo(store.load(runId), (entry) => void store.append(runId, entry).catch(() => undefined));
+    }
     this.runs.delete(runId);
     this.runs.set(runId, cache);
     while (this.runs.size > (this.options.maxRuns ?? 8)) {

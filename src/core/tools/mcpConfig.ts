@@ -86,16 +86,16 @@ export function parseMcpConfig(text: string, source: string): McpConfigResult {
   const result = parseMcpServers(record[key], source, key);
   if (inputs.specs.length === 0) return { ...result, errors: [...inputs.errors, ...result.errors] };
   return {
-    servers: result.servers.map((s) => ({ ...s, inputs: inputs.specs })),
+    servers: result.servers.map((s) => ({ ...s, inputs: [...(s.inputs ?? []), ...inputs.specs] })),
     errors: [...inputs.errors, ...result.errors],
   };
 }
 
 /** The `inputs` of a config file; a bad one is reported and left out (a server naming it then says so). */
-function parseInputs(value: unknown, source: string): { specs: McpInputSpec[]; errors: string[] } {
+function parseInputs(value: unknown, source: string, field = 'inputs'): { specs: McpInputSpec[]; errors: string[] } {
   if (value === undefined) return { specs: [], errors: [] };
   if (!Array.isArray(value))
-    return { specs: [], errors: [`${source}: field "inputs" must be a list of inputs; fix it.`] };
+    return { specs: [], errors: [`${source}: field "${field}" must be a list of inputs; fix it.`] };
   const specs: McpInputSpec[] = [];
   const errors: string[] = [];
   value.forEach((raw, i) => {
@@ -106,8 +106,8 @@ function parseInputs(value: unknown, source: string): { specs: McpInputSpec[]; e
       return;
     }
     const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(input)';
-    errors.push(`${source}: field "inputs[${i}].${field}": ${issue?.message ?? 'invalid'}; fix it.`);
+    const at = issue?.path.map(String).join('.') || '(input)';
+    errors.push(`${source}: field "${field}[${i}].${at}": ${issue?.message ?? 'invalid'}; fix it.`);
   });
   return { specs, errors };
 }
@@ -125,8 +125,17 @@ export function parseMcpServers(value: unknown, source: string, field: string): 
       continue;
     }
     const parsed = parseServer(raw);
-    if (typeof parsed === 'string') errors.push(`${where}: ${parsed}; fix it. It was skipped.`);
-    else servers.push({ ...parsed, name, source });
+    if (typeof parsed === 'string') {
+      errors.push(`${where}: ${parsed}; fix it. It was skipped.`);
+      continue;
+    }
+    // A server may declare its own `inputs` (the setting has no file-level list), in mcp.json's shape.
+    const own = parseInputs((raw as { inputs?: unknown }).inputs, source, `${field}.${name}.inputs`);
+    if (own.errors.length > 0) {
+      errors.push(...own.errors.map((e) => `${e} The server "${name}" was skipped.`));
+      continue;
+    }
+    servers.push({ ...parsed, name, source, ...(own.specs.length > 0 ? { inputs: own.specs } : {}) });
   }
   return { servers, errors };
 }

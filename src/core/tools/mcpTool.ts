@@ -8,6 +8,7 @@ import { commandEpoch } from './runCommandTool';
 import type { ToolContext } from './toolContext';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult } from './toolResults';
+import { rejectionText } from './rejectionText';
 
 /** Longest argument text in the one-line `command` of an approval; the rest is counted, not hidden silently. */
 const MAX_SHOWN_ARGS = 2000;
@@ -115,10 +116,12 @@ export function mcpToolDefinition(caller: McpCaller, info: McpToolInfo): ToolDef
         };
         const decision = await approveCommandOnce(ctx, proposal, `mcp-approval:${key}`);
         if (decision.decision === 'rejected') {
-          const why = decision.reason?.trim() || 'no reason given';
-          return errorResult(`${info.name} was not approved (${why}); it was not called. Do without it.`, {
-            refused: true,
-          });
+          return errorResult(
+            `${info.name} was not approved (${rejectionText(decision)}); it was not called. Do without it.`,
+            {
+              refused: true,
+            },
+          );
         }
       }
 

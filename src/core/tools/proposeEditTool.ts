@@ -13,6 +13,7 @@ import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult, textResult } from './toolResults';
+import { rejectionText } from './rejectionText';
 import { failedWrite } from './writeFailure';
 import { checkpointOnce } from './taskCheckpoint';
 
@@ -133,9 +134,8 @@ async function proposeEdit(
     const proposal: EditProposal = { approvalId: `${task.task.id}:${stepKey}`, ...base };
     const decision = await approveEditOnce(ctx, proposal, `approval:${stepKey}`, verdict.decision === 'allow');
     if (decision.decision === 'rejected') {
-      const why = decision.reason === undefined || decision.reason.trim() === '' ? 'no reason given' : decision.reason;
       return textResult(
-        `The edit of ${path} was rejected by the ${decision.by === 'user' ? 'user' : 'approval settings'}: ${why}. ` +
+        `The edit of ${path} was ${rejectionText(decision)}. ` +
           'Nothing was written. Do not propose the same change again; take another approach, or finish and report what is blocked.',
         { rejected: true },
       );

@@ -12,6 +12,7 @@ import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
 import { errorResult } from './toolResults';
+import { rejectionText } from './rejectionText';
 
 /** The name the tool is called by. */
 export const RUN_COMMAND_TOOL = 'run_command';
@@ -47,6 +48,9 @@ const StoredRun = z.object({
   durationMs: z.number().nonnegative(),
 });
 
+/** The journaled result of a command a crash cut short: it was not run again on resume. */
+const Interrupted = z.strictObject({ interrupted: z.literal(true) });
+
 /**
  * run_command: runs one program with its arguments, with no shell, in the workspace. The command
  * line is split by shell-quote; shell syntax is refused. The policy decides: deny refuses, allow
@@ -58,7 +62,8 @@ const StoredRun = z.object({
  * occurrence of that call within the attempt, and an epoch that a resumed attempt (after a crash
  * or a pause for a person) shares with the one it resumes, so a resume neither asks again nor runs
  * a completed command again, while a retry after a failure runs it afresh. A run a crash cut short
- * runs again from the start.
+ * (begun, with no result) is not run again: its effects are unknown, so the model is told it was
+ * interrupted and may call it again, which is a new call (asked and run like any other).
  */
 export function runCommandTool(): ToolDefinition<ToolContext> {
   const occurrences = new WeakMap<TaskContext, Map<string, number>>();
@@ -117,10 +122,8 @@ export function runCommandTool(): ToolDefinition<ToolContext> {
         };
         const decision = await approveCommandOnce(ctx, proposal, `command-approval:${key}`);
         if (decision.decision === 'rejected') {
-          const why =
-            decision.reason === undefined || decision.reason.trim() === '' ? 'no reason given' : decision.reason;
           return errorResult(
-            `The command was not approved (${why}); it did not run. Do without it or try another way.`,
+            `The command was not approved (${rejectionText(decision)}); it did not run. Do without it or try another way.`,
             {
               refused: true,
             },
@@ -128,8 +131,13 @@ export function runCommandTool(): ToolDefinition<ToolContext> {
         }
       }
 
+      // Its own journaled step before the run: a resume that finds it without the run's result knows
+      // a crash cut the command short, and does not start it again (what it did is unknown).
+      let begunNow = false;
+      await task.step(`command-begun:${key}`, async () => ((begunNow = true), true));
       let ranNow = false;
-      const stored = await task.step(`command:${key}`, async () => {
+      const stored = await task.step(`command:${key}`, async (): Promise<JsonValue> => {
+        if (!begunNow) return { interrupted: true } satisfies JsonValue;
         ranNow = true;
         const log = new CommandLog(task.log, args.command, service.maxOutputBytes);
         log.start(folder.relative);
@@ -146,6 +154,7 @@ export function runCommandTool(): ToolDefinition<ToolContext> {
         const { exitCode, output, hiddenBytes, timedOut, durationMs } = result;
         return { exitCode, output, hiddenBytes, timedOut, durationMs } satisfies JsonValue;
       });
+      if (Interrupted.safeParse(stored).success) return interruptedText(args.command);
       const parsed = StoredRun.safeParse(stored);
       if (!parsed.success) throw new Error('The journaled command result is malformed; the run state may be corrupt.');
       return resultText(args.command, timeoutMs, parsed.data, ranNow);
@@ -206,5 +215,17 @@ function resultText(command: string, timeoutMs: number, run: z.infer<typeof Stor
     content: lines.join('\n'),
     ...(run.exitCode === 0 ? {} : { isError: true }),
     data: { exitCode: run.exitCode, timedOut: run.timedOut, hiddenBytes: run.hiddenBytes, replayed: !ranNow },
+  };
+}
+
+/** What the model reads for a command a crash cut short; the next identical call is a new one. */
+function interruptedText(command: string): ToolResult {
+  return {
+    content:
+      `\`${command}\` was interrupted by a crash (or a stop of the run) before it finished; it may have done part of its work, or none, ` +
+      'and it did not run again when the run was resumed, since what it did is unknown. ' +
+      'Check its effects if they matter; if you need it, call run_command again: that is a new call, which the policy may ask a person about.',
+    isError: true,
+    data: { interrupted: true, replayed: true },
   };
 }

@@ -15,6 +15,10 @@ export interface CommandNotice {
   /** "Run" for a command, "Call" for an MCP tool. */
   accept: string;
   reject: string;
+  /** "Reject with Reason…": opens a box for words the agent reads (Escape: reject without a reason). */
+  rejectWithReason: string;
+  /** The input box's title when a reason is asked. */
+  reasonTitle: string;
   /** False when not all of it fits: then it is decided in the run panel only (nothing unseen is approved). */
   acceptHere: boolean;
   /** The log line while it waits (no translation: logs stay in English). */
@@ -28,6 +32,7 @@ export interface CommandNotice {
  */
 export function commandNotice(proposal: CommandProposal, t: Translate): CommandNotice {
   const reject = t('Reject');
+  const rejectWithReason = t('Reject with Reason…');
   const cut = (text: string, more: number): { shown: string; whole: boolean } => {
     const over = Math.max(0, text.length - MAX_NOTIFIED_CHARS) + more;
     if (over === 0) return { shown: text, whole: true };
@@ -55,6 +60,12 @@ export function commandNotice(proposal: CommandProposal, t: Translate): CommandN
       message,
       accept: t('Call'),
       reject,
+      rejectWithReason,
+      reasonTitle: t(
+        'Reject the call of the MCP tool "{0}" of server "{1}"',
+        visibleText(mcp.tool),
+        visibleText(mcp.server),
+      ),
       acceptHere: args.whole,
       logLine: `Waiting for your decision on calling the MCP tool "${visibleText(mcp.tool)}" of server "${visibleText(mcp.server)}" (${proposal.approvalId}).`,
     };
@@ -72,6 +83,8 @@ export function commandNotice(proposal: CommandProposal, t: Translate): CommandN
     message,
     accept: t('Run'),
     reject,
+    rejectWithReason,
+    reasonTitle: t('Reject `{0}`', line.whole ? line.shown : `${visibleText(proposal.command).slice(0, 80)}…`),
     acceptHere: line.whole,
     logLine: `Waiting for your decision on running \`${visibleText(proposal.command)}\` (${proposal.approvalId}).`,
   };

@@ -18,6 +18,7 @@ import { isRunTreeNode, type RunTreeNode } from '../views/runTreeNodes';
 import type { ExternalAgents } from '../api/externalAgents';
 import { VSCODE_LM_PROVIDER_ID } from '../lm/vscodeLmChatModel';
 import type { CommandRegistrar } from '../activation/commandTable';
+import type { McpInputSecrets } from '../secrets/mcpInputSecrets';
 import type { DisposableLike } from '../../core/common/disposable';
 
 /** Command ids, as contributed in package.json (the approval commands belong to DiffApprovals). */
@@ -35,6 +36,7 @@ export const Commands = {
   openGraph: 'agentOrchestrator.openGraph',
   showLogs: 'agentOrchestrator.showLogs',
   setApiKey: 'agentOrchestrator.setApiKey',
+  forgetMcpInputs: 'agentOrchestrator.forgetMcpInputs',
   selectModel: 'agentOrchestrator.selectModel',
   exportRunSummary: 'agentOrchestrator.exportRunSummary',
   rollbackTask: 'agentOrchestrator.rollbackTask',
@@ -51,6 +53,8 @@ export interface HostServices {
   readonly engines: HostEngines;
   readonly store: Pick<RunStore, 'exportMarkdown' | 'load'>;
   readonly keys: ApiKeyStore;
+  /** MCP input values (`${input:ID}`) kept in SecretStorage. */
+  readonly mcpInputs: Pick<McpInputSecrets, 'forgetAll'>;
   readonly approvals: DiffApprovals;
   /** The run panel (webview). */
   readonly panels: RunPanels;

@@ -2,6 +2,7 @@ import { Disposable } from '../../core/common/disposable';
 import type { HostServices } from './commandSupport';
 import { OrchestrateCommand } from './orchestrateCommand';
 import { PlanCommands } from './planCommands';
+import { McpInputCommands } from './mcpInputCommands';
 import { ProviderCommands } from './providerCommands';
 import { RollbackCommands } from './rollbackCommands';
 import { RunControlCommands } from './runControlCommands';
@@ -18,6 +19,7 @@ export class HostCommands extends Disposable {
     this._register(new TaskActionCommands(services));
     this._register(new RollbackCommands(services));
     this._register(new ProviderCommands(services));
+    this._register(new McpInputCommands(services));
     this._register(new ViewCommands(services));
   }
 }

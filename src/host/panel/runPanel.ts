@@ -51,12 +51,16 @@ export class RunPanel extends Disposable {
         services.commandApprovals.isPending(id) || services.approvals.pending().some((p) => p.approvalId === id),
       sendSnapshot: () => this.sendSnapshot(),
       showRun: (id) => this.show(id),
-      decide: async (id, decision) => {
+      // The panel asks for the reason itself (its own field), so no reason box opens here: none typed is none.
+      decide: async (id, decision, reason = '') => {
         if (services.commandApprovals.isPending(id)) {
-          services.commandApprovals.decide(id, decision);
+          const outcome = services.commandApprovals.decide(id, decision, reason);
+          if (outcome !== 'decided') services.log.info(`Run panel: ${decision} of ${id}: ${outcome}.`);
           return;
         }
-        const outcome = await (decision === 'accept' ? services.approvals.accept(id) : services.approvals.reject(id));
+        const outcome = await (decision === 'accept'
+          ? services.approvals.accept(id)
+          : services.approvals.reject(id, reason));
         if (outcome !== 'decided') services.log.info(`Run panel: ${decision} of ${id}: ${outcome}.`);
       },
       openDiff: (id) => services.approvals.openDiff(id, 'focus'),

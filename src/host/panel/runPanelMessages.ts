@@ -18,8 +18,8 @@ export interface PanelActions {
   isPending(approvalId: string): boolean;
   sendSnapshot(): Promise<void>;
   showRun(runId: string): Promise<void>;
-  /** The same code path as the diff editor's Accept / Reject. */
-  decide(approvalId: string, decision: 'accept' | 'reject'): Promise<void>;
+  /** The same code path as the diff editor's Accept / Reject; `reason` is the person's words typed in the panel. */
+  decide(approvalId: string, decision: 'accept' | 'reject', reason?: string): Promise<void>;
   openDiff(approvalId: string): Promise<void>;
   taskAction(message: TaskActionMessage): Promise<void>;
   /** The path of the task's edit at `index` in the run's state, if there is one. */
@@ -59,7 +59,9 @@ export class PanelMessageRouter {
         if (this.decided.has(id)) return a.log(`Run panel: a second decision on ${id} was ignored.`);
         if (!a.isPending(id)) return a.log(`Run panel: ${id} is not waiting for a decision in this window; ignored.`);
         this.decided.add(id);
-        return a.decide(id, message.decision);
+        return message.reason === undefined
+          ? a.decide(id, message.decision)
+          : a.decide(id, message.decision, message.reason);
       }
       case 'openDiff':
         if (!a.isPending(message.approvalId)) return a.log(`Run panel: no pending ${message.approvalId} to open.`);

@@ -3,6 +3,8 @@ import type * as vscode from 'vscode';
 import type { McpInputSpec, McpServerConfig } from '../../core/tools/mcpConfig';
 
 const SECRET_PREFIX = 'agentOrchestrator.mcpInput.';
+/** The list of keys stored under SECRET_PREFIX (SecretStorage cannot list its keys on VS Code 1.90). */
+const INDEX_KEY = 'agentOrchestrator.mcpInputKeys';
 
 /** What asking looks like: `vscode.window.showInputBox` in the extension, a script in tests. */
 export type AskInput = (options: vscode.InputBoxOptions) => Thenable<string | undefined>;
@@ -44,6 +46,34 @@ export class McpInputSecrets {
     if (typed === undefined || typed === '') return undefined;
     this.remember(typed);
     await this.secrets.store(key, typed);
+    const known = await this.storedKeys();
+    if (!known.includes(key)) await this.secrets.store(INDEX_KEY, JSON.stringify([...known, key]));
     return typed;
+  }
+
+  /**
+   * Deletes every stored input value (all workspaces and servers) and the list of them, and
+   * `alsoKeys` (keys a current config names, stored before the list existed); each server asks
+   * again on its next start. Returns how many values were deleted.
+   */
+  async forgetAll(alsoKeys: readonly string[] = []): Promise<number> {
+    let deleted = 0;
+    for (const key of new Set([...(await this.storedKeys()), ...alsoKeys])) {
+      if (!key.startsWith(SECRET_PREFIX)) continue;
+      if ((await this.secrets.get(key)) !== undefined) deleted++;
+      await this.secrets.delete(key);
+    }
+    await this.secrets.delete(INDEX_KEY);
+    return deleted;
+  }
+
+  /** The keys of the values stored so far (an unreadable list is none). */
+  private async storedKeys(): Promise<string[]> {
+    try {
+      const list: unknown = JSON.parse((await this.secrets.get(INDEX_KEY)) ?? '[]');
+      return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : [];
+    } catch {
+      return [];
+    }
   }
 }

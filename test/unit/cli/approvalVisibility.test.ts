@@ -98,7 +98,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
     const out = term.written();
     assert.match(out, /… 603 more lines not shown/);
     assert.match(term.questions[0] ?? '', /603 of its 1003 diff lines were not shown/);
-    assert.match(term.questions[0] ?? '', /\[v\/apply unseen\/N\] $/);
+    assert.match(term.questions[0] ?? '', /\[v\/apply unseen\/N\/reason\] $/);
     assert.ok(!out.includes('+line 1000'));
   });
 
@@ -111,7 +111,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
     assert.equal(decision.decision, 'accepted');
     assert.equal(term.questions.length, 3);
     assert.match(term.questions[1] ?? '', /were not shown/);
-    assert.match(term.questions[2] ?? '', /\[y\/N\] $/);
+    assert.match(term.questions[2] ?? '', /\[y\/N\/reason\] $/);
     const out = term.written();
     assert.match(out, /Not all of this edit was shown/);
     assert.ok(out.includes('+line 1000'));
@@ -131,7 +131,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
     const term = terminal(['y']);
     const decision = await approvals(term.prompt).decideEdit(proposal('echo bye\n'), new AbortController().signal);
     assert.equal(decision.decision, 'accepted');
-    assert.match(term.questions[0] ?? '', /^Apply this edit to setup\.sh\? \[y\/N\] $/);
+    assert.match(term.questions[0] ?? '', /^Apply this edit to setup\.sh\? \[y\/N\/reason\] $/);
     const auto = terminal([]);
     const autoApprovals = new CliApprovals({
       mode: 'auto',
@@ -169,7 +169,7 @@ describe('checklist 30: an MCP tool call is asked as one, with its arguments esc
     assert.ok(!out.includes(ESC) && !out.includes('\u202e'), 'no raw escape reaches the terminal');
     assert.match(out, /⚠ 2 hidden or control characters shown as escapes .* in these arguments/);
     assert.doesNotMatch(out, /run a command|Program and arguments/);
-    assert.deepEqual(t.questions, ['Call this MCP tool? [y/N] ']);
+    assert.deepEqual(t.questions, ['Call this MCP tool? [y/N/reason] ']);
   });
 
   it('arguments too long to show are never called on a plain yes, and the prompt says how much is hidden', async () => {

@@ -109,7 +109,14 @@ describe('checklist 8: MCP config inputs in the host are asked once and kept onl
       'MCP config .vscode/mcp.json: server "github": input "gh-token" (GitHub token) has no value; start the run again and enter it when asked (it is then kept in VS Code\'s secret storage). The server was left out.',
       'MCP config .vscode/mcp.json: server "other": input "gh-token" (GitHub token) has no value; start the run again and enter it when asked (it is then kept in VS Code\'s secret storage). The server was left out.',
     ]);
-    assert.deepEqual([...h.secrets.values.keys()], [McpInputSecrets.keyOf(ws, 'github', 'org')]);
+    // The one value typed, and the list of stored keys (for Forget Stored MCP Inputs), which holds only it.
+    assert.deepEqual(
+      [...h.secrets.values.keys()],
+      [McpInputSecrets.keyOf(ws, 'github', 'org'), 'agentOrchestrator.mcpInputKeys'],
+    );
+    assert.deepEqual(JSON.parse(h.secrets.values.get('agentOrchestrator.mcpInputKeys') ?? ''), [
+      McpInputSecrets.keyOf(ws, 'github', 'org'),
+    ]);
   });
 
   it('an untrusted workspace is never asked and its files are not read', async () => {

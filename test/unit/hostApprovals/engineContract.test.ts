@@ -69,7 +69,7 @@ describe('host approvals → engine contract', () => {
     };
     const task = fakeTask();
     const result = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: PROPOSED });
-    assert.match(result.content, /rejected by the user: every change rejected/);
+    assert.match(result.content, /rejected by the user, who wrote: "every change rejected"/);
     assert.equal(await h.read('src/a.ts'), ORIGINAL);
   });
 

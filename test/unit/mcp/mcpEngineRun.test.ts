@@ -149,7 +149,7 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
     const e = await start(() => ({ decision: 'rejected', by: 'user', reason: 'no' }));
     const result = await e.orchestrator.start({ goal: 'Echo' }).done;
     assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
-    assert.match(toolMessages[0] ?? '', /was not approved \(no\)/);
+    assert.match(toolMessages[0] ?? '', /was not approved \(rejected by the user, who wrote: "no"\)/);
     assert.deepEqual(await callsIn(join(dir, 'calls.txt')), []);
     e.dispose();
 

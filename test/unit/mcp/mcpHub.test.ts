@@ -113,7 +113,10 @@ describe('MCP tools through the tool bus (real stdio and HTTP servers)', functio
     h.approvals.decideCommandWith = () => ({ decision: 'rejected', by: 'user', reason: 'not now' });
     const rejected = await call(bus, fakeTask(), 'mcp__demo__echo', { text: 'no' }, ['mcp__demo__*']);
     assert.equal(rejected.isError, true);
-    assert.match(rejected.content, /was not approved \(not now\); it was not called/);
+    assert.match(
+      rejected.content,
+      /was not approved \(rejected by the user, who wrote: "not now"\); it was not called/,
+    );
 
     const strict = await createToolHarness({
       rules: [

@@ -110,7 +110,7 @@ describe('checklist 18: an edit is journaled step by step, and resume repeats no
     const task = fakeTask();
     await h.call(task, 'propose_edit', { path: 'src/a.ts', content: AFTER });
     const again = await h.call(task, 'propose_edit', { path: 'src/a.ts', content: AFTER });
-    assert.match(again.content, /rejected by the user: no/);
+    assert.match(again.content, /rejected by the user, who wrote: "no"/);
     assert.equal(h.approvals.proposals.length, 1);
   });
 

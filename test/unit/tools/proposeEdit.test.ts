@@ -235,7 +235,7 @@ describe('propose_edit', () => {
     assert.equal(result.isError, undefined);
     assert.match(
       result.content,
-      /^The edit of src\/a\.ts was rejected by the user: too risky\. Nothing was written\. Do not propose the same change again; take another approach/,
+      /^The edit of src\/a\.ts was rejected by the user, who wrote: "too risky"\. Nothing was written\. Do not propose the same change again; take another approach/,
     );
     assert.equal(await h.read('src/a.ts'), ORIGINAL);
     assert.deepEqual(

@@ -86,7 +86,7 @@ describe('run_command', () => {
       const task = loggedTask();
       const rejected = await asking.call(task, 'run_command', { command: 'node marker.js' });
       assert.equal(rejected.isError, true);
-      assert.match(rejected.content, /not approved \(not now\); it did not run/);
+      assert.match(rejected.content, /not approved \(rejected by the user, who wrote: "not now"\); it did not run/);
       assert.equal(await asking.read('marker.txt'), undefined);
       const [proposal] = asking.approvals.commandProposals;
       assert.deepEqual(proposal?.argv, ['node', 'marker.js']);
@@ -112,7 +112,7 @@ describe('run_command', () => {
     }
   });
 
-  it('after a crash between approval and completion it runs without asking again; a completed command is not run again', async () => {
+  it('after a crash between approval and start it runs without asking again; a completed command is not run again', async () => {
     const asking = await createToolHarness({ files: COMMAND_SCRIPTS });
     try {
       const first = loggedTask();
@@ -120,8 +120,10 @@ describe('run_command', () => {
       assert.equal(asking.approvals.commandProposals.length, 1);
       assert.equal(((await asking.read('marker.txt')) ?? '').split('\n').length - 1, 1);
 
-      // The journal as a crash after the approval, before the command completed, leaves it.
-      const cut = new Map<string, JsonValue>([...first.journal].filter(([key]) => !key.startsWith('command:')));
+      // The journal as a crash after the approval, before the command began, leaves it.
+      const cut = new Map<string, JsonValue>(
+        [...first.journal].filter(([key]) => !key.startsWith('command:') && !key.startsWith('command-begun:')),
+      );
       const interrupted = { attempt: 1, agentId: 'coder', message: 'interrupted', findings: [], changedPaths: [] };
       const resumed = { ...loggedTask({ journal: cut, attempt: 2 }), previousAttempt: interrupted };
       const bus = new ToolBus<ToolContext>(builtinTools()); // a new process
@@ -130,7 +132,7 @@ describe('run_command', () => {
         return { task, workspace, policy, approvals, verification, checkpoints, commands };
       };
       const again = await bus.call('run_command', { command: 'node marker.js' }, ctx(resumed));
-      assert.equal(again.data?.replayed, false, 'the interrupted run is run');
+      assert.equal(again.data?.replayed, false, 'a command that had not begun is run');
       assert.equal(asking.approvals.commandProposals.length, 1, 'the recorded approval is not asked again');
       assert.equal(((await asking.read('marker.txt')) ?? '').split('\n').length - 1, 2);
 

@@ -171,7 +171,8 @@ describe('run_command security', () => {
       assert.equal(decision.decision, 'rejected');
       assert.equal(t.written().includes(ESC), false, 'no raw escape reaches the terminal');
       assert.match(t.written(), /\\x1b\[2K\\x1b\[1Aharmless/);
-      assert.deepEqual(t.questions, ['Run this command? [y/N] ']);
+      assert.deepEqual(t.questions, ['Run this command? [y/N/reason] ']);
+      assert.deepEqual(decision, { decision: 'rejected', by: 'user' }, 'Enter gives no reason');
     });
 
     it('is never approved by --approve auto: with no terminal the run pauses for a person', async () => {
