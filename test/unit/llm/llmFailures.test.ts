@@ -142,7 +142,8 @@ for (const p of providers) {
 
     it('an abort mid-stream rejects with the abort reason instead of resolving', async () => {
       server.enqueue(
-        textReply('A slow answer that is streamed in many small pieces. '.repeat(4), { chunkDelayMs: 15 }),
+        // About 80 s of streaming: far longer than mocha's timeout, so only a cut connection ends it in time.
+        textReply('A slow answer that is streamed in many small pieces. '.repeat(400), { chunkDelayMs: 15 }),
       );
       const controller = new AbortController();
       const reason = Object.assign(new Error('Run cancelled by the user.'), { name: 'AbortError' });
@@ -158,20 +159,21 @@ for (const p of providers) {
       );
       assert.equal(err, reason);
       assert.equal(seen.length, 2);
-      // The stream is really cut, not left running: the server sees the client go long before its ~800 ms answer ends.
+      // The stream is really cut, not left running: the server sees the client go (no clock assert; an
+      // uncut stream would outlast mocha's timeout).
       const rec = server.requests[0];
-      for (let i = 0; i < 50 && rec?.finishedAt === undefined; i++) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(
-        rec?.finishedAt !== undefined && rec.finishedAt - rec.receivedAt < 500,
-        'the connection was closed on abort',
-      );
+      assert.ok(rec, 'the request reached the server');
+      while (rec.finishedAt === undefined) await new Promise((r) => setTimeout(r, 10));
     });
 
     it('an abort before the answer starts rejects with an AbortError', async () => {
-      server.enqueue(textReply('late', { delayMs: 500 }));
+      // The server never answers; the abort comes once it holds the request (a timer could fire after a late answer).
+      server.enqueue({ fault: 'hang' });
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 30);
-      const err = await rejection(model.complete(REQUEST, { signal: controller.signal }));
+      const call = rejection(model.complete(REQUEST, { signal: controller.signal }));
+      while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+      controller.abort();
+      const err = await call;
       assert.equal((err as Error).name, 'AbortError');
     });
 
