@@ -9,18 +9,16 @@ import type { RunEvent } from '../../../src/core/model/runEvents';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { gate } from '../../support/gate';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scaledClock } from '../../support/scaledClock';
 import { scriptedTeam, taskOfRequest } from '../../support/scriptedTeam';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 describe('end to end: shared rate limits and crash recovery', function () {
   this.timeout(120_000);
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   describe('checklist 25: parallel agents sharing one provider stay under its RPM and TPM limits', () => {
     it('eight parallel agents under a server-enforced RPM/TPM limit: the server sends no 429', async () => {
@@ -33,7 +31,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
         title: `Write t${i}`,
         requiredCapabilities: [i % 2 ? 'code' : 'test'],
       }));
-      server = await startFakeModelServer({
+      server = await startServer({
         respond: scriptedTeam('Write eight files', tasks),
         limits: { rpm: 6, tpm: 40_000, tokenCounting: 'usage' },
         now: clock.now,
@@ -93,7 +91,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
       // kill however slow the machine (a 1.5 s head start could run out on a loaded one).
       const team = scriptedTeam('Write three files', tasks, 400);
       const firstRunKilled = gate();
-      server = await startFakeModelServer({
+      server = await startServer({
         respond: async (request) => {
           const reply = team(request);
           if (taskOfRequest(request) !== undefined && taskOfRequest(request) !== 'a') await firstRunKilled.opened;

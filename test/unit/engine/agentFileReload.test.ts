@@ -12,12 +12,9 @@ import type { PolicyRule } from '../../../src/core/policy/policyRules';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
 import { engineSettingsOf } from '../../../src/host/settings/engineSettingsOf';
 import { DEFAULT_HOST_SETTINGS } from '../../../src/host/settings/hostSettingsSchema';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer, RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -39,6 +36,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
   let dir: string;
   let ws: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let engine: Engine | undefined;
   const warnings: string[] = [];
   beforeEach(async () => {
@@ -50,8 +48,6 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -62,7 +58,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
 
   /** An engine as the host builds it, on the fake OpenAI server, with `fs.watch` as its agent-file watcher. */
   async function start(tasks: ScriptedTask[], policyRules: PolicyRule[] = []): Promise<Engine> {
-    const fake = await startFakeModelServer({ respond: scriptedTeam('Do the work', tasks) });
+    const fake = await startServer({ respond: scriptedTeam('Do the work', tasks) });
     server = fake;
     engine = await assembleEngine({
       root: ws,

@@ -17,8 +17,9 @@ import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
 import { DemoModelServer } from '../../../src/demo/demoModelServer';
 import { demoProvider } from '../../../src/demo/demoProvider';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -176,18 +177,17 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
 describe('a provider added through the provider table alone', function () {
   this.timeout(30_000);
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let dir: string;
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-provider-')));
   });
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
   it('is offered by the CLI flags and help, reads its key from its own variable, and plans a run', async () => {
-    server = await startFakeModelServer({
+    server = await startServer({
       replies: [
         jsonReply({
           goal: 'Say hello',

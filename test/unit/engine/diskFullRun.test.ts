@@ -8,12 +8,9 @@ import { assembleEngine } from '../../../src/core/engine/assembleEngine';
 import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import type { RunEvent } from '../../../src/core/model/runEvents';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import { type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const PLAN = {
   goal: 'Write two notes',
@@ -48,12 +45,12 @@ describe('checklist 33: a run whose every edit hits a full disk ends failed, not
   this.timeout(30_000);
   let dir: string;
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-disk-full-')));
-    server = await startFakeModelServer({ respond: scriptedModel });
+    server = await startServer({ respond: scriptedModel });
   });
   afterEach(async () => {
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   });
 

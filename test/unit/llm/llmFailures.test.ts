@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../../../src/core/llm/llmErrors';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
 import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, textReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const REQUEST: ChatRequest = { messages: [{ role: 'user', content: 'Go.' }], maxOutputTokens: 100 };
 
@@ -40,14 +41,14 @@ const providers = [
 for (const p of providers) {
   describe(`checklist 21: ${p.name} failures map to the engine's failure classes, with no silent retries`, () => {
     let server: FakeModelServer;
+    const startServer = useFakeModelServer();
     let model: ChatModel;
     const signal = new AbortController().signal;
 
     beforeEach(async () => {
-      server = await FakeModelServer.start({ chunkSize: 4 });
+      server = await startServer({ chunkSize: 4 });
       model = p.make(server);
     });
-    afterEach(() => server.close());
 
     it('429 with retry-after (seconds) is retryable after that long', async () => {
       server.enqueue(httpError(429, { retryAfterSeconds: 7 }));
@@ -195,11 +196,11 @@ for (const p of providers) {
 
 describe('account and header details', () => {
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   const signal = new AbortController().signal;
   beforeEach(async () => {
-    server = await FakeModelServer.start();
+    server = await startServer();
   });
-  afterEach(() => server.close());
 
   it('an exhausted OpenAI quota (429 insufficient_quota) needs a human, not a retry', async () => {
     server.enqueue(

@@ -8,11 +8,12 @@ import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEn
 import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import type { ApprovalDecision, ApprovalPort, CommandProposal } from '../../../src/core/tools/approvalPort';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest } from '../../support/scriptedTeam';
 import { becomesGone } from '../tools/commandTestKit';
 import { callsIn, stdioDemoServer } from './mcpKit';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const AGENT = [
   '---',
@@ -30,6 +31,7 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
   let dir: string;
   let ws: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let engine: Engine | undefined;
   const toolMessages: string[] = [];
   beforeEach(async () => {
@@ -38,7 +40,7 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
     ws = join(dir, 'ws');
     await mkdir(join(ws, '.orchestrator', 'agents'), { recursive: true });
     await writeFile(join(ws, '.orchestrator', 'agents', 'echoer.md'), AGENT);
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: (request) => {
         if (isPlannerRequest(request)) {
           const plan = {
@@ -61,7 +63,6 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await server?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
