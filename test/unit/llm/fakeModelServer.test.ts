@@ -245,10 +245,13 @@ describe('FakeModelServer', () => {
   });
 
   it('shows overlapping requests in its timestamps', async () => {
-    // Each answer waits until all three requests are in (an 80 ms delay could end before a late third arrived).
+    // Each answer waits until all three requests are in (an 80 ms delay could end before a late third arrived),
+    // and a clock that ticks on every reading orders the times without millisecond ties.
     let arrived = 0;
+    let tick = 0;
     const allIn = gate();
     server = await start({
+      now: () => ++tick,
       respond: async () => {
         if (++arrived === 3) allIn.open();
         await allIn.opened;
