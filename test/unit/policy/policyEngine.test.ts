@@ -6,21 +6,12 @@ import { resolveWorkspacePath, writeFileNoFollow } from '../../../src/core/polic
 import { PolicyEngine } from '../../../src/core/policy/policyEngine';
 import type { PolicyAction, PolicyDecision, PolicyEngineOptions } from '../../../src/core/policy/policyEngine';
 import type { PolicyRule } from '../../../src/core/policy/policyRules';
-import { expectDecision, read, run, write } from './policyDecisions';
-import { createTempWorkspace } from './tempWorkspace';
+import { expectDecision, read, run, usePolicyWorkspace, write } from './policyEngineKit';
 import type { TempWorkspace } from './tempWorkspace';
 
 describe('PolicyEngine', () => {
-  let ws: TempWorkspace;
-  const engine = (options: Partial<PolicyEngineOptions> = {}): PolicyEngine =>
-    new PolicyEngine({ root: ws.root, rules: [], ...options });
-
-  beforeEach(async () => {
-    ws = await createTempWorkspace();
-  });
-  afterEach(async () => {
-    await ws.cleanup();
-  });
+  const kit = usePolicyWorkspace();
+  const { engine } = kit;
 
   describe('rule order and defaults', () => {
     it('lets deny beat ask and ask beat allow, whatever the list order', async () => {
@@ -79,7 +70,7 @@ describe('PolicyEngine', () => {
 
     it('returns the resolved path so callers do their I/O on the checked real path', async () => {
       const decision = await engine().evaluate(read('env-link'));
-      assert.equal(decision.resolvedPath?.real, path.join(await fs.realpath(ws.root), '.env'));
+      assert.equal(decision.resolvedPath?.real, path.join(await fs.realpath(kit.ws.root), '.env'));
     });
   });
 
@@ -96,13 +87,13 @@ describe('PolicyEngine', () => {
     for (const [name, requested] of escapes) {
       it(`denies ${name} even with allow-all, and nothing is written`, async () => {
         const policy = engine({ rules: allowAll, defaultDecision: 'allow' });
-        const target = requested(ws);
+        const target = requested(kit.ws);
         for (const action of [read(target), write(target)]) {
           const decision = await policy.evaluate(action);
           expectDecision(decision, 'deny', /^Refused path .*(outside the workspace root)/);
           assert.equal(decision.resolvedPath, undefined);
         }
-        assert.deepEqual((await fs.readdir(ws.outside)).sort(), ['secret.txt', 'target.txt']);
+        assert.deepEqual((await fs.readdir(kit.ws.outside)).sort(), ['secret.txt', 'target.txt']);
       });
     }
   });
@@ -197,7 +188,10 @@ describe('PolicyEngine', () => {
 
   describe('checklist 5: when a path or policy check throws, the action is denied (fail closed)', () => {
     it('denies when the workspace root does not exist', async () => {
-      const policy = new PolicyEngine({ root: path.join(ws.base, 'missing'), rules: [{ effect: 'allow', tool: '*' }] });
+      const policy = new PolicyEngine({
+        root: path.join(kit.ws.base, 'missing'),
+        rules: [{ effect: 'allow', tool: '*' }],
+      });
       expectDecision(await policy.evaluate(read('a.txt')), 'deny', /workspace root .*missing cannot be resolved/);
     });
 
@@ -279,7 +273,7 @@ describe('PolicyEngine', () => {
           'agentOrchestrator.autoApprove': true,
           rules: [{ effect: 'allow', command: '*' }],
         });
-        await writeFileNoFollow(await resolveWorkspacePath(ws.root, file), payload);
+        await writeFileNoFollow(await resolveWorkspacePath(kit.ws.root, file), payload);
         expectDecision(await policy.evaluate(write(file)), 'ask', /protected/);
       }
       expectDecision(await policy.evaluate(run('curl x')), 'deny', /rule \d+/);

@@ -3,23 +3,12 @@ import {
   DEFAULT_POLICY_RULES,
   NETWORK_TOOLS,
 } from '../../../src/core/policy/defaultRules';
-import { PolicyEngine } from '../../../src/core/policy/policyEngine';
-import type { PolicyEngineOptions } from '../../../src/core/policy/policyEngine';
-import { expectDecision, run } from './policyDecisions';
-import { createTempWorkspace } from './tempWorkspace';
-import type { TempWorkspace } from './tempWorkspace';
+import type { PolicyEngine } from '../../../src/core/policy/policyEngine';
+import { expectDecision, run, usePolicyWorkspace } from './policyEngineKit';
 
 describe('PolicyEngine: commands', () => {
-  let ws: TempWorkspace;
-  const engine = (options: Partial<PolicyEngineOptions> = {}): PolicyEngine =>
-    new PolicyEngine({ root: ws.root, rules: [], ...options });
-
-  beforeEach(async () => {
-    ws = await createTempWorkspace();
-  });
-  afterEach(async () => {
-    await ws.cleanup();
-  });
+  const kit = usePolicyWorkspace();
+  const { engine } = kit;
 
   describe('checklist 10: a command with a shell operator outside quotes never matches an allow rule; an unparseable one is denied', () => {
     const defaults = (): PolicyEngine => engine({ rules: [...DEFAULT_POLICY_RULES] });
