@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../../src/core/common/clock';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
 import { assembleEngine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { ApprovalPort, CommandProposal } from '../../../src/core/tools/approvalPort';
@@ -14,6 +12,7 @@ import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelSer
 import { jsonReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest } from '../../support/scriptedTeam';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 describe('run_command in a whole run (real engine, real journal, fake model server)', function () {
   this.timeout(30_000);
@@ -69,13 +68,7 @@ describe('run_command in a whole run (real engine, real journal, fake model serv
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => true,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'openai', baseUrl: server.openAiBaseUrl } },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       warn: () => undefined,
     });
     try {

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
 import { fsAgentFileWatcher } from '../../../src/core/agents/agentFileWatcher';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import type { PolicyRule } from '../../../src/core/policy/policyRules';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
@@ -15,6 +13,7 @@ import { DEFAULT_HOST_SETTINGS } from '../../../src/host/settings/hostSettingsSc
 import type { FakeModelServer, RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -74,13 +73,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
         baseUrl: fake.openAiBaseUrl,
         policy: { rules: policyRules },
       }),
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       providers: BUILTIN_PROVIDERS,
       agentFileWatcher: fsAgentFileWatcher(ws),
       warn: (m) => warnings.push(m),

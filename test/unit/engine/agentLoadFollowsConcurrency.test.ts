@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCliEngine } from '../../../src/cli/cliEngine';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
 import { engineSettingsOf } from '../../../src/host/settings/engineSettingsOf';
@@ -15,6 +13,7 @@ import type { FakeModelServer, RecordedRequest } from '../../support/fakeModelSe
 import type { FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -75,14 +74,7 @@ describe('engine: built-in agents run as many tasks at once as the concurrency s
     const fake = await startServer({ respond });
     server = fake;
     const models = { provider: 'openai', model: 'gpt-test', baseUrl: fake.openAiBaseUrl };
-    const services = () =>
-      createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      });
+    const services = () => testEngineServices(dir);
     const engine =
       frontEnd === 'cli'
         ? await createCliEngine({

@@ -6,9 +6,7 @@ import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/cliMain';
 import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type EnginePorts } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
@@ -20,6 +18,7 @@ import { demoProvider } from '../../../src/demo/demoProvider';
 import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -54,13 +53,7 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => false,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'demo' }, ...settings },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: (m) => warnings.push(m),
-      }),
+      services: testEngineServices(dir, (m) => warnings.push(m)),
       providers: BUILTIN_PROVIDERS.with(demoProvider(demo)),
       warn: (m) => warnings.push(m),
     };

@@ -3,9 +3,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS, OPENAI_PROVIDER } from '../../../src/core/llm/builtinProviders';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
@@ -19,6 +17,7 @@ import {
   type SchemaFillOptions,
 } from '../../support/fakeModelServer/schemaFiller';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 /** Keywords strict mode refuses somewhere (OpenAI or Anthropic); none may reach the model. */
 const REFUSED_KEYWORDS = [
@@ -125,13 +124,7 @@ describe('the planner schema comes from the live registry (real SDKs against the
           ...(provider === 'openai' ? { baseUrl: base } : provider === 'anthropic' ? { baseUrl: server.baseUrl } : {}),
         },
       },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       providers: BUILTIN_PROVIDERS.with(local),
       warn: () => undefined,
     });

@@ -3,9 +3,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine/engineSettings';
 import { RunStore } from '../../../src/core/store/runStore';
 import {
@@ -16,6 +14,7 @@ import {
 import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, taskOfRequest } from '../../support/scriptedTeam';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const GOAL = 'Write a note';
 const VALID_PLAN = {
@@ -100,13 +99,7 @@ describe('the response cache in a whole run (engine, real SDKs, fake model serve
         retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 4 },
         ...settings,
       },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       warn: () => undefined,
     });
     return engine;

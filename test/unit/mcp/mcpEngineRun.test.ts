@@ -3,9 +3,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import type { ApprovalDecision, ApprovalPort, CommandProposal } from '../../../src/core/tools/approvalPort';
 import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
@@ -14,6 +12,7 @@ import { isPlannerRequest } from '../../support/scriptedTeam';
 import { becomesGone } from '../tools/commandTestKit';
 import { callsIn, stdioDemoServer } from './mcpKit';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const AGENT = [
   '---',
@@ -82,13 +81,7 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => true,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'openai', baseUrl: server!.openAiBaseUrl } },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       mcp: { servers: [stdioDemoServer('demo', { MCP_DEMO_CALLS: join(dir, 'calls.txt') })], trusted },
       warn: () => undefined,
     });

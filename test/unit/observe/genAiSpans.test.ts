@@ -3,9 +3,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import type { RunEvent } from '../../../src/core/model/runEvents';
@@ -13,6 +11,7 @@ import { spanRecords } from '../../../src/core/observe/spanRecords';
 import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 type Ended = Extract<RunEvent, { type: 'span.ended' }>;
 
@@ -81,13 +80,7 @@ describe('model-call and tool-call spans (real SDKs against the fake server)', f
         ...DEFAULT_ENGINE_SETTINGS,
         models: { provider, baseUrl: provider === 'openai' ? server.openAiBaseUrl : server.baseUrl },
       },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       providers: BUILTIN_PROVIDERS,
       warn: () => undefined,
     });
