@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_POLICY } from '../../src/core/execute/retryPolicy';
 import { RateLimitScheduler, type RateLimits } from '../../src/core/quota/rateLimitScheduler';
 import { Orchestrator } from '../../src/core/run/orchestrator';
 import type { OrchestratorDeps, OrchestratorSettings } from '../../src/core/run/orchestratorPorts';
-import type { RunEvent } from '../../src/core/model/runEvents';
+import type { RunEvent, RunEventOf } from '../../src/core/model/runEvents';
 import { PathLockTable } from '../../src/core/schedule/pathLocks';
 
 /** Options for a test orchestrator; everything has a fast default. */
@@ -52,4 +52,9 @@ export function makeHarness(options: HarnessOptions = {}): {
 /** The types of events, in order, optionally only those of one task. */
 export function eventTypes(events: readonly RunEvent[], taskId?: string): string[] {
   return events.filter((e) => taskId === undefined || ('taskId' in e && e.taskId === taskId)).map((e) => e.type);
+}
+
+/** The events of one type, typed as that type. */
+export function eventsOfType<T extends RunEvent['type']>(events: readonly RunEvent[], type: T): RunEventOf<T>[] {
+  return events.filter((e): e is RunEventOf<T> => e.type === type);
 }

@@ -84,3 +84,8 @@ export function waitingAgent(definition: AgentDefinitionInput, ms: number, timel
     timeline,
   );
 }
+
+/** The definition of a code agent (maxLoad 8) for orchestrator tests, with any field overridden. */
+export function codeAgentDefinition(id = 'coder', over: Partial<AgentDefinitionInput> = {}): AgentDefinitionInput {
+  return { id, capabilities: ['code'], maxLoad: 8, ...over };
+}

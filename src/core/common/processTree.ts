@@ -43,6 +43,9 @@ export function abortErrorOf(signal: AbortSignal, message: string): Error {
 }
 
 /** How {@link superviseChild} watches one child. */
+/** The pipe a chunk of a child's output came from. */
+export type OutputStream = 'stdout' | 'stderr';
+
 export interface SuperviseOptions {
   /** Stops the process tree; the promise then rejects with the signal's reason (or `abortMessage`). */
   signal: AbortSignal;
@@ -53,8 +56,8 @@ export interface SuperviseOptions {
   killGraceMs: number;
   /** How long to wait for the output pipes to close after the child exits (a grandchild may hold them). */
   closeGraceMs: number;
-  /** Each chunk of stdout and stderr, interleaved, as it arrives. */
-  onOutput(chunk: Buffer): void;
+  /** Each chunk of stdout and stderr, interleaved, as it arrives, with the pipe it came from. */
+  onOutput(chunk: Buffer, stream: OutputStream): void;
   /** The error for a child that could not start (spawn threw, or emitted `error` with no pid). */
   startError(err: unknown): Error;
   /** Kill what the child left running in its group once it ends (POSIX), so no grandchild outlives it. */
@@ -124,8 +127,8 @@ export function superviseChild(
       const durationMs = Math.round(performance.now() - started);
       resolve({ exitCode: exitCodeOf(exit), timedOut: stopping === 'timeout', durationMs });
     };
-    child.stdout?.on('data', options.onOutput);
-    child.stderr?.on('data', options.onOutput);
+    child.stdout?.on('data', (chunk: Buffer) => options.onOutput(chunk, 'stdout'));
+    child.stderr?.on('data', (chunk: Buffer) => options.onOutput(chunk, 'stderr'));
     child.on('error', (err) => {
       if (child.pid !== undefined || settled) return;
       cleanup();

@@ -1,3 +1,4 @@
+import type { OutputStream } from '../common/processTree';
 import type { RunLogger } from '../observe/runLogger';
 
 /** Longest line written to the log; a longer one is cut with a note. */
@@ -5,16 +6,26 @@ const MAX_LINE_CHARS = 2000;
 /** Most lines one command writes to the task log. */
 const MAX_LINES = 500;
 
+/** What one pipe has sent that is not a whole line yet. */
+interface PendingLine {
+  text: string;
+  readonly decoder: TextDecoder;
+}
+
 /**
  * Streams a command's output to the task log line by line as it arrives, within a budget of
- * bytes and lines (the output cap of run_command), then says how much was not logged.
+ * bytes and lines (the output cap of run_command), then says how much was not logged. stdout and
+ * stderr are two pipes whose chunks arrive interleaved, so each keeps its own unfinished line (and
+ * its own half of a UTF-8 character): a stderr line never lands inside a stdout one.
  */
 export class CommandLog {
-  private partial = '';
+  private readonly pending: Record<OutputStream, PendingLine> = {
+    stdout: { text: '', decoder: new TextDecoder('utf-8') },
+    stderr: { text: '', decoder: new TextDecoder('utf-8') },
+  };
   private loggedBytes = 0;
   private lines = 0;
   private unlogged = 0;
-  private readonly decoder = new TextDecoder('utf-8');
 
   constructor(
     private readonly log: RunLogger,
@@ -28,7 +39,7 @@ export class CommandLog {
   }
 
   /** A chunk of stdout or stderr. */
-  output(chunk: Buffer): void {
+  output(chunk: Buffer, stream: OutputStream): void {
     if (this.full()) {
       this.unlogged += chunk.length;
       return;
@@ -37,20 +48,24 @@ export class CommandLog {
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
     this.unlogged += chunk.length - part.length;
     this.loggedBytes += part.length;
-    const text = this.partial + this.decoder.decode(part, { stream: true });
+    const pending = this.pending[stream];
+    const text = pending.text + pending.decoder.decode(part, { stream: true });
     const parts = text.split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
+    pending.text = parts.pop() ?? '';
     for (const line of parts) this.line(line);
-    if (this.partial.length > MAX_LINE_CHARS) {
-      this.line(this.partial);
-      this.partial = '';
+    if (pending.text.length > MAX_LINE_CHARS) {
+      this.line(pending.text);
+      pending.text = '';
     }
   }
 
   /** The command ended: the last partial line, what was not logged, and the exit code. */
   end(exitCode: number, timedOut: boolean): void {
-    if (this.partial !== '' && !this.full()) this.line(this.partial);
-    this.partial = '';
+    for (const pending of Object.values(this.pending)) {
+      const rest = pending.text + pending.decoder.decode();
+      if (rest !== '' && !this.full()) this.line(rest);
+      pending.text = '';
+    }
     if (this.unlogged > 0) this.log.info(`[${this.unlogged} bytes of output not logged]`, { tool: 'run_command' });
     const how = timedOut ? `killed at its timeout (exit code ${exitCode})` : `exit code ${exitCode}`;
     this.log.info(`$ ${this.command}: ${how}`, { tool: 'run_command' });

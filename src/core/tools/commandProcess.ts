@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { superviseChild } from '../common/processTree';
+import { superviseChild, type OutputStream } from '../common/processTree';
 
 /** How to run one program. */
 export interface CommandProcessOptions {
@@ -12,8 +12,8 @@ export interface CommandProcessOptions {
   maxOutputBytes: number;
   /** Stops the process tree and rejects with the signal's reason. */
   signal: AbortSignal;
-  /** Each chunk of output as it arrives (stdout and stderr interleaved). */
-  onOutput?(chunk: Buffer): void;
+  /** Each chunk of output as it arrives (stdout and stderr interleaved), with the pipe it came from. */
+  onOutput?(chunk: Buffer, stream: OutputStream): void;
   /** Wait between SIGTERM and SIGKILL of the process group. Default 1 s. */
   killGraceMs?: number;
 }
@@ -64,9 +64,9 @@ export async function runCommandProcess(options: CommandProcessOptions): Promise
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       closeGraceMs: CLOSE_GRACE_MS,
-      onOutput: (chunk) => {
+      onOutput: (chunk, stream) => {
         output.push(chunk);
-        options.onOutput?.(chunk);
+        options.onOutput?.(chunk, stream);
       },
       startError: (err) => startError(program, cwd, err),
       // What the program left in its group (a background grandchild) goes with it.

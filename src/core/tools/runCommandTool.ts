@@ -148,7 +148,7 @@ export function runCommandTool(): ToolDefinition<ToolContext> {
           timeoutMs,
           maxOutputBytes: service.maxOutputBytes,
           signal: task.signal,
-          onOutput: (chunk) => log.output(chunk),
+          onOutput: (chunk, stream) => log.output(chunk, stream),
         });
         log.end(result.exitCode, result.timedOut);
         const { exitCode, output, hiddenBytes, timedOut, durationMs } = result;

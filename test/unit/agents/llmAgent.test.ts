@@ -9,10 +9,11 @@ import { defineTool } from '../../../src/core/tools/toolDefinition';
 import { ToolBus } from '../../../src/core/tools/toolBus';
 import type { ToolContext } from '../../../src/core/tools/toolContext';
 import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, textReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const echoed: string[] = [];
 let verdicts: Array<'pass' | 'fail'> = [];
@@ -67,11 +68,11 @@ function agentWith(models: ChatModel[], extra: Partial<LlmAgentDeps> = {}): LlmA
 
 describe('LlmAgent (real SDKs against the fake model server)', () => {
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
     echoed.length = 0;
-    server = await startFakeModelServer();
+    server = await startServer();
   });
-  afterEach(async () => server.close());
 
   const openai = (model = 'gpt-4o-mini'): ChatModel =>
     new OpenAiChatModel({ model, apiKey: server.apiKey, baseURL: server.openAiBaseUrl });

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import { type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { cliEnv, git, jsonLines, runCli, useSandbox, useCliBundle } from '../../support/cliProcess';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const PLAN = {
   goal: 'Write two greetings',
@@ -37,15 +34,15 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
-    server = await startFakeModelServer({ respond: scriptedModel });
+    server = await startServer({ respond: scriptedModel });
     const { root, ws } = sandbox();
     const env = cliEnv(root);
     await git(ws, env, 'init', '-q', '-b', 'main');
     await git(ws, env, 'add', '-A');
     await git(ws, env, 'commit', '-q', '-m', 'initial');
   });
-  afterEach(() => server.close());
 
   it('--approve auto: two parallel tasks edit their files, verification passes, exit 0', async () => {
     const { root, state, ws } = sandbox();
@@ -201,7 +198,7 @@ describe('CLI: a run that edits files (real child processes, real tools, temp gi
       ],
     };
     await server.close();
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: (req) => {
         const body = req.body as { response_format?: unknown; messages?: Array<{ role: string }> };
         if (body.response_format) return jsonReply(plan);

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { parseCliArgs } from '../../../src/cli/cliArgs';
 import { UsageError } from '../../../src/cli/usageError';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { cliEnv, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { scriptedTeam } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 /** A variable named like a secret: withheld from checks unless passed by its exact name. */
 const NAME = 'MY_TOOL_TOKEN';
@@ -51,11 +52,11 @@ describe('checklist 28: --pass-env lets a check see a variable the user names, a
     useCliBundle();
     const sandbox = useSandbox();
     let server: FakeModelServer;
+    const startServer = useFakeModelServer();
     beforeEach(async () => {
       // One task that writes a file: the check runs as the baseline, after the task and at the end.
-      server = await startFakeModelServer({ respond: scriptedTeam('Check', [{ id: 'a', title: 'Write a' }]) });
+      server = await startServer({ respond: scriptedTeam('Check', [{ id: 'a', title: 'Write a' }]) });
     });
-    afterEach(() => server.close());
 
     async function probeRun(extra: string[]): Promise<Array<{ tool: string | null; key: string | null }>> {
       const { root, state, ws } = sandbox();

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { isPlannerRequest, scriptedTeam } from '../../support/scriptedTeam';
 import { cliEnv, git, jsonLines, runCli, useSandbox, useCliBundle } from '../../support/cliProcess';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const GOAL = 'Write two greetings';
 const TASKS = [
@@ -16,14 +17,14 @@ describe('CLI: plan --out, then run --plan (a plan a person can review)', functi
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
-    server = await startFakeModelServer({ respond: scriptedTeam(GOAL, TASKS) });
+    server = await startServer({ respond: scriptedTeam(GOAL, TASKS) });
     const { root, ws } = sandbox();
     const env = cliEnv(root);
     await git(ws, env, 'init', '-q', '-b', 'main');
     await git(ws, env, 'commit', '-q', '--allow-empty', '-m', 'initial');
   });
-  afterEach(() => server.close());
 
   function common(): { env: NodeJS.ProcessEnv; args: string[]; ws: string; root: string } {
     const { root, state, ws } = sandbox();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { cliEnv, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { scriptedTeam } from '../../support/scriptedTeam';
 import { ExitCode } from '../../../src/cli/exitCodes';
@@ -9,6 +9,7 @@ import { parseCliArgs } from '../../../src/cli/cliArgs';
 import { UsageError } from '../../../src/cli/usageError';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 describe('--price, --prices and --no-response-cache parsing', () => {
   let dir: string;
@@ -56,10 +57,10 @@ describe('checklist 24: prices from the command line, and a money budget on an u
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
-    server = await startFakeModelServer({ respond: scriptedTeam('Check', [{ id: 'a', title: 'Write a' }]) });
+    server = await startServer({ respond: scriptedTeam('Check', [{ id: 'a', title: 'Write a' }]) });
   });
-  afterEach(() => server.close());
 
   async function run(extra: string[]): Promise<{ code: number | null; stderr: string; state: string }> {
     const { root, state, ws } = sandbox();

@@ -3,16 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, git, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { isPlannerRequest, scriptedTeam } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 describe('CLI: a run paused by its budget while planning resumes and plans (real child processes)', function () {
   this.timeout(60_000);
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: scriptedTeam('Write one file', [{ id: 'one', title: 'Write one' }]),
     });
     const { root, ws } = sandbox();
@@ -21,7 +23,6 @@ describe('CLI: a run paused by its budget while planning resumes and plans (real
     await git(ws, env, 'add', '-A');
     await git(ws, env, 'commit', '-q', '-m', 'initial');
   });
-  afterEach(() => server.close());
 
   it('the planner request that would cross the budget is never sent; resume --budget-tokens plans and runs', async () => {
     const { root, state, ws } = sandbox();

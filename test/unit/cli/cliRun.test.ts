@@ -154,7 +154,7 @@ describe('CLI: run (real child processes against the fake model server)', functi
 
   it('Ctrl+C cancels the run gracefully: the run ends cancelled, exit 1', async () => {
     const { root, state, ws } = sandbox();
-    const server = await fakeServer({ replies: [jsonReply(PLAN, { delayMs: 30_000 })] });
+    const server = await fakeServer({ replies: [{ fault: 'hang' }] });
     const child = spawnCli(
       ['run', 'g', '--json', '--workspace', ws, '--state-dir', state, '--base-url', server.openAiBaseUrl],
       cliEnv(root, { OPENAI_API_KEY: server.apiKey }),
@@ -168,12 +168,11 @@ describe('CLI: run (real child processes against the fake model server)', functi
         if (seen.includes('"run.phase"')) resolve();
       });
     });
-    // The planner's request is in flight at the fake server now.
-    const started = Date.now();
+    // The planner's request is in flight at the fake server now, and it is never answered: a CLI that
+    // waited for it would never end, and mocha's timeout fails the test without a clock assert.
     child.kill('SIGINT');
     const r = await finished;
     assert.equal(r.code, 1, r.stderr);
-    assert.ok(Date.now() - started < 10_000, 'it did not wait for the slow model');
     const events = jsonLines(r.stdout);
     assert.deepEqual(events.at(-1), { ...events.at(-1), type: 'run.completed', status: 'cancelled' });
     assert.match(r.stderr, /Cancelling the run/);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, git, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { runKillable } from '../../support/killableCli';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam, taskOfRequest } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const GOAL = 'Write three files';
 const TASKS = [
@@ -25,14 +26,14 @@ describe('CLI: a skip recorded on resume survives a crash (real child processes,
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
-    server = await startFakeModelServer({ respond: scriptedTeam(GOAL, TASKS) });
+    server = await startServer({ respond: scriptedTeam(GOAL, TASKS) });
     const { root, ws } = sandbox();
     const env = cliEnv(root);
     await git(ws, env, 'init', '-q', '-b', 'main');
     await git(ws, env, 'commit', '-q', '--allow-empty', '-m', 'initial');
   });
-  afterEach(() => server.close());
 
   it('resume --skip is recorded before any task starts; killed there, a plain resume keeps it skipped and runs its dependent', async () => {
     const { root, state, ws } = sandbox();

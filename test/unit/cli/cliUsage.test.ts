@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../../../package.json';
 import { cliEnv, mapLimited, runCli, type CliRun, useCliBundle } from '../../support/cliProcess';
@@ -182,13 +182,16 @@ describe('CLI: bad usage exits 2 with a clear message (real child processes)', f
   let root: string;
   const results = new Map<string, CliRun>();
 
-  before(async () => {
+  before(async function () {
+    // Every case starts a CLI process: the budget grows with their number, and no more run at once than
+    // there are CPUs (on a loaded 2-CPU machine, 39 starts 8 at a time outlasted a fixed 120 s).
+    this.timeout(CASES.length * 10_000);
     root = await mkdtemp(join(tmpdir(), 'ao-cli-usage-'));
     const dirs = { state: join(root, 'state'), ws: join(root, 'ws'), file: join(root, 'a-file.txt') };
     await mkdir(dirs.ws);
     await mkdir(join(root, 'home'));
     await writeFile(dirs.file, 'not a folder\n');
-    const runs = await mapLimited(CASES, 8, (c) =>
+    const runs = await mapLimited(CASES, availableParallelism(), (c) =>
       runCli(
         [...c.args(dirs), ...(c.args(dirs).includes('--state-dir') ? [] : ['--state-dir', dirs.state])],
         cliEnv(root, c.env),

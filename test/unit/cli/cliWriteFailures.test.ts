@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isWorkspaceTempFile } from '../../../src/core/policy/workspaceTempFiles';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../../support/scriptedTeam';
 import { cliEnv, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { killWriterMidWrite } from '../../support/killMidWrite';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const GOAL = 'Rewrite two greetings';
 /** The planner gets two tasks; each agent rewrites `<task>.txt` to `new <task>`, then finishes. */
@@ -24,10 +25,10 @@ describe('CLI: failed and interrupted workspace writes (real child processes, fa
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
-    server = await startFakeModelServer({ respond: scriptedModel });
+    server = await startServer({ respond: scriptedModel });
   });
-  afterEach(() => server.close());
 
   function runArgs(ws: string, state: string): string[] {
     return [

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { cliBundlePath, cliEnv, git, REPO_ROOT, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 /** A tool result's text, and whether it is an error result. */
 interface ToolAnswer {
@@ -18,10 +19,11 @@ describe('CLI: `agent-orchestrator mcp` driven by the SDK MCP client over stdio 
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   const clients: Client[] = [];
 
   beforeEach(async () => {
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: scriptedTeam('Write one file', [{ id: 'one', title: 'Write one' }]),
     });
     const { root, ws } = sandbox();
@@ -32,7 +34,6 @@ describe('CLI: `agent-orchestrator mcp` driven by the SDK MCP client over stdio 
   });
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.close();
-    await server.close();
   });
 
   /** Starts `mcp` with `flags` on the sandbox's workspace and state folder and connects a client. */

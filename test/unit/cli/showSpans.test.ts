@@ -5,9 +5,10 @@ import { UsageError } from '../../../src/cli/usageError';
 import { spanRecords, spanTree } from '../../../src/core/observe/spanRecords';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { cliEnv, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { scriptedTeam } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 describe('agent-orchestrator show <run> --spans', function () {
   this.timeout(60_000);
@@ -48,10 +49,10 @@ describe('agent-orchestrator show <run> --spans', function () {
     useCliBundle();
     const sandbox = useSandbox();
     let server: FakeModelServer;
+    const startServer = useFakeModelServer();
     beforeEach(async () => {
-      server = await startFakeModelServer({ respond: scriptedTeam('Write a', [{ id: 'a', title: 'Write a' }]) });
+      server = await startServer({ respond: scriptedTeam('Write a', [{ id: 'a', title: 'Write a' }]) });
     });
-    afterEach(() => server.close());
 
     it('prints the tree: run → task → chat and execute_tool spans, with durations, statuses, models and tokens', async () => {
       const { root, state, ws } = sandbox();

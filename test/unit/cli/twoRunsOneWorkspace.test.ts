@@ -14,7 +14,8 @@ import {
   useSandbox,
   type CliRun,
 } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const TRIALS = 5;
 
@@ -48,10 +49,7 @@ describe('checklist 32: two runs on one workspace never lose each other’s appl
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   /** The per-user lock folder the CLI children see (HOME is inside the sandbox). */
   const locksOf = (root: string): string =>
@@ -80,7 +78,7 @@ describe('checklist 32: two runs on one workspace never lose each other’s appl
     const meeting = new Meeting();
     // Each task's read is held until the other run reads too (or gave up): without a shared lock both
     // would read the same text and the second write would drop the first one's line.
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: appendingTeam(ids.flat(), (taskId) => meeting.arrive(taskId, partnerOf.get(taskId))),
     });
     const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
@@ -148,7 +146,7 @@ describe('checklist 32: two runs on one workspace never lose each other’s appl
     const killedRunReads = new Promise<void>((resolve) => (reached = resolve));
     let unblock: () => void = () => undefined;
     const never = new Promise<void>((resolve) => (unblock = resolve));
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: appendingTeam(['k-dead', 'k-next'], async (taskId) => {
         if (taskId !== 'k-dead') return;
         reached();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEnv, collect, jsonLines, spawnCli, useCliBundle, type CliRun } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import {
   CONTEXT_INJECTIONS,
   ESCAPE_EDITS,
@@ -24,6 +24,7 @@ import { attackerModel } from '../../support/attack/attackerModel';
 import { attackWorkspace, PROTECTED_ABSENT, type AttackBox } from '../../support/attack/attackWorkspace';
 import { EvilListener } from '../../support/attack/evilListener';
 import { filesContaining, filesUnder, gitObjectsContaining, treeDigest } from '../../support/attack/secretScan';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 type Event = Record<string, unknown> & { type: string };
 type AttackRun = CliRun & { events: Event[] };
@@ -90,6 +91,7 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
   const key = `sk-attack-${randomBytes(16).toString('hex')}`;
   let listener: EvilListener;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let box: AttackBox | undefined;
 
   beforeEach(async () => {
@@ -97,9 +99,7 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
   });
   afterEach(async () => {
     await listener.close();
-    await server?.close();
     await box?.cleanup();
-    server = undefined;
     box = undefined;
   });
 
@@ -132,7 +132,7 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
     for (const [rel, content] of Object.entries(options.files ?? {})) await writeFile(join(b.ws, rel), content);
     const target: AttackTarget = { listener: listener.url, box: b, runId: () => runIdIn(b.state) };
     const model = attackerModel('Improve the project', tasks, target);
-    server = await startFakeModelServer({ apiKey: key, respond: (r) => model.respond(r) });
+    server = await startServer({ apiKey: key, respond: (r) => model.respond(r) });
     const before = await digests(b);
     const verify = (options.verify ?? ['npm test', 'env']).flatMap((v) => ['--verify', v]);
     const run = await cli(
@@ -224,7 +224,7 @@ describe(`attack e2e: a prompt-injected agent makes ${DISTINCT} distinct attacks
     const b = (box = await attackWorkspace({ stateInside: false, hardLink: false }));
     const target: AttackTarget = { listener: listener.url, box: b, runId: () => runIdIn(b.state) };
     const model = attackerModel('Improve the project', MAIN_TASKS, target);
-    server = await startFakeModelServer({ apiKey: key, respond: (r) => model.respond(r) });
+    server = await startServer({ apiKey: key, respond: (r) => model.respond(r) });
     const child = spawnCli(
       ['run', 'x', '--provider', 'openai', '--base-url', server.openAiBaseUrl, '--approve', 'prompt'].concat([
         '--workspace',

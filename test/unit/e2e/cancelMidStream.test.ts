@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { cliEnv, collect, jsonLines, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, scriptedTeam, taskOfRequest } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const GOAL = 'Write the alpha note';
 /** An edit streamed in ~300 small pieces, 100 ms apart: the stream is still running when the run is cancelled. */
@@ -16,15 +17,12 @@ describe('checklist 22: cancel aborts the stream and marks the step cancelled, n
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   for (const provider of ['openai', 'anthropic'] as const) {
     it(`through ${provider}: Ctrl+C while an agent's answer streams ends the task cancelled, with nothing applied`, async () => {
       const team = scriptedTeam(GOAL, [{ id: 'alpha', title: GOAL }]);
-      server = await startFakeModelServer({
+      server = await startServer({
         chunkSize: 8,
         respond: (request) =>
           isPlannerRequest(request)

@@ -6,11 +6,12 @@ import type { RunEvent } from '../../../src/core/model/runEvents';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, git, jsonLines, readTree, runCli, useCliBundle } from '../../support/cliProcess';
 import { crashFileContent, crashPlan, crashTeam, crashWorkspace } from '../../support/crashWorkload';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { seededRandom } from '../../support/fakeModelServer/seededRandom';
 import { runKillable, type KillAim } from '../../support/killableCli';
 import { soakReport, soakSize } from '../../support/soakScript';
 import { taskOfRequest } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 interface Box {
   root: string;
@@ -100,12 +101,11 @@ describe('crash loop: SIGKILL the CLI at random points, mid-write and mid-snapsh
   this.timeout(60_000 + kills * 10_000);
   useCliBundle();
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let leftoverTemps: string[] | undefined;
   let verifiedTwice: string[] | undefined;
   const dirs: string[] = [];
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
     await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
   });
 
@@ -143,7 +143,7 @@ describe('crash loop: SIGKILL the CLI at random points, mid-write and mid-snapsh
   }
 
   it(`survives ${kills} kills of a ${taskCount}-task run with edits, verification and approvals: nothing completed repeats, the workspace equals an uninterrupted run's`, async () => {
-    server = await startFakeModelServer({ respond: crashTeam });
+    server = await startServer({ respond: crashTeam });
     const taskIds = crashPlan(taskCount).tasks.map((t) => String(t.id));
     const env = (box: Box): NodeJS.ProcessEnv =>
       cliEnv(box.root, { OPENAI_API_KEY: server!.apiKey, AGENT_ORCHESTRATOR_SNAPSHOT_EVERY: '10' });

@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEnv, git, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import { type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam, taskOfRequest } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const TASKS = [
   { id: 'api', title: 'Write the API file' },
@@ -27,7 +24,7 @@ describe('end to end: a goal becomes a plan, agents edit a git workspace in para
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
-  afterEach(() => server?.close());
+  const startServer = useFakeModelServer();
 
   async function gitWorkspace(): Promise<{ root: string; state: string; ws: string }> {
     const box = sandbox();
@@ -44,7 +41,7 @@ describe('end to end: a goal becomes a plan, agents edit a git workspace in para
 
   for (const provider of ['openai', 'anthropic'] as const) {
     it(`through ${provider}: parallel branches overlap at the server, the dependent task waits, exit 0`, async () => {
-      server = await startFakeModelServer({ respond: scriptedTeam('Write the files', TASKS, 300) });
+      server = await startServer({ respond: scriptedTeam('Write the files', TASKS, 300) });
       const { root, state, ws } = await gitWorkspace();
       const env = cliEnv(
         root,
@@ -106,7 +103,7 @@ describe('end to end: a goal becomes a plan, agents edit a git workspace in para
 
   it('with 20% of requests failing (429 with retry-after, 500, 529, resets, broken streams) the run still succeeds', async () => {
     const tasks = ['a', 'b', 'c', 'd'].map((id) => ({ id, title: `Write ${id}` }));
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: scriptedTeam('Write four files', tasks),
       randomFaults: { rate: 0.2, seed: 3 },
     });

@@ -5,20 +5,20 @@ import { join } from 'node:path';
 import { CliApprovals } from '../../../src/cli/cliApprovals';
 import { createCliEngine } from '../../../src/cli/cliEngine';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
+import type { RunEvent } from '../../../src/core/model/runEvents';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { gate } from '../../support/gate';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scaledClock } from '../../support/scaledClock';
 import { scriptedTeam, taskOfRequest } from '../../support/scriptedTeam';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 describe('end to end: shared rate limits and crash recovery', function () {
   this.timeout(120_000);
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   describe('checklist 25: parallel agents sharing one provider stay under its RPM and TPM limits', () => {
     it('eight parallel agents under a server-enforced RPM/TPM limit: the server sends no 429', async () => {
@@ -31,7 +31,7 @@ describe('end to end: shared rate limits and crash recovery', function () {
         title: `Write t${i}`,
         requiredCapabilities: [i % 2 ? 'code' : 'test'],
       }));
-      server = await startFakeModelServer({
+      server = await startServer({
         respond: scriptedTeam('Write eight files', tasks),
         limits: { rpm: 6, tpm: 40_000, tokenCounting: 'usage' },
         now: clock.now,
@@ -87,13 +87,14 @@ describe('end to end: shared rate limits and crash recovery', function () {
 
     it('finishes the run without repeating a completed edit, verification or approval', async () => {
       const tasks = ['a', 'b', 'c'].map((id) => ({ id, title: `Write ${id}` }));
-      // a answers first; b and c answer 1.5 s later, so they are still mid-flight when the run is killed
-      // shortly after a's gate, however fast checkpoints and checks are.
+      // a answers at once; b and c answer only once the first process is dead, so they are mid-flight at the
+      // kill however slow the machine (a 1.5 s head start could run out on a loaded one).
       const team = scriptedTeam('Write three files', tasks, 400);
-      server = await startFakeModelServer({
+      const firstRunKilled = gate();
+      server = await startServer({
         respond: async (request) => {
           const reply = team(request);
-          if (taskOfRequest(request) !== undefined && taskOfRequest(request) !== 'a') await sleep(1500);
+          if (taskOfRequest(request) !== undefined && taskOfRequest(request) !== 'a') await firstRunKilled.opened;
           return reply;
         },
       });
@@ -114,19 +115,17 @@ describe('end to end: shared rate limits and crash recovery', function () {
       child.stdin?.end();
       const output = collect(child);
       let seen = '';
-      let killScheduled = false;
-      child.stdout?.on('data', (d: Buffer) => {
-        seen += d.toString();
-        // Kill shortly after the first task's gate verification (time for it to reach the disk): others are mid-flight.
-        const taskGateDone = seen
-          .split('\n')
-          .some((l) => l.includes('"type":"verification.completed"') && l.includes('"taskId":'));
-        if (!killScheduled && taskGateDone) {
-          killScheduled = true;
-          setTimeout(() => child.kill('SIGKILL'), 60);
-        }
-      });
-      const first = await output;
+      child.stdout?.on('data', (d: Buffer) => void (seen += d.toString()));
+      // Kill once a task's gate verification is durable (read from the log on disk, not guessed with a timer).
+      for (;;) {
+        const runId = firstRunId(seen);
+        if (runId !== undefined && (await durableTaskVerifications(join(state, 'runs', runId, 'events.jsonl'))) > 0)
+          break;
+        if (child.exitCode !== null) break;
+        await sleep(20);
+      }
+      child.kill('SIGKILL');
+      const first = await output.finally(() => firstRunKilled.open());
       assert.equal(first.signal, 'SIGKILL', `the run was killed mid-run (exit ${first.code}): ${first.stderr}`);
       const runId = jsonLines(
         first.stdout
@@ -189,3 +188,15 @@ describe('end to end: shared rate limits and crash recovery', function () {
     });
   });
 });
+
+/** The run id of the first JSON line printed so far. */
+function firstRunId(stdout: string): string | undefined {
+  const line = stdout.split('\n').find((l) => l.startsWith('{') && l.endsWith('}'));
+  return line === undefined ? undefined : ((JSON.parse(line) as { runId?: string }).runId ?? undefined);
+}
+
+/** How many gate verifications of a task the run's event log holds on disk (0 before it exists). */
+async function durableTaskVerifications(logFile: string): Promise<number> {
+  const { events } = await readEventLog(logFile).catch(() => ({ events: [] as RunEvent[] }));
+  return events.filter((e) => e.type === 'verification.completed' && e.taskId !== undefined).length;
+}

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEnv, git, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import { type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 type Event = Record<string, unknown> & { type: string };
 
@@ -79,7 +76,7 @@ describe('end to end: gates judge a task by what it broke', function () {
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer;
-  afterEach(() => server?.close());
+  const startServer = useFakeModelServer();
 
   async function workspace(files: Record<string, string>): Promise<{ root: string; state: string; ws: string }> {
     const box = sandbox();
@@ -135,7 +132,7 @@ describe('end to end: gates judge a task by what it broke', function () {
       { id: 'e', title: 'Write e', writes: ['e.txt'], dependencies: ['b'] },
       { id: 'f', title: 'Write f', writes: ['f.txt'], dependencies: ['c'] },
     ];
-    server = await startFakeModelServer({ respond: scriptedTeam('Write six files', tasks, 150) });
+    server = await startServer({ respond: scriptedTeam('Write six files', tasks, 150) });
     const box = await workspace({ 'check.js': PROJECT_CHECK });
     const r = await run('Write six files', 'node check.js', box, ['--concurrency', '3']);
     assert.equal(r.code, 0, r.stderr);
@@ -175,7 +172,7 @@ describe('end to end: gates judge a task by what it broke', function () {
       { id: 'notes', title: 'Write notes', writes: ['notes.txt'] },
       { id: 'more', title: 'Write more notes', writes: ['more.txt'] },
     ];
-    server = await startFakeModelServer({ respond: scriptedTeam('Write notes', tasks) });
+    server = await startServer({ respond: scriptedTeam('Write notes', tasks) });
     const box = await workspace(SUITE);
     const r = await run('Write notes', 'node --test test/', box);
     assert.equal(r.code, 0, r.stderr);
@@ -202,7 +199,7 @@ describe('end to end: gates judge a task by what it broke', function () {
       { id: 'math', title: 'Rework add', writes: ['src/math.mjs'] },
       { id: 'notes', title: 'Write notes', writes: ['notes.txt'] },
     ];
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: scriptedEditors('Rework add', tasks, {
         math: { path: 'src/math.mjs', content: 'export const add = (a, b) => a - b;\n' },
       }),
@@ -231,7 +228,7 @@ describe('end to end: gates judge a task by what it broke', function () {
     const tasks: ScriptedTask[] = [{ id: 'math', title: 'Rework add', writes: ['src/math.mjs'] }];
     const briefs: string[] = [];
     const plan = { goal: 'Rework add', tasks: tasks.map((t) => ({ requiredCapabilities: ['code'], ...t })) };
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: (request) => {
         if (isPlannerRequest(request)) return jsonReply(plan);
         const messages = (request.body as { messages?: WireMessage[] }).messages ?? [];
@@ -273,7 +270,7 @@ describe('end to end: gates judge a task by what it broke', function () {
       { id: 'review', title: 'Review the totals' },
     ];
     const repairBriefs: string[] = [];
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: scriptedEditors(
         'Change the totals',
         tasks,

@@ -2,28 +2,27 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../../src/core/common/clock';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
 import { assembleEngine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { ApprovalPort, CommandProposal } from '../../../src/core/tools/approvalPort';
 import { approvalViewsOf } from '../../../src/host/panel/runGraphOf';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 describe('run_command in a whole run (real engine, real journal, fake model server)', function () {
   this.timeout(30_000);
   let dir: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-runcmd-')));
   });
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -32,7 +31,7 @@ describe('run_command in a whole run (real engine, real journal, fake model serv
     await mkdir(ws);
     await writeFile(join(ws, 'README.md'), '# ws\n');
     const command = `node -e "require('fs').appendFileSync('marker.txt', 'ran\\n'); console.log('hello from the command')"`;
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: (request) => {
         if (isPlannerRequest(request)) {
           const plan = {
@@ -69,13 +68,7 @@ describe('run_command in a whole run (real engine, real journal, fake model serv
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => true,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'openai', baseUrl: server.openAiBaseUrl } },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       warn: () => undefined,
     });
     try {

@@ -2,14 +2,11 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEnv, git, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import { type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { fillSchema, requestedSchema } from '../../support/fakeModelServer/schemaFiller';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 type Event = Record<string, unknown> & { type: string };
 
@@ -48,10 +45,7 @@ describe('end to end (issue 9): a six-part goal with a whole-project check runs 
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   async function runGoal(respond: (request: RecordedRequest) => FakeReply): Promise<{
     code: number | null;
@@ -60,7 +54,7 @@ describe('end to end (issue 9): a six-part goal with a whole-project check runs 
     wallMs: number;
     ws: string;
   }> {
-    server = await startFakeModelServer({ respond });
+    server = await startServer({ respond });
     const box = sandbox();
     await writeFile(join(box.ws, 'check.js'), PROJECT_CHECK);
     const env = cliEnv(box.root, { OPENAI_API_KEY: server.apiKey });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { cliEnv, jsonLines, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import type { FakeMessage, FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { scriptedTeam } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const GOAL = 'Write the alpha note';
 
@@ -18,15 +19,12 @@ describe('checklist 23: Anthropic input counts cache tokens; an OpenAI stream wi
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   /** Runs the one-task goal through the CLI against a server whose every answer is changed by `extra`. */
   async function run(provider: 'openai' | 'anthropic', extra: Partial<FakeMessage>): Promise<string> {
     const team = scriptedTeam(GOAL, [{ id: 'alpha', title: GOAL }]);
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: (request) => ({ ...(team(request) as FakeMessage), ...extra }) as FakeReply,
     });
     const { root, state, ws } = sandbox();

@@ -6,8 +6,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import { readEventLog } from '../../../src/core/store/eventLogReader';
 import { cliEnv, collect, git, jsonLines, runCli, spawnCli, useCliBundle, useSandbox } from '../../support/cliProcess';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const CHECK = 'node verify.js';
 const HOLD = 'node hold.js';
@@ -24,10 +25,7 @@ describe('checklist 18: verification results are recorded before the run moves o
   useCliBundle();
   const sandbox = useSandbox();
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   // The configured checks run in order: `node verify.js` (counted) then `node hold.js`, which holds
   // on its `holdAt`-th call (counted runs of verify.js so far) until the test has killed the CLI.
@@ -37,7 +35,7 @@ describe('checklist 18: verification results are recorded before the run moves o
     ['the end-of-run gate', 3],
   ] as const) {
     it(`killed in ${phase} right after a check finished: that check runs exactly once`, async () => {
-      server = await startFakeModelServer({ respond: scriptedTeam('Write one file', [{ id: 'a', title: 'Write a' }]) });
+      server = await startServer({ respond: scriptedTeam('Write one file', [{ id: 'a', title: 'Write a' }]) });
       const { root, state, ws } = sandbox();
       const env = cliEnv(root, { OPENAI_API_KEY: server.apiKey });
       const ranLog = join(root, 'verify.ran');

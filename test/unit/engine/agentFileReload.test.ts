@@ -4,20 +4,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
 import { fsAgentFileWatcher } from '../../../src/core/agents/agentFileWatcher';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import type { PolicyRule } from '../../../src/core/policy/policyRules';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
 import { engineSettingsOf } from '../../../src/host/settings/engineSettingsOf';
 import { DEFAULT_HOST_SETTINGS } from '../../../src/host/settings/hostSettingsSchema';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer, RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -39,6 +35,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
   let dir: string;
   let ws: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let engine: Engine | undefined;
   const warnings: string[] = [];
   beforeEach(async () => {
@@ -50,8 +47,6 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -62,7 +57,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
 
   /** An engine as the host builds it, on the fake OpenAI server, with `fs.watch` as its agent-file watcher. */
   async function start(tasks: ScriptedTask[], policyRules: PolicyRule[] = []): Promise<Engine> {
-    const fake = await startFakeModelServer({ respond: scriptedTeam('Do the work', tasks) });
+    const fake = await startServer({ respond: scriptedTeam('Do the work', tasks) });
     server = fake;
     engine = await assembleEngine({
       root: ws,
@@ -78,13 +73,7 @@ describe('engine: agent files from three conventions, reloaded between tasks, an
         baseUrl: fake.openAiBaseUrl,
         policy: { rules: policyRules },
       }),
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       providers: BUILTIN_PROVIDERS,
       agentFileWatcher: fsAgentFileWatcher(ws),
       warn: (m) => warnings.push(m),

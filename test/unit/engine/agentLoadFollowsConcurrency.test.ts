@@ -4,20 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCliEngine } from '../../../src/cli/cliEngine';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
 import { engineSettingsOf } from '../../../src/host/settings/engineSettingsOf';
 import { DEFAULT_HOST_SETTINGS } from '../../../src/host/settings/hostSettingsSchema';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer, RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import type { FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, scriptedTeam, taskOfRequest, type ScriptedTask } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -50,14 +46,13 @@ describe('engine: built-in agents run as many tasks at once as the concurrency s
   let dir: string;
   let ws: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-load-')));
     ws = join(dir, 'ws');
     await mkdir(ws);
   });
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -76,17 +71,10 @@ describe('engine: built-in agents run as many tasks at once as the concurrency s
       if (!isPlannerRequest(request) && taskOfRequest(request) !== undefined && isFirstTurn(request)) await gate();
       return team(request);
     };
-    const fake = await startFakeModelServer({ respond });
+    const fake = await startServer({ respond });
     server = fake;
     const models = { provider: 'openai', model: 'gpt-test', baseUrl: fake.openAiBaseUrl };
-    const services = () =>
-      createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      });
+    const services = () => testEngineServices(dir);
     const engine =
       frontEnd === 'cli'
         ? await createCliEngine({

@@ -6,9 +6,7 @@ import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/cliMain';
 import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type EnginePorts } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
@@ -17,8 +15,10 @@ import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { ApprovalPort } from '../../../src/core/tools/approvalPort';
 import { DemoModelServer } from '../../../src/demo/demoModelServer';
 import { demoProvider } from '../../../src/demo/demoProvider';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const autoApprove: ApprovalPort = {
   decideEdit: async (p) => (p.protected ? { decision: 'rejected', by: 'auto' } : { decision: 'accepted', by: 'auto' }),
@@ -53,13 +53,7 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => false,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'demo' }, ...settings },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: (m) => warnings.push(m),
-      }),
+      services: testEngineServices(dir, (m) => warnings.push(m)),
       providers: BUILTIN_PROVIDERS.with(demoProvider(demo)),
       warn: (m) => warnings.push(m),
     };
@@ -176,18 +170,17 @@ describe('assembleEngine: the one engine the CLI and the host build', function (
 describe('a provider added through the provider table alone', function () {
   this.timeout(30_000);
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let dir: string;
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-provider-')));
   });
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
   it('is offered by the CLI flags and help, reads its key from its own variable, and plans a run', async () => {
-    server = await startFakeModelServer({
+    server = await startServer({
       replies: [
         jsonReply({
           goal: 'Say hello',

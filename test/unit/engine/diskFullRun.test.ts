@@ -3,17 +3,13 @@ import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import type { RunEvent } from '../../../src/core/model/runEvents';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import { type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const PLAN = {
   goal: 'Write two notes',
@@ -48,12 +44,12 @@ describe('checklist 33: a run whose every edit hits a full disk ends failed, not
   this.timeout(30_000);
   let dir: string;
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-disk-full-')));
-    server = await startFakeModelServer({ respond: scriptedModel });
+    server = await startServer({ respond: scriptedModel });
   });
   afterEach(async () => {
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -70,13 +66,7 @@ describe('checklist 33: a run whose every edit hits a full disk ends failed, not
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => true,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'openai', baseUrl: server.openAiBaseUrl } },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: (m) => warnings.push(m),
-      }),
+      services: testEngineServices(dir, (m) => warnings.push(m)),
       warn: (m) => warnings.push(m),
     });
     try {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/cliMain';
 import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const SECRET = 'sk-live-planner-0123456789';
 const OUTSIDE_SECRET = 'outside-token-9876543210';
@@ -38,9 +39,10 @@ describe("checklist 34: the planner's prompt gets only what read_file would show
   this.timeout(30_000);
   let dir: string;
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-planner-reads-')));
-    server = await startFakeModelServer({
+    server = await startServer({
       replies: [
         jsonReply({
           goal: 'Rotate the key',
@@ -50,7 +52,6 @@ describe("checklist 34: the planner's prompt gets only what read_file would show
     });
   });
   afterEach(async () => {
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   });
 

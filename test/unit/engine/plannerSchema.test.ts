@@ -3,21 +3,21 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS, OPENAI_PROVIDER } from '../../../src/core/llm/builtinProviders';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
 import type { ProviderEntry } from '../../../src/core/llm/providerTable';
 import type { RunResult } from '../../../src/core/run/runSession';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import {
   requestedSchema,
   schemaFillingResponder,
   type JsonSchema,
   type SchemaFillOptions,
 } from '../../support/fakeModelServer/schemaFiller';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 /** Keywords strict mode refuses somewhere (OpenAI or Anthropic); none may reach the model. */
 const REFUSED_KEYWORDS = [
@@ -75,6 +75,7 @@ describe('the planner schema comes from the live registry (real SDKs against the
   let dir: string;
   let ws: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let engine: Engine | undefined;
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-plan-schema-')));
@@ -89,8 +90,6 @@ describe('the planner schema comes from the live registry (real SDKs against the
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -98,7 +97,7 @@ describe('the planner schema comes from the live registry (real SDKs against the
     provider: 'openai' | 'anthropic' | 'local',
     fill: SchemaFillOptions = {},
   ): Promise<{ engine: Engine; server: FakeModelServer }> {
-    server = await startFakeModelServer({ respond: schemaFillingResponder(fill) });
+    server = await startServer({ respond: schemaFillingResponder(fill) });
     const base = server.openAiBaseUrl;
     // An OpenAI-compatible server without strict mode (a local model server).
     const local: ProviderEntry = {
@@ -125,13 +124,7 @@ describe('the planner schema comes from the live registry (real SDKs against the
           ...(provider === 'openai' ? { baseUrl: base } : provider === 'anthropic' ? { baseUrl: server.baseUrl } : {}),
         },
       },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       providers: BUILTIN_PROVIDERS.with(local),
       warn: () => undefined,
     });

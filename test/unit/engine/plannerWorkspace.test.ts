@@ -4,7 +4,7 @@ import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
 import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
 import {
   countingWorkspace,
@@ -12,6 +12,7 @@ import {
   type CountingWorkspace,
   type TempWorkspace,
 } from '../../support/tempWorkspace';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const PLAN = {
   goal: 'Add JWT auth',
@@ -21,12 +22,13 @@ const PLAN = {
 describe('the planner’s first request carries the ranked workspace (engine, CLI adapters, fake OpenAI server)', function () {
   this.timeout(30_000);
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   let t: TempWorkspace;
   let port: CountingWorkspace;
   let engine: Engine;
 
   beforeEach(async () => {
-    server = await startFakeModelServer();
+    server = await startServer();
     t = await tempWorkspace({
       'README.md': '# Shop API\n',
       'package.json': '{ "name": "shop-api" }\n',
@@ -65,7 +67,6 @@ describe('the planner’s first request carries the ranked workspace (engine, CL
   });
   afterEach(async () => {
     engine?.dispose();
-    await server?.close();
     await t?.cleanup();
   });
 

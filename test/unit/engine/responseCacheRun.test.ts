@@ -3,19 +3,18 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine/engineSettings';
 import { RunStore } from '../../../src/core/store/runStore';
 import {
-  startFakeModelServer,
   type FakeApi,
   type FakeModelServer,
   type RecordedRequest,
 } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest, taskOfRequest } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const GOAL = 'Write a note';
 const VALID_PLAN = {
@@ -64,6 +63,7 @@ describe('the response cache in a whole run (engine, real SDKs, fake model serve
   this.timeout(30_000);
   let dir: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let engine: Engine | undefined;
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-response-cache-')));
@@ -73,8 +73,6 @@ describe('the response cache in a whole run (engine, real SDKs, fake model serve
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -83,7 +81,7 @@ describe('the response cache in a whole run (engine, real SDKs, fake model serve
     respond: (r: RecordedRequest) => FakeReply,
     settings: Partial<EngineSettings> = {},
   ): Promise<Engine> {
-    server = await startFakeModelServer({ respond });
+    server = await startServer({ respond });
     const provider = api === 'anthropic' ? 'anthropic' : 'openai';
     const baseUrl = api === 'anthropic' ? server.baseUrl : server.openAiBaseUrl;
     const apiKey = server.apiKey;
@@ -101,13 +99,7 @@ describe('the response cache in a whole run (engine, real SDKs, fake model serve
         retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 4 },
         ...settings,
       },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       warn: () => undefined,
     });
     return engine;

@@ -9,7 +9,8 @@ import { createEngineServices, type EngineServices } from '../../../src/core/eng
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import { WorkspaceBusyError, WORKSPACES_DIR } from '../../../src/core/store/workspaceLockInfo';
 import { appendGoal, appendingTeam, lineOf, SHARED_FILE } from '../../support/appendingTeam';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 /** A promise that resolves when `open()` is called. */
 function gate(): { wait: Promise<void>; open(): void } {
@@ -23,6 +24,7 @@ describe('checklist 17: two engines with their own store folders on one workspac
   let dir: string;
   let ws: string;
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   const engines: Engine[] = [];
   /** Held before a task's read, by task id. */
   const holds = new Map<string, { reached: () => void; release: Promise<void> }>();
@@ -34,7 +36,7 @@ describe('checklist 17: two engines with their own store folders on one workspac
     ws = join(dir, 'ws');
     await mkdir(ws);
     await writeFile(join(ws, SHARED_FILE), 'base\n');
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: appendingTeam(['w1', 'w2', 'w1-second'], async (taskId) => {
         const hold = holds.get(taskId);
         hold?.reached();
@@ -46,7 +48,6 @@ describe('checklist 17: two engines with their own store folders on one workspac
     for (const release of releases.splice(0)) release();
     for (const engine of engines.splice(0)) engine.dispose();
     holds.clear();
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -3,13 +3,12 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type EnginePorts } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import { DemoModelServer } from '../../../src/demo/demoModelServer';
 import { demoProvider } from '../../../src/demo/demoProvider';
+import { testEngineServices } from '../../support/testEngineServices';
 
 describe('checklist 27: a package script the user allows by name asks again once its package.json entry changes', function () {
   this.timeout(30_000);
@@ -40,13 +39,7 @@ describe('checklist 27: a package script the user allows by name asks again once
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => false,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'demo' }, ...settings },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       providers: BUILTIN_PROVIDERS.with(demoProvider(demo)),
       warn: () => undefined,
     };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { systemClock } from '../../../src/core/common/clock';
 import { TaskFailure } from '../../../src/core/model/failure';
+import { gate, whenAborted } from '../../support/gate';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
@@ -14,13 +14,18 @@ describe('regression: work left behind by a failed attempt', () => {
   it('is aborted when the attempt ends, so its steps never run', async () => {
     const effects: string[] = [];
     let leftSignal: AbortSignal | undefined;
+    // The branch left behind goes on when its signal aborts, or once the run is over, whichever is first.
+    const runOver = gate();
+    let leftBehind: Promise<unknown> = Promise.resolve();
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {
       leftSignal = ctx.signal;
+      const branch = (async () => {
+        await Promise.race([whenAborted(ctx.signal), runOver.opened]);
+        await ctx.step('edit', async () => (effects.push(`attempt ${ctx.attempt}`), true));
+      })();
+      leftBehind = branch.catch(() => undefined);
       await Promise.all([
-        (async () => {
-          await systemClock.sleep(30, ctx.signal).catch(() => undefined);
-          await ctx.step('edit', async () => (effects.push(`attempt ${ctx.attempt}`), true));
-        })(),
+        branch,
         Promise.reject(new TaskFailure('the acceptance criteria contradict each other', 'fatal')),
       ]);
       return {};
@@ -28,7 +33,8 @@ describe('regression: work left behind by a failed attempt', () => {
     const { orchestrator } = makeHarness({ agents: [agent] });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'failed');
-    await systemClock.sleep(50);
+    runOver.open();
+    await leftBehind;
     assert.equal(leftSignal?.aborted, true, "the failed attempt's signal was never aborted");
     assert.deepEqual(effects, [], 'an edit ran for a task that had already failed (and after run.completed)');
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { systemClock } from '../../../src/core/common/clock';
+import { flushMicrotasks } from '../../support/manualClock';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
@@ -21,17 +22,19 @@ describe('regression: a long queue waiting for one busy agent', () => {
       started.push(ctx.task.id);
       return {};
     });
-    const { orchestrator } = makeHarness({ agents: [coder, tester], settings: { maxConcurrency: 4 } });
+    const { orchestrator, events } = makeHarness({ agents: [coder, tester], settings: { maxConcurrency: 4 } });
     const tasks = Array.from({ length: 520 }, (_, i) => task(`code${i}`, { priority: 60 }));
     tasks.push(task('tests', { requiredCapabilities: ['test'], priority: 10 }));
     const handle = orchestrator.start({ goal: 'g', plan: plan(tasks) });
-    await systemClock.sleep(50);
-    const testsStarted = started.includes('tests');
+    // The first dispatch pass starts code0; one macrotask hop later that pass (and any it queued) is over.
+    await new Promise<void>((resolve) => handle.onEvent((e) => e.type === 'task.started' && resolve()));
+    await flushMicrotasks();
+    const testsStarted = events.some((e) => e.type === 'task.started' && e.taskId === 'tests');
     handle.cancel();
     await handle.done;
     assert.ok(
       testsStarted,
-      `after 50 ms only ${started.join(', ')} had started; the tester sat idle with 3 free slots`,
+      `after the first dispatch pass only ${started.join(', ')} had started; the tester sat idle with 3 free slots`,
     );
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { systemClock } from '../../../src/core/common/clock';
 import { TaskFailure } from '../../../src/core/model/failure';
+import { untilSleeping } from '../../support/gate';
+import { ManualClock } from '../../support/manualClock';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
@@ -29,21 +30,22 @@ describe('regression: resume and stops during a backoff (coverage)', () => {
     assert.deepEqual(second.state.tasks.a!.excludedAgents, ['specialist']);
   });
 
+  // The backoff sleeps on a manual clock that never moves: the run can only end if the stop does not wait it out.
   it('pause during a retry backoff ends paused at once, and resume retries the task', async () => {
     let calls = 0;
     const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async () => {
-      if (++calls === 1) throw new TaskFailure('429', 'retryable', { retryAfterMs: 200 });
+      if (++calls === 1) throw new TaskFailure('429', 'retryable', { retryAfterMs: 60_000 });
       return {};
     });
-    const { orchestrator } = makeHarness({ agents: [agent] });
+    const clock = new ManualClock();
+    const { orchestrator } = makeHarness({ agents: [agent], clock });
     const handle = orchestrator.start({ goal: 'g', plan: plan([task('a')]) });
     handle.onEvent((e) => {
-      if (e.type === 'task.attempt.failed') setTimeout(() => handle.pause('p'), 5);
+      if (e.type === 'task.attempt.failed') void untilSleeping(clock).then(() => handle.pause('p'));
     });
-    const t0 = Date.now();
     const first = await handle.done;
     assert.equal(first.status, 'paused');
-    assert.ok(Date.now() - t0 < 150, 'the pause waited out the backoff');
+    assert.equal(clock.now(), 0, 'no time passed: the pause did not wait out the backoff');
     const second = await (await orchestrator.resume(first.runId)).done;
     assert.equal(second.status, 'succeeded');
     assert.equal(calls, 2);
@@ -55,15 +57,15 @@ describe('regression: resume and stops during a backoff (coverage)', () => {
       calls++;
       throw new TaskFailure('429', 'retryable', { retryAfterMs: 100 });
     });
-    const { orchestrator } = makeHarness({ agents: [agent] });
+    const clock = new ManualClock();
+    const { orchestrator } = makeHarness({ agents: [agent], clock });
     const handle = orchestrator.start({ goal: 'g', plan: plan([task('a')]) });
     handle.onEvent((e) => {
-      if (e.type === 'task.attempt.failed') setTimeout(() => handle.cancel(), 5);
+      if (e.type === 'task.attempt.failed') void untilSleeping(clock).then(() => handle.cancel());
     });
-    const t0 = Date.now();
     assert.equal((await handle.done).status, 'cancelled');
-    assert.ok(Date.now() - t0 < 80);
-    await systemClock.sleep(150);
+    assert.equal(clock.now(), 0, 'no time passed: the cancel did not wait out the backoff');
+    await clock.advance(1_000);
     assert.equal(calls, 1);
   });
 });

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { systemClock } from '../../../src/core/common/clock';
 import type { RunWriterPort, RunStorePort } from '../../../src/core/run/orchestratorPorts';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { RunState } from '../../../src/core/model/runState';
+import { gate, type Gate } from '../../support/gate';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
 
-/** A store whose flush takes `ms`, like the real group-commit log (10 ms batching + fdatasync). */
-function slowStore(ms: number): RunStorePort {
+/** A store whose flushes, once `held()` says so, wait for `commit` (a slow group commit: batching + fdatasync). */
+function slowStore(held: () => boolean, commit: Gate): RunStorePort {
   const writer: RunWriterPort = {
     append: (_e: RunEvent) => undefined,
-    flush: () => systemClock.sleep(ms),
+    flush: () => (held() ? commit.opened : Promise.resolve()),
     close: async () => undefined,
   };
   return {
@@ -35,14 +35,21 @@ describe('regression: ctx.step after an abort during the intent commit', () => {
       });
       return {};
     });
-    const { orchestrator } = makeHarness({ agents: [agent], store: slowStore(50) });
+    // From the step's intent on, commits wait; the cancel lands while the intent commit is in flight.
+    let stepStarted = false;
+    const commit = gate();
+    const { orchestrator } = makeHarness({ agents: [agent], store: slowStore(() => stepStarted, commit) });
     const handle = orchestrator.start({ goal: 'g', plan: plan([task('a', { writes: ['src/a.ts'] })]) });
     handle.onEvent((e) => {
-      if (e.type === 'task.step.started') setTimeout(() => handle.cancel(), 5);
+      if (e.type !== 'task.step.started') return;
+      stepStarted = true;
+      setImmediate(() => {
+        handle.cancel();
+        commit.open();
+      });
     });
     const result = await handle.done;
     assert.equal(result.status, 'cancelled');
-    await systemClock.sleep(100);
     assert.deepEqual(effects, [], 'the edit ran after the run was cancelled');
   });
 
@@ -55,11 +62,12 @@ describe('regression: ctx.step after an abort during the intent commit', () => {
       });
       return {};
     });
-    // The first intent commit is slow (a busy disk), longer than the task's time limit.
+    // The first commit is slow (a busy disk): it ends only once the attempt has timed out.
     let flushes = 0;
+    const timedOut = gate();
     const writer: RunWriterPort = {
       append: () => undefined,
-      flush: () => systemClock.sleep(++flushes === 1 ? 60 : 0),
+      flush: () => (++flushes === 1 ? timedOut.opened : Promise.resolve()),
       close: async () => undefined,
     };
     const store: RunStorePort = {
@@ -69,8 +77,11 @@ describe('regression: ctx.step after an abort during the intent commit', () => {
       },
     };
     const { orchestrator } = makeHarness({ agents: [agent], store });
-    const result = await orchestrator.start({ goal: 'g', plan: plan([task('a', { timeoutMs: 30 })]) }).done;
-    await systemClock.sleep(60);
+    const handle = orchestrator.start({ goal: 'g', plan: plan([task('a', { timeoutMs: 30 })]) });
+    handle.onEvent((e) => {
+      if (e.type === 'task.attempt.failed') timedOut.open();
+    });
+    const result = await handle.done;
     assert.equal(result.status, 'succeeded');
     assert.deepEqual(effects, [2], `the edit ran in attempts ${effects.join(', ')}`);
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { AnthropicChatModel } from '../../../src/core/llm/anthropicChatModel';
 import type { ChatRequest, ToolSpec } from '../../../src/core/llm/chatModel';
-import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { textReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const tool = (name: string): ToolSpec => ({
   name,
@@ -21,14 +22,14 @@ function request(extra: Partial<ChatRequest> = {}): ChatRequest {
 
 describe('AnthropicChatModel (real @anthropic-ai/sdk against the fake server)', () => {
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   let model: AnthropicChatModel;
   const signal = new AbortController().signal;
 
   beforeEach(async () => {
-    server = await FakeModelServer.start({ chunkSize: 5 });
+    server = await startServer({ chunkSize: 5 });
     model = new AnthropicChatModel({ model: 'claude-opus-4-8', apiKey: server.apiKey, baseURL: server.baseUrl });
   });
-  afterEach(() => server.close());
 
   it('streams text deltas from the Messages event sequence', async () => {
     server.enqueue(textReply('I found the off-by-one error.', { usage: { inputTokens: 40, outputTokens: 9 } }));

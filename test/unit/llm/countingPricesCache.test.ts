@@ -14,8 +14,9 @@ import { QuotaGate } from '../../../src/core/quota/quotaGate';
 import { RateLimitScheduler } from '../../../src/core/quota/rateLimitScheduler';
 import { RunBudget } from '../../../src/core/quota/runBudget';
 import type { ModelCallRequest, TaskContext } from '../../../src/core/task/agent';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { textReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 type Ctx = Pick<TaskContext, 'callModel' | 'signal' | 'recordCacheHit'>;
 
@@ -53,7 +54,7 @@ const REQUEST: ChatRequest = {
 describe('counting and prices (real SDK clients against the fake model server)', function () {
   this.timeout(20_000);
   let server: FakeModelServer;
-  afterEach(() => server.close());
+  const startServer = useFakeModelServer();
   const openAi = (model: string): ChatModel =>
     new OpenAiChatModel({ model, apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
   const anthropic = (): ChatModel =>
@@ -61,7 +62,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
 
   describe('checklist 35: the reservation taken before a turn is sent uses the provider count', () => {
     it('an Anthropic request is counted at POST /v1/messages/count_tokens and that count is reserved', async () => {
-      server = await startFakeModelServer({ replies: [textReply('ok')], countTokens: () => 1_234 });
+      server = await startServer({ replies: [textReply('ok')], countTokens: () => 1_234 });
       const ctx = gateContext();
       await meteredComplete(ctx, anthropic(), REQUEST, BUILTIN_PROVIDERS.priceTable());
       assert.equal(server.tokenCounts.length, 1, 'the SDK called the count endpoint once');
@@ -73,7 +74,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
     });
 
     it('a failed count falls back to the estimate with a note, and the request is still sent', async () => {
-      server = await startFakeModelServer({
+      server = await startServer({
         replies: [textReply('ok')],
         countTokens: () => {
           throw new Error('count endpoint down');
@@ -93,7 +94,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
     });
 
     it('a model without an OpenAI tokenizer (a local Llama) is reserved at the estimate, without a note', async () => {
-      server = await startFakeModelServer({ replies: [textReply('ok')] });
+      server = await startServer({ replies: [textReply('ok')] });
       const ctx = gateContext();
       const notes: string[] = [];
       await meteredComplete(ctx, openAi('llama3.1:8b'), REQUEST, BUILTIN_PROVIDERS.priceTable(), {
@@ -106,7 +107,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
 
   describe('prices', () => {
     const usageOf = async (prices: PriceTable, model: string): Promise<Usage> => {
-      server = await startFakeModelServer({
+      server = await startServer({
         replies: [textReply('ok', { usage: { inputTokens: 1_000_000, outputTokens: 500_000 } })],
       });
       const ctx = gateContext();
@@ -145,7 +146,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
     const deterministic: ChatRequest = { ...REQUEST, temperature: 0 };
 
     it('cache on: the second identical deterministic request never reaches the server and counts as a hit', async () => {
-      server = await startFakeModelServer({ respond: () => textReply('same answer') });
+      server = await startServer({ respond: () => textReply('same answer') });
       const ctx = gateContext();
       const caches = new RunResponseCaches();
       const model = openAi('gpt-4o');
@@ -160,7 +161,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
     });
 
     it('cache off: the same request is sent again', async () => {
-      server = await startFakeModelServer({ respond: () => textReply('same answer') });
+      server = await startServer({ respond: () => textReply('same answer') });
       const ctx = gateContext();
       const model = openAi('gpt-4o');
       for (let i = 0; i < 2; i++) await meteredComplete(ctx, model, deterministic, BUILTIN_PROVIDERS.priceTable());
@@ -169,7 +170,7 @@ describe('counting and prices (real SDK clients against the fake model server)',
     });
 
     it('another run, or a sampled request (no temperature 0), is never answered from the cache', async () => {
-      server = await startFakeModelServer({ respond: () => textReply('an answer') });
+      server = await startServer({ respond: () => textReply('an answer') });
       const ctx = gateContext();
       const caches = new RunResponseCaches();
       const model = openAi('gpt-4o');

@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { OpenAI } from 'openai';
 import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { textReply } from '../../support/fakeModelServer/fakeReply';
+import { gate } from '../../support/gate';
 
 /** A raw POST, for what the SDKs never send (a foreign Origin, a wrong Host). */
 function post(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; json: unknown }> {
@@ -244,7 +245,19 @@ describe('FakeModelServer', () => {
   });
 
   it('shows overlapping requests in its timestamps', async () => {
-    server = await start({ respond: () => textReply('slow', { delayMs: 80 }) });
+    // Each answer waits until all three requests are in (an 80 ms delay could end before a late third arrived),
+    // and a clock that ticks on every reading orders the times without millisecond ties.
+    let arrived = 0;
+    let tick = 0;
+    const allIn = gate();
+    server = await start({
+      now: () => ++tick,
+      respond: async () => {
+        if (++arrived === 3) allIn.open();
+        await allIn.opened;
+        return textReply('slow');
+      },
+    });
     const client = new OpenAI({ apiKey: server.apiKey, baseURL: server.openAiBaseUrl, maxRetries: 0 });
     const ask = (): Promise<unknown> =>
       client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a' }] });

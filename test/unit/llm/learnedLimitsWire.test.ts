@@ -11,8 +11,9 @@ import { loadAnthropicSdk, loadOpenAiSdk } from '../../../src/core/llm/sdkLoader
 import { RateLimitScheduler, type RateLimits } from '../../../src/core/quota/rateLimitScheduler';
 import { RunBudget } from '../../../src/core/quota/runBudget';
 import type { ModelCallRequest, TaskContext } from '../../../src/core/task/agent';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { scaledClock } from '../../support/scaledClock';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 // A minute lasts 0.6 s of real time; the limiter keeps 0.2 s of real time as its latency margin.
 const FACTOR = 100;
@@ -62,10 +63,7 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
   // On a clock 100 times faster, loading an SDK on the first call would look like a minute of latency.
   before(() => Promise.all([loadOpenAiSdk(), loadAnthropicSdk()]));
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   for (const api of ['openai', 'anthropic'] as const) {
     describe(api, () => {
@@ -75,7 +73,7 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
         // counting the first wave. Here the first wave (3 agents) fits the server's 3 RPM, so the
         // server never refuses anything.
         const clock = scaledClock(FACTOR);
-        server = await startFakeModelServer({
+        server = await startServer({
           respond: () => ({ text: 'ok' }),
           limits: { rpm: 3, tpm: 50_000 },
           now: clock.now,
@@ -99,7 +97,7 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
         // Six agents start at once against 3 RPM: one probe goes first; its headers teach the
         // limits before the other five are admitted.
         const clock = scaledClock(FACTOR);
-        server = await startFakeModelServer({ respond: () => ({ text: 'ok' }), limits: { rpm: 3 }, now: clock.now });
+        server = await startServer({ respond: () => ({ text: 'ok' }), limits: { rpm: 3 }, now: clock.now });
         const rates = new RateLimitScheduler(clock, () => undefined, { windowMs: WINDOW_MS, probeFirst: true });
         const model = modelOf(api, server);
         await Promise.all([1, 2, 3, 4, 5, 6].map(() => meteredComplete(gateContext(rates), model, REQUEST, prices)));
@@ -111,7 +109,7 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
 
       it('an explicit setting beats the learned limit, and the open one is learned', async () => {
         const clock = scaledClock(FACTOR);
-        server = await startFakeModelServer({
+        server = await startServer({
           respond: () => ({ text: 'ok' }),
           limits: { rpm: 50, tpm: 9_000 },
           now: clock.now,
@@ -127,7 +125,7 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
       });
 
       it('malformed limit headers are ignored: answers arrive and no limit is set', async () => {
-        server = await startFakeModelServer({
+        server = await startServer({
           respond: () => ({ text: 'ok' }),
           headers: {
             'x-ratelimit-limit-requests': '0',
@@ -148,7 +146,7 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
       });
 
       it('learns from the headers of a 429 too', async () => {
-        server = await startFakeModelServer({
+        server = await startServer({
           replies: [{ fault: 'http', status: 429, retryAfterMs: 5 }],
           limits: { rpm: 40, tpm: 7_000 },
         });
@@ -159,7 +157,7 @@ describe('rate limits learned from the provider (real SDK clients, fake server)'
       });
 
       it('a turn cut at a sized allowance is asked again at once with the full maximum; its text streams once', async () => {
-        server = await startFakeModelServer({
+        server = await startServer({
           // Answers need 300 tokens of output once they are long; a smaller max_tokens cuts them.
           respond: (r) => {
             const body = r.body as { max_tokens?: number; max_completion_tokens?: number };

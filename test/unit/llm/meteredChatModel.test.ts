@@ -17,8 +17,9 @@ import { RateLimitScheduler } from '../../../src/core/quota/rateLimitScheduler';
 import { RunBudget } from '../../../src/core/quota/runBudget';
 import type { Usage } from '../../../src/core/model/usage';
 import type { RunEventBody } from '../../../src/core/model/runEvents';
-import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, textReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 type Ctx = Pick<TaskContext, 'callModel' | 'signal'>;
 
@@ -60,16 +61,16 @@ const REQUEST: ChatRequest = {
 
 describe('meteredComplete', () => {
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   let model: OpenAiChatModel;
   const prices = BUILTIN_PROVIDERS.priceTable();
 
   // The exact count: until o200k has loaded, a request reserves its byte bound (test/unit/llm/tokenizerBound.test.ts).
   before(() => OPENAI_TOKENIZERS.o200k_base.load());
   beforeEach(async () => {
-    server = await FakeModelServer.start();
+    server = await startServer();
     model = new OpenAiChatModel({ model: 'gpt-4o', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
   });
-  afterEach(() => server.close());
 
   it('goes through callModel with the tokenizer count as input and settles with the priced real usage', async () => {
     const ctx = stubContext();

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { ChatRequest } from '../../../src/core/llm/chatModel';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
-import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, textReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const READ_FILE = {
   name: 'read_file',
@@ -26,14 +27,14 @@ function request(extra: Partial<ChatRequest> = {}): ChatRequest {
 
 describe('OpenAiChatModel (real openai SDK against the fake server)', () => {
   let server: FakeModelServer;
+  const startServer = useFakeModelServer();
   let model: OpenAiChatModel;
   const signal = new AbortController().signal;
 
   beforeEach(async () => {
-    server = await FakeModelServer.start({ chunkSize: 4 });
+    server = await startServer({ chunkSize: 4 });
     model = new OpenAiChatModel({ model: 'gpt-4o-mini', apiKey: server.apiKey, baseURL: server.openAiBaseUrl });
   });
-  afterEach(() => server.close());
 
   it('streams text deltas and reports the usage chunk', async () => {
     server.enqueue(

@@ -20,8 +20,9 @@ import { QuotaGate } from '../../../src/core/quota/quotaGate';
 import { RateLimitScheduler } from '../../../src/core/quota/rateLimitScheduler';
 import { RunBudget, type BudgetLimits } from '../../../src/core/quota/runBudget';
 import type { ModelCallRequest, TaskContext } from '../../../src/core/task/agent';
-import { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { textReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 /** Tokenizers that have not loaded yet: each `require` is counted, and `loaded` resolves on the first. */
 function freshTokenizers(): { tokenizers: OpenAiTokenizers; loads: () => number; loaded: Promise<void> } {
@@ -99,8 +100,8 @@ function gateContext(limits: BudgetLimits): Ctx & { asked: ModelCallRequest[]; e
 describe('checklist 24: token counts while the tokenizer loads (a byte bound, then the exact count)', function () {
   this.timeout(20_000);
   let server: FakeModelServer;
-  beforeEach(async () => (server = await FakeModelServer.start()));
-  afterEach(() => server.close());
+  const startServer = useFakeModelServer();
+  beforeEach(async () => (server = await startServer()));
 
   const exactOf = async (model: string): Promise<number> =>
     (await countOpenAiRequestTokens(model, REQUEST, freshTokenizers().tokenizers))!;

@@ -3,16 +3,16 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import type { ApprovalDecision, ApprovalPort, CommandProposal } from '../../../src/core/tools/approvalPort';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest } from '../../support/scriptedTeam';
 import { becomesGone } from '../tools/commandTestKit';
 import { callsIn, stdioDemoServer } from './mcpKit';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 const AGENT = [
   '---',
@@ -30,6 +30,7 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
   let dir: string;
   let ws: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let engine: Engine | undefined;
   const toolMessages: string[] = [];
   beforeEach(async () => {
@@ -38,7 +39,7 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
     ws = join(dir, 'ws');
     await mkdir(join(ws, '.orchestrator', 'agents'), { recursive: true });
     await writeFile(join(ws, '.orchestrator', 'agents', 'echoer.md'), AGENT);
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: (request) => {
         if (isPlannerRequest(request)) {
           const plan = {
@@ -61,7 +62,6 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await server?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -81,13 +81,7 @@ describe('MCP tools in a whole run (real engine, real OpenAI SDK, fake model ser
       keyHint: (p) => `set ${p.keyEnvVar}`,
       confirmKeyHost: async () => true,
       settings: { ...DEFAULT_ENGINE_SETTINGS, models: { provider: 'openai', baseUrl: server!.openAiBaseUrl } },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       mcp: { servers: [stdioDemoServer('demo', { MCP_DEMO_CALLS: join(dir, 'calls.txt') })], trusted },
       warn: () => undefined,
     });

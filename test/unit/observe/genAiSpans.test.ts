@@ -3,15 +3,15 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
-import { systemClock } from '../../../src/core/common/clock';
 import { assembleEngine, type Engine } from '../../../src/core/engine/assembleEngine';
-import { createEngineServices } from '../../../src/core/engine/engineServices';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings';
 import { BUILTIN_PROVIDERS } from '../../../src/core/llm/builtinProviders';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import { spanRecords } from '../../../src/core/observe/spanRecords';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { testEngineServices } from '../../support/testEngineServices';
 
 type Ended = Extract<RunEvent, { type: 'span.ended' }>;
 
@@ -52,6 +52,7 @@ describe('model-call and tool-call spans (real SDKs against the fake server)', f
   let dir: string;
   let ws: string;
   let server: FakeModelServer | undefined;
+  const startServer = useFakeModelServer();
   let engine: Engine | undefined;
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-spans-')));
@@ -62,13 +63,11 @@ describe('model-call and tool-call spans (real SDKs against the fake server)', f
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await server?.close();
-    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
   async function start(provider: 'openai' | 'anthropic', replies: FakeReply[]): Promise<Engine> {
-    server = await startFakeModelServer({ replies });
+    server = await startServer({ replies });
     const key = server.apiKey;
     engine = await assembleEngine({
       root: ws,
@@ -81,13 +80,7 @@ describe('model-call and tool-call spans (real SDKs against the fake server)', f
         ...DEFAULT_ENGINE_SETTINGS,
         models: { provider, baseUrl: provider === 'openai' ? server.openAiBaseUrl : server.baseUrl },
       },
-      services: createEngineServices({
-        storeDir: join(dir, 'state'),
-        workspaceLocksDir: join(dir, 'locks'),
-        clock: systemClock,
-        rateLimits: () => undefined,
-        warn: () => undefined,
-      }),
+      services: testEngineServices(dir),
       providers: BUILTIN_PROVIDERS,
       warn: () => undefined,
     });

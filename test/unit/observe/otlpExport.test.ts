@@ -7,9 +7,10 @@ import { otlpValue } from '../../../src/core/observe/otlpJson';
 import { OtlpSpanExporter, otlpTracesUrl } from '../../../src/core/observe/otlpSpanExporter';
 import { spanRecords } from '../../../src/core/observe/spanRecords';
 import { Tracer } from '../../../src/core/observe/tracer';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { cliEnv, runCli, useCliBundle, useSandbox } from '../../support/cliProcess';
 import { scriptedTeam } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 interface AnyValue {
   stringValue?: string;
@@ -227,10 +228,10 @@ describe('OTLP/HTTP JSON export of spans', function () {
     useCliBundle();
     const sandbox = useSandbox();
     let server: FakeModelServer;
+    const startServer = useFakeModelServer();
     beforeEach(async () => {
-      server = await startFakeModelServer({ respond: scriptedTeam('Write a', [{ id: 'a', title: 'Write a' }]) });
+      server = await startServer({ respond: scriptedTeam('Write a', [{ id: 'a', title: 'Write a' }]) });
     });
-    afterEach(() => server.close());
 
     it('exports every span of the run, GenAI attributes included, and no prompt text', async () => {
       const collector = await startCollector();

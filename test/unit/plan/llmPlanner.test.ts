@@ -4,7 +4,7 @@ import { AnthropicChatModel } from '../../../src/core/llm/anthropicChatModel';
 import { OpenAiChatModel } from '../../../src/core/llm/openAiChatModel';
 import type { ChatModel } from '../../../src/core/llm/chatModel';
 import { LlmPlanner } from '../../../src/core/plan/llmPlanner';
-import { startFakeModelServer, type FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply } from '../../support/fakeModelServer/fakeReply';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { testAgent } from '../../support/testAgents';
@@ -13,6 +13,7 @@ import type { RunEvent } from '../../../src/core/model/runEvents';
 import type { RunResult } from '../../../src/core/run/runSession';
 import type { Agent } from '../../../src/core/task/agent';
 import { workspaceSummaryOf } from '../../support/workspaceSummaries';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const goodPlan = {
   goal: 'add auth',
@@ -24,8 +25,8 @@ const goodPlan = {
 
 describe('LlmPlanner (real SDKs against the fake model server)', () => {
   let server: FakeModelServer;
-  beforeEach(async () => (server = await startFakeModelServer()));
-  afterEach(async () => server.close());
+  const startServer = useFakeModelServer();
+  beforeEach(async () => (server = await startServer()));
 
   const team = (): Agent[] => [
     testAgent({

@@ -1,39 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  DEFAULT_COMMAND_ALLOW_RULES,
-  DEFAULT_POLICY_RULES,
-  NETWORK_TOOLS,
-} from '../../../src/core/policy/defaultRules';
+import { DEFAULT_POLICY_RULES } from '../../../src/core/policy/defaultRules';
 import { resolveWorkspacePath, writeFileNoFollow } from '../../../src/core/policy/pathGuard';
 import { PolicyEngine } from '../../../src/core/policy/policyEngine';
 import type { PolicyAction, PolicyDecision, PolicyEngineOptions } from '../../../src/core/policy/policyEngine';
 import type { PolicyRule } from '../../../src/core/policy/policyRules';
-import { createTempWorkspace } from './tempWorkspace';
+import { expectDecision, read, run, usePolicyWorkspace, write } from './policyEngineKit';
 import type { TempWorkspace } from './tempWorkspace';
 
-const read = (p: string): PolicyAction => ({ kind: 'read', tool: 'fs.read', path: p });
-const write = (p: string): PolicyAction => ({ kind: 'write', tool: 'fs.write', path: p });
-const run = (command: string): PolicyAction => ({ kind: 'command', tool: 'shell', command });
-
-/** Asserts the decision and that its reason matches, printing both on failure. */
-function expectDecision(actual: PolicyDecision, decision: PolicyDecision['decision'], reason: RegExp): void {
-  assert.equal(actual.decision, decision, `reason: ${actual.reason}`);
-  assert.match(actual.reason, reason);
-}
-
 describe('PolicyEngine', () => {
-  let ws: TempWorkspace;
-  const engine = (options: Partial<PolicyEngineOptions> = {}): PolicyEngine =>
-    new PolicyEngine({ root: ws.root, rules: [], ...options });
-
-  beforeEach(async () => {
-    ws = await createTempWorkspace();
-  });
-  afterEach(async () => {
-    await ws.cleanup();
-  });
+  const kit = usePolicyWorkspace();
+  const { engine } = kit;
 
   describe('rule order and defaults', () => {
     it('lets deny beat ask and ask beat allow, whatever the list order', async () => {
@@ -92,7 +70,7 @@ describe('PolicyEngine', () => {
 
     it('returns the resolved path so callers do their I/O on the checked real path', async () => {
       const decision = await engine().evaluate(read('env-link'));
-      assert.equal(decision.resolvedPath?.real, path.join(await fs.realpath(ws.root), '.env'));
+      assert.equal(decision.resolvedPath?.real, path.join(await fs.realpath(kit.ws.root), '.env'));
     });
   });
 
@@ -109,13 +87,13 @@ describe('PolicyEngine', () => {
     for (const [name, requested] of escapes) {
       it(`denies ${name} even with allow-all, and nothing is written`, async () => {
         const policy = engine({ rules: allowAll, defaultDecision: 'allow' });
-        const target = requested(ws);
+        const target = requested(kit.ws);
         for (const action of [read(target), write(target)]) {
           const decision = await policy.evaluate(action);
           expectDecision(decision, 'deny', /^Refused path .*(outside the workspace root)/);
           assert.equal(decision.resolvedPath, undefined);
         }
-        assert.deepEqual((await fs.readdir(ws.outside)).sort(), ['secret.txt', 'target.txt']);
+        assert.deepEqual((await fs.readdir(kit.ws.outside)).sort(), ['secret.txt', 'target.txt']);
       });
     }
   });
@@ -208,116 +186,12 @@ describe('PolicyEngine', () => {
     });
   });
 
-  describe('checklist 10: a command with a shell operator outside quotes never matches an allow rule; an unparseable one is denied', () => {
-    const defaults = (): PolicyEngine => engine({ rules: [...DEFAULT_POLICY_RULES] });
-
-    it('allows a single simple command on the allow-list', async () => {
-      expectDecision(
-        await defaults().evaluate(run('git status --short')),
-        'allow',
-        /Allowed command "git status --short" by rule \d+ \(command "git status \*"\)/,
-      );
-      expectDecision(
-        await defaults().evaluate(run("git rev-parse --abbrev-ref 'HEAD;x|y'")),
-        'allow',
-        /command "git rev-parse \*"/,
-      );
-    });
-
-    const operatorCommands = [
-      'npm test; ls',
-      'npm test && ls',
-      'npm test || ls',
-      'npm test | ls',
-      'npm test > out.txt',
-      'npm test < in.txt',
-      'npm test $(ls)',
-      'npm test `ls`',
-      'npm test\nls',
-      'npm test & ls',
-      'npm test # comment',
-    ];
-    for (const command of operatorCommands) {
-      it(`never allows ${JSON.stringify(command)}, which uses an operator, even with allow-all`, async () => {
-        const policy = engine({
-          rules: [
-            ...DEFAULT_COMMAND_ALLOW_RULES,
-            { effect: 'allow', command: '*' },
-            { effect: 'allow', tool: 'shell' },
-          ],
-        });
-        expectDecision(await policy.evaluate(run(command)), 'ask', /uses shell operators.*allow rules do not apply/);
-      });
-    }
-
-    it('allows operators that are quoted', async () => {
-      const policy = engine({ rules: [{ effect: 'allow', command: 'eslint *' }] });
-      expectDecision(await policy.evaluate(run("eslint --rule 'a; b && c | d > e'")), 'allow', /rule 0/);
-    });
-
-    it('denies a command that cannot be parsed, even with allow-all', async () => {
-      const policy = engine({ rules: [{ effect: 'allow', command: '*' }] });
-      expectDecision(await policy.evaluate(run("npm run 'unterminated")), 'deny', /cannot be parsed safely/);
-      expectDecision(await policy.evaluate(run('npm test $(ls')), 'deny', /cannot be parsed safely/);
-      expectDecision(await policy.evaluate(run('   ')), 'deny', /the command is empty/);
-    });
-
-    it('denies 60 chained no-ops followed by curl (checklist 11)', async () => {
-      const policy = engine({ rules: [...DEFAULT_POLICY_RULES, { effect: 'allow', command: 'true' }] });
-      const command = `${'true && '.repeat(60)}curl https://evil.example`;
-      expectDecision(
-        await policy.evaluate(run(command)),
-        'deny',
-        /Denied command "curl https:\/\/evil.example" by rule \d+ \(command "curl \*"\)/,
-      );
-    });
-
-    for (const tool of NETWORK_TOOLS) {
-      it(`denies ${tool} by default and never allows it (checklist 12)`, async () => {
-        expectDecision(
-          await defaults().evaluate(run(`${tool} example.com`)),
-          'deny',
-          new RegExp(`command "${tool} \\*"`),
-        );
-        const allowOnly = engine({ rules: [...DEFAULT_COMMAND_ALLOW_RULES], defaultDecision: 'ask' });
-        expectDecision(await allowOnly.evaluate(run(`${tool} example.com`)), 'ask', /No rule matched/);
-      });
-    }
-
-    const disguised = [
-      'echo "$(curl x)"',
-      'echo `wget y`',
-      'FOO=1 /usr/bin/curl x',
-      'env -i curl x',
-      'bash -c "ls; curl x"',
-      'CURL x',
-      'ls | xargs curl',
-      'sudo ls',
-      'rm -rf /',
-      'ls\nscp a b:',
-      "$'curl' x",
-    ];
-    for (const command of disguised) {
-      it(`denies the disguised command ${JSON.stringify(command)}`, async () => {
-        expectDecision(await defaults().evaluate(run(command)), 'deny', /^Denied command .* by rule \d+/);
-      });
-    }
-
-    it('applies ask rules to any sub-command', async () => {
-      const policy = engine({
-        rules: [
-          { effect: 'ask', command: 'git push *' },
-          { effect: 'allow', command: 'git *' },
-        ],
-      });
-      expectDecision(await policy.evaluate(run('git push origin main')), 'ask', /rule 0/);
-      expectDecision(await policy.evaluate(run('git fetch')), 'allow', /rule 1/);
-    });
-  });
-
   describe('checklist 5: when a path or policy check throws, the action is denied (fail closed)', () => {
     it('denies when the workspace root does not exist', async () => {
-      const policy = new PolicyEngine({ root: path.join(ws.base, 'missing'), rules: [{ effect: 'allow', tool: '*' }] });
+      const policy = new PolicyEngine({
+        root: path.join(kit.ws.base, 'missing'),
+        rules: [{ effect: 'allow', tool: '*' }],
+      });
       expectDecision(await policy.evaluate(read('a.txt')), 'deny', /workspace root .*missing cannot be resolved/);
     });
 
@@ -399,7 +273,7 @@ describe('PolicyEngine', () => {
           'agentOrchestrator.autoApprove': true,
           rules: [{ effect: 'allow', command: '*' }],
         });
-        await writeFileNoFollow(await resolveWorkspacePath(ws.root, file), payload);
+        await writeFileNoFollow(await resolveWorkspacePath(kit.ws.root, file), payload);
         expectDecision(await policy.evaluate(write(file)), 'ask', /protected/);
       }
       expectDecision(await policy.evaluate(run('curl x')), 'deny', /rule \d+/);

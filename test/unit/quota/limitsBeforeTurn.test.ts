@@ -8,16 +8,13 @@ import { defineTool } from '../../../src/core/tools/toolDefinition';
 import { ToolBus } from '../../../src/core/tools/toolBus';
 import type { ToolContext } from '../../../src/core/tools/toolContext';
 import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import { type FakeModelServer, type RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { maxOutputTokens, requestTokens } from '../../support/fakeModelServer/wireAnswer';
 import { makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { scaledClock } from '../../support/scaledClock';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const tools = new ToolBus<ToolContext>([
   defineTool({
@@ -44,10 +41,7 @@ const afterToolResult = (r: RecordedRequest): boolean =>
 describe('checklist 35: token and request limits are checked before a turn is sent, not after it returns; a rate limiter keeps a max_tokens reservation until its minute has passed', function () {
   this.timeout(30_000);
   let server: FakeModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = useFakeModelServer();
 
   const agent = (srv: FakeModelServer, limits: Partial<AgentLoopLimits>): LlmAgent =>
     new LlmAgent({ id: 'coder', capabilities: ['code'], tools: ['echo', 'finish_task'] }, 'You are a test agent.', {
@@ -63,7 +57,7 @@ describe('checklist 35: token and request limits are checked before a turn is se
   it("the agent's per-task token limit: no turn whose worst case would cross it is sent", async () => {
     const billed = { inputTokens: 400, outputTokens: 20 };
     let turn = 0;
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: () => toolCallReply('echo', { text: `turn ${++turn}` }, { usage: billed }),
     });
     const limit = 1_500;
@@ -100,7 +94,7 @@ describe('checklist 35: token and request limits are checked before a turn is se
 
   it("the agent's turn limit: the turn past it is never sent", async () => {
     let turn = 0;
-    server = await startFakeModelServer({ respond: () => toolCallReply('echo', { text: `turn ${++turn}` }) });
+    server = await startServer({ respond: () => toolCallReply('echo', { text: `turn ${++turn}` }) });
     const { orchestrator } = makeHarness({ agents: [agent(server, { maxTurns: 2 })] });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'failed');
@@ -111,7 +105,7 @@ describe('checklist 35: token and request limits are checked before a turn is se
   it('the run budget, with four agents in parallel: a turn that would cross it is never sent, and the run pauses', async () => {
     const billed = { inputTokens: 1_500, outputTokens: 20 };
     let turn = 0;
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: () => toolCallReply('echo', { text: `turn ${++turn}` }, { usage: billed }),
     });
     const budget = 5_000;
@@ -144,7 +138,7 @@ describe('checklist 35: token and request limits are checked before a turn is se
     const clock = scaledClock(factor);
     const perTurn: FakeReply = toolCallReply('finish_task', { summary: 'done' });
     let turn = 0;
-    server = await startFakeModelServer({
+    server = await startServer({
       respond: (r) => (afterToolResult(r) ? perTurn : toolCallReply('echo', { text: `turn ${++turn}` })),
       // Used tokens are a few hundred a turn; admission counts the prompt plus 1 000 of max_tokens.
       limits: { tpm: 3_000, tokenCounting: 'request' },

@@ -3,19 +3,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TaskFailure } from '../../../src/core/model/failure';
-import type { RunEvent, RunEventOf } from '../../../src/core/model/runEvents';
 import { RunStore } from '../../../src/core/store/runStore';
 import { ChildProcessRunner } from '../../../src/core/verify/childProcessRunner';
 import { DEFAULT_GATE_THRESHOLDS } from '../../../src/core/verify/gateThresholds';
 import { StepsVerifier } from '../../../src/core/verify/stepsVerifier';
 import type { VerificationOutcome, VerificationRunner } from '../../../src/core/verify/verificationStep';
 import { DEFAULT_THRESHOLDS } from '../../../src/core/verify/verificationThresholds';
-import { makeHarness } from '../../support/orchestratorHarness';
+import { eventsOfType, makeHarness } from '../../support/orchestratorHarness';
 import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
-
-const ofType = <T extends RunEvent['type']>(events: readonly RunEvent[], type: T) =>
-  events.filter((e): e is RunEventOf<T> => e.type === type);
 
 /** Passes until `a.txt` says "bad"; its output is plain text no parser knows. */
 const CHECK = `
@@ -79,7 +75,7 @@ describe('the run baseline and the repair phase', function () {
         ['baseline', 'gate'],
         'resumed: the gate ran, the baseline did not run again',
       );
-      assert.equal(ofType(second.events, 'verification.baseline').length, 0);
+      assert.equal(eventsOfType(second.events, 'verification.baseline').length, 0);
       assert.equal(resumed.state.baseline?.[0]?.name, 'node check.js', 'the baseline came back from the store');
       assert.equal(resumed.state.baseline?.[0]?.passed, true);
     } finally {
@@ -108,15 +104,15 @@ describe('the run baseline and the repair phase', function () {
     });
     const result = await orchestrator.start({ goal: 'write a.txt', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'succeeded', JSON.stringify(result.state.findings));
-    const added = ofType(events, 'plan.task.added');
+    const added = eventsOfType(events, 'plan.task.added');
     assert.equal(added.length, 1);
     assert.equal(added[0]?.task.id, 'repair-1');
     assert.equal(added[0]?.task.agent, 'coder');
     assert.deepEqual(result.state.repairTasks, ['repair-1']);
     assert.equal(result.state.tasks['repair-1']?.status, 'succeeded');
-    assert.ok(ofType(events, 'task.started').some((e) => e.taskId === 'repair-1' && e.agentId === 'coder'));
+    assert.ok(eventsOfType(events, 'task.started').some((e) => e.taskId === 'repair-1' && e.agentId === 'coder'));
     assert.deepEqual(
-      ofType(events, 'run.gate').map((e) => [e.round, e.passed]),
+      eventsOfType(events, 'run.gate').map((e) => [e.round, e.passed]),
       [
         [1, false],
         [2, true],
@@ -128,7 +124,7 @@ describe('the run baseline and the repair phase', function () {
     assert.match(briefs[0]!, /```diff\n--- a\/a\.txt[\s\S]*\+bad\n```/);
     assert.equal(await readFile(join(ws, 'a.txt'), 'utf8'), 'good\n');
     assert.deepEqual(
-      ofType(events, 'run.phase').map((e) => e.phase),
+      eventsOfType(events, 'run.phase').map((e) => e.phase),
       ['plan', 'validate', 'execute', 'monitor', 'execute', 'monitor', 'complete'],
     );
   });
@@ -141,9 +137,9 @@ describe('the run baseline and the repair phase', function () {
     const { orchestrator, events } = makeHarness({ agents: [agent], verifier: verifier() });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(result.status, 'failed');
-    assert.equal(ofType(events, 'plan.task.added').length, 1, 'one repair by default');
-    assert.equal(ofType(events, 'run.gate').length, 2);
-    const last = ofType(events, 'run.gate').at(-1);
+    assert.equal(eventsOfType(events, 'plan.task.added').length, 1, 'one repair by default');
+    assert.equal(eventsOfType(events, 'run.gate').length, 2);
+    const last = eventsOfType(events, 'run.gate').at(-1);
     assert.equal(last?.passed, false);
     assert.ok(
       result.state.findings.some(
@@ -155,7 +151,7 @@ describe('the run baseline and the repair phase', function () {
     const none = makeHarness({ agents: [agent], verifier: verifier(), settings: { repairAttempts: 0 } });
     const noRepair = await none.orchestrator.start({ goal: 'g', plan: plan([task('a')]) }).done;
     assert.equal(noRepair.status, 'failed');
-    assert.equal(ofType(none.events, 'plan.task.added').length, 0);
+    assert.equal(eventsOfType(none.events, 'plan.task.added').length, 0);
   });
 
   it('reports a failure that was there before the run as pre-existing and succeeds', async () => {
@@ -164,13 +160,13 @@ describe('the run baseline and the repair phase', function () {
     const { orchestrator, events } = makeHarness({ agents: [agent], verifier: verifier() });
     const result = await orchestrator.start({ goal: 'g', plan: plan([task('b')]) }).done;
     assert.equal(result.status, 'succeeded');
-    const gate = ofType(events, 'run.gate')[0];
+    const gate = eventsOfType(events, 'run.gate')[0];
     assert.deepEqual(
       gate?.checks.map((c) => [c.verdict, c.new, c.preExisting]),
       [['pass', 0, 1]],
     );
     assert.ok(result.state.findings.some((f) => f.preExisting === true && /a\.txt contains bad/.test(f.message)));
-    assert.equal(ofType(events, 'plan.task.added').length, 0);
+    assert.equal(eventsOfType(events, 'plan.task.added').length, 0);
   });
 
   it('a cancel while the end-of-run gate runs ends the run cancelled, without a finding about it', async () => {

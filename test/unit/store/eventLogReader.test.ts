@@ -100,9 +100,9 @@ describe('store/eventLogReader', () => {
     const events = [b.created()];
     for (let i = 1; i < 40_000; i++) events.push(b.log(`event ${i} ${'x'.repeat(100)}`));
     await writeFile(logPath(), toJsonLines(events));
-    const started = Date.now();
+    // A pass per event (quadratic: ~10^11 byte visits) would outlast mocha's timeout; speed itself is for the benchmarks.
     const read = await readEventLog(logPath());
     assert.equal(read.events.length, 40_000);
-    assert.ok(Date.now() - started < 10_000, 'reading took too long');
+    assert.equal(read.events.at(-1)?.seq, 40_000);
   });
 });

@@ -12,7 +12,8 @@ export const COMMAND_SCRIPTS: Record<string, string> = {
   'marker.js': "require('fs').appendFileSync('marker.txt', 'ran\\n');\nconsole.log('marker written');\n",
   // One stream only: stdout and stderr are two pipes, and which one the parent reads first is not fixed.
   'big.js': "process.stdout.write('x'.repeat(300000) + '\\nEND-OF-OUTPUT\\n');\n",
-  'lines.js': "for (let i = 1; i <= 3; i++) console.log('line ' + i);\nconsole.error('to stderr');\nprocess.exit(3);\n",
+  // The three stdout lines in one write: a stderr chunk read between two stdout writes would split them.
+  'lines.js': "process.stdout.write('line 1\\nline 2\\nline 3\\n');\nconsole.error('to stderr');\nprocess.exit(3);\n",
   // A child that starts a grandchild, writes both pids, and waits forever.
   'tree.js': [
     "const { spawn } = require('child_process');",

@@ -223,12 +223,11 @@ describe('NodeWorkspace', () => {
     it('stops a catastrophically backtracking regex within its time limit', async () => {
       await put('src/evil.txt', `${'a'.repeat(40)}!\n`);
       const quick = new NodeWorkspace(root, { regexFileTimeoutMs: 100 });
-      const started = Date.now();
+      // Unstopped, 2^40 backtracking steps would outlast mocha's timeout: the rejection is the proof, not a clock.
       await assert.rejects(
         quick.searchText('^(a+)+$', { regex: true, limit: 5 }),
         /took more than 100 ms on src\/evil\.txt .*backtracks catastrophically/,
       );
-      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     });
 
     it('shows a window of a very long line around the match', async () => {
