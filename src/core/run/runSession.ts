@@ -203,7 +203,8 @@ export class RunSession {
     if (this.storageFailure) throw this.storageFailure;
     for (let plan = graph; ;) {
       const outcome = await this.runTasks(plan);
-      if (this.storageFailure) throw this.storageFailure;
+      // Tasks' successes are not awaited one by one: the gate's checks and the end are side effects.
+      await this.commit();
       if (outcome !== 'finished') return this.complete(outcome);
       this.enterPhase('monitor');
       const report = await this.verify();
@@ -262,6 +263,8 @@ export class RunSession {
   private async recordBaseline(): Promise<void> {
     const verifier = this.deps.verifier;
     if (!verifier?.baseline || this.state.baseline !== undefined || this.cancelled) return;
+    // The checks run commands: the plan they check is durable first.
+    await this.commit();
     if (Object.values(this.state.tasks).some((t) => t.attempts.length > 0)) {
       this.services.logger.warn(
         'This run has no baseline of its checks (it started before baselines were recorded): every finding at a gate counts as new.',
@@ -361,6 +364,8 @@ export class RunSession {
     this.enterPhase('complete');
     this.metrics.flush();
     this.emit({ type: 'run.completed', status, counts: countTasks(this.state) });
+    // Statistics count this run's attempts once: the run's record is durable before they are written.
+    await this.commit().catch(() => undefined);
     await this.saveStats();
     await this.writer?.close();
     return { runId: this.runId, status, state: this.state };
