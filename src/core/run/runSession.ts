@@ -203,8 +203,7 @@ export class RunSession {
     if (this.storageFailure) throw this.storageFailure;
     for (let plan = graph; ;) {
       const outcome = await this.runTasks(plan);
-      // Tasks' successes are not awaited one by one: the gate's checks and the end are side effects.
-      await this.commit();
+      if (this.storageFailure) throw this.storageFailure;
       if (outcome !== 'finished') return this.complete(outcome);
       this.enterPhase('monitor');
       const report = await this.verify();
@@ -301,6 +300,8 @@ export class RunSession {
     const verifier = this.deps.verifier;
     if (!verifier) return { passed: true, findings: [], checks: [], failureText: '' };
     if (this.cancelled) return undefined;
+    // The checks run commands: the tasks' successes, appended but not awaited one by one, are durable first.
+    await this.commit();
     const span = this.tracer.startSpan('verify');
     let report: RunGateReport | undefined;
     try {

@@ -132,4 +132,35 @@ describe('checklist 18: a side effect happens only once the log holds everything
       'a side effect ran while the log lacked a record it rests on',
     );
   });
+
+  it('the run’s baseline and end-of-run checks, and the caller’s answer, wait for every record before them to be durable', async () => {
+    h = await createToolHarness();
+    probe = new DurabilityProbe(join(h.base, 'store'));
+    const unsynced = (): string[] =>
+      probe.appended
+        .filter((e) => e.seq > probe.durableSeq)
+        .map((e) => `${e.type}${'taskId' in e ? ` ${e.taskId}` : ''} (seq ${e.seq})`);
+    const seen: Record<string, string[]> = {};
+    const agent = testAgent({ id: 'coder', capabilities: ['code'], maxLoad: 4 }, async () => ({}));
+    const { orchestrator } = makeHarness({
+      agents: [agent],
+      store: probe.store,
+      verifier: {
+        baseline: async () => ((seen.baseline = unsynced()), []),
+        verify: async () => ((seen.gate = unsynced()), { passed: true, findings: [], checks: [], failureText: '' }),
+      },
+    });
+    const result = await orchestrator.start({
+      goal: 'checks around tasks',
+      plan: plan([task('a'), task('b', { dependencies: ['a'] }), task('c', { dependencies: ['b'] })]),
+    }).done;
+    seen.answer = unsynced();
+    assert.equal(result.status, 'succeeded');
+    // Spans and logs opened by the check itself may ride the next batch; nothing of the plan or the tasks may.
+    const records = (list: string[] | undefined): string[] =>
+      (list ?? ['(not called)']).filter((e) => /^(plan|task)\./.test(e) || e === '(not called)');
+    assert.deepEqual(records(seen.baseline), []);
+    assert.deepEqual(records(seen.gate), []);
+    assert.deepEqual(seen.answer, [], 'the caller was told the end before the log held it');
+  });
 });
