@@ -24,16 +24,16 @@ import type { TaskActionKind } from '../model/runEvents';
 /**
  * Runs the ready tasks of a plan: picks the best ready task, an agent with room, and all of the
  * task's path locks at once; runs the attempt; then retries, reassigns, pauses or fails it.
- * Dependents are released only once a success is durable, and an attempt's locks and load are
- * held until its agent has really stopped. One executor serves one execution segment of a run:
+ * Dependents are released as soon as a success is appended to the log: durability is required
+ * before each side effect instead (`TaskContext.step` commits first, and the log is an ordered
+ * prefix, so that commit covers every success appended before it). An attempt's locks and load
+ * are held until its agent has really stopped. One executor serves one execution segment of a run:
  * resuming builds a new one from the recovered state.
  */
 export class RunExecutor implements DisposableLike {
   private readonly scheduler: DagScheduler;
   /** Running attempts, until their agents have stopped. */
   private inFlight = 0;
-  /** Successes whose agents have stopped, waiting for the log to make them durable. */
-  private committing = 0;
   /** The running attempt of each task, to stop it on a person's cancel or reassignment. */
   private readonly running = new Map<number, AttemptStops>();
   private readonly runAbort = new AbortController();
@@ -200,7 +200,6 @@ export class RunExecutor implements DisposableLike {
     let settled = false;
     /** The scheduler move once the agent has stopped: the common two by name, the rest as a function. */
     let transition: 'succeed' | 'cancel' | (() => void) = 'cancel';
-    let committed: Promise<void> | undefined;
     const startedAt = clock.now();
     // The attempt's span is told by its own events: `task.started` opens it, the attempt's outcome ends it.
     const spanId = tracer.newSpanId();
@@ -256,10 +255,9 @@ export class RunExecutor implements DisposableLike {
       });
       metrics.counter('tasks.succeeded').add();
       metrics.histogram('task.durationMs').record(durationMs);
-      // Dependents start only once this success is on disk (awaited below, after the agent's slot is
-      // free), so a crash can never leave a dependent that ran on top of a success the log lacks.
-      committed = services.commit();
-      committed.catch(() => undefined);
+      // Dependents may start now, before this success is on disk: every side effect of theirs is
+      // preceded by a commit, which covers this earlier record too (the log is written in order), so
+      // no effect can outlive a crash that loses the success.
       transition = 'succeed';
     } catch (err) {
       // A rejection that is not the attempt's stop came from the agent's own work: it has stopped.
@@ -281,18 +279,6 @@ export class RunExecutor implements DisposableLike {
         });
       }
       this.inFlight--;
-      if (committed) {
-        // The agent has stopped: its slot and load serve other tasks while the success is made durable.
-        this.committing++;
-        start.lease.release();
-        this.pump();
-        try {
-          await committed;
-        } catch (err) {
-          transition = this.afterError(i, agentId, attempt, clock.now() - startedAt, err, false);
-        }
-        this.committing--;
-      }
       if (transition === 'succeed') this.scheduler.succeed(i);
       else if (transition === 'cancel') this.scheduler.cancel(i);
       else transition();
@@ -366,7 +352,7 @@ export class RunExecutor implements DisposableLike {
   }
 
   private checkDone(): void {
-    if (!this.settle || this.inFlight > 0 || this.committing > 0) return;
+    if (!this.settle || this.inFlight > 0) return;
     let outcome: ExecutionOutcome | undefined;
     if (this.cancelled) outcome = 'cancelled';
     else if (this.pausedReason !== undefined) outcome = 'paused';

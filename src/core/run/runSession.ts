@@ -262,6 +262,8 @@ export class RunSession {
   private async recordBaseline(): Promise<void> {
     const verifier = this.deps.verifier;
     if (!verifier?.baseline || this.state.baseline !== undefined || this.cancelled) return;
+    // The checks run commands: the plan they check is durable first.
+    await this.commit();
     if (Object.values(this.state.tasks).some((t) => t.attempts.length > 0)) {
       this.services.logger.warn(
         'This run has no baseline of its checks (it started before baselines were recorded): every finding at a gate counts as new.',
@@ -298,6 +300,8 @@ export class RunSession {
     const verifier = this.deps.verifier;
     if (!verifier) return { passed: true, findings: [], checks: [], failureText: '' };
     if (this.cancelled) return undefined;
+    // The checks run commands: the tasks' successes, appended but not awaited one by one, are durable first.
+    await this.commit();
     const span = this.tracer.startSpan('verify');
     let report: RunGateReport | undefined;
     try {
@@ -361,6 +365,8 @@ export class RunSession {
     this.enterPhase('complete');
     this.metrics.flush();
     this.emit({ type: 'run.completed', status, counts: countTasks(this.state) });
+    // Statistics count this run's attempts once: the run's record is durable before they are written.
+    await this.commit().catch(() => undefined);
     await this.saveStats();
     await this.writer?.close();
     return { runId: this.runId, status, state: this.state };

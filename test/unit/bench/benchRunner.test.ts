@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from '../../bench/benchTypes';
 import { makespanSection } from '../../bench/makespanBench';
+import { overheadSection } from '../../bench/overheadBench';
 import { makespanBoundMs, criticalPathMs, randomLayeredDag, totalWorkMs } from '../../bench/randomDag';
 import { parseArgs, runBenchmarks } from '../../bench/runAll';
 import { storeSection } from '../../bench/storeBench';
@@ -130,5 +131,20 @@ describe('npm run bench: the runner in quick mode', function () {
       /Unknown section stor; choose from makespan, overhead, footprint, end-to-end, checkpoints, rates, store, webview\./,
     );
     await assert.rejects(readFile(out), /ENOENT/, 'nothing written');
+  });
+
+  it('sets the overhead with the store on beside LangGraph with its MemorySaver checkpointer, at the smaller size only', async () => {
+    const figures = await overheadSection.run({ quick: true, log: () => undefined, plot: [] });
+    const checkpointed = figures.filter((f) => f.anchor?.name === 'LangGraph run with MemorySaver checkpointer');
+    assert.equal(checkpointed.length, 1, 'one row, at the smaller size');
+    const row = checkpointed[0]!;
+    assert.match(
+      row.measure,
+      /^60 zero-latency tasks .*, ours store on \(fdatasynced log\) against a checkpointing LangGraph/,
+    );
+    const storeOn = figures.find((f) => f.measure.startsWith('60 ') && f.measure.endsWith(', ours store on'));
+    assert.equal(row.value, storeOn?.value, 'the same run of ours as the store-on row');
+    assert.ok(row.anchor!.value > 0);
+    assert.ok(Math.abs(row.ratio! - row.value / row.anchor!.value) <= 0.01 * row.ratio!, 'ratio is value / anchor');
   });
 });

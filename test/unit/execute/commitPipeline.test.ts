@@ -10,7 +10,7 @@ import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
 
 /**
- * The real store, except that the flush which would make task `a`'s success durable waits until
+ * The real store, except that every flush made once task `a` has succeeded waits until
  * `release()` is called: the window in which a crash would lose that success.
  */
 function storeHoldingCommitOf(root: string): { store: RunStorePort; release: () => void; held: () => boolean } {
@@ -43,46 +43,50 @@ function storeHoldingCommitOf(root: string): { store: RunStorePort; release: () 
   };
 }
 
-describe('checklist 18: a success is durable before its dependents start, while its agent slot already serves others', () => {
+describe('checklist 18: a dependent starts once a success is appended; its first side effect waits until the success is durable', () => {
   let dir: string;
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'ao-commit-'))));
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-  it('starts an independent task in the freed slot during the commit; the dependent starts only once the log has the success', async () => {
+  it('starts b while a’s success still waits for the disk, and runs b’s step only once the log file has that success', async () => {
     const { store, release, held } = storeHoldingCommitOf(join(dir, 'store'));
-    const logOfRun = (runId: string): Promise<string> =>
-      readFile(join(dir, 'store', 'runs', runId, 'events.jsonl'), 'utf8');
     let runId = '';
+    const successOfAInLog = async (): Promise<boolean> =>
+      (await readFile(join(dir, 'store', 'runs', runId, 'events.jsonl'), 'utf8'))
+        .split('\n')
+        .some((l) => l.includes('"task.succeeded"') && l.includes('"taskId":"a"'));
     const seen: string[] = [];
-    let dependentSawSuccessOnDisk: boolean | undefined;
-    // One slot in all: the independent task `c` can only run in the slot `a` has freed.
+    let effectRanWhileHeld: boolean | undefined;
+    let effectSawSuccessOnDisk: boolean | undefined;
     const agent = testAgent({ id: 'coder', capabilities: ['code'], maxLoad: 1 }, async (ctx) => {
       seen.push(ctx.task.id);
-      if (ctx.task.id === 'c') {
-        assert.ok(held(), "c runs while a's success is still waiting for the disk");
-        release();
-      }
-      if (ctx.task.id === 'b') {
-        const log = await logOfRun(runId);
-        dependentSawSuccessOnDisk = log
-          .split('\n')
-          .some((l) => l.includes('"task.succeeded"') && l.includes('"taskId":"a"'));
-      }
+      if (ctx.task.id !== 'b') return {};
+      // Nothing has waited for the disk since a succeeded: b was started on the appended success alone.
+      assert.ok(!held(), 'no commit stood between a’s success and b’s start');
+      let effectRan = false;
+      const step = ctx.step('effect', async () => {
+        effectRan = true;
+        effectSawSuccessOnDisk = await successOfAInLog();
+        return true;
+      });
+      // Let the step reach its commit, which the store holds; the effect must not have run.
+      for (let i = 0; i < 20 && !held(); i++) await new Promise((r) => setImmediate(r));
+      assert.ok(held(), 'b’s step did not commit before its effect');
+      effectRanWhileHeld = effectRan;
+      release();
+      await step;
       return {};
     });
     const { orchestrator } = makeHarness({ agents: [agent], store, settings: { maxConcurrency: 1 } });
     const handle = orchestrator.start({
       goal: 'pipeline',
-      plan: plan([
-        task('a', { priority: 90 }),
-        task('b', { dependencies: ['a'], priority: 80 }),
-        task('c', { priority: 10 }),
-      ]),
+      plan: plan([task('a'), task('b', { dependencies: ['a'] })]),
     });
     runId = handle.runId;
     const result = await handle.done;
     assert.equal(result.status, 'succeeded');
-    assert.deepEqual(seen, ['a', 'c', 'b']);
-    assert.equal(dependentSawSuccessOnDisk, true, "b started before a's success was in the log file");
+    assert.deepEqual(seen, ['a', 'b']);
+    assert.equal(effectRanWhileHeld, false, 'b’s side effect ran before a’s success was durable');
+    assert.equal(effectSawSuccessOnDisk, true, 'b’s side effect ran while the log file lacked a’s success');
   });
 });
