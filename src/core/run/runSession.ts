@@ -366,7 +366,9 @@ export class RunSession {
     this.metrics.flush();
     this.emit({ type: 'run.completed', status, counts: countTasks(this.state) });
     // Statistics count this run's attempts once: the run's record is durable before they are written.
-    await this.commit().catch(() => undefined);
+    // A record that could not be saved (the tasks' successes are appended, not synced one by one)
+    // means the outcome is not the run's: the caller is told, and resuming redoes what was lost.
+    await this.commit();
     await this.saveStats();
     await this.writer?.close();
     return { runId: this.runId, status, state: this.state };

@@ -9,8 +9,8 @@ import { plan, task } from '../../support/planBuilders';
 import { testAgent } from '../../support/testAgents';
 
 /**
- * The real store, except that the first commit after a task succeeded rejects once, exactly like
- * RunWriter.flush() reports a failed periodic snapshot ("rejects once ... the log is intact").
+ * The real store, except that the first commit after a task succeeded rejects once: the disk said
+ * no (fdatasync's EIO), though what was written may be there.
  */
 function storeWithOneFailedCommit(real: RunStore): RunStorePort {
   return {
@@ -54,7 +54,13 @@ describe('regression: a run stopped by a storage error', () => {
 
   it('gives up its run lock, so the run can be resumed in this window', async () => {
     const real = new RunStore({ root: dir });
-    const agent = testAgent({ id: 'coder', capabilities: ['code'] });
+    // Each task makes a side effect, so each commits: a success is appended, and made durable by
+    // the next commit (b's step), which is the one that fails.
+    const effects: string[] = [];
+    const agent = testAgent({ id: 'coder', capabilities: ['code'] }, async (ctx) => {
+      await ctx.step('edit', async () => (effects.push(ctx.task.id), true));
+      return {};
+    });
     const { orchestrator } = makeHarness({ agents: [agent], store: storeWithOneFailedCommit(real) });
     const handle = orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b', { dependencies: ['a'] })]) });
     await assert.rejects(handle.done, /could not be saved/);
@@ -62,6 +68,16 @@ describe('regression: a run stopped by a storage error', () => {
     const resumeFrom = makeHarness({ agents: [agent], store: real }).orchestrator;
     const resumed = await resumeFrom.resume(handle.runId);
     assert.equal((await resumed.done).status, 'succeeded');
+    assert.deepEqual(effects, ['a', 'b'], "a's effect is not repeated and b's runs once, after the resume");
+  });
+
+  it('does not report success when the record of the ending could not be saved', async () => {
+    const real = new RunStore({ root: dir });
+    const agent = testAgent({ id: 'coder', capabilities: ['code'] });
+    const { orchestrator } = makeHarness({ agents: [agent], store: storeWithOneFailedCommit(real) });
+    const handle = orchestrator.start({ goal: 'g', plan: plan([task('a'), task('b', { dependencies: ['a'] })]) });
+    // No task makes a side effect, so the first commit after a's success is the ending's own.
+    await assert.rejects(handle.done, /could not be saved/);
   });
 
   it('starts no new attempt after the storage error, and one started during the failing commit makes no side effect', async () => {
