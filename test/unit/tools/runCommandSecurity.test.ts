@@ -1,15 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { CliApprovals } from '../../../src/cli/cliApprovals';
-import type { CliOutput } from '../../../src/cli/cliIo';
-import { TerminalPrompt } from '../../../src/cli/terminalPrompt';
 import { TaskFailure } from '../../../src/core/model/failure';
 import type { CommandProposal } from '../../../src/core/tools/approvalPort';
 import { COMMAND_SCRIPTS, loggedTask, SCRIPT_RULES } from './commandTestKit';
 import { createToolHarness } from './toolHarness';
 import type { ToolHarness } from './toolHarness';
+import { scriptedTerminal } from '../../support/scriptedTerminal';
 
 describe('run_command security', () => {
   let h: ToolHarness;
@@ -160,7 +158,7 @@ describe('run_command security', () => {
     };
 
     it('neutralises the escapes and rejects on an empty answer', async () => {
-      const t = terminal(['']);
+      const t = scriptedTerminal(['']);
       const approvals = new CliApprovals({
         mode: 'prompt',
         prompt: t.prompt,
@@ -192,23 +190,3 @@ describe('run_command security', () => {
     });
   });
 });
-
-/** A terminal: everything written is kept; each question is answered with the next of `answers`. */
-function terminal(answers: string[]): { prompt: TerminalPrompt; written: () => string; questions: string[] } {
-  const input = new PassThrough();
-  const chunks: string[] = [];
-  const questions: string[] = [];
-  const output: CliOutput = {
-    write(text) {
-      chunks.push(text);
-      if (!/\] $/.test(text)) return;
-      questions.push(text.slice(text.lastIndexOf('\n') + 1));
-      const next = answers.shift();
-      setImmediate(() => (next === undefined ? input.end() : input.write(`${next}\n`)));
-    },
-    isTTY: true,
-    columns: 80,
-    flush: async () => undefined,
-  };
-  return { prompt: new TerminalPrompt(input, output), written: () => chunks.join(''), questions };
-}
