@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { JsonValue } from '../model/runEvents';
 import type { TaskContext } from '../task/agent';
 import { neutraliseText } from '../common/visibleText';
 import type { CommandProposal, McpCallShown } from './approvalPort';
@@ -60,6 +61,19 @@ export interface McpToolInfo {
 }
 
 const StoredCall = z.object({ content: z.string(), isError: z.boolean() });
+const Interrupted = z.strictObject({ interrupted: z.literal(true) });
+
+/** What the model is told of a call a crash cut short: not made again, and why. */
+function interruptedText(name: string): ToolResult {
+  return {
+    content:
+      `${name} was interrupted by a crash (or a stop of the run) before its result came back; the server may have done ` +
+      'all of its work, part of it, or none, and it was not called again when the run was resumed. Check what it did ' +
+      `if you can; to call it again, call ${name} again: that is a new call, asked like any other.`,
+    isError: true,
+    data: { interrupted: true, replayed: true },
+  };
+}
 
 /**
  * An MCP tool as an agent tool. Every call goes through the policy like a built-in tool (an MCP
@@ -125,13 +139,19 @@ export function mcpToolDefinition(caller: McpCaller, info: McpToolInfo): ToolDef
         }
       }
 
+      // Its own journaled step before the call: a resume that finds it without the call's result knows
+      // a crash cut the call short, and does not call again (what the server did is unknown).
+      let begunNow = false;
+      await task.step(`mcp-begun:${key}`, async () => ((begunNow = true), true));
       let calledNow = false;
-      const stored = await task.step(`mcp:${key}`, async () => {
+      const stored = await task.step(`mcp:${key}`, async (): Promise<JsonValue> => {
+        if (!begunNow) return { interrupted: true };
         calledNow = true;
         task.log.info(`MCP ${info.name}`);
         const result = await caller.callTool(info.server, info.tool, args, task.signal);
         return { content: result.content, isError: result.isError };
       });
+      if (Interrupted.safeParse(stored).success) return interruptedText(info.name);
       const parsed = StoredCall.safeParse(stored);
       if (!parsed.success) throw new Error('The journaled MCP call result is malformed; the run state may be corrupt.');
       const note = calledNow
