@@ -386,4 +386,4 @@ export function applyRunEvent(state: RunState, e: RunEvent): RunState {
   return state;
 }
 
-export { countTasks, retryableTaskIds } from './runStateQueries';
+export { countTasks, retryableTaskIds, unfinishedTasks } from './runStateQueries';

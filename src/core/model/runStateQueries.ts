@@ -25,3 +25,10 @@ export function retryableTaskIds(state: Pick<RunState, 'tasks'>): string[] {
     .filter((t) => (t.status === 'failed' || t.status === 'cancelled' || t.status === 'skipped') && !t.personAction)
     .map((t) => t.id);
 }
+
+/** Tasks that did not get done: all but those that succeeded or that a person skipped (which counts as done). */
+export function unfinishedTasks(state: RunState): number {
+  return Object.values(state.tasks).filter(
+    (t) => t.status !== 'succeeded' && !(t.status === 'skipped' && t.personAction?.kind === 'skip'),
+  ).length;
+}

@@ -20,7 +20,7 @@ import { checkJournal, gateScope } from './checkJournal';
 import { assertTransition } from './runPhases';
 import { parseTaskAction, taskActionEvent, taskActionProblem, TaskActionError, type TaskAction } from './taskActions';
 import type { RunEvent, RunEventBody, RunPhase } from '../model/runEvents';
-import { applyRunEvent, countTasks, type RunState } from '../model/runState';
+import { applyRunEvent, countTasks, unfinishedTasks, type RunState } from '../model/runState';
 
 /** How a run, or one segment of it after a resume, ended. */
 export type RunOutcomeStatus = 'planned' | 'succeeded' | 'failed' | 'paused' | 'cancelled';
@@ -397,11 +397,4 @@ export class RunSession {
   dispose(): void {
     this.emitter.dispose();
   }
-}
-
-/** Tasks that did not get done: all but those that succeeded or that a person skipped (which counts as done). */
-function unfinishedTasks(state: RunState): number {
-  return Object.values(state.tasks).filter(
-    (t) => t.status !== 'succeeded' && !(t.status === 'skipped' && t.personAction?.kind === 'skip'),
-  ).length;
 }
