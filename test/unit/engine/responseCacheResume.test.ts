@@ -10,22 +10,12 @@ import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine/engineSettings
 import type { ChatResponse } from '../../../src/core/llm/chatModel';
 import { ResponseCacheFile, RESPONSE_CACHE_FILE } from '../../../src/core/store/responseCacheFile';
 import { runLayout } from '../../../src/core/store/runLayout';
-import {
-  startFakeModelServer,
-  type FakeModelServer,
-  type RecordedRequest,
-} from '../../support/fakeModelServer/fakeModelServer';
+import type { FakeModelServer, RecordedRequest } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply, toolCallReply, type FakeReply } from '../../support/fakeModelServer/fakeReply';
 import { isPlannerRequest } from '../../support/scriptedTeam';
+import { useFakeModelServer } from '../../support/useFakeModelServer';
+import { BILLED, GOAL, INVALID_PLAN, VALID_PLAN } from './responseCachePlans';
 
-const GOAL = 'Write a note';
-const VALID_PLAN = {
-  goal: GOAL,
-  tasks: [{ id: 'one', title: 'Write one.txt', requiredCapabilities: ['code'], writes: ['one.txt'] }],
-};
-/** Refused by validation (no such capability): the planner sends a repair request. */
-const INVALID_PLAN = { goal: GOAL, tasks: [{ ...VALID_PLAN.tasks[0], requiredCapabilities: ['telepathy'] }] };
-const BILLED = { inputTokens: 100, outputTokens: 10 };
 /** The first answer bills nearly the whole budget, so the repair is refused before it is sent: the run pauses. */
 const FIRST_BILLED = { inputTokens: 199_000, outputTokens: 10 };
 
@@ -46,16 +36,16 @@ describe('the response cache across a resume in a new engine (a new process): re
   let server: FakeModelServer;
   const engines: Engine[] = [];
   const warnings: string[] = [];
+  const startServer = useFakeModelServer();
   beforeEach(async () => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'ao-cache-resume-')));
     await mkdir(join(dir, 'ws'));
     await writeFile(join(dir, 'ws', 'README.md'), '# Notes\n');
-    server = await startFakeModelServer({ respond });
+    server = await startServer({ respond });
     warnings.length = 0;
   });
   afterEach(async () => {
     for (const e of engines.splice(0)) e.dispose();
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   });
 

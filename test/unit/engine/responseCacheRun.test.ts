@@ -15,16 +15,7 @@ import { httpError, jsonReply, toolCallReply, type FakeReply } from '../../suppo
 import { isPlannerRequest, taskOfRequest } from '../../support/scriptedTeam';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
 import { testEngineServices } from '../../support/testEngineServices';
-
-const GOAL = 'Write a note';
-const VALID_PLAN = {
-  goal: GOAL,
-  tasks: [{ id: 'one', title: 'Write one.txt', requiredCapabilities: ['code'], writes: ['one.txt'] }],
-};
-/** A plan validation refuses (no such capability), so the planner sends a repair request. */
-const INVALID_PLAN = { goal: GOAL, tasks: [{ ...VALID_PLAN.tasks[0], requiredCapabilities: ['telepathy'] }] };
-/** What every answer bills, unless a test says otherwise. */
-const BILLED = { inputTokens: 100, outputTokens: 10 };
+import { BILLED, GOAL, INVALID_PLAN, VALID_PLAN } from './responseCachePlans';
 
 interface WireBody {
   messages?: Array<{ role: string; content?: unknown }>;
