@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { JsonValue } from '../model/runEvents';
 import type { TaskContext } from '../task/agent';
 import { neutraliseText } from '../common/visibleText';
 import type { CommandProposal, McpCallShown } from './approvalPort';
 import { approveCommandOnce } from './approveCommandOnce';
+import { effectOnce } from './effectOnce';
 import { commandEpoch } from './runCommandTool';
 import type { ToolContext } from './toolContext';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
@@ -61,7 +61,6 @@ export interface McpToolInfo {
 }
 
 const StoredCall = z.object({ content: z.string(), isError: z.boolean() });
-const Interrupted = z.strictObject({ interrupted: z.literal(true) });
 
 /** What the model is told of a call a crash cut short: not made again, and why. */
 function interruptedText(name: string): ToolResult {
@@ -139,28 +138,21 @@ export function mcpToolDefinition(caller: McpCaller, info: McpToolInfo): ToolDef
         }
       }
 
-      // Its own journaled step before the call: a resume that finds it without the call's result knows
-      // a crash cut the call short, and does not call again (what the server did is unknown).
-      let begunNow = false;
-      await task.step(`mcp-begun:${key}`, async () => ((begunNow = true), true));
-      let calledNow = false;
-      const stored = await task.step(`mcp:${key}`, async (): Promise<JsonValue> => {
-        if (!begunNow) return { interrupted: true };
-        calledNow = true;
+      const outcome = await effectOnce(task, 'mcp', key, async () => {
         task.log.info(`MCP ${info.name}`);
         const result = await caller.callTool(info.server, info.tool, args, task.signal);
         return { content: result.content, isError: result.isError };
       });
-      if (Interrupted.safeParse(stored).success) return interruptedText(info.name);
-      const parsed = StoredCall.safeParse(stored);
+      if (outcome.kind === 'interrupted') return interruptedText(info.name);
+      const parsed = StoredCall.safeParse(outcome.value);
       if (!parsed.success) throw new Error('The journaled MCP call result is malformed; the run state may be corrupt.');
-      const note = calledNow
+      const note = outcome.ranNow
         ? ''
         : '\n(Recorded result: this call had completed before the run was resumed; it was not called again.)';
       return {
         content: parsed.data.content + note,
         ...(parsed.data.isError ? { isError: true } : {}),
-        data: { replayed: !calledNow },
+        data: { replayed: !outcome.ranNow },
       };
     },
   };

@@ -8,6 +8,7 @@ import { approveCommandOnce } from './approveCommandOnce';
 import { parseCommandLine } from './commandLine';
 import { runCommandProcess } from './commandProcess';
 import { CommandLog } from './commandLog';
+import { effectOnce } from './effectOnce';
 import type { ToolContext } from './toolContext';
 import { defineTool } from './toolDefinition';
 import type { ToolDefinition, ToolResult } from './toolDefinition';
@@ -47,9 +48,6 @@ const StoredRun = z.object({
   timedOut: z.boolean(),
   durationMs: z.number().nonnegative(),
 });
-
-/** The journaled result of a command a crash cut short: it was not run again on resume. */
-const Interrupted = z.strictObject({ interrupted: z.literal(true) });
 
 /**
  * run_command: runs one program with its arguments, with no shell, in the workspace. The command
@@ -131,14 +129,7 @@ export function runCommandTool(): ToolDefinition<ToolContext> {
         }
       }
 
-      // Its own journaled step before the run: a resume that finds it without the run's result knows
-      // a crash cut the command short, and does not start it again (what it did is unknown).
-      let begunNow = false;
-      await task.step(`command-begun:${key}`, async () => ((begunNow = true), true));
-      let ranNow = false;
-      const stored = await task.step(`command:${key}`, async (): Promise<JsonValue> => {
-        if (!begunNow) return { interrupted: true } satisfies JsonValue;
-        ranNow = true;
+      const outcome = await effectOnce(task, 'command', key, async (): Promise<JsonValue> => {
         const log = new CommandLog(task.log, args.command, service.maxOutputBytes);
         log.start(folder.relative);
         const result = await runCommandProcess({
@@ -154,10 +145,10 @@ export function runCommandTool(): ToolDefinition<ToolContext> {
         const { exitCode, output, hiddenBytes, timedOut, durationMs } = result;
         return { exitCode, output, hiddenBytes, timedOut, durationMs } satisfies JsonValue;
       });
-      if (Interrupted.safeParse(stored).success) return interruptedText(args.command);
-      const parsed = StoredRun.safeParse(stored);
+      if (outcome.kind === 'interrupted') return interruptedText(args.command);
+      const parsed = StoredRun.safeParse(outcome.value);
       if (!parsed.success) throw new Error('The journaled command result is malformed; the run state may be corrupt.');
-      return resultText(args.command, timeoutMs, parsed.data, ranNow);
+      return resultText(args.command, timeoutMs, parsed.data, outcome.ranNow);
     },
   });
 }
