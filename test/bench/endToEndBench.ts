@@ -90,6 +90,9 @@ async function cliRun(
     args.push('--base-url', server.openAiBaseUrl, '--concurrency', String(concurrency));
     const started = performance.now();
     const spawnAt = Date.now();
+    // BENCH_CPU_PROFILE_DIR=dir: the CLI writes a V8 CPU profile there (read it with scripts/cpuProfileSummary.mjs).
+    const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+    if (profileDir) args.unshift('--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${resolve(profileDir)}`);
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const result = await collect(child);
     const wallMs = performance.now() - started;
