@@ -21,12 +21,19 @@ export interface ReadEventLogOptions {
   maxWarnings?: number;
   /** Another process may be appending right now, so a partial last line is expected and not reported. */
   liveWriter?: boolean;
+  /**
+   * Hands each valid event to this function, in file order, instead of collecting them in `events`
+   * (which stays empty): recovery folds a long log without holding every event at once.
+   */
+  onEvent?: (event: RunEvent) => void;
 }
 
 /** What `readEventLog` found. */
 export interface EventLogReadResult {
-  /** Valid events in file order, with strictly increasing `seq`. */
+  /** Valid events in file order, with strictly increasing `seq`; empty when `onEvent` was given. */
   events: RunEvent[];
+  /** How many valid events were read (collected or handed to `onEvent`). */
+  eventCount: number;
   /** One readable sentence per problem, naming the file and byte offset. */
   warnings: string[];
   /** Length of the prefix made of complete lines; anything after it is a torn tail. */
@@ -55,6 +62,8 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
   const { data, startOffset } = await readFrom(path, options.fromOffset ?? 0, warnings);
   const maxWarnings = options.maxWarnings ?? DEFAULT_MAX_WARNINGS;
   const events: RunEvent[] = [];
+  const onEvent = options.onEvent ?? ((event: RunEvent) => void events.push(event));
+  let eventCount = 0;
   const damagedRecords: number[] = [];
   let skippedLines = 0;
   let unreported = 0;
@@ -97,13 +106,22 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
     } else if (parsed.event.seq <= lastSeq) {
       skip(`${path}: skipped the event at byte ${at}: its seq ${parsed.event.seq} does not follow seq ${lastSeq}.`);
     } else {
-      events.push(parsed.event);
       lastSeq = parsed.event.seq;
+      eventCount++;
+      onEvent(parsed.event);
     }
     pos = validEnd;
   }
   if (unreported > 0) warnings.push(`${path}: skipped ${unreported} more bad lines (${skippedLines} in total).`);
-  return { events, warnings, validBytes: startOffset + validEnd, skippedLines, startOffset, damagedRecords };
+  return {
+    events,
+    eventCount,
+    warnings,
+    validBytes: startOffset + validEnd,
+    skippedLines,
+    startOffset,
+    damagedRecords,
+  };
 }
 
 /** A line that is no event: why, and the type it names when that type is one this version does not know. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../common/errors';
 import { applyRunEvent, emptyRunState } from '../model/runState';
 import type { RunState } from '../model/runState';
+import type { RunEvent } from '../model/runEvents';
 import { readEventLog } from './eventLogReader';
 import type { EventLogReadResult } from './eventLogReader';
 import { QUARANTINE_DIR, quarantineCopy, quarantineFile } from './quarantine';
@@ -88,11 +89,33 @@ export async function recoverRunState(
   }
   const snapshotSeq = state.lastSeq;
 
+  // Each event is folded as it is read, so a long log is never held in memory as events.
+  let previous = 0;
+  let foreign = 0;
+  let ownEvents = 0;
+  const gaps: string[] = [];
+  const fold = (event: RunEvent): void => {
+    if (event.runId !== runId) {
+      foreign++;
+      return;
+    }
+    ownEvents++;
+    if (event.seq > snapshotSeq) {
+      const after = Math.max(previous, snapshotSeq);
+      if (event.seq !== after + 1)
+        gaps.push(
+          `${logPath}: events ${after + 1} to ${event.seq - 1} are missing; the run continues from event ${event.seq}.`,
+        );
+      applyRunEvent(state, event);
+    }
+    previous = event.seq;
+  };
   let log: EventLogReadResult;
   try {
     log = await readEventLog(logPath, {
       ...(fromOffset === undefined ? {} : { fromOffset }),
       liveWriter: options.liveWriter ?? false,
+      onEvent: fold,
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -120,42 +143,24 @@ export async function recoverRunState(
     return { state, warnings };
   }
   warnings.push(...log.warnings);
-  const ownEvents = log.events.filter((e) => e.runId === runId).length;
   if (
     snapshot.status !== 'ok' &&
     ownEvents === 0 &&
-    (snapshot.status === 'invalid' || log.skippedLines > 0 || log.events.length > 0)
+    (snapshot.status === 'invalid' || log.skippedLines > 0 || log.eventCount > 0)
   ) {
     // Nothing of the run survives: an empty run shown instead would hide the loss, and resume would start over.
     const first = (log.warnings[0] ?? 'its events belong to another run')
       .replace(`${logPath}: `, '')
       .replace(/\.$/, '');
     damage.push(
-      `its event log ${logPath} holds no readable event of the run (${log.skippedLines + log.events.length} lines; first problem: ${first})`,
+      `its event log ${logPath} holds no readable event of the run (${log.skippedLines + log.eventCount} lines; first problem: ${first})`,
     );
     if (quarantine) quarantined.push(await quarantineFile(logPath, runDir, 'events', 'jsonl'));
     throw unreadable(runDir, runId, damage, quarantined, quarantine);
   }
   if (log.damagedRecords.length > 0) warnings.push(await damagedLogWarning(runDir, runId, logPath, log, quarantine));
 
-  let previous = 0;
-  let foreign = 0;
-  for (const event of log.events) {
-    if (event.runId !== runId) {
-      foreign++;
-      continue;
-    }
-    if (event.seq > snapshotSeq) {
-      const after = Math.max(previous, snapshotSeq);
-      if (event.seq !== after + 1) {
-        warnings.push(
-          `${logPath}: events ${after + 1} to ${event.seq - 1} are missing; the run continues from event ${event.seq}.`,
-        );
-      }
-      applyRunEvent(state, event);
-    }
-    previous = event.seq;
-  }
+  warnings.push(...gaps);
   if (foreign > 0) warnings.push(`${logPath}: skipped ${foreign} events that belong to another run.`);
   // Reading from the snapshot's offset already proved the log reaches it; a full read must show it.
   if (log.startOffset === 0 && previous < snapshotSeq) {

@@ -24,15 +24,22 @@ export interface RunWriterParts {
    * times that snapshot's size; 0 snapshots strictly every `snapshotEvery` events.
    */
   snapshotGrowth: number;
+  /**
+   * With a `snapshotGrowth` above 0, a periodic snapshot also waits until the log has grown by this
+   * many bytes since the last one (the first one included): folding a log tail this long on
+   * recovery costs less than rewriting the state as often.
+   */
+  snapshotAfterLogBytes: number;
 }
 
 /**
  * Writes one run: every event goes to the log, and a snapshot of the run's state (the one object
  * its session folds, never a copy) is written on close and periodically, always after the events it
  * holds are durable. A periodic snapshot comes after `snapshotEvery` events and once the log has
- * grown by `snapshotGrowth` times the last snapshot's size, so rewriting a large state never costs
- * more than appending the log, and recovery reads at most a snapshot plus a log tail of about that
- * size. The caller folds each event into that state, then appends it.
+ * grown by `snapshotGrowth` times the last snapshot's size and by `snapshotAfterLogBytes`, so
+ * rewriting a large state never costs more than appending the log, a short run is snapshotted once
+ * (on close), and recovery reads at most a snapshot plus a log tail of about the larger of those
+ * sizes. The caller folds each event into that state, then appends it.
  */
 export class RunWriter implements RunEventSink {
   private readonly log: EventLogWriter;
@@ -43,6 +50,7 @@ export class RunWriter implements RunEventSink {
   private readonly snapshotPath: string;
   private readonly snapshotEvery: number;
   private readonly snapshotGrowth: number;
+  private readonly snapshotAfterLogBytes: number;
   /** Where the log ended, and how large the snapshot was, when the last snapshot was taken. */
   private lastSnapshot = { logOffset: 0, size: 0 };
   private sinceSnapshot = 0;
@@ -63,6 +71,7 @@ export class RunWriter implements RunEventSink {
     this.snapshotPath = parts.snapshotPath;
     this.snapshotEvery = Math.max(1, Math.floor(parts.snapshotEvery));
     this.snapshotGrowth = Math.max(0, parts.snapshotGrowth);
+    this.snapshotAfterLogBytes = Math.max(0, parts.snapshotAfterLogBytes);
   }
 
   /** The run this writer owns. */
@@ -171,7 +180,11 @@ export class RunWriter implements RunEventSink {
   private considerSnapshot(): void {
     this.sinceSnapshot = 0;
     const grown = this.log.appendedBytes - this.lastSnapshot.logOffset;
-    if (grown >= this.snapshotGrowth * this.lastSnapshot.size) this.queueSnapshot();
+    const needed =
+      this.snapshotGrowth === 0
+        ? 0
+        : Math.max(this.snapshotAfterLogBytes, this.snapshotGrowth * this.lastSnapshot.size);
+    if (grown >= needed) this.queueSnapshot();
   }
 
   private queueSnapshot(): void {

@@ -18,6 +18,20 @@ describe('store/eventLogReader', () => {
     assert.equal(read.validBytes, Buffer.byteLength(toJsonLines(events)));
   });
 
+  it('hands each valid event to onEvent in file order instead of collecting them, skipping bad lines', async () => {
+    const b = new EventBuilder('r1');
+    const events = [b.created(), b.log('1'), b.log('2')];
+    const [first, second, third] = toJsonLines(events).split('\n');
+    await writeFile(logPath(), `${first}\nnot json\n${second}\n${third}\n`);
+    const seen: number[] = [];
+    const read = await readEventLog(logPath(), { onEvent: (event) => seen.push(event.seq) });
+    assert.deepEqual(seen, [1, 2, 3]);
+    assert.deepEqual(read.events, [], 'nothing is held once it was handed out');
+    assert.equal(read.eventCount, 3);
+    assert.equal(read.skippedLines, 1);
+    assert.equal((await readEventLog(logPath())).eventCount, 3, 'counted when collected too');
+  });
+
   it('skips a torn last line with a warning naming the file and byte offset', async () => {
     const b = new EventBuilder('r1');
     const good = toJsonLines([b.created(), b.log('x')]);

@@ -123,7 +123,13 @@ describe('checklist 20: the run store suite: round-trips, idempotent writes acro
   it('snapshots every N events, never ahead of the durable log', async () => {
     // A long group-commit delay: only the snapshot itself can push the log to disk here.
     const { writer, record } = await createRun(
-      new RunStore({ root: tempDir(), ownerId: 'window-A', snapshotEvery: 5, flushIntervalMs: 60_000 }),
+      new RunStore({
+        root: tempDir(),
+        ownerId: 'window-A',
+        snapshotEvery: 5,
+        snapshotAfterLogBytes: 0,
+        flushIntervalMs: 60_000,
+      }),
       'snap',
     );
     const b = new EventBuilder('snap');

@@ -15,7 +15,8 @@ describe('store/runWriter: one state, folded by its caller', () => {
       root: tempDir(),
       ownerId: 'window-A',
       flushIntervalMs: 1,
-      ...(snapshotEvery ? { snapshotEvery } : {}),
+      // Periodic snapshots of these tiny logs: no wait for the log to grow by megabytes first.
+      ...(snapshotEvery ? { snapshotEvery, snapshotAfterLogBytes: 0 } : {}),
     });
   const runDir = (runId: string): string => join(tempDir(), 'runs', runId);
   const snapshotSeq = async (runId: string): Promise<number> =>
