@@ -23,9 +23,11 @@ export interface ReadEventLogOptions {
   liveWriter?: boolean;
   /**
    * Hands each valid event to this function, in file order, instead of collecting them in `events`
-   * (which stays empty): recovery folds a long log without holding every event at once.
+   * (which stays empty): recovery folds a long log without holding every event at once. `offset`
+   * and `bytes` locate its line (newline included) when the line carries a checksum; `offset` is -1
+   * for a line without one.
    */
-  onEvent?: (event: RunEvent) => void;
+  onEvent?: (event: RunEvent, offset: number, bytes: number) => void;
 }
 
 /** What `readEventLog` found. */
@@ -108,7 +110,7 @@ export async function readEventLog(path: string, options: ReadEventLogOptions = 
     } else {
       lastSeq = parsed.event.seq;
       eventCount++;
-      onEvent(parsed.event);
+      onEvent(parsed.event, bodyEnd === UNCHECKED_RECORD ? -1 : at, validEnd - pos);
     }
     pos = validEnd;
   }

@@ -9,6 +9,7 @@ import type { EventLogReadResult } from './eventLogReader';
 import { QUARANTINE_DIR, quarantineCopy, quarantineFile } from './quarantine';
 import { EVENT_LOG_FILE } from './runLayout';
 import { readSnapshot, SNAPSHOT_FILE } from './snapshot';
+import type { PlanRecord } from './snapshot';
 
 /** Options for `recoverRunState`. */
 export interface RecoverOptions {
@@ -42,6 +43,8 @@ export interface RecoveredRun {
   state: RunState;
   /** Readable sentences for the user; empty when the run was intact. */
   warnings: string[];
+  /** The log record of the run's latest `plan.ready`, so the writer's snapshots can refer to it. */
+  planRecord?: PlanRecord;
 }
 
 /**
@@ -63,15 +66,18 @@ export async function recoverRunState(
   const quarantined: string[] = [];
   /** Each damaged file and its problem, for the error when nothing at all can be recovered. */
   const damage: string[] = [];
-  const snapshot = await readSnapshot(snapshotPath, runId).catch((err: unknown) => {
+  const snapshot = await readSnapshot(snapshotPath, runId, logPath).catch((err: unknown) => {
     throw new Error(
       `Could not read ${snapshotPath} of run "${runId}": ${errorMessage(err)}. Check the file's permissions.`,
       { cause: err },
     );
   });
+  let planRecord: PlanRecord | undefined;
   if (snapshot.status === 'ok') {
     state = snapshot.snapshot.state;
     fromOffset = snapshot.snapshot.logOffset;
+    const ref = snapshot.snapshot.planRecord;
+    if (ref !== undefined && state.plan !== undefined) planRecord = { ...ref, plan: state.plan };
   } else if (snapshot.status === 'invalid') {
     damage.push(`its snapshot ${snapshotPath} is unusable (${snapshot.reason})`);
     if (quarantine) {
@@ -94,12 +100,13 @@ export async function recoverRunState(
   let foreign = 0;
   let ownEvents = 0;
   const gaps: string[] = [];
-  const fold = (event: RunEvent): void => {
+  const fold = (event: RunEvent, offset: number, bytes: number): void => {
     if (event.runId !== runId) {
       foreign++;
       return;
     }
     ownEvents++;
+    if (event.type === 'plan.ready' && offset >= 0) planRecord = { offset, bytes, plan: event.plan };
     if (event.seq > snapshotSeq) {
       const after = Math.max(previous, snapshotSeq);
       if (event.seq !== after + 1)
@@ -140,7 +147,7 @@ export async function recoverRunState(
     }
     if (snapshot.status !== 'missing' || snapshotSeq > 0)
       warnings.push(`The event log ${logPath} of run "${runId}" is missing.`);
-    return { state, warnings };
+    return { state, warnings, ...(planRecord ? { planRecord } : {}) };
   }
   warnings.push(...log.warnings);
   if (
@@ -169,7 +176,7 @@ export async function recoverRunState(
         'the run continues from the snapshot, and the log lacks those events.',
     );
   }
-  return { state, warnings };
+  return { state, warnings, ...(planRecord ? { planRecord } : {}) };
 }
 
 const NEXT_STEP = 'The run cannot be resumed or shown; start its goal again as a new run.';

@@ -18,6 +18,7 @@ import { recoverRunState, UnreadableRunError } from './recovery';
 import type { RecoveredRun } from './recovery';
 import { RunWriter } from './runWriter';
 import { SNAPSHOT_FILE } from './snapshot';
+import type { PlanRecord } from './snapshot';
 import { renderRunSummary } from './summaryMarkdown';
 
 const LIST_CONCURRENCY = 8;
@@ -148,7 +149,7 @@ export class RunStore {
       const recovered = await recoverRunState(layout.dir, runId, { quarantine: true });
       warnings.push(...recovered.warnings);
       const log = await EventLogWriter.open(layout.log, this.logOptions());
-      const writer = this.writer(layout, log, lock, recovered.state);
+      const writer = this.writer(layout, log, lock, recovered.state, recovered.planRecord);
       return { writer, state: recovered.state, warnings };
     } catch (err) {
       await lock.release().catch(() => undefined);
@@ -285,8 +286,15 @@ export class RunStore {
     throw new Error(`There is no run "${runId}" in ${join(this.root, RUNS_DIR)}.`);
   }
 
-  private writer(layout: RunLayout, log: EventLogWriter, lock: RunLock, state: RunState): RunWriter {
+  private writer(
+    layout: RunLayout,
+    log: EventLogWriter,
+    lock: RunLock,
+    state: RunState,
+    planRecord?: PlanRecord,
+  ): RunWriter {
     return new RunWriter({
+      ...(planRecord ? { planRecord } : {}),
       log,
       lock,
       state,

@@ -6,6 +6,7 @@ import { writeFileAtomic } from './atomicFile';
 import type { EventLogWriter } from './eventLogWriter';
 import type { RunLock } from './runLock';
 import { SnapshotSerializer } from './snapshotSerializer';
+import type { PlanRecord } from './snapshotSerializer';
 
 /** The parts a `RunWriter` is made of; `RunStore` assembles them. */
 export interface RunWriterParts {
@@ -30,6 +31,8 @@ export interface RunWriterParts {
    * recovery costs less than rewriting the state as often.
    */
   snapshotAfterLogBytes: number;
+  /** The log record of the recovered state's plan, when recovery knows it. */
+  planRecord?: PlanRecord;
 }
 
 /**
@@ -62,6 +65,8 @@ export class RunWriter implements RunEventSink {
   private duplicates = 0;
   /** Keeps each task's JSON between snapshots until an event may change the task. */
   private readonly serializer = new SnapshotSerializer();
+  /** The latest `plan.ready` in the log: snapshots refer to it while the state's plan is that one. */
+  private planRecord: PlanRecord | undefined;
 
   constructor(parts: RunWriterParts) {
     this.log = parts.log;
@@ -72,6 +77,7 @@ export class RunWriter implements RunEventSink {
     this.snapshotEvery = Math.max(1, Math.floor(parts.snapshotEvery));
     this.snapshotGrowth = Math.max(0, parts.snapshotGrowth);
     this.snapshotAfterLogBytes = Math.max(0, parts.snapshotAfterLogBytes);
+    this.planRecord = parts.planRecord;
   }
 
   /** The run this writer owns. */
@@ -125,8 +131,11 @@ export class RunWriter implements RunEventSink {
       );
     }
     // If the log refuses (it failed earlier), recordedSeq stays behind and no snapshot is taken any more.
+    const offset = this.log.appendedBytes;
     this.log.append(event);
     this.recordedSeq = event.seq;
+    if (event.type === 'plan.ready')
+      this.planRecord = { offset, bytes: this.log.appendedBytes - offset, plan: event.plan };
     if (++this.sinceSnapshot >= this.snapshotEvery) this.considerSnapshot();
   }
 
@@ -210,7 +219,7 @@ export class RunWriter implements RunEventSink {
   private async writeSnapshotNow(): Promise<void> {
     if (this.runState.lastSeq !== this.recordedSeq) return;
     const logOffset = this.log.appendedBytes;
-    const bytes = this.serializer.serialize(this.runState, logOffset);
+    const bytes = this.serializer.serialize(this.runState, logOffset, Date.now(), this.planRecord);
     this.lastSnapshot = { logOffset, size: bytes.length };
     await this.log.flush();
     await writeFileAtomic(this.snapshotPath, bytes);

@@ -113,7 +113,7 @@ const RunStateSchema = lazySchema(() =>
 /** A snapshot validated field by field: one without a checksum (format 1, or written by hand). */
 export const SnapshotEnvelopeSchema = lazySchema(() =>
   z.object({
-    formatVersion: z.literal([1, SNAPSHOT_FORMAT_VERSION], {
+    formatVersion: z.literal([1, 2, SNAPSHOT_FORMAT_VERSION], {
       error: (issue) =>
         typeof issue.input === 'number'
           ? `it has format version ${issue.input}, which this version of Agent Orchestrator cannot read (it reads formats 1 to ${SNAPSHOT_FORMAT_VERSION}; a newer version may have written it)`
@@ -122,5 +122,6 @@ export const SnapshotEnvelopeSchema = lazySchema(() =>
     savedAt: z.number(),
     logOffset: z.number().int().nonnegative().optional(),
     state: RunStateSchema,
+    planRecord: z.object({ offset: z.number().int().nonnegative(), bytes: z.number().int().positive() }).optional(),
   }),
 );

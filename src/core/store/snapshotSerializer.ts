@@ -3,8 +3,27 @@ import type { RunState, TaskState } from '../model/runState';
 import { ALL_TASKS, tasksTouchedBy } from './knownEventTypes';
 import { checksumOf, writeChecksumHex } from './recordChecksum';
 
-/** Bumped when the envelope or the state changes incompatibly; 2 added the checksum header. */
-export const SNAPSHOT_FORMAT_VERSION = 2;
+/**
+ * Bumped when the envelope or the state changes incompatibly; 2 added the checksum header, 3 the
+ * `planRecord` that may stand for the state's plan (a version that reads only 2 must not take such
+ * a snapshot for a run without a plan: it refuses it and folds the log instead).
+ */
+export const SNAPSHOT_FORMAT_VERSION = 3;
+
+/**
+ * Where the `plan.ready` record whose plan a snapshot leaves out sits in the event log: its byte
+ * offset and length, newline included.
+ */
+export interface PlanRecordRef {
+  offset: number;
+  bytes: number;
+}
+
+/** A plan and the log record that holds it, as the writer knows it. */
+export interface PlanRecord extends PlanRecordRef {
+  /** The plan object the record was written from (the state holds this very object until the plan changes). */
+  plan: object;
+}
 
 /**
  * How every snapshot of format 2 begins: a fixed-length header whose checksum covers every byte
@@ -29,6 +48,8 @@ const CLOSE_WITHOUT_PLAN = Buffer.from('}}', 'latin1');
 const PLAN_FIELD = Buffer.from(',"plan":', 'latin1');
 /** Closes the state and the envelope after the plan. */
 const CLOSE_AFTER_PLAN = Buffer.from('}}', 'latin1');
+/** Closes the state and opens the envelope's reference to the plan's log record. */
+const PLAN_RECORD_FIELD = Buffer.from('},"planRecord":', 'latin1');
 
 /**
  * The JSON (UTF-8) of each plan already serialised. A plan is never changed in place (adding a task
@@ -56,8 +77,13 @@ export class SnapshotSerializer {
     else if (touched !== undefined) this.changed.add(touched);
   }
 
-  /** The snapshot file's bytes for `state` now: header with checksum, then the envelope and the state. */
-  serialize(state: RunState, logOffset?: number, savedAt: number = Date.now()): Buffer {
+  /**
+   * The snapshot file's bytes for `state` now: header with checksum, then the envelope and the
+   * state. While the state's plan is still the one `planRecord` was written from, the snapshot
+   * refers to that log record instead of holding the plan (often the largest part of the state,
+   * and already durable in the log).
+   */
+  serialize(state: RunState, logOffset?: number, savedAt: number = Date.now(), planRecord?: PlanRecord): Buffer {
     const { plan, tasks, ...rest } = state;
     // `"savedAt":…,"logOffset":…,"state":{…rest}}` once the opening brace and the final `}}` are cut.
     const head = JSON.stringify({ savedAt, ...(logOffset !== undefined ? { logOffset } : {}), state: rest });
@@ -87,6 +113,11 @@ export class SnapshotSerializer {
     }
     this.changed.clear();
     if (plan === undefined) parts.push(CLOSE_WITHOUT_PLAN);
+    else if (planRecord?.plan === plan)
+      parts.push(
+        PLAN_RECORD_FIELD,
+        Buffer.from(`{"offset":${planRecord.offset},"bytes":${planRecord.bytes}}}`, 'latin1'),
+      );
     else parts.push(PLAN_FIELD, planBytesOf(plan), CLOSE_AFTER_PLAN);
     // One copy of every part; the checksum then covers everything after the fixed-length header.
     const bytes = Buffer.concat(parts);

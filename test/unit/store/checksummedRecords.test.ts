@@ -37,7 +37,7 @@ describe('checklist 16: every log record and snapshot carries a checksum; a torn
     assert.deepEqual(read.events, events);
     assert.deepEqual(read.damagedRecords, []);
     const snapshot = await readFile(join(runDir('r1'), 'snapshot.json'), 'utf8');
-    assert.match(snapshot, /^\{"formatVersion":2,"crc":"[0-9a-f]{8}",/);
+    assert.match(snapshot, /^\{"formatVersion":3,"crc":"[0-9a-f]{8}",/);
   });
 
   it('seals records of any text: multi-byte UTF-8, escapes and quotes hash as the bytes on disk', async () => {

@@ -18,7 +18,7 @@ describe('store/snapshot', () => {
     if (read.status !== 'ok') return;
     assert.deepEqual(read.snapshot.state, original);
     assert.equal(read.snapshot.logOffset, 1234);
-    assert.equal(read.snapshot.formatVersion, 2);
+    assert.equal(read.snapshot.formatVersion, 3);
   });
 
   it('reports a missing snapshot as missing, not as invalid', async () => {
@@ -41,7 +41,7 @@ describe('store/snapshot', () => {
   > = [
     ['not JSON', () => '{"formatVersion":1,"state":', /not JSON/],
     ['not an object', () => 42, /expected object/],
-    ['another format version', (e) => ({ ...e, formatVersion: 3 }), /formatVersion: it has format version 3/],
+    ['another format version', (e) => ({ ...e, formatVersion: 4 }), /formatVersion: it has format version 4/],
     ['another run', (e) => ({ ...e, state: { ...e.state, runId: 'r2' } }), /belongs to run "r2"/],
     ['lastSeq not a number', (e) => ({ ...e, state: { ...e.state, lastSeq: 'many' } }), /state\.lastSeq/],
     ['tasks not an object', (e) => ({ ...e, state: { ...e.state, tasks: [] } }), /state\.tasks/],
@@ -68,6 +68,6 @@ describe('store/snapshot', () => {
   it('writes atomically: the file is always a whole snapshot', async () => {
     await writeSnapshot(path(), state());
     const envelope = JSON.parse(await readFile(path(), 'utf8')) as { formatVersion: number };
-    assert.equal(envelope.formatVersion, 2);
+    assert.equal(envelope.formatVersion, 3);
   });
 });
