@@ -100,7 +100,7 @@ export const storeSection: BenchSection = {
       return [
         {
           benchmark: 'Store',
-          measure: `${n} events appended durably (RunStore defaults: a snapshot after ≥ 5,000 events once the log outgrew the last one)`,
+          measure: `${n} events appended durably (RunStore defaults: a snapshot after ≥ 5,000 events once the log outgrew the last one and 8 MiB)`,
           value: round(perSecond),
           unit: 'events/s',
           anchor: { name: 'fs floor (same lines, fsync per 1,000)', value: round(floorPerSecond) },
