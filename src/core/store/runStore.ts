@@ -23,7 +23,7 @@ import { renderRunSummary } from './summaryMarkdown';
 
 const LIST_CONCURRENCY = 8;
 const MAX_WARNINGS_IN_SUMMARY = 3;
-/** The log growth a periodic snapshot waits for by default: folding that much on recovery takes about 0.1 s. */
+/** The log growth a periodic snapshot waits for by default: folding that much on recovery took about 0.2 s. */
 export const DEFAULT_SNAPSHOT_AFTER_LOG_BYTES = 8 * 2 ** 20;
 
 /** How a `RunStore` is set up. */
@@ -41,8 +41,8 @@ export interface RunStoreOptions {
   snapshotGrowth?: number;
   /**
    * With a `snapshotGrowth` above 0, a periodic snapshot also waits until the log has grown by this
-   * many bytes since the last one; default 8 MiB, whose fold on recovery takes about a tenth of a
-   * second, so a short run writes one snapshot, on close.
+   * many bytes since the last one; default 8 MiB (folding that much on recovery took about 0.2 s),
+   * so a short run writes one snapshot, on close.
    */
   snapshotAfterLogBytes?: number;
   /** Group-commit delay of the event log; default 10 ms. */
