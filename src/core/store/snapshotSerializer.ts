@@ -19,6 +19,12 @@ export interface PlanRecordRef {
   bytes: number;
 }
 
+/**
+ * A plan record at least this long is referred to instead of copied. A smaller plan costs little to
+ * copy, and keeping it in the snapshot lets the snapshot alone give back a run whose log was lost.
+ */
+export const PLAN_RECORD_MIN_BYTES = 64 * 1024;
+
 /** A plan and the log record that holds it, as the writer knows it. */
 export interface PlanRecord extends PlanRecordRef {
   /** The plan object the record was written from (the state holds this very object until the plan changes). */
@@ -79,9 +85,9 @@ export class SnapshotSerializer {
 
   /**
    * The snapshot file's bytes for `state` now: header with checksum, then the envelope and the
-   * state. While the state's plan is still the one `planRecord` was written from, the snapshot
-   * refers to that log record instead of holding the plan (often the largest part of the state,
-   * and already durable in the log).
+   * state. While the state's plan is still the one `planRecord` was written from and that record
+   * is large (`PLAN_RECORD_MIN_BYTES`), the snapshot refers to it instead of holding the plan (then
+   * often the largest part of the state, and already durable in the log).
    */
   serialize(state: RunState, logOffset?: number, savedAt: number = Date.now(), planRecord?: PlanRecord): Buffer {
     const { plan, tasks, ...rest } = state;
@@ -113,7 +119,7 @@ export class SnapshotSerializer {
     }
     this.changed.clear();
     if (plan === undefined) parts.push(CLOSE_WITHOUT_PLAN);
-    else if (planRecord?.plan === plan)
+    else if (planRecord?.plan === plan && planRecord.bytes >= PLAN_RECORD_MIN_BYTES)
       parts.push(
         PLAN_RECORD_FIELD,
         Buffer.from(`{"offset":${planRecord.offset},"bytes":${planRecord.bytes}}}`, 'latin1'),

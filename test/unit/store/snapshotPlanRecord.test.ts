@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../../../src/core/model/runEvents';
 import { TaskSpecSchema } from '../../../src/core/model/planSchema';
 import { RunStore } from '../../../src/core/store/runStore';
 import { readSnapshot, serializeSnapshot } from '../../../src/core/store/snapshot';
+import { PLAN_RECORD_MIN_BYTES } from '../../../src/core/store/snapshotSerializer';
 import { EventBuilder, foldEvents, sampleRunEvents } from '../../support/eventBuilders';
 import { createRun, openRun, useTempDir } from './storeTestUtils';
 
-/** A plan large enough that holding it in every snapshot would be most of the file. */
-const TASKS = 40;
+/** A plan large enough (over PLAN_RECORD_MIN_BYTES) that holding it in every snapshot would be most of the file. */
+const TASKS = 500;
 
 describe('checklist 20: a snapshot leaves the plan to its plan.ready record in the log (format 3) and still reads formats 1 and 2', () => {
   const tempDir = useTempDir();
@@ -33,6 +34,7 @@ describe('checklist 20: a snapshot leaves the plan to its plan.ready record in t
     const log = await readFile(join(runDir('ref'), 'events.jsonl'));
     const line = log.subarray(ref.offset, ref.offset + ref.bytes).toString('utf8');
     assert.match(line, /^\{"type":"plan.ready",.*\}\n$/s, 'the reference is exactly the plan.ready line');
+    assert.ok(ref.bytes >= PLAN_RECORD_MIN_BYTES);
     assert.ok(text.length < Buffer.byteLength(serializeSnapshot(foldEvents('ref', events))) * 0.75);
 
     const loaded = await store().load('ref');
@@ -85,6 +87,18 @@ describe('checklist 20: a snapshot leaves the plan to its plan.ready record in t
     assert.equal(existsSync(join(runDir('flip'), 'snapshot.json')), false, 'moved to quarantine/');
     assert.equal(opened.state.lastSeq, events.length, 'every other event is folded from the log');
     await opened.writer.close();
+  });
+
+  it('keeps a small plan in the snapshot, so the snapshot alone gives back a run whose log was lost', async () => {
+    const events = sampleRunEvents('small', 3);
+    await writeRun('small', events);
+    const text = await snapshotText('small');
+    assert.doesNotMatch(text, /"planRecord"/);
+    assert.match(text, /^\{"formatVersion":3,.*"plan":\{/s);
+    await rm(join(runDir('small'), 'events.jsonl'));
+    const loaded = await store().load('small');
+    assert.deepEqual(loaded.state, foldEvents('small', events));
+    assert.match(loaded.warnings.join('\n'), /event log .* is missing/);
   });
 
   it('reads a format-2 snapshot, which holds its plan in full', async () => {
