@@ -14,6 +14,8 @@ export interface Encoding {
 export interface TextCounter {
   /** The tokens of each text, in order. */
   countTexts(texts: readonly string[]): Promise<number[]>;
+  /** Frees the encoding (a worker stops); resolves once it has. Counting afterwards is refused. */
+  close(): Promise<void>;
 }
 
 /** How an encoding is loaded: `open` resolves once it can count. */
@@ -26,7 +28,10 @@ export function inThreadTokenizer(require: () => Encoding): TokenizerSource {
   return {
     open: async () => {
       const encoding = require();
-      return { countTexts: async (texts) => texts.map((text) => encoding.countTokens(text)) };
+      return {
+        countTexts: async (texts) => texts.map((text) => encoding.countTokens(text)),
+        close: async () => undefined,
+      };
     },
   };
 }
@@ -101,6 +106,10 @@ function workerCounter(worker: Worker, path: string): Promise<TextCounter> {
         pending.set(id, { resolve, reject });
         worker.postMessage({ id, texts });
       });
+    },
+    close: async () => {
+      fail(new Error('the tokenizer was closed'));
+      await worker.terminate();
     },
   };
   return new Promise<TextCounter>((resolve, reject) => {
