@@ -2,7 +2,8 @@
 // and a host without worker threads). An encoding is megabytes of rank tables that take 100–300 ms
 // of one CPU to load (over a second on a loaded machine); in a worker that load never holds up a
 // model reply, an edit or a request being sent, and the counting itself leaves this thread too.
-import { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { errorMessage } from '../common/errors';
 
 /** The part of a gpt-tokenizer encoding module we use. */
@@ -49,6 +50,9 @@ export function workerTokenizer(modulePath: () => string, fallback: () => Encodi
       let worker: Worker;
       try {
         path = modulePath();
+        // Required here, not at the top: a process that never counts (or has not yet) does not load it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
         worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path }, stdout: false, stderr: false });
       } catch {
         return inThreadTokenizer(fallback).open();
