@@ -114,6 +114,8 @@ export async function createCliEngine(options: CliEngineOptions): Promise<CliEng
       keyHint: (p) => `export ${p.keyEnvVar} (keys are read from the environment only), or pick another --provider.`,
       // A --base-url on the command line is the user's own choice of where the key goes.
       confirmKeyHost: async () => true,
+      // The planner is asked as soon as the engine is built.
+      preloadPlannerModel: true,
       settings: {
         ...DEFAULT_ENGINE_SETTINGS,
         models: {

@@ -28,6 +28,7 @@ import { planFileText } from '../core/plan/planFile';
 import { planOriginOf } from '../core/plan/planOrigin';
 import { PLAN_TO_STDOUT } from './cliCommand';
 import { OtlpSpanExporter } from '../core/observe/otlpSpanExporter';
+import { closeOpenAiTokenizers } from '../core/llm/openAiTokenizer';
 import { version as VERSION } from '../../package.json';
 
 /** Concurrency when `--concurrency` is not given (the extension's default). */
@@ -279,7 +280,12 @@ async function drive(io: CliIo, state: StateDirChoice, options: DriveOptions, st
     let exporter: OtlpSpanExporter | undefined;
     const handle = await start(engine, reporter, (h) => {
       reporter.follow(h.state);
-      h.onEvent((e) => reporter.event(e));
+      h.onEvent((e) => {
+        reporter.event(e);
+        // Nothing is counted after the run's last event: the tokenizer's worker stops while the
+        // store is closed and the summary printed, so the process does not wait for it at exit.
+        if (e.type === 'run.completed') void closeOpenAiTokenizers();
+      });
       if (options.otlpEndpoint !== undefined) {
         const warn = (message: string): void => reporter.warn(message);
         exporter = OtlpSpanExporter.follow(h, { endpoint: options.otlpEndpoint, serviceVersion: VERSION, warn });

@@ -81,6 +81,11 @@ export interface EnginePorts {
    * host's FileSystemWatcher). Without it, the agent files are read once, when the engine is built.
    */
   agentFileWatcher?: AgentFileWatcher;
+  /**
+   * Loads the planner model's client library while the engine waits on git, for a front end that
+   * plans as soon as the engine is built (the CLI); otherwise it loads on the first call.
+   */
+  preloadPlannerModel?: boolean;
   /** MCP servers agents may use when their definition lists the tools; `trusted: false` refuses to start any. */
   mcp?: { servers: readonly McpServerConfig[]; trusted: boolean };
   /** Something the user should know (a skipped custom agent, no checkpoints…); never fatal. */
@@ -176,6 +181,9 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
   }
   if (policy.configurationError) warn(`Policy: ${policy.configurationError}`);
   await sweepInterruptedWrites(root, warn);
+  const plannerModel = models.createModel(models.provider.id, models.model);
+  // Compiling the SDK is work the first request would do anyway; here it overlaps the git processes.
+  if (ports.preloadPlannerModel) plannerModel.preload?.();
   const { checkpoints, note } = await opening;
   if (note !== undefined) warn(note);
   const thresholds = DEFAULT_THRESHOLDS;
@@ -263,7 +271,7 @@ export async function assembleEngine(ports: EnginePorts): Promise<Engine> {
     ),
   );
   const planner = new LlmPlanner({
-    model: models.createModel(models.provider.id, models.model),
+    model: plannerModel,
     prices,
     structuredOutput: models.provider.planOutput === 'tool' ? 'tool' : 'response_format',
     strict: models.provider.strictStructuredOutput,

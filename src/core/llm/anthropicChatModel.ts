@@ -14,7 +14,7 @@ import type {
   ToolCall,
 } from './chatModel';
 import { toLlmFailure, type LlmErrorContext } from './llmErrors';
-import { loadAnthropicSdk } from './sdkLoader';
+import { loadAnthropicSdk, preloadFetch } from './sdkLoader';
 import { errorHeaders, reportHeaders } from './responseHeaders';
 import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
@@ -74,6 +74,12 @@ export class AnthropicChatModel implements ChatModel {
       apiKeyEnvVar: envVar,
       secrets: [options.apiKey],
     };
+  }
+
+  /** Loads the SDK and Node's fetch now, so the first request does not wait for them. */
+  preload(): void {
+    this.sdkClient().catch(() => undefined);
+    preloadFetch();
   }
 
   /** The SDK client, made on the first call (the SDK loads then). */

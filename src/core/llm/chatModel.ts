@@ -161,4 +161,10 @@ export interface ChatModel {
    * (its tokenizer still loads); undefined when counting is quick or this model cannot bound.
    */
   tokenBound?(request: ChatRequest): number | undefined;
+  /**
+   * Loads what the first request needs (the provider's client library, Node's fetch) ahead of it,
+   * for a caller that is about to wait on something else; never throws (a failed load is reported
+   * by the request, as without it).
+   */
+  preload?(): void;
 }

@@ -22,7 +22,7 @@ import { parseToolArguments } from './parseToolArguments';
 import { estimateOutputTokens, estimateRequestTokens } from './tokenEstimate';
 import { validateChatRequest } from './validateChatRequest';
 import { ListenerFailure } from './listenerFailure';
-import { loadOpenAiSdk } from './sdkLoader';
+import { loadOpenAiSdk, preloadFetch } from './sdkLoader';
 import {
   countOpenAiRequestTokens,
   OPENAI_TOKENIZERS,
@@ -103,6 +103,12 @@ export class OpenAiChatModel implements ChatModel {
       apiKeyEnvVar: envVar,
       secrets: [options.apiKey],
     };
+  }
+
+  /** Loads the SDK and Node's fetch now, so the first request does not wait for them. */
+  preload(): void {
+    this.sdkClient().catch(() => undefined);
+    preloadFetch();
   }
 
   /** The SDK client, made on the first call (the SDK loads then). */

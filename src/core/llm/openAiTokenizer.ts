@@ -100,6 +100,19 @@ export class TokenizerLoader {
     });
   }
 
+  /**
+   * Frees the loaded encoding (its worker thread stops, so a process exits without waiting for it);
+   * a later ask loads it again.
+   */
+  async close(): Promise<void> {
+    this.stopBackgroundWait();
+    const loading = this.loading;
+    this.loading = undefined;
+    this.counter = undefined;
+    const counter = await loading?.catch(() => undefined);
+    await counter?.close();
+  }
+
   private stopBackgroundWait(): void {
     if (this.backgroundTimer !== undefined) clearInterval(this.backgroundTimer);
     this.backgroundTimer = undefined;
@@ -129,6 +142,11 @@ export const OPENAI_TOKENIZERS: OpenAiTokenizers = {
     ),
   ),
 };
+
+/** Frees every loaded encoding of `tokenizers` (a process about to exit stops their workers early); never rejects. */
+export async function closeOpenAiTokenizers(tokenizers: OpenAiTokenizers = OPENAI_TOKENIZERS): Promise<void> {
+  await Promise.all(Object.values(tokenizers).map((t) => t.close().catch(() => undefined)));
+}
 
 /**
  * The tokenizer of an OpenAI model by its name (`gpt-4o`, `openai/gpt-4.1-mini`, `o3`, `gpt-5`…):

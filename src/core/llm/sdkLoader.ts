@@ -37,3 +37,12 @@ function lazySdk<T extends SdkErrorClasses>(name: string, load: () => T): () => 
     return loaded;
   };
 }
+
+/**
+ * Loads Node's own fetch (undici: tens of milliseconds to compile and run), which Node does on the
+ * first use of `fetch`, `Headers` or `Request`; both SDKs make a `Headers` for every request.
+ */
+export function preloadFetch(): void {
+  // Reading the global is what loads it.
+  if (typeof globalThis.Headers !== 'function') return;
+}

@@ -2,7 +2,8 @@
 // and a host without worker threads). An encoding is megabytes of rank tables that take 100–300 ms
 // of one CPU to load (over a second on a loaded machine); in a worker that load never holds up a
 // model reply, an edit or a request being sent, and the counting itself leaves this thread too.
-import { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { errorMessage } from '../common/errors';
 
 /** The part of a gpt-tokenizer encoding module we use. */
@@ -14,6 +15,8 @@ export interface Encoding {
 export interface TextCounter {
   /** The tokens of each text, in order. */
   countTexts(texts: readonly string[]): Promise<number[]>;
+  /** Frees the encoding (a worker stops); resolves once it has. Counting afterwards is refused. */
+  close(): Promise<void>;
 }
 
 /** How an encoding is loaded: `open` resolves once it can count. */
@@ -26,7 +29,10 @@ export function inThreadTokenizer(require: () => Encoding): TokenizerSource {
   return {
     open: async () => {
       const encoding = require();
-      return { countTexts: async (texts) => texts.map((text) => encoding.countTokens(text)) };
+      return {
+        countTexts: async (texts) => texts.map((text) => encoding.countTokens(text)),
+        close: async () => undefined,
+      };
     },
   };
 }
@@ -44,6 +50,9 @@ export function workerTokenizer(modulePath: () => string, fallback: () => Encodi
       let worker: Worker;
       try {
         path = modulePath();
+        // Required here, not at the top: a process that never counts (or has not yet) does not load it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
         worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path }, stdout: false, stderr: false });
       } catch {
         return inThreadTokenizer(fallback).open();
@@ -101,6 +110,10 @@ function workerCounter(worker: Worker, path: string): Promise<TextCounter> {
         pending.set(id, { resolve, reject });
         worker.postMessage({ id, texts });
       });
+    },
+    close: async () => {
+      fail(new Error('the tokenizer was closed'));
+      await worker.terminate();
     },
   };
   return new Promise<TextCounter>((resolve, reject) => {

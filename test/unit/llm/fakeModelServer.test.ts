@@ -264,4 +264,37 @@ describe('FakeModelServer', () => {
     await Promise.all([ask(), ask(), ask()]);
     assert.equal(server.maxConcurrency(), 3);
   });
+
+  it('holds 16 delayed answers at once without a listener warning, and close() still cuts one that waits', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      server = await start({ replies: Array.from({ length: 16 }, () => textReply('ok')), latencyMs: 50 });
+      const auth = { authorization: `Bearer ${server.apiKey}` };
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, () => post(`${server.openAiBaseUrl}/chat/completions`, auth, CHAT)),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        Array.from({ length: 16 }, () => 200),
+      );
+      assert.equal(server.maxConcurrency(), 16);
+      // Warnings are emitted on the next tick.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings, []);
+
+      const waiting = await start({ replies: [textReply('late')], latencyMs: 60_000 });
+      const cut = post(
+        `${waiting.openAiBaseUrl}/chat/completions`,
+        { authorization: `Bearer ${waiting.apiKey}` },
+        CHAT,
+      );
+      while (waiting.requests.length === 0) await new Promise<void>((resolve) => setTimeout(resolve, 5));
+      await waiting.close();
+      await assert.rejects(cut, /socket hang up|ECONNRESET/);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

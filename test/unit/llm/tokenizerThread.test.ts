@@ -5,12 +5,13 @@ import { promisify } from 'node:util';
 import { countTokens as o200kTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatRequest } from '../../../src/core/llm/chatModel';
 import {
+  closeOpenAiTokenizers,
   countOpenAiRequestTokens,
   inThreadTokenizer,
   OPENAI_TOKENIZERS,
   TokenizerLoader,
 } from '../../../src/core/llm/openAiTokenizer';
-import { workerTokenizer } from '../../../src/core/llm/tokenizerThread';
+import { workerTokenizer, type TokenizerSource } from '../../../src/core/llm/tokenizerThread';
 
 const PROBE = resolve(__dirname, '../../support/threadProbeEncoding.cjs');
 const REQUEST: ChatRequest = {
@@ -90,5 +91,38 @@ describe('the OpenAI tokenizer in a worker thread', function () {
       timeout: 15_000,
     });
     assert.equal(Number(stdout), 3 + 3 + o200kTokens('hello there'));
+  });
+
+  it('close() stops the worker of a loaded encoding; the next ask loads it again and counts the same', async () => {
+    const log: string[] = [];
+    const probe = workerTokenizer(
+      () => PROBE,
+      () => assert.fail('no fallback: the worker started'),
+    );
+    const recorded: TokenizerSource = {
+      open: async () => {
+        log.push('open');
+        const counter = await probe.open();
+        return {
+          countTexts: (texts) => counter.countTexts(texts),
+          close: async () => {
+            await counter.close();
+            log.push('closed');
+            // A closed worker refuses to count: its thread has gone.
+            await assert.rejects(counter.countTexts(['abc']), /closed|stopped/);
+          },
+        };
+      },
+    };
+    const loader = new TokenizerLoader('probe', recorded);
+    await closeOpenAiTokenizers({ o200k_base: loader, cl100k_base: loader });
+    assert.deepEqual(log, [], 'an encoding never loaded has nothing to stop');
+    assert.deepEqual(await loader.countTexts(['abc']), [3]);
+    await closeOpenAiTokenizers({ o200k_base: loader, cl100k_base: loader });
+    assert.deepEqual(log, ['open', 'closed']);
+    assert.equal(loader.ready, false);
+    assert.deepEqual(await loader.countTexts(['hello']), [5]);
+    assert.deepEqual(log, ['open', 'closed', 'open']);
+    await loader.close();
   });
 });
