@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ANTHROPIC_COUNT_TOKENS_PATH, answerCountTokens, anthropicErrorBody } from './anthropicWire';
 import {
   DEFAULT_RANDOM_FAULTS,
@@ -17,6 +16,7 @@ import { limitHeaders } from './limitHeaders';
 import { RateWindow } from './rateWindow';
 import { readBody } from './requestBody';
 import { seededRandom } from './seededRandom';
+import { ServerWaits } from './serverWaits';
 import { maxOutputTokens, requestTokens } from './wireAnswer';
 import { BillBook, type BilledUsage } from './billedUsage';
 import type { FakeApi, FakeModelServerOptions, RecordedRequest } from './serverOptions';
@@ -46,6 +46,8 @@ export class FakeModelServer {
   /** How often each conversation turn was asked, for per-turn fault draws. */
   private readonly turnsAsked = new Map<string, number>();
   private readonly closing = new AbortController();
+  /** Reply latency and chunk delays: cancelled by `close`, with no listener per request on `closing`. */
+  readonly waits = new ServerWaits();
   private readonly now: () => number;
   private port = 0;
   private rateLimited = 0;
@@ -147,6 +149,7 @@ export class FakeModelServer {
   /** Stops listening, cuts open connections and cancels pending delays. */
   async close(): Promise<void> {
     this.closing.abort();
+    this.waits.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -292,7 +295,7 @@ export class FakeModelServer {
   ): Promise<void> {
     const api = rec.api as FakeApi;
     const wait = (this.options.latencyMs ?? 0) + (isFault(reply) ? 0 : (reply.delayMs ?? 0));
-    if (wait > 0) await delay(wait, undefined, { signal: this.closing.signal });
+    if (wait > 0) await this.waits.wait(wait);
     let message: FakeMessage = reply as FakeMessage;
     let failAfter: FailAfter | undefined;
     rec.outcome = 'answered';
@@ -313,6 +316,7 @@ export class FakeModelServer {
         if ((this.options.limits?.tokenCounting ?? 'request') === 'usage') this.window?.charge(tokens);
       },
       signal: this.closing.signal,
+      pause: (ms) => this.waits.wait(ms),
     });
   }
 
