@@ -44,6 +44,8 @@ export class GitRunner {
   private readonly clock: Clock;
   private readonly lockRetries: number;
   private readonly spawner: GitSpawner;
+  /** The entries of `baseEnv` the environment guard looks at, picked once (the rest of the environment never matters to it). */
+  private readonly baseGuardedEnv: Record<string, string>;
 
   constructor(options: GitRunnerOptions) {
     this.spawner = options.spawner ?? PROCESS_GIT_SPAWNER;
@@ -60,6 +62,7 @@ export class GitRunner {
       GIT_TERMINAL_PROMPT: '0',
       ...options.env,
     };
+    this.baseGuardedEnv = guardedEntries(this.baseEnv);
   }
 
   /** Runs `git <args>` and resolves with its stdout; retries while a `*.lock` file of another git process is in the way. */
@@ -80,7 +83,10 @@ export class GitRunner {
     if (options.indexFile !== undefined) env.GIT_INDEX_FILE = options.indexFile;
     // An option that makes git run another program (`--upload-pack=…`, `-c core.sshCommand=…`, GIT_SSH, EDITOR…)
     // is refused, even where it arrives as a value; pathspecs after `--` are data and pass.
-    const unsafe = vulnerabilityCheck(args, env);
+    // The guard reads only git's variables and those that name a program; it is given just those, in the same order.
+    const guarded = { ...this.baseGuardedEnv, ...guardedEntries(options.env) };
+    if (options.indexFile !== undefined) guarded.GIT_INDEX_FILE = options.indexFile;
+    const unsafe = vulnerabilityCheck(args, guarded);
     if (unsafe.length > 0) throw new GitRefusedError(args, unsafe.map((v) => v.message).join('; '));
     try {
       const { exitCode, signal, stdout, stderr } = await this.spawner.run({
@@ -128,6 +134,20 @@ function inheritedEnv(): Record<string, string> {
     env[key] = value;
   }
   return env;
+}
+
+/**
+ * The entries `@simple-git/argv-parser`'s environment check reads: a key that, lower-cased and trimmed, is one of
+ * its named variables (EDITOR, PAGER, GIT_SSH…) or starts with "git". It skips every other entry, so its verdict on
+ * these alone is its verdict on the whole environment.
+ */
+export function guardedEntries(env: Record<string, string> | undefined): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env ?? {})) {
+    const lower = key.toLowerCase().trim();
+    if (isGitEnvKey(lower) || lower.startsWith('git')) picked[key] = value;
+  }
+  return picked;
 }
 
 /** git's message when another process holds `index.lock`, a ref lock or `packed-refs.lock`. */
