@@ -1,5 +1,6 @@
 import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
 import type { ProviderTable } from '../core/llm/providerTable';
+import { TickBatchedStream } from './tickBatchedStream';
 
 /** One output stream as the CLI writes to it. */
 export interface CliOutput {
@@ -39,30 +40,44 @@ export function processIo(): CliIo {
     .map((name) => process.env[name]?.trim() ?? '')
     .filter((value) => value.length >= 8);
   const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
-  const output = (stream: NodeJS.WriteStream): CliOutput => {
+  // stdout (the event stream) is written once per tick; a stderr write, a flush and the exit hand it over first.
+  let stdoutBatch: TickBatchedStream | undefined;
+  const output = (stream: NodeJS.WriteStream, batched: boolean): CliOutput => {
     // A reader that went away (`| head -1`) must not crash a run half-way: drop further output.
     let closed = false;
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
       closed = true;
     });
+    const direct = { write: (text: string): void => void (closed || stream.write(scrub(text))) };
+    const batch = batched ? new TickBatchedStream(direct) : undefined;
+    if (batch) {
+      stdoutBatch = batch;
+      process.once('exit', () => batch.drain());
+    }
     return {
-      write: (text) => void (closed || stream.write(scrub(text))),
+      write: (text) => {
+        if (batch) return batch.write(text);
+        stdoutBatch?.drain();
+        direct.write(text);
+      },
       get isTTY() {
         return stream.isTTY === true;
       },
       get columns() {
         return stream.isTTY ? stream.columns : undefined;
       },
-      flush: () =>
-        new Promise<void>((resolve) =>
+      flush: () => {
+        stdoutBatch?.drain();
+        return new Promise<void>((resolve) =>
           closed || stream.writableLength === 0 ? resolve() : stream.write('', () => resolve()),
-        ),
+        );
+      },
     };
   };
   return {
-    stdout: output(process.stdout),
-    stderr: output(process.stderr),
+    stdout: output(process.stdout, true),
+    stderr: output(process.stderr, false),
     stdin: process.stdin,
     stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,

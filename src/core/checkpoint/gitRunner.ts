@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { isGitEnvKey, vulnerabilityCheck } from '@simple-git/argv-parser';
 import type { Clock } from '../common/clock';
 import { errorMessage } from '../common/errors';
 import { GitCommandError } from './gitCommandError';
 import { GitNotInstalledError } from './gitNotInstalledError';
+import { PROCESS_GIT_SPAWNER, type GitSpawner } from './gitProcessThread';
 import { GitRefusedError } from './gitRefusedError';
 
 /** How one git command runs: a private index, stdin, extra environment. */
@@ -28,6 +28,8 @@ export interface GitRunnerOptions {
   clock: Clock;
   /** How often a command is retried while another git process holds a lock; default 8 (about 3 s in all). */
   lockRetries?: number;
+  /** Starts the git processes; default: the process's worker thread (`PROCESS_GIT_SPAWNER`). */
+  spawner?: GitSpawner;
 }
 
 /**
@@ -41,8 +43,12 @@ export class GitRunner {
   private readonly baseEnv: Record<string, string>;
   private readonly clock: Clock;
   private readonly lockRetries: number;
+  private readonly spawner: GitSpawner;
+  /** The entries of `baseEnv` the environment guard looks at, picked once (the rest of the environment never matters to it). */
+  private readonly baseGuardedEnv: Record<string, string>;
 
   constructor(options: GitRunnerOptions) {
+    this.spawner = options.spawner ?? PROCESS_GIT_SPAWNER;
     this.cwd = options.cwd;
     this.binary = options.binary ?? 'git';
     this.clock = options.clock;
@@ -56,6 +62,7 @@ export class GitRunner {
       GIT_TERMINAL_PROMPT: '0',
       ...options.env,
     };
+    this.baseGuardedEnv = guardedEntries(this.baseEnv);
   }
 
   /** Runs `git <args>` and resolves with its stdout; retries while a `*.lock` file of another git process is in the way. */
@@ -76,10 +83,19 @@ export class GitRunner {
     if (options.indexFile !== undefined) env.GIT_INDEX_FILE = options.indexFile;
     // An option that makes git run another program (`--upload-pack=…`, `-c core.sshCommand=…`, GIT_SSH, EDITOR…)
     // is refused, even where it arrives as a value; pathspecs after `--` are data and pass.
-    const unsafe = vulnerabilityCheck(args, env);
+    // The guard reads only git's variables and those that name a program; it is given just those, in the same order.
+    const guarded = { ...this.baseGuardedEnv, ...guardedEntries(options.env) };
+    if (options.indexFile !== undefined) guarded.GIT_INDEX_FILE = options.indexFile;
+    const unsafe = vulnerabilityCheck(args, guarded);
     if (unsafe.length > 0) throw new GitRefusedError(args, unsafe.map((v) => v.message).join('; '));
     try {
-      const { exitCode, signal, stdout, stderr } = await spawnGit(this.binary, args, this.cwd, env, options.input);
+      const { exitCode, signal, stdout, stderr } = await this.spawner.run({
+        binary: this.binary,
+        args,
+        cwd: this.cwd,
+        env,
+        input: options.input,
+      });
       if (exitCode === 0) return stdout;
       const detail = stderr || (signal ? `git was stopped by ${signal}` : '');
       throw new GitCommandError(args, exitCode ?? undefined, detail, this.cwd);
@@ -96,50 +112,6 @@ export class GitRunner {
       throw new GitCommandError(args, undefined, errorMessage(err), this.cwd, { cause: err });
     }
   }
-}
-
-interface GitOutput {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Starts git without a shell and collects its output; rejects only when the process cannot be started. */
-function spawnGit(
-  binary: string,
-  args: readonly string[],
-  cwd: string,
-  env: Record<string, string>,
-  input: string | undefined,
-): Promise<GitOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, {
-      cwd,
-      env,
-      shell: false,
-      windowsHide: true,
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.once('error', reject);
-    child.once('close', (exitCode, signal) =>
-      resolve({
-        exitCode,
-        signal,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      }),
-    );
-    if (input !== undefined && child.stdin) {
-      // git may exit before reading all of stdin (a bad argument); its exit code and stderr tell why, not EPIPE.
-      child.stdin.once('error', () => undefined);
-      child.stdin.end(input);
-    }
-  });
 }
 
 async function isFolder(path: string): Promise<boolean> {
@@ -162,6 +134,20 @@ function inheritedEnv(): Record<string, string> {
     env[key] = value;
   }
   return env;
+}
+
+/**
+ * The entries `@simple-git/argv-parser`'s environment check reads: a key that, lower-cased and trimmed, is one of
+ * its named variables (EDITOR, PAGER, GIT_SSH…) or starts with "git". It skips every other entry, so its verdict on
+ * these alone is its verdict on the whole environment.
+ */
+export function guardedEntries(env: Record<string, string> | undefined): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env ?? {})) {
+    const lower = key.toLowerCase().trim();
+    if (isGitEnvKey(lower) || lower.startsWith('git')) picked[key] = value;
+  }
+  return picked;
 }
 
 /** git's message when another process holds `index.lock`, a ref lock or `packed-refs.lock`. */

@@ -1,3 +1,11 @@
+import { isDeeplyFrozen } from '../common/deepFreeze';
+
+/**
+ * The canonical JSON of deeply frozen objects (tool specs, sent on every turn of every task), made once:
+ * such an object cannot change, so neither can its text.
+ */
+const frozenTexts = new WeakMap<object, string>();
+
 /**
  * JSON with object keys sorted at every depth and `undefined` properties dropped, so two equal
  * values always give the same string (and the same hash), whatever order their keys were built in.
@@ -29,6 +37,8 @@ class CanonicalWriter {
   /** The keys from the root to the value being written. */
   readonly keys: (string | number)[] = [];
   private readonly open = new Set<object>();
+  /** Inside a deeply frozen object whose text is being made. */
+  private inFrozen = false;
 
   write(value: unknown): void {
     if (value === null || typeof value === 'boolean' || typeof value === 'string') {
@@ -42,6 +52,27 @@ class CanonicalWriter {
     }
     if (typeof value !== 'object') throw new NotJson(`is a ${typeof value}, which JSON cannot represent`);
     if (this.open.has(value)) throw new NotJson('is a circular reference');
+    // Only the outermost frozen object is kept: what it holds is part of its text.
+    if (!this.inFrozen && isDeeplyFrozen(value)) {
+      let text = frozenTexts.get(value);
+      if (text === undefined) {
+        const start = this.parts.length;
+        this.inFrozen = true;
+        try {
+          this.writeObject(value);
+        } finally {
+          this.inFrozen = false;
+        }
+        text = this.parts.splice(start).join('');
+        frozenTexts.set(value, text);
+      }
+      this.parts.push(text);
+      return;
+    }
+    this.writeObject(value);
+  }
+
+  private writeObject(value: object): void {
     this.open.add(value);
     if (Array.isArray(value)) {
       this.parts.push('[');

@@ -6,8 +6,9 @@
 // SDKs (dist/sdk/*.js).
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
+import { isDeeplyFrozen } from '../common/deepFreeze';
 import { errorMessage } from '../common/errors';
-import type { ChatRequest } from './chatModel';
+import type { ChatRequest, ToolSpec } from './chatModel';
 import { workerTokenizer, type Encoding, type TextCounter, type TokenizerSource } from './tokenizerThread';
 
 export { inThreadTokenizer, type Encoding } from './tokenizerThread';
@@ -213,8 +214,20 @@ function requestTexts(request: ChatRequest): { framing: number; texts: string[] 
       for (const call of m.toolCalls ?? [])
         texts.push(call.name, call.rawArguments ?? JSON.stringify(call.arguments ?? {}));
   }
-  for (const tool of request.tools ?? [])
-    texts.push(JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters }));
+  for (const tool of request.tools ?? []) texts.push(toolText(tool));
   if (request.responseFormat !== undefined) texts.push(JSON.stringify(request.responseFormat.schema));
   return { framing, texts };
+}
+
+/** The text of each deeply frozen tool spec (every turn of every task sends the same ones), made once. */
+const toolTexts = new WeakMap<ToolSpec, string>();
+
+/** A tool definition as the request counts it: its name, description and parameters as JSON. */
+function toolText(tool: ToolSpec): string {
+  let text = toolTexts.get(tool);
+  if (text === undefined) {
+    text = JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters });
+    if (isDeeplyFrozen(tool)) toolTexts.set(tool, text);
+  }
+  return text;
 }

@@ -39,13 +39,16 @@ export function countRequestTokens(
   if (count === undefined) {
     const bound = model.tokenBound?.(request);
     if (bound !== undefined && Number.isFinite(bound) && bound >= 0) {
-      // Not kept: once the tokenizer has loaded, the next ask counts exactly.
+      // Kept for this request (the turn-limit check and the metered call of one turn share it); a
+      // later request is a new object, so once the tokenizer has loaded it counts exactly.
       let exact: Promise<RequestTokenCount> | undefined;
-      return Promise.resolve({
+      count = Promise.resolve({
         tokens: Math.max(1, Math.ceil(bound)),
         source: 'bound',
         exact: () => (exact ??= countNow(model, request, signal)),
       });
+      byModel.set(model, count);
+      return count;
     }
     count = countNow(model, request, signal);
     byModel.set(model, count);

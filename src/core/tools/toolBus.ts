@@ -1,3 +1,4 @@
+import { deepFreeze } from '../common/deepFreeze';
 import { errorMessage } from '../common/errors';
 import { TaskFailure } from '../model/failure';
 import { toolPatternMatches } from './mcpToolNames';
@@ -95,13 +96,4 @@ export class ToolBus<C> {
       return { isError: true, content: `${name} failed: ${errorMessage(err)}` };
     }
   }
-}
-
-/** Freezes `value` and everything it holds (a JSON schema: plain objects and arrays). */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

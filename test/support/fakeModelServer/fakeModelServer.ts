@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ANTHROPIC_COUNT_TOKENS_PATH, answerCountTokens, anthropicErrorBody } from './anthropicWire';
 import {
   DEFAULT_RANDOM_FAULTS,
@@ -17,6 +16,7 @@ import { limitHeaders } from './limitHeaders';
 import { RateWindow } from './rateWindow';
 import { readBody } from './requestBody';
 import { seededRandom } from './seededRandom';
+import { ServerWaits } from './serverWaits';
 import { maxOutputTokens, requestTokens } from './wireAnswer';
 import { BillBook, type BilledUsage } from './billedUsage';
 import type { FakeApi, FakeModelServerOptions, RecordedRequest } from './serverOptions';
@@ -46,8 +46,8 @@ export class FakeModelServer {
   /** How often each conversation turn was asked, for per-turn fault draws. */
   private readonly turnsAsked = new Map<string, number>();
   private readonly closing = new AbortController();
-  /** What close() aborts: one signal per open answer, so no one signal collects a listener per request in flight. */
-  private readonly openAnswers = new Set<AbortController>();
+  /** Reply latency and chunk delays: cancelled by `close`, with no listener per request on `closing`. */
+  readonly waits = new ServerWaits();
   private readonly now: () => number;
   private port = 0;
   private rateLimited = 0;
@@ -149,8 +149,7 @@ export class FakeModelServer {
   /** Stops listening, cuts open connections and cancels pending delays. */
   async close(): Promise<void> {
     this.closing.abort();
-    for (const answer of this.openAnswers) answer.abort();
-    this.openAnswers.clear();
+    this.waits.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -262,15 +261,15 @@ export class FakeModelServer {
   }
 
   /** Holds the request open, sending nothing, until the client gives up or the server closes. */
-  private async hang(res: ServerResponse, signal: AbortSignal): Promise<void> {
-    if (!res.closed && !signal.aborted)
+  private async hang(res: ServerResponse): Promise<void> {
+    if (!res.closed && !this.closing.signal.aborted)
       await new Promise<void>((resolve) => {
         const done = (): void => {
-          signal.removeEventListener('abort', done);
+          this.closing.signal.removeEventListener('abort', done);
           resolve();
         };
         res.once('close', done);
-        signal.addEventListener('abort', done, { once: true });
+        this.closing.signal.addEventListener('abort', done, { once: true });
       });
     res.destroy();
   }
@@ -294,28 +293,9 @@ export class FakeModelServer {
     body: Record<string, unknown>,
     reply: FakeReply,
   ): Promise<void> {
-    // A signal of its own, aborted by close(): its waits add their listeners here, and they go with it.
-    const open = new AbortController();
-    if (this.closing.signal.aborted) open.abort();
-    this.openAnswers.add(open);
-    try {
-      await this.answerUntil(open.signal, req, res, rec, body, reply);
-    } finally {
-      this.openAnswers.delete(open);
-    }
-  }
-
-  private async answerUntil(
-    signal: AbortSignal,
-    req: IncomingMessage,
-    res: ServerResponse,
-    rec: RecordedRequest,
-    body: Record<string, unknown>,
-    reply: FakeReply,
-  ): Promise<void> {
     const api = rec.api as FakeApi;
     const wait = (this.options.latencyMs ?? 0) + (isFault(reply) ? 0 : (reply.delayMs ?? 0));
-    if (wait > 0) await delay(wait, undefined, { signal });
+    if (wait > 0) await this.waits.wait(wait);
     let message: FakeMessage = reply as FakeMessage;
     let failAfter: FailAfter | undefined;
     rec.outcome = 'answered';
@@ -323,7 +303,7 @@ export class FakeModelServer {
       rec.outcome = `fault:${reply.fault === 'http' ? `http-${reply.status}` : reply.fault}`;
       if (reply.fault === 'http') return this.sendError(res, rec, reply, rec.outcome);
       if (reply.fault === 'reset') return void req.socket.destroy();
-      if (reply.fault === 'hang') return this.hang(res, signal);
+      if (reply.fault === 'hang') return this.hang(res);
       ({ message, failAfter } = faultAnswer(reply, body, api));
     }
     await writeAnswer(res, rec, api, body, message, {
@@ -335,7 +315,8 @@ export class FakeModelServer {
       charge: (tokens) => {
         if ((this.options.limits?.tokenCounting ?? 'request') === 'usage') this.window?.charge(tokens);
       },
-      signal,
+      signal: this.closing.signal,
+      pause: (ms) => this.waits.wait(ms),
     });
   }
 

@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import { anthropicEvents, anthropicFrame, anthropicMessage } from './anthropicWire';
 import type { FakeApi, RecordedRequest } from './fakeModelServer';
 import type { FailAfter, FakeMessage, MidStreamMode } from './fakeReply';
@@ -19,6 +18,8 @@ export interface WriteOptions {
   /** Called with the usage once an answer that reported it was sent whole. */
   onBilled?: (usage: WireAnswer['usage']) => void;
   signal: AbortSignal;
+  /** Waits between chunks; rejects when the server closes. */
+  pause: (ms: number) => Promise<void>;
 }
 
 /** Writes `message` as JSON or, when the request asked to stream, as the API's SSE frames. */
@@ -81,7 +82,7 @@ export async function writeAnswer(
     if (res.destroyed || o.signal.aborted) return;
     if (o.failAfter !== undefined && i === o.failAfter.afterChunks) return fail(res, api, o.failAfter.mode);
     await write(res, frame);
-    if (o.chunkDelayMs > 0 && i < frames.length - 1) await delay(o.chunkDelayMs, undefined, { signal: o.signal });
+    if (o.chunkDelayMs > 0 && i < frames.length - 1) await o.pause(o.chunkDelayMs);
   }
   res.end();
   if (reportsUsage) o.onBilled?.(a.usage);
