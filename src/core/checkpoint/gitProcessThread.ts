@@ -27,53 +27,20 @@ export interface GitSpawner {
   run(request: GitProcessRequest): Promise<GitOutput>;
 }
 
-/** Starts each git process from this thread. */
-export const inThreadGitSpawner: GitSpawner = {
-  run: (request) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(request.binary, request.args, {
-        cwd: request.cwd,
-        env: request.env,
-        shell: false,
-        windowsHide: true,
-        stdio: [request.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-      child.once('error', reject);
-      child.once('close', (exitCode, signal) =>
-        resolve({
-          exitCode,
-          signal,
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: Buffer.concat(stderr).toString('utf8'),
-        }),
-      );
-      if (request.input !== undefined && child.stdin) {
-        // git may exit before reading all of stdin (a bad argument); its exit code and stderr tell why, not EPIPE.
-        child.stdin.once('error', () => undefined);
-        child.stdin.end(request.input);
-      }
-    }),
-};
+/** How `startGit` reports: once, with what the process left or why it could not start. */
+type GitStartResult = { output: GitOutput } | { error: Error & { code?: string } };
 
-/** The worker: says it is ready, then answers each `{ id, request }` with `{ id, output }` or `{ id, error }`. */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { spawn } = require('node:child_process');
-const failure = (err) => ({ message: String((err && err.message) || err), code: err && err.code });
-parentPort.on('message', ({ id, request }) => {
-  let settled = false;
-  const answer = (message) => {
-    if (settled) return;
-    settled = true;
-    parentPort.postMessage({ id, ...message });
-  };
-  let child;
+/**
+ * Starts one git process without a shell and collects its output; calls `report` when it ends, or
+ * with the error when it cannot start (both may be called for one process: the first counts).
+ * The worker thread runs this function's source text, so it must stay self-contained: no names from
+ * outside but its parameters and `Buffer`, and no named inner functions (a test build names them
+ * through a helper the worker does not have).
+ */
+function startGit(start: typeof spawn, request: GitProcessRequest, report: (result: GitStartResult) => void): void {
+  let child: ReturnType<typeof spawn>;
   try {
-    child = spawn(request.binary, request.args, {
+    child = start(request.binary, request.args, {
       cwd: request.cwd,
       env: request.env,
       shell: false,
@@ -81,15 +48,16 @@ parentPort.on('message', ({ id, request }) => {
       stdio: [request.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
   } catch (err) {
-    return answer({ error: failure(err) });
+    report({ error: err as Error });
+    return;
   }
-  const stdout = [];
-  const stderr = [];
-  child.stdout.on('data', (chunk) => stdout.push(chunk));
-  child.stderr.on('data', (chunk) => stderr.push(chunk));
-  child.once('error', (err) => answer({ error: failure(err) }));
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.once('error', (error) => report({ error }));
   child.once('close', (exitCode, signal) =>
-    answer({
+    report({
       output: {
         exitCode,
         signal,
@@ -99,9 +67,40 @@ parentPort.on('message', ({ id, request }) => {
     }),
   );
   if (request.input !== undefined && child.stdin) {
+    // git may exit before reading all of stdin (a bad argument); its exit code and stderr tell why, not EPIPE.
     child.stdin.once('error', () => undefined);
     child.stdin.end(request.input);
   }
+}
+
+/** Starts each git process from this thread. */
+export const inThreadGitSpawner: GitSpawner = {
+  run: (request) =>
+    new Promise((resolve, reject) =>
+      // A promise settles once, so a `close` after an `error` changes nothing.
+      startGit(spawn, request, (result) => ('output' in result ? resolve(result.output) : reject(result.error))),
+    ),
+};
+
+/**
+ * The worker: says it is ready, then answers each `{ id, request }` with `{ id, output }` or
+ * `{ id, error }`, once per id. It runs `startGit` itself, from its source text.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { spawn } = require('node:child_process');
+const startGit = ${startGit.toString()};
+parentPort.on('message', ({ id, request }) => {
+  let settled = false;
+  startGit(spawn, request, (result) => {
+    if (settled) return;
+    settled = true;
+    if ('output' in result) parentPort.postMessage({ id, output: result.output });
+    else {
+      const err = result.error;
+      parentPort.postMessage({ id, error: { message: String((err && err.message) || err), code: err && err.code } });
+    }
+  });
 });
 parentPort.postMessage({ ready: true });
 `;
