@@ -2,11 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
 import { runCli } from '../../../src/cli/cliMain';
 import { OPENAI_TOKENIZERS } from '../../../src/core/llm/openAiTokenizer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
+import { memoryCliIo } from '../../support/memoryCliIo';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 describe('CLI: the tokenizer worker stops when the run completes, not when the process exits', function () {
@@ -28,33 +27,14 @@ describe('CLI: the tokenizer worker stops when the run completes, not when the p
     });
     await OPENAI_TOKENIZERS.o200k_base.load();
     assert.equal(OPENAI_TOKENIZERS.o200k_base.ready, true);
-    const out: string[] = [];
-    const err: string[] = [];
     const args = ['run', 'Say hello', '--dry-run', '--json', '--workspace', join(dir, 'ws')];
     args.push('--model', 'gpt-4o', '--base-url', server.openAiBaseUrl, '--state-dir', join(dir, 'state'));
-    const code = await runCli(args, memoryIo(dir, { OPENAI_API_KEY: server.apiKey }, out, err));
-    assert.equal(code, 0, err.join(''));
-    const last = JSON.parse(out.join('').trim().split('\n').at(-1)!) as { status?: string };
+    const cli = memoryCliIo(dir, { OPENAI_API_KEY: server.apiKey });
+    const code = await runCli(args, cli.io);
+    assert.equal(code, 0, cli.stderr());
+    const last = JSON.parse(cli.stdout().trim().split('\n').at(-1)!) as { status?: string };
     assert.equal(last.status, 'planned');
     assert.equal(server.requests.length, 1);
     assert.equal(OPENAI_TOKENIZERS.o200k_base.ready, false, 'the encoding was freed when the run completed');
   });
 });
-
-function memoryIo(cwd: string, env: Record<string, string>, out: string[], err: string[]): CliIo {
-  const output = (sink: string[]): CliOutput => ({
-    write: (text) => void sink.push(text),
-    isTTY: false,
-    columns: undefined,
-    flush: async () => undefined,
-  });
-  return {
-    stdout: output(out),
-    stderr: output(err),
-    stdin: new PassThrough(),
-    stdinIsTTY: false,
-    env: { HOME: join(cwd, 'home'), ...env },
-    cwd,
-    onSignal: () => () => undefined,
-  };
-}

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
+import type { CliIo } from '../../../src/cli/cliIo';
 import { runCli } from '../../../src/cli/cliMain';
+import { recordingOutput } from '../../support/memoryCliIo';
 
 /** The bad-input corpus: one folder per kind of input, each with a manifest.json. */
 export const CORPUS_DIR = join(__dirname, '..', '..', 'fixtures', 'bad-inputs');
@@ -139,15 +140,9 @@ export async function runCliInProcess(
 ): Promise<CliOutcome> {
   const out: string[] = [];
   const err: string[] = [];
-  const output = (sink: string[]): CliOutput => ({
-    write: (text) => void sink.push(text),
-    isTTY: false,
-    columns: undefined,
-    flush: async () => undefined,
-  });
   const io: CliIo = {
-    stdout: output(out),
-    stderr: output(err),
+    stdout: recordingOutput(out),
+    stderr: recordingOutput(err),
     stdin: Readable.from([]),
     stdinIsTTY: false,
     env,

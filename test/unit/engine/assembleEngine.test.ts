@@ -2,9 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/cliMain';
-import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
 import { NodeWorkspace } from '../../../src/cli/nodeWorkspace';
 import { assembleEngine, type EnginePorts } from '../../../src/core/engine/assembleEngine';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine/engineSettings';
@@ -17,6 +15,7 @@ import { DemoModelServer } from '../../../src/demo/demoModelServer';
 import { demoProvider } from '../../../src/demo/demoProvider';
 import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
+import { memoryCliIo } from '../../support/memoryCliIo';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
 import { testEngineServices } from '../../support/testEngineServices';
 
@@ -207,7 +206,7 @@ describe('a provider added through the provider table alone', function () {
     const ws = join(dir, 'ws');
     await mkdir(ws);
 
-    const help = cliIo(dir, {});
+    const help = memoryCliIo(dir, {});
     assert.equal(await runCli(['run', '--help'], help.io, providers), 0);
     assert.ok(
       help.stdout().includes(`--provider NAME        ${[...BUILTIN_PROVIDERS.ids(), 'acme'].join(' | ')} (`),
@@ -215,11 +214,11 @@ describe('a provider added through the provider table alone', function () {
     );
     assert.match(help.stdout(), /ACME_API_KEY/);
 
-    const missing = cliIo(dir, {});
+    const missing = memoryCliIo(dir, {});
     assert.equal(await runCli(['run', 'g', '--provider', 'acme', '--workspace', ws], missing.io, providers), 2);
     assert.match(missing.stderr(), /No Acme Models API key is set: export ACME_API_KEY/);
 
-    const run = cliIo(dir, { ACME_API_KEY: server.apiKey });
+    const run = memoryCliIo(dir, { ACME_API_KEY: server.apiKey });
     const state = join(dir, 'state');
     const args = ['run', 'Say hello', '--provider', 'acme', '--dry-run', '--json', '--workspace', ws];
     const code = await runCli([...args, '--state-dir', state], run.io, providers);
@@ -238,31 +237,9 @@ describe('a provider added through the provider table alone', function () {
     assert.equal(server.requests.length, 1);
     // The fake server answers 401 to any other key, so this request carried ACME_API_KEY.
     assert.equal(server.requests[0]!.status, 200);
-    assert.ok((await runCli(['run', 'g', '--provider', 'acme'], cliIo(dir, {}).io)) === 2, 'unknown without the entry');
+    assert.ok(
+      (await runCli(['run', 'g', '--provider', 'acme'], memoryCliIo(dir, {}).io)) === 2,
+      'unknown without the entry',
+    );
   });
 });
-
-/** An in-process CliIo that records what the CLI writes. */
-function cliIo(cwd: string, env: Record<string, string>): { io: CliIo; stdout(): string; stderr(): string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output = (sink: string[]): CliOutput => ({
-    write: (text) => void sink.push(text),
-    isTTY: false,
-    columns: undefined,
-    flush: async () => undefined,
-  });
-  return {
-    io: {
-      stdout: output(out),
-      stderr: output(err),
-      stdin: new PassThrough(),
-      stdinIsTTY: false,
-      env: { HOME: join(cwd, 'home'), ...env },
-      cwd,
-      onSignal: () => () => undefined,
-    },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}

@@ -2,38 +2,14 @@ import { strict as assert } from 'node:assert';
 import { link, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/cliMain';
-import type { CliIo, CliOutput } from '../../../src/cli/cliIo';
 import type { FakeModelServer } from '../../support/fakeModelServer/fakeModelServer';
 import { jsonReply } from '../../support/fakeModelServer/fakeReply';
+import { memoryCliIo } from '../../support/memoryCliIo';
 import { useFakeModelServer } from '../../support/useFakeModelServer';
 
 const SECRET = 'sk-live-planner-0123456789';
 const OUTSIDE_SECRET = 'outside-token-9876543210';
-
-/** An in-process CliIo that records what the CLI writes. */
-function cliIo(cwd: string, env: Record<string, string>): { io: CliIo; stderr(): string } {
-  const err: string[] = [];
-  const output = (sink: string[]): CliOutput => ({
-    write: (text) => void sink.push(text),
-    isTTY: false,
-    columns: undefined,
-    flush: async () => undefined,
-  });
-  return {
-    io: {
-      stdout: output([]),
-      stderr: output(err),
-      stdin: new PassThrough(),
-      stdinIsTTY: false,
-      env: { HOME: join(cwd, 'home'), ...env },
-      cwd,
-      onSignal: () => () => undefined,
-    },
-    stderr: () => err.join(''),
-  };
-}
 
 describe("checklist 34: the planner's prompt gets only what read_file would show", function () {
   this.timeout(30_000);
@@ -64,7 +40,7 @@ describe("checklist 34: the planner's prompt gets only what read_file would show
     await writeFile(join(dir, 'credentials'), `token=${OUTSIDE_SECRET}\n`);
     await link(join(dir, 'credentials'), join(ws, 'token.txt'));
 
-    const run = cliIo(dir, { OPENAI_API_KEY: server.apiKey });
+    const run = memoryCliIo(dir, { OPENAI_API_KEY: server.apiKey });
     const args = ['run', 'Rotate the API_KEY and the token', '--dry-run', '--json', '--workspace', ws];
     const code = await runCli([...args, '--state-dir', join(dir, 'state'), '--base-url', server.openAiBaseUrl], run.io);
     assert.equal(code, 0, run.stderr());
