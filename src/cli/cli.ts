@@ -1,14 +1,11 @@
 import './zodJitless';
 import { runCli } from './cliMain';
-import { processIo } from './cliIo';
+import { processIo, routeConsoleTo } from './cliIo';
 
 // The `agent-orchestrator` command (dist/cliBundle.js, run by cliLoader.ts). Library code must never write to
-// stdout, where `--json` promises run events only: console output is routed to stderr.
-console.log = console.error;
-console.info = console.error;
-console.debug = console.error;
-
+// stdout, where `--json` promises run events only: console output goes to the CLI's stderr, keys scrubbed.
 const io = processIo();
+routeConsoleTo(io.stderr);
 void runCli(process.argv.slice(2), io).then(async (code) => {
   // Leftover handles (HTTP keep-alive sockets, stdin) must not keep the process alive, but
   // everything already written must reach the pipe first.

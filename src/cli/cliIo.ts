@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { BUILTIN_PROVIDERS } from '../core/llm/builtinProviders';
 import type { ProviderTable } from '../core/llm/providerTable';
 import { TickBatchedStream } from './tickBatchedStream';
@@ -87,4 +88,14 @@ export function processIo(): CliIo {
       return () => void process.off(signal, handler);
     },
   };
+}
+
+/**
+ * Sends everything libraries print through `console` to `stderr`, the CLI's own stream: never to
+ * stdout, where `--json` promises run events only; with its keys scrubbed like any CLI output; and
+ * after the stdout text of the same tick, so the order of the two streams is kept.
+ */
+export function routeConsoleTo(stderr: CliOutput): void {
+  const print = (...args: unknown[]): void => stderr.write(`${format(...args)}\n`);
+  for (const method of ['log', 'info', 'debug', 'warn', 'error'] as const) console[method] = print;
 }
