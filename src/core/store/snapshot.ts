@@ -121,11 +121,14 @@ function hasChecksumHeader(bytes: Buffer): boolean {
 async function readPlanRecord(logPath: string | undefined, ref: PlanRecordRef, runId: string): Promise<Plan | string> {
   const where = `the plan it leaves to the event log (${ref.bytes} bytes at byte ${ref.offset})`;
   if (logPath === undefined) return `${where} was not looked up`;
-  const data = Buffer.alloc(ref.bytes);
+  let data: Buffer;
   let read = 0;
   try {
     const handle = await open(logPath, 'r');
     try {
+      // A record past the log's end is missing: never allocate what the log cannot hold.
+      if (ref.offset + ref.bytes > (await handle.stat()).size) return `${where} is missing or damaged`;
+      data = Buffer.alloc(ref.bytes);
       while (read < data.length) {
         const { bytesRead } = await handle.read(data, read, data.length - read, ref.offset + read);
         if (bytesRead === 0) break;
@@ -138,7 +141,9 @@ async function readPlanRecord(logPath: string | undefined, ref: PlanRecordRef, r
     return `${where} could not be read (${errorMessage(err)})`;
   }
   const bodyEnd =
-    read === data.length && data[data.length - 1] === NEWLINE ? recordBodyEnd(data, 0, data.length - 1) : -1;
+    data.length > 0 && read === data.length && data[data.length - 1] === NEWLINE
+      ? recordBodyEnd(data, 0, data.length - 1)
+      : -1;
   if (bodyEnd < 0) return `${where} is missing or damaged`;
   try {
     const event = JSON.parse(`${data.toString('utf8', 0, bodyEnd)}}`) as {

@@ -6,7 +6,7 @@ import type { RunEvent } from '../../../src/core/model/runEvents';
 import { TaskSpecSchema } from '../../../src/core/model/planSchema';
 import { RunStore } from '../../../src/core/store/runStore';
 import { readSnapshot, serializeSnapshot } from '../../../src/core/store/snapshot';
-import { PLAN_RECORD_MIN_BYTES } from '../../../src/core/store/snapshotSerializer';
+import { PLAN_RECORD_MIN_BYTES, SnapshotSerializer } from '../../../src/core/store/snapshotSerializer';
 import { EventBuilder, foldEvents, sampleRunEvents } from '../../support/eventBuilders';
 import { createRun, openRun, useTempDir } from './storeTestUtils';
 
@@ -99,6 +99,24 @@ describe('checklist 20: a snapshot leaves the plan to its plan.ready record in t
     const loaded = await store().load('small');
     assert.deepEqual(loaded.state, foldEvents('small', events));
     assert.match(loaded.warnings.join('\n'), /event log .* is missing/);
+  });
+
+  it('a plan record said to reach past the end of the log is missing: the snapshot is refused, nothing is allocated for it', async () => {
+    const state = foldEvents('past', sampleRunEvents('past', 3));
+    const huge = Number.MAX_SAFE_INTEGER - 1;
+    const bytes = new SnapshotSerializer().serialize(state, 0, 0, { offset: 0, bytes: huge, plan: state.plan! });
+    assert.match(bytes.toString('utf8'), /"planRecord":\{"offset":0,"bytes":9007199254740990\}/);
+    const path = join(tempDir(), 'snapshot.json');
+    const logPath = join(tempDir(), 'events.jsonl');
+    await writeFile(path, bytes);
+    await writeFile(logPath, '{"type":"run.created"}\n');
+    const read = await readSnapshot(path, 'past', logPath);
+    assert.equal(read.status, 'invalid');
+    if (read.status !== 'invalid') return;
+    assert.match(
+      read.reason,
+      /the plan it leaves to the event log \(9007199254740990 bytes at byte 0\) is missing or damaged/,
+    );
   });
 
   it('reads a format-2 snapshot, which holds its plan in full', async () => {
