@@ -44,5 +44,5 @@ function lazySdk<T extends SdkErrorClasses>(name: string, load: () => T): () => 
  */
 export function preloadFetch(): void {
   // Reading the global is what loads it.
-  if (typeof globalThis.Headers !== 'function') return;
+  void globalThis.Headers;
 }

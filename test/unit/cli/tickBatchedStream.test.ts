@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { TickBatchedStream } from '../../../src/cli/tickBatchedStream';
+import { runWithProcessIo } from '../../support/processIoChild';
 
 describe('CLI output: stdout written once per tick (TickBatchedStream)', function () {
   this.timeout(20_000);
@@ -36,12 +33,8 @@ describe('CLI output: stdout written once per tick (TickBatchedStream)', functio
   });
 
   it('the real process: stdout and stderr keep their order on one file, nothing is lost at process.exit, keys are scrubbed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ao-tick-batch-'));
-    const file = join(dir, 'out.txt');
     const key = 'sk-test-0123456789abcdef';
-    const cliIo = resolve(__dirname, '../../../src/cli/cliIo.ts');
-    const script = `
-      const io = require(${JSON.stringify(cliIo)}).processIo();
+    const body = `
       io.stdout.write('a\\n');
       io.stderr.write('b\\n');
       io.stdout.write('c ${key.slice(0, 10)}');
@@ -49,18 +42,7 @@ describe('CLI output: stdout written once per tick (TickBatchedStream)', functio
       io.stdout.write('d\\n');
       process.exit(0);
     `;
-    const handle = await open(file, 'w');
-    try {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
-        stdio: ['ignore', handle.fd, handle.fd],
-        env: { ...process.env, OPENAI_API_KEY: key },
-        timeout: 15_000,
-      });
-      assert.equal(await new Promise((done) => child.once('close', done)), 0);
-      assert.equal(await readFile(file, 'utf8'), 'a\nb\nc [redacted]\nd\n');
-    } finally {
-      await handle.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { stdout } = await runWithProcessIo(body, { OPENAI_API_KEY: key }, true);
+    assert.equal(stdout, 'a\nb\nc [redacted]\nd\n');
   });
 });
