@@ -54,7 +54,7 @@ export class AgentRegistry implements DisposableLike {
       throw new AgentRegistrationError(
         `An agent with id "${id}" is already registered. Unregister it first or pick another id.`,
       );
-    const registered: RegisteredAgent = { definition: parsed.data, run: (ctx) => agent.run(ctx) };
+    const registered = registeredAgent(agent, parsed.data);
     const entry: Entry = { agent: registered, health: 'healthy', load: 0 };
     this.entries.set(id, entry);
     this.shared = undefined;
@@ -84,7 +84,7 @@ export class AgentRegistry implements DisposableLike {
       } else if ((this.entries.has(id) && !removing.has(id)) || staged.has(id)) {
         errors.push({ id, error: `An agent with id "${id}" is already registered; rename the new one.` });
       } else {
-        const registered: RegisteredAgent = { definition: parsed.data, run: (ctx) => agent.run(ctx) };
+        const registered = registeredAgent(agent, parsed.data);
         staged.set(id, { agent: registered, health: 'healthy', load: 0 });
       }
     }
@@ -168,4 +168,11 @@ export class AgentRegistry implements DisposableLike {
     this.changed.dispose();
     this.freed.dispose();
   }
+}
+
+/** `agent` as the registry hands it out: its validated definition, its `run` and `prepare`, nothing else of it. */
+function registeredAgent(agent: Agent, definition: AgentDefinition): RegisteredAgent {
+  const registered: RegisteredAgent = { definition, run: (ctx) => agent.run(ctx) };
+  if (agent.prepare !== undefined) registered.prepare = () => agent.prepare?.();
+  return registered;
 }

@@ -88,6 +88,16 @@ export class LlmAgent implements Agent {
     }
   }
 
+  /**
+   * Builds the agent's built-in tool definitions and has its first model count its system prompt
+   * and those definitions, ahead of its first task (see `Agent.prepare`). Tools of MCP servers are
+   * left out: listing them starts their servers, which only a task may do.
+   */
+  prepare(): void {
+    const tools = this.deps.tools.specs(this.definition.tools ?? []);
+    this.deps.models(this.definition)[0]?.prepareCount?.({ system: this.systemPrompt, tools });
+  }
+
   /** The turns of one attempt: model turn, tool calls, gate, until finished or a limit stops it. */
   private async loop(ctx: TaskContext, toolCtx: ToolContext, allowed: readonly string[]): Promise<TaskResult> {
     const specs = await this.deps.tools.specsFor(allowed);

@@ -167,4 +167,10 @@ export interface ChatModel {
    * by the request, as without it).
    */
   preload?(): void;
+  /**
+   * Counts, in the background, what every request of an agent repeats (its system prompt and tool
+   * definitions), so that counting its first request only has the new text left; for a caller that
+   * is about to wait on something else. Never sends anything and never throws.
+   */
+  prepareCount?(parts: Pick<ChatRequest, 'system' | 'tools'>): void;
 }

@@ -27,6 +27,7 @@ import {
   countOpenAiRequestTokens,
   OPENAI_TOKENIZERS,
   openAiTokenBound,
+  prepareOpenAiCount,
   type OpenAiTokenizers,
 } from './openAiTokenizer';
 import { errorHeaders, reportHeaders } from './responseHeaders';
@@ -125,6 +126,11 @@ export class OpenAiChatModel implements ChatModel {
   /** A byte-count bound on the input tokens while the model's tokenizer loads in the background. */
   tokenBound(request: ChatRequest): number | undefined {
     return openAiTokenBound(this.model, request, this.tokenizers);
+  }
+
+  /** Counts the system prompt and tool definitions ahead of the first request that sends them (see `prepareOpenAiCount`). */
+  prepareCount(parts: Pick<ChatRequest, 'system' | 'tools'>): void {
+    prepareOpenAiCount(this.model, parts, this.tokenizers);
   }
 
   /** Streams the request and resolves with the whole answer once the stream has finished. */

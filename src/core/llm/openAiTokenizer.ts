@@ -5,8 +5,8 @@
 // request is then out, waiting for its answer); counting happens there too. The bundles keep the tables in files of their own next to the
 // SDKs (dist/sdk/*.js).
 import { Buffer } from 'node:buffer';
-import { performance } from 'node:perf_hooks';
 import { isDeeplyFrozen } from '../common/deepFreeze';
+import { whenEventLoopIdle, type IdleWait } from '../common/eventLoopIdle';
 import { errorMessage } from '../common/errors';
 import type { ChatRequest, ToolSpec } from './chatModel';
 import { workerTokenizer, type Encoding, type TextCounter, type TokenizerSource } from './tokenizerThread';
@@ -21,11 +21,6 @@ export const OPENAI_TOKENS_PER_MESSAGE = 3;
 /** Tokens that prime the assistant's reply (`<|start|>assistant<|message|>`). */
 export const OPENAI_REPLY_PRIMING_TOKENS = 3;
 
-/** How often the idle check looks at the event loop, and how idle the last look must have been. */
-const IDLE_CHECK_MS = 10;
-const IDLE_UTILISATION = 0.1;
-/** A loop that never idles (a busy extension host) loads the encoding after this long anyway. */
-const MAX_IDLE_WAIT_MS = 2_000;
 /** Counts of texts at least this long (system prompts, tool definitions) are kept: each request repeats them. */
 const MEMO_MIN_CHARS = 256;
 const MEMO_MAX_ENTRIES = 512;
@@ -37,7 +32,7 @@ const MEMO_MAX_ENTRIES = 512;
 export class TokenizerLoader {
   private counter: TextCounter | undefined;
   private loading: Promise<TextCounter> | undefined;
-  private backgroundTimer: ReturnType<typeof setInterval> | undefined;
+  private backgroundWait: IdleWait | undefined;
   private readonly memo = new Map<string, number>();
 
   constructor(
@@ -69,17 +64,8 @@ export class TokenizerLoader {
    * machine does not have to spare while the run builds requests or applies edits.
    */
   loadInBackground(): void {
-    if (this.counter !== undefined || this.loading !== undefined || this.backgroundTimer !== undefined) return;
-    const startedAt = performance.now();
-    let last = performance.eventLoopUtilization();
-    this.backgroundTimer = setInterval(() => {
-      const now = performance.eventLoopUtilization();
-      const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILISATION;
-      last = now;
-      if (idle || performance.now() - startedAt > MAX_IDLE_WAIT_MS) void this.load().catch(() => undefined);
-    }, IDLE_CHECK_MS);
-    // The wait alone never keeps a process alive.
-    this.backgroundTimer.unref?.();
+    if (this.counter !== undefined || this.loading !== undefined || this.backgroundWait !== undefined) return;
+    this.backgroundWait = whenEventLoopIdle(() => void this.load().catch(() => undefined));
   }
 
   /** Tokens of each text; long texts are remembered, since every turn of a task resends them. */
@@ -115,8 +101,8 @@ export class TokenizerLoader {
   }
 
   private stopBackgroundWait(): void {
-    if (this.backgroundTimer !== undefined) clearInterval(this.backgroundTimer);
-    this.backgroundTimer = undefined;
+    this.backgroundWait?.cancel();
+    this.backgroundWait = undefined;
   }
 }
 
@@ -197,6 +183,24 @@ export function openAiTokenBound(
   loader.loadInBackground();
   const { framing, texts } = requestTexts(request);
   return texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), framing);
+}
+
+/**
+ * Counts, in the background, the long texts that every request with these parts repeats (a system
+ * prompt, tool definitions), so the first exact count of such a request only counts what is new:
+ * the first counts in a fresh tokenizer are the slow ones, and they would otherwise hold up the
+ * first wave of tasks. Loads the model's tokenizer (in its worker) if it has not loaded; does
+ * nothing for a model without an OpenAI tokenizer; never sends anything and never throws.
+ */
+export function prepareOpenAiCount(
+  model: string,
+  parts: Pick<ChatRequest, 'system' | 'tools'>,
+  tokenizers: OpenAiTokenizers = OPENAI_TOKENIZERS,
+): void {
+  const name = openAiEncodingOf(model);
+  if (name === undefined) return;
+  const texts = [parts.system ?? '', ...(parts.tools ?? []).map(toolText)].filter((t) => t.length >= MEMO_MIN_CHARS);
+  if (texts.length > 0) void tokenizers[name].countTexts(texts).catch(() => undefined);
 }
 
 /** A request in the Chat Completions framing: the tokens the framing adds, and the texts to count. */

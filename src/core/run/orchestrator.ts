@@ -16,6 +16,10 @@ import type { WorkspaceLease } from '../store/workspaceLock';
 import { traceModelCall, withChildSpans } from '../execute/modelCallSpan';
 import { BudgetUnenforceableError, ResumeError } from './runErrors';
 import { applyUserChanges } from './userChanges';
+import { whenEventLoopIdle } from '../common/eventLoopIdle';
+
+/** Agents prepared while the planner waits: the built-in ones and the first workspace agents. */
+const MAX_PREPARED_AGENTS = 16;
 
 /** What the user asks for. */
 export interface RunRequest {
@@ -290,6 +294,8 @@ export class Orchestrator {
     if (planInput === undefined) {
       const planner = this.deps.planner;
       if (!planner) return this.reject(session, 'No plan was given and no planner is configured.');
+      // While the planner waits for its model, the agents do what each of their tasks starts with.
+      const preparing = request.dryRun ? undefined : whenEventLoopIdle(() => this.prepareAgents());
       try {
         planInput = await this.planWithRetries(session, planner, request.goal);
       } catch (err) {
@@ -300,6 +306,8 @@ export class Orchestrator {
           return session.complete('paused');
         }
         return this.reject(session, `Planning failed: ${errorMessage(err)}`);
+      } finally {
+        preparing?.cancel();
       }
     }
     if (session.cancelled) return session.complete('cancelled');
@@ -329,6 +337,17 @@ export class Orchestrator {
     });
     if (request.dryRun) return session.complete('planned');
     return session.execute(validation.graph);
+  }
+
+  /** `prepare` of each registered agent (the first 16); a failure is left for the agent's task to meet and report. */
+  private prepareAgents(): void {
+    for (const agent of this.deps.registry.list().slice(0, MAX_PREPARED_AGENTS)) {
+      try {
+        agent.prepare?.();
+      } catch {
+        // Only a head start is lost: the task builds the same and says what is wrong.
+      }
+    }
   }
 
   /** Asks the planner, retrying a provider's transient failures with the same backoff as tasks. */

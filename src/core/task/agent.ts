@@ -181,4 +181,11 @@ export interface TaskResult {
 export interface Agent {
   readonly definition: AgentDefinitionInput;
   run(ctx: TaskContext): Promise<TaskResult>;
+  /**
+   * Does ahead of time the work every task of this agent starts with and that has no effect
+   * outside this process (building its tool definitions, counting its system prompt): called while
+   * the planner waits for its model. Never sends, starts or writes anything; may throw (ignored:
+   * the task does the same work and reports what went wrong).
+   */
+  prepare?(): void;
 }
