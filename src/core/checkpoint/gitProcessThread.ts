@@ -112,10 +112,15 @@ interface WorkerAnswer {
   error?: { message: string; code?: string };
 }
 
+/** How long a command asked for while the worker starts waits for it before starting from this thread. */
+const READY_WAIT_MS = 200;
+
 /**
- * Starts git processes from a worker thread, started on the first command. Until the worker says it
- * is ready, and for good if it cannot start or stops, commands start from this thread instead, so
- * no command waits for the worker. The worker keeps the process alive only while a command runs.
+ * Starts git processes from a worker thread, started on the first command. A command asked for
+ * while the worker starts waits for it (tens of milliseconds, on another CPU, while this thread
+ * goes on with its own work) for at most `readyWaitMs`; after that, and for good if the worker
+ * cannot start or stops, commands start from this thread. The worker keeps the process alive only
+ * while a command runs.
  */
 export class WorkerGitSpawner implements GitSpawner {
   private worker: Worker | undefined;
@@ -127,10 +132,28 @@ export class WorkerGitSpawner implements GitSpawner {
   private markSettled: () => void = () => undefined;
   /** Settles once the worker is ready, could not start or stopped. */
   private readonly settled = new Promise<void>((resolve) => (this.markSettled = resolve));
+  /** Resolves `readyWaitMs` after the first command that had to wait for the worker. */
+  private waitLimit: Promise<void> | undefined;
+
+  constructor(private readonly readyWaitMs = READY_WAIT_MS) {}
 
   run(request: GitProcessRequest): Promise<GitOutput> {
     const worker = this.readyWorker();
-    if (worker === undefined) return inThreadGitSpawner.run(request);
+    if (worker !== undefined) return this.post(worker, request);
+    if (this.broken || this.readyWaitMs <= 0) return inThreadGitSpawner.run(request);
+    return this.readyOrLate().then(() => {
+      const ready = this.readyWorker();
+      return ready === undefined ? inThreadGitSpawner.run(request) : this.post(ready, request);
+    });
+  }
+
+  /** Settles when the worker is ready, could not start or stopped, or `readyWaitMs` after the first wait. */
+  private readyOrLate(): Promise<void> {
+    this.waitLimit ??= new Promise<void>((resolve) => setTimeout(resolve, this.readyWaitMs).unref());
+    return Promise.race([this.settled, this.waitLimit]);
+  }
+
+  private post(worker: Worker, request: GitProcessRequest): Promise<GitOutput> {
     const id = this.nextId++;
     return new Promise<GitOutput>((resolve, reject) => {
       if (this.pending.size === 0) worker.ref();

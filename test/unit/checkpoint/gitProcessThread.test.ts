@@ -64,8 +64,21 @@ describe('checkpoint/gitProcessThread: git processes start from a worker thread'
     await assert.rejects(runnerWith(spawner, '/nonexistent/bin/git').run(['status']), GitNotInstalledError);
   });
 
-  it('commands asked for before the worker is ready start from this thread at once', async () => {
+  it('commands asked for while the worker starts wait for it instead of forking this thread', async () => {
     const spawner = new WorkerGitSpawner();
+    let out = '';
+    const spawned = await spawnsOnThisThread(async () => {
+      const asked = runnerWith(spawner).run(['rev-parse', '--is-inside-work-tree']);
+      assert.equal(spawner.inWorker, false, 'the worker was not ready when the command was asked for');
+      out = await asked;
+    });
+    assert.equal(spawned, 0);
+    assert.equal(out.trim(), 'true');
+    assert.equal(spawner.inWorker, true);
+  });
+
+  it('without a wait for the worker, commands start from this thread at once', async () => {
+    const spawner = new WorkerGitSpawner(0);
     const spawned = await spawnsOnThisThread(() => runnerWith(spawner).run(['rev-parse', '--is-inside-work-tree']));
     assert.equal(spawned, 1);
     assert.equal(spawner.inWorker, false, 'not ready yet when the first command was asked for');
@@ -77,7 +90,7 @@ describe('checkpoint/gitProcessThread: git processes start from a worker thread'
     const script = `
       const { PROCESS_GIT_SPAWNER } = require(${JSON.stringify(resolve(__dirname, '../../../src/core/checkpoint/gitProcessThread.ts'))});
       const version = () => PROCESS_GIT_SPAWNER.run({ binary: 'git', args: ['--version'], cwd: process.cwd(), env: process.env, input: undefined });
-      // One command before the worker is ready (from this thread), then the worker ready and idle: the process must end.
+      // One command while the worker starts (it waits for the worker), then the worker idle: the process must end.
       version()
         .then((out) => PROCESS_GIT_SPAWNER.started().then((inWorker) => console.log(inWorker, out.stdout.trim())));
     `;
