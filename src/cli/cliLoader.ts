@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { requireWithCodeCache } from '../core/common/codeCachedModule';
+import { isSdkBundle, requireWithCodeCache } from '../core/common/codeCachedModule';
 
 // The `agent-orchestrator` command (dist/cli.js): runs the CLI bundle (dist/cliBundle.js, from
 // cli.ts) through V8's code cache, so only the first run after a build compiles it from source.
@@ -15,6 +15,6 @@ const command = process.argv[2] ?? '';
 const variant = ['run', 'resume', 'show', 'list', 'mcp'].includes(command) ? command : 'other';
 const loaded = requireWithCodeCache(join(__dirname, 'cliBundle.js'), join(__dirname, 'code-cache'), {
   variant,
-  cachedRequires: (specifier) => specifier.startsWith('./sdk/'),
+  cachedRequires: isSdkBundle,
 });
 process.once('exit', () => loaded.saveCacheNow());

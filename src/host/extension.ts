@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { AgentOrchestratorApi } from './api/agentOrchestratorApi';
 import type { EngineHandle, EngineModule, FirstScreenParts } from './activation/engineContract';
 import { FirstScreen } from './activation/firstScreen';
-import { requireWithCodeCache } from '../core/common/codeCachedModule';
+import { isSdkBundle, requireWithCodeCache } from '../core/common/codeCachedModule';
 
 /** Starts the engine on the first screen's parts. */
 export type EngineStarter = (screen: FirstScreenParts) => EngineHandle;
@@ -51,7 +51,7 @@ function engineBundle(context: vscode.ExtensionContext): EngineStarter {
       join(__dirname, 'engine.js'),
       join(context.globalStorageUri.fsPath, 'code-cache'),
       {
-        cachedRequires: (specifier) => specifier.startsWith('./sdk/'),
+        cachedRequires: isSdkBundle,
         saveRequiredAfterMs: SDK_CACHE_DELAY_MS,
       },
     );

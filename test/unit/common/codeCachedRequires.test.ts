@@ -13,7 +13,7 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { requireWithCodeCache, type CodeCacheOptions } from '../../../src/core/common/codeCachedModule';
+import { isSdkBundle, requireWithCodeCache, type CodeCacheOptions } from '../../../src/core/common/codeCachedModule';
 
 /** What the test bundle exports. */
 interface Bundle {
@@ -302,5 +302,25 @@ describe('requireWithCodeCache: files the bundle requires through the code cache
     utimesSync(sdkFile, atime, mtime);
     assert.equal(new (bundle.loadSdk().Client)('Ada').hello(), 'hello Ada');
     assert.deepEqual([...loaded.required.values()].at(-1), 'miss');
+  });
+
+  it('isSdkBundle: the SDK files beside the bundle go through the cache, the tokenizers’ tables and everything else do not', () => {
+    const cached = [
+      './sdk/openai.js',
+      './sdk/anthropic.js',
+      './sdk/mcp.js',
+      './sdk/mcp-server.js',
+      './sdk/mcp-stdio.js',
+    ];
+    const uncached = [
+      './sdk/tokenizer-o200k.js',
+      './sdk/tokenizer-cl100k.js',
+      'openai',
+      'node:fs',
+      './sdkx/openai.js',
+      '../sdk/openai.js',
+    ];
+    assert.deepEqual(cached.filter(isSdkBundle), cached);
+    assert.deepEqual(uncached.filter(isSdkBundle), []);
   });
 });
