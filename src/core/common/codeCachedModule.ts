@@ -16,8 +16,8 @@ export interface CodeCachedModule {
   required: ReadonlyMap<string, CodeCacheState>;
   /**
    * Writes the code V8 has compiled so far (call it after the file's functions ran, e.g. after
-   * `activate()`), unless the cache was a hit; the caches of files required through
-   * `cachedRequires` by then too, each once. Resolves when written; never rejects (the cache is optional).
+   * `activate()`), and that of the files required through `cachedRequires` by then: each file's
+   * cache at most once, and never over a hit. Resolves when written; never rejects (the cache is optional).
    */
   saveCache(): Promise<void>;
   /** `saveCache` at once, for a process about to exit (an `exit` listener cannot wait). */
@@ -83,14 +83,14 @@ export function requireWithCodeCache(file: string, cacheDir: string, options: Co
   const tag = options.variant === undefined ? '' : `${options.variant.replace(/\W/g, '_')}-`;
   const compiled = compileCached(file, cacheDir, basename(file).replace(/\.js$/, ''), tag);
   const required = new Map<string, CodeCacheState>();
-  const nested: CompiledFile[] = [];
+  const saveRequired: Array<() => void> = [];
   const fileRequire = createRequire(file);
   const { cachedRequires, saveRequiredAfterMs } = options;
   const requireForFile = cachedRequires
     ? withCachedRequires(fileRequire, cachedRequires, (resolved) => {
         const loaded = compileCached(resolved, cacheDir, cacheName(file, resolved), tag);
         required.set(resolved, loaded.cache);
-        nested.push(loaded);
+        saveRequired.push(loaded.save);
         if (saveRequiredAfterMs !== undefined && loaded.cache !== 'hit')
           setTimeout(loaded.save, saveRequiredAfterMs).unref();
         return loaded.script;
@@ -102,7 +102,7 @@ export function requireWithCodeCache(file: string, cacheDir: string, options: Co
   module.loaded = true;
   const saveAll = (): void => {
     compiled.save();
-    for (const loaded of nested) loaded.save();
+    for (const save of saveRequired) save();
   };
   return {
     exports: module.exports,
@@ -132,6 +132,8 @@ function withCachedRequires(
   const load = (specifier: string): unknown => {
     if (!cached(specifier)) return real(specifier) as unknown;
     const resolved = real.resolve(specifier);
+    // Only JavaScript runs in the CommonJS wrapper; JSON or a native addon is Node's to load.
+    if (!resolved.endsWith('.js')) return real(specifier) as unknown;
     const known = real.cache[resolved];
     if (known) return known.exports;
     const child = new Module(resolved);
@@ -176,14 +178,14 @@ function compileCached(file: string, cacheDir: string, name: string, tag: string
       : {}),
   });
   const cache = cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
-  let saved = cache === 'hit';
+  // Dropped once written, so a saver kept for later holds no compiled script.
+  let unsaved = cache === 'hit' ? undefined : script;
   return {
     script,
     cache,
     save: () => {
-      if (saved) return;
-      saved = true;
-      writeCache(script, cacheDir, prefix, cacheFile);
+      if (unsaved) writeCache(unsaved, cacheDir, prefix, cacheFile);
+      unsaved = undefined;
     },
   };
 }

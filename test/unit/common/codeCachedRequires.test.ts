@@ -20,6 +20,7 @@ interface Bundle {
   loadSdk(): { Client: new (name: string) => { hello(): string }; where(): string[]; isModule: boolean };
   loadMcp(): { name: string };
   loadMcpServer(): { name: string };
+  loadJson(): { version: number };
   twice(s: string): string;
   base(p: string): string;
   resolveHelper(): string;
@@ -53,6 +54,7 @@ function writeBundle(dir: string): string {
   );
   writeFileSync(join(dir, 'sdk', 'mcp.js'), counted('exports.name = "mcp";'));
   writeFileSync(join(dir, 'sdk', 'mcp-server.js'), counted('exports.name = "mcp-server";'));
+  writeFileSync(join(dir, 'sdk', 'data.json'), '{ "version": 3 }\n');
   const file = join(dir, 'bundle.js');
   writeFileSync(
     file,
@@ -63,6 +65,7 @@ function writeBundle(dir: string): string {
       'exports.loadSdk = () => require("./sdk/fake.js");',
       'exports.loadMcp = () => require("./sdk/mcp.js");',
       'exports.loadMcpServer = () => require("./sdk/mcp-server.js");',
+      'exports.loadJson = () => require("./sdk/data.json");',
       'exports.twice = twice;',
       'exports.base = (p) => path.basename(p);',
       'exports.resolveHelper = () => require.resolve("./helper.js");',
@@ -81,7 +84,7 @@ function sameBuildElsewhere(file: string): string {
   const from = dirname(file);
   const to = join(dirname(from), `copy-${++copies}`);
   cpSync(from, to, { recursive: true, preserveTimestamps: true, filter: (name) => !name.endsWith('runs.log') });
-  for (const name of ['bundle.js', 'helper.js', 'sdk/fake.js', 'sdk/mcp.js', 'sdk/mcp-server.js']) {
+  for (const name of ['bundle.js', 'helper.js', 'sdk/fake.js', 'sdk/mcp.js', 'sdk/mcp-server.js', 'sdk/data.json']) {
     const { atime, mtime } = statSync(join(from, name));
     utimesSync(join(to, name), atime, mtime);
   }
@@ -212,6 +215,18 @@ describe('requireWithCodeCache: files the bundle requires through the code cache
     assert.equal(new (bundle.loadSdk().Client)('Ada').hello(), 'hello Ada');
     assert.equal(bundle.loadMcp().name, 'mcp');
     assert.deepEqual([...loaded.required.keys()], [join(root, 'dist', 'sdk', 'mcp.js')], 'only the matching specifier');
+  });
+
+  it('a filter that takes every specifier still leaves builtins and JSON to Node, and caches the JavaScript files', () => {
+    const { loaded, bundle } = load(bundleFile, { cachedRequires: () => true });
+    assert.equal(bundle.twice('ab'), 'abab', 'the helper, required at the top level');
+    assert.equal(bundle.base('/a/b.txt'), 'b.txt');
+    assert.equal(bundle.loadJson().version, 3);
+    assert.equal(bundle.loadMcp().name, 'mcp');
+    assert.deepEqual(
+      [...loaded.required.keys()],
+      [join(root, 'dist', 'helper.js'), join(root, 'dist', 'sdk', 'mcp.js')],
+    );
   });
 
   it('the caches of several files coexist, one per variant, and saving one never removes another', async () => {
