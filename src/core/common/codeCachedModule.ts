@@ -46,7 +46,7 @@ export interface CodeCacheOptions {
 }
 
 /**
- * The provider and MCP SDK files the bundles require (`./sdk/*.js`, see esbuild.mjs): 0.3–1.3 MB of
+ * The provider and MCP SDK files the bundles require (`./sdk/*.js`, see esbuild.mjs): hundreds of kB of
  * code each, which load in about half the time from a code cache. Not the tokenizers' rank tables:
  * megabytes of data that load no faster from one (4.5 MB of cache), and that load in a worker thread.
  */
