@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,5 +41,31 @@ describe('the CLI loader (dist/cli.js): the bundle through a code cache beside i
     const both = await caches();
     assert.equal(both.length, 2, 'list has a cache of its own, and the other one stays');
     assert.ok(both.some((f) => f.startsWith('cliBundle-list-')));
+  });
+
+  it('runs the provider SDK files the bundle requires (dist/sdk/*.js) through caches of their own, written on exit', async () => {
+    const app = join(dir, 'with-sdk');
+    await mkdir(join(app, 'sdk'), { recursive: true });
+    await copyFile(join(dir, 'cli.js'), join(app, 'cli.js'));
+    await writeFile(
+      join(app, 'cliBundle.js'),
+      '"use strict";\nconst sdk = require("./sdk/fake.js");\nprocess.stdout.write(sdk.hello() + "\\n");\n',
+    );
+    await writeFile(join(app, 'sdk', 'fake.js'), '"use strict";\nexports.hello = () => "hello from the SDK";\n');
+    const appCaches = async (): Promise<string[]> =>
+      (await readdir(join(app, 'code-cache'))).filter((f) => f.endsWith('.v8cache')).sort();
+    const stamps = async (): Promise<number[]> =>
+      Promise.all((await appCaches()).map(async (f) => (await stat(join(app, 'code-cache', f))).mtimeMs));
+
+    const first = await run(process.execPath, [join(app, 'cli.js'), 'run'], { env: cliEnv(app) });
+    assert.equal(first.stdout, 'hello from the SDK\n');
+    assert.deepEqual(
+      (await appCaches()).map((f) => f.replace(/-\d.*$/, '')),
+      ['cliBundle-run', 'sdk_fake-run'],
+    );
+    const written = await stamps();
+    const second = await run(process.execPath, [join(app, 'cli.js'), 'run'], { env: cliEnv(app) });
+    assert.equal(second.stdout, 'hello from the SDK\n');
+    assert.deepEqual(await stamps(), written, 'both were hits: neither is rewritten');
   });
 });

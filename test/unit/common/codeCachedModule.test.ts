@@ -94,16 +94,16 @@ describe('requireWithCodeCache', () => {
 
   it('keeps one cache per variant: the first load of another variant misses, and saving it keeps the other', () => {
     const file = writeBundle(root, 'hi');
-    const version = requireWithCodeCache(file, cacheDir, 'other');
+    const version = requireWithCodeCache(file, cacheDir, { variant: 'other' });
     assert.equal(version.cache, 'miss');
     version.saveCacheNow();
     assert.equal(cacheFiles(cacheDir).length, 1, 'saveCacheNow writes at once');
-    const run = requireWithCodeCache(sameBuildElsewhere(file), cacheDir, 'run');
+    const run = requireWithCodeCache(sameBuildElsewhere(file), cacheDir, { variant: 'run' });
     assert.equal(run.cache, 'miss', "the `other` cache is not the `run` one's");
     run.saveCacheNow();
     assert.equal(cacheFiles(cacheDir).length, 2);
-    assert.equal(requireWithCodeCache(sameBuildElsewhere(file), cacheDir, 'run').cache, 'hit');
-    assert.equal(requireWithCodeCache(sameBuildElsewhere(file), cacheDir, 'other').cache, 'hit');
+    assert.equal(requireWithCodeCache(sameBuildElsewhere(file), cacheDir, { variant: 'run' }).cache, 'hit');
+    assert.equal(requireWithCodeCache(sameBuildElsewhere(file), cacheDir, { variant: 'other' }).cache, 'hit');
   });
 
   it('ignores the cache of an earlier build and removes it when the new one is saved', async () => {
