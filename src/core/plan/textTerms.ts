@@ -97,7 +97,9 @@ export function distinctTermsOf(text: string): string[] {
 
 /** True for a term of an unspaced script (a character bigram): no prefix or fuzzy matching for those. */
 export function isBigramTerm(term: string): boolean {
-  return patterns().unspacedChar.test(term);
+  // An ASCII term never is: no Unicode pattern is compiled for a goal and workspace in English.
+  const first = term.charCodeAt(0);
+  return first >= 0x80 && patterns().unspacedChar.test(term);
 }
 
 function pushBigrams(segment: string, terms: string[]): void {

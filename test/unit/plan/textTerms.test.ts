@@ -16,7 +16,8 @@ describe('textTerms: Unicode terms for the workspace index', () => {
     assert.deepEqual(termsOf('JWT认证'), ['jwt', '认证']);
     assert.deepEqual(termsOf('ログイン'), ['ログ', 'グイ', 'イン']);
     assert.deepEqual(termsOf('表'), ['表'], 'a single character is a term of its own');
-    assert.ok(isBigramTerm('用户') && !isBigramTerm('user'));
+    assert.ok(isBigramTerm('用户') && isBigramTerm('ログ') && isBigramTerm('กข'));
+    assert.ok(!isBigramTerm('user') && !isBigramTerm('naïve') && !isBigramTerm('проверку') && !isBigramTerm(''));
   });
 
   it('gives identifiers their whole name and their parts, in any case style', () => {
