@@ -86,17 +86,21 @@ export class GitCheckpoints implements CheckpointPort {
       clock,
       lockRetries: options.lockRetries,
     });
-    let insideWorkTree: string;
+    // One git process on the way to a run's first request: where it is and the top of the work tree.
+    let answer: string;
     try {
-      insideWorkTree = (await git.run(['rev-parse', '--is-inside-work-tree'])).trim();
+      answer = await git.run(['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
     } catch (err) {
-      if (err instanceof GitCommandError && /not a git repository/i.test(err.stderr))
+      if (!(err instanceof GitCommandError)) throw err;
+      if (/not a git repository/i.test(err.stderr)) return new NoCheckpoints(workspaceRoot);
+      // Inside a .git folder or a bare repository git says "false" and refuses --show-toplevel: there
+      // are no working files to snapshot. Asked alone, the first question tells that from any other failure.
+      if ((await git.run(['rev-parse', '--is-inside-work-tree'])).trim() !== 'true')
         return new NoCheckpoints(workspaceRoot);
       throw err;
     }
-    // "false" inside a .git folder or a bare repository: there are no working files to snapshot.
-    if (insideWorkTree !== 'true') return new NoCheckpoints(workspaceRoot);
-    const top = (await git.run(['rev-parse', '--show-toplevel'])).trim();
+    const [insideWorkTree, top] = answer.split('\n').map((line) => line.trim());
+    if (insideWorkTree !== 'true' || !top) return new NoCheckpoints(workspaceRoot);
     return new GitCheckpoints(git, clock, workspaceRoot, top);
   }
 

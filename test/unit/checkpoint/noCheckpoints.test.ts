@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { CheckpointPort } from '../../../src/core/checkpoint/checkpointPort';
 import { GitCheckpoints } from '../../../src/core/checkpoint/gitCheckpoints';
 import { NoCheckpoints } from '../../../src/core/checkpoint/noCheckpoints';
-import { useTestRepo, worktreeFiles, writeFiles } from './gitTestRepo';
+import { gitIn, useTestRepo, worktreeFiles, writeFiles } from './gitTestRepo';
 
 describe('checkpoint/NoCheckpoints', () => {
   let dir: string;
@@ -46,11 +46,25 @@ describe('checkpoint/NoCheckpoints', () => {
     assert.equal(existsSync(join(dir, '.git')), false);
   });
 
-  describe('inside the .git folder of a repository', () => {
+  describe('in and around a repository', () => {
     const repo = useTestRepo();
-    it('has no working tree to snapshot, so no checkpoints either', async () => {
+    it('inside the .git folder there is no working tree to snapshot, so no checkpoints either', async () => {
       const port = await GitCheckpoints.open(join(repo().dir, '.git'), { env: repo().env });
       assert.ok(port instanceof NoCheckpoints);
+    });
+
+    it('nor in a bare repository', async () => {
+      const bare = join(dir, 'bare.git');
+      await gitIn(repo(), dir, 'init', '-q', '--bare', bare);
+      const port = await GitCheckpoints.open(bare, { env: repo().env });
+      assert.ok(port instanceof NoCheckpoints);
+    });
+
+    it('a folder below the top of the work tree takes checkpoints of the whole tree', async () => {
+      await writeFiles(repo().dir, { 'src/a.txt': 'a\n' });
+      const port = await GitCheckpoints.open(join(repo().dir, 'src'), { env: repo().env });
+      assert.ok(port instanceof GitCheckpoints);
+      assert.equal(port.enabled, true);
     });
   });
 });
