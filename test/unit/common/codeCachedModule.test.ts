@@ -1,14 +1,12 @@
 import * as assert from 'node:assert/strict';
 import {
   chmodSync,
-  copyFileSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -16,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { requireWithCodeCache } from '../../../src/core/common/codeCachedModule';
+import { cacheFiles, copyBuild } from '../../support/codeCacheFixture';
 
 /** A CommonJS file that uses what `require` gives a module: a builtin, a relative file, its own paths. */
 function writeBundle(dir: string, greeting: string): string {
@@ -38,28 +37,11 @@ function writeBundle(dir: string, greeting: string): string {
 
 let copies = 0;
 
-/**
- * The same build at another path, as a fresh process would see it: V8 keeps scripts it compiled
- * in memory, by source and file name, and would not even look at the cache for a second load
- * from the same path.
- */
+/** The same build at another path (see `copyBuild`). */
 function sameBuildElsewhere(file: string): string {
   const dir = join(dirname(file), `copy-${++copies}`);
-  mkdirSync(dir);
-  for (const name of ['bundle.js', 'helper.js']) {
-    copyFileSync(join(dirname(file), name), join(dir, name));
-    const { atime, mtime } = statSync(join(dirname(file), name));
-    utimesSync(join(dir, name), atime, mtime);
-  }
+  copyBuild(dirname(file), dir, ['bundle.js', 'helper.js']);
   return join(dir, 'bundle.js');
-}
-
-function cacheFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir).filter((name) => name.endsWith('.v8cache'));
-  } catch {
-    return [];
-  }
 }
 
 describe('requireWithCodeCache', () => {

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import {
-  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -14,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isSdkBundle, requireWithCodeCache, type CodeCacheOptions } from '../../../src/core/common/codeCachedModule';
+import { cacheFiles, copyBuild } from '../../support/codeCacheFixture';
 
 /** What the test bundle exports. */
 interface Bundle {
@@ -79,26 +79,12 @@ function writeBundle(dir: string): string {
 
 let copies = 0;
 
-/** The same build at another path, as a fresh process sees it (V8 keeps what it compiled from one path in memory). */
+/** The same build at another path (see `copyBuild`). */
 function sameBuildElsewhere(file: string): string {
   const from = dirname(file);
   const to = join(dirname(from), `copy-${++copies}`);
-  cpSync(from, to, { recursive: true, preserveTimestamps: true, filter: (name) => !name.endsWith('runs.log') });
-  for (const name of ['bundle.js', 'helper.js', 'sdk/fake.js', 'sdk/mcp.js', 'sdk/mcp-server.js', 'sdk/data.json']) {
-    const { atime, mtime } = statSync(join(from, name));
-    utimesSync(join(to, name), atime, mtime);
-  }
+  copyBuild(from, to, ['bundle.js', 'helper.js', 'sdk/fake.js', 'sdk/mcp.js', 'sdk/mcp-server.js', 'sdk/data.json']);
   return join(to, 'bundle.js');
-}
-
-function cacheFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.v8cache'))
-      .sort();
-  } catch {
-    return [];
-  }
 }
 
 function topLevelRuns(bundle: string): string[] {
