@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { BenchOptions, BenchSection, Figure } from './benchTypes';
 import { atMost, round } from './benchTypes';
 import { measureWorkbenchActivation } from './workbenchActivationBench';
+import type { ActivationTime } from '../workbench/support/activationTime';
 import { CODE_SERVER_VERSION } from '../workbench/support/prerequisites';
 
 const REPO_ROOT = resolve(__dirname, '../..');
@@ -103,6 +104,28 @@ function medians(samples: StubSample[]): LoadTimes {
         }
       : {}),
   };
+}
+
+/** Workbench sessions in a full bench: one first start varies from about 15 to 85 ms on this machine. */
+const WORKBENCH_SESSIONS = 3;
+
+/**
+ * `measureWorkbenchActivation` in `sessions` fresh workbenches, each a first start and a reload;
+ * the first failure is returned as it is.
+ */
+async function workbenchActivations(
+  sessions: number,
+  log: (line: string) => void,
+): Promise<{ measured: true; cold: ActivationTime[]; warm: ActivationTime[] } | { measured: false; reason: string }> {
+  const cold: ActivationTime[] = [];
+  const warm: ActivationTime[] = [];
+  for (let i = 0; i < sessions; i++) {
+    const one = await measureWorkbenchActivation(log);
+    if (!one.measured) return one;
+    cold.push(one.cold);
+    warm.push(one.warm);
+  }
+  return { measured: true, cold, warm };
 }
 
 /** Sizes of the production bundles and VSIX; require + activate time under a stub host and in the real workbench. */
@@ -206,18 +229,21 @@ export const footprintSection: BenchSection = {
         });
       }
     }
-    const workbench = await measureWorkbenchActivation(options.log);
+    const workbench = await workbenchActivations(options.quick ? 1 : WORKBENCH_SESSIONS, options.log);
     if (workbench.measured) {
-      for (const [kind, time] of [
+      for (const [kind, times] of [
         ['first start, no code cache', workbench.cold],
         ['after Reload Window, with the code cache', workbench.warm],
       ] as const) {
+        const time = [...times].sort((x, y) => x.ms - y.ms)[Math.floor(times.length / 2)]!;
+        const of =
+          times.length > 1 ? `, median of ${times.length} sessions (${times.map((t) => t.ms).join(', ')} ms)` : '';
         const split = time.breakdown
           ? `; Developer: Startup Performance: load code ${time.breakdown.loadCodeMs} ms, call activate ${time.breakdown.callActivateMs} ms, finish activate ${time.breakdown.finishActivateMs} ms`
           : '';
         figures.push({
           benchmark: 'Footprint',
-          measure: `activate in the real workbench (code-server ${CODE_SERVER_VERSION}), ${kind}`,
+          measure: `activate in the real workbench (code-server ${CODE_SERVER_VERSION}), ${kind}${of}`,
           value: time.ms,
           unit: 'ms',
           target: atMost(time.ms, 60, ' ms'),
