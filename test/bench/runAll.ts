@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: runs every section, prints the table, writes BENCHMARKS.md and the makespan
  * plot. Flags: `--quick` (tiny sizes, a smoke run), `--only a,b` (some sections),
- * `--out FILE` (where BENCHMARKS.md goes; the SVG goes beside it under docs/bench/).
+ * `--out FILE` (where BENCHMARKS.md goes; the SVG goes beside it under docs/bench/),
+ * `--no-install` (leave code-server and Chromium alone when they are missing).
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
@@ -18,6 +21,8 @@ import { overheadSection } from './overheadBench';
 import { rateLimitSection } from './rateLimitSection';
 import { storeSection } from './storeBench';
 import { webviewSection } from './webviewBench';
+import { ensurePrerequisites } from '../workbench/support/ensurePrerequisites';
+import { extensionBundle, missingPrerequisites } from '../workbench/support/prerequisites';
 
 /** Every section, in the order of the report; a new benchmark is one line here. */
 export const SECTIONS: readonly BenchSection[] = [
@@ -31,9 +36,20 @@ export const SECTIONS: readonly BenchSection[] = [
   webviewSection,
 ];
 
+/** The sections that need code-server and Chromium: the real-workbench activation and the webview harness. */
+export const BROWSER_SECTIONS: ReadonlySet<string> = new Set(['footprint', 'webview']);
+
 /** How one invocation of the runner is set up. */
 export interface RunOptions {
   quick: boolean;
+  /** False with `--no-install`: a missing code-server or Chromium is reported by its rows, not installed. */
+  install?: boolean;
+  /**
+   * Installs what the browser sections need, once, before any section runs (so no section's time
+   * includes it), and resolves with what is still missing. Called only when such a section is chosen
+   * and `install` is not false; `npm run bench` runs scripts/installCodeServer.sh, as `npm test` does.
+   */
+  installPrerequisites?: () => Promise<string[]>;
   /** Section names to run; all when undefined. */
   only?: readonly string[];
   /** Where BENCHMARKS.md is written. */
@@ -53,16 +69,23 @@ export interface RunReport {
 }
 
 /** Reads `--quick`, `--only a,b` and `--out FILE`; throws with what to type instead on anything else. */
-export function parseArgs(argv: readonly string[], repoRoot: string): Omit<RunOptions, 'log' | 'sections'> {
-  const options: Omit<RunOptions, 'log' | 'sections'> = { quick: false, outFile: join(repoRoot, 'BENCHMARKS.md') };
+export function parseArgs(
+  argv: readonly string[],
+  repoRoot: string,
+): Omit<RunOptions, 'log' | 'sections' | 'installPrerequisites'> {
+  const options: Omit<RunOptions, 'log' | 'sections' | 'installPrerequisites'> = {
+    quick: false,
+    outFile: join(repoRoot, 'BENCHMARKS.md'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--no-install') options.install = false;
     else if (arg === '--only' && argv[i + 1]) options.only = argv[++i]!.split(',').map((s) => s.trim());
     else if (arg === '--out' && argv[i + 1]) options.outFile = resolve(argv[++i]!);
     else
       throw new Error(
-        `Unknown argument "${arg}". Use: npm run bench -- [--quick] [--only ${SECTIONS.map((s) => s.name).join(',')}] [--out FILE]`,
+        `Unknown argument "${arg}". Use: npm run bench -- [--quick] [--only ${SECTIONS.map((s) => s.name).join(',')}] [--out FILE] [--no-install]`,
       );
   }
   return options;
@@ -81,6 +104,17 @@ export async function runBenchmarks(options: RunOptions): Promise<RunReport> {
   const plot: MakespanPoint[] = [];
   const figures: Figure[] = [];
   const skipped: string[] = [];
+  if (options.install !== false && options.installPrerequisites && chosen.some((s) => BROWSER_SECTIONS.has(s.name))) {
+    const installStarted = performance.now();
+    log('== prerequisites of the browser sections (code-server, Chromium)');
+    const missing = await options.installPrerequisites();
+    const took = ((performance.now() - installStarted) / 1000).toFixed(1);
+    log(
+      missing.length === 0
+        ? `== prerequisites ready in ${took} s (not counted in any section)`
+        : `== prerequisites still missing after ${took} s: ${missing.join('; ')} (their rows say "not measured")`,
+    );
+  }
   for (const section of chosen) {
     const sectionStarted = performance.now();
     log(`== ${section.name}`);
@@ -118,7 +152,19 @@ export async function runBenchmarks(options: RunOptions): Promise<RunReport> {
 if (require.main === module) {
   const repoRoot = resolve(__dirname, '../..');
   const argv = process.argv.slice(2);
-  runBenchmarks({ ...parseArgs(argv, repoRoot), command: ['npm run bench', ...argv].join(' ') }).then(
+  // Only what is missing is installed; an install that fails leaves the rows to say what to do. The
+  // bench measures the production build, so that is what is built when there is none yet.
+  const installPrerequisites = async (): Promise<string[]> => {
+    if (missingPrerequisites().length === 0) return [];
+    if (!existsSync(extensionBundle()))
+      execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' });
+    return (await ensurePrerequisites()).map((m) => `${m.problem} (fix: ${m.fix})`);
+  };
+  runBenchmarks({
+    ...parseArgs(argv, repoRoot),
+    installPrerequisites,
+    command: ['npm run bench', ...argv].join(' '),
+  }).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

@@ -11,7 +11,8 @@ export type WorkbenchActivation =
  * opens our view (which activates the extension) and reads "Developer: Show Running Extensions";
  * then "Developer: Reload Window" and reads it again. The first start has no code cache yet; the
  * reload uses the one the first start wrote. Nothing is installed here: without code-server or
- * Chromium the reason is returned (`npm run test:workbench` installs them).
+ * Chromium the reason is returned (`npm run bench` installs them first unless `--no-install`, and
+ * so does `npm run test:workbench`).
  */
 export async function measureWorkbenchActivation(log: (line: string) => void): Promise<WorkbenchActivation> {
   const missing = missingPrerequisites();

@@ -119,7 +119,10 @@ describe('npm run bench: the runner in quick mode', function () {
   });
 
   it('refuses unknown flags and sections with what to type instead, before running anything', async () => {
-    assert.throws(() => parseArgs(['--fast'], dir), /Unknown argument "--fast"\. Use: npm run bench -- \[--quick\]/);
+    assert.throws(
+      () => parseArgs(['--fast'], dir),
+      /Unknown argument "--fast"\. Use: npm run bench -- \[--quick\].*\[--no-install\]/,
+    );
     assert.deepEqual(parseArgs(['--quick', '--only', 'store,makespan'], dir), {
       quick: true,
       only: ['store', 'makespan'],
@@ -131,6 +134,55 @@ describe('npm run bench: the runner in quick mode', function () {
       /Unknown section stor; choose from makespan, overhead, footprint, end-to-end, checkpoints, rates, store, webview\./,
     );
     await assert.rejects(readFile(out), /ENOENT/, 'nothing written');
+  });
+
+  it('installs what the browser sections need once, before any section runs, unless told not to', async () => {
+    const out = join(dir, 'BENCHMARKS.md');
+    const order: string[] = [];
+    const section = (name: string): BenchSection => ({
+      name,
+      run: async () => {
+        order.push(name);
+        return [];
+      },
+    });
+    const sections = [section('makespan'), section('footprint'), section('webview')];
+    const install = async (): Promise<string[]> => {
+      order.push('install');
+      return ['Chromium is not at /usr/bin/chromium (fix: sudo apt-get install -y chromium)'];
+    };
+    const lines: string[] = [];
+    await runBenchmarks({
+      quick: true,
+      outFile: out,
+      sections,
+      installPrerequisites: install,
+      log: (l) => lines.push(l),
+    });
+    assert.deepEqual(order, ['install', 'makespan', 'footprint', 'webview']);
+    assert.ok(
+      lines.some((l) =>
+        /^== prerequisites still missing after [\d.]+ s: Chromium is not at \/usr\/bin\/chromium/.test(l),
+      ),
+      lines.join('\n'),
+    );
+
+    order.length = 0;
+    await runBenchmarks({
+      quick: true,
+      outFile: out,
+      sections,
+      only: ['makespan'],
+      installPrerequisites: install,
+      log: () => undefined,
+    });
+    assert.deepEqual(order, ['makespan'], 'no browser section, nothing installed');
+
+    order.length = 0;
+    const noInstall = parseArgs(['--no-install', '--quick'], dir);
+    assert.equal(noInstall.install, false);
+    await runBenchmarks({ ...noInstall, outFile: out, sections, installPrerequisites: install, log: () => undefined });
+    assert.deepEqual(order, ['makespan', 'footprint', 'webview'], '--no-install');
   });
 
   it('sets the overhead with the store on beside LangGraph with its MemorySaver checkpointer, at the smaller size only', async () => {
