@@ -179,6 +179,29 @@ describe('npm run bench: the runner in quick mode', function () {
     assert.deepEqual(order, ['makespan'], 'no browser section, nothing installed');
 
     order.length = 0;
+    const failing = async (): Promise<string[]> => {
+      order.push('install');
+      throw new Error('npm registry unreachable');
+    };
+    lines.length = 0;
+    await runBenchmarks({
+      quick: true,
+      outFile: out,
+      sections,
+      installPrerequisites: failing,
+      log: (l) => lines.push(l),
+    });
+    assert.deepEqual(
+      order,
+      ['install', 'makespan', 'footprint', 'webview'],
+      'a failed install still runs every section',
+    );
+    assert.ok(
+      lines.some((l) => l.includes('still missing') && l.includes('the install failed: npm registry unreachable')),
+      lines.join('\n'),
+    );
+
+    order.length = 0;
     const noInstall = parseArgs(['--no-install', '--quick'], dir);
     assert.equal(noInstall.install, false);
     await runBenchmarks({ ...noInstall, outFile: out, sections, installPrerequisites: install, log: () => undefined });
