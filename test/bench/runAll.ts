@@ -22,7 +22,7 @@ import { rateLimitSection } from './rateLimitSection';
 import { storeSection } from './storeBench';
 import { webviewSection } from './webviewBench';
 import { ensurePrerequisites } from '../workbench/support/ensurePrerequisites';
-import { extensionBundle, missingPrerequisites } from '../workbench/support/prerequisites';
+import { describeMissing, extensionBundle } from '../workbench/support/prerequisites';
 
 /** Every section, in the order of the report; a new benchmark is one line here. */
 export const SECTIONS: readonly BenchSection[] = [
@@ -155,13 +155,12 @@ export async function runBenchmarks(options: RunOptions): Promise<RunReport> {
 if (require.main === module) {
   const repoRoot = resolve(__dirname, '../..');
   const argv = process.argv.slice(2);
-  // Only what is missing is installed; an install that fails leaves the rows to say what to do. The
-  // bench measures the production build, so that is what is built when there is none yet.
+  // ensurePrerequisites installs only what is missing; an install that fails leaves the rows to say
+  // what to do. The bench measures the production build, so that is what is built when there is none yet.
   const installPrerequisites = async (): Promise<string[]> => {
-    if (missingPrerequisites().length === 0) return [];
     if (!existsSync(extensionBundle()))
       execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' });
-    return (await ensurePrerequisites()).map((m) => `${m.problem} (fix: ${m.fix}${m.detail ? `; ${m.detail}` : ''})`);
+    return (await ensurePrerequisites()).map(describeMissing);
   };
   runBenchmarks({
     ...parseArgs(argv, repoRoot),

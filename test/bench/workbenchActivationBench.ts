@@ -1,5 +1,5 @@
 import { readActivationTime, type ActivationTime } from '../workbench/support/activationTime';
-import { missingPrerequisites } from '../workbench/support/prerequisites';
+import { describeMissing, missingPrerequisites } from '../workbench/support/prerequisites';
 import { WorkbenchSession } from '../workbench/support/workbenchSession';
 
 /** Our activation in a real VS Code, as the workbench itself reports it: the first start and one after a reload. */
@@ -17,7 +17,7 @@ export type WorkbenchActivation =
 export async function measureWorkbenchActivation(log: (line: string) => void): Promise<WorkbenchActivation> {
   const missing = missingPrerequisites();
   if (missing.length > 0) {
-    return { measured: false, reason: missing.map((m) => `${m.problem} (fix: ${m.fix})`).join('; ') };
+    return { measured: false, reason: missing.map(describeMissing).join('; ') };
   }
   let session: WorkbenchSession | undefined;
   let failed = true;

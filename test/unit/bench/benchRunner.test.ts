@@ -6,7 +6,7 @@ import type { BenchSection } from '../../bench/benchTypes';
 import { makespanSection } from '../../bench/makespanBench';
 import { overheadSection } from '../../bench/overheadBench';
 import { makespanBoundMs, criticalPathMs, randomLayeredDag, totalWorkMs } from '../../bench/randomDag';
-import { parseArgs, runBenchmarks } from '../../bench/runAll';
+import { parseArgs, runBenchmarks, type RunOptions } from '../../bench/runAll';
 import { storeSection } from '../../bench/storeBench';
 
 /** The cells of every Markdown table row, trimmed (Prettier pads them). */
@@ -137,8 +137,8 @@ describe('npm run bench: the runner in quick mode', function () {
   });
 
   it('installs what the browser sections need once, before any section runs, unless told not to', async () => {
-    const out = join(dir, 'BENCHMARKS.md');
     const order: string[] = [];
+    const lines: string[] = [];
     const section = (name: string): BenchSection => ({
       name,
       run: async () => {
@@ -147,19 +147,29 @@ describe('npm run bench: the runner in quick mode', function () {
       },
     });
     const sections = [section('makespan'), section('footprint'), section('webview')];
-    const install = async (): Promise<string[]> => {
-      order.push('install');
-      return ['Chromium is not at /usr/bin/chromium (fix: sudo apt-get install -y chromium)'];
+    /** One quick run with `install` as the installer; what ran, in order, and what was logged. */
+    const runWith = async (install: () => Promise<string[]>, options: Partial<RunOptions> = {}) => {
+      order.length = 0;
+      lines.length = 0;
+      const installer = async (): Promise<string[]> => {
+        order.push('install');
+        return install();
+      };
+      await runBenchmarks({
+        quick: true,
+        outFile: join(dir, 'BENCHMARKS.md'),
+        sections,
+        installPrerequisites: installer,
+        log: (l) => lines.push(l),
+        ...options,
+      });
+      return [...order];
     };
-    const lines: string[] = [];
-    await runBenchmarks({
-      quick: true,
-      outFile: out,
-      sections,
-      installPrerequisites: install,
-      log: (l) => lines.push(l),
-    });
-    assert.deepEqual(order, ['install', 'makespan', 'footprint', 'webview']);
+    const chromiumMissing = async (): Promise<string[]> => [
+      'Chromium is not at /usr/bin/chromium (fix: sudo apt-get install -y chromium)',
+    ];
+
+    assert.deepEqual(await runWith(chromiumMissing), ['install', 'makespan', 'footprint', 'webview']);
     assert.ok(
       lines.some((l) =>
         /^== prerequisites still missing after [\d.]+ s: Chromium is not at \/usr\/bin\/chromium/.test(l),
@@ -167,32 +177,17 @@ describe('npm run bench: the runner in quick mode', function () {
       lines.join('\n'),
     );
 
-    order.length = 0;
-    await runBenchmarks({
-      quick: true,
-      outFile: out,
-      sections,
-      only: ['makespan'],
-      installPrerequisites: install,
-      log: () => undefined,
-    });
-    assert.deepEqual(order, ['makespan'], 'no browser section, nothing installed');
+    assert.deepEqual(
+      await runWith(chromiumMissing, { only: ['makespan'] }),
+      ['makespan'],
+      'no browser section, nothing installed',
+    );
 
-    order.length = 0;
-    const failing = async (): Promise<string[]> => {
-      order.push('install');
+    const unreachable = async (): Promise<string[]> => {
       throw new Error('npm registry unreachable');
     };
-    lines.length = 0;
-    await runBenchmarks({
-      quick: true,
-      outFile: out,
-      sections,
-      installPrerequisites: failing,
-      log: (l) => lines.push(l),
-    });
     assert.deepEqual(
-      order,
+      await runWith(unreachable),
       ['install', 'makespan', 'footprint', 'webview'],
       'a failed install still runs every section',
     );
@@ -201,11 +196,9 @@ describe('npm run bench: the runner in quick mode', function () {
       lines.join('\n'),
     );
 
-    order.length = 0;
     const noInstall = parseArgs(['--no-install', '--quick'], dir);
     assert.equal(noInstall.install, false);
-    await runBenchmarks({ ...noInstall, outFile: out, sections, installPrerequisites: install, log: () => undefined });
-    assert.deepEqual(order, ['makespan', 'footprint', 'webview'], '--no-install');
+    assert.deepEqual(await runWith(chromiumMissing, noInstall), ['makespan', 'footprint', 'webview'], '--no-install');
   });
 
   it('sets the overhead with the store on beside LangGraph with its MemorySaver checkpointer, at the smaller size only', async () => {

@@ -59,6 +59,11 @@ export interface MissingPrerequisite {
   fix: string;
 }
 
+/** One missing prerequisite on one line: the problem, its fix, and why an install failed when it did. */
+export function describeMissing(m: MissingPrerequisite): string {
+  return `${m.problem} (fix: ${m.fix}${m.detail ? `; ${m.detail}` : ''})`;
+}
+
 /** Each missing piece, as something a human can act on; empty when the workbench tests can run. */
 export function missingPrerequisites(): MissingPrerequisite[] {
   const missing: MissingPrerequisite[] = [];
